@@ -1,0 +1,68 @@
+import type { NodeId } from '../dag-task.js';
+
+/** Names of the scheduling methods (SPEC §3). */
+export type MethodName =
+  | 'graham'
+  | 'he2019'
+  | 'zhao2020'
+  | 'he2021'
+  | 'listsched'
+  | 'optimal'
+  | 'egs-greedy'
+  | 'egs-search'
+  | 'egs';
+
+/** One node placed in a timetable. Times are in the task's time unit. */
+export interface ScheduledNode {
+  /** User id of the node. */
+  node: NodeId;
+  /** Core index, 0-based. */
+  core: number;
+  /** Start time. */
+  start: number;
+  /** Finish time (`start + wcet`). */
+  finish: number;
+}
+
+/**
+ * What kind of promise backs a result's `feasible: true`:
+ * `analytic` — a response-time bound ≤ D (holds for any execution times ≤ WCET);
+ * `simulated` — only the WCET simulation met D (no analytic guarantee, timing anomalies possible);
+ * `structural` — a static chain-per-core schedule of a graph with L(G') ≤ D (anomaly-free);
+ * `exact` — a solver's timetable (proved optimal when `optimal` is true).
+ */
+export type Guarantee = 'analytic' | 'simulated' | 'structural' | 'exact';
+
+/** The result every scheduling method returns (SPEC §3). */
+export interface ScheduleResult {
+  /** Method that produced it. */
+  method: MethodName;
+  /** Number of distinct cores used by `schedule` (the method's core count when it has a timetable). */
+  cores: number;
+  /** `makespan ≤ deadline` with a concrete timetable. */
+  feasible: boolean;
+  /** The deadline D the method worked with. */
+  deadline: number;
+  /** Largest finish time in `schedule` (0 without a timetable). */
+  makespan: number;
+  /** A concrete, checkable timetable under WCETs; empty only when `feasible` is false. */
+  schedule: ScheduledNode[];
+  /** Edges the method added to the graph (edge generation methods), as user ids. */
+  addedEdges: [NodeId, NodeId][];
+  /** Lower bound on the core count (SPEC §2). */
+  lowerBound: number;
+  /** Wall time of the method, in milliseconds. */
+  timeMs: number;
+  /** What backs the answer. */
+  guarantee: Guarantee;
+  /** Response-time bound at the chosen core count (bound-based methods); with `feasible: false`, the best bound found (at m = n). */
+  responseTimeBound?: number;
+  /** Bound-based methods: the core count m at which the response-time bound proved D (the timetable may use fewer). */
+  boundCores?: number;
+  /** `optimal` only: whether the solver proved the core count minimal. */
+  optimal?: boolean;
+  /** `optimal` only: relative gap `(cores − bestBound) / cores` when not proved optimal. */
+  gap?: number;
+  /** Free-text remark for humans (e.g. why no timetable exists). */
+  note?: string;
+}
