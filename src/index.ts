@@ -26,3 +26,8 @@ export { computeTiming, criticalPathLength, volume, longestPath, type Timing } f
 export type { MethodName, ScheduledNode, Guarantee, ScheduleResult } from './dag/schedule/schedule-result.js';
 export { checkSchedule, type ScheduleCheck } from './dag/schedule/check-schedule.js';
 export { listSchedule, type SimulatedSchedule } from './dag/schedule/list-scheduler.js';
+export { BitMatrix, popcount32 } from './dag/bit-matrix.js';
+export { transitiveClosure, transitiveReduction, comparable } from './dag/analysis/transitive-closure.js';
+export { dagWidth, hopcroftKarp, type WidthResult } from './dag/analysis/width.js';
+export { coreLowerBound, type CoreLowerBound } from './dag/analysis/core-lower-bound.js';
+export { analyzeDag, type DagAnalysis } from './dag/analysis/analyze-dag.js';

@@ -64,7 +64,8 @@ export class DeadlineInfeasibleError extends ArbiterError {
 
 function formatLocated(rule: string, detail: string, where: InputLocation): string {
   const parts: string[] = [];
-  if (where.file !== undefined) parts.push(where.line !== undefined ? `${where.file}:${where.line}` : where.file);
+  if (where.file !== undefined)
+    parts.push(where.line !== undefined ? `${where.file}:${where.line}` : where.file);
   else if (where.line !== undefined) parts.push(`line ${where.line}`);
   if (where.item !== undefined) parts.push(where.item);
   parts.push(rule);

@@ -50,7 +50,8 @@ export class Rng {
 
   /** Uniform integer in [0, n) for n ≥ 1 (rejection sampling, no modulo bias). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296)
+      throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();
@@ -100,7 +101,10 @@ export class Rng {
 
   /** Serializable state (for checkpoints). */
   getState(): RngState {
-    return { s: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal ?? null };
+    return {
+      s: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0],
+      spareNormal: this.spareNormal ?? null,
+    };
   }
 
   /** Restores a state obtained from {@link Rng.getState}. */

@@ -21,18 +21,26 @@ const TASK_KEYS = new Set(['name', 'deadline', 'nodes', 'edges']);
 export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag {
   const file = options.source;
   const fail = (rule: string, detail: string, item?: string): never => {
-    throw new ValidationError(rule, detail, { ...(file !== undefined && { file }), ...(item !== undefined && { item }) });
+    throw new ValidationError(rule, detail, {
+      ...(file !== undefined && { file }),
+      ...(item !== undefined && { item }),
+    });
   };
   if (spec === null || typeof spec !== 'object') fail('format', 'a DAG task must be an object');
   if (!Array.isArray(spec.nodes)) fail('format', '"nodes" must be an array', 'nodes');
   if (!Array.isArray(spec.edges)) fail('format', '"edges" must be an array', 'edges');
   if (spec.nodes.length === 0) fail('empty-graph', 'the task has no nodes', 'nodes');
-  if (spec.name !== undefined && typeof spec.name !== 'string') fail('format', '"name" must be a string', 'name');
+  if (spec.name !== undefined && typeof spec.name !== 'string')
+    fail('format', '"name" must be a string', 'name');
 
   let deadline: number | undefined;
   if (spec.deadline !== undefined && spec.deadline !== null) {
     if (typeof spec.deadline !== 'number' || !Number.isFinite(spec.deadline) || spec.deadline <= 0) {
-      fail('deadline', `deadline must be a finite number > 0, got ${JSON.stringify(spec.deadline)}`, 'deadline');
+      fail(
+        'deadline',
+        `deadline must be a finite number > 0, got ${JSON.stringify(spec.deadline)}`,
+        'deadline',
+      );
     }
     deadline = spec.deadline;
   }
@@ -45,18 +53,25 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
   const indexOf = new Map<string, number>();
   spec.nodes.forEach((node, i) => {
     const where = `node #${i}`;
-    if (node === null || typeof node !== 'object') fail('format', 'a node must be an object {id, wcet}', where);
+    if (node === null || typeof node !== 'object')
+      fail('format', 'a node must be an object {id, wcet}', where);
     const id = node.id;
     if (!(typeof id === 'string' && id.length > 0) && !(typeof id === 'number' && Number.isInteger(id))) {
       fail('node-id', `id must be a non-empty string or an integer, got ${JSON.stringify(id)}`, where);
     }
     const key = String(id);
     const prior = indexOf.get(key);
-    if (prior !== undefined) fail('duplicate-id', `id is used by node #${prior} and node #${i}`, describeNode(id));
+    if (prior !== undefined)
+      fail('duplicate-id', `id is used by node #${prior} and node #${i}`, describeNode(id));
     if (typeof node.wcet !== 'number' || !Number.isFinite(node.wcet) || node.wcet < 0) {
-      fail('wcet', `wcet must be a finite number >= 0, got ${JSON.stringify(node.wcet ?? null)}`, describeNode(id));
+      fail(
+        'wcet',
+        `wcet must be a finite number >= 0, got ${JSON.stringify(node.wcet ?? null)}`,
+        describeNode(id),
+      );
     }
-    if (node.type !== undefined && typeof node.type !== 'string') fail('node-type', '"type" must be a string', describeNode(id));
+    if (node.type !== undefined && typeof node.type !== 'string')
+      fail('node-type', '"type" must be a string', describeNode(id));
     indexOf.set(key, i);
     ids.push(id);
     wcet[i] = node.wcet;
@@ -70,7 +85,8 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
   const edges: [number, number][] = [];
   const seen = new Set<number>();
   spec.edges.forEach((edge, k) => {
-    if (!Array.isArray(edge) || edge.length !== 2) fail('format', 'an edge must be a pair [from, to]', `edge #${k}`);
+    if (!Array.isArray(edge) || edge.length !== 2)
+      fail('format', 'an edge must be a pair [from, to]', `edge #${k}`);
     const [a, b] = edge;
     const item = describeEdge(a, b);
     const u = indexOf.get(String(a));
@@ -80,7 +96,9 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
     if (u === v) fail('self-loop', 'a node cannot precede itself', item);
     const code = (u as number) * n + (v as number);
     if (seen.has(code)) {
-      warnings.push(`${file !== undefined ? `${file}: ` : ''}${item}: duplicate-edge: merged with the earlier identical edge`);
+      warnings.push(
+        `${file !== undefined ? `${file}: ` : ''}${item}: duplicate-edge: merged with the earlier identical edge`,
+      );
       return;
     }
     seen.add(code);
@@ -93,12 +111,20 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
   if (topoOrder === undefined) {
     const cycle = findCycle(n, succ);
     const names = cycle.map((i) => String(ids[i]));
-    fail('cycle', `the graph has a cycle: ${[...names, names[0]].join(' -> ')}`, describeNode(ids[cycle[0]!]!));
+    fail(
+      'cycle',
+      `the graph has a cycle: ${[...names, names[0]].join(' -> ')}`,
+      describeNode(ids[cycle[0]!]!),
+    );
   }
 
   for (let i = 0; i < n; i++) {
     if (wcet[i] === 0 && pred[i]!.length > 0 && succ[i]!.length > 0) {
-      fail('wcet', 'wcet 0 is allowed only on dummy source or sink nodes (no predecessors or no successors)', describeNode(ids[i]!));
+      fail(
+        'wcet',
+        'wcet 0 is allowed only on dummy source or sink nodes (no predecessors or no successors)',
+        describeNode(ids[i]!),
+      );
     }
   }
 

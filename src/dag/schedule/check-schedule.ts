@@ -1,8 +1,6 @@
 import type { Dag } from '../dag-task.js';
 import type { ScheduleResult } from './schedule-result.js';
-
-/** Tolerance for floating-point time comparisons. */
-const EPS = 1e-9;
+import { TIME_EPS as EPS } from './time-eps.js';
 
 /** Outcome of {@link checkSchedule}: `ok` and a list of human-readable violations. */
 export interface ScheduleCheck {
@@ -37,7 +35,8 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
       continue;
     }
     if (core[i] !== -1) bad(`node ${String(s.node)} scheduled twice`);
-    if (!Number.isInteger(s.core) || s.core < 0) bad(`node ${String(s.node)}: core ${s.core} is not a non-negative integer`);
+    if (!Number.isInteger(s.core) || s.core < 0)
+      bad(`node ${String(s.node)}: core ${s.core} is not a non-negative integer`);
     if (!(s.start >= -EPS)) bad(`node ${String(s.node)}: start ${s.start} < 0`);
     if (Math.abs(s.finish - s.start - dag.wcet[i]!) > EPS * Math.max(1, s.finish)) {
       bad(`node ${String(s.node)}: finish − start = ${s.finish - s.start} ≠ wcet ${dag.wcet[i]}`);
@@ -52,12 +51,15 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
   for (const [a, b] of result.addedEdges) {
     const u = dag.indexOf.get(String(a));
     const v = dag.indexOf.get(String(b));
-    if (u === undefined || v === undefined) bad(`added edge ${String(a)} -> ${String(b)} names an unknown node`);
+    if (u === undefined || v === undefined)
+      bad(`added edge ${String(a)} -> ${String(b)} names an unknown node`);
     else precedence.push([u, v]);
   }
   for (const [u, v] of precedence) {
     if (start[v]! < finish[u]! - EPS * Math.max(1, finish[u]!)) {
-      bad(`edge ${String(dag.ids[u])} -> ${String(dag.ids[v])}: starts at ${start[v]} before predecessor finishes at ${finish[u]}`);
+      bad(
+        `edge ${String(dag.ids[u])} -> ${String(dag.ids[v])}: starts at ${start[v]} before predecessor finishes at ${finish[u]}`,
+      );
     }
   }
 
@@ -75,19 +77,27 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
     for (const b of list) {
       if (dag.wcet[b]! === 0) continue;
       if (last >= 0 && start[b]! < finish[last]! - EPS * Math.max(1, finish[last]!)) {
-        bad(`core ${c}: ${String(dag.ids[last])} [${start[last]}, ${finish[last]}) overlaps ${String(dag.ids[b])} [${start[b]}, ${finish[b]})`);
+        bad(
+          `core ${c}: ${String(dag.ids[last])} [${start[last]}, ${finish[last]}) overlaps ${String(dag.ids[b])} [${start[b]}, ${finish[b]})`,
+        );
       }
       if (last < 0 || finish[b]! > finish[last]!) last = b;
     }
   }
   const distinct = byCore.size;
-  if (result.cores !== distinct) bad(`cores = ${result.cores} but the timetable uses ${distinct} distinct cores`);
-  for (const c of byCore.keys()) if (c >= distinct) bad(`core indices must be 0 … ${distinct - 1}, found ${c}`);
+  if (result.cores !== distinct)
+    bad(`cores = ${result.cores} but the timetable uses ${distinct} distinct cores`);
+  for (const c of byCore.keys())
+    if (c >= distinct) bad(`core indices must be 0 … ${distinct - 1}, found ${c}`);
 
   let makespan = 0;
   for (let i = 0; i < dag.n; i++) if (finish[i]! > makespan) makespan = finish[i]!;
-  if (Math.abs(makespan - result.makespan) > EPS * Math.max(1, makespan)) bad(`makespan = ${result.makespan} but the largest finish is ${makespan}`);
+  if (Math.abs(makespan - result.makespan) > EPS * Math.max(1, makespan))
+    bad(`makespan = ${result.makespan} but the largest finish is ${makespan}`);
   const meets = makespan <= result.deadline + EPS * Math.max(1, result.deadline);
-  if (result.feasible !== meets) bad(`feasible = ${result.feasible} but makespan ${makespan} ${meets ? '≤' : '>'} deadline ${result.deadline}`);
+  if (result.feasible !== meets)
+    bad(
+      `feasible = ${result.feasible} but makespan ${makespan} ${meets ? '≤' : '>'} deadline ${result.deadline}`,
+    );
   return { ok: violations.length === 0, violations };
 }

@@ -20,11 +20,13 @@ export interface SimulatedSchedule {
  * O((n + e) log n).
  */
 export function listSchedule(dag: Dag, m: number, priority: ArrayLike<number>): SimulatedSchedule {
-  if (!Number.isInteger(m) || m < 1) throw new RangeError(`listSchedule: m must be a positive integer, got ${m}`);
+  if (!Number.isInteger(m) || m < 1)
+    throw new RangeError(`listSchedule: m must be a positive integer, got ${m}`);
   const { n, wcet, succ, pred } = dag;
   const remaining = new Int32Array(n);
   for (let i = 0; i < n; i++) remaining[i] = pred[i]!.length;
-  const higher = (a: number, b: number): boolean => priority[a]! < priority[b]! || (priority[a] === priority[b] && a < b);
+  const higher = (a: number, b: number): boolean =>
+    priority[a]! < priority[b]! || (priority[a] === priority[b] && a < b);
   const ready = new BinaryHeap(higher);
   for (let i = 0; i < n; i++) if (remaining[i] === 0) ready.push(i);
 
@@ -47,7 +49,8 @@ export function listSchedule(dag: Dag, m: number, priority: ArrayLike<number>): 
       if (c > maxCore) maxCore = c;
       running.push(v);
     }
-    if (running.size === 0) throw new Error('listSchedule: no node ready and none running (graph not a DAG?)');
+    if (running.size === 0)
+      throw new Error('listSchedule: no node ready and none running (graph not a DAG?)');
     t = finish[running.peek()]!;
     while (running.size > 0 && finish[running.peek()]! <= t) {
       const u = running.pop();

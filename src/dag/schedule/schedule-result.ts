@@ -2,15 +2,7 @@ import type { NodeId } from '../dag-task.js';
 
 /** Names of the scheduling methods (SPEC §3). */
 export type MethodName =
-  | 'graham'
-  | 'he2019'
-  | 'zhao2020'
-  | 'he2021'
-  | 'listsched'
-  | 'optimal'
-  | 'egs-greedy'
-  | 'egs-search'
-  | 'egs';
+  'graham' | 'he2019' | 'zhao2020' | 'he2021' | 'listsched' | 'optimal' | 'egs-greedy' | 'egs-search' | 'egs';
 
 /** One node placed in a timetable. Times are in the task's time unit. */
 export interface ScheduledNode {

@@ -1,0 +1,102 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ArbiterError } from '../../core/errors.js';
+import { readDagFile } from '../../dag/io/read-dag-file.js';
+import {
+  isScheduleMethod,
+  scheduleAllMethods,
+  scheduleDag,
+  SCHEDULE_METHODS,
+} from '../../dag/schedule/schedule-dag.js';
+import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
+import { renderGanttSvg } from '../../report/gantt-svg.js';
+import { formatTable } from '../../report/table.js';
+import { parseNumber } from '../parse-number.js';
+import { printWarnings, writeJson } from '../output.js';
+
+/** `arbiter schedule FILE [--deadline D] [--method M|all] [--json] [--gantt out.svg]`. */
+export function registerSchedule(program: Command): void {
+  program
+    .command('schedule')
+    .description('find the number of cores a DAG task needs to meet its deadline, with a checkable timetable')
+    .argument('<file>', 'DAG file (.json, .stg, .dot)')
+    .option('-d, --deadline <D>', 'deadline (default: the task deadline)', parseNumber)
+    .option('-m, --method <method>', `${SCHEDULE_METHODS.join(' | ')} | all`, 'all')
+    .option('--time-limit <seconds>', 'time limit of the optimal (MILP) solver', parseNumber, 10)
+    .option('--json', 'print one JSON document (a result object, or an array for --method all)')
+    .option('--gantt <file.svg>', 'write a Gantt chart (for all: of the best timetable)')
+    .action(
+      async (
+        file: string,
+        opts: { deadline?: number; method: string; timeLimit: number; json?: boolean; gantt?: string },
+      ) => {
+        const dag = await readDagFile(file);
+        printWarnings(dag.warnings);
+        const options = {
+          ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+          timeLimitS: opts.timeLimit,
+        };
+        let results: ScheduleResult[];
+        if (opts.method === 'all') results = await scheduleAllMethods(dag, options);
+        else if (isScheduleMethod(opts.method)) results = [await scheduleDag(dag, opts.method, options)];
+        else
+          throw new ArbiterError(
+            'unknown-method',
+            `unknown method '${opts.method}': use one of ${SCHEDULE_METHODS.join(', ')}, all`,
+          );
+
+        if (opts.gantt) {
+          const best = pickBest(results);
+          if (!best) throw new ArbiterError('no-timetable', 'no method produced a timetable to draw');
+          await writeFile(opts.gantt, renderGanttSvg(best, { title: `${dag.name}: ${best.method}` }));
+        }
+        if (opts.json) {
+          writeJson(opts.method === 'all' ? results : results[0]);
+          return;
+        }
+        const D = results[0]!.deadline;
+        process.stdout.write(
+          `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
+        );
+        const rows = results.map((r) => [
+          r.method,
+          r.feasible ? String(r.cores) : '-',
+          r.feasible ? r.makespan : '-',
+          r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
+          describeGuarantee(r),
+          round(r.timeMs),
+        ]);
+        process.stdout.write(
+          formatTable(['method', 'cores', 'makespan', 'bound', 'guarantee', 'time ms'], rows, [
+            'left',
+            'right',
+            'right',
+            'right',
+            'left',
+            'right',
+          ]) + '\n',
+        );
+        for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
+        if (opts.gantt) process.stdout.write(`Gantt chart: ${opts.gantt}\n`);
+      },
+    );
+}
+
+/** The feasible result with the fewest cores (ties: first in method order). */
+export function pickBest(results: readonly ScheduleResult[]): ScheduleResult | undefined {
+  let best: ScheduleResult | undefined;
+  for (const r of results)
+    if (r.feasible && r.schedule.length > 0 && (!best || r.cores < best.cores)) best = r;
+  return best;
+}
+
+function describeGuarantee(r: ScheduleResult): string {
+  if (!r.feasible) return 'bound cannot prove D';
+  if (r.method === 'optimal')
+    return r.optimal ? 'exact (proved optimal)' : `exact timetable, gap ${Math.round((r.gap ?? 0) * 100)}%`;
+  return r.guarantee;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,26 @@
+import cliProgress from 'cli-progress';
+
+/** A progress reporter: a bar on a TTY, silence otherwise (pipes, CI, `--json`). */
+export interface Progress {
+  tick(label?: string): void;
+  stop(): void;
+}
+
+/** Starts a progress bar over `total` steps on stderr when it is a terminal. */
+export function startProgress(total: number, title: string, enabled = true): Progress {
+  if (!enabled || !process.stderr.isTTY || total <= 1) return { tick: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${title} [{bar}] {value}/{total} {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { label: '' });
+  return {
+    tick: (label = '') => bar.increment(1, { label }),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,36 @@
+import { ArbiterError } from '../../core/errors.js';
+import { computeTiming } from '../analysis/timing.js';
+import { withDeadline } from '../build-dag.js';
+import type { Dag } from '../dag-task.js';
+
+/** Options of {@link deadlineBySlack}. */
+export interface DeadlineBySlackOptions {
+  /** Round D up to an integer (time units). Default true. */
+  integer?: boolean;
+}
+
+/**
+ * The relative deadline set by a slack factor: `D = L + s·(vol − L)`, where `L` is the
+ * critical-path length and `vol` the total work of the DAG (SPEC §2), in the DAG's time unit.
+ * `s = 0` gives `D = L` (the tightest feasible deadline), `s = 1` gives `D = vol` (one core
+ * suffices). With `integer` (default) D is rounded up, which keeps `D ≥ L`; values within a
+ * relative 1e-9 above an integer count as that integer, so floating noise in `s·(vol − L)` never
+ * adds a whole time unit. Throws `bad-option` unless `0 ≤ s ≤ 1`.
+ */
+export function deadlineBySlack(dag: Dag, s: number, options: DeadlineBySlackOptions = {}): number {
+  if (!(s >= 0 && s <= 1)) throw new ArbiterError('bad-option', `slack must be in [0, 1], got ${s}`);
+  const { volume: vol, criticalPath: L } = computeTiming(dag);
+  // The convex form is exact at both ends (s = 0 → L, s = 1 → vol) in floating point; the clamp
+  // keeps rounding from stepping outside [L, vol].
+  const D = Math.min(vol, Math.max(L, (1 - s) * L + s * vol));
+  if (options.integer === false) return D;
+  return Math.max(Math.ceil(L), Math.ceil(D - 1e-9 * Math.max(1, Math.abs(D))));
+}
+
+/**
+ * A copy of the DAG whose deadline is {@link deadlineBySlack}`(dag, s)` (integer, rounded up).
+ * Throws if that deadline is not > 0 (a DAG whose WCETs are all zero).
+ */
+export function withSlackDeadline(dag: Dag, s: number, options: DeadlineBySlackOptions = {}): Dag {
+  return withDeadline(dag, deadlineBySlack(dag, s, options));
+}

@@ -1,0 +1,126 @@
+import { ValidationError } from '../../core/errors.js';
+
+/** One DOT token with the line it starts on. */
+export interface DotToken {
+  /** `id`: bare word or numeral; `string`: a quoted or HTML string; `punct`: an operator; `eof`. */
+  kind: 'id' | 'string' | 'punct' | 'eof';
+  /** The text: the unescaped string contents for `string`, the operator for `punct`. */
+  text: string;
+  /** 1-based line. */
+  line: number;
+}
+
+const PUNCT = new Set(['{', '}', '[', ']', ';', ',', '=', ':', '+']);
+
+/**
+ * Splits DOT text into tokens. Skips `//` and `#` line comments and `/* … *\/` blocks. In quoted
+ * strings `\"` is a quote, `\\` a backslash and a backslash-newline is dropped; other escapes
+ * (`\n`, `\l`, …) are kept as written. Throws a {@link ValidationError} (rule `dot-syntax`) with
+ * the line of anything that is not DOT.
+ */
+export function tokenizeDot(text: string, source?: string): DotToken[] {
+  const tokens: DotToken[] = [];
+  const fail = (detail: string, line: number): never => {
+    throw new ValidationError('dot-syntax', detail, { ...(source !== undefined && { file: source }), line });
+  };
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
+      i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const start = line;
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) fail("unterminated comment '/*'", start);
+      for (let k = i; k < end; k++) if (text[k] === '\n') line++;
+      i = end + 2;
+    } else if (c === '"') {
+      const start = line;
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= n) fail('unterminated quoted string', start);
+        const d = text[i]!;
+        if (d === '"') break;
+        if (d === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+          value += text[i + 1];
+          i += 2;
+        } else if (d === '\\' && text[i + 1] === '\n') {
+          line++;
+          i += 2;
+        } else if (d === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') {
+          line++;
+          i += 3;
+        } else {
+          if (d === '\n') line++;
+          value += d;
+          i++;
+        }
+      }
+      i++;
+      tokens.push({ kind: 'string', text: value, line: start });
+    } else if (c === '<') {
+      // HTML-like label: balanced angle brackets.
+      const start = line;
+      let depth = 0;
+      let k = i;
+      for (; k < n; k++) {
+        const d = text[k];
+        if (d === '<') depth++;
+        else if (d === '>' && --depth === 0) break;
+        else if (d === '\n') line++;
+      }
+      if (k >= n) fail("unterminated HTML string '<'", start);
+      tokens.push({ kind: 'string', text: text.slice(i + 1, k), line: start });
+      i = k + 1;
+    } else if (c === '-' && (text[i + 1] === '>' || text[i + 1] === '-')) {
+      tokens.push({ kind: 'punct', text: text.slice(i, i + 2), line });
+      i += 2;
+    } else if (c === '-' || c === '.' || isDigit(c)) {
+      const m = /^-?(?:\.\d+|\d+(?:\.\d*)?)/.exec(text.slice(i, i + 64));
+      if (m === null) fail(`unexpected '${c}'`, line);
+      const end = i + m![0].length;
+      if (end < n && isWordChar(text[end]!)) {
+        fail(`'${m![0]}${wordAt(text, end)}' is not a DOT id (quote it: "…")`, line);
+      }
+      tokens.push({ kind: 'id', text: m![0], line });
+      i = end;
+    } else if (isWordStart(c)) {
+      const word = wordAt(text, i);
+      tokens.push({ kind: 'id', text: word, line });
+      i += word.length;
+    } else if (PUNCT.has(c)) {
+      tokens.push({ kind: 'punct', text: c, line });
+      i++;
+    } else {
+      fail(`unexpected character '${c}'`, line);
+    }
+  }
+  tokens.push({ kind: 'eof', text: '', line });
+  return tokens;
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+function isWordStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c.charCodeAt(0) >= 0x80;
+}
+
+function isWordChar(c: string): boolean {
+  return isWordStart(c) || isDigit(c);
+}
+
+function wordAt(text: string, start: number): string {
+  let k = start;
+  while (k < text.length && isWordChar(text[k]!)) k++;
+  return text.slice(start, k);
+}

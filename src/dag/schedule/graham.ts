@@ -1,0 +1,46 @@
+import type { AnalysisContext } from '../analysis/analysis-context.js';
+import { infeasibleByBound } from './bound-based-scheduler.js';
+import { listSchedule } from './list-scheduler.js';
+import { ranksFromKeys } from './priority-order.js';
+import type { ScheduleResult } from './schedule-result.js';
+import { TIME_EPS } from './time-eps.js';
+
+/** Graham's bound for any work-conserving list schedule on m cores: `L + (vol − L)/m`. */
+export function grahamBound(ctx: AnalysisContext, m: number): number {
+  const { criticalPath: L, volume } = ctx.timing;
+  return L + (volume - L) / m;
+}
+
+/**
+ * `graham` (SPEC §3): the minimum M with `L + (vol − L)/M ≤ D`, i.e. `⌈(vol − L)/(D − L)⌉`, and
+ * a non-preemptive list schedule on M cores (the bound holds for any priority order; LST order is
+ * used). Infeasible when that M exceeds n or when D = L < vol.
+ */
+export function scheduleGraham(ctx: AnalysisContext, lowerBound: number): ScheduleResult {
+  const t0 = performance.now();
+  const { dag, timing } = ctx;
+  const { criticalPath: L, volume, deadline: D } = timing;
+  const work = volume - L;
+  let M: number;
+  if (work <= TIME_EPS * volume) M = 1;
+  else if (D - L <= TIME_EPS * D) M = Infinity;
+  else M = Math.max(1, Math.ceil(work / (D - L) - TIME_EPS));
+  while (M < Infinity && M > 1 && grahamBound(ctx, M - 1) <= D * (1 + TIME_EPS)) M--; // guard the ceil against rounding
+  if (M > dag.n)
+    return infeasibleByBound('graham', D, lowerBound, grahamBound(ctx, dag.n), performance.now() - t0, dag.n);
+  const sim = listSchedule(dag, M, ranksFromKeys(timing.lst, 'ascending'));
+  return {
+    method: 'graham',
+    cores: sim.coresUsed,
+    feasible: sim.makespan <= D * (1 + TIME_EPS),
+    deadline: D,
+    makespan: sim.makespan,
+    schedule: sim.schedule,
+    addedEdges: [],
+    lowerBound,
+    timeMs: performance.now() - t0,
+    guarantee: 'analytic',
+    responseTimeBound: grahamBound(ctx, M),
+    boundCores: M,
+  };
+}

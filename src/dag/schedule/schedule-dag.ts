@@ -1,0 +1,119 @@
+import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { createAnalysisContext, type AnalysisContext } from '../analysis/analysis-context.js';
+import { coreLowerBound } from '../analysis/core-lower-bound.js';
+import { widthFromClosure } from '../analysis/width.js';
+import type { Dag } from '../dag-task.js';
+import { scheduleOptimal } from '../optimal/optimal-scheduler.js';
+import { scheduleByBound, type BoundedPriorityMethod } from './bound-based-scheduler.js';
+import { scheduleEgsGreedy } from './egs-greedy.js';
+import { scheduleGraham } from './graham.js';
+import { he2019 } from './he2019.js';
+import { he2021 } from './he2021.js';
+import { scheduleListSched } from './list-sched.js';
+import type { MethodName, ScheduleResult } from './schedule-result.js';
+import { zhao2020 } from './zhao2020.js';
+
+/** The methods {@link scheduleDag} runs, in the order `all` reports them. */
+export const SCHEDULE_METHODS = [
+  'graham',
+  'he2019',
+  'zhao2020',
+  'he2021',
+  'listsched',
+  'egs-greedy',
+  'optimal',
+] as const;
+
+/** A method {@link scheduleDag} can run. */
+export type ScheduleMethod = (typeof SCHEDULE_METHODS)[number];
+
+/** The bound-based methods with their priority orders. */
+export const BOUND_METHODS: readonly BoundedPriorityMethod[] = [he2019, zhao2020, he2021];
+
+/** Options of {@link scheduleDag}. */
+export interface ScheduleOptions {
+  /** Deadline D; defaults to the task's own. */
+  deadline?: number;
+  /** `optimal`: solver time limit in seconds (default 10). */
+  timeLimitS?: number;
+}
+
+/** Whether a string names a method of {@link SCHEDULE_METHODS}. */
+export function isScheduleMethod(name: string): name is ScheduleMethod {
+  return (SCHEDULE_METHODS as readonly string[]).includes(name);
+}
+
+/**
+ * Runs one scheduling method on a DAG task and returns its result with a concrete timetable
+ * (or `feasible: false` for a bound-based method whose bound cannot prove D). Throws
+ * {@link DeadlineInfeasibleError} when L > D and a {@link ValidationError} when there is no deadline.
+ */
+export async function scheduleDag(
+  dag: Dag,
+  method: ScheduleMethod,
+  options: ScheduleOptions = {},
+): Promise<ScheduleResult> {
+  const prepared = prepare(dag, options.deadline);
+  return runMethod(prepared, method, options);
+}
+
+/** Runs every method of {@link SCHEDULE_METHODS} on one task, sharing the analysis. */
+export async function scheduleAllMethods(dag: Dag, options: ScheduleOptions = {}): Promise<ScheduleResult[]> {
+  const prepared = prepare(dag, options.deadline);
+  const results: ScheduleResult[] = [];
+  for (const m of SCHEDULE_METHODS) results.push(await runMethod(prepared, m, options));
+  return results;
+}
+
+interface Prepared {
+  ctx: AnalysisContext;
+  lowerBound: number;
+  width: number;
+}
+
+function prepare(dag: Dag, deadline: number | undefined): Prepared {
+  const D = deadline ?? dag.deadline;
+  if (D === undefined) {
+    throw new ValidationError('deadline', 'the task has no deadline; give one (--deadline D)', {
+      ...(dag.source !== undefined && { file: dag.source }),
+      item: 'deadline',
+    });
+  }
+  if (!Number.isFinite(D) || D <= 0) {
+    throw new ValidationError('deadline', `deadline must be a finite number > 0, got ${D}`, {
+      item: 'deadline',
+    });
+  }
+  const ctx = createAnalysisContext(dag, D);
+  if (ctx.timing.criticalPath > D) throw new DeadlineInfeasibleError(ctx.timing.criticalPath, D, dag.name);
+  const lowerBound = coreLowerBound(dag, D, ctx.timing).lowerBound;
+  return { ctx, lowerBound, width: widthFromClosure(ctx.reach).width };
+}
+
+async function runMethod(p: Prepared, method: MethodName, options: ScheduleOptions): Promise<ScheduleResult> {
+  const { ctx, lowerBound, width } = p;
+  switch (method) {
+    case 'graham':
+      return scheduleGraham(ctx, lowerBound);
+    case 'he2019':
+      return scheduleByBound(ctx, he2019, lowerBound);
+    case 'zhao2020':
+      return scheduleByBound(ctx, zhao2020, lowerBound);
+    case 'he2021':
+      return scheduleByBound(ctx, he2021, lowerBound);
+    case 'listsched':
+      return scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);
+    case 'egs-greedy':
+      return scheduleEgsGreedy(ctx, lowerBound);
+    case 'optimal':
+      return scheduleOptimal(ctx.dag, {
+        deadline: ctx.timing.deadline,
+        ...(options.timeLimitS !== undefined && { timeLimitS: options.timeLimitS }),
+      });
+    default:
+      throw new ArbiterError(
+        'unknown-method',
+        `method '${method}' is not available (use one of ${SCHEDULE_METHODS.join(', ')})`,
+      );
+  }
+}
