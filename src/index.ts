@@ -1,6 +1,6 @@
 /**
  * Arbiter: deep reinforcement learning for real-time resource management.
- * Public API, layer by layer (SPEC §0).
+ * Public API, layer by layer (SPEC §0). Every symbol carries its TSDoc at its declaration.
  */
 
 // core
@@ -18,16 +18,80 @@ export {
   describeEdge,
 } from './dag/dag-task.js';
 export { buildDag, dagToSpec, withDeadline, withEdges, type BuildDagOptions } from './dag/build-dag.js';
+export { BitMatrix, popcount32 } from './dag/bit-matrix.js';
+
+// dag: I/O
+export { type DagFormat, DAG_FORMATS, isDagFormat, detectFormat } from './dag/io/dag-format.js';
+export { parseJsonDag, formatJsonDag } from './dag/io/json-format.js';
+export { parseStgDag, formatStgDag, isStgShaped } from './dag/io/stg-format.js';
+export { parseDotDag, formatDotDag } from './dag/io/dot-format.js';
+export { readDagFile, parseDag, type ReadDagFileOptions } from './dag/io/read-dag-file.js';
+export { writeDagFile, formatDag } from './dag/io/write-dag-file.js';
+
+// dag: generators
+export { generateLayeredDag, type LayeredDagOptions } from './dag/generate/layered-dag.js';
+export { generateForkJoinDag, type ForkJoinDagOptions } from './dag/generate/fork-join-dag.js';
+export { deadlineBySlack, withSlackDeadline, type DeadlineBySlackOptions } from './dag/generate/deadline.js';
+export {
+  generateDag,
+  generateDagSet,
+  type DagKind,
+  type GenerateDagOptions,
+  type GenerateDagSetOptions,
+} from './dag/generate/generate-dag.js';
 
 // dag: analysis
-export { computeTiming, criticalPathLength, volume, longestPath, type Timing } from './dag/analysis/timing.js';
+export {
+  computeTiming,
+  criticalPathLength,
+  volume,
+  longestPath,
+  type Timing,
+} from './dag/analysis/timing.js';
+export { transitiveClosure, transitiveReduction, comparable } from './dag/analysis/transitive-closure.js';
+export { dagWidth, widthFromClosure, hopcroftKarp, type WidthResult } from './dag/analysis/width.js';
+export { coreLowerBound, type CoreLowerBound } from './dag/analysis/core-lower-bound.js';
+export { createAnalysisContext, type AnalysisContext } from './dag/analysis/analysis-context.js';
+export { analyzeDag, type DagAnalysis } from './dag/analysis/analyze-dag.js';
+
+// dag: edge generation (the EGS state, shared by egs-greedy and the learned policy)
+export { EdgeGenerationState } from './dag/edge-generation/edge-generation-state.js';
 
 // dag: scheduling
 export type { MethodName, ScheduledNode, Guarantee, ScheduleResult } from './dag/schedule/schedule-result.js';
 export { checkSchedule, type ScheduleCheck } from './dag/schedule/check-schedule.js';
 export { listSchedule, type SimulatedSchedule } from './dag/schedule/list-scheduler.js';
-export { BitMatrix, popcount32 } from './dag/bit-matrix.js';
-export { transitiveClosure, transitiveReduction, comparable } from './dag/analysis/transitive-closure.js';
-export { dagWidth, hopcroftKarp, type WidthResult } from './dag/analysis/width.js';
-export { coreLowerBound, type CoreLowerBound } from './dag/analysis/core-lower-bound.js';
-export { analyzeDag, type DagAnalysis } from './dag/analysis/analyze-dag.js';
+export { ranksFromKeys } from './dag/schedule/priority-order.js';
+export { chainSchedule } from './dag/schedule/chain-schedule.js';
+export { TIME_EPS } from './dag/schedule/time-eps.js';
+export { grahamBound, scheduleGraham } from './dag/schedule/graham.js';
+export { he2019, he2019Bound, he2019Priority } from './dag/schedule/he2019.js';
+export { he2021, he2021Bound, he2021Priority } from './dag/schedule/he2021.js';
+export {
+  zhao2020,
+  zhao2020Bound,
+  zhao2020Priority,
+  zhao2020Analysis,
+  type Zhao2020Analysis,
+  type Zhao2020Term,
+} from './dag/schedule/zhao2020.js';
+export { scheduleListSched, genericPriorities, type NamedPriority } from './dag/schedule/list-sched.js';
+export { scheduleEgsGreedy, type EgsGreedyOptions } from './dag/schedule/egs-greedy.js';
+export {
+  SCHEDULE_METHODS,
+  BOUND_METHODS,
+  isScheduleMethod,
+  scheduleDag,
+  scheduleAllMethods,
+  type ScheduleMethod,
+  type ScheduleOptions,
+} from './dag/schedule/schedule-dag.js';
+
+// dag: exact optimum
+export { scheduleOptimal, type OptimalOptions } from './dag/optimal/optimal-scheduler.js';
+export { solveLp, type SolveLpOptions, type LpSolution, type LpStatus } from './dag/optimal/highs-solver.js';
+
+// report
+export { formatTable, formatNumber, type Align } from './report/table.js';
+export { formatMarkdownTable } from './report/markdown-table.js';
+export { renderGanttSvg, type GanttSvgOptions } from './report/gantt-svg.js';

@@ -1,8 +1,10 @@
 import type { Dag } from '../dag-task.js';
 import { computeTiming, type Timing } from './timing.js';
 
-/** Slack for ratios like 16/8 that floating point may push just above an integer. */
-const CEIL_EPS = 1e-9;
+/** Slack under an integer before rounding up: float noise may only weaken the bound, never overstate it. */
+const CEIL_EPS = 1e-6;
+/** Windows shorter than this fraction of D are skipped: rounding noise dominates their load. */
+const MIN_WINDOW = 1e-6;
 
 /** The core lower bound and the window that gives it. */
 export interface CoreLowerBound {
@@ -52,7 +54,7 @@ export function coreLowerBound(dag: Dag, deadline?: number, timing?: Timing): Co
       work += slope * (p - x);
       x = p;
       slope += delta[i]!;
-      if (p > t1) {
+      if (p - t1 >= MIN_WINDOW * D) {
         const bound = Math.ceil(work / (p - t1) - CEIL_EPS);
         if (bound > best) {
           best = bound;

@@ -6,7 +6,7 @@ import type { ScheduleResult } from '../schedule/schedule-result.js';
 import { TIME_EPS } from '../schedule/time-eps.js';
 import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
 import { solveLp } from './highs-solver.js';
-import { loadLowerBound } from './load-lower-bound.js';
+import { coreLowerBound } from '../analysis/core-lower-bound.js';
 import { buildMinCoresMilp, chainsFromSolution, milpStart } from './min-cores-milp.js';
 
 /** Options of {@link scheduleOptimal}. */
@@ -49,7 +49,7 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   if (timing.criticalPath > D * (1 + TIME_EPS))
     throw new DeadlineInfeasibleError(timing.criticalPath, D, dag.name);
 
-  const bound = loadLowerBound(dag, timing);
+  const bound = coreLowerBound(dag, D, timing).lowerBound;
   const incumbent = listScheduleIncumbent(dag, timing, bound);
   let lowerBound = Math.min(bound, incumbent.cores);
   let best = incumbent;

@@ -36,6 +36,18 @@ describe('coreLowerBound', () => {
     expect(lb.window).toEqual([0, 4]);
   });
 
+  it('float noise never inflates the bound (chain 0.1 → 0.5, D = 0.6 needs one core)', () => {
+    const dag = buildDag({
+      deadline: 0.6,
+      nodes: [
+        { id: 'a', wcet: 0.1 },
+        { id: 'b', wcet: 0.5 },
+      ],
+      edges: [['a', 'b']],
+    });
+    expect(coreLowerBound(dag).lowerBound).toBe(1);
+  });
+
   it('never exceeds a core count that a real schedule achieves, and ≥ ⌈vol/D⌉', () => {
     fc.assert(
       fc.property(arbDag({ maxNodes: 14, slack: [0, 1] }), (dag) => {
