@@ -10,9 +10,9 @@ import { arbDag } from '../../helpers/random-dag.js';
 
 /** The repository root (this file is test/dag/io/…). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** The shared sample folder; tests that need it skip when it is absent. */
-export const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
-/** Whether {@link dataDir} exists. */
+/** The sample task graphs shipped in the repository (EGS example, Kasahara STG samples). */
+export const dataDir = path.resolve(repoRoot, 'examples', 'dag');
+/** Whether {@link dataDir} exists (always, in a checkout; guards a trimmed package). */
 export const hasData = existsSync(dataDir);
 
 /** Runs `fn` and returns the ValidationError it throws (fails the test otherwise). */
