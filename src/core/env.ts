@@ -1,0 +1,74 @@
+/**
+ * The single-agent environment contract (SPEC §5), Gymnasium's `reset`/`step` in TypeScript.
+ * Environments are synchronous and own their RNG; `reset({ seed })` re-seeds it.
+ */
+import type { Space } from './spaces.js';
+
+/** Free-form per-step information. `actionMask[a] = 1` marks action a (of a Discrete space) as allowed. */
+export interface Info {
+  /** Allowed actions of a Discrete action space for the *next* step (1 = allowed). */
+  actionMask?: Uint8Array;
+  [key: string]: unknown;
+}
+
+/** Arguments of {@link Env.reset}. */
+export interface ResetOptions {
+  /** Re-seeds the environment's RNG; without it the RNG continues its stream. */
+  seed?: number;
+  /** Environment-specific reset options. */
+  options?: Record<string, unknown>;
+}
+
+/** What {@link Env.reset} returns. */
+export interface ResetResult<O> {
+  /** First observation of the episode. */
+  obs: O;
+  /** Information, including `actionMask` for masked environments. */
+  info: Info;
+}
+
+/** What {@link Env.step} returns. */
+export interface StepResult<O> {
+  /** Observation after the action. */
+  obs: O;
+  /** Reward for the transition. */
+  reward: number;
+  /** The MDP reached a terminal state: no value is bootstrapped after it. */
+  terminated: boolean;
+  /** The episode was cut (time limit, …) in a non-terminal state: bootstrap from `obs`. */
+  truncated: boolean;
+  /** Information, including `actionMask` for masked environments. */
+  info: Info;
+}
+
+/** Static facts about an environment, as in Gymnasium's `EnvSpec`. */
+export interface EnvSpec {
+  /** Registered id, e.g. `"CartPole-v1"`. */
+  id: string;
+  /** Episode step limit applied by the TimeLimit wrapper, if any. */
+  maxEpisodeSteps?: number;
+  /** Mean return at which the task counts as solved, if any. */
+  rewardThreshold?: number;
+}
+
+/**
+ * A single-agent environment. `step` after an episode ended (terminated or truncated) without a
+ * `reset` is an error. Observations returned must not be mutated by the environment afterwards
+ * (return fresh arrays or copies), so that agents may store them.
+ */
+export interface Env<O = unknown, A = unknown> {
+  /** Space of observations. */
+  readonly observationSpace: Space;
+  /** Space of actions. */
+  readonly actionSpace: Space;
+  /** Id and limits, when registered. */
+  readonly spec?: EnvSpec;
+  /** Starts an episode. */
+  reset(options?: ResetOptions): ResetResult<O>;
+  /** Applies one action. */
+  step(action: A): StepResult<O>;
+  /** The current action mask (same as the last `info.actionMask`), for masked environments. */
+  actionMasks?(): Uint8Array;
+  /** Releases resources. */
+  close?(): void;
+}
