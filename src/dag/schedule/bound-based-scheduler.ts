@@ -1,5 +1,5 @@
 import type { AnalysisContext } from '../analysis/analysis-context.js';
-import { listSchedule } from './list-scheduler.js';
+import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
 
@@ -38,23 +38,39 @@ export function scheduleByBound(
     if (R < best) best = R;
     if (R <= D + TIME_EPS * D) {
       const sim = listSchedule(dag, m, priority);
-      return {
-        method: method.method,
-        cores: sim.coresUsed,
-        feasible: sim.makespan <= D + TIME_EPS * D,
-        deadline: D,
-        makespan: sim.makespan,
-        schedule: sim.schedule,
-        addedEdges: [],
-        lowerBound,
-        timeMs: performance.now() - t0,
-        guarantee: 'analytic',
-        responseTimeBound: R,
-        boundCores: m,
-      };
+      return boundedResult(method.method, sim, D, lowerBound, t0, R, m);
     }
   }
   return infeasibleByBound(method.method, D, lowerBound, best, performance.now() - t0, dag.n);
+}
+
+/**
+ * The result of a bound-based method whose bound R proved D on m cores: the simulated list
+ * schedule on m cores (started at `t0`, a `performance.now()` time) as the timetable.
+ */
+export function boundedResult(
+  method: MethodName,
+  sim: SimulatedSchedule,
+  D: number,
+  lowerBound: number,
+  t0: number,
+  R: number,
+  m: number,
+): ScheduleResult {
+  return {
+    method,
+    cores: sim.coresUsed,
+    feasible: sim.makespan <= D + TIME_EPS * D,
+    deadline: D,
+    makespan: sim.makespan,
+    schedule: sim.schedule,
+    addedEdges: [],
+    lowerBound,
+    timeMs: performance.now() - t0,
+    guarantee: 'analytic',
+    responseTimeBound: R,
+    boundCores: m,
+  };
 }
 
 /** The result of a bound-based method whose bound cannot prove D for any m ≤ n. */

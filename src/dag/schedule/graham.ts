@@ -1,5 +1,5 @@
 import type { AnalysisContext } from '../analysis/analysis-context.js';
-import { infeasibleByBound } from './bound-based-scheduler.js';
+import { boundedResult, infeasibleByBound } from './bound-based-scheduler.js';
 import { listSchedule } from './list-scheduler.js';
 import { ranksFromKeys } from './priority-order.js';
 import type { ScheduleResult } from './schedule-result.js';
@@ -29,18 +29,5 @@ export function scheduleGraham(ctx: AnalysisContext, lowerBound: number): Schedu
   if (M > dag.n)
     return infeasibleByBound('graham', D, lowerBound, grahamBound(ctx, dag.n), performance.now() - t0, dag.n);
   const sim = listSchedule(dag, M, ranksFromKeys(timing.lst, 'ascending'));
-  return {
-    method: 'graham',
-    cores: sim.coresUsed,
-    feasible: sim.makespan <= D * (1 + TIME_EPS),
-    deadline: D,
-    makespan: sim.makespan,
-    schedule: sim.schedule,
-    addedEdges: [],
-    lowerBound,
-    timeMs: performance.now() - t0,
-    guarantee: 'analytic',
-    responseTimeBound: grahamBound(ctx, M),
-    boundCores: M,
-  };
+  return boundedResult('graham', sim, D, lowerBound, t0, grahamBound(ctx, M), M);
 }

@@ -8,23 +8,7 @@ import { solveLp } from '../../../src/dag/optimal/highs-solver.js';
 import { buildMinCoresMilp, chainsFromSolution, milpStart } from '../../../src/dag/optimal/min-cores-milp.js';
 import { bruteForceMinCores } from './brute-force-min-cores.js';
 import { arbSmallDagTask } from './random-small-dag.js';
-
-const egsEx1 = (): Dag =>
-  buildDag({
-    deadline: 8,
-    nodes: [0, 5, 4, 3, 3, 1, 0].map((wcet, id) => ({ id, wcet })),
-    edges: [
-      [0, 1],
-      [0, 2],
-      [0, 3],
-      [1, 4],
-      [1, 5],
-      [2, 5],
-      [3, 5],
-      [4, 6],
-      [5, 6],
-    ],
-  });
+import { egsExample } from '../../helpers/random-dag.js';
 
 /** Solves the bare MILP (no incumbent, no lower-bound cut) and decodes its timetable. */
 async function solveBare(dag: Dag) {
@@ -38,7 +22,7 @@ async function solveBare(dag: Dag) {
 
 describe('buildMinCoresMilp', () => {
   it('only admits successor pairs that can run in that order, never zero-WCET nodes', () => {
-    const dag = egsEx1();
+    const dag = egsExample();
     const milp = buildMinCoresMilp(dag, computeTiming(dag));
     expect(milp.busy).toEqual([1, 2, 3, 4, 5]);
     const pairs = milp.pairs.map((p) => `${p.u}->${p.v}`);
@@ -51,7 +35,7 @@ describe('buildMinCoresMilp', () => {
   });
 
   it('the bare MILP finds 2 cores on egs-ex1, and its decoded timetable meets D', async () => {
-    const dag = egsEx1();
+    const dag = egsExample();
     const { sol, table } = await solveBare(dag);
     expect(sol.status).toBe('optimal');
     expect(Math.round(sol.objective!)).toBe(2);
@@ -60,7 +44,7 @@ describe('buildMinCoresMilp', () => {
   });
 
   it('milpStart encodes a timetable that HiGHS accepts as its incumbent', async () => {
-    const dag = egsEx1();
+    const dag = egsExample();
     const timing = computeTiming(dag);
     const milp = buildMinCoresMilp(dag, timing, { lowerBound: 2, upperBound: 2 });
     const chains = [

@@ -1,31 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DeadlineInfeasibleError, ValidationError } from '../../../src/core/errors.js';
-import { buildDag } from '../../../src/dag/build-dag.js';
+import { buildDag, dagToSpec } from '../../../src/dag/build-dag.js';
 import type { Dag, DagTaskSpec } from '../../../src/dag/dag-task.js';
 import { scheduleOptimal } from '../../../src/dag/optimal/optimal-scheduler.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import type { ScheduleResult } from '../../../src/dag/schedule/schedule-result.js';
 import { bruteForceMinCores } from './brute-force-min-cores.js';
 import { arbSmallDagTask } from './random-small-dag.js';
-
-/** shared/data/egs-ex1.dot, inline. */
-const EGS_EX1: DagTaskSpec = {
-  name: 'egs-ex1',
-  deadline: 8,
-  nodes: [0, 5, 4, 3, 3, 1, 0].map((wcet, id) => ({ id, wcet })),
-  edges: [
-    [0, 1],
-    [0, 2],
-    [0, 3],
-    [1, 4],
-    [1, 5],
-    [2, 5],
-    [3, 5],
-    [4, 6],
-    [5, 6],
-  ],
-};
+import { egsExample } from '../../helpers/random-dag.js';
 
 function expectValid(dag: Dag, r: ScheduleResult): void {
   expect(checkSchedule(dag, r).violations).toEqual([]);
@@ -80,7 +63,7 @@ function longest(dag: Dag): number {
 
 describe('scheduleOptimal', () => {
   it('egs-ex1 (D = 8) needs exactly 2 cores', async () => {
-    const dag = buildDag(EGS_EX1);
+    const dag = egsExample();
     const r = await scheduleOptimal(dag);
     expectValid(dag, r);
     expect(r.cores).toBe(2);
@@ -118,13 +101,13 @@ describe('scheduleOptimal', () => {
   });
 
   it('throws DeadlineInfeasibleError when L > D, and ValidationError without a deadline', async () => {
-    const dag = buildDag(EGS_EX1);
+    const dag = egsExample();
     await expect(scheduleOptimal(dag, { deadline: 7.5 })).rejects.toBeInstanceOf(DeadlineInfeasibleError);
     await expect(scheduleOptimal(dag, { deadline: 7.5 })).rejects.toMatchObject({
       criticalPath: 8,
       deadline: 7.5,
     });
-    const { deadline: _omit, ...noDeadline } = EGS_EX1;
+    const { deadline: _omit, ...noDeadline } = dagToSpec(egsExample());
     await expect(scheduleOptimal(buildDag(noDeadline))).rejects.toBeInstanceOf(ValidationError);
   });
 

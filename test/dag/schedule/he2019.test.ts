@@ -5,6 +5,7 @@ import { buildDag } from '../../../src/dag/build-dag.js';
 import type { Dag, DagTaskSpec } from '../../../src/dag/dag-task.js';
 import { he2019, he2019Bound, he2019Priority, heInterference } from '../../../src/dag/schedule/he2019.js';
 import { listSchedule } from '../../../src/dag/schedule/list-scheduler.js';
+import { egsExample } from '../../helpers/random-dag.js';
 
 const EPS = 1e-9;
 
@@ -32,25 +33,6 @@ function randomDag(seed: number): Dag {
   for (let i = 0; i < n; i++) spec.nodes.push({ id: i, wcet: 1 + Math.floor(rand() * 10) });
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (rand() < p) spec.edges.push([i, j]);
   return buildDag(spec);
-}
-
-/** The example DAG of the public EGS code: C = [0, 5, 4, 3, 3, 1, 0], vol 16, L 8. */
-function egsExample(): Dag {
-  return buildDag({
-    name: 'egs-ex1',
-    nodes: [0, 5, 4, 3, 3, 1, 0].map((c, i) => ({ id: i, wcet: c })),
-    edges: [
-      [0, 1],
-      [0, 2],
-      [0, 3],
-      [1, 4],
-      [1, 5],
-      [2, 5],
-      [3, 5],
-      [4, 6],
-      [5, 6],
-    ],
-  });
 }
 
 function isPermutation(ranks: Int32Array): boolean {

@@ -6,6 +6,7 @@ import type { Dag, DagTaskSpec } from '../../../src/dag/dag-task.js';
 import { he2019Bound, heInterference } from '../../../src/dag/schedule/he2019.js';
 import { he2021, he2021Bound, he2021Priority } from '../../../src/dag/schedule/he2021.js';
 import { listSchedule } from '../../../src/dag/schedule/list-scheduler.js';
+import { egsExample } from '../../helpers/random-dag.js';
 
 const EPS = 1e-9;
 
@@ -62,25 +63,6 @@ function arbDagWithPriority(): fc.Arbitrary<[Dag, Int32Array]> {
       return [dag, prio];
     }),
   );
-}
-
-/** The example DAG of the public EGS code: C = [0, 5, 4, 3, 3, 1, 0], vol 16, L 8. */
-function egsExample(): Dag {
-  return buildDag({
-    name: 'egs-ex1',
-    nodes: [0, 5, 4, 3, 3, 1, 0].map((c, i) => ({ id: i, wcet: c })),
-    edges: [
-      [0, 1],
-      [0, 2],
-      [0, 3],
-      [1, 4],
-      [1, 5],
-      [2, 5],
-      [3, 5],
-      [4, 6],
-      [5, 6],
-    ],
-  });
 }
 
 /**
