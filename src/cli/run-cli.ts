@@ -4,6 +4,8 @@ import { registerDagAnalyze } from './commands/dag-analyze.js';
 import { registerDagGenerate } from './commands/dag-generate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerTrain } from './commands/train.js';
+import { registerEval } from './commands/eval.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerDagGenerate(dag);
   registerDagAnalyze(dag);
   registerSchedule(program);
+  registerTrain(program);
+  registerEval(program);
   registerDemo(program);
   return program;
 }

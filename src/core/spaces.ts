@@ -262,3 +262,75 @@ export function flatten(space: Space, x: unknown): Float32Array {
   flattenInto(space, x, out, 0);
   return out;
 }
+
+/** Whether `x` is one of the space classes of this module. */
+export function isSpace(x: unknown): x is Space {
+  return (
+    x instanceof Discrete ||
+    x instanceof Box ||
+    x instanceof MultiDiscrete ||
+    x instanceof DictSpace ||
+    x instanceof GraphSpace
+  );
+}
+
+/** A Box bound in JSON: a number, or the strings `"Infinity"` / `"-Infinity"` (JSON has no infinities). */
+export type JsonBound = number | 'Infinity' | '-Infinity';
+
+/** Plain-JSON description of a space (for worker threads, checkpoints and model files). */
+export type SpaceJson =
+  | { kind: 'discrete'; n: number; start: number }
+  | { kind: 'box'; low: JsonBound[]; high: JsonBound[]; shape: number[] }
+  | { kind: 'multi-discrete'; nvec: number[] }
+  | { kind: 'dict'; spaces: Record<string, SpaceJson> }
+  | { kind: 'graph'; nodeFeatureDim: number; relationDim: number; maxNodes: number };
+
+/** The plain-JSON description of a space; {@link spaceFromJson} rebuilds an equal space. */
+export function spaceToJson(space: Space): SpaceJson {
+  const bound = (v: number): JsonBound => (v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v);
+  switch (space.kind) {
+    case 'discrete':
+      return { kind: 'discrete', n: space.n, start: space.start };
+    case 'box':
+      return {
+        kind: 'box',
+        low: Array.from(space.low, bound),
+        high: Array.from(space.high, bound),
+        shape: [...space.shape],
+      };
+    case 'multi-discrete':
+      return { kind: 'multi-discrete', nvec: Array.from(space.nvec) };
+    case 'dict': {
+      const spaces: Record<string, SpaceJson> = {};
+      for (const [k, s] of Object.entries(space.spaces)) spaces[k] = spaceToJson(s);
+      return { kind: 'dict', spaces };
+    }
+    case 'graph':
+      return {
+        kind: 'graph',
+        nodeFeatureDim: space.nodeFeatureDim,
+        relationDim: space.relationDim,
+        maxNodes: space.maxNodes,
+      };
+  }
+}
+
+/** Rebuilds a space from {@link spaceToJson}'s description. */
+export function spaceFromJson(json: SpaceJson): Space {
+  const bound = (v: JsonBound): number => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v);
+  switch (json.kind) {
+    case 'discrete':
+      return new Discrete(json.n, json.start);
+    case 'box':
+      return new Box(json.low.map(bound), json.high.map(bound), json.shape);
+    case 'multi-discrete':
+      return new MultiDiscrete(json.nvec);
+    case 'dict': {
+      const spaces: Record<string, Space> = {};
+      for (const [k, s] of Object.entries(json.spaces)) spaces[k] = spaceFromJson(s);
+      return new DictSpace(spaces);
+    }
+    case 'graph':
+      return new GraphSpace(json.nodeFeatureDim, json.relationDim, json.maxNodes);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Advantage Actor-Critic (A2C; Mnih et al., 2016, synchronous variant), as Stable-Baselines3's:
+ * short n-step rollouts over parallel envs (shared rollout code in `on-policy-algorithm.ts`),
+ * GAE(λ) advantages (λ = 1 gives plain n-step returns), and one gradient step per rollout on
+ *
+ *   L = −E[A · log π(a|s)] − c_ent · H[π] + c_vf · E[(R − V(s))²],
+ *
+ * with RMSprop (SB3's default) or Adam, and gradient-norm clipping.
+ */
+import type { Rng } from '../core/rng.js';
+import type { Space } from '../core/spaces.js';
+import { Adam } from '../nn/adam.js';
+import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import type { Policy } from '../nn/policy.js';
+import { RmsProp } from '../nn/rmsprop.js';
+import { initTf, tf } from '../nn/tf-backend.js';
+import { explainedVariance, standardize } from './batch-utils.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { computeGae } from './gae.js';
+import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
+
+/** A2C hyper-parameters. Defaults follow SB3 (`n_steps` 5, RMSprop) with rl-zoo's 8 envs. */
+export interface A2cConfig extends OnPolicyConfig {
+  /** Parallel env copies. Default 8. */
+  numEnvs: number;
+  /** Vector steps per update (n of the n-step return). Default 5. */
+  numSteps: number;
+  /** Discount γ. Default 0.99. */
+  gamma: number;
+  /** GAE λ. Default 1 (plain n-step advantages). */
+  gaeLambda: number;
+  /** Learning rate. Default 7e-4. */
+  learningRate: number;
+  /** Anneal the learning rate linearly to 0. Default false. */
+  annealLr: boolean;
+  /** Entropy bonus coefficient. Default 0. */
+  entCoef: number;
+  /** Value loss coefficient. Default 0.5. */
+  vfCoef: number;
+  /** Gradient global-norm clip. Default 0.5. */
+  maxGradNorm: number;
+  /** Optimizer. Default `'rmsprop'` (α 0.99, ε 1e-5), as SB3. */
+  optimizer: 'rmsprop' | 'adam';
+  /** RMSprop decay α. Default 0.99. */
+  rmspropAlpha: number;
+  /** Optimizer ε. Default 1e-5. */
+  optimizerEps: number;
+  /** Standardize advantages per update. Default false. */
+  normalizeAdvantages: boolean;
+}
+
+/** Defaults of {@link A2cConfig}. */
+export const A2C_DEFAULTS: A2cConfig = {
+  numEnvs: 8,
+  numSteps: 5,
+  gamma: 0.99,
+  gaeLambda: 1,
+  learningRate: 7e-4,
+  annealLr: false,
+  entCoef: 0,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  optimizer: 'rmsprop',
+  rmspropAlpha: 0.99,
+  optimizerEps: 1e-5,
+  normalizeAdvantages: false,
+  policy: { hiddenSizes: [64, 64], activation: 'tanh', shareTrunk: false },
+  normalizeObservation: false,
+  normalizeReward: false,
+  seed: 1,
+  logInterval: 100,
+};
+
+/** Synchronous advantage actor-critic (see module doc). */
+export class A2C extends OnPolicyAlgorithm<A2cConfig> {
+  /** Checkpoint tag. */
+  readonly algoName = 'a2c';
+
+  /**
+   * Requires `await initTf()` first (or use {@link A2C.create}).
+   *
+   * @param env - a vector env, one env, or a factory (called `numEnvs` times)
+   * @param config - overrides of {@link A2C_DEFAULTS}
+   * @param makePolicy - a custom policy; default: MLP actor-critic
+   */
+  constructor(
+    env: EnvInput,
+    config: Partial<A2cConfig> = {},
+    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
+  ) {
+    const cfg: A2cConfig = {
+      ...A2C_DEFAULTS,
+      ...config,
+      policy: { ...A2C_DEFAULTS.policy, ...config.policy },
+    };
+    super(
+      env,
+      cfg,
+      (vars) =>
+        cfg.optimizer === 'adam'
+          ? new Adam(vars, { eps: cfg.optimizerEps })
+          : new RmsProp(vars, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
+      makePolicy,
+    );
+  }
+
+  /** Initialises TensorFlow.js, then constructs. */
+  static async create(env: EnvInput, config: Partial<A2cConfig> = {}): Promise<A2C> {
+    await initTf();
+    return new A2C(env, config);
+  }
+
+  /** Loads a checkpoint saved by {@link A2C.save} onto `env`; `learn` continues the run. */
+  static async load(dir: string, env: EnvInput): Promise<A2C> {
+    await initTf();
+    const ckpt = await loadCheckpoint(dir);
+    const model = new A2C(env, ckpt.config as Partial<A2cConfig>);
+    model.restoreCheckpoint(ckpt);
+    return model;
+  }
+
+  /** GAE(λ) advantages and returns (n-step returns for λ = 1). */
+  protected computeTargets(lastValues: Float32Array): void {
+    const b = this.buffer;
+    computeGae(
+      {
+        numSteps: this.config.numSteps,
+        numEnvs: this.config.numEnvs,
+        rewards: b.rewards,
+        values: b.values,
+        terminated: b.terminated,
+        truncated: b.truncated,
+        finalValues: b.finalValues,
+        lastValues,
+        gamma: this.config.gamma,
+        gaeLambda: this.config.gaeLambda,
+      },
+      b.advantages,
+      b.returns,
+    );
+  }
+
+  /** One gradient step on the whole rollout. */
+  protected train(lr: number): Record<string, number> {
+    const cfg = this.config;
+    const b = this.buffer;
+    const n = b.size;
+    const advantages = b.advantages;
+    if (cfg.normalizeAdvantages) standardize(advantages);
+    const stats = tf.tidy(() => {
+      const bAdvantages = tf.tensor1d(advantages);
+      const bReturns = tf.tensor1d(b.returns);
+      let kept: tf.Tensor[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const { logProb, entropy, values } = this.policy.evaluateActions(
+          b.obs,
+          n,
+          b.actions,
+          this.masked ? b.masks : undefined,
+        );
+        const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+        const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+        const entropyLoss = tf.neg(tf.mean(entropy));
+        const loss = tf.add(
+          tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
+          tf.mul(cfg.vfCoef, valueLoss),
+        );
+        kept = [policyLoss, valueLoss, entropyLoss].map((t) => tf.keep(t));
+        return loss as tf.Scalar;
+      }, this.policy.variables);
+      const clipped = clipGradNorm(
+        this.policy.variables.map((v) => grads[v.name]!),
+        cfg.maxGradNorm,
+      );
+      this.optimizer.applyGradients(clipped.grads, lr);
+      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
+      for (const t of kept) t.dispose();
+      return out;
+    });
+    const [policyLoss, valueLoss, entropyLoss, gradNorm] = stats;
+    return {
+      'train/policy_loss': policyLoss!,
+      'train/value_loss': valueLoss!,
+      'train/entropy_loss': entropyLoss!,
+      'train/grad_norm': gradNorm!,
+      'train/explained_variance': explainedVariance(b.values, b.returns),
+    };
+  }
+}

@@ -1,0 +1,637 @@
+/**
+ * Deep Q-Network (Mnih et al. 2015), as Stable-Baselines3 and CleanRL implement it: ε-greedy
+ * acting, a replay memory, a target network updated every `targetUpdateInterval` steps (hard or
+ * Polyak), the Huber loss on `Q(s, a) − y`, gradient clipping, and optionally Double DQN (van
+ * Hasselt et al. 2016). With action masks, random actions are uniform among the allowed ones,
+ * greedy actions are the best allowed one, and targets maximise over the allowed next actions.
+ *
+ * The target of a transition `(s, a, r, s', terminated)` is
+ *   y = r + γ (1 − terminated) Q_target(s', a*),
+ *   a* = argmax_{a' allowed in s'} Q_target(s', a')   (DQN)
+ *   a* = argmax_{a' allowed in s'} Q_online(s', a')   (Double DQN)
+ * A truncated transition (time limit) is not terminal: it bootstraps from its last observation.
+ *
+ * Reads top to bottom: config and defaults → target computation → the agent (acting, the
+ * training loop `learn`, one gradient step) → `save`/`load`.
+ */
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { Env, Info } from '../core/env.js';
+import { ArbiterError } from '../core/errors.js';
+import { Rng, type RngState } from '../core/rng.js';
+import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
+import { Adam } from '../nn/adam.js';
+import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { Mlp } from '../nn/mlp.js';
+import { initTf, tf } from '../nn/tf-backend.js';
+import {
+  TrainingSession,
+  zeroCounters,
+  type Algorithm,
+  type LearnOptions,
+  type PredictOptions,
+} from './base-algorithm.js';
+import { checkpointTensor, loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
+import { linearEpsilon } from './epsilon-schedule.js';
+import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
+
+// ───────────────────────────── configuration ─────────────────────────────
+
+/** Hyper-parameters of {@link DQN}. Defaults are Stable-Baselines3's `DQN` defaults. */
+export interface DqnConfig {
+  /** Adam learning rate. Default 1e-4. */
+  learningRate?: number;
+  /** Replay memory capacity in transitions (≤ 1e6 is comfortable). Default 1e6. */
+  bufferSize?: number;
+  /** Environment steps of uniformly random actions before learning starts. Default 100. */
+  learningStarts?: number;
+  /** Transitions per gradient step. Default 32. */
+  batchSize?: number;
+  /** Target update coefficient: 1 copies the online net (hard update), < 1 is Polyak averaging. Default 1. */
+  tau?: number;
+  /** Discount factor γ in [0, 1]. Default 0.99. */
+  gamma?: number;
+  /** Train after every this many environment steps. Default 4. */
+  trainFreq?: number;
+  /** Gradient steps per training phase. Default 1. */
+  gradientSteps?: number;
+  /** Update the target network every this many environment steps. Default 10 000. */
+  targetUpdateInterval?: number;
+  /** Fraction of the horizon over which ε decays linearly. Default 0.1. */
+  explorationFraction?: number;
+  /** ε at the start. Default 1. */
+  explorationInitialEps?: number;
+  /** ε after the decay. Default 0.05. */
+  explorationFinalEps?: number;
+  /** Clip the global gradient norm to this (Infinity disables). Default 10. */
+  maxGradNorm?: number;
+  /** Hidden layer widths of the Q-network. Default [64, 64]. */
+  hiddenSizes?: number[];
+  /** Hidden nonlinearity. Default `'relu'` (SB3's DQN). */
+  activation?: 'relu' | 'tanh';
+  /** Double DQN targets (online net picks, target net evaluates). Default false. */
+  doubleDqn?: boolean;
+  /** Regression loss: `'huber'` (smooth L1 with δ = 1, SB3) or `'mse'` (CleanRL). Default `'huber'`. */
+  loss?: 'huber' | 'mse';
+  /** Seed of the network initialisation, exploration, sampling and the first env reset. Default 0. */
+  seed?: number;
+  /**
+   * Whether {@link DQN.save} also writes the replay memory (`replay-buffer.bin`, the filled
+   * slots only) so that a resumed run keeps its memory. Default true; set false for large
+   * buffers or for saves meant only for inference.
+   */
+  saveReplayBuffer?: boolean;
+  /** Log metrics every this many training phases. Default: about every 1 000 env steps. */
+  logInterval?: number;
+}
+
+/** {@link DqnConfig} with every default filled in. */
+export type ResolvedDqnConfig = Required<DqnConfig>;
+
+/** SB3's DQN defaults (see {@link DqnConfig}). */
+export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
+  learningRate: 1e-4,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 32,
+  tau: 1,
+  gamma: 0.99,
+  trainFreq: 4,
+  gradientSteps: 1,
+  targetUpdateInterval: 10_000,
+  explorationFraction: 0.1,
+  explorationInitialEps: 1,
+  explorationFinalEps: 0.05,
+  maxGradNorm: 10,
+  hiddenSizes: [64, 64],
+  activation: 'relu',
+  doubleDqn: false,
+  loss: 'huber',
+  seed: 0,
+  saveReplayBuffer: true,
+};
+
+/** Fills defaults and validates; throws `invalid-config` naming the bad field. */
+export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
+  const c: ResolvedDqnConfig = {
+    ...DQN_DEFAULTS,
+    hiddenSizes: [...DQN_DEFAULTS.hiddenSizes],
+    logInterval: 0,
+    ...stripUndefined(config),
+  };
+  if (config.logInterval === undefined) c.logInterval = Math.max(1, Math.round(1000 / c.trainFreq));
+  const check = (ok: boolean, what: string): void => {
+    if (!ok) throw new ArbiterError('invalid-config', `DQN: ${what}`);
+  };
+  const posInt = (x: number): boolean => Number.isInteger(x) && x >= 1;
+  check(
+    c.learningRate > 0 && Number.isFinite(c.learningRate),
+    `learningRate must be > 0, got ${c.learningRate}`,
+  );
+  check(posInt(c.bufferSize), `bufferSize must be an integer ≥ 1, got ${c.bufferSize}`);
+  check(Number.isInteger(c.learningStarts) && c.learningStarts >= 0, `learningStarts must be an integer ≥ 0`);
+  check(posInt(c.batchSize), `batchSize must be an integer ≥ 1, got ${c.batchSize}`);
+  check(c.tau > 0 && c.tau <= 1, `tau must be in (0, 1], got ${c.tau}`);
+  check(c.gamma >= 0 && c.gamma <= 1, `gamma must be in [0, 1], got ${c.gamma}`);
+  check(posInt(c.trainFreq), `trainFreq must be an integer ≥ 1, got ${c.trainFreq}`);
+  check(posInt(c.gradientSteps), `gradientSteps must be an integer ≥ 1, got ${c.gradientSteps}`);
+  check(posInt(c.targetUpdateInterval), `targetUpdateInterval must be an integer ≥ 1`);
+  check(c.explorationFraction >= 0 && c.explorationFraction <= 1, `explorationFraction must be in [0, 1]`);
+  for (const k of ['explorationInitialEps', 'explorationFinalEps'] as const)
+    check(c[k] >= 0 && c[k] <= 1, `${k} must be in [0, 1], got ${c[k]}`);
+  check(c.maxGradNorm > 0, `maxGradNorm must be > 0 (Infinity disables clipping), got ${c.maxGradNorm}`);
+  check(Array.isArray(c.hiddenSizes) && c.hiddenSizes.every(posInt), `hiddenSizes must be integers ≥ 1`);
+  check(c.activation === 'relu' || c.activation === 'tanh', `activation must be 'relu' or 'tanh'`);
+  check(c.loss === 'huber' || c.loss === 'mse', `loss must be 'huber' or 'mse'`);
+  check(Number.isFinite(c.seed), `seed must be a finite number`);
+  check(posInt(c.logInterval), `logInterval must be an integer ≥ 1`);
+  return c;
+}
+
+// ───────────────────────────── targets ─────────────────────────────
+
+/** Inputs of {@link dqnTargets}, for a batch of `batchSize` transitions. */
+export interface DqnTargetInput {
+  /** Reward of each transition. */
+  rewards: ArrayLike<number>;
+  /** 1 where the next state is terminal (no bootstrap). */
+  terminated: ArrayLike<number>;
+  /** batchSize × numActions target-network Q-values of the next states. */
+  nextQTarget: ArrayLike<number>;
+  /** batchSize × numActions online-network Q-values of the next states (Double DQN), else undefined. */
+  nextQOnline?: ArrayLike<number>;
+  /** batchSize × numActions allowed next actions (1 = allowed), or undefined for no masks. */
+  nextMasks?: ArrayLike<number>;
+  /** Number of actions. */
+  numActions: number;
+  /** Discount factor. */
+  gamma: number;
+}
+
+/**
+ * Writes the TD targets `y_i = r_i + γ (1 − terminated_i) Q_target(s'_i, a*_i)` into `out`
+ * (length batchSize) and returns it. `a*` is the allowed argmax of the target net, or of the
+ * online net when `nextQOnline` is given (Double DQN). A next state with no allowed action
+ * contributes no bootstrap (treated as terminal).
+ */
+export function dqnTargets(input: DqnTargetInput, out: Float32Array): Float32Array {
+  const { rewards, terminated, nextQTarget, nextQOnline, nextMasks, numActions: n, gamma } = input;
+  for (let i = 0; i < out.length; i++) {
+    let bootstrap = 0;
+    if (!terminated[i]) {
+      // Double DQN decouples selection (online net) from evaluation (target net).
+      const best = maskedArgmax(nextQOnline ?? nextQTarget, i * n, n, nextMasks);
+      if (best >= 0) bootstrap = nextQTarget[i * n + best]!;
+    }
+    out[i] = rewards[i]! + gamma * bootstrap;
+  }
+  return out;
+}
+
+/**
+ * Index (0…n−1) of the largest of `values[offset … offset + n)` among the allowed entries
+ * (`mask[offset + a] = 1`; all allowed without a mask); ties go to the lowest index; −1 when no
+ * action is allowed.
+ */
+export function maskedArgmax(
+  values: ArrayLike<number>,
+  offset: number,
+  n: number,
+  mask?: ArrayLike<number>,
+  maskOffset: number = offset,
+): number {
+  let best = -1;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let a = 0; a < n; a++) {
+    if (mask && !mask[maskOffset + a]) continue;
+    const v = values[offset + a]!;
+    if (best < 0 || v > bestValue) {
+      best = a;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+
+// ───────────────────────────── the agent ─────────────────────────────
+
+/** Checkpoint file of the replay memory inside a save directory. */
+export const DQN_REPLAY_FILE = 'replay-buffer.bin';
+
+/** What {@link DQN.save} keeps besides tensors, counters and the RNG state. */
+interface DqnExtra {
+  obsDim: number;
+  numActions: number;
+  numGradientSteps: number;
+  explorationRate: number;
+  /** Schedule horizon of the last `learn` call (pass it as `horizon` to resume ε exactly). */
+  horizon: number;
+  episodes: EpisodeTrackerState;
+  predictRngState: RngState;
+  replayBuffer: { file: string; size: number; pos: number; maskDim: number } | null;
+}
+
+/**
+ * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
+ * space, SB3-style: `new DQN(env, config)`, `learn`, `predict`, `save`, `DQN.load`.
+ * Requires `await initTf()` before construction (`DQN.load` does it itself).
+ */
+export class DQN implements Algorithm {
+  /** Resolved hyper-parameters. */
+  readonly config: ResolvedDqnConfig;
+  /** Training environment. */
+  readonly env: Env;
+  /** Flat observation length. */
+  readonly obsDim: number;
+  /** Number of discrete actions. */
+  readonly numActions: number;
+  /** Online Q-network `obs → Q(obs, ·)`. */
+  readonly qNet: Mlp;
+  /** Target Q-network (same architecture), lagging behind {@link DQN.qNet}. */
+  readonly qNetTarget: Mlp;
+  /** Step counters (numUpdates counts training phases; see {@link DQN.numGradientSteps}). */
+  readonly counters: CheckpointCounters = zeroCounters();
+  /** Gradient steps taken (SB3's `n_updates`). */
+  numGradientSteps = 0;
+  /** Current ε, used by `learn` and by non-deterministic `predict`. */
+  explorationRate: number;
+  /** The replay memory, allocated at the first `learn` (or restored by `load`). */
+  replayBuffer: ReplayBuffer | undefined;
+
+  private readonly optimizer: Adam;
+  /** Exploration and minibatch sampling during `learn`. */
+  private readonly rng: Rng;
+  /** Random actions of non-deterministic `predict` calls, apart so that evaluation never perturbs training. */
+  private readonly predictRng: Rng;
+  private readonly actionSpace: Discrete;
+  private readonly episodes = new EpisodeTracker(1);
+  private horizon = 0;
+  // Rollout state, carried across `learn` calls like SB3's `_last_obs`.
+  private obs: Float32Array;
+  private nextObs: Float32Array;
+  private mask: Uint8Array | undefined;
+  private episodeRunning = false;
+  // Reused scratch memory, so an env step allocates nothing here.
+  private readonly qRow: Float32Array;
+  private readonly allAllowed: Uint8Array;
+  private readonly stepReward = new Float32Array(1);
+  private readonly stepTerminated = new Uint8Array(1);
+  private readonly stepTruncated = new Uint8Array(1);
+  private batch: ReplayBatch | undefined;
+  private targets: Float32Array;
+
+  /**
+   * @param env - training environment (or a factory called once) with a Discrete action space and
+   *   a flat observation space; one copy, since DQN steps one environment
+   * @param config - hyper-parameters (see {@link DqnConfig})
+   */
+  constructor(envOrFactory: Env | (() => Env), config: DqnConfig = {}) {
+    this.config = resolveDqnConfig(config);
+    const env = typeof envOrFactory === 'function' ? envOrFactory() : envOrFactory;
+    if (env.actionSpace.kind !== 'discrete')
+      throw new ArbiterError(
+        'unsupported-space',
+        `DQN needs a Discrete action space, got ${env.actionSpace.kind}`,
+      );
+    this.env = env;
+    this.actionSpace = env.actionSpace;
+    this.numActions = env.actionSpace.n;
+    this.obsDim = flatDim(env.observationSpace);
+    this.rng = new Rng(this.config.seed);
+    const netConfig = {
+      inputDim: this.obsDim,
+      hiddenSizes: this.config.hiddenSizes,
+      outputDim: this.numActions,
+      activation: this.config.activation,
+    };
+    this.qNet = new Mlp(netConfig, this.rng.fork());
+    this.qNetTarget = new Mlp(netConfig, this.rng.fork());
+    this.qNetTarget.copyFrom(this.qNet);
+    this.predictRng = this.rng.fork();
+    this.optimizer = new Adam(this.qNet.variables);
+    this.explorationRate = this.config.explorationInitialEps;
+    this.obs = new Float32Array(this.obsDim);
+    this.nextObs = new Float32Array(this.obsDim);
+    this.qRow = new Float32Array(this.numActions);
+    this.allAllowed = new Uint8Array(this.numActions).fill(1);
+    this.targets = new Float32Array(this.config.batchSize);
+  }
+
+  /**
+   * The action for one flat observation: with probability ε (when not deterministic) a uniform
+   * allowed action, else the allowed action of largest Q-value. Default `deterministic: false`
+   * (SB3); pass `true` for evaluation. Throws `empty-mask` when the mask allows nothing.
+   */
+  predict(obs: Float32Array, opts: PredictOptions = {}): number {
+    return (
+      this.actionSpace.start + this.selectAction(obs, opts.mask, opts.deterministic ?? false, this.predictRng)
+    );
+  }
+
+  /**
+   * Trains for `totalTimesteps` more environment steps: act ε-greedily, store transitions, and
+   * every `trainFreq` steps (after `learningStarts`) take `gradientSteps` gradient steps; update
+   * the target network every `targetUpdateInterval` steps. ε follows the schedule over
+   * `opts.horizon` (default: the end of this call). Callbacks' `onUpdateEnd` runs after each
+   * training phase. The first call resets the env with `config.seed`; later calls continue the
+   * running episode; a loaded agent starts a new episode.
+   */
+  async learn(opts: LearnOptions): Promise<this> {
+    const c = this.config;
+    const session = new TrainingSession(this, opts, this.counters, {
+      episodes: this.episodes,
+      logInterval: c.logInterval,
+    });
+    this.horizon = session.horizon;
+    await session.start();
+    if (!this.episodeRunning) this.beginEpisode();
+    const buffer = this.replayBuffer!;
+
+    collect: while (!session.done()) {
+      // 1. Collect trainFreq transitions with the ε-greedy policy.
+      for (let k = 0; k < c.trainFreq && !session.done(); k++) {
+        this.explorationRate = linearEpsilon(this.counters.numTimesteps, session.horizon, {
+          initialEps: c.explorationInitialEps,
+          finalEps: c.explorationFinalEps,
+          fraction: c.explorationFraction,
+        });
+        const action =
+          this.counters.numTimesteps < c.learningStarts
+            ? this.randomAction(this.mask, this.rng)
+            : this.selectAction(this.obs, this.mask, false, this.rng);
+        const r = this.env.step(this.actionSpace.start + action);
+        this.counters.numTimesteps++;
+        flattenInto(this.env.observationSpace, r.obs, this.nextObs, 0);
+        const nextMask = this.maskOf(r.info);
+        // Store `terminated` only: a truncated episode bootstraps from its last observation.
+        buffer.add(this.obs, action, r.reward, this.nextObs, r.terminated, nextMask ?? this.allAllowed);
+
+        this.stepReward[0] = r.reward;
+        this.stepTerminated[0] = r.terminated ? 1 : 0;
+        this.stepTruncated[0] = r.truncated ? 1 : 0;
+        this.episodes.record(this.stepReward, this.stepTerminated, this.stepTruncated);
+        if (r.terminated || r.truncated) {
+          this.counters.numEpisodes++;
+          this.beginEpisode();
+        } else {
+          [this.obs, this.nextObs] = [this.nextObs, this.obs];
+          this.mask = nextMask;
+        }
+
+        if (this.counters.numTimesteps % c.targetUpdateInterval === 0) this.updateTarget();
+        if (!(await session.step())) break collect;
+      }
+
+      // 2. Train on minibatches from the replay memory.
+      if (this.counters.numTimesteps > c.learningStarts && buffer.size >= 1) {
+        const metrics = this.train(c.gradientSteps);
+        this.counters.numUpdates++;
+        await session.updateEnd(metrics);
+      }
+    }
+    await session.end();
+    return this;
+  }
+
+  /** Takes `gradientSteps` gradient steps on sampled minibatches; returns the mean metrics. */
+  private train(gradientSteps: number): Record<string, number> {
+    const c = this.config;
+    const buffer = this.replayBuffer!;
+    this.batch ??= buffer.createBatch(c.batchSize);
+    let lossSum = 0;
+    let gradNormSum = 0;
+    for (let g = 0; g < gradientSteps; g++) {
+      const batch = buffer.sample(this.rng, this.batch);
+      const { loss, gradNorm } = this.gradientStep(batch);
+      lossSum += loss;
+      gradNormSum += gradNorm;
+      this.numGradientSteps++;
+    }
+    return {
+      'train/loss': lossSum / gradientSteps,
+      'train/grad_norm': gradNormSum / gradientSteps,
+      'train/n_updates': this.numGradientSteps,
+      'train/learning_rate': c.learningRate,
+      'rollout/exploration_rate': this.explorationRate,
+    };
+  }
+
+  /** One gradient step of the loss between Q(s, a) and the TD targets on `batch`. */
+  private gradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
+    const c = this.config;
+    const B = batch.batchSize;
+    const nA = this.numActions;
+    // TD targets, computed outside the gradient (the target is a constant).
+    dqnTargets(
+      {
+        rewards: batch.rewards,
+        terminated: batch.terminated,
+        nextQTarget: this.qValues(this.qNetTarget, batch.nextObs, B),
+        ...(c.doubleDqn ? { nextQOnline: this.qValues(this.qNet, batch.nextObs, B) } : {}),
+        ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
+        numActions: nA,
+        gamma: c.gamma,
+      },
+      this.targets,
+    );
+    const [lossT, normT] = tf.tidy(() => {
+      const obs = tf.tensor2d(batch.obs, [B, this.obsDim]);
+      const actions = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), nA);
+      const y = tf.tensor1d(this.targets);
+      const { value, grads } = tf.variableGrads(() => {
+        const qa = tf.sum(tf.mul(this.qNet.apply(obs), actions), 1); // Q(s, a)
+        return (
+          c.loss === 'huber' ? tf.losses.huberLoss(y, qa, undefined, 1) : tf.losses.meanSquaredError(y, qa)
+        ) as tf.Scalar;
+      }, this.qNet.variables);
+      const clipped = clipGradNorm(
+        this.qNet.variables.map((v) => grads[v.name]!),
+        c.maxGradNorm,
+      );
+      this.optimizer.applyGradients(clipped.grads, c.learningRate);
+      return [value, clipped.norm];
+    });
+    const loss = lossT.dataSync()[0]!;
+    const gradNorm = normT.dataSync()[0]!;
+    lossT.dispose();
+    normT.dispose();
+    return { loss, gradNorm };
+  }
+
+  /** Q-values of `batch` rows of `x` through `net` (a TF forward pass), as a new Float32Array. */
+  private qValues(net: Mlp, x: Float32Array, batch: number): Float32Array {
+    const q = tf.tidy(() => net.apply(tf.tensor2d(x, [batch, this.obsDim])));
+    const out = q.dataSync() as Float32Array;
+    q.dispose();
+    return out;
+  }
+
+  /** θ_target ← τ θ + (1 − τ) θ_target (a copy when τ = 1). */
+  private updateTarget(): void {
+    const tau = this.config.tau;
+    if (tau === 1) {
+      this.qNetTarget.copyFrom(this.qNet);
+      return;
+    }
+    tf.tidy(() => {
+      this.qNetTarget.variables.forEach((vt, i) => {
+        vt.assign(tf.add(tf.mul(this.qNet.variables[i]!, tau), tf.mul(vt, 1 - tau)));
+      });
+    });
+  }
+
+  /** ε-greedy (or greedy) action index among the allowed ones, from the Float32 forward pass. */
+  private selectAction(
+    obs: Float32Array,
+    mask: Uint8Array | undefined,
+    deterministic: boolean,
+    rng: Rng,
+  ): number {
+    if (!deterministic && rng.random() < this.explorationRate) return this.randomAction(mask, rng);
+    const q = this.qNet.forwardF32(obs, 1, this.qRow);
+    const a = maskedArgmax(q, 0, this.numActions, mask);
+    if (a < 0) throw new ArbiterError('empty-mask', 'DQN: the action mask allows no action');
+    return a;
+  }
+
+  /** A uniform allowed action index. */
+  private randomAction(mask: Uint8Array | undefined, rng: Rng): number {
+    return this.actionSpace.sample(rng, mask) - this.actionSpace.start;
+  }
+
+  /**
+   * Starts an episode. The very first reset is seeded with `config.seed`; a loaded agent (no
+   * episode running yet) reseeds its fresh env from its own RNG, so the continuation is
+   * reproducible; later episodes continue the env's RNG. Allocates the replay memory if needed.
+   */
+  private beginEpisode(): void {
+    let seed: number | undefined;
+    if (!this.episodeRunning)
+      seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
+    const r = this.env.reset(seed === undefined ? {} : { seed });
+    flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
+    this.mask = this.maskOf(r.info);
+    this.episodeRunning = true;
+    this.replayBuffer ??= new ReplayBuffer({
+      capacity: this.config.bufferSize,
+      obsDim: this.obsDim,
+      maskDim: this.mask ? this.numActions : 0,
+    });
+  }
+
+  private maskOf(info: Info): Uint8Array | undefined {
+    return info.actionMask ?? (this.env.actionMasks ? this.env.actionMasks() : undefined);
+  }
+
+  // ───────────────────────────── persistence ─────────────────────────────
+
+  /**
+   * Writes a checkpoint into `dir`: online and target weights, Adam state, RNG state, counters,
+   * ε-schedule horizon, episode statistics and (when `saveReplayBuffer`) the replay memory.
+   */
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const tensors: Record<string, Float32Array> = {};
+    this.qNet.getWeights().forEach((w, i) => (tensors[`q_net/${i}`] = w));
+    this.qNetTarget.getWeights().forEach((w, i) => (tensors[`q_net_target/${i}`] = w));
+    Object.assign(tensors, this.optimizer.getState());
+    let replay: DqnExtra['replayBuffer'] = null;
+    const buffer = this.replayBuffer;
+    if (this.config.saveReplayBuffer && buffer) {
+      // Written before checkpoint.json, which records its size: a torn pair is detected on load.
+      const tmp = path.join(dir, `${DQN_REPLAY_FILE}.tmp-${process.pid}`);
+      buffer.writeFile(tmp);
+      await rename(tmp, path.join(dir, DQN_REPLAY_FILE));
+      replay = { file: DQN_REPLAY_FILE, size: buffer.size, pos: buffer.position, maskDim: buffer.maskDim };
+    }
+    const extra: DqnExtra = {
+      obsDim: this.obsDim,
+      numActions: this.numActions,
+      numGradientSteps: this.numGradientSteps,
+      explorationRate: this.explorationRate,
+      horizon: this.horizon,
+      episodes: this.episodes.getState(),
+      predictRngState: this.predictRng.getState(),
+      replayBuffer: replay,
+    };
+    await saveCheckpoint(dir, {
+      algo: 'dqn',
+      config: this.config,
+      counters: { ...this.counters },
+      rngState: this.rng.getState(),
+      tensors,
+      extra: extra as unknown as Record<string, unknown>,
+    });
+  }
+
+  /**
+   * Restores an agent saved by {@link DQN.save}, bound to `env` (same spaces). Training continues
+   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, from
+   * a new episode. Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   */
+  static async load(dir: string, env: Env | (() => Env)): Promise<DQN> {
+    await initTf();
+    const ckpt = await loadCheckpoint(dir);
+    if (ckpt.algo !== 'dqn')
+      throw new ArbiterError('checkpoint-corrupt', `${dir}: a '${ckpt.algo}' checkpoint, not 'dqn'`);
+    const extra = ckpt.extra as unknown as DqnExtra;
+    const agent = new DQN(env, ckpt.config as DqnConfig);
+    if (extra.obsDim !== agent.obsDim || extra.numActions !== agent.numActions)
+      throw new ArbiterError(
+        'space-mismatch',
+        `${dir}: saved for ${extra.obsDim} observation values and ${extra.numActions} actions; the env has ${agent.obsDim} and ${agent.numActions}`,
+      );
+    const weights = (prefix: string, net: Mlp): Float32Array[] =>
+      net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));
+    agent.qNet.setWeights(weights('q_net', agent.qNet));
+    agent.qNetTarget.setWeights(weights('q_net_target', agent.qNetTarget));
+    agent.optimizer.setState(ckpt.tensors);
+    agent.rng.setState(ckpt.rngState);
+    agent.predictRng.setState(extra.predictRngState);
+    Object.assign(agent.counters, ckpt.counters);
+    agent.numGradientSteps = extra.numGradientSteps;
+    agent.explorationRate = extra.explorationRate;
+    agent.horizon = extra.horizon;
+    agent.episodes.setState(extra.episodes);
+    agent.episodes.resetRunning();
+    if (extra.replayBuffer) {
+      const file = path.join(dir, extra.replayBuffer.file);
+      const buffer = ReplayBuffer.readFile(file);
+      if (
+        buffer.size !== extra.replayBuffer.size ||
+        buffer.position !== extra.replayBuffer.pos ||
+        buffer.capacity !== agent.config.bufferSize ||
+        buffer.obsDim !== agent.obsDim
+      )
+        throw new ArbiterError(
+          'checkpoint-corrupt',
+          `${file}: does not match ${dir}/checkpoint.json (torn checkpoint)`,
+        );
+      agent.replayBuffer = buffer;
+    }
+    return agent;
+  }
+
+  /** Schedule horizon (env steps) of the last `learn` call, saved with the agent. */
+  get scheduleHorizon(): number {
+    return this.horizon;
+  }
+
+  /** Frees the networks and optimizer state. */
+  dispose(): void {
+    this.qNet.dispose();
+    this.qNetTarget.dispose();
+    this.optimizer.dispose();
+  }
+
+  /** Frees the networks and closes the environment (as the on-policy algorithms' `close`). */
+  async close(): Promise<void> {
+    this.dispose();
+    this.env.close?.();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

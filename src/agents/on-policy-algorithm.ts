@@ -1,0 +1,403 @@
+/**
+ * What the on-policy actor-critic algorithms (REINFORCE, A2C, PPO) share, as SB3's
+ * `OnPolicyAlgorithm`: vector-env setup, seeding, rollout collection on the Float32 forward
+ * path with same-step autoreset and truncation bootstrapping, observation/reward normalization,
+ * `predict`, and checkpoint save/restore. Each algorithm adds only its `train` step.
+ */
+import type { Env } from '../core/env.js';
+import { ArbiterError } from '../core/errors.js';
+import { Rng, type RngState } from '../core/rng.js';
+import type { Box, Space } from '../core/spaces.js';
+import type { VectorEnv } from '../core/vector-env.js';
+import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
+import { ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import type { Optimizer } from '../nn/optimizer.js';
+import type { ActOutput, Policy } from '../nn/policy.js';
+import { assertTfReady } from '../nn/tf-backend.js';
+import {
+  TrainingSession,
+  zeroCounters,
+  type Algorithm,
+  type LearnOptions,
+  type PredictOptions,
+} from './base-algorithm.js';
+import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCounters } from './checkpoint.js';
+import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
+import { RolloutBuffer } from './rollout-buffer.js';
+import { VecNormalizer, type VecNormalizerState } from './vec-normalizer.js';
+
+/** Settings every on-policy algorithm has. */
+export interface OnPolicyConfig {
+  /** Parallel env copies (used when the algorithm builds the vector env from a factory). */
+  numEnvs: number;
+  /** Vector steps per rollout; a rollout holds numEnvs × numSteps transitions. */
+  numSteps: number;
+  /** Discount factor γ. */
+  gamma: number;
+  /** GAE λ. */
+  gaeLambda: number;
+  /** Initial learning rate. */
+  learningRate: number;
+  /** Anneal the learning rate linearly to 0 at the horizon (CleanRL's `anneal_lr`). */
+  annealLr: boolean;
+  /** Policy architecture. */
+  policy: ActorCriticConfig;
+  /** Normalize observations with running statistics (SB3 VecNormalize). */
+  normalizeObservation: boolean;
+  /** Scale rewards by the running std of the discounted return. */
+  normalizeReward: boolean;
+  /** Seed of weights, sampling, minibatch order and env resets. */
+  seed: number;
+  /** Write metrics every this many updates. */
+  logInterval: number;
+}
+
+/** What the algorithms accept as environment: a vector env, one env, or a factory for numEnvs copies. */
+export type EnvInput = VectorEnv | Env | (() => Env);
+
+/** A vector env whose full state can be saved (enables bit-exact resume). */
+interface StatefulVectorEnv extends VectorEnv {
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+function isVectorEnv(x: EnvInput): x is VectorEnv {
+  return typeof x === 'object' && 'numEnvs' in x && 'singleActionSpace' in x;
+}
+
+function isStateful(x: VectorEnv): x is StatefulVectorEnv {
+  const s = x as Partial<StatefulVectorEnv>;
+  return typeof s.getState === 'function' && typeof s.setState === 'function';
+}
+
+/** Builds the vector env of an {@link EnvInput}: a factory gives `numEnvs` SyncVectorEnv copies. */
+export function toVectorEnv(env: EnvInput, numEnvs: number): VectorEnv {
+  // The rollout loop copies every result at once, so the vector env may reuse its arrays.
+  if (typeof env === 'function')
+    return new SyncVectorEnv(
+      Array.from({ length: numEnvs }, () => env),
+      { reuseBuffers: true },
+    );
+  if (isVectorEnv(env)) return env;
+  return new SyncVectorEnv([() => env], { reuseBuffers: true });
+}
+
+/** Shared base of REINFORCE, A2C and PPO (see module doc). */
+export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Algorithm {
+  /** Algorithm name stored in checkpoints. */
+  abstract readonly algoName: string;
+  /** Full configuration (defaults filled in). */
+  readonly config: C;
+  /** The training envs. */
+  readonly envs: VectorEnv;
+  /** Policy and value networks. */
+  readonly policy: Policy<Float32Array>;
+  /** Optimizer over the policy's variables. */
+  readonly optimizer: Optimizer;
+  /** Rollout storage. */
+  readonly buffer: RolloutBuffer;
+  /** Step, update and episode counters. */
+  readonly counters: CheckpointCounters = zeroCounters();
+  /** Recent episode returns and lengths of the training envs. */
+  readonly episodes: EpisodeTracker;
+  /** Observation/reward normalization (identity unless enabled). */
+  readonly normalizer: VecNormalizer;
+  /** Samples rollout actions. */
+  protected readonly actionRng: Rng;
+  /** Shuffles minibatches. */
+  protected readonly shuffleRng: Rng;
+  /** Samples stochastic `predict` actions (kept apart so evaluation does not perturb training). */
+  protected readonly predictRng: Rng;
+  /** Whether the envs give action masks (known after the first reset). */
+  protected masked = false;
+  /** Flat observation length. */
+  protected readonly obsDim: number;
+  private readonly actionSpace: Space;
+  private readonly nextObs: Float32Array;
+  private readonly nextMasks: Uint8Array;
+  private started = false;
+  private readonly clippedActions: Float32Array | undefined;
+  private readonly predictObs: Float32Array;
+  private readonly predictOut: ActOutput;
+  private readonly oneObs: Float32Array;
+  private readonly oneValue = new Float32Array(1);
+  private readonly rolloutRewards: Float32Array;
+  private readonly stepOutputs: ActOutput[];
+
+  protected constructor(
+    env: EnvInput,
+    config: C,
+    makeOptimizer: (variables: Policy<Float32Array>['variables']) => Optimizer,
+    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
+  ) {
+    assertTfReady(new.target.name);
+    this.envs = toVectorEnv(env, config.numEnvs);
+    this.config = { ...config, numEnvs: this.envs.numEnvs };
+    const E = this.envs.numEnvs;
+    this.obsDim = this.envs.obsDim;
+    this.actionSpace = this.envs.singleActionSpace;
+    if (this.actionSpace.kind !== 'discrete' && this.actionSpace.kind !== 'box')
+      throw new ArbiterError(
+        'unsupported-space',
+        `${new.target.name} supports Discrete and Box action spaces, not ${this.actionSpace.kind}`,
+      );
+    const root = new Rng(config.seed);
+    const initRng = root.fork();
+    this.actionRng = root.fork();
+    this.shuffleRng = root.fork();
+    this.predictRng = root.fork();
+    this.policy = makePolicy
+      ? makePolicy(this.obsDim, this.actionSpace, initRng)
+      : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng);
+    this.optimizer = makeOptimizer(this.policy.variables);
+    const actionDim = this.policy.actionDim;
+    this.buffer = new RolloutBuffer({
+      numSteps: config.numSteps,
+      numEnvs: E,
+      obsDim: this.obsDim,
+      actionKind: this.policy.actionKind,
+      actionDim,
+      masked: this.policy.actionKind === 'discrete',
+    });
+    this.episodes = new EpisodeTracker(E);
+    this.normalizer = new VecNormalizer(E, this.obsDim, {
+      observations: config.normalizeObservation,
+      rewards: config.normalizeReward,
+      gamma: config.gamma,
+    });
+    this.nextObs = new Float32Array(E * this.obsDim);
+    this.nextMasks = new Uint8Array(E * actionDim);
+    this.clippedActions = this.actionSpace.kind === 'box' ? new Float32Array(E * actionDim) : undefined;
+    this.rolloutRewards = new Float32Array(E);
+    // One ActOutput per rollout step, viewing the buffer rows (no allocation in the loop).
+    this.stepOutputs = Array.from({ length: config.numSteps }, (_, t) => ({
+      actions: this.buffer.actionRows[t]!,
+      logProbs: this.buffer.logProbRows[t]!,
+      values: this.buffer.valueRows[t]!,
+    }));
+    this.predictObs = new Float32Array(this.obsDim);
+    this.oneObs = new Float32Array(this.obsDim);
+    this.predictOut = {
+      actions: this.policy.actionKind === 'discrete' ? new Int32Array(1) : new Float32Array(actionDim),
+      logProbs: new Float32Array(1),
+      values: new Float32Array(1),
+    };
+  }
+
+  /**
+   * One gradient phase on the filled rollout buffer. `lr` is the scheduled learning rate,
+   * `progressRemaining` goes 1 → 0. Returns `train/*` metrics.
+   */
+  protected abstract train(lr: number, progressRemaining: number): Record<string, number>;
+
+  /** Fills `buffer.advantages` and `buffer.returns` after a rollout (GAE for A2C/PPO). */
+  protected abstract computeTargets(lastValues: Float32Array): void;
+
+  /**
+   * Trains for `totalTimesteps` more steps: rollout → targets → train, repeated (see
+   * {@link LearnOptions}). Stops early when a callback returns false.
+   */
+  async learn(opts: LearnOptions): Promise<this> {
+    const session = new TrainingSession(this, opts, this.counters, {
+      episodes: this.episodes,
+      logInterval: this.config.logInterval,
+    });
+    if (!this.started) await this.resetEnvs();
+    await session.start();
+    while (!session.done()) {
+      const progress = session.progressRemaining();
+      const lr = this.config.annealLr ? this.config.learningRate * progress : this.config.learningRate;
+      const finished = await this.collectRollout(session);
+      if (!finished) break;
+      const metrics = this.train(lr, progress);
+      this.counters.numUpdates++;
+      await session.updateEnd({ ...metrics, 'train/learning_rate': lr });
+    }
+    await session.end();
+    return this;
+  }
+
+  /**
+   * Collects `numSteps` vector steps into the buffer with the current policy (Float32 path).
+   * Returns false when a callback stopped training mid-rollout (the partial rollout is dropped).
+   */
+  protected async collectRollout(session: TrainingSession): Promise<boolean> {
+    const { numSteps } = this.config;
+    const E = this.envs.numEnvs;
+    const buf = this.buffer;
+    buf.resetFlags();
+    for (let step = 0; step < numSteps; step++) {
+      // Decision in the current observation s_t.
+      const obsRow = buf.obsRows[step]!;
+      obsRow.set(this.nextObs);
+      const masks = this.masked ? buf.maskRows![step]! : undefined;
+      if (masks) masks.set(this.nextMasks);
+      this.policy.act(obsRow, E, masks, this.actionRng, false, this.stepOutputs[step]!);
+      const res = await this.envs.step(this.envActions(buf.actionRows[step]!));
+      this.counters.numTimesteps += E;
+      this.counters.numEpisodes += this.episodes.record(res.rewards, res.terminated, res.truncated);
+      this.normalizer.normalizeRewards(res.rewards, res.terminated, res.truncated, this.rolloutRewards, true);
+      buf.rewardRows[step]!.set(this.rolloutRewards);
+      for (let e = 0; e < E; e++) {
+        const i = step * E + e;
+        buf.terminated[i] = res.terminated[e]!;
+        buf.truncated[i] = res.truncated[e]!;
+        // Truncated (not terminated): bootstrap from the value of the observation where it was cut.
+        if (res.truncated[e] && !res.terminated[e]) {
+          const finalObs = res.finalObs[e];
+          if (!finalObs)
+            throw new ArbiterError('vector-env', `vector env gave no finalObs for truncated copy ${e}`);
+          this.normalizer.normalizeObs(finalObs, 1, this.oneObs, false);
+          buf.finalValues[i] = this.policy.value(this.oneObs, 1, this.oneValue)[0]!;
+        }
+      }
+      this.normalizer.normalizeObs(res.obs, E, this.nextObs, true);
+      if (this.masked) this.nextMasks.set(res.actionMasks!.subarray(0, E * this.policy.actionDim));
+      if (!(await session.step())) return false;
+    }
+    const lastValues = this.policy.value(this.nextObs, E);
+    this.computeTargets(lastValues);
+    return true;
+  }
+
+  /**
+   * The action for one flat observation: an integer for Discrete spaces, a Float32Array (clipped
+   * to the Box) otherwise. Applies the observation normalization without updating it.
+   */
+  predict(obs: Float32Array, opts: PredictOptions = {}): number | Float32Array {
+    if (obs.length !== this.obsDim)
+      throw new ArbiterError(
+        'invalid-input',
+        `predict: observation has ${obs.length} values, expected ${this.obsDim}`,
+      );
+    if (opts.mask && opts.mask.length !== this.policy.actionDim)
+      throw new ArbiterError(
+        'invalid-input',
+        `predict: mask has ${opts.mask.length} entries, expected ${this.policy.actionDim}`,
+      );
+    this.normalizer.normalizeObs(obs, 1, this.predictObs, false);
+    this.policy.act(
+      this.predictObs,
+      1,
+      opts.mask,
+      this.predictRng,
+      opts.deterministic ?? false,
+      this.predictOut,
+    );
+    if (this.policy.actionKind === 'discrete') return this.predictOut.actions[0]!;
+    const a = Float32Array.from(this.predictOut.actions);
+    const box = this.actionSpace as Box;
+    for (let j = 0; j < a.length; j++) a[j] = Math.min(box.high[j]!, Math.max(box.low[j]!, a[j]!));
+    return a;
+  }
+
+  /** V(obs) of one flat observation (normalized like rollouts). */
+  predictValue(obs: Float32Array): number {
+    this.normalizer.normalizeObs(obs, 1, this.predictObs, false);
+    return this.policy.value(this.predictObs, 1, this.oneValue)[0]!;
+  }
+
+  /** Writes a checkpoint (weights, optimizer, RNGs, counters, normalizer, episode stats) into `dir`. */
+  async save(dir: string): Promise<void> {
+    await saveCheckpoint(dir, this.toCheckpoint());
+  }
+
+  /** The checkpoint contents (see {@link OnPolicyAlgorithm.save}). */
+  toCheckpoint(): Checkpoint {
+    const tensors: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(this.policy.getWeights())) tensors[`policy/${k}`] = v;
+    Object.assign(tensors, this.optimizer.getState());
+    const extra: Record<string, unknown> = {
+      rngs: { shuffle: this.shuffleRng.getState(), predict: this.predictRng.getState() },
+      episodes: this.episodes.getState(),
+      normalizer: this.normalizer.getState(),
+      masked: this.masked,
+    };
+    // With a vector env that can save its state, the next rollout continues bit-exactly.
+    if (this.started && isStateful(this.envs)) {
+      extra.envState = this.envs.getState();
+      tensors['rollout/next_obs'] = Float32Array.from(this.nextObs);
+      tensors['rollout/next_masks'] = Float32Array.from(this.nextMasks);
+    }
+    return {
+      algo: this.algoName,
+      config: this.config,
+      counters: { ...this.counters },
+      rngState: this.actionRng.getState(),
+      tensors,
+      extra,
+    };
+  }
+
+  /** Restores a checkpoint into this (freshly constructed, same-config) algorithm. */
+  restoreCheckpoint(ckpt: Checkpoint): void {
+    if (ckpt.algo !== this.algoName)
+      throw new ArbiterError(
+        'checkpoint-mismatch',
+        `checkpoint is for '${ckpt.algo}', not '${this.algoName}'`,
+      );
+    const weights: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('policy/')) weights[k.slice(7)] = v;
+    this.policy.setWeights(weights);
+    this.optimizer.setState(ckpt.tensors);
+    Object.assign(this.counters, ckpt.counters);
+    this.actionRng.setState(ckpt.rngState);
+    const extra = (ckpt.extra ?? {}) as {
+      rngs?: { shuffle: RngState; predict: RngState };
+      episodes?: EpisodeTrackerState;
+      normalizer?: VecNormalizerState;
+      masked?: boolean;
+      envState?: unknown;
+    };
+    if (extra.rngs) {
+      this.shuffleRng.setState(extra.rngs.shuffle);
+      this.predictRng.setState(extra.rngs.predict);
+    }
+    if (extra.episodes) this.episodes.setState(extra.episodes);
+    if (extra.normalizer) this.normalizer.setState(extra.normalizer);
+    if (extra.envState !== undefined && isStateful(this.envs)) {
+      this.envs.setState(extra.envState);
+      this.nextObs.set(checkpointTensor(ckpt, 'rollout/next_obs', this.nextObs.length));
+      const m = checkpointTensor(ckpt, 'rollout/next_masks', this.nextMasks.length);
+      for (let i = 0; i < m.length; i++) this.nextMasks[i] = m[i]!;
+      this.masked = extra.masked ?? false;
+      this.started = true;
+    } else {
+      // The envs restart; their running episodes are lost, so are the partial episode sums.
+      this.started = false;
+      this.episodes.resetRunning();
+      this.normalizer.resetReturns();
+    }
+  }
+
+  /** Releases the envs and the networks. */
+  async close(): Promise<void> {
+    await this.envs.close();
+    this.policy.dispose();
+    this.optimizer.dispose();
+  }
+
+  // Resets every copy; a resumed run reseeds from the step count so resets stay reproducible.
+  private async resetEnvs(): Promise<void> {
+    const seed = (this.config.seed + this.counters.numTimesteps) | 0;
+    const res = await this.envs.reset(seed);
+    this.normalizer.normalizeObs(res.obs, this.envs.numEnvs, this.nextObs, true);
+    this.masked = this.policy.actionKind === 'discrete' && res.actionMasks !== undefined;
+    if (this.masked) this.nextMasks.set(res.actionMasks!.subarray(0, this.nextMasks.length));
+    this.started = true;
+  }
+
+  private envActions(actions: Int32Array | Float32Array): Int32Array | Float32Array {
+    if (!this.clippedActions) return actions;
+    // Box: the env gets actions clipped to its bounds; the buffer keeps the sampled ones.
+    const box = this.actionSpace as Box;
+    const k = box.size;
+    const out = this.clippedActions;
+    for (let i = 0; i < out.length; i++) {
+      const j = i % k;
+      const a = actions[i]!;
+      out[i] = a < box.low[j]! ? box.low[j]! : a > box.high[j]! ? box.high[j]! : a;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * REINFORCE (Williams, 1992): the Monte-Carlo policy gradient
+ *
+ *   ∇J = E[ Σ_t ∇log π(a_t|s_t) · (G_t − b(s_t)) ],   G_t = Σ_k γ^k r_{t+k},
+ *
+ * with an optional learned baseline b = V (then also trained on (G − V)²). Rollouts of
+ * `numSteps` vector steps are collected by the shared on-policy code; a return G_t is only known
+ * when its episode ends inside the rollout, so steps after a copy's last episode end are left
+ * out of the update (the env keeps running, and the next rollout starts with the rest of that
+ * episode, whose returns are then complete). A time-limit truncation bootstraps γ·V(final obs)
+ * when a baseline exists and 0 otherwise.
+ */
+import type { Rng } from '../core/rng.js';
+import type { Space } from '../core/spaces.js';
+import { Adam } from '../nn/adam.js';
+import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import type { Policy } from '../nn/policy.js';
+import { initTf, tf } from '../nn/tf-backend.js';
+import { standardize } from './batch-utils.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { computeDiscountedReturns } from './gae.js';
+import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
+import type { Minibatch } from './rollout-buffer.js';
+
+/** REINFORCE hyper-parameters. */
+export interface ReinforceConfig extends OnPolicyConfig {
+  /** Parallel env copies. Default 4. */
+  numEnvs: number;
+  /** Vector steps per update. Default 256. */
+  numSteps: number;
+  /** Discount γ. Default 0.99. */
+  gamma: number;
+  /** Unused by REINFORCE (returns are Monte-Carlo); kept for the shared config. Default 1. */
+  gaeLambda: number;
+  /** Adam learning rate. Default 1e-3. */
+  learningRate: number;
+  /** Anneal the learning rate linearly to 0. Default false. */
+  annealLr: boolean;
+  /** Subtract the learned value V(s) from the return. Default true. */
+  baseline: boolean;
+  /** Value loss coefficient (with a baseline). Default 0.5. */
+  vfCoef: number;
+  /** Entropy bonus coefficient. Default 0. */
+  entCoef: number;
+  /** Standardize the advantages (G − b) per update. Default true. */
+  normalizeAdvantages: boolean;
+  /** Gradient global-norm clip. Default 10. */
+  maxGradNorm: number;
+}
+
+/** Defaults of {@link ReinforceConfig}. */
+export const REINFORCE_DEFAULTS: ReinforceConfig = {
+  numEnvs: 4,
+  numSteps: 256,
+  gamma: 0.99,
+  gaeLambda: 1,
+  learningRate: 1e-3,
+  annealLr: false,
+  baseline: true,
+  vfCoef: 0.5,
+  entCoef: 0,
+  normalizeAdvantages: true,
+  maxGradNorm: 10,
+  policy: { hiddenSizes: [64, 64], activation: 'tanh', shareTrunk: false },
+  normalizeObservation: false,
+  normalizeReward: false,
+  seed: 1,
+  logInterval: 1,
+};
+
+/** Monte-Carlo policy gradient with optional baseline (see module doc). */
+export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
+  /** Checkpoint tag. */
+  readonly algoName = 'reinforce';
+  /** 1 where the entry's return is complete (its episode ended inside the rollout). */
+  private readonly valid: Uint8Array;
+  private readonly validIdx: Int32Array;
+  private readonly mb: Minibatch;
+
+  /**
+   * Requires `await initTf()` first (or use {@link REINFORCE.create}).
+   *
+   * @param env - a vector env, one env, or a factory (called `numEnvs` times)
+   * @param config - overrides of {@link REINFORCE_DEFAULTS}
+   * @param makePolicy - a custom policy; default: MLP actor-critic (the critic is the baseline)
+   */
+  constructor(
+    env: EnvInput,
+    config: Partial<ReinforceConfig> = {},
+    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
+  ) {
+    const cfg: ReinforceConfig = {
+      ...REINFORCE_DEFAULTS,
+      ...config,
+      policy: { ...REINFORCE_DEFAULTS.policy, ...config.policy },
+    };
+    super(env, cfg, (vars) => new Adam(vars), makePolicy);
+    this.valid = new Uint8Array(this.buffer.size);
+    this.validIdx = new Int32Array(this.buffer.size);
+    this.mb = this.buffer.createMinibatch(this.buffer.size);
+  }
+
+  /** Initialises TensorFlow.js, then constructs. */
+  static async create(env: EnvInput, config: Partial<ReinforceConfig> = {}): Promise<REINFORCE> {
+    await initTf();
+    return new REINFORCE(env, config);
+  }
+
+  /** Loads a checkpoint saved by {@link REINFORCE.save} onto `env`; `learn` continues the run. */
+  static async load(dir: string, env: EnvInput): Promise<REINFORCE> {
+    await initTf();
+    const ckpt = await loadCheckpoint(dir);
+    const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>);
+    model.restoreCheckpoint(ckpt);
+    return model;
+  }
+
+  /** Monte-Carlo returns G_t; marks which entries have a complete return. */
+  protected computeTargets(): void {
+    const { numSteps: T, numEnvs: E, gamma, baseline } = this.config;
+    const b = this.buffer;
+    computeDiscountedReturns(
+      {
+        numSteps: T,
+        numEnvs: E,
+        rewards: b.rewards,
+        terminated: b.terminated,
+        truncated: b.truncated,
+        // Without a baseline there is no critic to bootstrap a truncation from.
+        finalValues: baseline ? b.finalValues : new Float32Array(b.size),
+        lastValues: new Float32Array(E),
+        gamma,
+      },
+      b.returns,
+    );
+    for (let e = 0; e < E; e++) {
+      let complete = false;
+      for (let t = T - 1; t >= 0; t--) {
+        const i = t * E + e;
+        if (b.terminated[i] || b.truncated[i]) complete = true;
+        this.valid[i] = complete ? 1 : 0;
+        b.advantages[i] = b.returns[i]! - (baseline ? b.values[i]! : 0);
+      }
+    }
+  }
+
+  /** One gradient step on the entries with complete returns. */
+  protected train(lr: number): Record<string, number> {
+    const cfg = this.config;
+    let n = 0;
+    for (let i = 0; i < this.valid.length; i++) if (this.valid[i]) this.validIdx[n++] = i;
+    if (n === 0) return { 'train/complete_fraction': 0 };
+    const mb = this.buffer.gather(this.validIdx, 0, n, this.mb);
+    const advantages = mb.advantages.subarray(0, n);
+    if (cfg.normalizeAdvantages) standardize(advantages);
+    const stats = tf.tidy(() => {
+      const bAdvantages = tf.tensor1d(advantages);
+      const bReturns = tf.tensor1d(mb.returns.subarray(0, n));
+      let kept: tf.Tensor[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const { logProb, entropy, values } = this.policy.evaluateActions(
+          mb.obs,
+          n,
+          mb.actions,
+          this.masked ? mb.masks : undefined,
+        );
+        const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+        const entropyMean = tf.mean(entropy);
+        let loss = tf.sub(policyLoss, tf.mul(cfg.entCoef, entropyMean));
+        const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+        // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
+        loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
+        kept = [policyLoss, valueLoss, entropyMean].map((t) => tf.keep(t));
+        return loss as tf.Scalar;
+      }, this.policy.variables);
+      const clipped = clipGradNorm(
+        this.policy.variables.map((v) => grads[v.name]!),
+        cfg.maxGradNorm,
+      );
+      this.optimizer.applyGradients(clipped.grads, lr);
+      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
+      for (const t of kept) t.dispose();
+      return out;
+    });
+    const [policyLoss, valueLoss, entropy, gradNorm] = stats;
+    return {
+      'train/policy_loss': policyLoss!,
+      'train/value_loss': valueLoss!,
+      'train/entropy': entropy!,
+      'train/grad_norm': gradNorm!,
+      'train/complete_fraction': n / this.valid.length,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadAlgorithm, type CountedAlgorithm } from '../../agents/algorithm-registry.js';
+import { ArbiterError } from '../../core/errors.js';
+import { registerBuiltinEnvs } from '../../envs/register-envs.js';
+import { readRunConfig, runPaths } from '../../report/run-directory.js';
+import { formatTable } from '../../report/table.js';
+import { writeJson } from '../output.js';
+import { parseInteger, parsePositiveInt } from '../parse-number.js';
+import { readJsonObjectFile } from '../read-json-option.js';
+import { envFactory, evaluateAlgorithm, latestCheckpointDir, type TrainRunConfig } from '../train-run.js';
+
+interface EvalOptions {
+  env?: string;
+  envOptions?: string;
+  episodes: number;
+  seed: number;
+  stochastic?: boolean;
+  json?: boolean;
+}
+
+/** `arbiter eval RUN|MODEL --env ENV [--episodes N] [--seed S] [--json]`. */
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a trained policy: mean and spread of the episode return')
+    .argument('<run-or-model>', 'a run folder (its latest checkpoint) or a checkpoint folder')
+    .option('-e, --env <id>', 'environment (default: the run’s)')
+    .option('--env-options <file.json>', 'environment options (default: the run’s)')
+    .option('-k, --episodes <N>', 'episodes', parsePositiveInt, 10)
+    .option('-s, --seed <S>', 'seed of the first episode', parseInteger, 0)
+    .option('--stochastic', 'sample actions instead of the most likely one')
+    .option('--json', 'print one JSON document {meanReturn, stdReturn, episodes, …}')
+    .action(async (target: string, opts: EvalOptions) => {
+      registerBuiltinEnvs();
+      const isRun = existsSync(runPaths(target).config);
+      const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;
+      const modelDir = isRun ? latestCheckpointDir(target) : target;
+      if (!existsSync(modelDir))
+        throw new ArbiterError(
+          'checkpoint-missing',
+          `${target}: no checkpoint found (looked for ${modelDir})`,
+        );
+      const env = opts.env ?? run?.env;
+      if (env === undefined)
+        throw new ArbiterError(
+          'invalid-config',
+          `${target} is not a run folder: give the environment with --env`,
+        );
+      const envOptions = opts.envOptions
+        ? await readJsonObjectFile(opts.envOptions)
+        : (run?.envOptions ?? {});
+      const makeEnv = envFactory({ env, envOptions });
+      const algo = (await loadAlgorithm(modelDir, makeEnv)) as CountedAlgorithm;
+      const r = evaluateAlgorithm(algo, makeEnv(), opts.episodes, opts.seed, !opts.stochastic);
+      const meanLength = r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length;
+      if (opts.json) {
+        writeJson({
+          meanReturn: r.meanReturn,
+          stdReturn: r.stdReturn,
+          episodes: r.episodes,
+          meanLength,
+          returns: r.returns,
+          env,
+          model: path.resolve(modelDir),
+          steps: algo.counters.numTimesteps,
+        });
+        return;
+      }
+      process.stdout.write(
+        formatTable(
+          ['model', 'env', 'episodes', 'mean return', 'std', 'mean length'],
+          [[modelDir, env, r.episodes, r.meanReturn, r.stdReturn, meanLength]],
+        ) + '\n',
+      );
+    });
+}

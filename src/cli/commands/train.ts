@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { ALGORITHM_NAMES } from '../../agents/algorithm-registry.js';
+import { registeredEnvIds } from '../../core/registry.js';
+import { registerBuiltinEnvs } from '../../envs/register-envs.js';
+import { formatTable } from '../../report/table.js';
+import { writeJson } from '../output.js';
+import { parseInteger, parsePositiveInt } from '../parse-number.js';
+import { startProgress } from '../progress.js';
+import { readJsonObjectFile } from '../read-json-option.js';
+import { trainRun } from '../train-run.js';
+
+interface TrainOptions {
+  env?: string;
+  steps?: number;
+  seed: number;
+  config?: string;
+  envOptions?: string;
+  evalEvery?: number;
+  evalEpisodes: number;
+  checkpointEvery?: number;
+  runs: string;
+  name?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+/** `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--resume RUN] [--json]`. */
+export function registerTrain(program: Command): void {
+  registerBuiltinEnvs();
+  program
+    .command('train')
+    .description(
+      'train a policy; writes runs/<id>/ (config, metrics CSV/JSONL, TensorBoard, checkpoints, curve)',
+    )
+    .argument('[algo]', ALGORITHM_NAMES.join(' | ') + ' (omit with --resume)')
+    .option('-e, --env <id>', `environment: ${registeredEnvIds().join(', ')}`)
+    .option(
+      '-n, --steps <N>',
+      'total environment steps (default 100000; with --resume the run total)',
+      parsePositiveInt,
+    )
+    .option('-s, --seed <S>', 'seed of everything random', parseInteger, 0)
+    .option('-c, --config <file.json>', 'hyper-parameters: a JSON object of overrides of the defaults')
+    .option(
+      '--env-options <file.json>',
+      'environment options: a JSON object (e.g. {"load": "high"} for Jobs-v0)',
+    )
+    .option('--eval-every <N>', 'evaluate every N steps (default steps/20)', parsePositiveInt)
+    .option('--eval-episodes <N>', 'episodes per evaluation', parsePositiveInt, 10)
+    .option('--checkpoint-every <N>', 'checkpoint every N steps (default steps/10)', parsePositiveInt)
+    .option('--runs <dir>', 'folder of run folders', 'runs')
+    .option('--name <id>', 'run folder name (default <algo>-<env>-<seed>-<time>)')
+    .option('--resume <run-dir>', 'continue a run from its latest checkpoint')
+    .option('--json', 'print one JSON document with runDir and finalEvalMeanReturn')
+    .action(async (algo: string | undefined, opts: TrainOptions) => {
+      const config = opts.config ? await readJsonObjectFile(opts.config) : undefined;
+      const envOptions = opts.envOptions ? await readJsonObjectFile(opts.envOptions) : undefined;
+      const progress = startProgress(opts.steps ?? 100_000, `train ${algo ?? 'resume'}`, !opts.json);
+      const t0 = performance.now();
+      let result;
+      try {
+        result = await trainRun({
+          ...(algo !== undefined && { algo }),
+          ...(opts.env !== undefined && { env: opts.env }),
+          ...(opts.steps !== undefined && { steps: opts.steps }),
+          seed: opts.seed,
+          ...(config && { config }),
+          ...(envOptions && { envOptions }),
+          ...(opts.evalEvery !== undefined && { evalEvery: opts.evalEvery }),
+          evalEpisodes: opts.evalEpisodes,
+          ...(opts.checkpointEvery !== undefined && { checkpointEvery: opts.checkpointEvery }),
+          runsRoot: opts.runs,
+          ...(opts.name !== undefined && { name: opts.name }),
+          ...(opts.resume !== undefined && { resume: opts.resume }),
+          onProgress: (done, _total, metrics) => {
+            const secs = (performance.now() - t0) / 1000;
+            const rew = metrics['rollout/ep_rew_mean'];
+            progress.update(
+              done,
+              `${rew === undefined ? '' : `reward ${rew.toFixed(1)} · `}${Math.round(done / Math.max(secs, 1e-3))} steps/s`,
+            );
+          },
+        });
+      } finally {
+        progress.stop();
+      }
+      if (opts.json) {
+        writeJson(result);
+        return;
+      }
+      process.stdout.write(
+        formatTable(
+          ['run', 'algo', 'env', 'seed', 'steps', 'final eval', 'best eval', 'wall s'],
+          [
+            [
+              result.runDir,
+              result.algo,
+              result.env,
+              String(result.seed),
+              String(result.steps),
+              `${result.finalEvalMeanReturn.toFixed(2)} ± ${result.finalEvalStdReturn.toFixed(2)}`,
+              Number.isNaN(result.bestEvalMeanReturn) ? '-' : result.bestEvalMeanReturn.toFixed(2),
+              result.wallSeconds.toFixed(1),
+            ],
+          ],
+        ) + '\n',
+      );
+      if (result.learningCurve) process.stdout.write(`learning curve: ${result.learningCurve}\n`);
+    });
+}

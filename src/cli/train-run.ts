@@ -1,0 +1,254 @@
+/**
+ * One training run as `arbiter train` does it: a run folder with config, metrics (CSV, JSONL,
+ * TensorBoard), periodic evaluation and checkpoints, resume, a final held-out evaluation and an
+ * SVG learning curve. A library user can call it directly.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { Env } from '../core/env.js';
+import { ArbiterError } from '../core/errors.js';
+import { makeEnv } from '../core/make-env.js';
+import { envRegistration } from '../core/registry.js';
+import {
+  createAlgorithm,
+  isAlgorithmName,
+  loadAlgorithm,
+  ALGORITHM_NAMES,
+  type AlgorithmName,
+  type CountedAlgorithm,
+} from '../agents/algorithm-registry.js';
+import { CheckpointCallback, EvalCallback } from '../agents/callbacks.js';
+import { evaluatePolicy, type EvaluationResult } from '../agents/evaluate-policy.js';
+import { registerBuiltinEnvs } from '../envs/register-envs.js';
+import { writeLearningCurve } from '../report/learning-curve.js';
+import {
+  createRunDirectory,
+  openRunDirectory,
+  readRunConfig,
+  type RunDirectory,
+} from '../report/run-directory.js';
+
+/** Seed offsets so evaluation episodes never replay training episodes. */
+const EVAL_SEED_OFFSET = 1_000_000;
+const FINAL_EVAL_SEED_OFFSET = 2_000_000;
+
+/** What a run folder's `config.json` records (enough to resume and to evaluate). */
+export interface TrainRunConfig {
+  /** Algorithm name. */
+  algo: AlgorithmName;
+  /** Registered environment id. */
+  env: string;
+  /** Seed of everything random in the run. */
+  seed: number;
+  /** Total environment steps of the run. */
+  steps: number;
+  /** Algorithm hyper-parameters (overrides of its defaults). */
+  config: Record<string, unknown>;
+  /** Environment options passed to its factory. */
+  envOptions: Record<string, unknown>;
+  /** Evaluate every this many steps. */
+  evalEvery: number;
+  /** Episodes per evaluation (periodic and final). */
+  evalEpisodes: number;
+  /** Save a checkpoint every this many steps. */
+  checkpointEvery: number;
+}
+
+/** Options of {@link trainRun}. */
+export interface TrainRunOptions {
+  /** Algorithm (ignored with `resume`). */
+  algo?: string;
+  /** Environment id (ignored with `resume`). */
+  env?: string;
+  /** Total steps (default 100 000; with `resume`, the run's own total unless given). */
+  steps?: number;
+  /** Seed (default 0). */
+  seed?: number;
+  /** Hyper-parameters: overrides of the algorithm's defaults. */
+  config?: Record<string, unknown>;
+  /** Environment options. */
+  envOptions?: Record<string, unknown>;
+  /** Evaluate every this many steps (default steps/20, at least 1000). */
+  evalEvery?: number;
+  /** Episodes per evaluation (default 10). */
+  evalEpisodes?: number;
+  /** Checkpoint every this many steps (default steps/10, at least 1000). */
+  checkpointEvery?: number;
+  /** Folder of run folders (default `runs`). */
+  runsRoot?: string;
+  /** Run folder name (default `<algo>-<env>-<seed>-<time>`). */
+  name?: string;
+  /** Continue this run folder from its `latest` checkpoint. */
+  resume?: string;
+  /** Progress after each update: steps done in the run, total, latest metrics. */
+  onProgress?: (done: number, total: number, metrics: Readonly<Record<string, number>>) => void;
+}
+
+/** What {@link trainRun} returns (and `arbiter train --json` prints). */
+export interface TrainRunResult {
+  /** The run folder. */
+  runDir: string;
+  /** Algorithm. */
+  algo: AlgorithmName;
+  /** Environment id. */
+  env: string;
+  /** Seed. */
+  seed: number;
+  /** Environment steps taken in total (over resumes). */
+  steps: number;
+  /** Wall time of this call, in seconds. */
+  wallSeconds: number;
+  /** Mean return of the final deterministic evaluation on held-out seeds. */
+  finalEvalMeanReturn: number;
+  /** Its standard deviation over episodes. */
+  finalEvalStdReturn: number;
+  /** Episodes of the final evaluation. */
+  evalEpisodes: number;
+  /** Best mean return of the periodic evaluations (NaN when none ran). */
+  bestEvalMeanReturn: number;
+  /** The SVG learning curve, when the run logged metrics. */
+  learningCurve?: string;
+}
+
+/** Folder of the newest checkpoint inside a run folder. */
+export function latestCheckpointDir(runDir: string): string {
+  return path.join(runDir, 'latest');
+}
+
+/** Trains (or resumes) one run; see the module doc. */
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  const t0 = performance.now();
+  registerBuiltinEnvs();
+  let run: RunDirectory<TrainRunConfig>;
+  let algo: CountedAlgorithm;
+  let cfg: TrainRunConfig;
+  if (options.resume !== undefined) {
+    const saved = readRunConfig<TrainRunConfig>(options.resume);
+    cfg = { ...saved, steps: options.steps ?? saved.steps };
+    const latest = latestCheckpointDir(options.resume);
+    if (!existsSync(latest))
+      throw new ArbiterError(
+        'checkpoint-missing',
+        `${options.resume}: no checkpoint to resume from (${latest})`,
+      );
+    algo = (await loadAlgorithm(latest, envFactory(cfg))) as CountedAlgorithm;
+    run = await openRunDirectory<TrainRunConfig>(options.resume, { resumeStep: algo.counters.numTimesteps });
+  } else {
+    cfg = resolveConfig(options);
+    algo = await createAlgorithm(cfg.algo, envFactory(cfg), { ...cfg.config, seed: cfg.seed });
+    run = await createRunDirectory<TrainRunConfig>({
+      root: options.runsRoot ?? 'runs',
+      ...(options.name !== undefined && { name: options.name }),
+      config: cfg,
+    });
+  }
+  const runDir = run.paths.dir;
+  const evalCallback = new EvalCallback({
+    env: envFactory(cfg),
+    everySteps: cfg.evalEvery,
+    episodes: cfg.evalEpisodes,
+    seed: cfg.seed + EVAL_SEED_OFFSET,
+    evalAtEnd: false,
+  });
+  try {
+    const remaining = cfg.steps - algo.counters.numTimesteps;
+    if (cfg.algo === 'q-iteration') {
+      await algo.save(latestCheckpointDir(runDir)); // solved exactly at creation: nothing to learn
+    } else if (remaining > 0) {
+      const start = algo.counters.numTimesteps;
+      await algo.learn({
+        totalTimesteps: remaining,
+        horizon: cfg.steps,
+        callbacks: [evalCallback, new CheckpointCallback({ dir: runDir, everySteps: cfg.checkpointEvery })],
+        sink: run.sink,
+        ...(options.onProgress && {
+          progress: (done: number, _total: number, metrics: Readonly<Record<string, number>>) =>
+            options.onProgress!(start + done, cfg.steps, metrics),
+        }),
+      });
+    }
+  } finally {
+    await run.close();
+  }
+
+  const final = evaluateAlgorithm(
+    algo,
+    envFactory(cfg)(),
+    cfg.evalEpisodes,
+    cfg.seed + FINAL_EVAL_SEED_OFFSET,
+  );
+  await writeFileAtomic(
+    path.join(runDir, 'final-eval.json'),
+    JSON.stringify({ step: algo.counters.numTimesteps, ...final }, null, 2) + '\n',
+  );
+  let learningCurve: string | undefined;
+  if (cfg.algo !== 'q-iteration') {
+    const curve = await writeLearningCurve({ runDirs: [runDir] });
+    if (curve.series.length > 0) learningCurve = curve.path;
+  }
+  return {
+    runDir,
+    algo: cfg.algo,
+    env: cfg.env,
+    seed: cfg.seed,
+    steps: algo.counters.numTimesteps,
+    wallSeconds: (performance.now() - t0) / 1000,
+    finalEvalMeanReturn: final.meanReturn,
+    finalEvalStdReturn: final.stdReturn,
+    evalEpisodes: final.episodes,
+    bestEvalMeanReturn: evalCallback.history.length ? evalCallback.bestMeanReturn : Number.NaN,
+    ...(learningCurve !== undefined && { learningCurve }),
+  };
+}
+
+/** Deterministic evaluation of an algorithm's policy (masks honoured). */
+export function evaluateAlgorithm(
+  algo: CountedAlgorithm,
+  env: Env,
+  episodes: number,
+  seed: number,
+  deterministic = true,
+): EvaluationResult {
+  return evaluatePolicy((obs, mask) => algo.predict(obs, { deterministic, mask }), env, {
+    episodes,
+    seed,
+    deterministic,
+  });
+}
+
+/** Fresh environments of a run: the registered env with the run's options and step limit. */
+export function envFactory(cfg: Pick<TrainRunConfig, 'env' | 'envOptions'>): () => Env {
+  return () => makeEnv(cfg.env, { options: cfg.envOptions });
+}
+
+function resolveConfig(options: TrainRunOptions): TrainRunConfig {
+  const algo = options.algo ?? '';
+  if (!isAlgorithmName(algo))
+    throw new ArbiterError(
+      'unknown-algorithm',
+      `unknown algorithm '${algo}': use one of ${ALGORITHM_NAMES.join(', ')}`,
+    );
+  if (options.env === undefined) throw new ArbiterError('invalid-config', 'give an environment id (--env)');
+  envRegistration(options.env); // fails early, listing the known ids
+  const steps = options.steps ?? 100_000;
+  const positive = (name: string, x: number): number => {
+    if (!Number.isInteger(x) || x < 1)
+      throw new ArbiterError('invalid-config', `${name} must be an integer ≥ 1, got ${x}`);
+    return x;
+  };
+  return {
+    algo,
+    env: options.env,
+    seed: options.seed ?? 0,
+    steps: positive('steps', steps),
+    config: options.config ?? {},
+    envOptions: options.envOptions ?? {},
+    evalEvery: positive('evalEvery', options.evalEvery ?? Math.max(1000, Math.round(steps / 20))),
+    evalEpisodes: positive('evalEpisodes', options.evalEpisodes ?? 10),
+    checkpointEvery: positive(
+      'checkpointEvery',
+      options.checkpointEvery ?? Math.max(1000, Math.round(steps / 10)),
+    ),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Categorical distribution over `n` actions with an action mask (1 = allowed): masked actions
+ * get probability exactly 0, are never sampled, and do not count in the entropy. Two versions:
+ * Float32 functions on one row of logits for rollouts (seeded {@link Rng}, no TensorFlow), and
+ * tensor functions for the differentiable loss.
+ *
+ * Masked logits are replaced by {@link MASKED_LOGIT} (−1e9) rather than −Infinity: the softmax
+ * still gives exactly 0 there, while `p · log p = 0 · (−1e9) = 0` keeps entropy and gradients
+ * free of NaN (−Infinity would give `0 · −∞ = NaN`).
+ */
+import { ArbiterError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { tf } from './tf-backend.js';
+
+/** Logit given to masked actions. */
+export const MASKED_LOGIT = -1e9;
+
+function assertAnyAllowed(mask: Uint8Array, off: number, n: number): void {
+  for (let i = 0; i < n; i++) if (mask[off + i]) return;
+  throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
+}
+
+/** Whether action i of the row is allowed (no mask = all allowed). */
+function allowed(mask: Uint8Array | undefined, maskOffset: number, i: number): boolean {
+  return mask === undefined || mask[maskOffset + i] !== 0;
+}
+
+/**
+ * Log-normaliser `log Σ_allowed exp(logit)` of row `logits[offset … offset+n)`, stable (max
+ * subtracted). `mask` is read at `maskOffset` (default: same as `offset`).
+ */
+export function maskedLogSumExp(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  mask?: Uint8Array,
+  maskOffset = offset,
+): number {
+  if (mask) assertAnyAllowed(mask, maskOffset, n);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++)
+    if (allowed(mask, maskOffset, i) && logits[offset + i]! > max) max = logits[offset + i]!;
+  let s = 0;
+  for (let i = 0; i < n; i++) if (allowed(mask, maskOffset, i)) s += Math.exp(logits[offset + i]! - max);
+  return max + Math.log(s);
+}
+
+/**
+ * Samples an action index from the row's masked softmax with one `rng.random()` draw (or the
+ * allowed argmax when `deterministic`, without drawing). Never returns a masked action.
+ */
+export function sampleMaskedCategorical(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  rng: Rng,
+  deterministic: boolean,
+  mask?: Uint8Array,
+  maskOffset = offset,
+): number {
+  if (deterministic) return maskedArgmax(logits, offset, n, mask, maskOffset);
+  const lse = maskedLogSumExp(logits, offset, n, mask, maskOffset);
+  const u = rng.random();
+  let cum = 0;
+  let lastAllowed = -1;
+  for (let i = 0; i < n; i++) {
+    if (!allowed(mask, maskOffset, i)) continue;
+    lastAllowed = i;
+    cum += Math.exp(logits[offset + i]! - lse);
+    if (u < cum) return i;
+  }
+  // Rounding may leave cum slightly below 1; the last allowed action takes the remainder.
+  return lastAllowed;
+}
+
+/** Index of the largest allowed logit of the row (first one on ties). */
+export function maskedArgmax(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  mask?: Uint8Array,
+  maskOffset = offset,
+): number {
+  let best = -1;
+  let bestV = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++)
+    if (allowed(mask, maskOffset, i) && (best < 0 || logits[offset + i]! > bestV)) {
+      best = i;
+      bestV = logits[offset + i]!;
+    }
+  if (best < 0) throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
+  return best;
+}
+
+/** log π(action) under the row's masked softmax; −Infinity for a masked action. */
+export function maskedLogProb(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  action: number,
+  mask?: Uint8Array,
+  maskOffset = offset,
+): number {
+  if (!Number.isInteger(action) || action < 0 || action >= n)
+    throw new ArbiterError('invalid-action', `masked categorical: action ${action} is outside 0…${n - 1}`);
+  if (!allowed(mask, maskOffset, action)) return Number.NEGATIVE_INFINITY;
+  return logits[offset + action]! - maskedLogSumExp(logits, offset, n, mask, maskOffset);
+}
+
+/** Entropy (nats) of the row's masked softmax, summed over allowed actions only. */
+export function maskedEntropy(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  mask?: Uint8Array,
+  maskOffset = offset,
+): number {
+  const lse = maskedLogSumExp(logits, offset, n, mask, maskOffset);
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    if (!allowed(mask, maskOffset, i)) continue;
+    const lp = logits[offset + i]! - lse;
+    h -= Math.exp(lp) * lp;
+  }
+  return h;
+}
+
+/**
+ * Differentiable masked log-softmax of `[batch, n]` logits; `mask` is `[batch, n]` with 1 =
+ * allowed (any dtype). Masked entries get ≈ −1e9 (probability 0).
+ */
+export function maskedLogSoftmax(logits: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const masked = mask
+      ? tf.where(tf.cast(mask, 'bool'), logits, tf.fill(logits.shape, MASKED_LOGIT))
+      : logits;
+    return tf.logSoftmax(masked) as tf.Tensor2D;
+  });
+}
+
+/** `log π(a_b)` for each row b: picks `actions[b]` (int32 `[batch]`) from `[batch, n]` log-probabilities. */
+export function categoricalLogProb(logProbs: tf.Tensor2D, actions: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const n = logProbs.shape[1];
+    return tf.sum(tf.mul(logProbs, tf.oneHot(tf.cast(actions, 'int32'), n)), 1) as tf.Tensor1D;
+  });
+}
+
+/** Entropy `−Σ p log p` of each row of `[batch, n]` log-probabilities (masked entries contribute 0). */
+export function categoricalEntropy(logProbs: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1)) as tf.Tensor1D);
+}
