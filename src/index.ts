@@ -7,6 +7,77 @@
 export { ArbiterError, ValidationError, DeadlineInfeasibleError, type InputLocation } from './core/errors.js';
 export { Rng, type RngState } from './core/rng.js';
 export { BinaryHeap } from './core/binary-heap.js';
+export { writeFileAtomic, writeFileAtomicSync } from './core/atomic-write.js';
+
+// core: the RL contracts (SPEC §5)
+export {
+  type Space,
+  Discrete,
+  Box,
+  MultiDiscrete,
+  DictSpace,
+  GraphSpace,
+  type GraphObservation,
+  flatDim,
+  flatten,
+  flattenInto,
+  isSpace,
+  spaceToJson,
+  spaceFromJson,
+  type SpaceJson,
+  type JsonBound,
+} from './core/spaces.js';
+export type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from './core/env.js';
+export { registerEnv, envRegistration, registeredEnvIds, type EnvRegistration } from './core/registry.js';
+export { makeEnv, type MakeEnvOptions } from './core/make-env.js';
+export { checkEnv, type CheckEnvOptions } from './core/check-env.js';
+export { Wrapper } from './core/wrappers/wrapper.js';
+export { TimeLimit } from './core/wrappers/time-limit.js';
+export { RunningMeanStd, type RunningMeanStdState } from './core/running-mean-std.js';
+export {
+  NormalizeObservation,
+  type NormalizeObservationOptions,
+  type NormalizeObservationState,
+} from './core/wrappers/normalize-observation.js';
+export {
+  NormalizeReward,
+  type NormalizeRewardOptions,
+  type NormalizeRewardState,
+} from './core/wrappers/normalize-reward.js';
+export {
+  RecordEpisodeStatistics,
+  type EpisodeStatistics,
+  type RecordEpisodeStatisticsOptions,
+} from './core/wrappers/record-episode-statistics.js';
+export {
+  RecordEpisodes,
+  type RecordedEpisode,
+  type RecordEpisodesOptions,
+} from './core/wrappers/record-episodes.js';
+export type { VectorEnv, VectorResetResult, VectorStepResult } from './core/vector-env.js';
+export { SyncVectorEnv, type SyncVectorEnvOptions } from './core/vector/sync-vector-env.js';
+export {
+  WorkerVectorEnv,
+  type EnvFactorySpec,
+  type WorkerVectorEnvOptions,
+} from './core/vector/worker-vector-env.js';
+export type {
+  ParallelEnv,
+  ParallelResetResult,
+  ParallelStepResult,
+} from './core/multi-agent/parallel-env.js';
+export type {
+  EventDrivenEnv,
+  EventDrivenResetResult,
+  EventDrivenStepResult,
+  PendingDecision,
+} from './core/multi-agent/event-driven-env.js';
+export {
+  checkParallelEnv,
+  checkEventDrivenEnv,
+  type CheckMultiAgentEnvOptions,
+} from './core/multi-agent/check-parallel-env.js';
+export type { MetricsSink } from './core/metrics-sink.js';
 
 // dag: model
 export {
@@ -95,3 +166,140 @@ export { solveLp, type SolveLpOptions, type LpSolution, type LpStatus } from './
 export { formatTable, formatNumber, type Align } from './report/table.js';
 export { formatMarkdownTable } from './report/markdown-table.js';
 export { renderGanttSvg, type GanttSvgOptions } from './report/gantt-svg.js';
+
+// nn: networks on TensorFlow.js, and the TF-free forward pass used for decisions
+export {
+  initTf,
+  tfBackendName,
+  assertTfReady,
+  type InitTfOptions,
+  type TfBackendChoice,
+} from './nn/tf-backend.js';
+export { Mlp, type MlpConfig } from './nn/mlp.js';
+export {
+  denseForward,
+  createDenseWorkspace,
+  type DenseActivation,
+  type DenseLayerF32,
+  type DenseWorkspace,
+} from './nn/dense-forward.js';
+export {
+  sampleMaskedCategorical,
+  maskedArgmax,
+  maskedLogProb,
+  maskedEntropy,
+  maskedLogSoftmax,
+  MASKED_LOGIT,
+} from './nn/masked-categorical.js';
+export { sampleDiagGaussian, diagGaussianLogProb, diagGaussianEntropy } from './nn/diag-gaussian.js';
+export {
+  ActorCriticPolicy,
+  ACTOR_CRITIC_DEFAULTS,
+  type ActorCriticConfig,
+} from './nn/actor-critic-policy.js';
+export type { Policy, ActOutput, PolicyEvaluation, PolicyActionKind } from './nn/policy.js';
+export { Adam, type AdamConfig } from './nn/adam.js';
+export { RmsProp, type RmsPropConfig } from './nn/rmsprop.js';
+
+// agents: SB3-style learn / predict / save / load
+export type { Algorithm, LearnOptions, PredictOptions } from './agents/base-algorithm.js';
+export { PPO, PPO_DEFAULTS, type PpoConfig } from './agents/ppo.js';
+export { A2C, A2C_DEFAULTS, type A2cConfig } from './agents/a2c.js';
+export { REINFORCE, REINFORCE_DEFAULTS, type ReinforceConfig } from './agents/reinforce.js';
+export { DQN, DQN_DEFAULTS, type DqnConfig } from './agents/dqn.js';
+export type { OnPolicyConfig, EnvInput } from './agents/on-policy-algorithm.js';
+export {
+  qIteration,
+  type FiniteMdp,
+  type QIterationConfig,
+  type QIterationResult,
+} from './agents/tabular/q-iteration.js';
+export { QLearning, type QLearningConfig } from './agents/tabular/q-learning.js';
+export { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from './agents/algorithm-names.js';
+export { createAlgorithm, loadAlgorithm, type CountedAlgorithm } from './agents/algorithm-registry.js';
+export {
+  EvalCallback,
+  CheckpointCallback,
+  type Callback,
+  type TrainingContext,
+  type EvalCallbackOptions,
+  type CheckpointCallbackOptions,
+  type EvalPoint,
+} from './agents/callbacks.js';
+export {
+  evaluatePolicy,
+  type EvaluateOptions,
+  type EvaluationResult,
+  type PredictFn,
+} from './agents/evaluate-policy.js';
+export { computeGae, computeDiscountedReturns, type GaeInput } from './agents/gae.js';
+export { RolloutBuffer, type RolloutBufferConfig } from './agents/rollout-buffer.js';
+export { ReplayBuffer, type ReplayBufferConfig, type ReplayBatch } from './agents/replay-buffer.js';
+export {
+  linearSchedule,
+  constantSchedule,
+  makeSchedule,
+  type Schedule,
+  type ScheduleSpec,
+} from './agents/schedules.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  type Checkpoint,
+  type CheckpointCounters,
+} from './agents/checkpoint.js';
+
+// envs
+export { CartPole, CARTPOLE_SPEC, CARTPOLE_PHYSICS } from './envs/cartpole.js';
+export { GridWorld, GRIDWORLD_SPEC, GRID_ACTIONS, type GridWorldOptions } from './envs/gridworld.js';
+export type { TabularModel, TabularTransition } from './envs/tabular-model.js';
+export { JobsEnv, JOBS_SPEC, type JobsOptions } from './envs/jobs/jobs-env.js';
+export {
+  LOAD_PRESETS,
+  DEFAULT_JOB_DISTRIBUTION,
+  type LoadPreset,
+  type JobDistribution,
+} from './envs/jobs/job-arrivals.js';
+export {
+  fifoPolicy,
+  sjfPolicy,
+  randomPolicy,
+  jobBaseline,
+  type JobPolicy,
+} from './envs/jobs/job-baselines.js';
+export {
+  evaluateJobPolicy,
+  type EvaluateJobPolicyOptions,
+  type JobPolicyEvaluation,
+} from './envs/jobs/evaluate-job-policy.js';
+export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from './envs/register-envs.js';
+
+// report: training logs and plots
+export { CsvMetricsSink, type CsvMetricsSinkOptions } from './report/csv-metrics-sink.js';
+export { JsonlMetricsSink, readMetricsJsonl, type MetricsRecord } from './report/jsonl-metrics-sink.js';
+export { TensorBoardSink, type TensorBoardSinkOptions } from './report/tensorboard-event-writer.js';
+export { MultiSink } from './report/multi-sink.js';
+export {
+  createRunDirectory,
+  openRunDirectory,
+  readRunConfig,
+  runPaths,
+  type RunDirectory,
+  type RunPaths,
+} from './report/run-directory.js';
+export { renderLinePlotSvg, type LinePlotOptions, type LinePlotSeries } from './report/line-plot-svg.js';
+export {
+  writeLearningCurve,
+  type LearningCurveOptions,
+  type LearningCurveResult,
+} from './report/learning-curve.js';
+export { svgToPng, type SvgToPngOptions } from './report/svg-to-png.js';
+
+// application: one training run as the CLI does it
+export {
+  trainRun,
+  evaluateAlgorithm,
+  type TrainRunConfig,
+  type TrainRunOptions,
+  type TrainRunResult,
+} from './cli/train-run.js';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { A2C, type A2cConfig } from './a2c.js';
+import { isAlgorithmName, type AlgorithmName } from './algorithm-names.js';
 import type { Algorithm } from './base-algorithm.js';
 import { loadCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import { DQN, type DqnConfig } from './dqn.js';
@@ -15,17 +16,6 @@ import { initTf } from '../nn/tf-backend.js';
 import { REINFORCE, type ReinforceConfig } from './reinforce.js';
 import { qIteration, type FiniteMdp, type QIterationConfig } from './tabular/q-iteration.js';
 import { Q_LEARNING_FILE, QLearning, type QLearningConfig } from './tabular/q-learning.js';
-
-/** Names accepted by {@link createAlgorithm}. */
-export const ALGORITHM_NAMES = ['ppo', 'a2c', 'reinforce', 'dqn', 'q-learning', 'q-iteration'] as const;
-
-/** One of {@link ALGORITHM_NAMES}. */
-export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
-
-/** Whether `name` is a known algorithm. */
-export function isAlgorithmName(name: string): name is AlgorithmName {
-  return (ALGORITHM_NAMES as readonly string[]).includes(name);
-}
 
 /** An algorithm with its step counters (every algorithm here has them). */
 export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounters };

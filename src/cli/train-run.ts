@@ -10,14 +10,8 @@ import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { makeEnv } from '../core/make-env.js';
 import { envRegistration } from '../core/registry.js';
-import {
-  createAlgorithm,
-  isAlgorithmName,
-  loadAlgorithm,
-  ALGORITHM_NAMES,
-  type AlgorithmName,
-  type CountedAlgorithm,
-} from '../agents/algorithm-registry.js';
+import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../agents/algorithm-names.js';
+import { createAlgorithm, loadAlgorithm, type CountedAlgorithm } from '../agents/algorithm-registry.js';
 import { CheckpointCallback, EvalCallback } from '../agents/callbacks.js';
 import { evaluatePolicy, type EvaluationResult } from '../agents/evaluate-policy.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadAlgorithm, type CountedAlgorithm } from '../../agents/algorithm-registry.js';
+import type { CountedAlgorithm } from '../../agents/algorithm-registry.js';
 import { ArbiterError } from '../../core/errors.js';
 import { registerBuiltinEnvs } from '../../envs/register-envs.js';
 import { readRunConfig, runPaths } from '../../report/run-directory.js';
@@ -9,7 +9,7 @@ import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { readJsonObjectFile } from '../read-json-option.js';
-import { envFactory, evaluateAlgorithm, latestCheckpointDir, type TrainRunConfig } from '../train-run.js';
+import type { TrainRunConfig } from '../train-run.js';
 
 interface EvalOptions {
   env?: string;
@@ -33,6 +33,9 @@ export function registerEval(program: Command): void {
     .option('--stochastic', 'sample actions instead of the most likely one')
     .option('--json', 'print one JSON document {meanReturn, stdReturn, episodes, …}')
     .action(async (target: string, opts: EvalOptions) => {
+      // Loaded here so that commands which do not train never import TensorFlow.js.
+      const { loadAlgorithm } = await import('../../agents/algorithm-registry.js');
+      const { envFactory, evaluateAlgorithm, latestCheckpointDir } = await import('../train-run.js');
       registerBuiltinEnvs();
       const isRun = existsSync(runPaths(target).config);
       const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ALGORITHM_NAMES } from '../../agents/algorithm-registry.js';
+import { ALGORITHM_NAMES } from '../../agents/algorithm-names.js';
 import { registeredEnvIds } from '../../core/registry.js';
 import { registerBuiltinEnvs } from '../../envs/register-envs.js';
 import { formatTable } from '../../report/table.js';
@@ -7,7 +7,6 @@ import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
 import { readJsonObjectFile } from '../read-json-option.js';
-import { trainRun } from '../train-run.js';
 
 interface TrainOptions {
   env?: string;
@@ -56,6 +55,7 @@ export function registerTrain(program: Command): void {
       const config = opts.config ? await readJsonObjectFile(opts.config) : undefined;
       const envOptions = opts.envOptions ? await readJsonObjectFile(opts.envOptions) : undefined;
       const progress = startProgress(opts.steps ?? 100_000, `train ${algo ?? 'resume'}`, !opts.json);
+      const { trainRun } = await import('../train-run.js'); // loads TensorFlow.js only when training
       const t0 = performance.now();
       let result;
       try {
