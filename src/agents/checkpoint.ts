@@ -6,9 +6,10 @@
  * and the JSON records the binary file's length and checksum, so a crash never leaves a
  * checkpoint that loads silently with mixed contents.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArbiterError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import type { RngState } from '../core/rng.js';
 
 /** Step counters an algorithm carries across save/resume. */
@@ -82,8 +83,8 @@ export async function saveCheckpoint(dir: string, ckpt: Checkpoint): Promise<voi
     tensorChecksum: fnv1a(bytes),
   };
   // Binary first, JSON last: the JSON names the binary's checksum, so a torn pair is detected.
-  await atomicWrite(path.join(dir, CHECKPOINT_TENSORS), bytes);
-  await atomicWrite(path.join(dir, CHECKPOINT_JSON), JSON.stringify(meta, null, 2) + '\n');
+  await writeFileAtomic(path.join(dir, CHECKPOINT_TENSORS), bytes);
+  await writeFileAtomic(path.join(dir, CHECKPOINT_JSON), JSON.stringify(meta, null, 2) + '\n');
 }
 
 /**
@@ -155,12 +156,6 @@ async function readOrThrow(file: string): Promise<Buffer> {
       `${file}: cannot read checkpoint file (${code ?? (e as Error).message})`,
     );
   }
-}
-
-async function atomicWrite(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 /** 32-bit FNV-1a hash of the bytes. */

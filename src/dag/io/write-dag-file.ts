@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Dag } from '../dag-task.js';
 import { detectFormat, type DagFormat } from './dag-format.js';
 import { formatDotDag } from './dot-format.js';
@@ -25,16 +23,5 @@ export function formatDag(dag: Dag, format: DagFormat): string {
  * the one the extension names (see {@link detectFormat}); missing parent folders are created.
  */
 export async function writeDagFile(path: string, dag: Dag, format?: DagFormat): Promise<void> {
-  const text = formatDag(dag, format ?? detectFormat(path));
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  // Same folder, so the rename stays on one file system and is atomic.
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, formatDag(dag, format ?? detectFormat(path)));
 }
