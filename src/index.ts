@@ -272,6 +272,24 @@ export {
   type EvaluateJobPolicyOptions,
   type JobPolicyEvaluation,
 } from './envs/jobs/evaluate-job-policy.js';
+export {
+  EgsEnv,
+  EGS_SPEC,
+  type EgsEnvOptions,
+  type EgsResetOptions,
+  type EgsEpisodeInfo,
+} from './envs/egs/egs-env.js';
+export { encodeEdgeAction, decodeEdgeAction, writeEdgeActionMask } from './envs/egs/egs-action-mask.js';
+export { egsLowerBound, type EgsLowerBound } from './envs/egs/egs-lower-bound.js';
+export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from './envs/egs/critical-nodes.js';
+export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from './envs/egs/dag-sampler.js';
+export {
+  buildEgsObservation,
+  EGS_NODE_FEATURES,
+  EGS_RELATIONS,
+  EGS_NODE_FEATURE_DIM,
+  EGS_RELATION_DIM,
+} from './envs/egs/egs-observation.js';
 export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from './envs/register-envs.js';
 
 // report: training logs and plots

@@ -5,16 +5,17 @@
 import type { Env } from '../core/env.js';
 import { registerEnv } from '../core/registry.js';
 import { CARTPOLE_SPEC, CartPole } from './cartpole.js';
+import { EGS_SPEC, EgsEnv, type EgsEnvOptions } from './egs/egs-env.js';
 import { GRIDWORLD_SPEC, GridWorld, type GridWorldOptions } from './gridworld.js';
 import { JOBS_SPEC, JobsEnv, type JobsOptions } from './jobs/jobs-env.js';
 
 /** Ids registered by {@link registerBuiltinEnvs}. */
-export const BUILTIN_ENV_IDS = [CARTPOLE_SPEC.id, GRIDWORLD_SPEC.id, JOBS_SPEC.id] as const;
+export const BUILTIN_ENV_IDS = [CARTPOLE_SPEC.id, GRIDWORLD_SPEC.id, JOBS_SPEC.id, EGS_SPEC.id] as const;
 
 /**
- * Registers `CartPole-v1` (no options), `GridWorld-v0` ({@link GridWorldOptions}) and `Jobs-v0`
- * ({@link JobsOptions}); the factory's `options` go to the constructor unchanged. Idempotent:
- * calling it again re-registers the same factories.
+ * Registers `CartPole-v1` (no options), `GridWorld-v0` ({@link GridWorldOptions}), `Jobs-v0`
+ * ({@link JobsOptions}) and `EGS-v0` ({@link EgsEnvOptions}); the factory's `options` go to the
+ * constructor unchanged. Idempotent: calling it again re-registers the same factories.
  */
 export function registerBuiltinEnvs(): void {
   registerEnv({
@@ -32,5 +33,11 @@ export function registerBuiltinEnvs(): void {
     ...JOBS_SPEC,
     description: 'DeepRM-style multi-resource job scheduling; reward −Σ slowdown; masked actions',
     create: (options?: Record<string, unknown>): Env => new JobsEnv(options as JobsOptions | undefined),
+  });
+  registerEnv({
+    ...EGS_SPEC,
+    description:
+      'Edge Generation Scheduling: add edges to a DAG task to minimise its width (cores) with L ≤ D',
+    create: (options?: Record<string, unknown>): Env => new EgsEnv(options as EgsEnvOptions | undefined),
   });
 }

@@ -20,9 +20,9 @@ export interface DeadlineBySlackOptions {
 export function deadlineBySlack(dag: Dag, s: number, options: DeadlineBySlackOptions = {}): number {
   if (!(s >= 0 && s <= 1)) throw new ArbiterError('bad-option', `slack must be in [0, 1], got ${s}`);
   const { volume: vol, criticalPath: L } = computeTiming(dag);
-  // The convex form is exact at both ends (s = 0 → L, s = 1 → vol) in floating point; the clamp
-  // keeps rounding from stepping outside [L, vol].
-  const D = Math.min(vol, Math.max(L, (1 - s) * L + s * vol));
+  // L + s·(vol − L) is monotone in s under rounding (the convex form (1 − s)·L + s·vol is not);
+  // s = 1 is pinned to vol and the clamp keeps rounding inside [L, vol].
+  const D = s === 1 ? vol : Math.min(vol, Math.max(L, L + s * (vol - L)));
   if (options.integer === false) return D;
   return Math.max(Math.ceil(L), Math.ceil(D - 1e-9 * Math.max(1, Math.abs(D))));
 }

@@ -1,0 +1,140 @@
+/**
+ * Lateral widths and critical nodes (SPEC §4). The *lateral width* of v is the width of the
+ * sub-poset of the nodes incomparable with v; v is *critical* (lies in some maximum antichain)
+ * exactly when its lateral width is `W − 1`: a maximum antichain of the incomparable nodes plus v
+ * is an antichain, and any antichain through v lies in v's incomparable set.
+ *
+ * Why the EGS mask may keep only edges between critical nodes: if a valid edge `i → j` lowers W,
+ * every maximum antichain has a node ≤ i and a node ≥ j; take a ≤ i in the greatest maximum
+ * antichain and b ≥ j in the least one (maximum antichains form a lattice). Then `a → b` is valid
+ * too (`EFT(a) ≤ EFT(i) ≤ LST(j) ≤ LST(b)`) and also meets every maximum antichain on both sides,
+ * so it lowers W as well. (SPEC §4's stronger wording, "edges between non-critical nodes cannot
+ * lower W", is false: such an edge can join a critical node's descendant to another's ancestor;
+ * see the tests.)
+ */
+import { popcount32, type BitMatrix } from '../../dag/bit-matrix.js';
+import { ClosureMatching, fillAll } from './closure-matching.js';
+
+/** Width, lateral widths and critical flags of a poset (a transitive closure). */
+export interface CriticalNodesResult {
+  /** `W`: size of a maximum antichain. */
+  width: number;
+  /** Lateral width of each node: the width of the nodes incomparable with it (0 … W − 1). */
+  lateralWidth: Int32Array;
+  /** 1 where the node lies in some maximum antichain (lateral width = W − 1). */
+  critical: Uint8Array;
+}
+
+/**
+ * Keeps the width, the lateral widths and the critical flags of a growing closure up to date.
+ * The global maximum matching is warm-started from the previous step (the closure only gains
+ * pairs), and each node's lateral matching is warm-started from the global one restricted to its
+ * incomparable set, so an update costs about n small augmentations on bitsets, without allocation.
+ */
+export class CriticalNodeTracker {
+  /** Largest node count served. */
+  readonly capacity: number;
+  /** Current width W. */
+  width = 0;
+  /** Lateral width by node (first n entries valid). */
+  readonly lateralWidth: Int32Array;
+  /** Critical flag by node (first n entries valid). */
+  readonly critical: Uint8Array;
+  /** Number of critical nodes. */
+  criticalCount = 0;
+  private readonly global: ClosureMatching;
+  private readonly lateral: ClosureMatching;
+  private readonly subset: Uint32Array;
+  private readonly all: Uint32Array;
+  private n = 0;
+
+  /** @param capacity - largest number of nodes */
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.lateralWidth = new Int32Array(capacity);
+    this.critical = new Uint8Array(capacity);
+    this.global = new ClosureMatching(capacity);
+    this.lateral = new ClosureMatching(capacity);
+    const words = (capacity + 31) >>> 5;
+    this.subset = new Uint32Array(words);
+    this.all = new Uint32Array(words);
+  }
+
+  /** Starts over on a new closure (drops the warm matching). */
+  reset(reach: BitMatrix, ancestors: BitMatrix): void {
+    this.n = reach.n;
+    this.global.clear(reach.n);
+    this.update(reach, ancestors);
+  }
+
+  /** Recomputes everything after pairs were added to `reach` (and `ancestors`, its transpose). */
+  update(reach: BitMatrix, ancestors: BitMatrix): void {
+    const n = this.n;
+    if (reach.n !== n)
+      throw new RangeError(`CriticalNodeTracker: closure has ${reach.n} nodes, expected ${n}`);
+    this.width = n - this.global.maximize(reach);
+    const words = reach.words;
+    const all = fillAll(this.all, n);
+    const subset = this.subset;
+    let count = 0;
+    for (let v = 0; v < n; v++) {
+      // Incomparable set of v: neither a descendant, nor an ancestor, nor v itself.
+      const base = v * words;
+      let size = 0;
+      for (let k = 0; k < words; k++) {
+        const w = all[k]! & ~(reach.data[base + k]! | ancestors.data[base + k]!);
+        subset[k] = w;
+        size += popcount32(w);
+      }
+      if (subset[v >>> 5]! & (1 << (v & 31))) {
+        subset[v >>> 5]! &= ~(1 << (v & 31));
+        size--;
+      }
+      let lw = 0;
+      if (size > 0) {
+        this.lateral.restrictFrom(this.global, n, subset);
+        lw = size - this.lateral.maximize(reach, subset);
+      }
+      this.lateralWidth[v] = lw;
+      const c = lw === this.width - 1 ? 1 : 0;
+      this.critical[v] = c;
+      count += c;
+    }
+    this.criticalCount = count;
+  }
+
+  /**
+   * A minimum chain cover of the current closure from the global matching (each chain ordered
+   * along the poset; `chains.length === width`). Allocates: call it once per episode.
+   */
+  chains(): number[][] {
+    const { matchL, matchR } = this.global;
+    const chains: number[][] = [];
+    for (let v = 0; v < this.n; v++) {
+      if (matchR[v] !== -1) continue; // not a chain head
+      const chain: number[] = [];
+      for (let u = v; u !== -1; u = matchL[u]!) chain.push(u);
+      chains.push(chain);
+    }
+    return chains;
+  }
+
+  /** A copy of the current results. */
+  result(): CriticalNodesResult {
+    return {
+      width: this.width,
+      lateralWidth: this.lateralWidth.slice(0, this.n),
+      critical: this.critical.slice(0, this.n),
+    };
+  }
+}
+
+/** Width, lateral widths and critical flags of the poset given by a closure and its transpose. */
+export function criticalNodes(
+  reach: BitMatrix,
+  ancestors: BitMatrix = reach.transpose(),
+): CriticalNodesResult {
+  const tracker = new CriticalNodeTracker(reach.n);
+  tracker.reset(reach, ancestors);
+  return tracker.result();
+}

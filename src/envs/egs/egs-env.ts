@@ -1,0 +1,355 @@
+/**
+ * EGS-v0: Edge Generation Scheduling (SPEC §4) as an environment. The state is a DAG task
+ * `(G_t, D)` being extended with edges; an action adds one edge `i → j` (action
+ * `i · maxNodes + j` of `Discrete(maxNodes²)`); the action mask allows only edges that keep the
+ * graph acyclic, are not implied already, keep `L ≤ D` (`EFT(i) ≤ LST(j)`) and, with
+ * `criticalOnly` (default), join two critical nodes. The reward is the width drop
+ * `W(G_t) − W(G_{t+1})` (0 or more), so the return of an episode is `W(G_0) − W(G_T)`.
+ *
+ * The episode terminates when no action is allowed, when W reaches the lower bound (SPEC §4,
+ * computed on the original task), or when `W ≤ targetCores`. Every step makes one more pair of
+ * nodes comparable, so an episode ends by itself within `n(n − 1)/2` steps; the registration
+ * therefore sets no TimeLimit, and `maxSteps` (optional) truncates inside the env, so that the
+ * episode's final information is reported on truncation too.
+ *
+ * On the last step, `info` carries {@link EgsEpisodeInfo}: the final width, the lower bound, the
+ * added edges and the `egs` {@link ScheduleResult} — one chain per core of a minimum chain cover of
+ * G_T, each node at its EST in G_T. Since every added edge passed the mask, the timetable meets D
+ * and respects every edge of the original DAG (checked by `checkSchedule` in the tests).
+ */
+import type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
+import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import { Discrete, GraphSpace, type GraphObservation } from '../../core/spaces.js';
+import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
+import type { Dag, NodeId } from '../../dag/dag-task.js';
+import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
+import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
+import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
+import { TIME_EPS } from '../../dag/schedule/time-eps.js';
+import { CriticalNodeTracker } from './critical-nodes.js';
+import { DEFAULT_DAG_SAMPLER_OPTIONS, DagSampler, type DagSamplerOptions } from './dag-sampler.js';
+import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
+import { egsLowerBound } from './egs-lower-bound.js';
+import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
+
+/** Options of {@link EgsEnv}; every field has a default. */
+export interface EgsEnvOptions {
+  /** Largest DAG the env accepts; the action space is `Discrete(maxNodes²)` (default 64). */
+  maxNodes?: number;
+  /** Mask out edges unless both endpoints are critical (default true). */
+  criticalOnly?: boolean;
+  /** Also terminate once `W ≤ targetCores` (default: only at the lower bound). */
+  targetCores?: number;
+  /**
+   * Lower bound that ends an episode: `'egs'` (default) the SPEC §4 formula
+   * ({@link egsLowerBound}); `'load'` the larger of it and the window load bound of
+   * `coreLowerBound` (SPEC §2), which is never weaker and ends more episodes early. Both are valid
+   * bounds for the original task, so neither can stop an episode above a reachable width.
+   */
+  lowerBound?: 'egs' | 'load';
+  /** Truncate after this many steps (default: none; episodes end within n(n − 1)/2 steps). */
+  maxSteps?: number;
+  /**
+   * Training DAGs when reset gives none: a sampler, or overrides of its default options (whose
+   * node range `[10, 50]` is cut to `maxNodes`).
+   */
+  sampler?: DagSampler | Partial<DagSamplerOptions>;
+}
+
+/** Environment-specific options of `reset({ options })`. */
+export interface EgsResetOptions {
+  /** Load this task instead of sampling one (its node count must be ≤ maxNodes). */
+  dag?: Dag;
+  /** Deadline D for `dag` (default: the task's own). */
+  deadline?: number;
+  /** Target core count of this episode (overrides the constructor's). */
+  targetCores?: number;
+  /** Changes the sampler's options from this episode on (e.g. a curriculum stage). */
+  sampler?: Partial<DagSamplerOptions>;
+}
+
+/** What `info` carries when an episode ends (and at reset, when the task needs no decision). */
+export interface EgsEpisodeInfo {
+  /** Final width W(G_T) = the core count of the schedule. */
+  width: number;
+  /** The episode's lower bound on cores (SPEC §4, original task). */
+  lowerBound: number;
+  /** Edges added, as user ids, in order. */
+  addedEdges: [NodeId, NodeId][];
+  /** Cores of the schedule (= width). */
+  cores: number;
+  /** The `egs` result: one chain per core of G_T, checkable against the original DAG. */
+  schedule: ScheduleResult;
+}
+
+/**
+ * Registration facts of EGS-v0: no TimeLimit (the env ends every episode within n(n − 1)/2 steps
+ * and truncates itself with `maxSteps`).
+ */
+export const EGS_SPEC: EnvSpec = { id: 'EGS-v0' };
+
+/** Resampling attempts before giving up on a sampler whose tasks need no decision. */
+const MAX_SAMPLE_TRIES = 100;
+
+/** The EGS environment (see the file comment). Observation: {@link GraphObservation}. */
+export class EgsEnv implements Env<GraphObservation, number> {
+  /** Graph observations with {@link EGS_NODE_FEATURE_DIM} features and {@link EGS_RELATION_DIM} relations. */
+  readonly observationSpace: GraphSpace;
+  /** `Discrete(maxNodes²)`: action `i · maxNodes + j` adds edge `i → j`. */
+  readonly actionSpace: Discrete;
+  /** Id and limits. */
+  readonly spec = EGS_SPEC;
+  /** Largest DAG accepted. */
+  readonly maxNodes: number;
+  /** Whether actions are restricted to pairs of critical nodes. */
+  readonly criticalOnly: boolean;
+  /** The sampler of training tasks. */
+  readonly sampler: DagSampler;
+
+  private readonly boundKind: 'egs' | 'load';
+  private readonly targetCoresDefault: number | undefined;
+  private readonly maxSteps: number;
+  private readonly tracker: CriticalNodeTracker;
+  private rng = new Rng(0);
+  private egs: EdgeGenerationState | undefined;
+  private bound = 1;
+  private stopAt = 1;
+  private steps = 0;
+  private validCount = 0;
+  private startTime = 0;
+  private needsReset = true;
+  private lastMask: Uint8Array;
+
+  constructor(options: EgsEnvOptions = {}) {
+    const maxNodes = options.maxNodes ?? 64;
+    if (!Number.isInteger(maxNodes) || maxNodes < 2 || maxNodes > 1024)
+      throw invalid(`maxNodes must be an integer in [2, 1024], got ${maxNodes}`);
+    this.maxNodes = maxNodes;
+    this.criticalOnly = options.criticalOnly ?? true;
+    this.boundKind = options.lowerBound ?? 'egs';
+    if (this.boundKind !== 'egs' && this.boundKind !== 'load')
+      throw invalid(`lowerBound must be 'egs' or 'load', got ${String(this.boundKind)}`);
+    if (options.targetCores !== undefined) checkTarget(options.targetCores);
+    this.targetCoresDefault = options.targetCores;
+    this.maxSteps = options.maxSteps ?? Infinity;
+    if (!(this.maxSteps >= 1)) throw invalid(`maxSteps must be ≥ 1, got ${this.maxSteps}`);
+    if (options.sampler instanceof DagSampler) this.sampler = options.sampler;
+    else {
+      // The default size range is cut to maxNodes; an explicit range must fit.
+      const [lo, hi] = DEFAULT_DAG_SAMPLER_OPTIONS.nodes;
+      const nodes: [number, number] = [Math.min(lo, maxNodes), Math.min(hi, maxNodes)];
+      this.sampler = new DagSampler({ nodes, ...options.sampler });
+    }
+    this.checkSamplerSize();
+    this.observationSpace = new GraphSpace(EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, maxNodes);
+    this.actionSpace = new Discrete(maxNodes * maxNodes);
+    this.tracker = new CriticalNodeTracker(maxNodes);
+    this.lastMask = new Uint8Array(maxNodes * maxNodes);
+  }
+
+  /**
+   * Starts an episode on `options.dag` (with `options.deadline`) or on a sampled task. Throws
+   * `DeadlineInfeasibleError` when L > D. A given task that needs no decision (W already at the
+   * bound or target, or no allowed edge) gives `info.terminal = true` with the
+   * {@link EgsEpisodeInfo} fields, and `step` then throws; sampled tasks are redrawn instead.
+   */
+  reset(options: ResetOptions = {}): ResetResult<GraphObservation> {
+    this.needsReset = true; // stays so if loading the task throws
+    if (options.seed !== undefined) this.rng = new Rng(options.seed);
+    const o = (options.options ?? {}) as EgsResetOptions;
+    if (o.sampler !== undefined) {
+      this.sampler.configure(o.sampler);
+      this.checkSamplerSize();
+    }
+    const target = o.targetCores ?? this.targetCoresDefault;
+    if (target !== undefined) checkTarget(target);
+    this.startTime = performance.now();
+    if (o.dag !== undefined) {
+      this.load(o.dag, this.deadlineOf(o.dag, o.deadline), target);
+    } else {
+      if (o.deadline !== undefined) throw invalid('options.deadline needs options.dag');
+      let tries = 0;
+      do {
+        if (++tries > MAX_SAMPLE_TRIES)
+          throw new ArbiterError(
+            'sampler-exhausted',
+            `EGS: ${MAX_SAMPLE_TRIES} sampled tasks in a row needed no decision; widen the sampler's ranges`,
+          );
+        const dag = this.sampler.sample(this.rng);
+        this.load(dag, dag.deadline!, target);
+      } while (this.isTerminal());
+    }
+    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    if (this.isTerminal()) {
+      info['terminal'] = true;
+      Object.assign(info, this.episodeInfo());
+    } else this.needsReset = false;
+    return { obs: this.observation(), info };
+  }
+
+  /** Adds the edge of `action`; throws `invalid-action` for a masked action. */
+  step(action: number): StepResult<GraphObservation> {
+    if (this.needsReset)
+      throw new ArbiterError('step-after-done', 'EGS: call reset() before step() (episode ended)');
+    if (!this.actionSpace.contains(action) || !this.lastMask[action])
+      throw new ArbiterError(
+        'invalid-action',
+        `EGS: action ${String(action)} (edge ${decodeEdgeAction(Number(action), this.maxNodes).join(' -> ')}) is masked`,
+      );
+    const egs = this.egs!;
+    const [i, j] = decodeEdgeAction(action, this.maxNodes);
+    const before = this.tracker.width;
+    egs.addEdge(i, j);
+    this.tracker.update(egs.reach, egs.ancestors);
+    this.steps++;
+    this.writeMask();
+    const reward = before - this.tracker.width;
+    const terminated = this.isTerminal();
+    const truncated = !terminated && this.steps >= this.maxSteps;
+    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    if (terminated || truncated) {
+      this.needsReset = true;
+      Object.assign(info, this.episodeInfo());
+    }
+    return { obs: this.observation(), reward, terminated, truncated, info };
+  }
+
+  /** The current mask (the array of the last `info.actionMask`; never mutated afterwards). */
+  actionMasks(): Uint8Array {
+    return this.lastMask;
+  }
+
+  /** The edge-generation state of the episode (closure, windows, added edges); do not modify. */
+  get state(): EdgeGenerationState {
+    if (!this.egs) throw new ArbiterError('no-episode', 'EGS: call reset() first');
+    return this.egs;
+  }
+
+  /** Current width W(G_t). */
+  get width(): number {
+    return this.tracker.width;
+  }
+
+  /** The episode's lower bound on cores (SPEC §4, original task). */
+  get lowerBound(): number {
+    return this.bound;
+  }
+
+  /** Critical flags of the current graph (copy, length n). */
+  criticalNodes(): Uint8Array {
+    return this.tracker.critical.slice(0, this.state.dag.n);
+  }
+
+  /** Lateral widths of the current graph (copy, length n). */
+  lateralWidths(): Int32Array {
+    return this.tracker.lateralWidth.slice(0, this.state.dag.n);
+  }
+
+  /**
+   * The `egs` result of the current graph G_t (any time in the episode): one chain per core of a
+   * minimum chain cover, each node at its EST in G_t; `timeMs` is the wall time since reset.
+   */
+  currentResult(): ScheduleResult {
+    const egs = this.state;
+    const { dag, deadline } = egs;
+    const chains = this.tracker.chains();
+    const { schedule, makespan } = chainSchedule(dag, egs.est, chains);
+    const ids = dag.ids;
+    return {
+      method: 'egs',
+      cores: chains.length,
+      feasible: makespan <= deadline + TIME_EPS * Math.max(1, deadline),
+      deadline,
+      makespan,
+      schedule,
+      addedEdges: egs.added.map(([a, b]) => [ids[a]!, ids[b]!]),
+      lowerBound: this.bound,
+      timeMs: performance.now() - this.startTime,
+      guarantee: 'structural',
+    };
+  }
+
+  private episodeInfo(): EgsEpisodeInfo {
+    const schedule = this.currentResult();
+    return {
+      width: this.tracker.width,
+      lowerBound: this.bound,
+      addedEdges: schedule.addedEdges,
+      cores: schedule.cores,
+      schedule,
+    };
+  }
+
+  private load(dag: Dag, deadline: number, target: number | undefined): void {
+    if (dag.n > this.maxNodes)
+      throw new ArbiterError(
+        'too-many-nodes',
+        `EGS: task '${dag.name}' has ${dag.n} nodes, the env accepts at most maxNodes = ${this.maxNodes}`,
+      );
+    const egs = new EdgeGenerationState(dag, deadline);
+    const L = egs.criticalPath;
+    if (L > deadline + TIME_EPS * Math.max(1, deadline))
+      throw new DeadlineInfeasibleError(L, deadline, dag.name);
+    this.egs = egs;
+    this.tracker.reset(egs.reach, egs.ancestors);
+    this.bound = egsLowerBound(dag, deadline, this.tracker.critical, egs).lowerBound;
+    if (this.boundKind === 'load')
+      this.bound = Math.max(this.bound, coreLowerBound(dag, deadline).lowerBound);
+    this.stopAt = Math.max(this.bound, target ?? 0);
+    this.steps = 0;
+    this.writeMask();
+  }
+
+  private isTerminal(): boolean {
+    return this.validCount === 0 || this.tracker.width <= this.stopAt;
+  }
+
+  /** A fresh mask array (callers may keep the previous one). */
+  private writeMask(): void {
+    this.lastMask = new Uint8Array(this.maxNodes * this.maxNodes);
+    this.validCount = writeEdgeActionMask(
+      this.egs!,
+      this.maxNodes,
+      this.lastMask,
+      this.criticalOnly ? this.tracker.critical : undefined,
+    );
+  }
+
+  private observation(): GraphObservation {
+    return buildEgsObservation(this.egs!, {
+      lateralWidth: this.tracker.lateralWidth,
+      critical: this.tracker.critical,
+      width: this.tracker.width,
+      lowerBound: this.bound,
+    });
+  }
+
+  private deadlineOf(dag: Dag, deadline: number | undefined): number {
+    const D = deadline ?? dag.deadline;
+    if (D === undefined)
+      throw new ValidationError('deadline', 'the task has no deadline; give options.deadline', {
+        ...(dag.source !== undefined && { file: dag.source }),
+        item: 'deadline',
+      });
+    if (!Number.isFinite(D) || D <= 0)
+      throw new ValidationError('deadline', `deadline must be a finite number > 0, got ${D}`, {
+        item: 'deadline',
+      });
+    return D;
+  }
+
+  private checkSamplerSize(): void {
+    const hi = this.sampler.options.nodes[1];
+    if (hi > this.maxNodes)
+      throw invalid(`the sampler draws up to ${hi} nodes but maxNodes is ${this.maxNodes}`);
+  }
+}
+
+function checkTarget(t: number): void {
+  if (!Number.isInteger(t) || t < 1) throw invalid(`targetCores must be an integer ≥ 1, got ${t}`);
+}
+
+function invalid(message: string): ArbiterError {
+  return new ArbiterError('bad-option', `EGS: ${message}`);
+}

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.js';
+import { widthFromClosure } from '../../../src/dag/analysis/width.js';
+import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
+import { ClosureMatching } from '../../../src/envs/egs/closure-matching.js';
+import { CriticalNodeTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
+import { arbDag, egsExample } from '../../helpers/random-dag.js';
+import { brutePoset } from './brute-force-poset.js';
+
+describe('critical nodes and lateral widths', () => {
+  it('EGS example: W = 3, nodes 2, 3, 4 and 1 are critical, the dummies are not', () => {
+    const r = criticalNodes(transitiveClosure(egsExample()));
+    expect(r.width).toBe(3);
+    // {1, 2, 3} and {2, 3, 4} are the maximum antichains; 5 sees only {4}, 0 and 6 see nothing.
+    expect(Array.from(r.critical)).toEqual([0, 1, 1, 1, 1, 0, 0]);
+    expect(Array.from(r.lateralWidth)).toEqual([0, 2, 2, 2, 2, 1, 0]);
+  });
+
+  it('invariant: width, lateral widths and critical flags equal subset enumeration', () => {
+    fc.assert(
+      fc.property(arbDag({ maxNodes: 12 }), (dag) => {
+        const r = criticalNodes(transitiveClosure(dag));
+        const b = brutePoset(dag, [], 1);
+        expect(r.width).toBe(b.width);
+        expect(Array.from(r.lateralWidth)).toEqual(b.lateral);
+        expect(Array.from(r.critical, (c) => c === 1)).toEqual(b.critical);
+      }),
+      { numRuns: 150, seed: 41 },
+    );
+  });
+
+  it('invariant: the warm-started tracker matches a fresh computation after random valid edges', () => {
+    fc.assert(
+      fc.property(
+        arbDag({ maxNodes: 40, slack: [0, 1] }),
+        fc.array(fc.nat(), { maxLength: 25 }),
+        (dag, picks) => {
+          const s = new EdgeGenerationState(dag, dag.deadline!);
+          const tracker = new CriticalNodeTracker(64);
+          tracker.reset(s.reach, s.ancestors);
+          for (const p of picks) {
+            const valid: [number, number][] = [];
+            for (let i = 0; i < dag.n; i++)
+              for (let j = 0; j < dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
+            if (valid.length === 0) break;
+            const [i, j] = valid[p % valid.length]!;
+            s.addEdge(i, j);
+            tracker.update(s.reach, s.ancestors);
+          }
+          const fresh = criticalNodes(s.reach, s.ancestors);
+          const w = widthFromClosure(s.reach);
+          expect(tracker.width).toBe(w.width);
+          expect(fresh.width).toBe(w.width);
+          expect(tracker.result()).toEqual(fresh);
+          // Every node of a maximum antichain is critical.
+          for (const v of w.antichain) expect(tracker.critical[v]).toBe(1);
+          // The chain cover: width chains, every node once, consecutive nodes comparable.
+          const chains = tracker.chains();
+          expect(chains).toHaveLength(w.width);
+          expect(chains.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: dag.n }, (_, k) => k));
+          for (const c of chains)
+            for (let k = 1; k < c.length; k++) expect(s.reach.has(c[k - 1]!, c[k]!)).toBe(true);
+        },
+      ),
+      { numRuns: 60, seed: 42 },
+    );
+  });
+
+  it('ClosureMatching: maximum on a subset, warm start from any matching, capacity check', () => {
+    const reach = transitiveClosure(egsExample());
+    const m = new ClosureMatching(7);
+    expect(7 - m.maximize(reach)).toBe(3);
+    const again = m.maximize(reach); // already maximum: nothing changes
+    expect(again).toBe(4);
+    const subset = new Uint32Array([0b0011110]); // nodes 1..4: 1 < 4, so width 3
+    const sub = new ClosureMatching(7);
+    sub.restrictFrom(m, 7, subset);
+    expect(4 - sub.maximize(reach, subset)).toBe(3);
+    for (let u = 0; u < 7; u++) {
+      const v = sub.matchL[u]!;
+      if (v >= 0) expect(subset[0]! & (1 << u) && subset[0]! & (1 << v) && reach.has(u, v)).toBeTruthy();
+    }
+    expect(() => new ClosureMatching(3).maximize(reach)).toThrow(RangeError);
+  });
+});
