@@ -3,6 +3,7 @@
  * sample a value from a seeded {@link Rng}, test membership, and say how a value flattens into a
  * Float32Array for a network.
  */
+import { ArbiterError } from './errors.js';
 import type { Rng } from './rng.js';
 
 /** Any space. */
@@ -218,7 +219,10 @@ export function flatDim(space: Space): number {
     case 'dict':
       return Object.values(space.spaces).reduce((a, s) => a + flatDim(s), 0);
     case 'graph':
-      throw new RangeError('flatDim: a Graph space has no fixed flat size');
+      throw new ArbiterError(
+        'unsupported-space',
+        'a Graph observation space has no fixed flat size: MLP policies and vector envs need Discrete, Box, MultiDiscrete or Dict spaces (graph environments need a graph policy)',
+      );
   }
 }
 
@@ -252,7 +256,7 @@ export function flattenInto(space: Space, x: unknown, out: Float32Array, offset 
       return offset;
     }
     case 'graph':
-      throw new RangeError('flattenInto: a Graph space has no fixed flat size');
+      throw new ArbiterError('unsupported-space', 'a Graph observation space has no fixed flat size');
   }
 }
 
