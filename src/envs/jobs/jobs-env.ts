@@ -7,9 +7,10 @@
  * fixed duration and runs non-preemptively. The agent sees the next `horizon` time slots of
  * resource usage, a window of the `windowSize` oldest waiting jobs (older first) and a backlog
  * count. Actions `0 … M−1` start the job in that window slot *now* (masked when the slot is empty
- * or the job does not fit); action `M` advances time by one step (always allowed). Several jobs
- * can start in the same time step. With `autoAdvance` (default) time also advances by itself
- * whenever no waiting job fits, so every decision the agent sees is a real choice.
+ * or the job does not fit); action `M` advances time by one step (always allowed, unless
+ * `workConserving` masks it while some window job fits). Several jobs can start in the same time
+ * step. With `autoAdvance` (default) time also advances by itself whenever no waiting job fits,
+ * so every decision the agent sees is a real choice.
  *
  * Reward (`'slowdown'`, default): each time advance gives `−Σ 1/duration` over the jobs in the
  * system (waiting or running), so the undiscounted return is `−Σ_j slowdown_j` with
@@ -61,6 +62,11 @@ export interface JobsOptions {
   autoAdvance?: boolean;
   /** A masked action: throw (`'error'`, default) or treat it as "advance time" (`'advance'`). */
   invalidAction?: 'error' | 'advance';
+  /**
+   * Mask "advance time" while some window job fits (default false): the policy then only chooses
+   * which job starts and never holds resources idle, like the FIFO/SJF/random baselines.
+   */
+  workConserving?: boolean;
 }
 
 /** A job sequence given explicitly to `reset({ options: { jobs } })`, sorted by arrival. */
@@ -155,6 +161,7 @@ export class JobsEnv implements Env<Float32Array, number> {
   private readonly rewardKind: 'slowdown' | 'value';
   private readonly autoAdvance: boolean;
   private readonly invalidAction: 'error' | 'advance';
+  private readonly workConserving: boolean;
   private readonly backlogScale: number;
   /** Ring length of the usage profile: long enough for the image and for the longest job. */
   private readonly H: number;
@@ -207,6 +214,7 @@ export class JobsEnv implements Env<Float32Array, number> {
       throw invalid(`reward must be 'slowdown' or 'value', got ${String(this.rewardKind)}`);
     this.autoAdvance = options.autoAdvance ?? true;
     this.invalidAction = options.invalidAction ?? 'error';
+    this.workConserving = options.workConserving ?? false;
 
     const load = options.load ?? 'medium';
     if (typeof load === 'string') {
@@ -299,11 +307,13 @@ export class JobsEnv implements Env<Float32Array, number> {
       );
     let reward = 0;
     if (action < this.M && this.mask[action]) this.startJob(action);
-    else if (action === this.M || this.invalidAction === 'advance') reward += this.advance();
+    else if (this.mask[action] || this.invalidAction === 'advance') reward += this.advance();
     else
       throw new ArbiterError(
         'invalid-action',
-        `Jobs: action ${action} is masked (window slot empty or its job does not fit now)`,
+        action === this.M
+          ? `Jobs: advancing time is masked while a window job fits (workConserving)`
+          : `Jobs: action ${action} is masked (window slot empty or its job does not fit now)`,
       );
     if (this.autoAdvance) reward += this.advanceWhileNothingFits();
     else this.updateMask();
@@ -426,7 +436,7 @@ export class JobsEnv implements Env<Float32Array, number> {
       this.mask[i] = ok ? 1 : 0;
       any ||= ok;
     }
-    this.mask[this.M] = 1;
+    this.mask[this.M] = this.workConserving && any ? 0 : 1;
     return any;
   }
 
