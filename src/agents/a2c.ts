@@ -10,13 +10,11 @@
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import type { Policy } from '../nn/policy.js';
 import { RmsProp } from '../nn/rmsprop.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
 import { loadCheckpoint } from './checkpoint.js';
-import { computeGae } from './gae.js';
 import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
 
 /** A2C hyper-parameters. Defaults follow SB3 (`n_steps` 5, RMSprop) with rl-zoo's 8 envs. */
@@ -37,8 +35,6 @@ export interface A2cConfig extends OnPolicyConfig {
   entCoef: number;
   /** Value loss coefficient. Default 0.5. */
   vfCoef: number;
-  /** Gradient global-norm clip. Default 0.5. */
-  maxGradNorm: number;
   /** Optimizer. Default `'rmsprop'` (α 0.99, ε 1e-5), as SB3. */
   optimizer: 'rmsprop' | 'adam';
   /** RMSprop decay α. Default 0.99. */
@@ -119,27 +115,6 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
     return model;
   }
 
-  /** GAE(λ) advantages and returns (n-step returns for λ = 1). */
-  protected computeTargets(lastValues: Float32Array): void {
-    const b = this.buffer;
-    computeGae(
-      {
-        numSteps: this.config.numSteps,
-        numEnvs: this.config.numEnvs,
-        rewards: b.rewards,
-        values: b.values,
-        terminated: b.terminated,
-        truncated: b.truncated,
-        finalValues: b.finalValues,
-        lastValues,
-        gamma: this.config.gamma,
-        gaeLambda: this.config.gaeLambda,
-      },
-      b.advantages,
-      b.returns,
-    );
-  }
-
   /** One gradient step on the whole rollout. */
   protected train(lr: number): Record<string, number> {
     const cfg = this.config;
@@ -147,36 +122,24 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
     const n = b.size;
     const advantages = b.advantages;
     if (cfg.normalizeAdvantages) standardize(advantages);
-    const stats = tf.tidy(() => {
+    const stats = this.gradientStep(() => {
       const bAdvantages = tf.tensor1d(advantages);
       const bReturns = tf.tensor1d(b.returns);
-      let kept: tf.Tensor[] = [];
-      const { grads } = tf.variableGrads(() => {
-        const { logProb, entropy, values } = this.policy.evaluateActions(
-          b.obs,
-          n,
-          b.actions,
-          this.masked ? b.masks : undefined,
-        );
-        const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
-        const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
-        const entropyLoss = tf.neg(tf.mean(entropy));
-        const loss = tf.add(
-          tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
-          tf.mul(cfg.vfCoef, valueLoss),
-        );
-        kept = [policyLoss, valueLoss, entropyLoss].map((t) => tf.keep(t));
-        return loss as tf.Scalar;
-      }, this.policy.variables);
-      const clipped = clipGradNorm(
-        this.policy.variables.map((v) => grads[v.name]!),
-        cfg.maxGradNorm,
+      const { logProb, entropy, values } = this.policy.evaluateActions(
+        b.obs,
+        n,
+        b.actions,
+        this.masked ? b.masks : undefined,
       );
-      this.optimizer.applyGradients(clipped.grads, lr);
-      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
-      for (const t of kept) t.dispose();
-      return out;
-    });
+      const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+      const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+      const entropyLoss = tf.neg(tf.mean(entropy));
+      const loss = tf.add(
+        tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
+        tf.mul(cfg.vfCoef, valueLoss),
+      ) as tf.Scalar;
+      return { loss, diagnostics: [policyLoss, valueLoss, entropyLoss] };
+    }, lr);
     const [policyLoss, valueLoss, entropyLoss, gradNorm] = stats;
     return {
       'train/policy_loss': policyLoss!,

@@ -13,7 +13,8 @@ import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
 import { ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
 import type { Optimizer } from '../nn/optimizer.js';
 import type { ActOutput, Policy } from '../nn/policy.js';
-import { assertTfReady } from '../nn/tf-backend.js';
+import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { assertTfReady, tf } from '../nn/tf-backend.js';
 import {
   TrainingSession,
   zeroCounters,
@@ -23,6 +24,7 @@ import {
 } from './base-algorithm.js';
 import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCounters } from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
+import { computeGae } from './gae.js';
 import { RolloutBuffer } from './rollout-buffer.js';
 import { VecNormalizer, type VecNormalizerState } from './vec-normalizer.js';
 
@@ -46,6 +48,8 @@ export interface OnPolicyConfig {
   normalizeObservation: boolean;
   /** Scale rewards by the running std of the discounted return. */
   normalizeReward: boolean;
+  /** Clip the global gradient norm to this value. */
+  maxGradNorm: number;
   /** Seed of weights, sampling, minibatch order and env resets. */
   seed: number;
   /** Write metrics every this many updates. */
@@ -190,8 +194,57 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
    */
   protected abstract train(lr: number, progressRemaining: number): Record<string, number>;
 
-  /** Fills `buffer.advantages` and `buffer.returns` after a rollout (GAE for A2C/PPO). */
-  protected abstract computeTargets(lastValues: Float32Array): void;
+  /**
+   * Fills `buffer.advantages` and `buffer.returns` after a rollout: GAE(λ) (A2C, PPO; n-step
+   * returns for λ = 1). REINFORCE overrides it with Monte-Carlo returns.
+   */
+  protected computeTargets(lastValues: Float32Array): void {
+    const b = this.buffer;
+    computeGae(
+      {
+        numSteps: this.config.numSteps,
+        numEnvs: this.config.numEnvs,
+        rewards: b.rewards,
+        values: b.values,
+        terminated: b.terminated,
+        truncated: b.truncated,
+        finalValues: b.finalValues,
+        lastValues,
+        gamma: this.config.gamma,
+        gaeLambda: this.config.gaeLambda,
+      },
+      b.advantages,
+      b.returns,
+    );
+  }
+
+  /**
+   * One gradient step on the policy: `objective` builds the scalar loss and the diagnostics to
+   * report (it runs inside `tf.variableGrads`); the gradients are clipped to `maxGradNorm` (global
+   * norm) and applied at learning rate `lr`. Returns the diagnostics' values, then the pre-clip
+   * gradient norm.
+   */
+  protected gradientStep(
+    objective: () => { loss: tf.Scalar; diagnostics: tf.Tensor[] },
+    lr: number,
+  ): Float32Array {
+    return tf.tidy(() => {
+      let kept: tf.Tensor[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const { loss, diagnostics } = objective();
+        kept = diagnostics.map((t) => tf.keep(t));
+        return loss;
+      }, this.policy.variables);
+      const clipped = clipGradNorm(
+        this.policy.variables.map((v) => grads[v.name]!),
+        this.config.maxGradNorm,
+      );
+      this.optimizer.applyGradients(clipped.grads, lr);
+      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
+      for (const t of kept) t.dispose();
+      return out;
+    });
+  }
 
   /**
    * Trains for `totalTimesteps` more steps: rollout → targets → train, repeated (see

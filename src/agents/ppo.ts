@@ -19,12 +19,10 @@
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import type { Policy } from '../nn/policy.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { explainedVariance, shuffleInPlace, standardize } from './batch-utils.js';
-import { computeGae } from './gae.js';
 import type { Minibatch } from './rollout-buffer.js';
 import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
 import { makeSchedule, type ScheduleSpec } from './schedules.js';
@@ -51,8 +49,6 @@ export interface PpoConfig extends OnPolicyConfig {
   entCoef: number;
   /** Value loss coefficient. Default 0.5. */
   vfCoef: number;
-  /** Gradient global-norm clip. Default 0.5. */
-  maxGradNorm: number;
   /** Adam learning rate. Default 2.5e-4. */
   learningRate: number;
   /** Anneal the learning rate linearly to 0. Default true. */
@@ -136,27 +132,6 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
     return model;
   }
 
-  /** GAE(λ) advantages and returns over the rollout. */
-  protected computeTargets(lastValues: Float32Array): void {
-    const b = this.buffer;
-    computeGae(
-      {
-        numSteps: this.config.numSteps,
-        numEnvs: this.config.numEnvs,
-        rewards: b.rewards,
-        values: b.values,
-        terminated: b.terminated,
-        truncated: b.truncated,
-        finalValues: b.finalValues,
-        lastValues,
-        gamma: this.config.gamma,
-        gaeLambda: this.config.gaeLambda,
-      },
-      b.advantages,
-      b.returns,
-    );
-  }
-
   /** The PPO update: `updateEpochs` epochs of minibatch gradient steps on the clipped objective. */
   protected train(lr: number, progressRemaining: number): Record<string, number> {
     // Local names follow CleanRL's ppo.py (snake_case), so the two read side by side.
@@ -189,61 +164,48 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
         const mb_advantages = mb.advantages.subarray(0, n);
         if (cfg.normalizeAdvantages) standardize(mb_advantages);
 
-        const stats = tf.tidy(() => {
+        const stats = this.gradientStep(() => {
           const b_logprobs = tf.tensor1d(mb.logProbs.subarray(0, n));
           const b_advantages = tf.tensor1d(mb_advantages);
           const b_returns = tf.tensor1d(mb.returns.subarray(0, n));
           const b_values = tf.tensor1d(mb.values.subarray(0, n));
-          let kept: tf.Tensor[] = [];
-          const { grads } = tf.variableGrads(() => {
-            const {
-              logProb: newlogprob,
-              entropy,
-              values: newvalue,
-            } = this.policy.evaluateActions(mb.obs, n, mb.actions, this.masked ? mb.masks : undefined);
-            const logratio = tf.sub(newlogprob, b_logprobs);
-            const ratio = tf.exp(logratio);
+          const {
+            logProb: newlogprob,
+            entropy,
+            values: newvalue,
+          } = this.policy.evaluateActions(mb.obs, n, mb.actions, this.masked ? mb.masks : undefined);
+          const logratio = tf.sub(newlogprob, b_logprobs);
+          const ratio = tf.exp(logratio);
 
-            // Diagnostics (no gradient flows from them): k1 and k3 KL estimators, clipped fraction.
-            const old_approx_kl = tf.mean(tf.neg(logratio));
-            const approx_kl = tf.mean(tf.sub(tf.sub(ratio, 1), logratio));
-            const clipfrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip_coef), 'float32'));
+          // Diagnostics (no gradient flows from them): k1 and k3 KL estimators, clipped fraction.
+          const old_approx_kl = tf.mean(tf.neg(logratio));
+          const approx_kl = tf.mean(tf.sub(tf.sub(ratio, 1), logratio));
+          const clipfrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clip_coef), 'float32'));
 
-            // Policy loss: pessimistic bound of the clipped and unclipped surrogate.
-            const pg_loss1 = tf.mul(tf.neg(b_advantages), ratio);
-            const pg_loss2 = tf.mul(
-              tf.neg(b_advantages),
-              tf.clipByValue(ratio, 1 - clip_coef, 1 + clip_coef),
+          // Policy loss: pessimistic bound of the clipped and unclipped surrogate.
+          const pg_loss1 = tf.mul(tf.neg(b_advantages), ratio);
+          const pg_loss2 = tf.mul(tf.neg(b_advantages), tf.clipByValue(ratio, 1 - clip_coef, 1 + clip_coef));
+          const pg_loss = tf.mean(tf.maximum(pg_loss1, pg_loss2));
+
+          // Value loss, optionally clipped around the rollout's values.
+          let v_loss: tf.Tensor;
+          if (cfg.clipVloss) {
+            const v_loss_unclipped = tf.square(tf.sub(newvalue, b_returns));
+            const v_clipped = tf.add(
+              b_values,
+              tf.clipByValue(tf.sub(newvalue, b_values), -clip_coef, clip_coef),
             );
-            const pg_loss = tf.mean(tf.maximum(pg_loss1, pg_loss2));
+            const v_loss_clipped = tf.square(tf.sub(v_clipped, b_returns));
+            v_loss = tf.mul(0.5, tf.mean(tf.maximum(v_loss_unclipped, v_loss_clipped)));
+          } else v_loss = tf.mul(0.5, tf.mean(tf.square(tf.sub(newvalue, b_returns))));
 
-            // Value loss, optionally clipped around the rollout's values.
-            let v_loss: tf.Tensor;
-            if (cfg.clipVloss) {
-              const v_loss_unclipped = tf.square(tf.sub(newvalue, b_returns));
-              const v_clipped = tf.add(
-                b_values,
-                tf.clipByValue(tf.sub(newvalue, b_values), -clip_coef, clip_coef),
-              );
-              const v_loss_clipped = tf.square(tf.sub(v_clipped, b_returns));
-              v_loss = tf.mul(0.5, tf.mean(tf.maximum(v_loss_unclipped, v_loss_clipped)));
-            } else v_loss = tf.mul(0.5, tf.mean(tf.square(tf.sub(newvalue, b_returns))));
-
-            const entropy_loss = tf.mean(entropy);
-            const loss = tf.add(
-              tf.sub(pg_loss, tf.mul(cfg.entCoef, entropy_loss)),
-              tf.mul(v_loss, cfg.vfCoef),
-            );
-            kept = [pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac].map((t) => tf.keep(t));
-            return loss as tf.Scalar;
-          }, this.policy.variables);
-          const ordered = this.policy.variables.map((v) => grads[v.name]!);
-          const clipped = clipGradNorm(ordered, cfg.maxGradNorm);
-          this.optimizer.applyGradients(clipped.grads, lr);
-          const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
-          for (const t of kept) t.dispose();
-          return out;
-        });
+          const entropy_loss = tf.mean(entropy);
+          const loss = tf.add(tf.sub(pg_loss, tf.mul(cfg.entCoef, entropy_loss)), tf.mul(v_loss, cfg.vfCoef));
+          return {
+            loss: loss as tf.Scalar,
+            diagnostics: [pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac],
+          };
+        }, lr);
 
         sums.pg_loss += stats[0]!;
         sums.v_loss += stats[1]!;

@@ -13,7 +13,6 @@
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import type { Policy } from '../nn/policy.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
@@ -44,8 +43,6 @@ export interface ReinforceConfig extends OnPolicyConfig {
   entCoef: number;
   /** Standardize the advantages (G − b) per update. Default true. */
   normalizeAdvantages: boolean;
-  /** Gradient global-norm clip. Default 10. */
-  maxGradNorm: number;
 }
 
 /** Defaults of {@link ReinforceConfig}. */
@@ -116,7 +113,7 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   }
 
   /** Monte-Carlo returns G_t; marks which entries have a complete return. */
-  protected computeTargets(): void {
+  protected override computeTargets(): void {
     const { numSteps: T, numEnvs: E, gamma, baseline } = this.config;
     const b = this.buffer;
     computeDiscountedReturns(
@@ -153,35 +150,23 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
     const mb = this.buffer.gather(this.validIdx, 0, n, this.mb);
     const advantages = mb.advantages.subarray(0, n);
     if (cfg.normalizeAdvantages) standardize(advantages);
-    const stats = tf.tidy(() => {
+    const stats = this.gradientStep(() => {
       const bAdvantages = tf.tensor1d(advantages);
       const bReturns = tf.tensor1d(mb.returns.subarray(0, n));
-      let kept: tf.Tensor[] = [];
-      const { grads } = tf.variableGrads(() => {
-        const { logProb, entropy, values } = this.policy.evaluateActions(
-          mb.obs,
-          n,
-          mb.actions,
-          this.masked ? mb.masks : undefined,
-        );
-        const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
-        const entropyMean = tf.mean(entropy);
-        let loss = tf.sub(policyLoss, tf.mul(cfg.entCoef, entropyMean));
-        const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
-        // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
-        loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
-        kept = [policyLoss, valueLoss, entropyMean].map((t) => tf.keep(t));
-        return loss as tf.Scalar;
-      }, this.policy.variables);
-      const clipped = clipGradNorm(
-        this.policy.variables.map((v) => grads[v.name]!),
-        cfg.maxGradNorm,
+      const { logProb, entropy, values } = this.policy.evaluateActions(
+        mb.obs,
+        n,
+        mb.actions,
+        this.masked ? mb.masks : undefined,
       );
-      this.optimizer.applyGradients(clipped.grads, lr);
-      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
-      for (const t of kept) t.dispose();
-      return out;
-    });
+      const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+      const entropyMean = tf.mean(entropy);
+      let loss = tf.sub(policyLoss, tf.mul(cfg.entCoef, entropyMean));
+      const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+      // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
+      loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
+      return { loss: loss as tf.Scalar, diagnostics: [policyLoss, valueLoss, entropyMean] };
+    }, lr);
     const [policyLoss, valueLoss, entropy, gradNorm] = stats;
     return {
       'train/policy_loss': policyLoss!,
