@@ -6,6 +6,7 @@ import type { Env, Info } from '../env.js';
 import { ArbiterError } from '../errors.js';
 import { flatDim, flattenInto, spaceToJson, type Space } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
+import { allocateVectorStepResult } from './vector-step-buffers.js';
 
 /** Options of {@link SyncVectorEnv}. */
 export interface SyncVectorEnvOptions {
@@ -203,17 +204,7 @@ export class SyncVectorEnv implements VectorEnv {
   // The arrays of one result: the shared ones when reusing, fresh ones otherwise.
   private buffers(): VectorStepResult {
     if (this.reuse && this.shared) return this.shared;
-    const n = this.numEnvs;
-    const b: VectorStepResult = {
-      obs: new Float32Array(n * this.obsDim),
-      infos: new Array<Info>(n).fill({}),
-      rewards: new Float32Array(n),
-      terminated: new Uint8Array(n),
-      truncated: new Uint8Array(n),
-      finalObs: new Array<Float32Array | null>(n).fill(null),
-      finalInfos: new Array<Info | null>(n).fill(null),
-      actionMasks: new Uint8Array(n * this.maskDim),
-    };
+    const b = allocateVectorStepResult(this.numEnvs, this.obsDim, this.maskDim);
     if (this.reuse) this.shared = b;
     return b;
   }

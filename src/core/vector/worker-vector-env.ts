@@ -9,11 +9,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Info } from '../env.js';
 import { ArbiterError } from '../errors.js';
 import { flatDim, spaceFromJson, type Space, type SpaceJson } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
 import { actionRowLength } from './sync-vector-env.js';
+import { allocateVectorStepResult } from './vector-step-buffers.js';
 
 /**
  * How a worker builds its copies, as data (functions cannot cross threads). Either an exported
@@ -329,17 +329,7 @@ export class WorkerVectorEnv implements VectorEnv {
 
   private buffers(): VectorStepResult {
     if (this.reuse && this.shared) return this.shared;
-    const n = this.numEnvs;
-    const b: VectorStepResult = {
-      obs: new Float32Array(n * this.obsDim),
-      infos: new Array<Info>(n).fill({}),
-      rewards: new Float32Array(n),
-      terminated: new Uint8Array(n),
-      truncated: new Uint8Array(n),
-      finalObs: new Array<Float32Array | null>(n).fill(null),
-      finalInfos: new Array<Info | null>(n).fill(null),
-      actionMasks: new Uint8Array(n * this.maskDim),
-    };
+    const b = allocateVectorStepResult(this.numEnvs, this.obsDim, this.maskDim);
     if (this.reuse) this.shared = b;
     return b;
   }

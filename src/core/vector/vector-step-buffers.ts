@@ -1,0 +1,16 @@
+import type { Info } from '../env.js';
+import type { VectorStepResult } from '../vector-env.js';
+
+/** Fresh, zeroed arrays for one vector-env result (shared by the sync and worker implementations). */
+export function allocateVectorStepResult(numEnvs: number, obsDim: number, maskDim: number): VectorStepResult {
+  return {
+    obs: new Float32Array(numEnvs * obsDim),
+    infos: new Array<Info>(numEnvs).fill({}),
+    rewards: new Float32Array(numEnvs),
+    terminated: new Uint8Array(numEnvs),
+    truncated: new Uint8Array(numEnvs),
+    finalObs: new Array<Float32Array | null>(numEnvs).fill(null),
+    finalInfos: new Array<Info | null>(numEnvs).fill(null),
+    actionMasks: new Uint8Array(numEnvs * maskDim),
+  };
+}
