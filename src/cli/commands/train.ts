@@ -5,7 +5,7 @@ import { registerBuiltinEnvs } from '../../envs/register-envs.js';
 import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
-import { startProgress } from '../progress.js';
+import { startProgress, type Progress } from '../progress.js';
 import { readJsonObjectFile } from '../read-json-option.js';
 
 interface TrainOptions {
@@ -54,7 +54,8 @@ export function registerTrain(program: Command): void {
     .action(async (algo: string | undefined, opts: TrainOptions) => {
       const config = opts.config ? await readJsonObjectFile(opts.config) : undefined;
       const envOptions = opts.envOptions ? await readJsonObjectFile(opts.envOptions) : undefined;
-      const progress = startProgress(opts.steps ?? 100_000, `train ${algo ?? 'resume'}`, !opts.json);
+      // Created at the first report, which knows the run's total (also when resuming).
+      let progress: Progress | undefined;
       const { trainRun } = await import('../train-run.js'); // loads TensorFlow.js only when training
       const t0 = performance.now();
       let result;
@@ -72,7 +73,8 @@ export function registerTrain(program: Command): void {
           runsRoot: opts.runs,
           ...(opts.name !== undefined && { name: opts.name }),
           ...(opts.resume !== undefined && { resume: opts.resume }),
-          onProgress: (done, _total, metrics) => {
+          onProgress: (done, total, metrics) => {
+            progress ??= startProgress(total, `train ${algo ?? 'resume'}`, !opts.json);
             const secs = (performance.now() - t0) / 1000;
             const rew = metrics['rollout/ep_rew_mean'];
             progress.update(
@@ -82,7 +84,7 @@ export function registerTrain(program: Command): void {
           },
         });
       } finally {
-        progress.stop();
+        progress?.stop();
       }
       if (opts.json) {
         writeJson(result);
