@@ -1,7 +1,9 @@
 import { runDagBench } from './dag-bench.js';
+import { runDeployBench } from './deploy-bench.js';
 import { runRlBench } from './rl-bench.js';
 
 // `npm run bench [-- dag | rl [sections…]]`: every benchmark writes its own bench/results/<name>.md.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
+if (!only || only === 'deploy') await runDeployBench();

@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerTrain(program);
   registerEval(program);
+  registerExport(program);
   registerDemo(program);
   return program;
 }

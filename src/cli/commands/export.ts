@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { ArbiterError } from '../../core/errors.js';
+import { registerBuiltinEnvs } from '../../envs/register-envs.js';
+import { readRunConfig, runPaths } from '../../report/run-directory.js';
+import { formatTable } from '../../report/table.js';
+import { writeJson } from '../output.js';
+import { readJsonObjectFile } from '../read-json-option.js';
+import type { TrainRunConfig } from '../train-run.js';
+
+/** Output formats of `arbiter export`. */
+export const EXPORT_FORMATS = ['json', 'bin', 'int8', 'c'] as const;
+/** One of {@link EXPORT_FORMATS}. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+interface ExportOptions {
+  format: ExportFormat;
+  out: string;
+  env?: string;
+  envOptions?: string;
+  name?: string;
+  json?: boolean;
+}
+
+function parseFormat(v: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`expected one of ${EXPORT_FORMATS.join(', ')}`);
+  return v as ExportFormat;
+}
+
+/**
+ * `arbiter export MODEL --format json|bin|int8|c --out PATH [--env ENV]`: writes the decision
+ * network of a trained model as a standalone artifact. `json`: Float32 weights as JSON; `bin`:
+ * compact binary; `int8`: int8 weights (binary, or JSON when PATH ends in `.json`); `c`:
+ * `PATH.c` and `PATH.h` (a `.c`/`.h` suffix on PATH is dropped) with `<name>_forward` and
+ * `<name>_act`.
+ */
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export a trained policy: standalone JSON/binary/int8 weights or C source + header')
+    .argument('<model>', 'a run folder (its latest checkpoint) or a checkpoint folder')
+    .requiredOption('-f, --format <format>', EXPORT_FORMATS.join(' | '), parseFormat)
+    .requiredOption('-o, --out <path>', 'output file (for c: base path of the .c and .h files)')
+    .option('-e, --env <id>', 'environment to rebuild the model on (default: the run’s)')
+    .option('--env-options <file.json>', 'environment options (default: the run’s)')
+    .option('--name <identifier>', 'C function prefix (default: from --out)')
+    .option('--json', 'print one JSON document {files, format, params, bytes, …}')
+    .action(async (target: string, opts: ExportOptions) => {
+      // Loaded here so that other commands never import TensorFlow.js.
+      const { loadAlgorithm } = await import('../../agents/algorithm-registry.js');
+      const { envFactory, latestCheckpointDir } = await import('../train-run.js');
+      const { extractPolicyArtifact } = await import('../../deploy/extract-policy-artifact.js');
+      const { artifactParamCount, encodePolicyArtifact, policyArtifactToJson } =
+        await import('../../deploy/policy-artifact.js');
+      const { quantizeInt8 } = await import('../../deploy/quantize-int8.js');
+      const { generatePolicyC, toCIdentifier } = await import('../../deploy/c-codegen.js');
+      registerBuiltinEnvs();
+      const isRun = existsSync(runPaths(target).config);
+      const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;
+      const modelDir = isRun ? latestCheckpointDir(target) : target;
+      if (!existsSync(modelDir))
+        throw new ArbiterError(
+          'checkpoint-missing',
+          `${target}: no checkpoint found (looked for ${modelDir})`,
+        );
+      const env = opts.env ?? run?.env;
+      if (env === undefined)
+        throw new ArbiterError(
+          'invalid-config',
+          `${target} is not a run folder: give the environment with --env`,
+        );
+      const envOptions = opts.envOptions
+        ? await readJsonObjectFile(opts.envOptions)
+        : (run?.envOptions ?? {});
+      const algo = await loadAlgorithm(modelDir, envFactory({ env, envOptions }));
+      const artifact = extractPolicyArtifact(algo);
+
+      const written: { file: string; bytes: number }[] = [];
+      const write = async (file: string, data: string | Uint8Array): Promise<void> => {
+        await writeFileAtomic(file, data);
+        written.push({ file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length });
+      };
+      switch (opts.format) {
+        case 'json':
+          await write(opts.out, policyArtifactToJson(artifact));
+          break;
+        case 'bin':
+          await write(opts.out, encodePolicyArtifact(artifact));
+          break;
+        case 'int8': {
+          const q = quantizeInt8(artifact);
+          await write(
+            opts.out,
+            opts.out.endsWith('.json') ? policyArtifactToJson(q) : encodePolicyArtifact(q),
+          );
+          break;
+        }
+        case 'c': {
+          const base = opts.out.replace(/\.[ch]$/, '');
+          const name = opts.name ?? toCIdentifier(path.basename(base));
+          const c = generatePolicyC(artifact, name);
+          await write(`${base}.h`, c.header);
+          // The source includes the header by its file name, which may differ from the C name.
+          await write(
+            `${base}.c`,
+            c.source.replace(`#include "${name}.h"`, `#include "${path.basename(base)}.h"`),
+          );
+          break;
+        }
+      }
+      const params = artifactParamCount(artifact);
+      const summary = {
+        format: opts.format,
+        files: written.map((w) => path.resolve(w.file)),
+        bytes: written.reduce((s, w) => s + w.bytes, 0),
+        params,
+        inputDim: artifact.inputDim,
+        outputDim: artifact.outputDim,
+        layers: artifact.layers.map((l) => `${l.inputDim}x${l.outputDim} ${l.activation}`),
+        normalization: artifact.normalization !== undefined,
+        algo: artifact.source?.algo,
+        env,
+        model: path.resolve(modelDir),
+      };
+      if (opts.json) {
+        writeJson(summary);
+        return;
+      }
+      process.stdout.write(
+        formatTable(
+          ['file', 'format', 'bytes', 'params', 'layers'],
+          written.map((w) => [w.file, opts.format, w.bytes, params, summary.layers.join(' → ')]),
+        ) + '\n',
+      );
+    });
+}
