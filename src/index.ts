@@ -292,6 +292,24 @@ export {
 } from './envs/egs/egs-observation.js';
 export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from './envs/register-envs.js';
 
+// deploy: standalone policies for the place where decisions are made
+export {
+  type PolicyArtifact,
+  type FloatPolicyArtifact,
+  type Int8PolicyArtifact,
+  validatePolicyArtifact,
+  policyArtifactToJson,
+  policyArtifactFromJson,
+  encodePolicyArtifact,
+  decodePolicyArtifact,
+  readPolicyArtifactFile,
+  artifactParamCount,
+} from './deploy/policy-artifact.js';
+export { extractPolicyArtifact } from './deploy/extract-policy-artifact.js';
+export { createPolicyRuntime, type PolicyRuntime } from './deploy/inference-runtime.js';
+export { quantizeInt8 } from './deploy/quantize-int8.js';
+export { generatePolicyC, type GeneratedC } from './deploy/c-codegen.js';
+
 // report: training logs and plots
 export { CsvMetricsSink, type CsvMetricsSinkOptions } from './report/csv-metrics-sink.js';
 export { JsonlMetricsSink, readMetricsJsonl, type MetricsRecord } from './report/jsonl-metrics-sink.js';
