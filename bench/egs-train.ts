@@ -1,0 +1,381 @@
+/**
+ * Trains the EGS graph policy (SPEC §4) with PPO on a size curriculum and tracks it against the
+ * heuristics on a fixed held-out set (not run in CI).
+ *
+ * Run: `npx tsx bench/egs-train.ts [--steps 600000] [--seed 1] [--out runs/egs-train]
+ * [--eval-every 20000] [--eval-count 16]`, or `--eval-only runs/egs-train/policy-best.json` to evaluate
+ * saved weights (greedy, network refreshed every 1/2/4/8 steps) with inference timings. Writes `metrics.jsonl`, `eval.jsonl`, and the policy
+ * weights `policy-latest.json` / `policy-best.json` (best = lowest held-out mean cores) into
+ * `--out`; prints one line per update chunk and per evaluation.
+ *
+ * - Curriculum: the node range of the training sampler grows linearly from [10, 20] to [20, 50]
+ *   over the first 70% of the steps; slack factor in [0, 0.4] throughout.
+ * - Held-out set: three size bands (10–20, 21–35, 36–50 nodes), slack in [0, 0.3], drawn from a
+ *   sampler seed never used in training; baselines: egs-greedy, listsched, graham, he2019,
+ *   zhao2020, he2021 (an infeasible bound-based result counts as n cores).
+ * - Evaluation: one greedy (argmax) episode per DAG on the Float32 path; every timetable is
+ *   checked with `checkSchedule`.
+ */
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PPO, type PpoConfig } from '../src/agents/ppo.js';
+import type { TrainingSession } from '../src/agents/base-algorithm.js';
+import { Rng } from '../src/core/rng.js';
+import { PadGraphObservation } from '../src/core/wrappers/pad-graph-observation.js';
+import type { Dag } from '../src/dag/dag-task.js';
+import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
+import { scheduleDag, type ScheduleMethod } from '../src/dag/schedule/schedule-dag.js';
+import { DagSampler, curriculumNodeRange } from '../src/envs/egs/dag-sampler.js';
+import { EgsEnv, type EgsEpisodeInfo } from '../src/envs/egs/egs-env.js';
+import type { GraphNetF32 } from '../src/nn/graph-net-f32.js';
+import { GraphPolicy, type GraphPolicyConfig } from '../src/nn/graph-policy.js';
+import { maskedArgmax } from '../src/nn/masked-categorical.js';
+import { initTf } from '../src/nn/tf-backend.js';
+import { describeMachine } from './machine.js';
+
+const MAX_NODES = 50;
+const BASELINES: ScheduleMethod[] = ['egs-greedy', 'listsched', 'graham', 'he2019', 'zhao2020', 'he2021'];
+const BANDS: [number, number][] = [
+  [10, 20],
+  [21, 35],
+  [36, 50],
+];
+const HELDOUT_SEED = 0x5eed_e65;
+
+/** PPO settings of the run (CleanRL defaults changed where EGS needs it). */
+export const EGS_PPO: Partial<PpoConfig> = {
+  numEnvs: 8,
+  numSteps: 64,
+  numMinibatches: 4,
+  updateEpochs: 3,
+  learningRate: 1e-3,
+  gamma: 0.995,
+  gaeLambda: 0.95,
+  entCoef: 0.01,
+  vfCoef: 0.5,
+  clipVloss: false,
+  maxGradNorm: 0.5,
+  annealLr: true,
+  logInterval: 1,
+};
+
+/** Graph policy architecture of the run. */
+export const EGS_POLICY: GraphPolicyConfig = { hiddenDim: 32, numHeads: 4, numLayers: 2 };
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+}
+
+/** PPO that also measures the wall time of its rollouts (env steps + Float32 policy). */
+class TimedPPO extends PPO {
+  rolloutMs = 0;
+  protected override async collectRollout(session: TrainingSession): Promise<boolean> {
+    const t = performance.now();
+    const r = await super.collectRollout(session);
+    this.rolloutMs += performance.now() - t;
+    return r;
+  }
+}
+
+interface HeldOut {
+  band: [number, number];
+  dags: Dag[];
+  baseline: Record<string, number[]>;
+}
+
+async function buildHeldOut(count: number): Promise<HeldOut[]> {
+  const rng = new Rng(HELDOUT_SEED);
+  const out: HeldOut[] = [];
+  for (const band of BANDS) {
+    const sampler = new DagSampler({ nodes: band, slack: [0, 0.3] });
+    const dags = Array.from({ length: count }, () => sampler.sample(rng));
+    const baseline: Record<string, number[]> = {};
+    for (const m of BASELINES) {
+      baseline[m] = [];
+      for (const dag of dags) {
+        const r = await scheduleDag(dag, m);
+        baseline[m]!.push(r.feasible ? r.cores : dag.n);
+      }
+    }
+    out.push({ band, dags, baseline });
+  }
+  return out;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/**
+ * One greedy episode on `dag` with the Float32 network on the raw graph observation (no padding,
+ * no TF). With `refresh` R > 1 the network runs only every R steps (and after every width drop);
+ * in between, the argmax of the last logits under the current mask is taken (an approximation).
+ */
+function greedyEpisode(
+  net: GraphNetF32,
+  env: EgsEnv,
+  dag: Dag,
+  logits: Float32Array,
+  refresh = 1,
+): { cores: number; steps: number; ms: number; policyMs: number; forwards: number; ok: boolean } {
+  const t0 = performance.now();
+  const N = env.maxNodes;
+  let policyMs = 0;
+  let forwards = 0;
+  let r = env.reset({ options: { dag } });
+  let info = r.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+  let steps = 0;
+  let since = refresh;
+  if (!info.terminal) {
+    for (;;) {
+      const tp = performance.now();
+      if (since >= refresh) {
+        const g = r.obs;
+        net.encode({
+          numNodes: g.numNodes,
+          nodeFeatures: g.nodeFeatures,
+          relations: g.relations,
+          relStride: g.numNodes,
+        });
+        net.pairLogits(g.numNodes, logits, N, 0);
+        forwards++;
+        since = 0;
+      }
+      const a = maskedArgmax(logits, 0, N * N, env.actionMasks(), 0);
+      policyMs += performance.now() - tp;
+      const s = env.step(a);
+      steps++;
+      since = s.reward > 0 ? refresh : since + 1;
+      r = { obs: s.obs, info: s.info };
+      if (s.terminated || s.truncated) {
+        info = s.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+        break;
+      }
+    }
+  }
+  const ms = performance.now() - t0;
+  const ok = checkSchedule(dag, info.schedule).ok;
+  return { cores: info.cores, steps, ms, policyMs, forwards, ok };
+}
+
+function evaluate(policy: GraphPolicy, heldOut: HeldOut[], refresh = 1): Record<string, number> {
+  const env = new EgsEnv({ maxNodes: MAX_NODES });
+  const net = policy.inferenceNet();
+  const logits = new Float32Array(MAX_NODES * MAX_NODES);
+  const res: Record<string, number> = {};
+  let all: number[] = [];
+  let invalid = 0;
+  for (const h of heldOut) {
+    const cores: number[] = [];
+    const times: number[] = [];
+    for (const dag of h.dags) {
+      const e = greedyEpisode(net, env, dag, logits, refresh);
+      cores.push(e.cores);
+      times.push(e.ms);
+      if (!e.ok) invalid++;
+    }
+    const key = `${h.band[0]}-${h.band[1]}`;
+    res[`egs/${key}`] = mean(cores);
+    res[`ms/${key}`] = mean(times);
+    all = all.concat(cores);
+  }
+  res['egs/all'] = mean(all);
+  res.invalid = invalid;
+  return res;
+}
+
+function baselineSummary(heldOut: HeldOut[]): Record<string, number> {
+  const res: Record<string, number> = {};
+  for (const m of BASELINES) {
+    let all: number[] = [];
+    for (const h of heldOut) {
+      res[`${m}/${h.band[0]}-${h.band[1]}`] = mean(h.baseline[m]!);
+      all = all.concat(h.baseline[m]!);
+    }
+    res[`${m}/all`] = mean(all);
+  }
+  return res;
+}
+
+/** Inference time of greedy episodes on ten 50-node DAGs (Float32 path), per DAG. */
+function inferenceTiming(
+  policy: GraphPolicy,
+  refresh = 1,
+): { msPerDag: number; policyMsPerDag: number; steps: number; forwards: number; cores: number } {
+  const rng = new Rng(HELDOUT_SEED + 1);
+  const sampler = new DagSampler({ nodes: [50, 50], slack: [0, 0.3] });
+  const dags = Array.from({ length: 10 }, () => sampler.sample(rng));
+  const env = new EgsEnv({ maxNodes: MAX_NODES });
+  const net = policy.inferenceNet();
+  const logits = new Float32Array(MAX_NODES * MAX_NODES);
+  for (const dag of dags.slice(0, 3)) greedyEpisode(net, env, dag, logits, refresh); // JIT warm-up
+  const sum = { ms: 0, policyMs: 0, steps: 0, forwards: 0, cores: 0 };
+  for (const dag of dags) {
+    const e = greedyEpisode(net, env, dag, logits, refresh);
+    sum.ms += e.ms;
+    sum.policyMs += e.policyMs;
+    sum.steps += e.steps;
+    sum.forwards += e.forwards;
+    sum.cores += e.cores;
+  }
+  const k = dags.length;
+  return {
+    msPerDag: sum.ms / k,
+    policyMsPerDag: sum.policyMs / k,
+    steps: sum.steps / k,
+    forwards: sum.forwards / k,
+    cores: sum.cores / k,
+  };
+}
+
+function formatTiming(t: ReturnType<typeof inferenceTiming>): string {
+  return `${t.msPerDag.toFixed(1)} ms/DAG (network ${t.policyMsPerDag.toFixed(1)} ms, ${t.steps.toFixed(1)} steps, ${t.forwards.toFixed(1)} forward passes, mean cores ${t.cores.toFixed(2)})`;
+}
+
+/** `--eval-only FILE`: evaluates saved weights on the held-out set for refresh periods 1, 2, 4, 8. */
+async function evalOnly(file: string, evalCount: number): Promise<void> {
+  const saved = JSON.parse(await readFile(file, 'utf8')) as {
+    weights: Record<string, number[]>;
+    steps?: number;
+  };
+  const layout = new PadGraphObservation(new EgsEnv({ maxNodes: MAX_NODES })).layout;
+  const policy = new GraphPolicy(
+    layout,
+    new EgsEnv({ maxNodes: MAX_NODES }).actionSpace,
+    EGS_POLICY,
+    new Rng(0),
+  );
+  const weights: Record<string, Float32Array> = {};
+  for (const [k, v] of Object.entries(saved.weights)) weights[k] = Float32Array.from(v);
+  policy.setWeights(weights);
+  const heldOut = await buildHeldOut(evalCount);
+  const base = baselineSummary(heldOut);
+  console.log(`weights ${file} (${saved.steps ?? '?'} steps)`);
+  console.log(
+    'baselines (mean cores):',
+    BASELINES.map((m) => `${m} ${base[`${m}/all`]!.toFixed(2)}`).join(' | '),
+  );
+  for (const refresh of [1, 2, 4, 8]) {
+    const ev = evaluate(policy, heldOut, refresh);
+    console.log(
+      `refresh ${refresh}: egs ${BANDS.map((b) => ev[`egs/${b[0]}-${b[1]}`]!.toFixed(2)).join('/')} all ${ev['egs/all']!.toFixed(2)} invalid ${ev.invalid}; ` +
+        `50-node inference ${formatTiming(inferenceTiming(policy, refresh))}`,
+    );
+  }
+  policy.dispose();
+}
+
+async function saveWeights(file: string, policy: GraphPolicy, extra: Record<string, unknown>): Promise<void> {
+  const weights: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(policy.getWeights())) weights[k] = Array.from(v);
+  await writeFile(
+    file,
+    JSON.stringify({ format: 'arbiter-egs-graph-policy/1', dims: policy.dims, ...extra, weights }),
+  );
+}
+
+async function main(): Promise<void> {
+  const totalSteps = Number(arg('steps', '600000'));
+  const seed = Number(arg('seed', '1'));
+  const outDir = arg('out', 'runs/egs-train');
+  const evalEvery = Number(arg('eval-every', '20000'));
+  const evalCount = Number(arg('eval-count', '16'));
+  const curriculumEnd = 0.7;
+  const backend = await initTf();
+  const only = arg('eval-only', '');
+  if (only) return evalOnly(only, evalCount);
+  await mkdir(outDir, { recursive: true });
+  console.log(`# EGS training — ${describeMachine()} — TF backend ${backend}`);
+
+  const start: [number, number] = [10, 20];
+  const end: [number, number] = [20, MAX_NODES];
+  const envs: EgsEnv[] = [];
+  const make = (): PadGraphObservation<number> => {
+    const e = new EgsEnv({ maxNodes: MAX_NODES, sampler: { nodes: start, slack: [0, 0.4] } });
+    envs.push(e);
+    return new PadGraphObservation(e);
+  };
+  const layout = new PadGraphObservation(new EgsEnv({ maxNodes: MAX_NODES })).layout;
+  const model = new TimedPPO(make, { ...EGS_PPO, seed }, GraphPolicy.factory(layout, EGS_POLICY));
+  const policy = model.policy as GraphPolicy;
+  console.log(`policy parameters: ${policy.numParams()}`);
+
+  const tH = performance.now();
+  const heldOut = await buildHeldOut(evalCount);
+  const base = baselineSummary(heldOut);
+  console.log(`held-out set built in ${((performance.now() - tH) / 1000).toFixed(1)} s`);
+  console.log(
+    'baselines (mean cores):',
+    BASELINES.map(
+      (m) =>
+        `${m} ${BANDS.map((b) => base[`${m}/${b[0]}-${b[1]}`]!.toFixed(2)).join('/')} all ${base[`${m}/all`]!.toFixed(2)}`,
+    ).join(' | '),
+  );
+  await writeFile(path.join(outDir, 'baselines.json'), JSON.stringify(base, null, 1));
+
+  const report = async (steps: number): Promise<number> => {
+    const ev = evaluate(policy, heldOut);
+    const line = { steps, elapsedS: (performance.now() - t0) / 1000, ...ev };
+    await appendFile(path.join(outDir, 'eval.jsonl'), JSON.stringify(line) + '\n');
+    console.log(
+      `EVAL @${steps}: egs ${BANDS.map((b) => ev[`egs/${b[0]}-${b[1]}`]!.toFixed(2)).join('/')} all ${ev['egs/all']!.toFixed(2)}` +
+        ` (egs-greedy ${base['egs-greedy/all']!.toFixed(2)}, listsched ${base['listsched/all']!.toFixed(2)})` +
+        ` invalid ${ev.invalid} ms/DAG ${BANDS.map((b) => ev[`ms/${b[0]}-${b[1]}`]!.toFixed(1)).join('/')}`,
+    );
+    return ev['egs/all']!;
+  };
+
+  const t0 = performance.now();
+  let best = await report(0);
+  await saveWeights(path.join(outDir, 'policy-best.json'), policy, { steps: 0, heldOutMeanCores: best });
+  const chunk = 4096;
+  let nextEval = evalEvery;
+  let trainMs = 0;
+  while (model.counters.numTimesteps < totalSteps) {
+    const progress = model.counters.numTimesteps / (curriculumEnd * totalSteps);
+    const nodes = curriculumNodeRange(progress, start, end);
+    for (const e of envs) e.sampler.configure({ nodes });
+    let metrics: Record<string, number> = {};
+    const rollBefore = model.rolloutMs;
+    const tc = performance.now();
+    await model.learn({
+      totalTimesteps: chunk,
+      horizon: totalSteps,
+      progress: (_d, _t, m) => (metrics = { ...m }),
+    });
+    const chunkMs = performance.now() - tc;
+    const rollMs = model.rolloutMs - rollBefore;
+    trainMs += chunkMs - rollMs;
+    const steps = model.counters.numTimesteps;
+    const line = {
+      steps,
+      nodes,
+      elapsedS: (performance.now() - t0) / 1000,
+      rolloutStepsPerS: chunk / (rollMs / 1000),
+      stepsPerS: chunk / (chunkMs / 1000),
+      ...metrics,
+    };
+    await appendFile(path.join(outDir, 'metrics.jsonl'), JSON.stringify(line) + '\n');
+    console.log(
+      `${steps} steps, nodes [${nodes.join(', ')}], ${line.elapsedS.toFixed(0)} s, rollout ${line.rolloutStepsPerS.toFixed(0)} steps/s, ` +
+        `overall ${line.stepsPerS.toFixed(0)} steps/s, ep_rew ${metrics['rollout/ep_rew_mean']?.toFixed(2)}, ` +
+        `ep_len ${metrics['rollout/ep_len_mean']?.toFixed(1)}, entropy ${metrics['train/entropy']?.toFixed(3)}, ` +
+        `v_loss ${metrics['train/value_loss']?.toFixed(3)}, ev ${metrics['train/explained_variance']?.toFixed(2)}, kl ${metrics['train/approx_kl']?.toFixed(4)}`,
+    );
+    if (steps >= nextEval || steps >= totalSteps) {
+      nextEval += evalEvery;
+      const score = await report(steps);
+      await saveWeights(path.join(outDir, 'policy-latest.json'), policy, { steps, heldOutMeanCores: score });
+      if (score < best) {
+        best = score;
+        await saveWeights(path.join(outDir, 'policy-best.json'), policy, { steps, heldOutMeanCores: score });
+      }
+      console.log(`inference, 50-node DAG greedy episode: ${formatTiming(inferenceTiming(policy))}`);
+    }
+  }
+  console.log(
+    `done: ${model.counters.numTimesteps} steps, train time ${(trainMs / 1000).toFixed(0)} s, best held-out mean cores ${best.toFixed(3)}`,
+  );
+  await model.close();
+}
+
+await main();

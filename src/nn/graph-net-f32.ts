@@ -1,0 +1,407 @@
+/**
+ * The graph actor-critic network (a small Graphormer-style transformer) as plain Float32
+ * arithmetic: no TensorFlow, O(n²·d) per graph on the n real nodes only. It is the rollout path
+ * of `GraphPolicy.act` and the inference runtime of a trained EGS policy; the TF.js twin in
+ * `graph-policy.ts` computes the same function on padded batches for the loss.
+ *
+ * Network (d = hiddenDim, H heads of size d/H, relation channels K):
+ *   x⁰ = features · W_embed + b
+ *   per layer: x += Attn(LN₁(x)), with logit(i, j, h) = q_i^h·k_j^h / √(d/H) + Σ_k B[k, h]·rel_k(i, j)
+ *              x += W₂ · relu(W₁ · LN₂(x))
+ *   z = LN_final(x)
+ *   policy logit(i → j) = C · tanh(q_i·k_j / √d) with q = z·W_q, k = z·W_k (plain q·k/√d when C = 0)
+ *   value = w₂ · tanh(W₁ · mean_i z_i) + b
+ */
+import { ArbiterError } from '../core/errors.js';
+
+/** Sizes of a graph network. */
+export interface GraphNetDims {
+  /** Features per node F. */
+  nodeFeatureDim: number;
+  /** Relation channels per ordered pair K. */
+  relationDim: number;
+  /** Embedding width d. */
+  hiddenDim: number;
+  /** Attention heads H (must divide d). */
+  numHeads: number;
+  /** Attention layers L. */
+  numLayers: number;
+  /** Hidden width of each layer's feed-forward block. */
+  ffnDim: number;
+  /** Hidden width of the value head. */
+  valueHiddenDim: number;
+  /** Policy logits are `logitClip · tanh(q·k/√d)`; 0 = no clipping. */
+  logitClip: number;
+}
+
+/** One parameter: name and shape (row-major; kernels are `in × out` as TF dense layers). */
+export interface GraphNetParam {
+  /** Stable name (checkpoint key). */
+  name: string;
+  /** Shape. */
+  shape: number[];
+  /** Initialisation: orthogonal with this gain (2-D), or a constant fill (1-D and relation biases). */
+  init: { kind: 'orthogonal'; gain: number } | { kind: 'fill'; value: number };
+}
+
+/** Epsilon of every layer norm. */
+export const GRAPH_NET_LN_EPS = 1e-5;
+
+/** The ordered parameter list of a network with `dims` (same order in TF and Float32). */
+export function graphNetParams(dims: GraphNetDims): GraphNetParam[] {
+  const {
+    nodeFeatureDim: F,
+    relationDim: K,
+    hiddenDim: d,
+    numHeads: H,
+    ffnDim: f,
+    valueHiddenDim: vh,
+  } = dims;
+  const p: GraphNetParam[] = [];
+  const ortho = (name: string, rows: number, cols: number, gain: number): void => {
+    p.push({ name, shape: [rows, cols], init: { kind: 'orthogonal', gain } });
+  };
+  const fill = (name: string, shape: number[], value: number): void => {
+    p.push({ name, shape, init: { kind: 'fill', value } });
+  };
+  ortho('embed/kernel', F, d, 1);
+  fill('embed/bias', [d], 0);
+  for (let l = 0; l < dims.numLayers; l++) {
+    const L = `layer${l}`;
+    fill(`${L}/ln1/gamma`, [d], 1);
+    fill(`${L}/ln1/beta`, [d], 0);
+    for (const m of ['q', 'k', 'v', 'o']) {
+      ortho(`${L}/attn/${m}/kernel`, d, d, 1);
+      fill(`${L}/attn/${m}/bias`, [d], 0);
+    }
+    fill(`${L}/attn/relation_bias`, [K, H], 0);
+    fill(`${L}/ln2/gamma`, [d], 1);
+    fill(`${L}/ln2/beta`, [d], 0);
+    ortho(`${L}/ffn/1/kernel`, d, f, Math.SQRT2);
+    fill(`${L}/ffn/1/bias`, [f], 0);
+    ortho(`${L}/ffn/2/kernel`, f, d, 1);
+    fill(`${L}/ffn/2/bias`, [d], 0);
+  }
+  fill('final_ln/gamma', [d], 1);
+  fill('final_ln/beta', [d], 0);
+  // Small decoder gains: the initial policy is near uniform over the allowed edges.
+  ortho('decoder/q/kernel', d, d, 0.1);
+  fill('decoder/q/bias', [d], 0);
+  ortho('decoder/k/kernel', d, d, 0.1);
+  fill('decoder/k/bias', [d], 0);
+  ortho('value/1/kernel', d, vh, Math.SQRT2);
+  fill('value/1/bias', [vh], 0);
+  ortho('value/2/kernel', vh, 1, 1);
+  fill('value/2/bias', [1], 0);
+  return p;
+}
+
+/** Checks the dimensions; throws `invalid-config` with the offending field. */
+export function validateGraphNetDims(dims: GraphNetDims): void {
+  for (const k of [
+    'nodeFeatureDim',
+    'relationDim',
+    'hiddenDim',
+    'numHeads',
+    'numLayers',
+    'ffnDim',
+    'valueHiddenDim',
+  ] as const) {
+    const v = dims[k];
+    if (!Number.isInteger(v) || v < (k === 'numLayers' ? 0 : 1))
+      throw new ArbiterError('invalid-config', `graph network: ${k} must be a positive integer, got ${v}`);
+  }
+  if (dims.hiddenDim % dims.numHeads !== 0)
+    throw new ArbiterError(
+      'invalid-config',
+      `graph network: numHeads (${dims.numHeads}) must divide hiddenDim (${dims.hiddenDim})`,
+    );
+  if (!(dims.logitClip >= 0))
+    throw new ArbiterError('invalid-config', `graph network: logitClip must be ≥ 0, got ${dims.logitClip}`);
+}
+
+/**
+ * y[r] = x[r] · W + b for `rows` rows, with the kernel given transposed (`WT`: outDim × inDim) so
+ * that each output is one contiguous dot product; four accumulators let the JIT overlap them.
+ */
+function linear(
+  x: Float32Array,
+  rows: number,
+  inDim: number,
+  WT: Float32Array,
+  b: Float32Array,
+  outDim: number,
+  y: Float32Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xo = r * inDim;
+    const yo = r * outDim;
+    for (let j = 0; j < outDim; j++) {
+      const wo = j * inDim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let i = 0;
+      for (; i + 3 < inDim; i += 4) {
+        s0 += x[xo + i]! * WT[wo + i]!;
+        s1 += x[xo + i + 1]! * WT[wo + i + 1]!;
+        s2 += x[xo + i + 2]! * WT[wo + i + 2]!;
+        s3 += x[xo + i + 3]! * WT[wo + i + 3]!;
+      }
+      for (; i < inDim; i++) s0 += x[xo + i]! * WT[wo + i]!;
+      y[yo + j] = b[j]! + (s0 + s1 + s2 + s3);
+    }
+  }
+}
+
+/** The transpose of a row-major `rows × cols` matrix. */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
+  return t;
+}
+
+/** Layer norm of each row (width d) of x into y. */
+function layerNorm(
+  x: Float32Array,
+  rows: number,
+  d: number,
+  gamma: Float32Array,
+  beta: Float32Array,
+  y: Float32Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += x[o + j]!;
+    mean /= d;
+    let v = 0;
+    for (let j = 0; j < d; j++) {
+      const t = x[o + j]! - mean;
+      v += t * t;
+    }
+    const inv = 1 / Math.sqrt(v / d + GRAPH_NET_LN_EPS);
+    for (let j = 0; j < d; j++) y[o + j] = (x[o + j]! - mean) * inv * gamma[j]! + beta[j]!;
+  }
+}
+
+/** A graph for {@link GraphNetF32}: n nodes, features n × F, relations with row stride `relStride`. */
+export interface GraphInput {
+  /** Node count n. */
+  numNodes: number;
+  /** Features, row-major with F per node (at least n rows). */
+  nodeFeatures: Float32Array;
+  /** Relations, index `(i·relStride + j)·K + k`, as 0/1 numbers. */
+  relations: ArrayLike<number>;
+  /** Columns of the relation matrix: n for a raw GraphObservation, maxNodes for a padded one. */
+  relStride: number;
+}
+
+/**
+ * Float32 forward pass of the graph network over named weights (see the file comment). Reuses its
+ * scratch buffers: allocation-free once it has seen the largest graph.
+ */
+export class GraphNetF32 {
+  /** Sizes of the network. */
+  readonly dims: GraphNetDims;
+  private w: Record<string, Float32Array>;
+  private readonly params: GraphNetParam[];
+  private cap = 0;
+  private x = new Float32Array(0);
+  private y = new Float32Array(0);
+  private q = new Float32Array(0);
+  private k = new Float32Array(0);
+  private v = new Float32Array(0);
+  private att = new Float32Array(0);
+  private ff = new Float32Array(0);
+  private scores = new Float64Array(0);
+  private pairBias = new Float32Array(0);
+  private acc = new Float64Array(0);
+  private readonly pooled: Float32Array;
+  private readonly vh: Float32Array;
+  private readonly vout = new Float32Array(1);
+
+  /** @param weights - one array per {@link graphNetParams} entry, by name */
+  constructor(dims: GraphNetDims, weights: Record<string, Float32Array>) {
+    validateGraphNetDims(dims);
+    this.dims = { ...dims };
+    this.params = graphNetParams(dims);
+    this.w = {};
+    this.setWeights(weights);
+    this.pooled = new Float32Array(dims.hiddenDim);
+    this.vh = new Float32Array(dims.valueHiddenDim);
+  }
+
+  /** Replaces the weights (checked against the parameter shapes; kernels are kept transposed). */
+  setWeights(weights: Record<string, Float32Array>): void {
+    const next: Record<string, Float32Array> = {};
+    for (const p of this.params) {
+      const a = weights[p.name];
+      const size = p.shape.reduce((s, x) => s * x, 1);
+      if (!a || a.length !== size)
+        throw new ArbiterError(
+          'shape-mismatch',
+          `graph network: weight '${p.name}' is missing or has ${a?.length ?? 0} values, expected ${size}`,
+        );
+      next[p.name] =
+        p.shape.length === 2 && p.name.endsWith('/kernel') ? transpose(a, p.shape[0]!, p.shape[1]!) : a;
+    }
+    this.w = next;
+  }
+
+  /** Replaces one weight (same size; used to resync from TF variables). */
+  setWeight(name: string, a: Float32Array): void {
+    const p = this.params.find((q) => q.name === name);
+    if (!p) throw new ArbiterError('shape-mismatch', `graph network: no weight named '${name}'`);
+    this.w[name] =
+      p.shape.length === 2 && name.endsWith('/kernel') ? transpose(a, p.shape[0]!, p.shape[1]!) : a;
+  }
+
+  /**
+   * Encodes the graph: writes the final node embeddings (n × d) into an internal buffer and
+   * returns it (valid until the next call).
+   */
+  encode(g: GraphInput): Float32Array {
+    const { hiddenDim: d, numHeads: H, nodeFeatureDim: F, ffnDim: f } = this.dims;
+    const n = g.numNodes;
+    this.ensure(n);
+    const w = this.w;
+    const { x, y, q, k, v, att, ff, scores, acc } = this;
+    linear(g.nodeFeatures, n, F, w['embed/kernel']!, w['embed/bias']!, d, x);
+    const dh = d / H;
+    const scale = 1 / Math.sqrt(dh);
+    for (let l = 0; l < this.dims.numLayers; l++) {
+      const L = `layer${l}`;
+      layerNorm(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
+      linear(y, n, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, q);
+      linear(y, n, d, w[`${L}/attn/k/kernel`]!, w[`${L}/attn/k/bias`]!, d, k);
+      linear(y, n, d, w[`${L}/attn/v/kernel`]!, w[`${L}/attn/v/bias`]!, d, v);
+      this.relationBias(g, w[`${L}/attn/relation_bias`]!);
+      const pb = this.pairBias;
+      const nn = n * n;
+      for (let h = 0; h < H; h++) {
+        const ho = h * dh;
+        for (let i = 0; i < n; i++) {
+          const qi = i * d + ho;
+          const bo = h * nn + i * n;
+          // Logits of query i against every key j, then a stable softmax over j.
+          let max = -Infinity;
+          for (let j = 0; j < n; j++) {
+            const kj = j * d + ho;
+            let s = 0;
+            for (let t = 0; t < dh; t++) s += q[qi + t]! * k[kj + t]!;
+            s = s * scale + pb[bo + j]!;
+            scores[j] = s;
+            if (s > max) max = s;
+          }
+          let sum = 0;
+          for (let j = 0; j < n; j++) {
+            const e = Math.exp(scores[j]! - max);
+            scores[j] = e;
+            sum += e;
+          }
+          const inv = 1 / sum;
+          for (let t = 0; t < dh; t++) acc[t] = 0;
+          for (let j = 0; j < n; j++) {
+            const p = scores[j]! * inv;
+            const vo = j * d + ho;
+            for (let t = 0; t < dh; t++) acc[t] = acc[t]! + p * v[vo + t]!;
+          }
+          for (let t = 0; t < dh; t++) att[qi + t] = acc[t]!;
+        }
+      }
+      // x += att · W_o + b_o (y is free again, use it for the projection).
+      linear(att, n, d, w[`${L}/attn/o/kernel`]!, w[`${L}/attn/o/bias`]!, d, y);
+      for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
+      layerNorm(x, n, d, w[`${L}/ln2/gamma`]!, w[`${L}/ln2/beta`]!, y);
+      linear(y, n, d, w[`${L}/ffn/1/kernel`]!, w[`${L}/ffn/1/bias`]!, f, ff);
+      for (let t = 0; t < n * f; t++) if (ff[t]! < 0) ff[t] = 0;
+      linear(ff, n, f, w[`${L}/ffn/2/kernel`]!, w[`${L}/ffn/2/bias`]!, d, y);
+      for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
+    }
+    layerNorm(x, n, d, w['final_ln/gamma']!, w['final_ln/beta']!, y);
+    return y;
+  }
+
+  /**
+   * Policy logits of every ordered pair of the last {@link GraphNetF32.encode}d graph (n nodes):
+   * logit(i → j) is written at `out[outOffset + i·outStride + j]`; nothing else is touched.
+   */
+  pairLogits(n: number, out: Float32Array, outStride: number, outOffset = 0): void {
+    const d = this.dims.hiddenDim;
+    const z = this.y;
+    const { q, k, w } = this;
+    linear(z, n, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, q);
+    linear(z, n, d, w['decoder/k/kernel']!, w['decoder/k/bias']!, d, k);
+    const scale = 1 / Math.sqrt(d);
+    const C = this.dims.logitClip;
+    for (let i = 0; i < n; i++) {
+      const qi = i * d;
+      const oo = outOffset + i * outStride;
+      for (let j = 0; j < n; j++) {
+        const kj = j * d;
+        let s0 = 0;
+        let s1 = 0;
+        let t = 0;
+        for (; t + 1 < d; t += 2) {
+          s0 += q[qi + t]! * k[kj + t]!;
+          s1 += q[qi + t + 1]! * k[kj + t + 1]!;
+        }
+        if (t < d) s0 += q[qi + t]! * k[kj + t]!;
+        const s = (s0 + s1) * scale;
+        out[oo + j] = C > 0 ? C * Math.tanh(s) : s;
+      }
+    }
+  }
+
+  /** V of the last {@link GraphNetF32.encode}d graph (n nodes). */
+  value(n: number): number {
+    const { hiddenDim: d, valueHiddenDim: vhDim } = this.dims;
+    const z = this.y;
+    const pooled = this.pooled;
+    pooled.fill(0);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) pooled[t] = pooled[t]! + z[i * d + t]!;
+    for (let t = 0; t < d; t++) pooled[t] = pooled[t]! / n;
+    linear(pooled, 1, d, this.w['value/1/kernel']!, this.w['value/1/bias']!, vhDim, this.vh);
+    for (let t = 0; t < vhDim; t++) this.vh[t] = Math.tanh(this.vh[t]!);
+    linear(this.vh, 1, vhDim, this.w['value/2/kernel']!, this.w['value/2/bias']!, 1, this.vout);
+    return this.vout[0]!;
+  }
+
+  // pairBias[h·n² + i·n + j] = Σ_k B[k, h]·rel_k(i, j) for the graph g (n ≤ capacity).
+  private relationBias(g: GraphInput, rb: Float32Array): void {
+    const { numHeads: H, relationDim: K } = this.dims;
+    const n = g.numNodes;
+    const nn = n * n;
+    const rel = g.relations;
+    const stride = g.relStride;
+    const pb = this.pairBias;
+    pb.fill(0, 0, H * nn);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const ro = (i * stride + j) * K;
+        for (let c = 0; c < K; c++) {
+          const r = rel[ro + c]!;
+          if (r === 0) continue;
+          for (let h = 0; h < H; h++) pb[h * nn + i * n + j] = pb[h * nn + i * n + j]! + r * rb[c * H + h]!;
+        }
+      }
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.cap) return;
+    const { hiddenDim: d, numHeads: H, ffnDim: f } = this.dims;
+    this.cap = n;
+    this.x = new Float32Array(n * d);
+    this.y = new Float32Array(n * d);
+    this.q = new Float32Array(n * d);
+    this.k = new Float32Array(n * d);
+    this.v = new Float32Array(n * d);
+    this.att = new Float32Array(n * d);
+    this.ff = new Float32Array(n * f);
+    this.scores = new Float64Array(n);
+    this.pairBias = new Float32Array(H * n * n);
+    this.acc = new Float64Array(d);
+  }
+}
