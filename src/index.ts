@@ -33,6 +33,14 @@ export { makeEnv, type MakeEnvOptions } from './core/make-env.js';
 export { checkEnv, type CheckEnvOptions } from './core/check-env.js';
 export { Wrapper } from './core/wrappers/wrapper.js';
 export { TimeLimit } from './core/wrappers/time-limit.js';
+export {
+  PadGraphObservation,
+  paddedGraphLayout,
+  unpackPaddedGraph,
+  padGraphInto,
+  type PaddedGraphLayout,
+  type PaddedGraphView,
+} from './core/wrappers/pad-graph-observation.js';
 export { RunningMeanStd, type RunningMeanStdState } from './core/running-mean-std.js';
 export {
   NormalizeObservation,
@@ -198,6 +206,8 @@ export {
   type ActorCriticConfig,
 } from './nn/actor-critic-policy.js';
 export type { Policy, ActOutput, PolicyEvaluation, PolicyActionKind } from './nn/policy.js';
+export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from './nn/graph-policy.js';
+export { GraphNetF32, type GraphInput, type GraphNetDims } from './nn/graph-net-f32.js';
 export { Adam, type AdamConfig } from './nn/adam.js';
 export { RmsProp, type RmsPropConfig } from './nn/rmsprop.js';
 
