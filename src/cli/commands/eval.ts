@@ -1,15 +1,9 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { CountedAlgorithm } from '../../agents/algorithm-registry.js';
-import { ArbiterError } from '../../core/errors.js';
-import { registerBuiltinEnvs } from '../../envs/register-envs.js';
-import { readRunConfig, runPaths } from '../../report/run-directory.js';
 import { formatTable } from '../../report/table.js';
+import { loadModelTarget } from '../load-model-target.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
-import { readJsonObjectFile } from '../read-json-option.js';
-import type { TrainRunConfig } from '../train-run.js';
 
 interface EvalOptions {
   env?: string;
@@ -33,29 +27,8 @@ export function registerEval(program: Command): void {
     .option('--stochastic', 'sample actions instead of the most likely one')
     .option('--json', 'print one JSON document {meanReturn, stdReturn, episodes, …}')
     .action(async (target: string, opts: EvalOptions) => {
-      // Loaded here so that commands which do not train never import TensorFlow.js.
-      const { loadAlgorithm } = await import('../../agents/algorithm-registry.js');
-      const { envFactory, evaluateAlgorithm, latestCheckpointDir } = await import('../train-run.js');
-      registerBuiltinEnvs();
-      const isRun = existsSync(runPaths(target).config);
-      const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;
-      const modelDir = isRun ? latestCheckpointDir(target) : target;
-      if (!existsSync(modelDir))
-        throw new ArbiterError(
-          'checkpoint-missing',
-          `${target}: no checkpoint found (looked for ${modelDir})`,
-        );
-      const env = opts.env ?? run?.env;
-      if (env === undefined)
-        throw new ArbiterError(
-          'invalid-config',
-          `${target} is not a run folder: give the environment with --env`,
-        );
-      const envOptions = opts.envOptions
-        ? await readJsonObjectFile(opts.envOptions)
-        : (run?.envOptions ?? {});
-      const makeEnv = envFactory({ env, envOptions });
-      const algo = (await loadAlgorithm(modelDir, makeEnv)) as CountedAlgorithm;
+      const { algo, modelDir, env, makeEnv } = await loadModelTarget(target, opts);
+      const { evaluateAlgorithm } = await import('../train-run.js');
       const r = evaluateAlgorithm(algo, makeEnv(), opts.episodes, opts.seed, !opts.stochastic);
       const meanLength = r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length;
       if (opts.json) {

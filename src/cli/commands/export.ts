@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import { ArbiterError } from '../../core/errors.js';
-import { registerBuiltinEnvs } from '../../envs/register-envs.js';
-import { readRunConfig, runPaths } from '../../report/run-directory.js';
 import { formatTable } from '../../report/table.js';
+import { loadModelTarget } from '../load-model-target.js';
 import { writeJson } from '../output.js';
-import { readJsonObjectFile } from '../read-json-option.js';
-import type { TrainRunConfig } from '../train-run.js';
 
 /** Output formats of `arbiter export`. */
 export const EXPORT_FORMATS = ['json', 'bin', 'int8', 'c'] as const;
@@ -51,32 +46,12 @@ export function registerExport(program: Command): void {
     .option('--json', 'print one JSON document {files, format, params, bytes, …}')
     .action(async (target: string, opts: ExportOptions) => {
       // Loaded here so that other commands never import TensorFlow.js.
-      const { loadAlgorithm } = await import('../../agents/algorithm-registry.js');
-      const { envFactory, latestCheckpointDir } = await import('../train-run.js');
       const { extractPolicyArtifact } = await import('../../deploy/extract-policy-artifact.js');
       const { artifactParamCount, encodePolicyArtifact, policyArtifactToJson } =
         await import('../../deploy/policy-artifact.js');
       const { quantizeInt8 } = await import('../../deploy/quantize-int8.js');
       const { generatePolicyC, toCIdentifier } = await import('../../deploy/c-codegen.js');
-      registerBuiltinEnvs();
-      const isRun = existsSync(runPaths(target).config);
-      const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;
-      const modelDir = isRun ? latestCheckpointDir(target) : target;
-      if (!existsSync(modelDir))
-        throw new ArbiterError(
-          'checkpoint-missing',
-          `${target}: no checkpoint found (looked for ${modelDir})`,
-        );
-      const env = opts.env ?? run?.env;
-      if (env === undefined)
-        throw new ArbiterError(
-          'invalid-config',
-          `${target} is not a run folder: give the environment with --env`,
-        );
-      const envOptions = opts.envOptions
-        ? await readJsonObjectFile(opts.envOptions)
-        : (run?.envOptions ?? {});
-      const algo = await loadAlgorithm(modelDir, envFactory({ env, envOptions }));
+      const { algo, modelDir, env } = await loadModelTarget(target, opts);
       const artifact = extractPolicyArtifact(algo);
 
       const written: { file: string; bytes: number }[] = [];
