@@ -2,7 +2,8 @@
  * C99 code generation of a policy artifact: a header and a source file with the weights as
  * `static const` arrays and the same forward pass as the TypeScript runtime
  * (`inference-runtime.ts`), in the same arithmetic: Float32 storage (kernels transposed), one
- * double dot product per output in the same order, rounded once to float; normalization in double.
+ * double dot product per output with the same four partial sums in the same order, rounded once
+ * to float; normalization in double.
  * Unless the C compiler contracts the double sums into fused multiply-adds, outputs equal the
  * TypeScript ones up to the last bit of `tanh`. No allocation, no globals
  * that change, reentrant; links against libm only.
@@ -106,15 +107,21 @@ int ${name}_act(const float *obs, const unsigned char *mask);
     parts.push(array('double', `${name}_norm_var`, norm.var, doubleLiteral));
   }
   if (artifact.kind === 'mlp')
-    parts.push(`/* y = b + x . W, Wt row-major out x in (transposed); one double sum per output, as the TS runtime. */
+    parts.push(`/* y = b + x . W, Wt row-major out x in (transposed); four double partial sums per output, in the TS runtime's order. */
 static void ${name}_dense(const float *x, int in, int out, const float *wt, const float *b, float *y)
 {
   int i, j;
   for (j = 0; j < out; j++) {
     const float *row = wt + (size_t)j * (size_t)in;
-    double acc = 0.0;
-    for (i = 0; i < in; i++) acc += (double)x[i] * (double)row[i];
-    y[j] = (float)((double)b[j] + acc);
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    for (i = 0; i + 3 < in; i += 4) {
+      a0 += (double)x[i] * (double)row[i];
+      a1 += (double)x[i + 1] * (double)row[i + 1];
+      a2 += (double)x[i + 2] * (double)row[i + 2];
+      a3 += (double)x[i + 3] * (double)row[i + 3];
+    }
+    for (; i < in; i++) a0 += (double)x[i] * (double)row[i];
+    y[j] = (float)((double)b[j] + ((a0 + a1) + (a2 + a3)));
   }
 }
 `);
@@ -126,9 +133,15 @@ static void ${name}_dense_q8(const float *x, int in, int out, const signed char 
   int i, j;
   for (j = 0; j < out; j++) {
     const signed char *row = qt + (size_t)j * (size_t)in;
-    double acc = 0.0;
-    for (i = 0; i < in; i++) acc += (double)x[i] * (double)row[i];
-    y[j] = (float)((double)b[j] + acc * (double)s[j]);
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    for (i = 0; i + 3 < in; i += 4) {
+      a0 += (double)x[i] * (double)row[i];
+      a1 += (double)x[i + 1] * (double)row[i + 1];
+      a2 += (double)x[i + 2] * (double)row[i + 2];
+      a3 += (double)x[i + 3] * (double)row[i + 3];
+    }
+    for (; i < in; i++) a0 += (double)x[i] * (double)row[i];
+    y[j] = (float)((double)b[j] + ((a0 + a1) + (a2 + a3)) * (double)s[j]);
   }
 }
 `);

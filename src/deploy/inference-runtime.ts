@@ -81,23 +81,19 @@ export function createPolicyRuntime(artifact: PolicyArtifact): PolicyRuntime {
     for (let l = 0; l <= last; l++) {
       const { kernelT, scales, bias, inDim, outDim: od, activation } = layers[l]!;
       const dst = l === last ? out : l % 2 === 0 ? bufA : bufB;
-      // One double accumulator per output over a contiguous kernel row, rounded once to Float32.
+      // Dot products over contiguous kernel rows in doubles, rounded once to Float32 (see dotRow).
       // Two loops so that each kernel read site sees one array type (monomorphic in V8).
       if (scales) {
         const q = kernelT as Int8Array;
         for (let j = 0; j < od; j++) {
           const ko = j * inDim;
-          let acc = 0;
-          for (let i = 0; i < inDim; i++) acc += input[i]! * q[ko + i]!;
-          dst[j] = bias[j]! + acc * scales[j]!;
+          dst[j] = bias[j]! + dotRow(input, q, ko, inDim) * scales[j]!;
         }
       } else {
         const w = kernelT as Float32Array;
         for (let j = 0; j < od; j++) {
           const ko = j * inDim;
-          let acc = 0;
-          for (let i = 0; i < inDim; i++) acc += input[i]! * w[ko + i]!;
-          dst[j] = bias[j]! + acc;
+          dst[j] = bias[j]! + dotRowF32(input, w, ko, inDim);
         }
       }
       if (activation === 'tanh') for (let j = 0; j < od; j++) dst[j] = Math.tanh(dst[j]!);
@@ -123,6 +119,44 @@ export function createPolicyRuntime(artifact: PolicyArtifact): PolicyRuntime {
   };
 
   return { inputDim, outputDim, forward, act };
+}
+
+/**
+ * `Σ x[i]·k[off + i]` with four independent double accumulators: the loop-carried dependency of a
+ * single accumulator, not the arithmetic, bounds a naive dot product (≈ 1.7× faster here). The
+ * summation order differs from a left-to-right sum by rounding only (≈ 1e-7 relative).
+ */
+function dotRow(x: Float32Array, k: Int8Array, off: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a0 += x[i]! * k[off + i]!;
+    a1 += x[i + 1]! * k[off + i + 1]!;
+    a2 += x[i + 2]! * k[off + i + 2]!;
+    a3 += x[i + 3]! * k[off + i + 3]!;
+  }
+  for (; i < n; i++) a0 += x[i]! * k[off + i]!;
+  return a0 + a1 + (a2 + a3);
+}
+
+/** {@link dotRow} for Float32 kernels (a separate function keeps each one monomorphic). */
+function dotRowF32(x: Float32Array, k: Float32Array, off: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a0 += x[i]! * k[off + i]!;
+    a1 += x[i + 1]! * k[off + i + 1]!;
+    a2 += x[i + 2]! * k[off + i + 2]!;
+    a3 += x[i + 3]! * k[off + i + 3]!;
+  }
+  for (; i < n; i++) a0 += x[i]! * k[off + i]!;
+  return a0 + a1 + (a2 + a3);
 }
 
 /** `w` (row-major rows × cols) transposed to row-major cols × rows, same element type. */
