@@ -217,7 +217,7 @@ export { PPO, PPO_DEFAULTS, type PpoConfig } from './agents/ppo.js';
 export { A2C, A2C_DEFAULTS, type A2cConfig } from './agents/a2c.js';
 export { REINFORCE, REINFORCE_DEFAULTS, type ReinforceConfig } from './agents/reinforce.js';
 export { DQN, DQN_DEFAULTS, type DqnConfig } from './agents/dqn.js';
-export type { OnPolicyConfig, EnvInput } from './agents/on-policy-algorithm.js';
+export type { OnPolicyConfig, EnvInput, PolicyFactory } from './agents/on-policy-algorithm.js';
 export {
   qIteration,
   type FiniteMdp,

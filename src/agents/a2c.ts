@@ -7,15 +7,17 @@
  *
  * with RMSprop (SB3's default) or Adam, and gradient-norm clipping.
  */
-import type { Rng } from '../core/rng.js';
-import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import type { Policy } from '../nn/policy.js';
 import { RmsProp } from '../nn/rmsprop.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
 import { loadCheckpoint } from './checkpoint.js';
-import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
+import {
+  OnPolicyAlgorithm,
+  type EnvInput,
+  type OnPolicyConfig,
+  type PolicyFactory,
+} from './on-policy-algorithm.js';
 
 /** A2C hyper-parameters. Defaults follow SB3 (`n_steps` 5, RMSprop) with rl-zoo's 8 envs. */
 export interface A2cConfig extends OnPolicyConfig {
@@ -79,11 +81,7 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
    * @param config - overrides of {@link A2C_DEFAULTS}
    * @param makePolicy - a custom policy; default: MLP actor-critic
    */
-  constructor(
-    env: EnvInput,
-    config: Partial<A2cConfig> = {},
-    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
-  ) {
+  constructor(env: EnvInput, config: Partial<A2cConfig> = {}, makePolicy?: PolicyFactory) {
     const cfg: A2cConfig = {
       ...A2C_DEFAULTS,
       ...config,
@@ -101,16 +99,20 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   }
 
   /** Initialises TensorFlow.js, then constructs. */
-  static async create(env: EnvInput, config: Partial<A2cConfig> = {}): Promise<A2C> {
+  static async create(
+    env: EnvInput,
+    config: Partial<A2cConfig> = {},
+    makePolicy?: PolicyFactory,
+  ): Promise<A2C> {
     await initTf();
-    return new A2C(env, config);
+    return new A2C(env, config, makePolicy);
   }
 
   /** Loads a checkpoint saved by {@link A2C.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput): Promise<A2C> {
+  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<A2C> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
-    const model = new A2C(env, ckpt.config as Partial<A2cConfig>);
+    const model = new A2C(env, ckpt.config as Partial<A2cConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;
   }

@@ -56,6 +56,12 @@ export interface OnPolicyConfig {
   logInterval: number;
 }
 
+/**
+ * Builds a custom policy (e.g. `GraphPolicy.factory(...)`) for an observation length and action
+ * space from the algorithm's seeded RNG; without one the MLP actor-critic is used.
+ */
+export type PolicyFactory = (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>;
+
 /** What the algorithms accept as environment: a vector env, one env, or a factory for numEnvs copies. */
 export type EnvInput = VectorEnv | Env | (() => Env);
 

@@ -16,15 +16,17 @@
  * const action = model.predict(obs, { deterministic: true });
  * await model.save('runs/ppo-cartpole');
  */
-import type { Rng } from '../core/rng.js';
-import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import type { Policy } from '../nn/policy.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { explainedVariance, shuffleInPlace, standardize } from './batch-utils.js';
 import type { Minibatch } from './rollout-buffer.js';
-import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
+import {
+  OnPolicyAlgorithm,
+  type EnvInput,
+  type OnPolicyConfig,
+  type PolicyFactory,
+} from './on-policy-algorithm.js';
 import { makeSchedule, type ScheduleSpec } from './schedules.js';
 
 /** PPO hyper-parameters. Defaults are CleanRL's `ppo.py` (tuned for CartPole). */
@@ -100,11 +102,7 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
    * @param config - overrides of {@link PPO_DEFAULTS}
    * @param makePolicy - a custom policy (e.g. a graph policy); default: MLP actor-critic
    */
-  constructor(
-    env: EnvInput,
-    config: Partial<PpoConfig> = {},
-    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
-  ) {
+  constructor(env: EnvInput, config: Partial<PpoConfig> = {}, makePolicy?: PolicyFactory) {
     const cfg: PpoConfig = {
       ...PPO_DEFAULTS,
       ...config,
@@ -115,19 +113,23 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
   }
 
   /** Initialises TensorFlow.js, then constructs. */
-  static async create(env: EnvInput, config: Partial<PpoConfig> = {}): Promise<PPO> {
+  static async create(
+    env: EnvInput,
+    config: Partial<PpoConfig> = {},
+    makePolicy?: PolicyFactory,
+  ): Promise<PPO> {
     await initTf();
-    return new PPO(env, config);
+    return new PPO(env, config, makePolicy);
   }
 
   /**
    * Loads a checkpoint saved by {@link PPO.save} onto `env` (same spaces). `learn` then continues
    * the run: weights, Adam state, RNG states, counters and normalizer statistics are restored.
    */
-  static async load(dir: string, env: EnvInput): Promise<PPO> {
+  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<PPO> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
-    const model = new PPO(env, ckpt.config as Partial<PpoConfig>);
+    const model = new PPO(env, ckpt.config as Partial<PpoConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;
   }

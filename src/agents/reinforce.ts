@@ -10,15 +10,17 @@
  * episode, whose returns are then complete). A time-limit truncation bootstraps γ·V(final obs)
  * when a baseline exists and 0 otherwise.
  */
-import type { Rng } from '../core/rng.js';
-import type { Space } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
-import type { Policy } from '../nn/policy.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { computeDiscountedReturns } from './gae.js';
-import { OnPolicyAlgorithm, type EnvInput, type OnPolicyConfig } from './on-policy-algorithm.js';
+import {
+  OnPolicyAlgorithm,
+  type EnvInput,
+  type OnPolicyConfig,
+  type PolicyFactory,
+} from './on-policy-algorithm.js';
 import type { Minibatch } from './rollout-buffer.js';
 
 /** REINFORCE hyper-parameters. */
@@ -81,11 +83,7 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
    * @param config - overrides of {@link REINFORCE_DEFAULTS}
    * @param makePolicy - a custom policy; default: MLP actor-critic (the critic is the baseline)
    */
-  constructor(
-    env: EnvInput,
-    config: Partial<ReinforceConfig> = {},
-    makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
-  ) {
+  constructor(env: EnvInput, config: Partial<ReinforceConfig> = {}, makePolicy?: PolicyFactory) {
     const cfg: ReinforceConfig = {
       ...REINFORCE_DEFAULTS,
       ...config,
@@ -98,16 +96,20 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   }
 
   /** Initialises TensorFlow.js, then constructs. */
-  static async create(env: EnvInput, config: Partial<ReinforceConfig> = {}): Promise<REINFORCE> {
+  static async create(
+    env: EnvInput,
+    config: Partial<ReinforceConfig> = {},
+    makePolicy?: PolicyFactory,
+  ): Promise<REINFORCE> {
     await initTf();
-    return new REINFORCE(env, config);
+    return new REINFORCE(env, config, makePolicy);
   }
 
   /** Loads a checkpoint saved by {@link REINFORCE.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput): Promise<REINFORCE> {
+  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<REINFORCE> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
-    const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>);
+    const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;
   }

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../../src/agents/checkpoint.js';
 import { PPO } from '../../../src/agents/ppo.js';
 import type { StepResult } from '../../../src/core/env.js';
 import { PadGraphObservation } from '../../../src/core/wrappers/pad-graph-observation.js';
@@ -83,12 +82,7 @@ describe('PPO with GraphPolicy on EGS-v0 (smoke)', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'egs-graph-ppo-'));
     try {
       await model.save(dir);
-      const restored = new PPO(
-        make,
-        { ...model.config },
-        GraphPolicy.factory(layout, { hiddenDim: 16, numHeads: 2 }),
-      );
-      restored.restoreCheckpoint(await loadCheckpoint(dir));
+      const restored = await PPO.load(dir, make, GraphPolicy.factory(layout, { hiddenDim: 16, numHeads: 2 }));
       const r0 = env.reset({ seed: 5 });
       expect(restored.predictValue(r0.obs)).toBe(model.predictValue(r0.obs));
       await restored.close();
