@@ -194,6 +194,7 @@ export {
 export {
   sampleMaskedCategorical,
   maskedArgmax,
+  maskedArgmaxOrNone,
   maskedLogProb,
   maskedEntropy,
   maskedLogSoftmax,

@@ -35,6 +35,7 @@ import { checkpointTensor, loadCheckpoint, saveCheckpoint, type CheckpointCounte
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { linearEpsilon } from './epsilon-schedule.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
+import { maskedArgmax, maskedArgmaxOrNone } from '../nn/masked-categorical.js';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
@@ -181,37 +182,12 @@ export function dqnTargets(input: DqnTargetInput, out: Float32Array): Float32Arr
     let bootstrap = 0;
     if (!terminated[i]) {
       // Double DQN decouples selection (online net) from evaluation (target net).
-      const best = maskedArgmax(nextQOnline ?? nextQTarget, i * n, n, nextMasks);
+      const best = maskedArgmaxOrNone(nextQOnline ?? nextQTarget, i * n, n, nextMasks);
       if (best >= 0) bootstrap = nextQTarget[i * n + best]!;
     }
     out[i] = rewards[i]! + gamma * bootstrap;
   }
   return out;
-}
-
-/**
- * Index (0…n−1) of the largest of `values[offset … offset + n)` among the allowed entries
- * (`mask[offset + a] = 1`; all allowed without a mask); ties go to the lowest index; −1 when no
- * action is allowed.
- */
-export function maskedArgmax(
-  values: ArrayLike<number>,
-  offset: number,
-  n: number,
-  mask?: ArrayLike<number>,
-  maskOffset: number = offset,
-): number {
-  let best = -1;
-  let bestValue = Number.NEGATIVE_INFINITY;
-  for (let a = 0; a < n; a++) {
-    if (mask && !mask[maskOffset + a]) continue;
-    const v = values[offset + a]!;
-    if (best < 0 || v > bestValue) {
-      best = a;
-      bestValue = v;
-    }
-  }
-  return best;
 }
 
 // ───────────────────────────── the agent ─────────────────────────────
@@ -490,9 +466,7 @@ export class DQN implements Algorithm {
   ): number {
     if (!deterministic && rng.random() < this.explorationRate) return this.randomAction(mask, rng);
     const q = this.qNet.forwardF32(obs, 1, this.qRow);
-    const a = maskedArgmax(q, 0, this.numActions, mask);
-    if (a < 0) throw new ArbiterError('empty-mask', 'DQN: the action mask allows no action');
-    return a;
+    return maskedArgmax(q, 0, this.numActions, mask);
   }
 
   /** A uniform allowed action index. */

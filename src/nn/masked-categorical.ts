@@ -73,21 +73,36 @@ export function sampleMaskedCategorical(
   return lastAllowed;
 }
 
-/** Index of the largest allowed logit of the row (first one on ties). */
-export function maskedArgmax(
-  logits: ArrayLike<number>,
+/**
+ * Index (0…n−1) of the largest allowed value of the row `values[offset … offset+n)` (first one on
+ * ties); −1 when the mask allows nothing. `mask` is read at `maskOffset` (default: `offset`).
+ */
+export function maskedArgmaxOrNone(
+  values: ArrayLike<number>,
   offset: number,
   n: number,
-  mask?: Uint8Array,
+  mask?: ArrayLike<number>,
   maskOffset = offset,
 ): number {
   let best = -1;
   let bestV = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++)
-    if (allowed(mask, maskOffset, i) && (best < 0 || logits[offset + i]! > bestV)) {
+    if ((mask === undefined || mask[maskOffset + i] !== 0) && (best < 0 || values[offset + i]! > bestV)) {
       best = i;
-      bestV = logits[offset + i]!;
+      bestV = values[offset + i]!;
     }
+  return best;
+}
+
+/** Index of the largest allowed logit of the row (first one on ties); throws `empty-mask` when none is allowed. */
+export function maskedArgmax(
+  logits: ArrayLike<number>,
+  offset: number,
+  n: number,
+  mask?: ArrayLike<number>,
+  maskOffset = offset,
+): number {
+  const best = maskedArgmaxOrNone(logits, offset, n, mask, maskOffset);
   if (best < 0) throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
   return best;
 }

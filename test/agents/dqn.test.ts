@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/agents/evaluate-policy.js';
-import { DQN, dqnTargets, maskedArgmax, resolveDqnConfig, type DqnConfig } from '../../src/agents/dqn.js';
+import { DQN, dqnTargets, resolveDqnConfig, type DqnConfig } from '../../src/agents/dqn.js';
+import { maskedArgmaxOrNone } from '../../src/nn/masked-categorical.js';
 import { ArbiterError } from '../../src/core/errors.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
@@ -80,11 +81,11 @@ describe('dqnTargets (hand-computed)', () => {
     expect(y[0]).toBeCloseTo(1, 6);
   });
 
-  it('maskedArgmax: ties go to the lowest index; −1 when nothing is allowed', () => {
-    expect(maskedArgmax([3, 7, 7, 1], 0, 4)).toBe(1);
-    expect(maskedArgmax([3, 7, 7, 1], 0, 4, [1, 0, 1, 1])).toBe(2);
-    expect(maskedArgmax([9, 9, 3, 7, 7, 1], 2, 4, [0, 1, 0, 1], 0)).toBe(1);
-    expect(maskedArgmax([3, 7], 0, 2, [0, 0])).toBe(-1);
+  it('maskedArgmaxOrNone: ties go to the lowest index; −1 when nothing is allowed', () => {
+    expect(maskedArgmaxOrNone([3, 7, 7, 1], 0, 4)).toBe(1);
+    expect(maskedArgmaxOrNone([3, 7, 7, 1], 0, 4, [1, 0, 1, 1])).toBe(2);
+    expect(maskedArgmaxOrNone([9, 9, 3, 7, 7, 1], 2, 4, [0, 1, 0, 1], 0)).toBe(1);
+    expect(maskedArgmaxOrNone([3, 7], 0, 2, [0, 0])).toBe(-1);
   });
 });
 
