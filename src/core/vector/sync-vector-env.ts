@@ -6,7 +6,7 @@ import type { Env, Info } from '../env.js';
 import { ArbiterError } from '../errors.js';
 import { flatDim, flattenInto, spaceToJson, type Space } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
-import { allocateVectorStepResult } from './vector-step-buffers.js';
+import { allocateVectorStepResult, vectorStepResult } from './vector-step-buffers.js';
 
 /** Options of {@link SyncVectorEnv}. */
 export interface SyncVectorEnvOptions {
@@ -143,17 +143,7 @@ export class SyncVectorEnv implements VectorEnv {
       }
       if (this.hasMasks) this.writeMask(out, i, out.infos[i]!);
     }
-    const res: VectorStepResult = {
-      obs: out.obs,
-      infos: out.infos,
-      rewards: out.rewards,
-      terminated: out.terminated,
-      truncated: out.truncated,
-      finalObs: out.finalObs,
-      finalInfos: out.finalInfos,
-    };
-    if (this.hasMasks) res.actionMasks = out.actionMasks!;
-    return res;
+    return vectorStepResult(out, this.hasMasks);
   }
 
   /** {@link resetSync} behind the async {@link VectorEnv} contract. */

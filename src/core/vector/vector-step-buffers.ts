@@ -14,3 +14,21 @@ export function allocateVectorStepResult(numEnvs: number, obsDim: number, maskDi
     actionMasks: new Uint8Array(numEnvs * maskDim),
   };
 }
+
+/**
+ * The result handed to the caller from the working buffers: `actionMasks` only when the copies give
+ * masks (so `'actionMasks' in result` tells masked envs apart).
+ */
+export function vectorStepResult(buffers: VectorStepResult, hasMasks: boolean): VectorStepResult {
+  const res: VectorStepResult = {
+    obs: buffers.obs,
+    infos: buffers.infos,
+    rewards: buffers.rewards,
+    terminated: buffers.terminated,
+    truncated: buffers.truncated,
+    finalObs: buffers.finalObs,
+    finalInfos: buffers.finalInfos,
+  };
+  if (hasMasks) res.actionMasks = buffers.actionMasks!;
+  return res;
+}

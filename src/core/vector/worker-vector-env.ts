@@ -13,7 +13,7 @@ import { ArbiterError } from '../errors.js';
 import { flatDim, spaceFromJson, type Space, type SpaceJson } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
 import { actionRowLength } from './sync-vector-env.js';
-import { allocateVectorStepResult } from './vector-step-buffers.js';
+import { allocateVectorStepResult, vectorStepResult } from './vector-step-buffers.js';
 
 /**
  * How a worker builds its copies, as data (functions cannot cross threads). Either an exported
@@ -245,17 +245,7 @@ export class WorkerVectorEnv implements VectorEnv {
     });
     const out = this.buffers();
     const hasMasks = this.gather(parts, out, true);
-    const res: VectorStepResult = {
-      obs: out.obs,
-      infos: out.infos,
-      rewards: out.rewards,
-      terminated: out.terminated,
-      truncated: out.truncated,
-      finalObs: out.finalObs,
-      finalInfos: out.finalInfos,
-    };
-    if (hasMasks) res.actionMasks = out.actionMasks!;
-    return res;
+    return vectorStepResult(out, hasMasks);
   }
 
   /** Closes the copies and stops the worker threads. Idempotent. */
