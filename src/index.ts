@@ -350,3 +350,110 @@ export {
   type TrainRunOptions,
   type TrainRunResult,
 } from './cli/train-run.js';
+
+// logic: LNN and PLNN (SPEC §8)
+export {
+  type TruthBounds,
+  UNKNOWN,
+  CONTRADICTION_TOLERANCE,
+  clamp01,
+  formatBounds,
+} from './logic/truth-bounds.js';
+export {
+  type LogicMode,
+  type OperatorKind,
+  type NodeKind,
+  type LogicNode,
+  type LogicFact,
+  type LogicGraph,
+  OPERATOR_KINDS,
+  OPERATOR_SYMBOL,
+  nodeIndex,
+  describeLogicNode,
+} from './logic/logic-graph.js';
+export {
+  type BoundsSpec,
+  type OperatorSpec,
+  type PredicateSpec,
+  type KnowledgeBaseSpec,
+  knowledgeBaseSchema,
+  parseKnowledgeBase,
+  readKnowledgeBaseFile,
+} from './logic/knowledge-base.js';
+export { buildLogicGraph, type BuildLogicGraphOptions } from './logic/build-logic-graph.js';
+export { knowledgeBase, KnowledgeBaseBuilder, type OperatorOptions } from './logic/logic-builder.js';
+export {
+  infer,
+  boundsOf,
+  type InferenceOptions,
+  type InferenceResult,
+  type InferenceStep,
+  type Contradiction,
+} from './logic/infer.js';
+export { andJ, orJ, impliesJ } from './logic/operators/frechet-j.js';
+export { exactBoundsLp, type ExactBoundsLp } from './logic/exact-bounds-lp.js';
+export { LnnRuleLayer, type LnnRuleLayerConfig, type LnnRuleLayerJson } from './logic/lnn-rule-layer.js';
+export { supervisedLoss, contradictionLoss, logicalConstraintLoss } from './logic/lnn-losses.js';
+export {
+  trainLnnRules,
+  type LnnSample,
+  type TrainLnnOptions,
+  type TrainLnnResult,
+} from './logic/train-lnn-rules.js';
+export {
+  extractRule,
+  formatRule,
+  lnnNodeRule,
+  RULE_WEIGHT_THRESHOLD,
+  type ExtractedRule,
+  type RuleLiteral,
+} from './logic/rule-text.js';
+export {
+  probabilitiesFromJoint,
+  randomProbabilityModel,
+  withTrueFacts,
+  type RandomProbabilityModel,
+  type RandomProbabilityModelOptions,
+} from './logic/random-probability-model.js';
+export { renderLogicGraphSvg, type LogicGraphSvgOptions } from './report/logic-graph-svg.js';
+
+// EGS: imitation expert, behaviour cloning, the learned scheduler and its benchmark (SPEC §4)
+export {
+  egsExpertAction,
+  egsExpertEpisode,
+  type EgsExpertOptions,
+  type EgsDemonstration,
+  type EgsDemonstrationStep,
+} from './envs/egs/egs-expert.js';
+export {
+  BehaviorCloning,
+  BEHAVIOR_CLONING_DEFAULTS,
+  type BehaviorCloningConfig,
+  type BehaviorCloningMetrics,
+} from './agents/behavior-cloning.js';
+export {
+  EGS_MODEL_FORMAT,
+  DEFAULT_EGS_MODEL_PATH,
+  parseEgsPolicyModel,
+  loadEgsPolicyModel,
+  egsPolicyModelToJson,
+  type EgsPolicyModel,
+} from './deploy/egs-policy-model.js';
+export {
+  EgsPolicyScheduler,
+  type EgsDecodeOptions,
+  type EgsSearchOptions,
+} from './deploy/egs-policy-scheduler.js';
+export {
+  EGS_BENCHMARK_METHODS,
+  heldOutEgsSets,
+  runEgsBenchmark,
+  summarizeEgsBenchmark,
+  egsBenchmarkTables,
+  egsBenchmarkText,
+  egsAcceptanceSvg,
+  type EgsBenchmarkSet,
+  type EgsBenchmarkOptions,
+  type EgsBenchmarkRow,
+  type EgsBenchmarkSummary,
+} from './report/egs-benchmark.js';

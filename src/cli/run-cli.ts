@@ -7,6 +7,8 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
+import { registerBenchEgs } from './commands/bench-egs.js';
+import { registerLogic } from './commands/logic-infer.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -22,7 +24,10 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEval(program);
   registerExport(program);
+  registerLogic(program);
   registerDemo(program);
+  const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
+  registerBenchEgs(bench);
   return program;
 }
 

@@ -14,72 +14,115 @@ import { formatTable } from '../../report/table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
 
-/** `arbiter schedule FILE [--deadline D] [--method M|all] [--json] [--gantt out.svg]`. */
+/** Methods of the learned EGS policy (run by `src/deploy/egs-policy-scheduler.ts`). */
+export const POLICY_METHODS = ['egs', 'egs-search'] as const;
+
+interface ScheduleCliOptions {
+  deadline?: number;
+  method: string;
+  timeLimit: number;
+  model?: string;
+  samples: number;
+  beam: number;
+  seed: number;
+  json?: boolean;
+  gantt?: string;
+}
+
+/**
+ * `arbiter schedule FILE [--deadline D] [--method M|all] [--model FILE] [--samples K] [--beam B]
+ * [--json] [--gantt out.svg]`. `egs` / `egs-search` use the pretrained policy shipped in
+ * `models/` unless `--model` names another.
+ */
 export function registerSchedule(program: Command): void {
   program
     .command('schedule')
     .description('find the number of cores a DAG task needs to meet its deadline, with a checkable timetable')
     .argument('<file>', 'DAG file (.json, .stg, .dot)')
     .option('-d, --deadline <D>', 'deadline (default: the task deadline)', parseNumber)
-    .option('-m, --method <method>', `${SCHEDULE_METHODS.join(' | ')} | all`, 'all')
+    .option('-m, --method <method>', `${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(' | ')} | all`, 'all')
     .option('--time-limit <seconds>', 'time limit of the optimal (MILP) solver', parseNumber, 10)
+    .option('--model <file.json>', 'egs/egs-search: trained EGS policy (default: the shipped pretrained one)')
+    .option(
+      '--samples <K>',
+      'egs: best of K policy episodes (1 greedy + K−1 sampled); egs-search: episodes besides the beam',
+      parseNumber,
+    )
+    .option('--beam <B>', 'egs-search: beam width', parseNumber, 4)
+    .option('--seed <S>', 'egs/egs-search: seed of the sampled episodes', parseNumber, 0)
     .option('--json', 'print one JSON document (a result object, or an array for --method all)')
     .option('--gantt <file.svg>', 'write a Gantt chart (for all: of the best timetable)')
-    .action(
-      async (
-        file: string,
-        opts: { deadline?: number; method: string; timeLimit: number; json?: boolean; gantt?: string },
-      ) => {
-        const dag = await readDagFile(file);
-        printWarnings(dag.warnings);
-        const options = {
-          ...(opts.deadline !== undefined && { deadline: opts.deadline }),
-          timeLimitS: opts.timeLimit,
-        };
-        let results: ScheduleResult[];
-        if (opts.method === 'all') results = await scheduleAllMethods(dag, options);
-        else if (isScheduleMethod(opts.method)) results = [await scheduleDag(dag, opts.method, options)];
-        else
-          throw new ArbiterError(
-            'unknown-method',
-            `unknown method '${opts.method}': use one of ${SCHEDULE_METHODS.join(', ')}, all`,
-          );
+    .action(async (file: string, opts: ScheduleCliOptions) => {
+      const dag = await readDagFile(file);
+      printWarnings(dag.warnings);
+      const options = {
+        ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+        timeLimitS: opts.timeLimit,
+      };
+      let results: ScheduleResult[];
+      const policyMethod = (POLICY_METHODS as readonly string[]).includes(opts.method);
+      if (opts.method === 'all') results = await scheduleAllMethods(dag, options);
+      else if (isScheduleMethod(opts.method)) results = [await scheduleDag(dag, opts.method, options)];
+      else if (!policyMethod)
+        throw new ArbiterError(
+          'unknown-method',
+          `unknown method '${opts.method}': use one of ${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(', ')}, all`,
+        );
+      else results = [];
+      if (opts.method === 'all' || policyMethod) {
+        const { loadEgsPolicyModel } = await import('../../deploy/egs-policy-model.js');
+        const { EgsPolicyScheduler } = await import('../../deploy/egs-policy-scheduler.js');
+        const scheduler = new EgsPolicyScheduler(
+          opts.model ? loadEgsPolicyModel(opts.model) : loadEgsPolicyModel(),
+        );
+        const deadline = opts.deadline !== undefined ? { deadline: opts.deadline } : {};
+        const egs = (): ScheduleResult => scheduler.sample(dag, opts.samples ?? 1, opts.seed, deadline);
+        const search = (): ScheduleResult =>
+          scheduler.search(dag, {
+            ...deadline,
+            beamWidth: opts.beam,
+            seed: opts.seed,
+            ...(opts.samples !== undefined && { samples: opts.samples }),
+          });
+        if (opts.method === 'egs') results.push(egs());
+        else if (opts.method === 'egs-search') results.push(search());
+        else results.splice(SCHEDULE_METHODS.indexOf('egs-greedy') + 1, 0, egs(), search());
+      }
 
-        if (opts.gantt) {
-          const best = pickBest(results);
-          if (!best) throw new ArbiterError('no-timetable', 'no method produced a timetable to draw');
-          await writeFile(opts.gantt, renderGanttSvg(best, { title: `${dag.name}: ${best.method}` }));
-        }
-        if (opts.json) {
-          writeJson(opts.method === 'all' ? results : results[0]);
-          return;
-        }
-        const D = results[0]!.deadline;
-        process.stdout.write(
-          `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
-        );
-        const rows = results.map((r) => [
-          r.method,
-          r.feasible ? String(r.cores) : '-',
-          r.feasible ? r.makespan : '-',
-          r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
-          describeGuarantee(r),
-          round(r.timeMs),
-        ]);
-        process.stdout.write(
-          formatTable(['method', 'cores', 'makespan', 'bound', 'guarantee', 'time ms'], rows, [
-            'left',
-            'right',
-            'right',
-            'right',
-            'left',
-            'right',
-          ]) + '\n',
-        );
-        for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
-        if (opts.gantt) process.stdout.write(`Gantt chart: ${opts.gantt}\n`);
-      },
-    );
+      if (opts.gantt) {
+        const best = pickBest(results);
+        if (!best) throw new ArbiterError('no-timetable', 'no method produced a timetable to draw');
+        await writeFile(opts.gantt, renderGanttSvg(best, { title: `${dag.name}: ${best.method}` }));
+      }
+      if (opts.json) {
+        writeJson(opts.method === 'all' ? results : results[0]);
+        return;
+      }
+      const D = results[0]!.deadline;
+      process.stdout.write(
+        `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
+      );
+      const rows = results.map((r) => [
+        r.method,
+        r.feasible ? String(r.cores) : '-',
+        r.feasible ? r.makespan : '-',
+        r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
+        describeGuarantee(r),
+        round(r.timeMs),
+      ]);
+      process.stdout.write(
+        formatTable(['method', 'cores', 'makespan', 'bound', 'guarantee', 'time ms'], rows, [
+          'left',
+          'right',
+          'right',
+          'right',
+          'left',
+          'right',
+        ]) + '\n',
+      );
+      for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
+      if (opts.gantt) process.stdout.write(`Gantt chart: ${opts.gantt}\n`);
+    });
 }
 
 /** The feasible result with the fewest cores (ties: first in method order). */

@@ -1,0 +1,96 @@
+/**
+ * The file format of a trained EGS graph policy (`arbiter-egs-graph-policy/1`): the network
+ * dimensions, named Float32 weights (as JSON numbers) and free metadata (how it was trained, its
+ * held-out score). The package ships one ({@link DEFAULT_EGS_MODEL_PATH}), which `arbiter
+ * schedule --method egs` uses unless `--model` names another. Reading it needs no TensorFlow.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ArbiterError } from '../core/errors.js';
+import { graphNetParams, validateGraphNetDims, type GraphNetDims } from '../nn/graph-net-f32.js';
+
+/** Format tag of {@link EgsPolicyModel}. */
+export const EGS_MODEL_FORMAT = 'arbiter-egs-graph-policy/1';
+
+/** A trained EGS graph policy: dimensions, weights by parameter name, metadata. */
+export interface EgsPolicyModel {
+  /** Always {@link EGS_MODEL_FORMAT}. */
+  format: typeof EGS_MODEL_FORMAT;
+  /** Network dimensions. */
+  dims: GraphNetDims;
+  /** One array per parameter of `graphNetParams(dims)`. */
+  weights: Record<string, Float32Array>;
+  /** Anything else the file carries (training command, steps, held-out score …). */
+  meta: Record<string, unknown>;
+}
+
+/** Path of the pretrained policy shipped with the package (`models/egs-graph-policy.json`). */
+export const DEFAULT_EGS_MODEL_PATH = fileURLToPath(
+  new URL('../../models/egs-graph-policy.json', import.meta.url),
+);
+
+/**
+ * Checks a parsed JSON document and returns the model; throws `invalid-model` naming `source`,
+ * the item and the rule.
+ */
+export function parseEgsPolicyModel(doc: unknown, source = 'model'): EgsPolicyModel {
+  const fail = (item: string, rule: string): never => {
+    throw new ArbiterError('invalid-model', `${source}: ${item}: ${rule}`);
+  };
+  if (typeof doc !== 'object' || doc === null) return fail('document', 'must be a JSON object');
+  const d = doc as Record<string, unknown>;
+  if (d['format'] !== EGS_MODEL_FORMAT)
+    fail('format', `must be '${EGS_MODEL_FORMAT}', got ${JSON.stringify(d['format'])}`);
+  const dims = d['dims'] as GraphNetDims | undefined;
+  if (typeof dims !== 'object' || dims === null) return fail('dims', 'missing');
+  try {
+    validateGraphNetDims(dims);
+  } catch (e) {
+    fail('dims', e instanceof Error ? e.message : String(e));
+  }
+  const raw = d['weights'] as Record<string, unknown> | undefined;
+  if (typeof raw !== 'object' || raw === null) return fail('weights', 'missing');
+  const weights: Record<string, Float32Array> = {};
+  for (const p of graphNetParams(dims)) {
+    const a = raw[p.name];
+    const size = p.shape.reduce((s, x) => s * x, 1);
+    if (!Array.isArray(a) || a.length !== size)
+      fail(`weights.${p.name}`, `must be an array of ${size} numbers (shape ${p.shape.join('×')})`);
+    const w = Float32Array.from(a as number[]);
+    if (!w.every(Number.isFinite)) fail(`weights.${p.name}`, 'must hold finite numbers');
+    weights[p.name] = w;
+  }
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) if (k !== 'format' && k !== 'dims' && k !== 'weights') meta[k] = v;
+  return { format: EGS_MODEL_FORMAT, dims: { ...dims }, weights, meta };
+}
+
+/** Reads and checks a model file (default: the shipped pretrained policy). */
+export function loadEgsPolicyModel(file: string = DEFAULT_EGS_MODEL_PATH): EgsPolicyModel {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ArbiterError(
+      'model-not-found',
+      `cannot read EGS model ${file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ArbiterError(
+      'invalid-model',
+      `${file}: not JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  return parseEgsPolicyModel(doc, file);
+}
+
+/** The JSON document of a model (weights as plain number arrays). */
+export function egsPolicyModelToJson(model: Omit<EgsPolicyModel, 'format'>): string {
+  const weights: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(model.weights)) weights[k] = Array.from(v);
+  return JSON.stringify({ format: EGS_MODEL_FORMAT, dims: model.dims, ...model.meta, weights });
+}

@@ -1,0 +1,131 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DeadlineInfeasibleError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
+import { withSlackDeadline } from '../../src/dag/generate/deadline.js';
+import { readDagFile } from '../../src/dag/io/read-dag-file.js';
+import { checkSchedule } from '../../src/dag/schedule/check-schedule.js';
+import {
+  DEFAULT_EGS_MODEL_PATH,
+  egsPolicyModelToJson,
+  loadEgsPolicyModel,
+  parseEgsPolicyModel,
+} from '../../src/deploy/egs-policy-model.js';
+import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
+import { DagSampler } from '../../src/envs/egs/dag-sampler.js';
+import { GraphNetF32, graphNetParams, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { arbDag } from '../helpers/random-dag.js';
+
+const DIMS: GraphNetDims = {
+  nodeFeatureDim: 6,
+  relationDim: 4,
+  hiddenDim: 8,
+  numHeads: 2,
+  numLayers: 1,
+  ffnDim: 16,
+  valueHiddenDim: 8,
+  logitClip: 10,
+};
+
+function randomNet(seed: number): GraphNetF32 {
+  const rng = new Rng(seed);
+  const w: Record<string, Float32Array> = {};
+  for (const p of graphNetParams(DIMS))
+    w[p.name] = Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 1));
+  return new GraphNetF32(DIMS, w);
+}
+
+describe('EgsPolicyScheduler', () => {
+  it('whatever the weights: greedy, sampled and search results are valid timetables with L(G′) ≤ D', () => {
+    fc.assert(
+      fc.property(
+        arbDag({ minNodes: 1, maxNodes: 12, slack: [0, 0.5] }),
+        fc.integer(),
+        fc.boolean(),
+        (dag, seed, anti) => {
+          const s = new EgsPolicyScheduler(randomNet(seed), { antichainOnly: anti });
+          const g = s.greedy(dag, {
+            refresh: 1 + (Math.abs(seed) % 3),
+            stallLimit: 1 + (Math.abs(seed) % 5),
+          });
+          const k = s.sample(dag, 3, seed);
+          const b = s.search(dag, { beamWidth: 2, expand: 2, samples: 2, seed });
+          for (const r of [g, k, b]) {
+            expect(checkSchedule(dag, r).violations).toEqual([]);
+            expect(r.feasible).toBe(true);
+            expect(r.cores).toBeGreaterThanOrEqual(r.lowerBound);
+          }
+          expect(g.method).toBe('egs');
+          expect(b.method).toBe('egs-search');
+          // Sampling keeps the greedy episode, so it is never worse than greedy (every step).
+          expect(k.cores).toBeLessThanOrEqual(s.greedy(dag).cores);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the shipped model loads, is ≤ 2 MB, and schedules a 100-node STG file (larger than training) validly', async () => {
+    expect(statSync(DEFAULT_EGS_MODEL_PATH).size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const s = new EgsPolicyScheduler(loadEgsPolicyModel());
+    const dag = withSlackDeadline(await readDagFile('examples/dag/stg-100-rand0001.stg'), 0.3);
+    const r = s.greedy(dag, { refresh: 4, stallLimit: 16 });
+    expect(checkSchedule(dag, r).violations).toEqual([]);
+    expect(r.cores).toBeLessThan(dag.n);
+  });
+
+  it('the shipped policy with search is never worse than its sampling on the same seed', () => {
+    const s = new EgsPolicyScheduler(loadEgsPolicyModel());
+    const rng = new Rng(11);
+    const sampler = new DagSampler({ nodes: [10, 16], slack: [0, 0.3] });
+    for (let k = 0; k < 4; k++) {
+      const dag = sampler.sample(rng);
+      const search = s.search(dag, { samples: 4, seed: k });
+      const sample = s.sample(dag, 4, k);
+      expect(search.cores).toBeLessThanOrEqual(sample.cores);
+      expect(checkSchedule(dag, search).violations).toEqual([]);
+    }
+  });
+
+  it('a deadline below L throws DeadlineInfeasibleError; bad options are named', () => {
+    const s = new EgsPolicyScheduler(randomNet(1));
+    const dag = new DagSampler({ nodes: [8, 8] }).sample(new Rng(2));
+    expect(() => s.greedy(dag, { deadline: 1 })).toThrow(DeadlineInfeasibleError);
+    expect(() => s.sample(dag, 0)).toThrow(/samples must be an integer ≥ 1/);
+    expect(() => s.greedy(dag, { refresh: 0 })).toThrow(/refresh must be an integer ≥ 1/);
+    expect(() => s.search(dag, { beamWidth: 1.5 })).toThrow(/beamWidth/);
+  });
+});
+
+describe('EGS policy model file', () => {
+  it('round-trips through JSON and reports bad files with the file, the item and the rule', async () => {
+    const weights: Record<string, Float32Array> = {};
+    const rng = new Rng(3);
+    for (const p of graphNetParams(DIMS))
+      weights[p.name] = Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () =>
+        rng.normal(0, 1),
+      );
+    const json = egsPolicyModelToJson({ dims: DIMS, weights, meta: { note: 'test' } });
+    const m = parseEgsPolicyModel(JSON.parse(json), 'x.json');
+    expect(m.meta['note']).toBe('test');
+    expect(Array.from(m.weights['embed/kernel']!)).toEqual(Array.from(weights['embed/kernel']!));
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'arbiter-egs-model-'));
+    const bad = JSON.parse(json) as Record<string, unknown>;
+    delete (bad['weights'] as Record<string, unknown>)['decoder/q/kernel'];
+    const f = path.join(dir, 'bad.json');
+    await writeFile(f, JSON.stringify(bad));
+    expect(() => loadEgsPolicyModel(f)).toThrow(
+      /bad\.json: weights\.decoder\/q\/kernel: must be an array of 64 numbers/,
+    );
+    await writeFile(f, JSON.stringify({ ...JSON.parse(json), format: 'other/1' }));
+    expect(() => loadEgsPolicyModel(f)).toThrow(/bad\.json: format: must be 'arbiter-egs-graph-policy\/1'/);
+    await writeFile(f, '{');
+    expect(() => loadEgsPolicyModel(f)).toThrow(/bad\.json: not JSON/);
+    expect(() => loadEgsPolicyModel(path.join(dir, 'missing.json'))).toThrow(/cannot read EGS model/);
+  });
+});
