@@ -3,7 +3,11 @@
  * heuristics on a fixed held-out set (not run in CI).
  *
  * Run: `npx tsx bench/egs-train.ts [--steps 600000] [--seed 1] [--out runs/egs-train]
- * [--eval-every 20000] [--eval-count 16]`, or `--eval-only runs/egs-train/policy-best.json` to evaluate
+ * [--eval-every 20000] [--eval-count 16] [--lr 1e-3] [--ent-coef 0.01] [--nodes-start 10,20]
+ * [--bc-dags 0 --bc-tries 4 --bc-epochs 8 --bc-batch 32 --bc-lr 1e-3]`. With `--bc-dags N` the run
+ * starts with behaviour cloning of the expert (`egs-expert.ts`: best of `--bc-tries` randomized
+ * egs-greedy passes on N sampled 10–50-node DAGs), evaluated after each epoch (`bc.jsonl`,
+ * `policy-bc.json`), then PPO fine-tunes. Or `--eval-only runs/egs-train/policy-best.json` to evaluate
  * saved weights (greedy, network refreshed every 1/2/4/8 steps) with inference timings. Writes `metrics.jsonl`, `eval.jsonl`, and the policy
  * weights `policy-latest.json` / `policy-best.json` (best = lowest held-out mean cores) into
  * `--out`; prints one line per update chunk and per evaluation.
@@ -359,7 +363,13 @@ async function saveWeights(file: string, policy: GraphPolicy, extra: Record<stri
   for (const [k, v] of Object.entries(policy.getWeights())) weights[k] = Array.from(v);
   await writeFile(
     file,
-    JSON.stringify({ format: 'arbiter-egs-graph-policy/1', dims: policy.dims, ...extra, weights }),
+    JSON.stringify({
+      format: 'arbiter-egs-graph-policy/1',
+      dims: policy.dims,
+      command: `npx tsx bench/egs-train.ts ${process.argv.slice(2).join(' ')}`,
+      ...extra,
+      weights,
+    }),
   );
 }
 

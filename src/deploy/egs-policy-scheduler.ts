@@ -25,7 +25,14 @@ import { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
 import type { Dag } from '../dag/dag-task.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
+import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
+import type { WidthResult } from '../dag/analysis/width.js';
+import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
+import { chainSchedule } from '../dag/schedule/chain-schedule.js';
+import { TIME_EPS } from '../dag/schedule/time-eps.js';
+import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
+import { buildEgsObservation } from '../envs/egs/egs-observation.js';
 import { GraphNetF32 } from '../nn/graph-net-f32.js';
 import type { EgsPolicyModel } from './egs-policy-model.js';
 
@@ -37,6 +44,14 @@ export interface EgsDecodeOptions {
   refresh?: number;
   /** End after this many steps without a width drop (default: never). */
   stallLimit?: number;
+  /**
+   * Greedy episodes only (sampled ones ignore it): among the `lookahead` likeliest allowed edges,
+   * take the first that lowers W right away (checked on a copy of the graph), else the likeliest
+   * (default 0: plain argmax).
+   */
+  lookahead?: number;
+  /** Step through the `EGS-v0` env instead of the fast path (slower; the reference in tests). */
+  viaEnv?: boolean;
 }
 
 /** Options of {@link EgsPolicyScheduler.search}. */
@@ -80,10 +95,14 @@ export class EgsPolicyScheduler {
     this.antichainOnly = options.antichainOnly ?? true;
   }
 
-  /** One greedy episode: the argmax edge at every step (method `egs`). */
+  /**
+   * One greedy episode: the argmax edge at every step (method `egs`). Runs on the graph state
+   * directly rather than through the env (same mask, same observation, same choices; see
+   * {@link EgsPolicyScheduler.fastEpisode}), which is what keeps a decision cheap.
+   */
   greedy(dag: Dag, options: EgsDecodeOptions = {}): ScheduleResult {
     const t0 = performance.now();
-    const e = this.episode(dag, options, undefined);
+    const e = options.viaEnv ? this.episode(dag, options, undefined) : this.fastEpisode(dag, options);
     return { ...e.result, timeMs: performance.now() - t0 };
   }
 
@@ -96,9 +115,9 @@ export class EgsPolicyScheduler {
       throw new ArbiterError('invalid-option', `egs: samples must be an integer ≥ 1, got ${samples}`);
     const t0 = performance.now();
     const rng = new Rng(seed);
-    let best = this.episode(dag, options, undefined);
+    let best = options.viaEnv ? this.episode(dag, options, undefined) : this.fastEpisode(dag, options);
     for (let k = 1; k < samples; k++) {
-      const e = this.episode(dag, options, rng);
+      const e = options.viaEnv ? this.episode(dag, options, rng) : this.fastEpisode(dag, options, rng);
       if (
         e.result.cores < best.result.cores ||
         (e.result.cores === best.result.cores && e.steps < best.steps)
@@ -112,77 +131,59 @@ export class EgsPolicyScheduler {
     };
   }
 
-  /** Beam search guided by the policy (method `egs-search`; see the file comment). */
+  /** Search guided by the policy (method `egs-search`; see the file comment). */
   search(dag: Dag, options: EgsSearchOptions = {}): ScheduleResult {
     const t0 = performance.now();
     const beamWidth = positiveInt(options.beamWidth ?? 4, 'beamWidth');
     const expand = positiveInt(options.expand ?? 4, 'expand');
     const stallLimit = options.stallLimit ?? Infinity;
-    const env = this.envFor(dag.n);
-    const N = env.maxNodes;
-    const start = env.reset({
-      options: { dag, ...(options.deadline !== undefined && { deadline: options.deadline }) },
-    });
-    const startInfo = start.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
-    if (startInfo.terminal)
-      return { ...startInfo.schedule!, method: 'egs-search', timeMs: performance.now() - t0 };
+    const start = this.start(dag, options.deadline);
+    if ('terminal' in start)
+      return { ...start.terminal, method: 'egs-search', timeMs: performance.now() - t0 };
+    const { N, bound, stopAt } = start;
+    const tracker = new CriticalNodeTracker(dag.n);
 
-    interface Node {
-      actions: number[];
+    interface BeamNode {
+      state: EdgeGenerationState;
+      w: WidthResult;
       logp: number;
-      width: number;
       stall: number;
       done: boolean;
     }
-    // Puts the env in the state after `actions` (from the start); whether that ended the episode.
-    let lastObs = start.obs;
-    const replay = (actions: readonly number[]): { done: boolean } => {
-      let r = env.reset({
-        options: { dag, ...(options.deadline !== undefined && { deadline: options.deadline }) },
-      });
-      let done = false;
-      for (const a of actions) {
-        const s = env.step(a);
-        r = { obs: s.obs, info: s.info };
-        done = s.terminated || s.truncated;
-      }
-      lastObs = r.obs;
-      return { done };
-    };
-    // Final answers compare by width; the beam itself ranks by likelihood (standard beam search).
-    const better = (a: Node, b: Node): boolean =>
-      a.width < b.width ||
-      (a.width === b.width &&
-        (a.logp > b.logp || (a.logp === b.logp && a.actions.length < b.actions.length)));
-    const likelier = (a: Node, b: Node): number => b.logp - a.logp || a.width - b.width;
-
-    let best: Node = { actions: [], logp: 0, width: env.width, stall: 0, done: false };
-    let beam: Node[] = [best];
+    // Answers compare by width; the beam itself ranks by likelihood (standard beam search).
+    const better = (a: BeamNode, b: BeamNode): boolean =>
+      a.w.width < b.w.width ||
+      (a.w.width === b.w.width &&
+        (a.logp > b.logp || (a.logp === b.logp && a.state.added.length < b.state.added.length)));
+    const likelier = (a: BeamNode, b: BeamNode): number => b.logp - a.logp || a.w.width - b.w.width;
+    const root: BeamNode = { state: start.state, w: start.state.width(), logp: 0, stall: 0, done: false };
+    root.done = root.w.width <= stopAt;
+    let best = root;
+    let beam = [root];
+    const allowed: number[] = [];
     while (beam.some((b) => !b.done)) {
-      const children: Node[] = [];
+      const children: BeamNode[] = [];
       for (const node of beam) {
-        if (!node.done) node.done = replay(node.actions).done;
+        const fresh = !node.done && this.allowedActions(node.state, node.w, tracker, N, allowed);
+        if (allowed.length === 0) node.done = true;
         if (node.done) {
           children.push(node);
           continue;
         }
-        this.forward(lastObs, N);
-        const mask = env.actionMasks();
-        const logZ = logSumExpMasked(this.logits, mask, N * N);
-        const top = topKMasked(this.logits, mask, N * N, expand);
-        const state = env.state;
+        this.observeAndForward(node.state, node.w.width, bound, tracker, N, fresh);
+        const logZ = logSumExpOver(this.logits, allowed);
+        const top = [...allowed].sort((x, y) => this.logits[y]! - this.logits[x]! || x - y).slice(0, expand);
         for (const a of top) {
-          const trial = state.clone();
-          trial.addEdge(Math.floor(a / N), a % N);
-          const width = trial.width().width;
-          const stall = width < node.width ? 0 : node.stall + 1;
+          const state = node.state.clone();
+          state.addEdge(Math.floor(a / N), a % N);
+          const w = state.width();
+          const stall = w.width < node.w.width ? 0 : node.stall + 1;
           children.push({
-            actions: [...node.actions, a],
+            state,
+            w,
             logp: node.logp + this.logits[a]! - logZ,
-            width,
             stall,
-            // The real end of the episode is known after stepping; this marks the stall limit only.
-            done: stall >= stallLimit,
+            done: w.width <= stopAt || stall >= stallLimit,
           });
         }
       }
@@ -190,19 +191,18 @@ export class EgsPolicyScheduler {
       beam = children.slice(0, beamWidth);
       for (const c of beam) if (better(c, best)) best = c;
     }
-    replay(best.actions);
-    let result = env.currentResult();
-    let steps = best.actions.length;
+    let result = this.resultOf(dag, best.state, best.w, bound);
     const samples = options.samples ?? 16;
     if (samples > 0) {
       const s = this.sample(dag, samples, options.seed ?? 0, {
         ...(options.deadline !== undefined && { deadline: options.deadline }),
         ...(options.stallLimit !== undefined && { stallLimit: options.stallLimit }),
       });
-      if (s.cores < result.cores || (s.cores === result.cores && s.addedEdges.length < steps)) {
+      if (
+        s.cores < result.cores ||
+        (s.cores === result.cores && s.addedEdges.length < result.addedEdges.length)
+      )
         result = s;
-        steps = s.addedEdges.length;
-      }
     }
     return {
       ...result,
@@ -212,9 +212,14 @@ export class EgsPolicyScheduler {
     };
   }
 
+  /**
+   * Reference episode through the `EGS-v0` env, one `env.step` per edge (used with `viaEnv`; the
+   * fast path below must make the same choices, which a test checks).
+   */
   private episode(dag: Dag, options: EgsDecodeOptions, rng: Rng | undefined): Episode {
     const refresh = positiveInt(options.refresh ?? 1, 'refresh');
     const stallLimit = options.stallLimit ?? Infinity;
+    const lookahead = options.lookahead ?? 0;
     const env = this.envFor(dag.n);
     const N = env.maxNodes;
     let r = env.reset({
@@ -231,7 +236,9 @@ export class EgsPolicyScheduler {
         since = 0;
       }
       const mask = env.actionMasks();
-      const a = rng ? sampleMasked(this.logits, mask, N * N, rng) : argmaxMasked(this.logits, mask, N * N);
+      const allowed: number[] = [];
+      for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
+      const a = this.choose(allowed, rng, lookahead, env.state, env.width, N);
       const s = env.step(a);
       steps++;
       if (s.terminated || s.truncated)
@@ -246,6 +253,171 @@ export class EgsPolicyScheduler {
       if (stall >= stallLimit) return { result: env.currentResult(), steps };
       r = { obs: s.obs, info: s.info };
     }
+  }
+
+  /**
+   * One episode (greedy, or sampled with `rng`) without the env's per-step bookkeeping: the env
+   * computes critical nodes, lateral widths and a fresh observation after every edge, which only a
+   * network run needs. Here a step costs one closure update and one matching (W and a maximum
+   * antichain); the observation is built only when the network runs. The env still loads the task
+   * (deadline checks, lower bound, the same features), the mask is the env's rule, and the episode
+   * also ends once W reaches the window load bound (SPEC §2), below which no edge can go.
+   */
+  private fastEpisode(dag: Dag, options: EgsDecodeOptions, rng?: Rng): Episode {
+    const refresh = positiveInt(options.refresh ?? 1, 'refresh');
+    const stallLimit = options.stallLimit ?? Infinity;
+    const lookahead = options.lookahead ?? 0;
+    const start = this.start(dag, options.deadline);
+    if ('terminal' in start) return { result: start.terminal, steps: 0 };
+    const { state, N, bound, stopAt } = start;
+    const tracker = new CriticalNodeTracker(dag.n);
+    const allowed: number[] = [];
+    let since = refresh;
+    let stall = 0;
+    let steps = 0;
+    let w = state.width();
+    while (w.width > stopAt) {
+      const trackerFresh = this.allowedActions(state, w, tracker, N, allowed);
+      if (allowed.length === 0) break;
+      if (since >= refresh) {
+        this.observeAndForward(state, w.width, bound, tracker, N, trackerFresh);
+        since = 0;
+      }
+      const a = this.choose(allowed, rng, lookahead, state, w.width, N);
+      state.addEdge(Math.floor(a / N), a % N);
+      steps++;
+      const next = state.width();
+      if (next.width < w.width) {
+        stall = 0;
+        since = refresh;
+      } else {
+        stall++;
+        since++;
+      }
+      w = next;
+      if (stall >= stallLimit) break;
+    }
+    return { result: this.resultOf(dag, state, w, bound), steps };
+  }
+
+  // Loads the task through the env (deadline checks, lower bound); a terminal result or a private
+  // copy of the initial graph state.
+  private start(
+    dag: Dag,
+    deadline: number | undefined,
+  ): { terminal: ScheduleResult } | { state: EdgeGenerationState; N: number; bound: number; stopAt: number } {
+    const env = this.envFor(dag.n);
+    const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
+    const info = r.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
+    if (info.terminal) return { terminal: info.schedule! };
+    const state = env.state.clone();
+    const bound = env.lowerBound;
+    return {
+      state,
+      N: env.maxNodes,
+      bound,
+      stopAt: Math.max(bound, coreLowerBound(dag, state.deadline).lowerBound),
+    };
+  }
+
+  // The env's mask as a list of actions: edges inside the maximum antichain `w` (antichainOnly),
+  // else between critical nodes. Returns whether `tracker` was refreshed for this state.
+  private allowedActions(
+    state: EdgeGenerationState,
+    w: WidthResult,
+    tracker: CriticalNodeTracker,
+    N: number,
+    out: number[],
+  ): boolean {
+    out.length = 0;
+    if (this.antichainOnly)
+      for (const i of w.antichain) for (const j of w.antichain) if (state.isValid(i, j)) out.push(i * N + j);
+    // Ascending action order, as a scan of the env's mask gives (sampling walks this list).
+    if (out.length > 0) {
+      out.sort((a, b) => a - b);
+      return false;
+    }
+    tracker.reset(state.reach, state.ancestors);
+    const n = state.dag.n;
+    const c = tracker.critical;
+    for (let i = 0; i < n; i++)
+      if (c[i]) for (let j = 0; j < n; j++) if (c[j] && state.isValid(i, j)) out.push(i * N + j);
+    return true;
+  }
+
+  // Builds the observation of `state` (as the env does) and runs the network on it.
+  private observeAndForward(
+    state: EdgeGenerationState,
+    width: number,
+    bound: number,
+    tracker: CriticalNodeTracker,
+    N: number,
+    trackerFresh = false,
+  ): void {
+    if (!trackerFresh) tracker.reset(state.reach, state.ancestors);
+    this.forward(
+      buildEgsObservation(state, {
+        lateralWidth: tracker.lateralWidth,
+        critical: tracker.critical,
+        width,
+        lowerBound: bound,
+      }),
+      N,
+    );
+  }
+
+  // Picks among `allowed` from the current logits: a sample (rng), the first W-lowering one of the
+  // `lookahead` likeliest, or the argmax (ties: lowest action index).
+  private choose(
+    allowed: readonly number[],
+    rng: Rng | undefined,
+    lookahead: number,
+    state: EdgeGenerationState,
+    width: number,
+    N: number,
+  ): number {
+    if (allowed.length === 0)
+      throw new ArbiterError('empty-mask', 'egs: no allowed edge in a running episode');
+    const z = this.logits;
+    if (rng) {
+      const lse = logSumExpOver(z, allowed);
+      let u = rng.random();
+      for (const a of allowed) {
+        u -= Math.exp(z[a]! - lse);
+        if (u <= 0) return a;
+      }
+      return allowed[allowed.length - 1]!; // rounding left a sliver of probability
+    }
+    if (lookahead > 0) {
+      const order = [...allowed].sort((x, y) => z[y]! - z[x]! || x - y).slice(0, lookahead);
+      for (const a of order) {
+        const trial = state.clone();
+        trial.addEdge(Math.floor(a / N), a % N);
+        if (trial.width().width < width) return a;
+      }
+      return order[0]!;
+    }
+    let best = allowed[0]!;
+    for (const a of allowed) if (z[a]! > z[best]! || (z[a] === z[best] && a < best)) best = a;
+    return best;
+  }
+
+  // The one-chain-per-core timetable of the final graph (as the env's `currentResult`).
+  private resultOf(dag: Dag, state: EdgeGenerationState, w: WidthResult, bound: number): ScheduleResult {
+    const { schedule, makespan } = chainSchedule(dag, state.est, w.chains);
+    const ids = dag.ids;
+    return {
+      method: 'egs',
+      cores: w.chains.length,
+      feasible: makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline),
+      deadline: state.deadline,
+      makespan,
+      schedule,
+      addedEdges: state.added.map(([x, y]) => [ids[x]!, ids[y]!]),
+      lowerBound: bound,
+      timeMs: 0,
+      guarantee: 'structural',
+    };
   }
 
   // Logits of every pair of `obs` into this.logits (row stride N = env.maxNodes).
@@ -264,7 +436,7 @@ export class EgsPolicyScheduler {
   private envFor(n: number): EgsEnv {
     let env = this.envs.get(n);
     if (!env) {
-      env = new EgsEnv({ maxNodes: Math.max(2, n), lowerBound: 'load', antichainOnly: this.antichainOnly });
+      env = new EgsEnv({ maxNodes: Math.max(2, n), antichainOnly: this.antichainOnly });
       this.envs.set(n, env);
     }
     return env;
@@ -277,50 +449,10 @@ function positiveInt(v: number, name: string): number {
   return v;
 }
 
-function argmaxMasked(logits: Float32Array, mask: Uint8Array, len: number): number {
-  let best = -1;
-  let bv = -Infinity;
-  for (let a = 0; a < len; a++)
-    if (mask[a] && (best < 0 || logits[a]! > bv)) {
-      best = a;
-      bv = logits[a]!;
-    }
-  if (best < 0) throw new ArbiterError('empty-mask', 'egs: no allowed edge in a running episode');
-  return best;
-}
-
-function logSumExpMasked(logits: Float32Array, mask: Uint8Array, len: number): number {
+function logSumExpOver(logits: Float32Array, actions: readonly number[]): number {
   let max = -Infinity;
-  for (let a = 0; a < len; a++) if (mask[a] && logits[a]! > max) max = logits[a]!;
-  let s = 0;
-  for (let a = 0; a < len; a++) if (mask[a]) s += Math.exp(logits[a]! - max);
-  return max + Math.log(s);
-}
-
-function sampleMasked(logits: Float32Array, mask: Uint8Array, len: number, rng: Rng): number {
-  const lse = logSumExpMasked(logits, mask, len);
-  let u = rng.random();
-  let last = -1;
-  for (let a = 0; a < len; a++) {
-    if (!mask[a]) continue;
-    last = a;
-    u -= Math.exp(logits[a]! - lse);
-    if (u <= 0) return a;
-  }
-  if (last < 0) throw new ArbiterError('empty-mask', 'egs: no allowed edge in a running episode');
-  return last; // rounding left a sliver of probability
-}
-
-// The k allowed actions with the largest logits (ties: lower index first), best first.
-function topKMasked(logits: Float32Array, mask: Uint8Array, len: number, k: number): number[] {
-  const top: number[] = [];
-  for (let a = 0; a < len; a++) {
-    if (!mask[a]) continue;
-    let p = top.length;
-    while (p > 0 && logits[top[p - 1]!]! < logits[a]!) p--;
-    if (p >= k) continue;
-    top.splice(p, 0, a);
-    if (top.length > k) top.pop();
-  }
-  return top;
+  for (const a of actions) if (logits[a]! > max) max = logits[a]!;
+  let sum = 0;
+  for (const a of actions) sum += Math.exp(logits[a]! - max);
+  return max + Math.log(sum);
 }

@@ -22,7 +22,10 @@ interface ScheduleCliOptions {
   method: string;
   timeLimit: number;
   model?: string;
-  samples: number;
+  samples?: number;
+  lookahead: number;
+  refresh: number;
+  stall?: number;
   beam: number;
   seed: number;
   json?: boolean;
@@ -30,7 +33,8 @@ interface ScheduleCliOptions {
 }
 
 /**
- * `arbiter schedule FILE [--deadline D] [--method M|all] [--model FILE] [--samples K] [--beam B]
+ * `arbiter schedule FILE [--deadline D] [--method M|all] [--model FILE] [--samples K] [--lookahead K]
+ * [--refresh R] [--stall S] [--beam B]
  * [--json] [--gantt out.svg]`. `egs` / `egs-search` use the pretrained policy shipped in
  * `models/` unless `--model` names another.
  */
@@ -48,6 +52,14 @@ export function registerSchedule(program: Command): void {
       'egs: best of K policy episodes (1 greedy + K−1 sampled); egs-search: episodes besides the beam',
       parseNumber,
     )
+    .option(
+      '--lookahead <K>',
+      'egs: take the first of the K likeliest edges that lowers the width now (0 = argmax)',
+      parseNumber,
+      0,
+    )
+    .option('--refresh <R>', 'egs: run the network every R steps and after each width drop', parseNumber, 1)
+    .option('--stall <S>', 'egs/egs-search: stop after S steps without a width drop', parseNumber)
     .option('--beam <B>', 'egs-search: beam width', parseNumber, 4)
     .option('--seed <S>', 'egs/egs-search: seed of the sampled episodes', parseNumber, 0)
     .option('--json', 'print one JSON document (a result object, or an array for --method all)')
@@ -75,8 +87,16 @@ export function registerSchedule(program: Command): void {
         const scheduler = new EgsPolicyScheduler(
           opts.model ? loadEgsPolicyModel(opts.model) : loadEgsPolicyModel(),
         );
-        const deadline = opts.deadline !== undefined ? { deadline: opts.deadline } : {};
-        const egs = (): ScheduleResult => scheduler.sample(dag, opts.samples ?? 1, opts.seed, deadline);
+        const deadline = {
+          ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+          ...(opts.stall !== undefined && { stallLimit: opts.stall }),
+        };
+        const egs = (): ScheduleResult =>
+          scheduler.sample(dag, opts.samples ?? 1, opts.seed, {
+            ...deadline,
+            lookahead: opts.lookahead,
+            refresh: opts.refresh,
+          });
         const search = (): ScheduleResult =>
           scheduler.search(dag, {
             ...deadline,
