@@ -5,6 +5,7 @@
  * format → bench/results/deploy.md.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { DQN } from '../src/agents/dqn.js';
 import { PPO } from '../src/agents/ppo.js';
 import { makeEnv } from '../src/core/make-env.js';
@@ -40,6 +41,12 @@ export interface DeployBenchRow {
   tfjsUs: number;
   /** tfjsUs / runtimeFloatUs (how many times faster the runtime is). */
   speedup: number;
+  /** Fastest repeat, µs per decision, exported float runtime (robust to a loaded machine). */
+  runtimeFloatMinUs: number;
+  /** Fastest repeat, µs per decision, TF.js. */
+  tfjsMinUs: number;
+  /** tfjsMinUs / runtimeFloatMinUs. */
+  speedupMin: number;
   /** Bytes of the JSON, binary, int8-binary and C-source exports. */
   bytes: { json: number; bin: number; int8: number; c: number };
   /** Bytes the float runtime holds (weights, biases, scratch buffers). */
@@ -50,28 +57,34 @@ export interface DeployBenchRow {
 export interface DeployBenchOptions {
   /** Decisions per timing repeat. Default 2000. */
   decisions?: number;
-  /** Timing repeats (the median is reported). Default 7. */
+  /** Timing rounds (median and minimum are reported). Default 15. */
   repeats?: number;
   /** Where to write the Markdown report; `null` writes nothing. Default `bench/results/deploy.md`. */
   out?: string | null;
 }
 
+/**
+ * µs per decision of each function, timed in interleaved rounds (one repeat of each per round,
+ * so a load spike on a shared machine hits every contender alike): per function the median and
+ * the minimum over `repeats` rounds of `n[k]` decisions each.
+ */
 function usPerDecision(
-  fn: (obs: Float32Array) => number,
+  fns: readonly ((obs: Float32Array) => number)[],
   states: Float32Array[],
-  n: number,
+  n: readonly number[],
   repeats: number,
-): number {
+): { median: number; min: number }[] {
   let sink = 0;
-  for (let i = 0; i < Math.min(n, 200); i++) sink += fn(states[i % states.length]!); // warm-up (JIT)
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) sink += fn(states[i % states.length]!);
-    times.push(((performance.now() - t0) * 1000) / n);
-  }
+  for (const fn of fns) for (let i = 0; i < 200; i++) sink += fn(states[i % states.length]!); // warm-up (JIT)
+  const times: number[][] = fns.map(() => []);
+  for (let r = 0; r < repeats; r++)
+    fns.forEach((fn, k) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n[k]!; i++) sink += fn(states[i % states.length]!);
+      times[k]!.push(((performance.now() - t0) * 1000) / n[k]!);
+    });
   if (sink === -1) console.log(sink); // keeps the calls from being optimized away
-  return median(times);
+  return times.map((t) => ({ median: median(t), min: Math.min(...t) }));
 }
 
 function measure(
@@ -94,9 +107,15 @@ function measure(
     for (let a = 1; a < y.length; a++) if (y[a]! > y[best]!) best = a;
     return best;
   };
-  const runtimeFloatUs = usPerDecision((s) => rt.act(s), states, o.decisions, o.repeats);
-  const runtimeInt8Us = usPerDecision((s) => rtQ.act(s), states, o.decisions, o.repeats);
-  const tfjsUs = usPerDecision(tfAct, states, Math.max(200, o.decisions >> 2), o.repeats);
+  const [float, int8, tfjs] = usPerDecision(
+    [(s) => rt.act(s), (s) => rtQ.act(s), tfAct],
+    states,
+    [o.decisions, o.decisions, Math.max(200, o.decisions >> 2)],
+    o.repeats,
+  );
+  const runtimeFloatUs = float!.median;
+  const runtimeInt8Us = int8!.median;
+  const tfjsUs = tfjs!.median;
   const params = artifactParamCount(art);
   const maxWidth = Math.max(d, ...art.layers.map((l) => l.outputDim));
   return {
@@ -106,6 +125,9 @@ function measure(
     runtimeInt8Us,
     tfjsUs,
     speedup: tfjsUs / runtimeFloatUs,
+    runtimeFloatMinUs: float!.min,
+    tfjsMinUs: tfjs!.min,
+    speedupMin: tfjs!.min / float!.min,
     bytes: {
       json: Buffer.byteLength(policyArtifactToJson(art)),
       bin: encodePolicyArtifact(art).length,
@@ -120,7 +142,7 @@ function measure(
 export async function runDeployBench(options: DeployBenchOptions = {}): Promise<DeployBenchRow[]> {
   const o: Required<DeployBenchOptions> = {
     decisions: options.decisions ?? 2000,
-    repeats: options.repeats ?? 7,
+    repeats: options.repeats ?? 15,
     out: options.out === undefined ? 'bench/results/deploy.md' : options.out,
   };
   await initTf();
@@ -145,8 +167,9 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
       '# Deployment runtime: single-decision latency and size',
       '',
       `Machine: ${describeMachine()}; TF.js backend: ${tfBackendName() ?? 'unknown'}.`,
-      `Latency: median over ${o.repeats} repeats of ${o.decisions} decisions (one observation each, argmax),`,
-      'same network and observations for both; TF.js = `tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`.',
+      `Latency: ${o.repeats} interleaved rounds, each timing ${o.decisions} decisions of every runtime (TF.js: ${Math.max(200, o.decisions >> 2)}),`,
+      'one observation each, argmax; same network and observations for all; TF.js = `tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`.',
+      `Median and fastest round per runtime: on a loaded machine (1-min load average here: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores) the medians absorb other processes' time, the minima much less.`,
       '',
       formatMarkdownTable(
         [
@@ -156,6 +179,9 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
           'int8 runtime µs',
           'TF.js µs',
           'speed-up ×',
+          'runtime min µs',
+          'TF.js min µs',
+          'speed-up × (min)',
           'runtime bytes',
           'JSON B',
           'bin B',
@@ -169,6 +195,9 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
           r.runtimeInt8Us,
           r.tfjsUs,
           r.speedup,
+          r.runtimeFloatMinUs,
+          r.tfjsMinUs,
+          r.speedupMin,
           r.runtimeBytes,
           r.bytes.json,
           r.bytes.bin,

@@ -457,3 +457,32 @@ export {
   type EgsBenchmarkRow,
   type EgsBenchmarkSummary,
 } from './report/egs-benchmark.js';
+
+// OD3: budget → architecture, distillation (SPEC §6)
+export {
+  generatePolicyNet,
+  measureMlpLatencyUs,
+  mlpCost,
+  type ResourceBudget,
+  type MlpFamily,
+  type PolicyNetChoice,
+  type ArchitectureCost,
+  type LatencyProbe,
+  type PolicyNetGeneratorOptions,
+} from './deploy/policy-net-generator.js';
+export {
+  Od3Distiller,
+  OD3_DEFAULTS,
+  resolveOd3Config,
+  sharpenedSoftmax,
+  type Od3Config,
+  type ResolvedOd3Config,
+} from './agents/od3-distiller.js';
+export { teacherFromAlgorithm, type DistillationTeacher } from './agents/distillation-teacher.js';
+export { StateReplayMemory, type StateReplayMemoryState } from './agents/state-replay-memory.js';
+export {
+  distillRun,
+  type DistillRunOptions,
+  type DistillRunResult,
+  type DistillRunConfig,
+} from './cli/distill-run.js';

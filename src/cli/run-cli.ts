@@ -9,6 +9,7 @@ import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
 import { registerBenchEgs } from './commands/bench-egs.js';
 import { registerLogic } from './commands/logic-infer.js';
+import { registerDistill } from './commands/distill.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEval(program);
   registerExport(program);
+  registerDistill(program);
   registerLogic(program);
   registerDemo(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');

@@ -1,0 +1,448 @@
+/**
+ * On-device DRL with distillation (OD3; Jang et al., IEEE Access 2020, Algorithm 1) and plain
+ * policy distillation (Rusu et al., ICLR 2016).
+ *
+ * A small student policy learns from a large trained teacher in one process on the device:
+ *
+ *   1. the collector acts ε-greedily in the environment (OD3: the student itself; plain policy
+ *      distillation: the teacher) and every visited state goes into a replay memory;
+ *   2. every `updateFreq` environment steps a minibatch of `minibatchSize` states is drawn and
+ *      labeled by the teacher, its outputs `z_T` (DQN Q-values, or PPO/A2C logits) sharpened
+ *      with temperature τ: `p_T = softmax(z_T / τ)` (τ < 1 sharpens; τ = 0.01 by default);
+ *   3. the student's logits `z_S` take one Adam step on
+ *      `KL(p_T ‖ softmax(z_S)) = Σ_a p_T(a) (log p_T(a) − log softmax(z_S)(a))`, averaged over the
+ *      minibatch (masked actions have p = 0 on both sides and drop out).
+ *
+ * The student is an ordinary {@link PPO} model whose actor is the distilled network (its critic
+ * is a linear head nobody trains), so it is saved, loaded, evaluated and exported by the
+ * existing code: a checkpoint written by {@link Od3Distiller.save} is a valid PPO checkpoint,
+ * with the distiller's own state (its Adam moments, the replay memory, RNG and schedule) stored
+ * alongside under `od3/` keys so that {@link Od3Distiller.load} resumes the same run.
+ */
+import type { Env, Info } from '../core/env.js';
+import { ArbiterError } from '../core/errors.js';
+import { Rng, type RngState } from '../core/rng.js';
+import { flatDim, flattenInto, type Discrete } from '../core/spaces.js';
+import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
+import { Adam } from '../nn/adam.js';
+import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { maskedArgmax, maskedLogSoftmax } from '../nn/masked-categorical.js';
+import { assertTfReady, initTf, tf } from '../nn/tf-backend.js';
+import { TrainingSession, type Algorithm, type LearnOptions, type PredictOptions } from './base-algorithm.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import type { DistillationTeacher } from './distillation-teacher.js';
+import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
+import { linearEpsilon } from './epsilon-schedule.js';
+import { PPO } from './ppo.js';
+import { StateReplayMemory } from './state-replay-memory.js';
+
+/** Hyper-parameters of {@link Od3Distiller}; every field but `hiddenSizes` has a default. */
+export interface Od3Config {
+  /** Hidden widths of the student (e.g. from `generatePolicyNet`). */
+  hiddenSizes: number[];
+  /** Student hidden nonlinearity. Default `'tanh'`. */
+  activation?: 'tanh' | 'relu';
+  /** Temperature τ of the teacher's softmax (τ < 1 sharpens). Default 0.01 (the seed's). */
+  tau?: number;
+  /** States per minibatch (the seed varies 32, 16, 8, 4). Default 32. */
+  minibatchSize?: number;
+  /** Environment steps between updates (the seed varies 4, 8, 16, 32). Default 4. */
+  updateFreq?: number;
+  /** Gradient steps per update. Default 1. */
+  gradientSteps?: number;
+  /** Adam learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** Clip of the global gradient norm. Default 10. */
+  maxGradNorm?: number;
+  /** Replay memory capacity in states. Default 50 000. */
+  memorySize?: number;
+  /** Who acts: `'student'` (OD3) or `'teacher'` (plain policy distillation). Default `'student'`. */
+  collector?: 'student' | 'teacher';
+  /** ε at the start of the schedule. Default 1 (the seed's). */
+  explorationInitialEps?: number;
+  /** ε after the decay. Default 0.05. */
+  explorationFinalEps?: number;
+  /** Fraction of the horizon over which ε decays. Default 0.1. */
+  explorationFraction?: number;
+  /** Seed of the student's weights, exploration, sampling and env resets. Default 1. */
+  seed?: number;
+  /** Write metrics every this many updates. Default 100. */
+  logInterval?: number;
+}
+
+/** {@link Od3Config} with defaults filled in. */
+export type ResolvedOd3Config = Required<Od3Config>;
+
+/** Defaults of {@link Od3Config}. */
+export const OD3_DEFAULTS: Readonly<Omit<ResolvedOd3Config, 'hiddenSizes'>> = {
+  activation: 'tanh',
+  tau: 0.01,
+  minibatchSize: 32,
+  updateFreq: 4,
+  gradientSteps: 1,
+  learningRate: 1e-3,
+  maxGradNorm: 10,
+  memorySize: 50_000,
+  collector: 'student',
+  explorationInitialEps: 1,
+  explorationFinalEps: 0.05,
+  explorationFraction: 0.1,
+  seed: 1,
+  logInterval: 100,
+};
+
+/** Fills defaults and checks every field; throws `invalid-config` naming the field. */
+export function resolveOd3Config(config: Od3Config): ResolvedOd3Config {
+  const c: ResolvedOd3Config = { ...OD3_DEFAULTS, ...config, hiddenSizes: [...(config.hiddenSizes ?? [])] };
+  const fail = (what: string): never => {
+    throw new ArbiterError('invalid-config', `OD3: ${what}`);
+  };
+  const posInt = (k: keyof ResolvedOd3Config): void => {
+    const v = c[k] as number;
+    if (!Number.isInteger(v) || v < 1) fail(`${k} must be an integer ≥ 1, got ${v}`);
+  };
+  if (!Array.isArray(config.hiddenSizes)) fail('hiddenSizes must be an array of widths');
+  c.hiddenSizes.forEach((h, i) => {
+    if (!Number.isInteger(h) || h < 1) fail(`hiddenSizes[${i}] must be an integer ≥ 1, got ${h}`);
+  });
+  (['minibatchSize', 'updateFreq', 'gradientSteps', 'memorySize', 'logInterval'] as const).forEach(posInt);
+  if (!Number.isInteger(c.seed)) fail(`seed must be an integer, got ${c.seed}`);
+  if (!(c.tau > 0)) fail(`tau must be > 0, got ${c.tau}`);
+  if (!(c.learningRate > 0)) fail(`learningRate must be > 0, got ${c.learningRate}`);
+  if (!(c.maxGradNorm > 0)) fail(`maxGradNorm must be > 0, got ${c.maxGradNorm}`);
+  if (c.activation !== 'tanh' && c.activation !== 'relu') fail(`activation must be 'tanh' or 'relu'`);
+  if (c.collector !== 'student' && c.collector !== 'teacher')
+    fail(`collector must be 'student' or 'teacher'`);
+  for (const k of ['explorationInitialEps', 'explorationFinalEps', 'explorationFraction'] as const)
+    if (!(c[k] >= 0 && c[k] <= 1)) fail(`${k} must be in [0, 1], got ${c[k]}`);
+  return c;
+}
+
+/**
+ * `p = softmax(z / τ)` over the allowed actions of one row (masked actions get 0), in doubles.
+ * Returns `Σ p log p` (minus the entropy), the constant part of the KL divergence.
+ */
+export function sharpenedSoftmax(
+  z: ArrayLike<number>,
+  offset: number,
+  n: number,
+  tau: number,
+  mask: ArrayLike<number> | undefined,
+  out: Float32Array,
+): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let a = 0; a < n; a++) if ((!mask || mask[offset + a]) && z[offset + a]! > max) max = z[offset + a]!;
+  if (max === Number.NEGATIVE_INFINITY)
+    throw new ArbiterError('empty-mask', 'OD3: a stored state has an action mask that allows nothing');
+  let sum = 0;
+  for (let a = 0; a < n; a++) sum += !mask || mask[offset + a] ? Math.exp((z[offset + a]! - max) / tau) : 0;
+  let negEntropy = 0;
+  for (let a = 0; a < n; a++) {
+    const p = !mask || mask[offset + a] ? Math.exp((z[offset + a]! - max) / tau) / sum : 0;
+    out[offset + a] = p;
+    if (p > 0) negEntropy += p * Math.log(p);
+  }
+  return negEntropy;
+}
+
+/** The distiller's own state in a checkpoint's `extra.od3`. */
+interface Od3Extra {
+  config: ResolvedOd3Config;
+  rng: RngState;
+  horizon: number;
+  episodes: EpisodeTrackerState;
+  memory: { capacity: number; size: number; position: number };
+  teacher: { algo: string; decisionParams: number };
+}
+
+/** OD3 / policy distillation trainer (see module doc). */
+export class Od3Distiller implements Algorithm {
+  /** Resolved hyper-parameters. */
+  readonly config: ResolvedOd3Config;
+  /** The teacher (fixed). */
+  readonly teacher: DistillationTeacher;
+  /** The student: a PPO model whose actor is trained here. */
+  readonly student: PPO;
+  /** Replay memory of visited states. */
+  readonly memory: StateReplayMemory;
+  /** Training environment (one copy). */
+  readonly env: Env;
+  /** Recent training-episode returns (of the collector's behaviour, ε included). */
+  readonly episodes = new EpisodeTracker(1);
+  /** Latest ε. */
+  explorationRate: number;
+
+  private readonly policy: ActorCriticPolicy;
+  private readonly optimizer: Adam;
+  private readonly rng: Rng;
+  private readonly numActions: number;
+  private readonly obsDim: number;
+  private readonly actionSpace: Discrete;
+  private horizon = 0;
+  private episodeRunning = false;
+  private obs: Float32Array;
+  private mask: Uint8Array | undefined;
+  private readonly maskDim: number;
+  private readonly outRow: Float32Array;
+  private readonly batchObs: Float32Array;
+  private readonly batchMasks: Uint8Array;
+  private readonly teacherOut: Float32Array;
+  private readonly targets: Float32Array;
+  private readonly stepReward = new Float32Array(1);
+  private readonly stepTerminated = new Uint8Array(1);
+  private readonly stepTruncated = new Uint8Array(1);
+
+  /**
+   * Requires `await initTf()` first (or use {@link Od3Distiller.create}).
+   *
+   * @param teacher - the trained teacher (see `teacherFromAlgorithm`)
+   * @param makeEnv - environment factory (Discrete actions, flat observations); called for the
+   *   training env and once for the student model
+   * @param config - hyper-parameters (see {@link Od3Config})
+   */
+  constructor(teacher: DistillationTeacher, makeEnv: () => Env, config: Od3Config) {
+    assertTfReady('Od3Distiller');
+    this.config = resolveOd3Config(config);
+    this.teacher = teacher;
+    this.env = makeEnv();
+    if (this.env.actionSpace.kind !== 'discrete')
+      throw new ArbiterError(
+        'unsupported-space',
+        `OD3 needs a Discrete action space, got ${this.env.actionSpace.kind}`,
+      );
+    this.actionSpace = this.env.actionSpace;
+    this.numActions = this.actionSpace.n;
+    this.obsDim = flatDim(this.env.observationSpace);
+    if (teacher.obsDim !== this.obsDim || teacher.numActions !== this.numActions)
+      throw new ArbiterError(
+        'shape-mismatch',
+        `OD3: the teacher maps ${teacher.obsDim} → ${teacher.numActions}, the environment ${this.obsDim} → ${this.numActions}`,
+      );
+    const c = this.config;
+    this.student = new PPO(makeEnv, {
+      seed: c.seed,
+      numEnvs: 1,
+      policy: {
+        hiddenSizes: c.hiddenSizes,
+        activation: c.activation,
+        shareTrunk: false,
+        valueHiddenSizes: [],
+      },
+    });
+    this.policy = this.student.policy as ActorCriticPolicy;
+    this.optimizer = new Adam(this.policy.actor.variables);
+    this.rng = new Rng(c.seed).fork();
+    this.explorationRate = c.explorationInitialEps;
+    this.obs = new Float32Array(this.obsDim);
+    this.maskDim = this.numActions;
+    this.memory = new StateReplayMemory(c.memorySize, this.obsDim, this.maskDim);
+    this.outRow = new Float32Array(this.numActions);
+    this.batchObs = new Float32Array(c.minibatchSize * this.obsDim);
+    this.batchMasks = new Uint8Array(c.minibatchSize * this.numActions).fill(1);
+    this.teacherOut = new Float32Array(c.minibatchSize * this.numActions);
+    this.targets = new Float32Array(c.minibatchSize * this.numActions);
+  }
+
+  /** Initialises TensorFlow.js, then constructs. */
+  static async create(
+    teacher: DistillationTeacher,
+    makeEnv: () => Env,
+    config: Od3Config,
+  ): Promise<Od3Distiller> {
+    await initTf();
+    return new Od3Distiller(teacher, makeEnv, config);
+  }
+
+  /** Step counters (shared with the student, so its checkpoint and artifact carry them). */
+  get counters(): CheckpointCounters {
+    return this.student.counters;
+  }
+
+  /** Parameters of the student's decision network (its actor). */
+  studentDecisionParams(): number {
+    return this.policy.actor.numParams();
+  }
+
+  /**
+   * Runs `totalTimesteps` more environment steps of Algorithm 1 (see module doc). ε follows its
+   * schedule over `opts.horizon` (default: the end of this call). Callbacks see this distiller
+   * as `ctx.algo`, so `EvalCallback` evaluates the student's greedy policy.
+   */
+  async learn(opts: LearnOptions): Promise<this> {
+    const c = this.config;
+    const session = new TrainingSession(this, opts, this.counters, {
+      episodes: this.episodes,
+      logInterval: c.logInterval,
+    });
+    this.horizon = session.horizon;
+    await session.start();
+    if (!this.episodeRunning) this.beginEpisode();
+    while (!session.done()) {
+      this.explorationRate = linearEpsilon(this.counters.numTimesteps, session.horizon, {
+        initialEps: c.explorationInitialEps,
+        finalEps: c.explorationFinalEps,
+        fraction: c.explorationFraction,
+      });
+      const action = this.collectorAction();
+      this.memory.add(this.obs, this.mask);
+      const r = this.env.step(this.actionSpace.start + action);
+      this.counters.numTimesteps++;
+      this.stepReward[0] = r.reward;
+      this.stepTerminated[0] = r.terminated ? 1 : 0;
+      this.stepTruncated[0] = r.truncated ? 1 : 0;
+      this.episodes.record(this.stepReward, this.stepTerminated, this.stepTruncated);
+      if (r.terminated || r.truncated) {
+        this.counters.numEpisodes++;
+        this.beginEpisode();
+      } else {
+        flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
+        this.mask = this.maskOf(r.info);
+      }
+      if (this.counters.numTimesteps % c.updateFreq === 0 && this.memory.size >= c.minibatchSize) {
+        let loss = 0;
+        let gradNorm = 0;
+        for (let g = 0; g < c.gradientSteps; g++) {
+          const m = this.distillStep();
+          loss += m.kl;
+          gradNorm += m.gradNorm;
+        }
+        this.counters.numUpdates++;
+        await session.updateEnd({
+          'train/kl_loss': loss / c.gradientSteps,
+          'train/grad_norm': gradNorm / c.gradientSteps,
+          'train/exploration_rate': this.explorationRate,
+        });
+      }
+      if (!(await session.step())) break;
+    }
+    await session.end();
+    return this;
+  }
+
+  /**
+   * One minibatch: sample states, label them with the sharpened teacher, one Adam step on the
+   * KL divergence. Returns the minibatch's mean KL (before the step) and gradient norm.
+   */
+  distillStep(): { kl: number; gradNorm: number } {
+    const c = this.config;
+    const B = c.minibatchSize;
+    const n = this.numActions;
+    this.memory.sample(this.rng, B, this.batchObs, this.batchMasks);
+    this.teacher.forward(this.batchObs, B, this.teacherOut);
+    let negEntropy = 0;
+    for (let b = 0; b < B; b++)
+      negEntropy += sharpenedSoftmax(this.teacherOut, b * n, n, c.tau, this.batchMasks, this.targets);
+    const actor = this.policy.actor;
+    const out = tf.tidy(() => {
+      const x = tf.tensor2d(this.batchObs, [B, this.obsDim]);
+      const pT = tf.tensor2d(this.targets, [B, n]);
+      const maskT = tf.tensor2d(this.batchMasks, [B, n], 'int32');
+      const { value, grads } = tf.variableGrads(() => {
+        const logpS = maskedLogSoftmax(actor.apply(x), maskT);
+        // Cross-entropy −Σ p_T log p_S; KL adds the constant Σ p_T log p_T (computed on the host).
+        return tf.neg(tf.mean(tf.sum(tf.mul(pT, logpS), 1))) as tf.Scalar;
+      }, actor.variables);
+      const clipped = clipGradNorm(
+        actor.variables.map((v) => grads[v.name]!),
+        c.maxGradNorm,
+      );
+      this.optimizer.applyGradients(clipped.grads, c.learningRate);
+      return tf.stack([value, clipped.norm]).dataSync() as Float32Array;
+    });
+    return { kl: out[0]! + negEntropy / B, gradNorm: out[1]! };
+  }
+
+  /**
+   * The student's action for one flat observation: its largest allowed logit when
+   * `deterministic` (the deployed decision), else a sample of its softmax. Default
+   * deterministic false, as SB3.
+   */
+  predict(obs: Float32Array, opts: PredictOptions = {}): number {
+    return this.student.predict(obs, opts) as number;
+  }
+
+  /**
+   * Writes a checkpoint into `dir`: the student's PPO checkpoint (loadable by `PPO.load` and
+   * `loadAlgorithm`), plus the distiller's Adam moments, replay memory, RNG, ε horizon and
+   * episode statistics under `od3/` keys.
+   */
+  async save(dir: string): Promise<void> {
+    const ckpt = this.student.toCheckpoint();
+    for (const [k, v] of Object.entries(this.optimizer.getState())) ckpt.tensors[`od3/${k}`] = v;
+    const mem = this.memory.getState();
+    ckpt.tensors['od3/memory/obs'] = mem.obs;
+    ckpt.tensors['od3/memory/masks'] = mem.masks;
+    const extra: Od3Extra = {
+      config: this.config,
+      rng: this.rng.getState(),
+      horizon: this.horizon,
+      episodes: this.episodes.getState(),
+      memory: { capacity: mem.capacity, size: mem.size, position: mem.position },
+      teacher: { algo: this.teacher.algo, decisionParams: this.teacher.decisionParams },
+    };
+    ckpt.extra = { ...ckpt.extra, od3: extra };
+    await saveCheckpoint(dir, ckpt);
+  }
+
+  /**
+   * Restores a distiller saved by {@link Od3Distiller.save} with the same teacher. The
+   * environment restarts with a seed drawn from the restored RNG (its running episode is not
+   * part of the checkpoint), so a resumed run is reproducible but not bit-identical to an
+   * uninterrupted one.
+   */
+  static async load(dir: string, teacher: DistillationTeacher, makeEnv: () => Env): Promise<Od3Distiller> {
+    await initTf();
+    const ckpt = await loadCheckpoint(dir);
+    const extra = ckpt.extra?.['od3'] as Od3Extra | undefined;
+    if (!extra)
+      throw new ArbiterError(
+        'checkpoint-mismatch',
+        `${dir}: not an OD3 distillation checkpoint (no extra.od3)`,
+      );
+    const d = new Od3Distiller(teacher, makeEnv, extra.config);
+    d.student.restoreCheckpoint(ckpt);
+    const adam: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('od3/adam/')) adam[k.slice(4)] = v;
+    d.optimizer.setState(adam);
+    d.memory.setState({
+      ...extra.memory,
+      obs: ckpt.tensors['od3/memory/obs'] ?? new Float32Array(0),
+      masks: ckpt.tensors['od3/memory/masks'] ?? new Float32Array(0),
+    });
+    d.rng.setState(extra.rng);
+    d.horizon = extra.horizon;
+    d.episodes.setState(extra.episodes);
+    d.episodes.resetRunning();
+    return d;
+  }
+
+  /** Releases the environments and networks. */
+  async close(): Promise<void> {
+    this.optimizer.dispose();
+    await this.student.close();
+    this.env.close?.();
+  }
+
+  private collectorAction(): number {
+    if (this.rng.random() < this.explorationRate)
+      return this.actionSpace.sample(this.rng, this.mask) - this.actionSpace.start;
+    if (this.config.collector === 'teacher') this.teacher.forward(this.obs, 1, this.outRow);
+    else this.outRow.set(this.policy.forwardActorF32(this.obs, 1).subarray(0, this.numActions));
+    return maskedArgmax(this.outRow, 0, this.numActions, this.mask);
+  }
+
+  // The first reset uses the config seed; a loaded distiller reseeds from its RNG; later resets continue the env's stream.
+  private beginEpisode(): void {
+    let seed: number | undefined;
+    if (!this.episodeRunning)
+      seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
+    const r = this.env.reset(seed === undefined ? {} : { seed });
+    flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
+    this.mask = this.maskOf(r.info);
+    this.episodeRunning = true;
+  }
+
+  private maskOf(info: Info): Uint8Array | undefined {
+    return info.actionMask ?? (this.env.actionMasks ? this.env.actionMasks() : undefined);
+  }
+}

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
+import type { FloatPolicyArtifact } from '../../src/deploy/policy-artifact.js';
+import { quantizeInt8 } from '../../src/deploy/quantize-int8.js';
+
+/** A random artifact with the given widths (weights scaled by `scale` to reach tanh saturation). */
+function randomArtifact(
+  dims: number[],
+  activation: 'tanh' | 'relu',
+  seed: number,
+  scale: number,
+): FloatPolicyArtifact {
+  const rng = new Rng(seed);
+  return {
+    format: 'arbiter-policy',
+    version: 1,
+    kind: 'mlp',
+    inputDim: dims[0]!,
+    outputDim: dims.at(-1)!,
+    decision: 'argmax',
+    actionSpace: { kind: 'discrete', n: dims.at(-1)!, start: 0 },
+    layers: dims.slice(1).map((o, l) => ({
+      inputDim: dims[l]!,
+      outputDim: o,
+      activation: l === dims.length - 2 ? 'linear' : activation,
+      weights: Float32Array.from({ length: dims[l]! * o }, () => rng.normal() * scale),
+      bias: Float32Array.from({ length: o }, () => rng.normal() * scale),
+    })),
+  };
+}
+
+/** Reference forward pass: left-to-right double sums, Math.tanh, Float32 rounding per layer. */
+function reference(art: FloatPolicyArtifact, x: Float32Array): Float32Array {
+  let h = x;
+  for (const l of art.layers) {
+    const y = new Float32Array(l.outputDim);
+    for (let j = 0; j < l.outputDim; j++) {
+      let s = l.bias[j]!;
+      for (let i = 0; i < l.inputDim; i++) s += h[i]! * l.weights[i * l.outputDim + j]!;
+      y[j] = s;
+    }
+    for (let j = 0; j < y.length; j++)
+      y[j] =
+        l.activation === 'tanh' ? Math.tanh(y[j]!) : l.activation === 'relu' ? Math.max(0, y[j]!) : y[j]!;
+    h = y;
+  }
+  return h;
+}
+
+describe('createPolicyRuntime', () => {
+  it('property: matches a plain reference within 1e-5 for any widths (8/4/1-row blocks) and saturating tanh', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 4 }),
+        fc.constantFrom<'tanh' | 'relu'>('tanh', 'relu'),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom(0.1, 1, 5),
+        (dims, activation, seed, scale) => {
+          const art = randomArtifact(dims, activation, seed, scale);
+          const rt = createPolicyRuntime(art);
+          const rng = new Rng(seed + 1);
+          for (let k = 0; k < 5; k++) {
+            const x = Float32Array.from({ length: dims[0]! }, () => rng.normal() * 3);
+            const want = reference(art, x);
+            const got = rt.forward(x);
+            for (let j = 0; j < want.length; j++)
+              expect(Math.abs(got[j]! - want[j]!)).toBeLessThanOrEqual(
+                1e-5 * Math.max(1, Math.abs(want[j]!)),
+              );
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('its tanh is Math.tanh to within one Float32 step over the whole line', () => {
+    const art = randomArtifact([1, 1, 1], 'tanh', 0, 1);
+    art.layers[0]!.weights[0] = 1;
+    art.layers[0]!.bias[0] = 0;
+    art.layers[1]!.weights[0] = 1;
+    art.layers[1]!.bias[0] = 0;
+    const rt = createPolicyRuntime(art);
+    const x = new Float32Array(1);
+    let worst = 0;
+    for (let v = -25; v <= 25; v += 0.001) {
+      x[0] = v;
+      worst = Math.max(worst, Math.abs(rt.forward(x)[0]! - Math.fround(Math.tanh(x[0]))));
+    }
+    expect(worst).toBeLessThanOrEqual(6e-8);
+  });
+
+  it('int8 kernels with odd widths agree with the dequantized float network', () => {
+    const art = randomArtifact([7, 13, 5, 3], 'tanh', 3, 0.5);
+    const q = quantizeInt8(art);
+    const deq: FloatPolicyArtifact = {
+      ...art,
+      layers: q.layers.map((l) => ({
+        inputDim: l.inputDim,
+        outputDim: l.outputDim,
+        activation: l.activation,
+        weights: Float32Array.from(l.weights, (w, idx) => w * l.scales[idx % l.outputDim]!),
+        bias: l.bias,
+      })),
+    };
+    const rq = createPolicyRuntime(q);
+    const rng = new Rng(9);
+    for (let k = 0; k < 50; k++) {
+      const x = Float32Array.from({ length: 7 }, () => rng.normal());
+      const want = reference(deq, x);
+      const got = rq.forward(x);
+      for (let j = 0; j < 3; j++) expect(got[j]!).toBeCloseTo(want[j]!, 5);
+    }
+  });
+});
