@@ -486,3 +486,11 @@ export {
   type DistillRunResult,
   type DistillRunConfig,
 } from './cli/distill-run.js';
+export {
+  generateGraphPolicyNet,
+  graphPolicyCost,
+  measureGraphPolicyLatencyUs,
+  type GraphPolicyFamily,
+  type GraphArchitectureCost,
+  type GraphPolicyNetChoice,
+} from './deploy/graph-policy-net-generator.js';
