@@ -1,11 +1,12 @@
 import { runDagBench } from './dag-bench.js';
 import { runDeployBench } from './deploy-bench.js';
 import { runEgsBench } from './egs-bench.js';
+import { runHsocBench } from './hsoc-bench.js';
 import { runLogicBench } from './logic-bench.js';
 import { runOd3Bench } from './od3-bench.js';
 import { runRlBench } from './rl-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | od3]`: every benchmark writes its
+// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3]`: every benchmark writes its
 // own bench/results/<name>.md. OD3 (~30 min) runs only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
@@ -13,4 +14,5 @@ if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefi
 if (!only || only === 'deploy') await runDeployBench();
 if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
+if (!only || only === 'hsoc') await runHsocBench();
 if (only === 'od3') await runOd3Bench();

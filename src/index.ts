@@ -494,3 +494,102 @@ export {
   type GraphArchitectureCost,
   type GraphPolicyNetChoice,
 } from './deploy/graph-policy-net-generator.js';
+
+// envs: heterogeneous SoC power sharing (SPEC §7)
+export {
+  HsocEnv,
+  HSOC_SPEC,
+  HSOC_OBS_DIM,
+  type HsocEnvOptions,
+  type HsocEpisodeMetrics,
+} from './envs/hsoc/hsoc-env.js';
+export {
+  HsocSimulator,
+  longestPaths,
+  TASK_WAITING,
+  TASK_READY,
+  TASK_RESERVED,
+  TASK_RUNNING,
+  TASK_DONE,
+  type HsocJob,
+  type HsocJobKind,
+  type HsocAssignmentPlan,
+  type HsocSimulatorOptions,
+  type HsocEvent,
+} from './envs/hsoc/hsoc-simulator.js';
+export {
+  DEFAULT_SPEEDS,
+  DEFAULT_PES,
+  ENVELOPE_TOKENS,
+  HSOC_TASK_TYPES,
+  HSOC_LOADS,
+  HSOC_LOAD_PRESETS,
+  peNames,
+  peSpeed,
+  availablePes,
+  isHsocLoad,
+  hsocLoadPreset,
+  type PeType,
+  type HsocTaskType,
+  type HsocLoad,
+  type HsocLoadPreset,
+} from './envs/hsoc/hsoc-platform.js';
+export {
+  HSOC_WORKLOADS,
+  fiveTaskDagSpec,
+  autonomousVehicleDagSpec,
+  hsocWorkloadDag,
+  isHsocWorkload,
+  otherDag,
+  type HsocWorkload,
+} from './envs/hsoc/hsoc-workloads.js';
+export {
+  TOKEN_BINS,
+  UNIFORM_REQUEST,
+  SLACK_WIDTH,
+  REFERENCE_SPEED,
+  binTokens,
+  slackOf,
+  computeShares,
+  agentView,
+  type HsocAgentView,
+  type UnplacedSpeed,
+} from './envs/hsoc/hsoc-agent-view.js';
+export { neededTokenFractions } from './envs/hsoc/needed-tokens.js';
+export { HsocSingleAgentEnv } from './envs/hsoc/hsoc-single-agent-env.js';
+export { runHsocEpisode, type HsocPolicy } from './envs/hsoc/policies/hsoc-policy.js';
+export { UniformPolicy, uniformBin } from './envs/hsoc/policies/uniform-policy.js';
+export { NeedPolicy, needBin } from './envs/hsoc/policies/need-policy.js';
+export {
+  runIdealStatic,
+  flooredNeedPolicy,
+  IDEAL_SPLIT_FLOORS,
+  IDEAL_TASK_BINS,
+  type IdealStaticMetrics,
+} from './envs/hsoc/policies/ideal-static.js';
+export {
+  LnnRulePolicy,
+  HSOC_PREDICATES,
+  HSOC_HEADS,
+  headOfBin,
+  predicateTruths,
+  fairShareOf,
+  setBinPredicates,
+} from './envs/hsoc/policies/lnn-rule-policy.js';
+export {
+  trainLnnRulePolicy,
+  type TrainLnnRulePolicyOptions,
+  type TrainLnnRulePolicyResult,
+} from './envs/hsoc/policies/train-lnn-rule-policy.js';
+export { DynamicRulePolicy, type LoadBelief } from './envs/hsoc/policies/dynamic-rule-policy.js';
+export {
+  runHsocBenchmark,
+  trainPpoBaseline,
+  hsocBenchmarkMarkdown,
+  hsocAcceptance,
+  hsocBarChartSpec,
+  renderHsocBarChartSvg,
+  type HsocBenchmarkOptions,
+  type HsocBenchmarkRow,
+  type HsocBenchmarkResult,
+} from './report/hsoc-benchmark.js';

@@ -8,6 +8,7 @@ import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
 import { registerBenchEgs } from './commands/bench-egs.js';
+import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
   registerBenchEgs(bench);
+  registerBenchHsoc(bench);
   return program;
 }
 

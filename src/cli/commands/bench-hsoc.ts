@@ -1,0 +1,70 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { KnowledgeBaseSpec } from '../../logic/knowledge-base.js';
+import {
+  hsocBenchmarkMarkdown,
+  renderHsocBarChartSvg,
+  runHsocBenchmark,
+} from '../../report/hsoc-benchmark.js';
+import { writeJson } from '../output.js';
+import { parseInteger, parsePositiveInt } from '../parse-number.js';
+import { startProgress } from '../progress.js';
+
+interface BenchHsocOptions {
+  seeds: number;
+  episodes: number;
+  ppoSteps: number;
+  idealSearch: boolean;
+  kb: string;
+  out: string;
+  json?: boolean;
+}
+
+/**
+ * `arbiter bench hsoc [--seeds N] [--episodes E] [--ppo-steps S] [--no-ideal-search] [--kb FILE]
+ * [--out DIR] [--json]`: trains the LNN
+ * rules, evaluates uniform / LNN rules / dynamic rules / ideal static on the 5-task and AV DAGs at
+ * light, medium and heavy load, and writes `DIR/hsoc.md` with `DIR/hsoc-completion.svg`.
+ */
+export function registerBenchHsoc(bench: Command): void {
+  bench
+    .command('hsoc')
+    .description('HSoC power sharing: uniform vs LNN rules vs dynamic (PLNN) rules vs ideal static')
+    .option('--seeds <n>', 'held-out evaluation seeds per cell', parsePositiveInt, 10)
+    .option('--episodes <n>', 'REINFORCE episodes of the LNN rules', parsePositiveInt, 2000)
+    .option(
+      '--ppo-steps <n>',
+      'training steps of the shared PPO baseline (0: leave it out)',
+      parseInteger,
+      60000,
+    )
+    .option('--no-ideal-search', 'ideal static: split rules only, no per-task search (fast)')
+    .option('--kb <file.json>', 'LightLoad PLNN knowledge base', 'examples/logic/light-load.json')
+    .option('-o, --out <dir>', 'output folder', 'hsoc-bench')
+    .option('--json', 'print the rows and rules as one JSON document')
+    .action(async (opts: BenchHsocOptions) => {
+      const kb = JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec;
+      const bar = startProgress(6, 'bench hsoc', !opts.json);
+      const result = await runHsocBenchmark({
+        seeds: opts.seeds,
+        trainEpisodes: opts.episodes,
+        ppoSteps: opts.ppoSteps,
+        idealTaskSearch: opts.idealSearch,
+        knowledgeBase: kb,
+        onCell: (done) => bar.update(done),
+      });
+      bar.stop();
+      await mkdir(opts.out, { recursive: true });
+      const svg = path.join(opts.out, 'hsoc-completion.svg');
+      await writeFile(svg, await renderHsocBarChartSvg(result.rows));
+      const md = path.join(opts.out, 'hsoc.md');
+      await writeFile(
+        md,
+        `# arbiter bench hsoc\n\n![completion](hsoc-completion.svg)\n\n${hsocBenchmarkMarkdown(result, opts.seeds)}`,
+      );
+      if (opts.json)
+        writeJson({ rows: result.rows, rules: result.rules, latencyUs: result.latencyUs, files: [md, svg] });
+      else process.stdout.write(hsocBenchmarkMarkdown(result, opts.seeds) + `\nwritten: ${md}, ${svg}\n`);
+    });
+}

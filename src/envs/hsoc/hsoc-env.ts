@@ -1,0 +1,348 @@
+/**
+ * HSoC-v0: power sharing on a heterogeneous SoC as an event-driven multi-agent env (SPEC §7).
+ *
+ * One agent per available PE (`cpu0 … dsp1`). At every event (a task finishes, a job arrives,
+ * tasks start) every agent decides: action a ∈ {0 … 10} requests `10·a` % of the 100-token
+ * envelope; the simulator grants the requests, scaled down proportionally when they exceed the
+ * envelope, until the next event (see {@link HsocSimulator}). Events where no PE holds a task are
+ * skipped (nothing to decide). Guard rails (masks, enforced: a masked action throws): no 0 % while
+ * running a task; no 100 % while a sibling task (same DAG job) runs.
+ *
+ * Observation (Float32Array, {@link HSOC_OBS_DIM} values): TaskAssigned, ParentTasksCompleted,
+ * SiblingTasks, token need / 100, HighPriorityDAG, own-DAG share of the active PEs, active PEs
+ * / PE count, remaining time at full power / L, tail / L, speed / 5, (deadline − now) / L clipped
+ * to [−1, 1], congestion factor, PE type one-hot (cpu, gpu, dsp), then `Slack` of each of the 11
+ * bins. The structured {@link HsocAgentView} of an agent is `env.view(agent)`.
+ *
+ * Reward of an agent for a step: +1 if its task finished at the event, plus the balancing term
+ * `−w · |P_i − mean_S P| / L · Δt / L` accrued while it runs beside siblings S, where
+ * `P = remaining / rate + tail` is a task's predicted path completion at the granted tokens:
+ * zero when siblings progress in the ratio of their sub-deadlines. The episode ends (every agent
+ * terminates) when every job has arrived and finished; the last step's infos carry the metrics
+ * (`meanCompletion` and `deadlineMissRatio` of the workload jobs).
+ */
+import type { EnvSpec, Info, ResetOptions } from '../../core/env.js';
+import { ArbiterError } from '../../core/errors.js';
+import type {
+  EventDrivenEnv,
+  EventDrivenResetResult,
+  EventDrivenStepResult,
+} from '../../core/multi-agent/event-driven-env.js';
+import { Rng } from '../../core/rng.js';
+import { Box, Discrete, type Space } from '../../core/spaces.js';
+import {
+  REFERENCE_SPEED,
+  TOKEN_BINS,
+  agentView,
+  binTokens,
+  computeShares,
+  slackOf,
+  type HsocAgentView,
+  type UnplacedSpeed,
+} from './hsoc-agent-view.js';
+import { peNames, peSpeed } from './hsoc-platform.js';
+import { HsocSimulator, type HsocSimulatorOptions } from './hsoc-simulator.js';
+
+/** Registered id and limits. */
+export const HSOC_SPEC: EnvSpec = { id: 'HSoC-v0' };
+
+/** Length of an agent's observation. */
+export const HSOC_OBS_DIM = 15 + TOKEN_BINS;
+
+/** Options of {@link HsocEnv}: the simulator's, plus the reward weight. */
+export interface HsocEnvOptions extends HsocSimulatorOptions {
+  /** Weight w of the per-step balancing term. Default 1. */
+  balanceWeight?: number;
+}
+
+/** Metrics of a finished episode (workload jobs only). */
+export interface HsocEpisodeMetrics {
+  /** Mean DAG completion time (finish − arrival) of the workload jobs. */
+  meanCompletion: number;
+  /** Share of workload jobs finishing after their deadline. */
+  deadlineMissRatio: number;
+  /** Workload jobs. */
+  jobs: number;
+  /** Simulated time at the end. */
+  makespan: number;
+  /** Decisions taken (agent-events). */
+  decisions: number;
+}
+
+/** See the module comment. */
+export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
+  /** Id `HSoC-v0`. */
+  readonly spec = HSOC_SPEC;
+  /** The simulator (policies that are not learned may read it; learned ones use obs / view). */
+  readonly sim: HsocSimulator;
+  /** One agent per PE (`cpu0 … dsp1`), available or not. */
+  readonly possibleAgents: readonly string[];
+  private live: string[] = [];
+  private pending: string[] = [];
+  private readonly agentIndex: Map<string, number>;
+  private readonly obsSpace: Box;
+  private readonly actSpace = new Discrete(TOKEN_BINS);
+  private readonly balanceWeight: number;
+  private rng = new Rng(0);
+  private seeded = false;
+  private over = true;
+  private decisions = 0;
+  private readonly share: Float64Array;
+  private readonly remainingTime: Float64Array;
+  private readonly tail: Float64Array;
+  private readonly views: (HsocAgentView | undefined)[];
+  private readonly requests: Float64Array;
+  private readonly unplacedSpeed: UnplacedSpeed;
+
+  constructor(options: HsocEnvOptions = {}) {
+    this.sim = new HsocSimulator(options);
+    const plan = options.plan;
+    const sim = this.sim;
+    // With a static plan every agent knows where each future task of its DAG will run.
+    this.unplacedSpeed = plan
+      ? (job, v): number => peSpeed(sim.speeds, sim.pes[plan.get(job.id)![v]!]!, job.dag.types[v])
+      : REFERENCE_SPEED;
+    this.balanceWeight = options.balanceWeight ?? 1;
+    this.possibleAgents = peNames(this.sim.pes);
+    this.agentIndex = new Map(this.possibleAgents.map((a, i) => [a, i]));
+    const n = this.sim.pes.length;
+    this.share = new Float64Array(n);
+    this.remainingTime = new Float64Array(n);
+    this.tail = new Float64Array(n);
+    this.views = new Array(n).fill(undefined);
+    this.requests = new Float64Array(n);
+    this.obsSpace = new Box(-1, 5, [HSOC_OBS_DIM]);
+  }
+
+  /** The available PEs while an episode runs. */
+  get agents(): readonly string[] {
+    return this.live;
+  }
+
+  /** Every live agent at each event (empty once the episode is over). */
+  get pendingAgents(): readonly string[] {
+    return this.pending;
+  }
+
+  /** `Box(−1, 5, [HSOC_OBS_DIM])` for every agent. */
+  observationSpace(agent: string): Space {
+    this.indexOf(agent);
+    return this.obsSpace;
+  }
+
+  /** `Discrete(11)`: token bins 0, 10, …, 100 %. */
+  actionSpace(agent: string): Space {
+    this.indexOf(agent);
+    return this.actSpace;
+  }
+
+  /** PE index of an agent name; throws for an unknown name. */
+  indexOf(agent: string): number {
+    const p = this.agentIndex.get(agent);
+    if (p === undefined) throw new ArbiterError('unknown-agent', `HSoC: no agent '${agent}'`);
+    return p;
+  }
+
+  /** Draws a new episode (seeded) and runs to its first event with a task on some PE. */
+  reset(options: ResetOptions = {}): EventDrivenResetResult<Float32Array> {
+    if (options.seed !== undefined || !this.seeded) {
+      this.rng = new Rng(options.seed ?? 0);
+      this.seeded = true;
+    }
+    this.sim.reset(this.rng.fork());
+    this.live = this.possibleAgents.filter((_, p) => this.sim.available[p]);
+    this.over = false;
+    this.decisions = 0;
+    this.skipIdleEvents();
+    this.refresh();
+    const obs: Record<string, Float32Array> = {};
+    const infos: Record<string, Info> = {};
+    for (const a of this.pending) {
+      obs[a] = this.observe(this.indexOf(a));
+      infos[a] = { actionMask: this.actionMasks(a) };
+    }
+    return { obs, infos, pendingAgents: [...this.pending], time: this.sim.time };
+  }
+
+  /** The agent state of a pending agent at the current event. */
+  view(agent: string | number): HsocAgentView {
+    const p = typeof agent === 'number' ? agent : this.indexOf(agent);
+    const v = this.views[p];
+    if (v === undefined) throw new ArbiterError('not-pending', `HSoC: agent ${agent} has no decision now`);
+    return v;
+  }
+
+  /** Guard-rail mask of a pending agent (1 = allowed). */
+  actionMasks(agent: string): Uint8Array {
+    const v = this.view(agent);
+    const mask = new Uint8Array(TOKEN_BINS).fill(1);
+    if (v.parentTasksCompleted) mask[0] = 0; // no 0 % while running
+    if (v.parentTasksCompleted && v.siblingTasks) mask[TOKEN_BINS - 1] = 0; // no 100 % beside a sibling
+    return mask;
+  }
+
+  /** Applies every pending agent's request, runs to the next event and pays the rewards. */
+  step(actions: Readonly<Record<string, number>>): EventDrivenStepResult<Float32Array> {
+    if (this.over)
+      throw new ArbiterError('episode-over', 'HSoC: step() after the episode ended; call reset()');
+    // Validate everything before changing state.
+    for (const a of Object.keys(actions))
+      if (!this.pending.includes(a))
+        throw new ArbiterError('invalid-action', `HSoC: '${a}' has no decision now`);
+    this.requests.fill(0);
+    for (const a of this.pending) {
+      const x = actions[a];
+      if (x === undefined)
+        throw new ArbiterError('invalid-action', `HSoC: no action for pending agent '${a}'`);
+      if (!this.actSpace.contains(x))
+        throw new ArbiterError(
+          'invalid-action',
+          `HSoC: action of '${a}' must be an integer in 0…10, got ${x}`,
+        );
+      if (this.actionMasks(a)[x] === 0)
+        throw new ArbiterError('invalid-action', `HSoC: action ${x} of '${a}' is masked by a guard rail`);
+      this.requests[this.indexOf(a)] = binTokens(x);
+    }
+    this.decisions += this.pending.length;
+    this.sim.setRequests(this.requests);
+    const rewards: Record<string, number> = {};
+    for (const a of this.live) rewards[a] = 0;
+    this.accrueBalance(rewards);
+    this.sim.advance();
+    for (const e of this.sim.events) if (e.kind === 'finish') rewards[this.possibleAgents[e.pe]!]! += 1;
+    this.skipIdleEvents();
+    const before = this.live;
+    const ended = this.sim.finished;
+    const terminations: Record<string, boolean> = {};
+    const truncations: Record<string, boolean> = {};
+    for (const a of before) {
+      terminations[a] = ended;
+      truncations[a] = false;
+    }
+    const obs: Record<string, Float32Array> = {};
+    const infos: Record<string, Info> = {};
+    if (ended) {
+      this.over = true;
+      const metrics = this.metrics();
+      for (const a of before) {
+        obs[a] = new Float32Array(HSOC_OBS_DIM);
+        infos[a] = { metrics };
+      }
+      this.live = [];
+      this.pending = [];
+      this.views.fill(undefined);
+    } else {
+      this.refresh();
+      for (const a of this.pending) {
+        obs[a] = this.observe(this.indexOf(a));
+        infos[a] = { actionMask: this.actionMasks(a) };
+      }
+    }
+    return {
+      obs,
+      rewards,
+      terminations,
+      truncations,
+      infos,
+      pendingAgents: [...this.pending],
+      time: this.sim.time,
+    };
+  }
+
+  /** The PE every task of every job ran on (after an episode): a static plan for the ideal baseline. */
+  assignmentPlan(): Map<number, Int16Array> {
+    return new Map(this.sim.jobs.map((j) => [j.id, Int16Array.from(j.pe)]));
+  }
+
+  /** Metrics of the workload jobs (meaningful once the episode has ended). */
+  metrics(): HsocEpisodeMetrics {
+    let sum = 0;
+    let missed = 0;
+    let n = 0;
+    for (const job of this.sim.jobs) {
+      if (job.kind !== 'workload') continue;
+      n++;
+      sum += job.completedAt - job.arrival;
+      if (job.completedAt > job.deadline + 1e-9) missed++;
+    }
+    return {
+      meanCompletion: sum / n,
+      deadlineMissRatio: missed / n,
+      jobs: n,
+      makespan: this.sim.time,
+      decisions: this.decisions,
+    };
+  }
+
+  /** Advances past events at which no PE holds a task (no decision to make). */
+  private skipIdleEvents(): void {
+    while (!this.sim.finished && !this.sim.peJob.some((j) => j >= 0)) {
+      this.sim.setRequests(this.requests.fill(0));
+      this.sim.advance();
+    }
+  }
+
+  /** Recomputes shares and views for the current event; every live agent is pending. */
+  private refresh(): void {
+    computeShares(this.sim, this.unplacedSpeed, this.share, this.remainingTime, this.tail);
+    this.views.fill(undefined);
+    for (const a of this.live) {
+      const p = this.indexOf(a);
+      this.views[p] = agentView(this.sim, p, this.share, this.remainingTime, this.tail);
+    }
+    this.pending = this.sim.finished ? [] : [...this.live];
+  }
+
+  /** Balancing term over the interval to the next event, added to `rewards`. */
+  private accrueBalance(rewards: Record<string, number>): void {
+    if (this.balanceWeight === 0) return;
+    const sim = this.sim;
+    const dt = sim.nextEventTime() - sim.time;
+    if (!(dt > 0 && Number.isFinite(dt))) return;
+    const n = sim.pes.length;
+    const pred = new Float64Array(n).fill(NaN);
+    for (let p = 0; p < n; p++) {
+      const r = sim.rate(p);
+      if (r > 0) {
+        const job = sim.jobs[sim.peJob[p]!]!;
+        pred[p] = job.remaining[sim.peTask[p]!]! / r + this.tail[p]!;
+      }
+    }
+    for (let p = 0; p < n; p++) {
+      if (Number.isNaN(pred[p]!)) continue;
+      const j = sim.peJob[p]!;
+      let sum = 0;
+      let k = 0;
+      for (let q = 0; q < n; q++)
+        if (sim.peJob[q] === j && !Number.isNaN(pred[q]!)) {
+          sum += pred[q]!;
+          k++;
+        }
+      if (k < 2) continue;
+      const L = sim.jobs[j]!.criticalPath;
+      rewards[this.possibleAgents[p]!]! -= (this.balanceWeight * Math.abs(pred[p]! - sum / k) * dt) / (L * L);
+    }
+  }
+
+  /** The observation vector of PE p (fresh array). */
+  private observe(p: number): Float32Array {
+    const v = this.views[p]!;
+    const o = new Float32Array(HSOC_OBS_DIM);
+    const L = v.criticalPath;
+    o[0] = +v.taskAssigned;
+    o[1] = +v.parentTasksCompleted;
+    o[2] = +v.siblingTasks;
+    o[3] = v.idealShare / 100;
+    o[4] = +v.highPriorityDag;
+    o[5] = v.runningPes > 0 ? v.ownDagRunning / v.runningPes : 0;
+    o[6] = v.runningPes / this.sim.pes.length;
+    o[7] = Math.min(5, v.remainingTime / L);
+    o[8] = Math.min(5, v.tail / L);
+    o[9] = v.speed / 5;
+    o[10] = Math.max(-1, Math.min(1, v.deadlineSlack));
+    o[11] = v.congestion;
+    o[12 + ['cpu', 'gpu', 'dsp'].indexOf(this.sim.pes[p]!)] = 1;
+    if (v.parentTasksCompleted) for (let a = 0; a < TOKEN_BINS; a++) o[15 + a] = slackOf(a, v.idealShare);
+    return o;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The heterogeneous system-on-chip of the HSoC environment (SPEC §7): processing-element types with
+ * a speed per task type, the PE inventory, the power envelope, and the load presets.
+ *
+ * Units: work is measured in reference time units — a task's WCET is its execution time on a CPU
+ * holding the whole envelope (100 tokens). A PE of type p running a task of type t with k tokens
+ * progresses at `speed[p][t] · (k / 100)^α · congestion` work units per time unit.
+ */
+import { ArbiterError } from '../../core/errors.js';
+
+/** Processing-element types. */
+export type PeType = 'cpu' | 'gpu' | 'dsp';
+
+/** Task types of the shipped workloads (a node's `type` in the DAG). */
+export type HsocTaskType = 'sense' | 'signal' | 'vision' | 'fusion' | 'planning' | 'control';
+
+/** Every task type, in a fixed order (for observation one-hots and tables). */
+export const HSOC_TASK_TYPES: readonly HsocTaskType[] = [
+  'sense',
+  'signal',
+  'vision',
+  'fusion',
+  'planning',
+  'control',
+];
+
+/**
+ * Speed of each PE type per task type, relative to a CPU at full power. A GPU is fast on vision
+ * and fusion, a DSP on signal processing and sensor front-ends; both are poor at control code.
+ */
+export const DEFAULT_SPEEDS: Readonly<Record<PeType, Readonly<Record<HsocTaskType, number>>>> = {
+  cpu: { sense: 1, signal: 1, vision: 1, fusion: 1, planning: 1, control: 1 },
+  gpu: { sense: 1, signal: 2, vision: 5, fusion: 2.5, planning: 1.5, control: 0.6 },
+  dsp: { sense: 3, signal: 4, vision: 1.5, fusion: 1, planning: 0.5, control: 1 },
+};
+
+/** The SoC's PEs, in agent order: 4 CPUs, 2 GPUs, 2 DSPs. */
+export const DEFAULT_PES: readonly PeType[] = ['cpu', 'cpu', 'cpu', 'cpu', 'gpu', 'gpu', 'dsp', 'dsp'];
+
+/** Tokens of the power envelope (shared by all PEs). */
+export const ENVELOPE_TOKENS = 100;
+
+/** Agent name of PE `i`: its type and its index among PEs of that type, e.g. `gpu1`. */
+export function peNames(pes: readonly PeType[]): string[] {
+  const count: Record<string, number> = {};
+  return pes.map((p) => {
+    const k = count[p] ?? 0;
+    count[p] = k + 1;
+    return `${p}${k}`;
+  });
+}
+
+/** Speed of PE type `pe` on task type `type` (unknown task types run at CPU speed 1 everywhere). */
+export function peSpeed(
+  speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>,
+  pe: PeType,
+  type: string | undefined,
+): number {
+  return speeds[pe][type ?? ''] ?? 1;
+}
+
+/** Names of the load presets. */
+export type HsocLoad = 'light' | 'medium' | 'heavy';
+
+/** Every load preset, lightest first. */
+export const HSOC_LOADS: readonly HsocLoad[] = ['light', 'medium', 'heavy'];
+
+/**
+ * A load preset: how often workload DAGs and other DAGs arrive, how many accelerators the
+ * scheduler may use, and what the other DAGs are like.
+ */
+export interface HsocLoadPreset {
+  /** Mean inter-arrival time of workload DAG jobs, in units of the workload's critical path L. */
+  interArrival: number;
+  /** Other (background) DAG jobs per critical path L of the workload, on average (Poisson). */
+  otherRate: number;
+  /** Probability that an other DAG is memory intensive (congests the interconnect). */
+  memoryIntenseShare: number;
+  /** Number of GPUs and DSPs the scheduler may use (the rest are busy elsewhere / powered off). */
+  accelerators: { gpu: number; dsp: number };
+  /** Probability that a workload job is high priority. */
+  highPriorityShare: number;
+}
+
+/** The three presets: light (accelerators free, rare arrivals), medium, heavy (few accelerators, dense arrivals). */
+export const HSOC_LOAD_PRESETS: Readonly<Record<HsocLoad, HsocLoadPreset>> = {
+  light: {
+    interArrival: 2.5,
+    otherRate: 0.2,
+    memoryIntenseShare: 0.2,
+    accelerators: { gpu: 2, dsp: 2 },
+    highPriorityShare: 0.2,
+  },
+  medium: {
+    interArrival: 1,
+    otherRate: 1,
+    memoryIntenseShare: 0.5,
+    accelerators: { gpu: 1, dsp: 1 },
+    highPriorityShare: 0.2,
+  },
+  heavy: {
+    interArrival: 0.5,
+    otherRate: 2,
+    memoryIntenseShare: 0.8,
+    accelerators: { gpu: 1, dsp: 0 },
+    highPriorityShare: 0.2,
+  },
+};
+
+/** Checks a load name (CLI and options). */
+export function isHsocLoad(x: unknown): x is HsocLoad {
+  return x === 'light' || x === 'medium' || x === 'heavy';
+}
+
+/** The preset of a load name; throws `ArbiterError('invalid-option')` for an unknown name. */
+export function hsocLoadPreset(load: HsocLoad | HsocLoadPreset): HsocLoadPreset {
+  if (typeof load !== 'string') return load;
+  if (!isHsocLoad(load))
+    throw new ArbiterError('invalid-option', `HSoC: unknown load '${String(load)}' (light, medium, heavy)`);
+  return HSOC_LOAD_PRESETS[load];
+}
+
+/** Availability per PE under a preset: the first `gpu` GPUs and `dsp` DSPs, every CPU. */
+export function availablePes(pes: readonly PeType[], preset: HsocLoadPreset): boolean[] {
+  const used: Record<PeType, number> = { cpu: 0, gpu: 0, dsp: 0 };
+  return pes.map((p) => {
+    const k = used[p]++;
+    return p === 'cpu' || k < preset.accelerators[p];
+  });
+}

@@ -1,0 +1,358 @@
+/**
+ * The HSoC experiment (SPEC §7, issue 7): every policy × load × workload over held-out seeds,
+ * the learned rules, the PLNN light-load predictions and the decision latency of the rule policy;
+ * rendered as Markdown tables and a Vega-Lite bar chart.
+ */
+import { Error as VEGA_ERROR, logger, parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { PPO } from '../agents/ppo.js';
+import { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
+import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
+import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
+import { HSOC_WORKLOADS, type HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
+import { DynamicRulePolicy } from '../envs/hsoc/policies/dynamic-rule-policy.js';
+import { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
+import { runIdealStatic } from '../envs/hsoc/policies/ideal-static.js';
+import { NeedPolicy } from '../envs/hsoc/policies/need-policy.js';
+import type { LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
+import { trainLnnRulePolicy } from '../envs/hsoc/policies/train-lnn-rule-policy.js';
+import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
+import type { KnowledgeBaseSpec } from '../logic/knowledge-base.js';
+import { formatMarkdownTable } from './markdown-table.js';
+
+/** Settings of {@link runHsocBenchmark}. */
+export interface HsocBenchmarkOptions {
+  /** Evaluation seeds per cell (held out: training uses seeds ≥ 100 000). Default 10. */
+  seeds?: number;
+  /** First evaluation seed. Default 1000. */
+  seedBase?: number;
+  /** REINFORCE episodes of the LNN rules (5-task DAG, 4 jobs, loads drawn per episode). Default 2000. */
+  trainEpisodes?: number;
+  /** Workload jobs per evaluation episode: 5-task, AV. Default 12 and 4. */
+  jobs?: Readonly<Record<HsocWorkload, number>>;
+  /** The LightLoad PLNN knowledge base (examples/logic/light-load.json). */
+  knowledgeBase: KnowledgeBaseSpec;
+  /** Steps of the shared-parameter PPO baseline (0 leaves it out). Default 60 000. */
+  ppoSteps?: number;
+  /** Run the ideal static's per-task coordinate descent (the costly part). Default true. */
+  idealTaskSearch?: boolean;
+  /** θ of the dynamic rules. Default 0.5. */
+  threshold?: number;
+  /** Progress callback (cells done, cells in all). */
+  onCell?: (done: number, total: number) => void;
+}
+
+/** One cell: a policy on a workload at a load, over the seeds. */
+export interface HsocBenchmarkRow {
+  workload: HsocWorkload;
+  load: HsocLoad;
+  policy: string;
+  /** Mean over seeds of the episode's mean DAG completion time. */
+  meanCompletion: number;
+  /** Standard deviation over seeds. */
+  stdCompletion: number;
+  /** Mean deadline-miss ratio. */
+  missRatio: number;
+  /** (meanCompletion − ideal) / ideal, in %. */
+  gapToIdeal: number;
+  /** Mean completion per seed (seed order). */
+  perSeed: number[];
+  /** Paired difference to uniform on the same seeds, in % of uniform: mean and std over seeds. */
+  vsUniform: { mean: number; std: number };
+}
+
+/** Everything the report shows. */
+export interface HsocBenchmarkResult {
+  rows: HsocBenchmarkRow[];
+  /** The learned rules, as text. */
+  rules: string[];
+  /** Training curve: mean normalized completion per episode. */
+  curve: number[];
+  /** Decision latency of the LNN rule policy (µs per agent decision), median of 5 timed episodes. */
+  latencyUs: number;
+  /** Share of running decisions for which the PLNN predicted light load, per workload and load. */
+  lightLoadPredicted: { workload: HsocWorkload; load: HsocLoad; share: number }[];
+  /** The trained policy. */
+  policy: LnnRulePolicy;
+}
+
+/**
+ * The deep MARL baseline: one PPO policy (MLP 64×64) shared by every agent, trained on the
+ * single-agent view of the 5-task env (4 jobs, the three loads in turn over 3 env copies) with
+ * the team reward; evaluated greedily with the guard-rail masks.
+ */
+export async function trainPpoBaseline(steps: number, seed = 1): Promise<HsocPolicy> {
+  let k = 0;
+  const model = await PPO.create(
+    () => new HsocSingleAgentEnv({ workload: '5-task', jobs: 4, load: HSOC_LOADS[k++ % HSOC_LOADS.length]! }),
+    {
+      numEnvs: 3,
+      numSteps: 256,
+      seed,
+      gamma: 0.995,
+      entCoef: 0.001,
+      learningRate: 3e-4,
+      normalizeReward: true,
+    },
+  );
+  await model.learn({ totalTimesteps: steps });
+  return {
+    name: 'ppo-shared',
+    act: (_env, _agent, obs, mask) => model.predict(obs, { deterministic: true, mask }) as number,
+  };
+}
+
+/** Runs the experiment (deterministic for given options). */
+export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<HsocBenchmarkResult> {
+  const seeds = options.seeds ?? 10;
+  const seedBase = options.seedBase ?? 1000;
+  const jobs = options.jobs ?? { '5-task': 12, 'av-42': 4 };
+  const { policy, curve } = trainLnnRulePolicy({ episodes: options.trainEpisodes ?? 2000 });
+  const ppoSteps = options.ppoSteps ?? 60_000;
+  const ppo = ppoSteps > 0 ? await trainPpoBaseline(ppoSteps) : undefined;
+  const rows: HsocBenchmarkRow[] = [];
+  const lightLoadPredicted: HsocBenchmarkResult['lightLoadPredicted'] = [];
+  const total = HSOC_WORKLOADS.length * HSOC_LOADS.length;
+  let done = 0;
+  for (const workload of HSOC_WORKLOADS)
+    for (const load of HSOC_LOADS) {
+      const envOptions: HsocEnvOptions = { workload, load, jobs: jobs[workload] };
+      const env = new HsocEnv(envOptions);
+      const dynamic = new DynamicRulePolicy(policy, options.knowledgeBase, options.threshold ?? 0.5);
+      const cell = (
+        name: string,
+        run: (seed: number) => { meanCompletion: number; deadlineMissRatio: number },
+      ): HsocBenchmarkRow => {
+        const c: number[] = [];
+        let miss = 0;
+        for (let s = 0; s < seeds; s++) {
+          const m = run(seedBase + s);
+          c.push(m.meanCompletion);
+          miss += m.deadlineMissRatio;
+        }
+        const mean = c.reduce((a, b) => a + b, 0) / seeds;
+        const std = Math.sqrt(c.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, seeds - 1));
+        return {
+          workload,
+          load,
+          policy: name,
+          meanCompletion: mean,
+          stdCompletion: std,
+          missRatio: miss / seeds,
+          gapToIdeal: NaN,
+          perSeed: c,
+          vsUniform: { mean: NaN, std: NaN },
+        };
+      };
+      const byPolicy = (p: HsocPolicy): HsocBenchmarkRow =>
+        cell(p.name, (seed) => runHsocEpisode(env, p, seed));
+      const ideal = cell('ideal-static', (seed) =>
+        runIdealStatic(envOptions, seed, options.idealTaskSearch ?? true),
+      );
+      const cellRows = [
+        byPolicy(new UniformPolicy()),
+        byPolicy(new NeedPolicy('seed-rules')),
+        byPolicy(policy),
+        byPolicy(dynamic),
+      ];
+      if (ppo) cellRows.push(byPolicy(ppo));
+      cellRows.push(ideal);
+      const uniform = cellRows[0]!;
+      for (const r of cellRows) {
+        r.gapToIdeal = (100 * (r.meanCompletion - ideal.meanCompletion)) / ideal.meanCompletion;
+        // Paired per-seed difference to uniform: the seeds' common variation cancels.
+        const d = r.perSeed.map((x, i) => (100 * (x - uniform.perSeed[i]!)) / uniform.perSeed[i]!);
+        const m = d.reduce((a, b) => a + b, 0) / d.length;
+        const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, d.length - 1));
+        r.vsUniform = { mean: m, std: sd };
+      }
+      rows.push(...cellRows);
+      lightLoadPredicted.push({
+        workload,
+        load,
+        share: dynamic.uniformDecisions / Math.max(1, dynamic.runningDecisions),
+      });
+      options.onCell?.(++done, total);
+    }
+  return {
+    rows,
+    rules: policy.rules().map((r) => r.text),
+    curve,
+    latencyUs: measureLatency(policy),
+    lightLoadPredicted,
+    policy,
+  };
+}
+
+/** µs per decision of `policy.act` over 5 heavy-load AV episodes (median). */
+function measureLatency(policy: LnnRulePolicy): number {
+  const env = new HsocEnv({ workload: 'av-42', load: 'heavy', jobs: 4 });
+  const per: number[] = [];
+  for (let rep = 0; rep < 6; rep++) {
+    let ns = 0;
+    let count = 0;
+    const timed: HsocPolicy = {
+      name: 'timed',
+      act(e, agent, obs, mask) {
+        const t0 = process.hrtime.bigint();
+        const a = policy.act(e, agent, obs, mask);
+        ns += Number(process.hrtime.bigint() - t0);
+        count++;
+        return a;
+      },
+    };
+    runHsocEpisode(env, timed, 7000 + rep);
+    if (rep > 0) per.push(ns / count / 1000); // first run warms the JIT up
+  }
+  per.sort((a, b) => a - b);
+  return per[per.length >> 1]!;
+}
+
+/** The results as Markdown: one table per workload, the rules, the PLNN predictions, the latency. */
+export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number): string {
+  const parts: string[] = [];
+  for (const workload of HSOC_WORKLOADS) {
+    parts.push(`### Workload ${workload}\n`);
+    parts.push(
+      formatMarkdownTable(
+        [
+          'load',
+          'policy',
+          'mean DAG completion',
+          '± std (seeds)',
+          'vs uniform % (paired, ± std)',
+          'deadline-miss ratio',
+          'gap to ideal static %',
+        ],
+        result.rows
+          .filter((r) => r.workload === workload)
+          .map((r) => [
+            r.load,
+            r.policy,
+            r.meanCompletion,
+            r.stdCompletion,
+            `${r.vsUniform.mean >= 0 ? '+' : ''}${r.vsUniform.mean.toFixed(2)} ± ${r.vsUniform.std.toFixed(2)}`,
+            r.missRatio,
+            r.gapToIdeal,
+          ]),
+      ),
+    );
+    parts.push('');
+  }
+  parts.push('### Acceptance checks (issue 7), as measured\n');
+  parts.push(
+    hsocAcceptance(result.rows)
+      .map((l) => `- ${l}`)
+      .join('\n') + '\n',
+  );
+  parts.push(
+    `Spread: standard deviation over ${seeds} held-out seeds (different arrivals, priorities and hence PE assignments).\n`,
+  );
+  parts.push('### Learned rules (weight threshold 0.1)\n');
+  parts.push('```\n' + result.rules.join('\n') + '\n```\n');
+  parts.push('### PLNN light-load prediction (dynamic rules)\n');
+  parts.push(
+    formatMarkdownTable(
+      ['workload', 'load', 'running decisions predicted light → uniform'],
+      result.lightLoadPredicted.map((p) => [p.workload, p.load, p.share]),
+    ),
+  );
+  parts.push(
+    `\nDecision latency of the LNN rule policy: **${result.latencyUs.toFixed(2)} µs** per agent decision (median of 5 heavy-load AV episodes, 11 bins × 3 rules).\n`,
+  );
+  return parts.join('\n');
+}
+
+/** The issue's acceptance criteria evaluated on the rows, one line each (mean over seeds). */
+export function hsocAcceptance(rows: readonly HsocBenchmarkRow[]): string[] {
+  const get = (w: HsocWorkload, l: HsocLoad, p: string): HsocBenchmarkRow | undefined =>
+    rows.find((r) => r.workload === w && r.load === l && r.policy === p);
+  const cmp = (w: HsocWorkload, l: HsocLoad, p: string, better: boolean): string => {
+    const a = get(w, l, p);
+    if (!a) return `${w}/${l}: n/a`;
+    const { mean: d, std } = a.vsUniform;
+    const ok = better ? d < 0 : d <= 0;
+    return `${w}/${l} ${d >= 0 ? '+' : ''}${d.toFixed(1)}% ± ${std.toFixed(1)} ${ok ? '✓' : '✗'}`;
+  };
+  const lines: string[] = [];
+  const ws = HSOC_WORKLOADS;
+  lines.push(
+    `lnn-rules faster than uniform at medium and heavy load: ${ws.flatMap((w) => (['medium', 'heavy'] as const).map((l) => cmp(w, l, 'lnn-rules', true))).join('; ')}`,
+  );
+  lines.push(
+    `dynamic-rules no worse than uniform at light load: ${ws.map((w) => cmp(w, 'light', 'dynamic-rules', false)).join('; ')}`,
+  );
+  lines.push(
+    `dynamic-rules faster than uniform at heavy load: ${ws.map((w) => cmp(w, 'heavy', 'dynamic-rules', true)).join('; ')}`,
+  );
+  lines.push(
+    'differences: mean over seeds of the paired per-seed difference to uniform (± its std over seeds); a ✓ within its std is not significant.',
+  );
+  return lines;
+}
+
+/** Vega-Lite grouped bar chart: mean completion per load (x), policy (color), workload (column). */
+export function hsocBarChartSpec(rows: readonly HsocBenchmarkRow[]): TopLevelSpec {
+  return {
+    background: 'white',
+    padding: 8,
+    title: { text: 'HSoC: mean DAG completion time (lower is better)', anchor: 'start' },
+    data: {
+      values: rows.map((r) => ({
+        ...r,
+        lo: r.meanCompletion - r.stdCompletion,
+        hi: r.meanCompletion + r.stdCompletion,
+      })),
+    },
+    facet: { column: { field: 'workload', type: 'nominal', title: null } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 300,
+      height: 260,
+      layer: [
+        {
+          mark: 'bar',
+          encoding: {
+            x: {
+              field: 'load',
+              type: 'nominal',
+              sort: [...HSOC_LOADS],
+              title: 'load',
+              axis: { labelAngle: 0 },
+            },
+            xOffset: { field: 'policy', type: 'nominal', sort: [...new Set(rows.map((r) => r.policy))] },
+            y: { field: 'meanCompletion', type: 'quantitative', title: 'mean DAG completion time' },
+            color: {
+              field: 'policy',
+              type: 'nominal',
+              scale: { domain: [...new Set(rows.map((r) => r.policy))] },
+              legend: { orient: 'bottom', title: null },
+            },
+          },
+        },
+        {
+          mark: { type: 'rule', color: 'black' },
+          encoding: {
+            x: { field: 'load', type: 'nominal', sort: [...HSOC_LOADS] },
+            xOffset: { field: 'policy', type: 'nominal', sort: [...new Set(rows.map((r) => r.policy))] },
+            y: { field: 'lo', type: 'quantitative' },
+            y2: { field: 'hi' },
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+}
+
+/** The bar chart as an SVG document (headless Vega, as `renderLinePlotSvg`). */
+export async function renderHsocBarChartSvg(rows: readonly HsocBenchmarkRow[]): Promise<string> {
+  const quiet = logger(VEGA_ERROR);
+  const { spec } = compile(hsocBarChartSpec(rows), { logger: quiet });
+  const view = new View(parse(spec), { renderer: 'none', logger: quiet });
+  try {
+    const svg = await view.toSVG();
+    return svg.endsWith('\n') ? svg : svg + '\n';
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerBenchHsoc } from '../../src/cli/commands/bench-hsoc.js';
+
+describe('arbiter bench hsoc (registerBenchHsoc)', () => {
+  it('writes the table, the rules and the bar chart; --json prints rows and rules', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'arbiter-hsoc-'));
+    const program = new Command().exitOverride();
+    registerBenchHsoc(program.command('bench'));
+    let stdout = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      stdout += String(c);
+      return true;
+    });
+    try {
+      await program.parseAsync(
+        [
+          'bench',
+          'hsoc',
+          '--seeds',
+          '1',
+          '--episodes',
+          '10',
+          '--ppo-steps',
+          '0',
+          '--no-ideal-search',
+          '--out',
+          dir,
+          '--json',
+        ],
+        { from: 'user' },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const json = JSON.parse(stdout) as {
+      rows: { policy: string; workload: string; load: string }[];
+      rules: string[];
+      latencyUs: number;
+    };
+    expect(json.rows).toHaveLength(2 * 3 * 5);
+    expect(new Set(json.rows.map((r) => r.policy))).toEqual(
+      new Set(['uniform', 'seed-rules', 'lnn-rules', 'dynamic-rules', 'ideal-static']),
+    );
+    expect(json.rules[0]).toMatch(/^NeedTokens_0 ← /);
+    expect(json.latencyUs).toBeGreaterThan(0);
+    const md = await readFile(path.join(dir, 'hsoc.md'), 'utf8');
+    expect(md).toContain('### Workload av-42');
+    expect(md).toContain('NeedTokens_100 ←');
+    const svg = await readFile(path.join(dir, 'hsoc-completion.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg/);
+  });
+});
