@@ -13,6 +13,7 @@ import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import type { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import { DagSampler } from '../envs/egs/dag-sampler.js';
 import { renderLinePlotSvg } from './line-plot-svg.js';
+import { formatMarkdownTable } from './markdown-table.js';
 import { formatTable } from './table.js';
 
 /** A named set of DAG tasks with deadlines. */
@@ -195,7 +196,7 @@ export function egsBenchmarkTables(summary: readonly EgsBenchmarkSummary[]): str
       ]);
     parts.push(
       `### ${set}\n\n` +
-        markdownTable(
+        formatMarkdownTable(
           ['method', 'DAGs', 'mean cores', 'gap to proven optimum (DAGs)', 'ms per DAG', 'invalid'],
           rows,
         ),
@@ -236,14 +237,6 @@ export async function egsAcceptanceSvg(
     yLabel: 'fraction of DAGs schedulable on M cores',
     series: summary.filter((s) => s.set === set).map((s) => ({ name: s.method, x: M, y: s.acceptance })),
   });
-}
-
-function markdownTable(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
 }
 
 function mean(xs: readonly number[]): number {

@@ -3,8 +3,8 @@
  * the learned rules, the PLNN light-load predictions and the decision latency of the rule policy;
  * rendered as Markdown tables and a Vega-Lite bar chart.
  */
-import { Error as VEGA_ERROR, logger, parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg } from './vega-lite-svg.js';
 import { PPO } from '../agents/ppo.js';
 import { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
@@ -346,13 +346,5 @@ export function hsocBarChartSpec(rows: readonly HsocBenchmarkRow[]): TopLevelSpe
 
 /** The bar chart as an SVG document (headless Vega, as `renderLinePlotSvg`). */
 export async function renderHsocBarChartSvg(rows: readonly HsocBenchmarkRow[]): Promise<string> {
-  const quiet = logger(VEGA_ERROR);
-  const { spec } = compile(hsocBarChartSpec(rows), { logger: quiet });
-  const view = new View(parse(spec), { renderer: 'none', logger: quiet });
-  try {
-    const svg = await view.toSVG();
-    return svg.endsWith('\n') ? svg : svg + '\n';
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(hsocBarChartSpec(rows));
 }

@@ -1,5 +1,5 @@
-import { Error as VEGA_ERROR, logger, parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderVegaLiteSvg } from './vega-lite-svg.js';
 import { ValidationError } from '../core/errors.js';
 
 /** One curve of a line plot. */
@@ -133,15 +133,7 @@ export function linePlotSpec(options: LinePlotOptions): TopLevelSpec {
  * Asynchronous because Vega renders asynchronously.
  */
 export async function renderLinePlotSvg(options: LinePlotOptions): Promise<string> {
-  const quiet = logger(VEGA_ERROR); // warnings would go to the console of a CLI user
-  const { spec } = compile(linePlotSpec(options), { logger: quiet });
-  const view = new View(parse(spec), { renderer: 'none', logger: quiet });
-  try {
-    const svg = await view.toSVG();
-    return svg.endsWith('\n') ? svg : svg + '\n';
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(linePlotSpec(options));
 }
 
 function finiteOrNull(v: number): number | null {
