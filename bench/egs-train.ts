@@ -22,17 +22,11 @@
  */
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BehaviorCloning } from '../src/agents/behavior-cloning.js';
 import { PPO, type PpoConfig } from '../src/agents/ppo.js';
 import type { TrainingSession } from '../src/agents/base-algorithm.js';
 import { Rng } from '../src/core/rng.js';
-import {
-  PadGraphObservation,
-  padGraphInto,
-  type PaddedGraphLayout,
-} from '../src/core/wrappers/pad-graph-observation.js';
-import type { GraphObservation } from '../src/core/spaces.js';
-import { egsExpertEpisode } from '../src/envs/egs/egs-expert.js';
+import { PadGraphObservation, type PaddedGraphLayout } from '../src/core/wrappers/pad-graph-observation.js';
+import { cloneEgsExpert, collectEgsDemonstrations } from '../src/cli/egs-imitation.js';
 import type { Dag } from '../src/dag/dag-task.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import { scheduleDag, type ScheduleMethod } from '../src/dag/schedule/schedule-dag.js';
@@ -275,18 +269,10 @@ async function evalOnly(file: string, evalCount: number): Promise<void> {
   policy.dispose();
 }
 
-/** One demonstration row kept compactly (raw graph, not padded). */
-interface Demo {
-  obs: GraphObservation;
-  mask: Uint8Array;
-  action: number;
-  ret: number;
-}
-
 /**
  * Behaviour-cloning warm start: the expert (best of `tries` randomized egs-greedy runs) on `count`
- * sampled DAGs, then `epochs` passes of supervised training (actions + returns-to-go), with a
- * held-out evaluation after each epoch. Returns the best held-out mean cores.
+ * sampled 10–50-node DAGs, then `epochs` passes of supervised training (actions + returns-to-go,
+ * learning rate decayed linearly to 10%), with `onEpoch` after each (the held-out evaluation).
  */
 async function behaviorCloningPhase(
   policy: GraphPolicy,
@@ -295,67 +281,30 @@ async function behaviorCloningPhase(
   onEpoch: (epoch: number, metrics: Record<string, number>) => Promise<void>,
 ): Promise<void> {
   const rng = new Rng(opts.seed * 7919 + 17);
-  const env = new EgsEnv({ maxNodes: MAX_NODES });
-  const sampler = new DagSampler({ nodes: [10, MAX_NODES], slack: [0, 0.4] });
-  const demos: Demo[] = [];
   const t0 = performance.now();
-  let expertCores = 0;
-  for (let d = 0; d < opts.count; d++) {
-    const dag = sampler.sample(rng);
-    const run = egsExpertEpisode(env, dag, rng, { tries: opts.tries });
-    expertCores += run.cores;
-    let ret = run.steps.reduce((s, x) => s + x.reward, 0);
-    for (const s of run.steps) {
-      demos.push({ obs: s.obs, mask: s.mask, action: s.action, ret });
-      ret -= s.reward;
-    }
-    if ((d + 1) % 100 === 0)
-      console.log(
-        `expert: ${d + 1}/${opts.count} DAGs, ${demos.length} states, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-      );
-  }
+  const demos = collectEgsDemonstrations({
+    count: opts.count,
+    tries: opts.tries,
+    nodes: [10, MAX_NODES],
+    rng,
+    onDag: (d, total, states) => {
+      if (d % 100 === 0)
+        console.log(
+          `expert: ${d}/${total} DAGs, ${states} states, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
+    },
+  });
   console.log(
-    `expert demonstrations: ${demos.length} states from ${opts.count} DAGs (mean cores ${(expertCores / opts.count).toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    `expert demonstrations: ${demos.steps.length} states from ${opts.count} DAGs (mean cores ${demos.expertCores.toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );
-  const bc = new BehaviorCloning(policy, { learningRate: opts.lr, vfCoef: 0.5 });
-  const N = MAX_NODES;
-  const B = opts.batch;
-  const obs = new Float32Array(B * layout.size);
-  const masks = new Uint8Array(B * N * N);
-  const actions = new Int32Array(B);
-  const returns = new Float32Array(B);
-  const order = demos.map((_, i) => i);
-  const stepsPerEpoch = Math.floor(demos.length / B);
-  const totalSteps = stepsPerEpoch * opts.epochs;
-  let done = 0;
-  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-    rng.shuffle(order);
-    const te = performance.now();
-    let nll = 0;
-    let vl = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      obs.fill(0);
-      for (let b = 0; b < B; b++) {
-        const demo = demos[order[s * B + b]!]!;
-        padGraphInto(demo.obs, layout, obs, b * layout.size);
-        masks.set(demo.mask, b * N * N);
-        actions[b] = demo.action;
-        returns[b] = demo.ret;
-      }
-      // Linear decay to 10% of the rate over the whole phase.
-      const lr = opts.lr * (1 - (0.9 * done) / totalSteps);
-      const m = bc.step(obs, B, actions, masks, returns, lr);
-      done++;
-      nll += m.nll;
-      vl += m.valueLoss;
-    }
-    await onEpoch(epoch, {
-      nll: nll / stepsPerEpoch,
-      valueLoss: vl / stepsPerEpoch,
-      epochS: (performance.now() - te) / 1000,
-    });
-  }
-  (bc.optimizer as { dispose(): void }).dispose();
+  await cloneEgsExpert(policy, layout, demos, {
+    epochs: opts.epochs,
+    batch: opts.batch,
+    learningRate: opts.lr,
+    finalLearningRateFraction: 0.1,
+    rng,
+    onEpoch: (epoch, m) => onEpoch(epoch, m),
+  });
 }
 
 async function saveWeights(file: string, policy: GraphPolicy, extra: Record<string, unknown>): Promise<void> {

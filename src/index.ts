@@ -593,3 +593,10 @@ export {
   type HsocBenchmarkRow,
   type HsocBenchmarkResult,
 } from './report/hsoc-benchmark.js';
+export {
+  collectEgsDemonstrations,
+  cloneEgsExpert,
+  type EgsDemonstrations,
+  type CollectEgsDemonstrationsOptions,
+  type CloneEgsExpertOptions,
+} from './cli/egs-imitation.js';

@@ -4,15 +4,13 @@
  * the graph policy. Minutes, not hours: it shows the pipeline end to end; the shipped pretrained
  * policy is the one trained by `bench/egs-train.ts` (documented in bench/results/egs.md).
  */
-import { BehaviorCloning } from '../agents/behavior-cloning.js';
 import { Rng } from '../core/rng.js';
-import { padGraphInto, PadGraphObservation } from '../core/wrappers/pad-graph-observation.js';
+import { PadGraphObservation } from '../core/wrappers/pad-graph-observation.js';
 import { EGS_MODEL_FORMAT, type EgsPolicyModel } from '../deploy/egs-policy-model.js';
-import { DagSampler } from '../envs/egs/dag-sampler.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
-import { egsExpertEpisode, type EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
 import { GraphPolicy } from '../nn/graph-policy.js';
 import { initTf } from '../nn/tf-backend.js';
+import { cloneEgsExpert, collectEgsDemonstrations } from './egs-imitation.js';
 
 /** Options of {@link quickTrainEgs}. */
 export interface QuickTrainEgsOptions {
@@ -48,70 +46,47 @@ export async function quickTrainEgs(options: QuickTrainEgsOptions = {}): Promise
   const nodes = options.nodes ?? [10, 20];
   const seed = options.seed ?? 1;
   const rng = new Rng(seed);
-  const maxNodes = Math.max(2, nodes[1]);
-  const env = new EgsEnv({ maxNodes });
-  const sampler = new DagSampler({ nodes, slack: [0, 0.4] });
-  const demos: EgsDemonstrationStep[] = [];
-  const returns: number[] = [];
-  let expertCores = 0;
   const batch = 32;
-  // The step count is known only after the demonstrations; estimate it for the progress bar.
-  let total = count + Math.ceil((count * nodes[1]) / batch) * epochs;
-  for (let d = 0; d < count; d++) {
-    const run = egsExpertEpisode(env, sampler.sample(rng), rng, { tries: 2 });
-    expertCores += run.cores;
-    let ret = run.steps.reduce((s, x) => s + x.reward, 0);
-    for (const s of run.steps) {
-      demos.push(s);
-      returns.push(ret);
-      ret -= s.reward;
-    }
-    options.onProgress?.(d + 1, total, 'demonstrations');
-  }
-  const layout = new PadGraphObservation(env).layout;
-  const policy = new GraphPolicy(layout, env.actionSpace, {}, rng.fork());
-  const bc = new BehaviorCloning(policy, { learningRate: 1e-3 });
-  const stepsPerEpoch = Math.max(1, Math.floor(demos.length / batch));
-  total = count + stepsPerEpoch * epochs;
-  const B = Math.min(batch, demos.length);
-  const obs = new Float32Array(B * layout.size);
-  const masks = new Uint8Array(B * maxNodes * maxNodes);
-  const actions = new Int32Array(B);
-  const rets = new Float32Array(B);
-  const order = demos.map((_, i) => i);
-  let finalNll = NaN;
-  let done = count;
-  for (let e = 0; e < epochs; e++) {
-    rng.shuffle(order);
-    let nll = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      obs.fill(0);
-      for (let b = 0; b < B; b++) {
-        const k = order[(s * B + b) % order.length]!;
-        padGraphInto(demos[k]!.obs, layout, obs, b * layout.size);
-        masks.set(demos[k]!.mask, b * maxNodes * maxNodes);
-        actions[b] = demos[k]!.action;
-        rets[b] = returns[k]!;
-      }
-      nll += bc.step(obs, B, actions, masks, rets).nll;
-      options.onProgress?.(++done, total, `cloning, epoch ${e + 1}/${epochs}`);
-    }
-    finalNll = nll / stepsPerEpoch;
-  }
-  const model: EgsPolicyModel = {
-    format: EGS_MODEL_FORMAT,
-    dims: policy.dims,
-    weights: policy.getWeights(),
-    meta: {
-      trainedBy: 'arbiter demo (behaviour cloning)',
-      dags: count,
+  // Progress total: DAGs + an estimate of the gradient steps (known once the demonstrations are in).
+  const estimate = count + Math.ceil((count * nodes[1]) / batch) * epochs;
+  const demos = collectEgsDemonstrations({
+    count,
+    tries: 2,
+    nodes,
+    rng,
+    onDag: (d) => options.onProgress?.(d, estimate, 'demonstrations'),
+  });
+  const layout = new PadGraphObservation(new EgsEnv({ maxNodes: Math.max(2, nodes[1]) })).layout;
+  const policy = new GraphPolicy(
+    layout,
+    new EgsEnv({ maxNodes: layout.maxNodes }).actionSpace,
+    {},
+    rng.fork(),
+  );
+  try {
+    const finalNll = await cloneEgsExpert(policy, layout, demos, {
       epochs,
-      nodes,
-      seed,
-      states: demos.length,
-    },
-  };
-  bc.optimizer.dispose();
-  policy.dispose();
-  return { model, states: demos.length, expertCores: expertCores / count, finalNll };
+      batch,
+      learningRate: 1e-3,
+      rng,
+      onStep: (done, total, epoch) =>
+        options.onProgress?.(count + done, count + total, `cloning, epoch ${epoch}/${epochs}`),
+    });
+    const model: EgsPolicyModel = {
+      format: EGS_MODEL_FORMAT,
+      dims: policy.dims,
+      weights: policy.getWeights(),
+      meta: {
+        trainedBy: 'arbiter demo (behaviour cloning)',
+        dags: count,
+        epochs,
+        nodes,
+        seed,
+        states: demos.steps.length,
+      },
+    };
+    return { model, states: demos.steps.length, expertCores: demos.expertCores, finalNll };
+  } finally {
+    policy.dispose();
+  }
 }

@@ -1,0 +1,138 @@
+/**
+ * Imitation warm start of the EGS graph policy, shared by the demo's short run
+ * (`egs-quick-train.ts`) and the documented training run (`bench/egs-train.ts`): demonstrations of
+ * the non-learned expert on sampled DAGs, then behaviour cloning on them (expert actions under the
+ * env's masks, value head on the returns-to-go).
+ */
+import { BehaviorCloning } from '../agents/behavior-cloning.js';
+import type { Rng } from '../core/rng.js';
+import { padGraphInto, type PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
+import { DagSampler, type SamplerRange } from '../envs/egs/dag-sampler.js';
+import { EgsEnv } from '../envs/egs/egs-env.js';
+import { egsExpertEpisode, type EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
+import type { GraphPolicy } from '../nn/graph-policy.js';
+
+/** Expert decisions with their returns-to-go. */
+export interface EgsDemonstrations {
+  /** Decisions, in episode order. */
+  steps: EgsDemonstrationStep[];
+  /** Return-to-go (width drops still to come, this step's included) per decision. */
+  returns: number[];
+  /** Mean cores of the expert's episodes. */
+  expertCores: number;
+  /** DAGs demonstrated on. */
+  dags: number;
+}
+
+/** Options of {@link collectEgsDemonstrations}. */
+export interface CollectEgsDemonstrationsOptions {
+  /** DAGs to sample. */
+  count: number;
+  /** Expert runs per DAG (the first deterministic, the best kept). */
+  tries: number;
+  /** Node range of the sampled DAGs. */
+  nodes: SamplerRange;
+  /** Slack range (default [0, 0.4]). */
+  slack?: SamplerRange;
+  /** Draws every DAG and every randomized expert choice. */
+  rng: Rng;
+  /** Called after each DAG. */
+  onDag?: (done: number, total: number, states: number) => void;
+}
+
+/** Runs the expert (`egsExpertEpisode`) on `count` sampled DAGs and keeps its decisions. */
+export function collectEgsDemonstrations(opts: CollectEgsDemonstrationsOptions): EgsDemonstrations {
+  const env = new EgsEnv({ maxNodes: Math.max(2, opts.nodes[1]) });
+  const sampler = new DagSampler({ nodes: opts.nodes, slack: opts.slack ?? [0, 0.4] });
+  const steps: EgsDemonstrationStep[] = [];
+  const returns: number[] = [];
+  let cores = 0;
+  for (let d = 0; d < opts.count; d++) {
+    const run = egsExpertEpisode(env, sampler.sample(opts.rng), opts.rng, { tries: opts.tries });
+    cores += run.cores;
+    let ret = run.steps.reduce((s, x) => s + x.reward, 0);
+    for (const s of run.steps) {
+      steps.push(s);
+      returns.push(ret);
+      ret -= s.reward;
+    }
+    opts.onDag?.(d + 1, opts.count, steps.length);
+  }
+  return { steps, returns, expertCores: cores / Math.max(1, opts.count), dags: opts.count };
+}
+
+/** Options of {@link cloneEgsExpert}. */
+export interface CloneEgsExpertOptions {
+  /** Passes over the demonstrations. */
+  epochs: number;
+  /** Minibatch size. */
+  batch: number;
+  /** Adam learning rate at the start. */
+  learningRate: number;
+  /** Fraction of the rate left at the end, decayed linearly (default 1: constant). */
+  finalLearningRateFraction?: number;
+  /** Shuffles the demonstrations each epoch. */
+  rng: Rng;
+  /** Called after each gradient step. */
+  onStep?: (done: number, total: number, epoch: number) => void;
+  /** Called after each epoch with its mean losses and duration. */
+  onEpoch?: (
+    epoch: number,
+    metrics: { nll: number; valueLoss: number; epochS: number },
+  ) => Promise<void> | void;
+}
+
+/** Behaviour cloning of `demos` into `policy` (padded to `layout`); returns the last epoch's mean NLL. */
+export async function cloneEgsExpert(
+  policy: GraphPolicy,
+  layout: PaddedGraphLayout,
+  demos: EgsDemonstrations,
+  opts: CloneEgsExpertOptions,
+): Promise<number> {
+  const bc = new BehaviorCloning(policy, { learningRate: opts.learningRate, vfCoef: 0.5 });
+  const N = layout.maxNodes;
+  const B = Math.max(1, Math.min(opts.batch, demos.steps.length));
+  const obs = new Float32Array(B * layout.size);
+  const masks = new Uint8Array(B * N * N);
+  const actions = new Int32Array(B);
+  const returns = new Float32Array(B);
+  const order = demos.steps.map((_, i) => i);
+  const stepsPerEpoch = Math.floor(demos.steps.length / B);
+  const total = stepsPerEpoch * opts.epochs;
+  const drop = 1 - (opts.finalLearningRateFraction ?? 1);
+  let done = 0;
+  let lastNll = NaN;
+  try {
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      opts.rng.shuffle(order);
+      const t0 = performance.now();
+      let nll = 0;
+      let valueLoss = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        obs.fill(0);
+        for (let b = 0; b < B; b++) {
+          const k = order[s * B + b]!;
+          const demo = demos.steps[k]!;
+          padGraphInto(demo.obs, layout, obs, b * layout.size);
+          masks.set(demo.mask, b * N * N);
+          actions[b] = demo.action;
+          returns[b] = demos.returns[k]!;
+        }
+        const lr = opts.learningRate * (1 - (drop * done) / Math.max(1, total));
+        const m = bc.step(obs, B, actions, masks, returns, lr);
+        nll += m.nll;
+        valueLoss += m.valueLoss;
+        opts.onStep?.(++done, total, epoch);
+      }
+      lastNll = nll / Math.max(1, stepsPerEpoch);
+      await opts.onEpoch?.(epoch, {
+        nll: lastNll,
+        valueLoss: valueLoss / Math.max(1, stepsPerEpoch),
+        epochS: (performance.now() - t0) / 1000,
+      });
+    }
+  } finally {
+    bc.optimizer.dispose();
+  }
+  return lastNll;
+}
