@@ -12,7 +12,7 @@
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { GraphNetF32, graphNetParams, type GraphNetDims } from '../nn/graph-net-f32.js';
-import type { ResourceBudget } from './policy-net-generator.js';
+import { budgetLimits, type ResourceBudget } from './policy-net-generator.js';
 
 /** The graph-policy family searched by {@link generateGraphPolicyNet}. */
 export interface GraphPolicyFamily {
@@ -124,20 +124,7 @@ export function generateGraphPolicyNet(
   options: { latencyProbe?: (dims: GraphNetDims, nodes: number) => number } = {},
 ): GraphPolicyNetChoice {
   const where = 'PolicyNetGenerator (graph)';
-  const limits = (['maxParams', 'maxBytes', 'maxMacs', 'maxLatencyUs'] as const).filter(
-    (k) => budget[k] !== undefined,
-  );
-  if (limits.length === 0)
-    throw new ArbiterError(
-      'invalid-config',
-      `${where}: budget: give at least one of maxParams, maxBytes, maxMacs, maxLatencyUs`,
-    );
-  for (const k of limits)
-    if (!(typeof budget[k] === 'number' && budget[k]! > 0))
-      throw new ArbiterError(
-        'invalid-config',
-        `${where}: budget.${k} must be a number > 0, got ${budget[k]}`,
-      );
+  const limits = budgetLimits(budget, where);
   const nodes = family.nodes ?? 50;
   const H = family.numHeads ?? 4;
   const hiddenDims = family.hiddenDims ?? [8, 16, 24, 32, 48, 64, 96, 128];

@@ -147,18 +147,11 @@ export function measureMlpLatencyUs(dims: readonly number[], decisions = 500, re
   return sink < 0 ? Number.NaN : times[times.length >> 1]!;
 }
 
-const fmt = (x: number): string => x.toLocaleString('en-US');
-
-/**
- * The largest MLP of `family` that fits `budget` (see module doc). Throws `invalid-config` for a
- * malformed budget or family, and `budget-infeasible` when even the smallest candidate breaks it.
- */
-export function generatePolicyNet(
+/** The limits `budget` gives, checked: at least one, each a number > 0 (`invalid-config` naming `where`). */
+export function budgetLimits(
   budget: ResourceBudget,
-  family: MlpFamily,
-  options: PolicyNetGeneratorOptions = {},
-): PolicyNetChoice {
-  const where = 'PolicyNetGenerator';
+  where: string,
+): ('maxParams' | 'maxBytes' | 'maxMacs' | 'maxLatencyUs')[] {
   const limits = (['maxParams', 'maxBytes', 'maxMacs', 'maxLatencyUs'] as const).filter(
     (k) => budget[k] !== undefined,
   );
@@ -173,6 +166,22 @@ export function generatePolicyNet(
         'invalid-config',
         `${where}: budget.${k} must be a number > 0, got ${budget[k]}`,
       );
+  return limits;
+}
+
+const fmt = (x: number): string => x.toLocaleString('en-US');
+
+/**
+ * The largest MLP of `family` that fits `budget` (see module doc). Throws `invalid-config` for a
+ * malformed budget or family, and `budget-infeasible` when even the smallest candidate breaks it.
+ */
+export function generatePolicyNet(
+  budget: ResourceBudget,
+  family: MlpFamily,
+  options: PolicyNetGeneratorOptions = {},
+): PolicyNetChoice {
+  const where = 'PolicyNetGenerator';
+  const limits = budgetLimits(budget, where);
   const depths = family.depths ?? [2];
   const minWidth = family.minWidth ?? 4;
   const maxWidth = family.maxWidth ?? 1024;
