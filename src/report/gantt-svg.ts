@@ -1,6 +1,7 @@
 import type { NodeId } from '../dag/dag-task.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import { formatNumber } from './table.js';
+import { escapeXml } from './escape-xml.js';
 
 /** Options of {@link renderGanttSvg}. */
 export interface GanttSvgOptions {
@@ -149,16 +150,6 @@ export function renderGanttSvg(result: ScheduleResult, options: GanttSvgOptions 
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
-}
-
-/** Escapes the five XML special characters for text and attribute values. */
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 /** A 1-2-5 tick step giving about 5–10 ticks over [0, span]. */

@@ -1,5 +1,6 @@
 import { describeLogicNode, OPERATOR_SYMBOL } from '../logic/logic-graph.js';
 import type { InferenceResult } from '../logic/infer.js';
+import { escapeXml } from './escape-xml.js';
 
 /** Options of {@link renderLogicGraphSvg}. */
 export interface LogicGraphSvgOptions {
@@ -70,12 +71,12 @@ export function renderLogicGraphSvg(result: InferenceResult, options: LogicGraph
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" style="background:#fff">`,
   );
   const title = options.title ?? graph.name ?? graph.source ?? 'logic graph';
-  out.push(`<text x="${MARGIN}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`);
+  out.push(`<text x="${MARGIN}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
   const stats =
     `${graph.mode.toUpperCase()} · ${n} nodes · ${graph.facts.length} facts · ` +
     `${result.iterations} iteration${result.iterations === 1 ? '' : 's'}${result.converged ? '' : ' (not converged)'} · ` +
     `${result.contradictions.length} contradiction${result.contradictions.length === 1 ? '' : 's'}`;
-  out.push(`<text x="${MARGIN}" y="40" font-size="12">${esc(stats)}</text>`);
+  out.push(`<text x="${MARGIN}" y="40" font-size="12">${escapeXml(stats)}</text>`);
   out.push(
     `<text x="${MARGIN}" y="56" font-size="10" fill="#555">bold border: query · blue: fact given · red: contradiction (L &gt; U)</text>`,
   );
@@ -105,19 +106,19 @@ export function renderLogicGraphSvg(result: InferenceResult, options: LogicGraph
     const stroke = bad ? '#d62828' : '#333';
     const formula = describeLogicNode(graph, k);
     const kind = node.kind === 'proposition' ? 'proposition' : `${node.kind} ${OPERATOR_SYMBOL[node.kind]}`;
-    out.push(`<g><title>${esc(`${node.id} = ${formula} · ${kind} · [${L}, ${U}]`)}</title>`);
+    out.push(`<g><title>${escapeXml(`${node.id} = ${formula} · ${kind} · [${L}, ${U}]`)}</title>`);
     out.push(
       `<rect x="${px(left)}" y="${px(top)}" width="${BOX_W}" height="${BOX_H}" rx="5" fill="${fill}" stroke="${stroke}" stroke-width="${queries.has(k) ? 2.5 : 1}"${node.hidden ? ' stroke-dasharray="4 2"' : ''}/>`,
     );
     out.push(
-      `<text x="${px(cx[k]!)}" y="${px(top + 14)}" font-size="10" font-weight="bold" text-anchor="middle">${esc(fit(node.id, 25))}</text>`,
+      `<text x="${px(cx[k]!)}" y="${px(top + 14)}" font-size="10" font-weight="bold" text-anchor="middle">${escapeXml(fit(node.id, 25))}</text>`,
     );
     const sub =
       node.kind === 'proposition'
         ? `[${L.toFixed(3)}, ${U.toFixed(3)}]`
         : `${OPERATOR_SYMBOL[node.kind]}  [${L.toFixed(3)}, ${U.toFixed(3)}]`;
     out.push(
-      `<text x="${px(cx[k]!)}" y="${px(top + 29)}" font-size="10" text-anchor="middle" fill="${bad ? '#d62828' : '#222'}">${esc(sub)}${bad ? ' ✗' : ''}</text>`,
+      `<text x="${px(cx[k]!)}" y="${px(top + 29)}" font-size="10" text-anchor="middle" fill="${bad ? '#d62828' : '#222'}">${escapeXml(sub)}${bad ? ' ✗' : ''}</text>`,
     );
     // Bounds bar over [0, 1].
     const barX = left + 10;
@@ -147,13 +148,4 @@ function fit(s: string, max: number): string {
 
 function px(v: number): string {
   return String(Math.round(v * 100) / 100);
-}
-
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }

@@ -11,6 +11,7 @@ import { scheduleAllMethods } from '../../dag/schedule/schedule-dag.js';
 import { egsPolicyModelToJson, loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
+import { escapeXml } from '../../report/escape-xml.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
 import { parseNumber, parseInteger, parsePositiveInt, parseRange } from '../parse-number.js';
@@ -181,20 +182,21 @@ function demoReportHtml(r: {
   gantt: string;
   ganttCaption: string;
 }): string {
-  const esc = (x: string): string => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const th = r.head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const trs = r.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  const th = r.head.map((h) => `<th>${escapeXml(h)}</th>`).join('');
+  const trs = r.rows
+    .map((row) => `<tr>${row.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${esc(r.title)}</title>
+<html><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 </head><body>
-<h1>${esc(r.title)}</h1>
+<h1>${escapeXml(r.title)}</h1>
 <table><thead><tr>${th}</tr></thead><tbody>
 ${trs}
 </tbody></table>
-<p>${esc(r.note)}</p>
+<p>${escapeXml(r.note)}</p>
 <h2>Gantt chart</h2>
-<p>${esc(r.ganttCaption)}</p>
+<p>${escapeXml(r.ganttCaption)}</p>
 ${r.gantt}
 </body></html>
 `;
