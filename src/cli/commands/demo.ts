@@ -18,6 +18,9 @@ import { parseNumber, parseInteger, parsePositiveInt, parseRange } from '../pars
 import { startProgress } from '../progress.js';
 import { pickBest } from './schedule.js';
 
+/** The note that marks the results of the policy the demo trained itself. */
+const DEMO_TRAINED = 'policy trained by this demo';
+
 interface DemoOptions {
   count: number;
   nodes: [number, number];
@@ -104,7 +107,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     const results = await scheduleAllMethods(dag, { timeLimitS: opts.timeLimit });
     const at = results.findIndex((r) => r.method === 'egs-greedy') + 1;
     const learned = [shipped.greedy(dag), shipped.search(dag)];
-    if (demoScheduler) learned.push({ ...demoScheduler.greedy(dag), note: 'policy trained by this demo' });
+    if (demoScheduler) learned.push({ ...demoScheduler.greedy(dag), note: DEMO_TRAINED });
     results.splice(at, 0, ...learned);
     for (const r of results) {
       const c = checkSchedule(dag, r);
@@ -117,9 +120,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   }
   progress.stop();
 
-  const methods = all[0]!.map((r, k) =>
-    r.note === 'policy trained by this demo' ? 'egs (demo-trained)' : all[0]![k]!.method,
-  );
+  const methods = all[0]!.map((r) => (r.note === DEMO_TRAINED ? 'egs (demo-trained)' : r.method));
   const rows = methods.map((method, k) => {
     const rs = all.map((results) => results[k]!);
     const ok = rs.filter((r) => r.feasible);
