@@ -9,6 +9,8 @@ import {
   SCHEDULE_METHODS,
 } from '../../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
+import { loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
+import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
 import { parseNumber } from '../parse-number.js';
@@ -82,24 +84,22 @@ export function registerSchedule(program: Command): void {
         );
       else results = [];
       if (opts.method === 'all' || policyMethod) {
-        const { loadEgsPolicyModel } = await import('../../deploy/egs-policy-model.js');
-        const { EgsPolicyScheduler } = await import('../../deploy/egs-policy-scheduler.js');
         const scheduler = new EgsPolicyScheduler(
           opts.model ? loadEgsPolicyModel(opts.model) : loadEgsPolicyModel(),
         );
-        const deadline = {
+        const common = {
           ...(opts.deadline !== undefined && { deadline: opts.deadline }),
           ...(opts.stall !== undefined && { stallLimit: opts.stall }),
         };
         const egs = (): ScheduleResult =>
           scheduler.sample(dag, opts.samples ?? 1, opts.seed, {
-            ...deadline,
+            ...common,
             lookahead: opts.lookahead,
             refresh: opts.refresh,
           });
         const search = (): ScheduleResult =>
           scheduler.search(dag, {
-            ...deadline,
+            ...common,
             beamWidth: opts.beam,
             seed: opts.seed,
             ...(opts.samples !== undefined && { samples: opts.samples }),
