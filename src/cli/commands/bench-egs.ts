@@ -7,15 +7,7 @@ import { withSlackDeadline } from '../../dag/generate/deadline.js';
 import { readDagFile } from '../../dag/io/read-dag-file.js';
 import { loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
-import {
-  egsAcceptanceSvg,
-  egsBenchmarkTables,
-  egsBenchmarkText,
-  heldOutEgsSets,
-  runEgsBenchmark,
-  summarizeEgsBenchmark,
-  type EgsBenchmarkSet,
-} from '../../report/egs-benchmark.js';
+import type { EgsBenchmarkSet } from '../../report/egs-benchmark.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
@@ -68,6 +60,15 @@ export function registerBenchEgs(bench: Command): void {
     .option('-o, --out <dir>', 'output folder', 'egs-bench')
     .option('--json', 'print the summary as one JSON document')
     .action(async (opts: BenchEgsOptions) => {
+      // Loaded here so that other commands never import Vega (the plots).
+      const {
+        egsAcceptanceSvg,
+        egsBenchmarkTables,
+        egsBenchmarkText,
+        heldOutEgsSets,
+        runEgsBenchmark,
+        summarizeEgsBenchmark,
+      } = await import('../../report/egs-benchmark.js');
       const sets: EgsBenchmarkSet[] = opts.set?.length
         ? await Promise.all(opts.set.map((dir) => readSet(dir, opts.slack)))
         : heldOutEgsSets(opts.count, opts.seed, opts.slack);

@@ -2,11 +2,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { KnowledgeBaseSpec } from '../../logic/knowledge-base.js';
-import {
-  hsocBenchmarkMarkdown,
-  renderHsocBarChartSvg,
-  runHsocBenchmark,
-} from '../../report/hsoc-benchmark.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
@@ -44,6 +39,9 @@ export function registerBenchHsoc(bench: Command): void {
     .option('-o, --out <dir>', 'output folder', 'hsoc-bench')
     .option('--json', 'print the rows and rules as one JSON document')
     .action(async (opts: BenchHsocOptions) => {
+      // Loaded here so that other commands never import TensorFlow.js (the PPO baseline) or Vega.
+      const { hsocBenchmarkMarkdown, renderHsocBarChartSvg, runHsocBenchmark } =
+        await import('../../report/hsoc-benchmark.js');
       const kb = JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec;
       const bar = startProgress(6, 'bench hsoc', !opts.json);
       const result = await runHsocBenchmark({
