@@ -8,7 +8,11 @@ import path from 'node:path';
 import { Rng } from '../src/core/rng.js';
 import { withSlackDeadline } from '../src/dag/generate/deadline.js';
 import { readDagFile } from '../src/dag/io/read-dag-file.js';
-import { DEFAULT_EGS_MODEL_PATH, loadEgsPolicyModel } from '../src/deploy/egs-policy-model.js';
+import {
+  DEFAULT_EGS_MODEL_PATH,
+  SMALL_EGS_MODEL_PATH,
+  loadEgsPolicyModel,
+} from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler, type EgsDecodeOptions } from '../src/deploy/egs-policy-scheduler.js';
 import { DagSampler } from '../src/envs/egs/dag-sampler.js';
 import {
@@ -26,7 +30,7 @@ const OUT = 'bench/results';
 const FIG = path.join(OUT, 'egs');
 
 /** Greedy inference time on ten 50-node DAGs for a few speed settings (ratios within this run). */
-async function inferenceTimes(scheduler: EgsPolicyScheduler): Promise<string> {
+async function inferenceTimes(scheduler: EgsPolicyScheduler, small: EgsPolicyScheduler): Promise<string> {
   const rng = new Rng(0x7e57);
   const sampler = new DagSampler({ nodes: [50, 50], slack: [0, 0.3] });
   const dags = Array.from({ length: 10 }, () => sampler.sample(rng));
@@ -53,6 +57,19 @@ async function inferenceTimes(scheduler: EgsPolicyScheduler): Promise<string> {
       `| egs greedy, ${name} | ${(ms / 10).toFixed(1)} | ${(edges / 10).toFixed(1)} | ${(cores / 10).toFixed(2)} |`,
     );
   }
+  for (const d of dags.slice(0, 3)) small.greedy(d); // JIT warm-up
+  let ms = 0;
+  let cores = 0;
+  let edges = 0;
+  for (const d of dags) {
+    const r = small.greedy(d);
+    ms += r.timeMs;
+    cores += r.cores;
+    edges += r.addedEdges.length;
+  }
+  rows.push(
+    `| egs greedy, small model (\`--model small\`, d 8, 1 layer), network every step | ${(ms / 10).toFixed(1)} | ${(edges / 10).toFixed(1)} | ${(cores / 10).toFixed(2)} |`,
+  );
   rows.push(`| egs-greedy (non-learned, lookahead 24) | ${(greedyMs / 10).toFixed(1)} | - | - |`);
   return ['| method | ms per 50-node DAG | edges added | mean cores |', '|---|---|---|---|', ...rows].join(
     '\n',
@@ -111,7 +128,17 @@ export async function runEgsBench(): Promise<void> {
   }
   await writeFile(path.join(FIG, 'rows.json'), JSON.stringify(rows) + '\n');
   const invalid = rows.filter((r) => !r.valid).length;
-  const timing = await inferenceTimes(scheduler);
+  const small = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
+  const timing = await inferenceTimes(scheduler, small);
+  const smallRows = sets.map((set) => {
+    const rs = set.dags.map((d) => small.greedy(d));
+    const n = Math.max(1, rs.length);
+    return {
+      set: set.name,
+      meanCores: rs.reduce((a, r) => a + r.cores, 0) / n,
+      meanTimeMs: rs.reduce((a, r) => a + r.timeMs, 0) / n,
+    };
+  });
   const curve = await learningCurve();
   const meta = model.meta;
   const md = `# EGS benchmark (issue 4)
@@ -133,6 +160,9 @@ ${plots.map((p) => `![${p}](${p})`).join('\n')}
 ## Inference time (greedy, ten 50-node DAGs, one run)
 
 ${timing}
+
+The small model (\`models/egs-graph-policy-small.json\`, 832 decision parameters; its training command is in the
+file) on the same held-out sets, greedy: ${smallRows.map((r) => `${r.set} ${r.meanCores.toFixed(3)} cores, ${r.meanTimeMs.toFixed(1)} ms`).join('; ')}.
 
 ## Training run
 

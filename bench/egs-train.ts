@@ -4,6 +4,7 @@
  *
  * Run: `npx tsx bench/egs-train.ts [--steps 600000] [--seed 1] [--out runs/egs-train]
  * [--eval-every 20000] [--eval-count 16] [--lr 1e-3] [--ent-coef 0.01] [--nodes-start 10,20]
+ * [--hidden-dim 32 --layers 2] [--init policy.json]
  * [--bc-dags 0 --bc-tries 4 --bc-epochs 8 --bc-batch 32 --bc-lr 1e-3]`. With `--bc-dags N` the run
  * starts with behaviour cloning of the expert (`egs-expert.ts`: best of `--bc-tries` randomized
  * egs-greedy passes on N sampled 10–50-node DAGs), evaluated after each epoch (`bc.jsonl`,
@@ -64,8 +65,16 @@ export const EGS_PPO: Partial<PpoConfig> = {
   logInterval: 1,
 };
 
-/** Graph policy architecture of the run. */
+/** Graph policy architecture of the run (`--hidden-dim`, `--layers` override it). */
 export const EGS_POLICY: GraphPolicyConfig = { hiddenDim: 32, numHeads: 4, numLayers: 2 };
+
+function policyConfig(): GraphPolicyConfig {
+  return {
+    ...EGS_POLICY,
+    hiddenDim: Number(arg('hidden-dim', String(EGS_POLICY.hiddenDim))),
+    numLayers: Number(arg('layers', String(EGS_POLICY.numLayers))),
+  };
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -246,7 +255,7 @@ async function evalOnly(file: string, evalCount: number): Promise<void> {
   const policy = new GraphPolicy(
     layout,
     new EgsEnv({ maxNodes: MAX_NODES }).actionSpace,
-    EGS_POLICY,
+    policyConfig(),
     new Rng(0),
   );
   const weights: Record<string, Float32Array> = {};
@@ -350,7 +359,7 @@ async function main(): Promise<void> {
     learningRate: Number(arg('lr', String(EGS_PPO.learningRate))),
     entCoef: Number(arg('ent-coef', String(EGS_PPO.entCoef))),
   };
-  const model = new TimedPPO(make, ppoConfig, GraphPolicy.factory(layout, EGS_POLICY));
+  const model = new TimedPPO(make, ppoConfig, GraphPolicy.factory(layout, policyConfig()));
   const policy = model.policy as GraphPolicy;
   console.log(`policy parameters: ${policy.numParams()}`);
 
@@ -382,6 +391,20 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let best = await report(0);
   await saveWeights(path.join(outDir, 'policy-best.json'), policy, { steps: 0, heldOutMeanCores: best });
+  const init = arg('init', '');
+  if (init) {
+    // Start from saved weights (e.g. a behaviour-cloning result) instead of random ones.
+    const saved = JSON.parse(await readFile(init, 'utf8')) as { weights: Record<string, number[]> };
+    const weights: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(saved.weights)) weights[k] = Float32Array.from(v);
+    policy.setWeights(weights);
+    best = await report(0);
+    await saveWeights(path.join(outDir, 'policy-best.json'), policy, {
+      steps: 0,
+      init,
+      heldOutMeanCores: best,
+    });
+  }
   const bcDags = Number(arg('bc-dags', '0'));
   if (bcDags > 0) {
     await behaviorCloningPhase(

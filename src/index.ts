@@ -600,3 +600,4 @@ export {
   type CollectEgsDemonstrationsOptions,
   type CloneEgsExpertOptions,
 } from './cli/egs-imitation.js';
+export { SMALL_EGS_MODEL_PATH, resolveEgsModelPath } from './deploy/egs-policy-model.js';

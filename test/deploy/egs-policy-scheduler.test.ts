@@ -14,6 +14,7 @@ import {
   egsPolicyModelToJson,
   loadEgsPolicyModel,
   parseEgsPolicyModel,
+  resolveEgsModelPath,
 } from '../../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
 import { DagSampler } from '../../src/envs/egs/dag-sampler.js';
@@ -75,6 +76,18 @@ describe('EgsPolicyScheduler', () => {
     const s = new EgsPolicyScheduler(loadEgsPolicyModel());
     const dag = withSlackDeadline(await readDagFile('examples/dag/stg-100-rand0001.stg'), 0.3);
     const r = s.greedy(dag, { refresh: 4, stallLimit: 16 });
+    expect(checkSchedule(dag, r).violations).toEqual([]);
+    expect(r.cores).toBeLessThan(dag.n);
+  });
+
+  it('the small shipped model (`--model small`) loads, is far smaller, and schedules validly', async () => {
+    const small = loadEgsPolicyModel(resolveEgsModelPath('small'));
+    expect(small.dims.hiddenDim).toBeLessThan(
+      loadEgsPolicyModel(resolveEgsModelPath('default')).dims.hiddenDim,
+    );
+    expect(resolveEgsModelPath('x.json')).toBe('x.json');
+    const dag = withSlackDeadline(await readDagFile('examples/dag/stg-50-rand0007.stg'), 0.3);
+    const r = new EgsPolicyScheduler(small).greedy(dag);
     expect(checkSchedule(dag, r).violations).toEqual([]);
     expect(r.cores).toBeLessThan(dag.n);
   });

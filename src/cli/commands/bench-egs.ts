@@ -5,7 +5,7 @@ import { ArbiterError } from '../../core/errors.js';
 import type { Dag } from '../../dag/dag-task.js';
 import { withSlackDeadline } from '../../dag/generate/deadline.js';
 import { readDagFile } from '../../dag/io/read-dag-file.js';
-import { loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
+import { loadEgsPolicyModel, resolveEgsModelPath } from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
 import type { EgsBenchmarkSet } from '../../report/egs-benchmark.js';
 import { writeJson } from '../output.js';
@@ -54,7 +54,10 @@ export function registerBenchEgs(bench: Command): void {
       parseNumber,
       0.3,
     )
-    .option('--model <file.json>', 'trained EGS policy (default: the shipped pretrained one)')
+    .option(
+      '--model <file.json|small>',
+      'trained EGS policy, or `small` (default: the shipped pretrained one)',
+    )
     .option('--samples <K>', 'egs-search: policy episodes besides the beam', parseInteger, 16)
     .option('--time-limit <seconds>', 'optimal: solver time limit per DAG (≤ 20 nodes only)', parseNumber, 5)
     .option('-o, --out <dir>', 'output folder', 'egs-bench')
@@ -72,9 +75,7 @@ export function registerBenchEgs(bench: Command): void {
       const sets: EgsBenchmarkSet[] = opts.set?.length
         ? await Promise.all(opts.set.map((dir) => readSet(dir, opts.slack)))
         : heldOutEgsSets(opts.count, opts.seed, opts.slack);
-      const scheduler = new EgsPolicyScheduler(
-        opts.model ? loadEgsPolicyModel(opts.model) : loadEgsPolicyModel(),
-      );
+      const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model)));
       const total = sets.reduce((s, x) => s + x.dags.length, 0);
       const bar = startProgress(total, 'bench egs', !opts.json);
       const rows = await runEgsBenchmark(sets, {

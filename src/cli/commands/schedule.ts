@@ -9,7 +9,7 @@ import {
   SCHEDULE_METHODS,
 } from '../../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
+import { loadEgsPolicyModel, resolveEgsModelPath } from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
@@ -48,7 +48,10 @@ export function registerSchedule(program: Command): void {
     .option('-d, --deadline <D>', 'deadline (default: the task deadline)', parseNumber)
     .option('-m, --method <method>', `${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(' | ')} | all`, 'all')
     .option('--time-limit <seconds>', 'time limit of the optimal (MILP) solver', parseNumber, 10)
-    .option('--model <file.json>', 'egs/egs-search: trained EGS policy (default: the shipped pretrained one)')
+    .option(
+      '--model <file.json|small>',
+      'egs/egs-search: trained EGS policy: a file, or `small` for the shipped fast one (default: the shipped pretrained one)',
+    )
     .option(
       '--samples <K>',
       'egs: best of K policy episodes (1 greedy + K−1 sampled); egs-search: episodes besides the beam',
@@ -84,9 +87,7 @@ export function registerSchedule(program: Command): void {
         );
       else results = [];
       if (opts.method === 'all' || policyMethod) {
-        const scheduler = new EgsPolicyScheduler(
-          opts.model ? loadEgsPolicyModel(opts.model) : loadEgsPolicyModel(),
-        );
+        const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model)));
         const common = {
           ...(opts.deadline !== undefined && { deadline: opts.deadline }),
           ...(opts.stall !== undefined && { stallLimit: opts.stall }),
