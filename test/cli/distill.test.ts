@@ -1,13 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerDistill } from '../../src/cli/commands/distill.js';
-import { registerExport } from '../../src/cli/commands/export.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DistillRunResult } from '../../src/cli/distill-run.js';
 import { trainRun } from '../../src/cli/train-run.js';
 import { readPolicyArtifactFile } from '../../src/deploy/policy-artifact.js';
+import { cli } from './run-cli-helper.js';
 
 let root: string;
 let teacherDir: string;
@@ -28,22 +26,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs the given subcommand on a fresh program holding distill and export. */
+/** Runs the CLI in-process (the shared helper); stdout, or an Error with its stderr on a non-zero exit. */
 async function run(...args: string[]): Promise<string> {
-  const program = new Command('arbiter').exitOverride().configureOutput({ writeErr: () => undefined });
-  registerDistill(program);
-  registerExport(program);
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'arbiter', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return stdout;
+  const r = await cli(...args);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return r.stdout;
 }
 
 describe('arbiter distill', () => {
