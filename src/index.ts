@@ -296,6 +296,8 @@ export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from './
 export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from './envs/egs/dag-sampler.js';
 export {
   buildEgsObservation,
+  writeEgsNodeFeatures,
+  writeEgsRelationCodes,
   EGS_NODE_FEATURES,
   EGS_RELATIONS,
   EGS_NODE_FEATURE_DIM,
@@ -433,7 +435,10 @@ export {
 } from './agents/behavior-cloning.js';
 export {
   EGS_MODEL_FORMAT,
-  DEFAULT_EGS_MODEL_PATH,
+  LARGE_EGS_MODEL_PATH,
+  SMALL_EGS_MODEL_PATH,
+  defaultEgsModelPath,
+  resolveEgsModelPath,
   parseEgsPolicyModel,
   loadEgsPolicyModel,
   egsPolicyModelToJson,
@@ -600,4 +605,3 @@ export {
   type CollectEgsDemonstrationsOptions,
   type CloneEgsExpertOptions,
 } from './cli/egs-imitation.js';
-export { SMALL_EGS_MODEL_PATH, resolveEgsModelPath } from './deploy/egs-policy-model.js';

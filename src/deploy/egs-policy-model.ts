@@ -1,8 +1,9 @@
 /**
  * The file format of a trained EGS graph policy (`arbiter-egs-graph-policy/1`): the network
  * dimensions, named Float32 weights (as JSON numbers) and free metadata (how it was trained, its
- * held-out score). The package ships one ({@link DEFAULT_EGS_MODEL_PATH}), which `arbiter
- * schedule --method egs` uses unless `--model` names another. Reading it needs no TensorFlow.
+ * held-out score). The package ships two: a small one ({@link SMALL_EGS_MODEL_PATH}), which `arbiter
+ * schedule --method egs` uses, and a large one ({@link LARGE_EGS_MODEL_PATH}) for `egs-search`,
+ * unless `--model` names another. Reading them needs no TensorFlow.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,24 +25,39 @@ export interface EgsPolicyModel {
   meta: Record<string, unknown>;
 }
 
-/** Path of the pretrained policy shipped with the package (`models/egs-graph-policy.json`). */
-export const DEFAULT_EGS_MODEL_PATH = fileURLToPath(
+/**
+ * Path of the large shipped policy (`models/egs-graph-policy.json`: d = 32, two attention layers,
+ * 21,697 parameters), the default of `egs-search`: a little better per decision, about 4× slower.
+ */
+export const LARGE_EGS_MODEL_PATH = fileURLToPath(
   new URL('../../models/egs-graph-policy.json', import.meta.url),
 );
 
 /**
  * Path of the small shipped policy (`models/egs-graph-policy-small.json`: d = 8, one attention layer,
- * 832 decision parameters): about 3.5× faster per DAG than the default at about 1–2% more cores
- * (bench/results/egs.md).
+ * 832 decision parameters), the default of `egs`: a greedy 50-node decision sequence in tens of
+ * milliseconds at about the large policy's core counts (bench/results/egs.md).
  */
 export const SMALL_EGS_MODEL_PATH = fileURLToPath(
   new URL('../../models/egs-graph-policy-small.json', import.meta.url),
 );
 
-/** A model file path from a CLI value: `default`, `small`, or a path. */
-export function resolveEgsModelPath(nameOrPath: string | undefined): string {
-  if (nameOrPath === undefined || nameOrPath === 'default') return DEFAULT_EGS_MODEL_PATH;
+/** The policy a method uses unless told otherwise: small for `egs`, large for `egs-search`. */
+export function defaultEgsModelPath(method: 'egs' | 'egs-search'): string {
+  return method === 'egs' ? SMALL_EGS_MODEL_PATH : LARGE_EGS_MODEL_PATH;
+}
+
+/**
+ * A model file path from a CLI value: `small`, `large`, a path, or `default`/nothing for the
+ * method's own ({@link defaultEgsModelPath}).
+ */
+export function resolveEgsModelPath(
+  nameOrPath: string | undefined,
+  method: 'egs' | 'egs-search' = 'egs',
+): string {
+  if (nameOrPath === undefined || nameOrPath === 'default') return defaultEgsModelPath(method);
   if (nameOrPath === 'small') return SMALL_EGS_MODEL_PATH;
+  if (nameOrPath === 'large') return LARGE_EGS_MODEL_PATH;
   return nameOrPath;
 }
 
@@ -81,8 +97,8 @@ export function parseEgsPolicyModel(doc: unknown, source = 'model'): EgsPolicyMo
   return { format: EGS_MODEL_FORMAT, dims: { ...dims }, weights, meta };
 }
 
-/** Reads and checks a model file (default: the shipped pretrained policy). */
-export function loadEgsPolicyModel(file: string = DEFAULT_EGS_MODEL_PATH): EgsPolicyModel {
+/** Reads and checks a model file (default: the shipped policy of `egs`, the small one). */
+export function loadEgsPolicyModel(file: string = SMALL_EGS_MODEL_PATH): EgsPolicyModel {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -32,8 +32,12 @@ import { chainSchedule } from '../dag/schedule/chain-schedule.js';
 import { TIME_EPS } from '../dag/schedule/time-eps.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
-import { buildEgsObservation } from '../envs/egs/egs-observation.js';
-import { GraphNetF32 } from '../nn/graph-net-f32.js';
+import {
+  EGS_NODE_FEATURE_DIM,
+  writeEgsNodeFeatures,
+  writeEgsRelationCodes,
+} from '../envs/egs/egs-observation.js';
+import { GraphNetF32, type GraphInput } from '../nn/graph-net-f32.js';
 import type { EgsPolicyModel } from './egs-policy-model.js';
 
 /** Options of {@link EgsPolicyScheduler.greedy} and {@link EgsPolicyScheduler.sample}. */
@@ -81,6 +85,8 @@ export class EgsPolicyScheduler {
   readonly net: GraphNetF32;
   private readonly envs = new Map<number, EgsEnv>();
   private logits = new Float32Array(0);
+  private features = new Float32Array(0);
+  private codes = new Uint8Array(0);
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
   readonly antichainOnly: boolean;
@@ -164,13 +170,16 @@ export class EgsPolicyScheduler {
     while (beam.some((b) => !b.done)) {
       const children: BeamNode[] = [];
       for (const node of beam) {
-        const fresh = !node.done && this.allowedActions(node.state, node.w, tracker, N, allowed);
-        if (allowed.length === 0) node.done = true;
+        if (!node.done) {
+          tracker.reset(node.state.reach, node.state.ancestors);
+          this.allowedActions(node.state, node.w.antichain, tracker.critical, N, allowed);
+          if (allowed.length === 0) node.done = true;
+        }
         if (node.done) {
           children.push(node);
           continue;
         }
-        this.observeAndForward(node.state, node.w.width, bound, tracker, N, fresh);
+        this.observeAndForward(node.state, tracker, bound, N, allowed);
         const logZ = logSumExpOver(this.logits, allowed);
         const top = [...allowed].sort((x, y) => this.logits[y]! - this.logits[x]! || x - y).slice(0, expand);
         for (const a of top) {
@@ -191,7 +200,7 @@ export class EgsPolicyScheduler {
       beam = children.slice(0, beamWidth);
       for (const c of beam) if (better(c, best)) best = c;
     }
-    let result = this.resultOf(dag, best.state, best.w, bound);
+    let result = this.resultOf(dag, best.state, best.w.width, best.w.chains, bound);
     const samples = options.samples ?? 16;
     if (samples > 0) {
       const s = this.sample(dag, samples, options.seed ?? 0, {
@@ -232,7 +241,8 @@ export class EgsPolicyScheduler {
     let stall = 0;
     for (;;) {
       if (since >= refresh) {
-        this.forward(r.obs, N);
+        const obs = r.obs as GraphObservation;
+        this.run({ numNodes: obs.numNodes, nodeFeatures: obs.nodeFeatures, relations: obs.relations }, N);
         since = 0;
       }
       const mask = env.actionMasks();
@@ -270,34 +280,38 @@ export class EgsPolicyScheduler {
     const start = this.start(dag, options.deadline);
     if ('terminal' in start) return { result: start.terminal, steps: 0 };
     const { state, N, bound, stopAt } = start;
+    // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
     const tracker = new CriticalNodeTracker(dag.n);
+    tracker.reset(state.reach, state.ancestors);
     const allowed: number[] = [];
+    const antichain: number[] = [];
     let since = refresh;
     let stall = 0;
     let steps = 0;
-    let w = state.width();
-    while (w.width > stopAt) {
-      const trackerFresh = this.allowedActions(state, w, tracker, N, allowed);
+    while (tracker.width > stopAt) {
+      tracker.antichain(state.reach, antichain);
+      this.allowedActions(state, antichain, tracker.critical, N, allowed);
       if (allowed.length === 0) break;
       if (since >= refresh) {
-        this.observeAndForward(state, w.width, bound, tracker, N, trackerFresh);
+        // Reused logits (refresh > 1) must cover the later steps' edges too.
+        this.observeAndForward(state, tracker, bound, N, refresh === 1 ? allowed : undefined);
         since = 0;
       }
-      const a = this.choose(allowed, rng, lookahead, state, w.width, N);
+      const width = tracker.width;
+      const a = this.choose(allowed, rng, lookahead, state, width, N);
       state.addEdge(Math.floor(a / N), a % N);
       steps++;
-      const next = state.width();
-      if (next.width < w.width) {
+      tracker.update(state.reach, state.ancestors);
+      if (tracker.width < width) {
         stall = 0;
         since = refresh;
       } else {
         stall++;
         since++;
       }
-      w = next;
       if (stall >= stallLimit) break;
     }
-    return { result: this.resultOf(dag, state, w, bound), steps };
+    return { result: this.resultOf(dag, state, tracker.width, tracker.chains(), bound), steps };
   }
 
   // Loads the task through the env (deadline checks, lower bound); a terminal result or a private
@@ -320,50 +334,55 @@ export class EgsPolicyScheduler {
     };
   }
 
-  // The env's mask as a list of actions: edges inside the maximum antichain `w` (antichainOnly),
-  // else between critical nodes. Returns whether `tracker` was refreshed for this state.
+  // The env's mask as a list of actions, ascending (as a scan of the mask; sampling walks this
+  // list): edges inside the maximum antichain (antichainOnly), else between critical nodes.
   private allowedActions(
     state: EdgeGenerationState,
-    w: WidthResult,
-    tracker: CriticalNodeTracker,
+    antichain: readonly number[],
+    critical: Uint8Array,
     N: number,
     out: number[],
-  ): boolean {
+  ): void {
     out.length = 0;
-    if (this.antichainOnly)
-      for (const i of w.antichain) for (const j of w.antichain) if (state.isValid(i, j)) out.push(i * N + j);
-    // Ascending action order, as a scan of the env's mask gives (sampling walks this list).
-    if (out.length > 0) {
-      out.sort((a, b) => a - b);
-      return false;
+    if (this.antichainOnly) {
+      for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * N + j);
+      if (out.length > 0) {
+        out.sort((a, b) => a - b);
+        return;
+      }
     }
-    tracker.reset(state.reach, state.ancestors);
     const n = state.dag.n;
-    const c = tracker.critical;
     for (let i = 0; i < n; i++)
-      if (c[i]) for (let j = 0; j < n; j++) if (c[j] && state.isValid(i, j)) out.push(i * N + j);
-    return true;
+      if (critical[i])
+        for (let j = 0; j < n; j++) if (critical[j] && state.isValid(i, j)) out.push(i * N + j);
   }
 
-  // Builds the observation of `state` (as the env does) and runs the network on it.
+  // Builds the observation of `state` (as the env does, into reused buffers, relations coded per
+  // pair) and runs the network on it (logits of `only`, or of every pair).
   private observeAndForward(
     state: EdgeGenerationState,
-    width: number,
-    bound: number,
     tracker: CriticalNodeTracker,
+    bound: number,
     N: number,
-    trackerFresh = false,
+    only: readonly number[] | undefined,
   ): void {
-    if (!trackerFresh) tracker.reset(state.reach, state.ancestors);
-    this.forward(
-      buildEgsObservation(state, {
+    const n = state.dag.n;
+    if (this.codes.length < n * n) {
+      this.features = new Float32Array(n * EGS_NODE_FEATURE_DIM);
+      this.codes = new Uint8Array(n * n);
+    }
+    writeEgsNodeFeatures(
+      state,
+      {
         lateralWidth: tracker.lateralWidth,
         critical: tracker.critical,
-        width,
+        width: tracker.width,
         lowerBound: bound,
-      }),
-      N,
+      },
+      this.features,
     );
+    writeEgsRelationCodes(state, this.codes);
+    this.run({ numNodes: n, nodeFeatures: this.features, relationCodes: this.codes }, N, only);
   }
 
   // Picks among `allowed` from the current logits: a sample (rng), the first W-lowering one of the
@@ -403,12 +422,18 @@ export class EgsPolicyScheduler {
   }
 
   // The one-chain-per-core timetable of the final graph (as the env's `currentResult`).
-  private resultOf(dag: Dag, state: EdgeGenerationState, w: WidthResult, bound: number): ScheduleResult {
-    const { schedule, makespan } = chainSchedule(dag, state.est, w.chains);
+  private resultOf(
+    dag: Dag,
+    state: EdgeGenerationState,
+    width: number,
+    chains: number[][],
+    bound: number,
+  ): ScheduleResult {
+    const { schedule, makespan } = chainSchedule(dag, state.est, chains);
     const ids = dag.ids;
     return {
       method: 'egs',
-      cores: w.chains.length,
+      cores: width,
       feasible: makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline),
       deadline: state.deadline,
       makespan,
@@ -420,16 +445,13 @@ export class EgsPolicyScheduler {
     };
   }
 
-  // Logits of every pair of `obs` into this.logits (row stride N = env.maxNodes).
-  private forward(obs: GraphObservation, N: number): void {
+  // Logits of the graph `g` into this.logits (row stride N = env.maxNodes): of the listed actions
+  // only, or of every pair (when the logits are reused for later steps).
+  private run(g: GraphInput, N: number, only?: readonly number[]): void {
     if (this.logits.length < N * N) this.logits = new Float32Array(N * N);
-    this.net.encode({
-      numNodes: obs.numNodes,
-      nodeFeatures: obs.nodeFeatures,
-      relations: obs.relations,
-      relStride: obs.numNodes,
-    });
-    this.net.pairLogits(obs.numNodes, this.logits, N, 0);
+    this.net.encode(g);
+    if (only) this.net.pairLogitsAt(g.numNodes, only, N, this.logits);
+    else this.net.pairLogits(g.numNodes, this.logits, N, 0);
   }
 
   // One env per node count: the action space is Discrete(n²), so any DAG size works.

@@ -4,10 +4,11 @@
  * creation; `forward` and `act` allocate nothing. Float32 kernels are repacked so that eight
  * outputs read one contiguous weight stream, and each output is a double-precision dot product
  * rounded once to Float32 (see `matVecF32`); tanh is evaluated without a library call (see
- * `tanhExp`). Outputs agree with the model's to ~1e-7 relative. The generated C code
+ * `fastTanh`). Outputs agree with the model's to ~1e-7 relative. The generated C code
  * (`c-codegen.ts`) computes the same dot products (with the C library's tanh).
  */
 import { ArbiterError } from '../core/errors.js';
+import { fastTanh } from '../core/fast-exp.js';
 import type { ArtifactActivation, PolicyArtifact } from './policy-artifact.js';
 
 /** A ready-to-run policy. */
@@ -91,7 +92,7 @@ export function createPolicyRuntime(artifact: PolicyArtifact): PolicyRuntime {
       // Two kernels so that each kernel read site sees one array type (monomorphic in V8).
       if (scales) matVecI8(input, kernelT as Int8Array, scales, bias, dst, inDim, od);
       else matVecF32(input, kernelT as Float32Array, bias, dst, inDim, od);
-      if (activation === 'tanh') for (let j = 0; j < od; j++) dst[j] = tanhExp(dst[j]!);
+      if (activation === 'tanh') for (let j = 0; j < od; j++) dst[j] = fastTanh(dst[j]!);
       else if (activation === 'relu') for (let j = 0; j < od; j++) if (dst[j]! < 0) dst[j] = 0;
       input = dst;
     }
@@ -259,34 +260,6 @@ function matVecI8(
     if (i < n) a0 += x[i]! * q[o + i]!;
     y[j] = bias[j]! + (a0 + a1) * scales[j]!;
   }
-}
-
-/** 2^(k − 55) for k = 0 … 110: the exponent part of {@link tanhExp}'s e^t. */
-const POW2 = Float64Array.from({ length: 111 }, (_, k) => 2 ** (k - 55));
-
-/**
- * tanh(x) = (e^{2x} − 1) / (e^{2x} + 1), with e^t = 2^k · e^r, r = t − k·ln 2 ∈ [−0.35, 0.35], e^r by
- * its degree-9 Taylor polynomial (truncation < 1e-11 relative). Absolute error ≤ 5e-12 against
- * `Math.tanh` over the whole line — far below Float32's resolution, where the result is stored —
- * at about half of `Math.tanh`'s cost in V8 (a library call per element; 128 of them were a third
- * of a 64×64 tanh network's decision). |2x| is clamped at 38, where 1 − |tanh| < 1e-16.
- */
-function tanhExp(x: number): number {
-  const t = x > 19 ? 38 : x < -19 ? -38 : 2 * x;
-  const k = Math.floor(t * Math.LOG2E + 0.5);
-  const r = t - k * Math.LN2;
-  // Even and odd halves of the polynomial side by side: two short dependency chains, not one long.
-  const r2 = r * r;
-  const even =
-    1 + r2 * (0.5 + r2 * (4.1666666666666664e-2 + r2 * (1.3888888888888889e-3 + r2 * 2.48015873015873e-5)));
-  const odd =
-    r *
-    (1 +
-      r2 *
-        (0.16666666666666666 +
-          r2 * (8.333333333333333e-3 + r2 * (1.984126984126984e-4 + r2 * 2.7557319223985893e-6))));
-  const e = POW2[k + 55]! * (even + odd);
-  return (e - 1) / (e + 1);
 }
 
 /** `w` (row-major rows × cols) transposed to row-major cols × rows, same element type. */

@@ -11,8 +11,10 @@
  *   z = LN_final(x)
  *   policy logit(i → j) = C · tanh(q_i·k_j / √d) with q = z·W_q, k = z·W_k (plain q·k/√d when C = 0)
  *   value = w₂ · tanh(W₁ · mean_i z_i) + b
+ * Relations are 0/1 with K ≤ 8 channels, so each pair's bias is a lookup by its channel code.
  */
 import { ArbiterError } from '../core/errors.js';
+import { fastExp, fastTanh } from '../core/fast-exp.js';
 
 /** Sizes of a graph network. */
 export interface GraphNetDims {
@@ -111,6 +113,12 @@ export function validateGraphNetDims(dims: GraphNetDims): void {
     if (!Number.isInteger(v) || v < (k === 'numLayers' ? 0 : 1))
       throw new ArbiterError('invalid-config', `graph network: ${k} must be a positive integer, got ${v}`);
   }
+  // Each pair's channels are coded as the bits of one byte (GraphNetF32's relation bias lookup).
+  if (dims.relationDim > 8)
+    throw new ArbiterError(
+      'invalid-config',
+      `graph network: relationDim must be at most 8, got ${dims.relationDim}`,
+    );
   if (dims.hiddenDim % dims.numHeads !== 0)
     throw new ArbiterError(
       'invalid-config',
@@ -186,16 +194,22 @@ function layerNorm(
   }
 }
 
-/** A graph for {@link GraphNetF32}: n nodes, features n × F, relations with row stride `relStride`. */
+/**
+ * A graph for {@link GraphNetF32}: n nodes, features n × F, and the relation channels of every
+ * ordered pair, either as 0/1 numbers (`relations`, row stride `relStride`) or already coded
+ * (`relationCodes`, n × n bytes: bit c set iff channel c is 1).
+ */
 export interface GraphInput {
   /** Node count n. */
   numNodes: number;
   /** Features, row-major with F per node (at least n rows). */
   nodeFeatures: Float32Array;
-  /** Relations, index `(i·relStride + j)·K + k`, as 0/1 numbers. */
-  relations: ArrayLike<number>;
+  /** Relations, index `(i·relStride + j)·K + k`, each 0 or 1 (unless `relationCodes` is given). */
+  relations?: ArrayLike<number>;
   /** Columns of the relation matrix: n for a raw GraphObservation, maxNodes for a padded one. */
-  relStride: number;
+  relStride?: number;
+  /** The relations coded per pair, index `i·n + j` (used instead of `relations` when given). */
+  relationCodes?: Uint8Array;
 }
 
 /**
@@ -216,8 +230,12 @@ export class GraphNetF32 {
   private att = new Float32Array(0);
   private ff = new Float32Array(0);
   private scores = new Float64Array(0);
-  private pairBias = new Float32Array(0);
   private acc = new Float64Array(0);
+  private codes = new Uint8Array(0);
+  private readonly biasTable: Float32Array;
+  private readonly headMax: Float64Array;
+  private readonly headInv: Float64Array;
+  private readonly decoderScale: number;
   private readonly pooled: Float32Array;
   private readonly vh: Float32Array;
   private readonly vout = new Float32Array(1);
@@ -231,6 +249,10 @@ export class GraphNetF32 {
     this.setWeights(weights);
     this.pooled = new Float32Array(dims.hiddenDim);
     this.vh = new Float32Array(dims.valueHiddenDim);
+    this.biasTable = new Float32Array((1 << dims.relationDim) * dims.numHeads);
+    this.headMax = new Float64Array(dims.numHeads);
+    this.headInv = new Float64Array(dims.numHeads);
+    this.decoderScale = 1 / Math.sqrt(dims.hiddenDim);
   }
 
   /** Replaces the weights (checked against the parameter shapes; kernels are kept transposed). */
@@ -263,54 +285,21 @@ export class GraphNetF32 {
    * returns it (valid until the next call).
    */
   encode(g: GraphInput): Float32Array {
-    const { hiddenDim: d, numHeads: H, nodeFeatureDim: F, ffnDim: f } = this.dims;
+    const { hiddenDim: d, nodeFeatureDim: F, ffnDim: f } = this.dims;
     const n = g.numNodes;
     this.ensure(n);
     const w = this.w;
-    const { x, y, q, k, v, att, ff, scores, acc } = this;
+    const { x, y, q, k, v, att, ff } = this;
     linear(g.nodeFeatures, n, F, w['embed/kernel']!, w['embed/bias']!, d, x);
-    const dh = d / H;
-    const scale = 1 / Math.sqrt(dh);
+    const codes = this.relationCodes(g);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = `layer${l}`;
       layerNorm(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
       linear(y, n, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, q);
       linear(y, n, d, w[`${L}/attn/k/kernel`]!, w[`${L}/attn/k/bias`]!, d, k);
       linear(y, n, d, w[`${L}/attn/v/kernel`]!, w[`${L}/attn/v/bias`]!, d, v);
-      this.relationBias(g, w[`${L}/attn/relation_bias`]!);
-      const pb = this.pairBias;
-      const nn = n * n;
-      for (let h = 0; h < H; h++) {
-        const ho = h * dh;
-        for (let i = 0; i < n; i++) {
-          const qi = i * d + ho;
-          const bo = h * nn + i * n;
-          // Logits of query i against every key j, then a stable softmax over j.
-          let max = -Infinity;
-          for (let j = 0; j < n; j++) {
-            const kj = j * d + ho;
-            let s = 0;
-            for (let t = 0; t < dh; t++) s += q[qi + t]! * k[kj + t]!;
-            s = s * scale + pb[bo + j]!;
-            scores[j] = s;
-            if (s > max) max = s;
-          }
-          let sum = 0;
-          for (let j = 0; j < n; j++) {
-            const e = Math.exp(scores[j]! - max);
-            scores[j] = e;
-            sum += e;
-          }
-          const inv = 1 / sum;
-          for (let t = 0; t < dh; t++) acc[t] = 0;
-          for (let j = 0; j < n; j++) {
-            const p = scores[j]! * inv;
-            const vo = j * d + ho;
-            for (let t = 0; t < dh; t++) acc[t] = acc[t]! + p * v[vo + t]!;
-          }
-          for (let t = 0; t < dh; t++) att[qi + t] = acc[t]!;
-        }
-      }
+      this.relationTable(w[`${L}/attn/relation_bias`]!);
+      this.attention(n, codes);
       // x += att · W_o + b_o (y is free again, use it for the projection).
       linear(att, n, d, w[`${L}/attn/o/kernel`]!, w[`${L}/attn/o/bias`]!, d, y);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
@@ -329,30 +318,48 @@ export class GraphNetF32 {
    * logit(i → j) is written at `out[outOffset + i·outStride + j]`; nothing else is touched.
    */
   pairLogits(n: number, out: Float32Array, outStride: number, outOffset = 0): void {
-    const d = this.dims.hiddenDim;
-    const z = this.y;
-    const { q, k, w } = this;
-    linear(z, n, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, q);
-    linear(z, n, d, w['decoder/k/kernel']!, w['decoder/k/bias']!, d, k);
-    const scale = 1 / Math.sqrt(d);
-    const C = this.dims.logitClip;
+    this.decoderProjections(n);
     for (let i = 0; i < n; i++) {
-      const qi = i * d;
       const oo = outOffset + i * outStride;
-      for (let j = 0; j < n; j++) {
-        const kj = j * d;
-        let s0 = 0;
-        let s1 = 0;
-        let t = 0;
-        for (; t + 1 < d; t += 2) {
-          s0 += q[qi + t]! * k[kj + t]!;
-          s1 += q[qi + t + 1]! * k[kj + t + 1]!;
-        }
-        if (t < d) s0 += q[qi + t]! * k[kj + t]!;
-        const s = (s0 + s1) * scale;
-        out[oo + j] = C > 0 ? C * Math.tanh(s) : s;
-      }
+      for (let j = 0; j < n; j++) out[oo + j] = this.pairLogit(i, j);
     }
+  }
+
+  /**
+   * Policy logits of the listed pairs only (action `a = i·stride + j`, i, j < n) of the last
+   * {@link GraphNetF32.encode}d graph, written at `out[a]`: a decision needs only its allowed
+   * edges, usually a small fraction of the n² pairs. Same values as {@link GraphNetF32.pairLogits}.
+   */
+  pairLogitsAt(n: number, actions: readonly number[], stride: number, out: Float32Array): void {
+    this.decoderProjections(n);
+    for (const a of actions) out[a] = this.pairLogit(Math.floor(a / stride), a % stride);
+  }
+
+  // Decoder queries and keys of the encoded nodes (into q, k).
+  private decoderProjections(n: number): void {
+    const d = this.dims.hiddenDim;
+    const w = this.w;
+    linear(this.y, n, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, this.q);
+    linear(this.y, n, d, w['decoder/k/kernel']!, w['decoder/k/bias']!, d, this.k);
+  }
+
+  // logit(i → j) = C·tanh(q_i·k_j/√d), or the plain scaled product when C = 0.
+  private pairLogit(i: number, j: number): number {
+    const d = this.dims.hiddenDim;
+    const { q, k } = this;
+    const qi = i * d;
+    const kj = j * d;
+    let s0 = 0;
+    let s1 = 0;
+    let t = 0;
+    for (; t + 1 < d; t += 2) {
+      s0 += q[qi + t]! * k[kj + t]!;
+      s1 += q[qi + t + 1]! * k[kj + t + 1]!;
+    }
+    if (t < d) s0 += q[qi + t]! * k[kj + t]!;
+    const s = (s0 + s1) * this.decoderScale;
+    const C = this.dims.logitClip;
+    return C > 0 ? C * fastTanh(s) : s;
   }
 
   /** V of the last {@link GraphNetF32.encode}d graph (n nodes). */
@@ -369,23 +376,108 @@ export class GraphNetF32 {
     return this.vout[0]!;
   }
 
-  // pairBias[h·n² + i·n + j] = Σ_k B[k, h]·rel_k(i, j) for the graph g (n ≤ capacity).
-  private relationBias(g: GraphInput, rb: Float32Array): void {
-    const { numHeads: H, relationDim: K } = this.dims;
+  /**
+   * Multi-head attention of the current layer on the n rows of q, k, v (relation bias looked up
+   * by each pair's code in `biasTable`) into `att`. Per query i: every key's logit for every head (q·k/√dh + relation bias), a stable
+   * softmax per head, then the weighted values; the per-(i, j, h) arithmetic is in the order of
+   * the TF twin's, one pass over the keys for all heads.
+   */
+  private attention(n: number, codes: Uint8Array): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const dh = d / H;
+    const scale = 1 / Math.sqrt(dh);
+    const { q, k, v, att, scores, acc, biasTable: tb, headMax: mx, headInv: inv } = this;
+    for (let i = 0; i < n; i++) {
+      const qi = i * d;
+      mx.fill(-Infinity);
+      for (let j = 0; j < n; j++) {
+        const kj = j * d;
+        const bo = codes[i * n + j]! * H;
+        for (let h = 0; h < H; h++) {
+          const ho = h * dh;
+          let s = 0;
+          for (let t = 0; t < dh; t++) s += q[qi + ho + t]! * k[kj + ho + t]!;
+          s = s * scale + tb[bo + h]!;
+          scores[h * n + j] = s;
+          if (s > mx[h]!) mx[h] = s;
+        }
+      }
+      for (let h = 0; h < H; h++) {
+        const m = mx[h]!;
+        const so = h * n;
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const e = fastExp(scores[so + j]! - m);
+          scores[so + j] = e;
+          sum += e;
+        }
+        inv[h] = 1 / sum;
+      }
+      acc.fill(0);
+      for (let j = 0; j < n; j++) {
+        const vo = j * d;
+        for (let h = 0; h < H; h++) {
+          const p = scores[h * n + j]! * inv[h]!;
+          const ho = h * dh;
+          for (let t = 0; t < dh; t++) acc[ho + t] = acc[ho + t]! + p * v[vo + ho + t]!;
+        }
+      }
+      for (let t = 0; t < d; t++) att[qi + t] = acc[t]!;
+    }
+  }
+
+  /**
+   * The pair codes of g (bit c of `codes[i·n + j]` set iff channel c of (i, j) is 1): g's own, or
+   * coded here from its 0/1 relations (anything else is rejected).
+   */
+  private relationCodes(g: GraphInput): Uint8Array {
     const n = g.numNodes;
-    const nn = n * n;
+    if (g.relationCodes) {
+      if (g.relationCodes.length < n * n)
+        throw new ArbiterError(
+          'shape-mismatch',
+          `graph network: relationCodes has ${g.relationCodes.length} entries, expected ${n * n}`,
+        );
+      return g.relationCodes;
+    }
+    const K = this.dims.relationDim;
     const rel = g.relations;
-    const stride = g.relStride;
-    const pb = this.pairBias;
-    pb.fill(0, 0, H * nn);
+    const stride = g.relStride ?? n;
+    if (!rel)
+      throw new ArbiterError(
+        'shape-mismatch',
+        'graph network: the graph has neither relations nor relationCodes',
+      );
+    const codes = this.codes;
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         const ro = (i * stride + j) * K;
-        for (let c = 0; c < K; c++) {
-          const r = rel[ro + c]!;
-          if (r === 0) continue;
-          for (let h = 0; h < H; h++) pb[h * nn + i * n + j] = pb[h * nn + i * n + j]! + r * rb[c * H + h]!;
+        let c = 0;
+        for (let b = 0; b < K; b++) {
+          const r = rel[ro + b]!;
+          if (r === 1) c |= 1 << b;
+          else if (r !== 0)
+            throw new ArbiterError(
+              'shape-mismatch',
+              `graph network: relation (${i}, ${j}) channel ${b} is ${r}, expected 0 or 1`,
+            );
         }
+        codes[i * n + j] = c;
+      }
+    return codes;
+  }
+
+  // biasTable[c·H + h] = Σ_k B[k, h] over the channels k set in code c: the relation bias of any
+  // pair with code c, summed in channel order and rounded to Float32 after each term (as the
+  // Float32 accumulation of Σ_k B[k, h]·rel_k would be).
+  private relationTable(rb: Float32Array): void {
+    const { numHeads: H, relationDim: K } = this.dims;
+    const table = this.biasTable;
+    for (let c = 0; c < 1 << K; c++)
+      for (let h = 0; h < H; h++) {
+        let s = 0;
+        for (let b = 0; b < K; b++) if (c & (1 << b)) s = Math.fround(s + rb[b * H + h]!);
+        table[c * H + h] = s;
       }
   }
 
@@ -400,8 +492,8 @@ export class GraphNetF32 {
     this.v = new Float32Array(n * d);
     this.att = new Float32Array(n * d);
     this.ff = new Float32Array(n * f);
-    this.scores = new Float64Array(n);
-    this.pairBias = new Float32Array(H * n * n);
+    this.scores = new Float64Array(H * n);
+    this.codes = new Uint8Array(n * n);
     this.acc = new Float64Array(d);
   }
 }

@@ -39,8 +39,10 @@ export const EGS_BENCHMARK_METHODS = [
 
 /** Options of {@link runEgsBenchmark}. */
 export interface EgsBenchmarkOptions {
-  /** The learned policy (egs, egs-search). */
+  /** The learned policy of `egs` (and of `egs-search` unless `searchScheduler` is given). */
   scheduler: EgsPolicyScheduler;
+  /** The learned policy of `egs-search` (default: `scheduler`). */
+  searchScheduler?: EgsPolicyScheduler;
   /** `egs-search`: policy episodes besides the beam (default 16). */
   searchSamples?: number;
   /** `optimal` runs on DAGs with at most this many nodes (default 20). */
@@ -115,7 +117,10 @@ export async function runEgsBenchmark(
         });
       };
       add('egs', options.scheduler.greedy(dag));
-      add('egs-search', options.scheduler.search(dag, { samples: options.searchSamples ?? 16 }));
+      add(
+        'egs-search',
+        (options.searchScheduler ?? options.scheduler).search(dag, { samples: options.searchSamples ?? 16 }),
+      );
       for (const m of EGS_BENCHMARK_METHODS.slice(2) as readonly ScheduleMethod[]) {
         if (m === 'optimal' && dag.n > optimalMax) continue;
         add(m, await scheduleDag(dag, m, { timeLimitS: options.optimalTimeLimitS ?? 5 }));

@@ -10,7 +10,8 @@ import { withSlackDeadline } from '../../src/dag/generate/deadline.js';
 import { readDagFile } from '../../src/dag/io/read-dag-file.js';
 import { checkSchedule } from '../../src/dag/schedule/check-schedule.js';
 import {
-  DEFAULT_EGS_MODEL_PATH,
+  LARGE_EGS_MODEL_PATH,
+  SMALL_EGS_MODEL_PATH,
   egsPolicyModelToJson,
   loadEgsPolicyModel,
   parseEgsPolicyModel,
@@ -71,20 +72,24 @@ describe('EgsPolicyScheduler', () => {
     );
   });
 
-  it('the shipped model loads, is ≤ 2 MB, and schedules a 100-node STG file (larger than training) validly', async () => {
-    expect(statSync(DEFAULT_EGS_MODEL_PATH).size).toBeLessThanOrEqual(2 * 1024 * 1024);
-    const s = new EgsPolicyScheduler(loadEgsPolicyModel());
+  it('the shipped large model loads, is ≤ 2 MB, and schedules a 100-node STG file (larger than training) validly', async () => {
+    expect(statSync(LARGE_EGS_MODEL_PATH).size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const s = new EgsPolicyScheduler(loadEgsPolicyModel(LARGE_EGS_MODEL_PATH));
     const dag = withSlackDeadline(await readDagFile('examples/dag/stg-100-rand0001.stg'), 0.3);
     const r = s.greedy(dag, { refresh: 4, stallLimit: 16 });
     expect(checkSchedule(dag, r).violations).toEqual([]);
     expect(r.cores).toBeLessThan(dag.n);
   });
 
-  it('the small shipped model (`--model small`) loads, is far smaller, and schedules validly', async () => {
+  it('the small shipped model (the default of egs) loads, is far smaller, and schedules validly', async () => {
     const small = loadEgsPolicyModel(resolveEgsModelPath('small'));
     expect(small.dims.hiddenDim).toBeLessThan(
-      loadEgsPolicyModel(resolveEgsModelPath('default')).dims.hiddenDim,
+      loadEgsPolicyModel(resolveEgsModelPath('large')).dims.hiddenDim,
     );
+    // Each method's default: small for egs (and loadEgsPolicyModel()), large for egs-search.
+    expect(resolveEgsModelPath(undefined)).toBe(SMALL_EGS_MODEL_PATH);
+    expect(resolveEgsModelPath('default', 'egs-search')).toBe(LARGE_EGS_MODEL_PATH);
+    expect(loadEgsPolicyModel().dims).toEqual(small.dims);
     expect(resolveEgsModelPath('x.json')).toBe('x.json');
     const dag = withSlackDeadline(await readDagFile('examples/dag/stg-50-rand0007.stg'), 0.3);
     const r = new EgsPolicyScheduler(small).greedy(dag);
@@ -146,16 +151,18 @@ describe('EGS policy model file', () => {
 
 describe('EgsPolicyScheduler fast path', () => {
   it('makes the same choices as stepping through the env (same cores; its edges are a prefix)', () => {
-    const model = loadEgsPolicyModel();
-    const schedulers = [true, false].map((a) => new EgsPolicyScheduler(model, { antichainOnly: a }));
+    // Both shipped models, with and without the antichain restriction.
+    const schedulers = [SMALL_EGS_MODEL_PATH, LARGE_EGS_MODEL_PATH].flatMap((file) =>
+      [true, false].map((a) => new EgsPolicyScheduler(loadEgsPolicyModel(file), { antichainOnly: a })),
+    );
     fc.assert(
       fc.property(
         arbDag({ minNodes: 2, maxNodes: 14, slack: [0, 0.4] }),
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 0, max: 3 }),
-        fc.boolean(),
-        (dag, refresh, lookahead, anti) => {
-          const s = schedulers[anti ? 0 : 1]!;
+        fc.integer({ min: 0, max: schedulers.length - 1 }),
+        (dag, refresh, lookahead, which) => {
+          const s = schedulers[which]!;
           const fast = s.greedy(dag, { refresh, lookahead });
           const ref = s.greedy(dag, { refresh, lookahead, viaEnv: true });
           expect(fast.cores).toBe(ref.cores);

@@ -222,6 +222,37 @@ describe('GraphPolicy', () => {
     policy.dispose();
   });
 
+  it('coded relations and pairLogitsAt give the same values as 0/1 relations and pairLogits', () => {
+    const rng = new Rng(43);
+    const layout = paddedGraphLayout(9, F, K);
+    const policy = new GraphPolicy(layout, new Discrete(81), {}, new Rng(9));
+    randomizeWeights(policy, rng);
+    const n = 9;
+    const nodeFeatures = Float32Array.from({ length: n * F }, () => rng.normal());
+    const relations = Uint8Array.from({ length: n * n * K }, () => rng.int(2));
+    const codes = new Uint8Array(n * n);
+    for (let p = 0; p < n * n; p++) for (let c = 0; c < K; c++) codes[p]! |= relations[p * K + c]! << c;
+    const net = policy.inferenceNet();
+    const full = new Float32Array(n * n);
+    net.encode({ numNodes: n, nodeFeatures, relations, relStride: n });
+    net.pairLogits(n, full, n);
+    const v = net.value(n);
+    const some = [0, 5, 13, 40, 80];
+    const at = new Float32Array(n * n).fill(NaN);
+    net.encode({ numNodes: n, nodeFeatures, relationCodes: codes });
+    net.pairLogitsAt(n, some, n, at);
+    expect(net.value(n)).toBe(v);
+    for (const a of some) expect(at[a]).toBe(full[a]);
+    expect(Number.isNaN(at[1]!)).toBe(true); // only the listed pairs are written
+    // Relations must be 0/1.
+    const soft = Float32Array.from(relations);
+    soft[7] = 0.5;
+    expect(() => net.encode({ numNodes: n, nodeFeatures, relations: soft })).toThrow(
+      /relation \(0, 1\) channel 3 is 0.5/,
+    );
+    policy.dispose();
+  });
+
   it('rejects a wrong action space, observation length or missing weight', () => {
     const layout = paddedGraphLayout(4, F, K);
     expect(() => new GraphPolicy(layout, new Discrete(15), {}, new Rng(1))).toThrow(/Discrete\(16\)/);

@@ -55,8 +55,8 @@ export function registerBenchEgs(bench: Command): void {
       0.3,
     )
     .option(
-      '--model <file.json|small>',
-      'trained EGS policy, or `small` (default: the shipped pretrained one)',
+      '--model <file.json|small|large>',
+      'trained EGS policy for egs and egs-search, or a shipped one (default: small for egs, large for egs-search)',
     )
     .option('--samples <K>', 'egs-search: policy episodes besides the beam', parseInteger, 16)
     .option('--time-limit <seconds>', 'optimal: solver time limit per DAG (≤ 20 nodes only)', parseNumber, 5)
@@ -75,11 +75,15 @@ export function registerBenchEgs(bench: Command): void {
       const sets: EgsBenchmarkSet[] = opts.set?.length
         ? await Promise.all(opts.set.map((dir) => readSet(dir, opts.slack)))
         : heldOutEgsSets(opts.count, opts.seed, opts.slack);
-      const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model)));
+      const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, 'egs')));
+      const searchScheduler = new EgsPolicyScheduler(
+        loadEgsPolicyModel(resolveEgsModelPath(opts.model, 'egs-search')),
+      );
       const total = sets.reduce((s, x) => s + x.dags.length, 0);
       const bar = startProgress(total, 'bench egs', !opts.json);
       const rows = await runEgsBenchmark(sets, {
         scheduler,
+        searchScheduler,
         searchSamples: opts.samples,
         optimalTimeLimitS: opts.timeLimit,
         onDag: (done) => bar.update(done),

@@ -8,7 +8,11 @@ import { generateDag } from '../../dag/generate/generate-dag.js';
 import { writeDagFile } from '../../dag/io/write-dag-file.js';
 import { checkSchedule } from '../../dag/schedule/check-schedule.js';
 import { scheduleAllMethods } from '../../dag/schedule/schedule-dag.js';
-import { egsPolicyModelToJson, loadEgsPolicyModel } from '../../deploy/egs-policy-model.js';
+import {
+  defaultEgsModelPath,
+  egsPolicyModelToJson,
+  loadEgsPolicyModel,
+} from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { escapeXml } from '../../report/escape-xml.js';
@@ -99,14 +103,15 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   }
 
   // 2. Every method, the shipped pretrained policy included, on every task.
-  const shipped = new EgsPolicyScheduler(loadEgsPolicyModel());
+  const shipped = new EgsPolicyScheduler(loadEgsPolicyModel(defaultEgsModelPath('egs')));
+  const shippedSearch = new EgsPolicyScheduler(loadEgsPolicyModel(defaultEgsModelPath('egs-search')));
   const progress = startProgress(dags.length, 'scheduling');
   const all: ScheduleResult[][] = [];
   let checked = 0;
   for (const dag of dags) {
     const results = await scheduleAllMethods(dag, { timeLimitS: opts.timeLimit });
     const at = results.findIndex((r) => r.method === 'egs-greedy') + 1;
-    const learned = [shipped.greedy(dag), shipped.search(dag)];
+    const learned = [shipped.greedy(dag), shippedSearch.search(dag)];
     if (demoScheduler) learned.push({ ...demoScheduler.greedy(dag), note: DEMO_TRAINED });
     results.splice(at, 0, ...learned);
     for (const r of results) {
@@ -165,7 +170,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
       title: `Arbiter demo: ${dags.length} DAG tasks, seed ${opts.seed}`,
       head: ['method', 'mean cores', 'timetable', 'gap to optimal', 'mean time ms'],
       rows: rows.map((r) => r.map((c) => String(typeof c === 'number' ? round(c) : c))),
-      note: `Mean cores over the tasks each method could schedule; gap over the ${proved}/${dags.length} tasks where optimal was proved. All ${checked} timetables passed the schedule checker. egs / egs-search use the shipped pretrained policy.`,
+      note: `Mean cores over the tasks each method could schedule; gap over the ${proved}/${dags.length} tasks where optimal was proved. All ${checked} timetables passed the schedule checker. egs / egs-search use the shipped pretrained policies (small / large).`,
       gantt,
       ganttCaption: `${dags[0]!.name}: ${shown.method}, ${shown.cores} cores, makespan ${round(shown.makespan)} ≤ D = ${shown.deadline}`,
     }),

@@ -37,8 +37,8 @@ interface ScheduleCliOptions {
 /**
  * `arbiter schedule FILE [--deadline D] [--method M|all] [--model FILE] [--samples K] [--lookahead K]
  * [--refresh R] [--stall S] [--beam B]
- * [--json] [--gantt out.svg]`. `egs` / `egs-search` use the pretrained policy shipped in
- * `models/` unless `--model` names another.
+ * [--json] [--gantt out.svg]`. `egs` uses the small pretrained policy shipped in `models/`,
+ * `egs-search` the large one, unless `--model` names another.
  */
 export function registerSchedule(program: Command): void {
   program
@@ -49,8 +49,8 @@ export function registerSchedule(program: Command): void {
     .option('-m, --method <method>', `${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(' | ')} | all`, 'all')
     .option('--time-limit <seconds>', 'time limit of the optimal (MILP) solver', parseNumber, 10)
     .option(
-      '--model <file.json|small>',
-      'egs/egs-search: trained EGS policy: a file, or `small` for the shipped fast one (default: the shipped pretrained one)',
+      '--model <file.json|small|large>',
+      'egs/egs-search: trained EGS policy: a file, or a shipped one (default: small for egs, large for egs-search)',
     )
     .option(
       '--samples <K>',
@@ -87,19 +87,21 @@ export function registerSchedule(program: Command): void {
         );
       else results = [];
       if (opts.method === 'all' || policyMethod) {
-        const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model)));
+        // Each method's own shipped policy (small for egs, large for egs-search) unless --model.
+        const schedulerFor = (method: 'egs' | 'egs-search'): EgsPolicyScheduler =>
+          new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, method)));
         const common = {
           ...(opts.deadline !== undefined && { deadline: opts.deadline }),
           ...(opts.stall !== undefined && { stallLimit: opts.stall }),
         };
         const egs = (): ScheduleResult =>
-          scheduler.sample(dag, opts.samples ?? 1, opts.seed, {
+          schedulerFor('egs').sample(dag, opts.samples ?? 1, opts.seed, {
             ...common,
             lookahead: opts.lookahead,
             refresh: opts.refresh,
           });
         const search = (): ScheduleResult =>
-          scheduler.search(dag, {
+          schedulerFor('egs-search').search(dag, {
             ...common,
             beamWidth: opts.beam,
             seed: opts.seed,

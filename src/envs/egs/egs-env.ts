@@ -120,6 +120,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
   private readonly targetCoresDefault: number | undefined;
   private readonly maxSteps: number;
   private readonly tracker: CriticalNodeTracker;
+  private readonly antichainNodes: number[] = [];
   private rng = new Rng(0);
   private egs: EdgeGenerationState | undefined;
   private bound = 1;
@@ -320,7 +321,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
     this.lastMask = new Uint8Array(this.maxNodes * this.maxNodes);
     if (this.antichainOnly) {
       const inAntichain = new Uint8Array(this.egs!.dag.n);
-      for (const v of this.egs!.width().antichain) inAntichain[v] = 1;
+      for (const v of this.tracker.antichain(this.egs!.reach, this.antichainNodes)) inAntichain[v] = 1;
       this.validCount = writeEdgeActionMask(this.egs!, this.maxNodes, this.lastMask, inAntichain);
       if (this.validCount > 0) return;
     }

@@ -54,44 +54,68 @@ export function buildEgsObservation(
   state: EdgeGenerationState,
   parts: EgsObservationParts,
 ): GraphObservation {
-  const { dag, deadline, reach, ancestors, eft, lst } = state;
+  const n = state.dag.n;
+  const K = EGS_RELATION_DIM;
+  const nodeFeatures = new Float32Array(n * EGS_NODE_FEATURE_DIM);
+  writeEgsNodeFeatures(state, parts, nodeFeatures);
+  const codes = new Uint8Array(n * n);
+  writeEgsRelationCodes(state, codes);
+  const relations = new Uint8Array(n * n * K);
+  for (let p = 0; p < n * n; p++) for (let c = 0; c < K; c++) relations[p * K + c] = (codes[p]! >>> c) & 1;
+  return { numNodes: n, nodeFeatures, relations };
+}
+
+/** Writes the node features of G_t ({@link EGS_NODE_FEATURES}, n rows) into `out`. */
+export function writeEgsNodeFeatures(
+  state: EdgeGenerationState,
+  parts: EgsObservationParts,
+  out: Float32Array,
+): void {
+  const { dag, deadline, eft, lst } = state;
   const n = dag.n;
   const F = EGS_NODE_FEATURE_DIM;
-  const nodeFeatures = new Float32Array(n * F);
   const gap = (parts.width - parts.lowerBound) / n;
   for (let v = 0; v < n; v++) {
     const o = v * F;
-    nodeFeatures[o] = dag.wcet[v]! / deadline;
-    nodeFeatures[o + 1] = eft[v]! / deadline;
-    nodeFeatures[o + 2] = lst[v]! / deadline;
-    nodeFeatures[o + 3] = parts.lateralWidth[v]! / n;
-    nodeFeatures[o + 4] = parts.critical[v] ? 1 : 0;
-    nodeFeatures[o + 5] = gap;
+    out[o] = dag.wcet[v]! / deadline;
+    out[o + 1] = eft[v]! / deadline;
+    out[o + 2] = lst[v]! / deadline;
+    out[o + 3] = parts.lateralWidth[v]! / n;
+    out[o + 4] = parts.critical[v] ? 1 : 0;
+    out[o + 5] = gap;
   }
+}
 
-  const K = EGS_RELATION_DIM;
-  const relations = new Uint8Array(n * n * K);
+/**
+ * Writes the relation channels ({@link EGS_RELATIONS}) of every ordered pair of G_t as one code
+ * per pair into `out[i·n + j]`: bit c set iff channel c is 1 (the form the Float32 graph network
+ * reads directly, without the n × n × K array).
+ */
+export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Array): void {
+  const { dag, reach, ancestors } = state;
+  const n = dag.n;
   const words = reach.words;
   const r = reach.data;
   const a = ancestors.data;
   for (let i = 0; i < n; i++) {
     const ri = i * words;
     for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      const o = (i * n + j) * K;
-      const ij = (r[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-      const ji = (a[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-      if (ij) {
-        relations[o + 1] = 1;
-        // In the reduction iff no w with i → w → j: descendants of i ∩ ancestors of j is empty.
-        const aj = j * words;
-        let between = 0;
-        for (let k = 0; k < words && between === 0; k++) between = r[ri + k]! & a[aj + k]!;
-        if (between === 0) relations[o] = 1;
+      let code = 0;
+      if (i !== j) {
+        const ij = (r[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+        const ji = (a[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
+        if (ij) {
+          code |= 2; // reaches
+          // In the reduction iff no w with i → w → j: descendants of i ∩ ancestors of j is empty.
+          const aj = j * words;
+          let between = 0;
+          for (let k = 0; k < words && between === 0; k++) between = r[ri + k]! & a[aj + k]!;
+          if (between === 0) code |= 1; // edge
+        }
+        if (ji) code |= 4; // reachedBy
+        if (!ij && !ji) code |= 8; // incomparable
       }
-      if (ji) relations[o + 2] = 1;
-      if (!ij && !ji) relations[o + 3] = 1;
+      out[i * n + j] = code;
     }
   }
-  return { numNodes: n, nodeFeatures, relations };
 }

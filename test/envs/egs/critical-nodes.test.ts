@@ -51,6 +51,9 @@ describe('critical nodes and lateral widths', () => {
           const fresh = criticalNodes(s.reach, s.ancestors);
           const w = widthFromClosure(s.reach);
           expect(tracker.width).toBe(w.width);
+          // König's antichain from the warm matching is the one Hopcroft–Karp's gives (the
+          // alternating-reachable sets do not depend on the maximum matching).
+          expect(tracker.antichain(s.reach, [7])).toEqual(w.antichain);
           expect(fresh.width).toBe(w.width);
           expect(tracker.result()).toEqual(fresh);
           // Every node of a maximum antichain is critical.
