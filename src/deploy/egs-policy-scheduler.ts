@@ -292,7 +292,9 @@ export class EgsPolicyScheduler {
       tracker.antichain(state.reach, antichain);
       this.allowedActions(state, antichain, tracker.critical, N, allowed);
       if (allowed.length === 0) break;
-      if (since >= refresh) {
+      // A single allowed edge is taken whatever the logits say: no network run (a sampled
+      // episode still draws its number, so the draws stay aligned with the env path).
+      if (since >= refresh && !(refresh === 1 && allowed.length === 1)) {
         // Reused logits (refresh > 1) must cover the later steps' edges too.
         this.observeAndForward(state, tracker, bound, N, refresh === 1 ? allowed : undefined);
         since = 0;
