@@ -560,7 +560,7 @@ export {
   type HsocAgentView,
   type UnplacedSpeed,
 } from './envs/hsoc/hsoc-agent-view.js';
-export { neededTokenFractions } from './envs/hsoc/needed-tokens.js';
+export { balancedTokenFractions } from './envs/hsoc/needed-tokens.js';
 export { HsocSingleAgentEnv } from './envs/hsoc/hsoc-single-agent-env.js';
 export { runHsocEpisode, type HsocPolicy } from './envs/hsoc/policies/hsoc-policy.js';
 export { UniformPolicy, uniformBin } from './envs/hsoc/policies/uniform-policy.js';
@@ -593,6 +593,7 @@ export {
   hsocBenchmarkMarkdown,
   hsocAcceptance,
   hsocBarChartSpec,
+  tCritical95,
   renderHsocBarChartSvg,
   type HsocBenchmarkOptions,
   type HsocBenchmarkRow,

@@ -57,8 +57,12 @@ export interface HsocBenchmarkRow {
   gapToIdeal: number;
   /** Mean completion per seed (seed order). */
   perSeed: number[];
-  /** Paired difference to uniform on the same seeds, in % of uniform: mean and std over seeds. */
-  vsUniform: { mean: number; std: number };
+  /**
+   * Paired difference to uniform (the control) on the same seeds, in % of uniform: mean and std
+   * over seeds, the paired t statistic `mean / (std / √n)` and whether |t| exceeds the two-sided
+   * 5 % critical value of Student's t with n − 1 degrees of freedom.
+   */
+  vsUniform: { mean: number; std: number; t: number; significant: boolean };
 }
 
 /** Everything the report shows. */
@@ -70,8 +74,11 @@ export interface HsocBenchmarkResult {
   curve: number[];
   /** Decision latency of the LNN rule policy (µs per agent decision), median of 5 timed episodes. */
   latencyUs: number;
-  /** Share of running decisions for which the PLNN predicted light load, per workload and load. */
-  lightLoadPredicted: { workload: HsocWorkload; load: HsocLoad; share: number }[];
+  /**
+   * Share of running decisions for which the PLNN predicted light load (and uniform sharing was
+   * used), and share of running decisions where that changed the requested bin, per workload and load.
+   */
+  lightLoadPredicted: { workload: HsocWorkload; load: HsocLoad; share: number; changed: number }[];
   /** The trained policy. */
   policy: LnnRulePolicy;
 }
@@ -141,7 +148,7 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
           missRatio: miss / seeds,
           gapToIdeal: NaN,
           perSeed: c,
-          vsUniform: { mean: NaN, std: NaN },
+          vsUniform: { mean: NaN, std: NaN, t: NaN, significant: false },
         };
       };
       const byPolicy = (p: HsocPolicy): HsocBenchmarkRow =>
@@ -151,6 +158,7 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
       );
       const cellRows = [
         byPolicy(new UniformPolicy()),
+        byPolicy(new UniformPolicy({ readinessAware: true })),
         byPolicy(new NeedPolicy('seed-rules')),
         byPolicy(policy),
         byPolicy(dynamic),
@@ -164,13 +172,15 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
         const d = r.perSeed.map((x, i) => (100 * (x - uniform.perSeed[i]!)) / uniform.perSeed[i]!);
         const m = d.reduce((a, b) => a + b, 0) / d.length;
         const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, d.length - 1));
-        r.vsUniform = { mean: m, std: sd };
+        const t = m / (sd / Math.sqrt(d.length));
+        r.vsUniform = { mean: m, std: sd, t, significant: Math.abs(t) > tCritical95(d.length - 1) };
       }
       rows.push(...cellRows);
       lightLoadPredicted.push({
         workload,
         load,
         share: dynamic.uniformDecisions / Math.max(1, dynamic.runningDecisions),
+        changed: dynamic.changedDecisions / Math.max(1, dynamic.runningDecisions),
       });
       options.onCell?.(++done, total);
     }
@@ -182,6 +192,21 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
     lightLoadPredicted,
     policy,
   };
+}
+
+/** Two-sided 5 % critical values of Student's t for 1 … 30 degrees of freedom. */
+const T_CRITICAL_95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/**
+ * Two-sided 5 % critical value of Student's t with `df` degrees of freedom: the table up to 30,
+ * beyond it 1.96 + 2.5/df (within 0.002 of the exact value).
+ */
+export function tCritical95(df: number): number {
+  if (!(df >= 1)) return Infinity;
+  return T_CRITICAL_95[Math.floor(df) - 1] ?? 1.96 + 2.5 / df;
 }
 
 /** µs per decision of `policy.act` over 5 heavy-load AV episodes (median). */
@@ -221,6 +246,7 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
           'mean DAG completion',
           '± std (seeds)',
           'vs uniform % (paired, ± std)',
+          't (paired)',
           'deadline-miss ratio',
           'gap to ideal static %',
         ],
@@ -232,6 +258,9 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
             r.meanCompletion,
             r.stdCompletion,
             `${r.vsUniform.mean >= 0 ? '+' : ''}${r.vsUniform.mean.toFixed(2)} ± ${r.vsUniform.std.toFixed(2)}`,
+            r.policy === 'uniform'
+              ? '—'
+              : `${r.vsUniform.t.toFixed(1)}${r.vsUniform.significant ? ' (significant)' : ''}`,
             r.missRatio,
             r.gapToIdeal,
           ]),
@@ -250,11 +279,18 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
   );
   parts.push('### Learned rules (weight threshold 0.1)\n');
   parts.push('```\n' + result.rules.join('\n') + '\n```\n');
+  parts.push(
+    'A rule scores only the bins the guard rails allow: 0 % is masked while the PE runs its task and 100 % while a ' +
+      'sibling runs, so a head that reads `⊤` acts exactly where it is allowed (`NeedTokens_0 ← ⊤`: 0 % whenever the ' +
+      "parents are not complete or the PE is idle, the seed's first rule). `Slack` of bin a is 1 at the token need " +
+      '(100 % alone in its DAG; beside siblings, their uniform shares split so that their paths end together) and ' +
+      'falls to 0 at ±25 tokens; `FairShare` is the same curve at the uniform request (50 %, or 100 % alone).\n',
+  );
   parts.push('### PLNN light-load prediction (dynamic rules)\n');
   parts.push(
     formatMarkdownTable(
-      ['workload', 'load', 'running decisions predicted light → uniform'],
-      result.lightLoadPredicted.map((p) => [p.workload, p.load, p.share]),
+      ['workload', 'load', 'running decisions predicted light → uniform', 'of which changed the bin'],
+      result.lightLoadPredicted.map((p) => [p.workload, p.load, p.share, p.changed]),
     ),
   );
   parts.push(
@@ -270,9 +306,11 @@ export function hsocAcceptance(rows: readonly HsocBenchmarkRow[]): string[] {
   const cmp = (w: HsocWorkload, l: HsocLoad, p: string, better: boolean): string => {
     const a = get(w, l, p);
     if (!a) return `${w}/${l}: n/a`;
-    const { mean: d, std } = a.vsUniform;
-    const ok = better ? d < 0 : d <= 0;
-    return `${w}/${l} ${d >= 0 ? '+' : ''}${d.toFixed(1)}% ± ${std.toFixed(1)} ${ok ? '✓' : '✗'}`;
+    const { mean: d, std, t, significant } = a.vsUniform;
+    // Faster: a significant paired improvement. No worse: not significantly slower.
+    const ok = better ? d < 0 && significant : d <= 0 || !significant;
+    const sig = significant ? 'significant' : 'not significant';
+    return `${w}/${l} ${d >= 0 ? '+' : ''}${d.toFixed(1)}% ± ${std.toFixed(1)} (t = ${t.toFixed(1)}, ${sig}) ${ok ? '✓' : '✗'}`;
   };
   const lines: string[] = [];
   const ws = HSOC_WORKLOADS;
@@ -285,8 +323,22 @@ export function hsocAcceptance(rows: readonly HsocBenchmarkRow[]): string[] {
   lines.push(
     `dynamic-rules faster than uniform at heavy load: ${ws.map((w) => cmp(w, 'heavy', 'dynamic-rules', true)).join('; ')}`,
   );
+  const vsRunning = (w: HsocWorkload, l: HsocLoad): string => {
+    const a = get(w, l, 'lnn-rules');
+    const b = get(w, l, 'uniform-running');
+    if (!a || !b) return `${w}/${l}: n/a`;
+    const d = a.perSeed.map((x, i) => (100 * (x - b.perSeed[i]!)) / b.perSeed[i]!);
+    const m = d.reduce((x, y) => x + y, 0) / d.length;
+    const sd = Math.sqrt(d.reduce((x, y) => x + (y - m) ** 2, 0) / Math.max(1, d.length - 1));
+    const t = m / (sd / Math.sqrt(d.length));
+    const sig = Math.abs(t) > tCritical95(d.length - 1) ? 'significant' : 'not significant';
+    return `${w}/${l} ${m >= 0 ? '+' : ''}${m.toFixed(1)}% ± ${sd.toFixed(1)} (t = ${t.toFixed(1)}, ${sig})`;
+  };
   lines.push(
-    'differences: mean over seeds of the paired per-seed difference to uniform (± its std over seeds); a ✓ within its std is not significant.',
+    `for reference, lnn-rules against the stronger readiness-aware uniform-running (not the seed's control): ${ws.flatMap((w) => HSOC_LOADS.map((l) => vsRunning(w, l))).join('; ')}`,
+  );
+  lines.push(
+    'differences: mean over seeds of the paired per-seed difference to uniform (± its std over seeds); t = mean / (std / √seeds), significant when |t| exceeds the two-sided 5 % Student critical value. "Faster" needs a significant improvement; "no worse" fails only on a significant slowdown.',
   );
   return lines;
 }

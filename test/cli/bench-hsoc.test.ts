@@ -41,9 +41,9 @@ describe('arbiter bench hsoc (registerBenchHsoc)', () => {
       rules: string[];
       latencyUs: number;
     };
-    expect(json.rows).toHaveLength(2 * 3 * 5);
+    expect(json.rows).toHaveLength(2 * 3 * 6);
     expect(new Set(json.rows.map((r) => r.policy))).toEqual(
-      new Set(['uniform', 'seed-rules', 'lnn-rules', 'dynamic-rules', 'ideal-static']),
+      new Set(['uniform', 'uniform-running', 'seed-rules', 'lnn-rules', 'dynamic-rules', 'ideal-static']),
     );
     expect(json.rules[0]).toMatch(/^NeedTokens_0 ← /);
     expect(json.latencyUs).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
 /**
  * What the agent of one PE knows at an event (SPEC §7 agent state): whether it holds a task,
  * whether the task's parents are complete, its running siblings (tasks of the same DAG job running
- * now), the tokens its task needs beside them (slack reclamation, see `needed-tokens.ts`), the `Slack` predicate
- * per token bin, and the locally observable system signals (its DAG's share of the active PEs, the
+ * now), the tokens its task needs beside them (its siblings' uniform shares split so their paths end
+ * together, see `balancedTokenFractions`), the `Slack` predicate per token bin, and the locally observable system signals (its DAG's share of the active PEs, the
  * congestion it runs under). Future tasks of its DAG are known only once the scheduler has placed
  * them (limited look-ahead); until then their duration is estimated at reference (CPU) speed.
  */
@@ -14,7 +14,7 @@ import {
   type HsocJob,
   type HsocSimulator,
 } from './hsoc-simulator.js';
-import { neededTokenFractions } from './needed-tokens.js';
+import { balancedTokenFractions } from './needed-tokens.js';
 
 /** Number of token bins: requests of 0, 10, …, 100 % of the envelope. */
 export const TOKEN_BINS = 11;
@@ -24,8 +24,12 @@ export function binTokens(a: number): number {
   return (a * ENVELOPE_TOKENS) / (TOKEN_BINS - 1);
 }
 
-/** The request of a running agent under uniform sharing beside other active PEs (tokens). */
-export const UNIFORM_REQUEST = 90;
+/**
+ * The request of an agent under uniform sharing beside other active PEs (tokens). With ≥ 2 such
+ * requests the proportional scaling gives each exactly its equal share; 50 rather than 90 leaves a
+ * sibling room to ask for up to 1.8 uniform shares (the `Slack` peak of a critical sibling).
+ */
+export const UNIFORM_REQUEST = 50;
 
 /** Half-width (tokens) of the `Slack` peak around the token need. */
 export const SLACK_WIDTH = 25;
@@ -44,7 +48,10 @@ export interface HsocAgentView {
   siblings: number;
   /** The task's job is high priority. */
   highPriorityDag: boolean;
-  /** Tokens the task needs: 100 alone in its DAG, else its slack-reclaiming request (see `neededTokenFractions`); 0 unless running. */
+  /**
+   * Tokens the task needs: 100 alone in its DAG, else `UNIFORM_REQUEST` times its multiple of the
+   * uniform share (see `balancedTokenFractions`), at most 90; 0 unless running.
+   */
   idealShare: number;
   /** Time the task still needs at full power on its PE (0 unless running). */
   remainingTime: number;
@@ -56,6 +63,8 @@ export interface HsocAgentView {
   deadlineSlack: number;
   /** PEs running a task now, whole SoC (as published by the power controller). */
   runningPes: number;
+  /** PEs holding a task now, running or reserved by look-ahead, whole SoC (power controller). */
+  assignedPes: number;
   /** PEs running a task of this PE's job. */
   ownDagRunning: number;
   /** Congestion factor c ∈ (0, 1] now. */
@@ -109,10 +118,10 @@ export function computeShares(
     const r = pes.map((q) => durationOf(sim, job, sim.peTask[q]!, unplacedSpeed));
     const tl = pes.map((q) => tails[sim.peTask[q]!]!);
     const out = new Float64Array(pes.length);
-    neededTokenFractions(r, tl, sim.alpha, runningPes, out);
+    balancedTokenFractions(r, tl, sim.alpha, runningPes, out);
     pes.forEach((q, k) => {
-      // Alone in its DAG: all it can get; beside siblings: its need relative to the 90 % uniform request.
-      share[q] = pes.length === 1 ? ENVELOPE_TOKENS : UNIFORM_REQUEST * out[k]!;
+      // Alone in its DAG: all it can get; beside siblings: its multiple of the uniform request.
+      share[q] = pes.length === 1 ? ENVELOPE_TOKENS : Math.min(90, UNIFORM_REQUEST * out[k]!);
       remainingTime[q] = r[k]!;
       tail[q] = tl[k]!;
     });
@@ -146,9 +155,11 @@ export function agentView(
 ): HsocAgentView {
   const j = sim.peJob[p]!;
   let runningPes = 0;
+  let assignedPes = 0;
   let own = 0;
   for (let q = 0; q < sim.pes.length; q++) {
     const jq = sim.peJob[q]!;
+    if (jq >= 0) assignedPes++;
     if (jq < 0 || sim.jobs[jq]!.state[sim.peTask[q]!] !== TASK_RUNNING) continue;
     runningPes++;
     if (jq === j) own++;
@@ -167,6 +178,7 @@ export function agentView(
       criticalPath: 1,
       deadlineSlack: 0,
       runningPes,
+      assignedPes,
       ownDagRunning: 0,
       congestion: sim.congestionFactor(),
       speed: 0,
@@ -190,6 +202,7 @@ export function agentView(
     criticalPath: job.criticalPath,
     deadlineSlack: (job.deadline - sim.time) / job.criticalPath,
     runningPes,
+    assignedPes,
     ownDagRunning: own,
     congestion: sim.congestionFactor(),
     speed: peSpeed(sim.speeds, sim.pes[p]!, job.dag.types[v]),

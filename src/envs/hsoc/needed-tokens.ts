@@ -1,37 +1,75 @@
 /**
- * The token need of sibling tasks (the "ideal ratio of task times" of SPEC §7), by slack
- * reclamation: under uniform sharing every running PE would get `k0 = 100 / N` tokens (N running
- * PEs on the SoC). Sibling u needs `r_u` more time at full power and is followed by a path of
- * estimated length `tail_u`, so at `k` tokens its path ends at `P_u(k) = r_u / (k / 100)^α + tail_u`.
- * The critical sibling sets the target `T* = max_u P_u(k0)`; every sibling needs only the tokens
- * that end its path by T*: `k_u = 100 · (r_u / (T* − tail_u))^(1/α)`, i.e. the fraction
- * `ρ_u = k_u / k0 ≤ 1` of the uniform share (1 for the critical sibling). Tokens a non-critical
- * sibling leaves go, through the proportional scaling, to everyone else (its critical sibling
- * included) — the classic real-time slack reclamation.
+ * The token need of sibling tasks (the "ideal ratio of task times" of SPEC §7): the peak of the
+ * agents' `Slack` predicate. Siblings of one DAG job split their own uniform shares so that their
+ * paths end together (the seed's sub-deadline balancing). Plain slack reclamation (a non-critical
+ * sibling asks less, the rest goes to every running PE by the proportional scaling) was tried
+ * first and dropped: the freed tokens leaked to other DAGs and the learned rules could not use it.
  */
 
 /**
- * Writes into `out` each sibling's fraction ρ_u ∈ (0, 1] of the uniform share, given the time each
- * needs at full power (`remaining`, ≥ 0), its estimated tail (`tail`, ≥ 0), α ∈ (0, 1] and the
- * number of running PEs N. Returns T* (relative to now).
+ * The seed's `Slack` peak (sub-deadline balancing) for the n running siblings of one DAG job: they
+ * hold n uniform shares (`n / N` of the envelope, N running PEs) and split them so that every
+ * sibling's path ends at the same time T, `r_u / k_u^α + N^α · tail_u = T` with `Σ k_u = n / N`
+ * (k as fractions of the envelope; the path after a sibling is assumed to run at the uniform share,
+ * hence its full-power time stretched by `N^α`): the completion times stand in the ratio of their
+ * sub-deadlines. Unlike {@link neededTokenFractions} the tokens a non-critical sibling gives up go
+ * to its critical sibling instead of leaking to every running PE. Writes each sibling's multiple
+ * `k_u · N` of the uniform share into `out` (may exceed 1; at least `minShare`) and returns T
+ * (time from now).
+ *
+ * @param remaining - time each sibling needs at full power on its PE (≥ 0)
+ * @param fullPowerTail - estimated path after each sibling at full power (≥ 0, same units)
+ * @param alpha - concavity α ∈ (0, 1]
+ * @param runningPes - running PEs on the SoC (N ≥ 1): a uniform share is 1/N of the envelope
+ * @param out - per sibling, the multiple of the uniform share it needs
+ * @param minShare - floor of each running sibling's multiple (default 0)
  */
-export function neededTokenFractions(
+export function balancedTokenFractions(
   remaining: ArrayLike<number>,
-  tail: ArrayLike<number>,
+  fullPowerTail: ArrayLike<number>,
   alpha: number,
   runningPes: number,
   out: Float64Array,
+  minShare = 0,
 ): number {
   const n = remaining.length;
-  const k0 = 1 / Math.max(1, runningPes); // uniform share as a fraction of the envelope
-  const slow = Math.pow(k0, -alpha); // time stretch at the uniform share
-  let target = 0;
-  for (let u = 0; u < n; u++) target = Math.max(target, remaining[u]! * slow + tail[u]!);
+  const k0 = 1 / Math.max(1, runningPes);
+  const budget = n * k0; // the siblings' uniform shares, as fractions of the envelope
+  // Later tasks will run at about the uniform share too: their full-power times stretch by N^α.
+  const stretch = Math.pow(k0, -alpha);
+  const tail = Array.from(fullPowerTail, (t) => t * stretch);
+  // Σ_u (r_u / (T − tail_u))^(1/α) is decreasing in T: bisect for the T that spends the budget.
+  const need = (T: number): number => {
+    let s = 0;
+    for (let u = 0; u < n; u++) {
+      const r = remaining[u]!;
+      if (r <= 0) continue;
+      const room = T - tail[u]!;
+      if (room <= 0) return Infinity;
+      s += Math.pow(r / room, 1 / alpha);
+    }
+    return s;
+  };
+  let lo = 0;
+  let hi = 0;
+  for (let u = 0; u < n; u++) {
+    lo = Math.max(lo, remaining[u]! > 0 ? tail[u]! : 0);
+    hi = Math.max(hi, remaining[u]! * Math.pow(budget / n, -alpha) + tail[u]!); // equal split spends ≤ budget
+  }
+  if (hi <= lo) {
+    out.fill(1, 0, n);
+    return hi;
+  }
+  for (let it = 0; it < 60; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (need(mid) > budget) lo = mid;
+    else hi = mid;
+  }
   for (let u = 0; u < n; u++) {
     const r = remaining[u]!;
-    const room = target - tail[u]!;
+    const room = hi - tail[u]!;
     const k = r > 0 && room > 0 ? Math.pow(r / room, 1 / alpha) : 0;
-    out[u] = Math.min(1, k / k0);
+    out[u] = Math.max(minShare, k / k0);
   }
-  return target;
+  return hi;
 }

@@ -9,7 +9,6 @@ import { HsocEnv } from '../../../src/envs/hsoc/hsoc-env.js';
 import { HSOC_LOAD_PRESETS } from '../../../src/envs/hsoc/hsoc-platform.js';
 import { HsocSimulator, longestPaths, TASK_RUNNING } from '../../../src/envs/hsoc/hsoc-simulator.js';
 import { hsocWorkloadDag } from '../../../src/envs/hsoc/hsoc-workloads.js';
-import { neededTokenFractions } from '../../../src/envs/hsoc/needed-tokens.js';
 import { runHsocEpisode } from '../../../src/envs/hsoc/policies/hsoc-policy.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 
@@ -246,15 +245,6 @@ describe('HSoC workloads and token needs', () => {
       expect(j.edges).toEqual(dag.edges);
       expect(j.types).toEqual(dag.types);
     }
-  });
-
-  it('slack reclamation: the critical sibling keeps its uniform share, the other needs only what ends its path by T*', () => {
-    const out = new Float64Array(2);
-    // Two siblings, 2 running PEs (k0 = 1/2, stretch √2): paths √2·4 + 0 and √2·1 + 2.
-    const T = neededTokenFractions([4, 1], [0, 2], 0.5, 2, out);
-    expect(T).toBeCloseTo(4 * Math.SQRT2, 12);
-    expect(out[0]).toBeCloseTo(1, 12);
-    expect(out[1]).toBeCloseTo(2 * (1 / (T - 2)) ** 2, 12);
   });
 
   it('rejects bad options with messages naming the option', () => {

@@ -48,13 +48,16 @@ interface AgentMemory {
 export class DynamicRulePolicy implements HsocPolicy {
   /** Table name. */
   readonly name = 'dynamic-rules';
-  private readonly uniform = new UniformPolicy();
+  // Only running agents consult the PLNN; waiting ones follow the rules (NeedTokens_0).
+  private readonly uniform = new UniformPolicy({ readinessAware: true });
   private memories: AgentMemory[] = [];
   private readonly cache = new Map<string, LoadBelief>();
   /** Decisions of running agents that used uniform sharing (since construction). */
   uniformDecisions = 0;
   /** All decisions of running agents (since construction). */
   runningDecisions = 0;
+  /** Uniform decisions whose bin differs from what the LNN rules would have asked (since construction). */
+  changedDecisions = 0;
 
   /**
    * @param rules - the learned LNN rules used when light load is not predicted
@@ -114,7 +117,9 @@ export class DynamicRulePolicy implements HsocPolicy {
     this.runningDecisions++;
     if (belief.lightLoad[0] >= this.threshold) {
       this.uniformDecisions++;
-      return this.uniform.act(env, agent);
+      const a = this.uniform.act(env, agent);
+      if (a !== this.rules.act(env, agent, obs, mask)) this.changedDecisions++;
+      return a;
     }
     return this.rules.act(env, agent, obs, mask);
   }

@@ -1,10 +1,12 @@
 /**
  * The ideal static target (SPEC §7): all PE assignments known up front. The episode is first run
- * with uniform sharing under the dynamic scheduler; the PE every task got becomes a static plan.
+ * with the uniform control under the dynamic scheduler; the PE every task got becomes a static plan.
  * The episode is then replayed (same seed, same arrivals) with the scheduler bound to the plan and
  * every agent knowing where each future task of its DAG will run, and the token split is optimized
- * offline on that known schedule: a search over a family of split rules (slack reclamation with a
- * floor of 0 … 90 % of the uniform request; 90 % is uniform sharing), keeping the best episode.
+ * offline on that known schedule: a search over a family of split rules (the `Slack` token need,
+ * balanced between siblings, 100 % alone in its DAG, with a floor of 0 … 50 tokens beside siblings,
+ * 50 being the uniform request; floor 90 is close to uniform sharing among the running PEs), keeping
+ * the best episode, then a per-task coordinate descent over request bins.
  */
 import { HsocEnv, type HsocEnvOptions, type HsocEpisodeMetrics } from '../hsoc-env.js';
 import { runHsocEpisode, type HsocPolicy } from './hsoc-policy.js';
@@ -12,9 +14,9 @@ import { needBin } from './need-policy.js';
 import { UniformPolicy } from './uniform-policy.js';
 
 /** Floors (tokens) of the searched split rules. */
-export const IDEAL_SPLIT_FLOORS: readonly number[] = [0, 30, 50, 70, 90];
+export const IDEAL_SPLIT_FLOORS: readonly number[] = [0, 20, 35, 50, 90];
 
-/** Slack reclamation with a floor: a running sibling never asks for less than `floor` tokens. */
+/** The `Slack` token need with a floor: a running sibling never asks for less than `floor` tokens. */
 export function flooredNeedPolicy(floor: number): HsocPolicy {
   return {
     name: `need≥${floor}`,

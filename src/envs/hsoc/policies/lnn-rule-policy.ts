@@ -9,7 +9,7 @@
  */
 import { LnnRuleLayer, type LnnRuleLayerJson } from '../../../logic/lnn-rule-layer.js';
 import type { ExtractedRule } from '../../../logic/rule-text.js';
-import { TOKEN_BINS, slackOf, type HsocAgentView } from '../hsoc-agent-view.js';
+import { TOKEN_BINS, UNIFORM_REQUEST, slackOf, type HsocAgentView } from '../hsoc-agent-view.js';
 import type { HsocEnv } from '../hsoc-env.js';
 import type { HsocPolicy } from './hsoc-policy.js';
 
@@ -32,10 +32,11 @@ const FAIR = HSOC_PREDICATES.indexOf('FairShare');
 
 /**
  * `FairShare` of bin a: the second activation curve of the family, peaking at the request of
- * uniform sharing (90 % beside other active PEs, 100 % alone), same width as `Slack`.
+ * uniform sharing among the running PEs (`UNIFORM_REQUEST` beside others, 100 % alone), same
+ * width as `Slack`.
  */
 export function fairShareOf(a: number, v: HsocAgentView): number {
-  return v.parentTasksCompleted ? slackOf(a, v.runningPes <= 1 ? 100 : 90) : 0;
+  return v.parentTasksCompleted ? slackOf(a, v.runningPes <= 1 ? 100 : UNIFORM_REQUEST) : 0;
 }
 
 /** Writes the bin-dependent predicates (`Slack`, `FairShare`) of bin a into `truths`. */

@@ -3,8 +3,8 @@
  * seed) for an {@link LnnRulePolicy}. Every agent samples from `softmax(τ · score)` over its allowed
  * bins; after each episode, each decision is credited with the return of the DAG job its task
  * belongs to, `G = −(completion − arrival) / L` (idle agents: the mean over the episode's jobs), minus
- * `0.5 · request / 100` for a PE that runs no task (the tokens it asks for are wasted power), minus a paired baseline: the return of the same job in the same episode (same seed) under uniform
- * sharing, so the advantage says how much better than the control the sampled actions did. The gradient of
+ * `0.5 · request / 100` for a PE that runs no task (the tokens it asks for are wasted power), minus a paired baseline: the return of the same job in the same episode (same seed) under the uniform
+ * control, so the advantage says how much better than the control the sampled actions did. The gradient of
  * `Σ (G − b) log π(a)` flows through the rule layer (straight-through clamp), Adam ascends it, an L1
  * penalty pushes unused literal weights to 0, the LNN α-constraint loss keeps each rule logical, and the layer is projected onto w ≥ 0, β ≥ 0.
  */
