@@ -175,6 +175,7 @@ The large policy greedy (\`--model large\`) on the same held-out sets: ${largeRo
 Large policy: ${String(meta['command'] ?? 'see bench/egs-train.ts')}
 
 Small policy: ${String(smallModel.meta['command'] ?? 'see bench/egs-train.ts')}
+(${String(smallModel.meta['selection'] ?? '')}; its PPO log: \`egs/train-small-ppo.log\`, \`egs/train-small-ppo-eval.jsonl\`).
 
 ![learning curve](${curve})
 `;
