@@ -22,7 +22,7 @@ import { formatMarkdownTable } from './markdown-table.js';
 
 /** Settings of {@link runHsocBenchmark}. */
 export interface HsocBenchmarkOptions {
-  /** Evaluation seeds per cell (held out: training uses seeds ≥ 100 000). Default 10. */
+  /** Evaluation seeds per cell (held out: training uses seeds ≥ 100 000). Default 20. */
   seeds?: number;
   /** First evaluation seed. Default 1000. */
   seedBase?: number;
@@ -111,7 +111,7 @@ export async function trainPpoBaseline(steps: number, seed = 1): Promise<HsocPol
 
 /** Runs the experiment (deterministic for given options). */
 export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<HsocBenchmarkResult> {
-  const seeds = options.seeds ?? 10;
+  const seeds = options.seeds ?? 20;
   const seedBase = options.seedBase ?? 1000;
   const jobs = options.jobs ?? { '5-task': 12, 'av-42': 4 };
   const { policy, curve } = trainLnnRulePolicy({ episodes: options.trainEpisodes ?? 2000 });

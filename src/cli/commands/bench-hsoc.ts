@@ -26,7 +26,7 @@ export function registerBenchHsoc(bench: Command): void {
   bench
     .command('hsoc')
     .description('HSoC power sharing: uniform vs LNN rules vs dynamic (PLNN) rules vs ideal static')
-    .option('--seeds <n>', 'held-out evaluation seeds per cell', parsePositiveInt, 10)
+    .option('--seeds <n>', 'held-out evaluation seeds per cell', parsePositiveInt, 20)
     .option('--episodes <n>', 'REINFORCE episodes of the LNN rules', parsePositiveInt, 2000)
     .option(
       '--ppo-steps <n>',

@@ -2,9 +2,10 @@
  * What the agent of one PE knows at an event (SPEC §7 agent state): whether it holds a task,
  * whether the task's parents are complete, its running siblings (tasks of the same DAG job running
  * now), the tokens its task needs beside them (its siblings' uniform shares split so their paths end
- * together, see `balancedTokenFractions`), the `Slack` predicate per token bin, and the locally observable system signals (its DAG's share of the active PEs, the
- * congestion it runs under). Future tasks of its DAG are known only once the scheduler has placed
- * them (limited look-ahead); until then their duration is estimated at reference (CPU) speed.
+ * together, see `balancedTokenFractions`), the `Slack` predicate per token bin, and the locally
+ * observable system signals (its DAG's share of the active PEs, the congestion it runs under).
+ * Future tasks of its DAG are known only once the scheduler has placed them (limited look-ahead);
+ * until then their duration is estimated at reference (CPU) speed.
  */
 import { ENVELOPE_TOKENS, peSpeed } from './hsoc-platform.js';
 import {
