@@ -128,13 +128,21 @@ export {
   type Timing,
 } from './dag/analysis/timing.js';
 export { transitiveClosure, transitiveReduction, comparable } from './dag/analysis/transitive-closure.js';
-export { dagWidth, widthFromClosure, hopcroftKarp, type WidthResult } from './dag/analysis/width.js';
+export {
+  dagWidth,
+  widthFromClosure,
+  hopcroftKarp,
+  chainCover,
+  type WidthResult,
+} from './dag/analysis/width.js';
+export { ClosureMatching } from './dag/analysis/closure-matching.js';
 export { coreLowerBound, type CoreLowerBound } from './dag/analysis/core-lower-bound.js';
 export { createAnalysisContext, type AnalysisContext } from './dag/analysis/analysis-context.js';
 export { analyzeDag, type DagAnalysis } from './dag/analysis/analyze-dag.js';
 
 // dag: edge generation (the EGS state, shared by egs-greedy and the learned policy)
 export { EdgeGenerationState } from './dag/edge-generation/edge-generation-state.js';
+export { WidthDropProbe } from './dag/edge-generation/width-drop-probe.js';
 
 // dag: scheduling
 export type { MethodName, ScheduledNode, Guarantee, ScheduleResult } from './dag/schedule/schedule-result.js';

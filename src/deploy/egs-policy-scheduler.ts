@@ -28,6 +28,7 @@ import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
+import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
 import { chainSchedule } from '../dag/schedule/chain-schedule.js';
 import { TIME_EPS } from '../dag/schedule/time-eps.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
@@ -87,6 +88,7 @@ export class EgsPolicyScheduler {
   private logits = new Float32Array(0);
   private features = new Float32Array(0);
   private codes = new Uint8Array(0);
+  private readonly probe = new WidthDropProbe();
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
   readonly antichainOnly: boolean;
@@ -248,7 +250,7 @@ export class EgsPolicyScheduler {
       const mask = env.actionMasks();
       const allowed: number[] = [];
       for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
-      const a = this.choose(allowed, rng, lookahead, env.state, env.width, N);
+      const a = this.choose(allowed, rng, lookahead, env.state, N);
       const s = env.step(a);
       steps++;
       if (s.terminated || s.truncated)
@@ -300,7 +302,7 @@ export class EgsPolicyScheduler {
         since = 0;
       }
       const width = tracker.width;
-      const a = this.choose(allowed, rng, lookahead, state, width, N);
+      const a = this.choose(allowed, rng, lookahead, state, N);
       state.addEdge(Math.floor(a / N), a % N);
       steps++;
       tracker.update(state.reach, state.ancestors);
@@ -394,7 +396,6 @@ export class EgsPolicyScheduler {
     rng: Rng | undefined,
     lookahead: number,
     state: EdgeGenerationState,
-    width: number,
     N: number,
   ): number {
     if (allowed.length === 0)
@@ -411,12 +412,8 @@ export class EgsPolicyScheduler {
     }
     if (lookahead > 0) {
       const order = [...allowed].sort((x, y) => z[y]! - z[x]! || x - y).slice(0, lookahead);
-      for (const a of order) {
-        const trial = state.clone();
-        trial.addEdge(Math.floor(a / N), a % N);
-        if (trial.width().width < width) return a;
-      }
-      return order[0]!;
+      this.probe.load(state);
+      return order.find((a) => this.probe.lowers(Math.floor(a / N), a % N)) ?? order[0]!;
     }
     let best = allowed[0]!;
     for (const a of allowed) if (z[a]! > z[best]! || (z[a] === z[best] && a < best)) best = a;

@@ -34,13 +34,7 @@ export function widthFromClosure(reach: BitMatrix): WidthResult {
   for (let u = 0; u < n; u++) adj.push(Int32Array.from(reach.rowIndices(u)));
   const { matchL, matchR, size } = hopcroftKarp(n, adj);
 
-  const chains: number[][] = [];
-  for (let v = 0; v < n; v++) {
-    if (matchR[v] !== -1) continue; // not a chain head
-    const chain: number[] = [];
-    for (let u = v; u !== -1; u = matchL[u]!) chain.push(u);
-    chains.push(chain);
-  }
+  const chains = chainCover(matchL, matchR, n);
 
   // König: Z = vertices reachable by alternating paths from free left vertices.
   const zL = new Uint8Array(n);
@@ -66,6 +60,21 @@ export function widthFromClosure(reach: BitMatrix): WidthResult {
   const antichain: number[] = [];
   for (let v = 0; v < n; v++) if (zL[v] && !zR[v]) antichain.push(v);
   return { width: n - size, antichain, chains, matching: size };
+}
+
+/**
+ * The minimum chain cover given by a maximum matching of a closure's bipartite split (nodes
+ * 0 … n − 1): each chain starts at a node no one is matched to and follows the matched pairs.
+ */
+export function chainCover(matchL: ArrayLike<number>, matchR: ArrayLike<number>, n: number): number[][] {
+  const chains: number[][] = [];
+  for (let v = 0; v < n; v++) {
+    if (matchR[v] !== -1) continue; // not a chain head
+    const chain: number[] = [];
+    for (let u = v; u !== -1; u = matchL[u]!) chain.push(u);
+    chains.push(chain);
+  }
+  return chains;
 }
 
 /** Maximum bipartite matching (Hopcroft–Karp) on left/right vertex sets of equal size n. */

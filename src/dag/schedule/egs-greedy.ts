@@ -1,5 +1,6 @@
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { EdgeGenerationState } from '../edge-generation/edge-generation-state.js';
+import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';
 import { chainSchedule } from './chain-schedule.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
@@ -19,6 +20,8 @@ export interface EgsGreedyOptions {
  * that lowers W (else the one with most slack). Stops when no valid antichain edge is left. The
  * timetable is one chain per core of a minimum chain cover of G', each node at its EST in G';
  * since every added edge satisfies `EFT(i) ≤ LST(j)`, `L(G') ≤ D` always holds.
+ * W, the antichain and the lookahead come from one {@link WidthDropProbe} kept up to date as
+ * edges are added (a warm matching, no copy of the graph state per tried edge).
  */
 export function scheduleEgsGreedy(
   ctx: AnalysisContext,
@@ -30,29 +33,24 @@ export function scheduleEgsGreedy(
   const lookahead = options.lookahead ?? 24;
   const target = Math.max(lowerBound, options.targetCores ?? lowerBound);
   const state = new EdgeGenerationState(ctx.dag, D);
-  let w = state.width();
-  while (w.width > target) {
+  const probe = new WidthDropProbe();
+  const antichain: number[] = [];
+  let width = probe.load(state);
+  while (width > target) {
     const candidates: { i: number; j: number; slack: number }[] = [];
-    for (const i of w.antichain) {
-      for (const j of w.antichain) {
+    for (const i of probe.antichain(antichain)) {
+      for (const j of antichain) {
         if (state.isValid(i, j)) candidates.push({ i, j, slack: state.lst[j]! - state.eft[i]! });
       }
     }
     if (candidates.length === 0) break;
     candidates.sort((a, b) => b.slack - a.slack || a.i - b.i || a.j - b.j);
-    let chosen = candidates[0]!;
     // Lookahead: prefer an edge that lowers W right away (merging two antichain nodes may not).
-    for (const c of candidates.slice(0, lookahead)) {
-      const trial = state.clone();
-      trial.addEdge(c.i, c.j);
-      if (trial.width().width < w.width) {
-        chosen = c;
-        break;
-      }
-    }
+    const chosen = candidates.slice(0, lookahead).find((c) => probe.lowers(c.i, c.j)) ?? candidates[0]!;
     state.addEdge(chosen.i, chosen.j);
-    w = state.width();
+    width = probe.load(state, true);
   }
+  const w = state.width(); // the chain cover of the final graph (as before: one Hopcroft–Karp)
   const { schedule, makespan } = chainSchedule(ctx.dag, state.est, w.chains);
   const ids = ctx.dag.ids;
   return {

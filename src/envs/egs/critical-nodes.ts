@@ -13,7 +13,7 @@
  * see the tests.)
  */
 import { popcount32, type BitMatrix } from '../../dag/bit-matrix.js';
-import { ClosureMatching, fillAll } from './closure-matching.js';
+import { ClosureMatching, fillAll } from '../../dag/analysis/closure-matching.js';
 
 /** Width, lateral widths and critical flags of a poset (a transitive closure). */
 export interface CriticalNodesResult {
@@ -46,9 +46,6 @@ export class CriticalNodeTracker {
   private readonly lateral: ClosureMatching;
   private readonly subset: Uint32Array;
   private readonly all: Uint32Array;
-  private readonly zR: Uint32Array;
-  private readonly zL: Uint8Array;
-  private readonly queue: Int32Array;
   private n = 0;
 
   /** @param capacity - largest number of nodes */
@@ -61,9 +58,6 @@ export class CriticalNodeTracker {
     const words = (capacity + 31) >>> 5;
     this.subset = new Uint32Array(words);
     this.all = new Uint32Array(words);
-    this.zR = new Uint32Array(words);
-    this.zL = new Uint8Array(capacity);
-    this.queue = new Int32Array(capacity);
   }
 
   /** Starts over on a new closure (drops the warm matching). */
@@ -111,45 +105,11 @@ export class CriticalNodeTracker {
 
   /**
    * One maximum antichain of the current closure `reach`, ascending, into `out` (emptied first):
-   * König's construction on the global matching, i.e. the nodes reached on the left side and not
-   * on the right by alternating paths from the free left vertices. Those reached sets are the same
-   * for every maximum matching (Dulmage–Mendelsohn), so this is exactly the antichain of
-   * `widthFromClosure` on the same closure, without a matching from scratch.
+   * König's construction on the warm global matching, the same antichain as `widthFromClosure`'s
+   * (see {@link ClosureMatching.antichain}).
    */
   antichain(reach: BitMatrix, out: number[]): number[] {
-    const n = this.n;
-    const { matchL, matchR } = this.global;
-    const words = reach.words;
-    const rows = reach.data;
-    const { zL, zR, queue } = this;
-    zL.fill(0, 0, n);
-    zR.fill(0, 0, words);
-    let tail = 0;
-    for (let u = 0; u < n; u++)
-      if (matchL[u] === -1) {
-        zL[u] = 1;
-        queue[tail++] = u;
-      }
-    for (let head = 0; head < tail; head++) {
-      const base = queue[head]! * words;
-      // A left vertex reached through its matching edge has that partner in zR already.
-      for (let k = 0; k < words; k++) {
-        let cand = rows[base + k]! & ~zR[k]!;
-        zR[k]! |= cand;
-        while (cand !== 0) {
-          const low = cand & -cand;
-          cand ^= low;
-          const w = matchR[(k << 5) + (31 - Math.clz32(low))]!;
-          if (w !== -1 && !zL[w]) {
-            zL[w] = 1;
-            queue[tail++] = w;
-          }
-        }
-      }
-    }
-    out.length = 0;
-    for (let v = 0; v < n; v++) if (zL[v] && !(zR[v >>> 5]! & (1 << (v & 31)))) out.push(v);
-    return out;
+    return this.global.antichain(reach, out);
   }
 
   /**
@@ -157,15 +117,7 @@ export class CriticalNodeTracker {
    * along the poset; `chains.length === width`). Allocates: call it once per episode.
    */
   chains(): number[][] {
-    const { matchL, matchR } = this.global;
-    const chains: number[][] = [];
-    for (let v = 0; v < this.n; v++) {
-      if (matchR[v] !== -1) continue; // not a chain head
-      const chain: number[] = [];
-      for (let u = v; u !== -1; u = matchL[u]!) chain.push(u);
-      chains.push(chain);
-    }
-    return chains;
+    return this.global.chains(this.n);
   }
 
   /** A copy of the current results. */

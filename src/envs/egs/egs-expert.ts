@@ -11,6 +11,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { Dag } from '../../dag/dag-task.js';
+import { WidthDropProbe } from '../../dag/edge-generation/width-drop-probe.js';
 import type { GraphObservation } from '../../core/spaces.js';
 import type { EgsEnv, EgsEpisodeInfo } from './egs-env.js';
 
@@ -40,20 +41,19 @@ export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): nu
     const j = a - i * N;
     cand.push({ a, slack: state.lst[j]! - state.eft[i]!, key: rng ? rng.random() : a });
   };
+  const probe = new WidthDropProbe();
+  probe.load(state);
   if (options.antichainOnly ?? true) {
-    const anti = state.width().antichain;
+    const anti = probe.antichain([]);
     for (const i of anti) for (const j of anti) if (mask[i * N + j]) push(i * N + j);
   }
   // The whole mask when the antichain has no allowed edge (possible: the mask may be stricter).
   if (cand.length === 0) for (let a = 0; a < N * N; a++) if (mask[a]) push(a);
   if (cand.length === 0) return -1;
   cand.sort((x, y) => y.slack - x.slack || x.key - y.key);
-  const w = env.width;
   const lowering: number[] = [];
   for (const c of cand.slice(0, lookahead)) {
-    const trial = state.clone();
-    trial.addEdge(Math.floor(c.a / N), c.a % N);
-    if (trial.width().width < w) {
+    if (probe.lowers(Math.floor(c.a / N), c.a % N)) {
       lowering.push(c.a);
       if (!rng) break;
     }

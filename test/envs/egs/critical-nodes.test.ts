@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.js';
 import { widthFromClosure } from '../../../src/dag/analysis/width.js';
 import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
-import { ClosureMatching } from '../../../src/envs/egs/closure-matching.js';
+import { ClosureMatching } from '../../../src/dag/analysis/closure-matching.js';
 import { CriticalNodeTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';

@@ -1,10 +1,13 @@
 /**
  * Maximum matchings in the bipartite split of a transitive closure (Fulkerson: `W = n − |M|`),
- * restricted to a subset of nodes, on bitsets and allocation-free. Built for the EGS environment,
- * where the closure only grows: a matching stays a matching after an edge is added, so each step
- * only augments from the free vertices (warm start) instead of rebuilding.
+ * restricted to a subset of nodes, on bitsets and allocation-free, with the two witnesses of
+ * Dilworth's theorem read off a maximum matching (a maximum antichain by König, a minimum chain
+ * cover). Built for edge generation (EGS), where the closure only grows: a matching stays a
+ * matching after an edge is added, so each step only augments from the free vertices (warm start)
+ * instead of rebuilding.
  */
-import type { BitMatrix } from '../../dag/bit-matrix.js';
+import type { BitMatrix } from '../bit-matrix.js';
+import { chainCover } from './width.js';
 
 /**
  * Kuhn's augmenting-path matching on a closure's rows (left side u, right side v, edge iff u
@@ -23,6 +26,8 @@ export class ClosureMatching {
   size = 0;
   private readonly visited: Uint32Array;
   private readonly all: Uint32Array;
+  private readonly zL: Uint8Array;
+  private readonly queue: Int32Array;
   private rows: Uint32Array = new Uint32Array(0);
   private subset: Uint32Array = new Uint32Array(0);
   private words = 0;
@@ -34,6 +39,8 @@ export class ClosureMatching {
     this.matchR = new Int32Array(capacity).fill(-1);
     this.visited = new Uint32Array((capacity + 31) >>> 5);
     this.all = new Uint32Array((capacity + 31) >>> 5);
+    this.zL = new Uint8Array(capacity);
+    this.queue = new Int32Array(capacity);
   }
 
   /** Empties the matching for the first `n` vertices. */
@@ -82,6 +89,57 @@ export class ClosureMatching {
     this.rows = EMPTY;
     this.subset = EMPTY;
     return this.size;
+  }
+
+  /**
+   * One maximum antichain of the closure `reach` (this matching must be maximum for it),
+   * ascending, into `out` (emptied first): König's construction, i.e. the nodes reached on the
+   * left side and not on the right by alternating paths from the free left vertices. Those reached
+   * sets are the same for every maximum matching (Dulmage–Mendelsohn), so this is exactly the
+   * antichain of `widthFromClosure` on the same closure, without a matching from scratch.
+   */
+  antichain(reach: BitMatrix, out: number[]): number[] {
+    const n = reach.n;
+    const words = reach.words;
+    const rows = reach.data;
+    const { matchL, matchR, zL, queue } = this;
+    const zR = this.visited; // free between maximize calls
+    zL.fill(0, 0, n);
+    zR.fill(0, 0, words);
+    let tail = 0;
+    for (let u = 0; u < n; u++)
+      if (matchL[u] === -1) {
+        zL[u] = 1;
+        queue[tail++] = u;
+      }
+    for (let head = 0; head < tail; head++) {
+      const base = queue[head]! * words;
+      // A left vertex reached through its matching edge has that partner in zR already.
+      for (let k = 0; k < words; k++) {
+        let cand = rows[base + k]! & ~zR[k]!;
+        zR[k]! |= cand;
+        while (cand !== 0) {
+          const low = cand & -cand;
+          cand ^= low;
+          const w = matchR[(k << 5) + (31 - Math.clz32(low))]!;
+          if (w !== -1 && !zL[w]) {
+            zL[w] = 1;
+            queue[tail++] = w;
+          }
+        }
+      }
+    }
+    out.length = 0;
+    for (let v = 0; v < n; v++) if (zL[v] && !hasBit(zR, v)) out.push(v);
+    return out;
+  }
+
+  /**
+   * The minimum chain cover of the first `n` nodes given by this (maximum) matching: each chain
+   * follows the matched pairs from a node no one is matched to. Allocates.
+   */
+  chains(n: number): number[][] {
+    return chainCover(this.matchL, this.matchR, n);
   }
 
   /** Depth-first search for an augmenting path from left vertex u (recursion depth ≤ n). */
