@@ -268,12 +268,13 @@ export class EgsPolicyScheduler {
   }
 
   /**
-   * One episode (greedy, or sampled with `rng`) without the env's per-step bookkeeping: the env
-   * computes critical nodes, lateral widths and a fresh observation after every edge, which only a
-   * network run needs. Here a step costs one closure update and one matching (W and a maximum
-   * antichain); the observation is built only when the network runs. The env still loads the task
-   * (deadline checks, lower bound, the same features), the mask is the env's rule, and the episode
-   * also ends once W reaches the window load bound (SPEC §2), below which no edge can go.
+   * One episode (greedy, or sampled with `rng`) without the env's per-step allocations: the env
+   * builds a fresh n² mask and a fresh observation after every edge. Here a step costs one closure
+   * update and one warm tracker update (W, the antichain, critical nodes and lateral widths from one
+   * matching); the allowed edges are listed from the antichain, and the observation is written into
+   * reused buffers only when the network runs. The env still loads the task (deadline checks, lower
+   * bound, the same features), the mask is the env's rule, and the episode also ends once W reaches
+   * the window load bound (SPEC §2), below which no edge can go.
    */
   private fastEpisode(dag: Dag, options: EgsDecodeOptions, rng?: Rng): Episode {
     const refresh = positiveInt(options.refresh ?? 1, 'refresh');
