@@ -554,8 +554,10 @@ export {
   hsocWorkloadDag,
   isHsocWorkload,
   otherDag,
+  OTHER_DAG_MEAN_VOLUME,
   type HsocWorkload,
 } from './envs/hsoc/hsoc-workloads.js';
+export { hsocArrivalRates, type HsocArrivalRates } from './envs/hsoc/hsoc-arrival-rates.js';
 export {
   TOKEN_BINS,
   UNIFORM_REQUEST,
@@ -594,6 +596,12 @@ export {
   type TrainLnnRulePolicyOptions,
   type TrainLnnRulePolicyResult,
 } from './envs/hsoc/policies/train-lnn-rule-policy.js';
+export {
+  selectLnnRulePolicy,
+  type SelectLnnRulePolicyOptions,
+  type SelectLnnRulePolicyResult,
+  type LnnRuleCandidate,
+} from './envs/hsoc/policies/select-lnn-rule-policy.js';
 export { DynamicRulePolicy, type LoadBelief } from './envs/hsoc/policies/dynamic-rule-policy.js';
 export {
   runHsocBenchmark,

@@ -24,6 +24,10 @@ describe('arbiter bench hsoc (registerBenchHsoc)', () => {
           '1',
           '--episodes',
           '10',
+          '--restarts',
+          '2',
+          '--powered-seeds',
+          '3',
           '--ppo-steps',
           '0',
           '--no-ideal-search',
@@ -50,6 +54,14 @@ describe('arbiter bench hsoc (registerBenchHsoc)', () => {
     const md = await readFile(path.join(dir, 'hsoc.md'), 'utf8');
     expect(md).toContain('### Workload av-42');
     expect(md).toContain('NeedTokens_100 ←');
+    expect(md).toContain('### LNN rule selection');
+    expect(md).toContain('### Powered comparison with the control (3 further seeds)');
+    expect(md).toContain('### Acceptance checks (issue 7), as measured on the 3 seeds');
+    expect(md).toContain('| nominal utilization ρ |');
+    // Two candidates, exactly one chosen.
+    const selection = md.slice(md.indexOf('### LNN rule selection'), md.indexOf('### Learned rules'));
+    expect(selection.match(/^\| [12] \|/gm)).toHaveLength(2);
+    expect(selection.match(/✓/g)).toHaveLength(1);
     const svg = await readFile(path.join(dir, 'hsoc-completion.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);
   });

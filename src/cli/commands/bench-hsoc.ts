@@ -9,6 +9,8 @@ import { startProgress } from '../progress.js';
 interface BenchHsocOptions {
   seeds: number;
   episodes: number;
+  restarts: number;
+  poweredSeeds: number;
   ppoSteps: number;
   idealSearch: boolean;
   kb: string;
@@ -17,7 +19,7 @@ interface BenchHsocOptions {
 }
 
 /**
- * `arbiter bench hsoc [--seeds N] [--episodes E] [--ppo-steps S] [--no-ideal-search] [--kb FILE]
+ * `arbiter bench hsoc [--seeds N] [--powered-seeds N] [--episodes E] [--restarts R] [--ppo-steps S] [--no-ideal-search] [--kb FILE]
  * [--out DIR] [--json]`: trains the LNN
  * rules, evaluates uniform / LNN rules / dynamic rules / ideal static on the 5-task and AV DAGs at
  * light, medium and heavy load, and writes `DIR/hsoc.md` with `DIR/hsoc-completion.svg`.
@@ -26,8 +28,20 @@ export function registerBenchHsoc(bench: Command): void {
   bench
     .command('hsoc')
     .description('HSoC power sharing: uniform vs LNN rules vs dynamic (PLNN) rules vs ideal static')
-    .option('--seeds <n>', 'held-out evaluation seeds per cell', parsePositiveInt, 20)
-    .option('--episodes <n>', 'REINFORCE episodes of the LNN rules', parsePositiveInt, 2000)
+    .option('--seeds <n>', 'held-out evaluation seeds per cell (every policy)', parsePositiveInt, 20)
+    .option(
+      '--powered-seeds <n>',
+      'further seeds for the runnable policies against the control, used by the acceptance checks (0: leave out)',
+      parseInteger,
+      200,
+    )
+    .option('--episodes <n>', 'REINFORCE episodes of each LNN training', parsePositiveInt, 2000)
+    .option(
+      '--restarts <n>',
+      'independent LNN trainings; the best on validation seeds is evaluated',
+      parsePositiveInt,
+      8,
+    )
     .option(
       '--ppo-steps <n>',
       'training steps of the shared PPO baseline (0: leave it out)',
@@ -47,6 +61,8 @@ export function registerBenchHsoc(bench: Command): void {
       const result = await runHsocBenchmark({
         seeds: opts.seeds,
         trainEpisodes: opts.episodes,
+        restarts: opts.restarts,
+        poweredSeeds: opts.poweredSeeds,
         ppoSteps: opts.ppoSteps,
         idealTaskSearch: opts.idealSearch,
         knowledgeBase: kb,

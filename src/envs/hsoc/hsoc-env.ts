@@ -53,6 +53,11 @@ export const HSOC_OBS_DIM = 15 + TOKEN_BINS;
 export interface HsocEnvOptions extends HsocSimulatorOptions {
   /** Weight w of the per-step balancing term. Default 1. */
   balanceWeight?: number;
+  /**
+   * Workload jobs left out of {@link HsocEnv.metrics}, in arrival order: a warm-up, so that the
+   * metrics describe the SoC in steady state rather than the start from an empty SoC. Default 0.
+   */
+  warmupJobs?: number;
 }
 
 /** Metrics of a finished episode (workload jobs only). */
@@ -83,6 +88,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
   private readonly obsSpace: Box;
   private readonly actSpace = new Discrete(TOKEN_BINS);
   private readonly balanceWeight: number;
+  private readonly warmupJobs: number;
   private rng = new Rng(0);
   private seeded = false;
   private over = true;
@@ -103,6 +109,12 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
       ? (job, v): number => peSpeed(sim.speeds, sim.pes[plan.get(job.id)![v]!]!, job.dag.types[v])
       : REFERENCE_SPEED;
     this.balanceWeight = options.balanceWeight ?? 1;
+    this.warmupJobs = options.warmupJobs ?? 0;
+    if (!Number.isInteger(this.warmupJobs) || this.warmupJobs < 0 || this.warmupJobs >= this.sim.jobCount)
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: warmupJobs must be an integer in [0, jobs − 1] = [0, ${this.sim.jobCount - 1}], got ${this.warmupJobs}`,
+      );
     this.possibleAgents = peNames(this.sim.pes);
     this.agentIndex = new Map(this.possibleAgents.map((a, i) => [a, i]));
     const n = this.sim.pes.length;
@@ -254,13 +266,14 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
     return new Map(this.sim.jobs.map((j) => [j.id, Int16Array.from(j.pe)]));
   }
 
-  /** Metrics of the workload jobs (meaningful once the episode has ended). */
+  /** Metrics of the workload jobs after the warm-up (meaningful once the episode has ended). */
   metrics(): HsocEpisodeMetrics {
     let sum = 0;
     let missed = 0;
     let n = 0;
+    let seen = 0;
     for (const job of this.sim.jobs) {
-      if (job.kind !== 'workload') continue;
+      if (job.kind !== 'workload' || seen++ < this.warmupJobs) continue;
       n++;
       sum += job.completedAt - job.arrival;
       if (job.completedAt > job.deadline + 1e-9) missed++;

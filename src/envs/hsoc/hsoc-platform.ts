@@ -66,14 +66,20 @@ export type HsocLoad = 'light' | 'medium' | 'heavy';
 export const HSOC_LOADS: readonly HsocLoad[] = ['light', 'medium', 'heavy'];
 
 /**
- * A load preset: how often workload DAGs and other DAGs arrive, how many accelerators the
- * scheduler may use, and what the other DAGs are like.
+ * A load preset: how much work arrives, how much of it is other (background) DAGs, how many
+ * accelerators the scheduler may use, and what the other DAGs are like.
+ *
+ * The arrival rates follow from the target utilization ρ (see `hsocArrivalRates`): offered work per
+ * time unit over the SoC's nominal capacity m^(1−α), the throughput of m available PEs at CPU speed
+ * sharing the envelope equally. Every preset keeps ρ < 1 for every workload, so queues stay
+ * bounded and the mean completion time is a property of the load, not of the episode length
+ * (an overloaded SoC's completion times grow with every job admitted).
  */
 export interface HsocLoadPreset {
-  /** Mean inter-arrival time of workload DAG jobs, in units of the workload's critical path L. */
-  interArrival: number;
-  /** Other (background) DAG jobs per critical path L of the workload, on average (Poisson). */
-  otherRate: number;
+  /** Nominal utilization ρ of all arrivals (workload and other DAGs together), in (0, 1) for a stable SoC. */
+  utilization: number;
+  /** Share of ρ that comes from other (background) DAGs, in [0, 1). */
+  otherShare: number;
   /** Probability that an other DAG is memory intensive (congests the interconnect). */
   memoryIntenseShare: number;
   /** Number of GPUs and DSPs the scheduler may use (the rest are busy elsewhere / powered off). */
@@ -82,25 +88,30 @@ export interface HsocLoadPreset {
   highPriorityShare: number;
 }
 
-/** The three presets: light (accelerators free, rare arrivals), medium, heavy (few accelerators, dense arrivals). */
+/**
+ * The three presets, the seed's "number of concurrent DAGs and availability of accelerator PEs":
+ * light (ρ = 0.3, all accelerators), medium (ρ = 0.6, one GPU and one DSP), heavy (ρ = 0.85, one
+ * GPU, half of the work from mostly memory-intensive other DAGs). Accelerators serve some task
+ * types faster than a CPU, so the true utilization is below the nominal one.
+ */
 export const HSOC_LOAD_PRESETS: Readonly<Record<HsocLoad, HsocLoadPreset>> = {
   light: {
-    interArrival: 2.5,
-    otherRate: 0.2,
+    utilization: 0.3,
+    otherShare: 0.2,
     memoryIntenseShare: 0.2,
     accelerators: { gpu: 2, dsp: 2 },
     highPriorityShare: 0.2,
   },
   medium: {
-    interArrival: 1,
-    otherRate: 1,
+    utilization: 0.6,
+    otherShare: 0.3,
     memoryIntenseShare: 0.5,
     accelerators: { gpu: 1, dsp: 1 },
     highPriorityShare: 0.2,
   },
   heavy: {
-    interArrival: 0.5,
-    otherRate: 2,
+    utilization: 0.85,
+    otherShare: 0.5,
     memoryIntenseShare: 0.8,
     accelerators: { gpu: 1, dsp: 0 },
     highPriorityShare: 0.2,
@@ -114,7 +125,16 @@ export function isHsocLoad(x: unknown): x is HsocLoad {
 
 /** The preset of a load name; throws `ArbiterError('invalid-option')` for an unknown name. */
 export function hsocLoadPreset(load: HsocLoad | HsocLoadPreset): HsocLoadPreset {
-  if (typeof load !== 'string') return load;
+  if (typeof load !== 'string') {
+    if (!(load.utilization > 0))
+      throw new ArbiterError('invalid-option', `HSoC: load utilization must be > 0, got ${load.utilization}`);
+    if (!(load.otherShare >= 0 && load.otherShare < 1))
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: load otherShare must be in [0, 1), got ${load.otherShare}`,
+      );
+    return load;
+  }
   if (!isHsocLoad(load))
     throw new ArbiterError('invalid-option', `HSoC: unknown load '${String(load)}' (light, medium, heavy)`);
   return HSOC_LOAD_PRESETS[load];

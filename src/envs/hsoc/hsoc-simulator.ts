@@ -34,6 +34,7 @@ import {
   type HsocLoadPreset,
   type PeType,
 } from './hsoc-platform.js';
+import { hsocArrivalRates, type HsocArrivalRates } from './hsoc-arrival-rates.js';
 import { hsocWorkloadDag, otherDag, type HsocWorkload } from './hsoc-workloads.js';
 
 /** Task states. */
@@ -153,6 +154,8 @@ export class HsocSimulator {
   readonly available: readonly boolean[];
   /** Critical path of the workload DAG (reference speed). */
   readonly workloadCriticalPath: number;
+  /** Arrival rates of workload and other DAGs that offer the preset's utilization. */
+  readonly arrivalRates: HsocArrivalRates;
   private readonly plan: HsocAssignmentPlan | undefined;
   private readonly arrivalTimes: readonly number[] | undefined;
 
@@ -204,6 +207,12 @@ export class HsocSimulator {
       throw new ArbiterError('invalid-option', 'HSoC: at least one CPU must be available');
     this.plan = options.plan;
     this.workloadCriticalPath = longestPaths(this.workload).criticalPath;
+    this.arrivalRates = hsocArrivalRates(
+      this.preset,
+      this.workload.wcet.reduce((a, b) => a + b, 0),
+      this.available.filter((a) => a).length,
+      this.alpha,
+    );
     const n = this.pes.length;
     this.peJob = new Int32Array(n).fill(-1);
     this.peTask = new Int32Array(n).fill(-1);
@@ -230,11 +239,12 @@ export class HsocSimulator {
     this.request.fill(0);
     this.granted.fill(0);
     const L = this.workloadCriticalPath;
+    const { workloadRate, otherRate } = this.arrivalRates;
     const specs: { dag: Dag; kind: HsocJobKind; arrival: number; highPriority: boolean }[] = [];
     let t = 0;
     for (let j = 0; j < this.jobCount; j++) {
       if (this.arrivalTimes) t = this.arrivalTimes[j]!;
-      else if (j > 0) t += exponential(rng, this.preset.interArrival * L);
+      else if (j > 0) t += exponential(rng, 1 / workloadRate);
       specs.push({
         dag: this.workload,
         kind: 'workload',
@@ -243,8 +253,8 @@ export class HsocSimulator {
       });
     }
     const window = t + L;
-    if (this.preset.otherRate > 0) {
-      let s = exponential(rng, L / this.preset.otherRate);
+    if (otherRate > 0) {
+      let s = exponential(rng, 1 / otherRate);
       let k = 0;
       while (s < window) {
         const mi = rng.bernoulli(this.preset.memoryIntenseShare);
@@ -254,7 +264,7 @@ export class HsocSimulator {
           arrival: s,
           highPriority: false,
         });
-        s += exponential(rng, L / this.preset.otherRate);
+        s += exponential(rng, 1 / otherRate);
       }
     }
     // Stable order: by arrival, workload jobs first at equal times (they were pushed first).

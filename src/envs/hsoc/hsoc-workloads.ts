@@ -128,20 +128,34 @@ export function isHsocWorkload(x: unknown): x is HsocWorkload {
   return x === '5-task' || x === 'av-42';
 }
 
+/** Parallel tasks of an other DAG: an integer drawn uniformly from this range. */
+const OTHER_WIDTH = [2, 4] as const;
+/** WCET range of an other DAG's parallel tasks (drawn uniformly, rounded to 0.1). */
+const OTHER_WCET = [1, 3] as const;
+/** WCET of an other DAG's source and sink. */
+const OTHER_END_WCET = 0.5;
+
+/**
+ * Expected volume (sum of WCETs) of {@link otherDag}: 2 · 0.5 + E[k] · E[wcet] = 1 + 3 · 2 = 7
+ * reference time units. The load presets use it to turn a utilization into an arrival rate.
+ */
+export const OTHER_DAG_MEAN_VOLUME =
+  2 * OTHER_END_WCET + ((OTHER_WIDTH[0] + OTHER_WIDTH[1]) / 2) * ((OTHER_WCET[0] + OTHER_WCET[1]) / 2);
+
 /**
  * A background ("other") DAG: source → k ∈ [2, 4] parallel tasks → sink. Compute-intensive DAGs
  * run `vision`/`planning` kernels; memory-intensive ones run `fusion` kernels and congest the
  * interconnect while they run (see the simulator's congestion factor).
  */
 export function otherDag(rng: Rng, memoryIntense: boolean, index: number): Dag {
-  const k = rng.intBetween(2, 4);
-  const nodes: DagTaskSpec['nodes'] = [{ id: 's', wcet: 0.5, type: 'control' }];
+  const k = rng.intBetween(OTHER_WIDTH[0], OTHER_WIDTH[1]);
+  const nodes: DagTaskSpec['nodes'] = [{ id: 's', wcet: OTHER_END_WCET, type: 'control' }];
   const edges: [string, string][] = [];
   for (let i = 0; i < k; i++) {
     const type = memoryIntense ? 'fusion' : rng.bernoulli(0.5) ? 'vision' : 'planning';
-    nodes.push({ id: `m${i}`, wcet: Math.round(rng.uniform(1, 3) * 10) / 10, type });
+    nodes.push({ id: `m${i}`, wcet: Math.round(rng.uniform(OTHER_WCET[0], OTHER_WCET[1]) * 10) / 10, type });
     edges.push(['s', `m${i}`], [`m${i}`, 'e']);
   }
-  nodes.push({ id: 'e', wcet: 0.5, type: 'control' });
+  nodes.push({ id: 'e', wcet: OTHER_END_WCET, type: 'control' });
   return buildDag({ name: `other-${memoryIntense ? 'mi' : 'ci'}-${index}`, nodes, edges });
 }

@@ -6,7 +6,7 @@ import { TASK_RESERVED, TASK_RUNNING } from '../../../src/envs/hsoc/hsoc-simulat
 import { balancedTokenFractions } from '../../../src/envs/hsoc/needed-tokens.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 
-const quiet = { ...HSOC_LOAD_PRESETS.light, otherRate: 0, highPriorityShare: 0 };
+const quiet = { ...HSOC_LOAD_PRESETS.light, otherShare: 0, highPriorityShare: 0 };
 const cpusOnly = [true, true, true, true, false, false, false, false];
 
 /**

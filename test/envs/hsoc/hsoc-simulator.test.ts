@@ -12,7 +12,7 @@ import { hsocWorkloadDag } from '../../../src/envs/hsoc/hsoc-workloads.js';
 import { runHsocEpisode } from '../../../src/envs/hsoc/policies/hsoc-policy.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 
-const quiet = { ...HSOC_LOAD_PRESETS.light, otherRate: 0, highPriorityShare: 0 };
+const quiet = { ...HSOC_LOAD_PRESETS.light, otherShare: 0, highPriorityShare: 0 };
 const cpusOnly = [true, true, true, true, false, false, false, false];
 
 /** Two independent tasks A (work a, type ta) and B (work b, type tb): one job, no other DAGs. */
