@@ -165,6 +165,13 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
   const seeds = options.seeds ?? 20;
   const seedBase = options.seedBase ?? 1000;
   const jobs = options.jobs ?? { '5-task': 12, 'av-42': 4 };
+  const poweredSeeds = options.poweredSeeds ?? 200;
+  const poweredBase = options.poweredSeedBase ?? 2000;
+  if (!Number.isInteger(poweredSeeds) || poweredSeeds < 0)
+    throw new ArbiterError(
+      'invalid-option',
+      `bench hsoc: powered seeds must be an integer ≥ 0, got ${poweredSeeds}`,
+    );
   const selection = selectLnnRulePolicy({
     restarts: options.restarts ?? 8,
     train: { episodes: options.trainEpisodes ?? 2000 },
@@ -175,13 +182,6 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
   const rows: HsocBenchmarkRow[] = [];
   const lightLoadPredicted: HsocBenchmarkResult['lightLoadPredicted'] = [];
   const powered: HsocBenchmarkRow[] = [];
-  const poweredSeeds = options.poweredSeeds ?? 200;
-  const poweredBase = options.poweredSeedBase ?? 2000;
-  if (!Number.isInteger(poweredSeeds) || poweredSeeds < 0)
-    throw new ArbiterError(
-      'invalid-option',
-      `bench hsoc: powered seeds must be an integer ≥ 0, got ${poweredSeeds}`,
-    );
   const total = HSOC_WORKLOADS.length * HSOC_LOADS.length;
   let done = 0;
   for (const workload of HSOC_WORKLOADS)
@@ -462,7 +462,7 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
       'sibling runs, so a head that reads `⊤` acts exactly where it is allowed (`NeedTokens_0 ← ⊤`: 0 % whenever the ' +
       "parents are not complete or the PE is idle, the seed's first rule). `Slack` of bin a is 1 at the token need " +
       '(100 % alone in its DAG; beside siblings, their uniform shares split so that their paths end together) and ' +
-      'falls to 0 at ±25 tokens; `FairShare` is the same curve at the uniform request (50 %, or 100 % alone).\n',
+      'falls to 0 at ±25 tokens; `FairShare` is the same curve at the request of uniform sharing among the running PEs (50 %, or 100 % as the only running PE).\n',
   );
   parts.push('### PLNN light-load prediction (dynamic rules)\n');
   parts.push(
@@ -479,6 +479,7 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
 
 /** `-1.2% ± 3.4 (95 % CI -2.0 … -0.4, t = -3.1, significant)`. */
 function formatDifference(d: PairedDifference): string {
+  if (d.mean === 0 && d.std === 0) return 'identical on every seed';
   const pct = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
   const sig = d.significant ? 'significant' : 'not significant';
   return `${pct(d.mean)}% ± ${d.std.toFixed(1)} (95 % CI ${pct(d.ci95[0])} … ${pct(d.ci95[1])}, t = ${d.t.toFixed(1)}, ${sig})`;

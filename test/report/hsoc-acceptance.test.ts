@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   hsocAcceptance,
   pairedDifference,
+  runHsocBenchmark,
   tCritical95,
   type HsocBenchmarkRow,
 } from '../../src/report/hsoc-benchmark.js';
@@ -39,6 +40,11 @@ describe('HSoC acceptance lines', () => {
     expect(lines[2]).toContain('5-task/heavy -1.0% ± 5.0 (95 % CI -3.3 … +1.3, t = -0.6, not significant) ✗');
     // lnn-rules 10 % faster than uniform-running on both seeds.
     expect(lines[3]).toContain('5-task/heavy -10.0%');
+    const same = hsocAcceptance([
+      row('lnn-rules', [9, 8], { mean: -3, std: 1, t: -4, significant: true, ci95: [-3.5, -2.5] }),
+      row('uniform-running', [9, 8], { mean: -3, std: 1, t: -4, significant: true, ci95: [-3.5, -2.5] }),
+    ]);
+    expect(same[3]).toContain('5-task/heavy identical on every seed');
   });
 
   it('pairedDifference: per-seed % differences, their t and the 95 % interval around the mean', () => {
@@ -56,5 +62,11 @@ describe('HSoC acceptance lines', () => {
     const e = pairedDifference([9, 11, 9.5], [10, 10, 10]);
     expect(e.significant).toBe(false);
     expect(e.ci95[0] < 0 && e.ci95[1] > 0).toBe(true);
+  });
+
+  it('runHsocBenchmark rejects a negative number of powered seeds before any training', async () => {
+    await expect(
+      runHsocBenchmark({ poweredSeeds: -1, knowledgeBase: { nodes: [] } as never }),
+    ).rejects.toThrow(/powered seeds must be an integer ≥ 0, got -1/);
   });
 });
