@@ -22,6 +22,7 @@
 import { BinaryHeap } from '../../core/binary-heap.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
+import { volume } from '../../dag/analysis/timing.js';
 import type { Dag } from '../../dag/dag-task.js';
 import {
   DEFAULT_PES,
@@ -209,7 +210,7 @@ export class HsocSimulator {
     this.workloadCriticalPath = longestPaths(this.workload).criticalPath;
     this.arrivalRates = hsocArrivalRates(
       this.preset,
-      this.workload.wcet.reduce((a, b) => a + b, 0),
+      volume(this.workload),
       this.available.filter((a) => a).length,
       this.alpha,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
+import { volume } from '../../../src/dag/analysis/timing.js';
 import { hsocArrivalRates } from '../../../src/envs/hsoc/hsoc-arrival-rates.js';
 import { HsocEnv } from '../../../src/envs/hsoc/hsoc-env.js';
 import { HSOC_LOAD_PRESETS, HSOC_LOADS, hsocLoadPreset } from '../../../src/envs/hsoc/hsoc-platform.js';
@@ -7,8 +8,6 @@ import { HsocSimulator } from '../../../src/envs/hsoc/hsoc-simulator.js';
 import { OTHER_DAG_MEAN_VOLUME, otherDag } from '../../../src/envs/hsoc/hsoc-workloads.js';
 import { runHsocEpisode } from '../../../src/envs/hsoc/policies/hsoc-policy.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
-
-const volume = (wcet: Float64Array): number => wcet.reduce((a, b) => a + b, 0);
 
 describe('HSoC load presets as utilizations', () => {
   it('the rates offer exactly the preset utilization of the nominal capacity m^(1−α)', () => {
@@ -38,7 +37,7 @@ describe('HSoC load presets as utilizations', () => {
     const rng = new Rng(7);
     let sum = 0;
     const n = 4000;
-    for (let i = 0; i < n; i++) sum += volume(otherDag(rng, i % 2 === 0, i).wcet);
+    for (let i = 0; i < n; i++) sum += volume(otherDag(rng, i % 2 === 0, i));
     // Volume std ≈ 1.6, so the mean of 4000 draws is within ±0.1 at > 4 σ.
     expect(Math.abs(sum / n - OTHER_DAG_MEAN_VOLUME)).toBeLessThan(0.1);
   });
