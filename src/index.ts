@@ -147,6 +147,15 @@ export { WidthDropProbe } from './dag/edge-generation/width-drop-probe.js';
 // dag: scheduling
 export type { MethodName, ScheduledNode, Guarantee, ScheduleResult } from './dag/schedule/schedule-result.js';
 export { checkSchedule, type ScheduleCheck } from './dag/schedule/check-schedule.js';
+export {
+  staticOrderGuarantee,
+  fixedPriorityGuarantee,
+  timetableGuarantees,
+  STATIC_ORDER_RULE,
+  FIXED_PRIORITY_RULE,
+  type DispatchRule,
+  type DispatchGuarantee,
+} from './dag/schedule/dispatch-guarantee.js';
 export { listSchedule, type SimulatedSchedule } from './dag/schedule/list-scheduler.js';
 export { ranksFromKeys } from './dag/schedule/priority-order.js';
 export { chainSchedule } from './dag/schedule/chain-schedule.js';

@@ -30,6 +30,7 @@ import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
 import { chainSchedule } from '../dag/schedule/chain-schedule.js';
+import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
 import { TIME_EPS } from '../dag/schedule/time-eps.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
@@ -431,10 +432,12 @@ export class EgsPolicyScheduler {
   ): ScheduleResult {
     const { schedule, makespan } = chainSchedule(dag, state.est, chains);
     const ids = dag.ids;
+    const feasible = makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline);
     return {
       method: 'egs',
       cores: width,
-      feasible: makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline),
+      feasible,
+      guarantees: timetableGuarantees(feasible, width, makespan),
       deadline: state.deadline,
       makespan,
       schedule,

@@ -80,7 +80,11 @@ describe('arbiter CLI', () => {
     const r = await cli('schedule', f, '--method', 'egs-greedy', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({ method: 'egs-greedy', cores: 2, feasible: true });
     const h = await cli('schedule', f, '--deadline', '12');
-    expect(h.stdout).toMatch(/method\s+cores/);
+    expect(h.stdout).toMatch(/method\s+static-order cores\s+list-dispatch cores/);
+    // The analytic rows prove a list-dispatch count; listsched proves none there.
+    expect(h.stdout).toMatch(/^listsched\s+\d+\s+-\s/m);
+    expect(h.stdout).toMatch(/^graham\s+(\d+|-)\s+(\d+|-)\s/m);
+    expect(h.stdout).toContain('static-order cores: proved when');
     expect(h.stdout).toContain('D = 12');
   });
 

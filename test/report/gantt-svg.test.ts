@@ -17,6 +17,7 @@ function result(schedule: ScheduledNode[], extra: Partial<ScheduleResult> = {}):
     lowerBound: 1,
     timeMs: 0.5,
     guarantee: 'analytic',
+    guarantees: [],
     ...extra,
   };
 }

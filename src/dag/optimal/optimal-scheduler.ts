@@ -1,6 +1,7 @@
 import { DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { computeTiming, type Timing } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
+import { timetableGuarantees } from '../schedule/dispatch-guarantee.js';
 import { listSchedule } from '../schedule/list-scheduler.js';
 import type { ScheduleResult } from '../schedule/schedule-result.js';
 import { TIME_EPS } from '../schedule/time-eps.js';
@@ -54,21 +55,25 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   let lowerBound = Math.min(bound, incumbent.cores);
   let best = incumbent;
   let note = '';
-  const finish = (optimal: boolean): ScheduleResult => ({
-    method: 'optimal',
-    cores: best.cores,
-    feasible: best.makespan <= D * (1 + TIME_EPS),
-    deadline: D,
-    makespan: best.makespan,
-    schedule: best.schedule,
-    addedEdges: [],
-    lowerBound,
-    timeMs: performance.now() - t0,
-    guarantee: 'exact',
-    optimal,
-    gap: optimal ? 0 : (best.cores - lowerBound) / best.cores,
-    note,
-  });
+  const finish = (optimal: boolean): ScheduleResult => {
+    const feasible = best.makespan <= D * (1 + TIME_EPS);
+    return {
+      method: 'optimal',
+      cores: best.cores,
+      feasible,
+      deadline: D,
+      makespan: best.makespan,
+      schedule: best.schedule,
+      addedEdges: [],
+      lowerBound,
+      timeMs: performance.now() - t0,
+      guarantee: 'exact',
+      guarantees: timetableGuarantees(feasible, best.cores, best.makespan),
+      optimal,
+      gap: optimal ? 0 : (best.cores - lowerBound) / best.cores,
+      note,
+    };
+  };
   if (incumbent.cores <= lowerBound) {
     note = 'list scheduling reached the lower bound; no solver needed';
     return finish(true);

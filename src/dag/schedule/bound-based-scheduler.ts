@@ -1,4 +1,5 @@
 import type { AnalysisContext } from '../analysis/analysis-context.js';
+import { fixedPriorityGuarantee, staticOrderGuarantee } from './dispatch-guarantee.js';
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
@@ -11,6 +12,8 @@ import { TIME_EPS } from './time-eps.js';
 export interface BoundedPriorityMethod {
   /** Method name used in results. */
   readonly method: MethodName;
+  /** The priority order in words, as results state it (e.g. `longest path first (He et al. 2019)`). */
+  readonly priorityRule: string;
   /** Priority rank of every node (0 = highest priority); a permutation of 0 … n−1. */
   priority(ctx: AnalysisContext): Int32Array;
   /** Upper bound on the response time (makespan) on `m` cores with the given priority ranks. */
@@ -38,7 +41,7 @@ export function scheduleByBound(
     if (R < best) best = R;
     if (R <= D + TIME_EPS * D) {
       const sim = listSchedule(dag, m, priority);
-      return boundedResult(method.method, sim, D, lowerBound, t0, R, m);
+      return boundedResult(method.method, sim, D, lowerBound, t0, R, m, method.priorityRule);
     }
   }
   return infeasibleByBound(method.method, D, lowerBound, best, performance.now() - t0, dag.n);
@@ -46,7 +49,9 @@ export function scheduleByBound(
 
 /**
  * The result of a bound-based method whose bound R proved D on m cores: the simulated list
- * schedule on m cores (started at `t0`, a `performance.now()` time) as the timetable.
+ * schedule on m cores (started at `t0`, a `performance.now()` time) as the timetable. It proves
+ * two claims: m cores under fixed-priority list dispatch with `priorityRule` (the bound), and
+ * the timetable's cores under static-order dispatch.
  */
 export function boundedResult(
   method: MethodName,
@@ -56,11 +61,13 @@ export function boundedResult(
   t0: number,
   R: number,
   m: number,
+  priorityRule: string,
 ): ScheduleResult {
+  const feasible = sim.makespan <= D + TIME_EPS * D;
   return {
     method,
     cores: sim.coresUsed,
-    feasible: sim.makespan <= D + TIME_EPS * D,
+    feasible,
     deadline: D,
     makespan: sim.makespan,
     schedule: sim.schedule,
@@ -68,6 +75,9 @@ export function boundedResult(
     lowerBound,
     timeMs: performance.now() - t0,
     guarantee: 'analytic',
+    guarantees: feasible
+      ? [fixedPriorityGuarantee(m, R, priorityRule), staticOrderGuarantee(sim.coresUsed, sim.makespan)]
+      : [],
     responseTimeBound: R,
     boundCores: m,
   };
@@ -93,6 +103,7 @@ export function infeasibleByBound(
     lowerBound,
     timeMs,
     guarantee: 'analytic',
+    guarantees: [],
     responseTimeBound: bestBound,
     note: `the ${method} bound (best ${round(bestBound)}) cannot prove D = ${deadline} for any m ≤ n = ${n}`,
   };

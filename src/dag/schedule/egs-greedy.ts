@@ -2,6 +2,7 @@ import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { EdgeGenerationState } from '../edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';
 import { chainSchedule } from './chain-schedule.js';
+import { timetableGuarantees } from './dispatch-guarantee.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
 
@@ -53,10 +54,11 @@ export function scheduleEgsGreedy(
   const w = state.width(); // the chain cover of the final graph (as before: one Hopcroft–Karp)
   const { schedule, makespan } = chainSchedule(ctx.dag, state.est, w.chains);
   const ids = ctx.dag.ids;
+  const feasible = makespan <= D * (1 + TIME_EPS);
   return {
     method: 'egs-greedy',
     cores: w.chains.length,
-    feasible: makespan <= D * (1 + TIME_EPS),
+    feasible,
     deadline: D,
     makespan,
     schedule,
@@ -64,5 +66,6 @@ export function scheduleEgsGreedy(
     lowerBound,
     timeMs: performance.now() - t0,
     guarantee: 'structural',
+    guarantees: timetableGuarantees(feasible, w.chains.length, makespan),
   };
 }

@@ -5,6 +5,9 @@ import { ranksFromKeys } from './priority-order.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
 
+/** The order of graham's timetable; its bound holds for any priority order. */
+const GRAHAM_PRIORITY = 'any order (the timetable uses least LST first)';
+
 /** Graham's bound for any work-conserving list schedule on m cores: `L + (vol − L)/m`. */
 export function grahamBound(ctx: AnalysisContext, m: number): number {
   const { criticalPath: L, volume } = ctx.timing;
@@ -29,5 +32,5 @@ export function scheduleGraham(ctx: AnalysisContext, lowerBound: number): Schedu
   if (M > dag.n)
     return infeasibleByBound('graham', D, lowerBound, grahamBound(ctx, dag.n), performance.now() - t0, dag.n);
   const sim = listSchedule(dag, M, ranksFromKeys(timing.lst, 'ascending'));
-  return boundedResult('graham', sim, D, lowerBound, t0, grahamBound(ctx, M), M);
+  return boundedResult('graham', sim, D, lowerBound, t0, grahamBound(ctx, M), M, GRAHAM_PRIORITY);
 }

@@ -301,6 +301,7 @@ export function he2019Bound(ctx: AnalysisContext, m: number, priority: Int32Arra
 /** The `he2019` method: {@link he2019Priority} with {@link he2019Bound}. */
 export const he2019: BoundedPriorityMethod = {
   method: 'he2019',
+  priorityRule: 'following the longest path (He et al. 2019)',
   priority: he2019Priority,
   bound: he2019Bound,
 };

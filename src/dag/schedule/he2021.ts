@@ -141,6 +141,7 @@ export function he2021Bound(ctx: AnalysisContext, m: number, priority: Int32Arra
 /** The `he2021` method: {@link he2021Priority} with {@link he2021Bound}. */
 export const he2021: BoundedPriorityMethod = {
   method: 'he2021',
+  priorityRule: 'longest path to a sink first',
   priority: he2021Priority,
   bound: he2021Bound,
 };

@@ -1,4 +1,5 @@
 import type { NodeId } from '../dag-task.js';
+import type { DispatchGuarantee } from './dispatch-guarantee.js';
 
 /** Names of the scheduling methods (SPEC §3). */
 export type MethodName =
@@ -17,19 +18,24 @@ export interface ScheduledNode {
 }
 
 /**
- * What kind of promise backs a result's `feasible: true`:
- * `analytic` — a response-time bound ≤ D (holds for any execution times ≤ WCET);
- * `simulated` — only the WCET simulation met D (no analytic guarantee, timing anomalies possible);
- * `structural` — a static chain-per-core schedule of a graph with L(G') ≤ D (anomaly-free);
- * `exact` — a solver's timetable (proved optimal when `optimal` is true).
+ * What kind of promise backs a result's `feasible: true` (the exact claims, with their dispatch
+ * rules and core counts, are in {@link ScheduleResult.guarantees}). Every feasible result's
+ * timetable is anomaly-free under static-order dispatch; the kinds differ in what else is proved:
+ * `analytic` — also a response-time bound ≤ D for dynamic fixed-priority list dispatch with the
+ * method's priority order on `boundCores` cores (any execution times ≤ WCET);
+ * `structural` — the timetable only (a list schedule or a chain per core of a graph with L(G') ≤ D);
+ * `exact` — a solver's timetable (proved minimal when `optimal` is true).
  */
-export type Guarantee = 'analytic' | 'simulated' | 'structural' | 'exact';
+export type Guarantee = 'analytic' | 'structural' | 'exact';
 
 /** The result every scheduling method returns (SPEC §3). */
 export interface ScheduleResult {
   /** Method that produced it. */
   method: MethodName;
-  /** Number of distinct cores used by `schedule` (the method's core count when it has a timetable). */
+  /**
+   * Number of distinct cores used by `schedule`: proved for static-order dispatch of that
+   * timetable (see {@link ScheduleResult.guarantees}); 0 without a timetable.
+   */
   cores: number;
   /** `makespan ≤ deadline` with a concrete timetable. */
   feasible: boolean;
@@ -47,9 +53,18 @@ export interface ScheduleResult {
   timeMs: number;
   /** What backs the answer. */
   guarantee: Guarantee;
+  /**
+   * Every claim the result proves, one per dispatch rule: under that rule on that many cores the
+   * task meets D for all execution times ≤ WCET. Empty when `feasible` is false.
+   */
+  guarantees: DispatchGuarantee[];
   /** Response-time bound at the chosen core count (bound-based methods); with `feasible: false`, the best bound found (at m = n). */
   responseTimeBound?: number;
-  /** Bound-based methods: the core count m at which the response-time bound proved D (the timetable may use fewer). */
+  /**
+   * Bound-based methods: the core count m at which the response-time bound proved D, i.e. the
+   * cores needed under dynamic fixed-priority list dispatch (the timetable, dispatched in static
+   * order, may use fewer: `cores`).
+   */
   boundCores?: number;
   /** `optimal` only: whether the solver proved the core count minimal. */
   optimal?: boolean;

@@ -304,6 +304,7 @@ export function zhao2020Bound(ctx: AnalysisContext, m: number, priority: Int32Ar
 /** `zhao2020` (SPEC §3): eligibility ordering with the provider–consumer response-time bound. */
 export const zhao2020: BoundedPriorityMethod = {
   method: 'zhao2020',
+  priorityRule: 'eligibility ordering (Zhao et al. 2020)',
   priority: zhao2020Priority,
   bound: zhao2020Bound,
 };

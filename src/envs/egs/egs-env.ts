@@ -25,6 +25,7 @@ import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
 import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
+import { timetableGuarantees } from '../../dag/schedule/dispatch-guarantee.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { TIME_EPS } from '../../dag/schedule/time-eps.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
@@ -267,10 +268,12 @@ export class EgsEnv implements Env<GraphObservation, number> {
     const chains = this.tracker.chains();
     const { schedule, makespan } = chainSchedule(dag, egs.est, chains);
     const ids = dag.ids;
+    const feasible = makespan <= deadline + TIME_EPS * Math.max(1, deadline);
     return {
       method: 'egs',
       cores: chains.length,
-      feasible: makespan <= deadline + TIME_EPS * Math.max(1, deadline),
+      feasible,
+      guarantees: timetableGuarantees(feasible, chains.length, makespan),
       deadline,
       makespan,
       schedule,

@@ -15,6 +15,7 @@ function valid(): ScheduleResult {
     lowerBound: 2,
     timeMs: 0,
     guarantee: 'structural',
+    guarantees: [],
     schedule: [
       { node: 0, core: 0, start: 0, finish: 0 },
       { node: 1, core: 0, start: 0, finish: 5 },

@@ -29,7 +29,8 @@ describe('listSchedule (non-preemptive, work-conserving)', () => {
           addedEdges: [],
           lowerBound: 1,
           timeMs: 0,
-          guarantee: 'simulated',
+          guarantee: 'structural',
+          guarantees: [],
         });
         expect(check.violations).toEqual([]);
         expect(sim.coresUsed).toBeLessThanOrEqual(m);
