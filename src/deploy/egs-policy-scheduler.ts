@@ -30,7 +30,7 @@ import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
 import { chainSchedule } from '../dag/schedule/chain-schedule.js';
-import { TIME_EPS } from '../dag/schedule/time-eps.js';
+import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
 import {
@@ -434,7 +434,7 @@ export class EgsPolicyScheduler {
     return {
       method: 'egs',
       cores: width,
-      feasible: makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline),
+      feasible: withinDeadline(makespan, state.deadline),
       deadline: state.deadline,
       makespan,
       schedule,

@@ -11,8 +11,8 @@ import { ValidationError } from '../../core/errors.js';
 import { describeEdge, describeNode, type Dag, type DagTaskSpec, type NodeId } from '../dag-task.js';
 import { tokenizeDot, type DotToken } from './dot-lexer.js';
 import { buildDagWithLines, fileStem } from './locate-error.js';
+import { notFiniteNote, NUMBER } from './number-text.js';
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const LABEL_WCET = /^\s*C\s*=\s*(.*?)\s*$/;
 const KEYWORDS = new Set(['node', 'edge', 'graph', 'digraph', 'subgraph', 'strict']);
 /** Node attributes that default `node [...]` statements pass on. */
@@ -276,7 +276,7 @@ class DotParser {
       if (!Number.isFinite(value) || value <= 0) {
         failAt(
           'deadline',
-          `deadline ${key}= must be a finite number > 0, got '${attr.value}'`,
+          `deadline ${key}= must be a finite number > 0, got '${attr.value}'${notFiniteNote(attr.value)}`,
           attr.line,
           'deadline',
         );
@@ -350,7 +350,7 @@ function nodeWcet(
   const take = (what: string, text: string, line: number): void => {
     const value = NUMBER.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isFinite(value) || value < 0)
-      fail(`wcet must be a finite number >= 0, got ${what}'${text}'`, line);
+      fail(`wcet must be a finite number >= 0, got ${what}'${text}'${notFiniteNote(text)}`, line);
     found.push({ what, value, line });
   };
   for (const key of ['C', 'wcet']) {

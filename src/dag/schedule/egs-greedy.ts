@@ -3,7 +3,7 @@ import { EdgeGenerationState } from '../edge-generation/edge-generation-state.js
 import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';
 import { chainSchedule } from './chain-schedule.js';
 import type { ScheduleResult } from './schedule-result.js';
-import { TIME_EPS } from './time-eps.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /** Options of {@link scheduleEgsGreedy}. */
 export interface EgsGreedyOptions {
@@ -56,7 +56,7 @@ export function scheduleEgsGreedy(
   return {
     method: 'egs-greedy',
     cores: w.chains.length,
-    feasible: makespan <= D * (1 + TIME_EPS),
+    feasible: withinDeadline(makespan, D),
     deadline: D,
     makespan,
     schedule,

@@ -22,11 +22,12 @@ import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../co
 import { Rng } from '../../core/rng.js';
 import { Discrete, GraphSpace, type GraphObservation } from '../../core/spaces.js';
 import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
+import { deadlineProblem } from '../../dag/build-dag.js';
 import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { TIME_EPS } from '../../dag/schedule/time-eps.js';
+import { withinDeadline } from '../../dag/time-tolerance.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
 import { DEFAULT_DAG_SAMPLER_OPTIONS, DagSampler, type DagSamplerOptions } from './dag-sampler.js';
 import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
@@ -270,7 +271,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
     return {
       method: 'egs',
       cores: chains.length,
-      feasible: makespan <= deadline + TIME_EPS * Math.max(1, deadline),
+      feasible: withinDeadline(makespan, deadline),
       deadline,
       makespan,
       schedule,
@@ -300,8 +301,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
       );
     const egs = new EdgeGenerationState(dag, deadline);
     const L = egs.criticalPath;
-    if (L > deadline + TIME_EPS * Math.max(1, deadline))
-      throw new DeadlineInfeasibleError(L, deadline, dag.name);
+    if (!withinDeadline(L, deadline)) throw new DeadlineInfeasibleError(L, deadline, dag.name);
     this.egs = egs;
     this.tracker.reset(egs.reach, egs.ancestors);
     this.bound = egsLowerBound(dag, deadline, this.tracker.critical, egs).lowerBound;
@@ -349,10 +349,8 @@ export class EgsEnv implements Env<GraphObservation, number> {
         ...(dag.source !== undefined && { file: dag.source }),
         item: 'deadline',
       });
-    if (!Number.isFinite(D) || D <= 0)
-      throw new ValidationError('deadline', `deadline must be a finite number > 0, got ${D}`, {
-        item: 'deadline',
-      });
+    const problem = deadlineProblem(D);
+    if (problem !== undefined) throw new ValidationError('deadline', problem, { item: 'deadline' });
     return D;
   }
 
