@@ -8,6 +8,8 @@ export { ArbiterError, ValidationError, DeadlineInfeasibleError, type InputLocat
 export { Rng, type RngState } from './core/rng.js';
 export { BinaryHeap } from './core/binary-heap.js';
 export { writeFileAtomic, writeFileAtomicSync } from './core/atomic-write.js';
+export { FileError, fileErrorFrom, describeSystemError, errnoOf } from './core/file-error.js';
+export { makeDirs, makeDirsSync } from './core/make-dirs.js';
 
 // core: the RL contracts (SPEC §5)
 export {
