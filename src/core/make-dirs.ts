@@ -1,5 +1,4 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { describeSystemError, errnoOf, FileError } from './file-error.js';
 
@@ -11,29 +10,14 @@ import { describeSystemError, errnoOf, FileError } from './file-error.js';
  * not be created and why.
  */
 export async function makeDirs(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let p = resolve(dir); ; p = dirname(p)) {
-    const kind = await kindOf(p);
-    if (kind === 'folder') break;
-    if (kind === 'file') throw notAFolder(dir, p);
-    missing.push(p);
-    if (dirname(p) === p) break;
-  }
-  for (let k = missing.length - 1; k >= 0; k--) {
-    try {
-      await mkdir(missing[k]!);
-    } catch (e) {
-      if (errnoOf(e) === 'EEXIST' && (await kindOf(missing[k]!)) === 'folder') continue; // made meanwhile
-      throw createError(dir, missing[k]!, e);
-    }
-  }
+  makeDirsSync(dir); // a few quick system calls, one per missing folder: not worth a second copy
 }
 
-/** Synchronous twin of {@link makeDirs}. */
+/** Synchronous form of {@link makeDirs}. */
 export function makeDirsSync(dir: string): void {
   const missing: string[] = [];
   for (let p = resolve(dir); ; p = dirname(p)) {
-    const kind = kindOfSync(p);
+    const kind = kindOf(p);
     if (kind === 'folder') break;
     if (kind === 'file') throw notAFolder(dir, p);
     missing.push(p);
@@ -43,7 +27,7 @@ export function makeDirsSync(dir: string): void {
     try {
       mkdirSync(missing[k]!);
     } catch (e) {
-      if (errnoOf(e) === 'EEXIST' && kindOfSync(missing[k]!) === 'folder') continue;
+      if (errnoOf(e) === 'EEXIST' && kindOf(missing[k]!) === 'folder') continue;
       throw createError(dir, missing[k]!, e);
     }
   }
@@ -51,15 +35,7 @@ export function makeDirsSync(dir: string): void {
 
 type Kind = 'folder' | 'file' | 'missing';
 
-async function kindOf(p: string): Promise<Kind> {
-  try {
-    return (await stat(p)).isDirectory() ? 'folder' : 'file';
-  } catch (e) {
-    return whenMissing(e, p);
-  }
-}
-
-function kindOfSync(p: string): Kind {
+function kindOf(p: string): Kind {
   try {
     return statSync(p).isDirectory() ? 'folder' : 'file';
   } catch (e) {

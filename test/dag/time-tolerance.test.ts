@@ -18,16 +18,10 @@ import {
   timeLt,
   withinDeadline,
 } from '../../src/dag/time-tolerance.js';
+import { validationErrorOf } from './io/io-test-helpers.js';
 
-function errorOf(spec: unknown): ValidationError {
-  try {
-    buildDag(spec as DagTaskSpec, { source: 'task.json' });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+const errorOf = (spec: unknown): ValidationError =>
+  validationErrorOf(() => buildDag(spec as DagTaskSpec, { source: 'task.json' }));
 
 describe('the one time tolerance', () => {
   it('treats rounding noise as equal, is exact at 0 and never lets a non-finite value through', () => {
