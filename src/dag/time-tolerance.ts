@@ -54,9 +54,12 @@ export function ceilTolerant(x: number): number {
  */
 export const LOWER_BOUND_MARGIN = 1e3 * TIME_EPS;
 
-/** `⌈x⌉` for a lower bound on cores: an excess of at most {@link LOWER_BOUND_MARGIN} is dropped. */
+/**
+ * `⌈x⌉` for a lower bound on cores: an excess of at most `LOWER_BOUND_MARGIN · max(1, x)` over an
+ * integer is dropped (relative, like the time tolerance, so it holds for any core count).
+ */
 export function ceilLowerBound(x: number): number {
-  return Math.ceil(x - LOWER_BOUND_MARGIN);
+  return Math.ceil(x - LOWER_BOUND_MARGIN * Math.max(1, Math.abs(x)));
 }
 
 /**

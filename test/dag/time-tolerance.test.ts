@@ -47,6 +47,8 @@ describe('the one time tolerance', () => {
     expect(ceilTolerant(2 + 1e-6)).toBe(3);
     expect(ceilLowerBound(2 + 1e-7)).toBe(2);
     expect(ceilLowerBound(2.001)).toBe(3);
+    // Never above a core count that meets D within the time tolerance, however many cores.
+    for (const m of [1, 7, 2000, 1e6]) expect(ceilLowerBound(m * (1 + TIME_EPS))).toBe(m);
   });
 
   it('property: a chain of decimal WCETs against the decimal sum as D is met on 1 core by every method', async () => {
