@@ -8,6 +8,8 @@ export { ArbiterError, ValidationError, DeadlineInfeasibleError, type InputLocat
 export { Rng, type RngState } from './core/rng.js';
 export { BinaryHeap } from './core/binary-heap.js';
 export { writeFileAtomic, writeFileAtomicSync } from './core/atomic-write.js';
+export { FileError, fileErrorFrom, describeSystemError, errnoOf } from './core/file-error.js';
+export { makeDirs, makeDirsSync } from './core/make-dirs.js';
 
 // core: the RL contracts (SPEC §5)
 export {
@@ -137,6 +139,17 @@ export {
 } from './dag/analysis/width.js';
 export { ClosureMatching } from './dag/analysis/closure-matching.js';
 export { coreLowerBound, type CoreLowerBound } from './dag/analysis/core-lower-bound.js';
+export {
+  TIME_EPS,
+  timeLeq,
+  timeLt,
+  timeEq,
+  withinDeadline,
+  ceilTolerant,
+  LOWER_BOUND_MARGIN,
+  ceilLowerBound,
+  MAX_TIME,
+} from './dag/time-tolerance.js';
 export { createAnalysisContext, type AnalysisContext } from './dag/analysis/analysis-context.js';
 export { analyzeDag, type DagAnalysis } from './dag/analysis/analyze-dag.js';
 
@@ -159,7 +172,6 @@ export {
 export { listSchedule, type SimulatedSchedule } from './dag/schedule/list-scheduler.js';
 export { ranksFromKeys } from './dag/schedule/priority-order.js';
 export { chainSchedule } from './dag/schedule/chain-schedule.js';
-export { TIME_EPS } from './dag/schedule/time-eps.js';
 export { grahamBound, scheduleGraham } from './dag/schedule/graham.js';
 export { he2019, he2019Bound, he2019Priority } from './dag/schedule/he2019.js';
 export { he2021, he2021Bound, he2021Priority } from './dag/schedule/he2021.js';

@@ -6,11 +6,12 @@
  * and the JSON records the binary file's length and checksum, so a crash never leaves a
  * checkpoint that loads silently with mixed contents.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArbiterError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { RngState } from '../core/rng.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 /** Step counters an algorithm carries across save/resume. */
 export interface CheckpointCounters {
@@ -61,7 +62,7 @@ interface CheckpointJson extends Omit<Checkpoint, 'tensors'> {
 
 /** Writes `ckpt` into directory `dir` (created if needed), replacing an older checkpoint there. */
 export async function saveCheckpoint(dir: string, ckpt: Checkpoint): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   const index: TensorEntry[] = [];
   let total = 0;
   for (const [name, t] of Object.entries(ckpt.tensors)) {

@@ -14,7 +14,7 @@
  * Reads top to bottom: config and defaults → target computation → the agent (acting, the
  * training loop `learn`, one gradient step) → `save`/`load`.
  */
-import { mkdir, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env, Info } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
@@ -36,6 +36,7 @@ import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { linearEpsilon } from './epsilon-schedule.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
 import { maskedArgmax, maskedArgmaxOrNone } from '../nn/masked-categorical.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 // ───────────────────────────── configuration ─────────────────────────────
 
@@ -505,7 +506,7 @@ export class DQN implements Algorithm {
    * ε-schedule horizon, episode statistics and (when `saveReplayBuffer`) the replay memory.
    */
   async save(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     const tensors: Record<string, Float32Array> = {};
     this.qNet.getWeights().forEach((w, i) => (tensors[`q_net/${i}`] = w));
     this.qNetTarget.getWeights().forEach((w, i) => (tensors[`q_net_target/${i}`] = w));

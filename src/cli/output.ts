@@ -1,3 +1,17 @@
+import { errnoOf } from '../core/file-error.js';
+
+/**
+ * Makes a closed reader of `stream` (`arbiter … | head -1`) end the process quietly, as it ends a
+ * Unix tool: no stack trace, exit status 141 (128 + SIGPIPE), whatever was still to be printed
+ * dropped. Other stream errors stay fatal.
+ */
+export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e) => {
+    if (errnoOf(e) === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
+
 /** Prints one JSON document on stdout (the `--json` contract: nothing else goes to stdout). */
 export function writeJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');

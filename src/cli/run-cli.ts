@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ArbiterError } from '../core/errors.js';
+import { errnoOf, fileErrorFrom } from '../core/file-error.js';
 import { registerDagAnalyze } from './commands/dag-analyze.js';
 import { registerDagGenerate } from './commands/dag-generate.js';
 import { registerDemo } from './commands/demo.js';
@@ -35,16 +36,40 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** What a failed system call was doing, in the words of {@link FileError} messages. */
+const SYSCALL_ACTIONS: Readonly<Record<string, string>> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create folder',
+  rename: 'replace',
+  scandir: 'list folder',
+  stat: 'read',
+  unlink: 'remove',
+};
+
+/**
+ * A Node.js file-system error that escaped its caller as the `FileError` it stands for (naming the
+ * path, the action and the reason), or the error unchanged.
+ */
+function asFileError(e: unknown): unknown {
+  const { syscall, path } = (e ?? {}) as { syscall?: unknown; path?: unknown };
+  if (errnoOf(e) === undefined || typeof syscall !== 'string' || typeof path !== 'string') return e;
+  return fileErrorFrom(e, SYSCALL_ACTIONS[syscall] ?? syscall, path);
+}
+
 /**
  * Runs the CLI and returns the exit code: 0 on success, 1 on an Arbiter error (message on
- * stderr, no stack trace unless `--verbose`), 2 on a usage error.
+ * stderr, no stack trace unless `--verbose`; a file-system error reads like
+ * `cannot write 'out/a.svg': read-only file system (EROFS)`), 2 on a usage error.
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
     return 0;
-  } catch (e) {
+  } catch (caught) {
+    const e = asFileError(caught);
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed it
     const verbose = argv.includes('--verbose');
     if (e instanceof ArbiterError) {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { describeEdge, describeNode, type Dag, type DagTaskSpec, type NodeId } from './dag-task.js';
+import { MAX_TIME } from './time-tolerance.js';
 
 /** Options of {@link buildDag}. */
 export interface BuildDagOptions {
@@ -12,11 +13,37 @@ export interface BuildDagOptions {
 const NODE_KEYS = new Set(['id', 'wcet', 'type']);
 const TASK_KEYS = new Set(['name', 'deadline', 'nodes', 'edges']);
 
+/** `2^53 − 1 (≈ 9.007e15)`: {@link MAX_TIME} as messages name it. */
+const MAX_TIME_TEXT = '2^53 − 1 (≈ 9.007e15)';
+
+/**
+ * What is wrong with a deadline value, or `undefined` when it is one: a finite number with
+ * `0 < D ≤ MAX_TIME` (2⁵³ − 1). The one deadline rule of every loader and entry point.
+ */
+export function deadlineProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    return `deadline must be a finite number > 0, got ${describeValue(value)}`;
+  if (value > MAX_TIME)
+    return `deadline must be at most ${MAX_TIME_TEXT}, got ${value}; use a coarser time unit`;
+  return undefined;
+}
+
+/** A value for messages; a non-finite number (JSON reads 1e309 as Infinity) says so. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `${value}, which is not a finite number${Number.isNaN(value) ? '' : ' (numbers beyond ±1.8e308, such as 1e309, read as Infinity)'}`;
+  return JSON.stringify(value ?? null);
+}
+
 /**
  * Validates a DAG task spec and builds its indexed form. Applies every rule of SPEC §1: empty
  * graph, ids, duplicate ids, WCET (finite, ≥ 0; 0 only on a source or sink), deadline (> 0),
  * dangling endpoints, self-loops, cycles (one cycle is named); duplicate edges are merged with a
- * warning. Throws {@link ValidationError} naming the file, the item and the rule.
+ * warning. Input limits: every time (each WCET, their sum vol(G), D) is at most
+ * {@link MAX_TIME} = 2⁵³ − 1 (rules `wcet`, `volume`, `deadline`), so no sum overflows and integer
+ * times stay exact. A task whose WCETs are all 0 is valid (it needs no processor time: one core
+ * meets any deadline) and gets a `zero-work` warning. Throws {@link ValidationError} naming the
+ * file, the item and the rule.
  */
 export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag {
   const file = options.source;
@@ -35,14 +62,9 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
 
   let deadline: number | undefined;
   if (spec.deadline !== undefined && spec.deadline !== null) {
-    if (typeof spec.deadline !== 'number' || !Number.isFinite(spec.deadline) || spec.deadline <= 0) {
-      fail(
-        'deadline',
-        `deadline must be a finite number > 0, got ${JSON.stringify(spec.deadline)}`,
-        'deadline',
-      );
-    }
-    deadline = spec.deadline;
+    const problem = deadlineProblem(spec.deadline);
+    if (problem !== undefined) fail('deadline', problem, 'deadline');
+    deadline = spec.deadline as number;
   }
 
   const n = spec.nodes.length;
@@ -63,10 +85,12 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
     const prior = indexOf.get(key);
     if (prior !== undefined)
       fail('duplicate-id', `id is used by node #${prior} and node #${i}`, describeNode(id));
-    if (typeof node.wcet !== 'number' || !Number.isFinite(node.wcet) || node.wcet < 0) {
+    if (typeof node.wcet !== 'number' || !Number.isFinite(node.wcet) || node.wcet < 0)
+      fail('wcet', `wcet must be a finite number >= 0, got ${describeValue(node.wcet)}`, describeNode(id));
+    if (node.wcet > MAX_TIME) {
       fail(
         'wcet',
-        `wcet must be a finite number >= 0, got ${JSON.stringify(node.wcet ?? null)}`,
+        `wcet must be at most ${MAX_TIME_TEXT}, got ${node.wcet}; use a coarser time unit`,
         describeNode(id),
       );
     }
@@ -79,7 +103,22 @@ export function buildDag(spec: DagTaskSpec, options: BuildDagOptions = {}): Dag 
     nodeExtras.push(pickExtras(node, NODE_KEYS));
   });
 
+  let volume = 0;
+  for (let i = 0; i < n; i++) volume += wcet[i]!;
+  if (!(volume <= MAX_TIME)) {
+    fail(
+      'volume',
+      `the sum of the WCETs, vol(G), must be at most ${MAX_TIME_TEXT}, got ${volume}; use a coarser time unit`,
+      'nodes',
+    );
+  }
+
   const warnings: string[] = [];
+  if (volume === 0) {
+    warnings.push(
+      `${file !== undefined ? `${file}: ` : ''}nodes: zero-work: every wcet is 0, so the task needs no processor time; 1 core meets any deadline`,
+    );
+  }
   const succ: number[][] = Array.from({ length: n }, () => []);
   const pred: number[][] = Array.from({ length: n }, () => []);
   const edges: [number, number][] = [];

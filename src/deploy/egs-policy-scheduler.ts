@@ -31,7 +31,7 @@ import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
 import { chainSchedule } from '../dag/schedule/chain-schedule.js';
 import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
-import { TIME_EPS } from '../dag/schedule/time-eps.js';
+import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
 import {
@@ -432,7 +432,7 @@ export class EgsPolicyScheduler {
   ): ScheduleResult {
     const { schedule, makespan } = chainSchedule(dag, state.est, chains);
     const ids = dag.ids;
-    const feasible = makespan <= state.deadline + TIME_EPS * Math.max(1, state.deadline);
+    const feasible = withinDeadline(makespan, state.deadline);
     return {
       method: 'egs',
       cores: width,

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-write.js';
 import { ArbiterError, ValidationError } from '../core/errors.js';
 import type { MetricsSink } from '../core/metrics-sink.js';
+import { makeDirsSync } from '../core/make-dirs.js';
 
 /** Options of {@link CsvMetricsSink}. */
 export interface CsvMetricsSinkOptions {
@@ -43,7 +44,7 @@ export class CsvMetricsSink implements MetricsSink {
   constructor(path: string, options: CsvMetricsSinkOptions = {}) {
     this.path = path;
     this.now = options.now ?? ((): number => Date.now() / 1000);
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirsSync(dirname(path));
     if (options.append === true && existsSync(path)) {
       const { header, rows, rewrite } = readCsvFile(path, options.truncateAfterStep);
       this.columns = header;

@@ -8,6 +8,7 @@ import { CsvMetricsSink } from './csv-metrics-sink.js';
 import { JsonlMetricsSink } from './jsonl-metrics-sink.js';
 import { MultiSink } from './multi-sink.js';
 import { TensorBoardSink } from './tensorboard-event-writer.js';
+import { makeDirs } from '../core/make-dirs.js';
 
 /** A run folder problem: `run-exists` (the name is taken) or `run-not-found` (no config.json). */
 export class RunDirectoryError extends ArbiterError {
@@ -120,7 +121,7 @@ export async function createRunDirectory<C extends object>(
   const now = options.now ?? ((): Date => new Date());
   // Serialise first: a config that is not JSON must fail before any folder exists.
   const configText = JSON.stringify(options.config, null, 2) + '\n';
-  await mkdir(root, { recursive: true });
+  await makeDirs(root);
   let id: string;
   if (options.name !== undefined) {
     id = checkRunName(options.name);

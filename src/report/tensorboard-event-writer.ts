@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ArbiterError } from '../core/errors.js';
 import type { MetricsSink } from '../core/metrics-sink.js';
 import { maskedCrc32c } from './crc32c.js';
+import { makeDirsSync } from '../core/make-dirs.js';
 
 /*
  * TensorBoard event files, written without TensorFlow. A file is a sequence of TFRecords:
@@ -192,7 +193,7 @@ export class TensorBoardSink implements MetricsSink {
 
   constructor(logDir: string, options: TensorBoardSinkOptions = {}) {
     this.now = options.now ?? ((): number => Date.now() / 1000);
-    mkdirSync(logDir, { recursive: true });
+    makeDirsSync(logDir);
     const wallTime = this.now();
     const host = (options.host ?? hostname()).replace(/[^A-Za-z0-9._-]/g, '_') || 'localhost';
     const base = join(logDir, `events.out.tfevents.${Math.floor(wallTime)}.${host}`);

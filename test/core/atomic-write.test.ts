@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFileAtomicSync } from '../../src/core/atomic-write.js';
+import { FileError } from '../../src/core/file-error.js';
 
 const root = mkdtempSync(join(tmpdir(), 'arbiter-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,5 +38,35 @@ describe.each([
     await expect(async () => write(target, 'new')).rejects.toThrow();
     expect(readdirSync(dir).sort()).toEqual(['keep.txt', 'target']);
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('old');
+  });
+
+  it('names the target, never the temporary file, when it cannot write', async () => {
+    const dir = join(root, name, 'errors');
+    mkdirSync(join(dir, 'folder'), { recursive: true });
+    writeFileSync(join(dir, 'file'), 'x');
+    const failure = async (target: string): Promise<FileError> => {
+      try {
+        await write(target, 'new');
+      } catch (e) {
+        expect(e).toBeInstanceOf(FileError);
+        expect((e as Error).message).not.toMatch(/\.tmp/);
+        return e as FileError;
+      }
+      throw new Error('expected a FileError');
+    };
+    const folder = join(dir, 'folder');
+    expect((await failure(folder)).message).toBe(
+      `cannot write '${folder}': it is a folder, not a file (EISDIR)`,
+    );
+    const underFile = join(dir, 'file', 'x.json');
+    expect((await failure(underFile)).message).toMatch(
+      new RegExp(`^cannot write '${underFile}': cannot create folder '.*file': it is a file, not a folder`),
+    );
+    if (existsSync('/sys/kernel')) {
+      // sysfs refuses new files even to root
+      expect((await failure('/sys/arbiter-test.json')).message).toMatch(
+        /^cannot write '\/sys\/arbiter-test\.json': cannot create a file in '\/sys': .*\((EACCES|EPERM|EROFS)\)$/,
+      );
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';
 import type { Dag } from '../../dag/dag-task.js';
 import { withSlackDeadline } from '../../dag/generate/deadline.js';
@@ -11,6 +12,7 @@ import type { EgsBenchmarkSet } from '../../report/egs-benchmark.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
+import { makeDirs } from '../../core/make-dirs.js';
 
 interface BenchEgsOptions {
   set?: string[];
@@ -79,6 +81,7 @@ export function registerBenchEgs(bench: Command): void {
       const searchScheduler = new EgsPolicyScheduler(
         loadEgsPolicyModel(resolveEgsModelPath(opts.model, 'egs-search')),
       );
+      await makeDirs(opts.out); // before the run: a bad --out fails in a second, not after it
       const total = sets.reduce((s, x) => s + x.dags.length, 0);
       const bar = startProgress(total, 'bench egs', !opts.json);
       const rows = await runEgsBenchmark(sets, {
@@ -90,15 +93,14 @@ export function registerBenchEgs(bench: Command): void {
       });
       bar.stop();
       const summary = summarizeEgsBenchmark(rows);
-      await mkdir(opts.out, { recursive: true });
       const files: string[] = [];
       for (const set of sets) {
         const file = path.join(opts.out, `egs-acceptance-${set.name}.svg`);
-        await writeFile(file, await egsAcceptanceSvg(summary, set.name));
+        await writeFileAtomic(file, await egsAcceptanceSvg(summary, set.name));
         files.push(file);
       }
       const md = path.join(opts.out, 'egs.md');
-      await writeFile(
+      await writeFileAtomic(
         md,
         `# arbiter bench egs\n\nMean cores per method (a bound that cannot prove D counts as n cores), gap to the proven optimum, time per DAG, timetables failing the checker.\n\n` +
           egsBenchmarkTables(summary) +
@@ -106,7 +108,7 @@ export function registerBenchEgs(bench: Command): void {
           files.map((f) => `![${path.basename(f)}](${path.basename(f)})`).join('\n') +
           '\n',
       );
-      await writeFile(path.join(opts.out, 'egs-rows.json'), JSON.stringify(rows, null, 1) + '\n');
+      await writeFileAtomic(path.join(opts.out, 'egs-rows.json'), JSON.stringify(rows, null, 1) + '\n');
       files.unshift(md);
       const invalid = rows.filter((r) => !r.valid).length;
       if (opts.json) writeJson({ summary, files, invalid });

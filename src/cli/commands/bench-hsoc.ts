@@ -1,10 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { KnowledgeBaseSpec } from '../../logic/knowledge-base.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
+import { makeDirs } from '../../core/make-dirs.js';
 
 interface BenchHsocOptions {
   seeds: number;
@@ -57,6 +59,7 @@ export function registerBenchHsoc(bench: Command): void {
       const { hsocBenchmarkMarkdown, renderHsocBarChartSvg, runHsocBenchmark } =
         await import('../../report/hsoc-benchmark.js');
       const kb = JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec;
+      await makeDirs(opts.out); // before the run: a bad --out fails in a second, not after it
       const bar = startProgress(6, 'bench hsoc', !opts.json);
       const result = await runHsocBenchmark({
         seeds: opts.seeds,
@@ -69,11 +72,10 @@ export function registerBenchHsoc(bench: Command): void {
         onCell: (done) => bar.update(done),
       });
       bar.stop();
-      await mkdir(opts.out, { recursive: true });
       const svg = path.join(opts.out, 'hsoc-completion.svg');
-      await writeFile(svg, await renderHsocBarChartSvg(result.rows));
+      await writeFileAtomic(svg, await renderHsocBarChartSvg(result.rows));
       const md = path.join(opts.out, 'hsoc.md');
-      await writeFile(
+      await writeFileAtomic(
         md,
         `# arbiter bench hsoc\n\n![completion](hsoc-completion.svg)\n\n${hsocBenchmarkMarkdown(result, opts.seeds)}`,
       );

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ArbiterError } from '../../core/errors.js';
@@ -7,6 +6,7 @@ import type { DagFormat } from '../../dag/io/dag-format.js';
 import { formatDag, writeDagFile } from '../../dag/io/write-dag-file.js';
 import { parseInteger, parseNumber, parsePositiveInt, parseRange } from '../parse-number.js';
 import { startProgress } from '../progress.js';
+import { makeDirs } from '../../core/make-dirs.js';
 
 interface GenerateCliOptions {
   nodes: number;
@@ -66,7 +66,7 @@ export function registerDagGenerate(dag: Command): void {
         return;
       }
       if (!opts.out) throw new ArbiterError('bad-option', '--count needs --out DIR');
-      await mkdir(opts.out, { recursive: true });
+      await makeDirs(opts.out);
       const progress = startProgress(opts.count, 'generating');
       for (let i = 0; i < opts.count; i++) {
         const task = make(opts.seed + i);

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type { Dag } from '../../dag/dag-task.js';
@@ -21,6 +21,7 @@ import { formatTable } from '../../report/table.js';
 import { parseNumber, parseInteger, parsePositiveInt, parseRange } from '../parse-number.js';
 import { startProgress } from '../progress.js';
 import { pickBest } from './schedule.js';
+import { makeDirs } from '../../core/make-dirs.js';
 
 /** The note that marks the results of the policy the demo trained itself. */
 const DEMO_TRAINED = 'policy trained by this demo';
@@ -75,7 +76,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
       }),
     );
   }
-  await mkdir(path.join(opts.out, 'dags'), { recursive: true });
+  await makeDirs(path.join(opts.out, 'dags'));
   for (const dag of dags) await writeDagFile(path.join(opts.out, 'dags', `${dag.name}.json`), dag, 'json');
   process.stdout.write(
     `Arbiter demo: ${dags.length} DAG tasks (${opts.nodes[0]}–${opts.nodes[1]} nodes, slack ${opts.slack[0]}–${opts.slack[1]}, seed ${opts.seed}) in ${opts.out}/dags\n`,
@@ -94,7 +95,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
       onProgress: (done, total, phase) => bar.update((done / total) * opts.trainDags * 2, phase),
     });
     bar.stop();
-    await writeFile(path.join(opts.out, 'egs-demo-policy.json'), egsPolicyModelToJson(trained.model));
+    await writeFileAtomic(path.join(opts.out, 'egs-demo-policy.json'), egsPolicyModelToJson(trained.model));
     demoScheduler = new EgsPolicyScheduler(trained.model);
     process.stdout.write(
       `EGS trained from scratch in ${((performance.now() - t0) / 1000).toFixed(0)} s: behaviour cloning on ${trained.states} expert decisions ` +
@@ -163,10 +164,10 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   const shown = first.find((r) => r.method === 'egs' && r.feasible) ?? pickBest(first)!;
   const ganttPath = path.join(opts.out, 'gantt.svg');
   const gantt = renderGanttSvg(shown, { title: `${dags[0]!.name}: ${shown.method}, ${shown.cores} cores` });
-  await writeFile(ganttPath, gantt);
-  await writeFile(path.join(opts.out, 'results.json'), JSON.stringify(all, null, 2) + '\n');
+  await writeFileAtomic(ganttPath, gantt);
+  await writeFileAtomic(path.join(opts.out, 'results.json'), JSON.stringify(all, null, 2) + '\n');
   const reportPath = path.join(opts.out, 'report.html');
-  await writeFile(
+  await writeFileAtomic(
     reportPath,
     demoReportHtml({
       title: `Arbiter demo: ${dags.length} DAG tasks, seed ${opts.seed}`,

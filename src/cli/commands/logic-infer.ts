@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { infer, type InferenceResult } from '../../logic/infer.js';
 import { readKnowledgeBaseFile } from '../../logic/knowledge-base.js';
 import { describeLogicNode, type LogicGraph } from '../../logic/logic-graph.js';
@@ -43,7 +43,7 @@ export function registerLogic(program: Command): void {
         ignoreJ: opts.frechet === true,
       });
       const shown = opts.all ? graph.nodes.map((_, k) => k) : [...graph.queries];
-      if (opts.svg) await writeFile(opts.svg, renderLogicGraphSvg(result));
+      if (opts.svg) await writeFileAtomic(opts.svg, renderLogicGraphSvg(result));
       if (opts.json) {
         writeJson(toJson(file, result, shown, opts.log === true));
         return;

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';
 import { readDagFile } from '../../dag/io/read-dag-file.js';
 import {
@@ -113,13 +113,17 @@ export function registerSchedule(program: Command): void {
         else results.splice(SCHEDULE_METHODS.indexOf('egs-greedy') + 1, 0, egs(), search());
       }
 
-      if (opts.gantt) {
+      // The chart is written after the results are printed: one that cannot be written (a
+      // read-only folder, …) fails the command but must not throw the results away.
+      const writeGantt = async (): Promise<void> => {
+        if (!opts.gantt) return;
         const best = pickBest(results);
         if (!best) throw new ArbiterError('no-timetable', 'no method produced a timetable to draw');
-        await writeFile(opts.gantt, renderGanttSvg(best, { title: `${dag.name}: ${best.method}` }));
-      }
+        await writeFileAtomic(opts.gantt, renderGanttSvg(best, { title: `${dag.name}: ${best.method}` }));
+      };
       if (opts.json) {
         writeJson(opts.method === 'all' ? results : results[0]);
+        await writeGantt();
         return;
       }
       const D = results[0]!.deadline;
@@ -152,6 +156,7 @@ export function registerSchedule(program: Command): void {
       );
       process.stdout.write(TABLE_LEGEND);
       for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
+      await writeGantt();
       if (opts.gantt) process.stdout.write(`Gantt chart: ${opts.gantt}\n`);
     });
 }

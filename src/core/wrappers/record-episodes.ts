@@ -3,10 +3,11 @@
  * line per episode, for replay, debugging and plots (the text counterpart of Gymnasium's
  * RecordVideo).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Env, ResetOptions, ResetResult, StepResult } from '../env.js';
 import { Wrapper } from './wrapper.js';
+import { makeDirsSync } from '../make-dirs.js';
 
 /** One line of the JSONL file: a recorded episode. Typed arrays are written as plain arrays. */
 export interface RecordedEpisode {
@@ -63,7 +64,7 @@ export class RecordEpisodes<O = unknown, A = unknown> extends Wrapper<O, A> {
     super(env);
     this.path = options.path;
     this.trigger = options.episodeTrigger ?? (() => true);
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeDirsSync(dirname(this.path));
     this.fd = openSync(this.path, options.append ? 'a' : 'w');
   }
 

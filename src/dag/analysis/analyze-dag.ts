@@ -4,6 +4,7 @@ import { coreLowerBound } from './core-lower-bound.js';
 import { computeTiming, longestPath } from './timing.js';
 import { transitiveClosure, transitiveReduction } from './transitive-closure.js';
 import { dagWidth } from './width.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /** Everything `arbiter dag analyze` reports about one DAG task (SPEC §2), ids as the user wrote them. */
 export interface DagAnalysis {
@@ -44,7 +45,8 @@ export interface DagAnalysis {
 export function analyzeDag(dag: Dag, deadline?: number): DagAnalysis {
   const base = computeTiming(dag);
   const D = deadline ?? dag.deadline ?? base.criticalPath;
-  if (base.criticalPath > D) throw new DeadlineInfeasibleError(base.criticalPath, D, dag.name);
+  if (!withinDeadline(base.criticalPath, D))
+    throw new DeadlineInfeasibleError(base.criticalPath, D, dag.name);
   const t = computeTiming(dag, D);
   const reach = transitiveClosure(dag);
   const w = dagWidth(dag, reach);

@@ -1,10 +1,9 @@
 import type { Dag } from '../dag-task.js';
+import { ceilLowerBound, LOWER_BOUND_MARGIN } from '../time-tolerance.js';
 import { computeTiming, type Timing } from './timing.js';
 
-/** Slack under an integer before rounding up: float noise may only weaken the bound, never overstate it. */
-const CEIL_EPS = 1e-6;
 /** Windows shorter than this fraction of D are skipped: rounding noise dominates their load. */
-const MIN_WINDOW = 1e-6;
+const MIN_WINDOW = LOWER_BOUND_MARGIN;
 
 /** The core lower bound and the window that gives it. */
 export interface CoreLowerBound {
@@ -27,7 +26,9 @@ export interface CoreLowerBound {
 export function coreLowerBound(dag: Dag, deadline?: number, timing?: Timing): CoreLowerBound {
   const t = timing ?? computeTiming(dag, deadline);
   const D = t.deadline;
-  const volumeBound = Math.max(1, Math.ceil(t.volume / D - CEIL_EPS));
+  // No work (every WCET 0, so D may be L = 0): one core meets any deadline.
+  if (t.volume === 0) return { lowerBound: 1, volumeBound: 1, loadBound: 1, window: [0, D] };
+  const volumeBound = Math.max(1, ceilLowerBound(t.volume / D));
   let best = volumeBound;
   let window: [number, number] = [0, D];
   const { n, wcet } = dag;
@@ -55,7 +56,7 @@ export function coreLowerBound(dag: Dag, deadline?: number, timing?: Timing): Co
       x = p;
       slope += delta[i]!;
       if (p - t1 >= MIN_WINDOW * D) {
-        const bound = Math.ceil(work / (p - t1) - CEIL_EPS);
+        const bound = ceilLowerBound(work / (p - t1));
         if (bound > best) {
           best = bound;
           window = [t1, p];

@@ -2,7 +2,7 @@ import { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 import { transitiveClosure } from '../analysis/transitive-closure.js';
 import { widthFromClosure, type WidthResult } from '../analysis/width.js';
-import { TIME_EPS } from '../schedule/time-eps.js';
+import { timeLeq } from '../time-tolerance.js';
 
 /**
  * A DAG task being extended with edges (SPEC §4): the closure (descendants and ancestors as bit
@@ -75,7 +75,7 @@ export class EdgeGenerationState {
       i !== j &&
       !this.reach.has(i, j) &&
       !this.reach.has(j, i) &&
-      this.eft[i]! <= this.lst[j]! + TIME_EPS * Math.max(1, this.deadline)
+      timeLeq(this.eft[i]!, this.lst[j]!, this.deadline)
     );
   }
 

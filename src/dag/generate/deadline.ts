@@ -2,6 +2,7 @@ import { ArbiterError } from '../../core/errors.js';
 import { computeTiming } from '../analysis/timing.js';
 import { withDeadline } from '../build-dag.js';
 import type { Dag } from '../dag-task.js';
+import { ceilTolerant } from '../time-tolerance.js';
 
 /** Options of {@link deadlineBySlack}. */
 export interface DeadlineBySlackOptions {
@@ -14,8 +15,8 @@ export interface DeadlineBySlackOptions {
  * critical-path length and `vol` the total work of the DAG (SPEC §2), in the DAG's time unit.
  * `s = 0` gives `D = L` (the tightest feasible deadline), `s = 1` gives `D = vol` (one core
  * suffices). With `integer` (default) D is rounded up, which keeps `D ≥ L`; values within a
- * relative 1e-9 above an integer count as that integer, so floating noise in `s·(vol − L)` never
- * adds a whole time unit. Throws `bad-option` unless `0 ≤ s ≤ 1`.
+ * relative TIME_EPS (1e-9) above an integer count as that integer, so floating noise in
+ * `s·(vol − L)` never adds a whole time unit. Throws `bad-option` unless `0 ≤ s ≤ 1`.
  */
 export function deadlineBySlack(dag: Dag, s: number, options: DeadlineBySlackOptions = {}): number {
   if (!(s >= 0 && s <= 1)) throw new ArbiterError('bad-option', `slack must be in [0, 1], got ${s}`);
@@ -24,7 +25,7 @@ export function deadlineBySlack(dag: Dag, s: number, options: DeadlineBySlackOpt
   // s = 1 is pinned to vol and the clamp keeps rounding inside [L, vol].
   const D = s === 1 ? vol : Math.min(vol, Math.max(L, L + s * (vol - L)));
   if (options.integer === false) return D;
-  return Math.max(Math.ceil(L), Math.ceil(D - 1e-9 * Math.max(1, Math.abs(D))));
+  return Math.max(Math.ceil(L), ceilTolerant(D));
 }
 
 /**

@@ -5,22 +5,32 @@
  * (`1 [label="v2, C=5"]`); the rest of the label (`v2`) is kept in the node's extra key `label`.
  * Edges may be chained (`a -> b -> c`) and may join subgraphs (`a -> {b c}`). Default `node [...]`
  * statements supply `C`, `wcet` and `type` to the nodes created after them; every other attribute
- * is read and ignored. Integer-looking ids (`3`, `"3"`) become numbers.
+ * is read and ignored. Integer-looking ids (`3`, `"3"`) become numbers. A node's `C`, `wcet`,
+ * `type` and `label`, and the graph's `T` and `D`, may be given more than once (in one list or in
+ * several statements) only with the same value: a different one is refused (rule `dot-conflict`,
+ * naming the line and column of both), as a `node [...]` default is overridden, not contradicted.
  */
 import { ValidationError } from '../../core/errors.js';
 import { describeEdge, describeNode, type Dag, type DagTaskSpec, type NodeId } from '../dag-task.js';
 import { tokenizeDot, type DotToken } from './dot-lexer.js';
 import { buildDagWithLines, fileStem } from './locate-error.js';
+import { notFiniteNote, NUMBER } from './number-text.js';
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const LABEL_WCET = /^\s*C\s*=\s*(.*?)\s*$/;
 const KEYWORDS = new Set(['node', 'edge', 'graph', 'digraph', 'subgraph', 'strict']);
 /** Node attributes that default `node [...]` statements pass on. */
 const INHERITED = new Set(['C', 'wcet', 'type']);
+/** Node attributes that carry task data: a second, different value is a conflict. */
+const NODE_DATA = new Set([...INHERITED, 'label']);
+/** Graph attributes that carry task data (the deadline). */
+const GRAPH_DATA = new Set(['T', 'D']);
 
 interface Attr {
   value: string;
   line: number;
+  column: number;
+  /** Copied from a `node [...]` default: an explicit value overrides it. */
+  inherited?: boolean;
 }
 
 interface DotNode {
@@ -101,7 +111,7 @@ class DotParser {
       const kind = t.text.toLowerCase();
       if (kind === 'graph') {
         this.item = 'graph';
-        if (scope.top) for (const [k, a] of attrs) this.graphAttrs.set(k, a);
+        if (scope.top) for (const [k, a] of attrs) this.define(this.graphAttrs, k, a, GRAPH_DATA);
       } else if (kind === 'node') {
         for (const [k, a] of attrs) if (INHERITED.has(k)) scope.defaults.set(k, a);
       }
@@ -112,7 +122,7 @@ class DotParser {
       this.pos++;
       this.item = 'graph';
       const value = this.idValue(`a value for ${key}`);
-      if (scope.top) this.graphAttrs.set(key, { value, line: t.line });
+      if (scope.top) this.define(this.graphAttrs, key, { value, line: t.line, column: t.column }, GRAPH_DATA);
       return;
     }
     let operand = this.operand(scope);
@@ -123,7 +133,7 @@ class DotParser {
           node.declared = true;
           node.line = t.line;
         }
-        if (this.isPunct('[')) for (const [k, a] of this.attrList()) node.attrs.set(k, a);
+        if (this.isPunct('[')) for (const [k, a] of this.attrList()) this.define(node.attrs, k, a, NODE_DATA);
       }
       return;
     }
@@ -182,16 +192,39 @@ class DotParser {
   private node(key: string, scope: Scope, line: number): DotNode {
     let node = this.nodes.get(key);
     if (node === undefined) {
-      node = { id: toNodeId(key), line, declared: false, attrs: new Map(scope.defaults) };
+      const attrs = new Map<string, Attr>();
+      for (const [k, a] of scope.defaults) attrs.set(k, { ...a, inherited: true });
+      node = { id: toNodeId(key), line, declared: false, attrs };
       this.nodes.set(key, node);
     }
     scope.members.add(key);
     return node;
   }
 
-  /** `[a=1, b=2; c] [d=3]`: one or more bracketed lists; a key without value means `true`. */
-  private attrList(): Map<string, Attr> {
-    const attrs = new Map<string, Attr>();
+  /**
+   * Sets an attribute; a second, different value of a key in `data` is refused with the line and
+   * column of both (numerals compare by value: `C=5` and `C=5.0` agree).
+   */
+  private define(attrs: Map<string, Attr>, key: string, attr: Attr, data: ReadonlySet<string>): void {
+    const prior = attrs.get(key);
+    if (prior !== undefined && !prior.inherited && data.has(key) && !sameValue(prior.value, attr.value)) {
+      this.fail(
+        'dot-conflict',
+        `${key}=${showValue(attr.value)} (line ${attr.line}, column ${attr.column}) contradicts ` +
+          `${key}=${showValue(prior.value)} (line ${prior.line}, column ${prior.column}); ` +
+          'an attribute may be repeated only with the same value',
+        attr.line,
+      );
+    }
+    attrs.set(key, attr);
+  }
+
+  /**
+   * `[a=1, b=2; c] [d=3]`: one or more bracketed lists, in order (repeats kept, for
+   * {@link define}); a key without value means `true`.
+   */
+  private attrList(): [string, Attr][] {
+    const attrs: [string, Attr][] = [];
     while (this.isPunct('[')) {
       this.pos++;
       while (!this.isPunct(']')) {
@@ -203,7 +236,7 @@ class DotParser {
           this.pos++;
           value = this.idValue(`a value for ${key.text}`);
         }
-        attrs.set(key.text, { value, line: key.line });
+        attrs.push([key.text, { value, line: key.line, column: key.column }]);
         if (this.isPunct(',') || this.isPunct(';')) this.pos++;
       }
       this.pos++;
@@ -276,7 +309,7 @@ class DotParser {
       if (!Number.isFinite(value) || value <= 0) {
         failAt(
           'deadline',
-          `deadline ${key}= must be a finite number > 0, got '${attr.value}'`,
+          `deadline ${key}= must be a finite number > 0, got '${attr.value}'${notFiniteNote(attr.value)}`,
           attr.line,
           'deadline',
         );
@@ -335,6 +368,14 @@ class DotParser {
   }
 }
 
+function showValue(value: string): string {
+  return /^[\w.+-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+function sameValue(a: string, b: string): boolean {
+  return a === b || (NUMBER.test(a.trim()) && NUMBER.test(b.trim()) && Number(a) === Number(b));
+}
+
 /** DOT names that read as integers (`3`, `"3"`, `-2`, not `03`) become numeric ids. */
 function toNodeId(key: string): NodeId {
   const v = Number(key);
@@ -350,7 +391,7 @@ function nodeWcet(
   const take = (what: string, text: string, line: number): void => {
     const value = NUMBER.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isFinite(value) || value < 0)
-      fail(`wcet must be a finite number >= 0, got ${what}'${text}'`, line);
+      fail(`wcet must be a finite number >= 0, got ${what}'${text}'${notFiniteNote(text)}`, line);
     found.push({ what, value, line });
   };
   for (const key of ['C', 'wcet']) {

@@ -8,6 +8,8 @@ export interface DotToken {
   text: string;
   /** 1-based line. */
   line: number;
+  /** 1-based column of the token's first character (in UTF-16 code units). */
+  column: number;
 }
 
 const PUNCT = new Set(['{', '}', '[', ']', ';', ',', '=', ':', '+']);
@@ -25,11 +27,17 @@ export function tokenizeDot(text: string, source?: string): DotToken[] {
   };
   let i = 0;
   let line = 1;
+  let lineStart = 0; // index of the current line's first character
   const n = text.length;
+  const newlineAt = (k: number): void => {
+    line++;
+    lineStart = k + 1;
+  };
   while (i < n) {
     const c = text[i]!;
+    const column = i - lineStart + 1;
     if (c === '\n') {
-      line++;
+      newlineAt(i);
       i++;
     } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF') {
       i++;
@@ -39,7 +47,7 @@ export function tokenizeDot(text: string, source?: string): DotToken[] {
       const start = line;
       const end = text.indexOf('*/', i + 2);
       if (end < 0) fail("unterminated comment '/*'", start);
-      for (let k = i; k < end; k++) if (text[k] === '\n') line++;
+      for (let k = i; k < end; k++) if (text[k] === '\n') newlineAt(k);
       i = end + 2;
     } else if (c === '"') {
       const start = line;
@@ -53,19 +61,19 @@ export function tokenizeDot(text: string, source?: string): DotToken[] {
           value += text[i + 1];
           i += 2;
         } else if (d === '\\' && text[i + 1] === '\n') {
-          line++;
+          newlineAt(i + 1);
           i += 2;
         } else if (d === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') {
-          line++;
+          newlineAt(i + 2);
           i += 3;
         } else {
-          if (d === '\n') line++;
+          if (d === '\n') newlineAt(i);
           value += d;
           i++;
         }
       }
       i++;
-      tokens.push({ kind: 'string', text: value, line: start });
+      tokens.push({ kind: 'string', text: value, line: start, column });
     } else if (c === '<') {
       // HTML-like label: balanced angle brackets.
       const start = line;
@@ -75,13 +83,13 @@ export function tokenizeDot(text: string, source?: string): DotToken[] {
         const d = text[k];
         if (d === '<') depth++;
         else if (d === '>' && --depth === 0) break;
-        else if (d === '\n') line++;
+        else if (d === '\n') newlineAt(k);
       }
       if (k >= n) fail("unterminated HTML string '<'", start);
-      tokens.push({ kind: 'string', text: text.slice(i + 1, k), line: start });
+      tokens.push({ kind: 'string', text: text.slice(i + 1, k), line: start, column });
       i = k + 1;
     } else if (c === '-' && (text[i + 1] === '>' || text[i + 1] === '-')) {
-      tokens.push({ kind: 'punct', text: text.slice(i, i + 2), line });
+      tokens.push({ kind: 'punct', text: text.slice(i, i + 2), line, column });
       i += 2;
     } else if (c === '-' || c === '.' || isDigit(c)) {
       const m = /^-?(?:\.\d+|\d+(?:\.\d*)?)/.exec(text.slice(i, i + 64));
@@ -90,20 +98,20 @@ export function tokenizeDot(text: string, source?: string): DotToken[] {
       if (end < n && isWordChar(text[end]!)) {
         fail(`'${m![0]}${wordAt(text, end)}' is not a DOT id (quote it: "…")`, line);
       }
-      tokens.push({ kind: 'id', text: m![0], line });
+      tokens.push({ kind: 'id', text: m![0], line, column });
       i = end;
     } else if (isWordStart(c)) {
       const word = wordAt(text, i);
-      tokens.push({ kind: 'id', text: word, line });
+      tokens.push({ kind: 'id', text: word, line, column });
       i += word.length;
     } else if (PUNCT.has(c)) {
-      tokens.push({ kind: 'punct', text: c, line });
+      tokens.push({ kind: 'punct', text: c, line, column });
       i++;
     } else {
       fail(`unexpected character '${c}'`, line);
     }
   }
-  tokens.push({ kind: 'eof', text: '', line });
+  tokens.push({ kind: 'eof', text: '', line, column: i - lineStart + 1 });
   return tokens;
 }
 

@@ -15,8 +15,8 @@
 import { ValidationError } from '../../core/errors.js';
 import { describeEdge, describeNode, type Dag, type DagTaskSpec, type NodeId } from '../dag-task.js';
 import { buildDagWithLines, fileStem } from './locate-error.js';
+import { notFiniteNote, NUMBER } from './number-text.js';
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const NATURAL = /^\d+$/;
 const NAME_DIRECTIVE = /^#\s*name\s*:\s*(.*?)\s*$/i;
@@ -62,7 +62,12 @@ export function parseStgDag(text: string, source?: string): Dag {
       once('deadline', line);
       const d = NUMBER.test(m[1]!) ? Number(m[1]) : NaN;
       if (!Number.isFinite(d) || d <= 0)
-        fail('deadline', `deadline must be a finite number > 0, got '${m[1]!}'`, line, 'deadline');
+        fail(
+          'deadline',
+          `deadline must be a finite number > 0, got '${m[1]!}'${notFiniteNote(m[1]!)}`,
+          line,
+          'deadline',
+        );
       deadline = d;
       deadlineLine = line;
       return;
@@ -197,8 +202,14 @@ function parseTaskLine(
       `task ${id}`,
     );
   }
-  if (NON_FINITE.test(wcetText) || (NUMBER.test(wcetText) && Number(wcetText) < 0)) {
-    fail('wcet', `wcet must be a finite number >= 0, got '${wcetText}'`, line, item);
+  const value = Number(wcetText);
+  if (NON_FINITE.test(wcetText) || (NUMBER.test(wcetText) && !(value >= 0 && Number.isFinite(value)))) {
+    fail(
+      'wcet',
+      `wcet must be a finite number >= 0, got '${wcetText}'${notFiniteNote(wcetText)}`,
+      line,
+      item,
+    );
   }
   if (!NUMBER.test(wcetText)) fail('stg-syntax', `wcet '${wcetText}' is not a number`, line, item);
   const wcet = Number(wcetText);

@@ -4,9 +4,7 @@
  */
 import type { Timing } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
-
-/** Slack for comparing float sums of WCETs with window ends. */
-const WINDOW_EPS = 1e-9;
+import { timeLeq } from '../time-tolerance.js';
 
 /** A candidate "v runs directly after u on the same core" variable. */
 export interface SuccessorPair {
@@ -67,7 +65,7 @@ export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMil
   for (const u of busy) {
     for (const v of busy) {
       if (u === v || reaches(v, u)) continue;
-      if (est[u]! + wcet[u]! > lst[v]! + WINDOW_EPS * Math.max(1, timing.deadline)) continue;
+      if (!timeLeq(est[u]! + wcet[u]!, lst[v]!, timing.deadline)) continue;
       pairs.push({ u, v, name: `x${u}_${v}` });
     }
   }

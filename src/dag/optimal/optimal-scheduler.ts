@@ -4,7 +4,7 @@ import type { Dag } from '../dag-task.js';
 import { timetableGuarantees } from '../schedule/dispatch-guarantee.js';
 import { listSchedule } from '../schedule/list-scheduler.js';
 import type { ScheduleResult } from '../schedule/schedule-result.js';
-import { TIME_EPS } from '../schedule/time-eps.js';
+import { ceilLowerBound, withinDeadline } from '../time-tolerance.js';
 import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
 import { solveLp } from './highs-solver.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';
@@ -17,9 +17,6 @@ export interface OptimalOptions {
   /** Time limit of the whole method, in seconds (default 10); the MILP gets what is left. */
   timeLimitS?: number;
 }
-
-/** Slack for ceilings of float bounds such as a dual bound of 2.0000000001. */
-const CEIL_EPS = 1e-6;
 
 /**
  * `optimal` (SPEC §3): the exact minimum number of identical cores for a non-preemptive schedule
@@ -47,7 +44,7 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
     );
   }
   const timing = computeTiming(dag, D);
-  if (timing.criticalPath > D * (1 + TIME_EPS))
+  if (!withinDeadline(timing.criticalPath, D))
     throw new DeadlineInfeasibleError(timing.criticalPath, D, dag.name);
 
   const bound = coreLowerBound(dag, D, timing).lowerBound;
@@ -56,7 +53,7 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   let best = incumbent;
   let note = '';
   const finish = (optimal: boolean): ScheduleResult => {
-    const feasible = best.makespan <= D * (1 + TIME_EPS);
+    const feasible = withinDeadline(best.makespan, D);
     return {
       method: 'optimal',
       cores: best.cores,
@@ -95,11 +92,11 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   if (sol.hasSolution) {
     const chains = chainsFromSolution(milp, sol.values);
     const table = chains && chainTimetable(dag, chains);
-    if (chains && table && table.makespan <= D * (1 + TIME_EPS) && table.cores < best.cores)
+    if (chains && table && withinDeadline(table.makespan, D) && table.cores < best.cores)
       best = { ...table, chains };
   }
   const proved = sol.dualBound ?? (sol.status === 'optimal' ? sol.objective : undefined);
-  if (proved !== undefined) lowerBound = Math.max(lowerBound, Math.ceil(proved - CEIL_EPS));
+  if (proved !== undefined) lowerBound = Math.max(lowerBound, ceilLowerBound(proved));
   lowerBound = Math.min(lowerBound, best.cores);
   const optimal = best.cores <= lowerBound;
   const secs = (sol.timeMs / 1000).toFixed(2);
@@ -131,10 +128,10 @@ function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number): In
     // Anomalies make "meets D" non-monotone in m, so scan upwards.
     for (let m = Math.max(1, lowerBound); m < best.cores; m++) {
       const sim = listSchedule(dag, m, key);
-      if (sim.makespan > D * (1 + TIME_EPS)) continue;
+      if (!withinDeadline(sim.makespan, D)) continue;
       const chains = chainsOf(dag, sim.core, sim.start, m);
       const table = withChains(dag, chains);
-      if (table.cores < best.cores && table.makespan <= D * (1 + TIME_EPS)) best = table;
+      if (table.cores < best.cores && withinDeadline(table.makespan, D)) best = table;
       break;
     }
   }

@@ -2,7 +2,7 @@ import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { fixedPriorityGuarantee, staticOrderGuarantee } from './dispatch-guarantee.js';
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
-import { TIME_EPS } from './time-eps.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /**
  * A scheduling method defined by an intra-task priority order and a response-time bound that
@@ -39,7 +39,7 @@ export function scheduleByBound(
   for (let m = Math.max(1, lowerBound); m <= dag.n; m++) {
     const R = method.bound(ctx, m, priority);
     if (R < best) best = R;
-    if (R <= D + TIME_EPS * D) {
+    if (withinDeadline(R, D)) {
       const sim = listSchedule(dag, m, priority);
       return boundedResult(method.method, sim, D, lowerBound, t0, R, m, method.priorityRule);
     }
@@ -63,7 +63,7 @@ export function boundedResult(
   m: number,
   priorityRule: string,
 ): ScheduleResult {
-  const feasible = sim.makespan <= D + TIME_EPS * D;
+  const feasible = withinDeadline(sim.makespan, D);
   return {
     method,
     cores: sim.coresUsed,

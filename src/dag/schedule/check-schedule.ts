@@ -1,6 +1,6 @@
 import type { Dag } from '../dag-task.js';
 import type { ScheduleResult } from './schedule-result.js';
-import { TIME_EPS as EPS } from './time-eps.js';
+import { timeEq, timeLeq, timeLt, withinDeadline } from '../time-tolerance.js';
 
 /** Outcome of {@link checkSchedule}: `ok` and a list of human-readable violations. */
 export interface ScheduleCheck {
@@ -13,8 +13,9 @@ export interface ScheduleCheck {
  * when: each node appears exactly once; `finish − start = wcet`; starts are ≥ 0; every edge of
  * the DAG (and every added edge) is respected; no two nodes overlap on a core; `cores` equals the
  * number of distinct cores, numbered `0 … cores−1`; `makespan` is the largest finish; and
- * `feasible` is exactly `makespan ≤ deadline`. A result without a timetable must say
- * `feasible: false`.
+ * `feasible` is exactly `makespan ≤ deadline`; all times are finite. Times are compared with the
+ * project's one tolerance (`src/dag/time-tolerance.ts`) at the scale of the horizon
+ * `max(makespan, D)`. A result without a timetable must say `feasible: false`.
  */
 export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
   const violations: string[] = [];
@@ -25,6 +26,8 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
     if (result.feasible) bad('feasible is true but there is no timetable');
     return { ok: violations.length === 0, violations };
   }
+  // Timetable times are compared at the scale of the horizon they were computed in.
+  const horizon = Math.max(Math.abs(result.makespan), Math.abs(result.deadline));
   const start = new Float64Array(dag.n).fill(NaN);
   const finish = new Float64Array(dag.n).fill(NaN);
   const core = new Int32Array(dag.n).fill(-1);
@@ -37,8 +40,10 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
     if (core[i] !== -1) bad(`node ${String(s.node)} scheduled twice`);
     if (!Number.isInteger(s.core) || s.core < 0)
       bad(`node ${String(s.node)}: core ${s.core} is not a non-negative integer`);
-    if (!(s.start >= -EPS)) bad(`node ${String(s.node)}: start ${s.start} < 0`);
-    if (Math.abs(s.finish - s.start - dag.wcet[i]!) > EPS * Math.max(1, s.finish)) {
+    if (!Number.isFinite(s.start) || !Number.isFinite(s.finish))
+      bad(`node ${String(s.node)}: times [${s.start}, ${s.finish}) are not finite`);
+    if (!timeLeq(0, s.start, horizon)) bad(`node ${String(s.node)}: start ${s.start} < 0`);
+    if (!timeEq(s.finish, s.start + dag.wcet[i]!, horizon)) {
       bad(`node ${String(s.node)}: finish − start = ${s.finish - s.start} ≠ wcet ${dag.wcet[i]}`);
     }
     start[i] = s.start;
@@ -56,7 +61,7 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
     else precedence.push([u, v]);
   }
   for (const [u, v] of precedence) {
-    if (start[v]! < finish[u]! - EPS * Math.max(1, finish[u]!)) {
+    if (!timeLeq(finish[u]!, start[v]!, horizon)) {
       bad(
         `edge ${String(dag.ids[u])} -> ${String(dag.ids[v])}: starts at ${start[v]} before predecessor finishes at ${finish[u]}`,
       );
@@ -76,7 +81,7 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
     let last = -1;
     for (const b of list) {
       if (dag.wcet[b]! === 0) continue;
-      if (last >= 0 && start[b]! < finish[last]! - EPS * Math.max(1, finish[last]!)) {
+      if (last >= 0 && timeLt(start[b]!, finish[last]!, horizon)) {
         bad(
           `core ${c}: ${String(dag.ids[last])} [${start[last]}, ${finish[last]}) overlaps ${String(dag.ids[b])} [${start[b]}, ${finish[b]})`,
         );
@@ -92,9 +97,9 @@ export function checkSchedule(dag: Dag, result: ScheduleResult): ScheduleCheck {
 
   let makespan = 0;
   for (let i = 0; i < dag.n; i++) if (finish[i]! > makespan) makespan = finish[i]!;
-  if (Math.abs(makespan - result.makespan) > EPS * Math.max(1, makespan))
+  if (!timeEq(makespan, result.makespan))
     bad(`makespan = ${result.makespan} but the largest finish is ${makespan}`);
-  const meets = makespan <= result.deadline + EPS * Math.max(1, result.deadline);
+  const meets = withinDeadline(makespan, result.deadline);
   if (result.feasible !== meets)
     bad(
       `feasible = ${result.feasible} but makespan ${makespan} ${meets ? '≤' : '>'} deadline ${result.deadline}`,

@@ -4,7 +4,7 @@ import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';
 import { chainSchedule } from './chain-schedule.js';
 import { timetableGuarantees } from './dispatch-guarantee.js';
 import type { ScheduleResult } from './schedule-result.js';
-import { TIME_EPS } from './time-eps.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /** Options of {@link scheduleEgsGreedy}. */
 export interface EgsGreedyOptions {
@@ -54,7 +54,7 @@ export function scheduleEgsGreedy(
   const w = state.width(); // the chain cover of the final graph (as before: one Hopcroft–Karp)
   const { schedule, makespan } = chainSchedule(ctx.dag, state.est, w.chains);
   const ids = ctx.dag.ids;
-  const feasible = makespan <= D * (1 + TIME_EPS);
+  const feasible = withinDeadline(makespan, D);
   return {
     method: 'egs-greedy',
     cores: w.chains.length,

@@ -3,7 +3,7 @@ import { boundedResult, infeasibleByBound } from './bound-based-scheduler.js';
 import { listSchedule } from './list-scheduler.js';
 import { ranksFromKeys } from './priority-order.js';
 import type { ScheduleResult } from './schedule-result.js';
-import { TIME_EPS } from './time-eps.js';
+import { ceilTolerant, timeLeq, withinDeadline } from '../time-tolerance.js';
 
 /** The order of graham's timetable; its bound holds for any priority order. */
 const GRAHAM_PRIORITY = 'any order (the timetable uses least LST first)';
@@ -25,10 +25,10 @@ export function scheduleGraham(ctx: AnalysisContext, lowerBound: number): Schedu
   const { criticalPath: L, volume, deadline: D } = timing;
   const work = volume - L;
   let M: number;
-  if (work <= TIME_EPS * volume) M = 1;
-  else if (D - L <= TIME_EPS * D) M = Infinity;
-  else M = Math.max(1, Math.ceil(work / (D - L) - TIME_EPS));
-  while (M < Infinity && M > 1 && grahamBound(ctx, M - 1) <= D * (1 + TIME_EPS)) M--; // guard the ceil against rounding
+  if (timeLeq(volume, L)) M = 1;
+  else if (timeLeq(D, L)) M = Infinity;
+  else M = Math.max(1, ceilTolerant(work / (D - L)));
+  while (M < Infinity && M > 1 && withinDeadline(grahamBound(ctx, M - 1), D)) M--; // guard the ceil against rounding
   if (M > dag.n)
     return infeasibleByBound('graham', D, lowerBound, grahamBound(ctx, dag.n), performance.now() - t0, dag.n);
   const sim = listSchedule(dag, M, ranksFromKeys(timing.lst, 'ascending'));

@@ -4,7 +4,7 @@ import { staticOrderGuarantee } from './dispatch-guarantee.js';
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import { ranksFromKeys } from './priority-order.js';
 import type { ScheduleResult } from './schedule-result.js';
-import { TIME_EPS } from './time-eps.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /** A named priority order tried by {@link scheduleListSched}. */
 export interface NamedPriority {
@@ -51,7 +51,7 @@ export function scheduleListSched(
   for (let m = Math.max(1, Math.min(lowerBound, width)); m <= width && !found; m++) {
     for (const o of orders) {
       const sim = listSchedule(dag, m, o.ranks);
-      if (sim.makespan <= D * (1 + TIME_EPS)) {
+      if (withinDeadline(sim.makespan, D)) {
         found = { sim, order: o.name };
         break;
       }

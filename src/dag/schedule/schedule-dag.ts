@@ -2,6 +2,7 @@ import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../co
 import { createAnalysisContext, type AnalysisContext } from '../analysis/analysis-context.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';
 import { widthFromClosure } from '../analysis/width.js';
+import { deadlineProblem } from '../build-dag.js';
 import type { Dag } from '../dag-task.js';
 import { scheduleOptimal } from '../optimal/optimal-scheduler.js';
 import { scheduleByBound, type BoundedPriorityMethod } from './bound-based-scheduler.js';
@@ -12,6 +13,7 @@ import { he2021 } from './he2021.js';
 import { scheduleListSched } from './list-sched.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { zhao2020 } from './zhao2020.js';
+import { withinDeadline } from '../time-tolerance.js';
 
 /** The methods {@link scheduleDag} runs, in the order `all` reports them. */
 export const SCHEDULE_METHODS = [
@@ -79,13 +81,11 @@ function prepare(dag: Dag, deadline: number | undefined): Prepared {
       item: 'deadline',
     });
   }
-  if (!Number.isFinite(D) || D <= 0) {
-    throw new ValidationError('deadline', `deadline must be a finite number > 0, got ${D}`, {
-      item: 'deadline',
-    });
-  }
+  const problem = deadlineProblem(D);
+  if (problem !== undefined) throw new ValidationError('deadline', problem, { item: 'deadline' });
   const ctx = createAnalysisContext(dag, D);
-  if (ctx.timing.criticalPath > D) throw new DeadlineInfeasibleError(ctx.timing.criticalPath, D, dag.name);
+  if (!withinDeadline(ctx.timing.criticalPath, D))
+    throw new DeadlineInfeasibleError(ctx.timing.criticalPath, D, dag.name);
   const lowerBound = coreLowerBound(dag, D, ctx.timing).lowerBound;
   return { ctx, lowerBound, width: widthFromClosure(ctx.reach).width };
 }

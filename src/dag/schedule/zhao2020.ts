@@ -18,7 +18,7 @@ import {
   splitProvidersConsumers,
   type ProviderConsumerModel,
 } from './provider-consumer.js';
-import { TIME_EPS } from './time-eps.js';
+import { ceilTolerant, timeLt } from '../time-tolerance.js';
 
 /**
  * Eligibility ordering (Zhao et al. 2020, §V): (i) the critical path λ first, in path order;
@@ -224,7 +224,7 @@ export function zhao2020Analysis(
       }
       f[v] = Math.min(Fbar[v]! - P, a + C[v]! + w[v]!);
     }
-    const late = theta.filter((v) => f[v]! > L + tol(L));
+    const late = theta.filter((v) => timeLt(L, f[v]!));
     let term: Zhao2020Term = {
       provider,
       consumers: theta,
@@ -246,7 +246,7 @@ export function zhao2020Analysis(
         for (const u of consumers[j]!) {
           if (firstNext >= 0 && reach.has(firstNext, u)) continue; // starts after s_{i+1}
           const share = Math.min(C[u]!, Fbar[u]! - P - L);
-          if (!(share > tol(L)) || !late.some((v) => concurrent(u, v))) continue;
+          if (!timeLt(0, share, L) || !late.some((v) => concurrent(u, v))) continue;
           rho[u] = share;
           U.push(u);
         }
@@ -339,7 +339,13 @@ function makeTerm(
   path: number[],
 ): Zhao2020Term {
   const I = Math.max(0, interference);
-  return { ...base, beta, interference: I, delayingPath: path, R: base.L + beta + ceilTol(I / m) };
+  return {
+    ...base,
+    beta,
+    interference: I,
+    delayingPath: path,
+    R: base.L + beta + Math.max(0, ceilTolerant(I / m)),
+  };
 }
 
 /** A path of G[S] (S given in topological order) maximizing the sum of a non-negative `weight`. */
@@ -383,13 +389,4 @@ function sumOfLargest(values: number[], count: number): number {
   let s = 0;
   for (let q = 0; q < Math.min(count, values.length); q++) s += values[q]!;
   return s;
-}
-
-function tol(x: number): number {
-  return TIME_EPS * Math.max(1, Math.abs(x));
-}
-
-// ⌈x⌉, except that float noise just above an integer is not rounded up.
-function ceilTol(x: number): number {
-  return Math.max(0, Math.ceil(x - tol(x)));
 }

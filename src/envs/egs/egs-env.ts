@@ -22,12 +22,13 @@ import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../co
 import { Rng } from '../../core/rng.js';
 import { Discrete, GraphSpace, type GraphObservation } from '../../core/spaces.js';
 import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
+import { deadlineProblem } from '../../dag/build-dag.js';
 import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
 import { timetableGuarantees } from '../../dag/schedule/dispatch-guarantee.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { TIME_EPS } from '../../dag/schedule/time-eps.js';
+import { withinDeadline } from '../../dag/time-tolerance.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
 import { DEFAULT_DAG_SAMPLER_OPTIONS, DagSampler, type DagSamplerOptions } from './dag-sampler.js';
 import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
@@ -268,7 +269,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
     const chains = this.tracker.chains();
     const { schedule, makespan } = chainSchedule(dag, egs.est, chains);
     const ids = dag.ids;
-    const feasible = makespan <= deadline + TIME_EPS * Math.max(1, deadline);
+    const feasible = withinDeadline(makespan, deadline);
     return {
       method: 'egs',
       cores: chains.length,
@@ -303,8 +304,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
       );
     const egs = new EdgeGenerationState(dag, deadline);
     const L = egs.criticalPath;
-    if (L > deadline + TIME_EPS * Math.max(1, deadline))
-      throw new DeadlineInfeasibleError(L, deadline, dag.name);
+    if (!withinDeadline(L, deadline)) throw new DeadlineInfeasibleError(L, deadline, dag.name);
     this.egs = egs;
     this.tracker.reset(egs.reach, egs.ancestors);
     this.bound = egsLowerBound(dag, deadline, this.tracker.critical, egs).lowerBound;
@@ -352,10 +352,8 @@ export class EgsEnv implements Env<GraphObservation, number> {
         ...(dag.source !== undefined && { file: dag.source }),
         item: 'deadline',
       });
-    if (!Number.isFinite(D) || D <= 0)
-      throw new ValidationError('deadline', `deadline must be a finite number > 0, got ${D}`, {
-        item: 'deadline',
-      });
+    const problem = deadlineProblem(D);
+    if (problem !== undefined) throw new ValidationError('deadline', problem, { item: 'deadline' });
     return D;
   }
 

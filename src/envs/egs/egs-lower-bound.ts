@@ -7,10 +7,8 @@
 import { computeTiming, type Timing } from '../../dag/analysis/timing.js';
 import { transitiveClosure } from '../../dag/analysis/transitive-closure.js';
 import type { Dag } from '../../dag/dag-task.js';
+import { ceilLowerBound } from '../../dag/time-tolerance.js';
 import { criticalNodes } from './critical-nodes.js';
-
-/** Slack under an integer before rounding up: float noise may only weaken the bound (as core-lower-bound). */
-const CEIL_EPS = 1e-6;
 
 /** The EGS lower bound and its two terms. */
 export interface EgsLowerBound {
@@ -46,9 +44,9 @@ export function egsLowerBound(
     if (timing.est[v]! < lo) lo = timing.est[v]!;
     if (timing.lft[v]! > hi) hi = timing.lft[v]!;
   }
-  const volumeBound = Math.max(1, Math.ceil(vol / deadline - CEIL_EPS));
+  const volumeBound = vol === 0 ? 1 : Math.max(1, ceilLowerBound(vol / deadline));
   const span = hi - lo;
   // Zero work needs no core; a non-positive span only arises with zero work (EST + C ≤ LFT).
-  const criticalBound = work > 0 && span > 0 ? Math.ceil(work / span - CEIL_EPS) : 0;
+  const criticalBound = work > 0 && span > 0 ? ceilLowerBound(work / span) : 0;
   return { lowerBound: Math.max(volumeBound, criticalBound), volumeBound, criticalBound };
 }

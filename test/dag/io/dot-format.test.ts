@@ -139,6 +139,33 @@ describe('parseDotDag: errors name the file, the line, the item and the rule', (
     expect(two.message).toBe("g.dot:2: node 'a': wcet: conflicting WCETs: C=1 and label C=2");
   });
 
+  it('a redefinition with another value, across statements or in one list, names both places', () => {
+    const across = validationErrorOf(() => parse('digraph {\n  a [C=1]\n  a [C=5]\n}'));
+    expect(across.rule).toBe('dot-conflict');
+    expect(across.message).toBe(
+      "g.dot:3: node 'a': dot-conflict: C=5 (line 3, column 6) contradicts C=1 (line 2, column 6); " +
+        'an attribute may be repeated only with the same value',
+    );
+    const inList = validationErrorOf(() => parse('digraph { a [wcet=2, wcet=3] }'));
+    expect(inList.message).toContain('wcet=3 (line 1, column 22) contradicts wcet=2 (line 1, column 14)');
+    const type = validationErrorOf(() => parse('digraph {\n  a [C=1, type=gpu]\n  a [type=cpu]\n}'));
+    expect(type.message).toMatch(
+      /^g\.dot:3: node 'a': dot-conflict: type=cpu .* type=gpu \(line 2, column 11\)/,
+    );
+    const label = validationErrorOf(() => parse('digraph { a [label="x, C=1"]; a [label="y, C=1"] }'));
+    expect(label.rule).toBe('dot-conflict');
+    const deadline = validationErrorOf(() => parse('digraph {\n  T=3\n  graph [T=5]\n  a [C=1]\n}'));
+    expect(deadline.message).toMatch(
+      /^g\.dot:3: graph: dot-conflict: T=5 \(line 3, column 10\) contradicts T=3 \(line 2, column 3\)/,
+    );
+  });
+
+  it('a repeated identical value, an overridden node default and other attributes stay allowed', () => {
+    expect(Array.from(parse('digraph { a [C=1]; a [C=1.0]; T=4; graph [T=4] }').wcet)).toEqual([1]);
+    expect(Array.from(parse('digraph { node [C=2]; a; a [C=5] }').wcet)).toEqual([5]);
+    expect(Array.from(parse('digraph { a [C=1, color=red]; a [color=blue] }').wcet)).toEqual([1]);
+  });
+
   it('a malformed edge statement', () => {
     const e = validationErrorOf(() => parse('digraph {\n  a [C=1]\n  a -> ;\n}'));
     expect(e.rule).toBe('dot-syntax');

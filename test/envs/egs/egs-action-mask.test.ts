@@ -6,7 +6,7 @@ import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.
 import { widthFromClosure } from '../../../src/dag/analysis/width.js';
 import { buildDag, withEdges } from '../../../src/dag/build-dag.js';
 import type { Dag } from '../../../src/dag/dag-task.js';
-import { TIME_EPS } from '../../../src/dag/schedule/time-eps.js';
+import { timeLeq, withinDeadline } from '../../../src/dag/time-tolerance.js';
 import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
 import { criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
 import {
@@ -28,11 +28,10 @@ const arbTask: fc.Arbitrary<Dag> = fc.oneof(arbDag({ maxNodes: 12, slack: [0, 1]
 function bruteMask(dag: Dag, added: [number, number][], D: number, criticalOnly: boolean): Uint8Array {
   const b = brutePoset(dag, added, D);
   const mask = new Uint8Array(MAX * MAX);
-  const tol = TIME_EPS * Math.max(1, D);
   for (let i = 0; i < b.n; i++)
     for (let j = 0; j < b.n; j++) {
       if (i === j || b.reach[i]![j] || b.reach[j]![i]) continue;
-      if (!(b.timing.eft[i]! <= b.timing.lst[j]! + tol)) continue;
+      if (!timeLeq(b.timing.eft[i]!, b.timing.lst[j]!, D)) continue;
       if (criticalOnly && !(b.critical[i] && b.critical[j])) continue;
       mask[i * MAX + j] = 1;
     }
@@ -94,7 +93,7 @@ describe('EGS action mask', () => {
             if (!mask[a]) continue;
             // withEdges validates the graph and throws on a cycle.
             const g = withEdges(dag, [...added, decodeEdgeAction(a, MAX)]);
-            expect(computeTiming(g, D).criticalPath).toBeLessThanOrEqual(D + TIME_EPS * Math.max(1, D));
+            expect(withinDeadline(computeTiming(g, D).criticalPath, D)).toBe(true);
           }
         });
       }),
