@@ -9,7 +9,7 @@
  * Notation (paper): C(v) WCET, π(v) priority rank (0 = highest), λ critical path, θ*_i providers,
  * θ_i consumers (see `provider-consumer.ts`), L_i = len(θ*_i), W_i = L_i + vol(θ_i), s_i / e_i
  * start / finish of θ*_i in the schedule, λ_ve the delaying consumer path, β_i its overrun beyond
- * s_i + L_i, I_i the interference that remains. u ∥ v: u ≠ v and neither reaches the other.
+ * S̄_i + L_i (S̄_i ≥ s_i, below), I_i the interference that remains. u ∥ v: u ≠ v and neither reaches the other.
  */
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import type { BoundedPriorityMethod } from './bound-based-scheduler.js';
@@ -65,13 +65,13 @@ export interface Zhao2020Term {
   L: number;
   /** W_i = L_i + vol(θ_i). */
   W: number;
-  /** β_i: execution of the delaying consumer path λ_ve after s_i + L_i (0 when no consumer can overrun). */
+  /** β_i: execution of the delaying consumer path λ_ve after S̄_i + L_i (0 when no consumer can overrun). */
   beta: number;
-  /** I_i: interfering workload after s_i + L_i that remains once λ_ve is taken out. */
+  /** I_i: interfering workload after S̄_i + L_i that remains once λ_ve is taken out. */
   interference: number;
   /** λ_ve, node indices in path order; empty when β_i = 0. */
   delayingPath: number[];
-  /** R_i = L_i + β_i + ⌈I_i/m⌉: bound on s_{i+1} − s_i (on makespan − s_i for the last provider). */
+  /** R_i = L_i + β_i + ⌈I_i/m⌉: bound on s_{i+1} − S̄_i (on makespan − S̄_k for the last provider). */
   R: number;
   /** S̄_i: upper bound on s_i, `S̄_1 = 0`, `S̄_{i+1} = min(S̄_i + R_i, r̄(first node of θ*_{i+1}))`. */
   start: number;
@@ -129,18 +129,23 @@ export interface Zhao2020Analysis {
  *   l_f(v) + (A(v) − l_f(v))/m)`, r̄(v) = max_pred F̄ (0 for a source), w = 0 on λ (fact 1),
  *   the second term fact 4 with s = 0, l_f(v) = EFT(v), A(v) = vol − work of v's strict
  *   descendants. `max_v F̄(v)` bounds the makespan.
+ * - Start bounds (upper bounds, used as anchors): `S̄_1 = 0`, `S̄_{i+1} = min(S̄_i + R_i,
+ *   r̄(θ*_{i+1}'s first node))` (fact 1: it starts when ready), so s_i ≤ S̄_i; and
+ *   `R = min(S̄_k + R_k, max_v F̄(v))`.
  * - Relative to s_i (fact 4 with s = s_i, X = strict ancestors of θ*_i's first node):
- *   `G_i(v) = min(F̄(v), ℓ_i(v) + (A_i(v) − ℓ_i(v))/m) ≥ F(v) − s_i` for v ∉ X (F̄(v) since
- *   s_i ≥ 0). This replaces the former `F̄(v) − Σ_{j<i} L_j`, which assumed s_i ≥ Σ_{j<i} L_j:
- *   false once providers run short (s_i can be 0). For v ∈ θ_i in topological order:
- *   `f_i(v) = min(G_i(v), a_i(v) + C(v) + w(v))`, a_i(v) = max(0, WCET offset in θ*_i of a
- *   critical predecessor in θ*_i, f_i of a predecessor in θ_i) (other predecessors finish by
- *   s_i, fact 2).
- * - The window is [T_i, s_{i+1}) with T_i = s_i + L_i ≥ e_i (fact 1): no critical node runs in
- *   it. Late consumers Λ_i = {v ∈ θ_i : f_i(v) > L_i}; window share ρ(v) = min(C(v),
- *   f_i(v) − L_i) ≥ the work of v after T_i. Candidate interferers U_i = Λ_i ∪ {u ∈ θ_{j>i} not
- *   reachable from θ*_{i+1}, ∥ some node of Λ_i, ρ(u) = min(C(u), G_i(u) − L_i) > 0} (θ_{<i}
- *   and θ*_{≤i} finish by T_i; descendants of θ*_{i+1} start after s_{i+1}).
+ *   `G_i(v) = min(F̄(v), ℓ_i(v) + (A_i(v) − ℓ_i(v))/m) ≥ F(v) − s_i` for v ∉ X. For v ∈ θ_i in
+ *   topological order: `f_i(v) = min(F̄(v) − S̄_i, G_i(v), a_i(v) + C(v) + w(v)) ≥ F(v) − S̄_i`,
+ *   a_i(v) = max(0, WCET offset in θ*_i of a critical predecessor in θ*_i, f_i of a predecessor
+ *   in θ_i) (other predecessors finish by s_i, fact 2; bounds on F − s_i bound F − S̄_i too).
+ *   The former absolute term `F̄(v) − Σ_{j<i} L_j` was argued from `Σ_{j<i} L_j ≤ s_i`, which is
+ *   false once providers run short (s_i can be 0); anchoring at the upper bound S̄_i instead is
+ *   sound and never looser, since F̄ ≥ EFT gives S̄_i ≥ EST(θ*_i) = Σ_{j<i} L_j.
+ * - The window is [T_i, s_{i+1}) with T_i = S̄_i + L_i ≥ s_i + L_i ≥ e_i (fact 1): no critical
+ *   node runs in it. Late consumers Λ_i = {v ∈ θ_i : f_i(v) > L_i}; window share ρ(v) =
+ *   min(C(v), f_i(v) − L_i) ≥ the work of v after T_i. Candidate interferers U_i = Λ_i ∪
+ *   {u ∈ θ_{j>i} not reachable from θ*_{i+1}, ∥ some node of Λ_i, ρ(u) = min(C(u),
+ *   min(F̄(u) − S̄_i, G_i(u)) − L_i) > 0} (θ_{<i} and θ*_{≤i} finish by T_i; descendants of
+ *   θ*_{i+1} start after s_{i+1}).
  * - If s_{i+1} > T_i it is the finish of some z ∈ θ_i; back from z through the predecessor that
  *   made each node ready, while that predecessor finishes after T_i (it is then in θ_i, fact 2),
  *   gives a path λ_ve of G[Λ_i] whose first node is ready by T_i. In [T_i, s_{i+1}) a node of
@@ -150,16 +155,14 @@ export interface Zhao2020Analysis {
  *   (P) priority-aware: `I_i = Σ_{H_i \ λ_ve} ρ + Σ_{v∈λ_ve} blk_i(v)` with H_i the nodes of U_i
  *       that outrank some ∥ node of Λ_i and blk_i(v) the m−1 largest ρ of lower-priority u ∥ v
  *       in U_i allowed by fact 3, λ_ve maximizing `β + I/m` (a longest-path DP).
- *   So `s_{i+1} − s_i ≤ R_i = L_i + β_i + ⌈I_i/m⌉` (R_i = L_i with no late consumer, the
- *   paper's Case A), likewise makespan − s_k ≤ R_k.
- * - Start bounds `S̄_1 = 0`, `S̄_{i+1} = min(S̄_i + R_i, r̄(θ*_{i+1}'s first node))` (fact 1: it
- *   starts when ready), and `R = min(S̄_k + R_k, max_v F̄(v))`.
+ *   So `s_{i+1} − S̄_i ≤ R_i = L_i + β_i + ⌈I_i/m⌉` (R_i = L_i with no late consumer, the
+ *   paper's Case A), likewise makespan − S̄_k ≤ R_k.
  *
  * Deviations from the paper's (and its public code's) EO analysis, each for soundness against
  * this simulator: per-node finish bounds use the waiting bound above (critical interference
  * counted, blockers for every node with a predecessor) instead of ⌈I/(m−1)⌉ with ancestor
- * de-duplication and a parallelism test; f_i is relative to s_i with fact 4, not to an
- * estimated provider finish; the window starts at s_i + L_i, not at the provider's finish;
+ * de-duplication and a parallelism test; f_i is relative to S̄_i (with fact 4), not to an
+ * estimated provider finish; the window starts at S̄_i + L_i, not at the provider's finish;
  * the overrun path is maximized over all paths of late consumers rather than traced once;
  * interferers from later consumer sets count only their share in the window; absolute bounds
  * cap the sum; m = 1 is supported (the paper divides by m−1). Values within `TIME_EPS` of an
@@ -292,7 +295,7 @@ export function zhao2020Analysis(
         if (providerOf[u] === i && offset[u]! > a) a = offset[u]!;
         else if (consumerOf[u] === i && f[u]! > a) a = f[u]!;
       }
-      f[v] = Math.min(G[v]!, a + C[v]! + w[v]!);
+      f[v] = Math.min(Fbar[v]! - startBound, G[v]!, a + C[v]! + w[v]!);
     }
     const late = theta.filter((v) => f[v]! > L + tol(L));
     let term: Zhao2020Term = {
@@ -316,7 +319,7 @@ export function zhao2020Analysis(
       for (let j = i + 1; j < k; j++) {
         for (const u of consumers[j]!) {
           if (firstNext >= 0 && reach.has(firstNext, u)) continue; // starts after s_{i+1}
-          const share = Math.min(C[u]!, G[u]! - L);
+          const share = Math.min(C[u]!, Math.min(Fbar[u]! - startBound, G[u]!) - L);
           if (!(share > tol(L)) || !late.some((v) => concurrent(u, v))) continue;
           rho[u] = share;
           U.push(u);
