@@ -357,7 +357,7 @@ export async function runSoundnessBench(args: readonly string[] = []): Promise<v
     '',
     '## zhao2020 before and after the fix',
     '',
-    `boundCores of zhao2020 on the first ${Math.min(perShapeBefore, o.perShape)} tasks per shape, before (commit 30554a5, unsound: EST-filtered blockers, s_i ≥ Σ L_j; recorded in bench/results/soundness-zhao2020-before.json) and after:`,
+    `boundCores of zhao2020 on the first ${Math.min(perShapeBefore, o.perShape)} tasks per shape, before (commit 30554a5, unsound: EST-filtered blockers, and its s_i ≥ Σ L_j argument had a gap; recorded in bench/results/soundness-zhao2020-before.json) and after:`,
     '',
     formatMarkdownTable(
       [
