@@ -8,7 +8,12 @@ import { ceilTolerant, timeLeq, withinDeadline } from '../time-tolerance.js';
 /** The order of graham's timetable; its bound holds for any priority order. */
 const GRAHAM_PRIORITY = 'any order (the timetable uses least LST first)';
 
-/** Graham's bound for any work-conserving list schedule on m cores: `L + (vol − L)/m`. */
+/**
+ * Graham's bound for any work-conserving list schedule on m cores: `L + (vol − L)/m`. Holds for
+ * any priority order and any execution times ≤ WCET (audit, issue 13): with actual path length
+ * ℓ ≤ L and actual work V ≤ vol the makespan is ≤ ℓ + (V − ℓ)/m = ℓ(1 − 1/m) + V/m, which grows
+ * with ℓ and V.
+ */
 export function grahamBound(ctx: AnalysisContext, m: number): number {
   const { criticalPath: L, volume } = ctx.timing;
   return L + (volume - L) / m;

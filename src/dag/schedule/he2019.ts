@@ -278,6 +278,13 @@ export function sameRanks(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  * Deviation: a public re-implementation removes from I(v) every node already in I(a) for any
  * ancestor a; that can drop interference of the path actually taken (a node counted only off
  * that path), so here only nodes counted on *every* path to v are removed.
+ *
+ * Execution times below WCET (audit, issue 13): every term is structural (reachability,
+ * priorities, WCETs as upper bounds of work); no EST/EFT/LST and no "started before" test
+ * under WCETs. The argument holds for any execution times c ≤ C: the chain's own length is
+ * ≤ Σ C, each interfering node works at most c(u) ≤ C(u) in the waits, a blocker of v is
+ * running when v's last predecessor finishes (so it is not a descendant of every predecessor,
+ * whatever their actual times), and ⌈x/m⌉ ≥ x/m also when event times are not integers.
  */
 export function he2019Bound(ctx: AnalysisContext, m: number, priority: Int32Array): number {
   if (!Number.isInteger(m) || m < 1)

@@ -108,6 +108,11 @@ function he2021Terms(ctx: AnalysisContext, priority: Int32Array): He2021Terms {
  * WCETs, exact division otherwise. Sound for the simulated non-preemptive list schedule by the
  * critical-path argument of {@link he2019Bound}; never larger than that bound for the same
  * order. Returns time in WCET units.
+ *
+ * Execution times below WCET (audit, issue 13): as for {@link he2019Bound}, only reachability,
+ * priorities and WCETs enter; the path predecessor p is the one that finished last in the
+ * actual run, and a blocker of v runs at p's actual finish, so it is not in desc(p) for any
+ * execution times ≤ WCET. Sound for every c ≤ C.
  */
 export function he2021Bound(ctx: AnalysisContext, m: number, priority: Int32Array): number {
   if (!Number.isInteger(m) || m < 1)

@@ -13,6 +13,8 @@ import {
   zhao2020Bound,
   zhao2020Priority,
 } from '../../../src/dag/schedule/zhao2020.js';
+import { adversarialSearch, seededRandom, simulateDynamic } from '../../helpers/execution-time-simulator.js';
+import { zhaoEstBlockerDag } from '../../helpers/shaped-dag.js';
 
 const EPS = 1e-9;
 const RUNS = { numRuns: 300, seed: 2020 };
@@ -187,20 +189,26 @@ describe('zhao2020Bound', () => {
     expect(() => fc.assert(fc.property(arbDagFromSeed(), ok), RUNS)).toThrow();
   });
 
-  it('R = Σ R_i with R_i = L_i + β_i + ⌈I_i/m⌉, W_i = L_i + vol(θ_i), and R_i = L_i when β_i = 0', () => {
+  it('R = min(S̄_k + R_k, max F̄) ≤ Σ R_i with R_i = L_i + β_i + ⌈I_i/m⌉, W_i = L_i + vol(θ_i), R_i = L_i when β_i = 0', () => {
     fc.assert(
       fc.property(arbDagFromSeed(), fc.integer({ min: 1, max: 6 }), (dag, m) => {
         const ctx = createAnalysisContext(dag);
         const a = zhao2020Analysis(ctx, m, zhao2020Priority(ctx));
         let sum = 0;
-        for (const t of a.terms) {
+        const readyBound = (v: number): number => Math.max(0, ...dag.pred[v]!.map((u) => a.finishBound[u]!));
+        let start = 0;
+        a.terms.forEach((t, i) => {
+          expect(t.start).toBeCloseTo(i === 0 ? 0 : Math.min(start, readyBound(t.provider[0]!)), 9);
+          start = t.start + t.R;
           expect(t.L).toBe(pathLength(dag, t.provider));
           expect(t.W).toBe(t.L + pathLength(dag, t.consumers));
           expect(t.R).toBeCloseTo(t.L + t.beta + Math.ceil(t.interference / m - EPS), 9);
           if (t.beta === 0) expect(t.R).toBe(t.L);
           sum += t.R;
-        }
-        expect(a.R).toBeCloseTo(sum, 9);
+        });
+        const last = a.terms[a.terms.length - 1]!;
+        expect(a.R).toBeCloseTo(Math.min(last.start + last.R, Math.max(...a.finishBound)), 9);
+        expect(a.R).toBeLessThanOrEqual(sum + EPS);
         expect(a.terms.map((t) => t.provider)).toEqual(a.model.providers);
       }),
       RUNS,
@@ -254,14 +262,23 @@ describe('zhao2020Bound', () => {
     // EO: λ, then θ_1 by longest local path (v2 and v3 tie at 3; smaller index first).
     expect([...rank]).toEqual([0, 1, 3, 4, 5, 2]);
     const a = zhao2020Analysis(ctx, 2, rank);
-    // Waiting bounds (crit, hp, blk): v2 (4, 0, 3) → min(7/2, 3) = 3; v3 (4, 3, 2) → 4.5;
-    // v4 (4, 6, 0) → 5. F̄ = [1, 5, 7, 8.5, 8, 9.5] (v3, v4 equal their Graham caps).
-    expect([...a.finishBound]).toEqual([1, 5, 7, 8.5, 8, 9.5]);
-    // Provider 1: L_1 = 5, f_1 = 7, 8.5, 8 → all late, ρ = 2, 3, 2; U_1 = θ_1, Σρ = 7.
-    // (G) λ_ve = [v3]: β = 3, I = 7 − 3 = 4 → R_1 = 5 + 3 + ⌈4/2⌉ = 10 ((P) also gives 10).
-    expect(a.terms[0]).toMatchObject({ L: 5, W: 13, beta: 3, interference: 4, delayingPath: [3], R: 10 });
-    expect(a.terms[1]).toMatchObject({ L: 1, W: 1, beta: 0, interference: 0, R: 1 });
-    expect(a.R).toBe(11);
+    // Waiting bounds (crit, hp, blk): v2 (4, 0, 0) → 0 (v3, v4 become ready with v2, so they
+    // cannot block it); v3 (4, 3, 0) → 3; v4 (4, 6, 0) → 5. F̄ = [1, 5, 4, 7, 8, 9].
+    expect([...a.finishBound]).toEqual([1, 5, 4, 7, 8, 9]);
+    // Provider 1: L_1 = 5, f_1 = 4, 7, 8 → v3, v4 late, ρ = 2, 2; U_1 = {v3, v4}, Σρ = 4.
+    // (G) λ_ve = [v3]: β = 2, I = 2 → R_1 = 5 + 2 + ⌈2/2⌉ = 8 ((P) also gives 8).
+    expect(a.terms[0]).toMatchObject({
+      L: 5,
+      W: 13,
+      beta: 2,
+      interference: 2,
+      delayingPath: [3],
+      R: 8,
+      start: 0,
+    });
+    // S̄_2 = min(0 + 8, r̄(v5) = 8) = 8; R = min(8 + 1, max F̄ = 9) = 9.
+    expect(a.terms[1]).toMatchObject({ L: 1, W: 1, beta: 0, interference: 0, R: 1, start: 8 });
+    expect(a.R).toBe(9);
     expect(listSchedule(dag, 2, rank).makespan).toBe(8);
   });
 
@@ -292,5 +309,33 @@ describe('zhao2020Bound', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('zhao2020 under execution times below WCET (issue 13 regression)', () => {
+  it('no longer claims 2 cores for the EST-blocker example, and no search beats its bound', () => {
+    const dag = zhaoEstBlockerDag();
+    const ctx = createAnalysisContext(dag);
+    const rank = zhao2020Priority(ctx);
+    const id = (name: string): number => dag.indexOf.get(name)!;
+    // The counterexample: a1, a2 at 1 instead of 2 let u start before v is ready → 52 > 50.
+    const short = Float64Array.from(dag.wcet);
+    short[id('a1')] = 1;
+    short[id('a2')] = 1;
+    expect(simulateDynamic(dag, 2, rank, short).makespan).toBe(52);
+    expect(zhao2020Bound(ctx, 2, rank)).toBeGreaterThanOrEqual(52);
+    const result = scheduleByBound(ctx, zhao2020, 1);
+    expect(result.feasible).toBe(true);
+    expect(result.boundCores!).toBeGreaterThan(2);
+    for (let m = 1; m <= 5; m++) {
+      const R = zhao2020Bound(ctx, m, rank);
+      const worst = adversarialSearch(
+        dag.wcet,
+        (x) => simulateDynamic(dag, m, rank, x).makespan,
+        2000,
+        seededRandom(m),
+      );
+      expect(worst.makespan).toBeLessThanOrEqual(R + EPS);
+    }
   });
 });
