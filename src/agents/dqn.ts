@@ -17,21 +17,31 @@
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env, Info } from '../core/env.js';
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { Mlp } from '../nn/mlp.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import {
+  assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
   type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
-import { checkpointTensor, loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import {
+  assertFiniteTensors,
+  checkpointTensor,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointCounters,
+} from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { linearEpsilon } from './epsilon-schedule.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
@@ -113,40 +123,45 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   saveReplayBuffer: true,
 };
 
-/** Fills defaults and validates; throws `invalid-config` naming the bad field. */
-export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
+/** Rules of every {@link DqnConfig} key (strict: unknown keys are refused). */
+export const DQN_SCHEMA = z
+  .object({
+    learningRate: zc.positive().optional(),
+    bufferSize: zc.int(1).optional(),
+    learningStarts: zc.int(0).optional(),
+    batchSize: zc.int(1).optional(),
+    tau: z.number().gt(0).max(1).optional(),
+    gamma: zc.unit().optional(),
+    trainFreq: zc.int(1).optional(),
+    gradientSteps: zc.int(1).optional(),
+    targetUpdateInterval: zc.int(1).optional(),
+    explorationFraction: zc.unit().optional(),
+    explorationInitialEps: zc.unit().optional(),
+    explorationFinalEps: zc.unit().optional(),
+    maxGradNorm: zc.positiveOrInfinity().optional(),
+    hiddenSizes: zc.layerSizes().optional(),
+    activation: z.enum(['relu', 'tanh']).optional(),
+    doubleDqn: z.boolean().optional(),
+    loss: z.enum(['huber', 'mse']).optional(),
+    seed: zc.seed().optional(),
+    saveReplayBuffer: z.boolean().optional(),
+    logInterval: zc.int(1).optional(),
+  } satisfies ConfigShape<DqnConfig>)
+  .strict();
+
+/**
+ * Validates `config` with {@link DQN_SCHEMA} (a `ValidationError` naming `source`, the key and the
+ * rule) and fills in {@link DQN_DEFAULTS}.
+ */
+export function resolveDqnConfig(config: unknown = {}, source = 'DQN config'): ResolvedDqnConfig {
+  const given = stripUndefined(parseConfig(DQN_SCHEMA, config, { source, what: 'DQN' }));
   const c: ResolvedDqnConfig = {
     ...DQN_DEFAULTS,
     hiddenSizes: [...DQN_DEFAULTS.hiddenSizes],
     logInterval: 0,
-    ...stripUndefined(config),
-  };
-  if (config.logInterval === undefined) c.logInterval = Math.max(1, Math.round(1000 / c.trainFreq));
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) throw new ArbiterError('invalid-config', `DQN: ${what}`);
-  };
-  const posInt = (x: number): boolean => Number.isInteger(x) && x >= 1;
-  check(
-    c.learningRate > 0 && Number.isFinite(c.learningRate),
-    `learningRate must be > 0, got ${c.learningRate}`,
-  );
-  check(posInt(c.bufferSize), `bufferSize must be an integer ≥ 1, got ${c.bufferSize}`);
-  check(Number.isInteger(c.learningStarts) && c.learningStarts >= 0, `learningStarts must be an integer ≥ 0`);
-  check(posInt(c.batchSize), `batchSize must be an integer ≥ 1, got ${c.batchSize}`);
-  check(c.tau > 0 && c.tau <= 1, `tau must be in (0, 1], got ${c.tau}`);
-  check(c.gamma >= 0 && c.gamma <= 1, `gamma must be in [0, 1], got ${c.gamma}`);
-  check(posInt(c.trainFreq), `trainFreq must be an integer ≥ 1, got ${c.trainFreq}`);
-  check(posInt(c.gradientSteps), `gradientSteps must be an integer ≥ 1, got ${c.gradientSteps}`);
-  check(posInt(c.targetUpdateInterval), `targetUpdateInterval must be an integer ≥ 1`);
-  check(c.explorationFraction >= 0 && c.explorationFraction <= 1, `explorationFraction must be in [0, 1]`);
-  for (const k of ['explorationInitialEps', 'explorationFinalEps'] as const)
-    check(c[k] >= 0 && c[k] <= 1, `${k} must be in [0, 1], got ${c[k]}`);
-  check(c.maxGradNorm > 0, `maxGradNorm must be > 0 (Infinity disables clipping), got ${c.maxGradNorm}`);
-  check(Array.isArray(c.hiddenSizes) && c.hiddenSizes.every(posInt), `hiddenSizes must be integers ≥ 1`);
-  check(c.activation === 'relu' || c.activation === 'tanh', `activation must be 'relu' or 'tanh'`);
-  check(c.loss === 'huber' || c.loss === 'mse', `loss must be 'huber' or 'mse'`);
-  check(Number.isFinite(c.seed), `seed must be a finite number`);
-  check(posInt(c.logInterval), `logInterval must be an integer ≥ 1`);
+    ...given,
+  } as ResolvedDqnConfig;
+  if (given.logInterval === undefined) c.logInterval = Math.max(1, Math.round(1000 / c.trainFreq));
   return c;
 }
 
@@ -363,6 +378,7 @@ export class DQN implements Algorithm {
       if (this.counters.numTimesteps > c.learningStarts && buffer.size >= 1) {
         const metrics = this.train(c.gradientSteps);
         this.counters.numUpdates++;
+        assertFiniteUpdate('dqn', this.counters, metrics, firstNonFiniteVariable(this.qNet.variables));
         await session.updateEnd(metrics);
       }
     }
@@ -510,6 +526,7 @@ export class DQN implements Algorithm {
     this.qNet.getWeights().forEach((w, i) => (tensors[`q_net/${i}`] = w));
     this.qNetTarget.getWeights().forEach((w, i) => (tensors[`q_net_target/${i}`] = w));
     Object.assign(tensors, this.optimizer.getState());
+    assertFiniteTensors(dir, tensors); // before the replay file, which must pair with the JSON
     let replay: DqnExtra['replayBuffer'] = null;
     const buffer = this.replayBuffer;
     if (this.config.saveReplayBuffer && buffer) {

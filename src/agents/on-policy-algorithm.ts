@@ -4,18 +4,22 @@
  * path with same-step autoreset and truncation bootstrapping, observation/reward normalization,
  * `predict`, and checkpoint save/restore. Each algorithm adds only its `train` step.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
 import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
-import { ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
 import type { Optimizer } from '../nn/optimizer.js';
 import type { ActOutput, Policy } from '../nn/policy.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { assertTfReady, tf } from '../nn/tf-backend.js';
 import {
+  assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
   type Algorithm,
@@ -54,6 +58,37 @@ export interface OnPolicyConfig {
   seed: number;
   /** Write metrics every this many updates. */
   logInterval: number;
+}
+
+/** Rules of the {@link OnPolicyConfig} keys, shared by the PPO, A2C and REINFORCE schemas. */
+export const ON_POLICY_SHAPE = {
+  numEnvs: zc.int(1).optional(),
+  numSteps: zc.int(1).optional(),
+  gamma: zc.unit().optional(),
+  gaeLambda: zc.unit().optional(),
+  learningRate: zc.positive().optional(),
+  annealLr: z.boolean().optional(),
+  policy: ACTOR_CRITIC_SCHEMA.optional(),
+  normalizeObservation: z.boolean().optional(),
+  normalizeReward: z.boolean().optional(),
+  maxGradNorm: zc.positiveOrInfinity().optional(),
+  seed: zc.seed().optional(),
+  logInterval: zc.int(1).optional(),
+} satisfies ConfigShape<OnPolicyConfig>;
+
+/**
+ * Validates `config` with an algorithm's strict `schema` (errors name `source`, the key and the
+ * rule) and fills in `defaults`; the policy architecture merges key by key.
+ */
+export function resolveOnPolicyConfig<C extends OnPolicyConfig>(
+  schema: z.ZodType,
+  defaults: C,
+  config: unknown,
+  source: string,
+  what: string,
+): C {
+  const given = parseConfig(schema, config, { source, what }) as Partial<C>;
+  return { ...defaults, ...given, policy: { ...defaults.policy, ...given.policy } };
 }
 
 /**
@@ -270,6 +305,13 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       if (!finished) break;
       const metrics = this.train(lr, progress);
       this.counters.numUpdates++;
+      // A NaN loss or weight would be trained on and checkpointed silently: stop here instead.
+      assertFiniteUpdate(
+        this.algoName,
+        this.counters,
+        metrics,
+        firstNonFiniteVariable(this.policy.variables),
+      );
       await session.updateEnd({ ...metrics, 'train/learning_rate': lr });
     }
     await session.end();

@@ -7,7 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import type { Env } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
@@ -110,7 +112,7 @@ export class QLearning implements Algorithm {
     config: QLearningConfig = {},
     sizes?: { numStates: number; numActions: number },
   ) {
-    this.config = resolveConfig(config);
+    this.config = resolveQLearningConfig(config);
     if (env) {
       const [S, A] = tableSize(env);
       this.numStates = S;
@@ -336,31 +338,41 @@ function oneHotIndex(x: Float32Array): number {
   return idx;
 }
 
-function resolveConfig(config: QLearningConfig): ResolvedQLearningConfig {
-  const resolved: ResolvedQLearningConfig = {
-    alpha: config.alpha ?? 0.1,
-    gamma: config.gamma ?? 0.99,
+/** Rules of every {@link QLearningConfig} key (strict: unknown keys are refused). */
+export const Q_LEARNING_SCHEMA = z
+  .object({
+    alpha: z.number().gt(0).max(1).optional(),
+    gamma: zc.unit().optional(),
+    epsilon: z
+      .object({
+        start: zc.unit().optional(),
+        end: zc.unit().optional(),
+        fraction: zc.unit().optional(),
+      } satisfies ConfigShape<EpsilonSchedule>)
+      .strict()
+      .optional(),
+    seed: zc.seed().optional(),
+    initialQ: zc.finite().optional(),
+    logEverySteps: zc.int(1).optional(),
+  } satisfies ConfigShape<QLearningConfig>)
+  .strict();
+
+/** Validates `config` (errors name `source`, the key and the rule) and fills in the defaults. */
+export function resolveQLearningConfig(
+  config: unknown,
+  source = 'QLearning config',
+): ResolvedQLearningConfig {
+  const c = parseConfig(Q_LEARNING_SCHEMA, config, { source, what: 'QLearning' });
+  return {
+    alpha: c.alpha ?? 0.1,
+    gamma: c.gamma ?? 0.99,
     epsilon: {
-      start: config.epsilon?.start ?? 1,
-      end: config.epsilon?.end ?? 0.05,
-      fraction: config.epsilon?.fraction ?? 0.5,
+      start: c.epsilon?.start ?? 1,
+      end: c.epsilon?.end ?? 0.05,
+      fraction: c.epsilon?.fraction ?? 0.5,
     },
-    seed: config.seed ?? 0,
-    initialQ: config.initialQ ?? 0,
-    logEverySteps: config.logEverySteps ?? 1000,
+    seed: c.seed ?? 0,
+    initialQ: c.initialQ ?? 0,
+    logEverySteps: c.logEverySteps ?? 1000,
   };
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) throw new ArbiterError('invalid-config', `QLearning: ${what}`);
-  };
-  check(resolved.alpha > 0 && resolved.alpha <= 1, `alpha must be in (0, 1], got ${resolved.alpha}`);
-  check(resolved.gamma >= 0 && resolved.gamma <= 1, `gamma must be in [0, 1], got ${resolved.gamma}`);
-  const e = resolved.epsilon;
-  check(e.start >= 0 && e.start <= 1 && e.end >= 0 && e.end <= 1, 'epsilon start and end must be in [0, 1]');
-  check(e.fraction >= 0 && e.fraction <= 1, `epsilon fraction must be in [0, 1], got ${e.fraction}`);
-  check(Number.isFinite(resolved.initialQ), 'initialQ must be finite');
-  check(
-    Number.isInteger(resolved.logEverySteps) && resolved.logEverySteps >= 1,
-    'logEverySteps must be an integer ≥ 1',
-  );
-  return resolved;
 }
