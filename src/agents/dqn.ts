@@ -570,8 +570,8 @@ export class DQN implements Algorithm {
     const agent = new DQN(env, ckpt.config as DqnConfig);
     if (extra.obsDim !== agent.obsDim || extra.numActions !== agent.numActions)
       throw new ArbiterError(
-        'space-mismatch',
-        `${dir}: saved for ${extra.obsDim} observation values and ${extra.numActions} actions; the env has ${agent.obsDim} and ${agent.numActions}`,
+        'checkpoint-mismatch',
+        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${agent.obsDim} and ${agent.numActions} (load it with the env it was trained on)`,
       );
     const weights = (prefix: string, net: Mlp): Float32Array[] =>
       net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));

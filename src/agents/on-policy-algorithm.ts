@@ -121,7 +121,7 @@ export function toVectorEnv(env: EnvInput, numEnvs: number): VectorEnv {
   if (typeof env === 'function')
     return new SyncVectorEnv(
       Array.from({ length: numEnvs }, () => env),
-      { reuseBuffers: true },
+      { reuseBuffers: true, resumable: true },
     );
   if (isVectorEnv(env)) return env;
   return new SyncVectorEnv([() => env], { reuseBuffers: true });
@@ -413,10 +413,12 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       episodes: this.episodes.getState(),
       normalizer: this.normalizer.getState(),
       masked: this.masked,
+      spaces: this.spaceSummary(),
     };
     // With a vector env that can save its state, the next rollout continues bit-exactly.
-    if (this.started && isStateful(this.envs)) {
-      extra.envState = this.envs.getState();
+    const envState = this.started && isStateful(this.envs) ? this.envs.getState() : undefined;
+    if (envState !== undefined) {
+      extra.envState = envState;
       tensors['rollout/next_obs'] = Float32Array.from(this.nextObs);
       tensors['rollout/next_masks'] = Float32Array.from(this.nextMasks);
     }
@@ -439,6 +441,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       );
     const weights: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('policy/')) weights[k.slice(7)] = v;
+    this.assertCompatible(ckpt, weights);
     this.policy.setWeights(weights);
     this.optimizer.setState(ckpt.tensors);
     Object.assign(this.counters, ckpt.counters);
@@ -468,6 +471,42 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       this.started = false;
       this.episodes.resetRunning();
       this.normalizer.resetReturns();
+    }
+  }
+
+  /** Observation length and action space, as recorded in checkpoints. */
+  private spaceSummary(): { obsDim: number; actions: string } {
+    const a = this.actionSpace;
+    const actions = a.kind === 'discrete' ? `Discrete(${a.n})` : a.kind === 'box' ? `Box(${a.size})` : a.kind;
+    return { obsDim: this.obsDim, actions };
+  }
+
+  /**
+   * Throws `checkpoint-mismatch` naming what differs (spaces, then the first layer of another
+   * size) and what the checkpoint was trained with, before any weight is assigned.
+   */
+  private assertCompatible(ckpt: Checkpoint, weights: Record<string, Float32Array>): void {
+    const here = this.spaceSummary();
+    const saved = (ckpt.extra as { spaces?: { obsDim: number; actions: string } } | undefined)?.spaces;
+    const hidden = JSON.stringify(
+      (ckpt.config as { policy?: ActorCriticConfig } | undefined)?.policy?.hiddenSizes,
+    );
+    const trained = saved
+      ? `${saved.obsDim} observation values, actions ${saved.actions}, hidden sizes ${hidden}`
+      : `hidden sizes ${hidden}`;
+    const fail = (what: string): never => {
+      throw new ArbiterError(
+        'checkpoint-mismatch',
+        `${what}: the checkpoint was trained with ${trained}; this environment has ${here.obsDim} observation values and actions ${here.actions} (load it with the env and config it was trained with)`,
+      );
+    };
+    if (saved && (saved.obsDim !== here.obsDim || saved.actions !== here.actions))
+      fail('the checkpoint does not fit this environment');
+    for (const [name, w] of Object.entries(this.policy.getWeights())) {
+      const got = weights[name];
+      if (!got) fail(`the checkpoint has no layer '${name}'`);
+      else if (got.length !== w.length)
+        fail(`layer '${name}' has ${got.length} values in the checkpoint, this model's has ${w.length}`);
     }
   }
 
