@@ -20,6 +20,7 @@ import type { Env, Info } from '../core/env.js';
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
+import { ActionLog, type ActionLogState } from '../core/vector/action-log.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
@@ -221,6 +222,8 @@ interface DqnExtra {
   episodes: EpisodeTrackerState;
   predictRngState: RngState;
   replayBuffer: { file: string; size: number; pos: number; maskDim: number } | null;
+  /** The env's actions since its seeded reset, when an episode is running (exact resume). */
+  envLog?: ActionLogState;
 }
 
 /**
@@ -263,6 +266,9 @@ export class DQN implements Algorithm {
   private nextObs: Float32Array;
   private mask: Uint8Array | undefined;
   private episodeRunning = false;
+  // Actions since the env's last seeded reset: replayed on load to restore the env exactly.
+  private envLog: ActionLog | undefined;
+  private readonly actionRow = new Float32Array(1);
   // Reused scratch memory, so an env step allocates nothing here.
   private readonly qRow: Float32Array;
   private readonly allAllowed: Uint8Array;
@@ -326,7 +332,8 @@ export class DQN implements Algorithm {
    * the target network every `targetUpdateInterval` steps. ε follows the schedule over
    * `opts.horizon` (default: the end of this call). Callbacks' `onUpdateEnd` runs after each
    * training phase. The first call resets the env with `config.seed`; later calls continue the
-   * running episode; a loaded agent starts a new episode.
+   * running episode; a loaded agent continues the saved episode (its env is replayed to the same
+   * state), or starts a new one when the checkpoint holds no running episode.
    */
   async learn(opts: LearnOptions): Promise<this> {
     const c = this.config;
@@ -337,6 +344,7 @@ export class DQN implements Algorithm {
     this.horizon = session.horizon;
     await session.start();
     if (!this.episodeRunning) this.beginEpisode();
+    this.ensureReplayBuffer(); // a loaded agent saved without its memory continues with an empty one
     const buffer = this.replayBuffer!;
 
     collect: while (!session.done()) {
@@ -351,6 +359,8 @@ export class DQN implements Algorithm {
           this.counters.numTimesteps < c.learningStarts
             ? this.randomAction(this.mask, this.rng)
             : this.selectAction(this.obs, this.mask, false, this.rng);
+        this.actionRow[0] = this.actionSpace.start + action;
+        this.envLog?.push(this.actionRow, 0);
         const r = this.env.step(this.actionSpace.start + action);
         this.counters.numTimesteps++;
         flattenInto(this.env.observationSpace, r.obs, this.nextObs, 0);
@@ -500,9 +510,14 @@ export class DQN implements Algorithm {
     if (!this.episodeRunning)
       seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
     const r = this.env.reset(seed === undefined ? {} : { seed });
+    if (seed !== undefined) this.envLog = new ActionLog(seed, 1);
     flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
     this.mask = this.maskOf(r.info);
     this.episodeRunning = true;
+    this.ensureReplayBuffer();
+  }
+
+  private ensureReplayBuffer(): void {
     this.replayBuffer ??= new ReplayBuffer({
       capacity: this.config.bufferSize,
       obsDim: this.obsDim,
@@ -545,7 +560,12 @@ export class DQN implements Algorithm {
       episodes: this.episodes.getState(),
       predictRngState: this.predictRng.getState(),
       replayBuffer: replay,
+      ...(this.episodeRunning && this.envLog && { envLog: this.envLog.getState() }),
     };
+    if (extra.envLog) {
+      tensors['rollout/obs'] = Float32Array.from(this.obs);
+      if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
+    }
     await saveCheckpoint(dir, {
       algo: 'dqn',
       config: this.config,
@@ -558,8 +578,8 @@ export class DQN implements Algorithm {
 
   /**
    * Restores an agent saved by {@link DQN.save}, bound to `env` (same spaces). Training continues
-   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, from
-   * a new episode. Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, in the
+   * saved episode (the env is replayed from its seeded reset through the logged actions). Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
    */
   static async load(dir: string, env: Env | (() => Env)): Promise<DQN> {
     await initTf();
@@ -585,7 +605,16 @@ export class DQN implements Algorithm {
     agent.explorationRate = extra.explorationRate;
     agent.horizon = extra.horizon;
     agent.episodes.setState(extra.episodes);
-    agent.episodes.resetRunning();
+    if (extra.envLog) {
+      // Replay the env to where it was: the running episode continues as if never interrupted.
+      const log = ActionLog.fromState(extra.envLog);
+      log.replay(agent.env, (row) => row[0]);
+      agent.envLog = log;
+      agent.obs.set(checkpointTensor(ckpt, 'rollout/obs', agent.obsDim));
+      const m = ckpt.tensors['rollout/mask'];
+      agent.mask = m ? Uint8Array.from(m) : undefined;
+      agent.episodeRunning = true;
+    } else agent.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = ReplayBuffer.readFile(file);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
+import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
@@ -60,4 +61,24 @@ describe('a resumed run continues the same run bit for bit', () => {
       await straight.close();
       await resumed.close();
     });
+
+  it('DQN on CartPole-v1: the saved episode continues (env replayed), weights and memory identical', async () => {
+    const config = { learningStarts: 50, trainFreq: 2, targetUpdateInterval: 64, seed: 5, bufferSize: 1000 };
+    const N = 150;
+    const M = 150;
+    const straight = new DQN(makeEnv('CartPole-v1'), config);
+    await straight.learn({ totalTimesteps: N + M });
+    const first = new DQN(makeEnv('CartPole-v1'), config);
+    await first.learn({ totalTimesteps: N, horizon: N + M });
+    const dir = path.join(tmp, 'dqn');
+    await first.save(dir);
+    first.dispose();
+    const resumed = await DQN.load(dir, makeEnv('CartPole-v1'));
+    await resumed.learn({ totalTimesteps: M, horizon: N + M });
+    expect(resumed.counters).toEqual(straight.counters);
+    expect(resumed.qNet.getWeights()).toEqual(straight.qNet.getWeights());
+    expect(resumed.replayBuffer!.size).toBe(straight.replayBuffer!.size);
+    straight.dispose();
+    resumed.dispose();
+  });
 });
