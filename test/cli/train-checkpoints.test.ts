@@ -132,6 +132,16 @@ describe('checkpoints: resume, fallback, targets', () => {
     const fe = async (d: string): Promise<unknown> =>
       JSON.parse(await readFile(path.join(d, 'final-eval.json'), 'utf8'));
     expect(await fe(killed)).toEqual(await fe(whole));
+    // Every logged metric but the clock (rollout, train, periodic eval) is the same, row by row.
+    const rows = async (d: string): Promise<unknown[]> =>
+      (await readFile(path.join(d, 'metrics.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { wallTime: _w, 'time/fps': _f, ...rest } = JSON.parse(l) as Record<string, number>;
+          return rest;
+        });
+    expect(await rows(killed)).toEqual(await rows(whole));
     expect((JSON.parse(r.stdout) as { finalEvalMeanReturn: number }).finalEvalMeanReturn).toBe(
       (JSON.parse(a.stdout) as { finalEvalMeanReturn: number }).finalEvalMeanReturn,
     );
