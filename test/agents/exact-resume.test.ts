@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
 import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
+import { QLearning } from '../../src/agents/tabular/q-learning.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
@@ -80,5 +81,20 @@ describe('a resumed run continues the same run bit for bit', () => {
     expect(resumed.replayBuffer!.size).toBe(straight.replayBuffer!.size);
     straight.dispose();
     resumed.dispose();
+  });
+
+  it('Q-learning on a slippery GridWorld: the saved episode continues, the Q table is identical', async () => {
+    const env = () => makeEnv<number, number>('GridWorld-v0', { options: { size: 4, slip: 0.3 } });
+    const config = { seed: 2, epsilon: { fraction: 0.5 } };
+    const straight = new QLearning(env(), config);
+    await straight.learn({ totalTimesteps: 600 });
+    const first = new QLearning(env(), config);
+    await first.learn({ totalTimesteps: 250, horizon: 600 });
+    const dir = path.join(tmp, 'q');
+    await first.save(dir);
+    const resumed = await QLearning.load(dir, env());
+    await resumed.learn({ totalTimesteps: 350, horizon: 600 });
+    expect(resumed.counters).toEqual(straight.counters);
+    expect(resumed.Q).toEqual(straight.Q);
   });
 });

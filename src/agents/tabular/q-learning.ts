@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
+import { ActionLog, type ActionLogState } from '../../core/vector/action-log.js';
 import type { Env } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
@@ -73,6 +74,8 @@ interface SavedQLearning {
   rngState: RngState;
   episodes: EpisodeTrackerState;
   q: number[];
+  /** The running episode, for an exact resume: the env's actions since its seeded reset. */
+  running?: { log: ActionLogState; obs: number; mask: number[] | null };
 }
 
 /**
@@ -100,6 +103,9 @@ export class QLearning implements Algorithm {
   private env: Env<number, number> | undefined;
   private obs: number | undefined;
   private mask: Uint8Array | undefined;
+  // Actions since the env's seeded reset: replayed on load to continue the same episode.
+  private envLog: ActionLog | undefined;
+  private readonly actionRow = new Float32Array(1);
 
   /**
    * @param env - an environment with `Discrete` observation and action spaces starting at 0 (may
@@ -142,6 +148,7 @@ export class QLearning implements Algorithm {
       );
     this.env = env;
     this.obs = undefined;
+    this.envLog = undefined; // the log belongs to the old env
     this.episodes.resetRunning();
   }
 
@@ -178,6 +185,8 @@ export class QLearning implements Algorithm {
       this.epsilon = linearEpsilon(c.numTimesteps, session.horizon, schedule);
       const s = this.obs!;
       const a = this.selectAction(s, this.mask, false);
+      this.actionRow[0] = a;
+      this.envLog?.push(this.actionRow, 0);
       const r = env.step(a);
       // Bootstrap unless the MDP terminated; a truncated episode was only cut.
       const target = r.reward + (r.terminated ? 0 : gamma * this.maxQ(r.obs, r.info.actionMask));
@@ -236,13 +245,21 @@ export class QLearning implements Algorithm {
       episodes: this.episodes.getState(),
       // JSON numbers round-trip float64 exactly.
       q: Array.from(this.Q),
+      ...(this.obs !== undefined &&
+        this.envLog && {
+          running: {
+            log: this.envLog.getState(),
+            obs: this.obs,
+            mask: this.mask ? Array.from(this.mask) : null,
+          },
+        }),
     };
     await writeFileAtomic(path.join(dir, Q_LEARNING_FILE), JSON.stringify(saved) + '\n');
   }
 
   /**
-   * Reads an agent written by {@link QLearning.save}; with `env`, training can continue (from a
-   * fresh, unseeded episode). Throws `checkpoint-missing` / `checkpoint-corrupt`.
+   * Reads an agent written by {@link QLearning.save}; with `env`, training can continue: in the
+   * saved episode (the env is replayed through the logged actions), else from a fresh one. Throws `checkpoint-missing` / `checkpoint-corrupt`.
    */
   static async load(dir: string, env?: Env<number, number>): Promise<QLearning> {
     const file = path.join(dir, Q_LEARNING_FILE);
@@ -277,13 +294,21 @@ export class QLearning implements Algorithm {
     Object.assign(agent.counters, saved.counters);
     agent.rng.setState(saved.rngState);
     agent.episodes.setState(saved.episodes);
-    agent.episodes.resetRunning();
     if (env) agent.setEnv(env);
+    if (env && saved.running) {
+      // Replay the env to where it was, so the saved episode continues exactly.
+      const log = ActionLog.fromState(saved.running.log);
+      log.replay(env, (row) => row[0]);
+      agent.envLog = log;
+      agent.obs = saved.running.obs;
+      agent.mask = saved.running.mask ? Uint8Array.from(saved.running.mask) : undefined;
+    } else agent.episodes.resetRunning();
     return agent;
   }
 
   private beginEpisode(env: Env<number, number>, seeded: boolean): void {
     const r = seeded ? env.reset({ seed: this.config.seed }) : env.reset();
+    if (seeded) this.envLog = new ActionLog(this.config.seed, 1);
     this.obs = r.obs;
     this.mask = r.info.actionMask;
   }
