@@ -223,7 +223,7 @@ interface DqnExtra {
   predictRngState: RngState;
   replayBuffer: { file: string; size: number; pos: number; maskDim: number } | null;
   /** The env's actions since its seeded reset, when an episode is running (exact resume). */
-  envLog?: ActionLogState;
+  envLog?: Omit<ActionLogState, 'actions'>;
 }
 
 /**
@@ -560,9 +560,11 @@ export class DQN implements Algorithm {
       episodes: this.episodes.getState(),
       predictRngState: this.predictRng.getState(),
       replayBuffer: replay,
-      ...(this.episodeRunning && this.envLog && { envLog: this.envLog.getState() }),
     };
-    if (extra.envLog) {
+    if (this.episodeRunning && this.envLog) {
+      const { seed, width, actions } = this.envLog.getState();
+      extra.envLog = { seed, width };
+      tensors['env/actions'] = actions;
       tensors['rollout/obs'] = Float32Array.from(this.obs);
       if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
     }
@@ -607,7 +609,7 @@ export class DQN implements Algorithm {
     agent.episodes.setState(extra.episodes);
     if (extra.envLog) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
-      const log = ActionLog.fromState(extra.envLog);
+      const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
       log.replay(agent.env, (row) => row[0]);
       agent.envLog = log;
       agent.obs.set(checkpointTensor(ckpt, 'rollout/obs', agent.obsDim));

@@ -11,7 +11,7 @@ import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
-import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
+import { SyncVectorEnv, type SyncVectorEnvState } from '../core/vector/sync-vector-env.js';
 import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
 import type { Optimizer } from '../nn/optimizer.js';
 import type { ActOutput, Policy } from '../nn/policy.js';
@@ -102,8 +102,8 @@ export type EnvInput = VectorEnv | Env | (() => Env);
 
 /** A vector env whose full state can be saved (enables bit-exact resume). */
 interface StatefulVectorEnv extends VectorEnv {
-  getState(): unknown;
-  setState(state: unknown): void;
+  getState(): SyncVectorEnvState | undefined;
+  setState(state: SyncVectorEnvState): void;
 }
 
 function isVectorEnv(x: EnvInput): x is VectorEnv {
@@ -418,7 +418,12 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
     // With a vector env that can save its state, the next rollout continues bit-exactly.
     const envState = this.started && isStateful(this.envs) ? this.envs.getState() : undefined;
     if (envState !== undefined) {
-      extra.envState = envState;
+      // The action logs go to the binary tensor file; seeds and widths stay in the JSON.
+      extra.envState = {
+        hasMasks: envState.hasMasks,
+        copies: envState.copies.map(({ seed, width }) => ({ seed, width })),
+      };
+      envState.copies.forEach((c, i) => (tensors[`env/actions/${i}`] = Float32Array.from(c.actions)));
       tensors['rollout/next_obs'] = Float32Array.from(this.nextObs);
       tensors['rollout/next_masks'] = Float32Array.from(this.nextMasks);
     }
@@ -460,7 +465,11 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
     if (extra.episodes) this.episodes.setState(extra.episodes);
     if (extra.normalizer) this.normalizer.setState(extra.normalizer);
     if (extra.envState !== undefined && isStateful(this.envs)) {
-      this.envs.setState(extra.envState);
+      const saved = extra.envState as { hasMasks: boolean; copies: { seed: number; width: number }[] };
+      this.envs.setState({
+        hasMasks: saved.hasMasks,
+        copies: saved.copies.map((c, i) => ({ ...c, actions: checkpointTensor(ckpt, `env/actions/${i}`) })),
+      });
       this.nextObs.set(checkpointTensor(ckpt, 'rollout/next_obs', this.nextObs.length));
       const m = checkpointTensor(ckpt, 'rollout/next_masks', this.nextMasks.length);
       for (let i = 0; i < m.length; i++) this.nextMasks[i] = m[i]!;

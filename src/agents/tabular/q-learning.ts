@@ -75,7 +75,7 @@ interface SavedQLearning {
   episodes: EpisodeTrackerState;
   q: number[];
   /** The running episode, for an exact resume: the env's actions since its seeded reset. */
-  running?: { log: ActionLogState; obs: number; mask: number[] | null };
+  running?: { log: ActionLogState & { actions: number[] }; obs: number; mask: number[] | null };
 }
 
 /**
@@ -248,7 +248,7 @@ export class QLearning implements Algorithm {
       ...(this.obs !== undefined &&
         this.envLog && {
           running: {
-            log: this.envLog.getState(),
+            log: { seed: this.envLog.seed, width: 1, actions: Array.from(this.envLog.getState().actions) },
             obs: this.obs,
             mask: this.mask ? Array.from(this.mask) : null,
           },

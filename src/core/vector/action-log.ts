@@ -7,14 +7,14 @@
 import type { Env } from '../env.js';
 import { ArbiterError } from '../errors.js';
 
-/** Plain-JSON form of an {@link ActionLog}, for checkpoints. */
+/** The contents of an {@link ActionLog}, for checkpoints (store `actions` as binary). */
 export interface ActionLogState {
   /** Seed of the copy's last seeded reset. */
   seed: number;
   /** Values per action (1 for Discrete). */
   width: number;
   /** The actions, `width` values each, in order. */
-  actions: number[];
+  actions: ArrayLike<number>;
 }
 
 /** A growable log of one copy's actions (Float32: exact for the Int32/Float32 actions envs get). */
@@ -47,15 +47,22 @@ export class ActionLog {
     this.length += this.width;
   }
 
-  /** The log as plain JSON. */
-  getState(): ActionLogState {
-    return { seed: this.seed, width: this.width, actions: Array.from(this.data.subarray(0, this.length)) };
+  /** The log's contents (`actions` is a copy). */
+  getState(): ActionLogState & { actions: Float32Array } {
+    return { seed: this.seed, width: this.width, actions: this.data.slice(0, this.length) };
   }
 
   /** A log restored from {@link ActionLog.getState}. */
   static fromState(state: ActionLogState): ActionLog {
     const log = new ActionLog(state.seed, state.width);
-    for (let i = 0; i < state.actions.length; i += state.width) log.push(state.actions, i);
+    if (!Number.isInteger(state.width) || state.width < 1 || state.actions.length % state.width !== 0)
+      throw new ArbiterError(
+        'checkpoint-corrupt',
+        `action log of ${state.actions.length} values does not split into actions of ${state.width}`,
+      );
+    log.data = new Float32Array(Math.max(1024, state.actions.length));
+    log.data.set(state.actions);
+    log.length = state.actions.length;
     return log;
   }
 
@@ -69,7 +76,5 @@ export class ActionLog {
       const r = env.step(toAction(this.data.subarray(i, i + this.width)));
       if (r.terminated || r.truncated) env.reset();
     }
-    if (this.length % this.width !== 0)
-      throw new ArbiterError('checkpoint-corrupt', 'action log length is not a multiple of its width');
   }
 }
