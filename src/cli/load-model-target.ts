@@ -56,7 +56,10 @@ export async function loadModelTarget(
   const runDir = isRun ? target : owningRunDir(target);
   const run = runDir !== undefined ? readRunConfig<TrainRunConfig>(runDir) : undefined;
   if (!isRun && !existsSync(target))
-    throw new ArbiterError('checkpoint-missing', `${target}: no checkpoint found (no such run or checkpoint folder)`);
+    throw new ArbiterError(
+      'checkpoint-missing',
+      `${target}: no checkpoint found (no such run or checkpoint folder)`,
+    );
   const env = opts.env ?? run?.env;
   if (env === undefined)
     throw new ArbiterError(
