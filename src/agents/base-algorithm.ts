@@ -77,7 +77,7 @@ export function assertFiniteUpdate(
     if (k.startsWith('train/') && !Number.isFinite(v))
       throw new TrainingDivergedError(algo, counters, `${k} = ${v}`);
   if (badVariable !== undefined)
-    throw new TrainingDivergedError(algo, counters, `weight '${badVariable}' holds NaN or Infinity`);
+    throw new TrainingDivergedError(algo, counters, `weight ${badVariable} holds NaN or Infinity`);
 }
 
 /** Creates zeroed counters. */

@@ -388,7 +388,8 @@ export class DQN implements Algorithm {
       if (this.counters.numTimesteps > c.learningStarts && buffer.size >= 1) {
         const metrics = this.train(c.gradientSteps);
         this.counters.numUpdates++;
-        assertFiniteUpdate('dqn', this.counters, metrics, firstNonFiniteVariable(this.qNet.variables));
+        const bad = firstNonFiniteVariable(this.qNet.variables);
+        assertFiniteUpdate('dqn', this.counters, metrics, bad === undefined ? undefined : `q_net/${bad}`);
         await session.updateEnd(metrics);
       }
     }

@@ -306,11 +306,12 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       const metrics = this.train(lr, progress);
       this.counters.numUpdates++;
       // A NaN loss or weight would be trained on and checkpointed silently: stop here instead.
+      const bad = firstNonFiniteVariable(this.policy.variables);
       assertFiniteUpdate(
         this.algoName,
         this.counters,
         metrics,
-        firstNonFiniteVariable(this.policy.variables),
+        bad === undefined ? undefined : `policy variable ${bad}`,
       );
       await session.updateEnd({ ...metrics, 'train/learning_rate': lr });
     }

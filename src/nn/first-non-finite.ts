@@ -5,14 +5,14 @@
 import { tf } from './tf-backend.js';
 
 /**
- * The name of the first variable with a non-finite entry, or undefined when all are finite.
+ * The index of the first variable with a non-finite entry, or undefined when all are finite.
  * One reduction per variable, read back together.
  */
-export function firstNonFiniteVariable(variables: readonly tf.Variable[]): string | undefined {
+export function firstNonFiniteVariable(variables: readonly tf.Variable[]): number | undefined {
   if (variables.length === 0) return undefined;
   const flags = tf.tidy(() =>
     tf.stack(variables.map((v) => tf.all(tf.isFinite(v.flatten())).toFloat())).dataSync(),
   );
   const i = flags.findIndex((f) => f !== 1);
-  return i < 0 ? undefined : variables[i]!.name;
+  return i < 0 ? undefined : i;
 }
