@@ -5,7 +5,7 @@
  * ({@link TabularModel}) so Q-iteration can compute the optimal values.
  */
 import { z } from 'zod';
-import { zc, type ConfigShape } from '../core/config-schema.js';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env, EnvSpec, ResetOptions, ResetResult, StepResult } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
@@ -251,6 +251,7 @@ export class GridWorld implements Env<number, number> {
   private needsReset = true;
 
   constructor(options: GridWorldOptions = {}) {
+    parseConfig(GRIDWORLD_OPTIONS_SCHEMA, options, { source: 'GridWorld options', what: 'GridWorld-v0' });
     this.model = new GridWorldModel(options);
     this.observationSpace = new Discrete(this.model.numStates);
   }

@@ -114,3 +114,17 @@ describe('environment options are validated', () => {
       expect(() => validateEnvOptions(id, ok)).not.toThrow();
   });
 });
+
+describe('environment constructors validate their options too (library API)', () => {
+  it('JobsEnv, GridWorld, EgsEnv refuse unknown keys and bad values', async () => {
+    const { JobsEnv } = await import('../../src/envs/jobs/jobs-env.js');
+    const { EgsEnv } = await import('../../src/envs/egs/egs-env.js');
+    expect(() => new JobsEnv({ lod: 'high' } as object)).toThrow(
+      /JobsEnv options: key 'lod'.*did you mean 'load'/,
+    );
+    expect(() => new GridWorld({ slip: -0.1 })).toThrow(/GridWorld options: key 'slip': range/);
+    expect(() => new EgsEnv({ maxNodes: 4096 })).toThrow(
+      /EgsEnv options: key 'maxNodes': range: value must be ≤ 1024/,
+    );
+  });
+});

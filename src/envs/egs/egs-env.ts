@@ -18,7 +18,7 @@
  * and respects every edge of the original DAG (checked by `checkSchedule` in the tests).
  */
 import { z } from 'zod';
-import { zc, type ConfigShape } from '../../core/config-schema.js';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -74,7 +74,7 @@ export interface EgsEnvOptions {
 /** Rules of every {@link EgsEnvOptions} key (strict: unknown keys are refused). */
 export const EGS_OPTIONS_SCHEMA = z
   .object({
-    maxNodes: zc.int(1).optional(),
+    maxNodes: zc.int(2).max(1024).optional(),
     criticalOnly: z.boolean().optional(),
     antichainOnly: z.boolean().optional(),
     targetCores: zc.int(1).optional(),
@@ -152,6 +152,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
   private lastMask: Uint8Array;
 
   constructor(options: EgsEnvOptions = {}) {
+    parseConfig(EGS_OPTIONS_SCHEMA, options, { source: 'EgsEnv options', what: 'EGS-v0' });
     const maxNodes = options.maxNodes ?? 64;
     if (!Number.isInteger(maxNodes) || maxNodes < 2 || maxNodes > 1024)
       throw invalid(`maxNodes must be an integer in [2, 1024], got ${maxNodes}`);

@@ -21,7 +21,7 @@
  * postpone jobs forever by always advancing, so the registered step limit truncates such episodes.
  */
 import { z } from 'zod';
-import { zc, type ConfigShape } from '../../core/config-schema.js';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -225,6 +225,7 @@ export class JobsEnv implements Env<Float32Array, number> {
   private lastMask: Uint8Array;
 
   constructor(options: JobsOptions = {}) {
+    parseConfig(JOBS_OPTIONS_SCHEMA, options, { source: 'JobsEnv options', what: 'Jobs-v0' });
     this.R = options.resources ?? 2;
     if (!Number.isInteger(this.R) || this.R < 1)
       throw invalid(`resources must be an integer ≥ 1, got ${this.R}`);
