@@ -28,9 +28,16 @@ import { flatDim, flattenInto, type Discrete } from '../core/spaces.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { maskedArgmax, maskedLogSoftmax } from '../nn/masked-categorical.js';
 import { assertTfReady, initTf, tf } from '../nn/tf-backend.js';
-import { TrainingSession, type Algorithm, type LearnOptions, type PredictOptions } from './base-algorithm.js';
+import {
+  assertFiniteUpdate,
+  TrainingSession,
+  type Algorithm,
+  type LearnOptions,
+  type PredictOptions,
+} from './base-algorithm.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
@@ -313,11 +320,19 @@ export class Od3Distiller implements Algorithm {
           gradNorm += m.gradNorm;
         }
         this.counters.numUpdates++;
-        await session.updateEnd({
+        const metrics = {
           'train/kl_loss': loss / c.gradientSteps,
           'train/grad_norm': gradNorm / c.gradientSteps,
           'train/exploration_rate': this.explorationRate,
-        });
+        };
+        const bad = firstNonFiniteVariable(this.policy.actor.variables);
+        assertFiniteUpdate(
+          'od3',
+          this.counters,
+          metrics,
+          bad === undefined ? undefined : `actor variable ${bad}`,
+        );
+        await session.updateEnd(metrics);
       }
       if (!(await session.step())) break;
     }
