@@ -248,7 +248,7 @@ export function envFactory(cfg: Pick<TrainRunConfig, 'env' | 'envOptions'>): () 
  */
 function checkResumeMatches(options: TrainRunOptions, saved: TrainRunConfig): void {
   const differ = (what: string, given: unknown, own: unknown): void => {
-    if (given === undefined || JSON.stringify(given) === JSON.stringify(own)) return;
+    if (given === undefined || canonicalJson(given) === canonicalJson(own)) return;
     throw new ArbiterError(
       'resume-mismatch',
       `${options.resume}: cannot resume with ${what} ${JSON.stringify(given)}: the run was trained with ${what} ${JSON.stringify(own)} (omit it, or start a new run)`,
@@ -259,6 +259,15 @@ function checkResumeMatches(options: TrainRunOptions, saved: TrainRunConfig): vo
   differ('seed', options.seed, saved.seed);
   differ('config', options.config, saved.config);
   differ('envOptions', options.envOptions, saved.envOptions);
+}
+
+/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
 }
 
 function resolveConfig(options: TrainRunOptions): TrainRunConfig {

@@ -159,6 +159,24 @@ describe('checkpoints: resume, fallback, targets', () => {
     expect(e.stderr).toContain(
       'cannot resume with env "GridWorld-v0": the run was trained with env "CartPole-v1"',
     );
+    const c = await cli('train', '--config', '{"learningRate":2e-4}', '--resume', run);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain('cannot resume with config {"learningRate":0.0002}');
+    // The run's own settings, in any key order, are accepted (here: nothing left to train).
+    const same = await cli(
+      'train',
+      'ppo',
+      '--env',
+      'CartPole-v1',
+      '--seed',
+      '3',
+      '--config',
+      '{"updateEpochs":2,"numMinibatches":2,"numSteps":64,"numEnvs":2}',
+      '--resume',
+      run,
+      '--json',
+    );
+    expect(same.code, same.stderr).toBe(0);
     const s = await cli('train', '--seed', '4', '--resume', run);
     expect(s.code).toBe(1);
     expect(s.stderr).toContain('the run was trained with seed 3');
