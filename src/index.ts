@@ -10,6 +10,13 @@ export { BinaryHeap } from './core/binary-heap.js';
 export { writeFileAtomic, writeFileAtomicSync } from './core/atomic-write.js';
 export { FileError, fileErrorFrom, describeSystemError, errnoOf } from './core/file-error.js';
 export { makeDirs, makeDirsSync } from './core/make-dirs.js';
+export {
+  parseConfig,
+  editDistance,
+  closestKey,
+  type ConfigSource,
+  type ConfigShape,
+} from './core/config-schema.js';
 
 // core: the RL contracts (SPEC §5)
 export {
@@ -30,7 +37,13 @@ export {
   type JsonBound,
 } from './core/spaces.js';
 export type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from './core/env.js';
-export { registerEnv, envRegistration, registeredEnvIds, type EnvRegistration } from './core/registry.js';
+export {
+  registerEnv,
+  envRegistration,
+  registeredEnvIds,
+  validateEnvOptions,
+  type EnvRegistration,
+} from './core/registry.js';
 export { makeEnv, type MakeEnvOptions } from './core/make-env.js';
 export { checkEnv, type CheckEnvOptions } from './core/check-env.js';
 export { Wrapper } from './core/wrappers/wrapper.js';
@@ -65,7 +78,12 @@ export {
   type RecordEpisodesOptions,
 } from './core/wrappers/record-episodes.js';
 export type { VectorEnv, VectorResetResult, VectorStepResult } from './core/vector-env.js';
-export { SyncVectorEnv, type SyncVectorEnvOptions } from './core/vector/sync-vector-env.js';
+export {
+  SyncVectorEnv,
+  type SyncVectorEnvOptions,
+  type SyncVectorEnvState,
+} from './core/vector/sync-vector-env.js';
+export { ActionLog, type ActionLogState } from './core/vector/action-log.js';
 export {
   WorkerVectorEnv,
   type EnvFactorySpec,
@@ -243,10 +261,17 @@ export { RmsProp, type RmsPropConfig } from './nn/rmsprop.js';
 
 // agents: SB3-style learn / predict / save / load
 export type { Algorithm, LearnOptions, PredictOptions } from './agents/base-algorithm.js';
-export { PPO, PPO_DEFAULTS, type PpoConfig } from './agents/ppo.js';
-export { A2C, A2C_DEFAULTS, type A2cConfig } from './agents/a2c.js';
-export { REINFORCE, REINFORCE_DEFAULTS, type ReinforceConfig } from './agents/reinforce.js';
-export { DQN, DQN_DEFAULTS, type DqnConfig } from './agents/dqn.js';
+export { PPO, PPO_DEFAULTS, PPO_SCHEMA, resolvePpoConfig, type PpoConfig } from './agents/ppo.js';
+export { A2C, A2C_DEFAULTS, A2C_SCHEMA, resolveA2cConfig, type A2cConfig } from './agents/a2c.js';
+export {
+  REINFORCE,
+  REINFORCE_DEFAULTS,
+  REINFORCE_SCHEMA,
+  resolveReinforceConfig,
+  type ReinforceConfig,
+} from './agents/reinforce.js';
+export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from './agents/dqn.js';
+export { TrainingDivergedError } from './agents/base-algorithm.js';
 export type { OnPolicyConfig, EnvInput, PolicyFactory } from './agents/on-policy-algorithm.js';
 export {
   qIteration,
@@ -254,9 +279,21 @@ export {
   type QIterationConfig,
   type QIterationResult,
 } from './agents/tabular/q-iteration.js';
-export { QLearning, type QLearningConfig } from './agents/tabular/q-learning.js';
+export {
+  QLearning,
+  Q_LEARNING_SCHEMA,
+  resolveQLearningConfig,
+  type QLearningConfig,
+} from './agents/tabular/q-learning.js';
 export { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from './agents/algorithm-names.js';
-export { createAlgorithm, loadAlgorithm, type CountedAlgorithm } from './agents/algorithm-registry.js';
+export {
+  createAlgorithm,
+  loadAlgorithm,
+  loadNewestCheckpoint,
+  resolveAlgorithmConfig,
+  type CountedAlgorithm,
+  type SkippedCheckpoint,
+} from './agents/algorithm-registry.js';
 export {
   EvalCallback,
   CheckpointCallback,
@@ -346,6 +383,7 @@ export {
   decodePolicyArtifact,
   readPolicyArtifactFile,
   artifactParamCount,
+  assertArtifactFinite,
 } from './deploy/policy-artifact.js';
 export { extractPolicyArtifact } from './deploy/extract-policy-artifact.js';
 export { createPolicyRuntime, type PolicyRuntime } from './deploy/inference-runtime.js';

@@ -7,13 +7,17 @@
  *
  * with RMSprop (SB3's default) or Adam, and gradient-norm clipping.
  */
+import { z } from 'zod';
+import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { RmsProp } from '../nn/rmsprop.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import {
+  ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
+  resolveOnPolicyConfig,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -69,6 +73,27 @@ export const A2C_DEFAULTS: A2cConfig = {
   logInterval: 100,
 };
 
+/** Rules of every {@link A2cConfig} key (strict: unknown keys are refused). */
+export const A2C_SCHEMA = z
+  .object({
+    ...ON_POLICY_SHAPE,
+    entCoef: zc.finite().optional(),
+    vfCoef: zc.nonNegative().optional(),
+    optimizer: z.enum(['rmsprop', 'adam']).optional(),
+    rmspropAlpha: z.number().min(0).lt(1).optional(),
+    optimizerEps: zc.positive().optional(),
+    normalizeAdvantages: z.boolean().optional(),
+  } satisfies ConfigShape<A2cConfig>)
+  .strict();
+
+/**
+ * Validates overrides of {@link A2C_DEFAULTS} (a `ValidationError` naming `source`, the key
+ * and the rule) and fills in the defaults.
+ */
+export function resolveA2cConfig(config: unknown, source = 'A2C config'): A2cConfig {
+  return resolveOnPolicyConfig(A2C_SCHEMA, A2C_DEFAULTS, config, source, 'A2C');
+}
+
 /** Synchronous advantage actor-critic (see module doc). */
 export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   /** Checkpoint tag. */
@@ -82,11 +107,7 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
    * @param makePolicy - a custom policy; default: MLP actor-critic
    */
   constructor(env: EnvInput, config: Partial<A2cConfig> = {}, makePolicy?: PolicyFactory) {
-    const cfg: A2cConfig = {
-      ...A2C_DEFAULTS,
-      ...config,
-      policy: { ...A2C_DEFAULTS.policy, ...config.policy },
-    };
+    const cfg = resolveA2cConfig(config);
     super(
       env,
       cfg,
@@ -112,6 +133,7 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<A2C> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
+    assertCheckpointAlgo(ckpt, 'a2c', dir);
     const model = new A2C(env, ckpt.config as Partial<A2cConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;

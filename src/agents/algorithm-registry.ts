@@ -2,52 +2,84 @@
  * The algorithms by name, so the CLI and configs can say `ppo` or `dqn`: one place that knows how
  * each is constructed from an environment factory and a config, and loaded from a checkpoint.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
-import { A2C, type A2cConfig } from './a2c.js';
+import { parseConfig } from '../core/config-schema.js';
+import { A2C, resolveA2cConfig } from './a2c.js';
 import { isAlgorithmName, type AlgorithmName } from './algorithm-names.js';
 import type { Algorithm } from './base-algorithm.js';
 import { loadCheckpoint, type CheckpointCounters } from './checkpoint.js';
-import { DQN, type DqnConfig } from './dqn.js';
-import { PPO, type PpoConfig } from './ppo.js';
+import { DQN, resolveDqnConfig } from './dqn.js';
+import { PPO, resolvePpoConfig } from './ppo.js';
 import { initTf } from '../nn/tf-backend.js';
-import { REINFORCE, type ReinforceConfig } from './reinforce.js';
-import { qIteration, type FiniteMdp, type QIterationConfig } from './tabular/q-iteration.js';
-import { Q_LEARNING_FILE, QLearning, type QLearningConfig } from './tabular/q-learning.js';
+import { REINFORCE, resolveReinforceConfig } from './reinforce.js';
+import { Q_ITERATION_SCHEMA, qIteration, type FiniteMdp } from './tabular/q-iteration.js';
+import { Q_LEARNING_FILE, QLearning, resolveQLearningConfig } from './tabular/q-learning.js';
 
 /** An algorithm with its step counters (every algorithm here has them). */
 export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounters };
 
 /**
+ * Validates `config` for algorithm `name` against its strict schema: a `ValidationError` naming
+ * `source` (e.g. `--config` or the config file), the key and the rule (type, range, enum, unknown
+ * key with a "did you mean"). Returns the config with defaults filled in.
+ */
+export function resolveAlgorithmConfig(
+  name: AlgorithmName,
+  config: Record<string, unknown> = {},
+  source = `${name} config`,
+): Record<string, unknown> {
+  switch (name) {
+    case 'ppo':
+      return { ...resolvePpoConfig(config, source) };
+    case 'a2c':
+      return { ...resolveA2cConfig(config, source) };
+    case 'reinforce':
+      return { ...resolveReinforceConfig(config, source) };
+    case 'dqn':
+      return { ...resolveDqnConfig(config, source) };
+    case 'q-learning':
+      return { ...resolveQLearningConfig(config, source) };
+    case 'q-iteration': {
+      const { seed: _seed, ...rest } = config; // solved exactly: nothing random to seed
+      return { ...parseConfig(Q_ITERATION_SCHEMA, rest, { source, what: 'q-iteration' }) };
+    }
+  }
+}
+
+/**
  * Builds an algorithm on fresh environments from `makeEnv` (on-policy methods call it once per
  * vector copy). `q-iteration` solves the env's exact model (`env.model`, e.g. GridWorld) at once
  * and returns the greedy agent as a {@link QLearning} holding the optimal Q-table, so it can be
- * saved, loaded and evaluated like the others. Config keys are those of each algorithm's config.
+ * saved, loaded and evaluated like the others. Config keys are those of each algorithm's config,
+ * validated by {@link resolveAlgorithmConfig} (errors name `source`).
  */
 export async function createAlgorithm(
   name: AlgorithmName,
   makeEnv: () => Env,
   config: Record<string, unknown> = {},
+  source?: string,
 ): Promise<CountedAlgorithm> {
+  const c = resolveAlgorithmConfig(name, config, source);
   switch (name) {
     case 'ppo':
-      return PPO.create(makeEnv, config as Partial<PpoConfig>);
+      return PPO.create(makeEnv, c);
     case 'a2c':
-      return A2C.create(makeEnv, config as Partial<A2cConfig>);
+      return A2C.create(makeEnv, c);
     case 'reinforce':
-      return REINFORCE.create(makeEnv, config as Partial<ReinforceConfig>);
+      return REINFORCE.create(makeEnv, c);
     case 'dqn':
       await initTf();
-      return new DQN(makeEnv(), config as DqnConfig);
+      return new DQN(makeEnv(), c);
     case 'q-learning':
-      return new QLearning(makeEnv() as Env<number, number>, config as QLearningConfig);
+      return new QLearning(makeEnv() as Env<number, number>, c);
     case 'q-iteration': {
       const env = makeEnv() as Env<number, number>;
       const model = modelOf(env);
-      const result = qIteration(model, config as QIterationConfig);
-      const gamma = (config as QIterationConfig).gamma;
+      const result = qIteration(model, c);
+      const gamma = c['gamma'] as number | undefined;
       const agent = new QLearning(env, gamma === undefined ? {} : { gamma });
       agent.Q.set(result.Q);
       return agent;
@@ -74,6 +106,63 @@ export async function loadAlgorithm(dir: string, makeEnv: () => Env): Promise<Co
     case 'q-iteration':
       return QLearning.load(dir, makeEnv() as Env<number, number>);
   }
+}
+
+/** A checkpoint folder of a run that could not be used, and why. */
+export interface SkippedCheckpoint {
+  /** The folder. */
+  dir: string;
+  /** The load error's message. */
+  reason: string;
+}
+
+/**
+ * Loads the newest usable checkpoint of run folder `runDir`: `latest/`, else the `checkpoints/step-N`
+ * folders from the largest N down. Only unreadable or torn checkpoints (`checkpoint-missing`,
+ * `checkpoint-corrupt`) are skipped; each skip is reported through `onSkip`. Any other error (e.g.
+ * `checkpoint-mismatch`) is thrown as is. Throws `checkpoint-missing` when none is usable.
+ */
+export async function loadNewestCheckpoint(
+  runDir: string,
+  makeEnv: () => Env,
+  onSkip: (skipped: SkippedCheckpoint, next: string | undefined) => void = () => {},
+): Promise<{ algo: CountedAlgorithm; dir: string; skipped: SkippedCheckpoint[] }> {
+  const candidates = checkpointCandidates(runDir);
+  const skipped: SkippedCheckpoint[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const dir = candidates[i]!;
+    try {
+      const algo = await loadAlgorithm(dir, makeEnv);
+      return { algo, dir, skipped };
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code !== 'checkpoint-missing' && code !== 'checkpoint-corrupt') throw e;
+      const s = { dir, reason: (e as Error).message };
+      skipped.push(s);
+      onSkip(s, candidates[i + 1]);
+    }
+  }
+  throw new ArbiterError(
+    'checkpoint-missing',
+    `${runDir}: no usable checkpoint${skipped.length ? ` (tried ${skipped.map((s) => `${s.dir}: ${s.reason}`).join('; ')})` : ` (looked for ${path.join(runDir, 'latest')})`}`,
+  );
+}
+
+/** `latest/` then `checkpoints/step-N` from the largest N down (only those that exist). */
+function checkpointCandidates(runDir: string): string[] {
+  const out: string[] = [];
+  const latest = path.join(runDir, 'latest');
+  if (existsSync(latest)) out.push(latest);
+  const root = path.join(runDir, 'checkpoints');
+  const steps = existsSync(root)
+    ? readdirSync(root)
+        .map((name) => /^step-(\d+)$/.exec(name))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => b - a)
+    : [];
+  for (const n of steps) out.push(path.join(root, `step-${n}`));
+  return out;
 }
 
 /** The algorithm name stored in a checkpoint folder. */

@@ -3,6 +3,7 @@
  * `save`, and a static `load` on each class) and the plumbing they share: step counters,
  * callbacks, and logging of `rollout/*`, `time/*` and `train/*` metrics every few updates.
  */
+import { ArbiterError } from '../core/errors.js';
 import type { MetricsSink } from '../core/metrics-sink.js';
 import type { Callback, TrainingContext } from './callbacks.js';
 import type { CheckpointCounters } from './checkpoint.js';
@@ -46,6 +47,37 @@ export interface Algorithm {
   predict(obs: Float32Array, opts?: PredictOptions): number | Float32Array;
   /** Writes a checkpoint into `dir` (see `checkpoint.ts`). */
   save(dir: string): Promise<void>;
+}
+
+/** Training produced NaN or ±Infinity (a loss, a gradient norm or a weight): the run stops. */
+export class TrainingDivergedError extends ArbiterError {
+  /** Environment steps when it was detected. */
+  readonly step: number;
+
+  constructor(algo: string, counters: CheckpointCounters, what: string) {
+    super(
+      'non-finite',
+      `${algo} training diverged at step ${counters.numTimesteps} (update ${counters.numUpdates}): ${what}; training stopped and nothing of this state was saved (lower learningRate or maxGradNorm)`,
+    );
+    this.step = counters.numTimesteps;
+  }
+}
+
+/**
+ * Throws {@link TrainingDivergedError} when an update's `train/*` metrics (losses, gradient norm)
+ * or its weights are not finite; `badVariable` names the first non-finite weight, if any.
+ */
+export function assertFiniteUpdate(
+  algo: string,
+  counters: CheckpointCounters,
+  metrics: Readonly<Record<string, number>>,
+  badVariable: string | undefined,
+): void {
+  for (const [k, v] of Object.entries(metrics))
+    if (k.startsWith('train/') && !Number.isFinite(v))
+      throw new TrainingDivergedError(algo, counters, `${k} = ${v}`);
+  if (badVariable !== undefined)
+    throw new TrainingDivergedError(algo, counters, `weight ${badVariable} holds NaN or Infinity`);
 }
 
 /** Creates zeroed counters. */

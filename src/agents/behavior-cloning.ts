@@ -9,6 +9,8 @@
  * fine-tuning starts from the cloned policy. Used to warm-start the EGS graph policy from the
  * non-learned expert.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
@@ -35,6 +37,16 @@ export const BEHAVIOR_CLONING_DEFAULTS: Readonly<BehaviorCloningConfig> = Object
   vfCoef: 0.5,
   entCoef: 0,
 });
+
+/** Rules of every {@link BehaviorCloningConfig} key (strict: unknown keys are refused). */
+export const BEHAVIOR_CLONING_SCHEMA = z
+  .object({
+    learningRate: zc.positive().optional(),
+    maxGradNorm: zc.positiveOrInfinity().optional(),
+    vfCoef: zc.nonNegative().optional(),
+    entCoef: zc.nonNegative().optional(),
+  } satisfies ConfigShape<BehaviorCloningConfig>)
+  .strict();
 
 /** Losses of one {@link BehaviorCloning.step}. */
 export interface BehaviorCloningMetrics {
@@ -65,13 +77,12 @@ export class BehaviorCloning<Obs> {
     config: Partial<BehaviorCloningConfig> = {},
     optimizer?: Optimizer,
   ) {
-    this.config = { ...BEHAVIOR_CLONING_DEFAULTS, ...config };
-    for (const k of ['learningRate', 'maxGradNorm', 'vfCoef', 'entCoef'] as const)
-      if (!(this.config[k] >= 0))
-        throw new ArbiterError(
-          'invalid-config',
-          `behaviour cloning: ${k} must be ≥ 0, got ${this.config[k]}`,
-        );
+    const given = parseConfig(BEHAVIOR_CLONING_SCHEMA, config, {
+      source: 'behaviour cloning config',
+      what: 'BehaviorCloning',
+    });
+    const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    this.config = { ...BEHAVIOR_CLONING_DEFAULTS, ...defined };
     this.optimizer = optimizer ?? new Adam(policy.variables, { eps: 1e-5 });
   }
 

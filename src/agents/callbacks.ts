@@ -48,7 +48,10 @@ export interface EvalCallbackOptions {
   everySteps?: number;
   /** Episodes per evaluation. Default 10. */
   episodes?: number;
-  /** Seed of the first evaluation's first reset; later evaluations continue the env's RNG. Default 0. */
+  /**
+   * Base seed: the evaluation after k × `everySteps` steps resets with seed `seed + k`, so the
+   * evaluations of a resumed run are those of the uninterrupted one. Default 0.
+   */
   seed?: number;
   /** Greedy actions. Default true. */
   deterministic?: boolean;
@@ -88,7 +91,6 @@ export class EvalCallback implements Callback {
   reachedAt: number | undefined;
   private env: Env | undefined;
   private nextEvalAt = 0;
-  private seeded = false;
   private readonly everySteps: number;
 
   constructor(private readonly options: EvalCallbackOptions) {
@@ -108,9 +110,8 @@ export class EvalCallback implements Callback {
     const result = evaluatePolicy((obs, mask) => algo.predict(obs, { deterministic, mask }), this.env, {
       episodes: this.options.episodes ?? 10,
       deterministic,
-      ...(this.seeded ? {} : { seed: this.options.seed ?? 0 }),
+      seed: (this.options.seed ?? 0) + Math.floor(ctx.numTimesteps / this.everySteps),
     });
-    this.seeded = true;
     const meanLength = result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length;
     this.history.push({
       step: ctx.numTimesteps,

@@ -60,8 +60,12 @@ interface CheckpointJson extends Omit<Checkpoint, 'tensors'> {
   tensorChecksum: number;
 }
 
-/** Writes `ckpt` into directory `dir` (created if needed), replacing an older checkpoint there. */
+/**
+ * Writes `ckpt` into directory `dir` (created if needed), replacing an older checkpoint there.
+ * Refuses (`non-finite`) a checkpoint with a NaN or ±Infinity tensor, leaving `dir` as it was.
+ */
 export async function saveCheckpoint(dir: string, ckpt: Checkpoint): Promise<void> {
+  assertFiniteTensors(dir, ckpt.tensors);
   await makeDirs(dir);
   const index: TensorEntry[] = [];
   let total = 0;
@@ -86,6 +90,21 @@ export async function saveCheckpoint(dir: string, ckpt: Checkpoint): Promise<voi
   // Binary first, JSON last: the JSON names the binary's checksum, so a torn pair is detected.
   await writeFileAtomic(path.join(dir, CHECKPOINT_TENSORS), bytes);
   await writeFileAtomic(path.join(dir, CHECKPOINT_JSON), JSON.stringify(meta, null, 2) + '\n');
+}
+
+/**
+ * Throws `non-finite` naming the first tensor with NaN or ±Infinity: a diverged model must never
+ * replace the last good checkpoint in `dir`. Call before writing anything there.
+ */
+export function assertFiniteTensors(dir: string, tensors: Readonly<Record<string, Float32Array>>): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    const i = t.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0)
+      throw new ArbiterError(
+        'non-finite',
+        `${dir}: checkpoint not written: tensor '${name}' value ${i} is ${t[i]} (diverged training?); the checkpoint there, if any, is kept`,
+      );
+  }
 }
 
 /**
@@ -133,6 +152,15 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     tensors,
     ...(meta.extra !== undefined ? { extra: meta.extra } : {}),
   };
+}
+
+/**
+ * Throws `checkpoint-mismatch` unless `ckpt` was written by algorithm `algo` (checked before the
+ * checkpoint's config is read as that algorithm's).
+ */
+export function assertCheckpointAlgo(ckpt: Checkpoint, algo: string, dir: string): void {
+  if (ckpt.algo.toLowerCase() !== algo)
+    throw new ArbiterError('checkpoint-mismatch', `${dir}: checkpoint is for '${ckpt.algo}', not '${algo}'`);
 }
 
 /** The tensor `name` of a checkpoint; throws `checkpoint-corrupt` if absent or of the wrong length. */

@@ -17,21 +17,32 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env, Info } from '../core/env.js';
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
+import { ActionLog, type ActionLogState } from '../core/vector/action-log.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { Mlp } from '../nn/mlp.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import {
+  assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
   type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
-import { checkpointTensor, loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import {
+  assertFiniteTensors,
+  checkpointTensor,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointCounters,
+} from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { linearEpsilon } from './epsilon-schedule.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
@@ -114,40 +125,45 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   saveReplayBuffer: true,
 };
 
-/** Fills defaults and validates; throws `invalid-config` naming the bad field. */
-export function resolveDqnConfig(config: DqnConfig = {}): ResolvedDqnConfig {
+/** Rules of every {@link DqnConfig} key (strict: unknown keys are refused). */
+export const DQN_SCHEMA = z
+  .object({
+    learningRate: zc.positive().optional(),
+    bufferSize: zc.int(1).optional(),
+    learningStarts: zc.int(0).optional(),
+    batchSize: zc.int(1).optional(),
+    tau: z.number().gt(0).max(1).optional(),
+    gamma: zc.unit().optional(),
+    trainFreq: zc.int(1).optional(),
+    gradientSteps: zc.int(1).optional(),
+    targetUpdateInterval: zc.int(1).optional(),
+    explorationFraction: zc.unit().optional(),
+    explorationInitialEps: zc.unit().optional(),
+    explorationFinalEps: zc.unit().optional(),
+    maxGradNorm: zc.positiveOrInfinity().optional(),
+    hiddenSizes: zc.layerSizes().optional(),
+    activation: z.enum(['relu', 'tanh']).optional(),
+    doubleDqn: z.boolean().optional(),
+    loss: z.enum(['huber', 'mse']).optional(),
+    seed: zc.seed().optional(),
+    saveReplayBuffer: z.boolean().optional(),
+    logInterval: zc.int(1).optional(),
+  } satisfies ConfigShape<DqnConfig>)
+  .strict();
+
+/**
+ * Validates `config` with {@link DQN_SCHEMA} (a `ValidationError` naming `source`, the key and the
+ * rule) and fills in {@link DQN_DEFAULTS}.
+ */
+export function resolveDqnConfig(config: unknown = {}, source = 'DQN config'): ResolvedDqnConfig {
+  const given = stripUndefined(parseConfig(DQN_SCHEMA, config, { source, what: 'DQN' }));
   const c: ResolvedDqnConfig = {
     ...DQN_DEFAULTS,
     hiddenSizes: [...DQN_DEFAULTS.hiddenSizes],
     logInterval: 0,
-    ...stripUndefined(config),
-  };
-  if (config.logInterval === undefined) c.logInterval = Math.max(1, Math.round(1000 / c.trainFreq));
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) throw new ArbiterError('invalid-config', `DQN: ${what}`);
-  };
-  const posInt = (x: number): boolean => Number.isInteger(x) && x >= 1;
-  check(
-    c.learningRate > 0 && Number.isFinite(c.learningRate),
-    `learningRate must be > 0, got ${c.learningRate}`,
-  );
-  check(posInt(c.bufferSize), `bufferSize must be an integer ≥ 1, got ${c.bufferSize}`);
-  check(Number.isInteger(c.learningStarts) && c.learningStarts >= 0, `learningStarts must be an integer ≥ 0`);
-  check(posInt(c.batchSize), `batchSize must be an integer ≥ 1, got ${c.batchSize}`);
-  check(c.tau > 0 && c.tau <= 1, `tau must be in (0, 1], got ${c.tau}`);
-  check(c.gamma >= 0 && c.gamma <= 1, `gamma must be in [0, 1], got ${c.gamma}`);
-  check(posInt(c.trainFreq), `trainFreq must be an integer ≥ 1, got ${c.trainFreq}`);
-  check(posInt(c.gradientSteps), `gradientSteps must be an integer ≥ 1, got ${c.gradientSteps}`);
-  check(posInt(c.targetUpdateInterval), `targetUpdateInterval must be an integer ≥ 1`);
-  check(c.explorationFraction >= 0 && c.explorationFraction <= 1, `explorationFraction must be in [0, 1]`);
-  for (const k of ['explorationInitialEps', 'explorationFinalEps'] as const)
-    check(c[k] >= 0 && c[k] <= 1, `${k} must be in [0, 1], got ${c[k]}`);
-  check(c.maxGradNorm > 0, `maxGradNorm must be > 0 (Infinity disables clipping), got ${c.maxGradNorm}`);
-  check(Array.isArray(c.hiddenSizes) && c.hiddenSizes.every(posInt), `hiddenSizes must be integers ≥ 1`);
-  check(c.activation === 'relu' || c.activation === 'tanh', `activation must be 'relu' or 'tanh'`);
-  check(c.loss === 'huber' || c.loss === 'mse', `loss must be 'huber' or 'mse'`);
-  check(Number.isFinite(c.seed), `seed must be a finite number`);
-  check(posInt(c.logInterval), `logInterval must be an integer ≥ 1`);
+    ...given,
+  } as ResolvedDqnConfig;
+  if (given.logInterval === undefined) c.logInterval = Math.max(1, Math.round(1000 / c.trainFreq));
   return c;
 }
 
@@ -207,6 +223,8 @@ interface DqnExtra {
   episodes: EpisodeTrackerState;
   predictRngState: RngState;
   replayBuffer: { file: string; size: number; pos: number; maskDim: number } | null;
+  /** The env's actions since its seeded reset, when an episode is running (exact resume). */
+  envLog?: Omit<ActionLogState, 'actions'>;
 }
 
 /**
@@ -249,6 +267,9 @@ export class DQN implements Algorithm {
   private nextObs: Float32Array;
   private mask: Uint8Array | undefined;
   private episodeRunning = false;
+  // Actions since the env's last seeded reset: replayed on load to restore the env exactly.
+  private envLog: ActionLog | undefined;
+  private readonly actionRow = new Float32Array(1);
   // Reused scratch memory, so an env step allocates nothing here.
   private readonly qRow: Float32Array;
   private readonly allAllowed: Uint8Array;
@@ -312,7 +333,8 @@ export class DQN implements Algorithm {
    * the target network every `targetUpdateInterval` steps. ε follows the schedule over
    * `opts.horizon` (default: the end of this call). Callbacks' `onUpdateEnd` runs after each
    * training phase. The first call resets the env with `config.seed`; later calls continue the
-   * running episode; a loaded agent starts a new episode.
+   * running episode; a loaded agent continues the saved episode (its env is replayed to the same
+   * state), or starts a new one when the checkpoint holds no running episode.
    */
   async learn(opts: LearnOptions): Promise<this> {
     const c = this.config;
@@ -323,6 +345,7 @@ export class DQN implements Algorithm {
     this.horizon = session.horizon;
     await session.start();
     if (!this.episodeRunning) this.beginEpisode();
+    this.ensureReplayBuffer(); // a loaded agent saved without its memory continues with an empty one
     const buffer = this.replayBuffer!;
 
     collect: while (!session.done()) {
@@ -337,6 +360,8 @@ export class DQN implements Algorithm {
           this.counters.numTimesteps < c.learningStarts
             ? this.randomAction(this.mask, this.rng)
             : this.selectAction(this.obs, this.mask, false, this.rng);
+        this.actionRow[0] = this.actionSpace.start + action;
+        this.envLog?.push(this.actionRow, 0);
         const r = this.env.step(this.actionSpace.start + action);
         this.counters.numTimesteps++;
         flattenInto(this.env.observationSpace, r.obs, this.nextObs, 0);
@@ -364,6 +389,8 @@ export class DQN implements Algorithm {
       if (this.counters.numTimesteps > c.learningStarts && buffer.size >= 1) {
         const metrics = this.train(c.gradientSteps);
         this.counters.numUpdates++;
+        const bad = firstNonFiniteVariable(this.qNet.variables);
+        assertFiniteUpdate('dqn', this.counters, metrics, bad === undefined ? undefined : `q_net/${bad}`);
         await session.updateEnd(metrics);
       }
     }
@@ -485,9 +512,14 @@ export class DQN implements Algorithm {
     if (!this.episodeRunning)
       seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
     const r = this.env.reset(seed === undefined ? {} : { seed });
+    if (seed !== undefined) this.envLog = new ActionLog(seed, 1);
     flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
     this.mask = this.maskOf(r.info);
     this.episodeRunning = true;
+    this.ensureReplayBuffer();
+  }
+
+  private ensureReplayBuffer(): void {
     this.replayBuffer ??= new ReplayBuffer({
       capacity: this.config.bufferSize,
       obsDim: this.obsDim,
@@ -511,6 +543,7 @@ export class DQN implements Algorithm {
     this.qNet.getWeights().forEach((w, i) => (tensors[`q_net/${i}`] = w));
     this.qNetTarget.getWeights().forEach((w, i) => (tensors[`q_net_target/${i}`] = w));
     Object.assign(tensors, this.optimizer.getState());
+    assertFiniteTensors(dir, tensors); // before the replay file, which must pair with the JSON
     let replay: DqnExtra['replayBuffer'] = null;
     const buffer = this.replayBuffer;
     if (this.config.saveReplayBuffer && buffer) {
@@ -530,6 +563,13 @@ export class DQN implements Algorithm {
       predictRngState: this.predictRng.getState(),
       replayBuffer: replay,
     };
+    if (this.episodeRunning && this.envLog) {
+      const { seed, width, actions } = this.envLog.getState();
+      extra.envLog = { seed, width };
+      tensors['env/actions'] = actions;
+      tensors['rollout/obs'] = Float32Array.from(this.obs);
+      if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
+    }
     await saveCheckpoint(dir, {
       algo: 'dqn',
       config: this.config,
@@ -542,8 +582,8 @@ export class DQN implements Algorithm {
 
   /**
    * Restores an agent saved by {@link DQN.save}, bound to `env` (same spaces). Training continues
-   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, from
-   * a new episode. Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, in the
+   * saved episode (the env is replayed from its seeded reset through the logged actions). Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
    */
   static async load(dir: string, env: Env | (() => Env)): Promise<DQN> {
     await initTf();
@@ -554,8 +594,8 @@ export class DQN implements Algorithm {
     const agent = new DQN(env, ckpt.config as DqnConfig);
     if (extra.obsDim !== agent.obsDim || extra.numActions !== agent.numActions)
       throw new ArbiterError(
-        'space-mismatch',
-        `${dir}: saved for ${extra.obsDim} observation values and ${extra.numActions} actions; the env has ${agent.obsDim} and ${agent.numActions}`,
+        'checkpoint-mismatch',
+        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${agent.obsDim} and ${agent.numActions} (load it with the env it was trained on)`,
       );
     const weights = (prefix: string, net: Mlp): Float32Array[] =>
       net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));
@@ -569,7 +609,16 @@ export class DQN implements Algorithm {
     agent.explorationRate = extra.explorationRate;
     agent.horizon = extra.horizon;
     agent.episodes.setState(extra.episodes);
-    agent.episodes.resetRunning();
+    if (extra.envLog) {
+      // Replay the env to where it was: the running episode continues as if never interrupted.
+      const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
+      log.replay(agent.env, (row) => row[0]);
+      agent.envLog = log;
+      agent.obs.set(checkpointTensor(ckpt, 'rollout/obs', agent.obsDim));
+      const m = ckpt.tensors['rollout/mask'];
+      agent.mask = m ? Uint8Array.from(m) : undefined;
+      agent.episodeRunning = true;
+    } else agent.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = ReplayBuffer.readFile(file);

@@ -19,6 +19,8 @@
  * with the distiller's own state (its Adam moments, the replay memory, RNG and schedule) stored
  * alongside under `od3/` keys so that {@link Od3Distiller.load} resumes the same run.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env, Info } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
@@ -26,9 +28,16 @@ import { flatDim, flattenInto, type Discrete } from '../core/spaces.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { maskedArgmax, maskedLogSoftmax } from '../nn/masked-categorical.js';
 import { assertTfReady, initTf, tf } from '../nn/tf-backend.js';
-import { TrainingSession, type Algorithm, type LearnOptions, type PredictOptions } from './base-algorithm.js';
+import {
+  assertFiniteUpdate,
+  TrainingSession,
+  type Algorithm,
+  type LearnOptions,
+  type PredictOptions,
+} from './base-algorithm.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
@@ -91,31 +100,35 @@ export const OD3_DEFAULTS: Readonly<Omit<ResolvedOd3Config, 'hiddenSizes'>> = {
   logInterval: 100,
 };
 
-/** Fills defaults and checks every field; throws `invalid-config` naming the field. */
-export function resolveOd3Config(config: Od3Config): ResolvedOd3Config {
-  const c: ResolvedOd3Config = { ...OD3_DEFAULTS, ...config, hiddenSizes: [...(config.hiddenSizes ?? [])] };
-  const fail = (what: string): never => {
-    throw new ArbiterError('invalid-config', `OD3: ${what}`);
-  };
-  const posInt = (k: keyof ResolvedOd3Config): void => {
-    const v = c[k] as number;
-    if (!Number.isInteger(v) || v < 1) fail(`${k} must be an integer ≥ 1, got ${v}`);
-  };
-  if (!Array.isArray(config.hiddenSizes)) fail('hiddenSizes must be an array of widths');
-  c.hiddenSizes.forEach((h, i) => {
-    if (!Number.isInteger(h) || h < 1) fail(`hiddenSizes[${i}] must be an integer ≥ 1, got ${h}`);
-  });
-  (['minibatchSize', 'updateFreq', 'gradientSteps', 'memorySize', 'logInterval'] as const).forEach(posInt);
-  if (!Number.isInteger(c.seed)) fail(`seed must be an integer, got ${c.seed}`);
-  if (!(c.tau > 0)) fail(`tau must be > 0, got ${c.tau}`);
-  if (!(c.learningRate > 0)) fail(`learningRate must be > 0, got ${c.learningRate}`);
-  if (!(c.maxGradNorm > 0)) fail(`maxGradNorm must be > 0, got ${c.maxGradNorm}`);
-  if (c.activation !== 'tanh' && c.activation !== 'relu') fail(`activation must be 'tanh' or 'relu'`);
-  if (c.collector !== 'student' && c.collector !== 'teacher')
-    fail(`collector must be 'student' or 'teacher'`);
-  for (const k of ['explorationInitialEps', 'explorationFinalEps', 'explorationFraction'] as const)
-    if (!(c[k] >= 0 && c[k] <= 1)) fail(`${k} must be in [0, 1], got ${c[k]}`);
-  return c;
+/** Rules of every {@link Od3Config} key (strict: unknown keys are refused). */
+export const OD3_SCHEMA = z
+  .object({
+    hiddenSizes: zc.layerSizes(),
+    activation: z.enum(['tanh', 'relu']).optional(),
+    tau: zc.positive().optional(),
+    minibatchSize: zc.int(1).optional(),
+    updateFreq: zc.int(1).optional(),
+    gradientSteps: zc.int(1).optional(),
+    learningRate: zc.positive().optional(),
+    maxGradNorm: zc.positiveOrInfinity().optional(),
+    memorySize: zc.int(1).optional(),
+    collector: z.enum(['student', 'teacher']).optional(),
+    explorationInitialEps: zc.unit().optional(),
+    explorationFinalEps: zc.unit().optional(),
+    explorationFraction: zc.unit().optional(),
+    seed: zc.seed().optional(),
+    logInterval: zc.int(1).optional(),
+  } satisfies ConfigShape<Od3Config>)
+  .strict();
+
+/**
+ * Validates `config` with {@link OD3_SCHEMA} (a `ValidationError` naming `source`, the key and the
+ * rule) and fills in {@link OD3_DEFAULTS}.
+ */
+export function resolveOd3Config(config: Od3Config, source = 'OD3 config'): ResolvedOd3Config {
+  const given = parseConfig(OD3_SCHEMA, config, { source, what: 'OD3' });
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...OD3_DEFAULTS, ...defined, hiddenSizes: [...given.hiddenSizes] } as ResolvedOd3Config;
 }
 
 /**
@@ -307,11 +320,19 @@ export class Od3Distiller implements Algorithm {
           gradNorm += m.gradNorm;
         }
         this.counters.numUpdates++;
-        await session.updateEnd({
+        const metrics = {
           'train/kl_loss': loss / c.gradientSteps,
           'train/grad_norm': gradNorm / c.gradientSteps,
           'train/exploration_rate': this.explorationRate,
-        });
+        };
+        const bad = firstNonFiniteVariable(this.policy.actor.variables);
+        assertFiniteUpdate(
+          'od3',
+          this.counters,
+          metrics,
+          bad === undefined ? undefined : `actor variable ${bad}`,
+        );
+        await session.updateEnd(metrics);
       }
       if (!(await session.step())) break;
     }

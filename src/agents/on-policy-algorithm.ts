@@ -4,18 +4,22 @@
  * path with same-step autoreset and truncation bootstrapping, observation/reward normalization,
  * `predict`, and checkpoint save/restore. Each algorithm adds only its `train` step.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
-import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
-import { ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import { SyncVectorEnv, type SyncVectorEnvState } from '../core/vector/sync-vector-env.js';
+import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
 import type { Optimizer } from '../nn/optimizer.js';
 import type { ActOutput, Policy } from '../nn/policy.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { assertTfReady, tf } from '../nn/tf-backend.js';
 import {
+  assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
   type Algorithm,
@@ -56,6 +60,37 @@ export interface OnPolicyConfig {
   logInterval: number;
 }
 
+/** Rules of the {@link OnPolicyConfig} keys, shared by the PPO, A2C and REINFORCE schemas. */
+export const ON_POLICY_SHAPE = {
+  numEnvs: zc.int(1).optional(),
+  numSteps: zc.int(1).optional(),
+  gamma: zc.unit().optional(),
+  gaeLambda: zc.unit().optional(),
+  learningRate: zc.positive().optional(),
+  annealLr: z.boolean().optional(),
+  policy: ACTOR_CRITIC_SCHEMA.optional(),
+  normalizeObservation: z.boolean().optional(),
+  normalizeReward: z.boolean().optional(),
+  maxGradNorm: zc.positiveOrInfinity().optional(),
+  seed: zc.seed().optional(),
+  logInterval: zc.int(1).optional(),
+} satisfies ConfigShape<OnPolicyConfig>;
+
+/**
+ * Validates `config` with an algorithm's strict `schema` (errors name `source`, the key and the
+ * rule) and fills in `defaults`; the policy architecture merges key by key.
+ */
+export function resolveOnPolicyConfig<C extends OnPolicyConfig>(
+  schema: z.ZodType,
+  defaults: C,
+  config: unknown,
+  source: string,
+  what: string,
+): C {
+  const given = parseConfig(schema, config, { source, what }) as Partial<C>;
+  return { ...defaults, ...given, policy: { ...defaults.policy, ...given.policy } };
+}
+
 /**
  * Builds a custom policy (e.g. `GraphPolicy.factory(...)`) for an observation length and action
  * space from the algorithm's seeded RNG; without one the MLP actor-critic is used.
@@ -67,8 +102,8 @@ export type EnvInput = VectorEnv | Env | (() => Env);
 
 /** A vector env whose full state can be saved (enables bit-exact resume). */
 interface StatefulVectorEnv extends VectorEnv {
-  getState(): unknown;
-  setState(state: unknown): void;
+  getState(): SyncVectorEnvState | undefined;
+  setState(state: SyncVectorEnvState): void;
 }
 
 function isVectorEnv(x: EnvInput): x is VectorEnv {
@@ -86,7 +121,7 @@ export function toVectorEnv(env: EnvInput, numEnvs: number): VectorEnv {
   if (typeof env === 'function')
     return new SyncVectorEnv(
       Array.from({ length: numEnvs }, () => env),
-      { reuseBuffers: true },
+      { reuseBuffers: true, resumable: true },
     );
   if (isVectorEnv(env)) return env;
   return new SyncVectorEnv([() => env], { reuseBuffers: true });
@@ -270,6 +305,14 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       if (!finished) break;
       const metrics = this.train(lr, progress);
       this.counters.numUpdates++;
+      // A NaN loss or weight would be trained on and checkpointed silently: stop here instead.
+      const bad = firstNonFiniteVariable(this.policy.variables);
+      assertFiniteUpdate(
+        this.algoName,
+        this.counters,
+        metrics,
+        bad === undefined ? undefined : `policy variable ${bad}`,
+      );
       await session.updateEnd({ ...metrics, 'train/learning_rate': lr });
     }
     await session.end();
@@ -371,10 +414,17 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       episodes: this.episodes.getState(),
       normalizer: this.normalizer.getState(),
       masked: this.masked,
+      spaces: this.spaceSummary(),
     };
     // With a vector env that can save its state, the next rollout continues bit-exactly.
-    if (this.started && isStateful(this.envs)) {
-      extra.envState = this.envs.getState();
+    const envState = this.started && isStateful(this.envs) ? this.envs.getState() : undefined;
+    if (envState !== undefined) {
+      // The action logs go to the binary tensor file; seeds and widths stay in the JSON.
+      extra.envState = {
+        hasMasks: envState.hasMasks,
+        copies: envState.copies.map(({ seed, width }) => ({ seed, width })),
+      };
+      envState.copies.forEach((c, i) => (tensors[`env/actions/${i}`] = Float32Array.from(c.actions)));
       tensors['rollout/next_obs'] = Float32Array.from(this.nextObs);
       tensors['rollout/next_masks'] = Float32Array.from(this.nextMasks);
     }
@@ -397,6 +447,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       );
     const weights: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('policy/')) weights[k.slice(7)] = v;
+    this.assertCompatible(ckpt, weights);
     this.policy.setWeights(weights);
     this.optimizer.setState(ckpt.tensors);
     Object.assign(this.counters, ckpt.counters);
@@ -415,7 +466,11 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
     if (extra.episodes) this.episodes.setState(extra.episodes);
     if (extra.normalizer) this.normalizer.setState(extra.normalizer);
     if (extra.envState !== undefined && isStateful(this.envs)) {
-      this.envs.setState(extra.envState);
+      const saved = extra.envState as { hasMasks: boolean; copies: { seed: number; width: number }[] };
+      this.envs.setState({
+        hasMasks: saved.hasMasks,
+        copies: saved.copies.map((c, i) => ({ ...c, actions: checkpointTensor(ckpt, `env/actions/${i}`) })),
+      });
       this.nextObs.set(checkpointTensor(ckpt, 'rollout/next_obs', this.nextObs.length));
       const m = checkpointTensor(ckpt, 'rollout/next_masks', this.nextMasks.length);
       for (let i = 0; i < m.length; i++) this.nextMasks[i] = m[i]!;
@@ -426,6 +481,42 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
       this.started = false;
       this.episodes.resetRunning();
       this.normalizer.resetReturns();
+    }
+  }
+
+  /** Observation length and action space, as recorded in checkpoints. */
+  private spaceSummary(): { obsDim: number; actions: string } {
+    const a = this.actionSpace;
+    const actions = a.kind === 'discrete' ? `Discrete(${a.n})` : a.kind === 'box' ? `Box(${a.size})` : a.kind;
+    return { obsDim: this.obsDim, actions };
+  }
+
+  /**
+   * Throws `checkpoint-mismatch` naming what differs (spaces, then the first layer of another
+   * size) and what the checkpoint was trained with, before any weight is assigned.
+   */
+  private assertCompatible(ckpt: Checkpoint, weights: Record<string, Float32Array>): void {
+    const here = this.spaceSummary();
+    const saved = (ckpt.extra as { spaces?: { obsDim: number; actions: string } } | undefined)?.spaces;
+    const hidden = JSON.stringify(
+      (ckpt.config as { policy?: ActorCriticConfig } | undefined)?.policy?.hiddenSizes,
+    );
+    const trained = saved
+      ? `${saved.obsDim} observation values, actions ${saved.actions}, hidden sizes ${hidden}`
+      : `hidden sizes ${hidden}`;
+    const fail = (what: string): never => {
+      throw new ArbiterError(
+        'checkpoint-mismatch',
+        `${what}: the checkpoint was trained with ${trained}; this environment has ${here.obsDim} observation values and actions ${here.actions} (load it with the env and config it was trained with)`,
+      );
+    };
+    if (saved && (saved.obsDim !== here.obsDim || saved.actions !== here.actions))
+      fail('the checkpoint does not fit this environment');
+    for (const [name, w] of Object.entries(this.policy.getWeights())) {
+      const got = weights[name];
+      if (!got) fail(`the checkpoint has no layer '${name}'`);
+      else if (got.length !== w.length)
+        fail(`layer '${name}' has ${got.length} values in the checkpoint, this model's has ${w.length}`);
     }
   }
 

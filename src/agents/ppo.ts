@@ -16,18 +16,22 @@
  * const action = model.predict(obs, { deterministic: true });
  * await model.save('runs/ppo-cartpole');
  */
+import { z } from 'zod';
+import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { initTf, tf } from '../nn/tf-backend.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import { explainedVariance, shuffleInPlace, standardize } from './batch-utils.js';
 import type { Minibatch } from './rollout-buffer.js';
 import {
+  ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
+  resolveOnPolicyConfig,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
 } from './on-policy-algorithm.js';
-import { makeSchedule, type ScheduleSpec } from './schedules.js';
+import { makeSchedule, SCHEDULE_SCHEMA, type ScheduleSpec } from './schedules.js';
 
 /** PPO hyper-parameters. Defaults are CleanRL's `ppo.py` (tuned for CartPole). */
 export interface PpoConfig extends OnPolicyConfig {
@@ -88,6 +92,30 @@ export const PPO_DEFAULTS: PpoConfig = {
   logInterval: 1,
 };
 
+/** Rules of every {@link PpoConfig} key (strict: unknown keys are refused). */
+export const PPO_SCHEMA = z
+  .object({
+    ...ON_POLICY_SHAPE,
+    numMinibatches: zc.int(1).optional(),
+    updateEpochs: zc.int(1).optional(),
+    clipCoef: SCHEDULE_SCHEMA.optional(),
+    clipVloss: z.boolean().optional(),
+    entCoef: zc.finite().optional(),
+    vfCoef: zc.nonNegative().optional(),
+    normalizeAdvantages: z.boolean().optional(),
+    targetKl: zc.positive().nullable().optional(),
+    adamEps: zc.positive().optional(),
+  } satisfies ConfigShape<PpoConfig>)
+  .strict();
+
+/**
+ * Validates overrides of {@link PPO_DEFAULTS} (a `ValidationError` naming `source`, the key and
+ * the rule) and fills in the defaults.
+ */
+export function resolvePpoConfig(config: unknown, source = 'PPO config'): PpoConfig {
+  return resolveOnPolicyConfig(PPO_SCHEMA, PPO_DEFAULTS, config, source, 'PPO');
+}
+
 /** PPO with clipped surrogate objective (see module doc). */
 export class PPO extends OnPolicyAlgorithm<PpoConfig> {
   /** Checkpoint tag. */
@@ -103,11 +131,7 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
    * @param makePolicy - a custom policy (e.g. a graph policy); default: MLP actor-critic
    */
   constructor(env: EnvInput, config: Partial<PpoConfig> = {}, makePolicy?: PolicyFactory) {
-    const cfg: PpoConfig = {
-      ...PPO_DEFAULTS,
-      ...config,
-      policy: { ...PPO_DEFAULTS.policy, ...config.policy },
-    };
+    const cfg = resolvePpoConfig(config);
     super(env, cfg, (vars) => new Adam(vars, { eps: cfg.adamEps }), makePolicy);
     this.bInds = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
   }
@@ -129,6 +153,7 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
   static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<PPO> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
+    assertCheckpointAlgo(ckpt, 'ppo', dir);
     const model = new PPO(env, ckpt.config as Partial<PpoConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;

@@ -10,13 +10,17 @@
  * episode, whose returns are then complete). A time-limit truncation bootstraps γ·V(final obs)
  * when a baseline exists and 0 otherwise.
  */
+import { z } from 'zod';
+import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { initTf, tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import { computeDiscountedReturns } from './gae.js';
 import {
+  ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
+  resolveOnPolicyConfig,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -67,6 +71,25 @@ export const REINFORCE_DEFAULTS: ReinforceConfig = {
   logInterval: 1,
 };
 
+/** Rules of every {@link ReinforceConfig} key (strict: unknown keys are refused). */
+export const REINFORCE_SCHEMA = z
+  .object({
+    ...ON_POLICY_SHAPE,
+    baseline: z.boolean().optional(),
+    vfCoef: zc.nonNegative().optional(),
+    entCoef: zc.finite().optional(),
+    normalizeAdvantages: z.boolean().optional(),
+  } satisfies ConfigShape<ReinforceConfig>)
+  .strict();
+
+/**
+ * Validates overrides of {@link REINFORCE_DEFAULTS} (a `ValidationError` naming `source`, the key
+ * and the rule) and fills in the defaults.
+ */
+export function resolveReinforceConfig(config: unknown, source = 'REINFORCE config'): ReinforceConfig {
+  return resolveOnPolicyConfig(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, config, source, 'REINFORCE');
+}
+
 /** Monte-Carlo policy gradient with optional baseline (see module doc). */
 export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   /** Checkpoint tag. */
@@ -84,11 +107,7 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
    * @param makePolicy - a custom policy; default: MLP actor-critic (the critic is the baseline)
    */
   constructor(env: EnvInput, config: Partial<ReinforceConfig> = {}, makePolicy?: PolicyFactory) {
-    const cfg: ReinforceConfig = {
-      ...REINFORCE_DEFAULTS,
-      ...config,
-      policy: { ...REINFORCE_DEFAULTS.policy, ...config.policy },
-    };
+    const cfg = resolveReinforceConfig(config);
     super(env, cfg, (vars) => new Adam(vars), makePolicy);
     this.valid = new Uint8Array(this.buffer.size);
     this.validIdx = new Int32Array(this.buffer.size);
@@ -109,6 +128,7 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<REINFORCE> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
+    assertCheckpointAlgo(ckpt, 'reinforce', dir);
     const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>, makePolicy);
     model.restoreCheckpoint(ckpt);
     return model;

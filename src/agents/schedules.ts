@@ -2,6 +2,7 @@
  * Hyper-parameter schedules (learning rate, clip range), as SB3's: a function of the remaining
  * progress `p`, which goes from 1 at the start of training to 0 at the horizon.
  */
+import { z } from 'zod';
 import { ArbiterError } from '../core/errors.js';
 
 /** A value as a function of remaining progress p ∈ [0, 1] (1 = start, 0 = end). */
@@ -10,6 +11,15 @@ export type Schedule = (progressRemaining: number) => number;
 /** Plain-JSON description of a schedule, for configs and checkpoints. */
 export type ScheduleSpec =
   number | { kind: 'constant'; value: number } | { kind: 'linear'; start: number; end?: number };
+
+/** Rules of a {@link ScheduleSpec}: finite numbers ≥ 0. */
+export const SCHEDULE_SCHEMA = z.union([
+  z.number().min(0),
+  z.object({ kind: z.literal('constant'), value: z.number().min(0) }).strict(),
+  z
+    .object({ kind: z.literal('linear'), start: z.number().min(0), end: z.number().min(0).optional() })
+    .strict(),
+]);
 
 /** The same value throughout. */
 export function constantSchedule(value: number): Schedule {

@@ -19,7 +19,7 @@ import { generatePolicyNet, type PolicyNetChoice } from '../deploy/policy-net-ge
 import { writeLearningCurve } from '../report/learning-curve.js';
 import { createRunDirectory, readRunConfig, runPaths } from '../report/run-directory.js';
 import { loadModelTarget } from './load-model-target.js';
-import { readJsonObjectFile } from './read-json-option.js';
+import { readJsonObjectOption } from './read-json-option.js';
 
 /** Seed offsets so evaluation episodes never replay training episodes (as `train-run.ts`). */
 const EVAL_SEED_OFFSET = 1_000_000;
@@ -49,6 +49,8 @@ export interface DistillRunOptions {
   collector?: 'student' | 'teacher';
   /** Further hyper-parameters of {@link Od3Distiller} (learningRate, exploration, …). */
   config?: Record<string, unknown>;
+  /** Where `config` came from, named in validation errors (default `config`). */
+  configSource?: string;
   /** Evaluate every this many steps (default steps/20, at least 1000). */
   evalEvery?: number;
   /** Episodes per evaluation (default 10). */
@@ -139,15 +141,18 @@ export async function distillRun(options: DistillRunOptions): Promise<DistillRun
     { maxParams: options.budgetParams },
     { inputDim: teacher.obsDim, outputDim: teacher.numActions },
   );
-  const config = resolveOd3Config({
-    ...(options.config ?? {}),
-    hiddenSizes: student.hiddenSizes,
-    seed,
-    ...(options.tau !== undefined && { tau: options.tau }),
-    ...(options.minibatch !== undefined && { minibatchSize: options.minibatch }),
-    ...(options.updateFreq !== undefined && { updateFreq: options.updateFreq }),
-    ...(options.collector !== undefined && { collector: options.collector }),
-  });
+  const config = resolveOd3Config(
+    {
+      ...(options.config ?? {}),
+      hiddenSizes: student.hiddenSizes,
+      seed,
+      ...(options.tau !== undefined && { tau: options.tau }),
+      ...(options.minibatch !== undefined && { minibatchSize: options.minibatch }),
+      ...(options.updateFreq !== undefined && { updateFreq: options.updateFreq }),
+      ...(options.collector !== undefined && { collector: options.collector }),
+    },
+    options.configSource ?? 'config',
+  );
   const runConfig: DistillRunConfig = {
     algo: 'od3',
     env: loaded.env,
@@ -240,7 +245,8 @@ export async function distillRun(options: DistillRunOptions): Promise<DistillRun
 
 /** The environment options the teacher was loaded with: the file given, or the teacher run's. */
 async function runEnvOptions(options: DistillRunOptions): Promise<Record<string, unknown>> {
-  if (options.envOptions !== undefined) return readJsonObjectFile(options.envOptions);
+  if (options.envOptions !== undefined)
+    return (await readJsonObjectOption(options.envOptions, '--env-options')).value;
   if (existsSync(runPaths(options.teacher).config))
     return readRunConfig<{ envOptions?: Record<string, unknown> }>(options.teacher).envOptions ?? {};
   return {};

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { CountedAlgorithm } from '../agents/algorithm-registry.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
 import { readRunConfig, runPaths } from '../report/run-directory.js';
-import { readJsonObjectFile } from './read-json-option.js';
+import { readJsonObjectOption } from './read-json-option.js';
 import type { TrainRunConfig } from './train-run.js';
 
 /** A trained model named on the command line, loaded with the environment it runs on. */
@@ -20,30 +21,66 @@ export interface LoadedModel {
 }
 
 /**
- * Loads `target` — a run folder (its `latest` checkpoint; env and options default to the run's) or
- * a checkpoint folder (then `--env` is required) — for `arbiter eval` and `arbiter export`.
+ * The run folder a checkpoint folder belongs to: `R` for `R/latest` and `R/checkpoints/step-N`
+ * (when `R/config.json` exists), else undefined.
+ */
+export function owningRunDir(checkpointDir: string): string | undefined {
+  const dir = path.resolve(checkpointDir);
+  const parent = path.dirname(dir);
+  if (path.basename(dir) === 'latest' && existsSync(runPaths(parent).config)) return parent;
+  if (
+    /^step-\d+$/.test(path.basename(dir)) &&
+    path.basename(parent) === 'checkpoints' &&
+    existsSync(runPaths(path.dirname(parent)).config)
+  )
+    return path.dirname(parent);
+  return undefined;
+}
+
+/**
+ * Loads `target` for `arbiter eval` and `arbiter export`: a run folder (its newest usable
+ * checkpoint: `latest/`, else the newest good `checkpoints/step-N`, with a warning on stderr naming
+ * what was skipped and why), one of a run's checkpoint folders (`R/latest`, `R/checkpoints/step-N`;
+ * env and options default to the run's), or any checkpoint folder (then `--env` is required).
  * TensorFlow.js is imported here, only when a model is actually loaded.
  */
 export async function loadModelTarget(
   target: string,
   opts: { env?: string; envOptions?: string },
 ): Promise<LoadedModel> {
-  const { loadAlgorithm } = await import('../agents/algorithm-registry.js');
-  const { envFactory, latestCheckpointDir } = await import('./train-run.js');
+  const { loadAlgorithm, loadNewestCheckpoint } = await import('../agents/algorithm-registry.js');
+  const { envFactory } = await import('./train-run.js');
+  const { validateEnvOptions } = await import('../core/registry.js');
   registerBuiltinEnvs();
   const isRun = existsSync(runPaths(target).config);
-  const run = isRun ? readRunConfig<TrainRunConfig>(target) : undefined;
-  const modelDir = isRun ? latestCheckpointDir(target) : target;
-  if (!existsSync(modelDir))
-    throw new ArbiterError('checkpoint-missing', `${target}: no checkpoint found (looked for ${modelDir})`);
+  const runDir = isRun ? target : owningRunDir(target);
+  const run = runDir !== undefined ? readRunConfig<TrainRunConfig>(runDir) : undefined;
+  if (!isRun && !existsSync(target))
+    throw new ArbiterError(
+      'checkpoint-missing',
+      `${target}: no checkpoint found (no such run or checkpoint folder)`,
+    );
   const env = opts.env ?? run?.env;
   if (env === undefined)
     throw new ArbiterError(
       'invalid-config',
       `${target} is not a run folder: give the environment with --env`,
     );
-  const envOptions = opts.envOptions ? await readJsonObjectFile(opts.envOptions) : (run?.envOptions ?? {});
+  let envOptions = run?.envOptions ?? {};
+  if (opts.envOptions) {
+    const o = await readJsonObjectOption(opts.envOptions, '--env-options');
+    validateEnvOptions(env, o.value, o.source);
+    envOptions = o.value;
+  }
   const makeEnv = envFactory({ env, envOptions });
-  const algo = (await loadAlgorithm(modelDir, makeEnv)) as CountedAlgorithm;
-  return { algo, modelDir, env, makeEnv };
+  if (isRun) {
+    const loaded = await loadNewestCheckpoint(target, makeEnv, (s, next) =>
+      process.stderr.write(
+        `warning: skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}\n`,
+      ),
+    );
+    return { algo: loaded.algo, modelDir: loaded.dir, env, makeEnv };
+  }
+  const algo = await loadAlgorithm(target, makeEnv);
+  return { algo, modelDir: target, env, makeEnv };
 }

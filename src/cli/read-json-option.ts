@@ -14,6 +14,27 @@ export async function readJsonObjectFile(file: string): Promise<Record<string, u
       file,
     });
   }
+  return parseJsonObject(text, file);
+}
+
+/** A JSON object option and where it came from (the file, or the flag for inline JSON). */
+export interface JsonObjectOption {
+  /** The parsed object. */
+  value: Record<string, unknown>;
+  /** The file path, or the flag (e.g. `--config`) when the JSON was given inline. */
+  source: string;
+}
+
+/**
+ * Reads an option that is either inline JSON (`--config '{"learningRate":1e-3}'`, recognised by
+ * its leading `{`) or the path of a JSON file; errors name the flag or the file.
+ */
+export async function readJsonObjectOption(arg: string, flag: string): Promise<JsonObjectOption> {
+  if (arg.trimStart().startsWith('{')) return { value: parseJsonObject(arg, flag), source: flag };
+  return { value: await readJsonObjectFile(arg), source: arg };
+}
+
+function parseJsonObject(text: string, file: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -21,6 +42,6 @@ export async function readJsonObjectFile(file: string): Promise<Record<string, u
     throw new ValidationError('json-syntax', (e as Error).message, { file });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ValidationError('json-object', 'the file must hold one JSON object', { file });
+    throw new ValidationError('json-object', 'the option must be one JSON object', { file });
   return value as Record<string, unknown>;
 }

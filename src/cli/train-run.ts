@@ -3,15 +3,18 @@
  * TensorBoard), periodic evaluation and checkpoints, resume, a final held-out evaluation and an
  * SVG learning curve. A library user can call it directly.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { makeEnv } from '../core/make-env.js';
-import { envRegistration } from '../core/registry.js';
+import { envRegistration, validateEnvOptions } from '../core/registry.js';
 import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../agents/algorithm-names.js';
-import { createAlgorithm, loadAlgorithm, type CountedAlgorithm } from '../agents/algorithm-registry.js';
+import {
+  createAlgorithm,
+  loadNewestCheckpoint,
+  type CountedAlgorithm,
+} from '../agents/algorithm-registry.js';
 import { CheckpointCallback, EvalCallback } from '../agents/callbacks.js';
 import { evaluatePolicy, type EvaluationResult } from '../agents/evaluate-policy.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
@@ -51,18 +54,24 @@ export interface TrainRunConfig {
 
 /** Options of {@link trainRun}. */
 export interface TrainRunOptions {
-  /** Algorithm (ignored with `resume`). */
+  /** Algorithm (with `resume`: must be the run's, when given). */
   algo?: string;
-  /** Environment id (ignored with `resume`). */
+  /** Environment id (with `resume`: must be the run's, when given). */
   env?: string;
   /** Total steps (default 100 000; with `resume`, the run's own total unless given). */
   steps?: number;
-  /** Seed (default 0). */
+  /** Seed (default 0; with `resume`: must be the run's, when given). */
   seed?: number;
-  /** Hyper-parameters: overrides of the algorithm's defaults. */
+  /** Hyper-parameters: overrides of the algorithm's defaults (with `resume`: must be the run's). */
   config?: Record<string, unknown>;
-  /** Environment options. */
+  /** Where `config` came from, named in validation errors (default `config`). */
+  configSource?: string;
+  /** Environment options (with `resume`: must be the run's, when given). */
   envOptions?: Record<string, unknown>;
+  /** Where `envOptions` came from, named in validation errors (default `envOptions`). */
+  envOptionsSource?: string;
+  /** Receives warnings (e.g. a skipped corrupt checkpoint). Default: stderr. */
+  onWarning?: (message: string) => void;
   /** Evaluate every this many steps (default steps/20, at least 1000). */
   evalEvery?: number;
   /** Episodes per evaluation (default 10). */
@@ -117,20 +126,27 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   let run: RunDirectory<TrainRunConfig>;
   let algo: CountedAlgorithm;
   let cfg: TrainRunConfig;
+  let loadedFrom: string | undefined;
+  const warn = options.onWarning ?? ((m: string): void => void process.stderr.write(`warning: ${m}\n`));
   if (options.resume !== undefined) {
     const saved = readRunConfig<TrainRunConfig>(options.resume);
+    checkResumeMatches(options, saved);
     cfg = { ...saved, steps: options.steps ?? saved.steps };
-    const latest = latestCheckpointDir(options.resume);
-    if (!existsSync(latest))
-      throw new ArbiterError(
-        'checkpoint-missing',
-        `${options.resume}: no checkpoint to resume from (${latest})`,
-      );
-    algo = (await loadAlgorithm(latest, envFactory(cfg))) as CountedAlgorithm;
+    const loaded = await loadNewestCheckpoint(options.resume, envFactory(cfg), (s, next) =>
+      warn(`skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}`),
+    );
+    algo = loaded.algo;
+    loadedFrom = loaded.dir;
     run = await openRunDirectory<TrainRunConfig>(options.resume, { resumeStep: algo.counters.numTimesteps });
   } else {
     cfg = resolveConfig(options);
-    algo = await createAlgorithm(cfg.algo, envFactory(cfg), { ...cfg.config, seed: cfg.seed });
+    validateEnvOptions(cfg.env, cfg.envOptions, options.envOptionsSource ?? 'envOptions');
+    algo = await createAlgorithm(
+      cfg.algo,
+      envFactory(cfg),
+      { ...cfg.config, seed: cfg.seed },
+      options.configSource ?? 'config',
+    );
     run = await createRunDirectory<TrainRunConfig>({
       root: options.runsRoot ?? 'runs',
       ...(options.name !== undefined && { name: options.name }),
@@ -145,6 +161,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     seed: cfg.seed + EVAL_SEED_OFFSET,
     evalAtEnd: false,
   });
+  const checkpoints = new CheckpointCallback({ dir: runDir, everySteps: cfg.checkpointEvery });
   try {
     const remaining = cfg.steps - algo.counters.numTimesteps;
     if (cfg.algo === 'q-iteration') {
@@ -154,7 +171,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       await algo.learn({
         totalTimesteps: remaining,
         horizon: cfg.steps,
-        callbacks: [evalCallback, new CheckpointCallback({ dir: runDir, everySteps: cfg.checkpointEvery })],
+        callbacks: [evalCallback, checkpoints],
         sink: run.sink,
         ...(options.onProgress && {
           progress: (done: number, _total: number, metrics: Readonly<Record<string, number>>) =>
@@ -162,6 +179,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         }),
       });
     }
+  } catch (e) {
+    if (e instanceof ArbiterError && e.code === 'non-finite') {
+      const last = checkpoints.saved.at(-1) ?? loadedFrom;
+      throw new ArbiterError(
+        'non-finite',
+        `${e.message}; ${last !== undefined ? `the last good checkpoint is ${last}` : 'no checkpoint was written'} (run folder ${runDir})`,
+      );
+    }
+    throw e;
   } finally {
     await run.close();
   }
@@ -214,6 +240,34 @@ export function evaluateAlgorithm(
 /** Fresh environments of a run: the registered env with the run's options and step limit. */
 export function envFactory(cfg: Pick<TrainRunConfig, 'env' | 'envOptions'>): () => Env {
   return () => makeEnv(cfg.env, { options: cfg.envOptions });
+}
+
+/**
+ * `--resume` continues the run as it was configured: an algorithm, env, seed, config or env
+ * options given as well must be the run's own (a `resume-mismatch` error names both).
+ */
+function checkResumeMatches(options: TrainRunOptions, saved: TrainRunConfig): void {
+  const differ = (what: string, given: unknown, own: unknown): void => {
+    if (given === undefined || canonicalJson(given) === canonicalJson(own)) return;
+    throw new ArbiterError(
+      'resume-mismatch',
+      `${options.resume}: cannot resume with ${what} ${JSON.stringify(given)}: the run was trained with ${what} ${JSON.stringify(own)} (omit it, or start a new run)`,
+    );
+  };
+  differ('algo', options.algo, saved.algo);
+  differ('env', options.env, saved.env);
+  differ('seed', options.seed, saved.seed);
+  differ('config', options.config, saved.config);
+  differ('envOptions', options.envOptions, saved.envOptions);
+}
+
+/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
 }
 
 function resolveConfig(options: TrainRunOptions): TrainRunConfig {

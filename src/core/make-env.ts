@@ -3,7 +3,7 @@
  * wrappers its spec asks for.
  */
 import type { Env, EnvSpec } from './env.js';
-import { envRegistration } from './registry.js';
+import { envRegistration, validateEnvOptions } from './registry.js';
 import {
   RecordEpisodeStatistics,
   type RecordEpisodeStatisticsOptions,
@@ -30,6 +30,7 @@ export interface MakeEnvOptions {
  */
 export function makeEnv<O = unknown, A = unknown>(id: string, makeOptions: MakeEnvOptions = {}): Env<O, A> {
   const reg = envRegistration(id);
+  validateEnvOptions(id, makeOptions.options);
   let env: Env = reg.create(makeOptions.options);
   const limit = makeOptions.maxEpisodeSteps ?? reg.maxEpisodeSteps;
   const hasLimit = limit !== undefined && limit > 0;

@@ -2,6 +2,8 @@
  * Environment registry, as Gymnasium's `register`/`make`: ids map to factories, so the CLI,
  * configs and worker threads can name an environment by string.
  */
+import type { z } from 'zod';
+import { parseConfig } from './config-schema.js';
 import type { Env, EnvSpec } from './env.js';
 import { ArbiterError } from './errors.js';
 
@@ -11,6 +13,8 @@ export interface EnvRegistration extends EnvSpec {
   create(options?: Record<string, unknown>): Env;
   /** One-line description for `arbiter train --help` and error messages. */
   description?: string;
+  /** Strict schema of `options` (types, ranges, known keys); without one, options go unchecked. */
+  optionsSchema?: z.ZodType;
 }
 
 const registry = new Map<string, EnvRegistration>();
@@ -28,6 +32,15 @@ export function envRegistration(id: string): EnvRegistration {
     throw new ArbiterError('unknown-env', `unknown environment '${id}'; known: ${known}`);
   }
   return reg;
+}
+
+/**
+ * Checks `options` of environment `id` against its registered schema (when it has one). Throws a
+ * `ValidationError` naming `source` (e.g. `--env-options`), the key and the rule.
+ */
+export function validateEnvOptions(id: string, options: unknown, source = `options of ${id}`): void {
+  const reg = envRegistration(id);
+  if (reg.optionsSchema) parseConfig(reg.optionsSchema, options, { source, what: id });
 }
 
 /** Ids of all registered environments, sorted. */

@@ -9,7 +9,7 @@
  * that change, reentrant; links against libm only.
  */
 import { ArbiterError } from '../core/errors.js';
-import type { PolicyArtifact } from './policy-artifact.js';
+import { assertArtifactFinite, type PolicyArtifact } from './policy-artifact.js';
 
 /** The generated files. */
 export interface GeneratedC {
@@ -67,6 +67,7 @@ function array(type: string, name: string, values: ArrayLike<number>, lit: (v: n
 export function generatePolicyC(artifact: PolicyArtifact, name = 'policy'): GeneratedC {
   if (!C_IDENTIFIER.test(name))
     throw new ArbiterError('invalid-config', `C export: '${name}' is not a C identifier`);
+  assertArtifactFinite(artifact);
   const guard = `${name.toUpperCase()}_H`;
   const { inputDim, outputDim, normalization: norm } = artifact;
   const maxWidth = Math.max(inputDim, ...artifact.layers.map((l) => l.outputDim));

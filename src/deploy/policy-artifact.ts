@@ -273,10 +273,37 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
     : { ...common, kind, layers: layers as Int8ArtifactLayer[] };
 }
 
+/**
+ * Throws a `ValidationError` (rule `finite`) naming the first layer array or normalizer statistic
+ * that holds NaN or ±Infinity: such an artifact would be written but refused by every loader, so
+ * no format is ever written from it. `source` names the model (e.g. its checkpoint folder).
+ */
+export function assertArtifactFinite(artifact: PolicyArtifact, source = '<artifact>'): void {
+  const check = (arr: ArrayLike<number>, item: string): void => {
+    for (let i = 0; i < arr.length; i++)
+      if (!Number.isFinite(arr[i]!))
+        throw new ValidationError(
+          'finite',
+          `value ${i} is ${arr[i]}: the model has non-finite weights (diverged training?), so nothing is exported`,
+          { file: source, item },
+        );
+  };
+  artifact.layers.forEach((l, k) => {
+    check(l.weights, `layer ${k} weights`);
+    if ('scales' in l) check(l.scales, `layer ${k} scales`);
+    check(l.bias, `layer ${k} bias`);
+  });
+  if (artifact.normalization) {
+    check(artifact.normalization.mean, 'normalization mean');
+    check(artifact.normalization.var, 'normalization var');
+  }
+}
+
 // ───────────────────────────── JSON ─────────────────────────────
 
 /** The artifact as a JSON document (weights as number arrays; exact for Float32 and int8). */
 export function policyArtifactToJson(artifact: PolicyArtifact): string {
+  assertArtifactFinite(artifact);
   const layers = artifact.layers.map((l) => ({
     inputDim: l.inputDim,
     outputDim: l.outputDim,
@@ -308,6 +335,7 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 
 /** The artifact as compact binary (see the layout above). */
 export function encodePolicyArtifact(artifact: PolicyArtifact): Uint8Array {
+  assertArtifactFinite(artifact);
   const header = {
     ...artifact,
     layers: artifact.layers.map((l) => ({

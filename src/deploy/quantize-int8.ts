@@ -3,10 +3,16 @@
  * channel (`scale_j = max_i |W_ij| / 127`, `q_ij = round(W_ij / scale_j)`), biases kept in Float32.
  * Weights shrink 4×; the decision (argmax) is what must survive, not every output digit.
  */
-import type { FloatPolicyArtifact, Int8ArtifactLayer, Int8PolicyArtifact } from './policy-artifact.js';
+import {
+  assertArtifactFinite,
+  type FloatPolicyArtifact,
+  type Int8ArtifactLayer,
+  type Int8PolicyArtifact,
+} from './policy-artifact.js';
 
 /** Quantizes every layer's kernel of a Float32 artifact (see module doc). */
 export function quantizeInt8(artifact: FloatPolicyArtifact): Int8PolicyArtifact {
+  assertArtifactFinite(artifact); // a NaN would quantize silently to 0 or ±127
   const layers: Int8ArtifactLayer[] = artifact.layers.map((l) => {
     const { inputDim: n, outputDim: m, weights } = l;
     const scales = new Float32Array(m);

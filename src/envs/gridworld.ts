@@ -4,6 +4,8 @@
  * goals, walls, holes, step reward and slip probability; it exposes its exact transition model
  * ({@link TabularModel}) so Q-iteration can compute the optimal values.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env, EnvSpec, ResetOptions, ResetResult, StepResult } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
@@ -52,6 +54,25 @@ export interface GridWorldOptions {
    */
   slip?: number;
 }
+
+const CELL = z.tuple([zc.int(0), zc.int(0)]);
+
+/** Rules of every {@link GridWorldOptions} key (strict: unknown keys are refused). */
+export const GRIDWORLD_OPTIONS_SCHEMA = z
+  .object({
+    size: zc.int(1).optional(),
+    rows: zc.int(1).optional(),
+    cols: zc.int(1).optional(),
+    start: CELL.optional(),
+    goals: z.array(CELL).optional(),
+    walls: z.array(CELL).optional(),
+    holes: z.array(CELL).optional(),
+    stepReward: zc.finite().optional(),
+    goalReward: zc.finite().optional(),
+    holeReward: zc.finite().optional(),
+    slip: zc.unit().optional(),
+  } satisfies ConfigShape<GridWorldOptions>)
+  .strict();
 
 /** Registration facts of GridWorld-v0 (the step limit only matters for policies that wander). */
 export const GRIDWORLD_SPEC: EnvSpec = { id: 'GridWorld-v0', maxEpisodeSteps: 100 };
@@ -230,6 +251,7 @@ export class GridWorld implements Env<number, number> {
   private needsReset = true;
 
   constructor(options: GridWorldOptions = {}) {
+    parseConfig(GRIDWORLD_OPTIONS_SCHEMA, options, { source: 'GridWorld options', what: 'GridWorld-v0' });
     this.model = new GridWorldModel(options);
     this.observationSpace = new Discrete(this.model.numStates);
   }

@@ -4,6 +4,8 @@
  * shared trunk with two linear heads. Orthogonal initialisation: √2 hidden, 0.01 policy head,
  * 1 value head. Rollout decisions run on the Float32 forward pass; the loss uses TensorFlow.
  */
+import { z } from 'zod';
+import { zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
@@ -47,6 +49,19 @@ export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHidde
   policyGain: 0.01,
   valueGain: 1,
 };
+
+/** Schema of {@link ActorCriticConfig} (rules only; the defaults are documented on the interface). */
+export const ACTOR_CRITIC_SCHEMA = z
+  .object({
+    hiddenSizes: zc.layerSizes().optional(),
+    valueHiddenSizes: zc.layerSizes().optional(),
+    activation: z.enum(['tanh', 'relu']).optional(),
+    shareTrunk: z.boolean().optional(),
+    logStdInit: zc.finite().optional(),
+    policyGain: zc.positive().optional(),
+    valueGain: zc.positive().optional(),
+  } satisfies ConfigShape<ActorCriticConfig>)
+  .strict();
 
 /** An MLP actor-critic on flat observations (see module doc). */
 export class ActorCriticPolicy implements Policy<Float32Array> {

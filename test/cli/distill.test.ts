@@ -95,4 +95,24 @@ describe('arbiter distill', () => {
       run('distill', '--teacher', teacherDir, '--budget-params', '5', '--steps', '100', '--runs', root),
     ).rejects.toThrow(/budget|fits/);
   }, 60_000);
+
+  it('--config: an unknown key is refused naming --config; a diverging student stops with non-finite', async () => {
+    const base = [
+      'distill',
+      '--teacher',
+      teacherDir,
+      '--budget-params',
+      '400',
+      '--steps',
+      '600',
+      '--runs',
+      root,
+    ];
+    await expect(run(...base, '--config', '{"memorysize":100}')).rejects.toThrow(
+      /--config: key 'memorysize': unknown-key: .*did you mean 'memorySize'/,
+    );
+    await expect(run(...base, '--config', '{"learningRate":3e38}', '--name', 'nan')).rejects.toThrow(
+      /od3 training diverged at step \d+/,
+    );
+  }, 60_000);
 });

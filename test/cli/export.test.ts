@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -95,9 +96,12 @@ describe('arbiter export', () => {
     await expect(
       exportCli(join(root, 'nope'), '--format', 'json', '--out', join(root, 'x.json')),
     ).rejects.toThrow(/no checkpoint/);
-    await expect(
-      exportCli(join(runDir, 'latest'), '--format', 'json', '--out', join(root, 'x.json')),
-    ).rejects.toThrow(/--env/);
+    // A checkpoint folder outside any run folder does not say its env (R/latest does, via R).
+    const loose = join(root, 'loose-checkpoint');
+    await cp(join(runDir, 'latest'), loose, { recursive: true });
+    await expect(exportCli(loose, '--format', 'json', '--out', join(root, 'x.json'))).rejects.toThrow(
+      /--env/,
+    );
     await expect(exportCli(runDir, '--format', 'onnx', '--out', join(root, 'x'))).rejects.toThrow(
       /json, bin, int8, c/,
     );

@@ -3,7 +3,8 @@
  * Bellman optimality update `Q(s,a) ← Σ_{s'} P(s'|s,a) [r + γ max_{a'} Q(s',a')]` (no bootstrap
  * after a terminal s') until the largest change is below `tol`.
  */
-import { ArbiterError } from '../../core/errors.js';
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 
 /**
  * What Q-iteration needs of a finite MDP: sizes and the exact outcomes of each (s, a). Declared
@@ -37,6 +38,15 @@ export interface QIterationConfig {
   maxIters?: number;
 }
 
+/** Rules of every {@link QIterationConfig} key (strict: unknown keys are refused). */
+export const Q_ITERATION_SCHEMA = z
+  .object({
+    gamma: zc.unit().optional(),
+    tol: zc.positive().optional(),
+    maxIters: zc.int(1).optional(),
+  } satisfies ConfigShape<QIterationConfig>)
+  .strict();
+
 /** Result of {@link qIteration}. */
 export interface QIterationResult {
   /** Optimal action values, row-major S × A (`Q[s * A + a]`). */
@@ -55,14 +65,10 @@ export interface QIterationResult {
 
 /** Computes the optimal Q, V and a greedy policy of `model` by synchronous value iteration. */
 export function qIteration(model: FiniteMdp, config: QIterationConfig = {}): QIterationResult {
-  const gamma = config.gamma ?? 0.99;
-  const tol = config.tol ?? 1e-10;
-  const maxIters = config.maxIters ?? 100_000;
-  if (!(gamma >= 0 && gamma <= 1))
-    throw new ArbiterError('invalid-config', `qIteration: gamma must be in [0, 1], got ${gamma}`);
-  if (!(tol > 0)) throw new ArbiterError('invalid-config', `qIteration: tol must be > 0, got ${tol}`);
-  if (!Number.isInteger(maxIters) || maxIters < 1)
-    throw new ArbiterError('invalid-config', `qIteration: maxIters must be an integer ≥ 1, got ${maxIters}`);
+  const c = parseConfig(Q_ITERATION_SCHEMA, config, { source: 'qIteration config', what: 'q-iteration' });
+  const gamma = c.gamma ?? 0.99;
+  const tol = c.tol ?? 1e-10;
+  const maxIters = c.maxIters ?? 100_000;
 
   const S = model.numStates;
   const A = model.numActions;

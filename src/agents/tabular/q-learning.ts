@@ -7,7 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../core/atomic-write.js';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
+import { ActionLog, type ActionLogState } from '../../core/vector/action-log.js';
 import type { Env } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
@@ -71,6 +74,8 @@ interface SavedQLearning {
   rngState: RngState;
   episodes: EpisodeTrackerState;
   q: number[];
+  /** The running episode, for an exact resume: the env's actions since its seeded reset. */
+  running?: { log: ActionLogState & { actions: number[] }; obs: number; mask: number[] | null };
 }
 
 /**
@@ -98,6 +103,9 @@ export class QLearning implements Algorithm {
   private env: Env<number, number> | undefined;
   private obs: number | undefined;
   private mask: Uint8Array | undefined;
+  // Actions since the env's seeded reset: replayed on load to continue the same episode.
+  private envLog: ActionLog | undefined;
+  private readonly actionRow = new Float32Array(1);
 
   /**
    * @param env - an environment with `Discrete` observation and action spaces starting at 0 (may
@@ -110,7 +118,7 @@ export class QLearning implements Algorithm {
     config: QLearningConfig = {},
     sizes?: { numStates: number; numActions: number },
   ) {
-    this.config = resolveConfig(config);
+    this.config = resolveQLearningConfig(config);
     if (env) {
       const [S, A] = tableSize(env);
       this.numStates = S;
@@ -140,6 +148,7 @@ export class QLearning implements Algorithm {
       );
     this.env = env;
     this.obs = undefined;
+    this.envLog = undefined; // the log belongs to the old env
     this.episodes.resetRunning();
   }
 
@@ -176,6 +185,8 @@ export class QLearning implements Algorithm {
       this.epsilon = linearEpsilon(c.numTimesteps, session.horizon, schedule);
       const s = this.obs!;
       const a = this.selectAction(s, this.mask, false);
+      this.actionRow[0] = a;
+      this.envLog?.push(this.actionRow, 0);
       const r = env.step(a);
       // Bootstrap unless the MDP terminated; a truncated episode was only cut.
       const target = r.reward + (r.terminated ? 0 : gamma * this.maxQ(r.obs, r.info.actionMask));
@@ -234,13 +245,21 @@ export class QLearning implements Algorithm {
       episodes: this.episodes.getState(),
       // JSON numbers round-trip float64 exactly.
       q: Array.from(this.Q),
+      ...(this.obs !== undefined &&
+        this.envLog && {
+          running: {
+            log: { seed: this.envLog.seed, width: 1, actions: Array.from(this.envLog.getState().actions) },
+            obs: this.obs,
+            mask: this.mask ? Array.from(this.mask) : null,
+          },
+        }),
     };
     await writeFileAtomic(path.join(dir, Q_LEARNING_FILE), JSON.stringify(saved) + '\n');
   }
 
   /**
-   * Reads an agent written by {@link QLearning.save}; with `env`, training can continue (from a
-   * fresh, unseeded episode). Throws `checkpoint-missing` / `checkpoint-corrupt`.
+   * Reads an agent written by {@link QLearning.save}; with `env`, training can continue: in the
+   * saved episode (the env is replayed through the logged actions), else from a fresh one. Throws `checkpoint-missing` / `checkpoint-corrupt`.
    */
   static async load(dir: string, env?: Env<number, number>): Promise<QLearning> {
     const file = path.join(dir, Q_LEARNING_FILE);
@@ -275,13 +294,21 @@ export class QLearning implements Algorithm {
     Object.assign(agent.counters, saved.counters);
     agent.rng.setState(saved.rngState);
     agent.episodes.setState(saved.episodes);
-    agent.episodes.resetRunning();
     if (env) agent.setEnv(env);
+    if (env && saved.running) {
+      // Replay the env to where it was, so the saved episode continues exactly.
+      const log = ActionLog.fromState(saved.running.log);
+      log.replay(env, (row) => row[0]);
+      agent.envLog = log;
+      agent.obs = saved.running.obs;
+      agent.mask = saved.running.mask ? Uint8Array.from(saved.running.mask) : undefined;
+    } else agent.episodes.resetRunning();
     return agent;
   }
 
   private beginEpisode(env: Env<number, number>, seeded: boolean): void {
     const r = seeded ? env.reset({ seed: this.config.seed }) : env.reset();
+    if (seeded) this.envLog = new ActionLog(this.config.seed, 1);
     this.obs = r.obs;
     this.mask = r.info.actionMask;
   }
@@ -336,31 +363,41 @@ function oneHotIndex(x: Float32Array): number {
   return idx;
 }
 
-function resolveConfig(config: QLearningConfig): ResolvedQLearningConfig {
-  const resolved: ResolvedQLearningConfig = {
-    alpha: config.alpha ?? 0.1,
-    gamma: config.gamma ?? 0.99,
+/** Rules of every {@link QLearningConfig} key (strict: unknown keys are refused). */
+export const Q_LEARNING_SCHEMA = z
+  .object({
+    alpha: z.number().gt(0).max(1).optional(),
+    gamma: zc.unit().optional(),
+    epsilon: z
+      .object({
+        start: zc.unit().optional(),
+        end: zc.unit().optional(),
+        fraction: zc.unit().optional(),
+      } satisfies ConfigShape<EpsilonSchedule>)
+      .strict()
+      .optional(),
+    seed: zc.seed().optional(),
+    initialQ: zc.finite().optional(),
+    logEverySteps: zc.int(1).optional(),
+  } satisfies ConfigShape<QLearningConfig>)
+  .strict();
+
+/** Validates `config` (errors name `source`, the key and the rule) and fills in the defaults. */
+export function resolveQLearningConfig(
+  config: unknown,
+  source = 'QLearning config',
+): ResolvedQLearningConfig {
+  const c = parseConfig(Q_LEARNING_SCHEMA, config, { source, what: 'QLearning' });
+  return {
+    alpha: c.alpha ?? 0.1,
+    gamma: c.gamma ?? 0.99,
     epsilon: {
-      start: config.epsilon?.start ?? 1,
-      end: config.epsilon?.end ?? 0.05,
-      fraction: config.epsilon?.fraction ?? 0.5,
+      start: c.epsilon?.start ?? 1,
+      end: c.epsilon?.end ?? 0.05,
+      fraction: c.epsilon?.fraction ?? 0.5,
     },
-    seed: config.seed ?? 0,
-    initialQ: config.initialQ ?? 0,
-    logEverySteps: config.logEverySteps ?? 1000,
+    seed: c.seed ?? 0,
+    initialQ: c.initialQ ?? 0,
+    logEverySteps: c.logEverySteps ?? 1000,
   };
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) throw new ArbiterError('invalid-config', `QLearning: ${what}`);
-  };
-  check(resolved.alpha > 0 && resolved.alpha <= 1, `alpha must be in (0, 1], got ${resolved.alpha}`);
-  check(resolved.gamma >= 0 && resolved.gamma <= 1, `gamma must be in [0, 1], got ${resolved.gamma}`);
-  const e = resolved.epsilon;
-  check(e.start >= 0 && e.start <= 1 && e.end >= 0 && e.end <= 1, 'epsilon start and end must be in [0, 1]');
-  check(e.fraction >= 0 && e.fraction <= 1, `epsilon fraction must be in [0, 1], got ${e.fraction}`);
-  check(Number.isFinite(resolved.initialQ), 'initialQ must be finite');
-  check(
-    Number.isInteger(resolved.logEverySteps) && resolved.logEverySteps >= 1,
-    'logEverySteps must be an integer ≥ 1',
-  );
-  return resolved;
 }

@@ -6,7 +6,7 @@ import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../parse-number.js';
 import { startProgress, type Progress } from '../progress.js';
-import { readJsonObjectFile } from '../read-json-option.js';
+import { readJsonObjectOption } from '../read-json-option.js';
 
 interface DistillOptions {
   teacher: string;
@@ -67,14 +67,17 @@ export function registerDistill(program: Command): void {
       parseCollector,
       'student',
     )
-    .option('-c, --config <file.json>', 'further distiller settings (learningRate, exploration…, memorySize)')
+    .option(
+      '-c, --config <json|file>',
+      'further distiller settings (learningRate, exploration…, memorySize), inline JSON or a file; unknown keys are errors',
+    )
     .option('--eval-every <N>', 'evaluate every N steps (default steps/20)', parsePositiveInt)
     .option('--eval-episodes <N>', 'episodes per evaluation', parsePositiveInt, 10)
     .option('--runs <dir>', 'folder of run folders', 'runs')
     .option('--name <id>', 'run folder name (default od3-<env>-<seed>-<time>)')
     .option('--json', 'print one JSON document with runDir, the student choice and the final evaluation')
     .action(async (opts: DistillOptions) => {
-      const config = opts.config ? await readJsonObjectFile(opts.config) : undefined;
+      const config = opts.config ? await readJsonObjectOption(opts.config, '--config') : undefined;
       const { distillRun } = await import('../distill-run.js'); // loads TensorFlow.js only here
       const progress: Progress = startProgress(opts.steps, 'distill', !opts.json);
       let result;
@@ -90,7 +93,7 @@ export function registerDistill(program: Command): void {
           minibatch: opts.minibatch,
           updateFreq: opts.updateFreq,
           collector: opts.collector,
-          ...(config && { config }),
+          ...(config && { config: config.value, configSource: config.source }),
           ...(opts.evalEvery !== undefined && { evalEvery: opts.evalEvery }),
           evalEpisodes: opts.evalEpisodes,
           runsRoot: opts.runs,

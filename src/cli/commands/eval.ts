@@ -19,9 +19,12 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a trained policy: mean and spread of the episode return')
-    .argument('<run-or-model>', 'a run folder (its latest checkpoint) or a checkpoint folder')
+    .argument(
+      '<run-or-model>',
+      'a run folder (its newest good checkpoint), its latest/ or checkpoints/step-N, or any checkpoint folder',
+    )
     .option('-e, --env <id>', 'environment (default: the run’s)')
-    .option('--env-options <file.json>', 'environment options (default: the run’s)')
+    .option('--env-options <json|file>', 'environment options, inline JSON or a file (default: the run’s)')
     .option('-k, --episodes <N>', 'episodes', parsePositiveInt, 10)
     .option('-s, --seed <S>', 'seed of the first episode', parseInteger, 0)
     .option('--stochastic', 'sample actions instead of the most likely one')

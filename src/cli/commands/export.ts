@@ -37,22 +37,27 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export a trained policy: standalone JSON/binary/int8 weights or C source + header')
-    .argument('<model>', 'a run folder (its latest checkpoint) or a checkpoint folder')
+    .argument(
+      '<model>',
+      'a run folder (its newest good checkpoint), its latest/ or checkpoints/step-N, or any checkpoint folder; non-finite weights are refused',
+    )
     .requiredOption('-f, --format <format>', EXPORT_FORMATS.join(' | '), parseFormat)
     .requiredOption('-o, --out <path>', 'output file (for c: base path of the .c and .h files)')
     .option('-e, --env <id>', 'environment to rebuild the model on (default: the run’s)')
-    .option('--env-options <file.json>', 'environment options (default: the run’s)')
+    .option('--env-options <json|file>', 'environment options, inline JSON or a file (default: the run’s)')
     .option('--name <identifier>', 'C function prefix (default: from --out)')
     .option('--json', 'print one JSON document {files, format, params, bytes, …}')
     .action(async (target: string, opts: ExportOptions) => {
       // Loaded here so that other commands never import TensorFlow.js.
       const { extractPolicyArtifact } = await import('../../deploy/extract-policy-artifact.js');
-      const { artifactParamCount, encodePolicyArtifact, policyArtifactToJson } =
+      const { artifactParamCount, assertArtifactFinite, encodePolicyArtifact, policyArtifactToJson } =
         await import('../../deploy/policy-artifact.js');
       const { quantizeInt8 } = await import('../../deploy/quantize-int8.js');
       const { generatePolicyC, toCIdentifier } = await import('../../deploy/c-codegen.js');
       const { algo, modelDir, env } = await loadModelTarget(target, opts);
       const artifact = extractPolicyArtifact(algo);
+      // Refused before any file is written, naming the checkpoint (every format checks again).
+      assertArtifactFinite(artifact, modelDir);
 
       const written: { file: string; bytes: number }[] = [];
       const write = async (file: string, data: string | Uint8Array): Promise<void> => {

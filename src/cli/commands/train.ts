@@ -6,7 +6,7 @@ import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress, type Progress } from '../progress.js';
-import { readJsonObjectFile } from '../read-json-option.js';
+import { readJsonObjectOption } from '../read-json-option.js';
 
 interface TrainOptions {
   env?: string;
@@ -39,21 +39,31 @@ export function registerTrain(program: Command): void {
       parsePositiveInt,
     )
     .option('-s, --seed <S>', 'seed of everything random', parseInteger, 0)
-    .option('-c, --config <file.json>', 'hyper-parameters: a JSON object of overrides of the defaults')
     .option(
-      '--env-options <file.json>',
-      'environment options: a JSON object (e.g. {"load": "high"} for Jobs-v0)',
+      '-c, --config <json|file>',
+      'hyper-parameters: overrides of the defaults, inline JSON or a JSON file; unknown keys, wrong types and out-of-range values are errors',
+    )
+    .option(
+      '--env-options <json|file>',
+      'environment options, inline JSON or a JSON file (e.g. \'{"load":"high"}\' for Jobs-v0); checked like --config',
     )
     .option('--eval-every <N>', 'evaluate every N steps (default steps/20)', parsePositiveInt)
     .option('--eval-episodes <N>', 'episodes per evaluation', parsePositiveInt, 10)
     .option('--checkpoint-every <N>', 'checkpoint every N steps (default steps/10)', parsePositiveInt)
     .option('--runs <dir>', 'folder of run folders', 'runs')
     .option('--name <id>', 'run folder name (default <algo>-<env>-<seed>-<time>)')
-    .option('--resume <run-dir>', 'continue a run from its latest checkpoint')
+    .option(
+      '--resume <run-dir>',
+      'continue a run bit-exactly from its latest checkpoint (a corrupt latest/ falls back to the newest good checkpoints/step-N); algo, --env, --seed, --config given too must match the run',
+    )
     .option('--json', 'print one JSON document with runDir and finalEvalMeanReturn')
-    .action(async (algo: string | undefined, opts: TrainOptions) => {
-      const config = opts.config ? await readJsonObjectFile(opts.config) : undefined;
-      const envOptions = opts.envOptions ? await readJsonObjectFile(opts.envOptions) : undefined;
+    .action(async (algo: string | undefined, opts: TrainOptions, cmd: Command) => {
+      const config = opts.config ? await readJsonObjectOption(opts.config, '--config') : undefined;
+      const envOptions = opts.envOptions
+        ? await readJsonObjectOption(opts.envOptions, '--env-options')
+        : undefined;
+      // With --resume, a seed counts as given only when typed (the default 0 must not clash).
+      const seedGiven = opts.resume === undefined || cmd.getOptionValueSource('seed') === 'cli';
       // Created at the first report, which knows the run's total (also when resuming).
       let progress: Progress | undefined;
       const { trainRun } = await import('../train-run.js'); // loads TensorFlow.js only when training
@@ -64,9 +74,9 @@ export function registerTrain(program: Command): void {
           ...(algo !== undefined && { algo }),
           ...(opts.env !== undefined && { env: opts.env }),
           ...(opts.steps !== undefined && { steps: opts.steps }),
-          seed: opts.seed,
-          ...(config && { config }),
-          ...(envOptions && { envOptions }),
+          ...(seedGiven && { seed: opts.seed }),
+          ...(config && { config: config.value, configSource: config.source }),
+          ...(envOptions && { envOptions: envOptions.value, envOptionsSource: envOptions.source }),
           ...(opts.evalEvery !== undefined && { evalEvery: opts.evalEvery }),
           evalEpisodes: opts.evalEpisodes,
           ...(opts.checkpointEvery !== undefined && { checkpointEvery: opts.checkpointEvery }),

@@ -6,6 +6,7 @@ import type { Env, Info } from '../env.js';
 import { ArbiterError } from '../errors.js';
 import { flatDim, flattenInto, spaceToJson, type Space } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
+import { ActionLog, type ActionLogState } from './action-log.js';
 import { allocateVectorStepResult, vectorStepResult } from './vector-step-buffers.js';
 
 /** Options of {@link SyncVectorEnv}. */
@@ -16,6 +17,19 @@ export interface SyncVectorEnvOptions {
    * may keep.
    */
   reuseBuffers?: boolean;
+  /**
+   * Log each copy's actions since its seeded reset, so {@link SyncVectorEnv.getState} can save the
+   * copies' exact state for any env (4 bytes per env step and action value). Default false.
+   */
+  resumable?: boolean;
+}
+
+/** What {@link SyncVectorEnv.getState} saves: each copy's seed and action log. */
+export interface SyncVectorEnvState {
+  /** Whether the copies give action masks. */
+  hasMasks: boolean;
+  /** One action log per copy. */
+  copies: ActionLogState[];
 }
 
 /** Length of one copy's action row in the batched action array, or throws for unsupported spaces. */
@@ -61,6 +75,8 @@ export class SyncVectorEnv implements VectorEnv {
   private ready = false;
   private shared: VectorStepResult | null = null;
   private readonly finalRows: Float32Array[] | null;
+  private readonly resumable: boolean;
+  private logs: ActionLog[] | null = null;
 
   /**
    * @param envFns - one factory per copy; all copies must have equal spaces
@@ -87,11 +103,50 @@ export class SyncVectorEnv implements VectorEnv {
     this.maskDim = this.singleActionSpace.kind === 'discrete' ? this.singleActionSpace.n : 0;
     this.reuse = options.reuseBuffers ?? false;
     this.finalRows = this.reuse ? this.envs.map(() => new Float32Array(this.obsDim)) : null;
+    this.resumable = options.resumable ?? false;
+  }
+
+  /**
+   * The copies' exact state (their seeds and the actions since), or undefined when not
+   * `resumable` or last reset without a seed (an unseeded reset cannot be replayed).
+   */
+  getState(): SyncVectorEnvState | undefined {
+    if (!this.logs || !this.ready) return undefined;
+    return { hasMasks: this.hasMasks, copies: this.logs.map((l) => l.getState()) };
+  }
+
+  /**
+   * Restores {@link SyncVectorEnv.getState} into fresh copies by replaying each copy's actions
+   * from its seeded reset (the env state, its RNG included, then equals the saved one). The next
+   * `step` continues where the saved env was; the caller keeps the last observations itself.
+   */
+  setState(state: SyncVectorEnvState): void {
+    if (!state || !Array.isArray(state.copies) || state.copies.length !== this.numEnvs)
+      throw new ArbiterError(
+        'checkpoint-mismatch',
+        `vector env state has ${state?.copies?.length ?? 0} copies, this vector env ${this.numEnvs}`,
+      );
+    const logs = state.copies.map((c) => ActionLog.fromState(c));
+    logs.forEach((log, i) => {
+      if (log.width !== this.actionDim)
+        throw new ArbiterError(
+          'checkpoint-mismatch',
+          `copy ${i}: logged actions have ${log.width} values, expected ${this.actionDim}`,
+        );
+      log.replay(this.envs[i]!, (row) => this.actionOf(row, 0));
+    });
+    this.logs = this.resumable ? logs : null;
+    this.hasMasks = state.hasMasks;
+    this.ready = true;
   }
 
   /** Resets every copy; copy i gets seed `seed + i` when a seed is given. */
   resetSync(seed?: number): VectorResetResult {
     const out = this.buffers();
+    this.logs =
+      this.resumable && seed !== undefined
+        ? this.envs.map((_, i) => new ActionLog(seed + i, this.actionDim))
+        : null;
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i]!;
       const r = env.reset(seed === undefined ? undefined : { seed: seed + i });
@@ -123,6 +178,7 @@ export class SyncVectorEnv implements VectorEnv {
     const d = this.obsDim;
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i]!;
+      this.logs?.[i]!.push(actions, i * this.actionDim);
       const r = env.step(this.actionOf(actions, i));
       out.rewards[i] = r.reward;
       out.terminated[i] = r.terminated ? 1 : 0;

@@ -3,6 +3,8 @@
  * density, shape and deadline tightness, every choice drawn from the caller's {@link Rng}. Its
  * ranges can be changed between episodes (`configure`), which is all a curriculum needs.
  */
+import { z } from 'zod';
+import type { ConfigShape } from '../../core/config-schema.js';
 import { ArbiterError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { Dag } from '../../dag/dag-task.js';
@@ -30,6 +32,25 @@ export interface DagSamplerOptions {
   /** WCET range, integers ≥ 1 (time units; default `[1, 20]`). */
   wcet: SamplerRange;
 }
+
+const RANGE = z.tuple([z.number().min(0), z.number().min(0)]);
+
+/** Rules of every {@link DagSamplerOptions} key, all optional (strict: unknown keys are refused). */
+export const DAG_SAMPLER_OPTIONS_SCHEMA = z
+  .object({
+    nodes: RANGE.optional(),
+    kinds: z
+      .array(z.enum(['layered', 'fork-join']))
+      .min(1)
+      .optional(),
+    edgeProbability: RANGE.optional(),
+    layersFactor: RANGE.optional(),
+    dummyProbability: z.number().min(0).max(1).optional(),
+    nestProbability: RANGE.optional(),
+    slack: RANGE.optional(),
+    wcet: RANGE.optional(),
+  } satisfies ConfigShape<DagSamplerOptions>)
+  .strict();
 
 /** The default sampler options (sizes 10–50, both families, slack ≤ 0.5). */
 export const DEFAULT_DAG_SAMPLER_OPTIONS: Readonly<DagSamplerOptions> = Object.freeze<DagSamplerOptions>({

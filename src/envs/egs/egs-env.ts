@@ -17,6 +17,8 @@
  * G_T, each node at its EST in G_T. Since every added edge passed the mask, the timetable meets D
  * and respects every edge of the original DAG (checked by `checkSchedule` in the tests).
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -30,7 +32,12 @@ import { timetableGuarantees } from '../../dag/schedule/dispatch-guarantee.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
-import { DEFAULT_DAG_SAMPLER_OPTIONS, DagSampler, type DagSamplerOptions } from './dag-sampler.js';
+import {
+  DAG_SAMPLER_OPTIONS_SCHEMA,
+  DEFAULT_DAG_SAMPLER_OPTIONS,
+  DagSampler,
+  type DagSamplerOptions,
+} from './dag-sampler.js';
 import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
 import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
@@ -65,6 +72,19 @@ export interface EgsEnvOptions {
    */
   sampler?: DagSampler | Partial<DagSamplerOptions>;
 }
+
+/** Rules of every {@link EgsEnvOptions} key (strict: unknown keys are refused). */
+export const EGS_OPTIONS_SCHEMA = z
+  .object({
+    maxNodes: zc.int(2).max(1024).optional(),
+    criticalOnly: z.boolean().optional(),
+    antichainOnly: z.boolean().optional(),
+    targetCores: zc.int(1).optional(),
+    lowerBound: z.enum(['egs', 'load']).optional(),
+    maxSteps: zc.int(1).optional(),
+    sampler: z.union([z.instanceof(DagSampler), DAG_SAMPLER_OPTIONS_SCHEMA]).optional(),
+  } satisfies ConfigShape<EgsEnvOptions>)
+  .strict();
 
 /** Environment-specific options of `reset({ options })`. */
 export interface EgsResetOptions {
@@ -134,6 +154,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
   private lastMask: Uint8Array;
 
   constructor(options: EgsEnvOptions = {}) {
+    parseConfig(EGS_OPTIONS_SCHEMA, options, { source: 'EgsEnv options', what: 'EGS-v0' });
     const maxNodes = options.maxNodes ?? 64;
     if (!Number.isInteger(maxNodes) || maxNodes < 2 || maxNodes > 1024)
       throw invalid(`maxNodes must be an integer in [2, 1024], got ${maxNodes}`);

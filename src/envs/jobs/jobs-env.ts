@@ -20,6 +20,8 @@
  * `info.meanSlowdown` and `info.completedJobs` are given on the terminating step. A policy can
  * postpone jobs forever by always advancing, so the registered step limit truncates such episodes.
  */
+import { z } from 'zod';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -68,6 +70,36 @@ export interface JobsOptions {
    */
   workConserving?: boolean;
 }
+
+const RANGE = z.tuple([z.number().min(0), z.number().min(0)]);
+
+/** Rules of every {@link JobsOptions} key (strict: unknown keys are refused); the constructor checks the rest. */
+export const JOBS_OPTIONS_SCHEMA = z
+  .object({
+    resources: zc.int(1).optional(),
+    capacity: z.union([zc.int(1), z.array(zc.int(1)).min(1)]).optional(),
+    horizon: zc.int(1).optional(),
+    windowSize: zc.int(1).optional(),
+    backlogScale: zc.int(1).optional(),
+    arrivalSteps: zc.int(1).optional(),
+    load: z.union([zc.positive(), z.enum(['low', 'medium', 'high'])]).optional(),
+    arrivalProcess: z.enum(['bernoulli', 'poisson']).optional(),
+    jobDistribution: z
+      .object({
+        shortProb: zc.unit().optional(),
+        shortDuration: RANGE.optional(),
+        longDuration: RANGE.optional(),
+        dominantDemand: RANGE.optional(),
+        otherDemand: RANGE.optional(),
+      } satisfies ConfigShape<JobDistribution>)
+      .strict()
+      .optional(),
+    reward: z.enum(['slowdown', 'value']).optional(),
+    autoAdvance: z.boolean().optional(),
+    invalidAction: z.enum(['error', 'advance']).optional(),
+    workConserving: z.boolean().optional(),
+  } satisfies ConfigShape<JobsOptions>)
+  .strict();
 
 /** A job sequence given explicitly to `reset({ options: { jobs } })`, sorted by arrival. */
 export interface JobTrace {
@@ -193,6 +225,7 @@ export class JobsEnv implements Env<Float32Array, number> {
   private lastMask: Uint8Array;
 
   constructor(options: JobsOptions = {}) {
+    parseConfig(JOBS_OPTIONS_SCHEMA, options, { source: 'JobsEnv options', what: 'Jobs-v0' });
     this.R = options.resources ?? 2;
     if (!Number.isInteger(this.R) || this.R < 1)
       throw invalid(`resources must be an integer ≥ 1, got ${this.R}`);
