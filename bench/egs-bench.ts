@@ -15,13 +15,9 @@ import {
 } from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler, type EgsDecodeOptions } from '../src/deploy/egs-policy-scheduler.js';
 import { DagSampler } from '../src/envs/egs/dag-sampler.js';
-import {
-  egsAcceptanceSvg,
-  egsBenchmarkTables,
-  heldOutEgsSets,
-  runEgsBenchmark,
-  summarizeEgsBenchmark,
-} from '../src/report/egs-benchmark.js';
+import { heldOutEgsSets } from '../src/experiments/egs-benchmark-sets.js';
+import { runEgsBenchmark, summarizeEgsBenchmark } from '../src/experiments/egs-benchmark.js';
+import { egsAcceptanceSvg, egsBenchmarkTables } from '../src/report/egs-benchmark-report.js';
 import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
 import { scheduleDag } from '../src/dag/schedule/schedule-dag.js';
 import { describeMachine } from './machine.js';

@@ -27,7 +27,7 @@ import { PPO, type PpoConfig } from '../src/agents/ppo.js';
 import type { TrainingSession } from '../src/agents/base-algorithm.js';
 import { Rng } from '../src/core/rng.js';
 import { PadGraphObservation, type PaddedGraphLayout } from '../src/core/wrappers/pad-graph-observation.js';
-import { cloneEgsExpert, collectEgsDemonstrations } from '../src/cli/egs-imitation.js';
+import { cloneEgsExpert, collectEgsDemonstrations } from '../src/experiments/egs-imitation.js';
 import type { Dag } from '../src/dag/dag-task.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import { scheduleDag, type ScheduleMethod } from '../src/dag/schedule/schedule-dag.js';

@@ -5,11 +5,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base.js';
-import {
-  hsocBenchmarkMarkdown,
-  renderHsocBarChartSvg,
-  runHsocBenchmark,
-} from '../src/report/hsoc-benchmark.js';
+import { runHsocBenchmark } from '../src/experiments/hsoc-benchmark.js';
+import { renderHsocBarChartSvg } from '../src/report/hsoc-bar-chart.js';
+import { hsocBenchmarkMarkdown } from '../src/report/hsoc-benchmark-markdown.js';
 import { describeMachine } from './machine.js';
 
 const OUT = 'bench/results';

@@ -411,14 +411,14 @@ export {
 } from './report/learning-curve.js';
 export { svgToPng, type SvgToPngOptions } from './report/svg-to-png.js';
 
-// application: one training run as the CLI does it
+// experiments: one training run as the CLI does it
 export {
   trainRun,
   evaluateAlgorithm,
   type TrainRunConfig,
   type TrainRunOptions,
   type TrainRunResult,
-} from './cli/train-run.js';
+} from './experiments/train-run.js';
 
 // logic: LNN and PLNN (SPEC §8)
 export {
@@ -517,18 +517,23 @@ export {
   type EgsSearchOptions,
 } from './deploy/egs-policy-scheduler.js';
 export {
-  EGS_BENCHMARK_METHODS,
   heldOutEgsSets,
+  readEgsBenchmarkSet,
+  type EgsBenchmarkSet,
+} from './experiments/egs-benchmark-sets.js';
+export {
+  EGS_BENCHMARK_METHODS,
   runEgsBenchmark,
   summarizeEgsBenchmark,
+  type EgsBenchmarkOptions,
+  type EgsBenchmarkRow,
+} from './experiments/egs-benchmark.js';
+export {
   egsBenchmarkTables,
   egsBenchmarkText,
   egsAcceptanceSvg,
-  type EgsBenchmarkSet,
-  type EgsBenchmarkOptions,
-  type EgsBenchmarkRow,
   type EgsBenchmarkSummary,
-} from './report/egs-benchmark.js';
+} from './report/egs-benchmark-report.js';
 
 // OD3: budget → architecture, distillation (SPEC §6)
 export {
@@ -557,7 +562,7 @@ export {
   type DistillRunOptions,
   type DistillRunResult,
   type DistillRunConfig,
-} from './cli/distill-run.js';
+} from './experiments/distill-run.js';
 export {
   generateGraphPolicyNet,
   graphPolicyCost,
@@ -662,22 +667,25 @@ export {
   type LnnRuleCandidate,
 } from './envs/hsoc/policies/select-lnn-rule-policy.js';
 export { DynamicRulePolicy, type LoadBelief } from './envs/hsoc/policies/dynamic-rule-policy.js';
+export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
+export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
+export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
+export type { HsocBenchmarkRow, HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
+export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report/hsoc-benchmark-markdown.js';
+export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
 export {
-  runHsocBenchmark,
-  trainPpoBaseline,
-  hsocBenchmarkMarkdown,
-  hsocAcceptance,
-  hsocBarChartSpec,
+  mean,
+  sampleStd,
+  populationStd,
+  percentDifferences,
+  pairedDifference,
   tCritical95,
-  renderHsocBarChartSvg,
-  type HsocBenchmarkOptions,
-  type HsocBenchmarkRow,
-  type HsocBenchmarkResult,
-} from './report/hsoc-benchmark.js';
+  type PairedDifference,
+} from './core/statistics.js';
 export {
   collectEgsDemonstrations,
   cloneEgsExpert,
   type EgsDemonstrations,
   type CollectEgsDemonstrationsOptions,
   type CloneEgsExpertOptions,
-} from './cli/egs-imitation.js';
+} from './experiments/egs-imitation.js';

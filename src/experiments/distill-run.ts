@@ -19,7 +19,7 @@ import { generatePolicyNet, type PolicyNetChoice } from '../deploy/policy-net-ge
 import { writeLearningCurve } from '../report/learning-curve.js';
 import { createRunDirectory, readRunConfig, runPaths } from '../report/run-directory.js';
 import { loadModelTarget } from './load-model-target.js';
-import { readJsonObjectOption } from './read-json-option.js';
+import { readJsonObjectOption } from '../core/read-json-object.js';
 
 /** Seed offsets so evaluation episodes never replay training episodes (as `train-run.ts`). */
 const EVAL_SEED_OFFSET = 1_000_000;

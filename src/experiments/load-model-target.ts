@@ -5,7 +5,7 @@ import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
 import { readRunConfig, runPaths } from '../report/run-directory.js';
-import { readJsonObjectOption } from './read-json-option.js';
+import { readJsonObjectOption } from '../core/read-json-object.js';
 import type { TrainRunConfig } from './train-run.js';
 
 /** A trained model named on the command line, loaded with the environment it runs on. */

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DistillRunResult } from '../../src/cli/distill-run.js';
-import { trainRun } from '../../src/cli/train-run.js';
+import type { DistillRunResult } from '../../src/experiments/distill-run.js';
+import { trainRun } from '../../src/experiments/train-run.js';
 import { readPolicyArtifactFile } from '../../src/deploy/policy-artifact.js';
 import { cli } from './run-cli-helper.js';
 

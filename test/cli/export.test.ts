@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadAlgorithm } from '../../src/agents/algorithm-registry.js';
 import { registerExport } from '../../src/cli/commands/export.js';
-import { envFactory, trainRun } from '../../src/cli/train-run.js';
+import { envFactory, trainRun } from '../../src/experiments/train-run.js';
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
 import { readPolicyArtifactFile } from '../../src/deploy/policy-artifact.js';
 import { heldOutStates } from '../deploy/deploy-fixtures.js';

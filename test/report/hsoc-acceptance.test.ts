@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  hsocAcceptance,
-  pairedDifference,
-  runHsocBenchmark,
-  tCritical95,
-  type HsocBenchmarkRow,
-} from '../../src/report/hsoc-benchmark.js';
+import { pairedDifference, tCritical95 } from '../../src/core/statistics.js';
+import { runHsocBenchmark } from '../../src/experiments/hsoc-benchmark.js';
+import type { HsocBenchmarkRow } from '../../src/report/hsoc-benchmark-result.js';
+import { hsocAcceptance } from '../../src/report/hsoc-benchmark-markdown.js';
 
 function row(policy: string, perSeed: number[], vs: HsocBenchmarkRow['vsUniform']): HsocBenchmarkRow {
   return {

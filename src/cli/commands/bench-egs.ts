@@ -1,14 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';
-import type { Dag } from '../../dag/dag-task.js';
-import { withSlackDeadline } from '../../dag/generate/deadline.js';
-import { readDagFile } from '../../dag/io/read-dag-file.js';
 import { loadEgsPolicyModel, resolveEgsModelPath } from '../../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
-import type { EgsBenchmarkSet } from '../../report/egs-benchmark.js';
+import type { EgsBenchmarkSet } from '../../experiments/egs-benchmark-sets.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';
@@ -66,16 +62,15 @@ export function registerBenchEgs(bench: Command): void {
     .option('--json', 'print the summary as one JSON document')
     .action(async (opts: BenchEgsOptions) => {
       // Loaded here so that other commands never import Vega (the plots).
-      const {
-        egsAcceptanceSvg,
-        egsBenchmarkTables,
-        egsBenchmarkText,
-        heldOutEgsSets,
-        runEgsBenchmark,
-        summarizeEgsBenchmark,
-      } = await import('../../report/egs-benchmark.js');
+      const [{ heldOutEgsSets, readEgsBenchmarkSet }, { runEgsBenchmark, summarizeEgsBenchmark }, report] =
+        await Promise.all([
+          import('../../experiments/egs-benchmark-sets.js'),
+          import('../../experiments/egs-benchmark.js'),
+          import('../../report/egs-benchmark-report.js'),
+        ]);
+      const { egsAcceptanceSvg, egsBenchmarkTables, egsBenchmarkText } = report;
       const sets: EgsBenchmarkSet[] = opts.set?.length
-        ? await Promise.all(opts.set.map((dir) => readSet(dir, opts.slack)))
+        ? await Promise.all(opts.set.map((dir) => readEgsBenchmarkSet(dir, opts.slack)))
         : heldOutEgsSets(opts.count, opts.seed, opts.slack);
       const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, 'egs')));
       const searchScheduler = new EgsPolicyScheduler(
@@ -123,23 +118,4 @@ export function registerBenchEgs(bench: Command): void {
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
-}
-
-async function readSet(dir: string, slack: number): Promise<EgsBenchmarkSet> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((f) => /\.(json|stg|dot)$/i.test(f)).sort();
-  } catch (e) {
-    throw new ArbiterError(
-      'bad-set',
-      `--set ${dir}: cannot list the folder (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
-  if (names.length === 0) throw new ArbiterError('bad-set', `--set ${dir}: no .json, .stg or .dot files`);
-  const dags: Dag[] = [];
-  for (const f of names) {
-    const dag = await readDagFile(path.join(dir, f));
-    dags.push(dag.deadline === undefined ? withSlackDeadline(dag, slack) : dag);
-  }
-  return { name: path.basename(path.resolve(dir)), dags };
 }

@@ -56,8 +56,11 @@ export function registerBenchHsoc(bench: Command): void {
     .option('--json', 'print the rows and rules as one JSON document')
     .action(async (opts: BenchHsocOptions) => {
       // Loaded here so that other commands never import TensorFlow.js (the PPO baseline) or Vega.
-      const { hsocBenchmarkMarkdown, renderHsocBarChartSvg, runHsocBenchmark } =
-        await import('../../report/hsoc-benchmark.js');
+      const [{ runHsocBenchmark }, { hsocBenchmarkMarkdown }, { renderHsocBarChartSvg }] = await Promise.all([
+        import('../../experiments/hsoc-benchmark.js'),
+        import('../../report/hsoc-benchmark-markdown.js'),
+        import('../../report/hsoc-bar-chart.js'),
+      ]);
       const kb = JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec;
       await makeDirs(opts.out); // before the run: a bad --out fails in a second, not after it
       const bar = startProgress(6, 'bench hsoc', !opts.json);

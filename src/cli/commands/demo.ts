@@ -85,7 +85,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   // 1. A short EGS training run from scratch (the shipped policy is the long one).
   let demoScheduler: EgsPolicyScheduler | undefined;
   if (opts.trainDags > 0) {
-    const { quickTrainEgs } = await import('../egs-quick-train.js'); // loads TensorFlow.js
+    const { quickTrainEgs } = await import('../../experiments/egs-quick-train.js'); // loads TensorFlow.js
     const t0 = performance.now();
     const bar = startProgress(opts.trainDags * 2, 'training EGS');
     const trained = await quickTrainEgs({

@@ -6,7 +6,7 @@ import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../parse-number.js';
 import { startProgress, type Progress } from '../progress.js';
-import { readJsonObjectOption } from '../read-json-option.js';
+import { readJsonObjectOption } from '../../core/read-json-object.js';
 
 interface DistillOptions {
   teacher: string;
@@ -78,7 +78,7 @@ export function registerDistill(program: Command): void {
     .option('--json', 'print one JSON document with runDir, the student choice and the final evaluation')
     .action(async (opts: DistillOptions) => {
       const config = opts.config ? await readJsonObjectOption(opts.config, '--config') : undefined;
-      const { distillRun } = await import('../distill-run.js'); // loads TensorFlow.js only here
+      const { distillRun } = await import('../../experiments/distill-run.js'); // loads TensorFlow.js only here
       const progress: Progress = startProgress(opts.steps, 'distill', !opts.json);
       let result;
       try {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatTable } from '../../report/table.js';
-import { loadModelTarget } from '../load-model-target.js';
+import { loadModelTarget } from '../../experiments/load-model-target.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 
@@ -31,7 +31,7 @@ export function registerEval(program: Command): void {
     .option('--json', 'print one JSON document {meanReturn, stdReturn, episodes, …}')
     .action(async (target: string, opts: EvalOptions) => {
       const { algo, modelDir, env, makeEnv } = await loadModelTarget(target, opts);
-      const { evaluateAlgorithm } = await import('../train-run.js');
+      const { evaluateAlgorithm } = await import('../../experiments/train-run.js');
       const r = evaluateAlgorithm(algo, makeEnv(), opts.episodes, opts.seed, !opts.stochastic);
       const meanLength = r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length;
       if (opts.json) {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { formatTable } from '../../report/table.js';
-import { loadModelTarget } from '../load-model-target.js';
+import { loadModelTarget } from '../../experiments/load-model-target.js';
 import { writeJson } from '../output.js';
 
 /** Output formats of `arbiter export`. */

@@ -6,7 +6,7 @@ import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress, type Progress } from '../progress.js';
-import { readJsonObjectOption } from '../read-json-option.js';
+import { readJsonObjectOption } from '../../core/read-json-object.js';
 
 interface TrainOptions {
   env?: string;
@@ -66,7 +66,7 @@ export function registerTrain(program: Command): void {
       const seedGiven = opts.resume === undefined || cmd.getOptionValueSource('seed') === 'cli';
       // Created at the first report, which knows the run's total (also when resuming).
       let progress: Progress | undefined;
-      const { trainRun } = await import('../train-run.js'); // loads TensorFlow.js only when training
+      const { trainRun } = await import('../../experiments/train-run.js'); // loads TensorFlow.js only when training
       const t0 = performance.now();
       let result;
       try {

@@ -6,6 +6,7 @@
  * the benchmark's held-out evaluation seeds (1000 +), so selection never sees an evaluation episode.
  */
 import { ArbiterError } from '../../../core/errors.js';
+import { mean, percentDifferences } from '../../../core/statistics.js';
 import { HsocEnv } from '../hsoc-env.js';
 import { HSOC_LOADS, type HsocLoad } from '../hsoc-platform.js';
 import type { HsocWorkload } from '../hsoc-workloads.js';
@@ -85,13 +86,13 @@ export function selectLnnRulePolicy(options: SelectLnnRulePolicyOptions = {}): S
     const vsUniform: Record<string, number> = {};
     let score = 0;
     envs.forEach((env, i) => {
-      let d = 0;
-      for (let s = 0; s < episodes; s++) {
-        const b = base[i]![s]!;
-        d += (100 * (runHsocEpisode(env, policy, seedBase + s).meanCompletion - b)) / b;
-      }
-      vsUniform[loads[i]!] = d / episodes;
-      score += d / episodes / envs.length;
+      const runs = Array.from(
+        { length: episodes },
+        (_, s) => runHsocEpisode(env, policy, seedBase + s).meanCompletion,
+      );
+      const d = mean(percentDifferences(runs, base[i]!));
+      vsUniform[loads[i]!] = d;
+      score += d / envs.length;
     });
     candidates.push({ seed, vsUniform, score, rules: policy.rules().map((r) => r.text) });
     if (best === undefined || score < candidates[best.index]!.score) best = { policy, curve, index: k };
