@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { analyzeDag } from '../src/dag/analysis/analyze-dag.js';
 import { coreLowerBound } from '../src/dag/analysis/core-lower-bound.js';
 import { computeTiming } from '../src/dag/analysis/timing.js';
@@ -186,8 +186,7 @@ export async function runDagBench(): Promise<void> {
   );
   log('');
 
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/dag.md', out.join('\n'));
+  await writeFileAtomic('bench/results/dag.md', out.join('\n'));
   process.stderr.write('wrote bench/results/dag.md\n');
 }
 

@@ -4,8 +4,8 @@
  * the same network, measured in one run on the same observations, plus the bytes of each export
  * format → bench/results/deploy.md.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { DQN } from '../src/agents/dqn.js';
 import { PPO } from '../src/agents/ppo.js';
 import { makeEnv } from '../src/core/make-env.js';
@@ -207,8 +207,7 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
       ),
       '',
     ].join('\n');
-    await mkdir('bench/results', { recursive: true });
-    await writeFile(o.out, md);
+    await writeFileAtomic(o.out, md);
   }
   return rows;
 }

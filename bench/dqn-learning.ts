@@ -6,8 +6,8 @@
  * Run directly: `npx tsx bench/dqn-learning.ts [--seeds 1,2,3] [--steps 200000] [--config '{"doubleDqn":true}']
  * [--json out.json]`; prints the Markdown section to stdout.
  */
-import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { EvalCallback, type EvalPoint } from '../src/agents/callbacks.js';
 import { DQN, type DqnConfig } from '../src/agents/dqn.js';
 import { makeEnv } from '../src/core/make-env.js';
@@ -181,5 +181,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   });
   process.stdout.write(markdown + '\n');
   const json = argValue('--json');
-  if (json) await writeFile(json, JSON.stringify({ config, runs }, null, 2) + '\n');
+  if (json) await writeFileAtomic(json, JSON.stringify({ config, runs }, null, 2) + '\n');
 }

@@ -3,8 +3,9 @@
  * bench/results/egs.md with acceptance curves and the learning curve of the documented training run
  * (bench/results/egs/, copied from the training output folder).
  */
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { Rng } from '../src/core/rng.js';
 import { withSlackDeadline } from '../src/dag/generate/deadline.js';
 import { readDagFile } from '../src/dag/io/read-dag-file.js';
@@ -95,13 +96,12 @@ async function learningCurve(): Promise<string> {
       { name: 'listsched', x, y: x.map(() => base['listsched/all']!) },
     ],
   });
-  await writeFile(path.join(FIG, 'learning-curve.svg'), svg);
+  await writeFileAtomic(path.join(FIG, 'learning-curve.svg'), svg);
   return 'egs/learning-curve.svg';
 }
 
 /** Runs the EGS benchmark and writes bench/results/egs.md. */
 export async function runEgsBench(): Promise<void> {
-  await mkdir(FIG, { recursive: true });
   const smallModel = loadEgsPolicyModel(SMALL_EGS_MODEL_PATH);
   const model = loadEgsPolicyModel(LARGE_EGS_MODEL_PATH);
   const scheduler = new EgsPolicyScheduler(smallModel);
@@ -124,10 +124,10 @@ export async function runEgsBench(): Promise<void> {
   const plots: string[] = [];
   for (const s of sets) {
     const f = `egs/acceptance-${s.name}.svg`;
-    await writeFile(path.join(OUT, f), await egsAcceptanceSvg(summary, s.name));
+    await writeFileAtomic(path.join(OUT, f), await egsAcceptanceSvg(summary, s.name));
     plots.push(f);
   }
-  await writeFile(path.join(FIG, 'rows.json'), JSON.stringify(rows) + '\n');
+  await writeFileAtomic(path.join(FIG, 'rows.json'), JSON.stringify(rows) + '\n');
   const invalid = rows.filter((r) => !r.valid).length;
   const timing = await inferenceTimes(scheduler, large);
   const largeRows = sets.map((set) => {
@@ -175,6 +175,6 @@ Small policy: ${String(smallModel.meta['command'] ?? 'see bench/egs-train.ts')}
 
 ![learning curve](${curve})
 `;
-  await writeFile(path.join(OUT, 'egs.md'), md);
+  await writeFileAtomic(path.join(OUT, 'egs.md'), md);
   console.log(`wrote ${OUT}/egs.md (${invalid} invalid timetables)`);
 }

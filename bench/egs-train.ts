@@ -21,8 +21,9 @@
  * - Evaluation: one greedy (argmax) episode per DAG on the Float32 path; every timetable is
  *   checked with `checkSchedule`.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { PPO, type PpoConfig } from '../src/agents/ppo.js';
 import type { TrainingSession } from '../src/agents/base-algorithm.js';
 import { Rng } from '../src/core/rng.js';
@@ -319,7 +320,7 @@ async function behaviorCloningPhase(
 async function saveWeights(file: string, policy: GraphPolicy, extra: Record<string, unknown>): Promise<void> {
   const weights: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(policy.getWeights())) weights[k] = Array.from(v);
-  await writeFile(
+  await writeFileAtomic(
     file,
     JSON.stringify({
       format: 'arbiter-egs-graph-policy/1',
@@ -374,7 +375,7 @@ async function main(): Promise<void> {
         `${m} ${BANDS.map((b) => base[`${m}/${b[0]}-${b[1]}`]!.toFixed(2)).join('/')} all ${base[`${m}/all`]!.toFixed(2)}`,
     ).join(' | '),
   );
-  await writeFile(path.join(outDir, 'baselines.json'), JSON.stringify(base, null, 1));
+  await writeFileAtomic(path.join(outDir, 'baselines.json'), JSON.stringify(base, null, 1));
 
   const report = async (steps: number): Promise<number> => {
     const ev = evaluate(policy, heldOut);

@@ -2,8 +2,9 @@
  * `npm run bench -- hsoc`: the issue 7 experiment (SPEC §7) written to bench/results/hsoc.md with
  * the bar chart bench/results/hsoc/completion.svg.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base.js';
 import { runHsocBenchmark } from '../src/experiments/hsoc-benchmark.js';
 import { renderHsocBarChartSvg } from '../src/report/hsoc-bar-chart.js';
@@ -23,9 +24,8 @@ export async function runHsocBench(): Promise<void> {
     onCell: (d, t) => process.stdout.write(`\rhsoc bench: ${d}/${t} cells`),
   });
   process.stdout.write('\n');
-  await mkdir(path.join(OUT, 'hsoc'), { recursive: true });
-  await writeFile(path.join(OUT, 'hsoc', 'completion.svg'), await renderHsocBarChartSvg(result.rows));
-  await writeFile(
+  await writeFileAtomic(path.join(OUT, 'hsoc', 'completion.svg'), await renderHsocBarChartSvg(result.rows));
+  await writeFileAtomic(
     path.join(OUT, 'hsoc', 'lnn-rules.json'),
     JSON.stringify(result.policy.toJSON(), null, 1) + '\n',
   );
@@ -85,6 +85,6 @@ another is free).
 ![completion](hsoc/completion.svg)
 
 ${hsocBenchmarkMarkdown(result, SEEDS)}`;
-  await writeFile(path.join(OUT, 'hsoc.md'), md);
+  await writeFileAtomic(path.join(OUT, 'hsoc.md'), md);
   console.log(`wrote ${OUT}/hsoc.md`);
 }

@@ -10,9 +10,9 @@
  * [--config '{"gamma":0.95}'] [--env '{"load":"high"}'] [--stochastic] [--out section.md]
  * [--json figures.json]`; prints the Markdown section to stdout and progress to stderr.
  */
-import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { PPO, type PpoConfig } from '../src/agents/ppo.js';
 import { makeEnv } from '../src/core/make-env.js';
 import { evaluateJobPolicy, type JobPolicyEvaluation } from '../src/envs/jobs/evaluate-job-policy.js';
@@ -328,6 +328,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (values.stochastic) opts.deterministic = false;
   const { markdown, figures } = await runJobsLearning(opts);
   process.stdout.write(markdown + '\n');
-  if (values.out) await writeFile(values.out, markdown + '\n');
-  if (values.json) await writeFile(values.json, JSON.stringify(figures, null, 2) + '\n');
+  if (values.out) await writeFileAtomic(values.out, markdown + '\n');
+  if (values.json) await writeFileAtomic(values.json, JSON.stringify(figures, null, 2) + '\n');
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { Rng } from '../src/core/rng.js';
 import { solveLp } from '../src/dag/optimal/highs-solver.js';
 import { buildLogicGraph } from '../src/logic/build-logic-graph.js';
@@ -129,6 +129,5 @@ export async function runLogicBench(): Promise<void> {
     `\`LnnRuleLayer.forward\`, 4 predicates (8 literals) × 3 heads: ${((ms * 1000) / reps).toFixed(3)} µs per decision (median of 5 × ${reps}).`,
   );
   log('');
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/logic.md', out.join('\n') + '\n');
+  await writeFileAtomic('bench/results/logic.md', out.join('\n') + '\n');
 }

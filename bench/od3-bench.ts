@@ -22,10 +22,11 @@
  * [--envs CartPole-v1,Jobs-v0] [--no-variants]`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import type { Callback, TrainingContext } from '../src/agents/callbacks.js';
 import { teacherFromAlgorithm } from '../src/agents/distillation-teacher.js';
 import { evaluatePolicy } from '../src/agents/evaluate-policy.js';
@@ -239,8 +240,7 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
   );
   const text = md.join('\n');
   if (out !== null) {
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, text);
+    await writeFileAtomic(out, text);
   }
   return text;
 }
@@ -248,8 +248,7 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
 async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as T;
   const v = await make();
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(v));
+  await writeFileAtomic(file, JSON.stringify(v));
   return v;
 }
 
@@ -496,7 +495,6 @@ async function benchEnv(
 
   // ───── plots ─────
   if (plotDir) {
-    await mkdir(plotDir, { recursive: true });
     const slug = plan.id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     const series = (name: string, runs: RunResult[], x: 'step' | 'wall'): LinePlotSeries => {
       const n = Math.min(...runs.map((r) => r.points.length));
@@ -558,7 +556,7 @@ async function benchEnv(
     }
     md.push('Plots (mean line, min–max band over seeds; dashed: the target):', '');
     for (const p of plots) {
-      await writeFile(
+      await writeFileAtomic(
         path.join(plotDir, p.file),
         await renderLinePlotSvg({
           title: p.title,

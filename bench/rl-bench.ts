@@ -2,7 +2,7 @@
  * `npm run bench -- rl`: the learning results and throughput of the RL core → bench/results/rl.md.
  * Long (tens of minutes on 2 cores): each section can be run alone, see bench/run.ts.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { optimalActions, qIteration } from '../src/agents/tabular/q-iteration.js';
 import { QLearning } from '../src/agents/tabular/q-learning.js';
 import { GridWorld } from '../src/envs/gridworld.js';
@@ -130,7 +130,6 @@ export async function runRlBench(
   if (sections.includes('dqn')) parts.push((await runDqnLearningBench()).markdown, '');
   if (sections.includes('jobs')) parts.push((await runJobsLearning()).markdown, '');
   if (sections.includes('throughput')) parts.push(throughputSection(await measurePpoThroughput()), '');
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/rl.md', parts.join('\n'));
+  await writeFileAtomic('bench/results/rl.md', parts.join('\n'));
   process.stderr.write('wrote bench/results/rl.md\n');
 }

@@ -3,8 +3,8 @@
  * reach a deterministic evaluation mean return ≥ 475 within 200k steps for 3 of 3 seeds, A2C ≥ 400
  * for 2 of 3; plus the wall time of 100k PPO steps and PPO samples/s including updates.
  */
-import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { A2C, type A2cConfig } from '../src/agents/a2c.js';
 import { EvalCallback, type EvalPoint } from '../src/agents/callbacks.js';
 import type { OnPolicyAlgorithm, OnPolicyConfig } from '../src/agents/on-policy-algorithm.js';
@@ -182,5 +182,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     seeds,
     algos: which === 'all' ? ['ppo', 'a2c'] : [which as 'ppo' | 'a2c'],
   });
-  if (process.argv[4]) await writeFile(process.argv[4], md + '\n');
+  if (process.argv[4]) await writeFileAtomic(process.argv[4], md + '\n');
 }
