@@ -12,6 +12,7 @@ import { buildMinCoresMilp } from '../src/dag/optimal/min-cores-milp.js';
 import { solveLp } from '../src/dag/optimal/highs-solver.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine, median, timeIt } from './machine.js';
+import { mean } from '../src/core/statistics.js';
 
 const SEED = 2026;
 
@@ -188,10 +189,6 @@ export async function runDagBench(): Promise<void> {
 
   await writeFileAtomic('bench/results/dag.md', out.join('\n'));
   process.stderr.write('wrote bench/results/dag.md\n');
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((s, x) => s + x, 0) / xs.length;
 }
 
 function roundRow(row: (string | number)[]): (string | number)[] {

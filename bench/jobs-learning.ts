@@ -22,6 +22,7 @@ import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import { initTf } from '../src/nn/tf-backend.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine } from './machine.js';
+import { mean, populationStd } from '../src/core/statistics.js';
 
 /**
  * Environment options of the result: medium load, and `workConserving`: "advance time" is masked
@@ -181,8 +182,8 @@ function figure(e: JobPolicyEvaluation): SlowdownFigure {
 }
 
 function meanStd(xs: readonly number[]): [number, number] {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return [m, Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)];
+  const m = mean(xs);
+  return [m, populationStd(xs, m)];
 }
 
 /**

@@ -45,6 +45,7 @@ import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { JOBS_ENV_OPTIONS, JOBS_EVAL_SEED, PPO_JOBS } from './jobs-learning.js';
 import { describeMachine } from './machine.js';
 import { PPO_CARTPOLE } from './rl-learning.js';
+import { mean, populationStd as std } from '../src/core/statistics.js';
 
 /** How one environment is run. */
 interface EnvPlan {
@@ -180,11 +181,6 @@ function evaluator(
       .meanReturn;
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: readonly number[]): number => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
-};
 const pm = (xs: readonly number[], digits = 1): string =>
   xs.length === 0 ? '–' : `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
 

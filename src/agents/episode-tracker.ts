@@ -3,6 +3,7 @@
  * episodes and keeps the last `window` finished ones (SB3's `ep_info_buffer`), from which
  * `rollout/ep_rew_mean` and `rollout/ep_len_mean` are logged.
  */
+import { mean } from '../core/statistics.js';
 
 /** Plain-JSON state of an {@link EpisodeTracker} (for checkpoints). */
 export interface EpisodeTrackerState {
@@ -105,11 +106,4 @@ export class EpisodeTracker {
     }
     this.total++;
   }
-}
-
-function mean(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
 }

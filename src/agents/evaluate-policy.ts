@@ -5,6 +5,7 @@
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { flatDim, flattenInto } from '../core/spaces.js';
+import { mean, populationStd } from '../core/statistics.js';
 
 /**
  * A policy as a function: flat observation (see `flattenInto`), the action mask when the env
@@ -78,7 +79,6 @@ export function evaluatePolicy(
     returns.push(ret);
     lengths.push(len);
   }
-  const meanReturn = returns.reduce((a, b) => a + b, 0) / episodes;
-  const variance = returns.reduce((a, b) => a + (b - meanReturn) ** 2, 0) / episodes;
-  return { meanReturn, stdReturn: Math.sqrt(variance), episodes, returns, lengths };
+  const meanReturn = mean(returns);
+  return { meanReturn, stdReturn: populationStd(returns, meanReturn), episodes, returns, lengths };
 }

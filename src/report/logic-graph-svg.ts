@@ -1,6 +1,7 @@
 import { describeLogicNode, OPERATOR_SYMBOL } from '../logic/logic-graph.js';
 import type { InferenceResult } from '../logic/infer.js';
 import { escapeXml } from './escape-xml.js';
+import { mean } from '../core/statistics.js';
 
 /** Options of {@link renderLogicGraphSvg}. */
 export interface LogicGraphSvgOptions {
@@ -52,7 +53,7 @@ export function renderLogicGraphSvg(result: InferenceResult, options: LogicGraph
     if (d > 0) {
       const bary = (k: number): number => {
         const xs = graph.nodes[k]!.operands.filter((x) => visible[x]).map((x) => cx[x]!);
-        return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+        return xs.length > 0 ? mean(xs) : 0;
       };
       row.sort((a, b) => bary(a) - bary(b) || a - b);
     }

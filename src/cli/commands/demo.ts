@@ -22,6 +22,7 @@ import { parseNumber, parseInteger, parsePositiveInt, parseRange } from '../pars
 import { startProgress } from '../progress.js';
 import { pickBest } from './schedule.js';
 import { makeDirs } from '../../core/make-dirs.js';
+import { mean } from '../../core/statistics.js';
 
 /** The note that marks the results of the policy the demo trained itself. */
 const DEMO_TRAINED = 'policy trained by this demo';
@@ -209,10 +210,6 @@ ${trs}
 ${r.gantt}
 </body></html>
 `;
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
 }
 
 function round(x: number): number {

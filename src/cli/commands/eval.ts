@@ -4,6 +4,7 @@ import { formatTable } from '../../report/table.js';
 import { loadModelTarget } from '../../experiments/load-model-target.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
+import { mean } from '../../core/statistics.js';
 
 interface EvalOptions {
   env?: string;
@@ -33,7 +34,7 @@ export function registerEval(program: Command): void {
       const { algo, modelDir, env, makeEnv } = await loadModelTarget(target, opts);
       const { evaluateAlgorithm } = await import('../../experiments/train-run.js');
       const r = evaluateAlgorithm(algo, makeEnv(), opts.episodes, opts.seed, !opts.stochastic);
-      const meanLength = r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length;
+      const meanLength = mean(r.lengths);
       if (opts.json) {
         writeJson({
           meanReturn: r.meanReturn,

@@ -4,6 +4,7 @@
  */
 import { jobBaseline, type JobBaselineName, type JobPolicy } from './job-baselines.js';
 import { JOBS_SPEC, JobsEnv, type JobsOptions } from './jobs-env.js';
+import { mean, populationStd } from '../../core/statistics.js';
 
 /** Options of {@link evaluateJobPolicy}: the environment's options plus the evaluation's. */
 export interface EvaluateJobPolicyOptions extends JobsOptions {
@@ -75,11 +76,10 @@ export function evaluateJobPolicy(
     slowdowns.push(episodeSlowdown);
     returnSum += ret;
   }
-  const meanSlowdown = slowdowns.reduce((a, b) => a + b, 0) / episodes;
-  const variance = slowdowns.reduce((a, b) => a + (b - meanSlowdown) ** 2, 0) / episodes;
+  const meanSlowdown = mean(slowdowns);
   return {
     meanSlowdown,
-    stdSlowdown: Math.sqrt(variance),
+    stdSlowdown: populationStd(slowdowns, meanSlowdown),
     meanReturn: returnSum / episodes,
     slowdowns,
     truncatedEpisodes,

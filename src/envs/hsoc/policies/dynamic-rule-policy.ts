@@ -24,6 +24,7 @@ import type { HsocEnv } from '../hsoc-env.js';
 import type { HsocPolicy } from './hsoc-policy.js';
 import type { LnnRulePolicy } from './lnn-rule-policy.js';
 import { UniformPolicy } from './uniform-policy.js';
+import { mean } from '../../../core/statistics.js';
 
 /** PLNN bounds an agent predicted at its last decision. */
 export interface LoadBelief {
@@ -127,9 +128,9 @@ export class DynamicRulePolicy implements HsocPolicy {
   private infer(mem: AgentMemory, highPriority: boolean, now: number, L: number): LoadBelief {
     const bound = (values: number[], time: number): [number, number] => {
       if (values.length === 0) return [0, 1];
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const m = mean(values);
       const w = 0.5 / Math.sqrt(values.length + 1) + 0.2 * Math.min(1, (now - time) / L);
-      return [round(Math.max(0, mean - w)), round(Math.min(1, mean + w))];
+      return [round(Math.max(0, m - w)), round(Math.min(1, m + w))];
     };
     const facts: Record<string, BoundsSpec> = {
       ...this.knowledgeBase.facts,

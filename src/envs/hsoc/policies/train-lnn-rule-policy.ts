@@ -25,6 +25,7 @@ import {
   predicateTruths,
   setBinPredicates,
 } from './lnn-rule-policy.js';
+import { mean } from '../../../core/statistics.js';
 
 /** Settings of {@link trainLnnRulePolicy}. */
 export interface TrainLnnRulePolicyOptions {
@@ -169,19 +170,19 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
     // Returns per job: −normalized completion; idle decisions get the episode mean.
     const jobs = env.sim.jobs;
     const ret = jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
-    const mean = ret.reduce((x, y) => x + y, 0) / ret.length;
-    curve.push(-mean);
-    options.onEpisode?.(ep, -mean);
+    const episodeMean = mean(ret);
+    curve.push(-episodeMean);
+    options.onEpisode?.(ep, -episodeMean);
     // Paired baseline: the same episode (same seed) under uniform sharing, job by job.
     runHsocEpisode(env, uniform, seedBase + ep);
     const base = env.sim.jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
-    const baseMean = base.reduce((x, y) => x + y, 0) / base.length;
+    const baseMean = mean(base);
     grad.fill(0);
     for (const d of decisions) {
       // A PE that runs nothing wastes what it asks for: its decision is also charged the request.
       const idle = d.truths[1] === 0;
       const G =
-        (d.job >= 0 ? ret[d.job]! : mean) - (idle ? (WASTE_PENALTY * d.action) / (TOKEN_BINS - 1) : 0);
+        (d.job >= 0 ? ret[d.job]! : episodeMean) - (idle ? (WASTE_PENALTY * d.action) / (TOKEN_BINS - 1) : 0);
       const adv = G - (d.job >= 0 ? base[d.job]! : baseMean);
       if (adv === 0) continue;
       softmax(d);
