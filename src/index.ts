@@ -389,6 +389,12 @@ export { extractPolicyArtifact } from './deploy/extract-policy-artifact.js';
 export { createPolicyRuntime, type PolicyRuntime } from './deploy/inference-runtime.js';
 export { quantizeInt8 } from './deploy/quantize-int8.js';
 export { generatePolicyC, type GeneratedC } from './deploy/c-codegen.js';
+export {
+  writePolicyExport,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type WrittenExportFile,
+} from './deploy/write-policy-export.js';
 
 // report: training logs and plots
 export { CsvMetricsSink, type CsvMetricsSinkOptions } from './report/csv-metrics-sink.js';

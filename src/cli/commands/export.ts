@@ -1,15 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { writeFileAtomic } from '../../core/atomic-write.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../deploy/write-policy-export.js';
 import { formatTable } from '../../report/table.js';
 import { loadModelTarget } from '../../experiments/load-model-target.js';
 import { writeJson } from '../output.js';
-
-/** Output formats of `arbiter export`. */
-export const EXPORT_FORMATS = ['json', 'bin', 'int8', 'c'] as const;
-/** One of {@link EXPORT_FORMATS}. */
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 interface ExportOptions {
   format: ExportFormat;
@@ -50,48 +45,14 @@ export function registerExport(program: Command): void {
     .action(async (target: string, opts: ExportOptions) => {
       // Loaded here so that other commands never import TensorFlow.js.
       const { extractPolicyArtifact } = await import('../../deploy/extract-policy-artifact.js');
-      const { artifactParamCount, assertArtifactFinite, encodePolicyArtifact, policyArtifactToJson } =
-        await import('../../deploy/policy-artifact.js');
-      const { quantizeInt8 } = await import('../../deploy/quantize-int8.js');
-      const { generatePolicyC, toCIdentifier } = await import('../../deploy/c-codegen.js');
+      const { artifactParamCount, assertArtifactFinite } = await import('../../deploy/policy-artifact.js');
+      const { writePolicyExport } = await import('../../deploy/write-policy-export.js');
       const { algo, modelDir, env } = await loadModelTarget(target, opts);
       const artifact = extractPolicyArtifact(algo);
       // Refused before any file is written, naming the checkpoint (every format checks again).
       assertArtifactFinite(artifact, modelDir);
 
-      const written: { file: string; bytes: number }[] = [];
-      const write = async (file: string, data: string | Uint8Array): Promise<void> => {
-        await writeFileAtomic(file, data);
-        written.push({ file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length });
-      };
-      switch (opts.format) {
-        case 'json':
-          await write(opts.out, policyArtifactToJson(artifact));
-          break;
-        case 'bin':
-          await write(opts.out, encodePolicyArtifact(artifact));
-          break;
-        case 'int8': {
-          const q = quantizeInt8(artifact);
-          await write(
-            opts.out,
-            opts.out.endsWith('.json') ? policyArtifactToJson(q) : encodePolicyArtifact(q),
-          );
-          break;
-        }
-        case 'c': {
-          const base = opts.out.replace(/\.[ch]$/, '');
-          const name = opts.name ?? toCIdentifier(path.basename(base));
-          const c = generatePolicyC(artifact, name);
-          await write(`${base}.h`, c.header);
-          // The source includes the header by its file name, which may differ from the C name.
-          await write(
-            `${base}.c`,
-            c.source.replace(`#include "${name}.h"`, `#include "${path.basename(base)}.h"`),
-          );
-          break;
-        }
-      }
+      const written = await writePolicyExport(artifact, opts.format, opts.out, opts.name);
       const params = artifactParamCount(artifact);
       const summary = {
         format: opts.format,
