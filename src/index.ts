@@ -676,7 +676,7 @@ export { DynamicRulePolicy, type LoadBelief } from './envs/hsoc/policies/dynamic
 export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
 export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
 export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
-export type { HsocBenchmarkRow, HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
+export { type HsocBenchmarkRow, type HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
 export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report/hsoc-benchmark-markdown.js';
 export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
 export {
