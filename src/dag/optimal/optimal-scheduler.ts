@@ -1,4 +1,4 @@
-import { DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { computeTiming, type Timing } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
 import { listSchedule } from '../schedule/list-scheduler.js';
@@ -7,7 +7,17 @@ import { TIME_EPS } from '../schedule/time-eps.js';
 import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
 import { solveLp } from './highs-solver.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';
-import { buildMinCoresMilp, chainsFromSolution, milpStart } from './min-cores-milp.js';
+import { TimeBudget } from '../schedule/time-budget.js';
+import {
+  buildMinCoresMilp,
+  chainsFromSolution,
+  countMilpPairs,
+  MILP_BYTES_PER_PAIR,
+  MILP_MEMORY_LIMIT_BYTES,
+  MILP_SECONDS_PER_PAIR,
+  milpStart,
+  type MinCoresMilp,
+} from './min-cores-milp.js';
 
 /** Options of {@link scheduleOptimal}. */
 export interface OptimalOptions {
@@ -49,8 +59,9 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   if (timing.criticalPath > D * (1 + TIME_EPS))
     throw new DeadlineInfeasibleError(timing.criticalPath, D, dag.name);
 
+  const budget = new TimeBudget(timeLimitS);
   const bound = coreLowerBound(dag, D, timing).lowerBound;
-  const incumbent = listScheduleIncumbent(dag, timing, bound);
+  const incumbent = listScheduleIncumbent(dag, timing, bound, budget);
   let lowerBound = Math.min(bound, incumbent.cores);
   let best = incumbent;
   let note = '';
@@ -74,12 +85,38 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
     return finish(true);
   }
 
-  const remainingS = timeLimitS - (performance.now() - t0) / 1000;
-  if (remainingS <= 0) {
-    note = 'time limit reached before the solver ran; list-scheduling timetable';
+  const fallback = 'list-scheduling timetable, not proved optimal';
+  if (budget.expired) {
+    note = `time limit reached before the solver ran; ${fallback}`;
     return finish(false);
   }
-  const milp = buildMinCoresMilp(dag, timing, { lowerBound, upperBound: incumbent.cores });
+  // Size the model before building it: HiGHS needs time proportional to it before its own time
+  // limit can act, and a model past its memory aborts the process.
+  const byTime = Math.floor((0.8 * budget.remainingS) / MILP_SECONDS_PER_PAIR);
+  const byMemory = Math.floor(MILP_MEMORY_LIMIT_BYTES / MILP_BYTES_PER_PAIR);
+  const pairCount = countMilpPairs(dag, timing, Math.min(byTime, byMemory));
+  if (pairCount > Math.min(byTime, byMemory)) {
+    note =
+      pairCount > byMemory
+        ? `MILP not built: over ${byMemory} successor variables would need ~${gb(byMemory * MILP_BYTES_PER_PAIR)} GB, ` +
+          `past the solver's ${gb(MILP_MEMORY_LIMIT_BYTES)} GB; ${fallback}`
+        : `MILP not built: over ${byTime} successor variables would need more than the ${round1(budget.remainingS)} s ` +
+          `left of --time-limit ${timeLimitS} s just to load; ${fallback}`;
+    return finish(false);
+  }
+  let milp: MinCoresMilp;
+  try {
+    milp = buildMinCoresMilp(dag, timing, { lowerBound, upperBound: incumbent.cores, budget });
+  } catch (e) {
+    if (!(e instanceof ArbiterError) || e.code !== 'time-limit') throw e;
+    note = `${e.message}; ${fallback}`;
+    return finish(false);
+  }
+  const remainingS = budget.remainingS;
+  if (remainingS <= 0) {
+    note = `time limit reached before the solver ran; ${fallback}`;
+    return finish(false);
+  }
   const sol = await solveLp(milp.lp, {
     timeLimitS: remainingS,
     // The objective is an integer, so a gap below 1 already proves optimality.
@@ -113,9 +150,10 @@ interface Incumbent extends ChainTimetable {
 /**
  * The fewest cores on which simulated list scheduling meets D, over a few priority orders
  * (LST, LFT, EST ascending; longest WCET first), as core chains with their ASAP timetable.
- * Starts from one core per busy node (always meets D since L ≤ D); m is scanned from `lowerBound`.
+ * Starts from one core per busy node (always meets D since L ≤ D); m is scanned from `lowerBound`
+ * while `budget` lasts (then the best found so far).
  */
-function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number): Incumbent {
+function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number, budget: TimeBudget): Incumbent {
   const { n, wcet } = dag;
   const D = timing.deadline;
   const singles: number[][] = [];
@@ -124,7 +162,7 @@ function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number): In
   const negWcet = Float64Array.from(wcet, (c) => -c);
   for (const key of [timing.lst, timing.lft, timing.est, negWcet]) {
     // Anomalies make "meets D" non-monotone in m, so scan upwards.
-    for (let m = Math.max(1, lowerBound); m < best.cores; m++) {
+    for (let m = Math.max(1, lowerBound); m < best.cores && !budget.expired; m++) {
       const sim = listSchedule(dag, m, key);
       if (sim.makespan > D * (1 + TIME_EPS)) continue;
       const chains = chainsOf(dag, sim.core, sim.start, m);
@@ -149,4 +187,12 @@ function chainsOf(dag: Dag, core: Int32Array, start: Float64Array, m: number): n
   for (let v = 0; v < dag.n; v++) if (dag.wcet[v]! > 0) chains[core[v]!]!.push(v);
   for (const c of chains) c.sort((a, b) => start[a]! - start[b]! || a - b);
   return chains.filter((c) => c.length > 0);
+}
+
+function gb(bytes: number): string {
+  return (bytes / 2 ** 30).toFixed(1);
+}
+
+function round1(x: number): string {
+  return x.toFixed(1);
 }

@@ -2,6 +2,7 @@ import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
+import { TimeBudget } from './time-budget.js';
 
 /**
  * A scheduling method defined by an intra-task priority order and a response-time bound that
@@ -22,11 +23,13 @@ export interface BoundedPriorityMethod {
  * bounds with non-preemptive blocking are not monotone in m, so no bisection), and returns the
  * simulated list schedule on m cores with the method's priority order as the timetable. When no
  * m ≤ n proves D, the result is `feasible: false` with the smallest bound seen and no timetable.
+ * The scan stops once `budget` is spent: the method then declines (`skipped` says how far it got).
  */
 export function scheduleByBound(
   ctx: AnalysisContext,
   method: BoundedPriorityMethod,
   lowerBound: number,
+  budget: TimeBudget = new TimeBudget(),
 ): ScheduleResult {
   const t0 = performance.now();
   const { dag, timing } = ctx;
@@ -34,6 +37,14 @@ export function scheduleByBound(
   const priority = method.priority(ctx);
   let best = Infinity;
   for (let m = Math.max(1, lowerBound); m <= dag.n; m++) {
+    if (budget.expired) {
+      const r = infeasibleByBound(method.method, D, lowerBound, best, performance.now() - t0, dag.n);
+      const first = Math.max(1, lowerBound);
+      const skipped =
+        `time budget of ${budget.seconds} s reached before the ${method.method} bound proved D ` +
+        (m > first ? `(tried m = ${first} … ${m - 1}, best bound ${round(best)})` : '(no core count tried)');
+      return { ...r, note: skipped, skipped };
+    }
     const R = method.bound(ctx, m, priority);
     if (R < best) best = R;
     if (R <= D + TIME_EPS * D) {

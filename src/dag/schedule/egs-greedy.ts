@@ -4,6 +4,7 @@ import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';
 import { chainSchedule } from './chain-schedule.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
+import { TimeBudget } from './time-budget.js';
 
 /** Options of {@link scheduleEgsGreedy}. */
 export interface EgsGreedyOptions {
@@ -11,6 +12,12 @@ export interface EgsGreedyOptions {
   lookahead?: number;
   /** Stop once W ≤ this core count. Default: the lower bound. */
   targetCores?: number;
+  /**
+   * Wall-clock budget in seconds (default {@link DEFAULT_TIME_BUDGET_S}): once spent, no more
+   * edges are added and the chain cover of the graph so far is the answer (every prefix of the
+   * edge sequence is a valid answer, only with more cores); the result's note says so.
+   */
+  timeBudgetS?: number;
 }
 
 /**
@@ -35,19 +42,32 @@ export function scheduleEgsGreedy(
   const state = new EdgeGenerationState(ctx.dag, D);
   const probe = new WidthDropProbe();
   const antichain: number[] = [];
+  const budget = new TimeBudget(options.timeBudgetS);
   let width = probe.load(state);
+  const top = new TopCandidates(lookahead);
+  let outOfTime = false;
   while (width > target) {
-    const candidates: { i: number; j: number; slack: number }[] = [];
-    for (const i of probe.antichain(antichain)) {
-      for (const j of antichain) {
-        if (state.isValid(i, j)) candidates.push({ i, j, slack: state.lst[j]! - state.eft[i]! });
-      }
+    if (budget.expired) {
+      outOfTime = true;
+      break;
     }
-    if (candidates.length === 0) break;
-    candidates.sort((a, b) => b.slack - a.slack || a.i - b.i || a.j - b.j);
+    // Only the `lookahead` best candidates are needed, and an antichain of thousands of nodes
+    // has millions of edges. Within an antichain every pair is incomparable, so validity and
+    // rank depend on EFT(i) and LST(j) alone: the best k pairs use only the k + 1 earliest-
+    // finishing sources and the k + 1 latest-starting targets (ties by index, as the full order).
+    probe.antichain(antichain);
+    const k = top.capacity + 1;
+    const sources = smallest(antichain, k, (a, b) => state.eft[a]! - state.eft[b]! || a - b);
+    const targets = smallest(antichain, k, (a, b) => state.lst[b]! - state.lst[a]! || a - b);
+    top.clear();
+    for (const i of sources)
+      for (const j of targets) if (state.isValid(i, j)) top.offer(i, j, state.lst[j]! - state.eft[i]!);
+    if (top.size === 0) break;
     // Lookahead: prefer an edge that lowers W right away (merging two antichain nodes may not).
-    const chosen = candidates.slice(0, lookahead).find((c) => probe.lowers(c.i, c.j)) ?? candidates[0]!;
-    state.addEdge(chosen.i, chosen.j);
+    let chosen = 0;
+    while (chosen < top.size && !probe.lowers(top.i[chosen]!, top.j[chosen]!)) chosen++;
+    if (chosen === top.size) chosen = 0;
+    state.addEdge(top.i[chosen]!, top.j[chosen]!);
     width = probe.load(state, true);
   }
   const w = state.width(); // the chain cover of the final graph (as before: one Hopcroft–Karp)
@@ -64,5 +84,61 @@ export function scheduleEgsGreedy(
     lowerBound,
     timeMs: performance.now() - t0,
     guarantee: 'structural',
+    ...(outOfTime && {
+      note:
+        `time budget of ${budget.seconds} s reached after ` +
+        `${state.added.length} edges: best so far (W = ${w.chains.length}, lower bound ${lowerBound})`,
+    }),
   };
+}
+
+/**
+ * The `k` best candidate edges seen, best first: most slack, then smallest i, then smallest j
+ * (the order of a full sort of all candidates), kept by insertion into k slots.
+ */
+class TopCandidates {
+  /** How many candidates are kept. */
+  readonly capacity: number;
+  readonly i: Int32Array;
+  readonly j: Int32Array;
+  private readonly slack: Float64Array;
+  size = 0;
+
+  constructor(k: number) {
+    this.capacity = Math.max(1, k);
+    this.i = new Int32Array(Math.max(1, k));
+    this.j = new Int32Array(Math.max(1, k));
+    this.slack = new Float64Array(Math.max(1, k));
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  offer(i: number, j: number, slack: number): void {
+    const cap = this.i.length;
+    let p = this.size;
+    // Walk up past every kept candidate that ranks below the new one.
+    while (p > 0 && this.worse(p - 1, i, j, slack)) p--;
+    if (p >= cap) return;
+    const last = Math.min(this.size, cap - 1);
+    this.i.copyWithin(p + 1, p, last);
+    this.j.copyWithin(p + 1, p, last);
+    this.slack.copyWithin(p + 1, p, last);
+    this.i[p] = i;
+    this.j[p] = j;
+    this.slack[p] = slack;
+    if (this.size < cap) this.size++;
+  }
+
+  // Whether kept candidate q ranks below (i, j, slack).
+  private worse(q: number, i: number, j: number, slack: number): boolean {
+    const s = this.slack[q]!;
+    return s < slack || (s === slack && (this.i[q]! > i || (this.i[q] === i && this.j[q]! > j)));
+  }
+}
+
+/** The `k` first items of `items` under `order`, in that order (a copy; `items` is unchanged). */
+function smallest(items: readonly number[], k: number, order: (a: number, b: number) => number): number[] {
+  return [...items].sort(order).slice(0, k);
 }
