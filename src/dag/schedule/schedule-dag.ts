@@ -6,6 +6,7 @@ import type { Dag } from '../dag-task.js';
 import { scheduleOptimal } from '../optimal/optimal-scheduler.js';
 import { scheduleByBound, type BoundedPriorityMethod } from './bound-based-scheduler.js';
 import { TimeBudget } from './time-budget.js';
+import { declinedResult } from './declined-result.js';
 import { scheduleEgsGreedy } from './egs-greedy.js';
 import { scheduleGraham } from './graham.js';
 import { he2019 } from './he2019.js';
@@ -92,33 +93,6 @@ export async function scheduleAllMethods(dag: Dag, options: ScheduleOptions = {}
     }
   }
   return results;
-}
-
-/**
- * The result of a method that declined to answer (`skipped` says why): no timetable,
- * `feasible: false`.
- */
-export function declinedResult(
-  method: MethodName,
-  deadline: number,
-  lowerBound: number,
-  timeMs: number,
-  skipped: string,
-): ScheduleResult {
-  return {
-    method,
-    cores: 0,
-    feasible: false,
-    deadline,
-    makespan: 0,
-    schedule: [],
-    addedEdges: [],
-    lowerBound,
-    timeMs,
-    guarantee: method === 'listsched' ? 'simulated' : method === 'optimal' ? 'exact' : 'structural',
-    note: skipped,
-    skipped,
-  };
 }
 
 interface Prepared {
