@@ -234,7 +234,7 @@ function report(rows: readonly Row[], totalS: number): string {
     out.push(`## ${kind}`);
     out.push('');
     out.push(
-      'Wall time in s / peak RSS in MB / cores (`*` best so far, `—` declined, `D not proved`: the bound method's bound exceeds D for every m ≤ n, no timetable); lower bound per size in the header.',
+      'Wall time in s / peak RSS in MB / cores (`*` best so far, `—` declined, `D not proved`: the bound of the method exceeds D for every m ≤ n, no timetable); lower bound per size in the header.',
     );
     out.push('');
     const sizes = SIZES.filter((n) => rows.some((r) => r.kind === kind && r.n === n));
