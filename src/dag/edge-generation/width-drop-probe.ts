@@ -34,6 +34,11 @@ export class WidthDropProbe {
     return this.matching.antichain(this.loaded().reach, out);
   }
 
+  /** A minimum chain cover of the loaded closure, from its maximum matching (allocates). */
+  chains(): number[][] {
+    return this.matching.chains(this.loaded().dag.n);
+  }
+
   /** Whether adding the valid edge i → j (no cycle, not implied) to the loaded state lowers W. */
   lowers(i: number, j: number): boolean {
     const state = this.loaded();
