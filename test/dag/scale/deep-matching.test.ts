@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClosureMatching } from '../../../src/dag/analysis/closure-matching.js';
 import { hopcroftKarp, widthFromClosure } from '../../../src/dag/analysis/width.js';
-import { BitMatrix } from '../../../src/dag/bit-matrix.js';
+import { BitMatrix, MAX_BIT_MATRIX_NODES } from '../../../src/dag/bit-matrix.js';
 
 /**
  * A bipartite graph (as bit rows) whose maximum matching needs one augmenting path through every
@@ -44,5 +44,13 @@ describe('matchings on graphs of 10,000+ nodes (explicit stacks, no recursion)',
     const w = widthFromClosure(reach);
     expect(w.width).toBe(1);
     expect(w.chains[0]!.length).toBe(n);
+  });
+});
+
+describe('bit matrices are sized up front', () => {
+  it('refuses a node count past MAX_BIT_MATRIX_NODES with the memory it would need, before allocating', () => {
+    expect(() => new BitMatrix(MAX_BIT_MATRIX_NODES + 1)).toThrow(
+      /a DAG of 50,001 nodes needs reachability matrices of n² bits = 298 MiB each, several at once; at most 50,000 nodes are supported/,
+    );
   });
 });
