@@ -34,7 +34,10 @@ import { TIME_EPS } from '../dag/schedule/time-eps.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
 import { declinedResult } from '../dag/schedule/declined-result.js';
-import { TimeBudget } from '../dag/schedule/time-budget.js';
+import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
+import { computeTiming } from '../dag/analysis/timing.js';
+import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
+import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
 import {
   EGS_NODE_FEATURE_DIM,
   writeEgsNodeFeatures,
@@ -119,6 +122,26 @@ function declineTooLarge(
   );
 }
 
+/**
+ * The fallback of a budget-cut policy method: the core sequences of a list schedule as added
+ * edges (`incumbentAsEdgeGeneration`), computed within a quarter of the budget; `undefined` unless
+ * it meets D on fewer cores than `answer`.
+ */
+function listScheduleFallback(dag: Dag, answer: ScheduleResult, budgetS: number): ScheduleResult | undefined {
+  const D = answer.deadline;
+  const timing = computeTiming(dag, D);
+  const incumbent = listScheduleIncumbent(dag, timing, answer.lowerBound, fallbackBudget(budgetS));
+  const other = incumbentAsEdgeGeneration(
+    dag,
+    transitiveClosure(dag),
+    incumbent,
+    answer.method,
+    answer.lowerBound,
+    D,
+  );
+  return other.feasible && other.cores < answer.cores ? other : undefined;
+}
+
 // The note of a budget-cut `sample`: how far it got.
 function outOfTime(budget: TimeBudget, samples: number, ran: number, best: Episode): string {
   return (
@@ -188,9 +211,17 @@ export class EgsPolicyScheduler {
     }
     const notes: string[] = [];
     if (samples > 1) notes.push(`best of ${ran} policy episodes (1 greedy, ${ran - 1} sampled)`);
-    if (cut || ran < samples) notes.push(outOfTime(budget, samples, ran, best));
+    let answer = best.result;
+    if (cut || ran < samples) {
+      notes.push(outOfTime(budget, samples, ran, best));
+      const other = listScheduleFallback(dag, answer, budget.seconds);
+      if (other) {
+        answer = other;
+        notes.push(`a list schedule's core sequences (${other.cores} cores) kept instead`);
+      }
+    }
     return {
-      ...best.result,
+      ...answer,
       timeMs: performance.now() - t0,
       ...(notes.length > 0 && { note: notes.join('; ') }),
     };
@@ -263,6 +294,14 @@ export class EgsPolicyScheduler {
       for (const c of beam) if (better(c, best)) best = c;
     }
     let result = this.resultOf(dag, best.state, best.w.width, best.w.chains, bound);
+    let fallbackNote = '';
+    if (budget.expired) {
+      const other = listScheduleFallback(dag, result, budget.seconds);
+      if (other) {
+        result = other;
+        fallbackNote = `; a list schedule's core sequences (${other.cores} cores) kept instead`;
+      }
+    }
     const samples = options.samples ?? 16;
     const beamCut = budget.expired;
     let sampleNote = '';

@@ -1,10 +1,10 @@
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { computeTiming, type Timing } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
-import { listSchedule } from '../schedule/list-scheduler.js';
 import type { ScheduleResult } from '../schedule/schedule-result.js';
 import { TIME_EPS } from '../schedule/time-eps.js';
-import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
+import { chainTimetable } from './chain-timetable.js';
+import { listScheduleIncumbent } from './list-schedule-incumbent.js';
 import { solveLp } from './highs-solver.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';
 import { TimeBudget } from '../schedule/time-budget.js';
@@ -139,54 +139,6 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
     ? `HiGHS proved the minimum in ${secs} s`
     : `HiGHS stopped (${sol.highsStatus}) after ${secs} s; best timetable found, proved lower bound ${lowerBound}`;
   return finish(optimal);
-}
-
-/** A timetable with the core sequences it came from. */
-interface Incumbent extends ChainTimetable {
-  /** Busy nodes of each core, in start order. */
-  chains: number[][];
-}
-
-/**
- * The fewest cores on which simulated list scheduling meets D, over a few priority orders
- * (LST, LFT, EST ascending; longest WCET first), as core chains with their ASAP timetable.
- * Starts from one core per busy node (always meets D since L ≤ D); m is scanned from `lowerBound`
- * while `budget` lasts (then the best found so far).
- */
-function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number, budget: TimeBudget): Incumbent {
-  const { n, wcet } = dag;
-  const D = timing.deadline;
-  const singles: number[][] = [];
-  for (let v = 0; v < n; v++) if (wcet[v]! > 0) singles.push([v]);
-  let best = withChains(dag, singles);
-  const negWcet = Float64Array.from(wcet, (c) => -c);
-  for (const key of [timing.lst, timing.lft, timing.est, negWcet]) {
-    // Anomalies make "meets D" non-monotone in m, so scan upwards.
-    for (let m = Math.max(1, lowerBound); m < best.cores && !budget.expired; m++) {
-      const sim = listSchedule(dag, m, key);
-      if (sim.makespan > D * (1 + TIME_EPS)) continue;
-      const chains = chainsOf(dag, sim.core, sim.start, m);
-      const table = withChains(dag, chains);
-      if (table.cores < best.cores && table.makespan <= D * (1 + TIME_EPS)) best = table;
-      break;
-    }
-  }
-  return best;
-}
-
-function withChains(dag: Dag, chains: number[][]): Incumbent {
-  const table = chainTimetable(dag, chains);
-  // Chains read from a valid schedule never contradict the DAG.
-  if (!table) throw new Error('optimal: internal error, incumbent chains contradict the DAG');
-  return { ...table, chains };
-}
-
-/** Busy nodes of each core of a simulated schedule, in start order; empty cores dropped. */
-function chainsOf(dag: Dag, core: Int32Array, start: Float64Array, m: number): number[][] {
-  const chains: number[][] = Array.from({ length: m }, () => []);
-  for (let v = 0; v < dag.n; v++) if (dag.wcet[v]! > 0) chains[core[v]!]!.push(v);
-  for (const c of chains) c.sort((a, b) => start[a]! - start[b]! || a - b);
-  return chains.filter((c) => c.length > 0);
 }
 
 function gb(bytes: number): string {

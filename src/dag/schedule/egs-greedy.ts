@@ -18,6 +18,11 @@ export interface EgsGreedyOptions {
    * edge sequence is a valid answer, only with more cores); the result's note says so.
    */
   timeBudgetS?: number;
+  /**
+   * Called when the budget cut the search short: another valid edge-generation answer (e.g. a
+   * list schedule's core sequences), kept instead when it meets D on fewer cores.
+   */
+  fallback?: () => ScheduleResult;
 }
 
 /**
@@ -75,7 +80,7 @@ export function scheduleEgsGreedy(
   const chains = probe.chains();
   const { schedule, makespan } = chainSchedule(ctx.dag, state.est, chains);
   const ids = ctx.dag.ids;
-  return {
+  const result: ScheduleResult = {
     method: 'egs-greedy',
     cores: chains.length,
     feasible: makespan <= D * (1 + TIME_EPS),
@@ -86,12 +91,20 @@ export function scheduleEgsGreedy(
     lowerBound,
     timeMs: performance.now() - t0,
     guarantee: 'structural',
-    ...(outOfTime && {
-      note:
-        `time budget of ${budget.seconds} s reached after ` +
-        `${state.added.length} edges: best so far (W = ${chains.length}, lower bound ${lowerBound})`,
-    }),
   };
+  if (!outOfTime) return result;
+  const cut =
+    `time budget of ${budget.seconds} s reached after ${state.added.length} edges ` +
+    `(W = ${chains.length}, lower bound ${lowerBound})`;
+  const other = options.fallback?.();
+  if (other && other.feasible && other.cores < result.cores)
+    return {
+      ...other,
+      method: 'egs-greedy',
+      timeMs: performance.now() - t0,
+      note: `${cut}; the fallback's ${other.cores} cores kept: best so far`,
+    };
+  return { ...result, timeMs: performance.now() - t0, note: `${cut}: best so far` };
 }
 
 /**

@@ -5,7 +5,8 @@ import { widthFromClosure } from '../analysis/width.js';
 import type { Dag } from '../dag-task.js';
 import { scheduleOptimal } from '../optimal/optimal-scheduler.js';
 import { scheduleByBound, type BoundedPriorityMethod } from './bound-based-scheduler.js';
-import { TimeBudget } from './time-budget.js';
+import { fallbackBudget, TimeBudget } from './time-budget.js';
+import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../optimal/list-schedule-incumbent.js';
 import { declinedResult } from './declined-result.js';
 import { scheduleEgsGreedy } from './egs-greedy.js';
 import { scheduleGraham } from './graham.js';
@@ -137,6 +138,15 @@ async function runMethod(p: Prepared, method: MethodName, options: ScheduleOptio
     case 'egs-greedy':
       return scheduleEgsGreedy(ctx, lowerBound, {
         ...(options.budgetS !== undefined && { timeBudgetS: options.budgetS }),
+        fallback: () =>
+          incumbentAsEdgeGeneration(
+            ctx.dag,
+            ctx.reach,
+            listScheduleIncumbent(ctx.dag, ctx.timing, lowerBound, fallbackBudget(options.budgetS)),
+            'egs-greedy',
+            lowerBound,
+            ctx.timing.deadline,
+          ),
       });
     case 'optimal':
       return scheduleOptimal(ctx.dag, {

@@ -27,3 +27,12 @@ export class TimeBudget {
     return Math.max(0, (this.endMs - performance.now()) / 1000);
   }
 }
+
+/**
+ * The budget of the fallback a search method computes once its own budget is spent (a list
+ * schedule's core sequences): a quarter of the method's budget, at least 0.5 s, so a cut-short
+ * method ends within 1.25× its budget.
+ */
+export function fallbackBudget(methodBudgetS: number = DEFAULT_TIME_BUDGET_S): TimeBudget {
+  return new TimeBudget(Math.max(0.5, 0.25 * methodBudgetS));
+}

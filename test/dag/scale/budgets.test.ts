@@ -12,6 +12,11 @@ import { scheduleByBound } from '../../../src/dag/schedule/bound-based-scheduler
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import { scheduleEgsGreedy } from '../../../src/dag/schedule/egs-greedy.js';
 import { zhao2020 } from '../../../src/dag/schedule/zhao2020.js';
+import type { ScheduleResult } from '../../../src/dag/schedule/schedule-result.js';
+import {
+  incumbentAsEdgeGeneration,
+  listScheduleIncumbent,
+} from '../../../src/dag/optimal/list-schedule-incumbent.js';
 import { TimeBudget } from '../../../src/dag/schedule/time-budget.js';
 import { loadEgsPolicyModel } from '../../../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../../src/deploy/egs-policy-scheduler.js';
@@ -81,10 +86,28 @@ describe('time budgets', () => {
     const ctx = createAnalysisContext(dag, dag.deadline);
     const lb = coreLowerBound(dag, dag.deadline!).lowerBound;
     const r = scheduleEgsGreedy(ctx, lb, { timeBudgetS: 0.01 });
-    expect(r.note).toMatch(/^time budget of 0\.01 s reached after \d+ edges: best so far/);
+    expect(r.note).toMatch(
+      /^time budget of 0\.01 s reached after \d+ edges \(W = \d+, lower bound \d+\): best so far$/,
+    );
     expect(r.feasible).toBe(true);
     expect(checkSchedule(dag, r).ok).toBe(true);
     expect(r.cores).toBe(r.schedule.reduce((m, x) => Math.max(m, x.core + 1), 0));
+    // With a list schedule's core sequences as the fallback, the cut-short answer is that one.
+    const fallback = (): ScheduleResult =>
+      incumbentAsEdgeGeneration(
+        dag,
+        ctx.reach,
+        listScheduleIncumbent(dag, ctx.timing, lb, new TimeBudget(5)),
+        'egs-greedy',
+        lb,
+        dag.deadline!,
+      );
+    const f = scheduleEgsGreedy(ctx, lb, { timeBudgetS: 0.01, fallback });
+    expect(f.note).toMatch(/; the fallback's \d+ cores kept: best so far$/);
+    expect(f.cores).toBeLessThan(r.cores);
+    expect(f.guarantee).toBe('structural');
+    expect(f.addedEdges.length).toBeGreaterThan(0);
+    expect(checkSchedule(dag, f).ok).toBe(true);
   });
 
   it('egs past its budget keeps the episode prefix; egs-search too', () => {
