@@ -96,12 +96,13 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   const byMemory = Math.floor(MILP_MEMORY_LIMIT_BYTES / MILP_BYTES_PER_PAIR);
   const pairCount = countMilpPairs(dag, timing, Math.min(byTime, byMemory));
   if (pairCount > Math.min(byTime, byMemory)) {
+    const count = Math.min(byTime, byMemory).toLocaleString('en-US');
     note =
       pairCount > byMemory
-        ? `MILP not built: over ${byMemory} successor variables would need ~${gb(byMemory * MILP_BYTES_PER_PAIR)} GB, ` +
-          `past the solver's ${gb(MILP_MEMORY_LIMIT_BYTES)} GB; ${fallback}`
-        : `MILP not built: over ${byTime} successor variables would need more than the ${round1(budget.remainingS)} s ` +
-          `left of --time-limit ${timeLimitS} s just to load; ${fallback}`;
+        ? `MILP not built: its more than ${count} successor variables would need over ` +
+          `${gb(MILP_MEMORY_LIMIT_BYTES)} GB, the most the solver (HiGHS in WebAssembly) can address; ${fallback}`
+        : `MILP not built: its more than ${count} successor variables would take HiGHS longer than the ` +
+          `${round1(budget.remainingS)} s left of --time-limit ${timeLimitS} s just to load; ${fallback}`;
     return finish(false);
   }
   let milp: MinCoresMilp;
