@@ -9,6 +9,8 @@ import type { Dag, DagTaskSpec } from '../src/dag/dag-task.js';
 import { withSlackDeadline } from '../src/dag/generate/deadline.js';
 import { generateDag } from '../src/dag/generate/generate-dag.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
+import { SCHEDULE_METHODS } from '../src/dag/schedule/schedule-dag.js';
+import { POLICY_METHODS } from '../src/cli/commands/schedule.js';
 import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine } from './machine.js';
@@ -16,17 +18,7 @@ import { describeMachine } from './machine.js';
 const SEED = 2026;
 const SIZES = [50, 100, 300, 1000, 3000, 10000] as const;
 const KINDS = ['layered', 'fork-join', 'sparse-random'] as const;
-const METHODS = [
-  'graham',
-  'he2019',
-  'zhao2020',
-  'he2021',
-  'listsched',
-  'egs-greedy',
-  'optimal',
-  'egs',
-  'egs-search',
-] as const;
+const METHODS = [...SCHEDULE_METHODS, ...POLICY_METHODS];
 /** Tight deadlines, as in the issue's 600-node case: D = L + 0.02·(vol − L). */
 const SLACK = 0.02;
 /** Each method's own budget (`--budget`, and `--time-limit` for optimal), in seconds. */

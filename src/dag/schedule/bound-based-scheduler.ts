@@ -3,6 +3,7 @@ import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { TIME_EPS } from './time-eps.js';
 import { TimeBudget } from './time-budget.js';
+import { resultWithoutTimetable } from './declined-result.js';
 
 /**
  * A scheduling method defined by an intra-task priority order and a response-time bound that
@@ -94,16 +95,7 @@ export function infeasibleByBound(
   n: number,
 ): ScheduleResult {
   return {
-    method,
-    cores: 0,
-    feasible: false,
-    deadline,
-    makespan: 0,
-    schedule: [],
-    addedEdges: [],
-    lowerBound,
-    timeMs,
-    guarantee: 'analytic',
+    ...resultWithoutTimetable(method, deadline, lowerBound, timeMs, 'analytic'),
     responseTimeBound: bestBound,
     note: `the ${method} bound (best ${round(bestBound)}) cannot prove D = ${deadline} for any m ≤ n = ${n}`,
   };

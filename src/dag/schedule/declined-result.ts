@@ -1,15 +1,12 @@
-import type { MethodName, ScheduleResult } from './schedule-result.js';
+import type { Guarantee, MethodName, ScheduleResult } from './schedule-result.js';
 
-/**
- * The result of a method that declined to answer (`skipped` says why): no timetable,
- * `feasible: false`.
- */
-export function declinedResult(
+/** A result with no timetable (`feasible: false`, no cores), to be completed by the caller. */
+export function resultWithoutTimetable(
   method: MethodName,
   deadline: number,
   lowerBound: number,
   timeMs: number,
-  skipped: string,
+  guarantee: Guarantee,
 ): ScheduleResult {
   return {
     method,
@@ -21,7 +18,31 @@ export function declinedResult(
     addedEdges: [],
     lowerBound,
     timeMs,
-    guarantee: method === 'listsched' ? 'simulated' : method === 'optimal' ? 'exact' : 'structural',
+    guarantee,
+  };
+}
+
+/** The kind of promise a method's answers carry (see {@link Guarantee}). */
+function guaranteeOf(method: MethodName): Guarantee {
+  if (method === 'listsched') return 'simulated';
+  if (method === 'optimal') return 'exact';
+  if (method === 'egs-greedy' || method === 'egs' || method === 'egs-search') return 'structural';
+  return 'analytic';
+}
+
+/**
+ * The result of a method that declined to answer (`skipped` says why, `note` too): no
+ * timetable, `feasible: false`.
+ */
+export function declinedResult(
+  method: MethodName,
+  deadline: number,
+  lowerBound: number,
+  timeMs: number,
+  skipped: string,
+): ScheduleResult {
+  return {
+    ...resultWithoutTimetable(method, deadline, lowerBound, timeMs, guaranteeOf(method)),
     note: skipped,
     skipped,
   };
