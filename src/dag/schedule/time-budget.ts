@@ -1,3 +1,5 @@
+import { ArbiterError } from '../../core/errors.js';
+
 /** Default wall-clock budget of one scheduling method, in seconds (`arbiter schedule --budget`). */
 export const DEFAULT_TIME_BUDGET_S = 60;
 
@@ -10,9 +12,13 @@ export class TimeBudget {
   readonly seconds: number;
   private readonly endMs: number;
 
-  /** @param seconds - budget (> 0; default {@link DEFAULT_TIME_BUDGET_S}), counted from now */
+  /** @param seconds - budget (≥ 0, 0: spent at once; default {@link DEFAULT_TIME_BUDGET_S}), counted from now */
   constructor(seconds: number = DEFAULT_TIME_BUDGET_S) {
-    if (!(seconds > 0)) throw new RangeError(`time budget must be > 0 seconds, got ${seconds}`);
+    if (!(seconds >= 0))
+      throw new ArbiterError(
+        'invalid-option',
+        `a time budget must be a number of seconds ≥ 0, got ${seconds}`,
+      );
     this.seconds = seconds;
     this.endMs = performance.now() + seconds * 1000;
   }
