@@ -99,6 +99,11 @@ export function registerSchedule(program: Command): void {
           'invalid-option',
           `--budget must be a number of seconds > 0, got ${opts.budget}`,
         );
+      if (!(opts.timeLimit >= 0))
+        throw new ArbiterError(
+          'invalid-option',
+          `--time-limit must be a number of seconds ≥ 0, got ${opts.timeLimit}`,
+        );
       const methodCount = all ? SCHEDULE_METHODS.length + POLICY_METHODS.length : 1;
       const progress = startProgress(methodCount + 1, `${dag.name} (${dag.n} nodes)`, !opts.json);
       let done = 0;
