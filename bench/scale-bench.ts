@@ -196,12 +196,13 @@ export async function runScaleBench(only: readonly number[] = []): Promise<void>
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/scale.json',
-    JSON.stringify({ seed: SEED, slack: SLACK, budgetS: BUDGET_S, rows }, null, 1) + '\n',
+    JSON.stringify({ seed: SEED, slack: SLACK, budgetS: BUDGET_S, totalS, rows }, null, 1) + '\n',
   );
   await writeFile('bench/results/scale.md', report(rows, totalS));
 }
 
-function report(rows: readonly Row[], totalS: number): string {
+/** The Markdown report of a run (also re-rendered from scale.json by `scale --report`). */
+export function report(rows: readonly Row[], totalS: number): string {
   const out: string[] = [];
   out.push('# Scale benchmark: every method from 50 to 10,000 nodes');
   out.push('');
@@ -241,7 +242,9 @@ function report(rows: readonly Row[], totalS: number): string {
           r.status === 'declined'
             ? '—'
             : r.cores === null
-              ? r.status
+              ? r.status === 'answered'
+                ? 'D not proved'
+                : r.status
               : `${r.cores}${r.status === 'best-so-far' ? '*' : ''}`;
         const bad =
           r.valid === false
