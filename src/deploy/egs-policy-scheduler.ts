@@ -325,7 +325,7 @@ export class EgsPolicyScheduler {
       note:
         `beam ${beamWidth}×${expand}${samples > 0 ? ` and ${samples} policy episodes` : ''}, best width kept` +
         (beamCut
-          ? `; time budget of ${budget.seconds} s reached during the beam search: best so far`
+          ? `; time budget of ${budget.seconds} s reached during the beam search: best so far${fallbackNote}`
           : sampleNote),
     };
   }

@@ -1,5 +1,5 @@
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
-import { computeTiming, type Timing } from '../analysis/timing.js';
+import { computeTiming } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
 import type { ScheduleResult } from '../schedule/schedule-result.js';
 import { TIME_EPS } from '../schedule/time-eps.js';
