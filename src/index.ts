@@ -117,7 +117,7 @@ export {
   describeEdge,
 } from './dag/dag-task.js';
 export { buildDag, dagToSpec, withDeadline, withEdges, type BuildDagOptions } from './dag/build-dag.js';
-export { BitMatrix, popcount32 } from './dag/bit-matrix.js';
+export { BitMatrix, popcount32, MAX_BIT_MATRIX_NODES } from './dag/bit-matrix.js';
 
 // dag: I/O
 export { type DagFormat, DAG_FORMATS, isDagFormat, detectFormat } from './dag/io/dag-format.js';
@@ -203,6 +203,8 @@ export {
 } from './dag/schedule/zhao2020.js';
 export { scheduleListSched, genericPriorities, type NamedPriority } from './dag/schedule/list-sched.js';
 export { scheduleEgsGreedy, type EgsGreedyOptions } from './dag/schedule/egs-greedy.js';
+export { TimeBudget, DEFAULT_TIME_BUDGET_S } from './dag/schedule/time-budget.js';
+export { declinedResult } from './dag/schedule/declined-result.js';
 export {
   SCHEDULE_METHODS,
   BOUND_METHODS,
@@ -215,6 +217,12 @@ export {
 
 // dag: exact optimum
 export { scheduleOptimal, type OptimalOptions } from './dag/optimal/optimal-scheduler.js';
+export {
+  countMilpPairs,
+  MILP_SECONDS_PER_PAIR,
+  MILP_BYTES_PER_PAIR,
+  MILP_MEMORY_LIMIT_BYTES,
+} from './dag/optimal/min-cores-milp.js';
 export { solveLp, type SolveLpOptions, type LpSolution, type LpStatus } from './dag/optimal/highs-solver.js';
 
 // report
@@ -352,6 +360,7 @@ export {
 export {
   EgsEnv,
   EGS_SPEC,
+  EGS_MAX_NODES,
   type EgsEnvOptions,
   type EgsResetOptions,
   type EgsEpisodeInfo,
