@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +54,33 @@ describe('library entries (package.json exports)', () => {
     else expect(tf).toEqual([]);
     // The TF-free entries are the fast ones: no plot renderer either.
     if (!loadsTf) expect(heavyImports(graph, isVega)).toEqual([]);
+  });
+
+  it('loads TensorFlow.js at run time only where it may (TF-free entries first, in one process)', () => {
+    const order = Object.keys(LOADS_TF).sort((a, b) => Number(LOADS_TF[a]) - Number(LOADS_TF[b]));
+    const sources = order.map((s) => path.relative(process.cwd(), sourceOf(pkg.exports[s]!.import)));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'arbiter-entries-'));
+    try {
+      const stdout = execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'test/entries/fixtures/print-loaded-packages.ts',
+          path.join(dir, 'log'),
+          ...sources,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      const loaded = JSON.parse(stdout) as Record<string, string[]>;
+      order.forEach((s, i) => {
+        const tf = loaded[sources[i]!]!.filter(isTensorFlow);
+        if (LOADS_TF[s]) expect(tf, s).toContain('@tensorflow/tfjs');
+        else expect(tf, s).toEqual([]);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says in its module comment whether it loads TensorFlow.js', () => {
