@@ -5,10 +5,12 @@ import { runHsocBench } from './hsoc-bench.js';
 import { runLogicBench } from './logic-bench.js';
 import { runOd3Bench } from './od3-bench.js';
 import { runRlBench } from './rl-bench.js';
+import { runScaleBench } from './scale-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 | soundness [key=value…]]`: every
-// benchmark writes its own bench/results/<name>.md. OD3 (~30 min) and soundness (~10 min) run only when named.
+// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 | scale [n…] | soundness [key=value…]]`:
+// every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
+// `npm run build`) and soundness (~10 min) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
@@ -17,4 +19,5 @@ if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
 if (!only || only === 'hsoc') await runHsocBench();
 if (only === 'od3') await runOd3Bench();
+if (only === 'scale') await runScaleBench(sections.map(Number));
 if (only === 'soundness') await runSoundnessBench(sections);

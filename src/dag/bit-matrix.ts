@@ -1,3 +1,12 @@
+import { ArbiterError } from '../core/errors.js';
+
+/**
+ * Largest node count of a {@link BitMatrix}: n² bits is 12.5 MB at 10,000 nodes but 312 MB at
+ * 50,000, and the analyses hold several such matrices at once (descendants, ancestors, copies in
+ * search), which would pass the memory of an ordinary machine beyond this.
+ */
+export const MAX_BIT_MATRIX_NODES = 50_000;
+
 /**
  * A dense n×n bit matrix stored row-major in 32-bit words: the representation of reachability
  * relations. Row operations touch ⌈n/32⌉ words, which keeps closure updates O(n²/32).
@@ -11,6 +20,13 @@ export class BitMatrix {
   readonly data: Uint32Array;
 
   constructor(n: number, data?: Uint32Array) {
+    if (n > MAX_BIT_MATRIX_NODES)
+      throw new ArbiterError(
+        'too-large',
+        `a DAG of ${n.toLocaleString('en-US')} nodes needs reachability matrices of n² bits = ` +
+          `${Math.round((n * n) / 8 / 2 ** 20).toLocaleString('en-US')} MiB each, several at once; ` +
+          `at most ${MAX_BIT_MATRIX_NODES.toLocaleString('en-US')} nodes are supported`,
+      );
     this.n = n;
     this.words = (n + 31) >>> 5;
     this.data = data ?? new Uint32Array(n * this.words);

@@ -20,7 +20,7 @@
  * and `stallLimit` S ends an episode after S steps without a width drop (any prefix of an episode
  * is a valid answer; this only gives up on drops that would come later).
  */
-import { ArbiterError } from '../core/errors.js';
+import { ArbiterError, ValidationError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
 import type { Dag } from '../dag/dag-task.js';
@@ -33,7 +33,12 @@ import { chainSchedule } from '../dag/schedule/chain-schedule.js';
 import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
 import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
-import { EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
+import { EGS_MAX_NODES, EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
+import { declinedResult } from '../dag/schedule/declined-result.js';
+import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
+import { computeTiming } from '../dag/analysis/timing.js';
+import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
+import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
 import {
   EGS_NODE_FEATURE_DIM,
   writeEgsNodeFeatures,
@@ -58,6 +63,12 @@ export interface EgsDecodeOptions {
   lookahead?: number;
   /** Step through the `EGS-v0` env instead of the fast path (slower; the reference in tests). */
   viaEnv?: boolean;
+  /**
+   * Wall-clock budget in seconds (default 60, `DEFAULT_TIME_BUDGET_S`), over all episodes: past
+   * it the running episode stops (any prefix is a valid answer) and no further episode starts;
+   * the note says so.
+   */
+  timeBudgetS?: number;
 }
 
 /** Options of {@link EgsPolicyScheduler.search}. */
@@ -74,11 +85,71 @@ export interface EgsSearchOptions {
   samples?: number;
   /** Seed of the sampled episodes (default 0). */
   seed?: number;
+  /** Wall-clock budget in seconds of beam and episodes together (default 60); as for `egs`. */
+  timeBudgetS?: number;
 }
 
 interface Episode {
   result: ScheduleResult;
   steps: number;
+  /** The time budget stopped the episode before it ended by itself. */
+  cut?: boolean;
+}
+
+/**
+ * The declined result of a policy method on a DAG larger than the policy can take, said in user
+ * terms; `undefined` when the DAG fits.
+ */
+function declineTooLarge(
+  dag: Dag,
+  method: 'egs' | 'egs-search',
+  deadline?: number,
+): ScheduleResult | undefined {
+  if (dag.n <= EGS_MAX_NODES) return undefined;
+  const D = deadline ?? dag.deadline;
+  if (D === undefined || !(D > 0))
+    throw new ValidationError('deadline', 'the task has no deadline > 0; give one (--deadline D)', {
+      ...(dag.source !== undefined && { file: dag.source }),
+      item: 'deadline',
+    });
+  const lowerBound = coreLowerBound(dag, D).lowerBound;
+  return declinedResult(
+    method,
+    D,
+    lowerBound,
+    0,
+    `the learned EGS policy handles DAGs of at most ${EGS_MAX_NODES.toLocaleString('en-US')} nodes ` +
+      `(this one has ${dag.n.toLocaleString('en-US')}); use egs-greedy or listsched`,
+  );
+}
+
+/**
+ * The fallback of a budget-cut policy method: the core sequences of a list schedule as added
+ * edges (`incumbentAsEdgeGeneration`), computed within a quarter of the budget; `undefined` unless
+ * it meets D on fewer cores than `answer`.
+ */
+function listScheduleFallback(dag: Dag, answer: ScheduleResult, budgetS: number): ScheduleResult | undefined {
+  const D = answer.deadline;
+  const timing = computeTiming(dag, D);
+  const incumbent = listScheduleIncumbent(dag, timing, answer.lowerBound, fallbackBudget(budgetS));
+  const other = incumbentAsEdgeGeneration(
+    dag,
+    transitiveClosure(dag),
+    incumbent,
+    answer.method,
+    answer.lowerBound,
+    D,
+  );
+  return other.feasible && other.cores < answer.cores ? other : undefined;
+}
+
+// The note of a budget-cut `sample`: how far it got.
+function outOfTime(budget: TimeBudget, samples: number, ran: number, best: Episode): string {
+  return (
+    `time budget of ${budget.seconds} s reached` +
+    (ran < samples ? ` after ${ran} of ${samples} episodes` : ', an episode was cut short') +
+    `: best so far (W = ${best.result.cores} after ${best.steps} edges)`
+  );
 }
 
 /** A scheduler around one trained EGS policy (see the file comment). */
@@ -110,9 +181,7 @@ export class EgsPolicyScheduler {
    * {@link EgsPolicyScheduler.fastEpisode}), which is what keeps a decision cheap.
    */
   greedy(dag: Dag, options: EgsDecodeOptions = {}): ScheduleResult {
-    const t0 = performance.now();
-    const e = options.viaEnv ? this.episode(dag, options, undefined) : this.fastEpisode(dag, options);
-    return { ...e.result, timeMs: performance.now() - t0 };
+    return this.sample(dag, 1, 0, options);
   }
 
   /**
@@ -123,20 +192,39 @@ export class EgsPolicyScheduler {
     if (!Number.isInteger(samples) || samples < 1)
       throw new ArbiterError('invalid-option', `egs: samples must be an integer ≥ 1, got ${samples}`);
     const t0 = performance.now();
+    const tooLarge = declineTooLarge(dag, 'egs', options.deadline);
+    if (tooLarge) return tooLarge;
+    const budget = new TimeBudget(options.timeBudgetS);
     const rng = new Rng(seed);
-    let best = options.viaEnv ? this.episode(dag, options, undefined) : this.fastEpisode(dag, options);
-    for (let k = 1; k < samples; k++) {
-      const e = options.viaEnv ? this.episode(dag, options, rng) : this.fastEpisode(dag, options, rng);
+    const run = (r: Rng | undefined): Episode =>
+      options.viaEnv ? this.episode(dag, options, r) : this.fastEpisode(dag, options, r, budget);
+    let best = run(undefined);
+    let ran = 1;
+    let cut = best.cut === true;
+    for (let k = 1; k < samples && !budget.expired; k++, ran++) {
+      const e = run(rng);
+      cut ||= e.cut === true;
       if (
         e.result.cores < best.result.cores ||
         (e.result.cores === best.result.cores && e.steps < best.steps)
       )
         best = e;
     }
+    const notes: string[] = [];
+    if (samples > 1) notes.push(`best of ${ran} policy episodes (1 greedy, ${ran - 1} sampled)`);
+    let answer = best.result;
+    if (cut || ran < samples) {
+      notes.push(outOfTime(budget, samples, ran, best));
+      const other = listScheduleFallback(dag, answer, budget.seconds);
+      if (other) {
+        answer = other;
+        notes.push(`a list schedule's core sequences (${other.cores} cores) kept instead`);
+      }
+    }
     return {
-      ...best.result,
+      ...answer,
       timeMs: performance.now() - t0,
-      ...(samples > 1 && { note: `best of ${samples} policy episodes (1 greedy, ${samples - 1} sampled)` }),
+      ...(notes.length > 0 && { note: notes.join('; ') }),
     };
   }
 
@@ -146,6 +234,9 @@ export class EgsPolicyScheduler {
     const beamWidth = positiveInt(options.beamWidth ?? 4, 'beamWidth');
     const expand = positiveInt(options.expand ?? 4, 'expand');
     const stallLimit = options.stallLimit ?? Infinity;
+    const tooLarge = declineTooLarge(dag, 'egs-search', options.deadline);
+    if (tooLarge) return tooLarge;
+    const budget = new TimeBudget(options.timeBudgetS);
     const start = this.start(dag, options.deadline);
     if ('terminal' in start)
       return { ...start.terminal, method: 'egs-search', timeMs: performance.now() - t0 };
@@ -170,7 +261,7 @@ export class EgsPolicyScheduler {
     let best = root;
     let beam = [root];
     const allowed: number[] = [];
-    while (beam.some((b) => !b.done)) {
+    while (beam.some((b) => !b.done) && !budget.expired) {
       const children: BeamNode[] = [];
       for (const node of beam) {
         if (!node.done) {
@@ -204,12 +295,24 @@ export class EgsPolicyScheduler {
       for (const c of beam) if (better(c, best)) best = c;
     }
     let result = this.resultOf(dag, best.state, best.w.width, best.w.chains, bound);
+    let fallbackNote = '';
+    if (budget.expired) {
+      const other = listScheduleFallback(dag, result, budget.seconds);
+      if (other) {
+        result = other;
+        fallbackNote = `; a list schedule's core sequences (${other.cores} cores) kept instead`;
+      }
+    }
     const samples = options.samples ?? 16;
-    if (samples > 0) {
+    const beamCut = budget.expired;
+    let sampleNote = '';
+    if (samples > 0 && !budget.expired) {
       const s = this.sample(dag, samples, options.seed ?? 0, {
         ...(options.deadline !== undefined && { deadline: options.deadline }),
         ...(options.stallLimit !== undefined && { stallLimit: options.stallLimit }),
+        timeBudgetS: budget.remainingS,
       });
+      sampleNote = s.note?.includes('time budget') ? `; ${s.note}` : '';
       if (
         s.cores < result.cores ||
         (s.cores === result.cores && s.addedEdges.length < result.addedEdges.length)
@@ -220,7 +323,11 @@ export class EgsPolicyScheduler {
       ...result,
       method: 'egs-search',
       timeMs: performance.now() - t0,
-      note: `beam ${beamWidth}×${expand}${samples > 0 ? ` and ${samples} policy episodes` : ''}, best width kept`,
+      note:
+        `beam ${beamWidth}×${expand}${samples > 0 ? ` and ${samples} policy episodes` : ''}, best width kept` +
+        (beamCut
+          ? `; time budget of ${budget.seconds} s reached during the beam search: best so far${fallbackNote}`
+          : sampleNote),
     };
   }
 
@@ -277,7 +384,12 @@ export class EgsPolicyScheduler {
    * bound, the same features), the mask is the env's rule, and the episode also ends once W reaches
    * the window load bound (SPEC §2), below which no edge can go.
    */
-  private fastEpisode(dag: Dag, options: EgsDecodeOptions, rng?: Rng): Episode {
+  private fastEpisode(
+    dag: Dag,
+    options: EgsDecodeOptions,
+    rng?: Rng,
+    budget: TimeBudget = new TimeBudget(options.timeBudgetS),
+  ): Episode {
     const refresh = positiveInt(options.refresh ?? 1, 'refresh');
     const stallLimit = options.stallLimit ?? Infinity;
     const lookahead = options.lookahead ?? 0;
@@ -292,7 +404,7 @@ export class EgsPolicyScheduler {
     let since = refresh;
     let stall = 0;
     let steps = 0;
-    while (tracker.width > stopAt) {
+    while (tracker.width > stopAt && !budget.expired) {
       tracker.antichain(state.reach, antichain);
       this.allowedActions(state, antichain, tracker.critical, N, allowed);
       if (allowed.length === 0) break;
@@ -317,7 +429,11 @@ export class EgsPolicyScheduler {
       }
       if (stall >= stallLimit) break;
     }
-    return { result: this.resultOf(dag, state, tracker.width, tracker.chains(), bound), steps };
+    return {
+      result: this.resultOf(dag, state, tracker.width, tracker.chains(), bound),
+      steps,
+      cut: budget.expired && tracker.width > stopAt,
+    };
   }
 
   // Loads the task through the env (deadline checks, lower bound); a terminal result or a private

@@ -15,6 +15,9 @@ import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
+import { startProgress } from '../progress.js';
+import { declinedResult } from '../../dag/schedule/declined-result.js';
+import { DEFAULT_TIME_BUDGET_S } from '../../dag/schedule/time-budget.js';
 
 /** Methods of the learned EGS policy (run by `src/deploy/egs-policy-scheduler.ts`). */
 export const POLICY_METHODS = ['egs', 'egs-search'] as const;
@@ -23,6 +26,7 @@ interface ScheduleCliOptions {
   deadline?: number;
   method: string;
   timeLimit: number;
+  budget: number;
   model?: string;
   samples?: number;
   lookahead: number;
@@ -35,7 +39,7 @@ interface ScheduleCliOptions {
 }
 
 /**
- * `arbiter schedule FILE [--deadline D] [--method M|all] [--model FILE] [--samples K] [--lookahead K]
+ * `arbiter schedule FILE [--deadline D] [--method M|all] [--time-limit S] [--budget S] [--model FILE] [--samples K] [--lookahead K]
  * [--refresh R] [--stall S] [--beam B]
  * [--json] [--gantt out.svg]`. `egs` uses the small pretrained policy shipped in `models/`,
  * `egs-search` the large one, unless `--model` names another.
@@ -47,7 +51,18 @@ export function registerSchedule(program: Command): void {
     .argument('<file>', 'DAG file (.json, .stg, .dot)')
     .option('-d, --deadline <D>', 'deadline (default: the task deadline)', parseNumber)
     .option('-m, --method <method>', `${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(' | ')} | all`, 'all')
-    .option('--time-limit <seconds>', 'time limit of the optimal (MILP) solver', parseNumber, 10)
+    .option(
+      '--time-limit <seconds>',
+      'optimal: time limit of the whole method, MILP building included (a model too large for it is not built)',
+      parseNumber,
+      10,
+    )
+    .option(
+      '--budget <seconds>',
+      'every other method: time budget, after which it answers with its best so far or declines (says so in its note)',
+      parseNumber,
+      DEFAULT_TIME_BUDGET_S,
+    )
     .option(
       '--model <file.json|small|large>',
       'egs/egs-search: trained EGS policy: a file, or a shipped one (default: small for egs, large for egs-search)',
@@ -73,44 +88,75 @@ export function registerSchedule(program: Command): void {
     .action(async (file: string, opts: ScheduleCliOptions) => {
       const dag = await readDagFile(file);
       printWarnings(dag.warnings);
-      const options = {
-        ...(opts.deadline !== undefined && { deadline: opts.deadline }),
-        timeLimitS: opts.timeLimit,
-      };
-      let results: ScheduleResult[];
+      const all = opts.method === 'all';
       const policyMethod = (POLICY_METHODS as readonly string[]).includes(opts.method);
-      if (opts.method === 'all') results = await scheduleAllMethods(dag, options);
-      else if (isScheduleMethod(opts.method)) results = [await scheduleDag(dag, opts.method, options)];
-      else if (!policyMethod)
+      if (!all && !policyMethod && !isScheduleMethod(opts.method))
         throw new ArbiterError(
           'unknown-method',
           `unknown method '${opts.method}': use one of ${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(', ')}, all`,
         );
-      else results = [];
-      if (opts.method === 'all' || policyMethod) {
-        // Each method's own shipped policy (small for egs, large for egs-search) unless --model.
-        const schedulerFor = (method: 'egs' | 'egs-search'): EgsPolicyScheduler =>
-          new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, method)));
-        const common = {
-          ...(opts.deadline !== undefined && { deadline: opts.deadline }),
-          ...(opts.stall !== undefined && { stallLimit: opts.stall }),
-        };
-        const egs = (): ScheduleResult =>
-          schedulerFor('egs').sample(dag, opts.samples ?? 1, opts.seed, {
-            ...common,
-            lookahead: opts.lookahead,
-            refresh: opts.refresh,
-          });
-        const search = (): ScheduleResult =>
-          schedulerFor('egs-search').search(dag, {
-            ...common,
-            beamWidth: opts.beam,
-            seed: opts.seed,
-            ...(opts.samples !== undefined && { samples: opts.samples }),
-          });
-        if (opts.method === 'egs') results.push(egs());
-        else if (opts.method === 'egs-search') results.push(search());
-        else results.splice(SCHEDULE_METHODS.indexOf('egs-greedy') + 1, 0, egs(), search());
+      if (!(opts.budget > 0))
+        throw new ArbiterError(
+          'invalid-option',
+          `--budget must be a number of seconds > 0, got ${opts.budget}`,
+        );
+      if (!(opts.timeLimit >= 0))
+        throw new ArbiterError(
+          'invalid-option',
+          `--time-limit must be a number of seconds ≥ 0, got ${opts.timeLimit}`,
+        );
+      const methodCount = all ? SCHEDULE_METHODS.length + POLICY_METHODS.length : 1;
+      const progress = startProgress(methodCount + 1, `${dag.name} (${dag.n} nodes)`, !opts.json);
+      let done = 0;
+      const starting = (method: string): void => progress.update(done++, `running ${method}`);
+      const options = {
+        ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+        timeLimitS: opts.timeLimit,
+        budgetS: opts.budget,
+        onMethodStart: starting,
+      };
+      let results: ScheduleResult[] = [];
+      try {
+        if (all) results = await scheduleAllMethods(dag, options);
+        else if (isScheduleMethod(opts.method)) {
+          starting(opts.method);
+          results = [await scheduleDag(dag, opts.method, options)];
+        }
+        if (all || policyMethod) {
+          // Each method's own shipped policy (small for egs, large for egs-search) unless --model.
+          const schedulerFor = (method: 'egs' | 'egs-search'): EgsPolicyScheduler =>
+            new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, method)));
+          const common = {
+            ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+            ...(opts.stall !== undefined && { stallLimit: opts.stall }),
+            timeBudgetS: opts.budget,
+          };
+          const egs = (): ScheduleResult =>
+            schedulerFor('egs').sample(dag, opts.samples ?? 1, opts.seed, {
+              ...common,
+              lookahead: opts.lookahead,
+              refresh: opts.refresh,
+            });
+          const search = (): ScheduleResult =>
+            schedulerFor('egs-search').search(dag, {
+              ...common,
+              beamWidth: opts.beam,
+              seed: opts.seed,
+              ...(opts.samples !== undefined && { samples: opts.samples }),
+            });
+          const policyResults: ScheduleResult[] = [];
+          for (const [method, run] of [
+            ['egs', egs],
+            ['egs-search', search],
+          ] as const) {
+            if (!all && opts.method !== method) continue;
+            starting(method);
+            policyResults.push(all ? orDeclined(method, run, results[0]) : run());
+          }
+          results.splice(all ? SCHEDULE_METHODS.indexOf('egs-greedy') + 1 : 0, 0, ...policyResults);
+        }
+      } finally {
+        progress.stop();
       }
 
       // The chart is written after the results are printed: one that cannot be written (a
@@ -131,7 +177,7 @@ export function registerSchedule(program: Command): void {
         `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
       );
       const rows = results.map((r) => [
-        r.method,
+        r.skipped !== undefined ? `${r.method} (declined)` : r.method,
         coresUnder(r, 'static-order'),
         coresUnder(r, 'fixed-priority-list'),
         r.feasible ? r.makespan : '-',
@@ -197,7 +243,32 @@ function coresUnder(r: ScheduleResult, dispatch: 'static-order' | 'fixed-priorit
   return g ? String(g.cores) : '-';
 }
 
+/**
+ * Runs a policy method of `all`; an error becomes a declined entry (the other methods' results
+ * are still printed).
+ */
+function orDeclined(
+  method: 'egs' | 'egs-search',
+  run: () => ScheduleResult,
+  ref: ScheduleResult | undefined,
+): ScheduleResult {
+  const t0 = performance.now();
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof Error) || ref === undefined) throw e;
+    return declinedResult(
+      method,
+      ref.deadline,
+      ref.lowerBound,
+      performance.now() - t0,
+      `failed: ${e.message}`,
+    );
+  }
+}
+
 function describeGuarantee(r: ScheduleResult): string {
+  if (r.skipped !== undefined) return 'declined (see note)';
   if (!r.feasible) return 'bound cannot prove D';
   if (r.method === 'optimal')
     return r.optimal ? 'exact (proved optimal)' : `exact timetable, gap ${Math.round((r.gap ?? 0) * 100)}%`;

@@ -28,9 +28,16 @@ export class ClosureMatching {
   private readonly all: Uint32Array;
   private readonly zL: Uint8Array;
   private readonly queue: Int32Array;
+  private readonly stackU: Int32Array;
+  private readonly stackK: Int32Array;
+  private readonly stackCand: Int32Array;
+  private readonly stackV: Int32Array;
+  private readonly scratch: number[] = [];
   private rows: Uint32Array = new Uint32Array(0);
   private subset: Uint32Array = new Uint32Array(0);
   private words = 0;
+  /** Whether `zL` holds König's left set of the current matching (set by `antichain`). */
+  private konigFresh = false;
 
   /** @param capacity - largest number of nodes (≥ 0) */
   constructor(capacity: number) {
@@ -41,10 +48,15 @@ export class ClosureMatching {
     this.all = new Uint32Array((capacity + 31) >>> 5);
     this.zL = new Uint8Array(capacity);
     this.queue = new Int32Array(capacity);
+    this.stackU = new Int32Array(capacity);
+    this.stackK = new Int32Array(capacity);
+    this.stackCand = new Int32Array(capacity);
+    this.stackV = new Int32Array(capacity);
   }
 
   /** Empties the matching for the first `n` vertices. */
   clear(n: number): void {
+    this.konigFresh = false;
     this.matchL.fill(-1, 0, n);
     this.matchR.fill(-1, 0, n);
     this.size = 0;
@@ -74,6 +86,7 @@ export class ClosureMatching {
    * Returns the matching size.
    */
   maximize(reach: BitMatrix, subset?: Uint32Array): number {
+    this.konigFresh = false;
     const n = reach.n;
     if (n > this.capacity)
       throw new RangeError(`ClosureMatching: ${n} nodes exceed capacity ${this.capacity}`);
@@ -81,14 +94,62 @@ export class ClosureMatching {
     this.words = reach.words;
     const active = subset ?? fillAll(this.all, n);
     this.subset = active;
+    // Visited marks are kept across failed searches: what a failed search reached leads to no
+    // free vertex while the matching is unchanged, so later searches may skip it (same paths
+    // found, without rescanning those rows for every free vertex).
+    this.visited.fill(0);
     for (let u = 0; u < n; u++) {
       if (this.matchL[u] !== -1 || !hasBit(active, u)) continue;
-      this.visited.fill(0);
-      if (this.augment(u)) this.size++;
+      if (this.augment(u)) {
+        this.size++;
+        this.visited.fill(0);
+      }
     }
     this.rows = EMPTY;
     this.subset = EMPTY;
     return this.size;
+  }
+
+  /**
+   * Computes König's sets for the current matching on `reach` unless {@link ClosureMatching.antichain}
+   * already did since the matching last changed: what {@link ClosureMatching.growsWith} needs.
+   */
+  prepareGrowth(reach: BitMatrix): void {
+    if (!this.konigFresh) this.antichain(reach, this.scratch);
+  }
+
+  /**
+   * Whether adding the pairs `sources × targets` to the closure lets this matching grow, without
+   * changing it. Call after {@link ClosureMatching.antichain} on the closure before the pairs were
+   * added, with this matching maximum for it; `reach` is that closure with the pairs added.
+   * An augmenting path in the grown closure must use a new pair; its first one (a, b) is reached
+   * from a free vertex over old pairs only, so a is in König's left set Z, and from b the path
+   * goes on to a free right vertex. So: some source in Z, and some target free or, through its
+   * partner, on an alternating path to a free right vertex. Costs at most one scan of the rows
+   * reached from the targets' partners, not of every free vertex's row.
+   */
+  growsWith(reach: BitMatrix, sources: readonly number[], targets: readonly number[]): boolean {
+    if (!this.konigFresh)
+      throw new RangeError('ClosureMatching.growsWith: call antichain() or prepareGrowth() first');
+    if (!sources.some((a) => this.zL[a] === 1)) return false;
+    if (targets.some((b) => this.matchR[b] === -1)) return true;
+    this.rows = reach.data;
+    this.words = reach.words;
+    this.subset = fillAll(this.all, reach.n);
+    const visited = this.visited;
+    visited.fill(0);
+    let found = false;
+    for (const b of targets) {
+      if (hasBit(visited, b)) continue;
+      visited[b >>> 5]! |= 1 << (b & 31);
+      if (this.augment(this.matchR[b]!, false)) {
+        found = true;
+        break;
+      }
+    }
+    this.rows = EMPTY;
+    this.subset = EMPTY;
+    return found;
   }
 
   /**
@@ -131,6 +192,7 @@ export class ClosureMatching {
     }
     out.length = 0;
     for (let v = 0; v < n; v++) if (zL[v] && !hasBit(zR, v)) out.push(v);
+    this.konigFresh = true;
     return out;
   }
 
@@ -142,30 +204,55 @@ export class ClosureMatching {
     return chainCover(this.matchL, this.matchR, n);
   }
 
-  /** Depth-first search for an augmenting path from left vertex u (recursion depth ≤ n). */
-  private augment(u: number): boolean {
+  /**
+   * Depth-first search for an augmenting path from left vertex `root`, on an explicit stack (a
+   * path can be n long, far beyond the call stack): frame d holds its left vertex, the word of its
+   * row being scanned, that word's untried candidates and the right vertex it descended through.
+   * Candidates are tried in ascending order, as a recursive search would. `apply`: flip the path
+   * found into the matching (else only report it).
+   */
+  private augment(root: number, apply = true): boolean {
     const words = this.words;
-    const base = u * words;
     const rows = this.rows;
     const subset = this.subset;
     const visited = this.visited;
-    for (let k = 0; k < words; k++) {
-      let cand = rows[base + k]! & subset[k]! & ~visited[k]!;
-      while (cand !== 0) {
-        const low = cand & -cand;
-        visited[k]! |= low;
-        const v = (k << 5) + (31 - Math.clz32(low));
-        const w = this.matchR[v]!;
-        if (w === -1 || this.augment(w)) {
-          this.matchL[u] = v;
-          this.matchR[v] = u;
-          return true;
-        }
-        // The recursion may have visited more vertices of this word.
-        cand &= ~visited[k]!;
+    const { matchL, matchR, stackU, stackK, stackCand, stackV } = this;
+    let depth = 0;
+    stackU[0] = root;
+    stackK[0] = 0;
+    stackCand[0] = rows[root * words]! & subset[0]! & ~visited[0]!;
+    for (;;) {
+      const u = stackU[depth]!;
+      let k = stackK[depth]!;
+      // A deeper search may have visited more vertices of this word.
+      let cand = stackCand[depth]! & ~visited[k]!;
+      while (cand === 0 && ++k < words) cand = rows[u * words + k]! & subset[k]! & ~visited[k]!;
+      if (cand === 0) {
+        if (depth === 0) return false;
+        depth--;
+        continue;
       }
+      const low = cand & -cand;
+      visited[k]! |= low;
+      const v = (k << 5) + (31 - Math.clz32(low));
+      stackK[depth] = k;
+      stackCand[depth] = cand ^ low;
+      stackV[depth] = v;
+      const w = matchR[v]!;
+      if (w === -1) {
+        if (!apply) return true;
+        for (let d = depth; d >= 0; d--) {
+          matchL[stackU[d]!] = stackV[d]!;
+          matchR[stackV[d]!] = stackU[d]!;
+        }
+        return true;
+      }
+      // Each frame's right vertex is newly visited, so the stack never exceeds n frames.
+      depth++;
+      stackU[depth] = w;
+      stackK[depth] = 0;
+      stackCand[depth] = rows[w * words]! & subset[0]! & ~visited[0]!;
     }
-    return false;
   }
 }
 

@@ -2,7 +2,9 @@
  * The MILP of the `optimal` method: the minimum number of identical cores on which a DAG task
  * has a non-preemptive schedule with makespan ≤ D, written in CPLEX LP format for HiGHS.
  */
+import { ArbiterError } from '../../core/errors.js';
 import type { Timing } from '../analysis/timing.js';
+import type { TimeBudget } from '../schedule/time-budget.js';
 import type { Dag } from '../dag-task.js';
 import { timeLeq } from '../time-tolerance.js';
 
@@ -22,6 +24,60 @@ export interface MinCoresMilpOptions {
   lowerBound?: number;
   /** A known achievable core count; solutions above it are cut off (default: none). */
   upperBound?: number;
+  /** Checked while building: once spent, the build stops with an `ArbiterError` `time-limit`. */
+  budget?: TimeBudget;
+}
+
+/**
+ * Seconds HiGHS needs per successor variable before its time limit can act (reading, presolve,
+ * first LP), measured on the 2-core bench machine: 38,713 pairs 2.4 s, 88,135 pairs 4.5 s,
+ * 538,073 pairs 13.9 s (bench/results/scale.md); the larger per-pair figure is kept.
+ */
+export const MILP_SECONDS_PER_PAIR = 5e-5;
+
+/**
+ * Process memory per successor variable while HiGHS holds the model (LP text, model, presolve),
+ * measured as above: 4.6 KB per pair at 88,135 pairs, 2.7 KB at 538,073.
+ */
+export const MILP_BYTES_PER_PAIR = 5000;
+
+/**
+ * Most memory the solver may use: the WebAssembly build of HiGHS cannot grow past 2 GiB, and a
+ * model that does not fit aborts the whole process.
+ */
+export const MILP_MEMORY_LIMIT_BYTES = 2 ** 31;
+
+/**
+ * The number of successor variables (`x_uv`) of {@link buildMinCoresMilp}'s model, counted without
+ * building it, stopping early once the count exceeds `stopAbove` (the count returned is then
+ * `stopAbove + 1`). O(n²) bit tests: a cheap check before a model that may not fit.
+ */
+export function countMilpPairs(dag: Dag, timing: Timing, stopAbove = Infinity): number {
+  const { n, wcet } = dag;
+  const admissible = admissiblePair(dag, timing, descendants(dag));
+  let count = 0;
+  for (let u = 0; u < n; u++) {
+    if (!(wcet[u]! > 0)) continue;
+    for (let v = 0; v < n; v++) if (wcet[v]! > 0 && admissible(u, v) && ++count > stopAbove) return count;
+  }
+  return count;
+}
+
+/**
+ * Whether busy nodes u, v get a successor variable `x_uv`: v may run directly after u on one
+ * core only if v is not an ancestor of u and u can finish before v's latest start.
+ */
+function admissiblePair(
+  dag: Dag,
+  timing: Timing,
+  desc: readonly Uint32Array[],
+): (u: number, v: number) => boolean {
+  const { est, lst } = timing;
+  const wcet = dag.wcet;
+  return (u, v) =>
+    u !== v &&
+    ((desc[v]![u >>> 5]! >>> (u & 31)) & 1) === 0 &&
+    timeLeq(est[u]! + wcet[u]!, lst[v]!, timing.deadline);
 }
 
 /** The model text and what is needed to map solutions to and from it. */
@@ -57,17 +113,19 @@ export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMil
   const { est, lst } = timing;
   const desc = descendants(dag);
   const reaches = (a: number, b: number): boolean => ((desc[a]![b >>> 5]! >>> (b & 31)) & 1) === 1;
+  const admissible = admissiblePair(dag, timing, desc);
 
   const busy: number[] = [];
   for (let v = 0; v < n; v++) if (wcet[v]! > 0) busy.push(v);
   const startNames = Array.from({ length: n }, (_, v) => `s${v}`);
   const pairs: SuccessorPair[] = [];
   for (const u of busy) {
-    for (const v of busy) {
-      if (u === v || reaches(v, u)) continue;
-      if (!timeLeq(est[u]! + wcet[u]!, lst[v]!, timing.deadline)) continue;
-      pairs.push({ u, v, name: `x${u}_${v}` });
-    }
+    if (options.budget?.expired)
+      throw new ArbiterError(
+        'time-limit',
+        `time limit reached while building the MILP (${pairs.length} variables so far)`,
+      );
+    for (const v of busy) if (admissible(u, v)) pairs.push({ u, v, name: `x${u}_${v}` });
   }
 
   const rows: string[] = [];
@@ -205,24 +263,25 @@ function num(x: number): string {
   return x === 0 ? '0' : String(x);
 }
 
-/** Splits long lines at term boundaries; LP readers may limit line length. */
+/**
+ * Splits long lines at term boundaries; LP readers may limit line length. Linear in the line
+ * length: an objective over 10⁵ variables is one line of megabytes.
+ */
 function wrap(lines: readonly string[]): string[] {
   const out: string[] = [];
   for (const line of lines) {
-    if (line.length <= 200) {
-      out.push(line);
-      continue;
+    let pos = 0;
+    let prefix = '';
+    while (prefix.length + line.length - pos > 200) {
+      // Search the window only: a backward search from the limit may scan the whole line.
+      const window = line.slice(pos, pos + 203 - prefix.length);
+      const cut = pos + Math.max(window.lastIndexOf(' + '), window.lastIndexOf(' - '));
+      if (cut <= pos) break;
+      out.push(prefix + line.slice(pos, cut));
+      pos = cut + 1;
+      prefix = '   ';
     }
-    let rest = line;
-    while (rest.length > 200) {
-      let cut = rest.lastIndexOf(' + ', 200);
-      const minus = rest.lastIndexOf(' - ', 200);
-      if (minus > cut) cut = minus;
-      if (cut <= 0) break;
-      out.push(rest.slice(0, cut));
-      rest = `   ${rest.slice(cut + 1)}`;
-    }
-    out.push(rest);
+    out.push(pos === 0 ? line : prefix + line.slice(pos));
   }
   return out;
 }

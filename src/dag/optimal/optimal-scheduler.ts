@@ -1,14 +1,24 @@
-import { DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
-import { computeTiming, type Timing } from '../analysis/timing.js';
+import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { computeTiming } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
 import { timetableGuarantees } from '../schedule/dispatch-guarantee.js';
-import { listSchedule } from '../schedule/list-scheduler.js';
 import type { ScheduleResult } from '../schedule/schedule-result.js';
 import { ceilLowerBound, withinDeadline } from '../time-tolerance.js';
-import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
+import { chainTimetable } from './chain-timetable.js';
+import { listScheduleIncumbent } from './list-schedule-incumbent.js';
 import { solveLp } from './highs-solver.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';
-import { buildMinCoresMilp, chainsFromSolution, milpStart } from './min-cores-milp.js';
+import { TimeBudget } from '../schedule/time-budget.js';
+import {
+  buildMinCoresMilp,
+  chainsFromSolution,
+  countMilpPairs,
+  MILP_BYTES_PER_PAIR,
+  MILP_MEMORY_LIMIT_BYTES,
+  MILP_SECONDS_PER_PAIR,
+  milpStart,
+  type MinCoresMilp,
+} from './min-cores-milp.js';
 
 /** Options of {@link scheduleOptimal}. */
 export interface OptimalOptions {
@@ -47,8 +57,9 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   if (!withinDeadline(timing.criticalPath, D))
     throw new DeadlineInfeasibleError(timing.criticalPath, D, dag.name);
 
+  const budget = new TimeBudget(timeLimitS);
   const bound = coreLowerBound(dag, D, timing).lowerBound;
-  const incumbent = listScheduleIncumbent(dag, timing, bound);
+  const incumbent = listScheduleIncumbent(dag, timing, bound, budget);
   let lowerBound = Math.min(bound, incumbent.cores);
   let best = incumbent;
   let note = '';
@@ -76,12 +87,39 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
     return finish(true);
   }
 
-  const remainingS = timeLimitS - (performance.now() - t0) / 1000;
-  if (remainingS <= 0) {
-    note = 'time limit reached before the solver ran; list-scheduling timetable';
+  const fallback = 'list-scheduling timetable, not proved optimal';
+  if (budget.expired) {
+    note = `time limit reached before the solver ran; ${fallback}`;
     return finish(false);
   }
-  const milp = buildMinCoresMilp(dag, timing, { lowerBound, upperBound: incumbent.cores });
+  // Size the model before building it: HiGHS needs time proportional to it before its own time
+  // limit can act, and a model past its memory aborts the process.
+  const byTime = Math.floor((0.8 * budget.remainingS) / MILP_SECONDS_PER_PAIR);
+  const byMemory = Math.floor(MILP_MEMORY_LIMIT_BYTES / MILP_BYTES_PER_PAIR);
+  const pairCount = countMilpPairs(dag, timing, Math.min(byTime, byMemory));
+  if (pairCount > Math.min(byTime, byMemory)) {
+    const count = Math.min(byTime, byMemory).toLocaleString('en-US');
+    note =
+      pairCount > byMemory
+        ? `MILP not built: its more than ${count} successor variables would need over ` +
+          `${gb(MILP_MEMORY_LIMIT_BYTES)} GB, the most the solver (HiGHS in WebAssembly) can address; ${fallback}`
+        : `MILP not built: its more than ${count} successor variables would take HiGHS longer than the ` +
+          `${round1(budget.remainingS)} s left of --time-limit ${timeLimitS} s just to load; ${fallback}`;
+    return finish(false);
+  }
+  let milp: MinCoresMilp;
+  try {
+    milp = buildMinCoresMilp(dag, timing, { lowerBound, upperBound: incumbent.cores, budget });
+  } catch (e) {
+    if (!(e instanceof ArbiterError) || e.code !== 'time-limit') throw e;
+    note = `${e.message}; ${fallback}`;
+    return finish(false);
+  }
+  const remainingS = budget.remainingS;
+  if (remainingS <= 0) {
+    note = `time limit reached before the solver ran; ${fallback}`;
+    return finish(false);
+  }
   const sol = await solveLp(milp.lp, {
     timeLimitS: remainingS,
     // The objective is an integer, so a gap below 1 already proves optimality.
@@ -106,49 +144,10 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   return finish(optimal);
 }
 
-/** A timetable with the core sequences it came from. */
-interface Incumbent extends ChainTimetable {
-  /** Busy nodes of each core, in start order. */
-  chains: number[][];
+function gb(bytes: number): string {
+  return (bytes / 2 ** 30).toFixed(1);
 }
 
-/**
- * The fewest cores on which simulated list scheduling meets D, over a few priority orders
- * (LST, LFT, EST ascending; longest WCET first), as core chains with their ASAP timetable.
- * Starts from one core per busy node (always meets D since L ≤ D); m is scanned from `lowerBound`.
- */
-function listScheduleIncumbent(dag: Dag, timing: Timing, lowerBound: number): Incumbent {
-  const { n, wcet } = dag;
-  const D = timing.deadline;
-  const singles: number[][] = [];
-  for (let v = 0; v < n; v++) if (wcet[v]! > 0) singles.push([v]);
-  let best = withChains(dag, singles);
-  const negWcet = Float64Array.from(wcet, (c) => -c);
-  for (const key of [timing.lst, timing.lft, timing.est, negWcet]) {
-    // Anomalies make "meets D" non-monotone in m, so scan upwards.
-    for (let m = Math.max(1, lowerBound); m < best.cores; m++) {
-      const sim = listSchedule(dag, m, key);
-      if (!withinDeadline(sim.makespan, D)) continue;
-      const chains = chainsOf(dag, sim.core, sim.start, m);
-      const table = withChains(dag, chains);
-      if (table.cores < best.cores && withinDeadline(table.makespan, D)) best = table;
-      break;
-    }
-  }
-  return best;
-}
-
-function withChains(dag: Dag, chains: number[][]): Incumbent {
-  const table = chainTimetable(dag, chains);
-  // Chains read from a valid schedule never contradict the DAG.
-  if (!table) throw new Error('optimal: internal error, incumbent chains contradict the DAG');
-  return { ...table, chains };
-}
-
-/** Busy nodes of each core of a simulated schedule, in start order; empty cores dropped. */
-function chainsOf(dag: Dag, core: Int32Array, start: Float64Array, m: number): number[][] {
-  const chains: number[][] = Array.from({ length: m }, () => []);
-  for (let v = 0; v < dag.n; v++) if (dag.wcet[v]! > 0) chains[core[v]!]!.push(v);
-  for (const c of chains) c.sort((a, b) => start[a]! - start[b]! || a - b);
-  return chains.filter((c) => c.length > 0);
+function round1(x: number): string {
+  return x.toFixed(1);
 }

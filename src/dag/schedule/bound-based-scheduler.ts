@@ -3,6 +3,8 @@ import { fixedPriorityGuarantee, staticOrderGuarantee } from './dispatch-guarant
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { withinDeadline } from '../time-tolerance.js';
+import { TimeBudget } from './time-budget.js';
+import { resultWithoutTimetable } from './declined-result.js';
 
 /**
  * A scheduling method defined by an intra-task priority order and a response-time bound that
@@ -25,11 +27,13 @@ export interface BoundedPriorityMethod {
  * bounds with non-preemptive blocking are not monotone in m, so no bisection), and returns the
  * simulated list schedule on m cores with the method's priority order as the timetable. When no
  * m ≤ n proves D, the result is `feasible: false` with the smallest bound seen and no timetable.
+ * The scan stops once `budget` is spent: the method then declines (`skipped` says how far it got).
  */
 export function scheduleByBound(
   ctx: AnalysisContext,
   method: BoundedPriorityMethod,
   lowerBound: number,
+  budget: TimeBudget = new TimeBudget(),
 ): ScheduleResult {
   const t0 = performance.now();
   const { dag, timing } = ctx;
@@ -37,6 +41,14 @@ export function scheduleByBound(
   const priority = method.priority(ctx);
   let best = Infinity;
   for (let m = Math.max(1, lowerBound); m <= dag.n; m++) {
+    if (budget.expired) {
+      const r = infeasibleByBound(method.method, D, lowerBound, best, performance.now() - t0, dag.n);
+      const first = Math.max(1, lowerBound);
+      const skipped =
+        `time budget of ${budget.seconds} s reached before the ${method.method} bound proved D ` +
+        (m > first ? `(tried m = ${first} … ${m - 1}, best bound ${round(best)})` : '(no core count tried)');
+      return { ...r, note: skipped, skipped };
+    }
     const R = method.bound(ctx, m, priority);
     if (R < best) best = R;
     if (withinDeadline(R, D)) {
@@ -93,17 +105,7 @@ export function infeasibleByBound(
   n: number,
 ): ScheduleResult {
   return {
-    method,
-    cores: 0,
-    feasible: false,
-    deadline,
-    makespan: 0,
-    schedule: [],
-    addedEdges: [],
-    lowerBound,
-    timeMs,
-    guarantee: 'analytic',
-    guarantees: [],
+    ...resultWithoutTimetable(method, deadline, lowerBound, timeMs, 'analytic'),
     responseTimeBound: bestBound,
     note: `the ${method} bound (best ${round(bestBound)}) cannot prove D = ${deadline} for any m ≤ n = ${n}`,
   };

@@ -68,36 +68,61 @@ export function he2019Priority(ctx: AnalysisContext): Int32Array {
     for (const w of succ[v]!) openPred[w]!--;
   };
 
-  // Prioritizes every node of `members` (an ancestor-closed remainder: all ancestors of a member
-  // outside it are already prioritized).
-  const assign = (members: readonly number[], depth: number): void => {
+  // Prioritizes every node of a frame's `members` (an ancestor-closed remainder: all ancestors of
+  // a member outside it are already prioritized). Nested remainders go on an explicit stack, as
+  // deep as the DAG is long in the worst case: `v` is the node the frame's walk stands on (−1:
+  // pick a new start), `pending` the successor given once the nested frame is done.
+  interface Frame {
+    members: readonly number[];
+    depth: number;
+    v: number;
+    pending: number;
+  }
+  const stack: Frame[] = [];
+  const enter = (members: readonly number[], depth: number): void => {
     for (const u of members) depthOf[u] = depth;
-    for (;;) {
-      let v = -1;
-      for (const u of members) if (rank[u] === -1 && openPred[u] === 0 && (v < 0 || better(u, v))) v = u;
-      if (v < 0) return; // all members prioritized
-      give(v);
-      // Walk along the successor with the largest l.
-      for (;;) {
-        let s = -1;
-        for (const w of succ[v]!)
-          if (rank[w] === -1 && depthOf[w] === depth && (s < 0 || better(w, s))) s = w;
-        if (s < 0) break;
-        if (openPred[s]! > 0) {
-          // Its unprioritized ancestors go first; by the invariant they all lie in `members`.
-          const open = ctx.ancestors.rowIndices(s).filter((a) => rank[a] === -1);
-          assign(open, depth + 1);
-        }
-        give(s);
-        v = s;
-      }
-    }
+    stack.push({ members, depth, v: -1, pending: -1 });
   };
-
-  assign(
+  enter(
     Array.from({ length: n }, (_, i) => i),
     0,
   );
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.pending >= 0) {
+      give(f.pending);
+      f.v = f.pending;
+      f.pending = -1;
+    } else if (f.v < 0) {
+      let v = -1;
+      for (const u of f.members) if (rank[u] === -1 && openPred[u] === 0 && (v < 0 || better(u, v))) v = u;
+      if (v < 0) {
+        stack.pop(); // all members prioritized
+        continue;
+      }
+      give(v);
+      f.v = v;
+    }
+    // Walk along the successor with the largest l.
+    let s = -1;
+    for (const w of succ[f.v]!)
+      if (rank[w] === -1 && depthOf[w] === f.depth && (s < 0 || better(w, s))) s = w;
+    if (s < 0) {
+      f.v = -1;
+      continue;
+    }
+    if (openPred[s]! > 0) {
+      // Its unprioritized ancestors go first; by the invariant they all lie in `members`.
+      f.pending = s;
+      enter(
+        ctx.ancestors.rowIndices(s).filter((a) => rank[a] === -1),
+        f.depth + 1,
+      );
+      continue;
+    }
+    give(s);
+    f.v = s;
+  }
   return rank;
 }
 

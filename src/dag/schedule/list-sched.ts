@@ -5,6 +5,7 @@ import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';
 import { ranksFromKeys } from './priority-order.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { withinDeadline } from '../time-tolerance.js';
+import { TimeBudget } from './time-budget.js';
 
 /** A named priority order tried by {@link scheduleListSched}. */
 export interface NamedPriority {
@@ -32,13 +33,15 @@ export function genericPriorities(ctx: AnalysisContext): NamedPriority[] {
  * bound-based methods). What it proves: its timetable dispatched in static order meets D for any
  * execution times ≤ WCET (M cores). What it does not: dynamic list dispatch with the same order
  * on M cores was only simulated at WCET (timing anomalies possible). M = W(G) always works, since
- * the running and ready nodes of a list schedule always form an antichain.
+ * the running and ready nodes of a list schedule always form an antichain. Once `budget` is
+ * spent the scan jumps to m = W (the answer so far; the note says so).
  */
 export function scheduleListSched(
   ctx: AnalysisContext,
   lowerBound: number,
   width: number,
   methods: readonly BoundedPriorityMethod[] = [],
+  budget: TimeBudget = new TimeBudget(),
 ): ScheduleResult {
   const t0 = performance.now();
   const { dag, timing } = ctx;
@@ -48,7 +51,13 @@ export function scheduleListSched(
     ...methods.map((m) => ({ name: m.method, ranks: m.priority(ctx) })),
   ];
   let found: { sim: SimulatedSchedule; order: string } | undefined;
+  let outOfTime = false;
   for (let m = Math.max(1, Math.min(lowerBound, width)); m <= width && !found; m++) {
+    if (budget.expired && m < width) {
+      // W cores always suffice, whatever the order: the answer so far.
+      outOfTime = true;
+      m = width;
+    }
     for (const o of orders) {
       const sim = listSchedule(dag, m, o.ranks);
       if (withinDeadline(sim.makespan, D)) {
@@ -70,6 +79,8 @@ export function scheduleListSched(
     timeMs: performance.now() - t0,
     guarantee: 'structural',
     guarantees: [staticOrderGuarantee(found.sim.coresUsed, found.sim.makespan)],
-    note: `list schedule under WCETs with the '${found.order}' order: proved for static-order dispatch; under dynamic list dispatch only simulated at WCET (timing anomalies possible)`,
+    note:
+      `list schedule under WCETs with the '${found.order}' order: proved for static-order dispatch; under dynamic list dispatch only simulated at WCET (timing anomalies possible)` +
+      (outOfTime ? `; time budget of ${budget.seconds} s reached, so W = ${width} cores (best so far)` : ''),
   };
 }

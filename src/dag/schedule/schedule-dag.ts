@@ -6,6 +6,9 @@ import { deadlineProblem } from '../build-dag.js';
 import type { Dag } from '../dag-task.js';
 import { scheduleOptimal } from '../optimal/optimal-scheduler.js';
 import { scheduleByBound, type BoundedPriorityMethod } from './bound-based-scheduler.js';
+import { fallbackBudget, TimeBudget } from './time-budget.js';
+import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../optimal/list-schedule-incumbent.js';
+import { declinedResult } from './declined-result.js';
 import { scheduleEgsGreedy } from './egs-greedy.js';
 import { scheduleGraham } from './graham.js';
 import { he2019 } from './he2019.js';
@@ -36,8 +39,15 @@ export const BOUND_METHODS: readonly BoundedPriorityMethod[] = [he2019, zhao2020
 export interface ScheduleOptions {
   /** Deadline D; defaults to the task's own. */
   deadline?: number;
-  /** `optimal`: solver time limit in seconds (default 10). */
+  /** `optimal`: time limit in seconds of the whole method, model building included (default 10). */
   timeLimitS?: number;
+  /**
+   * Every other method: wall-clock budget in seconds (default 60 s, `DEFAULT_TIME_BUDGET_S`); past
+   * it a method returns its best answer so far or declines (`skipped`), as its note says.
+   */
+  budgetS?: number;
+  /** Called before each method of {@link scheduleAllMethods} starts (progress reporting). */
+  onMethodStart?: (method: ScheduleMethod, index: number, total: number) => void;
 }
 
 /** Whether a string names a method of {@link SCHEDULE_METHODS}. */
@@ -59,11 +69,32 @@ export async function scheduleDag(
   return runMethod(prepared, method, options);
 }
 
-/** Runs every method of {@link SCHEDULE_METHODS} on one task, sharing the analysis. */
+/**
+ * Runs every method of {@link SCHEDULE_METHODS} on one task, sharing the analysis. A method that
+ * fails with an error does not cost the others' results: its entry declines (`skipped`) with the
+ * error's message.
+ */
 export async function scheduleAllMethods(dag: Dag, options: ScheduleOptions = {}): Promise<ScheduleResult[]> {
   const prepared = prepare(dag, options.deadline);
   const results: ScheduleResult[] = [];
-  for (const m of SCHEDULE_METHODS) results.push(await runMethod(prepared, m, options));
+  for (const [k, m] of SCHEDULE_METHODS.entries()) {
+    options.onMethodStart?.(m, k, SCHEDULE_METHODS.length);
+    const t0 = performance.now();
+    try {
+      results.push(await runMethod(prepared, m, options));
+    } catch (e) {
+      if (!(e instanceof Error) || e instanceof DeadlineInfeasibleError) throw e;
+      results.push(
+        declinedResult(
+          m,
+          prepared.ctx.timing.deadline,
+          prepared.lowerBound,
+          performance.now() - t0,
+          `failed: ${e.message}`,
+        ),
+      );
+    }
+  }
   return results;
 }
 
@@ -92,19 +123,31 @@ function prepare(dag: Dag, deadline: number | undefined): Prepared {
 
 async function runMethod(p: Prepared, method: MethodName, options: ScheduleOptions): Promise<ScheduleResult> {
   const { ctx, lowerBound, width } = p;
+  const budget = (): TimeBudget => new TimeBudget(options.budgetS);
   switch (method) {
     case 'graham':
       return scheduleGraham(ctx, lowerBound);
     case 'he2019':
-      return scheduleByBound(ctx, he2019, lowerBound);
+      return scheduleByBound(ctx, he2019, lowerBound, budget());
     case 'zhao2020':
-      return scheduleByBound(ctx, zhao2020, lowerBound);
+      return scheduleByBound(ctx, zhao2020, lowerBound, budget());
     case 'he2021':
-      return scheduleByBound(ctx, he2021, lowerBound);
+      return scheduleByBound(ctx, he2021, lowerBound, budget());
     case 'listsched':
-      return scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);
+      return scheduleListSched(ctx, lowerBound, width, BOUND_METHODS, budget());
     case 'egs-greedy':
-      return scheduleEgsGreedy(ctx, lowerBound);
+      return scheduleEgsGreedy(ctx, lowerBound, {
+        ...(options.budgetS !== undefined && { timeBudgetS: options.budgetS }),
+        fallback: () =>
+          incumbentAsEdgeGeneration(
+            ctx.dag,
+            ctx.reach,
+            listScheduleIncumbent(ctx.dag, ctx.timing, lowerBound, fallbackBudget(options.budgetS)),
+            'egs-greedy',
+            lowerBound,
+            ctx.timing.deadline,
+          ),
+      });
     case 'optimal':
       return scheduleOptimal(ctx.dag, {
         deadline: ctx.timing.deadline,

@@ -72,4 +72,10 @@ export interface ScheduleResult {
   gap?: number;
   /** Free-text remark for humans (e.g. why no timetable exists). */
   note?: string;
+  /**
+   * Set when the method declined to run (or gave up before any answer) on this input, saying why
+   * in user terms (e.g. `"model would need ~3.2 GB"`, `"time budget of 60 s reached"`); the
+   * result then has `feasible: false` and an empty `schedule`. Absent when the method answered.
+   */
+  skipped?: string;
 }

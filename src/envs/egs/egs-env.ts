@@ -42,6 +42,12 @@ import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
 import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
 
+/**
+ * Largest DAG the env (and so a learned EGS policy) works on: the action space is
+ * `Discrete(maxNodes²)` and each observation holds maxNodes² pair relations.
+ */
+export const EGS_MAX_NODES = 1024;
+
 /** Options of {@link EgsEnv}; every field has a default. */
 export interface EgsEnvOptions {
   /** Largest DAG the env accepts; the action space is `Discrete(maxNodes²)` (default 64). */
@@ -156,8 +162,8 @@ export class EgsEnv implements Env<GraphObservation, number> {
   constructor(options: EgsEnvOptions = {}) {
     parseConfig(EGS_OPTIONS_SCHEMA, options, { source: 'EgsEnv options', what: 'EGS-v0' });
     const maxNodes = options.maxNodes ?? 64;
-    if (!Number.isInteger(maxNodes) || maxNodes < 2 || maxNodes > 1024)
-      throw invalid(`maxNodes must be an integer in [2, 1024], got ${maxNodes}`);
+    if (!Number.isInteger(maxNodes) || maxNodes < 2 || maxNodes > EGS_MAX_NODES)
+      throw invalid(`maxNodes must be an integer in [2, ${EGS_MAX_NODES}], got ${maxNodes}`);
     this.maxNodes = maxNodes;
     this.criticalOnly = options.criticalOnly ?? true;
     this.antichainOnly = options.antichainOnly ?? false;

@@ -1,0 +1,73 @@
+/**
+ * `arbiter/deploy`: standalone policies for the place where decisions are made: policy
+ * artifacts (float and int8), the dependency-free inference runtime, C code generation, the
+ * learned EGS scheduler (`EgsPolicyScheduler` and its model files), and the OD3 budget →
+ * architecture generators.
+ *
+ * Does not load TensorFlow.js. Extracting an artifact from a trained agent
+ * (`extractPolicyArtifact`) needs the agent, so it is in `arbiter/rl`.
+ * @packageDocumentation
+ */
+
+// policy artifacts, the runtime, C export
+export {
+  type PolicyArtifact,
+  type FloatPolicyArtifact,
+  type Int8PolicyArtifact,
+  validatePolicyArtifact,
+  policyArtifactToJson,
+  policyArtifactFromJson,
+  encodePolicyArtifact,
+  decodePolicyArtifact,
+  readPolicyArtifactFile,
+  artifactParamCount,
+  assertArtifactFinite,
+} from '../deploy/policy-artifact.js';
+export { createPolicyRuntime, type PolicyRuntime } from '../deploy/inference-runtime.js';
+export { quantizeInt8 } from '../deploy/quantize-int8.js';
+export { generatePolicyC, type GeneratedC } from '../deploy/c-codegen.js';
+export {
+  writePolicyExport,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type WrittenExportFile,
+} from '../deploy/write-policy-export.js';
+
+// the learned EGS scheduler
+export {
+  EGS_MODEL_FORMAT,
+  LARGE_EGS_MODEL_PATH,
+  SMALL_EGS_MODEL_PATH,
+  defaultEgsModelPath,
+  resolveEgsModelPath,
+  parseEgsPolicyModel,
+  loadEgsPolicyModel,
+  egsPolicyModelToJson,
+  type EgsPolicyModel,
+} from '../deploy/egs-policy-model.js';
+export {
+  EgsPolicyScheduler,
+  type EgsDecodeOptions,
+  type EgsSearchOptions,
+} from '../deploy/egs-policy-scheduler.js';
+
+// OD3: resource budget → policy-network architecture
+export {
+  generatePolicyNet,
+  measureMlpLatencyUs,
+  mlpCost,
+  type ResourceBudget,
+  type MlpFamily,
+  type PolicyNetChoice,
+  type ArchitectureCost,
+  type LatencyProbe,
+  type PolicyNetGeneratorOptions,
+} from '../deploy/policy-net-generator.js';
+export {
+  generateGraphPolicyNet,
+  graphPolicyCost,
+  measureGraphPolicyLatencyUs,
+  type GraphPolicyFamily,
+  type GraphArchitectureCost,
+  type GraphPolicyNetChoice,
+} from '../deploy/graph-policy-net-generator.js';

@@ -1,0 +1,158 @@
+/**
+ * `arbiter/envs`: the built-in environments and their baseline policies: CartPole, GridWorld,
+ * job scheduling (`JobsEnv`), edge generation for DAG scheduling (`EgsEnv`, its expert), and
+ * heterogeneous-SoC power sharing (`HsocEnv`, rule policies and LNN rule training);
+ * `registerBuiltinEnvs` makes them available to `makeEnv`.
+ *
+ * Does not load TensorFlow.js. The env contracts themselves are in `arbiter/core`.
+ * @packageDocumentation
+ */
+
+// CartPole, GridWorld, jobs, EGS
+export { CartPole, CARTPOLE_SPEC, CARTPOLE_PHYSICS } from '../envs/cartpole.js';
+export { GridWorld, GRIDWORLD_SPEC, GRID_ACTIONS, type GridWorldOptions } from '../envs/gridworld.js';
+export type { TabularModel, TabularTransition } from '../envs/tabular-model.js';
+export { JobsEnv, JOBS_SPEC, type JobsOptions } from '../envs/jobs/jobs-env.js';
+export {
+  LOAD_PRESETS,
+  DEFAULT_JOB_DISTRIBUTION,
+  type LoadPreset,
+  type JobDistribution,
+} from '../envs/jobs/job-arrivals.js';
+export {
+  fifoPolicy,
+  sjfPolicy,
+  randomPolicy,
+  jobBaseline,
+  type JobPolicy,
+} from '../envs/jobs/job-baselines.js';
+export {
+  evaluateJobPolicy,
+  type EvaluateJobPolicyOptions,
+  type JobPolicyEvaluation,
+} from '../envs/jobs/evaluate-job-policy.js';
+export {
+  EgsEnv,
+  EGS_SPEC,
+  EGS_MAX_NODES,
+  type EgsEnvOptions,
+  type EgsResetOptions,
+  type EgsEpisodeInfo,
+} from '../envs/egs/egs-env.js';
+export { encodeEdgeAction, decodeEdgeAction, writeEdgeActionMask } from '../envs/egs/egs-action-mask.js';
+export { egsLowerBound, type EgsLowerBound } from '../envs/egs/egs-lower-bound.js';
+export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from '../envs/egs/critical-nodes.js';
+export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from '../envs/egs/dag-sampler.js';
+export {
+  buildEgsObservation,
+  writeEgsNodeFeatures,
+  writeEgsRelationCodes,
+  EGS_NODE_FEATURES,
+  EGS_RELATIONS,
+  EGS_NODE_FEATURE_DIM,
+  EGS_RELATION_DIM,
+} from '../envs/egs/egs-observation.js';
+export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from '../envs/register-envs.js';
+export {
+  egsExpertAction,
+  egsExpertEpisode,
+  type EgsExpertOptions,
+  type EgsDemonstration,
+  type EgsDemonstrationStep,
+} from '../envs/egs/egs-expert.js';
+
+// heterogeneous SoC power sharing
+export {
+  HsocEnv,
+  HSOC_SPEC,
+  HSOC_OBS_DIM,
+  type HsocEnvOptions,
+  type HsocEpisodeMetrics,
+} from '../envs/hsoc/hsoc-env.js';
+export {
+  HsocSimulator,
+  longestPaths,
+  TASK_WAITING,
+  TASK_READY,
+  TASK_RESERVED,
+  TASK_RUNNING,
+  TASK_DONE,
+  type HsocJob,
+  type HsocJobKind,
+  type HsocAssignmentPlan,
+  type HsocSimulatorOptions,
+  type HsocEvent,
+} from '../envs/hsoc/hsoc-simulator.js';
+export {
+  DEFAULT_SPEEDS,
+  DEFAULT_PES,
+  ENVELOPE_TOKENS,
+  HSOC_TASK_TYPES,
+  HSOC_LOADS,
+  HSOC_LOAD_PRESETS,
+  peNames,
+  peSpeed,
+  availablePes,
+  isHsocLoad,
+  hsocLoadPreset,
+  type PeType,
+  type HsocTaskType,
+  type HsocLoad,
+  type HsocLoadPreset,
+} from '../envs/hsoc/hsoc-platform.js';
+export {
+  HSOC_WORKLOADS,
+  fiveTaskDagSpec,
+  autonomousVehicleDagSpec,
+  hsocWorkloadDag,
+  isHsocWorkload,
+  otherDag,
+  OTHER_DAG_MEAN_VOLUME,
+  type HsocWorkload,
+} from '../envs/hsoc/hsoc-workloads.js';
+export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
+export {
+  TOKEN_BINS,
+  UNIFORM_REQUEST,
+  SLACK_WIDTH,
+  REFERENCE_SPEED,
+  binTokens,
+  slackOf,
+  computeShares,
+  agentView,
+  type HsocAgentView,
+  type UnplacedSpeed,
+} from '../envs/hsoc/hsoc-agent-view.js';
+export { balancedTokenFractions } from '../envs/hsoc/needed-tokens.js';
+export { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
+export { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
+export { UniformPolicy, uniformBin } from '../envs/hsoc/policies/uniform-policy.js';
+export { NeedPolicy, needBin } from '../envs/hsoc/policies/need-policy.js';
+export {
+  runIdealStatic,
+  flooredNeedPolicy,
+  IDEAL_SPLIT_FLOORS,
+  IDEAL_TASK_BINS,
+  type IdealStaticMetrics,
+} from '../envs/hsoc/policies/ideal-static.js';
+export {
+  LnnRulePolicy,
+  HSOC_PREDICATES,
+  HSOC_HEADS,
+  headOfBin,
+  predicateTruths,
+  fairShareOf,
+  setBinPredicates,
+} from '../envs/hsoc/policies/lnn-rule-policy.js';
+export {
+  trainLnnRulePolicy,
+  type TrainLnnRulePolicyOptions,
+  type TrainLnnRulePolicyResult,
+} from '../envs/hsoc/policies/train-lnn-rule-policy.js';
+export {
+  selectLnnRulePolicy,
+  type SelectLnnRulePolicyOptions,
+  type SelectLnnRulePolicyResult,
+  type LnnRuleCandidate,
+} from '../envs/hsoc/policies/select-lnn-rule-policy.js';
+export { DynamicRulePolicy, type LoadBelief } from '../envs/hsoc/policies/dynamic-rule-policy.js';

@@ -1,0 +1,138 @@
+/**
+ * `arbiter/rl`: everything for training: the `arbiter/core` contracts and `arbiter/envs`
+ * environments, networks on TensorFlow.js (with the TF-free forward passes used for
+ * decisions), the agents (PPO, A2C, REINFORCE, DQN, tabular Q, behaviour cloning, the OD3
+ * distiller) with their buffers, schedules, callbacks and checkpoints, and
+ * `extractPolicyArtifact` from a trained agent.
+ *
+ * Loads TensorFlow.js.
+ * @packageDocumentation
+ */
+
+export * from './core.js';
+export * from './envs.js';
+
+// networks on TensorFlow.js, and the TF-free forward pass used for decisions
+export {
+  initTf,
+  tfBackendName,
+  assertTfReady,
+  type InitTfOptions,
+  type TfBackendChoice,
+} from '../nn/tf-backend.js';
+export { Mlp, type MlpConfig } from '../nn/mlp.js';
+export {
+  denseForward,
+  createDenseWorkspace,
+  type DenseActivation,
+  type DenseLayerF32,
+  type DenseWorkspace,
+} from '../nn/dense-forward.js';
+export {
+  sampleMaskedCategorical,
+  maskedArgmax,
+  maskedArgmaxOrNone,
+  maskedLogProb,
+  maskedEntropy,
+  maskedLogSoftmax,
+  MASKED_LOGIT,
+} from '../nn/masked-categorical.js';
+export { sampleDiagGaussian, diagGaussianLogProb, diagGaussianEntropy } from '../nn/diag-gaussian.js';
+export {
+  ActorCriticPolicy,
+  ACTOR_CRITIC_DEFAULTS,
+  type ActorCriticConfig,
+} from '../nn/actor-critic-policy.js';
+export type { Policy, ActOutput, PolicyEvaluation, PolicyActionKind } from '../nn/policy.js';
+export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
+export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
+export { Adam, type AdamConfig } from '../nn/adam.js';
+export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
+
+// agents: SB3-style learn / predict / save / load
+export type { Algorithm, LearnOptions, PredictOptions } from '../agents/base-algorithm.js';
+export { PPO, PPO_DEFAULTS, PPO_SCHEMA, resolvePpoConfig, type PpoConfig } from '../agents/ppo.js';
+export { A2C, A2C_DEFAULTS, A2C_SCHEMA, resolveA2cConfig, type A2cConfig } from '../agents/a2c.js';
+export {
+  REINFORCE,
+  REINFORCE_DEFAULTS,
+  REINFORCE_SCHEMA,
+  resolveReinforceConfig,
+  type ReinforceConfig,
+} from '../agents/reinforce.js';
+export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from '../agents/dqn.js';
+export { TrainingDivergedError } from '../agents/base-algorithm.js';
+export type { OnPolicyConfig, EnvInput, PolicyFactory } from '../agents/on-policy-algorithm.js';
+export {
+  qIteration,
+  type FiniteMdp,
+  type QIterationConfig,
+  type QIterationResult,
+} from '../agents/tabular/q-iteration.js';
+export {
+  QLearning,
+  Q_LEARNING_SCHEMA,
+  resolveQLearningConfig,
+  type QLearningConfig,
+} from '../agents/tabular/q-learning.js';
+export { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../agents/algorithm-names.js';
+export {
+  createAlgorithm,
+  loadAlgorithm,
+  loadNewestCheckpoint,
+  resolveAlgorithmConfig,
+  type CountedAlgorithm,
+  type SkippedCheckpoint,
+} from '../agents/algorithm-registry.js';
+export {
+  EvalCallback,
+  CheckpointCallback,
+  type Callback,
+  type TrainingContext,
+  type EvalCallbackOptions,
+  type CheckpointCallbackOptions,
+  type EvalPoint,
+} from '../agents/callbacks.js';
+export {
+  evaluatePolicy,
+  type EvaluateOptions,
+  type EvaluationResult,
+  type PredictFn,
+} from '../agents/evaluate-policy.js';
+export { computeGae, computeDiscountedReturns, type GaeInput } from '../agents/gae.js';
+export { RolloutBuffer, type RolloutBufferConfig } from '../agents/rollout-buffer.js';
+export { ReplayBuffer, type ReplayBufferConfig, type ReplayBatch } from '../agents/replay-buffer.js';
+export {
+  linearSchedule,
+  constantSchedule,
+  makeSchedule,
+  type Schedule,
+  type ScheduleSpec,
+} from '../agents/schedules.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  type Checkpoint,
+  type CheckpointCounters,
+} from '../agents/checkpoint.js';
+
+// a trained agent's policy as a deployable artifact (see arbiter/deploy)
+export { extractPolicyArtifact } from '../deploy/extract-policy-artifact.js';
+
+// imitation and OD3 distillation
+export {
+  BehaviorCloning,
+  BEHAVIOR_CLONING_DEFAULTS,
+  type BehaviorCloningConfig,
+  type BehaviorCloningMetrics,
+} from '../agents/behavior-cloning.js';
+export {
+  Od3Distiller,
+  OD3_DEFAULTS,
+  resolveOd3Config,
+  sharpenedSoftmax,
+  type Od3Config,
+  type ResolvedOd3Config,
+} from '../agents/od3-distiller.js';
+export { teacherFromAlgorithm, type DistillationTeacher } from '../agents/distillation-teacher.js';
+export { StateReplayMemory, type StateReplayMemoryState } from '../agents/state-replay-memory.js';
