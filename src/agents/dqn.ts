@@ -336,7 +336,7 @@ export class DQN implements Algorithm {
    * running episode; a loaded agent continues the saved episode (its env is replayed to the same
    * state), or starts a new one when the checkpoint holds no running episode.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,

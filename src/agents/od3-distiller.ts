@@ -281,7 +281,7 @@ export class Od3Distiller implements Algorithm {
    * schedule over `opts.horizon` (default: the end of this call). Callbacks see this distiller
    * as `ctx.algo`, so `EvalCallback` evaluates the student's greedy policy.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,

@@ -291,7 +291,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
    * Trains for `totalTimesteps` more steps: rollout → targets → train, repeated (see
    * {@link LearnOptions}). Stops early when a callback returns false.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,
       logInterval: this.config.logInterval,
