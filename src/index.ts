@@ -272,7 +272,7 @@ export {
 } from './agents/reinforce.js';
 export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from './agents/dqn.js';
 export { TrainingDivergedError } from './agents/base-algorithm.js';
-export type { OnPolicyConfig, EnvInput, PolicyFactory } from './agents/on-policy-algorithm.js';
+export type { OnPolicyConfig, EnvInput, PolicyFactory, GradientStats } from './agents/on-policy-algorithm.js';
 export {
   qIteration,
   type FiniteMdp,

@@ -162,14 +162,13 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
         tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
         tf.mul(cfg.vfCoef, valueLoss),
       ) as tf.Scalar;
-      return { loss, diagnostics: [policyLoss, valueLoss, entropyLoss] };
+      return { loss, diagnostics: { policyLoss, valueLoss, entropyLoss } };
     }, lr);
-    const [policyLoss, valueLoss, entropyLoss, gradNorm] = stats;
     return {
-      'train/policy_loss': policyLoss!,
-      'train/value_loss': valueLoss!,
-      'train/entropy_loss': entropyLoss!,
-      'train/grad_norm': gradNorm!,
+      'train/policy_loss': stats.policyLoss,
+      'train/value_loss': stats.valueLoss,
+      'train/entropy_loss': stats.entropyLoss,
+      'train/grad_norm': stats.gradNorm,
       'train/explained_variance': explainedVariance(b.values, b.returns),
     };
   }

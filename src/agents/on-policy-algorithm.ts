@@ -97,6 +97,9 @@ export function resolveOnPolicyConfig<C extends OnPolicyConfig>(
  */
 export type PolicyFactory = (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>;
 
+/** The named diagnostics of one {@link OnPolicyAlgorithm.gradientStep}, plus the pre-clip gradient norm. */
+export type GradientStats<K extends string> = Record<K, number> & { gradNorm: number };
+
 /** What the algorithms accept as environment: a vector env, one env, or a factory for numEnvs copies. */
 export type EnvInput = VectorEnv | Env | (() => Env);
 
@@ -260,20 +263,22 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
   }
 
   /**
-   * One gradient step on the policy: `objective` builds the scalar loss and the diagnostics to
-   * report (it runs inside `tf.variableGrads`); the gradients are clipped to `maxGradNorm` (global
-   * norm) and applied at learning rate `lr`. Returns the diagnostics' values, then the pre-clip
-   * gradient norm.
+   * One gradient step on the policy: `objective` builds the scalar loss and the named diagnostics
+   * to report (it runs inside `tf.variableGrads`); the gradients are clipped to `maxGradNorm`
+   * (global norm) and applied at learning rate `lr`. Returns the diagnostics' values by name, and
+   * the pre-clip gradient norm as `gradNorm`.
    */
-  protected gradientStep(
-    objective: () => { loss: tf.Scalar; diagnostics: tf.Tensor[] },
+  protected gradientStep<K extends string>(
+    objective: () => { loss: tf.Scalar; diagnostics: Record<K, tf.Tensor> },
     lr: number,
-  ): Float32Array {
+  ): GradientStats<K> {
     return tf.tidy(() => {
+      let names: K[] = [];
       let kept: tf.Tensor[] = [];
       const { grads } = tf.variableGrads(() => {
         const { loss, diagnostics } = objective();
-        kept = diagnostics.map((t) => tf.keep(t));
+        names = Object.keys(diagnostics) as K[];
+        kept = names.map((k) => tf.keep(diagnostics[k]));
         return loss;
       }, this.policy.variables);
       const clipped = clipGradNorm(
@@ -281,9 +286,12 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
         this.config.maxGradNorm,
       );
       this.optimizer.applyGradients(clipped.grads, lr);
-      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
+      // One device read for all of them.
+      const values = tf.stack([...kept, clipped.norm]).dataSync();
       for (const t of kept) t.dispose();
-      return out;
+      const stats = { gradNorm: values[names.length]! } as GradientStats<K>;
+      names.forEach((k, i) => ((stats as Record<K, number>)[k] = values[i]!));
+      return stats;
     });
   }
 

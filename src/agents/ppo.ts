@@ -230,18 +230,18 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
           const loss = tf.add(tf.sub(pg_loss, tf.mul(cfg.entCoef, entropy_loss)), tf.mul(v_loss, cfg.vfCoef));
           return {
             loss: loss as tf.Scalar,
-            diagnostics: [pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac],
+            diagnostics: { pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac },
           };
         }, lr);
 
-        sums.pg_loss += stats[0]!;
-        sums.v_loss += stats[1]!;
-        sums.entropy_loss += stats[2]!;
-        sums.approx_kl += stats[3]!;
-        sums.old_approx_kl += stats[4]!;
-        sums.clipfrac += stats[5]!;
-        sums.grad_norm += stats[6]!;
-        lastApproxKl = stats[3]!;
+        sums.pg_loss += stats.pg_loss;
+        sums.v_loss += stats.v_loss;
+        sums.entropy_loss += stats.entropy_loss;
+        sums.approx_kl += stats.approx_kl;
+        sums.old_approx_kl += stats.old_approx_kl;
+        sums.clipfrac += stats.clipfrac;
+        sums.grad_norm += stats.gradNorm;
+        lastApproxKl = stats.approx_kl;
         count++;
       }
       epochsDone++;

@@ -187,14 +187,13 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
       const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
       // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
       loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
-      return { loss: loss as tf.Scalar, diagnostics: [policyLoss, valueLoss, entropyMean] };
+      return { loss: loss as tf.Scalar, diagnostics: { policyLoss, valueLoss, entropyMean } };
     }, lr);
-    const [policyLoss, valueLoss, entropy, gradNorm] = stats;
     return {
-      'train/policy_loss': policyLoss!,
-      'train/value_loss': valueLoss!,
-      'train/entropy': entropy!,
-      'train/grad_norm': gradNorm!,
+      'train/policy_loss': stats.policyLoss,
+      'train/value_loss': stats.valueLoss,
+      'train/entropy': stats.entropyMean,
+      'train/grad_norm': stats.gradNorm,
       'train/complete_fraction': n / this.valid.length,
     };
   }
