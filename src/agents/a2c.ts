@@ -11,9 +11,8 @@ import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { RmsProp } from '../nn/rmsprop.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
@@ -97,7 +96,7 @@ export function resolveA2cConfig(config: unknown, source = 'A2C config'): A2cCon
 /** Synchronous advantage actor-critic (see module doc). */
 export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'a2c';
+  static readonly algoName = 'a2c';
 
   /**
    * Requires `await initTf()` first (or use {@link A2C.create}).
@@ -117,26 +116,6 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
           : new RmsProp(vars, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
       makePolicy,
     );
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<A2cConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<A2C> {
-    await initTf();
-    return new A2C(env, config, makePolicy);
-  }
-
-  /** Loads a checkpoint saved by {@link A2C.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<A2C> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'a2c', dir);
-    const model = new A2C(env, ckpt.config as Partial<A2cConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** One gradient step on the whole rollout. */

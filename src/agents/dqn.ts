@@ -27,22 +27,22 @@ import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { Mlp } from '../nn/mlp.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import {
   assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
-  type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
 import {
   assertFiniteTensors,
   checkpointTensor,
-  loadCheckpoint,
   saveCheckpoint,
+  type Checkpoint,
   type CheckpointCounters,
 } from './checkpoint.js';
+import { DeepAlgorithm } from './deep-algorithm.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { linearEpsilon } from './epsilon-schedule.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
@@ -229,10 +229,12 @@ interface DqnExtra {
 
 /**
  * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
- * space, SB3-style: `new DQN(env, config)`, `learn`, `predict`, `save`, `DQN.load`.
- * Requires `await initTf()` before construction (`DQN.load` does it itself).
+ * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
+ * `learn`, `predict`, `save`, `DQN.load(dir, env)`.
  */
-export class DQN implements Algorithm {
+export class DQN extends DeepAlgorithm {
+  /** Checkpoint tag. */
+  static readonly algoName = 'dqn';
   /** Resolved hyper-parameters. */
   readonly config: ResolvedDqnConfig;
   /** Training environment. */
@@ -285,6 +287,7 @@ export class DQN implements Algorithm {
    * @param config - hyper-parameters (see {@link DqnConfig})
    */
   constructor(envOrFactory: Env | (() => Env), config: DqnConfig = {}) {
+    super();
     this.config = resolveDqnConfig(config);
     const env = typeof envOrFactory === 'function' ? envOrFactory() : envOrFactory;
     if (env.actionSpace.kind !== 'discrete')
@@ -571,7 +574,7 @@ export class DQN implements Algorithm {
       if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
     }
     await saveCheckpoint(dir, {
-      algo: 'dqn',
+      algo: this.algoName,
       config: this.config,
       counters: { ...this.counters },
       rngState: this.rng.getState(),
@@ -581,60 +584,56 @@ export class DQN implements Algorithm {
   }
 
   /**
-   * Restores an agent saved by {@link DQN.save}, bound to `env` (same spaces). Training continues
-   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, in the
-   * saved episode (the env is replayed from its seeded reset through the logged actions). Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * Restores a checkpoint read from `dir` (see {@link DeepAlgorithm.load}: `DQN.load(dir, env)`),
+   * bound to this agent's env (same spaces). Training continues with the same weights, target
+   * weights, optimizer state, RNG, counters and replay memory, in the saved episode (the env is
+   * replayed from its seeded reset through the logged actions). Pass the saved
+   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
    */
-  static async load(dir: string, env: Env | (() => Env)): Promise<DQN> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    if (ckpt.algo !== 'dqn')
-      throw new ArbiterError('checkpoint-corrupt', `${dir}: a '${ckpt.algo}' checkpoint, not 'dqn'`);
+  restoreCheckpoint(ckpt: Checkpoint, dir = '.'): void {
     const extra = ckpt.extra as unknown as DqnExtra;
-    const agent = new DQN(env, ckpt.config as DqnConfig);
-    if (extra.obsDim !== agent.obsDim || extra.numActions !== agent.numActions)
+    if (extra.obsDim !== this.obsDim || extra.numActions !== this.numActions)
       throw new ArbiterError(
         'checkpoint-mismatch',
-        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${agent.obsDim} and ${agent.numActions} (load it with the env it was trained on)`,
+        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${this.obsDim} and ${this.numActions} (load it with the env it was trained on)`,
       );
     const weights = (prefix: string, net: Mlp): Float32Array[] =>
       net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));
-    agent.qNet.setWeights(weights('q_net', agent.qNet));
-    agent.qNetTarget.setWeights(weights('q_net_target', agent.qNetTarget));
-    agent.optimizer.setState(ckpt.tensors);
-    agent.rng.setState(ckpt.rngState);
-    agent.predictRng.setState(extra.predictRngState);
-    Object.assign(agent.counters, ckpt.counters);
-    agent.numGradientSteps = extra.numGradientSteps;
-    agent.explorationRate = extra.explorationRate;
-    agent.horizon = extra.horizon;
-    agent.episodes.setState(extra.episodes);
+    this.qNet.setWeights(weights('q_net', this.qNet));
+    this.qNetTarget.setWeights(weights('q_net_target', this.qNetTarget));
+    this.optimizer.setState(ckpt.tensors);
+    this.rng.setState(ckpt.rngState);
+    this.predictRng.setState(extra.predictRngState);
+    Object.assign(this.counters, ckpt.counters);
+    this.numGradientSteps = extra.numGradientSteps;
+    this.explorationRate = extra.explorationRate;
+    this.horizon = extra.horizon;
+    this.episodes.setState(extra.episodes);
     if (extra.envLog) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
       const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
-      log.replay(agent.env, (row) => row[0]);
-      agent.envLog = log;
-      agent.obs.set(checkpointTensor(ckpt, 'rollout/obs', agent.obsDim));
+      log.replay(this.env, (row) => row[0]);
+      this.envLog = log;
+      this.obs.set(checkpointTensor(ckpt, 'rollout/obs', this.obsDim));
       const m = ckpt.tensors['rollout/mask'];
-      agent.mask = m ? Uint8Array.from(m) : undefined;
-      agent.episodeRunning = true;
-    } else agent.episodes.resetRunning();
+      this.mask = m ? Uint8Array.from(m) : undefined;
+      this.episodeRunning = true;
+    } else this.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = ReplayBuffer.readFile(file);
       if (
         buffer.size !== extra.replayBuffer.size ||
         buffer.position !== extra.replayBuffer.pos ||
-        buffer.capacity !== agent.config.bufferSize ||
-        buffer.obsDim !== agent.obsDim
+        buffer.capacity !== this.config.bufferSize ||
+        buffer.obsDim !== this.obsDim
       )
         throw new ArbiterError(
           'checkpoint-corrupt',
           `${file}: does not match ${dir}/checkpoint.json (torn checkpoint)`,
         );
-      agent.replayBuffer = buffer;
+      this.replayBuffer = buffer;
     }
-    return agent;
   }
 
   /** Schedule horizon (env steps) of the last `learn` call, saved with the agent. */

@@ -22,10 +22,10 @@ import {
   assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
-  type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
+import { DeepAlgorithm } from './deep-algorithm.js';
 import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCounters } from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { computeGae } from './gae.js';
@@ -131,9 +131,7 @@ export function toVectorEnv(env: EnvInput, numEnvs: number): VectorEnv {
 }
 
 /** Shared base of REINFORCE, A2C and PPO (see module doc). */
-export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Algorithm {
-  /** Algorithm name stored in checkpoints. */
-  abstract readonly algoName: string;
+export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAlgorithm {
   /** Full configuration (defaults filled in). */
   readonly config: C;
   /** The training envs. */
@@ -178,6 +176,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
     makeOptimizer: (variables: Policy<Float32Array>['variables']) => Optimizer,
     makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
   ) {
+    super();
     assertTfReady(new.target.name);
     this.envs = toVectorEnv(env, config.numEnvs);
     this.config = { ...config, numEnvs: this.envs.numEnvs };

@@ -19,8 +19,7 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
-import { initTf, tf } from '../nn/tf-backend.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
+import { tf } from '../nn/tf-backend.js';
 import { explainedVariance, shuffleInPlace, standardize } from './batch-utils.js';
 import type { Minibatch } from './rollout-buffer.js';
 import {
@@ -119,7 +118,7 @@ export function resolvePpoConfig(config: unknown, source = 'PPO config'): PpoCon
 /** PPO with clipped surrogate objective (see module doc). */
 export class PPO extends OnPolicyAlgorithm<PpoConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'ppo';
+  static readonly algoName = 'ppo';
   private readonly bInds: Int32Array;
   private mb: Minibatch | undefined;
 
@@ -134,29 +133,6 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
     const cfg = resolvePpoConfig(config);
     super(env, cfg, (vars) => new Adam(vars, { eps: cfg.adamEps }), makePolicy);
     this.bInds = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<PpoConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<PPO> {
-    await initTf();
-    return new PPO(env, config, makePolicy);
-  }
-
-  /**
-   * Loads a checkpoint saved by {@link PPO.save} onto `env` (same spaces). `learn` then continues
-   * the run: weights, Adam state, RNG states, counters and normalizer statistics are restored.
-   */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<PPO> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'ppo', dir);
-    const model = new PPO(env, ckpt.config as Partial<PpoConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** The PPO update: `updateEpochs` epochs of minibatch gradient steps on the clipped objective. */

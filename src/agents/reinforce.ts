@@ -13,9 +13,8 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import { computeDiscountedReturns } from './gae.js';
 import {
   ON_POLICY_SHAPE,
@@ -93,7 +92,7 @@ export function resolveReinforceConfig(config: unknown, source = 'REINFORCE conf
 /** Monte-Carlo policy gradient with optional baseline (see module doc). */
 export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'reinforce';
+  static readonly algoName = 'reinforce';
   /** 1 where the entry's return is complete (its episode ended inside the rollout). */
   private readonly valid: Uint8Array;
   private readonly validIdx: Int32Array;
@@ -112,26 +111,6 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
     this.valid = new Uint8Array(this.buffer.size);
     this.validIdx = new Int32Array(this.buffer.size);
     this.mb = this.buffer.createMinibatch(this.buffer.size);
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<ReinforceConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<REINFORCE> {
-    await initTf();
-    return new REINFORCE(env, config, makePolicy);
-  }
-
-  /** Loads a checkpoint saved by {@link REINFORCE.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<REINFORCE> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'reinforce', dir);
-    const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** Monte-Carlo returns G_t; marks which entries have a complete return. */

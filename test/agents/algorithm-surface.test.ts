@@ -1,0 +1,60 @@
+/**
+ * The shared algorithm surface: every TF.js algorithm is created and loaded by the same statics
+ * (`DeepAlgorithm.create` / `load`), and the same failure has the same error code in each.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { A2C } from '../../src/agents/a2c.js';
+import { DeepAlgorithm } from '../../src/agents/deep-algorithm.js';
+import { DQN } from '../../src/agents/dqn.js';
+import { PPO } from '../../src/agents/ppo.js';
+import { REINFORCE } from '../../src/agents/reinforce.js';
+import { makeEnv } from '../../src/core/make-env.js';
+import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
+
+let tmp: string;
+beforeAll(async () => {
+  registerBuiltinEnvs();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'arbiter-surface-'));
+});
+const cartPole = (): ReturnType<typeof makeEnv> => makeEnv('CartPole-v1');
+
+describe('one create/load for every TF.js algorithm', () => {
+  it('create builds each class; its checkpoint tag is the class name', async () => {
+    const models = [
+      await PPO.create(cartPole, { numEnvs: 1, numSteps: 8 }),
+      await A2C.create(cartPole, { numEnvs: 1 }),
+      await REINFORCE.create(cartPole, { numEnvs: 1, numSteps: 8 }),
+      await DQN.create(cartPole, { bufferSize: 64 }),
+    ];
+    expect(models.map((m) => m instanceof DeepAlgorithm)).toEqual([true, true, true, true]);
+    expect(models.map((m) => m.algoName)).toEqual(['ppo', 'a2c', 'reinforce', 'dqn']);
+    for (const m of models) await m.close();
+  });
+
+  it('loading another algorithm’s checkpoint is checkpoint-mismatch in every algorithm', async () => {
+    const ppoDir = path.join(tmp, 'ppo');
+    const dqnDir = path.join(tmp, 'dqn');
+    const ppo = await PPO.create(cartPole, { numEnvs: 1, numSteps: 8 });
+    await ppo.save(ppoDir);
+    const dqn = await DQN.create(cartPole, { bufferSize: 64 });
+    await dqn.save(dqnDir);
+    // DQN used to say checkpoint-corrupt here, the on-policy algorithms checkpoint-mismatch.
+    await expect(DQN.load(ppoDir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-mismatch' });
+    await expect(PPO.load(dqnDir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-mismatch' });
+    await expect(A2C.load(ppoDir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-mismatch' });
+    await expect(REINFORCE.load(dqnDir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-mismatch' });
+    const again = await DQN.load(dqnDir, cartPole);
+    expect(again.qNet.getWeights()).toEqual(dqn.qNet.getWeights());
+    await Promise.all([ppo.close(), dqn.close(), again.close()]);
+  });
+
+  it('base-algorithm and callbacks do not import each other (both import algorithm.ts)', () => {
+    const src = (f: string): string => readFileSync(path.join('src/agents', f), 'utf8');
+    expect(src('base-algorithm.ts')).not.toMatch(/from '\.\/callbacks\.js'/);
+    expect(src('callbacks.ts')).not.toMatch(/from '\.\/base-algorithm\.js'/);
+  });
+});
