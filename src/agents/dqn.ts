@@ -16,13 +16,12 @@
  */
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { Env, Info } from '../core/env.js';
+import type { Env } from '../core/env.js';
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
 import { ActionLog, type ActionLogState } from '../core/vector/action-log.js';
 import { Rng, type RngState } from '../core/rng.js';
-import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
@@ -43,8 +42,8 @@ import {
   type CheckpointCounters,
 } from './checkpoint.js';
 import { DeepAlgorithm } from './deep-algorithm.js';
-import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
-import { linearEpsilon } from './epsilon-schedule.js';
+import type { EpisodeTrackerState } from './episode-tracker.js';
+import { OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
 import { maskedArgmax, maskedArgmaxOrNone } from '../nn/masked-categorical.js';
 import { makeDirs } from '../core/make-dirs.js';
@@ -251,8 +250,6 @@ export class DQN extends DeepAlgorithm {
   readonly counters: CheckpointCounters = zeroCounters();
   /** Gradient steps taken (SB3's `n_updates`). */
   numGradientSteps = 0;
-  /** Current ε, used by `learn` and by non-deterministic `predict`. */
-  explorationRate: number;
   /** The replay memory, allocated at the first `learn` (or restored by `load`). */
   replayBuffer: ReplayBuffer | undefined;
 
@@ -261,23 +258,17 @@ export class DQN extends DeepAlgorithm {
   private readonly rng: Rng;
   /** Random actions of non-deterministic `predict` calls, apart so that evaluation never perturbs training. */
   private readonly predictRng: Rng;
-  private readonly actionSpace: Discrete;
-  private readonly episodes = new EpisodeTracker(1);
+  /**
+   * ε-greedy acting on the env; its running observation, mask and episode are carried across
+   * `learn` calls like SB3's `_last_obs`, and its action log replays the env on load.
+   */
+  private readonly collector: OffPolicyCollector;
   private horizon = 0;
-  // Rollout state, carried across `learn` calls like SB3's `_last_obs`.
-  private obs: Float32Array;
-  private nextObs: Float32Array;
-  private mask: Uint8Array | undefined;
-  private episodeRunning = false;
-  // Actions since the env's last seeded reset: replayed on load to restore the env exactly.
-  private envLog: ActionLog | undefined;
-  private readonly actionRow = new Float32Array(1);
   // Reused scratch memory, so an env step allocates nothing here.
   private readonly qRow: Float32Array;
   private readonly allAllowed: Uint8Array;
-  private readonly stepReward = new Float32Array(1);
-  private readonly stepTerminated = new Uint8Array(1);
-  private readonly stepTruncated = new Uint8Array(1);
+  private readonly store: TransitionSink = (obs, action, reward, nextObs, terminated, nextMask) =>
+    this.replayBuffer!.add(obs, action, reward, nextObs, terminated, nextMask ?? this.allAllowed);
   private batch: ReplayBatch | undefined;
   private targets: Float32Array;
 
@@ -288,18 +279,23 @@ export class DQN extends DeepAlgorithm {
    */
   constructor(envOrFactory: Env | (() => Env), config: DqnConfig = {}) {
     super();
-    this.config = resolveDqnConfig(config);
-    const env = typeof envOrFactory === 'function' ? envOrFactory() : envOrFactory;
-    if (env.actionSpace.kind !== 'discrete')
-      throw new ArbiterError(
-        'unsupported-space',
-        `DQN needs a Discrete action space, got ${env.actionSpace.kind}`,
-      );
-    this.env = env;
-    this.actionSpace = env.actionSpace;
-    this.numActions = env.actionSpace.n;
-    this.obsDim = flatDim(env.observationSpace);
-    this.rng = new Rng(this.config.seed);
+    const c = (this.config = resolveDqnConfig(config));
+    this.rng = new Rng(c.seed);
+    this.collector = new OffPolicyCollector(envOrFactory, {
+      who: 'DQN',
+      seed: c.seed,
+      rng: this.rng,
+      exploration: {
+        initialEps: c.explorationInitialEps,
+        finalEps: c.explorationFinalEps,
+        fraction: c.explorationFraction,
+      },
+      greedy: (obs, mask) => maskedArgmax(this.qNet.forwardF32(obs, 1, this.qRow), 0, this.numActions, mask),
+      logActions: true,
+    });
+    this.env = this.collector.env;
+    this.numActions = this.collector.numActions;
+    this.obsDim = this.collector.obsDim;
     const netConfig = {
       inputDim: this.obsDim,
       hiddenSizes: this.config.hiddenSizes,
@@ -311,9 +307,6 @@ export class DQN extends DeepAlgorithm {
     this.qNetTarget.copyFrom(this.qNet);
     this.predictRng = this.rng.fork();
     this.optimizer = new Adam(this.qNet.variables);
-    this.explorationRate = this.config.explorationInitialEps;
-    this.obs = new Float32Array(this.obsDim);
-    this.nextObs = new Float32Array(this.obsDim);
     this.qRow = new Float32Array(this.numActions);
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
     this.targets = new Float32Array(this.config.batchSize);
@@ -325,9 +318,19 @@ export class DQN extends DeepAlgorithm {
    * (SB3); pass `true` for evaluation. Throws `empty-mask` when the mask allows nothing.
    */
   predict(obs: Float32Array, opts: PredictOptions = {}): number {
+    const col = this.collector;
     return (
-      this.actionSpace.start + this.selectAction(obs, opts.mask, opts.deterministic ?? false, this.predictRng)
+      col.actionSpace.start + col.action(obs, opts.mask, !(opts.deterministic ?? false), this.predictRng)
     );
+  }
+
+  /** Current ε, used by `learn` and by non-deterministic `predict`. */
+  get explorationRate(): number {
+    return this.collector.explorationRate;
+  }
+
+  set explorationRate(eps: number) {
+    this.collector.explorationRate = eps;
   }
 
   /**
@@ -342,47 +345,25 @@ export class DQN extends DeepAlgorithm {
   async learn(opts: LearnOptions<this>): Promise<this> {
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
-      episodes: this.episodes,
+      episodes: this.collector.episodes,
       logInterval: c.logInterval,
     });
     this.horizon = session.horizon;
     await session.start();
-    if (!this.episodeRunning) this.beginEpisode();
+    const col = this.collector;
+    if (!col.episodeRunning) col.beginEpisode(this.counters);
     this.ensureReplayBuffer(); // a loaded agent saved without its memory continues with an empty one
     const buffer = this.replayBuffer!;
 
     collect: while (!session.done()) {
       // 1. Collect trainFreq transitions with the ε-greedy policy.
       for (let k = 0; k < c.trainFreq && !session.done(); k++) {
-        this.explorationRate = linearEpsilon(this.counters.numTimesteps, session.horizon, {
-          initialEps: c.explorationInitialEps,
-          finalEps: c.explorationFinalEps,
-          fraction: c.explorationFraction,
-        });
+        col.updateExploration(this.counters.numTimesteps, session.horizon);
         const action =
           this.counters.numTimesteps < c.learningStarts
-            ? this.randomAction(this.mask, this.rng)
-            : this.selectAction(this.obs, this.mask, false, this.rng);
-        this.actionRow[0] = this.actionSpace.start + action;
-        this.envLog?.push(this.actionRow, 0);
-        const r = this.env.step(this.actionSpace.start + action);
-        this.counters.numTimesteps++;
-        flattenInto(this.env.observationSpace, r.obs, this.nextObs, 0);
-        const nextMask = this.maskOf(r.info);
-        // Store `terminated` only: a truncated episode bootstraps from its last observation.
-        buffer.add(this.obs, action, r.reward, this.nextObs, r.terminated, nextMask ?? this.allAllowed);
-
-        this.stepReward[0] = r.reward;
-        this.stepTerminated[0] = r.terminated ? 1 : 0;
-        this.stepTruncated[0] = r.truncated ? 1 : 0;
-        this.episodes.record(this.stepReward, this.stepTerminated, this.stepTruncated);
-        if (r.terminated || r.truncated) {
-          this.counters.numEpisodes++;
-          this.beginEpisode();
-        } else {
-          [this.obs, this.nextObs] = [this.nextObs, this.obs];
-          this.mask = nextMask;
-        }
+            ? col.randomAction(col.mask, this.rng)
+            : col.action(col.obs, col.mask, true, this.rng);
+        col.step(action, this.counters, this.store);
 
         if (this.counters.numTimesteps % c.targetUpdateInterval === 0) this.updateTarget();
         if (!(await session.step())) break collect;
@@ -488,50 +469,12 @@ export class DQN extends DeepAlgorithm {
     });
   }
 
-  /** ε-greedy (or greedy) action index among the allowed ones, from the Float32 forward pass. */
-  private selectAction(
-    obs: Float32Array,
-    mask: Uint8Array | undefined,
-    deterministic: boolean,
-    rng: Rng,
-  ): number {
-    if (!deterministic && rng.random() < this.explorationRate) return this.randomAction(mask, rng);
-    const q = this.qNet.forwardF32(obs, 1, this.qRow);
-    return maskedArgmax(q, 0, this.numActions, mask);
-  }
-
-  /** A uniform allowed action index. */
-  private randomAction(mask: Uint8Array | undefined, rng: Rng): number {
-    return this.actionSpace.sample(rng, mask) - this.actionSpace.start;
-  }
-
-  /**
-   * Starts an episode. The very first reset is seeded with `config.seed`; a loaded agent (no
-   * episode running yet) reseeds its fresh env from its own RNG, so the continuation is
-   * reproducible; later episodes continue the env's RNG. Allocates the replay memory if needed.
-   */
-  private beginEpisode(): void {
-    let seed: number | undefined;
-    if (!this.episodeRunning)
-      seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
-    const r = this.env.reset(seed === undefined ? {} : { seed });
-    if (seed !== undefined) this.envLog = new ActionLog(seed, 1);
-    flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
-    this.mask = this.maskOf(r.info);
-    this.episodeRunning = true;
-    this.ensureReplayBuffer();
-  }
-
   private ensureReplayBuffer(): void {
     this.replayBuffer ??= new ReplayBuffer({
       capacity: this.config.bufferSize,
       obsDim: this.obsDim,
-      maskDim: this.mask ? this.numActions : 0,
+      maskDim: this.collector.mask ? this.numActions : 0,
     });
-  }
-
-  private maskOf(info: Info): Uint8Array | undefined {
-    return info.actionMask ?? (this.env.actionMasks ? this.env.actionMasks() : undefined);
   }
 
   // ───────────────────────────── persistence ─────────────────────────────
@@ -562,16 +505,17 @@ export class DQN extends DeepAlgorithm {
       numGradientSteps: this.numGradientSteps,
       explorationRate: this.explorationRate,
       horizon: this.horizon,
-      episodes: this.episodes.getState(),
+      episodes: this.collector.episodes.getState(),
       predictRngState: this.predictRng.getState(),
       replayBuffer: replay,
     };
-    if (this.episodeRunning && this.envLog) {
-      const { seed, width, actions } = this.envLog.getState();
+    const col = this.collector;
+    if (col.episodeRunning && col.envLog) {
+      const { seed, width, actions } = col.envLog.getState();
       extra.envLog = { seed, width };
       tensors['env/actions'] = actions;
-      tensors['rollout/obs'] = Float32Array.from(this.obs);
-      if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
+      tensors['rollout/obs'] = Float32Array.from(col.obs);
+      if (col.mask) tensors['rollout/mask'] = Float32Array.from(col.mask);
     }
     await saveCheckpoint(dir, {
       algo: this.algoName,
@@ -608,17 +552,18 @@ export class DQN extends DeepAlgorithm {
     this.numGradientSteps = extra.numGradientSteps;
     this.explorationRate = extra.explorationRate;
     this.horizon = extra.horizon;
-    this.episodes.setState(extra.episodes);
+    const col = this.collector;
+    col.episodes.setState(extra.episodes);
     if (extra.envLog) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
       const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
       log.replay(this.env, (row) => row[0]);
-      this.envLog = log;
-      this.obs.set(checkpointTensor(ckpt, 'rollout/obs', this.obsDim));
+      col.envLog = log;
+      col.obs.set(checkpointTensor(ckpt, 'rollout/obs', this.obsDim));
       const m = ckpt.tensors['rollout/mask'];
-      this.mask = m ? Uint8Array.from(m) : undefined;
-      this.episodeRunning = true;
-    } else this.episodes.resetRunning();
+      col.mask = m ? Uint8Array.from(m) : undefined;
+      col.episodeRunning = true;
+    } else col.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = ReplayBuffer.readFile(file);
