@@ -43,7 +43,7 @@ import {
 } from './checkpoint.js';
 import { DeepAlgorithm } from './deep-algorithm.js';
 import type { EpisodeTrackerState } from './episode-tracker.js';
-import { OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
+import { EXPLORATION_SHAPE, OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
 import { maskedArgmax, maskedArgmaxOrNone } from '../nn/masked-categorical.js';
 import { makeDirs } from '../core/make-dirs.js';
@@ -136,15 +136,12 @@ export const DQN_SCHEMA = z
     trainFreq: zc.int(1).optional(),
     gradientSteps: zc.int(1).optional(),
     targetUpdateInterval: zc.int(1).optional(),
-    explorationFraction: zc.unit().optional(),
-    explorationInitialEps: zc.unit().optional(),
-    explorationFinalEps: zc.unit().optional(),
+    ...EXPLORATION_SHAPE,
     maxGradNorm: zc.positiveOrInfinity().optional(),
     hiddenSizes: zc.layerSizes().optional(),
     activation: z.enum(['relu', 'tanh']).optional(),
     doubleDqn: z.boolean().optional(),
     loss: z.enum(['huber', 'mse']).optional(),
-    seed: zc.seed().optional(),
     saveReplayBuffer: z.boolean().optional(),
     logInterval: zc.int(1).optional(),
   } satisfies ConfigShape<DqnConfig>)
@@ -283,13 +280,8 @@ export class DQN extends DeepAlgorithm {
     this.rng = new Rng(c.seed);
     this.collector = new OffPolicyCollector(envOrFactory, {
       who: 'DQN',
-      seed: c.seed,
+      config: c,
       rng: this.rng,
-      exploration: {
-        initialEps: c.explorationInitialEps,
-        finalEps: c.explorationFinalEps,
-        fraction: c.explorationFraction,
-      },
       greedy: (obs, mask) => maskedArgmax(this.qNet.forwardF32(obs, 1, this.qRow), 0, this.numActions, mask),
       logActions: true,
     });

@@ -40,7 +40,7 @@ import {
 import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
-import { OffPolicyCollector } from './off-policy-collector.js';
+import { EXPLORATION_SHAPE, OffPolicyCollector } from './off-policy-collector.js';
 import { PPO } from './ppo.js';
 import { StateReplayMemory } from './state-replay-memory.js';
 
@@ -112,10 +112,7 @@ export const OD3_SCHEMA = z
     maxGradNorm: zc.positiveOrInfinity().optional(),
     memorySize: zc.int(1).optional(),
     collector: z.enum(['student', 'teacher']).optional(),
-    explorationInitialEps: zc.unit().optional(),
-    explorationFinalEps: zc.unit().optional(),
-    explorationFraction: zc.unit().optional(),
-    seed: zc.seed().optional(),
+    ...EXPLORATION_SHAPE,
     logInterval: zc.int(1).optional(),
   } satisfies ConfigShape<Od3Config>)
   .strict();
@@ -210,13 +207,8 @@ export class Od3Distiller implements Algorithm {
     this.rng = new Rng(c.seed).fork();
     this.collector = new OffPolicyCollector(makeEnv, {
       who: 'OD3',
-      seed: c.seed,
+      config: c,
       rng: this.rng,
-      exploration: {
-        initialEps: c.explorationInitialEps,
-        finalEps: c.explorationFinalEps,
-        fraction: c.explorationFraction,
-      },
       greedy: (obs, mask) => this.greedyAction(obs, mask),
     });
     this.env = this.collector.env;

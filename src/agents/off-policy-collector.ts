@@ -8,6 +8,7 @@
  * A component rather than a base class: `Od3Distiller.load` takes a teacher besides the env, so
  * it cannot share `DeepAlgorithm`'s static `load`, while DQN does.
  */
+import { zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env, Info } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
@@ -17,16 +18,34 @@ import type { CheckpointCounters } from './checkpoint.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import { linearEpsilon, type LinearEpsilonSchedule } from './epsilon-schedule.js';
 
+/** The config keys of DQN and OD3 that the collector reads. */
+export interface ExplorationConfig {
+  /** ε at the start of the schedule. */
+  explorationInitialEps: number;
+  /** ε after the decay. */
+  explorationFinalEps: number;
+  /** Fraction of the horizon over which ε decays. */
+  explorationFraction: number;
+  /** Seed of the very first reset (later resets of a loaded agent draw theirs from the RNG). */
+  seed: number;
+}
+
+/** Rules of the {@link ExplorationConfig} keys, shared by the DQN and OD3 schemas. */
+export const EXPLORATION_SHAPE = {
+  explorationInitialEps: zc.unit().optional(),
+  explorationFinalEps: zc.unit().optional(),
+  explorationFraction: zc.unit().optional(),
+  seed: zc.seed().optional(),
+} satisfies ConfigShape<Partial<ExplorationConfig>>;
+
 /** Options of {@link OffPolicyCollector}. */
 export interface OffPolicyCollectorOptions {
   /** Algorithm name for error messages, e.g. `'DQN'`. */
   who: string;
-  /** Seed of the very first reset (later resets of a loaded agent draw theirs from `rng`). */
-  seed: number;
+  /** The algorithm's resolved config (its ε schedule and seed). */
+  config: ExplorationConfig;
   /** The algorithm's exploration RNG: ε draws, random actions and reseeds. */
   rng: Rng;
-  /** The ε schedule over the training horizon. */
-  exploration: LinearEpsilonSchedule;
   /** The greedy action index for one flat observation among the allowed actions. */
   greedy: (obs: Float32Array, mask: Uint8Array | undefined) => number;
   /** Log the actions since the last seeded reset, so a checkpoint can replay the env (DQN). */
@@ -74,6 +93,7 @@ export class OffPolicyCollector {
   private readonly stepReward = new Float32Array(1);
   private readonly stepTerminated = new Uint8Array(1);
   private readonly stepTruncated = new Uint8Array(1);
+  private readonly exploration: LinearEpsilonSchedule;
 
   /** @param envOrFactory - the env, or a factory called once */
   constructor(
@@ -90,14 +110,20 @@ export class OffPolicyCollector {
     this.actionSpace = env.actionSpace;
     this.numActions = env.actionSpace.n;
     this.obsDim = flatDim(env.observationSpace);
-    this.explorationRate = options.exploration.initialEps;
+    const c = options.config;
+    this.exploration = {
+      initialEps: c.explorationInitialEps,
+      finalEps: c.explorationFinalEps,
+      fraction: c.explorationFraction,
+    };
+    this.explorationRate = c.explorationInitialEps;
     this.obs = new Float32Array(this.obsDim);
     this.nextObs = new Float32Array(this.obsDim);
   }
 
   /** Sets ε for environment step `step` of a schedule spanning `horizon` steps; returns it. */
   updateExploration(step: number, horizon: number): number {
-    this.explorationRate = linearEpsilon(step, horizon, this.options.exploration);
+    this.explorationRate = linearEpsilon(step, horizon, this.exploration);
     return this.explorationRate;
   }
 
@@ -153,7 +179,7 @@ export class OffPolicyCollector {
   beginEpisode(counters: CheckpointCounters): void {
     let seed: number | undefined;
     if (!this.episodeRunning)
-      seed = counters.numTimesteps === 0 ? this.options.seed : this.options.rng.nextUint32();
+      seed = counters.numTimesteps === 0 ? this.options.config.seed : this.options.rng.nextUint32();
     const r = this.env.reset(seed === undefined ? {} : { seed });
     if (seed !== undefined && this.options.logActions) this.envLog = new ActionLog(seed, 1);
     flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
