@@ -10,7 +10,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
 import type { Algorithm } from '../../src/agents/base-algorithm.js';
-import type { DistillationTeacher } from '../../src/agents/distillation-teacher.js';
 import { DQN } from '../../src/agents/dqn.js';
 import { Od3Distiller } from '../../src/agents/od3-distiller.js';
 import { PPO } from '../../src/agents/ppo.js';
@@ -19,6 +18,7 @@ import type { MetricsSink } from '../../src/core/metrics-sink.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { heuristicTeacher } from './fixtures/heuristic-teacher.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -56,24 +56,6 @@ async function fingerprint(name: string, model: Algorithm, steps: number): Promi
 
 const cartPole = (): ReturnType<typeof makeEnv> => makeEnv('CartPole-v1');
 const jobs = (): ReturnType<typeof makeEnv> => makeEnv('Jobs-v0');
-
-// Pushes toward the side the pole falls to (a perfect CartPole teacher that needs no training).
-const heuristicTeacher: DistillationTeacher = {
-  algo: 'heuristic',
-  outputs: 'q-values',
-  obsDim: 4,
-  numActions: 2,
-  decisionParams: 10,
-  totalParams: 10,
-  hiddenSizes: [],
-  forward(obs, batch, out) {
-    for (let b = 0; b < batch; b++) {
-      const s = obs[b * 4 + 2]! + 0.5 * obs[b * 4 + 3]! + 0.01 * obs[b * 4 + 1]!;
-      out[b * 2] = -s;
-      out[b * 2 + 1] = s;
-    }
-  },
-};
 
 const cases: [string, () => Algorithm, number][] = [
   [
