@@ -272,6 +272,13 @@ export {
   type ReinforceConfig,
 } from './agents/reinforce.js';
 export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from './agents/dqn.js';
+export {
+  OffPolicyCollector,
+  EXPLORATION_SHAPE,
+  type ExplorationConfig,
+  type OffPolicyCollectorOptions,
+  type TransitionSink,
+} from './agents/off-policy-collector.js';
 export { TrainingDivergedError } from './agents/base-algorithm.js';
 export type { OnPolicyConfig, EnvInput, PolicyFactory, GradientStats } from './agents/on-policy-algorithm.js';
 export {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
+import type { Callback } from '../../src/agents/algorithm.js';
 import { DeepAlgorithm } from '../../src/agents/deep-algorithm.js';
 import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
@@ -50,6 +51,21 @@ describe('one create/load for every TF.js algorithm', () => {
     const again = await DQN.load(dqnDir, cartPole);
     expect(again.qNet.getWeights()).toEqual(dqn.qNet.getWeights());
     await Promise.all([ppo.close(), dqn.close(), again.close()]);
+  });
+
+  it('a callback typed against one algorithm reads its members and is refused by another', async () => {
+    const seen: number[] = [];
+    const ppoOnly: Callback<PPO> = {
+      onUpdateEnd: (ctx) => void seen.push(ctx.algo.policy.actionDim),
+    };
+    const ppo = await PPO.create(cartPole, { numEnvs: 1, numSteps: 8 });
+    await ppo.learn({ totalTimesteps: 16, callbacks: [ppoOnly] });
+    expect(seen).toEqual([2, 2]);
+    const dqn = await DQN.create(cartPole, { bufferSize: 64 });
+    // @ts-expect-error a Callback<PPO> reads ctx.algo.policy, which a DQN does not have
+    const refused: Parameters<DQN['learn']>[0] = { totalTimesteps: 0, callbacks: [ppoOnly] };
+    expect(refused.totalTimesteps).toBe(0);
+    await Promise.all([ppo.close(), dqn.close()]);
   });
 
   it('base-algorithm and callbacks do not import each other (both import algorithm.ts)', () => {
