@@ -16,7 +16,7 @@ import { explainedVariance, standardize } from './batch-utils.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -89,9 +89,11 @@ export const A2C_SCHEMA = z
  * Validates overrides of {@link A2C_DEFAULTS} (a `ValidationError` naming `source`, the key
  * and the rule) and fills in the defaults.
  */
-export function resolveA2cConfig(config: unknown, source = 'A2C config'): A2cConfig {
-  return resolveOnPolicyConfig(A2C_SCHEMA, A2C_DEFAULTS, config, source, 'A2C');
-}
+export const resolveA2cConfig: (config: unknown, source?: string) => A2cConfig = onPolicyConfigResolver(
+  A2C_SCHEMA,
+  A2C_DEFAULTS,
+  'A2C',
+);
 
 /** Synchronous advantage actor-critic (see module doc). */
 export class A2C extends OnPolicyAlgorithm<A2cConfig> {

@@ -92,6 +92,19 @@ export function resolveOnPolicyConfig<C extends OnPolicyConfig>(
 }
 
 /**
+ * The config resolver of one on-policy algorithm: validates overrides of `defaults` with its
+ * strict `schema` (a `ValidationError` naming the source, by default "`what` config", the key and
+ * the rule) and fills in the defaults (see {@link resolveOnPolicyConfig}).
+ */
+export function onPolicyConfigResolver<C extends OnPolicyConfig>(
+  schema: z.ZodType,
+  defaults: C,
+  what: string,
+): (config: unknown, source?: string) => C {
+  return (config, source = `${what} config`) => resolveOnPolicyConfig(schema, defaults, config, source, what);
+}
+
+/**
  * Builds a custom policy (e.g. `GraphPolicy.factory(...)`) for an observation length and action
  * space from the algorithm's seeded RNG; without one the MLP actor-critic is used.
  */

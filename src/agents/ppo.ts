@@ -25,7 +25,7 @@ import type { Minibatch } from './rollout-buffer.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -111,9 +111,11 @@ export const PPO_SCHEMA = z
  * Validates overrides of {@link PPO_DEFAULTS} (a `ValidationError` naming `source`, the key and
  * the rule) and fills in the defaults.
  */
-export function resolvePpoConfig(config: unknown, source = 'PPO config'): PpoConfig {
-  return resolveOnPolicyConfig(PPO_SCHEMA, PPO_DEFAULTS, config, source, 'PPO');
-}
+export const resolvePpoConfig: (config: unknown, source?: string) => PpoConfig = onPolicyConfigResolver(
+  PPO_SCHEMA,
+  PPO_DEFAULTS,
+  'PPO',
+);
 
 /** PPO with clipped surrogate objective (see module doc). */
 export class PPO extends OnPolicyAlgorithm<PpoConfig> {

@@ -19,7 +19,7 @@ import { computeDiscountedReturns } from './gae.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -85,9 +85,8 @@ export const REINFORCE_SCHEMA = z
  * Validates overrides of {@link REINFORCE_DEFAULTS} (a `ValidationError` naming `source`, the key
  * and the rule) and fills in the defaults.
  */
-export function resolveReinforceConfig(config: unknown, source = 'REINFORCE config'): ReinforceConfig {
-  return resolveOnPolicyConfig(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, config, source, 'REINFORCE');
-}
+export const resolveReinforceConfig: (config: unknown, source?: string) => ReinforceConfig =
+  onPolicyConfigResolver(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, 'REINFORCE');
 
 /** Monte-Carlo policy gradient with optional baseline (see module doc). */
 export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
