@@ -1,7 +1,7 @@
 /**
- * The algorithm contract (Stable-Baselines3's four verbs: `learn`, `predict`, `save`, and `load`
- * through each class's static or the shared {@link loadModel}) and the callback hooks `learn`
- * calls. Types only: `base-algorithm.ts` (the training plumbing) and `callbacks.ts` (the stock
+ * The algorithm contract (Stable-Baselines3's four verbs: `learn`, `predict`, `save`, and the
+ * static `load` of each class, shared by the TF.js ones through `DeepAlgorithm`) and the callback
+ * hooks `learn` calls. Types only: `base-algorithm.ts` (the training plumbing) and `callbacks.ts` (the stock
  * callbacks) both import from here, so neither imports the other.
  */
 import type { MetricsSink } from '../core/metrics-sink.js';
