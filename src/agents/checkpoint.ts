@@ -184,6 +184,20 @@ export function checkpointTensor(ckpt: Checkpoint, name: string, length?: number
   return t;
 }
 
+/**
+ * Runs `read`, which reads a part of a checkpoint beside its JSON (a replay memory, say), and
+ * reports any failure as `checkpoint-corrupt` naming `what`: the JSON promised that part, so its
+ * absence or damage is a torn checkpoint, whatever the reader's own error code.
+ */
+export function readCheckpointPart<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ArbiterError && e.code === 'checkpoint-corrupt') throw e;
+    throw new ArbiterError('checkpoint-corrupt', `${what}: ${(e as Error).message} (torn checkpoint?)`);
+  }
+}
+
 async function readOrThrow(file: string): Promise<Buffer> {
   try {
     return await readFile(file);

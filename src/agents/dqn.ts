@@ -37,6 +37,7 @@ import {
 import {
   assertFiniteTensors,
   checkpointTensor,
+  readCheckpointPart,
   saveCheckpoint,
   type Checkpoint,
   type CheckpointCounters,
@@ -558,7 +559,7 @@ export class DQN extends DeepAlgorithm {
     } else col.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
-      const buffer = ReplayBuffer.readFile(file);
+      const buffer = readCheckpointPart(file, () => ReplayBuffer.readFile(file));
       if (
         buffer.size !== extra.replayBuffer.size ||
         buffer.position !== extra.replayBuffer.pos ||

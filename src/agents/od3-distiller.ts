@@ -37,7 +37,7 @@ import {
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
-import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import { loadCheckpoint, readCheckpointPart, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { EXPLORATION_SHAPE, OffPolicyCollector } from './off-policy-collector.js';
@@ -407,11 +407,14 @@ export class Od3Distiller implements Algorithm {
     const adam: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('od3/adam/')) adam[k.slice(4)] = v;
     d.optimizer.setState(adam);
-    d.memory.setState({
-      ...extra.memory,
-      obs: ckpt.tensors['od3/memory/obs'] ?? new Float32Array(0),
-      masks: ckpt.tensors['od3/memory/masks'] ?? new Float32Array(0),
-    });
+    // The memory's sizes come from the saved config: a disagreement is a torn checkpoint.
+    readCheckpointPart(`${dir}: od3 replay memory`, () =>
+      d.memory.setState({
+        ...extra.memory,
+        obs: ckpt.tensors['od3/memory/obs'] ?? new Float32Array(0),
+        masks: ckpt.tensors['od3/memory/masks'] ?? new Float32Array(0),
+      }),
+    );
     d.rng.setState(extra.rng);
     d.horizon = extra.horizon;
     d.episodes.setState(extra.episodes);

@@ -2,7 +2,7 @@
  * The shared algorithm surface: every TF.js algorithm is created and loaded by the same statics
  * (`DeepAlgorithm.create` / `load`), and the same failure has the same error code in each.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,20 @@ describe('one create/load for every TF.js algorithm', () => {
     const again = await DQN.load(dqnDir, cartPole);
     expect(again.qNet.getWeights()).toEqual(dqn.qNet.getWeights());
     await Promise.all([ppo.close(), dqn.close(), again.close()]);
+  });
+
+  it('a torn DQN replay memory is checkpoint-corrupt, as every other torn checkpoint part', async () => {
+    const dir = path.join(tmp, 'dqn-torn');
+    const dqn = await DQN.create(cartPole, { bufferSize: 64, learningStarts: 8 });
+    await dqn.learn({ totalTimesteps: 16 });
+    await dqn.save(dir);
+    const file = path.join(dir, 'replay-buffer.bin');
+    // Used to surface as the buffer's own 'corrupt-buffer-file', which --resume does not fall back on.
+    truncateSync(file, 40);
+    await expect(DQN.load(dir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-corrupt' });
+    rmSync(file);
+    await expect(DQN.load(dir, cartPole)).rejects.toMatchObject({ code: 'checkpoint-corrupt' });
+    await dqn.close();
   });
 
   it('a callback typed against one algorithm reads its members and is refused by another', async () => {
