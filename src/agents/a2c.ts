@@ -11,13 +11,12 @@ import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { RmsProp } from '../nn/rmsprop.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -90,14 +89,16 @@ export const A2C_SCHEMA = z
  * Validates overrides of {@link A2C_DEFAULTS} (a `ValidationError` naming `source`, the key
  * and the rule) and fills in the defaults.
  */
-export function resolveA2cConfig(config: unknown, source = 'A2C config'): A2cConfig {
-  return resolveOnPolicyConfig(A2C_SCHEMA, A2C_DEFAULTS, config, source, 'A2C');
-}
+export const resolveA2cConfig: (config: unknown, source?: string) => A2cConfig = onPolicyConfigResolver(
+  A2C_SCHEMA,
+  A2C_DEFAULTS,
+  'A2C',
+);
 
 /** Synchronous advantage actor-critic (see module doc). */
 export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'a2c';
+  static readonly algoName = 'a2c';
 
   /**
    * Requires `await initTf()` first (or use {@link A2C.create}).
@@ -117,26 +118,6 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
           : new RmsProp(vars, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
       makePolicy,
     );
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<A2cConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<A2C> {
-    await initTf();
-    return new A2C(env, config, makePolicy);
-  }
-
-  /** Loads a checkpoint saved by {@link A2C.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<A2C> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'a2c', dir);
-    const model = new A2C(env, ckpt.config as Partial<A2cConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** One gradient step on the whole rollout. */
@@ -162,14 +143,13 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
         tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
         tf.mul(cfg.vfCoef, valueLoss),
       ) as tf.Scalar;
-      return { loss, diagnostics: [policyLoss, valueLoss, entropyLoss] };
+      return { loss, diagnostics: { policyLoss, valueLoss, entropyLoss } };
     }, lr);
-    const [policyLoss, valueLoss, entropyLoss, gradNorm] = stats;
     return {
-      'train/policy_loss': policyLoss!,
-      'train/value_loss': valueLoss!,
-      'train/entropy_loss': entropyLoss!,
-      'train/grad_norm': gradNorm!,
+      'train/policy_loss': stats.policyLoss,
+      'train/value_loss': stats.valueLoss,
+      'train/entropy_loss': stats.entropyLoss,
+      'train/grad_norm': stats.gradNorm,
       'train/explained_variance': explainedVariance(b.values, b.returns),
     };
   }

@@ -11,15 +11,24 @@ import { A2C, resolveA2cConfig } from './a2c.js';
 import { isAlgorithmName, type AlgorithmName } from './algorithm-names.js';
 import type { Algorithm } from './base-algorithm.js';
 import { loadCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import type { DeepAlgorithm } from './deep-algorithm.js';
 import { DQN, resolveDqnConfig } from './dqn.js';
 import { PPO, resolvePpoConfig } from './ppo.js';
-import { initTf } from '../nn/tf-backend.js';
 import { REINFORCE, resolveReinforceConfig } from './reinforce.js';
 import { Q_ITERATION_SCHEMA, qIteration, type FiniteMdp } from './tabular/q-iteration.js';
 import { Q_LEARNING_FILE, QLearning, resolveQLearningConfig } from './tabular/q-learning.js';
 
 /** An algorithm with its step counters (every algorithm here has them). */
 export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounters };
+
+/** The TF.js algorithms: each is created and loaded through the shared {@link DeepAlgorithm} statics. */
+const DEEP_ALGORITHMS: Record<
+  'ppo' | 'a2c' | 'reinforce' | 'dqn',
+  {
+    create(makeEnv: () => Env, config: Record<string, unknown>): Promise<DeepAlgorithm>;
+    load(dir: string, makeEnv: () => Env): Promise<DeepAlgorithm>;
+  }
+> = { ppo: PPO, a2c: A2C, reinforce: REINFORCE, dqn: DQN };
 
 /**
  * Validates `config` for algorithm `name` against its strict schema: a `ValidationError` naming
@@ -65,14 +74,10 @@ export async function createAlgorithm(
   const c = resolveAlgorithmConfig(name, config, source);
   switch (name) {
     case 'ppo':
-      return PPO.create(makeEnv, c);
     case 'a2c':
-      return A2C.create(makeEnv, c);
     case 'reinforce':
-      return REINFORCE.create(makeEnv, c);
     case 'dqn':
-      await initTf();
-      return new DQN(makeEnv(), c);
+      return DEEP_ALGORITHMS[name].create(makeEnv, c);
     case 'q-learning':
       return new QLearning(makeEnv() as Env<number, number>, c);
     case 'q-iteration': {
@@ -95,13 +100,10 @@ export async function loadAlgorithm(dir: string, makeEnv: () => Env): Promise<Co
   const algo = await checkpointAlgorithm(dir);
   switch (algo) {
     case 'ppo':
-      return PPO.load(dir, makeEnv);
     case 'a2c':
-      return A2C.load(dir, makeEnv);
     case 'reinforce':
-      return REINFORCE.load(dir, makeEnv);
     case 'dqn':
-      return DQN.load(dir, makeEnv());
+      return DEEP_ALGORITHMS[algo].load(dir, makeEnv);
     case 'q-learning':
     case 'q-iteration':
       return QLearning.load(dir, makeEnv() as Env<number, number>);

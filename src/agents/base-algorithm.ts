@@ -1,53 +1,14 @@
 /**
- * What every learning algorithm offers (Stable-Baselines3's four verbs: `learn`, `predict`,
- * `save`, and a static `load` on each class) and the plumbing they share: step counters,
- * callbacks, and logging of `rollout/*`, `time/*` and `train/*` metrics every few updates.
+ * The plumbing every learning algorithm shares: step counters, callback dispatch, logging of
+ * `rollout/*`, `time/*` and `train/*` metrics every few updates, and the stop on non-finite
+ * training. The contract itself (the four verbs, callbacks) is in `algorithm.ts`.
  */
 import { ArbiterError } from '../core/errors.js';
-import type { MetricsSink } from '../core/metrics-sink.js';
-import type { Callback, TrainingContext } from './callbacks.js';
+import type { Algorithm, Callback, LearnOptions, TrainingContext } from './algorithm.js';
 import type { CheckpointCounters } from './checkpoint.js';
 import type { EpisodeTracker } from './episode-tracker.js';
 
-/** Arguments of {@link Algorithm.learn}. */
-export interface LearnOptions {
-  /**
-   * Environment steps to add in this call (summed over vector copies). Counters are never reset,
-   * so `learn({ totalTimesteps: M })` after a load continues for M more steps. Training runs
-   * whole rollouts, so it may overshoot by less than one rollout.
-   */
-  totalTimesteps: number;
-  /**
-   * Step count at which learning-rate and clip schedules reach their end. Default: the step
-   * count at the end of this call. Pass the original total when resuming so the schedules
-   * continue the same curve.
-   */
-  horizon?: number;
-  /** Called at training start, after each vector step, after each update and at the end. */
-  callbacks?: Callback[];
-  /** Receives the logged metrics (every `logInterval` updates). */
-  sink?: MetricsSink;
-  /** Called with progress after every update: steps done in this call, steps asked, metrics. */
-  progress?: (done: number, total: number, metrics: Readonly<Record<string, number>>) => void;
-}
-
-/** Arguments of {@link Algorithm.predict}. */
-export interface PredictOptions {
-  /** Most likely action (mode / mean) instead of a sample. Default false, as in SB3. */
-  deterministic?: boolean;
-  /** Allowed actions (1 = allowed) for a Discrete action space. */
-  mask?: Uint8Array;
-}
-
-/** A learning algorithm, SB3-style. Each class also has `static load(dir, env)`. */
-export interface Algorithm {
-  /** Trains; resolves to the algorithm itself. */
-  learn(opts: LearnOptions): Promise<this>;
-  /** The action for one flat observation: an integer (Discrete) or a Float32Array (Box). */
-  predict(obs: Float32Array, opts?: PredictOptions): number | Float32Array;
-  /** Writes a checkpoint into `dir` (see `checkpoint.ts`). */
-  save(dir: string): Promise<void>;
-}
+export type { Algorithm, Callback, LearnOptions, PredictOptions, TrainingContext } from './algorithm.js';
 
 /** Training produced NaN or ±Infinity (a loss, a gradient norm or a weight): the run stops. */
 export class TrainingDivergedError extends ArbiterError {
@@ -103,7 +64,7 @@ export interface TrainingSessionOptions {
  * while (!session.done()) { ...; if (!(await session.step())) break; ...; await session.updateEnd(losses); }
  * await session.end();
  */
-export class TrainingSession {
+export class TrainingSession<A extends Algorithm = Algorithm> {
   /** Step count at which this call stops. */
   readonly targetTimesteps: number;
   /** Step count at which schedules end (see {@link LearnOptions.horizon}). */
@@ -111,15 +72,15 @@ export class TrainingSession {
   /** Metrics of the latest logging point; callbacks add to it (e.g. `eval/mean_return`). */
   readonly metrics: Record<string, number> = {};
   private readonly startTimesteps: number;
-  private readonly callbacks: Callback[];
+  private readonly callbacks: Callback<A>[];
   private readonly logInterval: number;
-  private readonly ctx: TrainingContext;
+  private readonly ctx: TrainingContext<A>;
   private t0 = 0;
   private stopped = false;
 
   constructor(
-    algo: unknown,
-    private readonly opts: LearnOptions,
+    algo: A,
+    private readonly opts: LearnOptions<A>,
     private readonly counters: CheckpointCounters,
     private readonly sessionOpts: TrainingSessionOptions = {},
   ) {

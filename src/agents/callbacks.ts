@@ -6,39 +6,10 @@
 import path from 'node:path';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
-import type { Algorithm } from './base-algorithm.js';
+import type { Callback, TrainingContext } from './algorithm.js';
 import { evaluatePolicy, type EvaluationResult } from './evaluate-policy.js';
 
-/** What a callback sees. The same object is passed to every hook of one `learn` call. */
-export interface TrainingContext {
-  /** The algorithm being trained (an {@link Algorithm}). */
-  algo: unknown;
-  /** Environment steps so far (summed over copies). */
-  numTimesteps: number;
-  /** Updates so far. */
-  numUpdates: number;
-  /** Metrics of the current logging point; callbacks may add entries (written to the sink). */
-  metrics: Record<string, number>;
-}
-
-/** Hooks into `learn`. Returning `false` from `onStep` or `onUpdateEnd` stops training. */
-export interface Callback {
-  /** Before the first step of a `learn` call. */
-  onTrainingStart?(ctx: TrainingContext): void | Promise<void>;
-  /** After every vector step (numEnvs env steps). */
-  onStep?(ctx: TrainingContext): boolean | void | Promise<boolean | void>;
-  /** After every update (PPO: after each rollout's epochs; DQN: after each gradient step). */
-  onUpdateEnd?(ctx: TrainingContext): boolean | void | Promise<boolean | void>;
-  /** After the last update of a `learn` call. */
-  onTrainingEnd?(ctx: TrainingContext): void | Promise<void>;
-}
-
-function asAlgorithm(algo: unknown, who: string): Algorithm {
-  const a = algo as Partial<Algorithm> | null;
-  if (!a || typeof a.predict !== 'function' || typeof a.save !== 'function')
-    throw new ArbiterError('invalid-callback', `${who}: the training context's algo has no predict/save`);
-  return a as Algorithm;
-}
+export type { Callback, TrainingContext } from './algorithm.js';
 
 /** Options of {@link EvalCallback}. */
 export interface EvalCallbackOptions {
@@ -104,7 +75,7 @@ export class EvalCallback implements Callback {
 
   /** Evaluates now and records the result; returns it. */
   async evaluate(ctx: TrainingContext): Promise<EvaluationResult> {
-    const algo = asAlgorithm(ctx.algo, 'EvalCallback');
+    const algo = ctx.algo;
     this.env ??= typeof this.options.env === 'function' ? this.options.env() : this.options.env;
     const deterministic = this.options.deterministic ?? true;
     const result = evaluatePolicy((obs, mask) => algo.predict(obs, { deterministic, mask }), this.env, {
@@ -184,7 +155,7 @@ export class CheckpointCallback implements Callback {
 
   /** Saves now to `latest` (and `checkpoints/step-N` when keeping all). */
   async saveNow(ctx: TrainingContext): Promise<void> {
-    const algo = asAlgorithm(ctx.algo, 'CheckpointCallback');
+    const algo = ctx.algo;
     if (this.options.keepAll ?? true) {
       const d = path.join(this.options.dir, 'checkpoints', `step-${ctx.numTimesteps}`);
       await algo.save(d);

@@ -5,6 +5,15 @@
  * little-endian, back to back). Each file is written to a temporary name and renamed into place,
  * and the JSON records the binary file's length and checksum, so a crash never leaves a
  * checkpoint that loads silently with mixed contents.
+ *
+ * Every algorithm's `load` fails with one of three codes, each for one situation:
+ * - `checkpoint-missing`: no checkpoint file at that path;
+ * - `checkpoint-corrupt`: the files are there but unreadable, torn or inconsistent with each
+ *   other (bad JSON, wrong format, checksum, a missing field or tensor, a replay memory that does
+ *   not match its JSON); a run's older checkpoint may still be good;
+ * - `checkpoint-mismatch`: an intact checkpoint that does not fit what it is loaded into (written
+ *   by another algorithm, or trained on other spaces or sizes); no older checkpoint of the same
+ *   run would fit better, so the loader stops instead of falling back.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -173,6 +182,20 @@ export function checkpointTensor(ckpt: Checkpoint, name: string, length?: number
       `checkpoint (${ckpt.algo}): tensor '${name}' has ${t.length} values, expected ${length}`,
     );
   return t;
+}
+
+/**
+ * Runs `read`, which reads a part of a checkpoint beside its JSON (a replay memory, say), and
+ * reports any failure as `checkpoint-corrupt` naming `what`: the JSON promised that part, so its
+ * absence or damage is a torn checkpoint, whatever the reader's own error code.
+ */
+export function readCheckpointPart<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ArbiterError && e.code === 'checkpoint-corrupt') throw e;
+    throw new ArbiterError('checkpoint-corrupt', `${what}: ${(e as Error).message} (torn checkpoint?)`);
+  }
 }
 
 async function readOrThrow(file: string): Promise<Buffer> {

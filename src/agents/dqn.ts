@@ -16,35 +16,35 @@
  */
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { Env, Info } from '../core/env.js';
+import type { Env } from '../core/env.js';
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
 import { ActionLog, type ActionLogState } from '../core/vector/action-log.js';
 import { Rng, type RngState } from '../core/rng.js';
-import { Discrete, flatDim, flattenInto } from '../core/spaces.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { Mlp } from '../nn/mlp.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import {
   assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
-  type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
 import {
   assertFiniteTensors,
   checkpointTensor,
-  loadCheckpoint,
+  readCheckpointPart,
   saveCheckpoint,
+  type Checkpoint,
   type CheckpointCounters,
 } from './checkpoint.js';
-import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
-import { linearEpsilon } from './epsilon-schedule.js';
+import { DeepAlgorithm } from './deep-algorithm.js';
+import type { EpisodeTrackerState } from './episode-tracker.js';
+import { EXPLORATION_SHAPE, OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
 import { maskedArgmax, maskedArgmaxOrNone } from '../nn/masked-categorical.js';
 import { makeDirs } from '../core/make-dirs.js';
@@ -137,15 +137,12 @@ export const DQN_SCHEMA = z
     trainFreq: zc.int(1).optional(),
     gradientSteps: zc.int(1).optional(),
     targetUpdateInterval: zc.int(1).optional(),
-    explorationFraction: zc.unit().optional(),
-    explorationInitialEps: zc.unit().optional(),
-    explorationFinalEps: zc.unit().optional(),
+    ...EXPLORATION_SHAPE,
     maxGradNorm: zc.positiveOrInfinity().optional(),
     hiddenSizes: zc.layerSizes().optional(),
     activation: z.enum(['relu', 'tanh']).optional(),
     doubleDqn: z.boolean().optional(),
     loss: z.enum(['huber', 'mse']).optional(),
-    seed: zc.seed().optional(),
     saveReplayBuffer: z.boolean().optional(),
     logInterval: zc.int(1).optional(),
   } satisfies ConfigShape<DqnConfig>)
@@ -229,10 +226,12 @@ interface DqnExtra {
 
 /**
  * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
- * space, SB3-style: `new DQN(env, config)`, `learn`, `predict`, `save`, `DQN.load`.
- * Requires `await initTf()` before construction (`DQN.load` does it itself).
+ * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
+ * `learn`, `predict`, `save`, `DQN.load(dir, env)`.
  */
-export class DQN implements Algorithm {
+export class DQN extends DeepAlgorithm {
+  /** Checkpoint tag. */
+  static readonly algoName = 'dqn';
   /** Resolved hyper-parameters. */
   readonly config: ResolvedDqnConfig;
   /** Training environment. */
@@ -249,8 +248,6 @@ export class DQN implements Algorithm {
   readonly counters: CheckpointCounters = zeroCounters();
   /** Gradient steps taken (SB3's `n_updates`). */
   numGradientSteps = 0;
-  /** Current ε, used by `learn` and by non-deterministic `predict`. */
-  explorationRate: number;
   /** The replay memory, allocated at the first `learn` (or restored by `load`). */
   replayBuffer: ReplayBuffer | undefined;
 
@@ -259,23 +256,17 @@ export class DQN implements Algorithm {
   private readonly rng: Rng;
   /** Random actions of non-deterministic `predict` calls, apart so that evaluation never perturbs training. */
   private readonly predictRng: Rng;
-  private readonly actionSpace: Discrete;
-  private readonly episodes = new EpisodeTracker(1);
+  /**
+   * ε-greedy acting on the env; its running observation, mask and episode are carried across
+   * `learn` calls like SB3's `_last_obs`, and its action log replays the env on load.
+   */
+  private readonly collector: OffPolicyCollector;
   private horizon = 0;
-  // Rollout state, carried across `learn` calls like SB3's `_last_obs`.
-  private obs: Float32Array;
-  private nextObs: Float32Array;
-  private mask: Uint8Array | undefined;
-  private episodeRunning = false;
-  // Actions since the env's last seeded reset: replayed on load to restore the env exactly.
-  private envLog: ActionLog | undefined;
-  private readonly actionRow = new Float32Array(1);
   // Reused scratch memory, so an env step allocates nothing here.
   private readonly qRow: Float32Array;
   private readonly allAllowed: Uint8Array;
-  private readonly stepReward = new Float32Array(1);
-  private readonly stepTerminated = new Uint8Array(1);
-  private readonly stepTruncated = new Uint8Array(1);
+  private readonly store: TransitionSink = (obs, action, reward, nextObs, terminated, nextMask) =>
+    this.replayBuffer!.add(obs, action, reward, nextObs, terminated, nextMask ?? this.allAllowed);
   private batch: ReplayBatch | undefined;
   private targets: Float32Array;
 
@@ -285,18 +276,19 @@ export class DQN implements Algorithm {
    * @param config - hyper-parameters (see {@link DqnConfig})
    */
   constructor(envOrFactory: Env | (() => Env), config: DqnConfig = {}) {
-    this.config = resolveDqnConfig(config);
-    const env = typeof envOrFactory === 'function' ? envOrFactory() : envOrFactory;
-    if (env.actionSpace.kind !== 'discrete')
-      throw new ArbiterError(
-        'unsupported-space',
-        `DQN needs a Discrete action space, got ${env.actionSpace.kind}`,
-      );
-    this.env = env;
-    this.actionSpace = env.actionSpace;
-    this.numActions = env.actionSpace.n;
-    this.obsDim = flatDim(env.observationSpace);
-    this.rng = new Rng(this.config.seed);
+    super();
+    const c = (this.config = resolveDqnConfig(config));
+    this.rng = new Rng(c.seed);
+    this.collector = new OffPolicyCollector(envOrFactory, {
+      who: 'DQN',
+      config: c,
+      rng: this.rng,
+      greedy: (obs, mask) => maskedArgmax(this.qNet.forwardF32(obs, 1, this.qRow), 0, this.numActions, mask),
+      logActions: true,
+    });
+    this.env = this.collector.env;
+    this.numActions = this.collector.numActions;
+    this.obsDim = this.collector.obsDim;
     const netConfig = {
       inputDim: this.obsDim,
       hiddenSizes: this.config.hiddenSizes,
@@ -308,9 +300,6 @@ export class DQN implements Algorithm {
     this.qNetTarget.copyFrom(this.qNet);
     this.predictRng = this.rng.fork();
     this.optimizer = new Adam(this.qNet.variables);
-    this.explorationRate = this.config.explorationInitialEps;
-    this.obs = new Float32Array(this.obsDim);
-    this.nextObs = new Float32Array(this.obsDim);
     this.qRow = new Float32Array(this.numActions);
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
     this.targets = new Float32Array(this.config.batchSize);
@@ -322,9 +311,19 @@ export class DQN implements Algorithm {
    * (SB3); pass `true` for evaluation. Throws `empty-mask` when the mask allows nothing.
    */
   predict(obs: Float32Array, opts: PredictOptions = {}): number {
+    const col = this.collector;
     return (
-      this.actionSpace.start + this.selectAction(obs, opts.mask, opts.deterministic ?? false, this.predictRng)
+      col.actionSpace.start + col.action(obs, opts.mask, !(opts.deterministic ?? false), this.predictRng)
     );
+  }
+
+  /** Current ε, used by `learn` and by non-deterministic `predict`. */
+  get explorationRate(): number {
+    return this.collector.explorationRate;
+  }
+
+  set explorationRate(eps: number) {
+    this.collector.explorationRate = eps;
   }
 
   /**
@@ -336,50 +335,28 @@ export class DQN implements Algorithm {
    * running episode; a loaded agent continues the saved episode (its env is replayed to the same
    * state), or starts a new one when the checkpoint holds no running episode.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
-      episodes: this.episodes,
+      episodes: this.collector.episodes,
       logInterval: c.logInterval,
     });
     this.horizon = session.horizon;
     await session.start();
-    if (!this.episodeRunning) this.beginEpisode();
+    const col = this.collector;
+    if (!col.episodeRunning) col.beginEpisode(this.counters);
     this.ensureReplayBuffer(); // a loaded agent saved without its memory continues with an empty one
     const buffer = this.replayBuffer!;
 
     collect: while (!session.done()) {
       // 1. Collect trainFreq transitions with the ε-greedy policy.
       for (let k = 0; k < c.trainFreq && !session.done(); k++) {
-        this.explorationRate = linearEpsilon(this.counters.numTimesteps, session.horizon, {
-          initialEps: c.explorationInitialEps,
-          finalEps: c.explorationFinalEps,
-          fraction: c.explorationFraction,
-        });
+        col.updateExploration(this.counters.numTimesteps, session.horizon);
         const action =
           this.counters.numTimesteps < c.learningStarts
-            ? this.randomAction(this.mask, this.rng)
-            : this.selectAction(this.obs, this.mask, false, this.rng);
-        this.actionRow[0] = this.actionSpace.start + action;
-        this.envLog?.push(this.actionRow, 0);
-        const r = this.env.step(this.actionSpace.start + action);
-        this.counters.numTimesteps++;
-        flattenInto(this.env.observationSpace, r.obs, this.nextObs, 0);
-        const nextMask = this.maskOf(r.info);
-        // Store `terminated` only: a truncated episode bootstraps from its last observation.
-        buffer.add(this.obs, action, r.reward, this.nextObs, r.terminated, nextMask ?? this.allAllowed);
-
-        this.stepReward[0] = r.reward;
-        this.stepTerminated[0] = r.terminated ? 1 : 0;
-        this.stepTruncated[0] = r.truncated ? 1 : 0;
-        this.episodes.record(this.stepReward, this.stepTerminated, this.stepTruncated);
-        if (r.terminated || r.truncated) {
-          this.counters.numEpisodes++;
-          this.beginEpisode();
-        } else {
-          [this.obs, this.nextObs] = [this.nextObs, this.obs];
-          this.mask = nextMask;
-        }
+            ? col.randomAction(col.mask, this.rng)
+            : col.action(col.obs, col.mask, true, this.rng);
+        col.step(action, this.counters, this.store);
 
         if (this.counters.numTimesteps % c.targetUpdateInterval === 0) this.updateTarget();
         if (!(await session.step())) break collect;
@@ -485,50 +462,12 @@ export class DQN implements Algorithm {
     });
   }
 
-  /** ε-greedy (or greedy) action index among the allowed ones, from the Float32 forward pass. */
-  private selectAction(
-    obs: Float32Array,
-    mask: Uint8Array | undefined,
-    deterministic: boolean,
-    rng: Rng,
-  ): number {
-    if (!deterministic && rng.random() < this.explorationRate) return this.randomAction(mask, rng);
-    const q = this.qNet.forwardF32(obs, 1, this.qRow);
-    return maskedArgmax(q, 0, this.numActions, mask);
-  }
-
-  /** A uniform allowed action index. */
-  private randomAction(mask: Uint8Array | undefined, rng: Rng): number {
-    return this.actionSpace.sample(rng, mask) - this.actionSpace.start;
-  }
-
-  /**
-   * Starts an episode. The very first reset is seeded with `config.seed`; a loaded agent (no
-   * episode running yet) reseeds its fresh env from its own RNG, so the continuation is
-   * reproducible; later episodes continue the env's RNG. Allocates the replay memory if needed.
-   */
-  private beginEpisode(): void {
-    let seed: number | undefined;
-    if (!this.episodeRunning)
-      seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
-    const r = this.env.reset(seed === undefined ? {} : { seed });
-    if (seed !== undefined) this.envLog = new ActionLog(seed, 1);
-    flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
-    this.mask = this.maskOf(r.info);
-    this.episodeRunning = true;
-    this.ensureReplayBuffer();
-  }
-
   private ensureReplayBuffer(): void {
     this.replayBuffer ??= new ReplayBuffer({
       capacity: this.config.bufferSize,
       obsDim: this.obsDim,
-      maskDim: this.mask ? this.numActions : 0,
+      maskDim: this.collector.mask ? this.numActions : 0,
     });
-  }
-
-  private maskOf(info: Info): Uint8Array | undefined {
-    return info.actionMask ?? (this.env.actionMasks ? this.env.actionMasks() : undefined);
   }
 
   // ───────────────────────────── persistence ─────────────────────────────
@@ -559,19 +498,20 @@ export class DQN implements Algorithm {
       numGradientSteps: this.numGradientSteps,
       explorationRate: this.explorationRate,
       horizon: this.horizon,
-      episodes: this.episodes.getState(),
+      episodes: this.collector.episodes.getState(),
       predictRngState: this.predictRng.getState(),
       replayBuffer: replay,
     };
-    if (this.episodeRunning && this.envLog) {
-      const { seed, width, actions } = this.envLog.getState();
+    const col = this.collector;
+    if (col.episodeRunning && col.envLog) {
+      const { seed, width, actions } = col.envLog.getState();
       extra.envLog = { seed, width };
       tensors['env/actions'] = actions;
-      tensors['rollout/obs'] = Float32Array.from(this.obs);
-      if (this.mask) tensors['rollout/mask'] = Float32Array.from(this.mask);
+      tensors['rollout/obs'] = Float32Array.from(col.obs);
+      if (col.mask) tensors['rollout/mask'] = Float32Array.from(col.mask);
     }
     await saveCheckpoint(dir, {
-      algo: 'dqn',
+      algo: this.algoName,
       config: this.config,
       counters: { ...this.counters },
       rngState: this.rng.getState(),
@@ -581,60 +521,57 @@ export class DQN implements Algorithm {
   }
 
   /**
-   * Restores an agent saved by {@link DQN.save}, bound to `env` (same spaces). Training continues
-   * with the same weights, target weights, optimizer state, RNG, counters and replay memory, in the
-   * saved episode (the env is replayed from its seeded reset through the logged actions). Pass the saved {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * Restores a checkpoint read from `dir` (see {@link DeepAlgorithm.load}: `DQN.load(dir, env)`),
+   * bound to this agent's env (same spaces). Training continues with the same weights, target
+   * weights, optimizer state, RNG, counters and replay memory, in the saved episode (the env is
+   * replayed from its seeded reset through the logged actions). Pass the saved
+   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
    */
-  static async load(dir: string, env: Env | (() => Env)): Promise<DQN> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    if (ckpt.algo !== 'dqn')
-      throw new ArbiterError('checkpoint-corrupt', `${dir}: a '${ckpt.algo}' checkpoint, not 'dqn'`);
+  restoreCheckpoint(ckpt: Checkpoint, dir = '.'): void {
     const extra = ckpt.extra as unknown as DqnExtra;
-    const agent = new DQN(env, ckpt.config as DqnConfig);
-    if (extra.obsDim !== agent.obsDim || extra.numActions !== agent.numActions)
+    if (extra.obsDim !== this.obsDim || extra.numActions !== this.numActions)
       throw new ArbiterError(
         'checkpoint-mismatch',
-        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${agent.obsDim} and ${agent.numActions} (load it with the env it was trained on)`,
+        `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${this.obsDim} and ${this.numActions} (load it with the env it was trained on)`,
       );
     const weights = (prefix: string, net: Mlp): Float32Array[] =>
       net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));
-    agent.qNet.setWeights(weights('q_net', agent.qNet));
-    agent.qNetTarget.setWeights(weights('q_net_target', agent.qNetTarget));
-    agent.optimizer.setState(ckpt.tensors);
-    agent.rng.setState(ckpt.rngState);
-    agent.predictRng.setState(extra.predictRngState);
-    Object.assign(agent.counters, ckpt.counters);
-    agent.numGradientSteps = extra.numGradientSteps;
-    agent.explorationRate = extra.explorationRate;
-    agent.horizon = extra.horizon;
-    agent.episodes.setState(extra.episodes);
+    this.qNet.setWeights(weights('q_net', this.qNet));
+    this.qNetTarget.setWeights(weights('q_net_target', this.qNetTarget));
+    this.optimizer.setState(ckpt.tensors);
+    this.rng.setState(ckpt.rngState);
+    this.predictRng.setState(extra.predictRngState);
+    Object.assign(this.counters, ckpt.counters);
+    this.numGradientSteps = extra.numGradientSteps;
+    this.explorationRate = extra.explorationRate;
+    this.horizon = extra.horizon;
+    const col = this.collector;
+    col.episodes.setState(extra.episodes);
     if (extra.envLog) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
       const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
-      log.replay(agent.env, (row) => row[0]);
-      agent.envLog = log;
-      agent.obs.set(checkpointTensor(ckpt, 'rollout/obs', agent.obsDim));
+      log.replay(this.env, (row) => row[0]);
+      col.envLog = log;
+      col.obs.set(checkpointTensor(ckpt, 'rollout/obs', this.obsDim));
       const m = ckpt.tensors['rollout/mask'];
-      agent.mask = m ? Uint8Array.from(m) : undefined;
-      agent.episodeRunning = true;
-    } else agent.episodes.resetRunning();
+      col.mask = m ? Uint8Array.from(m) : undefined;
+      col.episodeRunning = true;
+    } else col.episodes.resetRunning();
     if (extra.replayBuffer) {
       const file = path.join(dir, extra.replayBuffer.file);
-      const buffer = ReplayBuffer.readFile(file);
+      const buffer = readCheckpointPart(file, () => ReplayBuffer.readFile(file));
       if (
         buffer.size !== extra.replayBuffer.size ||
         buffer.position !== extra.replayBuffer.pos ||
-        buffer.capacity !== agent.config.bufferSize ||
-        buffer.obsDim !== agent.obsDim
+        buffer.capacity !== this.config.bufferSize ||
+        buffer.obsDim !== this.obsDim
       )
         throw new ArbiterError(
           'checkpoint-corrupt',
           `${file}: does not match ${dir}/checkpoint.json (torn checkpoint)`,
         );
-      agent.replayBuffer = buffer;
+      this.replayBuffer = buffer;
     }
-    return agent;
   }
 
   /** Schedule horizon (env steps) of the last `learn` call, saved with the agent. */

@@ -21,10 +21,9 @@
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
-import type { Env, Info } from '../core/env.js';
+import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
-import { flatDim, flattenInto, type Discrete } from '../core/spaces.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
@@ -38,10 +37,10 @@ import {
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
-import { loadCheckpoint, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+import { loadCheckpoint, readCheckpointPart, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
-import { linearEpsilon } from './epsilon-schedule.js';
+import { EXPLORATION_SHAPE, OffPolicyCollector } from './off-policy-collector.js';
 import { PPO } from './ppo.js';
 import { StateReplayMemory } from './state-replay-memory.js';
 
@@ -113,10 +112,7 @@ export const OD3_SCHEMA = z
     maxGradNorm: zc.positiveOrInfinity().optional(),
     memorySize: zc.int(1).optional(),
     collector: z.enum(['student', 'teacher']).optional(),
-    explorationInitialEps: zc.unit().optional(),
-    explorationFinalEps: zc.unit().optional(),
-    explorationFraction: zc.unit().optional(),
-    seed: zc.seed().optional(),
+    ...EXPLORATION_SHAPE,
     logInterval: zc.int(1).optional(),
   } satisfies ConfigShape<Od3Config>)
   .strict();
@@ -180,30 +176,20 @@ export class Od3Distiller implements Algorithm {
   readonly memory: StateReplayMemory;
   /** Training environment (one copy). */
   readonly env: Env;
-  /** Recent training-episode returns (of the collector's behaviour, ε included). */
-  readonly episodes = new EpisodeTracker(1);
-  /** Latest ε. */
-  explorationRate: number;
 
   private readonly policy: ActorCriticPolicy;
   private readonly optimizer: Adam;
   private readonly rng: Rng;
   private readonly numActions: number;
   private readonly obsDim: number;
-  private readonly actionSpace: Discrete;
+  /** ε-greedy acting of the collector (the student, or the teacher) on the env. */
+  private readonly collector: OffPolicyCollector;
   private horizon = 0;
-  private episodeRunning = false;
-  private obs: Float32Array;
-  private mask: Uint8Array | undefined;
-  private readonly maskDim: number;
   private readonly outRow: Float32Array;
   private readonly batchObs: Float32Array;
   private readonly batchMasks: Uint8Array;
   private readonly teacherOut: Float32Array;
   private readonly targets: Float32Array;
-  private readonly stepReward = new Float32Array(1);
-  private readonly stepTerminated = new Uint8Array(1);
-  private readonly stepTruncated = new Uint8Array(1);
 
   /**
    * Requires `await initTf()` first (or use {@link Od3Distiller.create}).
@@ -217,21 +203,22 @@ export class Od3Distiller implements Algorithm {
     assertTfReady('Od3Distiller');
     this.config = resolveOd3Config(config);
     this.teacher = teacher;
-    this.env = makeEnv();
-    if (this.env.actionSpace.kind !== 'discrete')
-      throw new ArbiterError(
-        'unsupported-space',
-        `OD3 needs a Discrete action space, got ${this.env.actionSpace.kind}`,
-      );
-    this.actionSpace = this.env.actionSpace;
-    this.numActions = this.actionSpace.n;
-    this.obsDim = flatDim(this.env.observationSpace);
+    const c = this.config;
+    this.rng = new Rng(c.seed).fork();
+    this.collector = new OffPolicyCollector(makeEnv, {
+      who: 'OD3',
+      config: c,
+      rng: this.rng,
+      greedy: (obs, mask) => this.greedyAction(obs, mask),
+    });
+    this.env = this.collector.env;
+    this.numActions = this.collector.numActions;
+    this.obsDim = this.collector.obsDim;
     if (teacher.obsDim !== this.obsDim || teacher.numActions !== this.numActions)
       throw new ArbiterError(
         'shape-mismatch',
         `OD3: the teacher maps ${teacher.obsDim} → ${teacher.numActions}, the environment ${this.obsDim} → ${this.numActions}`,
       );
-    const c = this.config;
     this.student = new PPO(makeEnv, {
       seed: c.seed,
       numEnvs: 1,
@@ -244,11 +231,7 @@ export class Od3Distiller implements Algorithm {
     });
     this.policy = this.student.policy as ActorCriticPolicy;
     this.optimizer = new Adam(this.policy.actor.variables);
-    this.rng = new Rng(c.seed).fork();
-    this.explorationRate = c.explorationInitialEps;
-    this.obs = new Float32Array(this.obsDim);
-    this.maskDim = this.numActions;
-    this.memory = new StateReplayMemory(c.memorySize, this.obsDim, this.maskDim);
+    this.memory = new StateReplayMemory(c.memorySize, this.obsDim, this.numActions);
     this.outRow = new Float32Array(this.numActions);
     this.batchObs = new Float32Array(c.minibatchSize * this.obsDim);
     this.batchMasks = new Uint8Array(c.minibatchSize * this.numActions).fill(1);
@@ -266,6 +249,20 @@ export class Od3Distiller implements Algorithm {
     return new Od3Distiller(teacher, makeEnv, config);
   }
 
+  /** Recent training-episode returns (of the collector's behaviour, ε included). */
+  get episodes(): EpisodeTracker {
+    return this.collector.episodes;
+  }
+
+  /** Latest ε. */
+  get explorationRate(): number {
+    return this.collector.explorationRate;
+  }
+
+  set explorationRate(eps: number) {
+    this.collector.explorationRate = eps;
+  }
+
   /** Step counters (shared with the student, so its checkpoint and artifact carry them). */
   get counters(): CheckpointCounters {
     return this.student.counters;
@@ -281,7 +278,7 @@ export class Od3Distiller implements Algorithm {
    * schedule over `opts.horizon` (default: the end of this call). Callbacks see this distiller
    * as `ctx.algo`, so `EvalCallback` evaluates the student's greedy policy.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,
@@ -289,28 +286,13 @@ export class Od3Distiller implements Algorithm {
     });
     this.horizon = session.horizon;
     await session.start();
-    if (!this.episodeRunning) this.beginEpisode();
+    const col = this.collector;
+    if (!col.episodeRunning) col.beginEpisode(this.counters);
     while (!session.done()) {
-      this.explorationRate = linearEpsilon(this.counters.numTimesteps, session.horizon, {
-        initialEps: c.explorationInitialEps,
-        finalEps: c.explorationFinalEps,
-        fraction: c.explorationFraction,
-      });
-      const action = this.collectorAction();
-      this.memory.add(this.obs, this.mask);
-      const r = this.env.step(this.actionSpace.start + action);
-      this.counters.numTimesteps++;
-      this.stepReward[0] = r.reward;
-      this.stepTerminated[0] = r.terminated ? 1 : 0;
-      this.stepTruncated[0] = r.truncated ? 1 : 0;
-      this.episodes.record(this.stepReward, this.stepTerminated, this.stepTruncated);
-      if (r.terminated || r.truncated) {
-        this.counters.numEpisodes++;
-        this.beginEpisode();
-      } else {
-        flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
-        this.mask = this.maskOf(r.info);
-      }
+      col.updateExploration(this.counters.numTimesteps, session.horizon);
+      const action = col.action(col.obs, col.mask, true, this.rng);
+      this.memory.add(col.obs, col.mask);
+      col.step(action, this.counters);
       if (this.counters.numTimesteps % c.updateFreq === 0 && this.memory.size >= c.minibatchSize) {
         let loss = 0;
         let gradNorm = 0;
@@ -425,11 +407,14 @@ export class Od3Distiller implements Algorithm {
     const adam: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('od3/adam/')) adam[k.slice(4)] = v;
     d.optimizer.setState(adam);
-    d.memory.setState({
-      ...extra.memory,
-      obs: ckpt.tensors['od3/memory/obs'] ?? new Float32Array(0),
-      masks: ckpt.tensors['od3/memory/masks'] ?? new Float32Array(0),
-    });
+    // The memory's sizes come from the saved config: a disagreement is a torn checkpoint.
+    readCheckpointPart(`${dir}: od3 replay memory`, () =>
+      d.memory.setState({
+        ...extra.memory,
+        obs: ckpt.tensors['od3/memory/obs'] ?? new Float32Array(0),
+        masks: ckpt.tensors['od3/memory/masks'] ?? new Float32Array(0),
+      }),
+    );
     d.rng.setState(extra.rng);
     d.horizon = extra.horizon;
     d.episodes.setState(extra.episodes);
@@ -444,26 +429,10 @@ export class Od3Distiller implements Algorithm {
     this.env.close?.();
   }
 
-  private collectorAction(): number {
-    if (this.rng.random() < this.explorationRate)
-      return this.actionSpace.sample(this.rng, this.mask) - this.actionSpace.start;
-    if (this.config.collector === 'teacher') this.teacher.forward(this.obs, 1, this.outRow);
-    else this.outRow.set(this.policy.forwardActorF32(this.obs, 1).subarray(0, this.numActions));
-    return maskedArgmax(this.outRow, 0, this.numActions, this.mask);
-  }
-
-  // The first reset uses the config seed; a loaded distiller reseeds from its RNG; later resets continue the env's stream.
-  private beginEpisode(): void {
-    let seed: number | undefined;
-    if (!this.episodeRunning)
-      seed = this.counters.numTimesteps === 0 ? this.config.seed : this.rng.nextUint32();
-    const r = this.env.reset(seed === undefined ? {} : { seed });
-    flattenInto(this.env.observationSpace, r.obs, this.obs, 0);
-    this.mask = this.maskOf(r.info);
-    this.episodeRunning = true;
-  }
-
-  private maskOf(info: Info): Uint8Array | undefined {
-    return info.actionMask ?? (this.env.actionMasks ? this.env.actionMasks() : undefined);
+  // The collector's greedy decision: the largest allowed teacher output or student logit.
+  private greedyAction(obs: Float32Array, mask: Uint8Array | undefined): number {
+    if (this.config.collector === 'teacher') this.teacher.forward(obs, 1, this.outRow);
+    else this.outRow.set(this.policy.forwardActorF32(obs, 1).subarray(0, this.numActions));
+    return maskedArgmax(this.outRow, 0, this.numActions, mask);
   }
 }

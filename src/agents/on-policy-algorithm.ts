@@ -22,10 +22,10 @@ import {
   assertFiniteUpdate,
   TrainingSession,
   zeroCounters,
-  type Algorithm,
   type LearnOptions,
   type PredictOptions,
 } from './base-algorithm.js';
+import { DeepAlgorithm } from './deep-algorithm.js';
 import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCounters } from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { computeGae } from './gae.js';
@@ -92,10 +92,26 @@ export function resolveOnPolicyConfig<C extends OnPolicyConfig>(
 }
 
 /**
+ * The config resolver of one on-policy algorithm: validates overrides of `defaults` with its
+ * strict `schema` (a `ValidationError` naming the source, by default "`what` config", the key and
+ * the rule) and fills in the defaults (see {@link resolveOnPolicyConfig}).
+ */
+export function onPolicyConfigResolver<C extends OnPolicyConfig>(
+  schema: z.ZodType,
+  defaults: C,
+  what: string,
+): (config: unknown, source?: string) => C {
+  return (config, source = `${what} config`) => resolveOnPolicyConfig(schema, defaults, config, source, what);
+}
+
+/**
  * Builds a custom policy (e.g. `GraphPolicy.factory(...)`) for an observation length and action
  * space from the algorithm's seeded RNG; without one the MLP actor-critic is used.
  */
 export type PolicyFactory = (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>;
+
+/** The named diagnostics of one {@link OnPolicyAlgorithm.gradientStep}, plus the pre-clip gradient norm. */
+export type GradientStats<K extends string> = Record<K, number> & { gradNorm: number };
 
 /** What the algorithms accept as environment: a vector env, one env, or a factory for numEnvs copies. */
 export type EnvInput = VectorEnv | Env | (() => Env);
@@ -128,9 +144,7 @@ export function toVectorEnv(env: EnvInput, numEnvs: number): VectorEnv {
 }
 
 /** Shared base of REINFORCE, A2C and PPO (see module doc). */
-export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Algorithm {
-  /** Algorithm name stored in checkpoints. */
-  abstract readonly algoName: string;
+export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAlgorithm {
   /** Full configuration (defaults filled in). */
   readonly config: C;
   /** The training envs. */
@@ -175,6 +189,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
     makeOptimizer: (variables: Policy<Float32Array>['variables']) => Optimizer,
     makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
   ) {
+    super();
     assertTfReady(new.target.name);
     this.envs = toVectorEnv(env, config.numEnvs);
     this.config = { ...config, numEnvs: this.envs.numEnvs };
@@ -260,20 +275,22 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
   }
 
   /**
-   * One gradient step on the policy: `objective` builds the scalar loss and the diagnostics to
-   * report (it runs inside `tf.variableGrads`); the gradients are clipped to `maxGradNorm` (global
-   * norm) and applied at learning rate `lr`. Returns the diagnostics' values, then the pre-clip
-   * gradient norm.
+   * One gradient step on the policy: `objective` builds the scalar loss and the named diagnostics
+   * to report (it runs inside `tf.variableGrads`); the gradients are clipped to `maxGradNorm`
+   * (global norm) and applied at learning rate `lr`. Returns the diagnostics' values by name, and
+   * the pre-clip gradient norm as `gradNorm`.
    */
-  protected gradientStep(
-    objective: () => { loss: tf.Scalar; diagnostics: tf.Tensor[] },
+  protected gradientStep<K extends string>(
+    objective: () => { loss: tf.Scalar; diagnostics: Record<K, tf.Tensor> },
     lr: number,
-  ): Float32Array {
+  ): GradientStats<K> {
     return tf.tidy(() => {
+      let names: K[] = [];
       let kept: tf.Tensor[] = [];
       const { grads } = tf.variableGrads(() => {
         const { loss, diagnostics } = objective();
-        kept = diagnostics.map((t) => tf.keep(t));
+        names = Object.keys(diagnostics) as K[];
+        kept = names.map((k) => tf.keep(diagnostics[k]));
         return loss;
       }, this.policy.variables);
       const clipped = clipGradNorm(
@@ -281,9 +298,12 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
         this.config.maxGradNorm,
       );
       this.optimizer.applyGradients(clipped.grads, lr);
-      const out = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
+      // One device read for all of them.
+      const values = tf.stack([...kept, clipped.norm]).dataSync();
       for (const t of kept) t.dispose();
-      return out;
+      const stats = { gradNorm: values[names.length]! } as GradientStats<K>;
+      names.forEach((k, i) => ((stats as Record<K, number>)[k] = values[i]!));
+      return stats;
     });
   }
 
@@ -291,7 +311,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> implements Alg
    * Trains for `totalTimesteps` more steps: rollout → targets → train, repeated (see
    * {@link LearnOptions}). Stops early when a callback returns false.
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,
       logInterval: this.config.logInterval,

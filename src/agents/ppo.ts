@@ -19,14 +19,13 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
-import { initTf, tf } from '../nn/tf-backend.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
+import { tf } from '../nn/tf-backend.js';
 import { explainedVariance, shuffleInPlace, standardize } from './batch-utils.js';
 import type { Minibatch } from './rollout-buffer.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -112,14 +111,16 @@ export const PPO_SCHEMA = z
  * Validates overrides of {@link PPO_DEFAULTS} (a `ValidationError` naming `source`, the key and
  * the rule) and fills in the defaults.
  */
-export function resolvePpoConfig(config: unknown, source = 'PPO config'): PpoConfig {
-  return resolveOnPolicyConfig(PPO_SCHEMA, PPO_DEFAULTS, config, source, 'PPO');
-}
+export const resolvePpoConfig: (config: unknown, source?: string) => PpoConfig = onPolicyConfigResolver(
+  PPO_SCHEMA,
+  PPO_DEFAULTS,
+  'PPO',
+);
 
 /** PPO with clipped surrogate objective (see module doc). */
 export class PPO extends OnPolicyAlgorithm<PpoConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'ppo';
+  static readonly algoName = 'ppo';
   private readonly bInds: Int32Array;
   private mb: Minibatch | undefined;
 
@@ -134,29 +135,6 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
     const cfg = resolvePpoConfig(config);
     super(env, cfg, (vars) => new Adam(vars, { eps: cfg.adamEps }), makePolicy);
     this.bInds = Int32Array.from({ length: this.buffer.size }, (_, i) => i);
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<PpoConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<PPO> {
-    await initTf();
-    return new PPO(env, config, makePolicy);
-  }
-
-  /**
-   * Loads a checkpoint saved by {@link PPO.save} onto `env` (same spaces). `learn` then continues
-   * the run: weights, Adam state, RNG states, counters and normalizer statistics are restored.
-   */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<PPO> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'ppo', dir);
-    const model = new PPO(env, ckpt.config as Partial<PpoConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** The PPO update: `updateEpochs` epochs of minibatch gradient steps on the clipped objective. */
@@ -230,18 +208,18 @@ export class PPO extends OnPolicyAlgorithm<PpoConfig> {
           const loss = tf.add(tf.sub(pg_loss, tf.mul(cfg.entCoef, entropy_loss)), tf.mul(v_loss, cfg.vfCoef));
           return {
             loss: loss as tf.Scalar,
-            diagnostics: [pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac],
+            diagnostics: { pg_loss, v_loss, entropy_loss, approx_kl, old_approx_kl, clipfrac },
           };
         }, lr);
 
-        sums.pg_loss += stats[0]!;
-        sums.v_loss += stats[1]!;
-        sums.entropy_loss += stats[2]!;
-        sums.approx_kl += stats[3]!;
-        sums.old_approx_kl += stats[4]!;
-        sums.clipfrac += stats[5]!;
-        sums.grad_norm += stats[6]!;
-        lastApproxKl = stats[3]!;
+        sums.pg_loss += stats.pg_loss;
+        sums.v_loss += stats.v_loss;
+        sums.entropy_loss += stats.entropy_loss;
+        sums.approx_kl += stats.approx_kl;
+        sums.old_approx_kl += stats.old_approx_kl;
+        sums.clipfrac += stats.clipfrac;
+        sums.grad_norm += stats.gradNorm;
+        lastApproxKl = stats.approx_kl;
         count++;
       }
       epochsDone++;

@@ -13,14 +13,13 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
-import { initTf, tf } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
-import { assertCheckpointAlgo, loadCheckpoint } from './checkpoint.js';
 import { computeDiscountedReturns } from './gae.js';
 import {
   ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  resolveOnPolicyConfig,
+  onPolicyConfigResolver,
   type EnvInput,
   type OnPolicyConfig,
   type PolicyFactory,
@@ -86,14 +85,13 @@ export const REINFORCE_SCHEMA = z
  * Validates overrides of {@link REINFORCE_DEFAULTS} (a `ValidationError` naming `source`, the key
  * and the rule) and fills in the defaults.
  */
-export function resolveReinforceConfig(config: unknown, source = 'REINFORCE config'): ReinforceConfig {
-  return resolveOnPolicyConfig(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, config, source, 'REINFORCE');
-}
+export const resolveReinforceConfig: (config: unknown, source?: string) => ReinforceConfig =
+  onPolicyConfigResolver(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, 'REINFORCE');
 
 /** Monte-Carlo policy gradient with optional baseline (see module doc). */
 export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   /** Checkpoint tag. */
-  readonly algoName = 'reinforce';
+  static readonly algoName = 'reinforce';
   /** 1 where the entry's return is complete (its episode ended inside the rollout). */
   private readonly valid: Uint8Array;
   private readonly validIdx: Int32Array;
@@ -112,26 +110,6 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
     this.valid = new Uint8Array(this.buffer.size);
     this.validIdx = new Int32Array(this.buffer.size);
     this.mb = this.buffer.createMinibatch(this.buffer.size);
-  }
-
-  /** Initialises TensorFlow.js, then constructs. */
-  static async create(
-    env: EnvInput,
-    config: Partial<ReinforceConfig> = {},
-    makePolicy?: PolicyFactory,
-  ): Promise<REINFORCE> {
-    await initTf();
-    return new REINFORCE(env, config, makePolicy);
-  }
-
-  /** Loads a checkpoint saved by {@link REINFORCE.save} onto `env`; `learn` continues the run. */
-  static async load(dir: string, env: EnvInput, makePolicy?: PolicyFactory): Promise<REINFORCE> {
-    await initTf();
-    const ckpt = await loadCheckpoint(dir);
-    assertCheckpointAlgo(ckpt, 'reinforce', dir);
-    const model = new REINFORCE(env, ckpt.config as Partial<ReinforceConfig>, makePolicy);
-    model.restoreCheckpoint(ckpt);
-    return model;
   }
 
   /** Monte-Carlo returns G_t; marks which entries have a complete return. */
@@ -187,14 +165,13 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
       const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
       // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
       loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
-      return { loss: loss as tf.Scalar, diagnostics: [policyLoss, valueLoss, entropyMean] };
+      return { loss: loss as tf.Scalar, diagnostics: { policyLoss, valueLoss, entropyMean } };
     }, lr);
-    const [policyLoss, valueLoss, entropy, gradNorm] = stats;
     return {
-      'train/policy_loss': policyLoss!,
-      'train/value_loss': valueLoss!,
-      'train/entropy': entropy!,
-      'train/grad_norm': gradNorm!,
+      'train/policy_loss': stats.policyLoss,
+      'train/value_loss': stats.valueLoss,
+      'train/entropy': stats.entropyMean,
+      'train/grad_norm': stats.gradNorm,
       'train/complete_fraction': n / this.valid.length,
     };
   }

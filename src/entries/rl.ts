@@ -50,7 +50,8 @@ export { Adam, type AdamConfig } from '../nn/adam.js';
 export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 
 // agents: SB3-style learn / predict / save / load
-export type { Algorithm, LearnOptions, PredictOptions } from '../agents/base-algorithm.js';
+export type { Algorithm, LearnOptions, PredictOptions } from '../agents/algorithm.js';
+export { DeepAlgorithm, type DeepAlgorithmClass } from '../agents/deep-algorithm.js';
 export { PPO, PPO_DEFAULTS, PPO_SCHEMA, resolvePpoConfig, type PpoConfig } from '../agents/ppo.js';
 export { A2C, A2C_DEFAULTS, A2C_SCHEMA, resolveA2cConfig, type A2cConfig } from '../agents/a2c.js';
 export {
@@ -62,7 +63,19 @@ export {
 } from '../agents/reinforce.js';
 export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from '../agents/dqn.js';
 export { TrainingDivergedError } from '../agents/base-algorithm.js';
-export type { OnPolicyConfig, EnvInput, PolicyFactory } from '../agents/on-policy-algorithm.js';
+export {
+  OffPolicyCollector,
+  EXPLORATION_SHAPE,
+  type ExplorationConfig,
+  type OffPolicyCollectorOptions,
+  type TransitionSink,
+} from '../agents/off-policy-collector.js';
+export type {
+  OnPolicyConfig,
+  EnvInput,
+  PolicyFactory,
+  GradientStats,
+} from '../agents/on-policy-algorithm.js';
 export {
   qIteration,
   type FiniteMdp,

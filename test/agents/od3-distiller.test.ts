@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAlgorithm } from '../../src/agents/algorithm-registry.js';
-import type { DistillationTeacher } from '../../src/agents/distillation-teacher.js';
 import { teacherFromAlgorithm } from '../../src/agents/distillation-teacher.js';
 import { evaluatePolicy } from '../../src/agents/evaluate-policy.js';
 import { Od3Distiller, resolveOd3Config, sharpenedSoftmax } from '../../src/agents/od3-distiller.js';
@@ -15,29 +14,9 @@ import { extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { heuristicTeacher } from './fixtures/heuristic-teacher.js';
 
 const cartPole = (): ReturnType<typeof makeEnv> => makeEnv('CartPole-v1');
-
-/**
- * A hand-made CartPole "Q-network": push toward the side the pole falls to. Its greedy policy
- * balances for the full 500 steps, so it is a perfect teacher that needs no training.
- */
-const heuristicTeacher: DistillationTeacher = {
-  algo: 'heuristic',
-  outputs: 'q-values',
-  obsDim: 4,
-  numActions: 2,
-  decisionParams: 10,
-  totalParams: 10,
-  hiddenSizes: [],
-  forward(obs, batch, out) {
-    for (let b = 0; b < batch; b++) {
-      const s = obs[b * 4 + 2]! + 0.5 * obs[b * 4 + 3]! + 0.01 * obs[b * 4 + 1]!;
-      out[b * 2] = -s;
-      out[b * 2 + 1] = s;
-    }
-  },
-};
 
 let dir: string;
 beforeAll(async () => {

@@ -157,7 +157,7 @@ export class QLearning implements Algorithm {
    * resets the env with `config.seed`; later calls continue the current episode. ε follows the
    * linear schedule over `horizon` steps (default: the step count at the end of this call).
    */
-  async learn(opts: LearnOptions): Promise<this> {
+  async learn(opts: LearnOptions<this>): Promise<this> {
     const env = this.env;
     if (!env)
       throw new ArbiterError(
