@@ -24,13 +24,13 @@
  *      w ≥ 0, β ≥ 0.
  */
 import { Rng } from '../core/rng.js';
+import { mean } from '../core/statistics.js';
+import { LnnRuleLayer } from '../logic/lnn-rule-layer.js';
+import { logicalConstraintLoss } from '../logic/lnn-losses.js';
 import { TOKEN_BINS, slackOf } from '../envs/hsoc/hsoc-agent-view.js';
 import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
-import { LnnRuleLayer } from '../logic/lnn-rule-layer.js';
-import { logicalConstraintLoss } from '../logic/lnn-losses.js';
 import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
-import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 import {
   HSOC_HEADS,
   HSOC_PREDICATES,
@@ -40,7 +40,7 @@ import {
   predicateTruths,
   setBinPredicates,
 } from '../envs/hsoc/policies/lnn-rule-policy.js';
-import { mean } from '../core/statistics.js';
+import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 
 /** Settings of {@link trainLnnRulePolicy}. */
 export interface TrainLnnRulePolicyOptions {
@@ -143,6 +143,7 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       env = new HsocEnv({ workload: '5-task', jobs: 4, ...options.env, load });
       envs.set(load, env);
     }
+    // 1. Roll out one episode, sampling every pending agent's bin from the softmax.
     const decisions: Decision[] = [];
     const r = env.reset({ seed: seedBase + ep });
     let pending = r.pendingAgents;
@@ -182,16 +183,17 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       pending = s.pendingAgents;
       infos = s.infos;
     }
-    // Returns per job: −normalized completion; idle decisions get the episode mean.
+    // 2. Returns per job: −normalized completion; idle decisions get the episode mean.
     const jobs = env.sim.jobs;
     const ret = jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
     const episodeMean = mean(ret);
     curve.push(-episodeMean);
     options.onEpisode?.(ep, -episodeMean);
-    // Paired baseline: the same episode (same seed) under uniform sharing, job by job.
+    // 3. Paired baseline: the same episode (same seed) under uniform sharing, job by job.
     runHsocEpisode(env, uniform, seedBase + ep);
     const base = env.sim.jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
     const baseMean = mean(base);
+    // 4. Policy gradient of Σ (G − b) log π(a), averaged over the episode's decisions.
     grad.fill(0);
     for (const d of decisions) {
       // A PE that runs nothing wastes what it asks for: its decision is also charged the request.
@@ -212,7 +214,7 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       }
     }
     total += decisions.length;
-    // Adam ascent on the objective, descent on the L1 and α-constraint penalties, projection.
+    // 5. Adam ascent on the objective, descent on the L1 and α-constraint penalties, projection.
     const penalty = new Float64Array(P);
     if (constraintWeight > 0) logicalConstraintLoss(layer, 0.75, penalty);
     const t = ep + 1;

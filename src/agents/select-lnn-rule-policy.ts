@@ -12,8 +12,8 @@ import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
 import type { HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
 import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
 import type { LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
-import { trainLnnRulePolicy, type TrainLnnRulePolicyOptions } from './lnn-rule-reinforce.js';
 import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
+import { trainLnnRulePolicy, type TrainLnnRulePolicyOptions } from './lnn-rule-reinforce.js';
 
 /** Settings of {@link selectLnnRulePolicy}. */
 export interface SelectLnnRulePolicyOptions {

@@ -58,10 +58,10 @@ import {
   saveCheckpoint,
   type CheckpointCounters,
 } from '../checkpoint.js';
-import type { DistillationTeacher } from './distillation-teacher.js';
 import { EpisodeTracker, type EpisodeTrackerState } from '../episode-tracker.js';
 import { EXPLORATION_SHAPE, OffPolicyCollector } from '../off-policy-collector.js';
 import { PPO } from '../ppo.js';
+import type { DistillationTeacher } from './distillation-teacher.js';
 import { StateReplayMemory } from './state-replay-memory.js';
 
 /** Hyper-parameters of {@link Od3Distiller}; every field but `hiddenSizes` has a default. */
