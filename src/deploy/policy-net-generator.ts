@@ -10,6 +10,9 @@
  * are exact arithmetic; latency is measured on the project's own inference runtime
  * (`inference-runtime.ts`) with random weights, so it is a measurement on this machine, with its
  * noise. This module imports no TensorFlow.js.
+ *
+ * It is in deploy/ (not with the rest of OD3 in `src/agents/od3/`) because it runs the deploy
+ * inference runtime and its budget type is shared with the EGS graph generator.
  */
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';

@@ -148,11 +148,11 @@ export {
   trainLnnRulePolicy,
   type TrainLnnRulePolicyOptions,
   type TrainLnnRulePolicyResult,
-} from '../envs/hsoc/policies/train-lnn-rule-policy.js';
+} from '../agents/lnn-rule-reinforce.js';
 export {
   selectLnnRulePolicy,
   type SelectLnnRulePolicyOptions,
   type SelectLnnRulePolicyResult,
   type LnnRuleCandidate,
-} from '../envs/hsoc/policies/select-lnn-rule-policy.js';
+} from '../agents/select-lnn-rule-policy.js';
 export { DynamicRulePolicy, type LoadBelief } from '../envs/hsoc/policies/dynamic-rule-policy.js';

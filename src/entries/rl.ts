@@ -146,6 +146,6 @@ export {
   sharpenedSoftmax,
   type Od3Config,
   type ResolvedOd3Config,
-} from '../agents/od3-distiller.js';
-export { teacherFromAlgorithm, type DistillationTeacher } from '../agents/distillation-teacher.js';
-export { StateReplayMemory, type StateReplayMemoryState } from '../agents/state-replay-memory.js';
+} from '../agents/od3/od3-distiller.js';
+export { teacherFromAlgorithm, type DistillationTeacher } from '../agents/od3/distillation-teacher.js';
+export { StateReplayMemory, type StateReplayMemoryState } from '../agents/od3/state-replay-memory.js';

@@ -12,7 +12,7 @@ import { DynamicRulePolicy } from '../envs/hsoc/policies/dynamic-rule-policy.js'
 import { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 import { runIdealStatic } from '../envs/hsoc/policies/ideal-static.js';
 import { NeedPolicy } from '../envs/hsoc/policies/need-policy.js';
-import { selectLnnRulePolicy } from '../envs/hsoc/policies/select-lnn-rule-policy.js';
+import { selectLnnRulePolicy } from '../agents/select-lnn-rule-policy.js';
 import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 import type { KnowledgeBaseSpec } from '../logic/knowledge-base.js';
 import type { HsocBenchmarkResult, HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';

@@ -7,7 +7,7 @@ import type { PairedDifference } from '../core/statistics.js';
 import type { HsocLoad } from '../envs/hsoc/hsoc-platform.js';
 import type { HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
 import type { LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
-import type { LnnRuleCandidate } from '../envs/hsoc/policies/select-lnn-rule-policy.js';
+import type { LnnRuleCandidate } from '../agents/select-lnn-rule-policy.js';
 
 /** One cell: a policy on a workload at a load, over the seeds. */
 export interface HsocBenchmarkRow {

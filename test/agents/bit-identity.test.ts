@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
 import type { Algorithm } from '../../src/agents/base-algorithm.js';
 import { DQN } from '../../src/agents/dqn.js';
-import { Od3Distiller } from '../../src/agents/od3-distiller.js';
+import { Od3Distiller } from '../../src/agents/od3/od3-distiller.js';
 import { PPO } from '../../src/agents/ppo.js';
 import { REINFORCE } from '../../src/agents/reinforce.js';
 import type { MetricsSink } from '../../src/core/metrics-sink.js';

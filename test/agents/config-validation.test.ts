@@ -4,7 +4,7 @@ import { createAlgorithm, resolveAlgorithmConfig } from '../../src/agents/algori
 import { ALGORITHM_NAMES } from '../../src/agents/algorithm-names.js';
 import { BehaviorCloning } from '../../src/agents/behavior-cloning.js';
 import { DQN } from '../../src/agents/dqn.js';
-import { resolveOd3Config } from '../../src/agents/od3-distiller.js';
+import { resolveOd3Config } from '../../src/agents/od3/od3-distiller.js';
 import { PPO, PPO_DEFAULTS } from '../../src/agents/ppo.js';
 import { REINFORCE } from '../../src/agents/reinforce.js';
 import { QLearning } from '../../src/agents/tabular/q-learning.js';

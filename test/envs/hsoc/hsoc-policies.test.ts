@@ -12,7 +12,7 @@ import {
   HSOC_PREDICATES,
 } from '../../../src/envs/hsoc/policies/lnn-rule-policy.js';
 import { needBin } from '../../../src/envs/hsoc/policies/need-policy.js';
-import { trainLnnRulePolicy } from '../../../src/envs/hsoc/policies/train-lnn-rule-policy.js';
+import { trainLnnRulePolicy } from '../../../src/agents/lnn-rule-reinforce.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 import { LnnRuleLayer } from '../../../src/logic/lnn-rule-layer.js';
 import type { KnowledgeBaseSpec } from '../../../src/logic/knowledge-base.js';

@@ -5,7 +5,8 @@
  * predicate is evaluated per bin (a family of activation curves peaking at the task's token need),
  * so the score of bin a is the truth of its class's rule with `Slack = Slack(a)`. The policy is
  * `softmax(τ · score)` over the allowed bins; greedy evaluation takes the best allowed bin (ties:
- * the larger request). Trained with REINFORCE ({@link trainLnnRulePolicy}).
+ * the larger request). Trained with REINFORCE ({@link trainLnnRulePolicy} in
+ * `src/agents/lnn-rule-reinforce.ts`).
  */
 import { LnnRuleLayer, type LnnRuleLayerJson } from '../../../logic/lnn-rule-layer.js';
 import type { ExtractedRule } from '../../../logic/rule-text.js';

@@ -3,10 +3,10 @@
  * actor logits of PPO/A2C/REINFORCE) on raw observations, computed on the Float32 path without
  * TensorFlow calls, plus its size.
  */
-import { ArbiterError } from '../core/errors.js';
-import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
-import { DQN } from './dqn.js';
-import { OnPolicyAlgorithm, type OnPolicyConfig } from './on-policy-algorithm.js';
+import { ArbiterError } from '../../core/errors.js';
+import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
+import { DQN } from '../dqn.js';
+import { OnPolicyAlgorithm, type OnPolicyConfig } from '../on-policy-algorithm.js';
 
 /** What a teacher gives the distiller. */
 export interface DistillationTeacher {

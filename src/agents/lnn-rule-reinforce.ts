@@ -1,21 +1,36 @@
 /**
- * REINFORCE (Monte Carlo policy gradient, centralised training / decentralised execution as in the
- * seed) for an {@link LnnRulePolicy}. Every agent samples from `softmax(τ · score)` over its allowed
- * bins; after each episode, each decision is credited with the return of the DAG job its task
- * belongs to, `G = −(completion − arrival) / L` (idle agents: the mean over the episode's jobs), minus
- * `0.5 · request / 100` for a PE that runs no task (the tokens it asks for are wasted power), minus a paired baseline: the return of the same job in the same episode (same seed) under the uniform
- * control, so the advantage says how much better than the control the sampled actions did. The gradient of
- * `Σ (G − b) log π(a)` flows through the rule layer (straight-through clamp), Adam ascends it, an L1
- * penalty pushes unused literal weights to 0, the LNN α-constraint loss keeps each rule logical, and the layer is projected onto w ≥ 0, β ≥ 0.
+ * REINFORCE for LNN rule policies on HSoC power sharing (Monte Carlo policy gradient, Williams
+ * 1992; centralised training, decentralised execution): the whole algorithm is
+ * {@link trainLnnRulePolicy}, one loop to read top to bottom. The policy it trains, the rules'
+ * predicates and the bin → rule mapping are HSoC-specific and live with the env
+ * (`src/envs/hsoc/policies/lnn-rule-policy.ts`); the rule layer and its α-constraint loss are
+ * `src/logic/lnn-rule-layer.ts` and `src/logic/lnn-losses.ts`; choosing among restarts is
+ * `select-lnn-rule-policy.ts` beside this file.
+ *
+ * Per episode (load drawn from `loads`, seed `seedBase + episode`):
+ *
+ *   1. roll out: every pending agent samples a bin from `softmax(τ · score)` over its allowed
+ *      bins, `score` being the truth of the bin's rule (`softmax` below, then inverse-CDF sampling);
+ *   2. returns: each decision is credited with the return of the DAG job its task belongs to,
+ *      `G = −(completion − arrival) / L` (idle agents: the mean over the episode's jobs), minus
+ *      `0.5 · request / 100` for a PE that runs no task (the tokens it asks for are wasted power);
+ *   3. baseline: the return of the same job in the same episode (same seed) under the uniform
+ *      control, so the advantage `G − b` says how much better than the control the sampled
+ *      actions did;
+ *   4. gradient of `Σ (G − b) log π(a)` / decisions, through the rule layer (straight-through
+ *      clamp): `∂ log π(a) / ∂ score_b = τ (1[b = a] − π_b)` for every allowed bin b;
+ *   5. update: Adam ascends it; an L1 penalty pushes unused literal weights to 0, the LNN
+ *      α-constraint loss (α = 0.75) keeps each rule logical, and the layer is projected onto
+ *      w ≥ 0, β ≥ 0.
  */
-import { Rng } from '../../../core/rng.js';
-import { TOKEN_BINS, slackOf } from '../hsoc-agent-view.js';
-import { HsocEnv, type HsocEnvOptions } from '../hsoc-env.js';
-import { HSOC_LOADS, type HsocLoad } from '../hsoc-platform.js';
-import { LnnRuleLayer } from '../../../logic/lnn-rule-layer.js';
-import { logicalConstraintLoss } from '../../../logic/lnn-losses.js';
-import { runHsocEpisode } from './hsoc-policy.js';
-import { UniformPolicy } from './uniform-policy.js';
+import { Rng } from '../core/rng.js';
+import { mean } from '../core/statistics.js';
+import { LnnRuleLayer } from '../logic/lnn-rule-layer.js';
+import { logicalConstraintLoss } from '../logic/lnn-losses.js';
+import { TOKEN_BINS, slackOf } from '../envs/hsoc/hsoc-agent-view.js';
+import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
+import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
+import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
 import {
   HSOC_HEADS,
   HSOC_PREDICATES,
@@ -24,8 +39,8 @@ import {
   headOfBin,
   predicateTruths,
   setBinPredicates,
-} from './lnn-rule-policy.js';
-import { mean } from '../../../core/statistics.js';
+} from '../envs/hsoc/policies/lnn-rule-policy.js';
+import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 
 /** Settings of {@link trainLnnRulePolicy}. */
 export interface TrainLnnRulePolicyOptions {
@@ -128,6 +143,7 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       env = new HsocEnv({ workload: '5-task', jobs: 4, ...options.env, load });
       envs.set(load, env);
     }
+    // 1. Roll out one episode, sampling every pending agent's bin from the softmax.
     const decisions: Decision[] = [];
     const r = env.reset({ seed: seedBase + ep });
     let pending = r.pendingAgents;
@@ -167,16 +183,17 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       pending = s.pendingAgents;
       infos = s.infos;
     }
-    // Returns per job: −normalized completion; idle decisions get the episode mean.
+    // 2. Returns per job: −normalized completion; idle decisions get the episode mean.
     const jobs = env.sim.jobs;
     const ret = jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
     const episodeMean = mean(ret);
     curve.push(-episodeMean);
     options.onEpisode?.(ep, -episodeMean);
-    // Paired baseline: the same episode (same seed) under uniform sharing, job by job.
+    // 3. Paired baseline: the same episode (same seed) under uniform sharing, job by job.
     runHsocEpisode(env, uniform, seedBase + ep);
     const base = env.sim.jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
     const baseMean = mean(base);
+    // 4. Policy gradient of Σ (G − b) log π(a), averaged over the episode's decisions.
     grad.fill(0);
     for (const d of decisions) {
       // A PE that runs nothing wastes what it asks for: its decision is also charged the request.
@@ -197,7 +214,7 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
       }
     }
     total += decisions.length;
-    // Adam ascent on the objective, descent on the L1 and α-constraint penalties, projection.
+    // 5. Adam ascent on the objective, descent on the L1 and α-constraint penalties, projection.
     const penalty = new Float64Array(P);
     if (constraintWeight > 0) logicalConstraintLoss(layer, 0.75, penalty);
     const t = ep + 1;

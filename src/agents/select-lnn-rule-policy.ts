@@ -5,15 +5,15 @@
  * episodes use their own seed range (default 200 000 +), disjoint from training (100 000 +) and from
  * the benchmark's held-out evaluation seeds (1000 +), so selection never sees an evaluation episode.
  */
-import { ArbiterError } from '../../../core/errors.js';
-import { mean, percentDifferences } from '../../../core/statistics.js';
-import { HsocEnv } from '../hsoc-env.js';
-import { HSOC_LOADS, type HsocLoad } from '../hsoc-platform.js';
-import type { HsocWorkload } from '../hsoc-workloads.js';
-import { runHsocEpisode } from './hsoc-policy.js';
-import type { LnnRulePolicy } from './lnn-rule-policy.js';
-import { trainLnnRulePolicy, type TrainLnnRulePolicyOptions } from './train-lnn-rule-policy.js';
-import { UniformPolicy } from './uniform-policy.js';
+import { ArbiterError } from '../core/errors.js';
+import { mean, percentDifferences } from '../core/statistics.js';
+import { HsocEnv } from '../envs/hsoc/hsoc-env.js';
+import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
+import type { HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
+import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
+import type { LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
+import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
+import { trainLnnRulePolicy, type TrainLnnRulePolicyOptions } from './lnn-rule-reinforce.js';
 
 /** Settings of {@link selectLnnRulePolicy}. */
 export interface SelectLnnRulePolicyOptions {

@@ -3,8 +3,8 @@
  * action masks only — the teacher labels a state when it is sampled, so no action, reward or
  * next state is kept. Typed arrays allocated once; adding and sampling allocate nothing.
  */
-import { ArbiterError } from '../core/errors.js';
-import type { Rng } from '../core/rng.js';
+import { ArbiterError } from '../../core/errors.js';
+import type { Rng } from '../../core/rng.js';
 
 /** Saved contents of a {@link StateReplayMemory} (the filled part, oldest slot first is not kept). */
 export interface StateReplayMemoryState {

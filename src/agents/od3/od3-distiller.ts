@@ -2,16 +2,31 @@
  * On-device DRL with distillation (OD3; Jang et al., IEEE Access 2020, Algorithm 1) and plain
  * policy distillation (Rusu et al., ICLR 2016).
  *
- * A small student policy learns from a large trained teacher in one process on the device:
+ * A small student policy learns from a large trained teacher in one process on the device. The
+ * algorithm's home is this folder (`src/agents/od3/`); read its steps against the paper in this
+ * order:
  *
- *   1. the collector acts ε-greedily in the environment (OD3: the student itself; plain policy
- *      distillation: the teacher) and every visited state goes into a replay memory;
- *   2. every `updateFreq` environment steps a minibatch of `minibatchSize` states is drawn and
- *      labeled by the teacher, its outputs `z_T` (DQN Q-values, or PPO/A2C logits) sharpened
- *      with temperature τ: `p_T = softmax(z_T / τ)` (τ < 1 sharpens; τ = 0.01 by default);
- *   3. the student's logits `z_S` take one Adam step on
+ *   0. budget → student architecture (Alg. 1 line 1, `PolicyNetGenerator`): `generatePolicyNet`
+ *      in `src/deploy/policy-net-generator.ts`. It stays in deploy/ because it measures decision
+ *      latency on the deploy inference runtime (agents/ sits below deploy/ and cannot import it)
+ *      and because the EGS graph generator (`deploy/graph-policy-net-generator.ts`) shares its
+ *      `ResourceBudget`. The distiller only takes the chosen `hiddenSizes`.
+ *   1. the teacher: a trained DQN (Q-values) or PPO/A2C/REINFORCE (actor logits) seen through
+ *      {@link DistillationTeacher} (`distillation-teacher.ts`);
+ *   2. the collector acts ε-greedily in the environment (OD3: the student itself; plain policy
+ *      distillation: the teacher) and every visited state goes into the replay memory
+ *      ({@link StateReplayMemory}, `state-replay-memory.ts`): {@link Od3Distiller.learn};
+ *   3. every `updateFreq` environment steps a minibatch of `minibatchSize` states is drawn and
+ *      labeled by the teacher, its outputs `z_T` sharpened with temperature τ:
+ *      `p_T = softmax(z_T / τ)` (τ < 1 sharpens; τ = 0.01 by default): {@link sharpenedSoftmax};
+ *   4. the student's logits `z_S` take one Adam step on
  *      `KL(p_T ‖ softmax(z_S)) = Σ_a p_T(a) (log p_T(a) − log softmax(z_S)(a))`, averaged over the
- *      minibatch (masked actions have p = 0 on both sides and drop out).
+ *      minibatch (masked actions have p = 0 on both sides and drop out):
+ *      {@link Od3Distiller.distillStep}.
+ *
+ * The run around it (load the teacher, call the generator, distil, evaluate, write the run
+ * folder) is `src/experiments/distill-run.ts`; the ε-greedy loop is the one DQN uses
+ * (`../off-policy-collector.ts`).
  *
  * The student is an ordinary {@link PPO} model whose actor is the distilled network (its critic
  * is a linear head nobody trains), so it is saved, loaded, evaluated and exported by the
@@ -20,28 +35,33 @@
  * alongside under `od3/` keys so that {@link Od3Distiller.load} resumes the same run.
  */
 import { z } from 'zod';
-import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
-import type { Env } from '../core/env.js';
-import { ArbiterError } from '../core/errors.js';
-import { Rng, type RngState } from '../core/rng.js';
-import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
-import { Adam } from '../nn/adam.js';
-import { clipGradNorm } from '../nn/clip-grad-norm.js';
-import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
-import { maskedArgmax, maskedLogSoftmax } from '../nn/masked-categorical.js';
-import { assertTfReady, initTf, tf } from '../nn/tf-backend.js';
+import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
+import type { Env } from '../../core/env.js';
+import { ArbiterError } from '../../core/errors.js';
+import { Rng, type RngState } from '../../core/rng.js';
+import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
+import { Adam } from '../../nn/adam.js';
+import { clipGradNorm } from '../../nn/clip-grad-norm.js';
+import { firstNonFiniteVariable } from '../../nn/first-non-finite.js';
+import { maskedArgmax, maskedLogSoftmax } from '../../nn/masked-categorical.js';
+import { assertTfReady, initTf, tf } from '../../nn/tf-backend.js';
 import {
   assertFiniteUpdate,
   TrainingSession,
   type Algorithm,
   type LearnOptions,
   type PredictOptions,
-} from './base-algorithm.js';
-import { loadCheckpoint, readCheckpointPart, saveCheckpoint, type CheckpointCounters } from './checkpoint.js';
+} from '../base-algorithm.js';
+import {
+  loadCheckpoint,
+  readCheckpointPart,
+  saveCheckpoint,
+  type CheckpointCounters,
+} from '../checkpoint.js';
+import { EpisodeTracker, type EpisodeTrackerState } from '../episode-tracker.js';
+import { EXPLORATION_SHAPE, OffPolicyCollector } from '../off-policy-collector.js';
+import { PPO } from '../ppo.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
-import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
-import { EXPLORATION_SHAPE, OffPolicyCollector } from './off-policy-collector.js';
-import { PPO } from './ppo.js';
 import { StateReplayMemory } from './state-replay-memory.js';
 
 /** Hyper-parameters of {@link Od3Distiller}; every field but `hiddenSizes` has a default. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectLnnRulePolicy } from '../../../src/envs/hsoc/policies/select-lnn-rule-policy.js';
+import { selectLnnRulePolicy } from '../../src/agents/select-lnn-rule-policy.js';
 
 describe('selectLnnRulePolicy', () => {
   const options = {
