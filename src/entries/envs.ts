@@ -123,7 +123,7 @@ export {
   type HsocAgentView,
   type UnplacedSpeed,
 } from '../envs/hsoc/hsoc-agent-view.js';
-export { balancedTokenFractions } from '../envs/hsoc/needed-tokens.js';
+export { balancedTokenFractions } from '../envs/hsoc/balanced-token-fractions.js';
 export { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 export { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 export { UniformPolicy, uniformBin } from '../envs/hsoc/policies/uniform-policy.js';
