@@ -62,13 +62,16 @@ export {
 } from '../envs/egs/egs-expert.js';
 
 // heterogeneous SoC power sharing
+export { HsocEnv, HSOC_SPEC, type HsocEnvOptions, type HsocEpisodeMetrics } from '../envs/hsoc/hsoc-env.js';
 export {
-  HsocEnv,
-  HSOC_SPEC,
+  HSOC_OBS,
   HSOC_OBS_DIM,
-  type HsocEnvOptions,
-  type HsocEpisodeMetrics,
-} from '../envs/hsoc/hsoc-env.js';
+  HSOC_OBS_FIELDS,
+  HSOC_OBS_PE_TYPES,
+  writeHsocObservation,
+  type HsocObsField,
+  type HsocObsFieldName,
+} from '../envs/hsoc/hsoc-observation.js';
 export {
   HsocSimulator,
   longestPaths,

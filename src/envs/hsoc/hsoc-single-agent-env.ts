@@ -11,7 +11,8 @@ import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../../cor
 import { ArbiterError } from '../../core/errors.js';
 import { Box, Discrete } from '../../core/spaces.js';
 import { TOKEN_BINS } from './hsoc-agent-view.js';
-import { HSOC_OBS_DIM, HsocEnv, type HsocEnvOptions } from './hsoc-env.js';
+import { HsocEnv, type HsocEnvOptions } from './hsoc-env.js';
+import { HSOC_OBS_DIM } from './hsoc-observation.js';
 
 /** See the module comment. */
 export class HsocSingleAgentEnv implements Env<Float32Array, number> {
