@@ -20,7 +20,7 @@
  *
  * ## Observation space
  *
- * `Box(−1, 5, [26])` of Float32 per agent, laid out by {@link HSOC_OBS_FIELDS} (read it by name,
+ * `Box(−1, 5, [26])` of Float32 per agent, laid out by `HSOC_OBS_FIELDS` (read it by name,
  * `obs[HSOC_OBS.slack + a]`). L is the critical path of the agent's DAG at reference speed (1 when
  * idle); an idle agent sees zeros except the SoC-wide fields.
  *
