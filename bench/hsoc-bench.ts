@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
-import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base.js';
+import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base-spec.js';
 import { runHsocBenchmark } from '../src/experiments/hsoc-benchmark.js';
 import { renderHsocBarChartSvg } from '../src/report/hsoc-bar-chart.js';
 import { hsocBenchmarkMarkdown } from '../src/report/hsoc-benchmark-markdown.js';

@@ -67,7 +67,18 @@ export interface Env<O = unknown, A = unknown> {
   reset(options?: ResetOptions): ResetResult<O>;
   /** Applies one action. */
   step(action: A): StepResult<O>;
-  /** The current action mask (same as the last `info.actionMask`), for masked environments. */
+  /**
+   * The current action mask, for masked environments: equal to the last `info.actionMask`
+   * (`checkEnv` fails when they differ). Masks have two channels on purpose. `info.actionMask` is
+   * data of the transition: it travels with the result through wrappers and vector envs (a worker
+   * thread sends it back with the observations; the caller holds no env object to ask), and agents
+   * store it beside the observation. `actionMasks()` is a query on the env's current state for code
+   * that holds the env and has no fresh step result — experts, look-ahead search, the deploy fast
+   * path — like SB3-contrib's `action_masks()`. Dropping either would make the other kind of caller
+   * carry state it does not own. A masked env gives at least one of them on every reset and step
+   * (the masked built-in ones give both); consumers read `info.actionMask ?? env.actionMasks?.()`.
+   * Multi-agent envs mirror this per agent (`infos[agent].actionMask`, `actionMasks(agent)`).
+   */
   actionMasks?(): Uint8Array;
   /** Releases resources. */
   close?(): void;

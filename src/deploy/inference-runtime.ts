@@ -8,7 +8,7 @@
  * (`c-codegen.ts`) computes the same dot products (with the C library's tanh).
  */
 import { ArbiterError } from '../core/errors.js';
-import { fastTanh } from '../core/fast-exp.js';
+import { fastTanh } from '../core/fast-math.js';
 import type { ArtifactActivation, PolicyArtifact } from './policy-artifact.js';
 
 /** A ready-to-run policy. */

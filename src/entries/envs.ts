@@ -62,13 +62,16 @@ export {
 } from '../envs/egs/egs-expert.js';
 
 // heterogeneous SoC power sharing
+export { HsocEnv, HSOC_SPEC, type HsocEnvOptions, type HsocEpisodeMetrics } from '../envs/hsoc/hsoc-env.js';
 export {
-  HsocEnv,
-  HSOC_SPEC,
+  HSOC_OBS,
   HSOC_OBS_DIM,
-  type HsocEnvOptions,
-  type HsocEpisodeMetrics,
-} from '../envs/hsoc/hsoc-env.js';
+  HSOC_OBS_FIELDS,
+  HSOC_OBS_PE_TYPES,
+  writeHsocObservation,
+  type HsocObsField,
+  type HsocObsFieldName,
+} from '../envs/hsoc/hsoc-observation.js';
 export {
   HsocSimulator,
   longestPaths,
@@ -123,7 +126,7 @@ export {
   type HsocAgentView,
   type UnplacedSpeed,
 } from '../envs/hsoc/hsoc-agent-view.js';
-export { balancedTokenFractions } from '../envs/hsoc/needed-tokens.js';
+export { balancedTokenFractions } from '../envs/hsoc/balanced-token-fractions.js';
 export { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 export { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 export { UniformPolicy, uniformBin } from '../envs/hsoc/policies/uniform-policy.js';

@@ -26,11 +26,8 @@ export {
   nodeIndex,
   describeLogicNode,
 } from '../logic/logic-graph.js';
+export type { BoundsSpec, OperatorSpec, PredicateSpec, KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 export {
-  type BoundsSpec,
-  type OperatorSpec,
-  type PredicateSpec,
-  type KnowledgeBaseSpec,
   knowledgeBaseSchema,
   parseKnowledgeBase,
   readKnowledgeBaseFile,

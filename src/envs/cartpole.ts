@@ -1,8 +1,59 @@
 /**
- * CartPole-v1 with exactly Gymnasium's dynamics (Barto, Sutton & Anderson 1983; Florian 2007
- * equations, explicit Euler integration): push a cart left or right to keep a pole upright.
- * The 500-step episode limit is applied by the TimeLimit wrapper through {@link CARTPOLE_SPEC};
- * the environment itself never truncates.
+ * CartPole-v1 with exactly Gymnasium's dynamics.
+ *
+ * ## Description
+ *
+ * The cart-pole problem of Barto, Sutton & Anderson (1983): a pole is hinged on a cart that moves
+ * along a frictionless track; the agent pushes the cart left or right to keep the pole upright.
+ * The equations of motion are Florian's (2007), integrated by explicit Euler steps of τ = 0.02 s
+ * with Gymnasium's constants ({@link CARTPOLE_PHYSICS}). The state is kept in float64, as in
+ * Gymnasium; only the observation is float32.
+ *
+ * ## Action space
+ *
+ * `Discrete(2)`: 0 pushes the cart left, 1 pushes it right, with a fixed force of 10 N. Anything
+ * else throws `invalid-action`. No mask.
+ *
+ * ## Observation space
+ *
+ * `Box(4)` of Float32:
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | 0 | x | cart position (m) | [−4.8, 4.8] |
+ * | 1 | ẋ | cart velocity (m/s) | ±float32 max |
+ * | 2 | θ | pole angle from upright (rad) | [−0.419, 0.419] (±24°) |
+ * | 3 | θ̇ | pole angular velocity (rad/s) | ±float32 max |
+ *
+ * The bounds of x and θ are twice the termination thresholds: a live episode stays within ±2.4 m
+ * and ±12°.
+ *
+ * ## Rewards
+ *
+ * +1 for every step, including the step that terminates.
+ *
+ * ## Starting state
+ *
+ * Every state component uniform in [−0.05, 0.05). `reset({ seed })` re-seeds; `reset()` continues
+ * the stream (seed 0 at first). `reset({ options: { state: [x, ẋ, θ, θ̇] } })` starts from a given
+ * state (tests); anything but 4 finite numbers throws `invalid-env-options`.
+ *
+ * ## Episode end
+ *
+ * - Termination: |x| > 2.4 m (the cart leaves the track) or |θ| > 12°.
+ * - Truncation: after 500 steps, by the TimeLimit wrapper that `makeEnv` adds from
+ *   {@link CARTPOLE_SPEC} (`maxEpisodeSteps: 500`); the env itself never truncates.
+ *
+ * `step()` after termination without `reset()` throws `step-after-done`. Solved at a mean return
+ * of 475 (`rewardThreshold`).
+ *
+ * ## Options
+ *
+ * None (the registered schema is the empty strict object).
+ *
+ * ## Version history
+ *
+ * v1, as Gymnasium's: 500-step limit and threshold 475 (v0 had 200 and 195).
  */
 import type { Env, EnvSpec, ResetOptions, ResetResult, StepResult } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
@@ -37,12 +88,7 @@ export const CARTPOLE_PHYSICS = {
 /** Registration facts of CartPole-v1 (Gymnasium's). */
 export const CARTPOLE_SPEC: EnvSpec = { id: 'CartPole-v1', maxEpisodeSteps: 500, rewardThreshold: 475 };
 
-/**
- * CartPole-v1. Observation: Float32Array `[x (m), ẋ (m/s), θ (rad), θ̇ (rad/s)]` in Gymnasium's
- * Box (±4.8, ±float32 max, ±0.419, ±float32 max). Actions: 0 = push left, 1 = push right.
- * Reward 1 per step, including the step that terminates (|x| > 2.4 or |θ| > 12°).
- * `reset({ options: { state: [x, ẋ, θ, θ̇] } })` starts from a given state (for tests).
- */
+/** CartPole-v1 (see the module comment). */
 export class CartPole implements Env<Float32Array, number> {
   /** Box of the 4 state variables, as Gymnasium's. */
   readonly observationSpace: Box;

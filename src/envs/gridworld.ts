@@ -1,8 +1,63 @@
 /**
- * GridWorld: the grid world of the seed article (AIOS, §4.1): an agent walks from a start cell
- * to a goal cell, reward +1 on reaching the goal and 0 otherwise. Configurable size, start,
- * goals, walls, holes, step reward and slip probability; it exposes its exact transition model
- * ({@link TabularModel}) so Q-iteration can compute the optimal values.
+ * GridWorld-v0: the grid world of the seed article (AIOS), with its exact transition model.
+ *
+ * ## Description
+ *
+ * An agent walks on a rows × cols grid from a start cell to a goal cell, around walls and past
+ * holes. Every step samples the exact {@link GridWorldModel} ({@link TabularModel}), so the env and
+ * the model that Q-iteration solves for the optimal values cannot disagree.
+ *
+ * ## Action space
+ *
+ * `Discrete(4)`, clockwise from up ({@link GRID_ACTIONS}): 0 up, 1 right, 2 down, 3 left. A move
+ * off the grid or into a wall leaves the agent in place. With `slip` > 0 the agent moves in one of
+ * the two perpendicular directions instead, each with probability `slip / 2`. No mask.
+ *
+ * ## Observation space
+ *
+ * `Discrete(rows · cols)`: a single number.
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | — | state | cell index `row · cols + col`, row 0 at the top | {0, …, rows · cols − 1} |
+ *
+ * ## Rewards
+ *
+ * `goalReward` (default 1) for entering a goal, `holeReward` (default 0) for entering a hole,
+ * `stepReward` (default 0) for every other move, bumping into a wall included.
+ *
+ * ## Starting state
+ *
+ * The `start` cell (default `[0, 0]`), which must be free. `reset({ options: { state } })` starts
+ * from another free cell index (else `invalid-env-options`). The seed only matters with `slip`.
+ *
+ * ## Episode end
+ *
+ * - Termination: entering a goal or a hole.
+ * - Truncation: after 100 steps, by the TimeLimit wrapper that `makeEnv` adds from
+ *   {@link GRIDWORLD_SPEC}; the env itself never truncates.
+ *
+ * `step()` after termination without `reset()` throws `step-after-done`.
+ *
+ * ## Options
+ *
+ * {@link GridWorldOptions}, checked by {@link GRIDWORLD_OPTIONS_SCHEMA} (strict: unknown keys are
+ * refused); cells are `[row, col]` integer pairs inside the grid:
+ *
+ * | option | default | rule | meaning |
+ * |---|---|---|---|
+ * | size | 4 | integer ≥ 1 | side of a square grid |
+ * | rows, cols | `size` | integer ≥ 1 | grid height and width (override `size`) |
+ * | start | `[0, 0]` | free cell | start cell |
+ * | goals | bottom-right cell | cells | terminal goal cells |
+ * | walls | none | cells | cells that cannot be entered |
+ * | holes | none | cells | terminal hole cells |
+ * | stepReward | 0 | finite | reward of a move that enters no goal or hole |
+ * | goalReward | 1 | finite | reward of entering a goal |
+ * | holeReward | 0 | finite | reward of entering a hole |
+ * | slip | 0 | [0, 1] | probability that a move slips sideways |
+ *
+ * A cell may be only one of wall, hole and goal; the start must be none of them.
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
@@ -229,13 +284,7 @@ export class GridWorldModel implements TabularModel {
   }
 }
 
-/**
- * The grid-world environment. Observation: the state index (`Discrete(rows·cols)`); actions:
- * `Discrete(4)` = up, right, down, left. Steps sample the exact {@link GridWorldModel}, so the
- * environment and the model Q-iteration solves cannot disagree. Episodes terminate on a goal or
- * hole; the step limit comes from {@link GRIDWORLD_SPEC} through the TimeLimit wrapper.
- * `reset({ options: { state } })` starts from another non-terminal cell index.
- */
+/** GridWorld-v0 (see the module comment). */
 export class GridWorld implements Env<number, number> {
   /** The exact transition model. */
   readonly model: GridWorldModel;

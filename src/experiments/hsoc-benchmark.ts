@@ -14,7 +14,7 @@ import { runIdealStatic } from '../envs/hsoc/policies/ideal-static.js';
 import { NeedPolicy } from '../envs/hsoc/policies/need-policy.js';
 import { selectLnnRulePolicy } from '../agents/select-lnn-rule-policy.js';
 import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
-import type { KnowledgeBaseSpec } from '../logic/knowledge-base.js';
+import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import type { HsocBenchmarkResult, HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';
 import { measureHsocDecisionLatency } from './hsoc-decision-latency.js';
 import { trainPpoBaseline } from './hsoc-ppo-baseline.js';

@@ -5,7 +5,7 @@
  * number against its range. Errors are {@link ValidationError}s naming the file, item and rule.
  */
 import { ValidationError } from '../core/errors.js';
-import type { BoundsSpec, KnowledgeBaseSpec, OperatorSpec } from './knowledge-base.js';
+import type { BoundsSpec, KnowledgeBaseSpec, OperatorSpec } from './knowledge-base-spec.js';
 import type { LogicFact, LogicGraph, LogicMode, LogicNode, NodeKind } from './logic-graph.js';
 
 /** Options of {@link buildLogicGraph}. */

@@ -12,7 +12,7 @@
  * ```
  */
 import { buildLogicGraph } from './build-logic-graph.js';
-import type { BoundsSpec, KnowledgeBaseSpec, OperatorSpec } from './knowledge-base.js';
+import type { BoundsSpec, KnowledgeBaseSpec, OperatorSpec } from './knowledge-base-spec.js';
 import type { LogicGraph } from './logic-graph.js';
 
 /** Per-operator options of the builder (LNN: weights/beta; PLNN: j; both: forall). */

@@ -4,7 +4,7 @@
  * bases whose facts are those exact values (points or intervals around them).
  */
 import { Rng } from '../core/rng.js';
-import type { KnowledgeBaseSpec, OperatorSpec } from './knowledge-base.js';
+import type { KnowledgeBaseSpec, OperatorSpec } from './knowledge-base-spec.js';
 import type { LogicGraph } from './logic-graph.js';
 
 /**

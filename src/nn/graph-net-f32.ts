@@ -14,7 +14,7 @@
  * Relations are 0/1 with K ≤ 8 channels, so each pair's bias is a lookup by its channel code.
  */
 import { ArbiterError } from '../core/errors.js';
-import { fastExp, fastTanh } from '../core/fast-exp.js';
+import { fastExp, fastTanh } from '../core/fast-math.js';
 
 /** Sizes of a graph network. */
 export interface GraphNetDims {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import type { KnowledgeBaseSpec } from '../../logic/knowledge-base.js';
+import type { KnowledgeBaseSpec } from '../../logic/knowledge-base-spec.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress } from '../progress.js';

@@ -13,7 +13,7 @@ import { scheduleEgsGreedy } from './egs-greedy.js';
 import { scheduleGraham } from './graham.js';
 import { he2019 } from './he2019.js';
 import { he2021 } from './he2021.js';
-import { scheduleListSched } from './list-sched.js';
+import { scheduleListSched } from './min-cores-list-schedule.js';
 import type { MethodName, ScheduleResult } from './schedule-result.js';
 import { zhao2020 } from './zhao2020.js';
 import { withinDeadline } from '../time-tolerance.js';

@@ -1,21 +1,92 @@
 /**
- * EGS-v0: Edge Generation Scheduling (SPEC §4) as an environment. The state is a DAG task
- * `(G_t, D)` being extended with edges; an action adds one edge `i → j` (action
- * `i · maxNodes + j` of `Discrete(maxNodes²)`); the action mask allows only edges that keep the
- * graph acyclic, are not implied already, keep `L ≤ D` (`EFT(i) ≤ LST(j)`) and, with
- * `criticalOnly` (default), join two critical nodes. The reward is the width drop
- * `W(G_t) − W(G_{t+1})` (0 or more), so the return of an episode is `W(G_0) − W(G_T)`.
+ * EGS-v0: Edge Generation Scheduling as an environment.
  *
- * The episode terminates when no action is allowed, when W reaches the lower bound (SPEC §4,
- * computed on the original task), or when `W ≤ targetCores`. Every step makes one more pair of
- * nodes comparable, so an episode ends by itself within `n(n − 1)/2` steps; the registration
- * therefore sets no TimeLimit, and `maxSteps` (optional) truncates inside the env, so that the
- * episode's final information is reported on truncation too.
+ * ## Description
  *
- * On the last step, `info` carries {@link EgsEpisodeInfo}: the final width, the lower bound, the
- * added edges and the `egs` {@link ScheduleResult} — one chain per core of a minimum chain cover of
- * G_T, each node at its EST in G_T. Since every added edge passed the mask, the timetable meets D
- * and respects every edge of the original DAG (checked by `checkSchedule` in the tests).
+ * The state is a DAG task `(G_t, D)` (WCETs, deadline D, critical path L ≤ D) being extended with
+ * edges. Every added edge serialises two nodes that could run in parallel; the width W(G_t) (the
+ * largest antichain) is the number of cores its chain schedule needs. The goal is to bring W down
+ * to the task's core lower bound while keeping L ≤ D. At the end the graph is scheduled as one
+ * chain per core of a minimum chain cover of G_T, each node at its EST in G_T; since every added
+ * edge passed the mask, that timetable meets D and respects every edge of the original DAG.
+ *
+ * ## Action space
+ *
+ * `Discrete(maxNodes²)`: action `i · maxNodes + j` adds the edge `i → j`. The mask
+ * (`info.actionMask` and `actionMasks()`) allows exactly the edges with both nodes present, that
+ * keep the graph acyclic, are not implied already, keep `L ≤ D` (`EFT(i) ≤ LST(j)`) and, with
+ * `criticalOnly` (default), join two critical nodes (both in some maximum antichain); with
+ * `antichainOnly`, both in the one maximum antichain the matching finds, falling back to the
+ * critical mask when that antichain has no allowed edge. A masked action throws `invalid-action`.
+ *
+ * ## Observation space
+ *
+ * `GraphSpace(6, 4, maxNodes)`: a {@link GraphObservation} of the n nodes of G_t (fresh arrays),
+ * written by `buildEgsObservation`. Node features, row-major n × 6 (`EGS_NODE_FEATURES`):
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | 0 | wcet | C(v) / D (0 for a dummy node) | [0, 1] |
+ * | 1 | eft | EFT(v) / D in G_t | [0, 1] |
+ * | 2 | lst | LST(v) / D in G_t (may dip a few ulps below EST / D at zero slack) | [0, 1] |
+ * | 3 | lateralWidth | nodes incomparable with v / n | [0, 1) |
+ * | 4 | critical | v lies in some maximum antichain | {0, 1} |
+ * | 5 | widthGap | (W(G_t) − lower bound) / n, the same for every node | [0, 1) |
+ *
+ * Relations of the ordered pair (i, j), n × n × 4 at `(i·n + j)·4 + channel` (`EGS_RELATIONS`):
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | 0 | edge | `i → j` is an edge of the transitive reduction of G_t | {0, 1} |
+ * | 1 | reaches | j is reachable from i | {0, 1} |
+ * | 2 | reachedBy | i is reachable from j | {0, 1} |
+ * | 3 | incomparable | i ≠ j and neither reaches the other | {0, 1} |
+ *
+ * ## Rewards
+ *
+ * The width drop `W(G_t) − W(G_{t+1})` (0 or more: an edge never widens the graph), so the return
+ * of an episode is `W(G_0) − W(G_T)`.
+ *
+ * ## Starting state
+ *
+ * `reset({ seed })` samples a task from the {@link DagSampler} and redraws while it needs no
+ * decision (at most 100 tries, then `sampler-exhausted`). `reset({ options })` takes
+ * {@link EgsResetOptions}: `dag` (≤ maxNodes nodes) with `deadline` (default its own; L > D throws
+ * `DeadlineInfeasibleError`), `targetCores` for this episode, `sampler` overrides from now on. A
+ * given task that needs no decision returns `info.terminal = true` with the {@link EgsEpisodeInfo}
+ * fields, and `step` then throws. The lower bound is computed once on the original task:
+ * `max(⌈vol / D⌉, ⌈C(critical) / (max LFT − min EST over the critical nodes)⌉)`
+ * ({@link egsLowerBound}), with `lowerBound: 'load'` also the window load bound of `coreLowerBound`.
+ *
+ * ## Episode end
+ *
+ * - Termination: no action is allowed, or W reaches the lower bound, or `W ≤ targetCores`.
+ * - Truncation: after `maxSteps` steps, inside the env, so that the final information is reported
+ *   on truncation too. Every step makes one more pair of nodes comparable, so an episode ends by
+ *   itself within `n(n − 1)/2` steps; the registration ({@link EGS_SPEC}) sets no TimeLimit.
+ *
+ * Every `info` carries `actionMask` and `width`; the last one also {@link EgsEpisodeInfo}: the
+ * final width, the lower bound, the added edges and the `egs` {@link ScheduleResult}. `step()`
+ * after the end throws `step-after-done`.
+ *
+ * ## Options
+ *
+ * {@link EgsEnvOptions}, checked by {@link EGS_OPTIONS_SCHEMA} (strict):
+ *
+ * | option | default | rule | meaning |
+ * |---|---|---|---|
+ * | maxNodes | 64 | integer in [2, 1024] | largest DAG; the action space is `Discrete(maxNodes²)` |
+ * | criticalOnly | true | boolean | allow only edges between critical nodes |
+ * | antichainOnly | false | boolean | allow only edges inside one maximum antichain (see above) |
+ * | targetCores | none | integer ≥ 1 | also terminate once `W ≤ targetCores` |
+ * | lowerBound | `'egs'` | `egs`, `load` | the bound that ends an episode |
+ * | maxSteps | none | integer ≥ 1 | truncate after this many steps |
+ * | sampler | default sampler | a `DagSampler` or its options | training tasks when reset gives none |
+ *
+ * Sampler options (`DAG_SAMPLER_OPTIONS_SCHEMA`, strict; defaults `DEFAULT_DAG_SAMPLER_OPTIONS`):
+ * `nodes` [10, 50] (cut to `maxNodes`; an explicit range must fit), `kinds` layered and fork-join,
+ * `edgeProbability` [0.1, 0.5], `layersFactor` [0.6, 1.6], `dummyProbability` 0.25,
+ * `nestProbability` [0.3, 0.7], `slack` [0, 0.5], `wcet` [1, 20].
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';

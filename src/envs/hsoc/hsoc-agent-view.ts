@@ -15,7 +15,7 @@ import {
   type HsocJob,
   type HsocSimulator,
 } from './hsoc-simulator.js';
-import { balancedTokenFractions } from './needed-tokens.js';
+import { balancedTokenFractions } from './balanced-token-fractions.js';
 
 /** Number of token bins: requests of 0, 10, …, 100 % of the envelope. */
 export const TOKEN_BINS = 11;
@@ -98,7 +98,7 @@ export function computeShares(
   remainingTime.fill(0);
   tail.fill(0);
   let runningPes = 0;
-  for (let p = 0; p < sim.pes.length; p++) if (sim.rateActive(p)) runningPes++;
+  for (let p = 0; p < sim.pes.length; p++) if (sim.isPeRunning(p)) runningPes++;
   const jobSeen = new Set<number>();
   for (let p = 0; p < sim.pes.length; p++) {
     const j = sim.peJob[p]!;

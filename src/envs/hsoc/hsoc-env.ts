@@ -1,25 +1,90 @@
 /**
- * HSoC-v0: power sharing on a heterogeneous SoC as an event-driven multi-agent env (SPEC §7).
+ * HSoC-v0: power sharing on a heterogeneous SoC as an event-driven multi-agent env.
  *
- * One agent per available PE (`cpu0 … dsp1`). At every event (a task finishes, a job arrives,
- * tasks start) every agent decides: action a ∈ {0 … 10} requests `10·a` % of the 100-token
- * envelope; the simulator grants the requests, scaled down proportionally when they exceed the
- * envelope, until the next event (see {@link HsocSimulator}). Events where no PE holds a task are
- * skipped (nothing to decide). Guard rails (masks, enforced: a masked action throws): no 0 % while
- * running a task; no 100 % while a sibling task (same DAG job) runs.
+ * ## Description
  *
- * Observation (Float32Array, {@link HSOC_OBS_DIM} values): TaskAssigned, ParentTasksCompleted,
- * SiblingTasks, token need / 100, HighPriorityDAG, own-DAG share of the active PEs, active PEs
- * / PE count, remaining time at full power / L, tail / L, speed / 5, (deadline − now) / L clipped
- * to [−1, 1], congestion factor, PE type one-hot (cpu, gpu, dsp), then `Slack` of each of the 11
- * bins. The structured {@link HsocAgentView} of an agent is `env.view(agent)`.
+ * DAG jobs arrive on a SoC of CPUs, GPUs and DSPs; a fixed just-in-time scheduler places their
+ * tasks on PEs ({@link HsocSimulator}), and the PEs share a 100-token power envelope. One agent per
+ * available PE (`cpu0 … dsp1`) decides, at every event (a task finishes, a job arrives, tasks
+ * start), how many tokens its PE asks for until the next event. Every live agent is pending at
+ * every event; events where no PE holds a task are skipped (nothing to decide). The structured
+ * {@link HsocAgentView} of an agent is `env.view(agent)`.
  *
- * Reward of an agent for a step: +1 if its task finished at the event, plus the balancing term
- * `−w · |P_i − mean_S P| / L · Δt / L` accrued while it runs beside siblings S, where
- * `P = remaining / rate + tail` is a task's predicted path completion at the granted tokens:
- * zero when siblings progress in the ratio of their sub-deadlines. The episode ends (every agent
- * terminates) when every job has arrived and finished; the last step's infos carry the metrics
- * (`meanCompletion` and `deadlineMissRatio` of the workload jobs).
+ * ## Action space
+ *
+ * `Discrete(11)` per agent: action a requests `10·a` % of the envelope. Requests are granted as
+ * asked while they fit the envelope, else scaled down proportionally. Guard rails, as a mask in
+ * each agent's `info.actionMask` (1 = allowed) and enforced (a masked action throws
+ * `invalid-action`): no 0 % while running a task; no 100 % while a sibling task (same DAG job)
+ * runs.
+ *
+ * ## Observation space
+ *
+ * `Box(−1, 5, [26])` of Float32 per agent, laid out by `HSOC_OBS_FIELDS` (read it by name,
+ * `obs[HSOC_OBS.slack + a]`). L is the critical path of the agent's DAG at reference speed (1 when
+ * idle); an idle agent sees zeros except the SoC-wide fields.
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | 0 | taskAssigned | a task is placed on the PE (running or reserved) | {0, 1} |
+ * | 1 | parentTasksCompleted | the PE's task runs (its parents are complete) | {0, 1} |
+ * | 2 | siblingTasks | another task of the same DAG job runs | {0, 1} |
+ * | 3 | tokenNeed | token need / 100 (0 unless running) | [0, 1] |
+ * | 4 | highPriorityDag | the task's job is high priority | {0, 1} |
+ * | 5 | ownDagShare | PEs running the task's DAG / running PEs (0 if none run) | [0, 1] |
+ * | 6 | runningPes | running PEs / PE count | [0, 1] |
+ * | 7 | remainingTime | time the task needs at full power / L, capped at 5 | [0, 5] |
+ * | 8 | tail | longest path after the task / L, capped at 5 | [0, 5] |
+ * | 9 | speed | PE speed on the task's type / 5 (0 when idle) | [0, 1] (default speeds) |
+ * | 10 | deadlineSlack | (deadline − now) / L, clipped | [−1, 1] |
+ * | 11 | congestion | congestion factor 1 / (1 + γ·m) | (0, 1] |
+ * | 12–14 | peType | PE type one-hot (cpu, gpu, dsp) | {0, 1} |
+ * | 15–25 | slack | `Slack` of token bin a = 0 … 10 (0 unless running) | [0, 1] |
+ *
+ * ## Rewards
+ *
+ * Per agent and step: +1 if its task finished at the event, plus the balancing term
+ * `−w · |P_i − mean_S P| / L · Δt / L` accrued over the interval Δt to the next event while it
+ * runs beside siblings S, where `P = remaining / rate + tail` is a task's predicted path completion
+ * at the granted tokens (zero when siblings progress in the ratio of their sub-deadlines) and w is
+ * `balanceWeight`.
+ *
+ * ## Starting state
+ *
+ * `reset({ seed })` draws an episode: `jobs` workload jobs arrive as a Poisson process at the load
+ * preset's rate, the first at time 0 (or at `arrivalTimes`), each high priority with the preset's
+ * probability; compute- and memory-intensive other DAGs arrive as a Poisson process until the last
+ * workload arrival + L. The env then runs to the first event with a task on some PE. `reset()`
+ * without a seed continues the stream of the last seed (0 at first).
+ *
+ * ## Episode end
+ *
+ * Termination (every agent at once) when every job has arrived and finished; the last step's
+ * observations are zeros and its infos carry the {@link HsocEpisodeMetrics} (`meanCompletion`,
+ * `deadlineMissRatio` of the workload jobs after the warm-up). No truncation: a running task always
+ * gets tokens, so every episode ends. `step()` after the end throws `episode-over`.
+ *
+ * ## Options
+ *
+ * {@link HsocEnvOptions} (not registered with `makeEnv`, so no zod schema; the constructors reject
+ * a bad `jobs`, `arrivalTimes`, `available` or `warmupJobs` with `invalid-option`):
+ *
+ * | option | default | meaning |
+ * |---|---|---|
+ * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'` or any DAG with typed nodes |
+ * | load | `'medium'` | load preset (`light`, `medium`, `heavy`) or a custom preset |
+ * | jobs | 8 | workload jobs per episode |
+ * | alpha | 0.5 | concavity α of the progress rate in the tokens |
+ * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs |
+ * | speeds | `DEFAULT_SPEEDS` | speed per PE type and task type |
+ * | lookahead | 1 | look-ahead horizon of the scheduler's reservations (time units) |
+ * | deadlineFactor | 1.5 | relative deadline of a job, in units of its L |
+ * | congestion | 0.1 | congestion γ per running memory-intensive task |
+ * | available | the preset's | PE availability, one flag per PE |
+ * | plan | none | static assignment to follow (ideal-static baseline) |
+ * | arrivalTimes | drawn | fixed arrival times of the workload jobs (overrides `jobs`) |
+ * | balanceWeight | 1 | weight w of the balancing reward term |
+ * | warmupJobs | 0 | first workload jobs left out of the metrics |
  */
 import type { EnvSpec, Info, ResetOptions } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
@@ -36,18 +101,15 @@ import {
   agentView,
   binTokens,
   computeShares,
-  slackOf,
   type HsocAgentView,
   type UnplacedSpeed,
 } from './hsoc-agent-view.js';
+import { HSOC_OBS_DIM, writeHsocObservation } from './hsoc-observation.js';
 import { peNames, peSpeed } from './hsoc-platform.js';
 import { HsocSimulator, type HsocSimulatorOptions } from './hsoc-simulator.js';
 
 /** Registered id and limits. */
 export const HSOC_SPEC: EnvSpec = { id: 'HSoC-v0' };
-
-/** Length of an agent's observation. */
-export const HSOC_OBS_DIM = 15 + TOKEN_BINS;
 
 /** Options of {@link HsocEnv}: the simulator's, plus the reward weight. */
 export interface HsocEnvOptions extends HsocSimulatorOptions {
@@ -339,23 +401,8 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
 
   /** The observation vector of PE p (fresh array). */
   private observe(p: number): Float32Array {
-    const v = this.views[p]!;
     const o = new Float32Array(HSOC_OBS_DIM);
-    const L = v.criticalPath;
-    o[0] = +v.taskAssigned;
-    o[1] = +v.parentTasksCompleted;
-    o[2] = +v.siblingTasks;
-    o[3] = v.idealShare / 100;
-    o[4] = +v.highPriorityDag;
-    o[5] = v.runningPes > 0 ? v.ownDagRunning / v.runningPes : 0;
-    o[6] = v.runningPes / this.sim.pes.length;
-    o[7] = Math.min(5, v.remainingTime / L);
-    o[8] = Math.min(5, v.tail / L);
-    o[9] = v.speed / 5;
-    o[10] = Math.max(-1, Math.min(1, v.deadlineSlack));
-    o[11] = v.congestion;
-    o[12 + ['cpu', 'gpu', 'dsp'].indexOf(this.sim.pes[p]!)] = 1;
-    if (v.parentTasksCompleted) for (let a = 0; a < TOKEN_BINS; a++) o[15 + a] = slackOf(a, v.idealShare);
+    writeHsocObservation(this.views[p]!, this.sim.pes[p]!, this.sim.pes.length, o);
     return o;
   }
 }

@@ -300,7 +300,7 @@ export class HsocSimulator {
   }
 
   /** Whether PE p runs a task now (whatever its tokens). */
-  rateActive(p: number): boolean {
+  isPeRunning(p: number): boolean {
     const j = this.peJob[p]!;
     return j >= 0 && this.jobs[j]!.state[this.peTask[p]!] === TASK_RUNNING;
   }

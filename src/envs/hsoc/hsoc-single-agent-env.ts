@@ -1,17 +1,51 @@
 /**
  * The HSoC env seen by one shared-parameter learner (the deep MARL baseline): every agent decision
- * is one step of a single-agent env. At an event the pending agents are served one after the
- * other (same observation and mask as in {@link HsocEnv}); the joint action is applied when the
- * last one has acted. Reward: the team objective, `−(time spent in the system by all jobs during
- * the interval) / L` (L = the workload's critical path), paid on the step that completes the
- * joint action — by Little's law the undiscounted return is −Σ_jobs (completion − arrival) / L.
- * The other agents' decisions of the same event get 0.
+ * is one step of a single-agent env.
+ *
+ * ## Description
+ *
+ * Wraps an {@link HsocEnv}. At an event the pending agents are served one after the other, in the
+ * order of `pendingAgents`; the joint action is applied when the last one has acted. The agent
+ * whose decision is due is `dueAgent`.
+ *
+ * ## Action space
+ *
+ * `Discrete(11)`: the due agent's token bin (10·a % of the envelope), masked by its guard rails
+ * exactly as in {@link HsocEnv} (`info.actionMask` and `actionMasks()`; a masked action throws
+ * when the joint action is applied).
+ *
+ * ## Observation space
+ *
+ * The due agent's observation of {@link HsocEnv}: `Box(−1, 5, [26])` laid out by
+ * `HSOC_OBS_FIELDS` (the table is in `hsoc-env.ts`). A copy per step.
+ *
+ * ## Rewards
+ *
+ * The team objective `−(time spent in the system by all jobs, workload and other DAGs, during the
+ * interval) / L` (L = the workload's critical path), paid on the step that completes the joint
+ * action; the other agents' decisions of the same event get 0. By Little's law the undiscounted
+ * return is −Σ_jobs (completion − arrival) / L.
+ *
+ * ## Starting state
+ *
+ * As {@link HsocEnv}'s `reset`: the first pending agent of the first event with a task is due.
+ *
+ * ## Episode end
+ *
+ * Termination with the multi-agent episode (every job arrived and finished); the terminating
+ * step's observation is zeros and its info carries `metrics` (`HsocEpisodeMetrics`). No
+ * truncation. `step()` after the end throws `episode-over`.
+ *
+ * ## Options
+ *
+ * {@link HsocEnvOptions}, passed to the {@link HsocEnv} underneath (see its table).
  */
 import type { Env, Info, ResetOptions, ResetResult, StepResult } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Box, Discrete } from '../../core/spaces.js';
 import { TOKEN_BINS } from './hsoc-agent-view.js';
-import { HSOC_OBS_DIM, HsocEnv, type HsocEnvOptions } from './hsoc-env.js';
+import { HsocEnv, type HsocEnvOptions } from './hsoc-env.js';
+import { HSOC_OBS_DIM } from './hsoc-observation.js';
 
 /** See the module comment. */
 export class HsocSingleAgentEnv implements Env<Float32Array, number> {

@@ -2,23 +2,90 @@
  * Jobs-v0: DeepRM-style multi-resource job scheduling (Mao et al., HotNets 2016), the seed
  * article's JobEnv made into a well-posed MDP.
  *
- * The cluster has R resource types with integer capacities. Jobs arrive over a fixed window of
- * `arrivalSteps` time steps (a seeded sequence drawn at reset); each needs a demand vector for a
- * fixed duration and runs non-preemptively. The agent sees the next `horizon` time slots of
- * resource usage, a window of the `windowSize` oldest waiting jobs (older first) and a backlog
- * count. Actions `0 … M−1` start the job in that window slot *now* (masked when the slot is empty
- * or the job does not fit); action `M` advances time by one step (always allowed, unless
- * `workConserving` masks it while some window job fits). Several jobs can start in the same time
- * step. With `autoAdvance` (default) time also advances by itself whenever no waiting job fits,
- * so every decision the agent sees is a real choice.
+ * ## Description
  *
- * Reward (`'slowdown'`, default): each time advance gives `−Σ 1/duration` over the jobs in the
- * system (waiting or running), so the undiscounted return is `−Σ_j slowdown_j` with
- * `slowdown = (finish − arrival) / duration`. With `'value'` a job's value (its work:
- * duration × Σ_r demand_r / capacity_r) is paid when it completes (meaningful with γ < 1, as in
- * the seed). The episode terminates when every job of the sequence has arrived and finished;
- * `info.meanSlowdown` and `info.completedJobs` are given on the terminating step. A policy can
- * postpone jobs forever by always advancing, so the registered step limit truncates such episodes.
+ * A cluster has R resource types with integer capacities. Jobs arrive over a window of
+ * `arrivalSteps` time steps; each needs a demand vector for a fixed duration and runs
+ * non-preemptively. The agent picks jobs from a window of the M oldest waiting jobs and starts
+ * them now, or lets time advance. Several jobs can start in the same time step. With `autoAdvance`
+ * (default) time also advances by itself whenever no waiting job fits, so every decision the agent
+ * sees is a real choice.
+ *
+ * ## Action space
+ *
+ * `Discrete(M + 1)`: a < M starts the job in window slot a now; a = M advances time by one step.
+ * Mask in `info.actionMask` (and `actionMasks()`): slot a is allowed when it holds a job that fits
+ * the free capacity now (running jobs never grow, so it then fits for its whole run); advancing is
+ * always allowed, unless `workConserving` masks it while some window job fits. A masked action
+ * throws `invalid-action`, or advances time with `invalidAction: 'advance'`.
+ *
+ * ## Observation space
+ *
+ * `Box(0, 1, [R·T + M·(R + 2) + 2])` of Float32 (62 values with the defaults); the offsets are in
+ * {@link JobsEnv.layout}. T = `horizon`, "now" is the current time step:
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | r·T + k | image | units of resource r in use at now + k / capacity_r (k < T) | [0, 1] |
+ * | R·T + i·(R + 2) + r | slot demand | demand of window job i for resource r / capacity_r | [0, 1] |
+ * | R·T + i·(R + 2) + R | slot duration | duration of window job i / longest duration | (0, 1] |
+ * | R·T + i·(R + 2) + R + 1 | slot wait | (now − arrival) / T of window job i, capped at 1 | [0, 1] |
+ * | R·T + M·(R + 2) | backlog | min(jobs waiting beyond the window, S) / S, S = `backlogScale` | [0, 1] |
+ * | R·T + M·(R + 2) + 1 | arrivals left | fraction of the arrival window still to come | [0, 1] |
+ *
+ * An empty window slot reads all zeros. Window jobs are oldest first.
+ *
+ * ## Rewards
+ *
+ * - `'slowdown'` (default): each time advance gives `−Σ 1/duration` over the jobs in the system
+ *   (waiting or running), so the undiscounted return is `−Σ_j slowdown_j` with
+ *   `slowdown = (finish − arrival) / duration`. Starting a job earns nothing itself (the step's reward
+ *   is that of the advances, if `autoAdvance` then runs time).
+ * - `'value'`: a job's value (its work, `duration × Σ_r demand_r / capacity_r`) is paid when it
+ *   completes (meaningful with γ < 1, as in the seed).
+ *
+ * ## Starting state
+ *
+ * `reset({ seed })` draws a job sequence (arrivals at the rate that offers `load`, see
+ * `arrivalRate`; durations and demands from `jobDistribution`) and starts at time 0 with an empty
+ * cluster; the jobs arriving at 0 enter the window, and with `autoAdvance` time runs (reward 0, the
+ * system is empty) until a job has arrived. `reset({ options: { jobs } })` replays a
+ * {@link JobTrace} instead (checked: sorted integer arrivals, durations in range, demands ≤
+ * capacity). `reset()` without a seed continues the stream (seed 0 at first).
+ *
+ * ## Episode end
+ *
+ * - Termination: every job of the sequence has arrived and finished; `info.meanSlowdown` and
+ *   `info.completedJobs` are given on the terminating step.
+ * - Truncation: after 5000 steps, by the TimeLimit wrapper that `makeEnv` adds from
+ *   {@link JOBS_SPEC}: a policy can postpone jobs forever by always advancing.
+ *
+ * `step()` after termination without `reset()` throws `step-after-done`.
+ *
+ * ## Options
+ *
+ * {@link JobsOptions}, checked by {@link JOBS_OPTIONS_SCHEMA} (strict) and then by the constructor
+ * (capacity list length, the distribution against the capacities, a Bernoulli rate ≤ 1):
+ *
+ * | option | default | rule | meaning |
+ * |---|---|---|---|
+ * | resources | 2 | integer ≥ 1 | resource types R |
+ * | capacity | 10 | integer ≥ 1, or one per type | units of each resource |
+ * | horizon | 20 | integer ≥ 1 | time slots T of the cluster image |
+ * | windowSize | 5 | integer ≥ 1 | window slots M |
+ * | backlogScale | 60 | integer ≥ 1 | backlog count at which the backlog feature reads 1 |
+ * | arrivalSteps | 200 | integer ≥ 1 | time steps during which jobs arrive |
+ * | load | `'medium'` | > 0, or `low` 0.3 / `medium` 0.6 / `high` 0.9 | offered load of the cluster |
+ * | arrivalProcess | `'bernoulli'` | `bernoulli`, `poisson` | at most one or Poisson-many arrivals a step |
+ * | jobDistribution | DeepRM's | see below | job durations and demands |
+ * | reward | `'slowdown'` | `slowdown`, `value` | reward definition |
+ * | autoAdvance | true | boolean | advance time by itself while no waiting job fits |
+ * | invalidAction | `'error'` | `error`, `advance` | what a masked action does |
+ * | workConserving | false | boolean | mask "advance" while some window job fits |
+ *
+ * `jobDistribution` (strict, each optional): `shortProb` 0.8 ∈ [0, 1], `shortDuration` [1, 3],
+ * `longDuration` [10, 15] (time steps), `dominantDemand` [0.5, 1], `otherDemand` [0.1, 0.2]
+ * (fractions of capacity); ranges are `[lo, hi]` with lo, hi ≥ 0.
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HsocEnv } from '../../../src/envs/hsoc/hsoc-env.js';
 import { HSOC_LOAD_PRESETS } from '../../../src/envs/hsoc/hsoc-platform.js';
 import { TASK_RESERVED, TASK_RUNNING } from '../../../src/envs/hsoc/hsoc-simulator.js';
-import { balancedTokenFractions } from '../../../src/envs/hsoc/needed-tokens.js';
+import { balancedTokenFractions } from '../../../src/envs/hsoc/balanced-token-fractions.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 
 const quiet = { ...HSOC_LOAD_PRESETS.light, otherShare: 0, highPriorityShare: 0 };

@@ -15,7 +15,7 @@ import { needBin } from '../../../src/envs/hsoc/policies/need-policy.js';
 import { trainLnnRulePolicy } from '../../../src/agents/lnn-rule-reinforce.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
 import { LnnRuleLayer } from '../../../src/logic/lnn-rule-layer.js';
-import type { KnowledgeBaseSpec } from '../../../src/logic/knowledge-base.js';
+import type { KnowledgeBaseSpec } from '../../../src/logic/knowledge-base-spec.js';
 
 const kb = JSON.parse(readFileSync('examples/logic/light-load.json', 'utf8')) as KnowledgeBaseSpec;
 

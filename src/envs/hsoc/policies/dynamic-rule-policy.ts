@@ -18,7 +18,7 @@
  */
 import { buildLogicGraph } from '../../../logic/build-logic-graph.js';
 import { boundsOf, infer } from '../../../logic/infer.js';
-import type { BoundsSpec, KnowledgeBaseSpec } from '../../../logic/knowledge-base.js';
+import type { BoundsSpec, KnowledgeBaseSpec } from '../../../logic/knowledge-base-spec.js';
 import { TASK_DONE } from '../hsoc-simulator.js';
 import type { HsocEnv } from '../hsoc-env.js';
 import type { HsocPolicy } from './hsoc-policy.js';

@@ -28,7 +28,7 @@ export function genericPriorities(ctx: AnalysisContext): NamedPriority[] {
 }
 
 /**
- * `listsched` (SPEC §3): the minimum M for which *simulated* non-preemptive list scheduling under
+ * `listsched`: the minimum M for which *simulated* non-preemptive list scheduling under
  * WCETs meets D with the best of several priority orders (the generic ones and those of the
  * bound-based methods). What it proves: its timetable dispatched in static order meets D for any
  * execution times ≤ WCET (M cores). What it does not: dynamic list dispatch with the same order

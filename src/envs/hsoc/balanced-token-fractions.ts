@@ -1,5 +1,5 @@
 /**
- * The token need of sibling tasks (the "ideal ratio of task times" of SPEC §7): the peak of the
+ * The token need of sibling tasks (the "ideal ratio of task times" of the HSoC design): the peak of the
  * agents' `Slack` predicate. Siblings of one DAG job split their own uniform shares so that their
  * paths end together (the seed's sub-deadline balancing). Plain slack reclamation (a non-critical
  * sibling asks less, the rest goes to every running PE by the proportional scaling) was tried
@@ -12,7 +12,7 @@
  * sibling's path ends at the same time T, `r_u / k_u^α + N^α · tail_u = T` with `Σ k_u = n / N`
  * (k as fractions of the envelope; the path after a sibling is assumed to run at the uniform share,
  * hence its full-power time stretched by `N^α`): the completion times stand in the ratio of their
- * sub-deadlines. Unlike {@link neededTokenFractions} the tokens a non-critical sibling gives up go
+ * sub-deadlines. Unlike plain slack reclamation, the tokens a non-critical sibling gives up go
  * to its critical sibling instead of leaking to every running PE. Writes each sibling's multiple
  * `k_u · N` of the uniform share into `out` (may exceed 1; at least `minShare`) and returns T
  * (time from now).

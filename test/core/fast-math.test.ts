@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastExp, fastTanh } from '../../src/core/fast-exp.js';
+import { fastExp, fastTanh } from '../../src/core/fast-math.js';
 
 describe('fastExp / fastTanh', () => {
   it('fastExp is within 1e-11 relative of Math.exp on the normal range', () => {
