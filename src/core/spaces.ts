@@ -1,5 +1,5 @@
 /**
- * Spaces (SPEC §5), as in Gymnasium: what an observation or action may be. Each space can
+ * Spaces, as in Gymnasium: what an observation or action may be. Each space can
  * sample a value from a seeded {@link Rng}, test membership, and say how a value flattens into a
  * Float32Array for a network.
  */

@@ -1,5 +1,5 @@
 /**
- * Vectorized environments (SPEC §5): `numEnvs` copies stepped together, observations flattened
+ * Vectorized environments: `numEnvs` copies stepped together, observations flattened
  * into one Float32Array for batched network calls. Autoreset is same-step (as Stable-Baselines3):
  * when copy i ends, the returned `obs` row is already the first observation of its next episode
  * and the last observation of the ended one is in `finalObs[i]`, so truncated episodes can

@@ -36,7 +36,7 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * Validates a DAG task spec and builds its indexed form. Applies every rule of SPEC §1: empty
+ * Validates a DAG task spec and builds its indexed form. Applies every rule of the DAG task formats: empty
  * graph, ids, duplicate ids, WCET (finite, ≥ 0; 0 only on a source or sink), deadline (> 0),
  * dangling endpoints, self-loops, cycles (one cycle is named); duplicate edges are merged with a
  * warning. Input limits: every time (each WCET, their sum vol(G), D) is at most

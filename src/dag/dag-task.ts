@@ -6,7 +6,7 @@
 /** A node identifier as written by the user: a string or an integer. */
 export type NodeId = string | number;
 
-/** One node of a DAG task as written in the canonical JSON format (SPEC §1). */
+/** One node of a DAG task as written in the canonical JSON format. */
 export interface DagNodeSpec {
   /** Unique identifier (string or integer). */
   id: NodeId;
@@ -18,7 +18,7 @@ export interface DagNodeSpec {
   [key: string]: unknown;
 }
 
-/** A DAG task `(G, D)` in the canonical JSON format (SPEC §1). */
+/** A DAG task `(G, D)` in the canonical JSON format. */
 export interface DagTaskSpec {
   /** Optional name of the task. */
   name?: string;

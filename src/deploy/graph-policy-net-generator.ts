@@ -1,5 +1,5 @@
 /**
- * `PolicyNetGenerator` for the EGS graph policy family (SPEC §6 applied to §4): from a resource
+ * `PolicyNetGenerator` for the EGS graph policy family (OD3 distillation applied to EGS): from a resource
  * budget — parameters, bytes, multiply-accumulates per decision on a graph of `nodes` nodes, or a
  * measured decision latency — the largest graph network (embedding width d × attention layers L)
  * that fits every given limit. The MLP family is in `policy-net-generator.ts`; the budget type and

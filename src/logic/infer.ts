@@ -1,5 +1,5 @@
 /**
- * Upward–downward inference to a fixed point (SPEC §8), for both semantics of a
+ * Upward–downward inference to a fixed point, for both semantics of a
  * {@link LogicGraph}: LNN (weighted Łukasiewicz) and PLNN (J-modulated Fréchet bounds).
  *
  * One iteration is an upward pass (operators in topological order, each from its operands) and a

@@ -1,5 +1,5 @@
 /**
- * The LNN training losses (SPEC §8; Riegel et al. 2020), each returning its value and adding its
+ * The LNN training losses (Riegel et al. 2020), each returning its value and adding its
  * gradient: the supervised loss on known truth values, the contradiction loss (how far a rule's
  * truth falls outside the bounds known for its head), and the logical-constraint loss that keeps
  * a learned conjunction a conjunction (the α-constraints).

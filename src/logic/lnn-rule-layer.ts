@@ -1,5 +1,5 @@
 /**
- * A layer of learnable LNN rules for policies (SPEC §8, §7): one weighted Łukasiewicz conjunction
+ * A layer of learnable LNN rules for policies: one weighted Łukasiewicz conjunction
  * per head (e.g. per action NeedTokens_0 / NeedTokens_x / NeedTokens_100) over the literals of a
  * fixed list of predicates — each predicate and, optionally, its negation:
  *

@@ -1,5 +1,5 @@
 /**
- * The compiled logic graph shared by LNN and PLNN inference (SPEC §8): one node per proposition
+ * The compiled logic graph shared by LNN and PLNN inference: one node per proposition
  * (a grounded predicate is a proposition named `P(a, b)`) and one per operator, operands before
  * the operators that read them. Built and validated by `buildLogicGraph`.
  */

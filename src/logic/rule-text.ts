@@ -1,5 +1,5 @@
 /**
- * Rule extraction (SPEC §8): a learned weighted conjunction is read out as a rule by dropping the
+ * Rule extraction: a learned weighted conjunction is read out as a rule by dropping the
  * inputs whose weight is below a threshold (0.1 by default), e.g. `NeedTokens_0 ← ¬ParentTasksCompleted`.
  */
 import { OPERATOR_SYMBOL, type LogicGraph } from './logic-graph.js';

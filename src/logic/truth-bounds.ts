@@ -1,5 +1,5 @@
 /**
- * Truth bounds `[L, U] ⊆ [0, 1]` (SPEC §8): a truth value (LNN) or a probability (PLNN) known
+ * Truth bounds `[L, U] ⊆ [0, 1]`: a truth value (LNN) or a probability (PLNN) known
  * only to lie between a lower and an upper bound. `L > U` is a contradiction.
  */
 

@@ -1,6 +1,6 @@
 /**
- * Actor-critic policy for graph observations padded by `PadGraphObservation` (the EGS policy of
- * SPEC §4): a Graphormer-style encoder (attention over the real nodes with a learned per-head bias
+ * Actor-critic policy for graph observations padded by `PadGraphObservation` (the EGS policy):
+ * a Graphormer-style encoder (attention over the real nodes with a learned per-head bias
  * for each relation channel), a pairwise Q·K decoder giving one logit per ordered pair `i → j`
  * (action `i · maxNodes + j` of `Discrete(maxNodes²)`), and a value head on the mean node
  * embedding. The network is defined once (see `graph-net-f32.ts`) and computed twice:

@@ -8,7 +8,7 @@ import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 
 /**
  * What Q-iteration needs of a finite MDP: sizes and the exact outcomes of each (s, a). Declared
- * here because `agents/` do not import `envs/` (SPEC §0); `envs/tabular-model.ts`'s
+ * here because `agents/` do not import `envs/` (imports point downwards only); `envs/tabular-model.ts`'s
  * `TabularModel` (GridWorld's model) satisfies it structurally.
  */
 export interface FiniteMdp {

@@ -1,5 +1,5 @@
 /**
- * The event-driven multi-agent contract (SPEC §5, §7): a Parallel-style env in which simulated time
+ * The event-driven multi-agent contract: a Parallel-style env in which simulated time
  * jumps from event to event and only the agents with a decision due at the current event act.
  */
 import type { EnvSpec, Info, ResetOptions } from '../env.js';

@@ -1,5 +1,5 @@
 /**
- * The multi-agent environment contract, PettingZoo's Parallel API in TypeScript (SPEC §5): all live
+ * The multi-agent environment contract, PettingZoo's Parallel API in TypeScript: all live
  * agents act at every step, results are records keyed by agent name.
  */
 import type { EnvSpec, Info, ResetOptions } from '../env.js';

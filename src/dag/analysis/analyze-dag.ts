@@ -6,7 +6,7 @@ import { transitiveClosure, transitiveReduction } from './transitive-closure.js'
 import { dagWidth } from './width.js';
 import { withinDeadline } from '../time-tolerance.js';
 
-/** Everything `arbiter dag analyze` reports about one DAG task (SPEC §2), ids as the user wrote them. */
+/** Everything `arbiter dag analyze` reports about one DAG task, ids as the user wrote them. */
 export interface DagAnalysis {
   name: string;
   nodes: number;
@@ -25,13 +25,13 @@ export interface DagAnalysis {
   deadlineSource: 'task' | 'argument' | 'critical-path';
   /** `W(G)`. */
   width: number;
-  /** Lower bound on cores for D (SPEC §2). */
+  /** Lower bound on cores for D (`coreLowerBound`). */
   lowerBound: number;
   /** One maximum antichain. */
   antichain: NodeId[];
   /** One minimum chain cover (W chains). */
   chains: NodeId[][];
-  /** Trivially schedulable (SPEC §2) on this many cores: `W(G)`, since `L ≤ D` holds (one chain per core). */
+  /** Trivially schedulable on this many cores: `W(G)`, since `L ≤ D` holds (one chain per core). */
   triviallySchedulableOn: number;
   /** Per-node time windows for D. */
   timing: { id: NodeId; wcet: number; est: number; eft: number; lst: number; lft: number }[];

@@ -18,7 +18,7 @@ export interface CoreLowerBound {
 }
 
 /**
- * Lower bound on cores for deadline D (SPEC §2): `max(⌈vol/D⌉, load bound)`. The load bound over a
+ * Lower bound on cores for deadline D: `max(⌈vol/D⌉, load bound)`. The load bound over a
  * window [t1, t2] is the work that must run inside it whatever the start times within
  * [EST, LST], divided by t2 − t1. Windows start at every EST and LST; for each start, a sweep over
  * the breakpoints of the (piecewise-linear) mandatory work finds the best end, O(n² log n).

@@ -1,6 +1,6 @@
 import type { Dag } from '../dag-task.js';
 
-/** Time windows of every node and the two basic measures of a DAG task (SPEC §2). */
+/** Time windows of every node and the two basic measures of a DAG task. */
 export interface Timing {
   /** `vol(G)`: sum of all WCETs. */
   volume: number;

@@ -5,7 +5,7 @@ import { widthFromClosure, type WidthResult } from '../analysis/width.js';
 import { timeLeq } from '../time-tolerance.js';
 
 /**
- * A DAG task being extended with edges (SPEC §4): the closure (descendants and ancestors as bit
+ * A DAG task being extended with edges (for EGS): the closure (descendants and ancestors as bit
  * matrices) is updated incrementally per added edge in O(n²/32) word operations, and the time
  * windows are recomputed for the deadline D. The action mask is the guarantee: only edges that
  * keep the graph acyclic, are not already implied, and keep `L ≤ D` (`EFT(i) ≤ LST(j)`) are valid.
@@ -69,7 +69,7 @@ export class EdgeGenerationState {
     return L;
   }
 
-  /** Whether adding `i → j` is a valid action (SPEC §4 mask). */
+  /** Whether adding `i → j` is a valid action (the EGS action mask). */
   isValid(i: number, j: number): boolean {
     return (
       i !== j &&

@@ -12,7 +12,7 @@ export interface DeadlineBySlackOptions {
 
 /**
  * The relative deadline set by a slack factor: `D = L + s·(vol − L)`, where `L` is the
- * critical-path length and `vol` the total work of the DAG (SPEC §2), in the DAG's time unit.
+ * critical-path length and `vol` the total work of the DAG, in the DAG's time unit.
  * `s = 0` gives `D = L` (the tightest feasible deadline), `s = 1` gives `D = vol` (one core
  * suffices). With `integer` (default) D is rounded up, which keeps `D ≥ L`; values within a
  * relative TIME_EPS (1e-9) above an integer count as that integer, so floating noise in

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { ValidationError } from '../../core/errors.js';
 
-/** The DAG task file formats Arbiter reads and writes (SPEC §1). */
+/** The DAG task file formats Arbiter reads and writes. */
 export type DagFormat = 'json' | 'stg' | 'dot';
 
 /** Every {@link DagFormat}, in the order they are documented. */

@@ -5,7 +5,7 @@ import { findJsonSyntaxError } from './json-syntax-error.js';
 import { fileStem } from './locate-error.js';
 
 /**
- * Reads a DAG task in the canonical JSON format (SPEC §1). Malformed JSON is reported with its
+ * Reads a DAG task in the canonical JSON format. Malformed JSON is reported with its
  * line and column (rule `json-syntax`); a wrong shape (not an object, `nodes` not an array of
  * objects, an edge that is not a pair of ids) with rule `format`; every graph rule is then
  * checked by {@link buildDag}. Unknown keys are preserved. `source` names the file in messages

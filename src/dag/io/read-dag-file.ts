@@ -13,7 +13,7 @@ export interface ReadDagFileOptions {
 }
 
 /**
- * Reads and validates a DAG task file (JSON, STG or DOT; SPEC §1). Every problem is a
+ * Reads and validates a DAG task file (JSON, STG or DOT). Every problem is a
  * {@link ValidationError} naming the file: rule `file` when it cannot be read (not found, a
  * folder, no permission), `file-format` for an unknown extension, and the format's own rules
  * (with line numbers) for its contents.

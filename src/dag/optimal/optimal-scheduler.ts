@@ -29,13 +29,13 @@ export interface OptimalOptions {
 }
 
 /**
- * `optimal` (SPEC §3): the exact minimum number of identical cores for a non-preemptive schedule
+ * `optimal`: the exact minimum number of identical cores for a non-preemptive schedule
  * of the task with makespan ≤ D, by the MILP of {@link buildMinCoresMilp} solved with HiGHS.
  *
  * An incumbent comes first from list scheduling (several priority orders, the fewest cores that
  * meet D); it is the MIP start and the fallback. The answer's timetable is the ASAP schedule of
  * the chosen core sequences, so its times are exact sums of WCETs. `optimal: true` when the
- * core count reaches a proved lower bound (the SPEC §2 bound or HiGHS's dual bound); otherwise
+ * core count reaches a proved lower bound (`coreLowerBound` or HiGHS's dual bound); otherwise
  * the best timetable found within the time limit, with `gap = (cores − lowerBound) / cores`.
  * Throws {@link DeadlineInfeasibleError} when L > D, {@link ValidationError} without a deadline,
  * and an `ArbiterError` with code `solver-failed` when HiGHS crashes.

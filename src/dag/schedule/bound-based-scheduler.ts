@@ -9,7 +9,7 @@ import { resultWithoutTimetable } from './declined-result.js';
 /**
  * A scheduling method defined by an intra-task priority order and a response-time bound that
  * holds for non-preemptive work-conserving list scheduling with that order on m cores
- * (SPEC §3: he2019, zhao2020, he2021).
+ * (the scheduling methods he2019, zhao2020, he2021).
  */
 export interface BoundedPriorityMethod {
   /** Method name used in results. */

@@ -2,7 +2,7 @@ import type { Dag } from '../dag-task.js';
 import type { ScheduledNode } from './schedule-result.js';
 
 /**
- * The static schedule of SPEC §2: one chain per core, every node started at its earliest start
+ * The trivial static schedule: one chain per core, every node started at its earliest start
  * time `est` in G' = G + added edges. Consecutive chain nodes are comparable in G', so a core
  * never runs two nodes at once, and the makespan is L(G').
  * `chains` must be a chain cover of G' and `est` its earliest start times (both from

@@ -27,7 +27,7 @@ export interface EgsGreedyOptions {
 }
 
 /**
- * `egs-greedy` (SPEC §3/§4): non-learned edge generation. While W(G') is above the lower bound,
+ * `egs-greedy`: non-learned edge generation. While W(G') is above the lower bound,
  * take the valid edges between two nodes of the current maximum antichain (edges elsewhere cannot
  * lower W), try the `lookahead` ones with the most slack `LST(j) − EFT(i)`, and add the first
  * that lowers W (else the one with most slack). Stops when no valid antichain edge is left. The

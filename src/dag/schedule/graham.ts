@@ -10,7 +10,7 @@ const GRAHAM_PRIORITY = 'any order (the timetable uses least LST first)';
 
 /**
  * Graham's bound for any work-conserving list schedule on m cores: `L + (vol − L)/m`. Holds for
- * any priority order and any execution times ≤ WCET (audit, issue 13): with actual path length
+ * any priority order and any execution times ≤ WCET: with actual path length
  * ℓ ≤ L and actual work V ≤ vol the makespan is ≤ ℓ + (V − ℓ)/m = ℓ(1 − 1/m) + V/m, which grows
  * with ℓ and V.
  */
@@ -20,7 +20,7 @@ export function grahamBound(ctx: AnalysisContext, m: number): number {
 }
 
 /**
- * `graham` (SPEC §3): the minimum M with `L + (vol − L)/M ≤ D`, i.e. `⌈(vol − L)/(D − L)⌉`, and
+ * `graham`: the minimum M with `L + (vol − L)/M ≤ D`, i.e. `⌈(vol − L)/(D − L)⌉`, and
  * a non-preemptive list schedule on M cores (the bound holds for any priority order; LST order is
  * used). Infeasible when that M exceeds n or when D = L < vol.
  */

@@ -1,9 +1,9 @@
 /**
  * He et al., "Intra-task priority assignment in real-time scheduling of DAG tasks on
  * multi-cores", IEEE TPDS 2019: the longest-path-first priority assignment and its
- * response-time bound, for non-preemptive work-conserving global list scheduling (SPEC §3).
+ * response-time bound, for non-preemptive work-conserving global list scheduling.
  *
- * Notation (paper / SPEC): C(v) WCET, π(v) priority rank (0 = highest), u ∥ v "concurrent"
+ * Notation (as in the paper): C(v) WCET, π(v) priority rank (0 = highest), u ∥ v "concurrent"
  * (neither reaches the other), l(v) longest path through v, l_f(v) longest path ending at v,
  * l_b(v) longest path starting at v, f(v) finish-time bound of v, I(v) interfering nodes.
  */
@@ -39,7 +39,7 @@ export function hePathLengths(ctx: AnalysisContext): HePathLengths {
 }
 
 /**
- * He et al. (TPDS 2019) priority assignment, "follow the longest path" (SPEC §3):
+ * He et al. (TPDS 2019) priority assignment, "follow the longest path":
  * start at the source with the largest l(v); repeatedly move to the successor with the largest
  * l (ties: larger l_b, then smaller index); when that successor still has unprioritized
  * ancestors, prioritize those first by the same procedure restricted to them (recursively);
@@ -279,7 +279,7 @@ export function sameRanks(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 /**
  * He et al. (TPDS 2019) response-time bound for non-preemptive work-conserving list scheduling
- * of one DAG task on m identical cores with priority ranks `priority` (SPEC §3). In topological
+ * of one DAG task on m identical cores with priority ranks `priority`. In topological
  * order:
  *
  *   f(v) = C(v) + max_{u ∈ pred(v)} f(u) + ⌈(vol(I(v)) + B_m(v)) / m⌉,   R = max_v f(v),
@@ -304,7 +304,7 @@ export function sameRanks(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
  * ancestor a; that can drop interference of the path actually taken (a node counted only off
  * that path), so here only nodes counted on *every* path to v are removed.
  *
- * Execution times below WCET (audit, issue 13): every term is structural (reachability,
+ * Execution times below WCET: every term is structural (reachability,
  * priorities, WCETs as upper bounds of work); no EST/EFT/LST and no "started before" test
  * under WCETs. The argument holds for any execution times c ≤ C: the chain's own length is
  * ≤ Σ C, each interfering node works at most c(u) ≤ C(u) in the waits, a blocker of v is

@@ -2,10 +2,10 @@
  * He, Lv, Guan, "Response time bounds for DAG tasks with arbitrary intra-task priority
  * assignment", ECRTS 2021 (LIPIcs vol. 196, paper 8): a response-time bound that holds for any
  * intra-task priority order (not only topological ones), for non-preemptive work-conserving
- * global list scheduling (SPEC §3).
+ * global list scheduling.
  *
  * The paper's full text was not available to this implementation; the bound below is the
- * path form given in SPEC §3, `R ≤ max_λ len(λ) + vol(interference along λ)/m`, computed by a
+ * path form `R ≤ max_λ len(λ) + vol(interference along λ)/m`, computed by a
  * sound dynamic program (each interfering node counted at most once per path) and extended with
  * the non-preemptive blocking term. Notation as in he2019.ts.
  */
@@ -25,7 +25,7 @@ import { ranksFromKeys } from './priority-order.js';
 /**
  * Priority order used with the ECRTS 2021 bound: larger l_b(v) (longest path from v to a sink,
  * C(v) included) first, ties by node index. The paper's own policy could not be read; this
- * is the documented fallback (SPEC §3 "with the paper's priority policy"). With zero-WCET nodes
+ * is the fallback used until the paper's own priority policy can be checked. With zero-WCET nodes
  * it may rank a node above its ancestor, which the bound allows. Ranks, 0 = highest.
  */
 export function he2021Priority(ctx: AnalysisContext): Int32Array {
@@ -89,7 +89,7 @@ function he2021Terms(ctx: AnalysisContext, priority: Int32Array): He2021Terms {
 
 /**
  * Response-time bound for an arbitrary priority order (ranks, 0 = highest) on m cores, the path
- * form of SPEC §3 for ECRTS 2021:
+ * form of the ECRTS 2021 bound:
  *
  *   R ≤ max over paths λ = (v_1 … v_k) of  len(λ) + (1/m)·( vol(⋃_i I(v_i)) + Σ_{i≥2} B_m(v_i) ),
  *
@@ -109,7 +109,7 @@ function he2021Terms(ctx: AnalysisContext, priority: Int32Array): He2021Terms {
  * critical-path argument of {@link he2019Bound}; never larger than that bound for the same
  * order. Returns time in WCET units.
  *
- * Execution times below WCET (audit, issue 13): as for {@link he2019Bound}, only reachability,
+ * Execution times below WCET: as for {@link he2019Bound}, only reachability,
  * priorities and WCETs enter; the path predecessor p is the one that finished last in the
  * actual run, and a blocker of v runs at p's actual finish, so it is not in desc(p) for any
  * execution times ≤ WCET. Sound for every c ≤ C.

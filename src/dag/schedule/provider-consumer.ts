@@ -1,7 +1,7 @@
 /**
  * The concurrent provider–consumer (CPC) model of Zhao, Dai, Bate, Burns and Chang, "DAG
  * scheduling and analysis on multiprocessor systems: exploitation of parallelism and
- * dependency", RTSS 2020 (SPEC §3, `zhao2020`).
+ * dependency", RTSS 2020 (scheduling method `zhao2020`).
  *
  * Notation (paper): λ the critical path; θ*_i the providers, maximal runs of λ in which every
  * node after the first has exactly one predecessor, the previous node of λ; θ_i the consumers of

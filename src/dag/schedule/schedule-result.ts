@@ -1,7 +1,7 @@
 import type { NodeId } from '../dag-task.js';
 import type { DispatchGuarantee } from './dispatch-guarantee.js';
 
-/** Names of the scheduling methods (SPEC §3). */
+/** Names of the scheduling methods. */
 export type MethodName =
   'graham' | 'he2019' | 'zhao2020' | 'he2021' | 'listsched' | 'optimal' | 'egs-greedy' | 'egs-search' | 'egs';
 
@@ -28,7 +28,7 @@ export interface ScheduledNode {
  */
 export type Guarantee = 'analytic' | 'structural' | 'exact';
 
-/** The result every scheduling method returns (SPEC §3). */
+/** The result every scheduling method returns. */
 export interface ScheduleResult {
   /** Method that produced it. */
   method: MethodName;
@@ -47,7 +47,7 @@ export interface ScheduleResult {
   schedule: ScheduledNode[];
   /** Edges the method added to the graph (edge generation methods), as user ids. */
   addedEdges: [NodeId, NodeId][];
-  /** Lower bound on the core count (SPEC §2). */
+  /** Lower bound on the core count (`coreLowerBound`). */
   lowerBound: number;
   /** Wall time of the method, in milliseconds. */
   timeMs: number;

@@ -1,6 +1,6 @@
 /**
  * Zhao, Dai, Bate, Burns and Chang, "DAG scheduling and analysis on multiprocessor systems:
- * exploitation of parallelism and dependency", RTSS 2020 (SPEC §3, `zhao2020`): the
+ * exploitation of parallelism and dependency", RTSS 2020 (scheduling method `zhao2020`): the
  * eligibility-ordering (EO) priority assignment over the concurrent provider–consumer model and
  * the response-time bound `R = Σ_i R_i`, `R_i = L_i + β_i + ⌈I_i/m⌉`, made sound for the
  * non-preemptive work-conserving list scheduler of `list-scheduler.ts` under any execution
@@ -375,7 +375,7 @@ export function zhao2020Bound(ctx: AnalysisContext, m: number, priority: Int32Ar
   return zhao2020Analysis(ctx, m, priority).R;
 }
 
-/** `zhao2020` (SPEC §3): eligibility ordering with the provider–consumer response-time bound. */
+/** `zhao2020`: eligibility ordering with the provider–consumer response-time bound. */
 export const zhao2020: BoundedPriorityMethod = {
   method: 'zhao2020',
   priorityRule: 'eligibility ordering (Zhao et al. 2020)',

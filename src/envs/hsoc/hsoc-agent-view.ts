@@ -1,5 +1,5 @@
 /**
- * What the agent of one PE knows at an event (SPEC §7 agent state): whether it holds a task,
+ * What the agent of one PE knows at an event (its agent state): whether it holds a task,
  * whether the task's parents are complete, its running siblings (tasks of the same DAG job running
  * now), the tokens its task needs beside them (its siblings' uniform shares split so their paths end
  * together, see `balancedTokenFractions`), the `Slack` predicate per token bin, and the locally

@@ -1,5 +1,5 @@
 /**
- * Arrival rates of a load preset (SPEC §7): the preset names a nominal utilization ρ; the rates
+ * Arrival rates of a load preset: the preset names a nominal utilization ρ; the rates
  * follow from the workload's volume and the SoC's nominal capacity, so one preset means the same
  * pressure for the 5-task DAG (volume 15.5) and the 42-task AV DAG (volume 87).
  */

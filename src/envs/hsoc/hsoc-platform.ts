@@ -1,5 +1,5 @@
 /**
- * The heterogeneous system-on-chip of the HSoC environment (SPEC §7): processing-element types with
+ * The heterogeneous system-on-chip of the HSoC environment: processing-element types with
  * a speed per task type, the PE inventory, the power envelope, and the load presets.
  *
  * Units: work is measured in reference time units — a task's WCET is its execution time on a CPU

@@ -1,5 +1,5 @@
 /**
- * The HSoC simulator (SPEC §7): DAG jobs arrive on a heterogeneous SoC, a non-learned just-in-time
+ * The HSoC simulator: DAG jobs arrive on a heterogeneous SoC, a non-learned just-in-time
  * scheduler places ready tasks on free PEs, and the PEs share a 100-token power envelope. Time is
  * continuous and jumps from event to event with exact event times:
  *

@@ -1,5 +1,5 @@
 /**
- * The HSoC workloads of the seed (SPEC §7): the 5-task DAG of its phase-1 training and the 42-task
+ * The HSoC workloads of the seed: the 5-task DAG of its phase-1 training and the 42-task
  * autonomous-vehicle (AV) DAG of its appendix F, plus the generator of "other" background DAGs.
  * WCETs are in reference time units (a CPU holding all 100 tokens); node `type` selects the PE
  * speed (see `DEFAULT_SPEEDS`). The same DAGs are shipped as JSON in `examples/hsoc/`.

@@ -1,5 +1,5 @@
 /**
- * J-modulated Fréchet inequalities (PLNN, SPEC §8). For events with probabilities a and b, the
+ * J-modulated Fréchet inequalities (PLNN). For events with probabilities a and b, the
  * correlation J ∈ [−1, 1] picks the joint probability between maximal anti-correlation (J = −1,
  * the Fréchet lower bound `max(0, a + b − 1)`), independence (J = 0, `ab`) and maximal
  * correlation (J = 1, the Fréchet upper bound `min(a, b)`). Each function is continuous and

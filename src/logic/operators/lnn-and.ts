@@ -1,5 +1,5 @@
 /**
- * Weighted Łukasiewicz conjunction (LNN, SPEC §8): `AND(x) = clamp(β − Σ w_i (1 − x_i))`.
+ * Weighted Łukasiewicz conjunction (LNN): `AND(x) = clamp(β − Σ w_i (1 − x_i))`.
  * Increasing in every input (w ≥ 0), so the lower bound comes from the lower inputs and the upper
  * from the upper inputs; downward inference is the functional inverse per operand.
  */

@@ -1,5 +1,5 @@
 /**
- * Weighted Łukasiewicz disjunction over literals (LNN, SPEC §8): `OR(ℓ) = clamp(1 − β + Σ w_i ℓ_i)`
+ * Weighted Łukasiewicz disjunction over literals (LNN): `OR(ℓ) = clamp(1 − β + Σ w_i ℓ_i)`
  * where a literal ℓ_i is an operand or its negation. Implication is the disjunction
  * `A → B = clamp(1 − β + w_A (1 − A) + w_B B)`, i.e. the first literal negated; negated inputs
  * swap their bounds.

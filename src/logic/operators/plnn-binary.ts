@@ -1,5 +1,5 @@
 /**
- * Upward and downward bound rules for the binary PLNN operators AND, OR and IMPLIES (SPEC §8),
+ * Upward and downward bound rules for the binary PLNN operators AND, OR and IMPLIES,
  * written once for any activation f(x, y, J) that is continuous and monotone in each argument
  * separately (the J-modulated Fréchet functions of `frechet-j.ts`).
  *

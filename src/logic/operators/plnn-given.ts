@@ -1,5 +1,5 @@
 /**
- * The conditional `c = P(B | A)` (PLNN, SPEC §8), tied to its joint by `P(A ∧ B) = c · P(A)`.
+ * The conditional `c = P(B | A)` (PLNN), tied to its joint by `P(A ∧ B) = c · P(A)`.
  * The joint node carries the Fréchet/J relation to A and B; this node only adds the product rule,
  * up (`c = joint / a`) and down (to the joint and to A). `P(A) = 0` leaves c unconstrained.
  */

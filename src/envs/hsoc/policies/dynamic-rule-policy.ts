@@ -1,5 +1,5 @@
 /**
- * Dynamic rules (SPEC §7, the seed's phase 2): each agent keeps partial, stale observations of the
+ * Dynamic rules (the seed's phase 2): each agent keeps partial, stale observations of the
  * system, turns them into probability bounds on the predicates of the seed's LightLoad knowledge
  * base (`examples/logic/light-load.json`), asks the PLNN for the bounds of `LightLoad` (and
  * `LowCongestion`), and uses uniform sharing when light load is predicted (lower bound ≥ θ), the

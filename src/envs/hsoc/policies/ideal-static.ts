@@ -1,5 +1,5 @@
 /**
- * The ideal static target (SPEC §7): all PE assignments known up front. The episode is first run
+ * The ideal static target: all PE assignments known up front. The episode is first run
  * with the uniform control under the dynamic scheduler; the PE every task got becomes a static plan.
  * The episode is then replayed (same seed, same arrivals) with the scheduler bound to the plan and
  * every agent knowing where each future task of its DAG will run, and the token split is optimized

@@ -1,5 +1,5 @@
 /**
- * LNN rule policy (SPEC §7, §8): three learnable weighted Łukasiewicz conjunctions, one per action
+ * LNN rule policy: three learnable weighted Łukasiewicz conjunctions, one per action
  * class — `NeedTokens_0` (bin 0), `NeedTokens_x` (bins 1 … 9) and `NeedTokens_100` (bin 10) — over
  * the agent's predicates and their negations (an {@link LnnRuleLayer}). The real-valued `Slack`
  * predicate is evaluated per bin (a family of activation curves peaking at the task's token need),
