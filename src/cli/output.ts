@@ -1,3 +1,7 @@
+/**
+ * What the CLI writes to the terminal besides its reports: the `--json` document on stdout,
+ * warnings on stderr, and a quiet exit when the reader of a pipe goes away.
+ */
 import { errnoOf } from '../core/file-error.js';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * Commander option parsers for numbers, integers and ranges, so that a bad value is a usage error
+ * naming the value instead of a NaN reaching a command.
+ */
 import { InvalidArgumentError } from 'commander';
 
 /** Commander parser for a finite number option. */

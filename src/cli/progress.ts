@@ -1,3 +1,7 @@
+/**
+ * Progress bars for long CLI commands, shown only on a terminal so that pipes, CI logs and `--json`
+ * output stay clean.
+ */
 import cliProgress from 'cli-progress';
 
 /** A progress reporter: a bar on a TTY, silence otherwise (pipes, CI, `--json`). */

@@ -1,3 +1,7 @@
+/**
+ * The `arbiter` command tree and its runner: registers every command and turns errors into exit
+ * codes and short messages (0 success, 1 Arbiter error, 2 usage error).
+ */
 import { Command, CommanderError } from 'commander';
 import { ArbiterError } from '../core/errors.js';
 import { errnoOf, fileErrorFrom } from '../core/file-error.js';

@@ -1,3 +1,7 @@
+/**
+ * The error for a file or folder that could not be read or written: it names the user's path, the
+ * action and the reason in words (`read-only file system (EROFS)`) rather than a raw errno.
+ */
 import { ArbiterError } from './errors.js';
 
 /** What an errno code means, in the words of an error message. */

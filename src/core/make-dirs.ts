@@ -1,3 +1,7 @@
+/**
+ * Creating a folder with its missing parents (`mkdir -p`) in a way that always ends, with a
+ * {@link FileError} naming the folder that could not be made.
+ */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeSystemError, errnoOf, FileError } from './file-error.js';

@@ -1,3 +1,7 @@
+/**
+ * Reading a JSON object given on the command line, as a file (`--config ppo.json`) or inline, with
+ * errors that name the file or option and the rule broken.
+ */
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
 

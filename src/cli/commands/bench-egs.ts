@@ -1,3 +1,7 @@
+/**
+ * The `arbiter bench egs` command: every scheduling method on held-out DAG sets, written as a
+ * Markdown report with one acceptance-curve SVG per set.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';

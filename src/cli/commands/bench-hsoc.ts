@@ -1,3 +1,8 @@
+/**
+ * The `arbiter bench hsoc` command: trains the LNN rules and compares them with the uniform,
+ * dynamic-rule and ideal static policies on the HSoC workloads at three loads, written as a
+ * Markdown report with a completion-rate plot.
+ */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';

@@ -1,3 +1,7 @@
+/**
+ * The `arbiter dag analyze` command: prints {@link analyzeDag}'s measures (vol, L, width with its
+ * witnesses, core lower bound, optionally per-node time windows) for each DAG file, as text or JSON.
+ */
 import type { Command } from 'commander';
 import { analyzeDag, type DagAnalysis } from '../../dag/analysis/analyze-dag.js';
 import { readDagFile } from '../../dag/io/read-dag-file.js';

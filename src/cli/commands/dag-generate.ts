@@ -1,3 +1,7 @@
+/**
+ * The `arbiter dag generate` command: seeded random DAG tasks (layered or fork-join) with a
+ * slack-based deadline, printed or written as files in any DAG format.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ArbiterError } from '../../core/errors.js';

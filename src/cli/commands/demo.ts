@@ -1,3 +1,8 @@
+/**
+ * The `arbiter demo` command (what `npm run demo` runs): trains EGS briefly, then compares every
+ * scheduling method (the shipped EGS policy included) on a fresh DAG set, with an HTML report and a
+ * Gantt chart, all on embedded defaults so a new user sees the main job without preparing input.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';

@@ -1,3 +1,7 @@
+/**
+ * The `arbiter distill` command: OD3 distillation of a trained teacher into the largest MLP student
+ * that fits a parameter budget, written as a run folder that `eval` and `export` accept.
+ */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { registeredEnvIds } from '../../core/registry.js';

@@ -1,3 +1,7 @@
+/**
+ * The `arbiter eval` command: runs a trained policy (a run folder or a checkpoint) on its
+ * environment for a number of seeded episodes and reports the mean and spread of the return.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatTable } from '../../report/table.js';

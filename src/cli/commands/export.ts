@@ -1,3 +1,7 @@
+/**
+ * The `arbiter export` command: writes the decision network of a trained model as a standalone
+ * artifact (JSON, binary, int8 or C source) for use outside Arbiter.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';

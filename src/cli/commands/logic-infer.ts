@@ -1,3 +1,7 @@
+/**
+ * The `arbiter logic` command group: `logic infer` loads an LNN / PLNN knowledge base, runs bound
+ * inference to a fixed point and prints (or draws) the resulting truth bounds.
+ */
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { infer, type InferenceResult } from '../../logic/infer.js';

@@ -1,3 +1,7 @@
+/**
+ * The `arbiter train` command: trains a registered algorithm on a registered environment into a run
+ * folder (config, metrics, checkpoints), or resumes one.
+ */
 import type { Command } from 'commander';
 import { ALGORITHM_NAMES } from '../../agents/algorithm-names.js';
 import { registeredEnvIds } from '../../core/registry.js';
