@@ -1,3 +1,7 @@
+/**
+ * Dense n×n bit matrices, the representation of reachability relations, with the node limit that
+ * keeps several of them within an ordinary machine's memory.
+ */
 import { ArbiterError } from '../core/errors.js';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Validation of a DAG task spec and its indexed form {@link Dag}: every rule of the DAG task
+ * formats is checked once here, so every reader and generator gives the same errors, plus the
+ * conversions back to a spec and copies with another deadline or extra edges.
+ */
 import { ValidationError } from '../core/errors.js';
 import { describeEdge, describeNode, type Dag, type DagTaskSpec, type NodeId } from './dag-task.js';
 import { MAX_TIME } from './time-tolerance.js';

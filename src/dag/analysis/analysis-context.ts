@@ -1,3 +1,7 @@
+/**
+ * The analyses most schedulers need (time windows for D, reachability and its transpose), computed
+ * once per DAG and deadline and passed around instead of being recomputed by each method.
+ */
 import type { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 import { computeTiming, type Timing } from './timing.js';

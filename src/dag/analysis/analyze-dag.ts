@@ -1,3 +1,7 @@
+/**
+ * The full analysis of one DAG task behind `arbiter dag analyze`: vol, L, time windows, closure and
+ * reduction, width with its witnesses and the core lower bound, ids as the user wrote them.
+ */
 import { DeadlineInfeasibleError } from '../../core/errors.js';
 import type { Dag, NodeId } from '../dag-task.js';
 import { coreLowerBound } from './core-lower-bound.js';

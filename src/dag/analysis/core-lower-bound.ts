@@ -1,3 +1,8 @@
+/**
+ * The lower bound on the number of cores for a deadline D (`coreLowerBound`): the larger of the
+ * total-work bound ⌈vol/D⌉ and the best load bound over time windows. No schedule on fewer cores
+ * can meet D, which is what makes a method's core count provably optimal when it reaches this.
+ */
 import type { Dag } from '../dag-task.js';
 import { ceilLowerBound, LOWER_BOUND_MARGIN } from '../time-tolerance.js';
 import { computeTiming, type Timing } from './timing.js';

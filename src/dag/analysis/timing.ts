@@ -1,3 +1,7 @@
+/**
+ * Time windows of every node (EST, EFT, LST, LFT for a deadline) and the two basic measures of a
+ * DAG task: its critical-path length L(G) and total work vol(G).
+ */
 import type { Dag } from '../dag-task.js';
 
 /** Time windows of every node and the two basic measures of a DAG task. */

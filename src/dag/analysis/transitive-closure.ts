@@ -1,3 +1,7 @@
+/**
+ * Reachability in a DAG: the transitive closure as a bit matrix, the transitive reduction, and the
+ * comparability test that width and edge generation are built on.
+ */
 import { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The width W(G) of a DAG (the largest set of mutually unordered nodes) with both witnesses of
+ * Dilworth's theorem: a maximum antichain and a minimum chain cover. W(G) cores always suffice
+ * when L ≤ D, one chain per core.
+ */
 import type { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 import { transitiveClosure } from './transitive-closure.js';

@@ -1,3 +1,7 @@
+/**
+ * The state of Edge Generation Scheduling: a DAG task with the edges added so far, its incrementally
+ * updated closure and time windows, and the mask of edges that may still be added.
+ */
 import { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 import { transitiveClosure } from '../analysis/transitive-closure.js';

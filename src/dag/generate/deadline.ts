@@ -1,3 +1,7 @@
+/**
+ * Deadlines set by a slack factor, `D = L + s·(vol − L)`, between the tightest feasible one (`s = 0`)
+ * and one a single core meets (`s = 1`).
+ */
 import { ArbiterError } from '../../core/errors.js';
 import { computeTiming } from '../analysis/timing.js';
 import { withDeadline } from '../build-dag.js';

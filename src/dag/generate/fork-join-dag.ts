@@ -1,3 +1,7 @@
+/**
+ * The random nested fork-join DAG family: a fork, parallel branches and a join, each branch possibly a
+ * nested block, the shape of parallel-for programs.
+ */
 import { ArbiterError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { DagNodeSpec, DagTaskSpec, NodeId } from '../dag-task.js';

@@ -1,3 +1,7 @@
+/**
+ * Seeded random DAG tasks by family (layered or fork-join) with a slack-based deadline: one task, or a
+ * set in which each task can be reproduced alone from its seed.
+ */
 import { ArbiterError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { buildDag } from '../build-dag.js';

@@ -1,3 +1,7 @@
+/**
+ * The random layered DAG family: nodes split into layers, edges only from earlier to later layers,
+ * each node's layer equal to its depth.
+ */
 import { ArbiterError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { DagNodeSpec, DagTaskSpec, NodeId } from '../dag-task.js';

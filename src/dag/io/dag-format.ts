@@ -1,3 +1,6 @@
+/**
+ * The DAG task file formats (JSON, STG, DOT) and how a file's format is told from its extension.
+ */
 import { extname } from 'node:path';
 import { ValidationError } from '../../core/errors.js';
 

@@ -1,3 +1,7 @@
+/**
+ * The tokenizer of the DOT reader: splits Graphviz DOT text into tokens with their line numbers, so
+ * syntax errors can name the line.
+ */
 import { ValidationError } from '../../core/errors.js';
 
 /** One DOT token with the line it starts on. */

@@ -1,3 +1,7 @@
+/**
+ * The canonical JSON format of a DAG task: reading it (with line and column for malformed JSON) and
+ * writing it one node and one edge per line, unknown keys kept.
+ */
 import { ValidationError } from '../../core/errors.js';
 import { buildDag, dagToSpec } from '../build-dag.js';
 import type { Dag, DagTaskSpec } from '../dag-task.js';

@@ -1,3 +1,7 @@
+/**
+ * Line numbers for graph errors found in text formats: a {@link buildDag} error is re-thrown with the
+ * line where its node or edge was written.
+ */
 import { ValidationError } from '../../core/errors.js';
 import { buildDag, type BuildDagOptions } from '../build-dag.js';
 import type { Dag, DagTaskSpec } from '../dag-task.js';

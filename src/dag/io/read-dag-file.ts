@@ -1,3 +1,7 @@
+/**
+ * Reading a DAG task file in any supported format, with every problem (unreadable file, unknown
+ * extension, bad contents) a {@link ValidationError} naming the file.
+ */
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../../core/errors.js';
 import type { Dag } from '../dag-task.js';

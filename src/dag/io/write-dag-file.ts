@@ -1,3 +1,6 @@
+/**
+ * Writing a DAG task in any supported format, to a string or atomically to a file.
+ */
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import type { Dag } from '../dag-task.js';
 import { detectFormat, type DagFormat } from './dag-format.js';

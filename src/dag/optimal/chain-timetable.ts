@@ -1,3 +1,7 @@
+/**
+ * The ASAP timetable of fixed core sequences (chains): the timetable of a solver's or a list
+ * schedule's core assignment, with exact start times.
+ */
 import type { Dag } from '../dag-task.js';
 import type { ScheduledNode } from '../schedule/schedule-result.js';
 

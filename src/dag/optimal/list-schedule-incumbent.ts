@@ -1,3 +1,8 @@
+/**
+ * The incumbent of the exact and search methods: the fewest cores on which simulated list scheduling
+ * meets D over a few priority orders, as core chains. It is the MIP start of `optimal` and the
+ * fallback of methods whose budget runs out.
+ */
 import type { Timing } from '../analysis/timing.js';
 import type { BitMatrix } from '../bit-matrix.js';
 import type { Dag, NodeId } from '../dag-task.js';

@@ -1,3 +1,7 @@
+/**
+ * The `optimal` scheduling method: the exact minimum core count for a non-preemptive schedule meeting
+ * D, from a MILP solved with HiGHS, started from a list-scheduling incumbent.
+ */
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { computeTiming } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';

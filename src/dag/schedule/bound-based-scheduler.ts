@@ -1,3 +1,8 @@
+/**
+ * The common driver of the bound-based scheduling methods (he2019, zhao2020, he2021): each is a
+ * priority order plus a response-time bound, and the driver finds the smallest core count whose
+ * bound proves D and simulates the schedule on it.
+ */
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { fixedPriorityGuarantee, staticOrderGuarantee } from './dispatch-guarantee.js';
 import { listSchedule, type SimulatedSchedule } from './list-scheduler.js';

@@ -1,3 +1,7 @@
+/**
+ * The one-chain-per-core static schedule of a DAG extended with edges: the timetable that edge
+ * generation methods answer with, one core per chain, finishing at L(G').
+ */
 import type { Dag } from '../dag-task.js';
 import type { ScheduledNode } from './schedule-result.js';
 

@@ -1,3 +1,7 @@
+/**
+ * The one schedule checker: whether a result's timetable respects the DAG, the cores and its own
+ * claims. Every test of every scheduling method goes through it.
+ */
 import type { Dag } from '../dag-task.js';
 import type { ScheduleResult } from './schedule-result.js';
 import { timeEq, timeLeq, timeLt, withinDeadline } from '../time-tolerance.js';

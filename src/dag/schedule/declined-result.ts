@@ -1,3 +1,7 @@
+/**
+ * Results without a timetable: a method that found no feasible core count, or one that declined to
+ * answer (too large, budget spent), still returns the common result shape.
+ */
 import type { Guarantee, MethodName, ScheduleResult } from './schedule-result.js';
 
 /** A result with no timetable (`feasible: false`, no cores), to be completed by the caller. */

@@ -1,3 +1,7 @@
+/**
+ * The `egs-greedy` scheduling method: non-learned edge generation that adds edges inside the current
+ * maximum antichain to lower the width while L ≤ D holds, the baseline for the learned EGS policy.
+ */
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { EdgeGenerationState } from '../edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../edge-generation/width-drop-probe.js';

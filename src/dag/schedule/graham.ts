@@ -1,3 +1,7 @@
+/**
+ * The `graham` scheduling method: Graham's makespan bound for work-conserving list scheduling,
+ * `L + (vol − L)/m`, and the smallest core count it proves for D.
+ */
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import { boundedResult, infeasibleByBound } from './bound-based-scheduler.js';
 import { listSchedule } from './list-scheduler.js';

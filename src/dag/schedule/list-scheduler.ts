@@ -1,3 +1,7 @@
+/**
+ * The simulator of non-preemptive, work-conserving global list scheduling on identical cores under
+ * WCETs, which every list-based method uses for its timetable.
+ */
 import { BinaryHeap } from '../../core/binary-heap.js';
 import type { Dag } from '../dag-task.js';
 import type { ScheduledNode } from './schedule-result.js';

@@ -1,3 +1,8 @@
+/**
+ * The `listsched` scheduling method: the fewest cores on which simulated list scheduling meets D with
+ * the best of several priority orders. It proves its timetable under static-order dispatch only,
+ * not under dynamic list dispatch (see {@link scheduleListSched}).
+ */
 import type { AnalysisContext } from '../analysis/analysis-context.js';
 import type { BoundedPriorityMethod } from './bound-based-scheduler.js';
 import { staticOrderGuarantee } from './dispatch-guarantee.js';

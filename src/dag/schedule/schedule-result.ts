@@ -1,3 +1,7 @@
+/**
+ * The result every scheduling method returns: method name, core count, feasibility, the lower bound,
+ * what is guaranteed, and a concrete timetable that the checker can verify.
+ */
 import type { NodeId } from '../dag-task.js';
 import type { DispatchGuarantee } from './dispatch-guarantee.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Wall-clock budgets of the scheduling methods, checked between units of work so that a method past
+ * its budget returns its best answer so far (or declines) instead of running on.
+ */
 import { ArbiterError } from '../../core/errors.js';
 
 /** Default wall-clock budget of one scheduling method, in seconds (`arbiter schedule --budget`). */
