@@ -1,3 +1,7 @@
+/**
+ * Loading the trained model that `arbiter eval` and `arbiter export` are given (a run folder or one
+ * of its checkpoints) together with the environment it runs on.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CountedAlgorithm } from '../agents/algorithm-registry.js';

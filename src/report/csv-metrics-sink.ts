@@ -1,3 +1,7 @@
+/**
+ * Training metrics as a wide-format CSV file (one row per write, one column per key), the shape
+ * pandas and spreadsheets read directly.
+ */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-write.js';

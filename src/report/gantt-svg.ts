@@ -1,3 +1,7 @@
+/**
+ * Gantt charts of schedule timetables as standalone SVG (one row per core, one bar per node, the
+ * deadline marked), written without dependencies.
+ */
 import type { NodeId } from '../dag/dag-task.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import { formatNumber } from './table.js';

@@ -1,3 +1,7 @@
+/**
+ * Training metrics as JSON Lines (one record per write), flushed line by line so a crash loses at
+ * most one record, and the reader of such files.
+ */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from '../core/atomic-write.js';

@@ -1,3 +1,7 @@
+/**
+ * Learning curves of training runs: metric series read from `metrics.jsonl`, averaged over seeds with
+ * a min–max band, and written as SVG.
+ */
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { ValidationError } from '../core/errors.js';

@@ -1,3 +1,7 @@
+/**
+ * Line plots (learning curves, acceptance curves) as standalone SVG, built as a Vega-Lite spec and
+ * rendered headlessly.
+ */
 import type { TopLevelSpec } from 'vega-lite';
 import { renderVegaLiteSvg } from './vega-lite-svg.js';
 import { ValidationError } from '../core/errors.js';

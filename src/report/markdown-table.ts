@@ -1,3 +1,6 @@
+/**
+ * Markdown tables for benchmark reports.
+ */
 import { formatNumber } from './table.js';
 
 /** A GitHub-flavoured Markdown table (benchmarks and reports). */

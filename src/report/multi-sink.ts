@@ -1,3 +1,7 @@
+/**
+ * A metrics sink that fans out to several sinks, so a run can log to CSV, JSONL and TensorBoard at
+ * once without any sink's failure silencing the others.
+ */
 import type { MetricsSink } from '../core/metrics-sink.js';
 
 /**

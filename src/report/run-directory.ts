@@ -1,3 +1,7 @@
+/**
+ * Run folders: the layout of one training run on disk (config, metric logs, checkpoints), creating
+ * a new one, reopening one to resume, and the default run id.
+ */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * PNG export of SVG reports through resvg, an optional native module: when it cannot load, only
+ * PNG output fails, with a clear error.
+ */
 import { ArbiterError } from '../core/errors.js';
 
 /** Options of {@link svgToPng}. */

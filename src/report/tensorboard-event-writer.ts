@@ -1,3 +1,8 @@
+/**
+ * TensorBoard event files written without TensorFlow: the protobuf encoding of the events Arbiter
+ * needs (file version, scalars, session start), TFRecord framing, and the metrics sink that writes
+ * them.
+ */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,6 @@
+/**
+ * Headless Vega-Lite rendering to SVG, shared by every chart built from a Vega-Lite spec.
+ */
 import { Error as VEGA_ERROR, logger, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
