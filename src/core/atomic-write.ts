@@ -1,6 +1,6 @@
 /**
- * Atomic file writes (temporary file in the same folder, flush, rename), used for every file a run
- * writes, so that a reader or a crash never sees a half-written file.
+ * Atomic file writes (temporary file in the same folder, flush, rename), so that a reader or a
+ * crash never sees a half-written file.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';

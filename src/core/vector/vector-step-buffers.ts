@@ -1,6 +1,7 @@
 /**
- * The arrays of one vector-env step result, allocated once per vector env and shared by the
- * synchronous and worker implementations, so both hand back the same shape.
+ * The arrays of one vector-env step result (fresh per step, or kept and reused when the vector env
+ * reuses its buffers), shared by the synchronous and worker implementations so both hand back the
+ * same shape.
  */
 import type { Info } from '../env.js';
 import type { VectorStepResult } from '../vector-env.js';

@@ -1,6 +1,6 @@
 /**
  * Results without a timetable: a method that found no feasible core count, or one that declined to
- * answer (too large, budget spent), still returns the common result shape.
+ * answer (a failure, a budget spent, an input it does not take), still returns the common result shape.
  */
 import type { Guarantee, MethodName, ScheduleResult } from './schedule-result.js';
 

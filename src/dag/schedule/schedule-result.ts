@@ -1,6 +1,6 @@
 /**
  * The result every scheduling method returns: method name, core count, feasibility, the lower bound,
- * what is guaranteed, and a concrete timetable that the checker can verify.
+ * what is guaranteed, and (when feasible) a concrete timetable that the checker can verify.
  */
 import type { NodeId } from '../dag-task.js';
 import type { DispatchGuarantee } from './dispatch-guarantee.js';
