@@ -107,7 +107,11 @@ export {
   type Zhao2020Analysis,
   type Zhao2020Term,
 } from '../dag/schedule/zhao2020.js';
-export { scheduleListSched, genericPriorities, type NamedPriority } from '../dag/schedule/min-cores-list-schedule.js';
+export {
+  scheduleListSched,
+  genericPriorities,
+  type NamedPriority,
+} from '../dag/schedule/min-cores-list-schedule.js';
 export { scheduleEgsGreedy, type EgsGreedyOptions } from '../dag/schedule/egs-greedy.js';
 export {
   SCHEDULE_METHODS,

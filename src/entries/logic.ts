@@ -26,12 +26,13 @@ export {
   nodeIndex,
   describeLogicNode,
 } from '../logic/logic-graph.js';
-export type { BoundsSpec, OperatorSpec, PredicateSpec, KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
-export {
-  knowledgeBaseSchema,
-  parseKnowledgeBase,
-  readKnowledgeBaseFile,
-} from '../logic/knowledge-base.js';
+export type {
+  BoundsSpec,
+  OperatorSpec,
+  PredicateSpec,
+  KnowledgeBaseSpec,
+} from '../logic/knowledge-base-spec.js';
+export { knowledgeBaseSchema, parseKnowledgeBase, readKnowledgeBaseFile } from '../logic/knowledge-base.js';
 export { buildLogicGraph, type BuildLogicGraphOptions } from '../logic/build-logic-graph.js';
 export { knowledgeBase, KnowledgeBaseBuilder, type OperatorOptions } from '../logic/logic-builder.js';
 export {
