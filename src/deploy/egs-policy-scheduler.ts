@@ -33,7 +33,7 @@ import { chainSchedule } from '../dag/schedule/chain-schedule.js';
 import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
 import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
-import { EGS_MAX_NODES, EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
+import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { declinedResult } from '../dag/schedule/declined-result.js';
 import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
@@ -344,8 +344,7 @@ export class EgsPolicyScheduler {
     let r = env.reset({
       options: { dag, ...(options.deadline !== undefined && { deadline: options.deadline }) },
     });
-    const info = r.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
-    if (info.terminal) return { result: info.schedule!, steps: 0 };
+    if (egsEpisodeEnded(r.info)) return { result: r.info.schedule, steps: 0 };
     let steps = 0;
     let since = refresh;
     let stall = 0;
@@ -361,8 +360,7 @@ export class EgsPolicyScheduler {
       const a = this.choose(allowed, rng, lookahead, env.state, N);
       const s = env.step(a);
       steps++;
-      if (s.terminated || s.truncated)
-        return { result: (s.info as unknown as EgsEpisodeInfo).schedule, steps };
+      if (egsEpisodeEnded(s.info)) return { result: s.info.schedule, steps };
       if (s.reward > 0) {
         stall = 0;
         since = refresh;
@@ -444,8 +442,7 @@ export class EgsPolicyScheduler {
   ): { terminal: ScheduleResult } | { state: EdgeGenerationState; N: number; bound: number; stopAt: number } {
     const env = this.envFor(dag.n);
     const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
-    const info = r.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
-    if (info.terminal) return { terminal: info.schedule! };
+    if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
     const state = env.state.clone();
     const bound = env.lowerBound;
     return {

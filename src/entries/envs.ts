@@ -38,6 +38,8 @@ export {
   type EgsEnvOptions,
   type EgsResetOptions,
   type EgsEpisodeInfo,
+  type EgsInfo,
+  egsEpisodeEnded,
 } from '../envs/egs/egs-env.js';
 export { encodeEdgeAction, decodeEdgeAction, writeEdgeActionMask } from '../envs/egs/egs-action-mask.js';
 export { egsLowerBound, type EgsLowerBound } from '../envs/egs/egs-lower-bound.js';

@@ -119,6 +119,25 @@ export interface EgsEpisodeInfo {
 }
 
 /**
+ * The `info` of EGS-v0's `reset` and `step`: the mask and width of every state, and the
+ * {@link EgsEpisodeInfo} fields once the episode ends (or at a reset whose task needs no decision,
+ * with `terminal`); {@link egsEpisodeEnded} tells which.
+ */
+export interface EgsInfo extends Info, Partial<EgsEpisodeInfo> {
+  /** The mask of the next step (the env's current one). */
+  actionMask: Uint8Array;
+  /** Current width W(G_t). */
+  width: number;
+  /** Set by a reset whose task needs no decision (`step` then throws). */
+  terminal?: boolean;
+}
+
+/** Whether `info` ends the episode, so that it carries the {@link EgsEpisodeInfo} fields. */
+export function egsEpisodeEnded(info: EgsInfo): info is EgsInfo & EgsEpisodeInfo {
+  return info.schedule !== undefined;
+}
+
+/**
  * Registration facts of EGS-v0: no TimeLimit (the env ends every episode within n(n − 1)/2 steps
  * and truncates itself with `maxSteps`).
  */
@@ -128,7 +147,7 @@ export const EGS_SPEC: EnvSpec = { id: 'EGS-v0' };
 const MAX_SAMPLE_TRIES = 100;
 
 /** The EGS environment (see the file comment). Observation: {@link GraphObservation}. */
-export class EgsEnv implements Env<GraphObservation, number> {
+export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   /** Graph observations with {@link EGS_NODE_FEATURE_DIM} features and {@link EGS_RELATION_DIM} relations. */
   readonly observationSpace: GraphSpace;
   /** `Discrete(maxNodes²)`: action `i · maxNodes + j` adds edge `i → j`. */
@@ -194,7 +213,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
    * bound or target, or no allowed edge) gives `info.terminal = true` with the
    * {@link EgsEpisodeInfo} fields, and `step` then throws; sampled tasks are redrawn instead.
    */
-  reset(options: ResetOptions = {}): ResetResult<GraphObservation> {
+  reset(options: ResetOptions = {}): ResetResult<GraphObservation, EgsInfo> {
     this.needsReset = true; // stays so if loading the task throws
     if (options.seed !== undefined) this.rng = new Rng(options.seed);
     const o = (options.options ?? {}) as EgsResetOptions;
@@ -220,16 +239,16 @@ export class EgsEnv implements Env<GraphObservation, number> {
         this.load(dag, dag.deadline!, target);
       } while (this.isTerminal());
     }
-    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    const info: EgsInfo = { actionMask: this.lastMask, width: this.tracker.width };
     if (this.isTerminal()) {
-      info['terminal'] = true;
+      info.terminal = true;
       Object.assign(info, this.episodeInfo());
     } else this.needsReset = false;
     return { obs: this.observation(), info };
   }
 
   /** Adds the edge of `action`; throws `invalid-action` for a masked action. */
-  step(action: number): StepResult<GraphObservation> {
+  step(action: number): StepResult<GraphObservation, EgsInfo> {
     if (this.needsReset)
       throw new ArbiterError('step-after-done', 'EGS: call reset() before step() (episode ended)');
     if (!this.actionSpace.contains(action) || !this.lastMask[action])
@@ -247,7 +266,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
     const reward = before - this.tracker.width;
     const terminated = this.isTerminal();
     const truncated = !terminated && this.steps >= this.maxSteps;
-    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    const info: EgsInfo = { actionMask: this.lastMask, width: this.tracker.width };
     if (terminated || truncated) {
       this.needsReset = true;
       Object.assign(info, this.episodeInfo());
