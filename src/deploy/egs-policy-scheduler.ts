@@ -21,6 +21,7 @@
  * is a valid answer; this only gives up on drops that would come later).
  */
 import { ArbiterError, ValidationError } from '../core/errors.js';
+import { argmaxAmong } from '../core/masked-argmax.js';
 import { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
 import type { Dag } from '../dag/dag-task.js';
@@ -530,9 +531,7 @@ export class EgsPolicyScheduler {
       this.probe.load(state);
       return order.find((a) => this.probe.lowers(Math.floor(a / N), a % N)) ?? order[0]!;
     }
-    let best = allowed[0]!;
-    for (const a of allowed) if (z[a]! > z[best]! || (z[a] === z[best] && a < best)) best = a;
-    return best;
+    return argmaxAmong(z, allowed);
   }
 
   // The one-chain-per-core timetable of the final graph (as the env's `currentResult`).
