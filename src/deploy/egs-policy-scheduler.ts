@@ -30,11 +30,10 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { chainSchedule } from '../dag/schedule/chain-schedule.js';
-import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
-import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
+import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
+import { listEgsActions } from '../envs/egs/egs-action-mask.js';
 import { declinedResult } from '../dag/schedule/declined-result.js';
 import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
@@ -295,7 +294,7 @@ export class EgsPolicyScheduler {
       beam = children.slice(0, beamWidth);
       for (const c of beam) if (better(c, best)) best = c;
     }
-    let result = this.resultOf(dag, best.state, best.w.width, best.w.chains, bound);
+    let result = egsScheduleResult(best.state, best.w.chains, bound, 0);
     let fallbackNote = '';
     if (budget.expired) {
       const other = listScheduleFallback(dag, result, budget.seconds);
@@ -429,7 +428,7 @@ export class EgsPolicyScheduler {
       if (stall >= stallLimit) break;
     }
     return {
-      result: this.resultOf(dag, state, tracker.width, tracker.chains(), bound),
+      result: egsScheduleResult(state, tracker.chains(), bound, 0),
       steps,
       cut: budget.expired && tracker.width > stopAt,
     };
@@ -454,8 +453,8 @@ export class EgsPolicyScheduler {
     };
   }
 
-  // The env's mask as a list of actions, ascending (as a scan of the mask; sampling walks this
-  // list): edges inside the maximum antichain (antichainOnly), else between critical nodes.
+  // The env's rule (listEgsActions) with this scheduler's env settings: critical endpoints, and
+  // first the maximum antichain when antichainOnly.
   private allowedActions(
     state: EdgeGenerationState,
     antichain: readonly number[],
@@ -463,18 +462,7 @@ export class EgsPolicyScheduler {
     N: number,
     out: number[],
   ): void {
-    out.length = 0;
-    if (this.antichainOnly) {
-      for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * N + j);
-      if (out.length > 0) {
-        out.sort((a, b) => a - b);
-        return;
-      }
-    }
-    const n = state.dag.n;
-    for (let i = 0; i < n; i++)
-      if (critical[i])
-        for (let j = 0; j < n; j++) if (critical[j] && state.isValid(i, j)) out.push(i * N + j);
+    listEgsActions(state, N, out, critical, this.antichainOnly ? antichain : undefined);
   }
 
   // Builds the observation of `state` (as the env does, into reused buffers, relations coded per
@@ -532,32 +520,6 @@ export class EgsPolicyScheduler {
       return order.find((a) => this.probe.lowers(Math.floor(a / N), a % N)) ?? order[0]!;
     }
     return argmaxAmong(z, allowed);
-  }
-
-  // The one-chain-per-core timetable of the final graph (as the env's `currentResult`).
-  private resultOf(
-    dag: Dag,
-    state: EdgeGenerationState,
-    width: number,
-    chains: number[][],
-    bound: number,
-  ): ScheduleResult {
-    const { schedule, makespan } = chainSchedule(dag, state.est, chains);
-    const ids = dag.ids;
-    const feasible = withinDeadline(makespan, state.deadline);
-    return {
-      method: 'egs',
-      cores: width,
-      feasible,
-      guarantees: timetableGuarantees(feasible, width, makespan),
-      deadline: state.deadline,
-      makespan,
-      schedule,
-      addedEdges: state.added.map(([x, y]) => [ids[x]!, ids[y]!]),
-      lowerBound: bound,
-      timeMs: 0,
-      guarantee: 'structural',
-    };
   }
 
   // Logits of the graph `g` into this.logits (row stride N = env.maxNodes): of the listed actions

@@ -27,8 +27,6 @@ import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
 import { deadlineProblem } from '../../dag/build-dag.js';
 import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
-import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
-import { timetableGuarantees } from '../../dag/schedule/dispatch-guarantee.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
@@ -38,8 +36,9 @@ import {
   DagSampler,
   type DagSamplerOptions,
 } from './dag-sampler.js';
-import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
+import { decodeEdgeAction, listEgsActions } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
+import { egsScheduleResult } from './egs-schedule-result.js';
 import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
 
 /**
@@ -168,6 +167,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   private readonly maxSteps: number;
   private readonly tracker: CriticalNodeTracker;
   private readonly antichainNodes: number[] = [];
+  private readonly allowed: number[] = [];
   private rng = new Rng(0);
   private egs: EdgeGenerationState | undefined;
   private bound = 1;
@@ -310,25 +310,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
    * minimum chain cover, each node at its EST in G_t; `timeMs` is the wall time since reset.
    */
   currentResult(): ScheduleResult {
-    const egs = this.state;
-    const { dag, deadline } = egs;
-    const chains = this.tracker.chains();
-    const { schedule, makespan } = chainSchedule(dag, egs.est, chains);
-    const ids = dag.ids;
-    const feasible = withinDeadline(makespan, deadline);
-    return {
-      method: 'egs',
-      cores: chains.length,
-      feasible,
-      guarantees: timetableGuarantees(feasible, chains.length, makespan),
-      deadline,
-      makespan,
-      schedule,
-      addedEdges: egs.added.map(([a, b]) => [ids[a]!, ids[b]!]),
-      lowerBound: this.bound,
-      timeMs: performance.now() - this.startTime,
-      guarantee: 'structural',
-    };
+    return egsScheduleResult(this.state, this.tracker.chains(), this.bound, performance.now() - this.startTime);
   }
 
   private episodeInfo(): EgsEpisodeInfo {
@@ -368,18 +350,16 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   /** A fresh mask array (callers may keep the previous one). */
   private writeMask(): void {
     this.lastMask = new Uint8Array(this.maxNodes * this.maxNodes);
-    if (this.antichainOnly) {
-      const inAntichain = new Uint8Array(this.egs!.dag.n);
-      for (const v of this.tracker.antichain(this.egs!.reach, this.antichainNodes)) inAntichain[v] = 1;
-      this.validCount = writeEdgeActionMask(this.egs!, this.maxNodes, this.lastMask, inAntichain);
-      if (this.validCount > 0) return;
-    }
-    this.validCount = writeEdgeActionMask(
-      this.egs!,
+    const egs = this.egs!;
+    const allowed = listEgsActions(
+      egs,
       this.maxNodes,
-      this.lastMask,
+      this.allowed,
       this.criticalOnly ? this.tracker.critical : undefined,
+      this.antichainOnly ? this.tracker.antichain(egs.reach, this.antichainNodes) : undefined,
     );
+    for (const a of allowed) this.lastMask[a] = 1;
+    this.validCount = allowed.length;
   }
 
   private observation(): GraphObservation {
