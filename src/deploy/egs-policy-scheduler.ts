@@ -41,6 +41,7 @@ import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
 import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
 import {
   EGS_NODE_FEATURE_DIM,
+  egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
 } from '../envs/egs/egs-observation.js';
@@ -479,16 +480,7 @@ export class EgsPolicyScheduler {
       this.features = new Float32Array(n * EGS_NODE_FEATURE_DIM);
       this.codes = new Uint8Array(n * n);
     }
-    writeEgsNodeFeatures(
-      state,
-      {
-        lateralWidth: tracker.lateralWidth,
-        critical: tracker.critical,
-        width: tracker.width,
-        lowerBound: bound,
-      },
-      this.features,
-    );
+    writeEgsNodeFeatures(state, egsObservationParts(tracker, bound), this.features);
     writeEgsRelationCodes(state, this.codes);
     this.run({ numNodes: n, nodeFeatures: this.features, relationCodes: this.codes }, N, only);
   }

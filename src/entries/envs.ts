@@ -53,6 +53,7 @@ export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from '..
 export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from '../envs/egs/dag-sampler.js';
 export {
   buildEgsObservation,
+  egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
   EGS_NODE_FEATURES,

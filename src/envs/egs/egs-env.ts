@@ -39,7 +39,12 @@ import {
 import { decodeEdgeAction, listEgsActions } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
 import { egsScheduleResult } from './egs-schedule-result.js';
-import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
+import {
+  EGS_NODE_FEATURE_DIM,
+  EGS_RELATION_DIM,
+  buildEgsObservation,
+  egsObservationParts,
+} from './egs-observation.js';
 
 /**
  * Largest DAG the env (and so a learned EGS policy) works on: the action space is
@@ -363,12 +368,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   }
 
   private observation(): GraphObservation {
-    return buildEgsObservation(this.egs!, {
-      lateralWidth: this.tracker.lateralWidth,
-      critical: this.tracker.critical,
-      width: this.tracker.width,
-      lowerBound: this.bound,
-    });
+    return buildEgsObservation(this.egs!, egsObservationParts(this.tracker, this.bound));
   }
 
   private deadlineOf(dag: Dag, deadline: number | undefined): number {
