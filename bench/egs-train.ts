@@ -33,7 +33,7 @@ import type { Dag } from '../src/dag/dag-task.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import { scheduleDag, type ScheduleMethod } from '../src/dag/schedule/schedule-dag.js';
 import { DagSampler, curriculumNodeRange } from '../src/envs/egs/dag-sampler.js';
-import { EgsEnv, type EgsEpisodeInfo } from '../src/envs/egs/egs-env.js';
+import { EgsEnv, egsEpisodeEnded } from '../src/envs/egs/egs-env.js';
 import type { GraphNetF32 } from '../src/nn/graph-net-f32.js';
 import { GraphPolicy, type GraphPolicyConfig } from '../src/nn/graph-policy.js';
 import { maskedArgmax } from '../src/nn/masked-categorical.js';
@@ -137,7 +137,7 @@ function greedyEpisode(
   let policyMs = 0;
   let forwards = 0;
   let r = env.reset({ options: { dag } });
-  let info = r.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+  let info = r.info;
   let steps = 0;
   let since = refresh;
   if (!info.terminal) {
@@ -162,12 +162,14 @@ function greedyEpisode(
       since = s.reward > 0 ? refresh : since + 1;
       r = { obs: s.obs, info: s.info };
       if (s.terminated || s.truncated) {
-        info = s.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+        info = s.info;
         break;
       }
     }
   }
   const ms = performance.now() - t0;
+  if (!egsEpisodeEnded(info))
+    throw new Error(`egs-train: the episode on '${dag.name}' ended without its result`);
   const ok = checkSchedule(dag, info.schedule).ok;
   return { cores: info.cores, steps, ms, policyMs, forwards, ok };
 }

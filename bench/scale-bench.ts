@@ -10,7 +10,7 @@ import { withSlackDeadline } from '../src/dag/generate/deadline.js';
 import { generateDag } from '../src/dag/generate/generate-dag.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import { SCHEDULE_METHODS } from '../src/dag/schedule/schedule-dag.js';
-import { POLICY_METHODS } from '../src/cli/commands/schedule.js';
+import { POLICY_METHODS } from '../src/deploy/schedule-method.js';
 import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine } from './machine.js';

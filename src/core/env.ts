@@ -19,16 +19,16 @@ export interface ResetOptions {
   options?: Record<string, unknown>;
 }
 
-/** What {@link Env.reset} returns. */
-export interface ResetResult<O> {
+/** What {@link Env.reset} returns (`I`: the env's own info type). */
+export interface ResetResult<O, I extends Info = Info> {
   /** First observation of the episode. */
   obs: O;
   /** Information, including `actionMask` for masked environments. */
-  info: Info;
+  info: I;
 }
 
-/** What {@link Env.step} returns. */
-export interface StepResult<O> {
+/** What {@link Env.step} returns (`I`: the env's own info type). */
+export interface StepResult<O, I extends Info = Info> {
   /** Observation after the action. */
   obs: O;
   /** Reward for the transition. */
@@ -38,7 +38,7 @@ export interface StepResult<O> {
   /** The episode was cut (time limit, …) in a non-terminal state: bootstrap from `obs`. */
   truncated: boolean;
   /** Information, including `actionMask` for masked environments. */
-  info: Info;
+  info: I;
 }
 
 /** Static facts about an environment, as in Gymnasium's `EnvSpec`. */
@@ -54,9 +54,10 @@ export interface EnvSpec {
 /**
  * A single-agent environment. `step` after an episode ended (terminated or truncated) without a
  * `reset` is an error. Observations returned must not be mutated by the environment afterwards
- * (return fresh arrays or copies), so that agents may store them.
+ * (return fresh arrays or copies), so that agents may store them. `I` is the type of `info`, so that
+ * an env with typed information (e.g. EGS's episode result) needs no casts at its callers.
  */
-export interface Env<O = unknown, A = unknown> {
+export interface Env<O = unknown, A = unknown, I extends Info = Info> {
   /** Space of observations. */
   readonly observationSpace: Space;
   /** Space of actions. */
@@ -64,9 +65,9 @@ export interface Env<O = unknown, A = unknown> {
   /** Id and limits, when registered. */
   readonly spec?: EnvSpec;
   /** Starts an episode. */
-  reset(options?: ResetOptions): ResetResult<O>;
+  reset(options?: ResetOptions): ResetResult<O, I>;
   /** Applies one action. */
-  step(action: A): StepResult<O>;
+  step(action: A): StepResult<O, I>;
   /**
    * The current action mask, for masked environments: equal to the last `info.actionMask`
    * (`checkEnv` fails when they differ). Masks have two channels on purpose. `info.actionMask` is

@@ -21,6 +21,7 @@
  * is a valid answer; this only gives up on drops that would come later).
  */
 import { ArbiterError, ValidationError } from '../core/errors.js';
+import { argmaxAmong } from '../core/masked-argmax.js';
 import { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
 import type { Dag } from '../dag/dag-task.js';
@@ -29,11 +30,10 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { chainSchedule } from '../dag/schedule/chain-schedule.js';
-import { timetableGuarantees } from '../dag/schedule/dispatch-guarantee.js';
-import { withinDeadline } from '../dag/time-tolerance.js';
 import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
-import { EGS_MAX_NODES, EgsEnv, type EgsEpisodeInfo } from '../envs/egs/egs-env.js';
+import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
+import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
+import { listEgsActions } from '../envs/egs/egs-action-mask.js';
 import { declinedResult } from '../dag/schedule/declined-result.js';
 import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
@@ -41,6 +41,7 @@ import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
 import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
 import {
   EGS_NODE_FEATURE_DIM,
+  egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
 } from '../envs/egs/egs-observation.js';
@@ -294,7 +295,7 @@ export class EgsPolicyScheduler {
       beam = children.slice(0, beamWidth);
       for (const c of beam) if (better(c, best)) best = c;
     }
-    let result = this.resultOf(dag, best.state, best.w.width, best.w.chains, bound);
+    let result = egsScheduleResult(best.state, best.w.chains, bound, 0);
     let fallbackNote = '';
     if (budget.expired) {
       const other = listScheduleFallback(dag, result, budget.seconds);
@@ -344,8 +345,7 @@ export class EgsPolicyScheduler {
     let r = env.reset({
       options: { dag, ...(options.deadline !== undefined && { deadline: options.deadline }) },
     });
-    const info = r.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
-    if (info.terminal) return { result: info.schedule!, steps: 0 };
+    if (egsEpisodeEnded(r.info)) return { result: r.info.schedule, steps: 0 };
     let steps = 0;
     let since = refresh;
     let stall = 0;
@@ -361,8 +361,7 @@ export class EgsPolicyScheduler {
       const a = this.choose(allowed, rng, lookahead, env.state, N);
       const s = env.step(a);
       steps++;
-      if (s.terminated || s.truncated)
-        return { result: (s.info as unknown as EgsEpisodeInfo).schedule, steps };
+      if (egsEpisodeEnded(s.info)) return { result: s.info.schedule, steps };
       if (s.reward > 0) {
         stall = 0;
         since = refresh;
@@ -430,7 +429,7 @@ export class EgsPolicyScheduler {
       if (stall >= stallLimit) break;
     }
     return {
-      result: this.resultOf(dag, state, tracker.width, tracker.chains(), bound),
+      result: egsScheduleResult(state, tracker.chains(), bound, 0),
       steps,
       cut: budget.expired && tracker.width > stopAt,
     };
@@ -444,8 +443,7 @@ export class EgsPolicyScheduler {
   ): { terminal: ScheduleResult } | { state: EdgeGenerationState; N: number; bound: number; stopAt: number } {
     const env = this.envFor(dag.n);
     const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
-    const info = r.info as unknown as Partial<EgsEpisodeInfo> & { terminal?: boolean };
-    if (info.terminal) return { terminal: info.schedule! };
+    if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
     const state = env.state.clone();
     const bound = env.lowerBound;
     return {
@@ -456,8 +454,8 @@ export class EgsPolicyScheduler {
     };
   }
 
-  // The env's mask as a list of actions, ascending (as a scan of the mask; sampling walks this
-  // list): edges inside the maximum antichain (antichainOnly), else between critical nodes.
+  // The env's rule (listEgsActions) with this scheduler's env settings: critical endpoints, and
+  // first the maximum antichain when antichainOnly.
   private allowedActions(
     state: EdgeGenerationState,
     antichain: readonly number[],
@@ -465,18 +463,7 @@ export class EgsPolicyScheduler {
     N: number,
     out: number[],
   ): void {
-    out.length = 0;
-    if (this.antichainOnly) {
-      for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * N + j);
-      if (out.length > 0) {
-        out.sort((a, b) => a - b);
-        return;
-      }
-    }
-    const n = state.dag.n;
-    for (let i = 0; i < n; i++)
-      if (critical[i])
-        for (let j = 0; j < n; j++) if (critical[j] && state.isValid(i, j)) out.push(i * N + j);
+    listEgsActions(state, N, out, critical, this.antichainOnly ? antichain : undefined);
   }
 
   // Builds the observation of `state` (as the env does, into reused buffers, relations coded per
@@ -493,16 +480,7 @@ export class EgsPolicyScheduler {
       this.features = new Float32Array(n * EGS_NODE_FEATURE_DIM);
       this.codes = new Uint8Array(n * n);
     }
-    writeEgsNodeFeatures(
-      state,
-      {
-        lateralWidth: tracker.lateralWidth,
-        critical: tracker.critical,
-        width: tracker.width,
-        lowerBound: bound,
-      },
-      this.features,
-    );
+    writeEgsNodeFeatures(state, egsObservationParts(tracker, bound), this.features);
     writeEgsRelationCodes(state, this.codes);
     this.run({ numNodes: n, nodeFeatures: this.features, relationCodes: this.codes }, N, only);
   }
@@ -533,35 +511,7 @@ export class EgsPolicyScheduler {
       this.probe.load(state);
       return order.find((a) => this.probe.lowers(Math.floor(a / N), a % N)) ?? order[0]!;
     }
-    let best = allowed[0]!;
-    for (const a of allowed) if (z[a]! > z[best]! || (z[a] === z[best] && a < best)) best = a;
-    return best;
-  }
-
-  // The one-chain-per-core timetable of the final graph (as the env's `currentResult`).
-  private resultOf(
-    dag: Dag,
-    state: EdgeGenerationState,
-    width: number,
-    chains: number[][],
-    bound: number,
-  ): ScheduleResult {
-    const { schedule, makespan } = chainSchedule(dag, state.est, chains);
-    const ids = dag.ids;
-    const feasible = withinDeadline(makespan, state.deadline);
-    return {
-      method: 'egs',
-      cores: width,
-      feasible,
-      guarantees: timetableGuarantees(feasible, width, makespan),
-      deadline: state.deadline,
-      makespan,
-      schedule,
-      addedEdges: state.added.map(([x, y]) => [ids[x]!, ids[y]!]),
-      lowerBound: bound,
-      timeMs: 0,
-      guarantee: 'structural',
-    };
+    return argmaxAmong(z, allowed);
   }
 
   // Logits of the graph `g` into this.logits (row stride N = env.maxNodes): of the listed actions

@@ -9,6 +9,7 @@
  */
 import { ArbiterError } from '../core/errors.js';
 import { fastTanh } from '../core/fast-math.js';
+import { maskedArgmax } from '../core/masked-argmax.js';
 import type { ArtifactActivation, PolicyArtifact } from './policy-artifact.js';
 
 /** A ready-to-run policy. */
@@ -101,17 +102,7 @@ export function createPolicyRuntime(artifact: PolicyArtifact): PolicyRuntime {
 
   const act = (obs: Float32Array, mask?: ArrayLike<number>): number => {
     const y = forward(obs);
-    let best = -1;
-    let bestV = Number.NEGATIVE_INFINITY;
-    for (let a = 0; a < outputDim; a++) {
-      if (mask && !mask[a]) continue;
-      if (best < 0 || y[a]! > bestV) {
-        best = a;
-        bestV = y[a]!;
-      }
-    }
-    if (best < 0) throw new ArbiterError('empty-mask', 'policy runtime: the action mask allows no action');
-    return best;
+    return maskedArgmax(y, 0, outputDim, mask, 0, 'policy runtime');
   };
 
   return { inputDim, outputDim, forward, act };

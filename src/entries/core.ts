@@ -16,6 +16,7 @@ export {
 } from '../core/errors.js';
 export { Rng, type RngState } from '../core/rng.js';
 export { BinaryHeap } from '../core/binary-heap.js';
+export { maskedArgmax, maskedArgmaxOrNone, argmaxAmong } from '../core/masked-argmax.js';
 export { writeFileAtomic, writeFileAtomicSync } from '../core/atomic-write.js';
 export { FileError, fileErrorFrom, describeSystemError, errnoOf } from '../core/file-error.js';
 export { makeDirs, makeDirsSync } from '../core/make-dirs.js';

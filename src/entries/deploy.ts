@@ -50,6 +50,17 @@ export {
   type EgsDecodeOptions,
   type EgsSearchOptions,
 } from '../deploy/egs-policy-scheduler.js';
+export {
+  ALL_METHODS,
+  POLICY_METHODS,
+  isAnyScheduleMethod,
+  isPolicyMethod,
+  scheduleWithMethod,
+  scheduleEveryMethod,
+  type AnyScheduleMethod,
+  type PolicyMethod,
+  type MethodOptions,
+} from '../deploy/schedule-method.js';
 
 // OD3: resource budget → policy-network architecture
 export {

@@ -38,13 +38,22 @@ export {
   type EgsEnvOptions,
   type EgsResetOptions,
   type EgsEpisodeInfo,
+  type EgsInfo,
+  egsEpisodeEnded,
 } from '../envs/egs/egs-env.js';
-export { encodeEdgeAction, decodeEdgeAction, writeEdgeActionMask } from '../envs/egs/egs-action-mask.js';
+export {
+  encodeEdgeAction,
+  decodeEdgeAction,
+  writeEdgeActionMask,
+  listEgsActions,
+} from '../envs/egs/egs-action-mask.js';
+export { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 export { egsLowerBound, type EgsLowerBound } from '../envs/egs/egs-lower-bound.js';
 export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from '../envs/egs/critical-nodes.js';
 export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from '../envs/egs/dag-sampler.js';
 export {
   buildEgsObservation,
+  egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
   EGS_NODE_FEATURES,

@@ -7,9 +7,9 @@
  */
 import { mean } from '../core/statistics.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
-import { scheduleDag, type ScheduleMethod } from '../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import type { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
+import { scheduleWithMethod, type AnyScheduleMethod, type MethodOptions } from '../deploy/schedule-method.js';
 import type { EgsBenchmarkSummary } from '../report/egs-benchmark-report.js';
 import type { EgsBenchmarkSet } from './egs-benchmark-sets.js';
 
@@ -24,7 +24,7 @@ export const EGS_BENCHMARK_METHODS = [
   'zhao2020',
   'he2021',
   'optimal',
-] as const;
+] as const satisfies readonly AnyScheduleMethod[];
 
 /** Options of {@link runEgsBenchmark}. */
 export interface EgsBenchmarkOptions {
@@ -72,6 +72,10 @@ export async function runEgsBenchmark(
   const rows: EgsBenchmarkRow[] = [];
   const total = sets.reduce((s, x) => s + x.dags.length, 0);
   const optimalMax = options.optimalMaxNodes ?? 20;
+  const methodOptions: MethodOptions = {
+    timeLimitS: options.optimalTimeLimitS ?? 5,
+    schedulers: { egs: options.scheduler, 'egs-search': options.searchScheduler ?? options.scheduler },
+  };
   let done = 0;
   for (const set of sets) {
     for (const dag of set.dags) {
@@ -88,14 +92,15 @@ export async function runEgsBenchmark(
           valid: !r.feasible || checkSchedule(dag, r).ok,
         });
       };
-      add('egs', options.scheduler.greedy(dag));
-      add(
-        'egs-search',
-        (options.searchScheduler ?? options.scheduler).search(dag, { samples: options.searchSamples ?? 16 }),
-      );
-      for (const m of EGS_BENCHMARK_METHODS.slice(2) as readonly ScheduleMethod[]) {
+      for (const m of EGS_BENCHMARK_METHODS) {
         if (m === 'optimal' && dag.n > optimalMax) continue;
-        add(m, await scheduleDag(dag, m, { timeLimitS: options.optimalTimeLimitS ?? 5 }));
+        add(
+          m,
+          await scheduleWithMethod(dag, m, {
+            ...methodOptions,
+            ...(m === 'egs-search' && { samples: options.searchSamples ?? 16 }),
+          }),
+        );
       }
       options.onDag?.(++done, total);
     }

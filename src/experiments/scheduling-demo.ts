@@ -1,7 +1,7 @@
 /**
  * The experiment behind `arbiter demo`: a seeded set of layered and fork-join DAG tasks, every
- * scheduling method on each (the learned EGS policies spliced in after `egs-greedy`), every
- * timetable checked, and per method the summary the demo prints and renders.
+ * scheduling method on each (`scheduleEveryMethod`: the learned EGS policies right after
+ * `egs-greedy`), every timetable checked, and per method the summary the demo prints and renders.
  */
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
@@ -9,9 +9,9 @@ import { mean } from '../core/statistics.js';
 import type { Dag } from '../dag/dag-task.js';
 import { generateDag } from '../dag/generate/generate-dag.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
-import { scheduleAllMethods } from '../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import type { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
+import { scheduleEveryMethod } from '../deploy/schedule-method.js';
 
 /** The note that marks the results of the policy the demo trained itself. */
 export const DEMO_TRAINED = 'policy trained by this demo';
@@ -75,11 +75,15 @@ export async function scheduleDemoDags(
   const all: ScheduleResult[][] = [];
   let checked = 0;
   for (const dag of dags) {
-    const results = await scheduleAllMethods(dag, { timeLimitS: opts.timeLimitS });
-    const at = results.findIndex((r) => r.method === 'egs-greedy') + 1;
-    const learned = [schedulers.shipped.greedy(dag), schedulers.shippedSearch.search(dag)];
-    if (schedulers.demoTrained) learned.push({ ...schedulers.demoTrained.greedy(dag), note: DEMO_TRAINED });
-    results.splice(at, 0, ...learned);
+    const results = await scheduleEveryMethod(dag, {
+      timeLimitS: opts.timeLimitS,
+      schedulers: { egs: schedulers.shipped, 'egs-search': schedulers.shippedSearch },
+    });
+    if (schedulers.demoTrained)
+      results.splice(results.findIndex((r) => r.method === 'egs-search') + 1, 0, {
+        ...schedulers.demoTrained.greedy(dag),
+        note: DEMO_TRAINED,
+      });
     for (const r of results) {
       const c = checkSchedule(dag, r);
       if (!c.ok)

@@ -9,8 +9,12 @@
  * free of NaN (−Infinity would give `0 · −∞ = NaN`).
  */
 import { ArbiterError } from '../core/errors.js';
+import { maskedArgmax } from '../core/masked-argmax.js';
 import type { Rng } from '../core/rng.js';
 import { tf } from './tf-backend.js';
+
+// The greedy decision lives in core (TF-free users need it too); re-exported for the RL callers.
+export { maskedArgmax, maskedArgmaxOrNone } from '../core/masked-argmax.js';
 
 /** Logit given to masked actions. */
 export const MASKED_LOGIT = -1e9;
@@ -71,40 +75,6 @@ export function sampleMaskedCategorical(
   }
   // Rounding may leave cum slightly below 1; the last allowed action takes the remainder.
   return lastAllowed;
-}
-
-/**
- * Index (0…n−1) of the largest allowed value of the row `values[offset … offset+n)` (first one on
- * ties); −1 when the mask allows nothing. `mask` is read at `maskOffset` (default: `offset`).
- */
-export function maskedArgmaxOrNone(
-  values: ArrayLike<number>,
-  offset: number,
-  n: number,
-  mask?: ArrayLike<number>,
-  maskOffset = offset,
-): number {
-  let best = -1;
-  let bestV = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++)
-    if ((mask === undefined || mask[maskOffset + i] !== 0) && (best < 0 || values[offset + i]! > bestV)) {
-      best = i;
-      bestV = values[offset + i]!;
-    }
-  return best;
-}
-
-/** Index of the largest allowed logit of the row (first one on ties); throws `empty-mask` when none is allowed. */
-export function maskedArgmax(
-  logits: ArrayLike<number>,
-  offset: number,
-  n: number,
-  mask?: ArrayLike<number>,
-  maskOffset = offset,
-): number {
-  const best = maskedArgmaxOrNone(logits, offset, n, mask, maskOffset);
-  if (best < 0) throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
-  return best;
 }
 
 /** log π(action) under the row's masked softmax; −Infinity for a masked action. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
+import { maskedArgmaxOrNone } from '../../core/masked-argmax.js';
 
 /**
  * What Q-iteration needs of a finite MDP: sizes and the exact outcomes of each (s, a). Declared
@@ -145,14 +146,5 @@ export function optimalActions(Q: Float64Array, s: number, numActions: number, t
 
 /** Index of the largest entry of row `s` (lowest index on ties). */
 export function argmaxRow(Q: Float64Array, s: number, numActions: number): number {
-  let best = 0;
-  let bestQ = Q[s * numActions]!;
-  for (let a = 1; a < numActions; a++) {
-    const q = Q[s * numActions + a]!;
-    if (q > bestQ) {
-      bestQ = q;
-      best = a;
-    }
-  }
-  return best;
+  return Math.max(0, maskedArgmaxOrNone(Q, s * numActions, numActions));
 }

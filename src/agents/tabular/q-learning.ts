@@ -13,6 +13,7 @@ import { parseConfig, zc, type ConfigShape } from '../../core/config-schema.js';
 import { ActionLog, type ActionLogState } from '../../core/vector/action-log.js';
 import type { Env } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
+import { maskedArgmax } from '../../core/masked-argmax.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import {
   TrainingSession,
@@ -23,7 +24,6 @@ import {
 import type { CheckpointCounters } from '../checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from '../episode-tracker.js';
 import { linearEpsilon } from '../epsilon-schedule.js';
-import { argmaxRow } from './q-iteration.js';
 
 /** Linear ε schedule: from `start` to `end` over the first `fraction` of the training horizon. */
 export interface EpsilonSchedule {
@@ -322,13 +322,7 @@ export class QLearning implements Algorithm {
       let k = this.rng.int(Math.max(1, count));
       for (let a = 0; a < A; a++) if (mask[a] && k-- === 0) return a;
     }
-    if (!mask) return argmaxRow(this.Q, s, A);
-    let best = -1;
-    for (let a = 0; a < A; a++)
-      if (mask[a] && (best < 0 || this.Q[s * A + a]! > this.Q[s * A + best]!)) best = a;
-    if (best < 0)
-      throw new ArbiterError('empty-mask', `QLearning: the action mask of state ${s} allows no action`);
-    return best;
+    return maskedArgmax(this.Q, s * A, A, mask, 0, `QLearning: state ${s}`);
   }
 
   private maxQ(s: number, mask: Uint8Array | undefined): number {

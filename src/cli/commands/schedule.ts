@@ -2,25 +2,22 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';
 import { readDagFile } from '../../dag/io/read-dag-file.js';
-import {
-  isScheduleMethod,
-  scheduleAllMethods,
-  scheduleDag,
-  SCHEDULE_METHODS,
-} from '../../dag/schedule/schedule-dag.js';
+import { SCHEDULE_METHODS } from '../../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { loadEgsPolicyModel, resolveEgsModelPath } from '../../deploy/egs-policy-model.js';
-import { EgsPolicyScheduler } from '../../deploy/egs-policy-scheduler.js';
+import {
+  ALL_METHODS,
+  isAnyScheduleMethod,
+  POLICY_METHODS,
+  scheduleEveryMethod,
+  scheduleWithMethod,
+  type MethodOptions,
+} from '../../deploy/schedule-method.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
 import { startProgress } from '../progress.js';
-import { declinedResult } from '../../dag/schedule/declined-result.js';
 import { DEFAULT_TIME_BUDGET_S } from '../../dag/schedule/time-budget.js';
-
-/** Methods of the learned EGS policy (run by `src/deploy/egs-policy-scheduler.ts`). */
-export const POLICY_METHODS = ['egs', 'egs-search'] as const;
 
 interface ScheduleCliOptions {
   deadline?: number;
@@ -89,8 +86,7 @@ export function registerSchedule(program: Command): void {
       const dag = await readDagFile(file);
       printWarnings(dag.warnings);
       const all = opts.method === 'all';
-      const policyMethod = (POLICY_METHODS as readonly string[]).includes(opts.method);
-      if (!all && !policyMethod && !isScheduleMethod(opts.method))
+      if (!all && !isAnyScheduleMethod(opts.method))
         throw new ArbiterError(
           'unknown-method',
           `unknown method '${opts.method}': use one of ${[...SCHEDULE_METHODS, ...POLICY_METHODS].join(', ')}, all`,
@@ -105,7 +101,7 @@ export function registerSchedule(program: Command): void {
           'invalid-option',
           `--time-limit must be a number of seconds ≥ 0, got ${opts.timeLimit}`,
         );
-      const methodCount = all ? SCHEDULE_METHODS.length + POLICY_METHODS.length : 1;
+      const methodCount = all ? ALL_METHODS.length : 1;
       const progress = startProgress(methodCount + 1, `${dag.name} (${dag.n} nodes)`, !opts.json);
       let done = 0;
       const starting = (method: string): void => progress.update(done++, `running ${method}`);
@@ -117,43 +113,20 @@ export function registerSchedule(program: Command): void {
       };
       let results: ScheduleResult[] = [];
       try {
-        if (all) results = await scheduleAllMethods(dag, options);
-        else if (isScheduleMethod(opts.method)) {
+        const methodOptions: MethodOptions = {
+          ...options,
+          ...(opts.model !== undefined && { model: opts.model }),
+          ...(opts.samples !== undefined && { samples: opts.samples }),
+          ...(opts.stall !== undefined && { stallLimit: opts.stall }),
+          seed: opts.seed,
+          lookahead: opts.lookahead,
+          refresh: opts.refresh,
+          beamWidth: opts.beam,
+        };
+        if (all) results = await scheduleEveryMethod(dag, methodOptions);
+        else if (isAnyScheduleMethod(opts.method)) {
           starting(opts.method);
-          results = [await scheduleDag(dag, opts.method, options)];
-        }
-        if (all || policyMethod) {
-          // Each method's own shipped policy (small for egs, large for egs-search) unless --model.
-          const schedulerFor = (method: 'egs' | 'egs-search'): EgsPolicyScheduler =>
-            new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath(opts.model, method)));
-          const common = {
-            ...(opts.deadline !== undefined && { deadline: opts.deadline }),
-            ...(opts.stall !== undefined && { stallLimit: opts.stall }),
-            timeBudgetS: opts.budget,
-          };
-          const egs = (): ScheduleResult =>
-            schedulerFor('egs').sample(dag, opts.samples ?? 1, opts.seed, {
-              ...common,
-              lookahead: opts.lookahead,
-              refresh: opts.refresh,
-            });
-          const search = (): ScheduleResult =>
-            schedulerFor('egs-search').search(dag, {
-              ...common,
-              beamWidth: opts.beam,
-              seed: opts.seed,
-              ...(opts.samples !== undefined && { samples: opts.samples }),
-            });
-          const policyResults: ScheduleResult[] = [];
-          for (const [method, run] of [
-            ['egs', egs],
-            ['egs-search', search],
-          ] as const) {
-            if (!all && opts.method !== method) continue;
-            starting(method);
-            policyResults.push(all ? orDeclined(method, run, results[0]) : run());
-          }
-          results.splice(all ? SCHEDULE_METHODS.indexOf('egs-greedy') + 1 : 0, 0, ...policyResults);
+          results = [await scheduleWithMethod(dag, opts.method, methodOptions)];
         }
       } finally {
         progress.stop();
@@ -241,30 +214,6 @@ In --json, "guarantees" lists each proved claim with its dispatch rule, cores an
 function coresUnder(r: ScheduleResult, dispatch: 'static-order' | 'fixed-priority-list'): string {
   const g = r.guarantees.find((x) => x.dispatch === dispatch);
   return g ? String(g.cores) : '-';
-}
-
-/**
- * Runs a policy method of `all`; an error becomes a declined entry (the other methods' results
- * are still printed).
- */
-function orDeclined(
-  method: 'egs' | 'egs-search',
-  run: () => ScheduleResult,
-  ref: ScheduleResult | undefined,
-): ScheduleResult {
-  const t0 = performance.now();
-  try {
-    return run();
-  } catch (e) {
-    if (!(e instanceof Error) || ref === undefined) throw e;
-    return declinedResult(
-      method,
-      ref.deadline,
-      ref.lowerBound,
-      performance.now() - t0,
-      `failed: ${e.message}`,
-    );
-  }
 }
 
 function describeGuarantee(r: ScheduleResult): string {

@@ -46,19 +46,36 @@ export function writeEdgeActionMask(
   out: Uint8Array,
   critical?: ArrayLike<number>,
 ): number {
-  const n = state.dag.n;
   out.fill(0, 0, maxNodes * maxNodes);
-  let count = 0;
+  const allowed = listEgsActions(state, maxNodes, [], critical);
+  for (const a of allowed) out[a] = 1;
+  return allowed.length;
+}
+
+/**
+ * EGS-v0's rule of allowed actions, as an ascending list written into `out` (cleared first) and
+ * returned: with `antichain` (the env's `antichainOnly`), the allowed edges between its nodes;
+ * when there are none, or without `antichain`, the allowed edges between `critical` nodes (every
+ * node when `critical` is undefined). The env's mask is this list; the EGS policy scheduler walks
+ * the list itself, which is why it is a list (no n² scan, no allocation once `out` has grown).
+ */
+export function listEgsActions(
+  state: EdgeGenerationState,
+  maxNodes: number,
+  out: number[],
+  critical?: ArrayLike<number>,
+  antichain?: readonly number[],
+): number[] {
+  out.length = 0;
+  if (antichain) {
+    for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * maxNodes + j);
+    if (out.length > 0) return out.sort((a, b) => a - b);
+  }
+  const n = state.dag.n;
   for (let i = 0; i < n; i++) {
     if (critical && !critical[i]) continue;
     const row = i * maxNodes;
-    for (let j = 0; j < n; j++) {
-      if (critical && !critical[j]) continue;
-      if (state.isValid(i, j)) {
-        out[row + j] = 1;
-        count++;
-      }
-    }
+    for (let j = 0; j < n; j++) if ((!critical || critical[j]) && state.isValid(i, j)) out.push(row + j);
   }
-  return count;
+  return out;
 }

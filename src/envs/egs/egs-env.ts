@@ -98,8 +98,6 @@ import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
 import { deadlineProblem } from '../../dag/build-dag.js';
 import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
-import { chainSchedule } from '../../dag/schedule/chain-schedule.js';
-import { timetableGuarantees } from '../../dag/schedule/dispatch-guarantee.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
 import { CriticalNodeTracker } from './critical-nodes.js';
@@ -109,9 +107,15 @@ import {
   DagSampler,
   type DagSamplerOptions,
 } from './dag-sampler.js';
-import { decodeEdgeAction, writeEdgeActionMask } from './egs-action-mask.js';
+import { decodeEdgeAction, listEgsActions } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
-import { EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, buildEgsObservation } from './egs-observation.js';
+import { egsScheduleResult } from './egs-schedule-result.js';
+import {
+  EGS_NODE_FEATURE_DIM,
+  EGS_RELATION_DIM,
+  buildEgsObservation,
+  egsObservationParts,
+} from './egs-observation.js';
 
 /**
  * Largest DAG the env (and so a learned EGS policy) works on: the action space is
@@ -190,6 +194,25 @@ export interface EgsEpisodeInfo {
 }
 
 /**
+ * The `info` of EGS-v0's `reset` and `step`: the mask and width of every state, and the
+ * {@link EgsEpisodeInfo} fields once the episode ends (or at a reset whose task needs no decision,
+ * with `terminal`); {@link egsEpisodeEnded} tells which.
+ */
+export interface EgsInfo extends Info, Partial<EgsEpisodeInfo> {
+  /** The mask of the next step (the env's current one). */
+  actionMask: Uint8Array;
+  /** Current width W(G_t). */
+  width: number;
+  /** Set by a reset whose task needs no decision (`step` then throws). */
+  terminal?: boolean;
+}
+
+/** Whether `info` ends the episode, so that it carries the {@link EgsEpisodeInfo} fields. */
+export function egsEpisodeEnded(info: EgsInfo): info is EgsInfo & EgsEpisodeInfo {
+  return info.schedule !== undefined;
+}
+
+/**
  * Registration facts of EGS-v0: no TimeLimit (the env ends every episode within n(n − 1)/2 steps
  * and truncates itself with `maxSteps`).
  */
@@ -199,7 +222,7 @@ export const EGS_SPEC: EnvSpec = { id: 'EGS-v0' };
 const MAX_SAMPLE_TRIES = 100;
 
 /** The EGS environment (see the file comment). Observation: {@link GraphObservation}. */
-export class EgsEnv implements Env<GraphObservation, number> {
+export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   /** Graph observations with {@link EGS_NODE_FEATURE_DIM} features and {@link EGS_RELATION_DIM} relations. */
   readonly observationSpace: GraphSpace;
   /** `Discrete(maxNodes²)`: action `i · maxNodes + j` adds edge `i → j`. */
@@ -220,6 +243,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
   private readonly maxSteps: number;
   private readonly tracker: CriticalNodeTracker;
   private readonly antichainNodes: number[] = [];
+  private readonly allowed: number[] = [];
   private rng = new Rng(0);
   private egs: EdgeGenerationState | undefined;
   private bound = 1;
@@ -265,7 +289,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
    * bound or target, or no allowed edge) gives `info.terminal = true` with the
    * {@link EgsEpisodeInfo} fields, and `step` then throws; sampled tasks are redrawn instead.
    */
-  reset(options: ResetOptions = {}): ResetResult<GraphObservation> {
+  reset(options: ResetOptions = {}): ResetResult<GraphObservation, EgsInfo> {
     this.needsReset = true; // stays so if loading the task throws
     if (options.seed !== undefined) this.rng = new Rng(options.seed);
     const o = (options.options ?? {}) as EgsResetOptions;
@@ -291,16 +315,16 @@ export class EgsEnv implements Env<GraphObservation, number> {
         this.load(dag, dag.deadline!, target);
       } while (this.isTerminal());
     }
-    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    const info: EgsInfo = { actionMask: this.lastMask, width: this.tracker.width };
     if (this.isTerminal()) {
-      info['terminal'] = true;
+      info.terminal = true;
       Object.assign(info, this.episodeInfo());
     } else this.needsReset = false;
     return { obs: this.observation(), info };
   }
 
   /** Adds the edge of `action`; throws `invalid-action` for a masked action. */
-  step(action: number): StepResult<GraphObservation> {
+  step(action: number): StepResult<GraphObservation, EgsInfo> {
     if (this.needsReset)
       throw new ArbiterError('step-after-done', 'EGS: call reset() before step() (episode ended)');
     if (!this.actionSpace.contains(action) || !this.lastMask[action])
@@ -318,7 +342,7 @@ export class EgsEnv implements Env<GraphObservation, number> {
     const reward = before - this.tracker.width;
     const terminated = this.isTerminal();
     const truncated = !terminated && this.steps >= this.maxSteps;
-    const info: Info = { actionMask: this.lastMask, width: this.tracker.width };
+    const info: EgsInfo = { actionMask: this.lastMask, width: this.tracker.width };
     if (terminated || truncated) {
       this.needsReset = true;
       Object.assign(info, this.episodeInfo());
@@ -362,25 +386,12 @@ export class EgsEnv implements Env<GraphObservation, number> {
    * minimum chain cover, each node at its EST in G_t; `timeMs` is the wall time since reset.
    */
   currentResult(): ScheduleResult {
-    const egs = this.state;
-    const { dag, deadline } = egs;
-    const chains = this.tracker.chains();
-    const { schedule, makespan } = chainSchedule(dag, egs.est, chains);
-    const ids = dag.ids;
-    const feasible = withinDeadline(makespan, deadline);
-    return {
-      method: 'egs',
-      cores: chains.length,
-      feasible,
-      guarantees: timetableGuarantees(feasible, chains.length, makespan),
-      deadline,
-      makespan,
-      schedule,
-      addedEdges: egs.added.map(([a, b]) => [ids[a]!, ids[b]!]),
-      lowerBound: this.bound,
-      timeMs: performance.now() - this.startTime,
-      guarantee: 'structural',
-    };
+    return egsScheduleResult(
+      this.state,
+      this.tracker.chains(),
+      this.bound,
+      performance.now() - this.startTime,
+    );
   }
 
   private episodeInfo(): EgsEpisodeInfo {
@@ -420,27 +431,20 @@ export class EgsEnv implements Env<GraphObservation, number> {
   /** A fresh mask array (callers may keep the previous one). */
   private writeMask(): void {
     this.lastMask = new Uint8Array(this.maxNodes * this.maxNodes);
-    if (this.antichainOnly) {
-      const inAntichain = new Uint8Array(this.egs!.dag.n);
-      for (const v of this.tracker.antichain(this.egs!.reach, this.antichainNodes)) inAntichain[v] = 1;
-      this.validCount = writeEdgeActionMask(this.egs!, this.maxNodes, this.lastMask, inAntichain);
-      if (this.validCount > 0) return;
-    }
-    this.validCount = writeEdgeActionMask(
-      this.egs!,
+    const egs = this.egs!;
+    const allowed = listEgsActions(
+      egs,
       this.maxNodes,
-      this.lastMask,
+      this.allowed,
       this.criticalOnly ? this.tracker.critical : undefined,
+      this.antichainOnly ? this.tracker.antichain(egs.reach, this.antichainNodes) : undefined,
     );
+    for (const a of allowed) this.lastMask[a] = 1;
+    this.validCount = allowed.length;
   }
 
   private observation(): GraphObservation {
-    return buildEgsObservation(this.egs!, {
-      lateralWidth: this.tracker.lateralWidth,
-      critical: this.tracker.critical,
-      width: this.tracker.width,
-      lowerBound: this.bound,
-    });
+    return buildEgsObservation(this.egs!, egsObservationParts(this.tracker, this.bound));
   }
 
   private deadlineOf(dag: Dag, deadline: number | undefined): number {

@@ -13,7 +13,8 @@ import type { Rng } from '../../core/rng.js';
 import type { Dag } from '../../dag/dag-task.js';
 import { WidthDropProbe } from '../../dag/edge-generation/width-drop-probe.js';
 import type { GraphObservation } from '../../core/spaces.js';
-import type { EgsEnv, EgsEpisodeInfo } from './egs-env.js';
+import { ArbiterError } from '../../core/errors.js';
+import { egsEpisodeEnded, type EgsEnv, type EgsEpisodeInfo } from './egs-env.js';
 
 /** Options of {@link egsExpertAction}. */
 export interface EgsExpertOptions {
@@ -99,7 +100,7 @@ export function egsExpertEpisode(
   for (let t = 0; t < tries; t++) {
     const steps: EgsDemonstrationStep[] = [];
     let r = env.reset({ options: { dag } });
-    let info = r.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+    let info = r.info;
     if (!info.terminal) {
       for (;;) {
         const action = egsExpertAction(env, {
@@ -113,11 +114,13 @@ export function egsExpertEpisode(
         steps.push({ obs: r.obs, mask, action, reward: s.reward });
         r = { obs: s.obs, info: s.info };
         if (s.terminated || s.truncated) {
-          info = s.info as unknown as EgsEpisodeInfo & { terminal?: boolean };
+          info = s.info;
           break;
         }
       }
     }
+    if (!egsEpisodeEnded(info))
+      throw new ArbiterError('episode-unfinished', 'EGS expert: the episode ended without its result');
     const run: EgsDemonstration = { steps, cores: info.cores, info };
     if (!best || run.cores < best.cores || (run.cores === best.cores && steps.length < best.steps.length))
       best = run;

@@ -4,6 +4,7 @@
  */
 import type { GraphObservation } from '../../core/spaces.js';
 import type { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
+import type { CriticalNodeTracker } from './critical-nodes.js';
 
 /**
  * Node features, in order (all dimensionless):
@@ -44,6 +45,16 @@ export interface EgsObservationParts {
   width: number;
   /** The episode's lower bound on cores. */
   lowerBound: number;
+}
+
+/** The {@link EgsObservationParts} of the graph a tracker follows, with the episode's lower bound. */
+export function egsObservationParts(tracker: CriticalNodeTracker, lowerBound: number): EgsObservationParts {
+  return {
+    lateralWidth: tracker.lateralWidth,
+    critical: tracker.critical,
+    width: tracker.width,
+    lowerBound,
+  };
 }
 
 /**

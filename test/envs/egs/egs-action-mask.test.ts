@@ -13,6 +13,7 @@ import {
   decodeEdgeAction,
   encodeEdgeAction,
   isEdgeActionAllowed,
+  listEgsActions,
 } from '../../../src/envs/egs/egs-action-mask.js';
 import { EgsEnv } from '../../../src/envs/egs/egs-env.js';
 import { arbSmallDagTask } from '../../dag/optimal/random-small-dag.js';
@@ -184,6 +185,29 @@ describe('EGS action mask', () => {
         expect(best(s, true, new Map())).toBe(best(s, false, new Map()));
       }),
       { numRuns: 100, seed: 12 },
+    );
+  });
+
+  it('invariant: listEgsActions is the allowed set in ascending order, the antichain first when it has an edge', () => {
+    fc.assert(
+      fc.property(arbTask, (dag) => {
+        const s = new EdgeGenerationState(dag, dag.deadline!);
+        const c = criticalNodes(s.reach, s.ancestors);
+        const pairs = (ok: (i: number, j: number) => boolean): number[] => {
+          const out: number[] = [];
+          for (let i = 0; i < dag.n; i++) for (let j = 0; j < dag.n; j++) if (ok(i, j)) out.push(i * MAX + j);
+          return out;
+        };
+        const critical = pairs((i, j) => isEdgeActionAllowed(s, i, j, c.critical));
+        expect(listEgsActions(s, MAX, [], c.critical)).toEqual(critical);
+        expect(listEgsActions(s, MAX, [7], undefined)).toEqual(pairs((i, j) => isEdgeActionAllowed(s, i, j)));
+        const anti = s.width().antichain;
+        const inAnti = pairs((i, j) => anti.includes(i) && anti.includes(j) && isEdgeActionAllowed(s, i, j));
+        expect(listEgsActions(s, MAX, [], c.critical, [...anti].reverse())).toEqual(
+          inAnti.length > 0 ? inAnti : critical,
+        );
+      }),
+      { numRuns: 150, seed: 13 },
     );
   });
 });

@@ -13,7 +13,7 @@ import { buildDag, withEdges } from '../../../src/dag/build-dag.js';
 import type { Dag } from '../../../src/dag/dag-task.js';
 import { parseStgDag } from '../../../src/dag/io/stg-format.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
-import { EGS_SPEC, EgsEnv, type EgsEpisodeInfo } from '../../../src/envs/egs/egs-env.js';
+import { EGS_SPEC, EgsEnv, egsEpisodeEnded, type EgsEpisodeInfo } from '../../../src/envs/egs/egs-env.js';
 import { egsLowerBound } from '../../../src/envs/egs/egs-lower-bound.js';
 import { DagSampler } from '../../../src/envs/egs/dag-sampler.js';
 import { coreLowerBound } from '../../../src/dag/analysis/core-lower-bound.js';
@@ -37,7 +37,7 @@ function runEpisode(env: EgsEnv, seed: number, options?: Record<string, unknown>
   const dag = env.state.dag;
   const startWidth = env.width;
   if (r.info['terminal'] === true)
-    return { dag, info: r.info as unknown as EgsEpisodeInfo, rewards: 0, startWidth, last: undefined };
+    return { dag, info: r.info as EgsEpisodeInfo, rewards: 0, startWidth, last: undefined };
   let mask = r.info.actionMask!;
   let rewards = 0;
   for (;;) {
@@ -46,7 +46,7 @@ function runEpisode(env: EgsEnv, seed: number, options?: Record<string, unknown>
     expect(s.info['width']).toBe(env.width);
     rewards += s.reward;
     if (s.terminated || s.truncated)
-      return { dag, info: s.info as unknown as EgsEpisodeInfo, rewards, startWidth, last: s };
+      return { dag, info: s.info as EgsEpisodeInfo, rewards, startWidth, last: s };
     mask = s.info.actionMask!;
   }
 }
@@ -106,7 +106,7 @@ describe('EgsEnv', () => {
     expect(s.reward).toBe(1);
     expect(s.terminated).toBe(true);
     expect(s.truncated).toBe(false);
-    const info = s.info as unknown as EgsEpisodeInfo;
+    const info = s.info as EgsEpisodeInfo;
     expect(info).toMatchObject({ width: 2, lowerBound: 2, cores: 2, addedEdges: [[2, 3]] });
     expect(checkSchedule(dag, info.schedule).ok).toBe(true);
     expect(() => env.step(0)).toThrow(/reset/);
@@ -161,6 +161,27 @@ describe('EgsEnv', () => {
       }
     },
   );
+
+  it('typed info: egsEpisodeEnded holds exactly on the steps that end an episode', () => {
+    const env = new EgsEnv({ maxNodes: 50 });
+    const rng = new Rng(3);
+    for (let e = 0; e < 5; e++) {
+      const r = env.reset({ seed: e });
+      expect(egsEpisodeEnded(r.info)).toBe(r.info.terminal === true);
+      let mask = r.info.actionMask;
+      for (;;) {
+        const s = env.step(env.actionSpace.sample(rng, mask));
+        const ended = s.terminated || s.truncated;
+        expect(egsEpisodeEnded(s.info)).toBe(ended);
+        if (egsEpisodeEnded(s.info)) {
+          expect(s.info.cores).toBe(s.info.width);
+          expect(s.info.schedule.cores).toBe(env.width);
+        }
+        if (ended) break;
+        mask = s.info.actionMask;
+      }
+    }
+  });
 
   it('seeded: the same seed gives the same task and trajectory', () => {
     const a = new EgsEnv();
@@ -218,7 +239,7 @@ describe('EgsEnv', () => {
     const s = env.step(2 * 64 + 3);
     expect(s.truncated).toBe(true);
     expect(s.terminated).toBe(false);
-    const info = s.info as unknown as EgsEpisodeInfo;
+    const info = s.info as EgsEpisodeInfo;
     expect(info.cores).toBe(6);
     expect(checkSchedule(dag, info.schedule).ok).toBe(true);
   });
@@ -234,7 +255,7 @@ describe('EgsEnv', () => {
     const env = new EgsEnv();
     const r = env.reset({ options: { dag: chain, deadline: 10 } });
     expect(r.info['terminal']).toBe(true);
-    const info = r.info as unknown as EgsEpisodeInfo;
+    const info = r.info as EgsEpisodeInfo;
     expect(info.cores).toBe(1);
     expect(checkSchedule(chain, info.schedule).ok).toBe(true);
     expect(r.info.actionMask!.every((x) => x === 0)).toBe(true);
