@@ -1,5 +1,5 @@
 /**
- * The single-agent environment contract (SPEC §5), Gymnasium's `reset`/`step` in TypeScript.
+ * The single-agent environment contract, Gymnasium's `reset`/`step` in TypeScript.
  * Environments are synchronous and own their RNG; `reset({ seed })` re-seeds it.
  */
 import type { Space } from './spaces.js';

@@ -1,5 +1,5 @@
 /**
- * Scheduling with a trained EGS graph policy (SPEC §4), without TensorFlow: the policy network runs
+ * Scheduling with a trained EGS (edge generation scheduling) graph policy, without TensorFlow: the policy network runs
  * on the project's Float32 path ({@link GraphNetF32}) and every edge goes through the `EGS-v0`
  * environment, whose action mask is the guarantee (no cycle, no implied edge, `EFT(i) ≤ LST(j)`,
  * so `L(G') ≤ D`). Whatever the weights, every result is a one-chain-per-core timetable of a graph
@@ -381,7 +381,7 @@ export class EgsPolicyScheduler {
    * matching); the allowed edges are listed from the antichain, and the observation is written into
    * reused buffers only when the network runs. The env still loads the task (deadline checks, lower
    * bound, the same features), the mask is the env's rule, and the episode also ends once W reaches
-   * the window load bound (SPEC §2), below which no edge can go.
+   * the window load bound (`coreLowerBound`), below which no edge can go.
    */
   private fastEpisode(
     dag: Dag,

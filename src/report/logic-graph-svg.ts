@@ -1,3 +1,7 @@
+/**
+ * A knowledge base's inference drawn as an SVG graph: each node with its truth bounds, for reading
+ * an LNN/PLNN inference at a glance (`arbiter logic infer --svg`).
+ */
 import { describeLogicNode, OPERATOR_SYMBOL } from '../logic/logic-graph.js';
 import type { InferenceResult } from '../logic/infer.js';
 import { escapeXml } from './escape-xml.js';

@@ -1,3 +1,8 @@
+/**
+ * `arbiter schedule`: reads a DAG task, runs one method or all, and prints a table (with what each
+ * core count proves, per dispatch rule) or one JSON document; the Gantt chart is written after the
+ * results are printed, so a failing write never loses them.
+ */
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ArbiterError } from '../../core/errors.js';

@@ -1,3 +1,8 @@
+/**
+ * The TF-free scheduling methods by name: one analysis shared by every method of a task, and the
+ * fixed order in which `--method all` reports them (the learned EGS methods are added a layer up,
+ * in `src/deploy/schedule-method.ts`).
+ */
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { createAnalysisContext, type AnalysisContext } from '../analysis/analysis-context.js';
 import { coreLowerBound } from '../analysis/core-lower-bound.js';

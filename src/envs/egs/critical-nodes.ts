@@ -1,5 +1,5 @@
 /**
- * Lateral widths and critical nodes (SPEC §4). The *lateral width* of v is the width of the
+ * Lateral widths and critical nodes (EGS). The *lateral width* of v is the width of the
  * sub-poset of the nodes incomparable with v; v is *critical* (lies in some maximum antichain)
  * exactly when its lateral width is `W − 1`: a maximum antichain of the incomparable nodes plus v
  * is an antichain, and any antichain through v lies in v's incomparable set.
@@ -8,7 +8,7 @@
  * every maximum antichain has a node ≤ i and a node ≥ j; take a ≤ i in the greatest maximum
  * antichain and b ≥ j in the least one (maximum antichains form a lattice). Then `a → b` is valid
  * too (`EFT(a) ≤ EFT(i) ≤ LST(j) ≤ LST(b)`) and also meets every maximum antichain on both sides,
- * so it lowers W as well. (SPEC §4's stronger wording, "edges between non-critical nodes cannot
+ * so it lowers W as well. (The EGS paper's stronger wording, "edges between non-critical nodes cannot
  * lower W", is false: such an edge can join a critical node's descendant to another's ancestor;
  * see the tests.)
  */

@@ -1,5 +1,5 @@
 /**
- * The EGS action encoding and action mask (SPEC §4). Action `a = i · maxNodes + j` adds the edge
+ * The EGS action encoding and action mask. Action `a = i · maxNodes + j` adds the edge
  * `i → j`. The mask is the guarantee that no policy can break: it allows exactly the edges with
  * `i ≠ j`, both nodes present, neither reachable from the other (no cycle, no implied edge),
  * `EFT(i) ≤ LST(j)` within the project's time tolerance (so `L ≤ D` still holds), and, with

@@ -130,7 +130,7 @@ export interface EgsEnvOptions {
   /** Mask out edges unless both endpoints are critical (default true). */
   criticalOnly?: boolean;
   /**
-   * Stricter still: both endpoints in the one maximum antichain the matching finds (SPEC §4's
+   * Stricter still: both endpoints in the one maximum antichain the matching finds (the EGS rule
    * "both i and j in a maximum antichain", read literally), falling back to the critical mask when
    * that antichain has no allowed edge (default false). Episodes are about three times shorter,
    * which is what inference time needs; `egs-greedy` and the imitation expert choose this way.
@@ -139,9 +139,9 @@ export interface EgsEnvOptions {
   /** Also terminate once `W ≤ targetCores` (default: only at the lower bound). */
   targetCores?: number;
   /**
-   * Lower bound that ends an episode: `'egs'` (default) the SPEC §4 formula
+   * Lower bound that ends an episode: `'egs'` (default) the EGS formula
    * ({@link egsLowerBound}); `'load'` the larger of it and the window load bound of
-   * `coreLowerBound` (SPEC §2), which is never weaker and ends more episodes early. Both are valid
+   * `coreLowerBound`, which is never weaker and ends more episodes early. Both are valid
    * bounds for the original task, so neither can stop an episode above a reachable width.
    */
   lowerBound?: 'egs' | 'load';
@@ -183,7 +183,7 @@ export interface EgsResetOptions {
 export interface EgsEpisodeInfo {
   /** Final width W(G_T) = the core count of the schedule. */
   width: number;
-  /** The episode's lower bound on cores (SPEC §4, original task). */
+  /** The episode's lower bound on cores (the EGS bound of the original task). */
   lowerBound: number;
   /** Edges added, as user ids, in order. */
   addedEdges: [NodeId, NodeId][];
@@ -366,7 +366,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     return this.tracker.width;
   }
 
-  /** The episode's lower bound on cores (SPEC §4, original task). */
+  /** The episode's lower bound on cores (the EGS bound of the original task). */
   get lowerBound(): number {
     return this.bound;
   }

@@ -1,5 +1,5 @@
 /**
- * The core lower bound that ends an EGS episode (SPEC §4):
+ * The core lower bound that ends an EGS episode (the bound of the EGS paper):
  * `max(⌈vol/D⌉, ⌈C(critical) / (max LFT − min EST over the critical nodes)⌉)`.
  * Any schedule meeting D runs all the work by D, and runs every critical node inside its own
  * window `[EST, LFT]`, hence all of them inside the span of those windows.
@@ -21,7 +21,7 @@ export interface EgsLowerBound {
 }
 
 /**
- * The SPEC §4 lower bound on the cores any non-preemptive schedule of `dag` meeting `deadline`
+ * The EGS lower bound on the cores any non-preemptive schedule of `dag` meeting `deadline`
  * needs. `critical` flags the nodes of some maximum antichain (computed from the closure when
  * omitted); `timing` the EST/LFT windows for `deadline` (computed when omitted). Times in the DAG's unit.
  */

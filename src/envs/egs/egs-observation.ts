@@ -1,5 +1,5 @@
 /**
- * The EGS graph observation (SPEC §4): per-node features and pairwise relation channels of the
+ * The EGS graph observation: per-node features and pairwise relation channels of the
  * current graph G_t, as a {@link GraphObservation} with fresh arrays on every call.
  */
 import type { GraphObservation } from '../../core/spaces.js';
