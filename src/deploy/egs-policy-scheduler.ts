@@ -30,7 +30,7 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { CriticalNodeTracker } from '../envs/egs/critical-nodes.js';
+import { PosetWidthTracker } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 import { listEgsActions } from '../envs/egs/egs-action-mask.js';
@@ -242,7 +242,7 @@ export class EgsPolicyScheduler {
     if ('terminal' in start)
       return { ...start.terminal, method: 'egs-search', timeMs: performance.now() - t0 };
     const { N, bound, stopAt } = start;
-    const tracker = new CriticalNodeTracker(dag.n);
+    const tracker = new PosetWidthTracker(dag.n);
 
     interface BeamNode {
       state: EdgeGenerationState;
@@ -396,7 +396,7 @@ export class EgsPolicyScheduler {
     if ('terminal' in start) return { result: start.terminal, steps: 0 };
     const { state, N, bound, stopAt } = start;
     // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
-    const tracker = new CriticalNodeTracker(dag.n);
+    const tracker = new PosetWidthTracker(dag.n);
     tracker.reset(state.reach, state.ancestors);
     const allowed: number[] = [];
     const antichain: number[] = [];
@@ -470,7 +470,7 @@ export class EgsPolicyScheduler {
   // pair) and runs the network on it (logits of `only`, or of every pair).
   private observeAndForward(
     state: EdgeGenerationState,
-    tracker: CriticalNodeTracker,
+    tracker: PosetWidthTracker,
     bound: number,
     N: number,
     only: readonly number[] | undefined,

@@ -49,7 +49,7 @@ export {
 } from '../envs/egs/egs-action-mask.js';
 export { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 export { egsLowerBound, type EgsLowerBound } from '../envs/egs/egs-lower-bound.js';
-export { criticalNodes, CriticalNodeTracker, type CriticalNodesResult } from '../envs/egs/critical-nodes.js';
+export { criticalNodes, PosetWidthTracker, type CriticalNodesResult } from '../envs/egs/critical-nodes.js';
 export { DagSampler, DEFAULT_DAG_SAMPLER_OPTIONS, type DagSamplerOptions } from '../envs/egs/dag-sampler.js';
 export {
   buildEgsObservation,

@@ -26,12 +26,13 @@ export interface CriticalNodesResult {
 }
 
 /**
- * Keeps the width, the lateral widths and the critical flags of a growing closure up to date.
+ * Keeps the width, the lateral widths, the critical flags, a maximum antichain and a minimum chain
+ * cover of a growing closure (a poset) up to date.
  * The global maximum matching is warm-started from the previous step (the closure only gains
  * pairs), and each node's lateral matching is warm-started from the global one restricted to its
  * incomparable set, so an update costs about n small augmentations on bitsets, without allocation.
  */
-export class CriticalNodeTracker {
+export class PosetWidthTracker {
   /** Largest node count served. */
   readonly capacity: number;
   /** Current width W. */
@@ -70,8 +71,7 @@ export class CriticalNodeTracker {
   /** Recomputes everything after pairs were added to `reach` (and `ancestors`, its transpose). */
   update(reach: BitMatrix, ancestors: BitMatrix): void {
     const n = this.n;
-    if (reach.n !== n)
-      throw new RangeError(`CriticalNodeTracker: closure has ${reach.n} nodes, expected ${n}`);
+    if (reach.n !== n) throw new RangeError(`PosetWidthTracker: closure has ${reach.n} nodes, expected ${n}`);
     this.width = n - this.global.maximize(reach);
     const words = reach.words;
     const all = fillAll(this.all, n);
@@ -135,7 +135,7 @@ export function criticalNodes(
   reach: BitMatrix,
   ancestors: BitMatrix = reach.transpose(),
 ): CriticalNodesResult {
-  const tracker = new CriticalNodeTracker(reach.n);
+  const tracker = new PosetWidthTracker(reach.n);
   tracker.reset(reach, ancestors);
   return tracker.result();
 }

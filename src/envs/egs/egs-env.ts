@@ -100,7 +100,7 @@ import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
-import { CriticalNodeTracker } from './critical-nodes.js';
+import { PosetWidthTracker } from './critical-nodes.js';
 import {
   DAG_SAMPLER_OPTIONS_SCHEMA,
   DEFAULT_DAG_SAMPLER_OPTIONS,
@@ -241,7 +241,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   private readonly boundKind: 'egs' | 'load';
   private readonly targetCoresDefault: number | undefined;
   private readonly maxSteps: number;
-  private readonly tracker: CriticalNodeTracker;
+  private readonly tracker: PosetWidthTracker;
   private readonly antichainNodes: number[] = [];
   private readonly allowed: number[] = [];
   private rng = new Rng(0);
@@ -279,7 +279,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     this.checkSamplerSize();
     this.observationSpace = new GraphSpace(EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, maxNodes);
     this.actionSpace = new Discrete(maxNodes * maxNodes);
-    this.tracker = new CriticalNodeTracker(maxNodes);
+    this.tracker = new PosetWidthTracker(maxNodes);
     this.lastMask = new Uint8Array(maxNodes * maxNodes);
   }
 

@@ -4,7 +4,7 @@
  */
 import type { GraphObservation } from '../../core/spaces.js';
 import type { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
-import type { CriticalNodeTracker } from './critical-nodes.js';
+import type { PosetWidthTracker } from './critical-nodes.js';
 
 /**
  * Node features, in order (all dimensionless):
@@ -48,7 +48,7 @@ export interface EgsObservationParts {
 }
 
 /** The {@link EgsObservationParts} of the graph a tracker follows, with the episode's lower bound. */
-export function egsObservationParts(tracker: CriticalNodeTracker, lowerBound: number): EgsObservationParts {
+export function egsObservationParts(tracker: PosetWidthTracker, lowerBound: number): EgsObservationParts {
   return {
     lateralWidth: tracker.lateralWidth,
     critical: tracker.critical,

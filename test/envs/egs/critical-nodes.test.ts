@@ -4,7 +4,7 @@ import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.
 import { widthFromClosure } from '../../../src/dag/analysis/width.js';
 import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
 import { ClosureMatching } from '../../../src/dag/analysis/closure-matching.js';
-import { CriticalNodeTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
+import { PosetWidthTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';
 
@@ -37,7 +37,7 @@ describe('critical nodes and lateral widths', () => {
         fc.array(fc.nat(), { maxLength: 25 }),
         (dag, picks) => {
           const s = new EdgeGenerationState(dag, dag.deadline!);
-          const tracker = new CriticalNodeTracker(64);
+          const tracker = new PosetWidthTracker(64);
           tracker.reset(s.reach, s.ancestors);
           for (const p of picks) {
             const valid: [number, number][] = [];
