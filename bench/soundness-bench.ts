@@ -13,16 +13,15 @@ import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import {
   adversarialSearch,
   drawExecutionTimes,
+  EXECUTION_TIME_MODELS,
   seededRandom,
   simulateDynamic,
   simulateStaticOrder,
-  type ExecutionTimeModel,
 } from '../test/helpers/execution-time-simulator.js';
 import { describeMachine } from './machine.js';
 import { SOUNDNESS_SEED, SOUNDNESS_SLACKS, soundnessDagSet } from './soundness-dags.js';
 
 const OUT = path.join(import.meta.dirname, 'results');
-const MODELS: readonly ExecutionTimeModel[] = ['uniform', 'bimodal', 'some-short'];
 
 /** Counts of `npm run bench -- soundness [key=value …]`; the defaults are the committed run. */
 interface SoundnessOptions {
@@ -113,11 +112,11 @@ function worst(
 ): number {
   const rand = seededRandom(seed);
   let w = 0;
-  for (const model of MODELS) {
+  for (const model of EXECUTION_TIME_MODELS) {
     for (let k = 0; k < o.draws; k++) w = Math.max(w, makespan(drawExecutionTimes(wcet, model, rand)));
   }
   const adv = adversarialSearch(wcet, makespan, budget, rand);
-  acc.simulations += MODELS.length * o.draws + adv.evaluations;
+  acc.simulations += EXECUTION_TIME_MODELS.length * o.draws + adv.evaluations;
   return Math.max(w, adv.makespan);
 }
 

@@ -147,7 +147,9 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** How execution times are drawn in [0, C] per node. */
-export type ExecutionTimeModel = 'uniform' | 'bimodal' | 'some-short';
+export const EXECUTION_TIME_MODELS = ['uniform', 'bimodal', 'some-short'] as const;
+/** One of {@link EXECUTION_TIME_MODELS}. */
+export type ExecutionTimeModel = (typeof EXECUTION_TIME_MODELS)[number];
 
 /** Execution times per node: uniform in [0, C], bimodal {0, C}, or C except for a few nodes uniform in [0, C]. */
 export function drawExecutionTimes(

@@ -23,15 +23,14 @@ import { EgsPolicyScheduler } from '../../../src/deploy/egs-policy-scheduler.js'
 import {
   adversarialSearch,
   drawExecutionTimes,
+  EXECUTION_TIME_MODELS,
   seededRandom,
   simulateDynamic,
   simulateStaticOrder,
-  type ExecutionTimeModel,
 } from '../../helpers/execution-time-simulator.js';
 import { DAG_SHAPES, shapedDag, zhaoEstBlockerDag, type DagShape } from '../../helpers/shaped-dag.js';
 
 const EPS = 1e-9;
-const MODELS: readonly ExecutionTimeModel[] = ['uniform', 'bimodal', 'some-short'];
 
 interface Task {
   dag: Dag;
@@ -60,7 +59,7 @@ function worstMakespan(
 ): number {
   const rand = seededRandom(seed);
   let worst = 0;
-  for (const model of MODELS)
+  for (const model of EXECUTION_TIME_MODELS)
     for (let k = 0; k < draws; k++) worst = Math.max(worst, makespan(drawExecutionTimes(wcet, model, rand)));
   return Math.max(worst, adversarialSearch(wcet, makespan, budget, rand).makespan);
 }
