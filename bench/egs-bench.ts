@@ -117,7 +117,9 @@ export async function runEgsBench(): Promise<void> {
   const rows = await runEgsBenchmark(sets, {
     scheduler,
     searchScheduler: large,
-    onDag: (d, t) => process.stdout.write(`\regs bench: ${d}/${t} DAGs`),
+    onDag: (d, t) => {
+      if (process.stdout.isTTY) process.stdout.write(`\regs bench: ${d}/${t} DAGs`);
+    },
   });
   process.stdout.write('\n');
   const summary = summarizeEgsBenchmark(rows);
