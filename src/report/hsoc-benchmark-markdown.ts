@@ -124,12 +124,12 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
         ]),
       ) + '\n',
     );
-    parts.push(`### Acceptance checks (issue 7), as measured on the ${n} seeds\n`);
+    parts.push(`### Acceptance checks, as measured on the ${n} seeds\n`);
     parts.push(bullets(hsocAcceptance(powered)));
     parts.push(`The same checks on the ${seeds} seeds of the tables above:\n`);
     parts.push(bullets(hsocAcceptance(result.rows)));
   } else {
-    parts.push('### Acceptance checks (issue 7), as measured\n');
+    parts.push('### Acceptance checks, as measured\n');
     parts.push(bullets(hsocAcceptance(result.rows)));
   }
   parts.push(DIFFERENCES_NOTE + '\n');

@@ -56,7 +56,7 @@ describe('arbiter bench hsoc (registerBenchHsoc)', () => {
     expect(md).toContain('NeedTokens_100 ←');
     expect(md).toContain('### LNN rule selection');
     expect(md).toContain('### Powered comparison with the control (3 further seeds)');
-    expect(md).toContain('### Acceptance checks (issue 7), as measured on the 3 seeds');
+    expect(md).toContain('### Acceptance checks, as measured on the 3 seeds');
     expect(md).toContain('| nominal utilization ρ |');
     // Two candidates, exactly one chosen.
     const selection = md.slice(md.indexOf('### LNN rule selection'), md.indexOf('### Learned rules'));
