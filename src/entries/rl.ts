@@ -43,7 +43,25 @@ export {
   ACTOR_CRITIC_DEFAULTS,
   type ActorCriticConfig,
 } from '../nn/actor-critic-policy.js';
-export type { Policy, ActOutput, PolicyEvaluation, PolicyActionKind } from '../nn/policy.js';
+export {
+  isHostTrainable,
+  type Policy,
+  type ActOutput,
+  type PolicyEvaluation,
+  type PolicyActionKind,
+  type HostTrainablePolicy,
+  type PolicyEvaluationHost,
+} from '../nn/policy.js';
+export {
+  createDenseTrainCache,
+  denseForwardTrain,
+  denseBackward,
+  type DenseTrainCache,
+} from '../nn/dense-backward.js';
+export { AdamF32 } from '../nn/adam-f32.js';
+export { RmsPropF32 } from '../nn/rmsprop-f32.js';
+export type { HostOptimizer } from '../nn/host-optimizer.js';
+export { zeroArrays, globalNorm, clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
 export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';

@@ -3,9 +3,20 @@
  * per-step decisions. Weights are initialised orthogonally from a seeded {@link Rng}: gain √2 on
  * hidden layers, `outputGain` on the output layer, zero biases (the PPO implementation details
  * of Engstrom et al. / Huang et al.).
+ *
+ * Two training paths share the weights: TensorFlow.js gradients on {@link Mlp.variables}, or the
+ * fast learner's host pass ({@link Mlp.forwardTrain}, {@link Mlp.backward}) whose optimizer
+ * updates {@link Mlp.hostParams} in place and then calls {@link Mlp.markHostChanged}. Whichever
+ * side changed last is the truth: the other side is refreshed when it is next read.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import {
+  createDenseTrainCache,
+  denseBackward,
+  denseForwardTrain,
+  type DenseTrainCache,
+} from './dense-backward.js';
 import {
   createDenseWorkspace,
   denseForward,
@@ -37,13 +48,16 @@ export interface MlpConfig {
 export class Mlp {
   /** The configuration it was built with (activation and gain filled in). */
   readonly config: Required<MlpConfig>;
-  /** Trainable variables in layer order: kernel 0, bias 0, kernel 1, bias 1, … */
-  readonly variables: tf.Variable[];
-
+  private readonly vars: tf.Variable[];
   private readonly dims: number[];
-  // Host copies of the weights for forwardF32, refreshed when a variable's data changes.
+  // Host copies of the weights for forwardF32 and the fast learner. Their arrays never change
+  // identity (optimizers hold them); they are refreshed when a variable's data changes.
   private readonly host: DenseLayerF32[];
   private readonly hostIds: (object | undefined)[];
+  // True when the fast learner changed the host weights and the variables are behind.
+  private deviceStale = false;
+  private grads: DenseLayerF32[] | undefined;
+  private trainCache: DenseTrainCache | undefined;
   private work: DenseWorkspace | undefined;
   private workBatch = 0;
   private disposed = false;
@@ -73,7 +87,7 @@ export class Mlp {
     this.config = cfg;
     this.dims = [cfg.inputDim, ...cfg.hiddenSizes, cfg.outputDim];
     this.host = [];
-    this.variables = [];
+    this.vars = [];
     for (let l = 0; l + 1 < this.dims.length; l++) {
       const inDim = this.dims[l]!;
       const outDim = this.dims[l + 1]!;
@@ -82,10 +96,16 @@ export class Mlp {
       const bias = new Float32Array(outDim);
       this.host.push({ kernel, bias, inDim, outDim });
       // tidy frees the initial tensors; variables are never tracked by it.
-      this.variables.push(tf.tidy(() => tf.variable(tf.tensor2d(kernel, [inDim, outDim]), true)));
-      this.variables.push(tf.tidy(() => tf.variable(tf.tensor1d(bias), true)));
+      this.vars.push(tf.tidy(() => tf.variable(tf.tensor2d(kernel, [inDim, outDim]), true)));
+      this.vars.push(tf.tidy(() => tf.variable(tf.tensor1d(bias), true)));
     }
-    this.hostIds = this.variables.map((v) => v.dataId);
+    this.hostIds = this.vars.map((v) => v.dataId);
+  }
+
+  /** Trainable variables in layer order: kernel 0, bias 0, kernel 1, bias 1, … (current weights). */
+  get variables(): tf.Variable[] {
+    this.syncDevice();
+    return this.vars;
   }
 
   /**
@@ -95,10 +115,11 @@ export class Mlp {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     this.assertLive();
     let h: tf.Tensor2D = x;
-    const n = this.variables.length / 2;
+    const vars = this.variables;
+    const n = vars.length / 2;
     for (let l = 0; l < n; l++) {
-      const w = this.variables[2 * l] as tf.Variable<tf.Rank.R2>;
-      const b = this.variables[2 * l + 1] as tf.Variable<tf.Rank.R1>;
+      const w = vars[2 * l] as tf.Variable<tf.Rank.R2>;
+      const b = vars[2 * l + 1] as tf.Variable<tf.Rank.R1>;
       const last = l === n - 1;
       if (last || this.config.activation === 'relu') {
         h = tf.fused.matMul({ a: h, b: w, bias: b, activation: last ? 'linear' : 'relu' }) as tf.Tensor2D;
@@ -138,18 +159,19 @@ export class Mlp {
   /** Copies of the weights in {@link Mlp.variables} order. */
   getWeights(): Float32Array[] {
     this.assertLive();
-    return this.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+    return this.hostParams().map((w) => Float32Array.from(w));
   }
 
   /** Replaces the weights (same order and sizes as {@link Mlp.getWeights}). */
   setWeights(weights: readonly Float32Array[]): void {
     this.assertLive();
-    if (weights.length !== this.variables.length)
+    if (weights.length !== this.vars.length)
       throw new ArbiterError(
         'shape-mismatch',
-        `Mlp.setWeights: expected ${this.variables.length} arrays, got ${weights.length}`,
+        `Mlp.setWeights: expected ${this.vars.length} arrays, got ${weights.length}`,
       );
-    this.variables.forEach((v, i) => {
+    this.deviceStale = false;
+    this.vars.forEach((v, i) => {
       const w = weights[i]!;
       if (w.length !== v.size)
         throw new ArbiterError(
@@ -168,32 +190,98 @@ export class Mlp {
         'shape-mismatch',
         `Mlp.copyFrom: layer sizes ${other.dims.join('×')} differ from ${this.dims.join('×')}`,
       );
-    this.variables.forEach((v, i) => tf.tidy(() => v.assign(tf.clone(other.variables[i]!))));
+    const src = other.hostParams();
+    this.hostParams().forEach((w, i) => w.set(src[i]!));
+    this.markHostChanged();
   }
 
   /** Number of scalar parameters. */
   numParams(): number {
-    return this.variables.reduce((s, v) => s + v.size, 0);
+    return this.vars.reduce((s, v) => s + v.size, 0);
+  }
+
+  /**
+   * The host weight arrays in {@link Mlp.variables} order (kernel 0, bias 0, …), current and
+   * stable in identity: the fast learner's optimizer updates them in place, then calls
+   * {@link Mlp.markHostChanged}.
+   */
+  hostParams(): Float32Array[] {
+    this.assertLive();
+    this.syncHost();
+    return this.host.flatMap((l) => [l.kernel, l.bias]);
+  }
+
+  /** Gradient arrays matching {@link Mlp.hostParams}, filled by {@link Mlp.backward}. */
+  hostGrads(): Float32Array[] {
+    return this.gradLayers().flatMap((l) => [l.kernel, l.bias]);
+  }
+
+  /** Declares that the host weights were changed in place; the variables follow on next use. */
+  markHostChanged(): void {
+    this.deviceStale = true;
+  }
+
+  /**
+   * Training forward pass on the host: `batch` rows of `x` → batch × outputDim outputs (a view
+   * valid until the next call), keeping what {@link Mlp.backward} needs. `x` must stay unchanged
+   * until then.
+   */
+  forwardTrain(x: Float32Array, batch: number): Float32Array {
+    this.assertLive();
+    this.syncHost();
+    if (!this.trainCache || this.trainCache.capacity < batch)
+      this.trainCache = createDenseTrainCache(this.host, batch);
+    return denseForwardTrain(this.host, this.config.activation, x, batch, this.trainCache);
+  }
+
+  /**
+   * Backward pass of the last {@link Mlp.forwardTrain}: adds ∂L/∂weights into
+   * {@link Mlp.hostGrads} (zero them for a fresh gradient) given `dOut` = ∂L/∂output, and writes
+   * ∂L/∂x into `dInput` when given.
+   */
+  backward(dOut: Float32Array, dInput?: Float32Array): void {
+    if (!this.trainCache || this.trainCache.batch === 0)
+      throw new ArbiterError('invalid-state', 'Mlp.backward: call forwardTrain first');
+    denseBackward(this.host, this.config.activation, this.trainCache, dOut, this.gradLayers(), dInput);
   }
 
   /** Frees the TensorFlow variables; the network is unusable afterwards. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const v of this.variables) v.dispose();
+    for (const v of this.vars) v.dispose();
+  }
+
+  private gradLayers(): DenseLayerF32[] {
+    return (this.grads ??= this.host.map((l) => ({
+      kernel: new Float32Array(l.kernel.length),
+      bias: new Float32Array(l.bias.length),
+      inDim: l.inDim,
+      outDim: l.outDim,
+    })));
   }
 
   private syncHost(): void {
+    if (this.deviceStale) return;
     // Optimizers and assign() replace a variable's dataId, so identity tells when to re-download.
-    for (let i = 0; i < this.variables.length; i++) {
-      const v = this.variables[i]!;
+    for (let i = 0; i < this.vars.length; i++) {
+      const v = this.vars[i]!;
       if (v.dataId === this.hostIds[i]) continue;
-      const data = Float32Array.from(v.dataSync() as Float32Array);
       const layer = this.host[i >> 1]!;
-      if (i % 2 === 0) layer.kernel = data;
-      else layer.bias = data;
+      (i % 2 === 0 ? layer.kernel : layer.bias).set(v.dataSync() as Float32Array);
       this.hostIds[i] = v.dataId;
     }
+  }
+
+  private syncDevice(): void {
+    if (!this.deviceStale || this.disposed) return;
+    this.deviceStale = false;
+    this.vars.forEach((v, i) => {
+      const layer = this.host[i >> 1]!;
+      const w = i % 2 === 0 ? layer.kernel : layer.bias;
+      tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
+      this.hostIds[i] = v.dataId;
+    });
   }
 
   private assertLive(): void {

@@ -79,3 +79,48 @@ export interface Policy<Obs = Float32Array> {
   /** Frees the variables. */
   dispose(): void;
 }
+
+/** Host (Float32Array) outputs of {@link HostTrainablePolicy.evaluateActionsHost}, one entry per row. */
+export interface PolicyEvaluationHost {
+  /** log π(a | s) of the given actions. */
+  logProb: Float32Array;
+  /** Entropy of π(· | s) (over allowed actions when masked). */
+  entropy: Float32Array;
+  /** V(s). */
+  values: Float32Array;
+}
+
+/**
+ * A policy the fast learner can train without TensorFlow.js: the same function as
+ * {@link Policy.evaluateActions} on host arrays, its backward pass, and its parameters as host
+ * arrays (in {@link Policy.variables} order, so optimizer state keys match the TF.js path).
+ */
+export interface HostTrainablePolicy {
+  /**
+   * log-probabilities, entropies and values of stored actions for `batch` rows, keeping what
+   * {@link HostTrainablePolicy.backwardHost} needs. The arrays are views valid until the next call.
+   */
+  evaluateActionsHost(
+    obs: Float32Array,
+    batch: number,
+    actions: Int32Array | Float32Array,
+    masks?: Uint8Array,
+  ): PolicyEvaluationHost;
+  /**
+   * Given ∂L/∂logProb, ∂L/∂entropy and ∂L/∂value per row of the last evaluation, **writes**
+   * ∂L/∂parameters into {@link HostTrainablePolicy.hostGrads}.
+   */
+  backwardHost(dLogProb: Float32Array, dEntropy: Float32Array, dValues: Float32Array): void;
+  /** The parameter arrays (stable identity; an optimizer updates them in place). */
+  hostParams(): Float32Array[];
+  /** Gradient arrays matching {@link HostTrainablePolicy.hostParams}. */
+  hostGrads(): Float32Array[];
+  /** Declares the parameters changed in place (after an optimizer step). */
+  markHostChanged(): void;
+}
+
+/** Whether `policy` can be trained on the host (see {@link HostTrainablePolicy}). */
+export function isHostTrainable<P extends object>(policy: P): policy is P & HostTrainablePolicy {
+  const p = policy as Partial<HostTrainablePolicy>;
+  return typeof p.evaluateActionsHost === 'function' && typeof p.backwardHost === 'function';
+}

@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { createDenseTrainCache, denseBackward, denseForwardTrain } from '../../src/nn/dense-backward.js';
+import type { DenseActivation, DenseLayerF32 } from '../../src/nn/dense-forward.js';
+import { Mlp } from '../../src/nn/mlp.js';
+import { initTf, tf } from '../../src/nn/tf-backend.js';
+
+beforeAll(async () => {
+  await initTf();
+});
+
+function randomArray(n: number, rng: Rng, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => (rng.random() * 2 - 1) * scale);
+}
+
+/** The host pass: loss = Σ out ⊙ dOut, so ∂L/∂out = dOut. */
+function hostGradients(mlp: Mlp, x: Float32Array, batch: number, dOut: Float32Array) {
+  const out = Float32Array.from(mlp.forwardTrain(x, batch));
+  for (const g of mlp.hostGrads()) g.fill(0);
+  const dx = new Float32Array(batch * mlp.config.inputDim);
+  mlp.backward(dOut, dx);
+  return { out, grads: mlp.hostGrads().map((g) => Float32Array.from(g)), dx };
+}
+
+function tfGradients(mlp: Mlp, x: Float32Array, batch: number, dOut: Float32Array) {
+  return tf.tidy(() => {
+    const xt = tf.tensor2d(x, [batch, mlp.config.inputDim]);
+    const w = tf.tensor2d(dOut, [batch, mlp.config.outputDim]);
+    const f = (xi: tf.Tensor, ...vs: tf.Tensor[]) => {
+      void vs;
+      return tf.sum(tf.mul(mlp.apply(xi as tf.Tensor2D), w)) as tf.Scalar;
+    };
+    const g = tf.grads(f)([xt, ...mlp.variables]);
+    return {
+      out: Float32Array.from(mlp.apply(xt).dataSync()),
+      dx: Float32Array.from(g[0]!.dataSync()),
+      grads: mlp.variables.map((v) => {
+        const { grads } = tf.variableGrads(() => f(xt), [v]);
+        return Float32Array.from(grads[v.name]!.dataSync());
+      }),
+    };
+  });
+}
+
+function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  expect(worst).toBeLessThan(tol);
+}
+
+const shapes = fc.record({
+  inputDim: fc.integer({ min: 1, max: 9 }),
+  hidden: fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 3 }),
+  outputDim: fc.integer({ min: 1, max: 6 }),
+  batch: fc.integer({ min: 1, max: 7 }),
+  activation: fc.constantFrom<DenseActivation>('tanh', 'relu'),
+  seed: fc.integer({ min: 1, max: 1e6 }),
+});
+
+describe('dense backward pass (fast learner kernel)', () => {
+  it('matches TensorFlow.js outputs, weight and input gradients over random shapes', () => {
+    fc.assert(
+      fc.property(shapes, ({ inputDim, hidden, outputDim, batch, activation, seed }) => {
+        const rng = new Rng(seed);
+        const mlp = new Mlp({ inputDim, hiddenSizes: hidden, outputDim, activation, outputGain: 1 }, rng);
+        try {
+          const x = randomArray(batch * inputDim, rng, 2);
+          const dOut = randomArray(batch * outputDim, rng);
+          const host = hostGradients(mlp, x, batch, dOut);
+          const ref = tfGradients(mlp, x, batch, dOut);
+          expectClose(host.out, ref.out, 1e-5);
+          expectClose(host.dx, ref.dx, 1e-4);
+          host.grads.forEach((g, i) => expectClose(g, ref.grads[i]!, 1e-4));
+        } finally {
+          mlp.dispose();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('matches central finite differences of the loss (tanh, float64 evaluation)', () => {
+    fc.assert(
+      fc.property(shapes, ({ inputDim, hidden, outputDim, batch, seed }) => {
+        const rng = new Rng(seed);
+        const dims = [inputDim, ...hidden, outputDim];
+        const layers: DenseLayerF32[] = [];
+        for (let l = 0; l + 1 < dims.length; l++)
+          layers.push({
+            kernel: randomArray(dims[l]! * dims[l + 1]!, rng),
+            bias: randomArray(dims[l + 1]!, rng),
+            inDim: dims[l]!,
+            outDim: dims[l + 1]!,
+          });
+        const x = randomArray(batch * inputDim, rng);
+        const dOut = randomArray(batch * outputDim, rng);
+        // Float64 loss of the same network, to difference without Float32 rounding noise.
+        const loss = (): number => {
+          let h = Array.from(x, Number);
+          for (let l = 0; l < layers.length; l++) {
+            const { kernel, bias, inDim, outDim } = layers[l]!;
+            const y = new Array<number>(batch * outDim).fill(0);
+            for (let r = 0; r < batch; r++)
+              for (let j = 0; j < outDim; j++) {
+                let s = bias[j]!;
+                for (let i = 0; i < inDim; i++) s += h[r * inDim + i]! * kernel[i * outDim + j]!;
+                y[r * outDim + j] = l + 1 < layers.length ? Math.tanh(s) : s;
+              }
+            h = y;
+          }
+          return h.reduce((s, v, k) => s + v * dOut[k]!, 0);
+        };
+        const grads = layers.map((l) => ({
+          ...l,
+          kernel: new Float32Array(l.kernel.length),
+          bias: new Float32Array(l.bias.length),
+        }));
+        const cache = createDenseTrainCache(layers, batch);
+        denseForwardTrain(layers, 'tanh', x, batch, cache);
+        denseBackward(layers, 'tanh', cache, dOut, grads);
+        const h = 1e-3;
+        for (let l = 0; l < layers.length; l++)
+          for (const key of ['kernel', 'bias'] as const) {
+            const p = layers[l]![key];
+            // A few entries per array keep the property fast.
+            for (const i of [0, p.length - 1, Math.floor(p.length / 2)]) {
+              const v = p[i]!;
+              p[i] = v + h;
+              const up = loss();
+              p[i] = v - h;
+              const down = loss();
+              p[i] = v;
+              // p holds Float32 values, so the actual step is the rounded difference.
+              const fd = (up - down) / (Math.fround(v + h) - Math.fround(v - h));
+              expect(Math.abs(grads[l]![key][i]! - fd)).toBeLessThan(2e-3 * (1 + Math.abs(fd)));
+            }
+          }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('accumulates weight gradients across calls (per-graph loops add into one gradient)', () => {
+    const rng = new Rng(3);
+    const mlp = new Mlp({ inputDim: 3, hiddenSizes: [4], outputDim: 2 }, rng);
+    const x = randomArray(6, rng);
+    const d = randomArray(4, rng);
+    const once = hostGradients(mlp, x, 2, d).grads;
+    mlp.forwardTrain(x, 2);
+    mlp.backward(d); // adds a second copy on top of the first
+    mlp.hostGrads().forEach((g, i) =>
+      expectClose(
+        g,
+        once[i]!.map((v) => 2 * v),
+        1e-6,
+      ),
+    );
+    mlp.dispose();
+  });
+});
+
+describe('Mlp host and TF.js weights stay one network', () => {
+  it('a host update is seen by apply, getWeights and variables; a TF assign is seen by forwardF32', () => {
+    const rng = new Rng(5);
+    const mlp = new Mlp({ inputDim: 2, hiddenSizes: [3], outputDim: 1 }, rng);
+    const x = Float32Array.of(0.5, -1);
+    const params = mlp.hostParams();
+    params[0]![0] = params[0]![0]! + 0.25;
+    params[3]![0] = 1.5;
+    mlp.markHostChanged();
+    const viaTf = tf.tidy(() => mlp.apply(tf.tensor2d(x, [1, 2])).dataSync()[0]!);
+    expect(viaTf).toBeCloseTo(mlp.forwardF32(x, 1)[0]!, 6);
+    expect(mlp.getWeights()[3]![0]).toBe(1.5);
+    expect(mlp.variables[3]!.dataSync()[0]).toBe(1.5);
+    mlp.setWeights([params[0]!, params[1]!, params[2]!, Float32Array.of(-2)]);
+    expect(mlp.forwardF32(x, 1)[0]).toBeCloseTo(viaTf - 3.5, 5);
+    expect(mlp.hostParams()[3]).toBe(params[3]); // same array, refreshed in place
+    mlp.dispose();
+  });
+});
