@@ -79,7 +79,15 @@ export {
   resolveReinforceConfig,
   type ReinforceConfig,
 } from '../agents/reinforce.js';
-export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from '../agents/dqn.js';
+export {
+  DQN,
+  DQN_DEFAULTS,
+  DQN_SCHEMA,
+  resolveDqnConfig,
+  tdLossGrad,
+  type DqnConfig,
+  type TdLossInput,
+} from '../agents/dqn.js';
 export { TrainingDivergedError } from '../agents/base-algorithm.js';
 export {
   OffPolicyCollector,
@@ -162,6 +170,7 @@ export {
   OD3_DEFAULTS,
   resolveOd3Config,
   sharpenedSoftmax,
+  distillationLossGrad,
   type Od3Config,
   type ResolvedOd3Config,
 } from '../agents/od3/od3-distiller.js';

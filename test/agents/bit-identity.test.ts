@@ -57,6 +57,45 @@ async function fingerprint(name: string, model: Algorithm, steps: number): Promi
 const cartPole = (): ReturnType<typeof makeEnv> => makeEnv('CartPole-v1');
 const jobs = (): ReturnType<typeof makeEnv> => makeEnv('Jobs-v0');
 
+type Learner = 'fast' | 'tfjs';
+const dqnCartPole = (learner: Learner): DQN =>
+  new DQN(cartPole(), {
+    learningStarts: 50,
+    bufferSize: 1000,
+    targetUpdateInterval: 100,
+    tau: 0.5,
+    doubleDqn: true,
+    seed: 3,
+    logInterval: 5,
+    learner,
+  });
+const dqnJobs = (learner: Learner): DQN =>
+  new DQN(jobs(), {
+    learningStarts: 40,
+    bufferSize: 500,
+    targetUpdateInterval: 50,
+    loss: 'mse',
+    logInterval: 3,
+    learner,
+  });
+const od3Student = (learner: Learner): Od3Distiller =>
+  new Od3Distiller(heuristicTeacher, cartPole, {
+    hiddenSizes: [8],
+    minibatchSize: 8,
+    logInterval: 5,
+    learner,
+  });
+const od3Teacher = (learner: Learner): Od3Distiller =>
+  new Od3Distiller(heuristicTeacher, cartPole, {
+    hiddenSizes: [8],
+    minibatchSize: 4,
+    updateFreq: 8,
+    gradientSteps: 2,
+    collector: 'teacher',
+    logInterval: 3,
+    learner,
+  });
+
 const cases: [string, () => Algorithm, number][] = [
   [
     'ppo-cartpole',
@@ -80,54 +119,19 @@ const cases: [string, () => Algorithm, number][] = [
     96,
   ],
   ['reinforce-cartpole', () => new REINFORCE(cartPole, { numEnvs: 2, numSteps: 64 }), 256],
-  [
-    'dqn-cartpole',
-    () =>
-      new DQN(cartPole(), {
-        learningStarts: 50,
-        bufferSize: 1000,
-        targetUpdateInterval: 100,
-        tau: 0.5,
-        doubleDqn: true,
-        seed: 3,
-        logInterval: 5,
-      }),
-    400,
-  ],
-  [
-    'dqn-jobs',
-    () =>
-      new DQN(jobs(), {
-        learningStarts: 40,
-        bufferSize: 500,
-        targetUpdateInterval: 50,
-        loss: 'mse',
-        logInterval: 3,
-      }),
-    300,
-  ],
-  [
-    'od3-student',
-    () =>
-      new Od3Distiller(heuristicTeacher, cartPole, { hiddenSizes: [8], minibatchSize: 8, logInterval: 5 }),
-    400,
-  ],
-  [
-    'od3-teacher',
-    () =>
-      new Od3Distiller(heuristicTeacher, cartPole, {
-        hiddenSizes: [8],
-        minibatchSize: 4,
-        updateFreq: 8,
-        gradientSteps: 2,
-        collector: 'teacher',
-        logInterval: 3,
-      }),
-    400,
-  ],
+  ['dqn-cartpole', () => dqnCartPole('tfjs'), 400],
+  ['dqn-jobs', () => dqnJobs('tfjs'), 300],
+  ['od3-student', () => od3Student('tfjs'), 400],
+  ['od3-teacher', () => od3Teacher('tfjs'), 400],
+  // The fast learner: the same runs on host arithmetic, pinned on their own.
+  ['dqn-cartpole-fast', () => dqnCartPole('fast'), 400],
+  ['dqn-jobs-fast', () => dqnJobs('fast'), 300],
+  ['od3-student-fast', () => od3Student('fast'), 400],
+  ['od3-teacher-fast', () => od3Teacher('fast'), 400],
 ];
 
-// Recorded on the code before the shared algorithm surface (commit ad17f6f).
+// Recorded on the code before the shared algorithm surface (commit ad17f6f); the `-fast` ones on
+// the first fast learner.
 const EXPECTED: Record<string, string> = {
   'ppo-cartpole': '7414a3f5:a3c1d886',
   'ppo-jobs': 'baec6c78:eb079b71',
@@ -138,6 +142,10 @@ const EXPECTED: Record<string, string> = {
   'dqn-jobs': '3fd8404d:5e3c0d02',
   'od3-student': '1e3153af:cd30ade2',
   'od3-teacher': '8435df90:5b664f2d',
+  'dqn-cartpole-fast': '4e870419:99fb873f',
+  'dqn-jobs-fast': 'd8a8cc2c:8241a0f7',
+  'od3-student-fast': '5398102b:d4c28441',
+  'od3-teacher-fast': 'b0037509:f44c624e',
 };
 
 describe('fixed-seed runs are bit-identical to the recorded ones', () => {
