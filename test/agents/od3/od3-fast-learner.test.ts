@@ -17,6 +17,7 @@ import {
 import { makeEnv } from '../../../src/core/make-env.js';
 import { Rng } from '../../../src/core/rng.js';
 import { registerBuiltinEnvs } from '../../../src/envs/register-envs.js';
+import type { ActorCriticPolicy } from '../../../src/nn/actor-critic-policy.js';
 import { maskedLogSoftmax } from '../../../src/nn/masked-categorical.js';
 import { initTf, tf } from '../../../src/nn/tf-backend.js';
 import { heuristicTeacher } from '../fixtures/heuristic-teacher.js';
@@ -58,8 +59,8 @@ describe('distillationLossGrad', () => {
           const [refLoss, refGrad] = tf.tidy(() => {
             const p = tf.tensor2d(pT, [B, n]);
             const m = mask ? tf.tensor2d(mask, [B, n], 'int32') : undefined;
-            const f = (x: tf.Tensor2D): tf.Scalar =>
-              tf.neg(tf.mean(tf.sum(tf.mul(p, maskedLogSoftmax(x, m)), 1)));
+            const f = (x: tf.Tensor): tf.Scalar =>
+              tf.neg(tf.mean(tf.sum(tf.mul(p, maskedLogSoftmax(x as tf.Tensor2D, m)), 1))) as tf.Scalar;
             const zt = tf.tensor2d(z, [B, n]);
             return [f(zt).dataSync()[0]!, tf.grad(f)(zt).dataSync() as Float32Array];
           });
@@ -109,7 +110,8 @@ interface Inside {
 }
 const adamState = (d: Od3Distiller): Record<string, Float32Array> =>
   (d as unknown as Inside).optimizer.getState();
-const actorWeights = (d: Od3Distiller): Float32Array[] => d.student.policy.actor.getWeights();
+const actorWeights = (d: Od3Distiller): Float32Array[] =>
+  (d.student.policy as ActorCriticPolicy).actor.getWeights();
 
 function maxAbsDiff(a: readonly Float32Array[], b: readonly Float32Array[]): number {
   let m = 0;
