@@ -5,10 +5,16 @@
  * of these small layers. Same layout and function as {@link denseForward}; checked against
  * TensorFlow.js gradients and finite differences in the tests.
  *
- * Loop orders keep the innermost loop on contiguous memory: `y[r] += x[r,i] · W[i,:]` forward,
- * `dW[i,:] += x[r,i] · dz[r,:]` and `dx[r,i] = dz[r,:] · W[i,:]` backward.
+ * Every output, weight-gradient and input-gradient entry is summed in the same order as
+ * {@link denseForward} (`y[r,j]`: bias, then i ascending; `dW[i,j]`: r ascending; `dx[r,i]`: j
+ * ascending), each partial sum rounded to Float32 where the plain loop would store it, so the
+ * results are bit-identical to it. The loops are blocked by four outputs, weight columns or
+ * inputs, whose partial sums stay in registers: one load feeds four multiply-adds instead of
+ * each one reading and writing memory.
  */
 import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
+
+const f32 = Math.fround;
 
 /** Every layer's output for up to `capacity` rows, kept by {@link denseForwardTrain} for the backward pass. */
 export interface DenseTrainCache {
@@ -59,15 +65,37 @@ export function denseForwardTrain(
   for (let l = 0; l <= last; l++) {
     const { kernel, bias, inDim, outDim } = layers[l]!;
     const y = cache.outputs[l]!;
+    const j4 = outDim & ~3;
     for (let r = 0; r < batch; r++) {
       const xo = r * inDim;
       const yo = r * outDim;
-      for (let j = 0; j < outDim; j++) y[yo + j] = bias[j]!;
-      for (let i = 0; i < inDim; i++) {
-        const xi = input[xo + i]!;
-        if (xi === 0) continue;
-        const ko = i * outDim;
-        for (let j = 0; j < outDim; j++) y[yo + j] = y[yo + j]! + xi * kernel[ko + j]!;
+      let j = 0;
+      for (; j < j4; j += 4) {
+        let a0 = bias[j]!;
+        let a1 = bias[j + 1]!;
+        let a2 = bias[j + 2]!;
+        let a3 = bias[j + 3]!;
+        for (let i = 0; i < inDim; i++) {
+          const xi = input[xo + i]!;
+          if (xi === 0) continue;
+          const k = i * outDim + j;
+          a0 = f32(a0 + xi * kernel[k]!);
+          a1 = f32(a1 + xi * kernel[k + 1]!);
+          a2 = f32(a2 + xi * kernel[k + 2]!);
+          a3 = f32(a3 + xi * kernel[k + 3]!);
+        }
+        y[yo + j] = a0;
+        y[yo + j + 1] = a1;
+        y[yo + j + 2] = a2;
+        y[yo + j + 3] = a3;
+      }
+      for (; j < outDim; j++) {
+        let a = bias[j]!;
+        for (let i = 0; i < inDim; i++) {
+          const xi = input[xo + i]!;
+          if (xi !== 0) a = f32(a + xi * kernel[i * outDim + j]!);
+        }
+        y[yo + j] = a;
       }
     }
     if (l < last) {
@@ -103,24 +131,73 @@ export function denseBackward(
     const gW = g.kernel;
     const gB = g.bias;
     const x = l === 0 ? cache.input : cache.outputs[l - 1]!;
-    for (let r = 0; r < batch; r++) {
-      const zo = r * outDim;
-      const xo = r * inDim;
-      for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dz[zo + j]!;
-      for (let i = 0; i < inDim; i++) {
-        const xi = x[xo + i]!;
-        if (xi === 0) continue;
-        const ko = i * outDim;
-        for (let j = 0; j < outDim; j++) gW[ko + j] = gW[ko + j]! + xi * dz[zo + j]!;
+    for (let j = 0; j < outDim; j++) {
+      let s = gB[j]!;
+      for (let r = 0; r < batch; r++) s = f32(s + dz[r * outDim + j]!);
+      gB[j] = s;
+    }
+    const j4 = outDim & ~3;
+    for (let i = 0; i < inDim; i++) {
+      const ko = i * outDim;
+      let j = 0;
+      for (; j < j4; j += 4) {
+        let g0 = gW[ko + j]!;
+        let g1 = gW[ko + j + 1]!;
+        let g2 = gW[ko + j + 2]!;
+        let g3 = gW[ko + j + 3]!;
+        for (let r = 0; r < batch; r++) {
+          const xi = x[r * inDim + i]!;
+          if (xi === 0) continue;
+          const zo = r * outDim + j;
+          g0 = f32(g0 + xi * dz[zo]!);
+          g1 = f32(g1 + xi * dz[zo + 1]!);
+          g2 = f32(g2 + xi * dz[zo + 2]!);
+          g3 = f32(g3 + xi * dz[zo + 3]!);
+        }
+        gW[ko + j] = g0;
+        gW[ko + j + 1] = g1;
+        gW[ko + j + 2] = g2;
+        gW[ko + j + 3] = g3;
+      }
+      for (; j < outDim; j++) {
+        let g = gW[ko + j]!;
+        for (let r = 0; r < batch; r++) {
+          const xi = x[r * inDim + i]!;
+          if (xi !== 0) g = f32(g + xi * dz[r * outDim + j]!);
+        }
+        gW[ko + j] = g;
       }
     }
     if (l === 0 && !dInput) break;
     // ∂L/∂x of this layer, then through the previous layer's activation (its output is x).
     const dx = l === 0 ? dInput! : dz === cache.dA ? cache.dB : cache.dA;
+    const i4 = inDim & ~3;
     for (let r = 0; r < batch; r++) {
       const zo = r * outDim;
       const xo = r * inDim;
-      for (let i = 0; i < inDim; i++) {
+      let i = 0;
+      for (; i < i4; i += 4) {
+        const k0 = i * outDim;
+        const k1 = k0 + outDim;
+        const k2 = k1 + outDim;
+        const k3 = k2 + outDim;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < outDim; j++) {
+          const d = dz[zo + j]!;
+          s0 += d * kernel[k0 + j]!;
+          s1 += d * kernel[k1 + j]!;
+          s2 += d * kernel[k2 + j]!;
+          s3 += d * kernel[k3 + j]!;
+        }
+        dx[xo + i] = s0;
+        dx[xo + i + 1] = s1;
+        dx[xo + i + 2] = s2;
+        dx[xo + i + 3] = s3;
+      }
+      for (; i < inDim; i++) {
         const ko = i * outDim;
         let s = 0;
         for (let j = 0; j < outDim; j++) s += dz[zo + j]! * kernel[ko + j]!;
