@@ -331,9 +331,7 @@ export class DQN extends DeepAlgorithm {
     this.replayBuffer!.add(obs, action, reward, nextObs, terminated, nextMask ?? this.allAllowed);
   private batch: ReplayBatch | undefined;
   private targets: Float32Array;
-  // Fast learner scratch: next-state Q-values of both nets and ∂L/∂Q, sized to the batch once.
-  private readonly nextQTarget: Float32Array;
-  private readonly nextQOnline: Float32Array;
+  /** ∂L/∂Q(s, ·) of the fast learner, sized to the batch once. */
   private readonly dQ: Float32Array;
 
   /**
@@ -370,10 +368,7 @@ export class DQN extends DeepAlgorithm {
     this.qRow = new Float32Array(this.numActions);
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
     this.targets = new Float32Array(c.batchSize);
-    const qSize = c.learner === 'fast' ? c.batchSize * this.numActions : 0;
-    this.nextQTarget = new Float32Array(qSize);
-    this.nextQOnline = new Float32Array(c.doubleDqn ? qSize : 0);
-    this.dQ = new Float32Array(qSize);
+    this.dQ = new Float32Array(c.learner === 'fast' ? c.batchSize * this.numActions : 0);
   }
 
   /**
@@ -475,18 +470,20 @@ export class DQN extends DeepAlgorithm {
 
   /**
    * The fast learner's gradient step, the same update as {@link DQN.gradientStep} on the host:
-   * targets from host forward passes, ∂L/∂Q from {@link tdLossGrad}, backward, clip, Adam.
+   * targets from host forward passes (no gradient flows into them), ∂L/∂Q from {@link tdLossGrad}, backward, clip, Adam.
    */
   private fastGradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
     const c = this.config;
     const B = batch.batchSize;
     const nA = this.numActions;
+    // The training pass serves as the minibatch forward too (the same bits as forwardF32, faster);
+    // the online net's next-state pass is used before its pass on `obs` overwrites it.
     dqnTargets(
       {
         rewards: batch.rewards,
         terminated: batch.terminated,
-        nextQTarget: this.qNetTarget.forwardF32(batch.nextObs, B, this.nextQTarget),
-        ...(c.doubleDqn ? { nextQOnline: this.qNet.forwardF32(batch.nextObs, B, this.nextQOnline) } : {}),
+        nextQTarget: this.qNetTarget.forwardTrain(batch.nextObs, B),
+        ...(c.doubleDqn ? { nextQOnline: this.qNet.forwardTrain(batch.nextObs, B) } : {}),
         ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
         numActions: nA,
         gamma: c.gamma,
