@@ -468,28 +468,42 @@ export class DQN extends DeepAlgorithm {
     };
   }
 
+  /** The TD targets of `batch` into `this.targets`, outside the gradient (the target is a constant). */
+  private computeTargets(batch: ReplayBatch): void {
+    const c = this.config;
+    dqnTargets(
+      {
+        rewards: batch.rewards,
+        terminated: batch.terminated,
+        nextQTarget: this.nextQValues(this.qNetTarget, batch),
+        ...(c.doubleDqn ? { nextQOnline: this.nextQValues(this.qNet, batch) } : {}),
+        ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
+        numActions: this.numActions,
+        gamma: c.gamma,
+      },
+      this.targets,
+    );
+  }
+
+  /** Q-values of the next states of `batch` through `net`, on the learner's side. */
+  private nextQValues(net: Mlp, batch: ReplayBatch): ArrayLike<number> {
+    const B = batch.batchSize;
+    // The host training pass serves as the minibatch forward (the same bits as forwardF32, a
+    // faster kernel); the online net's next-state view is read before its pass on `obs`.
+    return this.config.learner === 'fast'
+      ? net.forwardTrain(batch.nextObs, B)
+      : this.qValues(net, batch.nextObs, B);
+  }
+
   /**
    * The fast learner's gradient step, the same update as {@link DQN.gradientStep} on the host:
-   * targets from host forward passes (no gradient flows into them), ∂L/∂Q from {@link tdLossGrad}, backward, clip, Adam.
+   * targets, ∂L/∂Q from {@link tdLossGrad}, backward, gradient clipping, Adam.
    */
   private fastGradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
     const c = this.config;
     const B = batch.batchSize;
     const nA = this.numActions;
-    // The training pass serves as the minibatch forward too (the same bits as forwardF32, faster);
-    // the online net's next-state pass is used before its pass on `obs` overwrites it.
-    dqnTargets(
-      {
-        rewards: batch.rewards,
-        terminated: batch.terminated,
-        nextQTarget: this.qNetTarget.forwardTrain(batch.nextObs, B),
-        ...(c.doubleDqn ? { nextQOnline: this.qNet.forwardTrain(batch.nextObs, B) } : {}),
-        ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
-        numActions: nA,
-        gamma: c.gamma,
-      },
-      this.targets,
-    );
+    this.computeTargets(batch);
     const q = this.qNet.forwardTrain(batch.obs, B);
     const loss = tdLossGrad(
       { q, actions: batch.actions, targets: this.targets, numActions: nA, loss: c.loss },
@@ -509,19 +523,7 @@ export class DQN extends DeepAlgorithm {
     const c = this.config;
     const B = batch.batchSize;
     const nA = this.numActions;
-    // TD targets, computed outside the gradient (the target is a constant).
-    dqnTargets(
-      {
-        rewards: batch.rewards,
-        terminated: batch.terminated,
-        nextQTarget: this.qValues(this.qNetTarget, batch.nextObs, B),
-        ...(c.doubleDqn ? { nextQOnline: this.qValues(this.qNet, batch.nextObs, B) } : {}),
-        ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
-        numActions: nA,
-        gamma: c.gamma,
-      },
-      this.targets,
-    );
+    this.computeTargets(batch);
     const [lossT, normT] = tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [B, this.obsDim]);
       const actions = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), nA);

@@ -15,6 +15,7 @@ import { Rng } from '../../src/core/rng.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { expectSameOptimizerState, maxAbsDiff } from './fixtures/learner-agreement.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -33,12 +34,6 @@ interface Steps {
   optimizer: { getState(): Record<string, Float32Array> };
 }
 const steps = (a: DQN): Steps => a as unknown as Steps;
-
-function maxAbsDiff(a: readonly Float32Array[], b: readonly Float32Array[]): number {
-  let m = 0;
-  a.forEach((x, k) => x.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k]![i]!)))));
-  return m;
-}
 
 /**
  * A CartPole-shaped minibatch: half the rows terminal, rewards spread so that the TD errors fall
@@ -151,15 +146,7 @@ describe("DQN learner 'fast' against 'tfjs'", () => {
         expect(Math.abs(a.gradNorm - b.gradNorm)).toBeLessThan(1e-4 * Math.max(1, b.gradNorm));
         expect(maxAbsDiff(fast.qNet.getWeights(), ref.qNet.getWeights())).toBeLessThan(1e-4);
       }
-      const sf = steps(fast).optimizer.getState();
-      const sr = steps(ref).optimizer.getState();
-      expect(Object.keys(sf).sort()).toEqual(Object.keys(sr).sort());
-      expect(
-        maxAbsDiff(
-          Object.values(sf),
-          Object.keys(sf).map((k) => sr[k]!),
-        ),
-      ).toBeLessThan(1e-4);
+      expectSameOptimizerState(steps(fast).optimizer.getState(), steps(ref).optimizer.getState(), 1e-4);
       fast.dispose();
       ref.dispose();
     });

@@ -14,6 +14,16 @@ function randomArray(n: number, rng: Rng, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (rng.random() * 2 - 1) * scale);
 }
 
+/** Dense layers of widths `dims` with uniform random weights and biases. */
+function randomLayers(dims: readonly number[], rng: Rng): DenseLayerF32[] {
+  return dims.slice(1).map((outDim, l) => ({
+    kernel: randomArray(dims[l]! * outDim, rng),
+    bias: randomArray(outDim, rng),
+    inDim: dims[l]!,
+    outDim,
+  }));
+}
+
 /** The host pass: loss = Σ out ⊙ dOut, so ∂L/∂out = dOut. */
 function hostGradients(mlp: Mlp, x: Float32Array, batch: number, dOut: Float32Array) {
   const out = Float32Array.from(mlp.forwardTrain(x, batch));
@@ -85,15 +95,7 @@ describe('dense backward pass (fast learner kernel)', () => {
     fc.assert(
       fc.property(shapes, ({ inputDim, hidden, outputDim, batch, activation, seed }) => {
         const rng = new Rng(seed);
-        const dims = [inputDim, ...hidden, outputDim];
-        const layers: DenseLayerF32[] = [];
-        for (let l = 0; l + 1 < dims.length; l++)
-          layers.push({
-            kernel: randomArray(dims[l]! * dims[l + 1]!, rng),
-            bias: randomArray(dims[l + 1]!, rng),
-            inDim: dims[l]!,
-            outDim: dims[l + 1]!,
-          });
+        const layers = randomLayers([inputDim, ...hidden, outputDim], rng);
         const x = randomArray(batch * inputDim, rng);
         const dOut = randomArray(batch * outputDim, rng);
         const zeroed = (): DenseLayerF32[] =>
@@ -149,15 +151,7 @@ describe('dense backward pass (fast learner kernel)', () => {
     fc.assert(
       fc.property(shapes, ({ inputDim, hidden, outputDim, batch, seed }) => {
         const rng = new Rng(seed);
-        const dims = [inputDim, ...hidden, outputDim];
-        const layers: DenseLayerF32[] = [];
-        for (let l = 0; l + 1 < dims.length; l++)
-          layers.push({
-            kernel: randomArray(dims[l]! * dims[l + 1]!, rng),
-            bias: randomArray(dims[l + 1]!, rng),
-            inDim: dims[l]!,
-            outDim: dims[l + 1]!,
-          });
+        const layers = randomLayers([inputDim, ...hidden, outputDim], rng);
         const x = randomArray(batch * inputDim, rng);
         const dOut = randomArray(batch * outputDim, rng);
         // Float64 loss of the same network, to difference without Float32 rounding noise.
