@@ -9,12 +9,15 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { A2C } from '../../src/agents/a2c.js';
 import type { Algorithm } from '../../src/agents/algorithm.js';
 import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
+import { REINFORCE } from '../../src/agents/reinforce.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Space } from '../../src/core/spaces.js';
+import { extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
 import { TargetEnv } from './fixtures/target-env.js';
@@ -70,7 +73,24 @@ describe('load(dir) without an env predicts as load(dir, env) and does not train
       code: 'no-env',
       message: expect.stringMatching(/load it with its env/),
     });
+    // Export needs no env either: the artifact is the env-bound model's.
+    expect(extractPolicyArtifact(without)).toEqual(extractPolicyArtifact(withEnv));
     await Promise.all([ppo.close(), withEnv.close(), without.close()]);
+  });
+
+  it('A2C and REINFORCE share it (the on-policy base)', async () => {
+    for (const Algo of [A2C, REINFORCE] as const) {
+      const dir = path.join(tmp, Algo.algoName);
+      const model = await (Algo as typeof A2C).create(cartPole, { numEnvs: 1, numSteps: 16, seed: 6 });
+      await model.learn({ totalTimesteps: 64 });
+      await model.save(dir);
+      const withEnv = await (Algo as typeof A2C).load(dir, cartPole);
+      const without = await (Algo as typeof A2C).load(dir);
+      const obs = observations(4, 1);
+      expect(predictions(without, obs)).toEqual(predictions(withEnv, obs));
+      await expect(without.learn({ totalTimesteps: 8 })).rejects.toMatchObject({ code: 'no-env' });
+      await Promise.all([model.close(), withEnv.close(), without.close()]);
+    }
   });
 
   it('PPO on a Box env: the env-less model clips to the recorded bounds as the env-bound one', async () => {
@@ -106,6 +126,7 @@ describe('load(dir) without an env predicts as load(dir, env) and does not train
     const expected = predictions(withEnv, obs);
     expect(predictions(without, obs)).toEqual(expected);
     expect(without.explorationRate).toBe(withEnv.explorationRate);
+    expect(extractPolicyArtifact(without)).toEqual(extractPolicyArtifact(withEnv));
     await expect(without.learn({ totalTimesteps: 8 })).rejects.toMatchObject({ code: 'no-env' });
     await Promise.all([dqn.close(), withEnv.close(), without.close()]);
   });
