@@ -50,6 +50,7 @@ import {
   type CheckpointCounters,
 } from './checkpoint.js';
 import { DeepAlgorithm } from './deep-algorithm.js';
+import { checkpointSpaces, type CheckpointSpaces } from './checkpoint-spaces.js';
 import type { EpisodeTrackerState } from './episode-tracker.js';
 import { EXPLORATION_SHAPE, OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
@@ -274,6 +275,8 @@ export const DQN_REPLAY_FILE = 'replay-buffer.bin';
 interface DqnExtra {
   obsDim: number;
   numActions: number;
+  /** The env's spaces (absent in older checkpoints, which then load only with an env). */
+  spaces?: CheckpointSpaces;
   numGradientSteps: number;
   explorationRate: number;
   /** Schedule horizon of the last `learn` call (pass it as `horizon` to resume ε exactly). */
@@ -288,7 +291,7 @@ interface DqnExtra {
 /**
  * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
  * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
- * `learn`, `predict`, `save`, `DQN.load(dir, env)`.
+ * `learn`, `predict`, `save`, `DQN.load(dir, env)` (or `DQN.load(dir)` to predict only).
  */
 export class DQN extends DeepAlgorithm {
   /** Checkpoint tag. */
@@ -402,6 +405,7 @@ export class DQN extends DeepAlgorithm {
    * state), or starts a new one when the checkpoint holds no running episode.
    */
   async learn(opts: LearnOptions<this>): Promise<this> {
+    this.assertHasEnv();
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.collector.episodes,
@@ -612,6 +616,7 @@ export class DQN extends DeepAlgorithm {
     const extra: DqnExtra = {
       obsDim: this.obsDim,
       numActions: this.numActions,
+      spaces: { ...checkpointSpaces(this.env.observationSpace, this.env.actionSpace), obsDim: this.obsDim },
       numGradientSteps: this.numGradientSteps,
       explorationRate: this.explorationRate,
       horizon: this.horizon,
@@ -642,7 +647,8 @@ export class DQN extends DeepAlgorithm {
    * bound to this agent's env (same spaces). Training continues with the same weights, target
    * weights, optimizer state, RNG, counters and replay memory, in the saved episode (the env is
    * replayed from its seeded reset through the logged actions). Pass the saved
-   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε. A model loaded without an
+   * env neither replays the env nor reads the replay memory: it only predicts.
    */
   restoreCheckpoint(ckpt: Checkpoint, dir = '.'): void {
     const extra = ckpt.extra as unknown as DqnExtra;
@@ -664,7 +670,8 @@ export class DQN extends DeepAlgorithm {
     this.horizon = extra.horizon;
     const col = this.collector;
     col.episodes.setState(extra.episodes);
-    if (extra.envLog) {
+    const withEnv = this.loadedWithoutEnvFrom === undefined;
+    if (extra.envLog && withEnv) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
       const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
       log.replay(this.env, (row) => row[0]);
@@ -674,7 +681,7 @@ export class DQN extends DeepAlgorithm {
       col.mask = m ? Uint8Array.from(m) : undefined;
       col.episodeRunning = true;
     } else col.episodes.resetRunning();
-    if (extra.replayBuffer) {
+    if (extra.replayBuffer && withEnv) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = readCheckpointPart(file, () => ReplayBuffer.readFile(file));
       if (

@@ -70,6 +70,12 @@ export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 // agents: SB3-style learn / predict / save / load
 export type { Algorithm, LearnOptions, PredictOptions } from '../agents/algorithm.js';
 export { DeepAlgorithm, type DeepAlgorithmClass } from '../agents/deep-algorithm.js';
+export {
+  checkpointSpaces,
+  actionSpaceLabel,
+  standInEnv,
+  type CheckpointSpaces,
+} from '../agents/checkpoint-spaces.js';
 export { PPO, PPO_DEFAULTS, PPO_SCHEMA, resolvePpoConfig, type PpoConfig } from '../agents/ppo.js';
 export { A2C, A2C_DEFAULTS, A2C_SCHEMA, resolveA2cConfig, type A2cConfig } from '../agents/a2c.js';
 export {

@@ -236,7 +236,17 @@ interface Od3Extra {
   teacher: { algo: string; decisionParams: number };
 }
 
-/** OD3 / policy distillation trainer (see module doc). */
+/**
+ * OD3 / policy distillation trainer (see module doc).
+ *
+ * Not a `DeepAlgorithm`, so it keeps its own static `create` and `load`: the shared
+ * `load(dir, env?, ...extras)` rebuilds a model from its checkpoint and env alone, while a
+ * distiller also needs its teacher, which no checkpoint holds (it is another model, loaded on
+ * its own), and its checkpoint's algorithm tag is the student's (`'ppo'`), not a tag of its own.
+ * What the distiller produces is the student, and that part of its checkpoint is an ordinary
+ * PPO checkpoint: `PPO.load(dir)` (with or without an env) loads the distilled policy for
+ * prediction and export, no teacher needed.
+ */
 export class Od3Distiller implements Algorithm {
   /** Resolved hyper-parameters. */
   readonly config: ResolvedOd3Config;
@@ -315,7 +325,10 @@ export class Od3Distiller implements Algorithm {
     this.dLogits = new Float32Array(c.minibatchSize * this.numActions);
   }
 
-  /** Initialises TensorFlow.js, then constructs. */
+  /**
+   * Initialises TensorFlow.js, then constructs (the shared `DeepAlgorithm.create`, written out
+   * because this class is no `DeepAlgorithm`; see the class doc).
+   */
   static async create(
     teacher: DistillationTeacher,
     makeEnv: () => Env,
@@ -482,8 +495,9 @@ export class Od3Distiller implements Algorithm {
    * Restores a distiller saved by {@link Od3Distiller.save} with the same teacher. The
    * environment restarts with a seed drawn from the restored RNG (its running episode is not
    * part of the checkpoint), so a resumed run is reproducible but not bit-identical to an
-   * uninterrupted one. `overrides.learner` continues on the other learner (the Adam state keys
-   * are the same on both).
+   * uninterrupted one. Takes the teacher besides the env, which is why it is not the shared
+   * `DeepAlgorithm.load` (see the class doc); to use only the distilled student, `PPO.load(dir)`.
+   * `overrides.learner` continues on the other learner (the Adam state keys are the same on both).
    */
   static async load(
     dir: string,
