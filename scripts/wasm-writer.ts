@@ -65,8 +65,16 @@ const SIMD: Record<string, number> = {
   'i64x2.shl': 0xcb,
   'i64x2.add': 0xce,
   'i64x2.sub': 0xd1,
+  'f32x4.lt': 0x43,
+  'i32x4.shl': 0xab,
+  'i32x4.add': 0xae,
+  'i32x4.sub': 0xb1,
+  'f32x4.abs': 0xe0,
   'f32x4.add': 0xe4,
+  'f32x4.sub': 0xe5,
   'f32x4.mul': 0xe6,
+  'f32x4.div': 0xe7,
+  'f32x4.min': 0xe8,
   'f32x4.pmax': 0xeb,
   'f64x2.abs': 0xec,
   'f64x2.add': 0xf0,
@@ -149,6 +157,20 @@ export class Code {
   /** `i32.const`. */
   i32(value: number): this {
     this.bytes.push(0x41, ...sleb(value));
+    return this;
+  }
+
+  /** `v128.const` with four f32 lanes equal to `value` (rounded to Float32). */
+  f32x4(value: number): this {
+    const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
+    this.bytes.push(0xfd, 0x0c, ...lanes);
+    return this;
+  }
+
+  /** `v128.const` with four i32 lanes equal to `value` (taken modulo 2^32). */
+  i32x4(value: number): this {
+    const lanes = new Uint8Array(new Int32Array([value, value, value, value]).buffer);
+    this.bytes.push(0xfd, 0x0c, ...lanes);
     return this;
   }
 

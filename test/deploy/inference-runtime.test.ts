@@ -101,7 +101,8 @@ describe.each(KERNELS)('createPolicyRuntime (%s kernel)', (kernel) => {
     );
   });
 
-  it('its tanh is Math.tanh to within one Float32 step over the whole line', () => {
+  // One Float32 step in JavaScript, two in the WebAssembly kernel (see dense-kernel-wasm.ts).
+  it('its tanh is Math.tanh to within one (js) or two (wasm) Float32 steps over the whole line', () => {
     const art = randomArtifact([1, 1, 1], 'tanh', 0, 1);
     art.layers[0]!.weights[0] = 1;
     art.layers[0]!.bias[0] = 0;
@@ -114,7 +115,7 @@ describe.each(KERNELS)('createPolicyRuntime (%s kernel)', (kernel) => {
       x[0] = v;
       worst = Math.max(worst, Math.abs(rt.forward(x)[0]! - Math.fround(Math.tanh(x[0]))));
     }
-    expect(worst).toBeLessThanOrEqual(6e-8);
+    expect(worst).toBeLessThanOrEqual(kernel === 'js' ? 6e-8 : 1.2e-7);
   });
 });
 
