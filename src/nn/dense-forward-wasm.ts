@@ -263,8 +263,9 @@ export class WasmDenseNet {
     if (batch > this.rowCapacity) this.reserve(batch);
     const f32 = this.f32;
     const xo = this.xOffset >> 2;
-    // A loop for one observation: subarray() would allocate a view per call.
-    if (len > 256) f32.set(x.length === len ? x : x.subarray(0, len), xo);
+    // A loop for a short prefix of a longer x: subarray() would allocate a view per call.
+    if (x.length === len) f32.set(x, xo);
+    else if (len > 256) f32.set(x.subarray(0, len), xo);
     else for (let i = 0; i < len; i++) f32[xo + i] = x[i]!;
     const k = this.kernel;
     let src = this.xOffset;
