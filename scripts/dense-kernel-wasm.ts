@@ -22,7 +22,7 @@
  *   the rounding of the Float32 sums around it.
  * - `relu(p, count)`: in place, `x < 0 ? 0 : x` (`f32x4.pmax`: NaN and −0 stay, as in JavaScript).
  */
-import { assembleModule, Code, type WasmFunction } from './wasm-writer.js';
+import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
 
 // dense: parameters, then locals (numbers are wasm local indices).
 const X = 0;
@@ -235,14 +235,18 @@ function endPointer(c: Code): void {
   c.get(P).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
 }
 
-function tanhFunction(): WasmFunction {
+/**
+ * An in-place elementwise function `(p, count)`: `apply` maps the f32x4 on the stack, four
+ * values at a time, then one at a time (in lane 0) for the last `count mod 4`.
+ */
+function elementwise(name: string, locals: readonly ValType[], apply: (c: Code) => void): WasmFunction {
   const c = new Code();
   endPointer(c);
   c.block().loop();
   c.get(P).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
   c.get(P);
   c.get(P).mem('v128.load');
-  tanhF32x4(c);
+  apply(c);
   c.mem('v128.store');
   addTo(c, P, 16);
   c.br(0).end().end();
@@ -250,40 +254,18 @@ function tanhFunction(): WasmFunction {
   c.get(P).get(END).op('i32.ge_u').brIf(1);
   c.get(P);
   c.get(P).mem('v128.load32_zero');
-  tanhF32x4(c);
+  apply(c);
   c.storeLane('v128.store32_lane', 0);
   addTo(c, P, 4);
   c.br(0).end().end();
-  return {
-    name: 'tanh',
-    params: ['i32', 'i32'],
-    results: [],
-    locals: ['i32', 'v128', 'v128', 'v128', 'v128', 'v128', 'v128'],
-    body: c,
-  };
-}
-
-function reluFunction(): WasmFunction {
-  const c = new Code();
-  endPointer(c);
-  c.block().loop();
-  c.get(P).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
-  c.get(P);
-  c.get(P).mem('v128.load').zero128().op('f32x4.pmax').mem('v128.store');
-  addTo(c, P, 16);
-  c.br(0).end().end();
-  c.block().loop();
-  c.get(P).get(END).op('i32.ge_u').brIf(1);
-  c.get(P);
-  c.get(P).mem('v128.load32_zero').zero128().op('f32x4.pmax').storeLane('v128.store32_lane', 0);
-  addTo(c, P, 4);
-  c.br(0).end().end();
-  return { name: 'relu', params: ['i32', 'i32'], results: [], locals: ['i32'], body: c };
+  return { name, params: ['i32', 'i32'], results: [], locals: ['i32', ...locals], body: c };
 }
 
 /** The kernel module's bytes (one initial memory page; the runtime grows it). */
 export function buildDenseKernelWasm(): Uint8Array {
-  return assembleModule([denseFunction(), tanhFunction(), reluFunction()], 1);
+  const tanh = elementwise('tanh', Array<ValType>(6).fill('v128'), tanhF32x4);
+  const relu = elementwise('relu', [], (c) => c.zero128().op('f32x4.pmax'));
+  return assembleModule([denseFunction(), tanh, relu], 1);
 }
 
 /**

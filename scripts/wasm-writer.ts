@@ -138,20 +138,17 @@ export class Code {
 
   /** `local.get`. */
   get(local: number): this {
-    this.bytes.push(0x20, ...uleb(local));
-    return this;
+    return this.raw(0x20, ...uleb(local));
   }
 
   /** `local.set`. */
   set(local: number): this {
-    this.bytes.push(0x21, ...uleb(local));
-    return this;
+    return this.raw(0x21, ...uleb(local));
   }
 
   /** `local.tee`. */
   tee(local: number): this {
-    this.bytes.push(0x22, ...uleb(local));
-    return this;
+    return this.raw(0x22, ...uleb(local));
   }
 
   /** `i32.const`. */
@@ -162,35 +159,37 @@ export class Code {
 
   /** `v128.const` with four f32 lanes equal to `value` (rounded to Float32). */
   f32x4(value: number): this {
-    const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
-    this.bytes.push(0xfd, 0x0c, ...lanes);
-    return this;
+    return this.v128(new Float32Array([value, value, value, value]));
   }
 
   /** `v128.const` with four i32 lanes equal to `value` (taken modulo 2^32). */
   i32x4(value: number): this {
-    const lanes = new Uint8Array(new Int32Array([value, value, value, value]).buffer);
-    this.bytes.push(0xfd, 0x0c, ...lanes);
-    return this;
+    return this.v128(new Int32Array([value, value, value, value]));
   }
 
   /** `v128.const` with two f64 lanes equal to `value`. */
   f64x2(value: number): this {
-    const lanes = new Uint8Array(new Float64Array([value, value]).buffer);
-    this.bytes.push(0xfd, 0x0c, ...lanes);
-    return this;
+    return this.v128(new Float64Array([value, value]));
   }
 
   /** `v128.const` with two i64 lanes of the bits of `value` (a bigint, taken modulo 2^64). */
   i64x2(value: bigint): this {
-    const lanes = new Uint8Array(new BigInt64Array([value, value]).buffer);
-    this.bytes.push(0xfd, 0x0c, ...lanes);
-    return this;
+    return this.v128(new BigInt64Array([value, value]));
   }
 
   /** `v128.const` of sixteen zero bytes. */
   zero128(): this {
-    this.bytes.push(0xfd, 0x0c, ...new Array<number>(16).fill(0));
+    return this.v128(new Uint8Array(16));
+  }
+
+  /** `v128.const` of the 16 bytes of `lanes` (little-endian, as typed arrays store them here). */
+  private v128(lanes: Float32Array | Int32Array | Float64Array | BigInt64Array | Uint8Array): this {
+    return this.raw(0xfd, 0x0c, ...new Uint8Array(lanes.buffer));
+  }
+
+  /** Appends bytes as they are. */
+  private raw(...bytes: number[]): this {
+    this.bytes.push(...bytes);
     return this;
   }
 

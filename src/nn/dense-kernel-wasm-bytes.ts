@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '1881dea9b1693d90b2c433de8f9bf6a98204f8395f372f028079ab4dd40cc816';
+export const DENSE_KERNEL_SOURCE_SHA256 = '471b49363b7223579421b3a35c2718377ebfd14099be3a125c2c836c48c36657';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu`). */
 export const DENSE_KERNEL_WASM_BASE64 =

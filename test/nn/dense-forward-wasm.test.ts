@@ -24,6 +24,11 @@ function randomLayers(dims: readonly number[], rng: Rng, scale: number): DenseLa
   });
 }
 
+/** y = x · 1 + (−0): x itself, −0 included (a +0 bias would turn −0 into +0). */
+function identityLayer(): DenseLayerF32 {
+  return { inDim: 1, outDim: 1, kernel: Float32Array.of(1), bias: Float32Array.of(-0) };
+}
+
 function randomInput(length: number, rng: Rng): Float32Array {
   return Float32Array.from({ length }, () => rng.normal() * 2);
 }
@@ -101,12 +106,7 @@ describe.runIf(wasmSimdAvailable())('WasmDenseNet', () => {
   });
 
   it('tanh is Math.tanh within two Float32 steps over the whole line; NaN, ±∞ and −0 as in JavaScript', () => {
-    const identity: DenseLayerF32 = {
-      inDim: 1,
-      outDim: 1,
-      kernel: Float32Array.of(1),
-      bias: Float32Array.of(-0), // x · 1 + b is x itself, −0 included
-    };
+    const identity = identityLayer();
     const net = new WasmDenseNet([identity], ['tanh']);
     const xs: number[] = [];
     for (let v = -25; v <= 25; v += 0.00007) xs.push(v);
@@ -128,12 +128,7 @@ describe.runIf(wasmSimdAvailable())('WasmDenseNet', () => {
   });
 
   it('relu keeps NaN and −0 like the JavaScript loop', () => {
-    const layer: DenseLayerF32 = {
-      inDim: 1,
-      outDim: 1,
-      kernel: Float32Array.of(1),
-      bias: Float32Array.of(-0), // x · 1 + b is x itself, −0 included
-    };
+    const layer = identityLayer();
     const x = Float32Array.of(NaN, -0, -2, 3, -1, NaN, 0.5);
     const out = new WasmDenseNet([layer], ['relu'], 7).forward(x, 7);
     expect(Array.from(out, (v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v))).toEqual([
@@ -200,12 +195,7 @@ describe('dense kernel choice', () => {
     expect(useWasmKernel('auto')).toBe(false);
     expect(useWasmKernel('js')).toBe(false);
     expect(() => useWasmKernel('wasm')).toThrow(expect.objectContaining({ code: 'unsupported' }));
-    const layer: DenseLayerF32 = {
-      inDim: 1,
-      outDim: 1,
-      kernel: Float32Array.of(1),
-      bias: Float32Array.of(0),
-    };
+    const layer = identityLayer();
     expect(() => new WasmDenseNet([layer], 'tanh')).toThrow(expect.objectContaining({ code: 'unsupported' }));
   });
 
