@@ -165,7 +165,11 @@ function linear(
 
 /** The transpose of a row-major `rows × cols` matrix. */
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(rows * cols);
+  return transposeInto(a, rows, cols, new Float32Array(rows * cols));
+}
+
+/** Writes the transpose of a row-major `rows × cols` matrix into `t` (same size) and returns it. */
+function transposeInto(a: Float32Array, rows: number, cols: number, t: Float32Array): Float32Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
   return t;
 }
@@ -262,8 +266,13 @@ export class GraphNetF32 {
           'shape-mismatch',
           `graph network: weight '${p.name}' is missing or has ${a?.length ?? 0} values, expected ${size}`,
         );
-      next[p.name] =
-        p.shape.length === 2 && p.name.endsWith('/kernel') ? transpose(a, p.shape[0]!, p.shape[1]!) : a;
+      if (p.shape.length === 2 && p.name.endsWith('/kernel')) {
+        // Reuse this network's own transposed copy (the fast learner refreshes it every step).
+        const own = this.w[p.name];
+        next[p.name] = own
+          ? transposeInto(a, p.shape[0]!, p.shape[1]!, own)
+          : transpose(a, p.shape[0]!, p.shape[1]!);
+      } else next[p.name] = a;
     }
     this.w = next;
   }
