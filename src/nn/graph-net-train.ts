@@ -33,16 +33,19 @@ interface LayerActivations {
   xhat1: Float32Array;
   rstd1: Float32Array;
   y1: Float32Array;
+  /** Queries, keys and values split by head: index `(h·n + i)·dh + t`. */
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
   /** Attention probabilities, index `(h·n + i)·n + j`. */
   p: Float32Array;
+  /** Head outputs merged (n × d), the input of W_o. */
   att: Float32Array;
   xhat2: Float32Array;
   rstd2: Float32Array;
   y2: Float32Array;
-  ffn: DenseTrainCache;
+  /** relu(LN₂(x) · W₁ + b₁), n × ffnDim. */
+  hidden: Float32Array;
 }
 
 /** What one graph (one minibatch row) keeps for the backward pass; sized for `cap` nodes. */
@@ -90,8 +93,6 @@ export class GraphNetTrainer {
   private readonly params: readonly Float32Array[];
   private readonly grads: readonly Float32Array[];
   private readonly index = new Map<string, number>();
-  private readonly ffnLayers: DenseLayerF32[][];
-  private readonly ffnGrads: DenseLayerF32[][];
   private readonly valueLayers: DenseLayerF32[];
   private readonly valueGrads: DenseLayerF32[];
   private valueCache: DenseTrainCache | undefined;
@@ -114,7 +115,13 @@ export class GraphNetTrainer {
   private dk = new Float32Array(0);
   private dv = new Float32Array(0);
   private dAtt = new Float32Array(0);
-  private dRow = new Float64Array(0);
+  private headsScratch = new Float32Array(0);
+  private dAttH = new Float32Array(0);
+  private dqH = new Float32Array(0);
+  private dkH = new Float32Array(0);
+  private dvH = new Float32Array(0);
+  private dP = new Float32Array(0);
+  private dHidden = new Float32Array(0);
 
   /**
    * @param dims - network sizes
@@ -138,19 +145,13 @@ export class GraphNetTrainer {
     });
     this.params = params;
     this.grads = grads;
-    const { hiddenDim: d, ffnDim: f, valueHiddenDim: vh, numHeads: H, relationDim: K } = dims;
+    const { hiddenDim: d, valueHiddenDim: vh, numHeads: H, relationDim: K } = dims;
     const layer = (src: readonly Float32Array[], name: string, inDim: number, outDim: number) => ({
       kernel: src[this.at(`${name}/kernel`)]!,
       bias: src[this.at(`${name}/bias`)]!,
       inDim,
       outDim,
     });
-    const ffn = (src: readonly Float32Array[], l: number): DenseLayerF32[] => [
-      layer(src, `layer${l}/ffn/1`, d, f),
-      layer(src, `layer${l}/ffn/2`, f, d),
-    ];
-    this.ffnLayers = Array.from({ length: dims.numLayers }, (_, l) => ffn(params, l));
-    this.ffnGrads = Array.from({ length: dims.numLayers }, (_, l) => ffn(grads, l));
     const value = (src: readonly Float32Array[]): DenseLayerF32[] => [
       layer(src, 'value/1', d, vh),
       layer(src, 'value/2', vh, 1),
@@ -257,7 +258,14 @@ export class GraphNetTrainer {
     maskOffset: number,
     action: number,
   ): void {
-    const { hiddenDim: d, relationDim: K, nodeFeatureDim: F, logitClip: C } = this.dims;
+    const {
+      hiddenDim: d,
+      numHeads: H,
+      relationDim: K,
+      nodeFeatureDim: F,
+      ffnDim: f,
+      logitClip: C,
+    } = this.dims;
     const n = s.n;
     const N = layout.maxNodes;
     const P = this.params;
@@ -295,16 +303,22 @@ export class GraphNetTrainer {
       const L = `layer${l}`;
       const a = s.layers[l]!;
       layerNormForward(x, n, d, w(`${L}/ln1/gamma`), w(`${L}/ln1/beta`), a.xhat1, a.rstd1, a.y1);
-      linearForward(a.y1, n, d, w(`${L}/attn/q/kernel`), w(`${L}/attn/q/bias`), d, a.q);
-      linearForward(a.y1, n, d, w(`${L}/attn/k/kernel`), w(`${L}/attn/k/bias`), d, a.k);
-      linearForward(a.y1, n, d, w(`${L}/attn/v/kernel`), w(`${L}/attn/v/bias`), d, a.v);
+      const tmp = this.tmp;
+      linearForward(a.y1, n, d, w(`${L}/attn/q/kernel`), w(`${L}/attn/q/bias`), d, tmp);
+      splitHeads(tmp, n, d, H, a.q);
+      linearForward(a.y1, n, d, w(`${L}/attn/k/kernel`), w(`${L}/attn/k/bias`), d, tmp);
+      splitHeads(tmp, n, d, H, a.k);
+      linearForward(a.y1, n, d, w(`${L}/attn/v/kernel`), w(`${L}/attn/v/bias`), d, tmp);
+      splitHeads(tmp, n, d, H, a.v);
       this.attentionForward(a, n, s.codes, this.biasTables[l]!);
-      linearForward(a.att, n, d, w(`${L}/attn/o/kernel`), w(`${L}/attn/o/bias`), d, this.tmp);
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + this.tmp[t]!;
+      linearForward(a.att, n, d, w(`${L}/attn/o/kernel`), w(`${L}/attn/o/bias`), d, tmp);
+      for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
       layerNormForward(x, n, d, w(`${L}/ln2/gamma`), w(`${L}/ln2/beta`), a.xhat2, a.rstd2, a.y2);
-      denseForwardTrain(this.ffnLayers[l]!, 'relu', a.y2, n, a.ffn);
-      const f = a.ffn.outputs[1]!;
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + f[t]!;
+      const hidden = a.hidden;
+      linearForward(a.y2, n, d, w(`${L}/ffn/1/kernel`), w(`${L}/ffn/1/bias`), f, hidden);
+      for (let t = 0; t < n * f; t++) if (hidden[t]! < 0) hidden[t] = 0;
+      linearForward(hidden, n, f, w(`${L}/ffn/2/kernel`), w(`${L}/ffn/2/bias`), d, tmp);
+      for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
     }
     layerNormForward(x, n, d, w('final_ln/gamma'), w('final_ln/beta'), s.xhatF, s.rstdF, s.z);
     linearForward(s.z, n, d, w('decoder/q/kernel'), w('decoder/q/bias'), d, s.qd);
@@ -347,42 +361,37 @@ export class GraphNetTrainer {
     const { hiddenDim: d, numHeads: H } = this.dims;
     const dh = d / H;
     const scale = 1 / Math.sqrt(dh);
-    const { q, k, v, p, att } = a;
-    const row = this.dRow;
+    const { q, k, v, p } = a;
+    const out = this.headsScratch;
     for (let h = 0; h < H; h++) {
-      const ho = h * dh;
+      const ho = h * n * dh;
+      const po = h * n * n;
+      matMulTransB(q, ho, k, ho, p, po, n, dh, n, false);
       for (let i = 0; i < n; i++) {
-        const qi = i * d + ho;
+        const ro = po + i * n;
+        const co = i * n;
         let max = -Infinity;
         for (let j = 0; j < n; j++) {
-          const kj = j * d + ho;
-          let dot = 0;
-          for (let t = 0; t < dh; t++) dot += q[qi + t]! * k[kj + t]!;
-          const sc = dot * scale + table[codes[i * n + j]! * H + h]!;
-          row[j] = sc;
+          const sc = p[ro + j]! * scale + table[codes[co + j]! * H + h]!;
+          p[ro + j] = sc;
           if (sc > max) max = sc;
         }
         let sum = 0;
         for (let j = 0; j < n; j++) {
-          const e = Math.exp(row[j]! - max);
-          row[j] = e;
+          const e = Math.exp(p[ro + j]! - max);
+          p[ro + j] = e;
           sum += e;
         }
         const inv = 1 / sum;
-        const po = (h * n + i) * n;
-        for (let t = 0; t < dh; t++) att[qi + t] = 0;
-        for (let j = 0; j < n; j++) {
-          const pij = row[j]! * inv;
-          p[po + j] = pij;
-          const vj = j * d + ho;
-          for (let t = 0; t < dh; t++) att[qi + t] = att[qi + t]! + pij * v[vj + t]!;
-        }
+        for (let j = 0; j < n; j++) p[ro + j] = p[ro + j]! * inv;
       }
+      matMul(p, po, v, ho, out, ho, n, n, dh, false);
     }
+    mergeHeads(out, n, d, H, a.att);
   }
 
   private backwardGraph(s: GraphActivations, b: number, gLogProb: number, gEntropy: number): void {
-    const { hiddenDim: d, numHeads: H, logitClip: C } = this.dims;
+    const { hiddenDim: d, numHeads: H, ffnDim: f, logitClip: C } = this.dims;
     const n = s.n;
     const G = this.grads;
     const P = this.params;
@@ -460,7 +469,32 @@ export class GraphNetTrainer {
       const L = `layer${l}`;
       const a = s.layers[l]!;
       // x_out = x_mid + FFN(LN₂(x_mid)).
-      denseBackward(this.ffnLayers[l]!, 'relu', a.ffn, dx, this.ffnGrads[l]!, dy);
+      const dH = this.dHidden;
+      linearBackward(
+        a.hidden,
+        n,
+        f,
+        w(`${L}/ffn/2/kernel`),
+        d,
+        dx,
+        g(`${L}/ffn/2/kernel`),
+        g(`${L}/ffn/2/bias`),
+        dH,
+        false,
+      );
+      for (let t = 0; t < n * f; t++) if (a.hidden[t]! <= 0) dH[t] = 0;
+      linearBackward(
+        a.y2,
+        n,
+        d,
+        w(`${L}/ffn/1/kernel`),
+        f,
+        dH,
+        g(`${L}/ffn/1/kernel`),
+        g(`${L}/ffn/1/bias`),
+        dy,
+        false,
+      );
       layerNormBackward(
         dy,
         n,
@@ -550,7 +584,8 @@ export class GraphNetTrainer {
     );
   }
 
-  // ∂L/∂(q, k, v) of one layer (into dq, dk, dv) from ∂L/∂att (dAtt); relation-bias gradients per code.
+  // ∂L/∂(q, k, v) of one layer (into dq, dk, dv, n × d) from ∂L/∂att (dAtt); relation-bias
+  // gradients per channel code into codeGrad.
   private attentionBackward(
     a: LayerActivations,
     n: number,
@@ -562,43 +597,35 @@ export class GraphNetTrainer {
     const dh = d / H;
     const scale = 1 / Math.sqrt(dh);
     const { q, k, v, p } = a;
-    const { dq, dk, dv, dAtt } = this;
-    const row = this.dRow;
-    dq.fill(0, 0, n * d);
-    dk.fill(0, 0, n * d);
-    dv.fill(0, 0, n * d);
+    const { dAttH, dqH, dkH, dvH, dP } = this;
+    splitHeads(this.dAtt, n, d, H, dAttH);
+    dkH.fill(0, 0, n * d);
+    dvH.fill(0, 0, n * d);
     for (let h = 0; h < H; h++) {
-      const ho = h * dh;
+      const ho = h * n * dh;
+      const po = h * n * n;
+      // dP_ij = dAtt_i · v_j; dv_j += Σ_i P_ij dAtt_i.
+      matMulTransB(dAttH, ho, v, ho, dP, 0, n, dh, n, false);
+      matMulTransAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh);
+      // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
       for (let i = 0; i < n; i++) {
-        const io = i * d + ho;
-        const po = (h * n + i) * n;
-        // dP_ij = dAtt_i · v_j; dv_j += P_ij dAtt_i.
+        const ro = po + i * n;
+        const io = i * n;
         let dot = 0;
+        for (let j = 0; j < n; j++) dot += p[ro + j]! * dP[io + j]!;
         for (let j = 0; j < n; j++) {
-          const jo = j * d + ho;
-          const pij = p[po + j]!;
-          let s = 0;
-          for (let t = 0; t < dh; t++) {
-            s += dAtt[io + t]! * v[jo + t]!;
-            dv[jo + t] = dv[jo + t]! + pij * dAtt[io + t]!;
-          }
-          row[j] = s;
-          dot += pij * s;
-        }
-        // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij').
-        for (let j = 0; j < n; j++) {
-          const gl = p[po + j]! * (row[j]! - dot);
-          const ci = codes[i * n + j]! * H + h;
+          const gl = p[ro + j]! * (dP[io + j]! - dot);
+          const ci = codes[io + j]! * H + h;
           codeGrad[ci] = codeGrad[ci]! + gl;
-          const gs = gl * scale;
-          const jo = j * d + ho;
-          for (let t = 0; t < dh; t++) {
-            dq[io + t] = dq[io + t]! + gs * k[jo + t]!;
-            dk[jo + t] = dk[jo + t]! + gs * q[io + t]!;
-          }
+          dP[io + j] = gl * scale;
         }
       }
+      matMul(dP, 0, k, ho, dqH, ho, n, n, dh, false);
+      matMulTransAAdd(dP, 0, q, ho, dkH, ho, n, n, dh);
     }
+    mergeHeads(dqH, n, d, H, this.dq);
+    mergeHeads(dkH, n, d, H, this.dk);
+    mergeHeads(dvH, n, d, H, this.dv);
   }
 
   private at(name: string): number {
@@ -633,7 +660,13 @@ export class GraphNetTrainer {
       this.dk = new Float32Array(n * d);
       this.dv = new Float32Array(n * d);
       this.dAtt = new Float32Array(n * d);
-      this.dRow = new Float64Array(n);
+      this.headsScratch = new Float32Array(n * d);
+      this.dAttH = new Float32Array(n * d);
+      this.dqH = new Float32Array(n * d);
+      this.dkH = new Float32Array(n * d);
+      this.dvH = new Float32Array(n * d);
+      this.dP = new Float32Array(n * n);
+      this.dHidden = new Float32Array(n * this.dims.ffnDim);
     }
     let s = this.slots[b];
     if (!s || s.cap < n) {
@@ -645,7 +678,7 @@ export class GraphNetTrainer {
         feat: new Float32Array(cap * F),
         codes: new Uint8Array(cap * cap),
         allowed: new Uint8Array(cap * cap),
-        layers: this.ffnLayers.map((ffn) => ({
+        layers: Array.from({ length: this.dims.numLayers }, () => ({
           xhat1: nd(),
           rstd1: new Float32Array(cap),
           y1: nd(),
@@ -657,7 +690,7 @@ export class GraphNetTrainer {
           xhat2: nd(),
           rstd2: new Float32Array(cap),
           y2: nd(),
-          ffn: createDenseTrainCache(ffn, cap),
+          hidden: new Float32Array(cap * this.dims.ffnDim),
         })),
         xhatF: nd(),
         rstdF: new Float32Array(cap),
@@ -678,6 +711,208 @@ export class GraphNetTrainer {
   }
 }
 
+/**
+ * C (m × p) = A (m × k) · B (k × p), or C += A · B with `accumulate`; row-major. Blocks of 2 rows × 4
+ * columns keep 8 sums in registers (why: the plain axpy loop stores to C on every multiply-add).
+ */
+function matMul(
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  m: number,
+  k: number,
+  p: number,
+  accumulate: boolean,
+): void {
+  const p4 = p - (p % 4);
+  for (let r = 0; r < m; r += 2) {
+    const two = r + 1 < m;
+    const a0 = aOff + r * k;
+    const a1 = two ? a0 + k : a0;
+    const c0 = cOff + r * p;
+    const c1 = c0 + p;
+    for (let j = 0; j < p4; j += 4) {
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let t = 0, bo = bOff + j; t < k; t++, bo += p) {
+        const x0 = A[a0 + t]!;
+        const x1 = A[a1 + t]!;
+        const b0 = B[bo]!;
+        const b1 = B[bo + 1]!;
+        const b2 = B[bo + 2]!;
+        const b3 = B[bo + 3]!;
+        s00 += x0 * b0;
+        s01 += x0 * b1;
+        s02 += x0 * b2;
+        s03 += x0 * b3;
+        s10 += x1 * b0;
+        s11 += x1 * b1;
+        s12 += x1 * b2;
+        s13 += x1 * b3;
+      }
+      if (accumulate) {
+        C[c0 + j] = C[c0 + j]! + s00;
+        C[c0 + j + 1] = C[c0 + j + 1]! + s01;
+        C[c0 + j + 2] = C[c0 + j + 2]! + s02;
+        C[c0 + j + 3] = C[c0 + j + 3]! + s03;
+      } else {
+        C[c0 + j] = s00;
+        C[c0 + j + 1] = s01;
+        C[c0 + j + 2] = s02;
+        C[c0 + j + 3] = s03;
+      }
+      if (!two) continue;
+      if (accumulate) {
+        C[c1 + j] = C[c1 + j]! + s10;
+        C[c1 + j + 1] = C[c1 + j + 1]! + s11;
+        C[c1 + j + 2] = C[c1 + j + 2]! + s12;
+        C[c1 + j + 3] = C[c1 + j + 3]! + s13;
+      } else {
+        C[c1 + j] = s10;
+        C[c1 + j + 1] = s11;
+        C[c1 + j + 2] = s12;
+        C[c1 + j + 3] = s13;
+      }
+    }
+    for (let j = p4; j < p; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      for (let t = 0, bo = bOff + j; t < k; t++, bo += p) {
+        s0 += A[a0 + t]! * B[bo]!;
+        s1 += A[a1 + t]! * B[bo]!;
+      }
+      C[c0 + j] = accumulate ? C[c0 + j]! + s0 : s0;
+      if (two) C[c1 + j] = accumulate ? C[c1 + j]! + s1 : s1;
+    }
+  }
+}
+
+/** C (k × p) += Aᵀ · B for A (m × k) and B (m × p), row-major: weight gradients xᵀ · dY. */
+function matMulTransAAdd(
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  m: number,
+  k: number,
+  p: number,
+): void {
+  const p4 = p - (p % 4);
+  for (let i = 0; i < k; i += 2) {
+    const two = i + 1 < k;
+    const i1 = two ? i + 1 : i;
+    const c0 = cOff + i * p;
+    const c1 = c0 + p;
+    for (let j = 0; j < p4; j += 4) {
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let r = 0; r < m; r++) {
+        const x0 = A[aOff + r * k + i]!;
+        const x1 = A[aOff + r * k + i1]!;
+        const bo = bOff + r * p + j;
+        const b0 = B[bo]!;
+        const b1 = B[bo + 1]!;
+        const b2 = B[bo + 2]!;
+        const b3 = B[bo + 3]!;
+        s00 += x0 * b0;
+        s01 += x0 * b1;
+        s02 += x0 * b2;
+        s03 += x0 * b3;
+        s10 += x1 * b0;
+        s11 += x1 * b1;
+        s12 += x1 * b2;
+        s13 += x1 * b3;
+      }
+      C[c0 + j] = C[c0 + j]! + s00;
+      C[c0 + j + 1] = C[c0 + j + 1]! + s01;
+      C[c0 + j + 2] = C[c0 + j + 2]! + s02;
+      C[c0 + j + 3] = C[c0 + j + 3]! + s03;
+      if (!two) continue;
+      C[c1 + j] = C[c1 + j]! + s10;
+      C[c1 + j + 1] = C[c1 + j + 1]! + s11;
+      C[c1 + j + 2] = C[c1 + j + 2]! + s12;
+      C[c1 + j + 3] = C[c1 + j + 3]! + s13;
+    }
+    for (let j = p4; j < p; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      for (let r = 0; r < m; r++) {
+        const bv = B[bOff + r * p + j]!;
+        s0 += A[aOff + r * k + i]! * bv;
+        s1 += A[aOff + r * k + i1]! * bv;
+      }
+      C[c0 + j] = C[c0 + j]! + s0;
+      if (two) C[c1 + j] = C[c1 + j]! + s1;
+    }
+  }
+}
+
+/**
+ * C (m × q) = A (m × k) · Bᵀ for B (q × k), or C += A · Bᵀ with `accumulate`; row-major. Every
+ * entry is a dot product of two contiguous rows (input gradients dY · Wᵀ), 2 × 2 at a time.
+ */
+function matMulTransB(
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  m: number,
+  k: number,
+  q: number,
+  accumulate: boolean,
+): void {
+  for (let r = 0; r < m; r += 2) {
+    const two = r + 1 < m;
+    const a0 = aOff + r * k;
+    const a1 = two ? a0 + k : a0;
+    const c0 = cOff + r * q;
+    const c1 = c0 + q;
+    for (let i = 0; i < q; i += 2) {
+      const twoB = i + 1 < q;
+      const b0 = bOff + i * k;
+      const b1 = twoB ? b0 + k : b0;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let t = 0; t < k; t++) {
+        const x0 = A[a0 + t]!;
+        const x1 = A[a1 + t]!;
+        const y0 = B[b0 + t]!;
+        const y1 = B[b1 + t]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      C[c0 + i] = accumulate ? C[c0 + i]! + s00 : s00;
+      if (twoB) C[c0 + i + 1] = accumulate ? C[c0 + i + 1]! + s01 : s01;
+      if (!two) continue;
+      C[c1 + i] = accumulate ? C[c1 + i]! + s10 : s10;
+      if (twoB) C[c1 + i + 1] = accumulate ? C[c1 + i + 1]! + s11 : s11;
+    }
+  }
+}
+
 /** y = x · W + b for `rows` rows (W row-major `inDim × outDim`). */
 function linearForward(
   x: Float32Array,
@@ -688,21 +923,16 @@ function linearForward(
   outDim: number,
   y: Float32Array,
 ): void {
+  matMul(x, 0, W, 0, y, 0, rows, inDim, outDim, false);
   for (let r = 0; r < rows; r++) {
     const yo = r * outDim;
-    for (let j = 0; j < outDim; j++) y[yo + j] = bias[j]!;
-    for (let i = 0; i < inDim; i++) {
-      const xi = x[r * inDim + i]!;
-      if (xi === 0) continue;
-      const wo = i * outDim;
-      for (let j = 0; j < outDim; j++) y[yo + j] = y[yo + j]! + xi * W[wo + j]!;
-    }
+    for (let j = 0; j < outDim; j++) y[yo + j] = y[yo + j]! + bias[j]!;
   }
 }
 
 /**
- * Backward of {@link linearForward} given dY: adds x^T·dY into gW and Σ dY into gB, and writes (or
- * with `accumulate` adds) dY·W^T into dX when given.
+ * Backward of {@link linearForward} given dY: adds xᵀ·dY into gW and Σ dY into gB, and writes (or
+ * with `accumulate` adds) dY·Wᵀ into dX when given.
  */
 function linearBackward(
   x: Float32Array,
@@ -719,17 +949,31 @@ function linearBackward(
   for (let r = 0; r < rows; r++) {
     const yo = r * outDim;
     for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dY[yo + j]!;
-    for (let i = 0; i < inDim; i++) {
-      const xi = x[r * inDim + i]!;
-      const wo = i * outDim;
-      if (xi !== 0) for (let j = 0; j < outDim; j++) gW[wo + j] = gW[wo + j]! + xi * dY[yo + j]!;
-      if (!dX) continue;
-      let s = 0;
-      for (let j = 0; j < outDim; j++) s += dY[yo + j]! * W[wo + j]!;
-      const xo = r * inDim + i;
-      dX[xo] = accumulate ? dX[xo]! + s : s;
-    }
   }
+  matMulTransAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim);
+  if (dX) matMulTransB(dY, 0, W, 0, dX, 0, rows, outDim, inDim, accumulate);
+}
+
+/** Rows n × d (heads side by side) into head-major H × n × (d/H). */
+function splitHeads(src: Float32Array, n: number, d: number, H: number, dst: Float32Array): void {
+  const dh = d / H;
+  for (let h = 0; h < H; h++)
+    for (let i = 0; i < n; i++) {
+      const so = i * d + h * dh;
+      const o = (h * n + i) * dh;
+      for (let t = 0; t < dh; t++) dst[o + t] = src[so + t]!;
+    }
+}
+
+/** Head-major H × n × (d/H) back into rows n × d. */
+function mergeHeads(src: Float32Array, n: number, d: number, H: number, dst: Float32Array): void {
+  const dh = d / H;
+  for (let h = 0; h < H; h++)
+    for (let i = 0; i < n; i++) {
+      const o = i * d + h * dh;
+      const so = (h * n + i) * dh;
+      for (let t = 0; t < dh; t++) dst[o + t] = src[so + t]!;
+    }
 }
 
 /** Layer norm of each row of x (width d) into y, keeping the normalized rows and 1/σ. */
