@@ -132,7 +132,7 @@ export async function cloneEgsExpert(
       });
     }
   } finally {
-    bc.optimizer.dispose();
+    bc.dispose();
   }
   return lastNll;
 }
