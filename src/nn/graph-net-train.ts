@@ -20,12 +20,7 @@ import {
   type DenseTrainCache,
 } from './dense-backward.js';
 import type { DenseLayerF32 } from './dense-forward.js';
-import {
-  GRAPH_NET_LN_EPS,
-  graphNetParams,
-  validateGraphNetDims,
-  type GraphNetDims,
-} from './graph-net-f32.js';
+import { graphNetParams, layerNormRows, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
 
 /** What one attention layer of one graph keeps for the backward pass. */
@@ -298,31 +293,31 @@ export class GraphNetTrainer {
     s.action = action;
     s.actionAllowed = s.allowed[action] === 1;
     const x = this.x;
-    linearForward(s.feat, n, F, w('embed/kernel'), w('embed/bias'), d, x);
+    this.linear(s.feat, n, F, 'embed', d, x);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = `layer${l}`;
       const a = s.layers[l]!;
-      layerNormForward(x, n, d, w(`${L}/ln1/gamma`), w(`${L}/ln1/beta`), a.xhat1, a.rstd1, a.y1);
+      layerNormRows(x, n, d, w(`${L}/ln1/gamma`), w(`${L}/ln1/beta`), a.y1, a.xhat1, a.rstd1);
       const tmp = this.tmp;
-      linearForward(a.y1, n, d, w(`${L}/attn/q/kernel`), w(`${L}/attn/q/bias`), d, tmp);
+      this.linear(a.y1, n, d, `${L}/attn/q`, d, tmp);
       splitHeads(tmp, n, d, H, a.q);
-      linearForward(a.y1, n, d, w(`${L}/attn/k/kernel`), w(`${L}/attn/k/bias`), d, tmp);
+      this.linear(a.y1, n, d, `${L}/attn/k`, d, tmp);
       splitHeads(tmp, n, d, H, a.k);
-      linearForward(a.y1, n, d, w(`${L}/attn/v/kernel`), w(`${L}/attn/v/bias`), d, tmp);
+      this.linear(a.y1, n, d, `${L}/attn/v`, d, tmp);
       splitHeads(tmp, n, d, H, a.v);
       this.attentionForward(a, n, s.codes, this.biasTables[l]!);
-      linearForward(a.att, n, d, w(`${L}/attn/o/kernel`), w(`${L}/attn/o/bias`), d, tmp);
+      this.linear(a.att, n, d, `${L}/attn/o`, d, tmp);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
-      layerNormForward(x, n, d, w(`${L}/ln2/gamma`), w(`${L}/ln2/beta`), a.xhat2, a.rstd2, a.y2);
+      layerNormRows(x, n, d, w(`${L}/ln2/gamma`), w(`${L}/ln2/beta`), a.y2, a.xhat2, a.rstd2);
       const hidden = a.hidden;
-      linearForward(a.y2, n, d, w(`${L}/ffn/1/kernel`), w(`${L}/ffn/1/bias`), f, hidden);
+      this.linear(a.y2, n, d, `${L}/ffn/1`, f, hidden);
       for (let t = 0; t < n * f; t++) if (hidden[t]! < 0) hidden[t] = 0;
-      linearForward(hidden, n, f, w(`${L}/ffn/2/kernel`), w(`${L}/ffn/2/bias`), d, tmp);
+      this.linear(hidden, n, f, `${L}/ffn/2`, d, tmp);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
     }
-    layerNormForward(x, n, d, w('final_ln/gamma'), w('final_ln/beta'), s.xhatF, s.rstdF, s.z);
-    linearForward(s.z, n, d, w('decoder/q/kernel'), w('decoder/q/bias'), d, s.qd);
-    linearForward(s.z, n, d, w('decoder/k/kernel'), w('decoder/k/bias'), d, s.kd);
+    layerNormRows(x, n, d, w('final_ln/gamma'), w('final_ln/beta'), s.z, s.xhatF, s.rstdF);
+    this.linear(s.z, n, d, 'decoder/q', d, s.qd);
+    this.linear(s.z, n, d, 'decoder/k', d, s.kd);
     // Logits of the allowed pairs only: the others have probability 0 and no gradient.
     const scale = 1 / Math.sqrt(d);
     const { qd, kd, logits, prob, allowed } = s;
@@ -366,7 +361,8 @@ export class GraphNetTrainer {
     for (let h = 0; h < H; h++) {
       const ho = h * n * dh;
       const po = h * n * n;
-      matMulTransB(q, ho, k, ho, p, po, n, dh, n, false);
+      p.fill(0, po, po + n * n);
+      matMulTransBAdd(q, ho, k, ho, p, po, n, dh, n);
       for (let i = 0; i < n; i++) {
         const ro = po + i * n;
         const co = i * n;
@@ -385,7 +381,8 @@ export class GraphNetTrainer {
         const inv = 1 / sum;
         for (let j = 0; j < n; j++) p[ro + j] = p[ro + j]! * inv;
       }
-      matMul(p, po, v, ho, out, ho, n, n, dh, false);
+      out.fill(0, ho, ho + n * dh);
+      matMulAdd(p, po, n, 1, v, ho, out, ho, n, n, dh);
     }
     mergeHeads(out, n, d, H, a.att);
   }
@@ -393,10 +390,6 @@ export class GraphNetTrainer {
   private backwardGraph(s: GraphActivations, b: number, gLogProb: number, gEntropy: number): void {
     const { hiddenDim: d, numHeads: H, ffnDim: f, logitClip: C } = this.dims;
     const n = s.n;
-    const G = this.grads;
-    const P = this.params;
-    const w = (name: string): Float32Array => P[this.at(name)]!;
-    const g = (name: string): Float32Array => G[this.at(name)]!;
     const { dx, dy, dq, dk, dv } = this;
     // ∂L/∂z: the mean pooling's share, then the pair decoder's.
     const dz = dy;
@@ -429,159 +422,27 @@ export class GraphNetTrainer {
           dk[ko + t] = dk[ko + t]! + gs * qd[qo + t]!;
         }
       }
-    linearBackward(
-      s.z,
-      n,
-      d,
-      w('decoder/q/kernel'),
-      d,
-      dq,
-      g('decoder/q/kernel'),
-      g('decoder/q/bias'),
-      dz,
-      true,
-    );
-    linearBackward(
-      s.z,
-      n,
-      d,
-      w('decoder/k/kernel'),
-      d,
-      dk,
-      g('decoder/k/kernel'),
-      g('decoder/k/bias'),
-      dz,
-      true,
-    );
-    layerNormBackward(
-      dz,
-      n,
-      d,
-      w('final_ln/gamma'),
-      s.xhatF,
-      s.rstdF,
-      g('final_ln/gamma'),
-      g('final_ln/beta'),
-      dx,
-      false,
-    );
+    this.linearBack(s.z, n, d, 'decoder/q', d, dq, dz, true);
+    this.linearBack(s.z, n, d, 'decoder/k', d, dk, dz, true);
+    this.layerNormBack(dz, n, 'final_ln', s.xhatF, s.rstdF, dx, false);
     for (let l = this.dims.numLayers - 1; l >= 0; l--) {
       const L = `layer${l}`;
       const a = s.layers[l]!;
       // x_out = x_mid + FFN(LN₂(x_mid)).
       const dH = this.dHidden;
-      linearBackward(
-        a.hidden,
-        n,
-        f,
-        w(`${L}/ffn/2/kernel`),
-        d,
-        dx,
-        g(`${L}/ffn/2/kernel`),
-        g(`${L}/ffn/2/bias`),
-        dH,
-        false,
-      );
+      this.linearBack(a.hidden, n, f, `${L}/ffn/2`, d, dx, dH, false);
       for (let t = 0; t < n * f; t++) if (a.hidden[t]! <= 0) dH[t] = 0;
-      linearBackward(
-        a.y2,
-        n,
-        d,
-        w(`${L}/ffn/1/kernel`),
-        f,
-        dH,
-        g(`${L}/ffn/1/kernel`),
-        g(`${L}/ffn/1/bias`),
-        dy,
-        false,
-      );
-      layerNormBackward(
-        dy,
-        n,
-        d,
-        w(`${L}/ln2/gamma`),
-        a.xhat2,
-        a.rstd2,
-        g(`${L}/ln2/gamma`),
-        g(`${L}/ln2/beta`),
-        dx,
-        true,
-      );
+      this.linearBack(a.y2, n, d, `${L}/ffn/1`, f, dH, dy, false);
+      this.layerNormBack(dy, n, `${L}/ln2`, a.xhat2, a.rstd2, dx, true);
       // x_mid = x_in + Attn(LN₁(x_in)) · W_o + b_o.
-      linearBackward(
-        a.att,
-        n,
-        d,
-        w(`${L}/attn/o/kernel`),
-        d,
-        dx,
-        g(`${L}/attn/o/kernel`),
-        g(`${L}/attn/o/bias`),
-        this.dAtt,
-        false,
-      );
+      this.linearBack(a.att, n, d, `${L}/attn/o`, d, dx, this.dAtt, false);
       this.attentionBackward(a, n, s.codes, this.codeGrads[l]!, H);
-      linearBackward(
-        a.y1,
-        n,
-        d,
-        w(`${L}/attn/q/kernel`),
-        d,
-        dq,
-        g(`${L}/attn/q/kernel`),
-        g(`${L}/attn/q/bias`),
-        dy,
-        false,
-      );
-      linearBackward(
-        a.y1,
-        n,
-        d,
-        w(`${L}/attn/k/kernel`),
-        d,
-        dk,
-        g(`${L}/attn/k/kernel`),
-        g(`${L}/attn/k/bias`),
-        dy,
-        true,
-      );
-      linearBackward(
-        a.y1,
-        n,
-        d,
-        w(`${L}/attn/v/kernel`),
-        d,
-        dv,
-        g(`${L}/attn/v/kernel`),
-        g(`${L}/attn/v/bias`),
-        dy,
-        true,
-      );
-      layerNormBackward(
-        dy,
-        n,
-        d,
-        w(`${L}/ln1/gamma`),
-        a.xhat1,
-        a.rstd1,
-        g(`${L}/ln1/gamma`),
-        g(`${L}/ln1/beta`),
-        dx,
-        true,
-      );
+      this.linearBack(a.y1, n, d, `${L}/attn/q`, d, dq, dy, false);
+      this.linearBack(a.y1, n, d, `${L}/attn/k`, d, dk, dy, true);
+      this.linearBack(a.y1, n, d, `${L}/attn/v`, d, dv, dy, true);
+      this.layerNormBack(dy, n, `${L}/ln1`, a.xhat1, a.rstd1, dx, true);
     }
-    linearBackward(
-      s.feat,
-      n,
-      this.dims.nodeFeatureDim,
-      w('embed/kernel'),
-      d,
-      dx,
-      g('embed/kernel'),
-      g('embed/bias'),
-      undefined,
-      false,
-    );
+    this.linearBack(s.feat, n, this.dims.nodeFeatureDim, 'embed', d, dx, undefined, false);
   }
 
   // ∂L/∂(q, k, v) of one layer (into dq, dk, dv, n × d) from ∂L/∂att (dAtt); relation-bias
@@ -599,13 +460,15 @@ export class GraphNetTrainer {
     const { q, k, v, p } = a;
     const { dAttH, dqH, dkH, dvH, dP } = this;
     splitHeads(this.dAtt, n, d, H, dAttH);
+    dqH.fill(0, 0, n * d);
     dkH.fill(0, 0, n * d);
     dvH.fill(0, 0, n * d);
     for (let h = 0; h < H; h++) {
       const ho = h * n * dh;
       const po = h * n * n;
       // dP_ij = dAtt_i · v_j; dv_j += Σ_i P_ij dAtt_i.
-      matMulTransB(dAttH, ho, v, ho, dP, 0, n, dh, n, false);
+      dP.fill(0, 0, n * n);
+      matMulTransBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n);
       matMulTransAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh);
       // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
       for (let i = 0; i < n; i++) {
@@ -620,12 +483,79 @@ export class GraphNetTrainer {
           dP[io + j] = gl * scale;
         }
       }
-      matMul(dP, 0, k, ho, dqH, ho, n, n, dh, false);
+      matMulAdd(dP, 0, n, 1, k, ho, dqH, ho, n, n, dh);
       matMulTransAAdd(dP, 0, q, ho, dkH, ho, n, n, dh);
     }
     mergeHeads(dqH, n, d, H, this.dq);
     mergeHeads(dkH, n, d, H, this.dk);
     mergeHeads(dvH, n, d, H, this.dv);
+  }
+
+  // linearForward of dense layer `name`.
+  private linear(
+    x: Float32Array,
+    rows: number,
+    inDim: number,
+    name: string,
+    outDim: number,
+    y: Float32Array,
+  ): void {
+    const P = this.params;
+    linearForward(x, rows, inDim, P[this.at(`${name}/kernel`)]!, P[this.at(`${name}/bias`)]!, outDim, y);
+  }
+
+  // linearBackward of dense layer `name` (its kernel, and the gradients of its kernel and bias).
+  private linearBack(
+    x: Float32Array,
+    rows: number,
+    inDim: number,
+    name: string,
+    outDim: number,
+    dY: Float32Array,
+    dX: Float32Array | undefined,
+    accumulate: boolean,
+  ): void {
+    const P = this.params;
+    const G = this.grads;
+    const kernel = this.at(`${name}/kernel`);
+    linearBackward(
+      x,
+      rows,
+      inDim,
+      P[kernel]!,
+      outDim,
+      dY,
+      G[kernel]!,
+      G[this.at(`${name}/bias`)]!,
+      dX,
+      accumulate,
+    );
+  }
+
+  // layerNormBackward of layer norm `name` (width d).
+  private layerNormBack(
+    dY: Float32Array,
+    rows: number,
+    name: string,
+    xhat: Float32Array,
+    rstd: Float32Array,
+    dX: Float32Array,
+    accumulate: boolean,
+  ): void {
+    const gamma = this.at(`${name}/gamma`);
+    const G = this.grads;
+    layerNormBackward(
+      dY,
+      rows,
+      this.dims.hiddenDim,
+      this.params[gamma]!,
+      xhat,
+      rstd,
+      G[gamma]!,
+      G[this.at(`${name}/beta`)]!,
+      dX,
+      accumulate,
+    );
   }
 
   private at(name: string): number {
@@ -712,12 +642,16 @@ export class GraphNetTrainer {
 }
 
 /**
- * C (m × p) = A (m × k) · B (k × p), or C += A · B with `accumulate`; row-major. Blocks of 2 rows × 4
- * columns keep 8 sums in registers (why: the plain axpy loop stores to C on every multiply-add).
+ * C (m × p) += A (m × k) · B (k × p), row-major B and C; A's entry (r, t) is at
+ * `aOff + r·aRow + t·aCol` (aRow = k, aCol = 1 for a row-major A; 1 and m for its transpose).
+ * Blocks of 2 rows × 4 columns keep 8 sums in registers (why: the plain axpy loop stores to C on
+ * every multiply-add).
  */
-function matMul(
+function matMulAdd(
   A: Float32Array,
   aOff: number,
+  aRow: number,
+  aCol: number,
   B: Float32Array,
   bOff: number,
   C: Float32Array,
@@ -725,13 +659,12 @@ function matMul(
   m: number,
   k: number,
   p: number,
-  accumulate: boolean,
 ): void {
   const p4 = p - (p % 4);
   for (let r = 0; r < m; r += 2) {
     const two = r + 1 < m;
-    const a0 = aOff + r * k;
-    const a1 = two ? a0 + k : a0;
+    const a0 = aOff + r * aRow;
+    const a1 = two ? a0 + aRow : a0;
     const c0 = cOff + r * p;
     const c1 = c0 + p;
     for (let j = 0; j < p4; j += 4) {
@@ -743,9 +676,9 @@ function matMul(
       let s11 = 0;
       let s12 = 0;
       let s13 = 0;
-      for (let t = 0, bo = bOff + j; t < k; t++, bo += p) {
-        const x0 = A[a0 + t]!;
-        const x1 = A[a1 + t]!;
+      for (let t = 0, at = 0, bo = bOff + j; t < k; t++, at += aCol, bo += p) {
+        const x0 = A[a0 + at]!;
+        const x1 = A[a1 + at]!;
         const b0 = B[bo]!;
         const b1 = B[bo + 1]!;
         const b2 = B[bo + 2]!;
@@ -759,39 +692,18 @@ function matMul(
         s12 += x1 * b2;
         s13 += x1 * b3;
       }
-      if (accumulate) {
-        C[c0 + j] = C[c0 + j]! + s00;
-        C[c0 + j + 1] = C[c0 + j + 1]! + s01;
-        C[c0 + j + 2] = C[c0 + j + 2]! + s02;
-        C[c0 + j + 3] = C[c0 + j + 3]! + s03;
-      } else {
-        C[c0 + j] = s00;
-        C[c0 + j + 1] = s01;
-        C[c0 + j + 2] = s02;
-        C[c0 + j + 3] = s03;
-      }
-      if (!two) continue;
-      if (accumulate) {
-        C[c1 + j] = C[c1 + j]! + s10;
-        C[c1 + j + 1] = C[c1 + j + 1]! + s11;
-        C[c1 + j + 2] = C[c1 + j + 2]! + s12;
-        C[c1 + j + 3] = C[c1 + j + 3]! + s13;
-      } else {
-        C[c1 + j] = s10;
-        C[c1 + j + 1] = s11;
-        C[c1 + j + 2] = s12;
-        C[c1 + j + 3] = s13;
-      }
+      add4(C, c0 + j, s00, s01, s02, s03);
+      if (two) add4(C, c1 + j, s10, s11, s12, s13);
     }
     for (let j = p4; j < p; j++) {
       let s0 = 0;
       let s1 = 0;
-      for (let t = 0, bo = bOff + j; t < k; t++, bo += p) {
-        s0 += A[a0 + t]! * B[bo]!;
-        s1 += A[a1 + t]! * B[bo]!;
+      for (let t = 0, at = 0, bo = bOff + j; t < k; t++, at += aCol, bo += p) {
+        s0 += A[a0 + at]! * B[bo]!;
+        s1 += A[a1 + at]! * B[bo]!;
       }
-      C[c0 + j] = accumulate ? C[c0 + j]! + s0 : s0;
-      if (two) C[c1 + j] = accumulate ? C[c1 + j]! + s1 : s1;
+      C[c0 + j] = C[c0 + j]! + s0;
+      if (two) C[c1 + j] = C[c1 + j]! + s1;
     }
   }
 }
@@ -808,67 +720,14 @@ function matMulTransAAdd(
   k: number,
   p: number,
 ): void {
-  const p4 = p - (p % 4);
-  for (let i = 0; i < k; i += 2) {
-    const two = i + 1 < k;
-    const i1 = two ? i + 1 : i;
-    const c0 = cOff + i * p;
-    const c1 = c0 + p;
-    for (let j = 0; j < p4; j += 4) {
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let r = 0; r < m; r++) {
-        const x0 = A[aOff + r * k + i]!;
-        const x1 = A[aOff + r * k + i1]!;
-        const bo = bOff + r * p + j;
-        const b0 = B[bo]!;
-        const b1 = B[bo + 1]!;
-        const b2 = B[bo + 2]!;
-        const b3 = B[bo + 3]!;
-        s00 += x0 * b0;
-        s01 += x0 * b1;
-        s02 += x0 * b2;
-        s03 += x0 * b3;
-        s10 += x1 * b0;
-        s11 += x1 * b1;
-        s12 += x1 * b2;
-        s13 += x1 * b3;
-      }
-      C[c0 + j] = C[c0 + j]! + s00;
-      C[c0 + j + 1] = C[c0 + j + 1]! + s01;
-      C[c0 + j + 2] = C[c0 + j + 2]! + s02;
-      C[c0 + j + 3] = C[c0 + j + 3]! + s03;
-      if (!two) continue;
-      C[c1 + j] = C[c1 + j]! + s10;
-      C[c1 + j + 1] = C[c1 + j + 1]! + s11;
-      C[c1 + j + 2] = C[c1 + j + 2]! + s12;
-      C[c1 + j + 3] = C[c1 + j + 3]! + s13;
-    }
-    for (let j = p4; j < p; j++) {
-      let s0 = 0;
-      let s1 = 0;
-      for (let r = 0; r < m; r++) {
-        const bv = B[bOff + r * p + j]!;
-        s0 += A[aOff + r * k + i]! * bv;
-        s1 += A[aOff + r * k + i1]! * bv;
-      }
-      C[c0 + j] = C[c0 + j]! + s0;
-      if (two) C[c1 + j] = C[c1 + j]! + s1;
-    }
-  }
+  matMulAdd(A, aOff, 1, k, B, bOff, C, cOff, k, m, p);
 }
 
 /**
- * C (m × q) = A (m × k) · Bᵀ for B (q × k), or C += A · Bᵀ with `accumulate`; row-major. Every
- * entry is a dot product of two contiguous rows (input gradients dY · Wᵀ), 2 × 2 at a time.
+ * C (m × q) += A (m × k) · Bᵀ for B (q × k), row-major. Every entry is a dot product of two
+ * contiguous rows (input gradients dY · Wᵀ), 2 × 2 at a time.
  */
-function matMulTransB(
+function matMulTransBAdd(
   A: Float32Array,
   aOff: number,
   B: Float32Array,
@@ -878,7 +737,6 @@ function matMulTransB(
   m: number,
   k: number,
   q: number,
-  accumulate: boolean,
 ): void {
   for (let r = 0; r < m; r += 2) {
     const two = r + 1 < m;
@@ -904,13 +762,21 @@ function matMulTransB(
         s10 += x1 * y0;
         s11 += x1 * y1;
       }
-      C[c0 + i] = accumulate ? C[c0 + i]! + s00 : s00;
-      if (twoB) C[c0 + i + 1] = accumulate ? C[c0 + i + 1]! + s01 : s01;
+      C[c0 + i] = C[c0 + i]! + s00;
+      if (twoB) C[c0 + i + 1] = C[c0 + i + 1]! + s01;
       if (!two) continue;
-      C[c1 + i] = accumulate ? C[c1 + i]! + s10 : s10;
-      if (twoB) C[c1 + i + 1] = accumulate ? C[c1 + i + 1]! + s11 : s11;
+      C[c1 + i] = C[c1 + i]! + s10;
+      if (twoB) C[c1 + i + 1] = C[c1 + i + 1]! + s11;
     }
   }
+}
+
+/** C[o … o+3] += (s0, s1, s2, s3). */
+function add4(C: Float32Array, o: number, s0: number, s1: number, s2: number, s3: number): void {
+  C[o] = C[o]! + s0;
+  C[o + 1] = C[o + 1]! + s1;
+  C[o + 2] = C[o + 2]! + s2;
+  C[o + 3] = C[o + 3]! + s3;
 }
 
 /** y = x · W + b for `rows` rows (W row-major `inDim × outDim`). */
@@ -923,11 +789,8 @@ function linearForward(
   outDim: number,
   y: Float32Array,
 ): void {
-  matMul(x, 0, W, 0, y, 0, rows, inDim, outDim, false);
-  for (let r = 0; r < rows; r++) {
-    const yo = r * outDim;
-    for (let j = 0; j < outDim; j++) y[yo + j] = y[yo + j]! + bias[j]!;
-  }
+  for (let r = 0; r < rows; r++) y.set(bias, r * outDim);
+  matMulAdd(x, 0, inDim, 1, W, 0, y, 0, rows, inDim, outDim);
 }
 
 /**
@@ -951,7 +814,9 @@ function linearBackward(
     for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dY[yo + j]!;
   }
   matMulTransAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim);
-  if (dX) matMulTransB(dY, 0, W, 0, dX, 0, rows, outDim, inDim, accumulate);
+  if (!dX) return;
+  if (!accumulate) dX.fill(0, 0, rows * inDim);
+  matMulTransBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim);
 }
 
 /** Rows n × d (heads side by side) into head-major H × n × (d/H). */
@@ -976,39 +841,8 @@ function mergeHeads(src: Float32Array, n: number, d: number, H: number, dst: Flo
     }
 }
 
-/** Layer norm of each row of x (width d) into y, keeping the normalized rows and 1/σ. */
-function layerNormForward(
-  x: Float32Array,
-  rows: number,
-  d: number,
-  gamma: Float32Array,
-  beta: Float32Array,
-  xhat: Float32Array,
-  rstd: Float32Array,
-  y: Float32Array,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    let mean = 0;
-    for (let j = 0; j < d; j++) mean += x[o + j]!;
-    mean /= d;
-    let v = 0;
-    for (let j = 0; j < d; j++) {
-      const t = x[o + j]! - mean;
-      v += t * t;
-    }
-    const inv = 1 / Math.sqrt(v / d + GRAPH_NET_LN_EPS);
-    rstd[r] = inv;
-    for (let j = 0; j < d; j++) {
-      const h = (x[o + j]! - mean) * inv;
-      xhat[o + j] = h;
-      y[o + j] = h * gamma[j]! + beta[j]!;
-    }
-  }
-}
-
 /**
- * Backward of {@link layerNormForward} given dY: adds into gGamma and gBeta, and writes (or with
+ * Backward of {@link layerNormRows} given dY: adds into gGamma and gBeta, and writes (or with
  * `accumulate` adds) dX = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)) with dx̂ = dY ⊙ γ.
  */
 function layerNormBackward(
