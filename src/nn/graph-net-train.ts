@@ -67,6 +67,22 @@ interface GraphActivations {
   entropy: number;
 }
 
+/**
+ * Where one attention layer's parameters are in the {@link graphNetParams} list: each entry is the
+ * index of a dense layer's kernel (its bias follows) or of a layer norm's gamma (its beta follows).
+ */
+interface LayerParamIndex {
+  ln1: number;
+  q: number;
+  k: number;
+  v: number;
+  o: number;
+  relationBias: number;
+  ln2: number;
+  ffn1: number;
+  ffn2: number;
+}
+
 /** Log-probabilities, entropies and values of the last {@link GraphNetTrainer.forward} (views). */
 export interface GraphNetEvaluation {
   /** log π(a | s) per row. */
@@ -88,6 +104,12 @@ export class GraphNetTrainer {
   private readonly params: readonly Float32Array[];
   private readonly grads: readonly Float32Array[];
   private readonly index = new Map<string, number>();
+  // Parameter indices resolved once (no name lookups in the per-graph passes).
+  private readonly layerIx: LayerParamIndex[];
+  private readonly embedIx: number;
+  private readonly finalLnIx: number;
+  private readonly decoderQIx: number;
+  private readonly decoderKIx: number;
   private readonly valueLayers: DenseLayerF32[];
   private readonly valueGrads: DenseLayerF32[];
   private valueCache: DenseTrainCache | undefined;
@@ -140,6 +162,21 @@ export class GraphNetTrainer {
     });
     this.params = params;
     this.grads = grads;
+    this.embedIx = this.at('embed/kernel');
+    this.finalLnIx = this.at('final_ln/gamma');
+    this.decoderQIx = this.at('decoder/q/kernel');
+    this.decoderKIx = this.at('decoder/k/kernel');
+    this.layerIx = Array.from({ length: dims.numLayers }, (_, l) => ({
+      ln1: this.at(`layer${l}/ln1/gamma`),
+      q: this.at(`layer${l}/attn/q/kernel`),
+      k: this.at(`layer${l}/attn/k/kernel`),
+      v: this.at(`layer${l}/attn/v/kernel`),
+      o: this.at(`layer${l}/attn/o/kernel`),
+      relationBias: this.at(`layer${l}/attn/relation_bias`),
+      ln2: this.at(`layer${l}/ln2/gamma`),
+      ffn1: this.at(`layer${l}/ffn/1/kernel`),
+      ffn2: this.at(`layer${l}/ffn/2/kernel`),
+    }));
     const { hiddenDim: d, valueHiddenDim: vh, numHeads: H, relationDim: K } = dims;
     const layer = (src: readonly Float32Array[], name: string, inDim: number, outDim: number) => ({
       kernel: src[this.at(`${name}/kernel`)]!,
@@ -179,7 +216,7 @@ export class GraphNetTrainer {
       );
     this.ensureBatch(batch);
     for (let l = 0; l < this.dims.numLayers; l++) {
-      const rb = this.params[this.at(`layer${l}/attn/relation_bias`)]!;
+      const rb = this.params[this.layerIx[l]!.relationBias]!;
       const table = this.biasTables[l]!;
       for (let c = 0; c < 1 << K; c++)
         for (let h = 0; h < H; h++) {
@@ -236,7 +273,7 @@ export class GraphNetTrainer {
     denseBackward(this.valueLayers, 'tanh', this.valueCache!, dValues, this.valueGrads, this.dPooled);
     for (let b = 0; b < batch; b++) this.backwardGraph(this.slots[b]!, b, dLogProb[b]!, dEntropy[b]!);
     for (let l = 0; l < this.dims.numLayers; l++) {
-      const g = this.grads[this.at(`layer${l}/attn/relation_bias`)]!;
+      const g = this.grads[this.layerIx[l]!.relationBias]!;
       const cg = this.codeGrads[l]!;
       for (let c = 1; c < 1 << K; c++)
         for (let r = 0; r < K; r++)
@@ -264,7 +301,6 @@ export class GraphNetTrainer {
     const n = s.n;
     const N = layout.maxNodes;
     const P = this.params;
-    const w = (name: string): Float32Array => P[this.at(name)]!;
     for (let t = 0; t < n * F; t++) s.feat[t] = obs[o + 1 + t]!;
     let allowedCount = 0;
     for (let i = 0; i < n; i++)
@@ -293,31 +329,31 @@ export class GraphNetTrainer {
     s.action = action;
     s.actionAllowed = s.allowed[action] === 1;
     const x = this.x;
-    this.linear(s.feat, n, F, 'embed', d, x);
+    this.linear(s.feat, n, F, this.embedIx, d, x);
     for (let l = 0; l < this.dims.numLayers; l++) {
-      const L = `layer${l}`;
+      const li = this.layerIx[l]!;
       const a = s.layers[l]!;
-      layerNormRows(x, n, d, w(`${L}/ln1/gamma`), w(`${L}/ln1/beta`), a.y1, a.xhat1, a.rstd1);
+      layerNormRows(x, n, d, P[li.ln1]!, P[li.ln1 + 1]!, a.y1, a.xhat1, a.rstd1);
       const tmp = this.tmp;
-      this.linear(a.y1, n, d, `${L}/attn/q`, d, tmp);
+      this.linear(a.y1, n, d, li.q, d, tmp);
       splitHeads(tmp, n, d, H, a.q);
-      this.linear(a.y1, n, d, `${L}/attn/k`, d, tmp);
+      this.linear(a.y1, n, d, li.k, d, tmp);
       splitHeads(tmp, n, d, H, a.k);
-      this.linear(a.y1, n, d, `${L}/attn/v`, d, tmp);
+      this.linear(a.y1, n, d, li.v, d, tmp);
       splitHeads(tmp, n, d, H, a.v);
       this.attentionForward(a, n, s.codes, this.biasTables[l]!);
-      this.linear(a.att, n, d, `${L}/attn/o`, d, tmp);
+      this.linear(a.att, n, d, li.o, d, tmp);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
-      layerNormRows(x, n, d, w(`${L}/ln2/gamma`), w(`${L}/ln2/beta`), a.y2, a.xhat2, a.rstd2);
+      layerNormRows(x, n, d, P[li.ln2]!, P[li.ln2 + 1]!, a.y2, a.xhat2, a.rstd2);
       const hidden = a.hidden;
-      this.linear(a.y2, n, d, `${L}/ffn/1`, f, hidden);
+      this.linear(a.y2, n, d, li.ffn1, f, hidden);
       for (let t = 0; t < n * f; t++) if (hidden[t]! < 0) hidden[t] = 0;
-      this.linear(hidden, n, f, `${L}/ffn/2`, d, tmp);
+      this.linear(hidden, n, f, li.ffn2, d, tmp);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
     }
-    layerNormRows(x, n, d, w('final_ln/gamma'), w('final_ln/beta'), s.z, s.xhatF, s.rstdF);
-    this.linear(s.z, n, d, 'decoder/q', d, s.qd);
-    this.linear(s.z, n, d, 'decoder/k', d, s.kd);
+    layerNormRows(x, n, d, P[this.finalLnIx]!, P[this.finalLnIx + 1]!, s.z, s.xhatF, s.rstdF);
+    this.linear(s.z, n, d, this.decoderQIx, d, s.qd);
+    this.linear(s.z, n, d, this.decoderKIx, d, s.kd);
     // Logits of the allowed pairs only: the others have probability 0 and no gradient.
     const scale = 1 / Math.sqrt(d);
     const { qd, kd, logits, prob, allowed } = s;
@@ -422,27 +458,27 @@ export class GraphNetTrainer {
           dk[ko + t] = dk[ko + t]! + gs * qd[qo + t]!;
         }
       }
-    this.linearBack(s.z, n, d, 'decoder/q', d, dq, dz, true);
-    this.linearBack(s.z, n, d, 'decoder/k', d, dk, dz, true);
-    this.layerNormBack(dz, n, 'final_ln', s.xhatF, s.rstdF, dx, false);
+    this.linearBack(s.z, n, d, this.decoderQIx, d, dq, dz, true);
+    this.linearBack(s.z, n, d, this.decoderKIx, d, dk, dz, true);
+    this.layerNormBack(dz, n, this.finalLnIx, s.xhatF, s.rstdF, dx, false);
     for (let l = this.dims.numLayers - 1; l >= 0; l--) {
-      const L = `layer${l}`;
+      const li = this.layerIx[l]!;
       const a = s.layers[l]!;
       // x_out = x_mid + FFN(LN₂(x_mid)).
       const dH = this.dHidden;
-      this.linearBack(a.hidden, n, f, `${L}/ffn/2`, d, dx, dH, false);
+      this.linearBack(a.hidden, n, f, li.ffn2, d, dx, dH, false);
       for (let t = 0; t < n * f; t++) if (a.hidden[t]! <= 0) dH[t] = 0;
-      this.linearBack(a.y2, n, d, `${L}/ffn/1`, f, dH, dy, false);
-      this.layerNormBack(dy, n, `${L}/ln2`, a.xhat2, a.rstd2, dx, true);
+      this.linearBack(a.y2, n, d, li.ffn1, f, dH, dy, false);
+      this.layerNormBack(dy, n, li.ln2, a.xhat2, a.rstd2, dx, true);
       // x_mid = x_in + Attn(LN₁(x_in)) · W_o + b_o.
-      this.linearBack(a.att, n, d, `${L}/attn/o`, d, dx, this.dAtt, false);
+      this.linearBack(a.att, n, d, li.o, d, dx, this.dAtt, false);
       this.attentionBackward(a, n, s.codes, this.codeGrads[l]!, H);
-      this.linearBack(a.y1, n, d, `${L}/attn/q`, d, dq, dy, false);
-      this.linearBack(a.y1, n, d, `${L}/attn/k`, d, dk, dy, true);
-      this.linearBack(a.y1, n, d, `${L}/attn/v`, d, dv, dy, true);
-      this.layerNormBack(dy, n, `${L}/ln1`, a.xhat1, a.rstd1, dx, true);
+      this.linearBack(a.y1, n, d, li.q, d, dq, dy, false);
+      this.linearBack(a.y1, n, d, li.k, d, dk, dy, true);
+      this.linearBack(a.y1, n, d, li.v, d, dv, dy, true);
+      this.layerNormBack(dy, n, li.ln1, a.xhat1, a.rstd1, dx, true);
     }
-    this.linearBack(s.feat, n, this.dims.nodeFeatureDim, 'embed', d, dx, undefined, false);
+    this.linearBack(s.feat, n, this.dims.nodeFeatureDim, this.embedIx, d, dx, undefined, false);
   }
 
   // ∂L/∂(q, k, v) of one layer (into dq, dk, dv, n × d) from ∂L/∂att (dAtt); relation-bias
@@ -491,71 +527,46 @@ export class GraphNetTrainer {
     mergeHeads(dvH, n, d, H, this.dv);
   }
 
-  // linearForward of dense layer `name`.
+  // linearForward of the dense layer whose kernel is parameter `p` (its bias is p + 1).
   private linear(
     x: Float32Array,
     rows: number,
     inDim: number,
-    name: string,
+    p: number,
     outDim: number,
     y: Float32Array,
   ): void {
-    const P = this.params;
-    linearForward(x, rows, inDim, P[this.at(`${name}/kernel`)]!, P[this.at(`${name}/bias`)]!, outDim, y);
+    linearForward(x, rows, inDim, this.params[p]!, this.params[p + 1]!, outDim, y);
   }
 
-  // linearBackward of dense layer `name` (its kernel, and the gradients of its kernel and bias).
+  // linearBackward of the dense layer whose kernel is parameter `p`, into its gradients.
   private linearBack(
     x: Float32Array,
     rows: number,
     inDim: number,
-    name: string,
+    p: number,
     outDim: number,
     dY: Float32Array,
     dX: Float32Array | undefined,
     accumulate: boolean,
   ): void {
-    const P = this.params;
     const G = this.grads;
-    const kernel = this.at(`${name}/kernel`);
-    linearBackward(
-      x,
-      rows,
-      inDim,
-      P[kernel]!,
-      outDim,
-      dY,
-      G[kernel]!,
-      G[this.at(`${name}/bias`)]!,
-      dX,
-      accumulate,
-    );
+    linearBackward(x, rows, inDim, this.params[p]!, outDim, dY, G[p]!, G[p + 1]!, dX, accumulate);
   }
 
-  // layerNormBackward of layer norm `name` (width d).
+  // layerNormBackward of the layer norm whose gamma is parameter `p` (beta is p + 1), width d.
   private layerNormBack(
     dY: Float32Array,
     rows: number,
-    name: string,
+    p: number,
     xhat: Float32Array,
     rstd: Float32Array,
     dX: Float32Array,
     accumulate: boolean,
   ): void {
-    const gamma = this.at(`${name}/gamma`);
     const G = this.grads;
-    layerNormBackward(
-      dY,
-      rows,
-      this.dims.hiddenDim,
-      this.params[gamma]!,
-      xhat,
-      rstd,
-      G[gamma]!,
-      G[this.at(`${name}/beta`)]!,
-      dX,
-      accumulate,
-    );
+    const d = this.dims.hiddenDim;
+    layerNormBackward(dY, rows, d, this.params[p]!, xhat, rstd, G[p]!, G[p + 1]!, dX, accumulate);
   }
 
   private at(name: string): number {
