@@ -22,6 +22,7 @@ import {
 import type { DenseLayerF32 } from './dense-forward.js';
 import { graphNetParams, layerNormRows, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
+import { SimdMatMul } from './simd-matmul.js';
 
 /** What one attention layer of one graph keeps for the backward pass. */
 interface LayerActivations {
@@ -104,6 +105,7 @@ export class GraphNetTrainer {
   private readonly params: readonly Float32Array[];
   private readonly grads: readonly Float32Array[];
   private readonly index = new Map<string, number>();
+  private readonly mm: MatMulKernels;
   // Parameter indices resolved once (no name lookups in the per-graph passes).
   private readonly layerIx: LayerParamIndex[];
   private readonly embedIx: number;
@@ -144,8 +146,15 @@ export class GraphNetTrainer {
    * @param dims - network sizes
    * @param params - one array per {@link graphNetParams} entry, in that order
    * @param grads - gradient arrays of the same sizes (written by {@link GraphNetTrainer.backward})
+   * @param options - `simd: false` keeps the matrix products in JavaScript (default: WebAssembly
+   *   SIMD where available)
    */
-  constructor(dims: GraphNetDims, params: readonly Float32Array[], grads: readonly Float32Array[]) {
+  constructor(
+    dims: GraphNetDims,
+    params: readonly Float32Array[],
+    grads: readonly Float32Array[],
+    options: { simd?: boolean } = {},
+  ) {
     validateGraphNetDims(dims);
     this.dims = { ...dims };
     const list = graphNetParams(dims);
@@ -162,6 +171,8 @@ export class GraphNetTrainer {
     });
     this.params = params;
     this.grads = grads;
+    const simd = options.simd === false ? undefined : SimdMatMul.create();
+    this.mm = simd ? simdKernels(simd) : JS_KERNELS;
     this.embedIx = this.at('embed/kernel');
     this.finalLnIx = this.at('final_ln/gamma');
     this.decoderQIx = this.at('decoder/q/kernel');
@@ -398,7 +409,7 @@ export class GraphNetTrainer {
       const ho = h * n * dh;
       const po = h * n * n;
       p.fill(0, po, po + n * n);
-      matMulTransBAdd(q, ho, k, ho, p, po, n, dh, n);
+      this.mm.transBAdd(q, ho, k, ho, p, po, n, dh, n);
       for (let i = 0; i < n; i++) {
         const ro = po + i * n;
         const co = i * n;
@@ -418,7 +429,7 @@ export class GraphNetTrainer {
         for (let j = 0; j < n; j++) p[ro + j] = p[ro + j]! * inv;
       }
       out.fill(0, ho, ho + n * dh);
-      matMulAdd(p, po, n, 1, v, ho, out, ho, n, n, dh);
+      this.mm.add(p, po, v, ho, out, ho, n, n, dh);
     }
     mergeHeads(out, n, d, H, a.att);
   }
@@ -504,8 +515,8 @@ export class GraphNetTrainer {
       const po = h * n * n;
       // dP_ij = dAtt_i · v_j; dv_j += Σ_i P_ij dAtt_i.
       dP.fill(0, 0, n * n);
-      matMulTransBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n);
-      matMulTransAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh);
+      this.mm.transBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n);
+      this.mm.transAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh);
       // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
       for (let i = 0; i < n; i++) {
         const ro = po + i * n;
@@ -519,8 +530,8 @@ export class GraphNetTrainer {
           dP[io + j] = gl * scale;
         }
       }
-      matMulAdd(dP, 0, n, 1, k, ho, dqH, ho, n, n, dh);
-      matMulTransAAdd(dP, 0, q, ho, dkH, ho, n, n, dh);
+      this.mm.add(dP, 0, k, ho, dqH, ho, n, n, dh);
+      this.mm.transAAdd(dP, 0, q, ho, dkH, ho, n, n, dh);
     }
     mergeHeads(dqH, n, d, H, this.dq);
     mergeHeads(dkH, n, d, H, this.dk);
@@ -536,7 +547,7 @@ export class GraphNetTrainer {
     outDim: number,
     y: Float32Array,
   ): void {
-    linearForward(x, rows, inDim, this.params[p]!, this.params[p + 1]!, outDim, y);
+    linearForward(this.mm, x, rows, inDim, this.params[p]!, this.params[p + 1]!, outDim, y);
   }
 
   // linearBackward of the dense layer whose kernel is parameter `p`, into its gradients.
@@ -551,7 +562,7 @@ export class GraphNetTrainer {
     accumulate: boolean,
   ): void {
     const G = this.grads;
-    linearBackward(x, rows, inDim, this.params[p]!, outDim, dY, G[p]!, G[p + 1]!, dX, accumulate);
+    linearBackward(this.mm, x, rows, inDim, this.params[p]!, outDim, dY, G[p]!, G[p + 1]!, dX, accumulate);
   }
 
   // layerNormBackward of the layer norm whose gamma is parameter `p` (beta is p + 1), width d.
@@ -650,6 +661,58 @@ export class GraphNetTrainer {
     s.n = n;
     return s;
   }
+}
+
+/**
+ * The three products of the passes, all accumulating into C: `add` (A by strides, so Aᵀ too),
+ * `transAAdd` (C += Aᵀ·B, weight gradients) and `transBAdd` (C += A·Bᵀ, input gradients).
+ */
+interface MatMulKernels {
+  add(
+    A: Float32Array,
+    aOff: number,
+    B: Float32Array,
+    bOff: number,
+    C: Float32Array,
+    cOff: number,
+    m: number,
+    k: number,
+    p: number,
+  ): void;
+  transAAdd(
+    A: Float32Array,
+    aOff: number,
+    B: Float32Array,
+    bOff: number,
+    C: Float32Array,
+    cOff: number,
+    m: number,
+    k: number,
+    p: number,
+  ): void;
+  transBAdd(
+    A: Float32Array,
+    aOff: number,
+    B: Float32Array,
+    bOff: number,
+    C: Float32Array,
+    cOff: number,
+    m: number,
+    k: number,
+    q: number,
+  ): void;
+}
+
+/** The kernels on WebAssembly SIMD (transposed operands read by strides). */
+function simdKernels(simd: SimdMatMul): MatMulKernels {
+  return {
+    add: (A, aOff, B, bOff, C, cOff, m, k, p) =>
+      simd.matMulAdd(A, aOff, false, B, bOff, false, C, cOff, m, k, p),
+    transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p) =>
+      simd.matMulAdd(A, aOff, true, B, bOff, false, C, cOff, k, m, p),
+    transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q) =>
+      simd.matMulAdd(A, aOff, false, B, bOff, true, C, cOff, m, k, q),
+  };
 }
 
 /**
@@ -782,6 +845,13 @@ function matMulTransBAdd(
   }
 }
 
+/** The kernels in plain JavaScript (where WebAssembly SIMD is missing). */
+const JS_KERNELS: MatMulKernels = {
+  add: (A, aOff, B, bOff, C, cOff, m, k, p) => matMulAdd(A, aOff, k, 1, B, bOff, C, cOff, m, k, p),
+  transAAdd: matMulTransAAdd,
+  transBAdd: matMulTransBAdd,
+};
+
 /** C[o … o+3] += (s0, s1, s2, s3). */
 function add4(C: Float32Array, o: number, s0: number, s1: number, s2: number, s3: number): void {
   C[o] = C[o]! + s0;
@@ -792,6 +862,7 @@ function add4(C: Float32Array, o: number, s0: number, s1: number, s2: number, s3
 
 /** y = x · W + b for `rows` rows (W row-major `inDim × outDim`). */
 function linearForward(
+  mm: MatMulKernels,
   x: Float32Array,
   rows: number,
   inDim: number,
@@ -801,7 +872,7 @@ function linearForward(
   y: Float32Array,
 ): void {
   for (let r = 0; r < rows; r++) y.set(bias, r * outDim);
-  matMulAdd(x, 0, inDim, 1, W, 0, y, 0, rows, inDim, outDim);
+  mm.add(x, 0, W, 0, y, 0, rows, inDim, outDim);
 }
 
 /**
@@ -809,6 +880,7 @@ function linearForward(
  * with `accumulate` adds) dY·Wᵀ into dX when given.
  */
 function linearBackward(
+  mm: MatMulKernels,
   x: Float32Array,
   rows: number,
   inDim: number,
@@ -824,10 +896,10 @@ function linearBackward(
     const yo = r * outDim;
     for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dY[yo + j]!;
   }
-  matMulTransAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim);
+  mm.transAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim);
   if (!dX) return;
   if (!accumulate) dX.fill(0, 0, rows * inDim);
-  matMulTransBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim);
+  mm.transBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim);
 }
 
 /** Rows n × d (heads side by side) into head-major H × n × (d/H). */

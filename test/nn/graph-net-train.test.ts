@@ -8,6 +8,7 @@ import {
   type PaddedGraphLayout,
 } from '../../src/core/wrappers/pad-graph-observation.js';
 import { GRAPH_NET_LN_EPS, graphNetParams, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { GraphNetTrainer } from '../../src/nn/graph-net-train.js';
 import { GraphPolicy, type GraphPolicyConfig } from '../../src/nn/graph-policy.js';
 import { isHostTrainable } from '../../src/nn/policy.js';
 import { initTf, tf } from '../../src/nn/tf-backend.js';
@@ -295,6 +296,32 @@ describe('graph network training pass (fast learner)', () => {
         }
       }),
       { numRuns: 15 },
+    );
+  });
+
+  it('the JavaScript matrix products (no SIMD) give the same evaluation and gradients as the SIMD ones', () => {
+    fc.assert(
+      fc.property(cases, (c) => {
+        const rng = new Rng(c.seed + 3);
+        const t = build(c, rng);
+        try {
+          const ev = t.policy.evaluateActionsHost(t.obs, t.B, t.actions, t.masks);
+          const simd = [ev.logProb, ev.entropy, ev.values].map((a) => Float32Array.from(a));
+          t.policy.backwardHost(t.a, t.b, t.c);
+          const params = t.policy.hostParams();
+          const grads = params.map((p) => new Float32Array(p.length));
+          const js = new GraphNetTrainer(t.policy.dims, params, grads, { simd: false });
+          const ej = js.forward(t.obs, t.B, t.layout, t.actions, t.masks);
+          [ej.logProb, ej.entropy, ej.values].forEach((a, i) =>
+            expect(worstRel(a, simd[i]!)).toBeLessThan(1e-5),
+          );
+          js.backward(t.a, t.b, t.c);
+          t.policy.hostGrads().forEach((g, i) => expect(worstRel(grads[i]!, g)).toBeLessThan(1e-5));
+        } finally {
+          t.policy.dispose();
+        }
+      }),
+      { numRuns: 20 },
     );
   });
 });
