@@ -365,21 +365,19 @@ export class GraphNetTrainer {
     layerNormRows(x, n, d, P[this.finalLnIx]!, P[this.finalLnIx + 1]!, s.z, s.xhatF, s.rstdF);
     this.linear(s.z, n, d, this.decoderQIx, d, s.qd);
     this.linear(s.z, n, d, this.decoderKIx, d, s.kd);
-    // Logits of the allowed pairs only: the others have probability 0 and no gradient.
+    // Every q_i·k_j in one product; only the allowed pairs count (the others have probability 0
+    // and no gradient).
     const scale = 1 / Math.sqrt(d);
     const { qd, kd, logits, prob, allowed } = s;
+    logits.fill(0, 0, n * n);
+    this.mm.transBAdd(qd, 0, kd, 0, logits, 0, n, d, n);
     let max = -Infinity;
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        const pi = i * n + j;
-        if (!allowed[pi]) continue;
-        let dot = 0;
-        for (let t = 0; t < d; t++) dot += qd[i * d + t]! * kd[j * d + t]!;
-        const sc = dot * scale;
-        const lg = C > 0 ? C * Math.tanh(sc) : sc;
-        logits[pi] = lg;
-        if (logits[pi]! > max) max = logits[pi]!;
-      }
+    for (let pi = 0; pi < n * n; pi++) {
+      if (!allowed[pi]) continue;
+      const sc = logits[pi]! * scale;
+      logits[pi] = C > 0 ? C * Math.tanh(sc) : sc;
+      if (logits[pi]! > max) max = logits[pi]!;
+    }
     let sum = 0;
     for (let pi = 0; pi < n * n; pi++) if (allowed[pi]) sum += Math.exp(logits[pi]! - max);
     const lse = max + Math.log(sum);
@@ -447,28 +445,26 @@ export class GraphNetTrainer {
     const { qd, kd, logits, prob, allowed } = s;
     // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
     const scale = 1 / Math.sqrt(d);
+    const dS = this.dP;
+    for (let pi = 0; pi < n * n; pi++) {
+      if (!allowed[pi]) {
+        dS[pi] = 0;
+        continue;
+      }
+      const p = prob[pi]!;
+      let gl = -gLogProb * p - gEntropy * p * (logits[pi]! - s.lse + s.entropy);
+      if (pi === s.action) gl += gLogProb;
+      if (C > 0) {
+        const t = logits[pi]! / C;
+        gl *= C * (1 - t * t);
+      }
+      dS[pi] = gl * scale;
+    }
+    // dq_i = Σ_j dS_ij k_j; dk_j = Σ_i dS_ij q_i.
     dq.fill(0, 0, n * d);
     dk.fill(0, 0, n * d);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        const pi = i * n + j;
-        if (!allowed[pi]) continue;
-        const p = prob[pi]!;
-        let gl = -gLogProb * p - gEntropy * p * (logits[pi]! - s.lse + s.entropy);
-        if (pi === s.action) gl += gLogProb;
-        if (C > 0) {
-          const t = logits[pi]! / C;
-          gl *= C * (1 - t * t);
-        }
-        const gs = gl * scale;
-        if (gs === 0) continue;
-        const qo = i * d;
-        const ko = j * d;
-        for (let t = 0; t < d; t++) {
-          dq[qo + t] = dq[qo + t]! + gs * kd[ko + t]!;
-          dk[ko + t] = dk[ko + t]! + gs * qd[qo + t]!;
-        }
-      }
+    this.mm.add(dS, 0, kd, 0, dq, 0, n, n, d);
+    this.mm.transAAdd(dS, 0, qd, 0, dk, 0, n, n, d);
     this.linearBack(s.z, n, d, this.decoderQIx, d, dq, dz, true);
     this.linearBack(s.z, n, d, this.decoderKIx, d, dk, dz, true);
     this.layerNormBack(dz, n, this.finalLnIx, s.xhatF, s.rstdF, dx, false);
