@@ -9,7 +9,9 @@
  * The padded TF.js version masks the attention keys of padding nodes (weight exactly 0) and the
  * pairs outside the n × n block (probability exactly 0), so per graph it is the same function as
  * this one on n nodes. Exact Math.exp / Math.tanh throughout (the rollout path may approximate).
- * Buffers are kept per minibatch row and grown to the largest graph seen: no allocation once warm.
+ * The matrix products (dense layers, attention per head, pair scores, and their gradients) run on
+ * WebAssembly SIMD (`simd-matmul.ts`) where available, else on register-blocked JavaScript loops.
+ * Buffers are kept per minibatch row and grown to the largest graph seen.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
@@ -659,44 +661,28 @@ export class GraphNetTrainer {
   }
 }
 
+/** A product accumulating into C (m × p) from A at `aOff`, B at `bOff`, C at `cOff` (see {@link MatMulKernels}). */
+type Product = (
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  m: number,
+  k: number,
+  p: number,
+) => void;
+
 /**
- * The three products of the passes, all accumulating into C: `add` (A by strides, so Aᵀ too),
- * `transAAdd` (C += Aᵀ·B, weight gradients) and `transBAdd` (C += A·Bᵀ, input gradients).
+ * The three products of the passes, all accumulating into C: `add` (C += A·B), `transAAdd`
+ * (C (k × p) += Aᵀ·B for A m × k, weight gradients) and `transBAdd` (C (m × p) += A·Bᵀ for B
+ * p × k, input gradients).
  */
 interface MatMulKernels {
-  add(
-    A: Float32Array,
-    aOff: number,
-    B: Float32Array,
-    bOff: number,
-    C: Float32Array,
-    cOff: number,
-    m: number,
-    k: number,
-    p: number,
-  ): void;
-  transAAdd(
-    A: Float32Array,
-    aOff: number,
-    B: Float32Array,
-    bOff: number,
-    C: Float32Array,
-    cOff: number,
-    m: number,
-    k: number,
-    p: number,
-  ): void;
-  transBAdd(
-    A: Float32Array,
-    aOff: number,
-    B: Float32Array,
-    bOff: number,
-    C: Float32Array,
-    cOff: number,
-    m: number,
-    k: number,
-    q: number,
-  ): void;
+  add: Product;
+  transAAdd: Product;
+  transBAdd: Product;
 }
 
 /** The kernels on WebAssembly SIMD (transposed operands read by strides). */
@@ -779,19 +765,8 @@ function matMulAdd(
 }
 
 /** C (k × p) += Aᵀ · B for A (m × k) and B (m × p), row-major: weight gradients xᵀ · dY. */
-function matMulTransAAdd(
-  A: Float32Array,
-  aOff: number,
-  B: Float32Array,
-  bOff: number,
-  C: Float32Array,
-  cOff: number,
-  m: number,
-  k: number,
-  p: number,
-): void {
+const matMulTransAAdd: Product = (A, aOff, B, bOff, C, cOff, m, k, p) =>
   matMulAdd(A, aOff, 1, k, B, bOff, C, cOff, k, m, p);
-}
 
 /**
  * C (m × q) += A (m × k) · Bᵀ for B (q × k), row-major. Every entry is a dot product of two
