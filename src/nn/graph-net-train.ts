@@ -371,8 +371,7 @@ export class GraphNetTrainer {
     // and no gradient).
     const scale = 1 / Math.sqrt(d);
     const { qd, kd, logits, prob, allowed } = s;
-    logits.fill(0, 0, n * n);
-    this.mm.transBAdd(qd, 0, kd, 0, logits, 0, n, d, n);
+    this.mm.transBAdd(qd, 0, kd, 0, logits, 0, n, d, n, true);
     let max = -Infinity;
     for (let pi = 0; pi < n * n; pi++) {
       if (!allowed[pi]) continue;
@@ -408,8 +407,7 @@ export class GraphNetTrainer {
     for (let h = 0; h < H; h++) {
       const ho = h * n * dh;
       const po = h * n * n;
-      p.fill(0, po, po + n * n);
-      this.mm.transBAdd(q, ho, k, ho, p, po, n, dh, n);
+      this.mm.transBAdd(q, ho, k, ho, p, po, n, dh, n, true);
       for (let i = 0; i < n; i++) {
         const ro = po + i * n;
         const co = i * n;
@@ -428,8 +426,7 @@ export class GraphNetTrainer {
         const inv = 1 / sum;
         for (let j = 0; j < n; j++) p[ro + j] = p[ro + j]! * inv;
       }
-      out.fill(0, ho, ho + n * dh);
-      this.mm.add(p, po, v, ho, out, ho, n, n, dh);
+      this.mm.add(p, po, v, ho, out, ho, n, n, dh, true);
     }
     mergeHeads(out, n, d, H, a.att);
   }
@@ -463,10 +460,8 @@ export class GraphNetTrainer {
       dS[pi] = gl * scale;
     }
     // dq_i = Σ_j dS_ij k_j; dk_j = Σ_i dS_ij q_i.
-    dq.fill(0, 0, n * d);
-    dk.fill(0, 0, n * d);
-    this.mm.add(dS, 0, kd, 0, dq, 0, n, n, d);
-    this.mm.transAAdd(dS, 0, qd, 0, dk, 0, n, n, d);
+    this.mm.add(dS, 0, kd, 0, dq, 0, n, n, d, true);
+    this.mm.transAAdd(dS, 0, qd, 0, dk, 0, n, n, d, true);
     this.linearBack(s.z, n, d, this.decoderQIx, d, dq, dz, true);
     this.linearBack(s.z, n, d, this.decoderKIx, d, dk, dz, true);
     this.layerNormBack(dz, n, this.finalLnIx, s.xhatF, s.rstdF, dx, false);
@@ -505,16 +500,12 @@ export class GraphNetTrainer {
     const { q, k, v, p } = a;
     const { dAttH, dqH, dkH, dvH, dP } = this;
     splitHeads(this.dAtt, n, d, H, dAttH);
-    dqH.fill(0, 0, n * d);
-    dkH.fill(0, 0, n * d);
-    dvH.fill(0, 0, n * d);
     for (let h = 0; h < H; h++) {
       const ho = h * n * dh;
       const po = h * n * n;
       // dP_ij = dAtt_i · v_j; dv_j += Σ_i P_ij dAtt_i.
-      dP.fill(0, 0, n * n);
-      this.mm.transBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n);
-      this.mm.transAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh);
+      this.mm.transBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n, true);
+      this.mm.transAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh, true);
       // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
       for (let i = 0; i < n; i++) {
         const ro = po + i * n;
@@ -528,8 +519,8 @@ export class GraphNetTrainer {
           dP[io + j] = gl * scale;
         }
       }
-      this.mm.add(dP, 0, k, ho, dqH, ho, n, n, dh);
-      this.mm.transAAdd(dP, 0, q, ho, dkH, ho, n, n, dh);
+      this.mm.add(dP, 0, k, ho, dqH, ho, n, n, dh, true);
+      this.mm.transAAdd(dP, 0, q, ho, dkH, ho, n, n, dh, true);
     }
     mergeHeads(dqH, n, d, H, this.dq);
     mergeHeads(dkH, n, d, H, this.dk);
@@ -661,7 +652,10 @@ export class GraphNetTrainer {
   }
 }
 
-/** A product accumulating into C (m × p) from A at `aOff`, B at `bOff`, C at `cOff` (see {@link MatMulKernels}). */
+/**
+ * A product into C from A at `aOff`, B at `bOff`, C at `cOff` (see {@link MatMulKernels}): added
+ * to C, or with `overwrite` replacing it.
+ */
 type Product = (
   A: Float32Array,
   aOff: number,
@@ -672,6 +666,7 @@ type Product = (
   m: number,
   k: number,
   p: number,
+  overwrite: boolean,
 ) => void;
 
 /**
@@ -688,12 +683,12 @@ interface MatMulKernels {
 /** The kernels on WebAssembly SIMD (transposed operands read by strides). */
 function simdKernels(simd: SimdMatMul): MatMulKernels {
   return {
-    add: (A, aOff, B, bOff, C, cOff, m, k, p) =>
-      simd.matMulAdd(A, aOff, false, B, bOff, false, C, cOff, m, k, p),
-    transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p) =>
-      simd.matMulAdd(A, aOff, true, B, bOff, false, C, cOff, k, m, p),
-    transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q) =>
-      simd.matMulAdd(A, aOff, false, B, bOff, true, C, cOff, m, k, q),
+    add: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) =>
+      simd.matMulAdd(A, aOff, false, B, bOff, false, C, cOff, m, k, p, overwrite),
+    transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) =>
+      simd.matMulAdd(A, aOff, true, B, bOff, false, C, cOff, k, m, p, overwrite),
+    transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q, overwrite) =>
+      simd.matMulAdd(A, aOff, false, B, bOff, true, C, cOff, m, k, q, overwrite),
   };
 }
 
@@ -764,10 +759,6 @@ function matMulAdd(
   }
 }
 
-/** C (k × p) += Aᵀ · B for A (m × k) and B (m × p), row-major: weight gradients xᵀ · dY. */
-const matMulTransAAdd: Product = (A, aOff, B, bOff, C, cOff, m, k, p) =>
-  matMulAdd(A, aOff, 1, k, B, bOff, C, cOff, k, m, p);
-
 /**
  * C (m × q) += A (m × k) · Bᵀ for B (q × k), row-major. Every entry is a dot product of two
  * contiguous rows (input gradients dY · Wᵀ), 2 × 2 at a time.
@@ -818,9 +809,18 @@ function matMulTransBAdd(
 
 /** The kernels in plain JavaScript (where WebAssembly SIMD is missing). */
 const JS_KERNELS: MatMulKernels = {
-  add: (A, aOff, B, bOff, C, cOff, m, k, p) => matMulAdd(A, aOff, k, 1, B, bOff, C, cOff, m, k, p),
-  transAAdd: matMulTransAAdd,
-  transBAdd: matMulTransBAdd,
+  add: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) => {
+    if (overwrite) C.fill(0, cOff, cOff + m * p);
+    matMulAdd(A, aOff, k, 1, B, bOff, C, cOff, m, k, p);
+  },
+  transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) => {
+    if (overwrite) C.fill(0, cOff, cOff + k * p);
+    matMulAdd(A, aOff, 1, k, B, bOff, C, cOff, k, m, p);
+  },
+  transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q, overwrite) => {
+    if (overwrite) C.fill(0, cOff, cOff + m * q);
+    matMulTransBAdd(A, aOff, B, bOff, C, cOff, m, k, q);
+  },
 };
 
 /** C[o … o+3] += (s0, s1, s2, s3). */
@@ -843,7 +843,7 @@ function linearForward(
   y: Float32Array,
 ): void {
   for (let r = 0; r < rows; r++) y.set(bias, r * outDim);
-  mm.add(x, 0, W, 0, y, 0, rows, inDim, outDim);
+  mm.add(x, 0, W, 0, y, 0, rows, inDim, outDim, false);
 }
 
 /**
@@ -867,10 +867,9 @@ function linearBackward(
     const yo = r * outDim;
     for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dY[yo + j]!;
   }
-  mm.transAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim);
+  mm.transAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim, false);
   if (!dX) return;
-  if (!accumulate) dX.fill(0, 0, rows * inDim);
-  mm.transBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim);
+  mm.transBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim, !accumulate);
 }
 
 /** Rows n × d (heads side by side) into head-major H × n × (d/H). */

@@ -210,7 +210,7 @@ export class SimdMatMul {
   /**
    * C (m × p) += op(A) · op(B), all row-major: op(A) is A (m × k) at `aOff`, or with `aT` the
    * transpose of A stored k × m; op(B) is B (k × p) at `bOff`, or with `bT` the transpose of B
-   * stored p × k. C (m × p) is at `cOff`.
+   * stored p × k. C (m × p) is at `cOff`; with `overwrite` the product replaces C.
    */
   matMulAdd(
     A: Float32Array,
@@ -224,6 +224,7 @@ export class SimdMatMul {
     m: number,
     k: number,
     p: number,
+    overwrite = false,
   ): void {
     const m4 = (m + 3) & ~3;
     const p4 = (p + 3) & ~3;
@@ -242,7 +243,8 @@ export class SimdMatMul {
         else for (let j = 0; j < p; j++) h[o + j] = B[bOff + t * p + j]!;
         for (let j = p; j < p4; j++) h[o + j] = 0;
       }
-    if (p === p4) h.set(C.subarray(cOff, cOff + m * p), cAt);
+    if (overwrite) h.fill(0, cAt, cAt + m * p4);
+    else if (p === p4) h.set(C.subarray(cOff, cOff + m * p), cAt);
     else
       for (let r = 0; r < m; r++) {
         const o = cAt + r * p4;

@@ -8,7 +8,7 @@ describe('SimdMatMul (WebAssembly SIMD matrix product)', () => {
     expect(SimdMatMul.create()).toBeDefined();
   });
 
-  it('C += op(A)·op(B) equals the float64 product for any shape, transposes and offsets', () => {
+  it('C (+)= op(A)·op(B) equals the float64 product for any shape, transposes, offsets; C elsewhere untouched', () => {
     const simd = SimdMatMul.create()!;
     fc.assert(
       fc.property(
@@ -18,10 +18,11 @@ describe('SimdMatMul (WebAssembly SIMD matrix product)', () => {
           p: fc.integer({ min: 1, max: 11 }),
           aT: fc.boolean(),
           bT: fc.boolean(),
+          overwrite: fc.boolean(),
           offsets: fc.tuple(fc.nat(5), fc.nat(5), fc.nat(5)),
           seed: fc.integer({ min: 1, max: 1e6 }),
         }),
-        ({ m, k, p, aT, bT, offsets: [ao, bo, co], seed }) => {
+        ({ m, k, p, aT, bT, overwrite, offsets: [ao, bo, co], seed }) => {
           const rng = new Rng(seed);
           const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
           const A = rand(ao + m * k);
@@ -30,7 +31,7 @@ describe('SimdMatMul (WebAssembly SIMD matrix product)', () => {
           const expected = Float64Array.from(C);
           for (let r = 0; r < m; r++)
             for (let j = 0; j < p; j++) {
-              let s = expected[co + r * p + j]!;
+              let s = overwrite ? 0 : expected[co + r * p + j]!;
               for (let t = 0; t < k; t++) {
                 const a = aT ? A[ao + t * m + r]! : A[ao + r * k + t]!;
                 const b = bT ? B[bo + j * k + t]! : B[bo + t * p + j]!;
@@ -38,7 +39,7 @@ describe('SimdMatMul (WebAssembly SIMD matrix product)', () => {
               }
               expected[co + r * p + j] = s;
             }
-          simd.matMulAdd(A, ao, aT, B, bo, bT, C, co, m, k, p);
+          simd.matMulAdd(A, ao, aT, B, bo, bT, C, co, m, k, p, overwrite);
           for (let i = 0; i < C.length; i++)
             expect(Math.abs(C[i]! - expected[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(expected[i]!)) * k);
         },
