@@ -228,6 +228,7 @@ export class GraphNetTrainer {
         'graph network trainer: the layout does not match the network',
       );
     this.ensureBatch(batch);
+    this.batch = 0; // until every row is through (a rejected row leaves nothing to differentiate)
     for (let l = 0; l < this.dims.numLayers; l++) {
       const rb = this.params[this.layerIx[l]!.relationBias]!;
       const table = this.biasTables[l]!;

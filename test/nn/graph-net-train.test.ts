@@ -324,4 +324,30 @@ describe('graph network training pass (fast learner)', () => {
       { numRuns: 20 },
     );
   });
+
+  it('rejects an action outside the graph, an empty mask, and backward without a forward pass', () => {
+    const c: Case = { F: 2, K: 2, config: { hiddenDim: 4, numHeads: 2, numLayers: 1 }, sizes: [3], seed: 5 };
+    const t = build(c, new Rng(5));
+    try {
+      const params = t.policy.hostParams();
+      const trainer = new GraphNetTrainer(
+        t.policy.dims,
+        params,
+        params.map((p) => new Float32Array(p.length)),
+      );
+      const ones = new Float32Array(1);
+      expect(() => trainer.backward(ones, ones, ones)).toThrow(/call forward first/);
+      expect(() => trainer.forward(t.obs, 1, t.layout, Int32Array.of(3 * MAX_NODES), t.masks)).toThrow(
+        /outside its 3 nodes/,
+      );
+      expect(() => trainer.backward(ones, ones, ones)).toThrow(/call forward first/);
+      expect(() => trainer.forward(t.obs, 1, t.layout, t.actions, new Uint8Array(t.masks.length))).toThrow(
+        /allows no pair/,
+      );
+      trainer.forward(t.obs, 1, t.layout, t.actions, t.masks);
+      expect(() => trainer.backward(ones, ones, new Float32Array(0))).toThrow(/need 1 rows/);
+    } finally {
+      t.policy.dispose();
+    }
+  });
 });
