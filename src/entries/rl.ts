@@ -62,6 +62,8 @@ export { AdamF32 } from '../nn/adam-f32.js';
 export { RmsPropF32 } from '../nn/rmsprop-f32.js';
 export type { HostOptimizer } from '../nn/host-optimizer.js';
 export { zeroArrays, globalNorm, clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
+export { maskedCategoricalForward, maskedCategoricalBackward } from '../nn/masked-categorical-backward.js';
+export { diagGaussianForward, diagGaussianBackward } from '../nn/diag-gaussian-backward.js';
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
 export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';
