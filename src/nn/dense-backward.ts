@@ -5,8 +5,11 @@
  * of these small layers. Same layout and function as {@link denseForward}; checked against
  * TensorFlow.js gradients and finite differences in the tests.
  *
- * Loop orders keep the innermost loop on contiguous memory: `y[r] += x[r,i] · W[i,:]` forward,
- * `dW[i,:] += x[r,i] · dz[r,:]` and `dx[r,i] = dz[r,:] · W[i,:]` backward.
+ * Every innermost loop is a dot product over contiguous memory with its sums in registers: the
+ * forward pass reads a transposed copy of the kernel, the weight gradient batch-major copies of
+ * the layer's input and output gradient, and four rows (or outputs) share each load. Partial sums
+ * are rounded to float32 in the order of a plain float32 accumulation, so the results are bit
+ * for bit those of the simple loops (and of the Float32 rollout forward pass).
  */
 import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
 
@@ -19,6 +22,11 @@ export interface DenseTrainCache {
   /** Scratch for the gradient at a layer's output and input, capacity × max width. */
   readonly dA: Float32Array;
   readonly dB: Float32Array;
+  /** Per layer: the kernel transposed (outDim × inDim), refreshed by every forward pass. */
+  readonly kernelT: Float32Array[];
+  /** Scratch for a layer's input and output gradient transposed (max width × capacity). */
+  readonly xT: Float32Array;
+  readonly dzT: Float32Array;
   /** The input rows of the last forward pass (not copied: the caller keeps them alive). */
   input: Float32Array;
   /** Rows of the last forward pass. */
@@ -28,15 +36,26 @@ export interface DenseTrainCache {
 /** A cache for `capacity` rows through `layers` (allocates once; reuse it for every minibatch). */
 export function createDenseTrainCache(layers: readonly DenseLayerF32[], capacity: number): DenseTrainCache {
   let width = layers[0]?.inDim ?? 0;
-  for (const l of layers) width = Math.max(width, l.outDim);
+  for (const l of layers) width = Math.max(width, l.outDim, l.inDim);
   return {
     capacity,
     outputs: layers.map((l) => new Float32Array(capacity * l.outDim)),
     dA: new Float32Array(capacity * width),
     dB: new Float32Array(capacity * width),
+    kernelT: layers.map((l) => new Float32Array(l.inDim * l.outDim)),
+    xT: new Float32Array(capacity * width),
+    dzT: new Float32Array(capacity * width),
     input: new Float32Array(0),
     batch: 0,
   };
+}
+
+/** Writes the `rows × cols` row-major matrix `a` transposed into `out` (cols × rows). */
+function transpose(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const ro = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[ro + c]!;
+  }
 }
 
 /**
@@ -59,17 +78,9 @@ export function denseForwardTrain(
   for (let l = 0; l <= last; l++) {
     const { kernel, bias, inDim, outDim } = layers[l]!;
     const y = cache.outputs[l]!;
-    for (let r = 0; r < batch; r++) {
-      const xo = r * inDim;
-      const yo = r * outDim;
-      for (let j = 0; j < outDim; j++) y[yo + j] = bias[j]!;
-      for (let i = 0; i < inDim; i++) {
-        const xi = input[xo + i]!;
-        if (xi === 0) continue;
-        const ko = i * outDim;
-        for (let j = 0; j < outDim; j++) y[yo + j] = y[yo + j]! + xi * kernel[ko + j]!;
-      }
-    }
+    const kt = cache.kernelT[l]!;
+    transpose(kernel, inDim, outDim, kt);
+    denseRowsForward(kt, bias, inDim, outDim, input, batch, y);
     if (l < last) {
       const m = batch * outDim;
       if (activation === 'tanh') for (let k = 0; k < m; k++) y[k] = Math.tanh(y[k]!);
@@ -78,6 +89,60 @@ export function denseForwardTrain(
     input = y;
   }
   return cache.outputs[last]!.subarray(0, batch * layers[last]!.outDim);
+}
+
+/**
+ * `y = x · W + b` for `batch` rows, from the transposed kernel `kt` (outDim × inDim): each output
+ * is a dot product over contiguous memory, four rows at a time sharing the weight loads. Every
+ * partial sum is rounded to float32 in input order, so the result is bit for bit that of a
+ * float32 accumulation `y[j] += x[i] · W[i, j]` (the Float32 rollout forward pass).
+ */
+function denseRowsForward(
+  kt: Float32Array,
+  bias: Float32Array,
+  inDim: number,
+  outDim: number,
+  x: Float32Array,
+  batch: number,
+  y: Float32Array,
+): void {
+  const f = Math.fround;
+  let r = 0;
+  for (; r + 4 <= batch; r += 4) {
+    const x0 = r * inDim;
+    const x1 = x0 + inDim;
+    const x2 = x1 + inDim;
+    const x3 = x2 + inDim;
+    const y0 = r * outDim;
+    for (let j = 0; j < outDim; j++) {
+      const wo = j * inDim;
+      let s0 = bias[j]!;
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      for (let i = 0; i < inDim; i++) {
+        const w = kt[wo + i]!;
+        s0 = f(s0 + x[x0 + i]! * w);
+        s1 = f(s1 + x[x1 + i]! * w);
+        s2 = f(s2 + x[x2 + i]! * w);
+        s3 = f(s3 + x[x3 + i]! * w);
+      }
+      y[y0 + j] = s0;
+      y[y0 + outDim + j] = s1;
+      y[y0 + 2 * outDim + j] = s2;
+      y[y0 + 3 * outDim + j] = s3;
+    }
+  }
+  for (; r < batch; r++) {
+    const xo = r * inDim;
+    const yo = r * outDim;
+    for (let j = 0; j < outDim; j++) {
+      const wo = j * inDim;
+      let s = bias[j]!;
+      for (let i = 0; i < inDim; i++) s = f(s + x[xo + i]! * kt[wo + i]!);
+      y[yo + j] = s;
+    }
+  }
 }
 
 /**
@@ -100,33 +165,15 @@ export function denseBackward(
   for (let l = last; l >= 0; l--) {
     const { kernel, inDim, outDim } = layers[l]!;
     const g = grads[l]!;
-    const gW = g.kernel;
-    const gB = g.bias;
     const x = l === 0 ? cache.input : cache.outputs[l - 1]!;
-    for (let r = 0; r < batch; r++) {
-      const zo = r * outDim;
-      const xo = r * inDim;
-      for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dz[zo + j]!;
-      for (let i = 0; i < inDim; i++) {
-        const xi = x[xo + i]!;
-        if (xi === 0) continue;
-        const ko = i * outDim;
-        for (let j = 0; j < outDim; j++) gW[ko + j] = gW[ko + j]! + xi * dz[zo + j]!;
-      }
-    }
+    // Batch-major copies make the sums over rows run on contiguous memory.
+    transpose(x, batch, inDim, cache.xT);
+    transpose(dz, batch, outDim, cache.dzT);
+    accumulateWeightGrads(cache.xT, cache.dzT, batch, inDim, outDim, g.kernel, g.bias);
     if (l === 0 && !dInput) break;
     // ∂L/∂x of this layer, then through the previous layer's activation (its output is x).
     const dx = l === 0 ? dInput! : dz === cache.dA ? cache.dB : cache.dA;
-    for (let r = 0; r < batch; r++) {
-      const zo = r * outDim;
-      const xo = r * inDim;
-      for (let i = 0; i < inDim; i++) {
-        const ko = i * outDim;
-        let s = 0;
-        for (let j = 0; j < outDim; j++) s += dz[zo + j]! * kernel[ko + j]!;
-        dx[xo + i] = s;
-      }
-    }
+    inputGrads(kernel, dz, batch, inDim, outDim, dx);
     if (l > 0) {
       const m = batch * inDim;
       if (activation === 'tanh')
@@ -137,5 +184,108 @@ export function denseBackward(
       else for (let k = 0; k < m; k++) if (x[k]! <= 0) dx[k] = 0;
     }
     dz = dx;
+  }
+}
+
+/**
+ * `gW[i, j] += Σ_r x[r, i] · dz[r, j]` and `gB[j] += Σ_r dz[r, j]` from batch-major `xT`
+ * (inDim × batch) and `dzT` (outDim × batch), four outputs at a time sharing the input loads.
+ * Sums are rounded to float32 after every row, in row order (the float32 accumulation of a
+ * row-by-row pass, bit for bit).
+ */
+function accumulateWeightGrads(
+  xT: Float32Array,
+  dzT: Float32Array,
+  batch: number,
+  inDim: number,
+  outDim: number,
+  gW: Float32Array,
+  gB: Float32Array,
+): void {
+  const f = Math.fround;
+  for (let j = 0; j < outDim; j++) {
+    const zo = j * batch;
+    let s = gB[j]!;
+    for (let r = 0; r < batch; r++) s = f(s + dzT[zo + r]!);
+    gB[j] = s;
+  }
+  for (let i = 0; i < inDim; i++) {
+    const xo = i * batch;
+    const go = i * outDim;
+    let j = 0;
+    for (; j + 4 <= outDim; j += 4) {
+      const z0 = j * batch;
+      const z1 = z0 + batch;
+      const z2 = z1 + batch;
+      const z3 = z2 + batch;
+      let s0 = gW[go + j]!;
+      let s1 = gW[go + j + 1]!;
+      let s2 = gW[go + j + 2]!;
+      let s3 = gW[go + j + 3]!;
+      for (let r = 0; r < batch; r++) {
+        const xv = xT[xo + r]!;
+        s0 = f(s0 + xv * dzT[z0 + r]!);
+        s1 = f(s1 + xv * dzT[z1 + r]!);
+        s2 = f(s2 + xv * dzT[z2 + r]!);
+        s3 = f(s3 + xv * dzT[z3 + r]!);
+      }
+      gW[go + j] = s0;
+      gW[go + j + 1] = s1;
+      gW[go + j + 2] = s2;
+      gW[go + j + 3] = s3;
+    }
+    for (; j < outDim; j++) {
+      const zo = j * batch;
+      let s = gW[go + j]!;
+      for (let r = 0; r < batch; r++) s = f(s + xT[xo + r]! * dzT[zo + r]!);
+      gW[go + j] = s;
+    }
+  }
+}
+
+/** `dx[r, i] = Σ_j dz[r, j] · W[i, j]` (double sums), four rows at a time sharing the weight loads. */
+function inputGrads(
+  kernel: Float32Array,
+  dz: Float32Array,
+  batch: number,
+  inDim: number,
+  outDim: number,
+  dx: Float32Array,
+): void {
+  let r = 0;
+  for (; r + 4 <= batch; r += 4) {
+    const z0 = r * outDim;
+    const z1 = z0 + outDim;
+    const z2 = z1 + outDim;
+    const z3 = z2 + outDim;
+    const xo = r * inDim;
+    for (let i = 0; i < inDim; i++) {
+      const ko = i * outDim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < outDim; j++) {
+        const k = kernel[ko + j]!;
+        s0 += dz[z0 + j]! * k;
+        s1 += dz[z1 + j]! * k;
+        s2 += dz[z2 + j]! * k;
+        s3 += dz[z3 + j]! * k;
+      }
+      dx[xo + i] = s0;
+      dx[xo + inDim + i] = s1;
+      dx[xo + 2 * inDim + i] = s2;
+      dx[xo + 3 * inDim + i] = s3;
+    }
+  }
+  for (; r < batch; r++) {
+    const zo = r * outDim;
+    const xo = r * inDim;
+    for (let i = 0; i < inDim; i++) {
+      const ko = i * outDim;
+      let s = 0;
+      for (let j = 0; j < outDim; j++) s += dz[zo + j]! * kernel[ko + j]!;
+      dx[xo + i] = s;
+    }
   }
 }
