@@ -11,7 +11,12 @@
  * are rounded to float32 in the order of a plain float32 accumulation, so the results are bit
  * for bit those of the simple loops (and of the Float32 rollout forward pass).
  */
-import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
+import {
+  denseLayerForward,
+  transposeInto,
+  type DenseActivation,
+  type DenseLayerF32,
+} from './dense-forward.js';
 
 /** Every layer's output for up to `capacity` rows, kept by {@link denseForwardTrain} for the backward pass. */
 export interface DenseTrainCache {
@@ -50,14 +55,6 @@ export function createDenseTrainCache(layers: readonly DenseLayerF32[], capacity
   };
 }
 
-/** Writes the `rows × cols` row-major matrix `a` transposed into `out` (cols × rows). */
-function transpose(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  for (let r = 0; r < rows; r++) {
-    const ro = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = a[ro + c]!;
-  }
-}
-
 /**
  * Forward pass of `batch` rows of `x` (batch × inDim), keeping each layer's output in `cache`.
  * Returns the output rows (a view into the cache, valid until the next call).
@@ -79,8 +76,8 @@ export function denseForwardTrain(
     const { kernel, bias, inDim, outDim } = layers[l]!;
     const y = cache.outputs[l]!;
     const kt = cache.kernelT[l]!;
-    transpose(kernel, inDim, outDim, kt);
-    denseRowsForward(kt, bias, inDim, outDim, input, batch, y);
+    transposeInto(kernel, inDim, outDim, kt);
+    denseLayerForward(kt, bias, inDim, outDim, input, batch, y);
     if (l < last) {
       const m = batch * outDim;
       if (activation === 'tanh') for (let k = 0; k < m; k++) y[k] = Math.tanh(y[k]!);
@@ -89,60 +86,6 @@ export function denseForwardTrain(
     input = y;
   }
   return cache.outputs[last]!.subarray(0, batch * layers[last]!.outDim);
-}
-
-/**
- * `y = x · W + b` for `batch` rows, from the transposed kernel `kt` (outDim × inDim): each output
- * is a dot product over contiguous memory, four rows at a time sharing the weight loads. Every
- * partial sum is rounded to float32 in input order, so the result is bit for bit that of a
- * float32 accumulation `y[j] += x[i] · W[i, j]` (the Float32 rollout forward pass).
- */
-function denseRowsForward(
-  kt: Float32Array,
-  bias: Float32Array,
-  inDim: number,
-  outDim: number,
-  x: Float32Array,
-  batch: number,
-  y: Float32Array,
-): void {
-  const f = Math.fround;
-  let r = 0;
-  for (; r + 4 <= batch; r += 4) {
-    const x0 = r * inDim;
-    const x1 = x0 + inDim;
-    const x2 = x1 + inDim;
-    const x3 = x2 + inDim;
-    const y0 = r * outDim;
-    for (let j = 0; j < outDim; j++) {
-      const wo = j * inDim;
-      let s0 = bias[j]!;
-      let s1 = s0;
-      let s2 = s0;
-      let s3 = s0;
-      for (let i = 0; i < inDim; i++) {
-        const w = kt[wo + i]!;
-        s0 = f(s0 + x[x0 + i]! * w);
-        s1 = f(s1 + x[x1 + i]! * w);
-        s2 = f(s2 + x[x2 + i]! * w);
-        s3 = f(s3 + x[x3 + i]! * w);
-      }
-      y[y0 + j] = s0;
-      y[y0 + outDim + j] = s1;
-      y[y0 + 2 * outDim + j] = s2;
-      y[y0 + 3 * outDim + j] = s3;
-    }
-  }
-  for (; r < batch; r++) {
-    const xo = r * inDim;
-    const yo = r * outDim;
-    for (let j = 0; j < outDim; j++) {
-      const wo = j * inDim;
-      let s = bias[j]!;
-      for (let i = 0; i < inDim; i++) s = f(s + x[xo + i]! * kt[wo + i]!);
-      y[yo + j] = s;
-    }
-  }
 }
 
 /**
@@ -167,8 +110,8 @@ export function denseBackward(
     const g = grads[l]!;
     const x = l === 0 ? cache.input : cache.outputs[l - 1]!;
     // Batch-major copies make the sums over rows run on contiguous memory.
-    transpose(x, batch, inDim, cache.xT);
-    transpose(dz, batch, outDim, cache.dzT);
+    transposeInto(x, batch, inDim, cache.xT);
+    transposeInto(dz, batch, outDim, cache.dzT);
     accumulateWeightGrads(cache.xT, cache.dzT, batch, inDim, outDim, g.kernel, g.bias);
     if (l === 0 && !dInput) break;
     // ∂L/∂x of this layer, then through the previous layer's activation (its output is x).
@@ -189,7 +132,7 @@ export function denseBackward(
 
 /**
  * `gW[i, j] += Σ_r x[r, i] · dz[r, j]` and `gB[j] += Σ_r dz[r, j]` from batch-major `xT`
- * (inDim × batch) and `dzT` (outDim × batch), four outputs at a time sharing the input loads.
+ * (inDim × batch) and `dzT` (outDim × batch), in blocks of two inputs × four outputs.
  * Sums are rounded to float32 after every row, in row order (the float32 accumulation of a
  * row-by-row pass, bit for bit).
  */
@@ -209,32 +152,69 @@ function accumulateWeightGrads(
     for (let r = 0; r < batch; r++) s = f(s + dzT[zo + r]!);
     gB[j] = s;
   }
-  for (let i = 0; i < inDim; i++) {
-    const xo = i * batch;
-    const go = i * outDim;
+  let i = 0;
+  // Two inputs × four outputs per pass: each load serves two or four products.
+  for (; i + 2 <= inDim; i += 2) {
+    const xa = i * batch;
+    const xb = xa + batch;
+    const ga = i * outDim;
+    const gb = ga + outDim;
     let j = 0;
     for (; j + 4 <= outDim; j += 4) {
       const z0 = j * batch;
       const z1 = z0 + batch;
       const z2 = z1 + batch;
       const z3 = z2 + batch;
-      let s0 = gW[go + j]!;
-      let s1 = gW[go + j + 1]!;
-      let s2 = gW[go + j + 2]!;
-      let s3 = gW[go + j + 3]!;
+      let a0 = gW[ga + j]!;
+      let a1 = gW[ga + j + 1]!;
+      let a2 = gW[ga + j + 2]!;
+      let a3 = gW[ga + j + 3]!;
+      let b0 = gW[gb + j]!;
+      let b1 = gW[gb + j + 1]!;
+      let b2 = gW[gb + j + 2]!;
+      let b3 = gW[gb + j + 3]!;
       for (let r = 0; r < batch; r++) {
-        const xv = xT[xo + r]!;
-        s0 = f(s0 + xv * dzT[z0 + r]!);
-        s1 = f(s1 + xv * dzT[z1 + r]!);
-        s2 = f(s2 + xv * dzT[z2 + r]!);
-        s3 = f(s3 + xv * dzT[z3 + r]!);
+        const u = xT[xa + r]!;
+        const v = xT[xb + r]!;
+        const d0 = dzT[z0 + r]!;
+        const d1 = dzT[z1 + r]!;
+        const d2 = dzT[z2 + r]!;
+        const d3 = dzT[z3 + r]!;
+        a0 = f(a0 + u * d0);
+        a1 = f(a1 + u * d1);
+        a2 = f(a2 + u * d2);
+        a3 = f(a3 + u * d3);
+        b0 = f(b0 + v * d0);
+        b1 = f(b1 + v * d1);
+        b2 = f(b2 + v * d2);
+        b3 = f(b3 + v * d3);
       }
-      gW[go + j] = s0;
-      gW[go + j + 1] = s1;
-      gW[go + j + 2] = s2;
-      gW[go + j + 3] = s3;
+      gW[ga + j] = a0;
+      gW[ga + j + 1] = a1;
+      gW[ga + j + 2] = a2;
+      gW[ga + j + 3] = a3;
+      gW[gb + j] = b0;
+      gW[gb + j + 1] = b1;
+      gW[gb + j + 2] = b2;
+      gW[gb + j + 3] = b3;
     }
     for (; j < outDim; j++) {
+      const zo = j * batch;
+      let a = gW[ga + j]!;
+      let b = gW[gb + j]!;
+      for (let r = 0; r < batch; r++) {
+        const d = dzT[zo + r]!;
+        a = f(a + xT[xa + r]! * d);
+        b = f(b + xT[xb + r]! * d);
+      }
+      gW[ga + j] = a;
+      gW[gb + j] = b;
+    }
+  }
+  for (; i < inDim; i++) {
+    const xo = i * batch;
+    const go = i * outDim;
+    for (let j = 0; j < outDim; j++) {
       const zo = j * batch;
       let s = gW[go + j]!;
       for (let r = 0; r < batch; r++) s = f(s + xT[xo + r]! * dzT[zo + r]!);

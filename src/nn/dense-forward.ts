@@ -24,19 +24,27 @@ export interface DenseLayerF32 {
 export interface DenseWorkspace {
   a: Float32Array;
   b: Float32Array;
+  /** Transposed kernels (outDim × inDim per layer), when the caller passes none. */
+  kernelT: Float32Array[];
 }
 
 /** A workspace large enough for `batch` rows through `layers`. */
 export function createDenseWorkspace(layers: readonly DenseLayerF32[], batch: number): DenseWorkspace {
   let width = 0;
   for (const l of layers) width = Math.max(width, l.outDim);
-  return { a: new Float32Array(width * batch), b: new Float32Array(width * batch) };
+  return {
+    a: new Float32Array(width * batch),
+    b: new Float32Array(width * batch),
+    kernelT: layers.map((l) => new Float32Array(l.inDim * l.outDim)),
+  };
 }
 
 /**
  * Runs `batch` row-major input rows `x` (batch × layers[0].inDim) through the layers, applying
  * `activation` after every layer but the last. Writes batch × outDim outputs into `out`
  * (allocated if absent) and returns it. Allocation-free when `out` and `work` are given.
+ * `kernelsT` are the layers' kernels transposed ({@link transposeInto}), when the caller keeps
+ * them current (weights that change rarely); otherwise they are transposed here.
  */
 export function denseForward(
   layers: readonly DenseLayerF32[],
@@ -45,6 +53,7 @@ export function denseForward(
   batch: number,
   out?: Float32Array,
   work?: DenseWorkspace,
+  kernelsT?: readonly Float32Array[],
 ): Float32Array {
   const last = layers.length - 1;
   const outDim = layers[last]!.outDim;
@@ -54,23 +63,121 @@ export function denseForward(
   for (let l = 0; l <= last; l++) {
     const { kernel, bias, inDim, outDim: od } = layers[l]!;
     const dst = l === last ? result : l % 2 === 0 ? ws.a : ws.b;
-    for (let r = 0; r < batch; r++) {
-      const xo = r * inDim;
-      const yo = r * od;
-      for (let j = 0; j < od; j++) dst[yo + j] = bias[j]!;
-      // i-outer order walks the kernel row by row (contiguous memory).
-      for (let i = 0; i < inDim; i++) {
-        const xi = input[xo + i]!;
-        if (xi === 0) continue;
-        const ko = i * od;
-        for (let j = 0; j < od; j++) dst[yo + j] = dst[yo + j]! + xi * kernel[ko + j]!;
-      }
-      if (l < last) {
-        if (activation === 'tanh') for (let j = 0; j < od; j++) dst[yo + j] = Math.tanh(dst[yo + j]!);
-        else for (let j = 0; j < od; j++) if (dst[yo + j]! < 0) dst[yo + j] = 0;
-      }
+    let kt = kernelsT?.[l];
+    if (!kt) {
+      kt = ws.kernelT[l]!;
+      transposeInto(kernel, inDim, od, kt);
+    }
+    denseLayerForward(kt, bias, inDim, od, input, batch, dst);
+    if (l < last) {
+      const m = batch * od;
+      if (activation === 'tanh') for (let k = 0; k < m; k++) dst[k] = Math.tanh(dst[k]!);
+      else for (let k = 0; k < m; k++) if (dst[k]! < 0) dst[k] = 0;
     }
     input = dst;
   }
   return result;
+}
+
+/** Writes the `rows × cols` row-major matrix `a` transposed into `out` (cols × rows). */
+export function transposeInto(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const ro = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[ro + c]!;
+  }
+}
+
+/**
+ * `y = x · W + b` for `batch` rows, from the transposed kernel `kt` (outDim × inDim): each output
+ * is a dot product over contiguous memory, in blocks of four rows × two outputs. Every
+ * partial sum is rounded to float32 in input order, so the result is bit for bit that of a
+ * float32 accumulation `y[j] += x[i] · W[i, j]` in input order. Writes batch × outDim into `y`.
+ */
+export function denseLayerForward(
+  kt: Float32Array,
+  bias: Float32Array,
+  inDim: number,
+  outDim: number,
+  x: Float32Array,
+  batch: number,
+  y: Float32Array,
+): void {
+  const f = Math.fround;
+  let r = 0;
+  for (; r + 4 <= batch; r += 4) {
+    const x0 = r * inDim;
+    const x1 = x0 + inDim;
+    const x2 = x1 + inDim;
+    const x3 = x2 + inDim;
+    const y0 = r * outDim;
+    const y1 = y0 + outDim;
+    const y2 = y1 + outDim;
+    const y3 = y2 + outDim;
+    let j = 0;
+    // Four rows × two outputs per pass: each x and w load serves two or four products.
+    for (; j + 2 <= outDim; j += 2) {
+      const wa = j * inDim;
+      const wb = wa + inDim;
+      let a0 = bias[j]!;
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let b0 = bias[j + 1]!;
+      let b1 = b0;
+      let b2 = b0;
+      let b3 = b0;
+      for (let i = 0; i < inDim; i++) {
+        const u = kt[wa + i]!;
+        const v = kt[wb + i]!;
+        const p0 = x[x0 + i]!;
+        const p1 = x[x1 + i]!;
+        const p2 = x[x2 + i]!;
+        const p3 = x[x3 + i]!;
+        a0 = f(a0 + p0 * u);
+        a1 = f(a1 + p1 * u);
+        a2 = f(a2 + p2 * u);
+        a3 = f(a3 + p3 * u);
+        b0 = f(b0 + p0 * v);
+        b1 = f(b1 + p1 * v);
+        b2 = f(b2 + p2 * v);
+        b3 = f(b3 + p3 * v);
+      }
+      y[y0 + j] = a0;
+      y[y1 + j] = a1;
+      y[y2 + j] = a2;
+      y[y3 + j] = a3;
+      y[y0 + j + 1] = b0;
+      y[y1 + j + 1] = b1;
+      y[y2 + j + 1] = b2;
+      y[y3 + j + 1] = b3;
+    }
+    for (; j < outDim; j++) {
+      const wo = j * inDim;
+      let s0 = bias[j]!;
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      for (let i = 0; i < inDim; i++) {
+        const w = kt[wo + i]!;
+        s0 = f(s0 + x[x0 + i]! * w);
+        s1 = f(s1 + x[x1 + i]! * w);
+        s2 = f(s2 + x[x2 + i]! * w);
+        s3 = f(s3 + x[x3 + i]! * w);
+      }
+      y[y0 + j] = s0;
+      y[y1 + j] = s1;
+      y[y2 + j] = s2;
+      y[y3 + j] = s3;
+    }
+  }
+  for (; r < batch; r++) {
+    const xo = r * inDim;
+    const yo = r * outDim;
+    for (let j = 0; j < outDim; j++) {
+      const wo = j * inDim;
+      let s = bias[j]!;
+      for (let i = 0; i < inDim; i++) s = f(s + x[xo + i]! * kt[wo + i]!);
+      y[yo + j] = s;
+    }
+  }
 }
