@@ -7,16 +7,11 @@
  *
  * Every innermost loop is a dot product over contiguous memory with its sums in registers: the
  * forward pass reads a transposed copy of the kernel, the weight gradient batch-major copies of
- * the layer's input and output gradient, and four rows (or outputs) share each load. Partial sums
- * are rounded to float32 in the order of a plain float32 accumulation, so the results are bit
- * for bit those of the simple loops (and of the Float32 rollout forward pass).
+ * the layer's input and output gradient, and blocks of rows × outputs share each load. Sums run in
+ * double precision and are rounded to float32 once, when stored (so outputs may differ from the
+ * float32-accumulating rollout pass {@link denseForward} in the last bit).
  */
-import {
-  denseLayerForward,
-  transposeInto,
-  type DenseActivation,
-  type DenseLayerF32,
-} from './dense-forward.js';
+import { transposeInto, type DenseActivation, type DenseLayerF32 } from './dense-forward.js';
 
 /** Every layer's output for up to `capacity` rows, kept by {@link denseForwardTrain} for the backward pass. */
 export interface DenseTrainCache {
@@ -77,7 +72,7 @@ export function denseForwardTrain(
     const y = cache.outputs[l]!;
     const kt = cache.kernelT[l]!;
     transposeInto(kernel, inDim, outDim, kt);
-    denseLayerForward(kt, bias, inDim, outDim, input, batch, y);
+    trainLayerForward(kt, bias, inDim, outDim, input, batch, y);
     if (l < last) {
       const m = batch * outDim;
       if (activation === 'tanh') for (let k = 0; k < m; k++) y[k] = Math.tanh(y[k]!);
@@ -133,8 +128,7 @@ export function denseBackward(
 /**
  * `gW[i, j] += Σ_r x[r, i] · dz[r, j]` and `gB[j] += Σ_r dz[r, j]` from batch-major `xT`
  * (inDim × batch) and `dzT` (outDim × batch), in blocks of two inputs × four outputs.
- * Sums are rounded to float32 after every row, in row order (the float32 accumulation of a
- * row-by-row pass, bit for bit).
+ * Sums over rows run in double precision, rounded to float32 once when stored.
  */
 function accumulateWeightGrads(
   xT: Float32Array,
@@ -145,11 +139,10 @@ function accumulateWeightGrads(
   gW: Float32Array,
   gB: Float32Array,
 ): void {
-  const f = Math.fround;
   for (let j = 0; j < outDim; j++) {
     const zo = j * batch;
     let s = gB[j]!;
-    for (let r = 0; r < batch; r++) s = f(s + dzT[zo + r]!);
+    for (let r = 0; r < batch; r++) s += dzT[zo + r]!;
     gB[j] = s;
   }
   let i = 0;
@@ -180,14 +173,14 @@ function accumulateWeightGrads(
         const d1 = dzT[z1 + r]!;
         const d2 = dzT[z2 + r]!;
         const d3 = dzT[z3 + r]!;
-        a0 = f(a0 + u * d0);
-        a1 = f(a1 + u * d1);
-        a2 = f(a2 + u * d2);
-        a3 = f(a3 + u * d3);
-        b0 = f(b0 + v * d0);
-        b1 = f(b1 + v * d1);
-        b2 = f(b2 + v * d2);
-        b3 = f(b3 + v * d3);
+        a0 += u * d0;
+        a1 += u * d1;
+        a2 += u * d2;
+        a3 += u * d3;
+        b0 += v * d0;
+        b1 += v * d1;
+        b2 += v * d2;
+        b3 += v * d3;
       }
       gW[ga + j] = a0;
       gW[ga + j + 1] = a1;
@@ -204,8 +197,8 @@ function accumulateWeightGrads(
       let b = gW[gb + j]!;
       for (let r = 0; r < batch; r++) {
         const d = dzT[zo + r]!;
-        a = f(a + xT[xa + r]! * d);
-        b = f(b + xT[xb + r]! * d);
+        a += xT[xa + r]! * d;
+        b += xT[xb + r]! * d;
       }
       gW[ga + j] = a;
       gW[gb + j] = b;
@@ -217,7 +210,7 @@ function accumulateWeightGrads(
     for (let j = 0; j < outDim; j++) {
       const zo = j * batch;
       let s = gW[go + j]!;
-      for (let r = 0; r < batch; r++) s = f(s + xT[xo + r]! * dzT[zo + r]!);
+      for (let r = 0; r < batch; r++) s += xT[xo + r]! * dzT[zo + r]!;
       gW[go + j] = s;
     }
   }
@@ -266,6 +259,98 @@ function inputGrads(
       let s = 0;
       for (let j = 0; j < outDim; j++) s += dz[zo + j]! * kernel[ko + j]!;
       dx[xo + i] = s;
+    }
+  }
+}
+
+/**
+ * `y = x · W + b` for `batch` rows from the transposed kernel `kt` (outDim × inDim), in blocks of
+ * four rows × two outputs; sums in double precision, rounded to float32 once when stored.
+ */
+function trainLayerForward(
+  kt: Float32Array,
+  bias: Float32Array,
+  inDim: number,
+  outDim: number,
+  x: Float32Array,
+  batch: number,
+  y: Float32Array,
+): void {
+  let r = 0;
+  for (; r + 4 <= batch; r += 4) {
+    const x0 = r * inDim;
+    const x1 = x0 + inDim;
+    const x2 = x1 + inDim;
+    const x3 = x2 + inDim;
+    const y0 = r * outDim;
+    const y1 = y0 + outDim;
+    const y2 = y1 + outDim;
+    const y3 = y2 + outDim;
+    let j = 0;
+    // Four rows × two outputs per pass: each x and w load serves two or four products.
+    for (; j + 2 <= outDim; j += 2) {
+      const wa = j * inDim;
+      const wb = wa + inDim;
+      let a0 = bias[j]!;
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let b0 = bias[j + 1]!;
+      let b1 = b0;
+      let b2 = b0;
+      let b3 = b0;
+      for (let i = 0; i < inDim; i++) {
+        const u = kt[wa + i]!;
+        const v = kt[wb + i]!;
+        const p0 = x[x0 + i]!;
+        const p1 = x[x1 + i]!;
+        const p2 = x[x2 + i]!;
+        const p3 = x[x3 + i]!;
+        a0 += p0 * u;
+        a1 += p1 * u;
+        a2 += p2 * u;
+        a3 += p3 * u;
+        b0 += p0 * v;
+        b1 += p1 * v;
+        b2 += p2 * v;
+        b3 += p3 * v;
+      }
+      y[y0 + j] = a0;
+      y[y1 + j] = a1;
+      y[y2 + j] = a2;
+      y[y3 + j] = a3;
+      y[y0 + j + 1] = b0;
+      y[y1 + j + 1] = b1;
+      y[y2 + j + 1] = b2;
+      y[y3 + j + 1] = b3;
+    }
+    for (; j < outDim; j++) {
+      const wo = j * inDim;
+      let s0 = bias[j]!;
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      for (let i = 0; i < inDim; i++) {
+        const w = kt[wo + i]!;
+        s0 += x[x0 + i]! * w;
+        s1 += x[x1 + i]! * w;
+        s2 += x[x2 + i]! * w;
+        s3 += x[x3 + i]! * w;
+      }
+      y[y0 + j] = s0;
+      y[y1 + j] = s1;
+      y[y2 + j] = s2;
+      y[y3 + j] = s3;
+    }
+  }
+  for (; r < batch; r++) {
+    const xo = r * inDim;
+    const yo = r * outDim;
+    for (let j = 0; j < outDim; j++) {
+      const wo = j * inDim;
+      let s = bias[j]!;
+      for (let i = 0; i < inDim; i++) s += x[xo + i]! * kt[wo + i]!;
+      y[yo + j] = s;
     }
   }
 }

@@ -89,7 +89,7 @@ export function transposeInto(a: Float32Array, rows: number, cols: number, out: 
 
 /**
  * `y = x · W + b` for `batch` rows, from the transposed kernel `kt` (outDim × inDim): each output
- * is a dot product over contiguous memory, in blocks of four rows × two outputs. Every
+ * is a dot product over contiguous memory, four rows at a time sharing the weight loads. Every
  * partial sum is rounded to float32 in input order, so the result is bit for bit that of a
  * float32 accumulation `y[j] += x[i] · W[i, j]` in input order. Writes batch × outDim into `y`.
  */
@@ -106,52 +106,8 @@ export function denseLayerForward(
   let r = 0;
   for (; r + 4 <= batch; r += 4) {
     const x0 = r * inDim;
-    const x1 = x0 + inDim;
-    const x2 = x1 + inDim;
-    const x3 = x2 + inDim;
     const y0 = r * outDim;
-    const y1 = y0 + outDim;
-    const y2 = y1 + outDim;
-    const y3 = y2 + outDim;
-    let j = 0;
-    // Four rows × two outputs per pass: each x and w load serves two or four products.
-    for (; j + 2 <= outDim; j += 2) {
-      const wa = j * inDim;
-      const wb = wa + inDim;
-      let a0 = bias[j]!;
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let b0 = bias[j + 1]!;
-      let b1 = b0;
-      let b2 = b0;
-      let b3 = b0;
-      for (let i = 0; i < inDim; i++) {
-        const u = kt[wa + i]!;
-        const v = kt[wb + i]!;
-        const p0 = x[x0 + i]!;
-        const p1 = x[x1 + i]!;
-        const p2 = x[x2 + i]!;
-        const p3 = x[x3 + i]!;
-        a0 = f(a0 + p0 * u);
-        a1 = f(a1 + p1 * u);
-        a2 = f(a2 + p2 * u);
-        a3 = f(a3 + p3 * u);
-        b0 = f(b0 + p0 * v);
-        b1 = f(b1 + p1 * v);
-        b2 = f(b2 + p2 * v);
-        b3 = f(b3 + p3 * v);
-      }
-      y[y0 + j] = a0;
-      y[y1 + j] = a1;
-      y[y2 + j] = a2;
-      y[y3 + j] = a3;
-      y[y0 + j + 1] = b0;
-      y[y1 + j + 1] = b1;
-      y[y2 + j + 1] = b2;
-      y[y3 + j + 1] = b3;
-    }
-    for (; j < outDim; j++) {
+    for (let j = 0; j < outDim; j++) {
       const wo = j * inDim;
       let s0 = bias[j]!;
       let s1 = s0;
@@ -160,14 +116,14 @@ export function denseLayerForward(
       for (let i = 0; i < inDim; i++) {
         const w = kt[wo + i]!;
         s0 = f(s0 + x[x0 + i]! * w);
-        s1 = f(s1 + x[x1 + i]! * w);
-        s2 = f(s2 + x[x2 + i]! * w);
-        s3 = f(s3 + x[x3 + i]! * w);
+        s1 = f(s1 + x[x0 + inDim + i]! * w);
+        s2 = f(s2 + x[x0 + 2 * inDim + i]! * w);
+        s3 = f(s3 + x[x0 + 3 * inDim + i]! * w);
       }
       y[y0 + j] = s0;
-      y[y1 + j] = s1;
-      y[y2 + j] = s2;
-      y[y3 + j] = s3;
+      y[y0 + outDim + j] = s1;
+      y[y0 + 2 * outDim + j] = s2;
+      y[y0 + 3 * outDim + j] = s3;
     }
   }
   for (; r < batch; r++) {

@@ -153,11 +153,11 @@ const EXPECTED: Record<string, string> = {
   'od3-student': '1e3153af:cd30ade2',
   'od3-teacher': '8435df90:5b664f2d',
   // Recorded on the fast learner when it was introduced.
-  'ppo-cartpole-fast': '1e364f0d:bd467763',
-  'ppo-jobs-fast': '114aa43f:b4243252',
-  'a2c-cartpole-fast': 'f4d1771:695a5c9b',
-  'a2c-jobs-rmsprop-fast': '356476d8:d05bf7fe',
-  'reinforce-cartpole-fast': '88bf162c:14cdeae2',
+  'ppo-cartpole-fast': '7d72c2b1:16e6c7f',
+  'ppo-jobs-fast': '492d14c:941093b4',
+  'a2c-cartpole-fast': 'a43c5cba:a2108179',
+  'a2c-jobs-rmsprop-fast': '7cf2dc7b:8d3f8513',
+  'reinforce-cartpole-fast': '1519ea4c:634ddea7',
 };
 
 describe('fixed-seed runs are bit-identical to the recorded ones', () => {
