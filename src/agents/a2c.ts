@@ -12,6 +12,7 @@ import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { AdamF32 } from '../nn/adam-f32.js';
 import type { PolicyEvaluationHost } from '../nn/policy.js';
+import { policyGradientLossHost } from './policy-gradient-loss.js';
 import { RmsProp } from '../nn/rmsprop.js';
 import { RmsPropF32 } from '../nn/rmsprop-f32.js';
 import { tf } from '../nn/tf-backend.js';
@@ -184,8 +185,8 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   }
 
   /**
-   * The same loss for the fast learner: diagnostics and analytic per-row derivatives (means over
-   * `n` rows): ∂policyLoss/∂log π = −A/n, ∂(c_ent·entropyLoss)/∂H = −c_ent/n,
+   * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n, ∂(c_ent·entropyLoss)/∂H = −c_ent/n,
    * ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − R)/n.
    */
   private objectiveHost(
@@ -195,20 +196,7 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
     d: HostLossGrads,
   ): Record<A2cDiagnostic, number> {
     const cfg = this.config;
-    const returns = this.buffer.returns;
-    let pg = 0;
-    let vl = 0;
-    let ent = 0;
-    for (let i = 0; i < n; i++) {
-      const adv = advantages[i]!;
-      pg += adv * ev.logProb[i]!;
-      d.dLogProb[i] = -adv / n;
-      const err = Math.fround(returns[i]! - ev.values[i]!);
-      vl += err * err;
-      d.dValues[i] = (-2 * cfg.vfCoef * err) / n;
-      ent += ev.entropy[i]!;
-      d.dEntropy[i] = -cfg.entCoef / n;
-    }
-    return { policyLoss: -pg / n, valueLoss: vl / n, entropyLoss: -ent / n };
+    const t = policyGradientLossHost(ev, n, advantages, this.buffer.returns, cfg.entCoef, cfg.vfCoef, d);
+    return { policyLoss: t.policyLoss, valueLoss: t.valueLoss, entropyLoss: -t.entropyMean };
   }
 }

@@ -15,6 +15,7 @@ import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
 import { AdamF32 } from '../nn/adam-f32.js';
 import type { PolicyEvaluationHost } from '../nn/policy.js';
+import { policyGradientLossHost } from './policy-gradient-loss.js';
 import { tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
 import { computeDiscountedReturns } from './gae.js';
@@ -198,8 +199,8 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   }
 
   /**
-   * The same loss for the fast learner: diagnostics and analytic per-row derivatives (means over
-   * `n` rows): ∂policyLoss/∂log π = −A/n, ∂(−c_ent·entropyMean)/∂H = −c_ent/n,
+   * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n, ∂(−c_ent·entropyMean)/∂H = −c_ent/n,
    * ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − G)/n (c_vf = 0 without a baseline).
    */
   private objectiveHost(
@@ -210,20 +211,8 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
     d: HostLossGrads,
   ): Record<ReinforceDiagnostic, number> {
     const cfg = this.config;
+    // Without a baseline the critic is untouched (a zero value coefficient).
     const vfCoef = cfg.baseline ? cfg.vfCoef : 0;
-    let pg = 0;
-    let vl = 0;
-    let ent = 0;
-    for (let i = 0; i < n; i++) {
-      const adv = advantages[i]!;
-      pg += adv * ev.logProb[i]!;
-      d.dLogProb[i] = -adv / n;
-      const err = Math.fround(mb.returns[i]! - ev.values[i]!);
-      vl += err * err;
-      d.dValues[i] = (-2 * vfCoef * err) / n;
-      ent += ev.entropy[i]!;
-      d.dEntropy[i] = -cfg.entCoef / n;
-    }
-    return { policyLoss: -pg / n, valueLoss: vl / n, entropyMean: ent / n };
+    return policyGradientLossHost(ev, n, advantages, mb.returns, cfg.entCoef, vfCoef, d);
   }
 }
