@@ -186,8 +186,8 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
 
   /**
    * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
-   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n, ∂(c_ent·entropyLoss)/∂H = −c_ent/n,
-   * ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − R)/n.
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n,
+   * ∂(c_ent·entropyLoss)/∂H = −c_ent/n, ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − R)/n.
    */
   private objectiveHost(
     advantages: Float32Array,

@@ -200,8 +200,9 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
 
   /**
    * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
-   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n, ∂(−c_ent·entropyMean)/∂H = −c_ent/n,
-   * ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − G)/n (c_vf = 0 without a baseline).
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n,
+   * ∂(−c_ent·entropyMean)/∂H = −c_ent/n, ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − G)/n (c_vf = 0
+   * without a baseline).
    */
   private objectiveHost(
     mb: Minibatch,
