@@ -95,7 +95,13 @@ export type {
   EnvInput,
   PolicyFactory,
   GradientStats,
+  Learner,
+  OnPolicyOptimizers,
+  HostBatch,
+  HostLossGrads,
+  HostObjective,
 } from '../agents/on-policy-algorithm.js';
+export { policyGradientLossHost, type PolicyGradientLossTerms } from '../agents/policy-gradient-loss.js';
 export {
   qIteration,
   type FiniteMdp,
