@@ -11,11 +11,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { A2C } from '../../src/agents/a2c.js';
 import { loadCheckpoint } from '../../src/agents/checkpoint.js';
 import type { Learner } from '../../src/agents/on-policy-algorithm.js';
-import { PPO } from '../../src/agents/ppo.js';
+import { PPO, resolvePpoConfig } from '../../src/agents/ppo.js';
 import { REINFORCE } from '../../src/agents/reinforce.js';
 import type { MetricsSink } from '../../src/core/metrics-sink.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
+import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 import { TargetEnv } from './fixtures/target-env.js';
 
@@ -220,4 +221,29 @@ describe('checkpoints move between learners', () => {
         await saver.close();
         await other.close();
       });
+});
+
+describe('learner selection', () => {
+  it("defaults to 'fast', refuses an unknown learner, falls back to TF.js for a policy that cannot train on the host", async () => {
+    expect(resolvePpoConfig({}).learner).toBe('fast');
+    expect(() => resolvePpoConfig({ learner: 'gpu' })).toThrow(/learner/);
+    const graphLike = new PPO(
+      cartPole,
+      { numEnvs: 2, numSteps: 16, numMinibatches: 2 },
+      (obsDim, space, rng) =>
+        // A policy without the host training pass (as a graph policy may be).
+        Object.assign(new ActorCriticPolicy(obsDim, space, { hiddenSizes: [8] }, rng), {
+          evaluateActionsHost: undefined,
+        }),
+    );
+    try {
+      expect(graphLike.optimizer).toHaveProperty('variables');
+      const before = graphLike.policy.getWeights()['actor/0']!.slice();
+      await graphLike.learn({ totalTimesteps: 64 });
+      expect(graphLike.policy.getWeights()['actor/0']).not.toEqual(before);
+      expect(graphLike.counters.numUpdates).toBe(2);
+    } finally {
+      await graphLike.close();
+    }
+  });
 });
