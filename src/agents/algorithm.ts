@@ -36,7 +36,7 @@ export interface PredictOptions {
   mask?: Uint8Array;
 }
 
-/** A learning algorithm, SB3-style. Each class also loads itself (`PPO.load(dir, env)`). */
+/** A learning algorithm, SB3-style. Each class also loads itself (`PPO.load(dir, env)`, or `PPO.load(dir)` to predict only). */
 export interface Algorithm {
   /** Trains; resolves to the algorithm itself. */
   learn(opts: LearnOptions<this>): Promise<this>;

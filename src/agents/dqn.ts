@@ -11,8 +11,13 @@
  *   a* = argmax_{a' allowed in s'} Q_online(s', a')   (Double DQN)
  * A truncated transition (time limit) is not terminal: it bootstraps from its last observation.
  *
- * Reads top to bottom: config and defaults → target computation → the agent (acting, the
- * training loop `learn`, one gradient step) → `save`/`load`.
+ * Two learners take the same gradient step: `'fast'` (the default) computes the loss, its
+ * derivative and Adam on the host weight arrays of the Q-network ({@link Mlp.forwardTrain},
+ * {@link Mlp.backward}, {@link AdamF32}); `'tfjs'` is the TensorFlow.js reference. Both keep the
+ * same checkpoint keys, so a run saved with one continues with the other.
+ *
+ * Reads top to bottom: config and defaults → target computation and the TD-loss derivative → the
+ * agent (acting, the training loop `learn`, one gradient step) → `save`/`load`.
  */
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,8 +28,10 @@ import { ArbiterError } from '../core/errors.js';
 import { ActionLog, type ActionLogState } from '../core/vector/action-log.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { Adam } from '../nn/adam.js';
+import { AdamF32 } from '../nn/adam-f32.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
+import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../nn/host-params.js';
 import { Mlp } from '../nn/mlp.js';
 import { tf } from '../nn/tf-backend.js';
 import {
@@ -43,6 +50,7 @@ import {
   type CheckpointCounters,
 } from './checkpoint.js';
 import { DeepAlgorithm } from './deep-algorithm.js';
+import { checkpointSpaces, type CheckpointSpaces } from './checkpoint-spaces.js';
 import type { EpisodeTrackerState } from './episode-tracker.js';
 import { EXPLORATION_SHAPE, OffPolicyCollector, type TransitionSink } from './off-policy-collector.js';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.js';
@@ -87,6 +95,11 @@ export interface DqnConfig {
   doubleDqn?: boolean;
   /** Regression loss: `'huber'` (smooth L1 with δ = 1, SB3) or `'mse'` (CleanRL). Default `'huber'`. */
   loss?: 'huber' | 'mse';
+  /**
+   * Who computes the gradient step: `'fast'` (host Float32 arithmetic, no TensorFlow.js call per
+   * step) or `'tfjs'` (the TensorFlow.js reference). Same update, same checkpoint. Default `'fast'`.
+   */
+  learner?: 'fast' | 'tfjs';
   /** Seed of the network initialisation, exploration, sampling and the first env reset. Default 0. */
   seed?: number;
   /**
@@ -121,6 +134,7 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   activation: 'relu',
   doubleDqn: false,
   loss: 'huber',
+  learner: 'fast',
   seed: 0,
   saveReplayBuffer: true,
 };
@@ -143,6 +157,7 @@ export const DQN_SCHEMA = z
     activation: z.enum(['relu', 'tanh']).optional(),
     doubleDqn: z.boolean().optional(),
     loss: z.enum(['huber', 'mse']).optional(),
+    learner: z.enum(['fast', 'tfjs']).optional(),
     saveReplayBuffer: z.boolean().optional(),
     logInterval: zc.int(1).optional(),
   } satisfies ConfigShape<DqnConfig>)
@@ -204,6 +219,53 @@ export function dqnTargets(input: DqnTargetInput, out: Float32Array): Float32Arr
   return out;
 }
 
+/** Inputs of {@link tdLossGrad}, for a batch of `batchSize` transitions. */
+export interface TdLossInput {
+  /** batchSize × numActions online Q-values `Q(s, ·)`. */
+  q: ArrayLike<number>;
+  /** Action taken in each transition. */
+  actions: ArrayLike<number>;
+  /** TD target of each transition (see {@link dqnTargets}). */
+  targets: ArrayLike<number>;
+  /** Number of actions. */
+  numActions: number;
+  /** `'huber'` (δ = 1) or `'mse'`. */
+  loss: 'huber' | 'mse';
+}
+
+/**
+ * The batch-mean regression loss between `Q(s_i, a_i)` and `y_i`, as TensorFlow.js's `huberLoss`
+ * (δ = 1) and `meanSquaredError` reduce it. Writes `∂L/∂Q(s, ·)` into `dQ` (batchSize ×
+ * numActions; non-zero only at the taken actions) and returns the loss.
+ */
+export function tdLossGrad(input: TdLossInput, dQ: Float32Array): number {
+  const { q, actions, targets, numActions: n, loss } = input;
+  const B = targets.length;
+  dQ.fill(0, 0, B * n);
+  let sum = 0;
+  for (let i = 0; i < B; i++) {
+    const k = i * n + actions[i]!;
+    const err = q[k]! - targets[i]!;
+    let d: number;
+    if (loss === 'mse') {
+      sum += err * err;
+      d = 2 * err;
+    } else {
+      const abs = Math.abs(err);
+      // Quadratic up to |δ| ≤ 1 (inclusive, as TF's minimum), linear beyond.
+      if (abs <= 1) {
+        sum += 0.5 * err * err;
+        d = err;
+      } else {
+        sum += abs - 0.5;
+        d = Math.sign(err);
+      }
+    }
+    dQ[k] = d / B;
+  }
+  return sum / B;
+}
+
 // ───────────────────────────── the agent ─────────────────────────────
 
 /** Checkpoint file of the replay memory inside a save directory. */
@@ -213,6 +275,8 @@ export const DQN_REPLAY_FILE = 'replay-buffer.bin';
 interface DqnExtra {
   obsDim: number;
   numActions: number;
+  /** The env's spaces (absent in older checkpoints, which then load only with an env). */
+  spaces?: CheckpointSpaces;
   numGradientSteps: number;
   explorationRate: number;
   /** Schedule horizon of the last `learn` call (pass it as `horizon` to resume ε exactly). */
@@ -227,7 +291,7 @@ interface DqnExtra {
 /**
  * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
  * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
- * `learn`, `predict`, `save`, `DQN.load(dir, env)`.
+ * `learn`, `predict`, `save`, `DQN.load(dir, env)` (or `DQN.load(dir)` to predict only).
  */
 export class DQN extends DeepAlgorithm {
   /** Checkpoint tag. */
@@ -251,7 +315,8 @@ export class DQN extends DeepAlgorithm {
   /** The replay memory, allocated at the first `learn` (or restored by `load`). */
   replayBuffer: ReplayBuffer | undefined;
 
-  private readonly optimizer: Adam;
+  /** The TF.js reference optimizer (`learner: 'tfjs'`), or the host one (`'fast'`); same state keys. */
+  private readonly optimizer: Adam | AdamF32;
   /** Exploration and minibatch sampling during `learn`. */
   private readonly rng: Rng;
   /** Random actions of non-deterministic `predict` calls, apart so that evaluation never perturbs training. */
@@ -269,6 +334,8 @@ export class DQN extends DeepAlgorithm {
     this.replayBuffer!.add(obs, action, reward, nextObs, terminated, nextMask ?? this.allAllowed);
   private batch: ReplayBatch | undefined;
   private targets: Float32Array;
+  /** ∂L/∂Q(s, ·) of the fast learner, sized to the batch once. */
+  private readonly dQ: Float32Array;
 
   /**
    * @param env - training environment (or a factory called once) with a Discrete action space and
@@ -299,10 +366,12 @@ export class DQN extends DeepAlgorithm {
     this.qNetTarget = new Mlp(netConfig, this.rng.fork());
     this.qNetTarget.copyFrom(this.qNet);
     this.predictRng = this.rng.fork();
-    this.optimizer = new Adam(this.qNet.variables);
+    this.optimizer =
+      c.learner === 'fast' ? new AdamF32(this.qNet.hostParams()) : new Adam(this.qNet.variables);
     this.qRow = new Float32Array(this.numActions);
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
-    this.targets = new Float32Array(this.config.batchSize);
+    this.targets = new Float32Array(c.batchSize);
+    this.dQ = new Float32Array(c.learner === 'fast' ? c.batchSize * this.numActions : 0);
   }
 
   /**
@@ -336,6 +405,7 @@ export class DQN extends DeepAlgorithm {
    * state), or starts a new one when the checkpoint holds no running episode.
    */
   async learn(opts: LearnOptions<this>): Promise<this> {
+    this.assertHasEnv();
     const c = this.config;
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.collector.episodes,
@@ -366,7 +436,10 @@ export class DQN extends DeepAlgorithm {
       if (this.counters.numTimesteps > c.learningStarts && buffer.size >= 1) {
         const metrics = this.train(c.gradientSteps);
         this.counters.numUpdates++;
-        const bad = firstNonFiniteVariable(this.qNet.variables);
+        const bad =
+          c.learner === 'fast'
+            ? firstNonFiniteArray(this.qNet.hostParams())
+            : firstNonFiniteVariable(this.qNet.variables);
         assertFiniteUpdate('dqn', this.counters, metrics, bad === undefined ? undefined : `q_net/${bad}`);
         await session.updateEnd(metrics);
       }
@@ -384,7 +457,8 @@ export class DQN extends DeepAlgorithm {
     let gradNormSum = 0;
     for (let g = 0; g < gradientSteps; g++) {
       const batch = buffer.sample(this.rng, this.batch);
-      const { loss, gradNorm } = this.gradientStep(batch);
+      const { loss, gradNorm } =
+        c.learner === 'fast' ? this.fastGradientStep(batch) : this.gradientStep(batch);
       lossSum += loss;
       gradNormSum += gradNorm;
       this.numGradientSteps++;
@@ -398,24 +472,62 @@ export class DQN extends DeepAlgorithm {
     };
   }
 
-  /** One gradient step of the loss between Q(s, a) and the TD targets on `batch`. */
-  private gradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
+  /** The TD targets of `batch` into `this.targets`, outside the gradient (the target is a constant). */
+  private computeTargets(batch: ReplayBatch): void {
     const c = this.config;
-    const B = batch.batchSize;
-    const nA = this.numActions;
-    // TD targets, computed outside the gradient (the target is a constant).
     dqnTargets(
       {
         rewards: batch.rewards,
         terminated: batch.terminated,
-        nextQTarget: this.qValues(this.qNetTarget, batch.nextObs, B),
-        ...(c.doubleDqn ? { nextQOnline: this.qValues(this.qNet, batch.nextObs, B) } : {}),
+        nextQTarget: this.nextQValues(this.qNetTarget, batch),
+        ...(c.doubleDqn ? { nextQOnline: this.nextQValues(this.qNet, batch) } : {}),
         ...(batch.nextMasks ? { nextMasks: batch.nextMasks } : {}),
-        numActions: nA,
+        numActions: this.numActions,
         gamma: c.gamma,
       },
       this.targets,
     );
+  }
+
+  /** Q-values of the next states of `batch` through `net`, on the learner's side. */
+  private nextQValues(net: Mlp, batch: ReplayBatch): ArrayLike<number> {
+    const B = batch.batchSize;
+    // The host training pass serves as the minibatch forward (the same bits as forwardF32, a
+    // faster kernel); the online net's next-state view is read before its pass on `obs`.
+    return this.config.learner === 'fast'
+      ? net.forwardTrain(batch.nextObs, B)
+      : this.qValues(net, batch.nextObs, B);
+  }
+
+  /**
+   * The fast learner's gradient step, the same update as {@link DQN.gradientStep} on the host:
+   * targets, ∂L/∂Q from {@link tdLossGrad}, backward, gradient clipping, Adam.
+   */
+  private fastGradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
+    const c = this.config;
+    const B = batch.batchSize;
+    const nA = this.numActions;
+    this.computeTargets(batch);
+    const q = this.qNet.forwardTrain(batch.obs, B);
+    const loss = tdLossGrad(
+      { q, actions: batch.actions, targets: this.targets, numActions: nA, loss: c.loss },
+      this.dQ,
+    );
+    const grads = this.qNet.hostGrads();
+    zeroArrays(grads);
+    this.qNet.backward(this.dQ);
+    const gradNorm = clipGlobalNorm(grads, c.maxGradNorm);
+    (this.optimizer as AdamF32).applyGradients(grads, c.learningRate);
+    this.qNet.markHostChanged();
+    return { loss, gradNorm };
+  }
+
+  /** One gradient step of the loss between Q(s, a) and the TD targets on `batch` (TF.js). */
+  private gradientStep(batch: ReplayBatch): { loss: number; gradNorm: number } {
+    const c = this.config;
+    const B = batch.batchSize;
+    const nA = this.numActions;
+    this.computeTargets(batch);
     const [lossT, normT] = tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [B, this.obsDim]);
       const actions = tf.oneHot(tf.tensor1d(batch.actions, 'int32'), nA);
@@ -430,7 +542,7 @@ export class DQN extends DeepAlgorithm {
         this.qNet.variables.map((v) => grads[v.name]!),
         c.maxGradNorm,
       );
-      this.optimizer.applyGradients(clipped.grads, c.learningRate);
+      (this.optimizer as Adam).applyGradients(clipped.grads, c.learningRate);
       return [value, clipped.norm];
     });
     const loss = lossT.dataSync()[0]!;
@@ -453,6 +565,15 @@ export class DQN extends DeepAlgorithm {
     const tau = this.config.tau;
     if (tau === 1) {
       this.qNetTarget.copyFrom(this.qNet);
+      return;
+    }
+    if (this.config.learner === 'fast') {
+      const online = this.qNet.hostParams();
+      this.qNetTarget.hostParams().forEach((t, k) => {
+        const o = online[k]!;
+        for (let j = 0; j < t.length; j++) t[j] = tau * o[j]! + (1 - tau) * t[j]!;
+      });
+      this.qNetTarget.markHostChanged();
       return;
     }
     tf.tidy(() => {
@@ -495,6 +616,7 @@ export class DQN extends DeepAlgorithm {
     const extra: DqnExtra = {
       obsDim: this.obsDim,
       numActions: this.numActions,
+      spaces: { ...checkpointSpaces(this.env.observationSpace, this.env.actionSpace), obsDim: this.obsDim },
       numGradientSteps: this.numGradientSteps,
       explorationRate: this.explorationRate,
       horizon: this.horizon,
@@ -525,7 +647,8 @@ export class DQN extends DeepAlgorithm {
    * bound to this agent's env (same spaces). Training continues with the same weights, target
    * weights, optimizer state, RNG, counters and replay memory, in the saved episode (the env is
    * replayed from its seeded reset through the logged actions). Pass the saved
-   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε.
+   * {@link DQN.scheduleHorizon} as `learn`'s `horizon` to continue ε. A model loaded without an
+   * env neither replays the env nor reads the replay memory: it only predicts.
    */
   restoreCheckpoint(ckpt: Checkpoint, dir = '.'): void {
     const extra = ckpt.extra as unknown as DqnExtra;
@@ -535,7 +658,7 @@ export class DQN extends DeepAlgorithm {
         `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${this.obsDim} and ${this.numActions} (load it with the env it was trained on)`,
       );
     const weights = (prefix: string, net: Mlp): Float32Array[] =>
-      net.variables.map((v, i) => checkpointTensor(ckpt, `${prefix}/${i}`, v.size));
+      net.hostParams().map((w, i) => checkpointTensor(ckpt, `${prefix}/${i}`, w.length));
     this.qNet.setWeights(weights('q_net', this.qNet));
     this.qNetTarget.setWeights(weights('q_net_target', this.qNetTarget));
     this.optimizer.setState(ckpt.tensors);
@@ -547,7 +670,8 @@ export class DQN extends DeepAlgorithm {
     this.horizon = extra.horizon;
     const col = this.collector;
     col.episodes.setState(extra.episodes);
-    if (extra.envLog) {
+    const withEnv = this.loadedWithoutEnvFrom === undefined;
+    if (extra.envLog && withEnv) {
       // Replay the env to where it was: the running episode continues as if never interrupted.
       const log = ActionLog.fromState({ ...extra.envLog, actions: checkpointTensor(ckpt, 'env/actions') });
       log.replay(this.env, (row) => row[0]);
@@ -557,7 +681,7 @@ export class DQN extends DeepAlgorithm {
       col.mask = m ? Uint8Array.from(m) : undefined;
       col.episodeRunning = true;
     } else col.episodes.resetRunning();
-    if (extra.replayBuffer) {
+    if (extra.replayBuffer && withEnv) {
       const file = path.join(dir, extra.replayBuffer.file);
       const buffer = readCheckpointPart(file, () => ReplayBuffer.readFile(file));
       if (
@@ -583,7 +707,7 @@ export class DQN extends DeepAlgorithm {
   dispose(): void {
     this.qNet.dispose();
     this.qNetTarget.dispose();
-    this.optimizer.dispose();
+    if (this.optimizer instanceof Adam) this.optimizer.dispose();
   }
 
   /** Frees the networks and closes the environment (as the on-policy algorithms' `close`). */

@@ -39,6 +39,7 @@ import {
   type PredictOptions,
 } from './base-algorithm.js';
 import { DeepAlgorithm } from './deep-algorithm.js';
+import { checkpointSpaces, type CheckpointSpaces } from './checkpoint-spaces.js';
 import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCounters } from './checkpoint.js';
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { computeGae } from './gae.js';
@@ -413,6 +414,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
    * {@link LearnOptions}). Stops early when a callback returns false.
    */
   async learn(opts: LearnOptions<this>): Promise<this> {
+    this.assertHasEnv();
     const session = new TrainingSession(this, opts, this.counters, {
       episodes: this.episodes,
       logInterval: this.config.logInterval,
@@ -588,7 +590,8 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     }
     if (extra.episodes) this.episodes.setState(extra.episodes);
     if (extra.normalizer) this.normalizer.setState(extra.normalizer);
-    if (extra.envState !== undefined && isStateful(this.envs)) {
+    // Without an env there is nothing to replay: the model only predicts.
+    if (extra.envState !== undefined && isStateful(this.envs) && this.loadedWithoutEnvFrom === undefined) {
       const saved = extra.envState as { hasMasks: boolean; copies: { seed: number; width: number }[] };
       this.envs.setState({
         hasMasks: saved.hasMasks,
@@ -607,11 +610,9 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     }
   }
 
-  /** Observation length and action space, as recorded in checkpoints. */
-  private spaceSummary(): { obsDim: number; actions: string } {
-    const a = this.actionSpace;
-    const actions = a.kind === 'discrete' ? `Discrete(${a.n})` : a.kind === 'box' ? `Box(${a.size})` : a.kind;
-    return { obsDim: this.obsDim, actions };
+  /** The envs' spaces, as recorded in checkpoints. */
+  private spaceSummary(): CheckpointSpaces {
+    return { ...checkpointSpaces(this.envs.singleObservationSpace, this.actionSpace), obsDim: this.obsDim };
   }
 
   /**
@@ -620,7 +621,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
    */
   private assertCompatible(ckpt: Checkpoint, weights: Record<string, Float32Array>): void {
     const here = this.spaceSummary();
-    const saved = (ckpt.extra as { spaces?: { obsDim: number; actions: string } } | undefined)?.spaces;
+    const saved = (ckpt.extra as { spaces?: CheckpointSpaces } | undefined)?.spaces;
     const hidden = JSON.stringify(
       (ckpt.config as { policy?: ActorCriticConfig } | undefined)?.policy?.hiddenSizes,
     );

@@ -6,6 +6,12 @@ import type { Env, Info } from './env.js';
 import { ArbiterError } from './errors.js';
 import { Rng } from './rng.js';
 import { isSpace } from './spaces.js';
+import {
+  describeValue,
+  firstTraceDifference,
+  ReturnedValueSnapshot,
+  valuesEqual,
+} from './env-check-values.js';
 
 /** Options of {@link checkEnv}. */
 export interface CheckEnvOptions {
@@ -155,12 +161,13 @@ export function checkEnv(env: Env, options: CheckEnvOptions = {}): string[] {
     call(`reset({ seed: ${seed} })`, () => env.reset({ seed })),
     `reset({ seed: ${seed} })`,
   );
-  const first = structuredClone(r1.obs);
+  const firstReturned = new ReturnedValueSnapshot();
+  const first = firstReturned.take(r1.obs);
   const r2 = checkReset(
     call(`reset({ seed: ${seed} })`, () => env.reset({ seed })),
     `second reset({ seed: ${seed} })`,
   );
-  if (!valuesEqual(r1.obs, first))
+  if (!firstReturned.intact())
     fail('reset() mutated the observation returned by an earlier reset (return fresh arrays)');
   if (!valuesEqual(r2.obs, first))
     fail(
@@ -184,8 +191,8 @@ export function checkEnv(env: Env, options: CheckEnvOptions = {}): string[] {
       `reset({ seed: ${seed} })`,
     );
     let mask = readMask(r.info, 'reset', false);
-    let prev = { ref: r.obs, copy: structuredClone(r.obs) };
-    trace.push({ obs: prev.copy, mask });
+    const prev = new ReturnedValueSnapshot();
+    trace.push({ obs: prev.take(r.obs), mask });
     let episodesEnded = 0;
     for (let t = 0; t < steps; t++) {
       const action = sample(rng, mask);
@@ -194,14 +201,12 @@ export function checkEnv(env: Env, options: CheckEnvOptions = {}): string[] {
         call(where, () => env.step(action)),
         where,
       );
-      if (!valuesEqual(prev.ref, prev.copy))
-        fail(`${where} mutated the previously returned observation (return fresh arrays)`);
+      if (!prev.intact()) fail(`${where} mutated the previously returned observation (return fresh arrays)`);
       const done = s.terminated || s.truncated;
       mask = readMask(s.info, where, done);
-      prev = { ref: s.obs, copy: structuredClone(s.obs) };
       trace.push({
         action,
-        obs: prev.copy,
+        obs: prev.take(s.obs),
         reward: s.reward,
         terminated: s.terminated,
         truncated: s.truncated,
@@ -214,19 +219,18 @@ export function checkEnv(env: Env, options: CheckEnvOptions = {}): string[] {
           `reset() after step ${t}`,
         );
         mask = readMask(r.info, `reset() after step ${t}`, false);
-        prev = { ref: r.obs, copy: structuredClone(r.obs) };
-        trace.push({ obs: prev.copy, mask });
+        trace.push({ obs: prev.take(r.obs), mask });
       }
     }
     return { trace, episodesEnded };
   };
   const a = rollout();
   const b = rollout();
-  for (let i = 0; i < a.trace.length; i++)
-    if (!valuesEqual(a.trace[i], b.trace[i]))
-      fail(
-        `same seed and same actions gave different trajectories at record ${i}: ${describeValue(a.trace[i])} vs ${describeValue(b.trace[i])} (does the env draw every random number from an Rng seeded in reset?)`,
-      );
+  const difference = firstTraceDifference(a.trace, b.trace);
+  if (difference !== undefined)
+    fail(
+      `same seed and same actions gave different trajectories at ${difference} (does the env draw every random number from an Rng seeded in reset?)`,
+    );
 
   // Stepping past the end of an episode must be rejected.
   if (a.episodesEnded === 0) {
@@ -253,45 +257,4 @@ export function checkEnv(env: Env, options: CheckEnvOptions = {}): string[] {
   }
   env.reset({ seed });
   return warnings;
-}
-
-/**
- * Deep equality of observation-like values: typed arrays (same type, elements equal, NaN equal to
- * NaN), arrays and plain records key by key, other values by `Object.is`.
- */
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || a.constructor !== b.constructor) return false;
-    const x = a as unknown as ArrayLike<number>;
-    const y = b as unknown as ArrayLike<number>;
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!(x[i] === y[i] || (x[i] !== x[i] && y[i] !== y[i]))) return false;
-    return true;
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => valuesEqual(v, b[i]));
-  }
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
-    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return false;
-}
-
-/** A short human-readable rendering of a value for error messages (long arrays are cut). */
-export function describeValue(x: unknown): string {
-  if (ArrayBuffer.isView(x)) {
-    const arr = Array.from(x as unknown as ArrayLike<number>);
-    const shown = arr.slice(0, 8).join(', ') + (arr.length > 8 ? `, … (${arr.length})` : '');
-    return `${x.constructor.name}[${shown}]`;
-  }
-  if (typeof x === 'string') return JSON.stringify(x);
-  if (typeof x !== 'object' || x === null) return String(x);
-  if (Array.isArray(x)) return `[${x.slice(0, 8).map(describeValue).join(', ')}${x.length > 8 ? ', …' : ''}]`;
-  const entries = Object.entries(x).slice(0, 8);
-  return `{ ${entries.map(([k, v]) => `${k}: ${describeValue(v)}`).join(', ')} }`;
 }

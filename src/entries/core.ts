@@ -47,6 +47,7 @@ export {
   type JsonBound,
 } from '../core/spaces.js';
 export type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../core/env.js';
+export { SpacesOnlyEnv } from '../core/spaces-only-env.js';
 export {
   registerEnv,
   envRegistration,

@@ -72,6 +72,12 @@ export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 // agents: SB3-style learn / predict / save / load
 export type { Algorithm, LearnOptions, PredictOptions } from '../agents/algorithm.js';
 export { DeepAlgorithm, type DeepAlgorithmClass } from '../agents/deep-algorithm.js';
+export {
+  checkpointSpaces,
+  actionSpaceLabel,
+  standInEnv,
+  type CheckpointSpaces,
+} from '../agents/checkpoint-spaces.js';
 export { PPO, PPO_DEFAULTS, PPO_SCHEMA, resolvePpoConfig, type PpoConfig } from '../agents/ppo.js';
 export { A2C, A2C_DEFAULTS, A2C_SCHEMA, resolveA2cConfig, type A2cConfig } from '../agents/a2c.js';
 export {
@@ -81,7 +87,15 @@ export {
   resolveReinforceConfig,
   type ReinforceConfig,
 } from '../agents/reinforce.js';
-export { DQN, DQN_DEFAULTS, DQN_SCHEMA, resolveDqnConfig, type DqnConfig } from '../agents/dqn.js';
+export {
+  DQN,
+  DQN_DEFAULTS,
+  DQN_SCHEMA,
+  resolveDqnConfig,
+  tdLossGrad,
+  type DqnConfig,
+  type TdLossInput,
+} from '../agents/dqn.js';
 export { TrainingDivergedError } from '../agents/base-algorithm.js';
 export {
   OffPolicyCollector,
@@ -170,6 +184,7 @@ export {
   OD3_DEFAULTS,
   resolveOd3Config,
   sharpenedSoftmax,
+  distillationLossGrad,
   type Od3Config,
   type ResolvedOd3Config,
 } from '../agents/od3/od3-distiller.js';

@@ -5,13 +5,16 @@
  * of these small layers. Same layout and function as {@link denseForward}; checked against
  * TensorFlow.js gradients and finite differences in the tests.
  *
- * Every innermost loop is a dot product over contiguous memory with its sums in registers: the
- * forward pass reads a transposed copy of the kernel, the weight gradient batch-major copies of
- * the layer's input and output gradient, and blocks of rows × outputs share each load. Sums run in
- * double precision and are rounded to float32 once, when stored (so outputs may differ from the
- * float32-accumulating rollout pass {@link denseForward} in the last bit).
+ * Every output, weight-gradient and input-gradient entry is summed in the same order as
+ * {@link denseForward} (`y[r,j]`: bias, then i ascending; `dW[i,j]`: r ascending; `dx[r,i]`: j
+ * ascending), each partial sum rounded to Float32 where the plain loop would store it, so the
+ * results are bit-identical to it. The loops are blocked by four outputs, weight columns or
+ * inputs, whose partial sums stay in registers: one load feeds four multiply-adds instead of
+ * each one reading and writing memory.
  */
-import { transposeInto, type DenseActivation, type DenseLayerF32 } from './dense-forward.js';
+import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
+
+const f32 = Math.fround;
 
 /** Every layer's output for up to `capacity` rows, kept by {@link denseForwardTrain} for the backward pass. */
 export interface DenseTrainCache {
@@ -22,14 +25,6 @@ export interface DenseTrainCache {
   /** Scratch for the gradient at a layer's output and input, capacity × max width. */
   readonly dA: Float32Array;
   readonly dB: Float32Array;
-  /** Per layer: the kernel transposed (outDim × inDim), refreshed by every forward pass. */
-  readonly kernelT: Float32Array[];
-  /** Scratch for a layer's input and output gradient transposed (max width × capacity). */
-  readonly xT: Float32Array;
-  readonly dzT: Float32Array;
-  /** Scratch for a weight gradient (max width²) and a zero bias (max width). */
-  readonly product: Float32Array;
-  readonly zeros: Float32Array;
   /** The input rows of the last forward pass (not copied: the caller keeps them alive). */
   input: Float32Array;
   /** Rows of the last forward pass. */
@@ -39,17 +34,12 @@ export interface DenseTrainCache {
 /** A cache for `capacity` rows through `layers` (allocates once; reuse it for every minibatch). */
 export function createDenseTrainCache(layers: readonly DenseLayerF32[], capacity: number): DenseTrainCache {
   let width = layers[0]?.inDim ?? 0;
-  for (const l of layers) width = Math.max(width, l.outDim, l.inDim);
+  for (const l of layers) width = Math.max(width, l.outDim);
   return {
     capacity,
     outputs: layers.map((l) => new Float32Array(capacity * l.outDim)),
     dA: new Float32Array(capacity * width),
     dB: new Float32Array(capacity * width),
-    kernelT: layers.map((l) => new Float32Array(l.inDim * l.outDim)),
-    xT: new Float32Array(capacity * width),
-    dzT: new Float32Array(capacity * width),
-    product: new Float32Array(width * width),
-    zeros: new Float32Array(width),
     input: new Float32Array(0),
     batch: 0,
   };
@@ -75,9 +65,39 @@ export function denseForwardTrain(
   for (let l = 0; l <= last; l++) {
     const { kernel, bias, inDim, outDim } = layers[l]!;
     const y = cache.outputs[l]!;
-    const kt = cache.kernelT[l]!;
-    transposeInto(kernel, inDim, outDim, kt);
-    matMulTransposed(input, batch, inDim, kt, outDim, bias, y);
+    const j4 = outDim & ~3;
+    for (let r = 0; r < batch; r++) {
+      const xo = r * inDim;
+      const yo = r * outDim;
+      let j = 0;
+      for (; j < j4; j += 4) {
+        let a0 = bias[j]!;
+        let a1 = bias[j + 1]!;
+        let a2 = bias[j + 2]!;
+        let a3 = bias[j + 3]!;
+        for (let i = 0; i < inDim; i++) {
+          const xi = input[xo + i]!;
+          if (xi === 0) continue;
+          const k = i * outDim + j;
+          a0 = f32(a0 + xi * kernel[k]!);
+          a1 = f32(a1 + xi * kernel[k + 1]!);
+          a2 = f32(a2 + xi * kernel[k + 2]!);
+          a3 = f32(a3 + xi * kernel[k + 3]!);
+        }
+        y[yo + j] = a0;
+        y[yo + j + 1] = a1;
+        y[yo + j + 2] = a2;
+        y[yo + j + 3] = a3;
+      }
+      for (; j < outDim; j++) {
+        let a = bias[j]!;
+        for (let i = 0; i < inDim; i++) {
+          const xi = input[xo + i]!;
+          if (xi !== 0) a = f32(a + xi * kernel[i * outDim + j]!);
+        }
+        y[yo + j] = a;
+      }
+    }
     if (l < last) {
       const m = batch * outDim;
       if (activation === 'tanh') for (let k = 0; k < m; k++) y[k] = Math.tanh(y[k]!);
@@ -108,27 +128,82 @@ export function denseBackward(
   for (let l = last; l >= 0; l--) {
     const { kernel, inDim, outDim } = layers[l]!;
     const g = grads[l]!;
-    const x = l === 0 ? cache.input : cache.outputs[l - 1]!;
-    // Batch-major copies make the sums over rows run on contiguous memory.
-    transposeInto(x, batch, inDim, cache.xT);
-    transposeInto(dz, batch, outDim, cache.dzT);
-    // ∂L/∂W = xᵀ·dz: rows of xT times rows of dzT, added into the gradient.
-    const prod = cache.product;
-    matMulTransposed(cache.xT, inDim, batch, cache.dzT, outDim, cache.zeros, prod);
     const gW = g.kernel;
-    for (let k = 0; k < gW.length; k++) gW[k] = gW[k]! + prod[k]!;
     const gB = g.bias;
-    const dzT = cache.dzT;
+    const x = l === 0 ? cache.input : cache.outputs[l - 1]!;
     for (let j = 0; j < outDim; j++) {
-      let s = 0;
-      for (let r = 0; r < batch; r++) s += dzT[j * batch + r]!;
-      gB[j] = gB[j]! + s;
+      let s = gB[j]!;
+      for (let r = 0; r < batch; r++) s = f32(s + dz[r * outDim + j]!);
+      gB[j] = s;
+    }
+    const j4 = outDim & ~3;
+    for (let i = 0; i < inDim; i++) {
+      const ko = i * outDim;
+      let j = 0;
+      for (; j < j4; j += 4) {
+        let g0 = gW[ko + j]!;
+        let g1 = gW[ko + j + 1]!;
+        let g2 = gW[ko + j + 2]!;
+        let g3 = gW[ko + j + 3]!;
+        for (let r = 0; r < batch; r++) {
+          const xi = x[r * inDim + i]!;
+          if (xi === 0) continue;
+          const zo = r * outDim + j;
+          g0 = f32(g0 + xi * dz[zo]!);
+          g1 = f32(g1 + xi * dz[zo + 1]!);
+          g2 = f32(g2 + xi * dz[zo + 2]!);
+          g3 = f32(g3 + xi * dz[zo + 3]!);
+        }
+        gW[ko + j] = g0;
+        gW[ko + j + 1] = g1;
+        gW[ko + j + 2] = g2;
+        gW[ko + j + 3] = g3;
+      }
+      for (; j < outDim; j++) {
+        let g = gW[ko + j]!;
+        for (let r = 0; r < batch; r++) {
+          const xi = x[r * inDim + i]!;
+          if (xi !== 0) g = f32(g + xi * dz[r * outDim + j]!);
+        }
+        gW[ko + j] = g;
+      }
     }
     if (l === 0 && !dInput) break;
     // ∂L/∂x of this layer, then through the previous layer's activation (its output is x).
     const dx = l === 0 ? dInput! : dz === cache.dA ? cache.dB : cache.dA;
-    // ∂L/∂x = dz·Wᵀ: rows of dz times rows of the (row-major inDim × outDim) kernel.
-    matMulTransposed(dz, batch, outDim, kernel, inDim, cache.zeros, dx);
+    const i4 = inDim & ~3;
+    for (let r = 0; r < batch; r++) {
+      const zo = r * outDim;
+      const xo = r * inDim;
+      let i = 0;
+      for (; i < i4; i += 4) {
+        const k0 = i * outDim;
+        const k1 = k0 + outDim;
+        const k2 = k1 + outDim;
+        const k3 = k2 + outDim;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < outDim; j++) {
+          const d = dz[zo + j]!;
+          s0 += d * kernel[k0 + j]!;
+          s1 += d * kernel[k1 + j]!;
+          s2 += d * kernel[k2 + j]!;
+          s3 += d * kernel[k3 + j]!;
+        }
+        dx[xo + i] = s0;
+        dx[xo + i + 1] = s1;
+        dx[xo + i + 2] = s2;
+        dx[xo + i + 3] = s3;
+      }
+      for (; i < inDim; i++) {
+        const ko = i * outDim;
+        let s = 0;
+        for (let j = 0; j < outDim; j++) s += dz[zo + j]! * kernel[ko + j]!;
+        dx[xo + i] = s;
+      }
+    }
     if (l > 0) {
       const m = batch * inDim;
       if (activation === 'tanh')
@@ -139,87 +214,5 @@ export function denseBackward(
       else for (let k = 0; k < m; k++) if (x[k]! <= 0) dx[k] = 0;
     }
     dz = dx;
-  }
-}
-
-/**
- * `out[r, c] = bias[c] + Σ_k a[r, k] · b[c, k]` for row-major `a` (rows × inner) and `b`
- * (cols × inner): every sum is a dot product of two contiguous rows, computed in blocks of four
- * rows × two columns so that each load serves two or four products. Sums run in double
- * precision and are rounded to float32 once, when stored. The one kernel of the training pass:
- * the forward pass (`b` = transposed kernel), ∂L/∂x (`b` = kernel) and ∂L/∂W (`a`, `b` = batch-major
- * input and output gradient).
- */
-function matMulTransposed(
-  a: Float32Array,
-  rows: number,
-  inner: number,
-  b: Float32Array,
-  cols: number,
-  bias: Float32Array,
-  out: Float32Array,
-): void {
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const a0 = r * inner;
-    const a1 = a0 + inner;
-    const a2 = a1 + inner;
-    const a3 = a2 + inner;
-    const o0 = r * cols;
-    const o1 = o0 + cols;
-    const o2 = o1 + cols;
-    const o3 = o2 + cols;
-    for (let c = 0; c < cols; c += 2) {
-      // An odd last column reuses its own row as the second one and discards that result.
-      const second = c + 1 < cols;
-      const bu = c * inner;
-      const bv = second ? bu + inner : bu;
-      let u0 = 0;
-      let u1 = 0;
-      let u2 = 0;
-      let u3 = 0;
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      let v3 = 0;
-      for (let k = 0; k < inner; k++) {
-        const u = b[bu + k]!;
-        const v = b[bv + k]!;
-        const p0 = a[a0 + k]!;
-        const p1 = a[a1 + k]!;
-        const p2 = a[a2 + k]!;
-        const p3 = a[a3 + k]!;
-        u0 += p0 * u;
-        u1 += p1 * u;
-        u2 += p2 * u;
-        u3 += p3 * u;
-        v0 += p0 * v;
-        v1 += p1 * v;
-        v2 += p2 * v;
-        v3 += p3 * v;
-      }
-      const bc = bias[c]!;
-      out[o0 + c] = bc + u0;
-      out[o1 + c] = bc + u1;
-      out[o2 + c] = bc + u2;
-      out[o3 + c] = bc + u3;
-      if (second) {
-        const bd = bias[c + 1]!;
-        out[o0 + c + 1] = bd + v0;
-        out[o1 + c + 1] = bd + v1;
-        out[o2 + c + 1] = bd + v2;
-        out[o3 + c + 1] = bd + v3;
-      }
-    }
-  }
-  for (; r < rows; r++) {
-    const ao = r * inner;
-    const oo = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const bo = c * inner;
-      let s = 0;
-      for (let k = 0; k < inner; k++) s += a[ao + k]! * b[bo + k]!;
-      out[oo + c] = bias[c]! + s;
-    }
   }
 }

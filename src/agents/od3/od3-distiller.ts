@@ -22,7 +22,9 @@
  *   4. the student's logits `z_S` take one Adam step on
  *      `KL(p_T ‖ softmax(z_S)) = Σ_a p_T(a) (log p_T(a) − log softmax(z_S)(a))`, averaged over the
  *      minibatch (masked actions have p = 0 on both sides and drop out):
- *      {@link Od3Distiller.distillStep}.
+ *      {@link Od3Distiller.distillStep}. Its gradient `∂L/∂z_S = (softmax(z_S) − p_T) / batch`
+ *      is {@link distillationLossGrad}; the default `learner: 'fast'` takes the step on the
+ *      student's host weights, `'tfjs'` with TensorFlow.js gradients (same step, same state).
  *
  * The run around it (load the teacher, call the generator, distil, evaluate, write the run
  * folder) is `src/experiments/distill-run.ts`; the ε-greedy loop is the one DQN uses
@@ -41,8 +43,10 @@ import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
 import { Adam } from '../../nn/adam.js';
+import { AdamF32 } from '../../nn/adam-f32.js';
 import { clipGradNorm } from '../../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../../nn/first-non-finite.js';
+import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../../nn/host-params.js';
 import { maskedArgmax, maskedLogSoftmax } from '../../nn/masked-categorical.js';
 import { assertTfReady, initTf, tf } from '../../nn/tf-backend.js';
 import {
@@ -96,6 +100,11 @@ export interface Od3Config {
   seed?: number;
   /** Write metrics every this many updates. Default 100. */
   logInterval?: number;
+  /**
+   * Who computes the student's gradient step: `'fast'` (host Float32 arithmetic) or `'tfjs'`
+   * (the TensorFlow.js reference). Same update, same checkpoint. Default `'fast'`.
+   */
+  learner?: 'fast' | 'tfjs';
 }
 
 /** {@link Od3Config} with defaults filled in. */
@@ -117,6 +126,7 @@ export const OD3_DEFAULTS: Readonly<Omit<ResolvedOd3Config, 'hiddenSizes'>> = {
   explorationFraction: 0.1,
   seed: 1,
   logInterval: 100,
+  learner: 'fast',
 };
 
 /** Rules of every {@link Od3Config} key (strict: unknown keys are refused). */
@@ -134,6 +144,7 @@ export const OD3_SCHEMA = z
     collector: z.enum(['student', 'teacher']).optional(),
     ...EXPLORATION_SHAPE,
     logInterval: zc.int(1).optional(),
+    learner: z.enum(['fast', 'tfjs']).optional(),
   } satisfies ConfigShape<Od3Config>)
   .strict();
 
@@ -174,6 +185,47 @@ export function sharpenedSoftmax(
   return negEntropy;
 }
 
+/**
+ * The minibatch-mean cross-entropy `−(1/B) Σ_b Σ_a p_T(b, a) log softmax(z_S)(b, a)` over the
+ * allowed actions of `batch` rows of student logits `z` (masked entries take no part), and its
+ * gradient `∂L/∂z = (softmax(z) · Σ_a p_T − p_T) / B` written into `dz` (0 where masked). The
+ * KL divergence adds the constant `Σ p_T log p_T`, which has no gradient.
+ */
+export function distillationLossGrad(
+  z: ArrayLike<number>,
+  pT: ArrayLike<number>,
+  mask: ArrayLike<number> | undefined,
+  batch: number,
+  n: number,
+  dz: Float32Array,
+): number {
+  let ce = 0;
+  for (let b = 0; b < batch; b++) {
+    const o = b * n;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let a = 0; a < n; a++) if ((!mask || mask[o + a]) && z[o + a]! > max) max = z[o + a]!;
+    let sum = 0;
+    let pSum = 0;
+    for (let a = 0; a < n; a++)
+      if (!mask || mask[o + a]) {
+        sum += Math.exp(z[o + a]! - max);
+        pSum += pT[o + a]!;
+      }
+    const logSum = Math.log(sum);
+    for (let a = 0; a < n; a++) {
+      if (mask && !mask[o + a]) {
+        dz[o + a] = 0;
+        continue;
+      }
+      const logp = z[o + a]! - max - logSum;
+      const p = pT[o + a]!;
+      if (p > 0) ce -= p * logp;
+      dz[o + a] = (Math.exp(logp) * pSum - p) / batch;
+    }
+  }
+  return ce / batch;
+}
+
 /** The distiller's own state in a checkpoint's `extra.od3`. */
 interface Od3Extra {
   config: ResolvedOd3Config;
@@ -184,7 +236,17 @@ interface Od3Extra {
   teacher: { algo: string; decisionParams: number };
 }
 
-/** OD3 / policy distillation trainer (see module doc). */
+/**
+ * OD3 / policy distillation trainer (see module doc).
+ *
+ * Not a `DeepAlgorithm`, so it keeps its own static `create` and `load`: the shared
+ * `load(dir, env?, ...extras)` rebuilds a model from its checkpoint and env alone, while a
+ * distiller also needs its teacher, which no checkpoint holds (it is another model, loaded on
+ * its own), and its checkpoint's algorithm tag is the student's (`'ppo'`), not a tag of its own.
+ * What the distiller produces is the student, and that part of its checkpoint is an ordinary
+ * PPO checkpoint: `PPO.load(dir)` (with or without an env) loads the distilled policy for
+ * prediction and export, no teacher needed.
+ */
 export class Od3Distiller implements Algorithm {
   /** Resolved hyper-parameters. */
   readonly config: ResolvedOd3Config;
@@ -198,7 +260,8 @@ export class Od3Distiller implements Algorithm {
   readonly env: Env;
 
   private readonly policy: ActorCriticPolicy;
-  private readonly optimizer: Adam;
+  /** The TF.js reference optimizer (`learner: 'tfjs'`), or the host one (`'fast'`); same state keys. */
+  private readonly optimizer: Adam | AdamF32;
   private readonly rng: Rng;
   private readonly numActions: number;
   private readonly obsDim: number;
@@ -210,6 +273,7 @@ export class Od3Distiller implements Algorithm {
   private readonly batchMasks: Uint8Array;
   private readonly teacherOut: Float32Array;
   private readonly targets: Float32Array;
+  private readonly dLogits: Float32Array;
 
   /**
    * Requires `await initTf()` first (or use {@link Od3Distiller.create}).
@@ -250,16 +314,21 @@ export class Od3Distiller implements Algorithm {
       },
     });
     this.policy = this.student.policy as ActorCriticPolicy;
-    this.optimizer = new Adam(this.policy.actor.variables);
+    const actor = this.policy.actor;
+    this.optimizer = c.learner === 'fast' ? new AdamF32(actor.hostParams()) : new Adam(actor.variables);
     this.memory = new StateReplayMemory(c.memorySize, this.obsDim, this.numActions);
     this.outRow = new Float32Array(this.numActions);
     this.batchObs = new Float32Array(c.minibatchSize * this.obsDim);
     this.batchMasks = new Uint8Array(c.minibatchSize * this.numActions).fill(1);
     this.teacherOut = new Float32Array(c.minibatchSize * this.numActions);
     this.targets = new Float32Array(c.minibatchSize * this.numActions);
+    this.dLogits = new Float32Array(c.minibatchSize * this.numActions);
   }
 
-  /** Initialises TensorFlow.js, then constructs. */
+  /**
+   * Initialises TensorFlow.js, then constructs (the shared `DeepAlgorithm.create`, written out
+   * because this class is no `DeepAlgorithm`; see the class doc).
+   */
   static async create(
     teacher: DistillationTeacher,
     makeEnv: () => Env,
@@ -327,7 +396,11 @@ export class Od3Distiller implements Algorithm {
           'train/grad_norm': gradNorm / c.gradientSteps,
           'train/exploration_rate': this.explorationRate,
         };
-        const bad = firstNonFiniteVariable(this.policy.actor.variables);
+        const actor = this.policy.actor;
+        const bad =
+          c.learner === 'fast'
+            ? firstNonFiniteArray(actor.hostParams())
+            : firstNonFiniteVariable(actor.variables);
         assertFiniteUpdate(
           'od3',
           this.counters,
@@ -356,6 +429,17 @@ export class Od3Distiller implements Algorithm {
     for (let b = 0; b < B; b++)
       negEntropy += sharpenedSoftmax(this.teacherOut, b * n, n, c.tau, this.batchMasks, this.targets);
     const actor = this.policy.actor;
+    if (c.learner === 'fast') {
+      const z = actor.forwardTrain(this.batchObs, B);
+      const ce = distillationLossGrad(z, this.targets, this.batchMasks, B, n, this.dLogits);
+      const grads = actor.hostGrads();
+      zeroArrays(grads);
+      actor.backward(this.dLogits);
+      const gradNorm = clipGlobalNorm(grads, c.maxGradNorm);
+      (this.optimizer as AdamF32).applyGradients(grads, c.learningRate);
+      actor.markHostChanged();
+      return { kl: ce + negEntropy / B, gradNorm };
+    }
     const out = tf.tidy(() => {
       const x = tf.tensor2d(this.batchObs, [B, this.obsDim]);
       const pT = tf.tensor2d(this.targets, [B, n]);
@@ -369,7 +453,7 @@ export class Od3Distiller implements Algorithm {
         actor.variables.map((v) => grads[v.name]!),
         c.maxGradNorm,
       );
-      this.optimizer.applyGradients(clipped.grads, c.learningRate);
+      (this.optimizer as Adam).applyGradients(clipped.grads, c.learningRate);
       return tf.stack([value, clipped.norm]).dataSync() as Float32Array;
     });
     return { kl: out[0]! + negEntropy / B, gradNorm: out[1]! };
@@ -411,9 +495,16 @@ export class Od3Distiller implements Algorithm {
    * Restores a distiller saved by {@link Od3Distiller.save} with the same teacher. The
    * environment restarts with a seed drawn from the restored RNG (its running episode is not
    * part of the checkpoint), so a resumed run is reproducible but not bit-identical to an
-   * uninterrupted one.
+   * uninterrupted one. Takes the teacher besides the env, which is why it is not the shared
+   * `DeepAlgorithm.load` (see the class doc); to use only the distilled student, `PPO.load(dir)`.
+   * `overrides.learner` continues on the other learner (the Adam state keys are the same on both).
    */
-  static async load(dir: string, teacher: DistillationTeacher, makeEnv: () => Env): Promise<Od3Distiller> {
+  static async load(
+    dir: string,
+    teacher: DistillationTeacher,
+    makeEnv: () => Env,
+    overrides: { learner?: 'fast' | 'tfjs' } = {},
+  ): Promise<Od3Distiller> {
     await initTf();
     const ckpt = await loadCheckpoint(dir);
     const extra = ckpt.extra?.['od3'] as Od3Extra | undefined;
@@ -422,7 +513,7 @@ export class Od3Distiller implements Algorithm {
         'checkpoint-mismatch',
         `${dir}: not an OD3 distillation checkpoint (no extra.od3)`,
       );
-    const d = new Od3Distiller(teacher, makeEnv, extra.config);
+    const d = new Od3Distiller(teacher, makeEnv, { ...extra.config, ...overrides });
     d.student.restoreCheckpoint(ckpt);
     const adam: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(ckpt.tensors)) if (k.startsWith('od3/adam/')) adam[k.slice(4)] = v;
@@ -444,7 +535,7 @@ export class Od3Distiller implements Algorithm {
 
   /** Releases the environments and networks. */
   async close(): Promise<void> {
-    this.optimizer.dispose();
+    if (this.optimizer instanceof Adam) this.optimizer.dispose();
     await this.student.close();
     this.env.close?.();
   }

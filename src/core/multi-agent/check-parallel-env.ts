@@ -2,7 +2,13 @@
  * Env checkers for the multi-agent contracts, as PettingZoo's `parallel_api_test`: run with seeded
  * random (masked) actions and verify {@link ParallelEnv} or {@link EventDrivenEnv}.
  */
-import { describeValue, valuesEqual, type CheckEnvOptions } from '../check-env.js';
+import type { CheckEnvOptions } from '../check-env.js';
+import {
+  describeValue,
+  firstTraceDifference,
+  ReturnedValueSnapshot,
+  valuesEqual,
+} from '../env-check-values.js';
 import type { Info } from '../env.js';
 import { ArbiterError } from '../errors.js';
 import { Rng } from '../rng.js';
@@ -256,34 +262,32 @@ function checkMultiAgent(
     const trace: unknown[] = [];
     let cur = doReset(true, `reset({ seed: ${seed} })`);
     trace.push(structuredClone({ obs: cur.r.obs, pending: cur.actors, time: cur.r.time }));
-    let prev = { ref: cur.r.obs, copy: structuredClone(cur.r.obs) };
+    const prev = new ReturnedValueSnapshot();
+    prev.take(cur.r.obs);
     let episodesEnded = 0;
     for (let t = 0; t < steps; t++) {
       const actions = sampleActions(rng, cur.actors, cur.r, `step ${t}`);
       const where = `step ${t} (actions ${describeValue(actions)})`;
       const next = doStep(actions, cur.agents, where);
-      if (!valuesEqual(prev.ref, prev.copy))
-        fail(`${where} mutated a previously returned observation (return fresh arrays)`);
+      if (!prev.intact()) fail(`${where} mutated a previously returned observation (return fresh arrays)`);
       const { obs, rewards, terminations, truncations, pendingAgents, time } = next.r;
       trace.push(structuredClone({ actions, obs, rewards, terminations, truncations, pendingAgents, time }));
-      prev = { ref: next.r.obs, copy: structuredClone(next.r.obs) };
+      prev.take(next.r.obs);
       cur = next;
       if (cur.agents.length === 0) {
         episodesEnded++;
         cur = doReset(false, `reset() after step ${t}`);
         trace.push(structuredClone({ obs: cur.r.obs, pending: cur.actors, time: cur.r.time }));
-        prev = { ref: cur.r.obs, copy: structuredClone(cur.r.obs) };
+        prev.take(cur.r.obs);
       }
     }
     return { trace, episodesEnded };
   };
   const a = rollout();
   const b = rollout();
-  for (let i = 0; i < a.trace.length; i++)
-    if (!valuesEqual(a.trace[i], b.trace[i]))
-      fail(
-        `same seed and same actions gave different trajectories at record ${i}: ${describeValue(a.trace[i])} vs ${describeValue(b.trace[i])}`,
-      );
+  const difference = firstTraceDifference(a.trace, b.trace);
+  if (difference !== undefined)
+    fail(`same seed and same actions gave different trajectories at ${difference}`);
 
   // Event-driven: wrong action sets are rejected without side effects.
   if (eventDriven) {

@@ -102,11 +102,14 @@ describe('Od3Distiller', () => {
     const art = extractPolicyArtifact(loaded);
     expect(art.layers.map((l) => l.outputDim)).toEqual([8, 8, 2]);
     const rt = createPolicyRuntime(art);
+    // Without the teacher or an env, the student part alone predicts the same.
+    const studentOnly = await PPO.load(ckpt);
     const env = cartPole();
     let obs = env.reset({ seed: 5 }).obs as Float32Array;
     for (let t = 0; t < 200; t++) {
       const a = d.predict(obs, { deterministic: true });
       expect(rt.act(obs)).toBe(a);
+      expect(studentOnly.predict(obs, { deterministic: true })).toBe(a);
       const r = env.step(a);
       if (r.terminated || r.truncated) obs = env.reset().obs as Float32Array;
       else obs = r.obs as Float32Array;
@@ -122,6 +125,7 @@ describe('Od3Distiller', () => {
     expect(resumed.counters.numTimesteps).toBe(3100);
     await d.close();
     await resumed.close();
+    await studentOnly.close();
   }, 60_000);
 
   it('is seeded (same seed, same student) and distills a PPO teacher with the teacher as collector', async () => {

@@ -1,0 +1,480 @@
+/**
+ * `npm run bench -- speed [section…]`: training speed of the fast learner against the TF.js
+ * reference and the PyTorch yardstick (`../shared/peers/ppo_torch.py`), every ratio measured in
+ * this one run on this one machine, runs interleaved so load drifts hit every side alike, plus a
+ * roofline line (achieved GFLOP/s against a plain matmul on one core) and learning-curve
+ * comparisons of the two learners on the same seeds → bench/results/speed.md and speed.json.
+ *
+ * Sections: roofline, ppo-cartpole, dqn-cartpole, learning, egs (all by default).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EvalCallback } from '../src/agents/callbacks.js';
+import { A2C } from '../src/agents/a2c.js';
+import { DQN } from '../src/agents/dqn.js';
+import { PPO } from '../src/agents/ppo.js';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
+import type { Env } from '../src/core/env.js';
+import { makeEnv } from '../src/core/make-env.js';
+import { Rng } from '../src/core/rng.js';
+import { mean, sampleStd, tCritical95 } from '../src/core/statistics.js';
+import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
+import { denseForward, type DenseLayerF32 } from '../src/nn/dense-forward.js';
+import { initTf, tf, tfBackendName } from '../src/nn/tf-backend.js';
+import { formatMarkdownTable } from '../src/report/markdown-table.js';
+import { DQN_CARTPOLE } from './dqn-learning.js';
+import { JOBS_ENV_OPTIONS, PPO_JOBS } from './jobs-learning.js';
+import { describeMachine, median } from './machine.js';
+import { PPO_CARTPOLE } from './rl-learning.js';
+
+type Learner = 'fast' | 'tfjs';
+const LEARNERS: Learner[] = ['fast', 'tfjs'];
+const PEER = new URL('../../shared/peers/ppo_torch.py', import.meta.url).pathname;
+const PYTHON = '/usr/bin/python3';
+
+/** One measured configuration (a row of speed.json). */
+export interface SpeedRow {
+  section: string;
+  what: string;
+  learner: string;
+  seed: number;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  gflops?: number;
+  finalEval?: number;
+}
+
+const rows: SpeedRow[] = [];
+const md: string[] = [];
+const log = (s = ''): void => {
+  md.push(s);
+  process.stderr.write(s + '\n');
+};
+
+function fmt(x: number, digits = 0): string {
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+// ---------------------------------------------------------------------------------- roofline
+
+/** GFLOP/s of `fn`, which does `flops` floating-point operations per call (best of `repeat`). */
+function gflopsOf(fn: () => void, flops: number, repeat = 7): number {
+  fn();
+  let best = Infinity;
+  for (let r = 0; r < repeat; r++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return flops / (best / 1000) / 1e9;
+}
+
+// A blocked single-thread C matmul: what one core does when the compiler vectorises for it.
+const C_MATMUL = `#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#define N 256
+static float a[N*N], b[N*N], c[N*N];
+int main(void) {
+  for (int i = 0; i < N*N; i++) { a[i] = (float)rand() / RAND_MAX; b[i] = (float)rand() / RAND_MAX; }
+  double best = 1e9;
+  for (int rep = 0; rep < 15; rep++) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < N*N; i++) c[i] = 0;
+    for (int i = 0; i < N; i++)
+      for (int k = 0; k < N; k++) { float x = a[i*N+k]; for (int j = 0; j < N; j++) c[i*N+j] += x * b[k*N+j]; }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
+    if (s < best) best = s;
+  }
+  printf("%f %f\\n", 2.0 * N * N * N / best / 1e9, c[N + 1]);
+  return 0;
+}
+`;
+
+/** GFLOP/s of the C matmul compiled with `gcc -O3 -march=native`, or undefined without gcc. */
+function cMatmulGflops(): number | undefined {
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'arbiter-roofline-'));
+    writeFileSync(join(dir, 'mm.c'), C_MATMUL);
+    execFileSync('gcc', ['-O3', '-march=native', '-o', join(dir, 'mm'), join(dir, 'mm.c')], {
+      stdio: 'ignore',
+    });
+    return Number(execFileSync(join(dir, 'mm'), { encoding: 'utf8' }).split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A plain matmul on one core, as the arithmetic ceiling the learners are compared with. */
+function roofline(): { js: number; tfjs: number; c: number | undefined } {
+  const n = 256;
+  const rng = new Rng(1);
+  const layer: DenseLayerF32 = {
+    kernel: Float32Array.from({ length: n * n }, () => rng.normal()),
+    bias: new Float32Array(n),
+    inDim: n,
+    outDim: n,
+  };
+  const x = Float32Array.from({ length: n * n }, () => rng.normal());
+  const out = new Float32Array(n * n);
+  const flops = 2 * n * n * n;
+  const js = gflopsOf(() => denseForward([layer], 'tanh', x, n, out), flops);
+  const a = tf.tensor2d(x, [n, n]);
+  const b = tf.tensor2d(layer.kernel, [n, n]);
+  const tfjs = gflopsOf(() => tf.tidy(() => tf.matMul(a, b).dataSync()), flops);
+  a.dispose();
+  b.dispose();
+  return { js, tfjs, c: cMatmulGflops() };
+}
+
+// ------------------------------------------------------------------------- FLOP accounting
+
+/** Multiply-adds of one forward pass of dense layers `dims`. */
+function denseMacs(dims: number[]): number {
+  let s = 0;
+  for (let i = 0; i + 1 < dims.length; i++) s += dims[i]! * dims[i + 1]!;
+  return s;
+}
+
+/**
+ * FLOPs of PPO with separate MLP actor and critic: one forward per rollout step, and per epoch a
+ * forward and a backward (≈ 2 forwards) per sample.
+ */
+function ppoMlpFlops(
+  steps: number,
+  obsDim: number,
+  hidden: number[],
+  actions: number,
+  epochs: number,
+): number {
+  const fwd = 2 * (denseMacs([obsDim, ...hidden, actions]) + denseMacs([obsDim, ...hidden, 1]));
+  return steps * (fwd + epochs * 3 * fwd);
+}
+
+// ------------------------------------------------------------------------------ training runs
+
+interface TrainResult {
+  seconds: number;
+  steps: number;
+  finalEval: number;
+  curve: number[];
+}
+
+/** EvalCallback that also times its evaluations, so they can be left out of steps/s. */
+class TimedEval extends EvalCallback {
+  evalMs = 0;
+  override async evaluate(
+    ctx: Parameters<EvalCallback['evaluate']>[0],
+  ): ReturnType<EvalCallback['evaluate']> {
+    const t0 = performance.now();
+    const r = await super.evaluate(ctx);
+    this.evalMs += performance.now() - t0;
+    return r;
+  }
+}
+
+/** Trains `model` for `steps` with an evaluation every `evalEvery` steps (not timed). */
+async function timedLearn(
+  model: PPO | A2C | DQN,
+  steps: number,
+  evalEnv: () => Env,
+  evalEvery: number,
+  seed: number,
+): Promise<TrainResult> {
+  const evalCb = new TimedEval({ env: evalEnv, everySteps: evalEvery, episodes: 10, seed: 10_000 + seed });
+  const t0 = performance.now();
+  await model.learn({ totalTimesteps: steps, callbacks: [evalCb] });
+  const seconds = (performance.now() - t0 - evalCb.evalMs) / 1000;
+  const done = model.counters.numTimesteps;
+  await model.close();
+  const curve = evalCb.history.map((p) => p.meanReturn);
+  return { seconds, steps: done, finalEval: curve[curve.length - 1] ?? NaN, curve };
+}
+
+function cartpole(): Env {
+  return makeEnv('CartPole-v1');
+}
+
+async function ppoCartpole(learner: Learner, seed: number, steps: number): Promise<TrainResult> {
+  const model = new PPO(cartpole, { ...PPO_CARTPOLE, seed, learner } as never);
+  return timedLearn(model, steps, cartpole, steps, seed);
+}
+
+/** The PyTorch yardstick; undefined when it (or Debian's python3-torch) is not installed. */
+function torchPpo(seed: number, steps: number, threads: number): TrainResult | undefined {
+  if (!existsSync(PEER) || !existsSync(PYTHON)) return undefined;
+  try {
+    const out = execFileSync(
+      PYTHON,
+      [PEER, '--steps', String(steps), '--seed', String(seed), '--threads', String(threads), '--json'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      steps: number;
+      wall_s: number;
+      final_eval_mean: number;
+    };
+    return { seconds: r.wall_s, steps: r.steps, finalEval: r.final_eval_mean, curve: [r.final_eval_mean] };
+  } catch {
+    return undefined;
+  }
+}
+
+function record(
+  section: string,
+  what: string,
+  learner: string,
+  seed: number,
+  r: TrainResult,
+  flops?: number,
+): void {
+  rows.push({
+    section,
+    what,
+    learner,
+    seed,
+    steps: r.steps,
+    seconds: r.seconds,
+    stepsPerSecond: r.steps / r.seconds,
+    ...(flops !== undefined ? { gflops: flops / r.seconds / 1e9 } : {}),
+    finalEval: r.finalEval,
+  });
+  process.stderr.write(
+    `  ${section} ${what} ${learner} seed ${seed}: ${fmt(r.steps / r.seconds)} steps/s, eval ${r.finalEval.toFixed(1)}\n`,
+  );
+}
+
+function summarise(section: string, what: string): Map<string, SpeedRow[]> {
+  const by = new Map<string, SpeedRow[]>();
+  for (const r of rows.filter((x) => x.section === section && x.what === what)) {
+    const list = by.get(r.learner) ?? [];
+    list.push(r);
+    by.set(r.learner, list);
+  }
+  return by;
+}
+
+async function sectionPpoCartpole(seeds: number[], steps: number, peak: number): Promise<void> {
+  log('## PPO CartPole-v1, CleanRL defaults (64×64 tanh, 4 envs × 128 steps, 4 epochs × 4 minibatches)');
+  log('');
+  const flops = ppoMlpFlops(steps, 4, [64, 64], 2, 4);
+  const sides: [string, (seed: number) => Promise<TrainResult | undefined>][] = [
+    ['fast', (s) => ppoCartpole('fast', s, steps)],
+    ['tfjs', (s) => ppoCartpole('tfjs', s, steps)],
+    ['pytorch 1 thread', async (s) => torchPpo(s, steps, 1)],
+    ['pytorch 2 threads', async (s) => torchPpo(s, steps, 2)],
+  ];
+  for (const seed of seeds)
+    for (const [name, run] of sides) {
+      const r = await run(seed);
+      if (r) record('ppo-cartpole', 'ppo', name, seed, r, flops);
+    }
+  const by = summarise('ppo-cartpole', 'ppo');
+  const sps = (k: string): number => median((by.get(k) ?? []).map((r) => r.stepsPerSecond));
+  const table = [...by.entries()].map(([k, list]) => [
+    k,
+    list.length,
+    fmt(sps(k)),
+    fmt(median(list.map((r) => r.gflops ?? NaN)), 2),
+    fmt((100 * median(list.map((r) => r.gflops ?? NaN))) / peak, 1) + ' %',
+    list.map((r) => r.finalEval!.toFixed(0)).join(', '),
+  ]);
+  log(
+    formatMarkdownTable(
+      [
+        'learner',
+        'runs',
+        'steps/s (median)',
+        'GFLOP/s',
+        'of one-core matmul',
+        'final eval per seed (20 episodes for PyTorch, 10 here)',
+      ],
+      table,
+    ),
+  );
+  log('');
+  const fast = sps('fast');
+  const line = (k: string): string =>
+    by.has(k) ? `${(fast / sps(k)).toFixed(2)}× ${k}` : `${k}: not measured`;
+  log(
+    `Fast learner: ${line('tfjs')}; ${line('pytorch 1 thread')}; ${line('pytorch 2 threads')} (targets: ≥ 1.5× PyTorch on one thread, ≥ 1× on two).`,
+  );
+  log('');
+}
+
+async function sectionDqnCartpole(seeds: number[], steps: number): Promise<void> {
+  log(
+    '## DQN CartPole-v1, the committed config (bench/dqn-learning.ts: 64×64 ReLU, batch 64, train every 4 steps, Double DQN, Huber)',
+  );
+  log('');
+  for (const seed of seeds)
+    for (const learner of LEARNERS) {
+      const model = new DQN(cartpole, { ...DQN_CARTPOLE, seed, learner } as never);
+      record('dqn-cartpole', 'dqn', learner, seed, await timedLearn(model, steps, cartpole, steps, seed));
+    }
+  const by = summarise('dqn-cartpole', 'dqn');
+  const sps = (k: string): number => median((by.get(k) ?? []).map((r) => r.stepsPerSecond));
+  log(
+    formatMarkdownTable(
+      ['learner', 'runs', 'steps/s (median)', 'final eval per seed'],
+      LEARNERS.map((k) => [
+        k,
+        by.get(k)?.length ?? 0,
+        fmt(sps(k)),
+        (by.get(k) ?? []).map((r) => r.finalEval!.toFixed(0)).join(', '),
+      ]),
+    ),
+  );
+  log('');
+  log(`Fast learner: ${(sps('fast') / sps('tfjs')).toFixed(2)}× the TF.js path (target ≥ 3×).`);
+  log('');
+}
+
+/** Welch's 95 % interval of mean(a) − mean(b). */
+function welch(a: number[], b: number[]): { diff: number; lo: number; hi: number } {
+  const va = sampleStd(a) ** 2 / a.length;
+  const vb = sampleStd(b) ** 2 / b.length;
+  const se = Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1) || 1);
+  const t = tCritical95(Math.max(1, Math.floor(df)));
+  const diff = mean(a) - mean(b);
+  return { diff, lo: diff - t * se, hi: diff + t * se };
+}
+
+async function sectionLearning(seeds: number[]): Promise<void> {
+  log('## Same learning: fast learner vs TF.js, same seeds and configs');
+  log('');
+  log(
+    "Deterministic evaluation (10 episodes on a separate env) every `eval` steps; the curve column is the mean over seeds at each evaluation. The interval is Welch's 95 % CI of mean(fast) − mean(tfjs) of the final evaluation: an interval containing 0 means no detectable difference at these seed counts.",
+  );
+  log('');
+  const jobs = (): Env => makeEnv('Jobs-v0', JOBS_ENV_OPTIONS as never);
+  const cases: {
+    what: string;
+    steps: number;
+    evalEvery: number;
+    make: (l: Learner, seed: number) => PPO | A2C | DQN;
+    env: () => Env;
+  }[] = [
+    {
+      what: 'PPO CartPole-v1',
+      steps: 100_000,
+      evalEvery: 20_000,
+      make: (l, s) => new PPO(cartpole, { ...PPO_CARTPOLE, seed: s, learner: l } as never),
+      env: cartpole,
+    },
+    {
+      what: 'A2C CartPole-v1',
+      steps: 100_000,
+      evalEvery: 20_000,
+      make: (l, s) => new A2C(cartpole, { seed: s, learner: l } as never),
+      env: cartpole,
+    },
+    {
+      what: 'DQN CartPole-v1',
+      steps: 50_000,
+      evalEvery: 10_000,
+      make: (l, s) => new DQN(cartpole, { ...DQN_CARTPOLE, seed: s, learner: l } as never),
+      env: cartpole,
+    },
+    {
+      what: 'PPO Jobs-v0',
+      steps: 50_000,
+      evalEvery: 10_000,
+      make: (l, s) => new PPO(jobs, { ...PPO_JOBS, seed: s, learner: l } as never),
+      env: jobs,
+    },
+  ];
+  const table: (string | number)[][] = [];
+  for (const c of cases) {
+    const curves: Record<Learner, number[][]> = { fast: [], tfjs: [] };
+    const speed: Record<Learner, number[]> = { fast: [], tfjs: [] };
+    for (const seed of seeds)
+      for (const learner of LEARNERS) {
+        const r = await timedLearn(c.make(learner, seed), c.steps, c.env, c.evalEvery, seed);
+        record('learning', c.what, learner, seed, r);
+        curves[learner].push(r.curve);
+        speed[learner].push(r.steps / r.seconds);
+      }
+    const finals = (l: Learner): number[] => curves[l].map((cv) => cv[cv.length - 1]!);
+    const meanCurve = (l: Learner): string => {
+      const len = Math.min(...curves[l].map((cv) => cv.length));
+      return Array.from({ length: len }, (_, i) => mean(curves[l].map((cv) => cv[i]!)).toFixed(0)).join(
+        ' → ',
+      );
+    };
+    const w = welch(finals('fast'), finals('tfjs'));
+    for (const l of LEARNERS)
+      table.push([
+        c.what,
+        l,
+        seeds.length,
+        c.evalEvery,
+        meanCurve(l),
+        `${mean(finals(l)).toFixed(1)} ± ${sampleStd(finals(l)).toFixed(1)}`,
+        l === 'fast' ? `${w.diff.toFixed(1)} [${w.lo.toFixed(1)}, ${w.hi.toFixed(1)}]` : '',
+        fmt(median(speed[l])),
+      ]);
+  }
+  log(
+    formatMarkdownTable(
+      [
+        'run',
+        'learner',
+        'seeds',
+        'eval',
+        'mean curve',
+        'final eval mean ± sd',
+        'fast − tfjs (95 % CI)',
+        'steps/s',
+      ],
+      table,
+    ),
+  );
+  log('');
+}
+
+/** Runs the sections named in `sections` (all when empty). */
+export async function runSpeedBench(sections: string[] = []): Promise<void> {
+  await initTf();
+  registerBuiltinEnvs();
+  const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
+  const started = new Date().toISOString().slice(0, 10);
+  log('# Training speed: the fast learner against TF.js and PyTorch');
+  log('');
+  log(
+    `- machine: ${describeMachine()}; TF.js backend: ${tfBackendName()}; PyTorch: ${existsSync(PYTHON) && existsSync(PEER) ? "Debian's python3-torch running ../shared/peers/ppo_torch.py" : 'not found (rows skipped)'}`,
+  );
+  log(
+    `- command: \`npm run bench -- speed${sections.length ? ' ' + sections.join(' ') : ''}\` (bench/speed-bench.ts), ${started}`,
+  );
+  log(
+    '- every figure comes from this one run; sides interleaved per seed; wall times exclude periodic evaluations.',
+  );
+  log('');
+  const peak = roofline();
+  const best = Math.max(peak.js, peak.tfjs, peak.c ?? 0);
+  const cText =
+    peak.c === undefined
+      ? 'C not measured (no gcc)'
+      : `${peak.c.toFixed(2)} GFLOP/s in C (\`gcc -O3 -march=native\`, i-k-j loop)`;
+  log('## Roofline');
+  log('');
+  log(
+    `A 256×256 by 256×256 single-precision matmul on one core: ${peak.js.toFixed(2)} GFLOP/s in the JS dense kernel, ${peak.tfjs.toFixed(2)} GFLOP/s in TF.js (${tfBackendName()}), ${cText}. The "of one-core matmul" columns divide by the largest, ${best.toFixed(2)} GFLOP/s.`,
+  );
+  log('');
+  if (want('ppo-cartpole')) await sectionPpoCartpole([1, 2, 3], 100_000, best);
+  if (want('dqn-cartpole')) await sectionDqnCartpole([1, 2], 50_000);
+  if (want('learning')) await sectionLearning([1, 2, 3, 4, 5]);
+  await writeFileAtomic(new URL('results/speed.md', import.meta.url).pathname, md.join('\n') + '\n');
+  await writeFileAtomic(
+    new URL('results/speed.json', import.meta.url).pathname,
+    JSON.stringify({ rows }, null, 2) + '\n',
+  );
+}
