@@ -24,6 +24,7 @@ export { Mlp, type MlpConfig } from '../nn/mlp.js';
 export {
   denseForward,
   createDenseWorkspace,
+  transposeInto,
   type DenseActivation,
   type DenseLayerF32,
   type DenseWorkspace,

@@ -2,7 +2,9 @@
  * Dependency-free forward pass of a dense network on Float32Arrays: the fast path for one
  * decision per environment step (no TensorFlow call), and the kernel the standalone deploy
  * runtime reuses. Layout matches TensorFlow's dense layers: `y = x · W + b` with `W` row-major
- * `inDim × outDim`.
+ * `inDim × outDim`. Each output is a dot product with a row of the transposed kernel (kept by the
+ * caller, e.g. `Mlp`, while the weights do not change), rounded to float32 in the order of a
+ * plain float32 accumulation, so results are bit for bit those of the simple loops.
  */
 
 /** Hidden-layer nonlinearity. The output layer is always linear. */
@@ -93,7 +95,7 @@ export function transposeInto(a: Float32Array, rows: number, cols: number, out: 
  * partial sum is rounded to float32 in input order, so the result is bit for bit that of a
  * float32 accumulation `y[j] += x[i] · W[i, j]` in input order. Writes batch × outDim into `y`.
  */
-export function denseLayerForward(
+function denseLayerForward(
   kt: Float32Array,
   bias: Float32Array,
   inDim: number,
