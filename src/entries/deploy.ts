@@ -1,6 +1,7 @@
 /**
  * `arbiter/deploy`: standalone policies for the place where decisions are made: policy
- * artifacts (float and int8), the dependency-free inference runtime, C code generation, the
+ * artifacts (float and int8), the dependency-free inference runtime (a WebAssembly SIMD dense
+ * kernel shipped inside the package, with a JavaScript fallback), C code generation, the
  * learned EGS scheduler (`EgsPolicyScheduler` and its model files), and the OD3 budget →
  * architecture generators.
  *
@@ -23,7 +24,12 @@ export {
   artifactParamCount,
   assertArtifactFinite,
 } from '../deploy/policy-artifact.js';
-export { createPolicyRuntime, type PolicyRuntime } from '../deploy/inference-runtime.js';
+export {
+  createPolicyRuntime,
+  type PolicyRuntime,
+  type PolicyRuntimeOptions,
+} from '../deploy/inference-runtime.js';
+export { wasmSimdAvailable, type DenseKernelChoice } from '../nn/dense-forward-wasm.js';
 export { quantizeInt8 } from '../deploy/quantize-int8.js';
 export { generatePolicyC, type GeneratedC } from '../deploy/c-codegen.js';
 export {
