@@ -1,7 +1,8 @@
 /**
  * Pins short fixed-seed runs of every deep algorithm to checksums of their saved tensors and
  * logged metrics, recorded before the algorithm surface was refactored: a change that alters a
- * single weight bit, RNG draw or metric of PPO, A2C, REINFORCE, DQN or OD3 fails here.
+ * single weight bit, RNG draw or metric of PPO, A2C, REINFORCE, DQN or OD3 fails here. The
+ * on-policy algorithms are pinned on both learners (TF.js and fast).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -96,7 +97,9 @@ const od3Teacher = (learner: Learner): Od3Distiller =>
     learner,
   });
 
-const cases: [string, () => Algorithm, number][] = [
+// The on-policy cases run on either learner; the TF.js fingerprints are the ones recorded before
+// the fast learner existed, the fast learner's are pinned beside them with a `-fast` suffix.
+const onPolicyCases = (learner: Learner): [string, () => Algorithm, number][] => [
   [
     'ppo-cartpole',
     () =>
@@ -108,22 +111,32 @@ const cases: [string, () => Algorithm, number][] = [
         normalizeObservation: true,
         normalizeReward: true,
         targetKl: 0.02,
+        learner,
       }),
     256,
   ],
-  ['ppo-jobs', () => new PPO(jobs, { numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2 }), 128],
-  ['a2c-cartpole', () => new A2C(cartPole, { numEnvs: 2, numSteps: 8, logInterval: 1 }), 160],
+  [
+    'ppo-jobs',
+    () => new PPO(jobs, { numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, learner }),
+    128,
+  ],
+  ['a2c-cartpole', () => new A2C(cartPole, { numEnvs: 2, numSteps: 8, logInterval: 1, learner }), 160],
   [
     'a2c-jobs-rmsprop',
-    () => new A2C(jobs, { numEnvs: 2, numSteps: 8, optimizer: 'rmsprop', logInterval: 1 }),
+    () => new A2C(jobs, { numEnvs: 2, numSteps: 8, optimizer: 'rmsprop', logInterval: 1, learner }),
     96,
   ],
-  ['reinforce-cartpole', () => new REINFORCE(cartPole, { numEnvs: 2, numSteps: 64 }), 256],
+  ['reinforce-cartpole', () => new REINFORCE(cartPole, { numEnvs: 2, numSteps: 64, learner }), 256],
+];
+
+const cases: [string, () => Algorithm, number][] = [
+  ...onPolicyCases('tfjs'),
   ['dqn-cartpole', () => dqnCartPole('tfjs'), 400],
   ['dqn-jobs', () => dqnJobs('tfjs'), 300],
   ['od3-student', () => od3Student('tfjs'), 400],
   ['od3-teacher', () => od3Teacher('tfjs'), 400],
   // The fast learner: the same runs on host arithmetic, pinned on their own.
+  ...onPolicyCases('fast').map(([n, m, k]): [string, () => Algorithm, number] => [`${n}-fast`, m, k]),
   ['dqn-cartpole-fast', () => dqnCartPole('fast'), 400],
   ['dqn-jobs-fast', () => dqnJobs('fast'), 300],
   ['od3-student-fast', () => od3Student('fast'), 400],
@@ -142,6 +155,11 @@ const EXPECTED: Record<string, string> = {
   'dqn-jobs': '3fd8404d:5e3c0d02',
   'od3-student': '1e3153af:cd30ade2',
   'od3-teacher': '8435df90:5b664f2d',
+  'ppo-cartpole-fast': '1e364f0d:bd467763',
+  'ppo-jobs-fast': '114aa43f:b4243252',
+  'a2c-cartpole-fast': 'f4d1771:695a5c9b',
+  'a2c-jobs-rmsprop-fast': '356476d8:d05bf7fe',
+  'reinforce-cartpole-fast': '88bf162c:14cdeae2',
   'dqn-cartpole-fast': '4e870419:99fb873f',
   'dqn-jobs-fast': 'd8a8cc2c:8241a0f7',
   'od3-student-fast': '5398102b:d4c28441',
