@@ -22,6 +22,7 @@ import { Rng } from '../src/core/rng.js';
 import { mean, sampleStd, tCritical95 } from '../src/core/statistics.js';
 import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import { denseForward, type DenseLayerF32 } from '../src/nn/dense-forward.js';
+import { WasmDenseNet, wasmSimdAvailable } from '../src/nn/dense-forward-wasm.js';
 import { initTf, tf, tfBackendName } from '../src/nn/tf-backend.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { PadGraphObservation } from '../src/core/wrappers/pad-graph-observation.js';
@@ -116,7 +117,7 @@ function cMatmulGflops(): number | undefined {
 }
 
 /** A plain matmul on one core, as the arithmetic ceiling the learners are compared with. */
-function roofline(): { js: number; tfjs: number; c: number | undefined } {
+function roofline(): { js: number; wasm: number | undefined; tfjs: number; c: number | undefined } {
   const n = 256;
   const rng = new Rng(1);
   const layer: DenseLayerF32 = {
@@ -129,12 +130,14 @@ function roofline(): { js: number; tfjs: number; c: number | undefined } {
   const out = new Float32Array(n * n);
   const flops = 2 * n * n * n;
   const js = gflopsOf(() => denseForward([layer], 'tanh', x, n, out), flops);
+  const net = wasmSimdAvailable() ? new WasmDenseNet([layer], 'tanh', n) : undefined;
+  const wasm = net ? gflopsOf(() => net.forward(x, n, out), flops) : undefined;
   const a = tf.tensor2d(x, [n, n]);
   const b = tf.tensor2d(layer.kernel, [n, n]);
   const tfjs = gflopsOf(() => tf.tidy(() => tf.matMul(a, b).dataSync()), flops);
   a.dispose();
   b.dispose();
-  return { js, tfjs, c: cMatmulGflops() };
+  return { js, wasm, tfjs, c: cMatmulGflops() };
 }
 
 // ------------------------------------------------------------------------- FLOP accounting
@@ -552,7 +555,7 @@ export async function runSpeedBench(sections: string[] = []): Promise<void> {
   log('## Roofline');
   log('');
   log(
-    `A 256×256 by 256×256 single-precision matmul on one core: ${peak.js.toFixed(2)} GFLOP/s in the JS dense kernel, ${peak.tfjs.toFixed(2)} GFLOP/s in TF.js (${tfBackendName()}), ${cText}. The "of one-core matmul" columns divide by the largest, ${best.toFixed(2)} GFLOP/s.`,
+    `A 256×256 by 256×256 single-precision matmul on one core: ${peak.js.toFixed(2)} GFLOP/s in the JS dense kernel, ${peak.wasm === undefined ? 'no WebAssembly SIMD' : `${peak.wasm.toFixed(2)} GFLOP/s in the WebAssembly SIMD kernel`}, ${peak.tfjs.toFixed(2)} GFLOP/s in TF.js (${tfBackendName()}), ${cText}. The "of one-core matmul" columns divide by the largest, ${best.toFixed(2)} GFLOP/s.`,
   );
   log('');
   if (want('ppo-cartpole')) await sectionPpoCartpole([1, 2, 3], 100_000, best);
