@@ -1,17 +1,22 @@
 /**
- * `runDeployBench()`: single-decision latency of the exported policy runtime against a TF.js
- * `predict`-style forward (`tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`) on
- * the same network, measured in one run on the same observations, plus the bytes of each export
- * format → bench/results/deploy.md.
+ * `runDeployBench()`: single-decision latency of the exported policy runtime (its WebAssembly SIMD
+ * and its JavaScript dense kernel) against a TF.js `predict`-style forward
+ * (`tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`) and against the exported C
+ * compiled with `cc -O2` (where a C compiler is installed), on the same network, measured in one
+ * run on the same observations; the bytes of each export format; and batched (128 rows) dense
+ * forward passes of both kernels → bench/results/deploy.md.
  */
-import { cpus, loadavg } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { DQN } from '../src/agents/dqn.js';
 import { PPO } from '../src/agents/ppo.js';
 import { makeEnv } from '../src/core/make-env.js';
 import { Rng } from '../src/core/rng.js';
 import { generatePolicyC } from '../src/deploy/c-codegen.js';
-import { extractPolicyArtifact } from '../src/deploy/extract-policy-artifact.js';
+import { extractPolicyArtifact, mlpPolicyArtifact } from '../src/deploy/extract-policy-artifact.js';
 import { createPolicyRuntime } from '../src/deploy/inference-runtime.js';
 import {
   artifactParamCount,
@@ -22,7 +27,9 @@ import {
 import { quantizeInt8 } from '../src/deploy/quantize-int8.js';
 import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import type { ActorCriticPolicy } from '../src/nn/actor-critic-policy.js';
-import type { Mlp } from '../src/nn/mlp.js';
+import { denseForward, createDenseWorkspace } from '../src/nn/dense-forward.js';
+import { WasmDenseNet, wasmSimdAvailable } from '../src/nn/dense-forward-wasm.js';
+import { Mlp, type MlpConfig } from '../src/nn/mlp.js';
 import { initTf, tf, tfBackendName } from '../src/nn/tf-backend.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine, median } from './machine.js';
@@ -33,20 +40,30 @@ export interface DeployBenchRow {
   policy: string;
   /** Scalar parameters of the decision network. */
   params: number;
-  /** Median µs per decision, exported float runtime (`act`). */
+  /** Median µs per decision, exported float runtime (`act`), WebAssembly SIMD kernel. */
+  runtimeWasmUs: number;
+  /** Median µs per decision, exported float runtime (`act`), JavaScript kernel. */
   runtimeFloatUs: number;
   /** Median µs per decision, exported int8 runtime (`act`). */
   runtimeInt8Us: number;
   /** Median µs per decision, TF.js single forward + argmax. */
   tfjsUs: number;
-  /** tfjsUs / runtimeFloatUs (how many times faster the runtime is). */
+  /** tfjsUs / runtimeWasmUs (how many times faster the WebAssembly runtime is). */
+  speedupWasm: number;
+  /** tfjsUs / runtimeFloatUs (how many times faster the JavaScript runtime is). */
   speedup: number;
-  /** Fastest repeat, µs per decision, exported float runtime (robust to a loaded machine). */
+  /** Fastest repeat, µs per decision, WebAssembly runtime (robust to a loaded machine). */
+  runtimeWasmMinUs: number;
+  /** Fastest repeat, µs per decision, exported float runtime, JavaScript kernel. */
   runtimeFloatMinUs: number;
   /** Fastest repeat, µs per decision, TF.js. */
   tfjsMinUs: number;
+  /** tfjsMinUs / runtimeWasmMinUs. */
+  speedupWasmMin: number;
   /** tfjsMinUs / runtimeFloatMinUs. */
   speedupMin: number;
+  /** Median and fastest µs per decision of the exported C (`cc -O2`), or undefined without a C compiler. */
+  c?: { median: number; min: number };
   /** Bytes of the JSON, binary, int8-binary and C-source exports. */
   bytes: { json: number; bin: number; int8: number; c: number };
   /** Bytes the float runtime holds (weights, biases, scratch buffers). */
@@ -87,6 +104,104 @@ function usPerDecision(
   return times.map((t) => ({ median: median(t), min: Math.min(...t) }));
 }
 
+/** Whether a C compiler answers as `cc`. */
+function hasCc(): boolean {
+  return spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Median and fastest µs per decision (`policy_act`) of the generated C code compiled with
+ * `cc -O2`, on the same observations, timed inside the C program (`repeats` rounds of
+ * `decisions`); undefined without a C compiler.
+ */
+function cDecisionUs(
+  art: FloatPolicyArtifact,
+  states: readonly Float32Array[],
+  decisions: number,
+  repeats: number,
+): { median: number; min: number } | undefined {
+  if (!hasCc()) return undefined;
+  const plain: FloatPolicyArtifact = { ...art };
+  delete plain.normalization;
+  const dir = mkdtempSync(path.join(tmpdir(), 'arbiter-deploy-bench-'));
+  try {
+    const c = generatePolicyC(plain);
+    writeFileSync(path.join(dir, c.headerFile), c.header);
+    writeFileSync(path.join(dir, c.sourceFile), c.source);
+    const obs = states.map((st) => `{${Array.from(st, (v) => v.toPrecision(9)).join(',')}}`).join(',\n');
+    writeFileSync(
+      path.join(dir, 'bench.c'),
+      `#include <stdio.h>
+#include <time.h>
+#include "policy.h"
+static const float S[${states.length}][POLICY_INPUT_DIM] = {${obs}};
+static double now_us(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e6 + t.tv_nsec / 1e3; }
+int main(void) {
+  volatile int sink = 0; int r, i, k; double t[${repeats}];
+  for (i = 0; i < 200; i++) sink += policy_act(S[i % ${states.length}], 0);
+  for (r = 0; r < ${repeats}; r++) {
+    double t0 = now_us();
+    for (i = 0; i < ${decisions}; i++) sink += policy_act(S[i % ${states.length}], 0);
+    t[r] = (now_us() - t0) / ${decisions};
+  }
+  for (r = 0; r < ${repeats}; r++) for (k = r + 1; k < ${repeats}; k++) if (t[k] < t[r]) { double u = t[k]; t[k] = t[r]; t[r] = u; }
+  printf("%.6f %.6f\\n", ${repeats} % 2 ? t[${repeats} / 2] : (t[${repeats} / 2 - 1] + t[${repeats} / 2]) / 2, t[0]);
+  return 0;
+}
+`,
+    );
+    const exe = path.join(dir, 'bench');
+    execFileSync('cc', ['-O2', '-o', exe, path.join(dir, 'bench.c'), path.join(dir, c.sourceFile), '-lm']);
+    const [med, min] = execFileSync(exe).toString().trim().split(' ').map(Number);
+    return { median: med!, min: min! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One batched measurement: µs per forward pass of `batch` rows, both dense kernels. */
+export interface DenseBatchRow {
+  /** Network label, e.g. `256→256→256→16 (tanh)`. */
+  network: string;
+  /** Rows per forward pass. */
+  batch: number;
+  /** Median µs per pass, `denseForward` (JavaScript). */
+  jsUs: number;
+  /** Median µs per pass, `WasmDenseNet.forward` (WebAssembly SIMD). */
+  wasmUs: number;
+  /** jsUs / wasmUs. */
+  speedup: number;
+}
+
+/** `denseForward` against `WasmDenseNet.forward` on `batch` rows through `mlp`'s layers, interleaved. */
+function measureBatch(label: string, mlp: Mlp, batch: number, repeats: number): DenseBatchRow {
+  const layers = mlp.denseLayers();
+  const act = mlp.config.activation;
+  const rng = new Rng(5);
+  const x = Float32Array.from({ length: batch * mlp.config.inputDim }, () => rng.normal());
+  const out = new Float32Array(batch * mlp.config.outputDim);
+  const work = createDenseWorkspace(layers, batch);
+  const net = new WasmDenseNet(layers, act, batch);
+  let flops = 0;
+  for (const l of layers) flops += l.inDim * l.outDim;
+  const n = Math.max(3, Math.round(2e7 / (flops * batch)));
+  const passes = [
+    (): unknown => denseForward(layers, act, x, batch, out, work),
+    (): unknown => net.forward(x, batch, out),
+  ];
+  const times: number[][] = [[], []];
+  for (const p of passes) for (let i = 0; i < n; i++) p();
+  for (let r = 0; r < repeats; r++)
+    passes.forEach((p, k) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) p();
+      times[k]!.push(((performance.now() - t0) * 1000) / n);
+    });
+  const jsUs = median(times[0]!);
+  const wasmUs = median(times[1]!);
+  return { network: label, batch, jsUs, wasmUs, speedup: jsUs / wasmUs };
+}
+
 function measure(
   label: string,
   mlp: Mlp,
@@ -99,7 +214,8 @@ function measure(
   // The network alone on both sides (normalization is a handful of flops and not in TF's path).
   const plain: FloatPolicyArtifact = { ...art };
   delete plain.normalization;
-  const rt = createPolicyRuntime(plain);
+  const rt = createPolicyRuntime(plain, { kernel: 'js' });
+  const rtW = createPolicyRuntime(plain, { kernel: wasmSimdAvailable() ? 'wasm' : 'js' });
   const rtQ = createPolicyRuntime(quantizeInt8(plain));
   const tfAct = (obs: Float32Array): number => {
     const y = tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync();
@@ -107,12 +223,13 @@ function measure(
     for (let a = 1; a < y.length; a++) if (y[a]! > y[best]!) best = a;
     return best;
   };
-  const [float, int8, tfjs] = usPerDecision(
-    [(s) => rt.act(s), (s) => rtQ.act(s), tfAct],
+  const [wasm, float, int8, tfjs] = usPerDecision(
+    [(s) => rtW.act(s), (s) => rt.act(s), (s) => rtQ.act(s), tfAct],
     states,
-    [o.decisions, o.decisions, Math.max(200, o.decisions >> 2)],
+    [o.decisions, o.decisions, o.decisions, Math.max(200, o.decisions >> 2)],
     o.repeats,
   );
+  const runtimeWasmUs = wasm!.median;
   const runtimeFloatUs = float!.median;
   const runtimeInt8Us = int8!.median;
   const tfjsUs = tfjs!.median;
@@ -121,13 +238,18 @@ function measure(
   return {
     policy: `${label} ${[d, ...art.layers.map((l) => l.outputDim)].join('→')}`,
     params,
+    runtimeWasmUs,
     runtimeFloatUs,
     runtimeInt8Us,
     tfjsUs,
+    speedupWasm: tfjsUs / runtimeWasmUs,
     speedup: tfjsUs / runtimeFloatUs,
+    runtimeWasmMinUs: wasm!.min,
     runtimeFloatMinUs: float!.min,
     tfjsMinUs: tfjs!.min,
+    speedupWasmMin: tfjs!.min / wasm!.min,
     speedupMin: tfjs!.min / float!.min,
+    c: cDecisionUs(art, states, o.decisions, o.repeats),
     bytes: {
       json: Buffer.byteLength(policyArtifactToJson(art)),
       bin: encodePolicyArtifact(art).length,
@@ -161,6 +283,20 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
   const dqn = new DQN(cartPole(), { seed: 1, hiddenSizes: [64, 64], learningStarts: 100, bufferSize: 1000 });
   await dqn.learn({ totalTimesteps: 300 });
   rows.push(measure('DQN Q-net (relu)', dqn.qNet, extractPolicyArtifact(dqn), o));
+  // Wider inputs and outputs than CartPole's: freshly initialized tanh MLPs (the speed of a
+  // forward pass does not depend on the weights' values).
+  const wideConfigs: MlpConfig[] = [
+    { inputDim: 64, hiddenSizes: [128, 128], outputDim: 8 },
+    { inputDim: 256, hiddenSizes: [256, 256], outputDim: 16 },
+  ];
+  const wide = wideConfigs.map((c) => new Mlp(c, new Rng(2)));
+  for (const mlp of wide) rows.push(measure('MLP (tanh)', mlp, mlpPolicyArtifact(mlp), o));
+  const batchRows: DenseBatchRow[] = [];
+  if (wasmSimdAvailable())
+    for (const mlp of [new Mlp({ inputDim: 4, hiddenSizes: [64, 64], outputDim: 2 }, new Rng(2)), ...wide]) {
+      const dims = [mlp.config.inputDim, ...mlp.config.hiddenSizes, mlp.config.outputDim].join('→');
+      batchRows.push(measureBatch(`${dims} (tanh)`, mlp, 128, o.repeats));
+    }
 
   if (o.out !== null) {
     const md = [
@@ -171,40 +307,62 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
       'one observation each, argmax; same network and observations for all; TF.js = `tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`.',
       `Median and fastest round per runtime: on a loaded machine (1-min load average here: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores) the medians absorb other processes' time, the minima much less.`,
       '',
+      'Decision latency (µs per decision): the runtime on its WebAssembly SIMD kernel (the default where the engine has SIMD) and on its JavaScript kernel, the int8 runtime, TF.js, and the exported C compiled with `cc -O2` (timed inside the C program; — without a C compiler).',
+      '',
       formatMarkdownTable(
         [
           'policy',
           'params',
-          'runtime µs',
-          'int8 runtime µs',
+          'WASM µs',
+          'JS µs',
+          'int8 µs',
           'TF.js µs',
-          'speed-up ×',
-          'runtime min µs',
+          'C -O2 µs',
+          'TF.js / WASM ×',
+          'TF.js / JS ×',
+          'WASM / C ×',
+          'WASM min µs',
+          'JS min µs',
           'TF.js min µs',
-          'speed-up × (min)',
-          'runtime bytes',
-          'JSON B',
-          'bin B',
-          'int8 B',
-          'C B',
+          'C min µs',
+          'TF.js / WASM × (min)',
+          'WASM / C × (min)',
         ],
         rows.map((r) => [
           r.policy,
           r.params,
+          r.runtimeWasmUs,
           r.runtimeFloatUs,
           r.runtimeInt8Us,
           r.tfjsUs,
+          r.c ? r.c.median : '—',
+          r.speedupWasm,
           r.speedup,
+          r.c ? r.runtimeWasmUs / r.c.median : '—',
+          r.runtimeWasmMinUs,
           r.runtimeFloatMinUs,
           r.tfjsMinUs,
-          r.speedupMin,
-          r.runtimeBytes,
-          r.bytes.json,
-          r.bytes.bin,
-          r.bytes.int8,
-          r.bytes.c,
+          r.c ? r.c.min : '—',
+          r.speedupWasmMin,
+          r.c ? r.runtimeWasmMinUs / r.c.min : '—',
         ]),
       ),
+      '',
+      'Sizes (bytes): what the float runtime holds (weights, biases, scratch buffers) and each export format.',
+      '',
+      formatMarkdownTable(
+        ['policy', 'runtime B', 'JSON B', 'bin B', 'int8 B', 'C B'],
+        rows.map((r) => [r.policy, r.runtimeBytes, r.bytes.json, r.bytes.bin, r.bytes.int8, r.bytes.c]),
+      ),
+      '',
+      `Batched dense forward (the fast learner's minibatch pass): µs per pass of ${batchRows[0]?.batch ?? 128} rows, \`denseForward\` (JavaScript) against \`WasmDenseNet.forward\`, interleaved, median of ${o.repeats} rounds.`,
+      '',
+      batchRows.length
+        ? formatMarkdownTable(
+            ['network', 'batch', 'JS µs', 'WASM µs', 'JS / WASM ×'],
+            batchRows.map((r) => [r.network, r.batch, r.jsUs, r.wasmUs, r.speedup]),
+          )
+        : '(no WebAssembly SIMD in this engine)',
       '',
     ].join('\n');
     await writeFileAtomic(o.out, md);

@@ -35,6 +35,23 @@ function mlpLayers(mlp: Mlp, lastActivation: ArtifactActivation): FloatArtifactL
 }
 
 /**
+ * A standalone MLP (linear output) as a Float32 argmax artifact over `mlp.config.outputDim`
+ * discrete actions starting at 0: for benchmarks and tests of networks outside an algorithm.
+ */
+export function mlpPolicyArtifact(mlp: Mlp): FloatPolicyArtifact {
+  return {
+    format: POLICY_ARTIFACT_FORMAT,
+    version: POLICY_ARTIFACT_VERSION,
+    kind: 'mlp',
+    inputDim: mlp.config.inputDim,
+    outputDim: mlp.config.outputDim,
+    layers: mlpLayers(mlp, 'linear'),
+    actionSpace: { kind: 'discrete', n: mlp.config.outputDim, start: 0 },
+    decision: 'argmax',
+  };
+}
+
+/**
  * The decision network of a trained algorithm as a Float32 artifact. Supports DQN and the
  * on-policy algorithms with an MLP {@link ActorCriticPolicy} on a Discrete action space; throws
  * `unsupported-model` otherwise (tabular agents, Box actions, graph policies).

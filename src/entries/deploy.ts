@@ -23,7 +23,12 @@ export {
   artifactParamCount,
   assertArtifactFinite,
 } from '../deploy/policy-artifact.js';
-export { createPolicyRuntime, type PolicyRuntime } from '../deploy/inference-runtime.js';
+export {
+  createPolicyRuntime,
+  type PolicyRuntime,
+  type PolicyRuntimeOptions,
+} from '../deploy/inference-runtime.js';
+export { wasmSimdAvailable, type DenseKernelChoice } from '../nn/dense-forward-wasm.js';
 export { quantizeInt8 } from '../deploy/quantize-int8.js';
 export { generatePolicyC, type GeneratedC } from '../deploy/c-codegen.js';
 export {

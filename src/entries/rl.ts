@@ -29,6 +29,14 @@ export {
   type DenseWorkspace,
 } from '../nn/dense-forward.js';
 export {
+  WasmDenseNet,
+  denseForwardWasm,
+  wasmSimdAvailable,
+  useWasmKernel,
+  type DenseKernelChoice,
+  type LayerActivation,
+} from '../nn/dense-forward-wasm.js';
+export {
   sampleMaskedCategorical,
   maskedArgmax,
   maskedArgmaxOrNone,
