@@ -168,6 +168,7 @@ describe.runIf(wasmSimdAvailable())('dense training pass on WebAssembly SIMD', (
       layers[0]!.kernel[0] = layers[0]!.kernel[0]! + 1;
     }
     expect(() => trainer.forward(small, 'relu', new Float32Array(17 * 3), 17, [])).toThrow(/capacity 16/);
+    expect(() => trainer.forward(small, 'relu', new Float32Array(5), 2, [])).toThrow(/need 2 × 3/);
   });
 
   it('auto: networks below the crossover stay on the JavaScript loops, larger ones run on WebAssembly', () => {
