@@ -119,30 +119,36 @@ describe.runIf(wasmSimdAvailable())('dense training pass on WebAssembly SIMD', (
     );
   });
 
-  it('a second backward of one forward pass adds the same gradient again', () => {
+  it('a second backward of one forward pass adds the same gradient again, on the forward pass’s kernel', () => {
     const rng = new Rng(4);
     const layers = randomLayers([5, 30, 7, 3], rng);
-    const zero = layers.map((l) => ({
-      ...l,
-      kernel: new Float32Array(l.kernel.length),
-      bias: new Float32Array(l.outDim),
-    }));
+    const zeros = (): DenseLayerF32[] =>
+      layers.map((l) => ({
+        ...l,
+        kernel: new Float32Array(l.kernel.length),
+        bias: new Float32Array(l.outDim),
+      }));
+    const flat = (g: DenseLayerF32[]): Float32Array[] => g.flatMap((l) => [l.kernel, l.bias]);
     const x = randomArray(6 * 5, rng);
     const dOut = randomArray(6 * 3, rng);
     setTrainingKernel('wasm');
     const cache = createDenseTrainCache(layers, 6);
     denseForwardTrain(layers, 'tanh', x, 6, cache);
-    denseBackward(layers, 'tanh', cache, dOut, zero);
-    const once = zero.flatMap((g) => [g.kernel.slice(), g.bias.slice()]);
-    denseBackward(layers, 'tanh', cache, dOut, zero);
-    zero
-      .flatMap((g) => [g.kernel, g.bias])
-      .forEach((g, i) =>
-        expectClose(
-          g,
-          once[i]!.map((v) => 2 * v),
-        ),
-      );
+    const acc = zeros();
+    denseBackward(layers, 'tanh', cache, dOut, acc);
+    const once = flat(acc).map((g) => g.slice());
+    // The backward pass follows the kernel its forward pass ran on: the same bits again.
+    setTrainingKernel('js');
+    const again = zeros();
+    denseBackward(layers, 'tanh', cache, dOut, again);
+    expect(flat(again)).toEqual(once);
+    denseBackward(layers, 'tanh', cache, dOut, acc);
+    flat(acc).forEach((g, i) =>
+      expectClose(
+        g,
+        once[i]!.map((v) => 2 * v),
+      ),
+    );
   });
 
   it('the trainer lays itself out again for other shapes and follows weights changed between passes', () => {
