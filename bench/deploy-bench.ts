@@ -348,7 +348,7 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
         ]),
       ),
       '',
-      'Sizes (bytes): what the float runtime holds (weights, biases, scratch buffers) and each export format.',
+      'Sizes (bytes): what the float runtime holds on its JavaScript kernel (weights, biases, scratch buffers; the WebAssembly kernel holds the same in whole 64 KiB memory pages) and each export format.',
       '',
       formatMarkdownTable(
         ['policy', 'runtime B', 'JSON B', 'bin B', 'int8 B', 'C B'],

@@ -21,6 +21,7 @@
  * - Evaluation: one greedy (argmax) episode per DAG on the Float32 path; every timetable is
  *   checked with `checkSchedule`.
  */
+import { pathToFileURL } from 'node:url';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
@@ -495,4 +496,5 @@ async function main(): Promise<void> {
   await model.close();
 }
 
-await main();
+// Run directly (`npx tsx bench/egs-train.ts …`); importing it (the speed bench) only reads its settings.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -24,7 +24,12 @@ import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import { denseForward, type DenseLayerF32 } from '../src/nn/dense-forward.js';
 import { initTf, tf, tfBackendName } from '../src/nn/tf-backend.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
+import { PadGraphObservation } from '../src/core/wrappers/pad-graph-observation.js';
+import { EgsEnv } from '../src/envs/egs/egs-env.js';
+import { cloneEgsExpert, collectEgsDemonstrations } from '../src/experiments/egs-imitation.js';
+import { GraphPolicy, type GraphPolicyConfig } from '../src/nn/graph-policy.js';
 import { DQN_CARTPOLE } from './dqn-learning.js';
+import { EGS_POLICY, EGS_PPO } from './egs-train.js';
 import { JOBS_ENV_OPTIONS, PPO_JOBS } from './jobs-learning.js';
 import { describeMachine, median } from './machine.js';
 import { PPO_CARTPOLE } from './rl-learning.js';
@@ -439,6 +444,87 @@ async function sectionLearning(seeds: number[]): Promise<void> {
   log('');
 }
 
+/** The small shipped EGS policy's architecture (models/egs-graph-policy-small.json). */
+const EGS_SMALL_POLICY: GraphPolicyConfig = { hiddenDim: 8, numHeads: 4, numLayers: 1 };
+
+async function sectionEgs(steps: number): Promise<void> {
+  log(
+    '## EGS-v0 with the graph policy, 20–50-node DAGs (bench/egs-train.ts settings: 8 envs × 64 steps, 4 minibatches, 3 epochs)',
+  );
+  log('');
+  const maxNodes = 50;
+  const layout = new PadGraphObservation(new EgsEnv({ maxNodes })).layout;
+  const make = (): PadGraphObservation<number> =>
+    new PadGraphObservation(new EgsEnv({ maxNodes, sampler: { nodes: [20, 50], slack: [0, 0.4] } }));
+  const table: (string | number)[][] = [];
+  for (const [name, policy] of [
+    ['large (d 32, 2 layers)', EGS_POLICY],
+    ['small (d 8, 1 layer)', EGS_SMALL_POLICY],
+  ] as const) {
+    const sps: Record<Learner, number> = { fast: 0, tfjs: 0 };
+    for (const learner of LEARNERS) {
+      const model = new PPO(
+        make,
+        { ...EGS_PPO, seed: 1, learner } as never,
+        GraphPolicy.factory(layout, policy),
+      );
+      const t0 = performance.now();
+      await model.learn({ totalTimesteps: steps });
+      const seconds = (performance.now() - t0) / 1000;
+      const done = model.counters.numTimesteps;
+      await model.close();
+      record('egs', `ppo ${name}`, learner, 1, { seconds, steps: done, finalEval: NaN, curve: [] });
+      sps[learner] = done / seconds;
+    }
+    table.push([
+      `PPO, ${name} policy`,
+      'steps/s',
+      fmt(sps.fast),
+      fmt(sps.tfjs),
+      (sps.fast / sps.tfjs).toFixed(2) + '×',
+    ]);
+  }
+  // Behaviour cloning of the EGS expert, as the imitation warm start runs it.
+  const demos = collectEgsDemonstrations({ count: 12, tries: 1, nodes: [10, 50], rng: new Rng(7) });
+  const epm: Record<Learner, number> = { fast: 0, tfjs: 0 };
+  for (const learner of LEARNERS) {
+    const policy = new GraphPolicy(layout, new EgsEnv({ maxNodes }).actionSpace, EGS_POLICY, new Rng(0));
+    const t0 = performance.now();
+    await cloneEgsExpert(policy, layout, demos, {
+      epochs: 2,
+      batch: 32,
+      learningRate: 1e-3,
+      rng: new Rng(1),
+      learner,
+    });
+    const minutes = (performance.now() - t0) / 60_000;
+    policy.dispose();
+    epm[learner] = 2 / minutes;
+    rows.push({
+      section: 'egs',
+      what: 'bc large',
+      learner,
+      seed: 1,
+      steps: 2 * demos.steps.length,
+      seconds: minutes * 60,
+      stepsPerSecond: (2 * demos.steps.length) / (minutes * 60),
+    });
+  }
+  table.push([
+    `behaviour cloning, large policy, ${demos.steps.length} expert states (12 DAGs, 10–50 nodes), batch 32`,
+    'epochs/min',
+    fmt(epm.fast, 1),
+    fmt(epm.tfjs, 1),
+    (epm.fast / epm.tfjs).toFixed(2) + '×',
+  ]);
+  log(formatMarkdownTable(['run', 'unit', 'fast', 'tfjs', 'fast / tfjs'], table));
+  log('');
+  log(
+    `PPO runs: ${steps} steps each, seed 1, no evaluation. Targets: ≥ 10× the TF.js path for PPO with the large policy and for behaviour cloning.`,
+  );
+  log('');
+}
+
 /** Runs the sections named in `sections` (all when empty). */
 export async function runSpeedBench(sections: string[] = []): Promise<void> {
   await initTf();
@@ -471,6 +557,7 @@ export async function runSpeedBench(sections: string[] = []): Promise<void> {
   log('');
   if (want('ppo-cartpole')) await sectionPpoCartpole([1, 2, 3], 100_000, best);
   if (want('dqn-cartpole')) await sectionDqnCartpole([1, 2], 50_000);
+  if (want('egs')) await sectionEgs(2048);
   if (want('learning')) await sectionLearning([1, 2, 3, 4, 5]);
   await writeFileAtomic(new URL('results/speed.md', import.meta.url).pathname, md.join('\n') + '\n');
   await writeFileAtomic(

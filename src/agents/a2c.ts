@@ -10,7 +10,11 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
+import { AdamF32 } from '../nn/adam-f32.js';
+import type { PolicyEvaluationHost } from '../nn/policy.js';
+import { policyGradientLossHost } from './policy-gradient-loss.js';
 import { RmsProp } from '../nn/rmsprop.js';
+import { RmsPropF32 } from '../nn/rmsprop-f32.js';
 import { tf } from '../nn/tf-backend.js';
 import { explainedVariance, standardize } from './batch-utils.js';
 import {
@@ -18,6 +22,7 @@ import {
   OnPolicyAlgorithm,
   onPolicyConfigResolver,
   type EnvInput,
+  type HostLossGrads,
   type OnPolicyConfig,
   type PolicyFactory,
 } from './on-policy-algorithm.js';
@@ -65,6 +70,7 @@ export const A2C_DEFAULTS: A2cConfig = {
   rmspropAlpha: 0.99,
   optimizerEps: 1e-5,
   normalizeAdvantages: false,
+  learner: 'fast',
   policy: { hiddenSizes: [64, 64], activation: 'tanh', shareTrunk: false },
   normalizeObservation: false,
   normalizeReward: false,
@@ -95,6 +101,9 @@ export const resolveA2cConfig: (config: unknown, source?: string) => A2cConfig =
   'A2C',
 );
 
+/** Names of the diagnostics of one A2C step. */
+type A2cDiagnostic = 'policyLoss' | 'valueLoss' | 'entropyLoss';
+
 /** Synchronous advantage actor-critic (see module doc). */
 export class A2C extends OnPolicyAlgorithm<A2cConfig> {
   /** Checkpoint tag. */
@@ -112,10 +121,16 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
     super(
       env,
       cfg,
-      (vars) =>
-        cfg.optimizer === 'adam'
-          ? new Adam(vars, { eps: cfg.optimizerEps })
-          : new RmsProp(vars, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
+      {
+        tfjs: (vars) =>
+          cfg.optimizer === 'adam'
+            ? new Adam(vars, { eps: cfg.optimizerEps })
+            : new RmsProp(vars, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
+        fast: (params) =>
+          cfg.optimizer === 'adam'
+            ? new AdamF32(params, { eps: cfg.optimizerEps })
+            : new RmsPropF32(params, { alpha: cfg.rmspropAlpha, eps: cfg.optimizerEps }),
+      },
       makePolicy,
     );
   }
@@ -127,24 +142,14 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
     const n = b.size;
     const advantages = b.advantages;
     if (cfg.normalizeAdvantages) standardize(advantages);
-    const stats = this.gradientStep(() => {
-      const bAdvantages = tf.tensor1d(advantages);
-      const bReturns = tf.tensor1d(b.returns);
-      const { logProb, entropy, values } = this.policy.evaluateActions(
-        b.obs,
-        n,
-        b.actions,
-        this.masked ? b.masks : undefined,
-      );
-      const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
-      const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
-      const entropyLoss = tf.neg(tf.mean(entropy));
-      const loss = tf.add(
-        tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
-        tf.mul(cfg.vfCoef, valueLoss),
-      ) as tf.Scalar;
-      return { loss, diagnostics: { policyLoss, valueLoss, entropyLoss } };
-    }, lr);
+    const stats = this.hostPolicy
+      ? this.gradientStepHost(
+          { obs: b.obs, actions: b.actions, masks: this.masked ? b.masks : undefined },
+          n,
+          (ev, rows, d) => this.objectiveHost(advantages, ev, rows, d),
+          lr,
+        )
+      : this.gradientStep(() => this.objective(advantages), lr);
     return {
       'train/policy_loss': stats.policyLoss,
       'train/value_loss': stats.valueLoss,
@@ -152,5 +157,46 @@ export class A2C extends OnPolicyAlgorithm<A2cConfig> {
       'train/grad_norm': stats.gradNorm,
       'train/explained_variance': explainedVariance(b.values, b.returns),
     };
+  }
+  /** The A2C loss on the whole rollout as a TensorFlow.js graph, with its diagnostics. */
+  private objective(advantages: Float32Array): {
+    loss: tf.Scalar;
+    diagnostics: Record<A2cDiagnostic, tf.Tensor>;
+  } {
+    const cfg = this.config;
+    const b = this.buffer;
+    const n = b.size;
+    const bAdvantages = tf.tensor1d(advantages);
+    const bReturns = tf.tensor1d(b.returns);
+    const { logProb, entropy, values } = this.policy.evaluateActions(
+      b.obs,
+      n,
+      b.actions,
+      this.masked ? b.masks : undefined,
+    );
+    const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+    const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+    const entropyLoss = tf.neg(tf.mean(entropy));
+    const loss = tf.add(
+      tf.add(policyLoss, tf.mul(cfg.entCoef, entropyLoss)),
+      tf.mul(cfg.vfCoef, valueLoss),
+    ) as tf.Scalar;
+    return { loss, diagnostics: { policyLoss, valueLoss, entropyLoss } };
+  }
+
+  /**
+   * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n,
+   * ∂(c_ent·entropyLoss)/∂H = −c_ent/n, ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − R)/n.
+   */
+  private objectiveHost(
+    advantages: Float32Array,
+    ev: PolicyEvaluationHost,
+    n: number,
+    d: HostLossGrads,
+  ): Record<A2cDiagnostic, number> {
+    const cfg = this.config;
+    const t = policyGradientLossHost(ev, n, advantages, this.buffer.returns, cfg.entCoef, cfg.vfCoef, d);
+    return { policyLoss: t.policyLoss, valueLoss: t.valueLoss, entropyLoss: -t.entropyMean };
   }
 }

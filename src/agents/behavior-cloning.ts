@@ -8,14 +8,21 @@
  * value term (when returns are given) gives PPO a critic that already knows the task when
  * fine-tuning starts from the cloned policy. Used to warm-start the EGS graph policy from the
  * non-learned expert.
+ *
+ * Two learners compute the same step: `'fast'` (the default, for a policy that implements
+ * {@link HostTrainablePolicy}) runs the policy's host pass and {@link AdamF32} on its host arrays;
+ * `'tfjs'` (and any policy without a host pass) takes TF.js gradients and the TF.js {@link Adam}.
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
+import { AdamF32 } from '../nn/adam-f32.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
+import type { HostOptimizer } from '../nn/host-optimizer.js';
+import { clipGlobalNorm } from '../nn/host-params.js';
 import type { Optimizer } from '../nn/optimizer.js';
-import type { Policy } from '../nn/policy.js';
+import { isHostTrainable, type HostTrainablePolicy, type Policy } from '../nn/policy.js';
 import { tf } from '../nn/tf-backend.js';
 
 /** Settings of {@link BehaviorCloning}; every field has a default. */
@@ -28,6 +35,11 @@ export interface BehaviorCloningConfig {
   vfCoef: number;
   /** Entropy bonus (default 0). */
   entCoef: number;
+  /**
+   * Gradient path (default `'fast'`): the policy's host pass when it has one
+   * ({@link HostTrainablePolicy}), else TF.js; `'tfjs'` always takes TF.js gradients.
+   */
+  learner: 'fast' | 'tfjs';
 }
 
 /** Defaults of {@link BehaviorCloningConfig}. */
@@ -36,6 +48,7 @@ export const BEHAVIOR_CLONING_DEFAULTS: Readonly<BehaviorCloningConfig> = Object
   maxGradNorm: 0.5,
   vfCoef: 0.5,
   entCoef: 0,
+  learner: 'fast',
 });
 
 /** Rules of every {@link BehaviorCloningConfig} key (strict: unknown keys are refused). */
@@ -45,6 +58,7 @@ export const BEHAVIOR_CLONING_SCHEMA = z
     maxGradNorm: zc.positiveOrInfinity().optional(),
     vfCoef: zc.nonNegative().optional(),
     entCoef: zc.nonNegative().optional(),
+    learner: z.enum(['fast', 'tfjs']).optional(),
   } satisfies ConfigShape<BehaviorCloningConfig>)
   .strict();
 
@@ -64,18 +78,27 @@ export interface BehaviorCloningMetrics {
 export class BehaviorCloning<Obs> {
   /** Resolved settings. */
   readonly config: BehaviorCloningConfig;
-  /** Optimizer over the policy's variables (Adam unless one is given). */
-  readonly optimizer: Optimizer;
+  /**
+   * Optimizer over the policy's weights (Adam unless one is given): a TF.js {@link Optimizer} on
+   * the variables, or on the fast learner a {@link HostOptimizer} on the policy's host arrays.
+   */
+  readonly optimizer: Optimizer | HostOptimizer;
+  // The policy's host pass when the fast learner trains it.
+  private readonly host: HostTrainablePolicy | undefined;
+  private dLogProb = new Float32Array(0);
+  private dEntropy = new Float32Array(0);
+  private dValues = new Float32Array(0);
 
   /**
-   * @param policy - the policy to train (its variables are updated in place)
+   * @param policy - the policy to train (its weights are updated in place)
    * @param config - overrides of {@link BEHAVIOR_CLONING_DEFAULTS}
-   * @param optimizer - e.g. the optimizer of the algorithm that fine-tunes afterwards
+   * @param optimizer - e.g. the optimizer of the algorithm that fine-tunes afterwards: a TF.js
+   *   optimizer selects the TF.js path, a host optimizer (on `policy.hostParams()`) the fast one
    */
   constructor(
     readonly policy: Policy<Obs>,
     config: Partial<BehaviorCloningConfig> = {},
-    optimizer?: Optimizer,
+    optimizer?: Optimizer | HostOptimizer,
   ) {
     const given = parseConfig(BEHAVIOR_CLONING_SCHEMA, config, {
       source: 'behaviour cloning config',
@@ -83,7 +106,24 @@ export class BehaviorCloning<Obs> {
     });
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
     this.config = { ...BEHAVIOR_CLONING_DEFAULTS, ...defined };
-    this.optimizer = optimizer ?? new Adam(policy.variables, { eps: 1e-5 });
+    const hostOptimizer = optimizer !== undefined && !('variables' in optimizer);
+    const fast =
+      isHostTrainable(policy) &&
+      (hostOptimizer || (optimizer === undefined && this.config.learner === 'fast'));
+    if (hostOptimizer && !fast)
+      throw new ArbiterError(
+        'invalid-config',
+        'behaviour cloning: a host optimizer needs a policy with a host pass (HostTrainablePolicy)',
+      );
+    this.host = fast ? policy : undefined;
+    this.optimizer =
+      optimizer ??
+      (fast ? new AdamF32(policy.hostParams(), { eps: 1e-5 }) : new Adam(policy.variables, { eps: 1e-5 }));
+  }
+
+  /** Frees the TF.js optimizer state (a host optimizer holds none). */
+  dispose(): void {
+    if ('dispose' in this.optimizer) this.optimizer.dispose();
   }
 
   /**
@@ -104,6 +144,7 @@ export class BehaviorCloning<Obs> {
         'invalid-input',
         `behaviour cloning: ${returns.length} returns for ${batch} rows`,
       );
+    if (this.host) return this.stepHost(this.host, obs, batch, actions, masks, returns, lr);
     const { vfCoef, entCoef, maxGradNorm } = this.config;
     const variables = this.policy.variables;
     const out = tf.tidy(() => {
@@ -122,11 +163,54 @@ export class BehaviorCloning<Obs> {
         variables.map((v) => grads[v.name]!),
         maxGradNorm,
       );
-      this.optimizer.applyGradients(clipped.grads, lr);
+      (this.optimizer as Optimizer).applyGradients(clipped.grads, lr);
       const values = tf.stack([...kept, clipped.norm]).dataSync() as Float32Array;
       for (const t of kept) t.dispose();
       return values;
     });
     return { nll: out[0]!, valueLoss: out[1]!, entropy: out[2]!, gradNorm: out[3]! };
+  }
+
+  // The same step on the policy's host pass: ∂loss/∂(logProb, entropy, value) per row, then its
+  // backward pass, the same clipping rule and the host optimizer.
+  private stepHost(
+    host: HostTrainablePolicy,
+    obs: Obs,
+    batch: number,
+    actions: Int32Array | Float32Array,
+    masks: Uint8Array | undefined,
+    returns: Float32Array | undefined,
+    lr: number,
+  ): BehaviorCloningMetrics {
+    if (!(obs instanceof Float32Array))
+      throw new ArbiterError(
+        'invalid-input',
+        'behaviour cloning: the fast learner needs Float32Array observations',
+      );
+    const { vfCoef, entCoef, maxGradNorm } = this.config;
+    const ev = host.evaluateActionsHost(obs, batch, actions, masks);
+    if (this.dLogProb.length < batch) {
+      this.dLogProb = new Float32Array(batch);
+      this.dEntropy = new Float32Array(batch);
+      this.dValues = new Float32Array(batch);
+    }
+    let nll = 0;
+    let entropy = 0;
+    let valueLoss = 0;
+    for (let b = 0; b < batch; b++) {
+      nll -= ev.logProb[b]!;
+      entropy += ev.entropy[b]!;
+      this.dLogProb[b] = -1 / batch;
+      this.dEntropy[b] = -entCoef / batch;
+      const err = returns ? ev.values[b]! - returns[b]! : 0;
+      valueLoss += err * err;
+      this.dValues[b] = (2 * vfCoef * err) / batch;
+    }
+    host.backwardHost(this.dLogProb, this.dEntropy, this.dValues);
+    const grads = host.hostGrads();
+    const gradNorm = clipGlobalNorm(grads, maxGradNorm);
+    (this.optimizer as HostOptimizer).applyGradients(grads, lr);
+    host.markHostChanged();
+    return { nll: nll / batch, valueLoss: valueLoss / batch, entropy: entropy / batch, gradNorm };
   }
 }

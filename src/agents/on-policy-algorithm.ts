@@ -3,6 +3,11 @@
  * `OnPolicyAlgorithm`: vector-env setup, seeding, rollout collection on the Float32 forward
  * path with same-step autoreset and truncation bootstrapping, observation/reward normalization,
  * `predict`, and checkpoint save/restore. Each algorithm adds only its `train` step.
+ *
+ * Two learners compute the same gradient step: `'fast'` (the default) runs the policy's host
+ * training pass and backward ({@link HostTrainablePolicy}) with analytic loss derivatives and a
+ * host optimizer, `'tfjs'` builds the loss in TensorFlow.js and differentiates it. Their
+ * optimizer state has the same checkpoint keys, so a run saved with one continues with the other.
  */
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
@@ -13,8 +18,16 @@ import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
 import { SyncVectorEnv, type SyncVectorEnvState } from '../core/vector/sync-vector-env.js';
 import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import type { HostOptimizer } from '../nn/host-optimizer.js';
+import { clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
 import type { Optimizer } from '../nn/optimizer.js';
-import type { ActOutput, Policy } from '../nn/policy.js';
+import {
+  isHostTrainable,
+  type ActOutput,
+  type HostTrainablePolicy,
+  type Policy,
+  type PolicyEvaluationHost,
+} from '../nn/policy.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { assertTfReady, tf } from '../nn/tf-backend.js';
@@ -59,7 +72,54 @@ export interface OnPolicyConfig {
   seed: number;
   /** Write metrics every this many updates. */
   logInterval: number;
+  /**
+   * Who computes the gradients: `'fast'` (host arrays, analytic loss derivatives; falls back to
+   * TensorFlow.js for a policy that cannot train on the host) or `'tfjs'` (TensorFlow.js
+   * autodiff, the reference). Same optimizer state either way. Default `'fast'`.
+   */
+  learner: Learner;
 }
+
+/** Implementation of the gradient step (see {@link OnPolicyConfig.learner}). */
+export type Learner = 'fast' | 'tfjs';
+
+/** The optimizer of an algorithm, built for either learner (same kind, same hyper-parameters). */
+export interface OnPolicyOptimizers {
+  /** On the policy's TensorFlow.js variables. */
+  tfjs(variables: readonly tf.Variable[]): Optimizer;
+  /** On the policy's host parameter arrays. */
+  fast(params: readonly Float32Array[]): HostOptimizer;
+}
+
+/** Rows of a batch the policy evaluates in a {@link OnPolicyAlgorithm.gradientStepHost}. */
+export interface HostBatch {
+  /** Observations (rows × obsDim). */
+  obs: Float32Array;
+  /** Stored actions. */
+  actions: Int32Array | Float32Array;
+  /** Action masks (rows × actionDim), when the envs give them. */
+  masks: Uint8Array | undefined;
+}
+
+/** Per-row loss derivatives an algorithm's host objective writes (entries 0 … n−1). */
+export interface HostLossGrads {
+  /** ∂L/∂log π(a|s). */
+  dLogProb: Float32Array;
+  /** ∂L/∂H[π(·|s)]. */
+  dEntropy: Float32Array;
+  /** ∂L/∂V(s). */
+  dValues: Float32Array;
+}
+
+/**
+ * The host side of an algorithm's loss: given the policy's evaluation of `n` rows, writes the
+ * analytic ∂L/∂(log π, H, V) per row into `d` and returns the named diagnostics.
+ */
+export type HostObjective<K extends string> = (
+  ev: PolicyEvaluationHost,
+  n: number,
+  d: HostLossGrads,
+) => Record<K, number>;
 
 /** Rules of the {@link OnPolicyConfig} keys, shared by the PPO, A2C and REINFORCE schemas. */
 export const ON_POLICY_SHAPE = {
@@ -75,6 +135,7 @@ export const ON_POLICY_SHAPE = {
   maxGradNorm: zc.positiveOrInfinity().optional(),
   seed: zc.seed().optional(),
   logInterval: zc.int(1).optional(),
+  learner: z.enum(['fast', 'tfjs']).optional(),
 } satisfies ConfigShape<OnPolicyConfig>;
 
 /**
@@ -152,8 +213,10 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   readonly envs: VectorEnv;
   /** Policy and value networks. */
   readonly policy: Policy<Float32Array>;
-  /** Optimizer over the policy's variables. */
-  readonly optimizer: Optimizer;
+  /** Optimizer over the policy's variables (`'tfjs'`) or host parameter arrays (`'fast'`). */
+  readonly optimizer: Optimizer | HostOptimizer;
+  /** The policy, when the fast learner trains it on the host; undefined on the TensorFlow.js path. */
+  protected readonly hostPolicy: (Policy<Float32Array> & HostTrainablePolicy) | undefined;
   /** Rollout storage. */
   readonly buffer: RolloutBuffer;
   /** Step, update and episode counters. */
@@ -183,11 +246,18 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   private readonly oneValue = new Float32Array(1);
   private readonly rolloutRewards: Float32Array;
   private readonly stepOutputs: ActOutput[];
+  private hostParamArrays: Float32Array[] = [];
+  private hostGradArrays: Float32Array[] | undefined;
+  private lossGrads: HostLossGrads = {
+    dLogProb: new Float32Array(0),
+    dEntropy: new Float32Array(0),
+    dValues: new Float32Array(0),
+  };
 
   protected constructor(
     env: EnvInput,
     config: C,
-    makeOptimizer: (variables: Policy<Float32Array>['variables']) => Optimizer,
+    optimizers: OnPolicyOptimizers,
     makePolicy?: (obsDim: number, actionSpace: Space, rng: Rng) => Policy<Float32Array>,
   ) {
     super();
@@ -210,7 +280,11 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     this.policy = makePolicy
       ? makePolicy(this.obsDim, this.actionSpace, initRng)
       : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng);
-    this.optimizer = makeOptimizer(this.policy.variables);
+    this.hostPolicy = config.learner === 'fast' && isHostTrainable(this.policy) ? this.policy : undefined;
+    if (this.hostPolicy) {
+      this.hostParamArrays = this.hostPolicy.hostParams();
+      this.optimizer = optimizers.fast(this.hostParamArrays);
+    } else this.optimizer = optimizers.tfjs(this.policy.variables);
     const actionDim = this.policy.actionDim;
     this.buffer = new RolloutBuffer({
       numSteps: config.numSteps,
@@ -298,7 +372,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
         this.policy.variables.map((v) => grads[v.name]!),
         this.config.maxGradNorm,
       );
-      this.optimizer.applyGradients(clipped.grads, lr);
+      (this.optimizer as Optimizer).applyGradients(clipped.grads, lr);
       // One device read for all of them.
       const values = tf.stack([...kept, clipped.norm]).dataSync();
       for (const t of kept) t.dispose();
@@ -306,6 +380,33 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
       names.forEach((k, i) => ((stats as Record<K, number>)[k] = values[i]!));
       return stats;
     });
+  }
+
+  /**
+   * The fast learner's gradient step (same step as {@link OnPolicyAlgorithm.gradientStep}): the
+   * policy evaluates the `n` rows of `batch` on the host, `objective` writes the analytic
+   * ∂L/∂(log π, H, V) per row, the policy's backward pass gives ∂L/∂parameters, clipped to
+   * `maxGradNorm` (global norm) and applied at learning rate `lr`. Needs {@link hostPolicy}.
+   */
+  protected gradientStepHost<K extends string>(
+    batch: HostBatch,
+    n: number,
+    objective: HostObjective<K>,
+    lr: number,
+  ): GradientStats<K> {
+    const policy = this.hostPolicy;
+    if (!policy)
+      throw new ArbiterError('invalid-state', 'gradientStepHost: the policy is not trained on the host');
+    const d = this.lossGradBuffers(n);
+    const ev = policy.evaluateActionsHost(batch.obs, n, batch.actions, batch.masks);
+    const diagnostics = objective(ev, n, d);
+    policy.backwardHost(d.dLogProb, d.dEntropy, d.dValues);
+    // The gradient arrays keep their identity once the policy has made them.
+    const grads = (this.hostGradArrays ??= policy.hostGrads());
+    const gradNorm = clipGlobalNorm(grads, this.config.maxGradNorm);
+    (this.optimizer as HostOptimizer).applyGradients(grads, lr);
+    policy.markHostChanged();
+    return { ...diagnostics, gradNorm };
   }
 
   /**
@@ -328,7 +429,9 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
       const metrics = this.train(lr, progress);
       this.counters.numUpdates++;
       // A NaN loss or weight would be trained on and checkpointed silently: stop here instead.
-      const bad = firstNonFiniteVariable(this.policy.variables);
+      const bad = this.hostPolicy
+        ? firstNonFiniteArray(this.hostParamArrays)
+        : firstNonFiniteVariable(this.policy.variables);
       assertFiniteUpdate(
         this.algoName,
         this.counters,
@@ -545,7 +648,18 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   async close(): Promise<void> {
     await this.envs.close();
     this.policy.dispose();
-    this.optimizer.dispose();
+    if (!this.hostPolicy) (this.optimizer as Optimizer).dispose();
+  }
+
+  /** Per-row loss-derivative buffers for `n` rows (grown when needed, never per step). */
+  private lossGradBuffers(n: number): HostLossGrads {
+    if (this.lossGrads.dLogProb.length < n)
+      this.lossGrads = {
+        dLogProb: new Float32Array(n),
+        dEntropy: new Float32Array(n),
+        dValues: new Float32Array(n),
+      };
+    return this.lossGrads;
   }
 
   // Resets every copy; a resumed run reseeds from the step count so resets stay reproducible.

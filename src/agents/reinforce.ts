@@ -13,6 +13,9 @@
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
 import { Adam } from '../nn/adam.js';
+import { AdamF32 } from '../nn/adam-f32.js';
+import type { PolicyEvaluationHost } from '../nn/policy.js';
+import { policyGradientLossHost } from './policy-gradient-loss.js';
 import { tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
 import { computeDiscountedReturns } from './gae.js';
@@ -21,6 +24,7 @@ import {
   OnPolicyAlgorithm,
   onPolicyConfigResolver,
   type EnvInput,
+  type HostLossGrads,
   type OnPolicyConfig,
   type PolicyFactory,
 } from './on-policy-algorithm.js';
@@ -63,6 +67,7 @@ export const REINFORCE_DEFAULTS: ReinforceConfig = {
   entCoef: 0,
   normalizeAdvantages: true,
   maxGradNorm: 10,
+  learner: 'fast',
   policy: { hiddenSizes: [64, 64], activation: 'tanh', shareTrunk: false },
   normalizeObservation: false,
   normalizeReward: false,
@@ -88,6 +93,9 @@ export const REINFORCE_SCHEMA = z
 export const resolveReinforceConfig: (config: unknown, source?: string) => ReinforceConfig =
   onPolicyConfigResolver(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, 'REINFORCE');
 
+/** Names of the diagnostics of one REINFORCE step. */
+type ReinforceDiagnostic = 'policyLoss' | 'valueLoss' | 'entropyMean';
+
 /** Monte-Carlo policy gradient with optional baseline (see module doc). */
 export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
   /** Checkpoint tag. */
@@ -106,7 +114,7 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
    */
   constructor(env: EnvInput, config: Partial<ReinforceConfig> = {}, makePolicy?: PolicyFactory) {
     const cfg = resolveReinforceConfig(config);
-    super(env, cfg, (vars) => new Adam(vars), makePolicy);
+    super(env, cfg, { tfjs: (vars) => new Adam(vars), fast: (params) => new AdamF32(params) }, makePolicy);
     this.valid = new Uint8Array(this.buffer.size);
     this.validIdx = new Int32Array(this.buffer.size);
     this.mb = this.buffer.createMinibatch(this.buffer.size);
@@ -150,23 +158,14 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
     const mb = this.buffer.gather(this.validIdx, 0, n, this.mb);
     const advantages = mb.advantages.subarray(0, n);
     if (cfg.normalizeAdvantages) standardize(advantages);
-    const stats = this.gradientStep(() => {
-      const bAdvantages = tf.tensor1d(advantages);
-      const bReturns = tf.tensor1d(mb.returns.subarray(0, n));
-      const { logProb, entropy, values } = this.policy.evaluateActions(
-        mb.obs,
-        n,
-        mb.actions,
-        this.masked ? mb.masks : undefined,
-      );
-      const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
-      const entropyMean = tf.mean(entropy);
-      let loss = tf.sub(policyLoss, tf.mul(cfg.entCoef, entropyMean));
-      const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
-      // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
-      loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
-      return { loss: loss as tf.Scalar, diagnostics: { policyLoss, valueLoss, entropyMean } };
-    }, lr);
+    const stats = this.hostPolicy
+      ? this.gradientStepHost(
+          { obs: mb.obs, actions: mb.actions, masks: this.masked ? mb.masks : undefined },
+          n,
+          (ev, rows, d) => this.objectiveHost(mb, advantages, ev, rows, d),
+          lr,
+        )
+      : this.gradientStep(() => this.objective(mb, advantages), lr);
     return {
       'train/policy_loss': stats.policyLoss,
       'train/value_loss': stats.valueLoss,
@@ -174,5 +173,47 @@ export class REINFORCE extends OnPolicyAlgorithm<ReinforceConfig> {
       'train/grad_norm': stats.gradNorm,
       'train/complete_fraction': n / this.valid.length,
     };
+  }
+  /** The REINFORCE loss on the `n` gathered rows as a TensorFlow.js graph, with its diagnostics. */
+  private objective(
+    mb: Minibatch,
+    advantages: Float32Array,
+  ): { loss: tf.Scalar; diagnostics: Record<ReinforceDiagnostic, tf.Tensor> } {
+    const cfg = this.config;
+    const n = advantages.length;
+    const bAdvantages = tf.tensor1d(advantages);
+    const bReturns = tf.tensor1d(mb.returns.subarray(0, n));
+    const { logProb, entropy, values } = this.policy.evaluateActions(
+      mb.obs,
+      n,
+      mb.actions,
+      this.masked ? mb.masks : undefined,
+    );
+    const policyLoss = tf.neg(tf.mean(tf.mul(bAdvantages, logProb)));
+    const entropyMean = tf.mean(entropy);
+    let loss = tf.sub(policyLoss, tf.mul(cfg.entCoef, entropyMean));
+    const valueLoss = tf.mean(tf.square(tf.sub(bReturns, values)));
+    // Without a baseline the critic is untouched (zero gradient keeps the optimizer shapes).
+    loss = tf.add(loss, tf.mul(cfg.baseline ? cfg.vfCoef : 0, valueLoss));
+    return { loss: loss as tf.Scalar, diagnostics: { policyLoss, valueLoss, entropyMean } };
+  }
+
+  /**
+   * The same loss for the fast learner ({@link policyGradientLossHost}): diagnostics and analytic
+   * per-row derivatives (means over `n` rows): ∂policyLoss/∂log π = −A/n,
+   * ∂(−c_ent·entropyMean)/∂H = −c_ent/n, ∂(c_vf·valueLoss)/∂V = 2·c_vf·(V − G)/n (c_vf = 0
+   * without a baseline).
+   */
+  private objectiveHost(
+    mb: Minibatch,
+    advantages: Float32Array,
+    ev: PolicyEvaluationHost,
+    n: number,
+    d: HostLossGrads,
+  ): Record<ReinforceDiagnostic, number> {
+    const cfg = this.config;
+    // Without a baseline the critic is untouched (a zero value coefficient).
+    const vfCoef = cfg.baseline ? cfg.vfCoef : 0;
+    return policyGradientLossHost(ev, n, advantages, mb.returns, cfg.entCoef, vfCoef, d);
   }
 }

@@ -9,8 +9,9 @@
  *
  * Where WebAssembly SIMD is available, Float32 networks run on the SIMD kernel of
  * `WasmDenseNet` instead (f32x4, Float32 accumulators like TF.js: ~1e-7 of Σ|x·w| from the double
- * sums; tanh within two Float32 steps, not one). It is several times faster from ~64 units on; the
- * `kernel` option forces either path. Int8 networks always run in JavaScript.
+ * sums; tanh within two Float32 steps, not one): about ten times faster than the JavaScript
+ * kernel from 64 units on (bench/results/deploy.md). The `kernel` option forces either path; the
+ * generated C matches the JavaScript one. Int8 networks always run in JavaScript.
  */
 import { ArbiterError } from '../core/errors.js';
 import { fastTanh } from '../core/fast-math.js';

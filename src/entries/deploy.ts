@@ -1,6 +1,7 @@
 /**
  * `arbiter/deploy`: standalone policies for the place where decisions are made: policy
- * artifacts (float and int8), the dependency-free inference runtime, C code generation, the
+ * artifacts (float and int8), the dependency-free inference runtime (a WebAssembly SIMD dense
+ * kernel shipped inside the package, with a JavaScript fallback), C code generation, the
  * learned EGS scheduler (`EgsPolicyScheduler` and its model files), and the OD3 budget →
  * architecture generators.
  *

@@ -24,6 +24,7 @@ export { Mlp, type MlpConfig } from '../nn/mlp.js';
 export {
   denseForward,
   createDenseWorkspace,
+  transposeInto,
   type DenseActivation,
   type DenseLayerF32,
   type DenseWorkspace,
@@ -77,8 +78,12 @@ export { AdamF32 } from '../nn/adam-f32.js';
 export { RmsPropF32 } from '../nn/rmsprop-f32.js';
 export type { HostOptimizer } from '../nn/host-optimizer.js';
 export { zeroArrays, globalNorm, clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
+export { maskedCategoricalForward, maskedCategoricalBackward } from '../nn/masked-categorical-backward.js';
+export { diagGaussianForward, diagGaussianBackward } from '../nn/diag-gaussian-backward.js';
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
 export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
+export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
+export { SimdMatMul } from '../nn/simd-matmul.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';
 export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 
@@ -122,7 +127,13 @@ export type {
   EnvInput,
   PolicyFactory,
   GradientStats,
+  Learner,
+  OnPolicyOptimizers,
+  HostBatch,
+  HostLossGrads,
+  HostObjective,
 } from '../agents/on-policy-algorithm.js';
+export { policyGradientLossHost, type PolicyGradientLossTerms } from '../agents/policy-gradient-loss.js';
 export {
   qIteration,
   type FiniteMdp,

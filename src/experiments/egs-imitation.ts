@@ -73,6 +73,8 @@ export interface CloneEgsExpertOptions {
   finalLearningRateFraction?: number;
   /** Shuffles the demonstrations each epoch. */
   rng: Rng;
+  /** Gradient path of the behaviour cloning (default `'fast'`, see `BehaviorCloningConfig.learner`). */
+  learner?: 'fast' | 'tfjs';
   /** Called after each gradient step. */
   onStep?: (done: number, total: number, epoch: number) => void;
   /** Called after each epoch with its mean losses and duration. */
@@ -89,7 +91,11 @@ export async function cloneEgsExpert(
   demos: EgsDemonstrations,
   opts: CloneEgsExpertOptions,
 ): Promise<number> {
-  const bc = new BehaviorCloning(policy, { learningRate: opts.learningRate, vfCoef: 0.5 });
+  const bc = new BehaviorCloning(policy, {
+    learningRate: opts.learningRate,
+    vfCoef: 0.5,
+    ...(opts.learner ? { learner: opts.learner } : {}),
+  });
   const N = layout.maxNodes;
   const B = Math.max(1, Math.min(opts.batch, demos.steps.length));
   const obs = new Float32Array(B * layout.size);
@@ -132,7 +138,7 @@ export async function cloneEgsExpert(
       });
     }
   } finally {
-    bc.optimizer.dispose();
+    bc.dispose();
   }
   return lastNll;
 }

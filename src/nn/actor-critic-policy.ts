@@ -2,7 +2,10 @@
  * MLP actor-critic policy for flat observations, Discrete or Box actions (SB3's
  * `ActorCriticPolicy`, CleanRL's `Agent`). Separate actor and critic networks by default, or a
  * shared trunk with two linear heads. Orthogonal initialisation: √2 hidden, 0.01 policy head,
- * 1 value head. Rollout decisions run on the Float32 forward pass; the loss uses TensorFlow.
+ * 1 value head. Rollout decisions run on the Float32 forward pass; the loss runs either on
+ * TensorFlow.js ({@link ActorCriticPolicy.evaluateActions}) or on the host arrays of the fast
+ * learner ({@link ActorCriticPolicy.evaluateActionsHost} and its backward pass), on the same
+ * weights: whichever side changed last is the truth (see {@link Mlp}).
  */
 import { z } from 'zod';
 import { zc, type ConfigShape } from '../core/config-schema.js';
@@ -10,6 +13,7 @@ import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import type { DenseActivation } from './dense-forward.js';
+import { diagGaussianBackward, diagGaussianForward } from './diag-gaussian-backward.js';
 import { diagGaussianEntropyTensor, diagGaussianLogProbTensor, sampleDiagGaussian } from './diag-gaussian.js';
 import {
   categoricalEntropy,
@@ -18,8 +22,16 @@ import {
   maskedLogSumExp,
   sampleMaskedCategorical,
 } from './masked-categorical.js';
+import { maskedCategoricalBackward, maskedCategoricalForward } from './masked-categorical-backward.js';
 import { Mlp } from './mlp.js';
-import type { ActOutput, Policy, PolicyActionKind, PolicyEvaluation } from './policy.js';
+import type {
+  ActOutput,
+  HostTrainablePolicy,
+  Policy,
+  PolicyActionKind,
+  PolicyEvaluation,
+  PolicyEvaluationHost,
+} from './policy.js';
 import { assertTfReady, tf } from './tf-backend.js';
 
 /** Architecture of an {@link ActorCriticPolicy}. */
@@ -64,15 +76,13 @@ export const ACTOR_CRITIC_SCHEMA = z
   .strict();
 
 /** An MLP actor-critic on flat observations (see module doc). */
-export class ActorCriticPolicy implements Policy<Float32Array> {
+export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   /** Discrete or Box actions. */
   readonly actionKind: PolicyActionKind;
   /** Number of actions (Discrete) or action dimension (Box). */
   readonly actionDim: number;
   /** Flat observation length. */
   readonly obsDim: number;
-  /** Every trainable variable. */
-  readonly variables: tf.Variable[];
   /** Shared trunk (only when `shareTrunk`). */
   readonly trunk: Mlp | undefined;
   /** Policy network (head only when the trunk is shared): logits or Gaussian means. */
@@ -86,8 +96,27 @@ export class ActorCriticPolicy implements Policy<Float32Array> {
   // Float32 scratch, grown on demand, so rollouts allocate nothing per step.
   private headBuf = new Float32Array(0);
   private trunkBuf = new Float32Array(0);
-  private logStdHost = new Float32Array(0);
+  // Host copy of logStd (stable identity for the fast learner's optimizer) and its gradient.
+  private readonly logStdHost: Float32Array;
+  private readonly logStdGrad: Float32Array;
   private logStdId: object | undefined;
+  // True when the fast learner changed logStdHost and the variable is behind.
+  private logStdStale = false;
+  // Training-pass scratch of the fast learner, grown on demand.
+  private train = {
+    capacity: 0,
+    features: new Float32Array(0),
+    dFeatures: new Float32Array(0),
+    dCriticIn: new Float32Array(0),
+    logp: new Float32Array(0),
+    dHead: new Float32Array(0),
+    logProb: new Float32Array(0),
+    entropy: new Float32Array(0),
+  };
+  private last:
+    | { obs: Float32Array; batch: number; actions: Int32Array | Float32Array; masks: Uint8Array | undefined }
+    | undefined;
+  private lastHead: Float32Array = new Float32Array(0);
 
   /**
    * @param obsDim - flat observation length
@@ -173,7 +202,18 @@ export class ActorCriticPolicy implements Policy<Float32Array> {
             ),
           ) as tf.Variable<tf.Rank.R1>)
         : undefined;
-    this.variables = [...this.nets.flatMap(([, m]) => m.variables), ...(this.logStd ? [this.logStd] : [])];
+    this.logStdHost = new Float32Array(this.logStd ? this.actionDim : 0);
+    this.logStdGrad = new Float32Array(this.logStdHost.length);
+  }
+
+  /** Every trainable variable: trunk, actor, critic (kernel 0, bias 0, …), then logStd (current weights). */
+  get variables(): tf.Variable[] {
+    const vars = this.nets.flatMap(([, m]) => m.variables);
+    if (this.logStd) {
+      this.syncLogStdDevice();
+      vars.push(this.logStd);
+    }
+    return vars;
   }
 
   /** Chooses actions on the Float32 path (see {@link Policy.act}). */
@@ -249,7 +289,7 @@ export class ActorCriticPolicy implements Policy<Float32Array> {
   getWeights(): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {};
     for (const [name, m] of this.nets) m.getWeights().forEach((w, i) => (out[`${name}/${i}`] = w));
-    if (this.logStd) out.logStd = Float32Array.from(this.logStd.dataSync() as Float32Array);
+    if (this.logStd) out.logStd = Float32Array.from(this.logStdF32());
     return out;
   }
 
@@ -272,13 +312,137 @@ export class ActorCriticPolicy implements Policy<Float32Array> {
           `ActorCriticPolicy.setWeights: missing or mis-sized 'logStd'`,
         );
       const v = this.logStd;
+      this.logStdStale = false;
       tf.tidy(() => v.assign(tf.tensor1d(w)));
     }
   }
 
   /** Number of scalar parameters. */
   numParams(): number {
-    return this.variables.reduce((s, v) => s + v.size, 0);
+    return this.nets.reduce((s, [, m]) => s + m.numParams(), 0) + this.logStdHost.length;
+  }
+
+  /**
+   * The host training pass of {@link ActorCriticPolicy.evaluateActions} (same function, no
+   * TensorFlow), keeping what {@link ActorCriticPolicy.backwardHost} needs; `obs`, `actions` and
+   * `masks` must stay unchanged until then. The returned arrays are views valid until the next call.
+   */
+  evaluateActionsHost(
+    obs: Float32Array,
+    batch: number,
+    actions: Int32Array | Float32Array,
+    masks?: Uint8Array,
+  ): PolicyEvaluationHost {
+    const w = this.trainScratch(batch);
+    let input = obs;
+    if (this.trunk) {
+      const h = this.trunk.forwardTrain(obs, batch);
+      const f = w.features;
+      const m = batch * this.trunk.config.outputDim;
+      // The trunk's last layer is linear; its nonlinearity is applied here, as in trunkTensor.
+      if (this.activation === 'tanh') for (let i = 0; i < m; i++) f[i] = Math.tanh(h[i]!);
+      else for (let i = 0; i < m; i++) f[i] = h[i]! > 0 ? h[i]! : 0;
+      input = f;
+    }
+    const head = this.actor.forwardTrain(input, batch);
+    const values = this.critic.forwardTrain(input, batch);
+    const logProb = w.logProb.subarray(0, batch);
+    const entropy = w.entropy.subarray(0, batch);
+    if (this.actionKind === 'discrete')
+      maskedCategoricalForward(
+        head,
+        batch,
+        this.actionDim,
+        actions as Int32Array,
+        masks,
+        w.logp,
+        logProb,
+        entropy,
+      );
+    else diagGaussianForward(head, this.logStdF32(), actions as Float32Array, batch, logProb, entropy);
+    this.last = { obs, batch, actions, masks };
+    this.lastHead = head;
+    return { logProb, entropy, values };
+  }
+
+  /**
+   * Backward pass of the last {@link ActorCriticPolicy.evaluateActionsHost}: **writes**
+   * ∂L/∂parameters into {@link ActorCriticPolicy.hostGrads} given ∂L/∂logProb, ∂L/∂entropy and
+   * ∂L/∂value per row.
+   */
+  backwardHost(dLogProb: Float32Array, dEntropy: Float32Array, dValues: Float32Array): void {
+    const last = this.last;
+    if (!last)
+      throw new ArbiterError(
+        'invalid-state',
+        'ActorCriticPolicy.backwardHost: call evaluateActionsHost first',
+      );
+    const { batch, actions, masks } = last;
+    const w = this.train;
+    for (const [, m] of this.nets) for (const g of m.hostGrads()) g.fill(0);
+    this.logStdGrad.fill(0);
+    if (this.actionKind === 'discrete')
+      maskedCategoricalBackward(
+        w.logp,
+        batch,
+        this.actionDim,
+        actions as Int32Array,
+        masks,
+        w.entropy,
+        dLogProb,
+        dEntropy,
+        w.dHead,
+      );
+    else
+      diagGaussianBackward(
+        this.lastHead,
+        this.logStdF32(),
+        actions as Float32Array,
+        batch,
+        dLogProb,
+        dEntropy,
+        w.dHead,
+        this.logStdGrad,
+      );
+    if (!this.trunk) {
+      this.actor.backward(w.dHead);
+      this.critic.backward(dValues);
+      return;
+    }
+    // Shared trunk: both heads' input gradients meet at the features, then pass the nonlinearity.
+    const dF = w.dFeatures;
+    const dC = w.dCriticIn;
+    this.actor.backward(w.dHead, dF);
+    this.critic.backward(dValues, dC);
+    const f = w.features;
+    const m = batch * this.trunk.config.outputDim;
+    if (this.activation === 'tanh')
+      for (let i = 0; i < m; i++) {
+        const y = f[i]!;
+        dF[i] = (dF[i]! + dC[i]!) * (1 - y * y);
+      }
+    else for (let i = 0; i < m; i++) dF[i] = f[i]! > 0 ? dF[i]! + dC[i]! : 0;
+    this.trunk.backward(dF);
+  }
+
+  /** Host parameter arrays in {@link ActorCriticPolicy.variables} order (stable identity). */
+  hostParams(): Float32Array[] {
+    const params = this.nets.flatMap(([, m]) => m.hostParams());
+    if (this.logStd) params.push(this.logStdF32());
+    return params;
+  }
+
+  /** Gradient arrays matching {@link ActorCriticPolicy.hostParams}, written by {@link ActorCriticPolicy.backwardHost}. */
+  hostGrads(): Float32Array[] {
+    const grads = this.nets.flatMap(([, m]) => m.hostGrads());
+    if (this.logStd) grads.push(this.logStdGrad);
+    return grads;
+  }
+
+  /** Declares the host parameters changed in place; the variables follow on next use. */
+  markHostChanged(): void {
+    for (const [, m] of this.nets) m.markHostChanged();
+    if (this.logStd) this.logStdStale = true;
   }
 
   /** Frees every variable. */
@@ -302,12 +466,38 @@ export class ActorCriticPolicy implements Policy<Float32Array> {
     return h;
   }
 
+  /** The host logStd (current; refreshed from the variable unless the host side is newer). */
   private logStdF32(): Float32Array {
     const v = this.logStd!;
-    if (v.dataId !== this.logStdId) {
-      this.logStdHost = Float32Array.from(v.dataSync() as Float32Array);
+    if (!this.logStdStale && v.dataId !== this.logStdId) {
+      this.logStdHost.set(v.dataSync() as Float32Array);
       this.logStdId = v.dataId;
     }
     return this.logStdHost;
+  }
+
+  private syncLogStdDevice(): void {
+    if (!this.logStdStale) return;
+    this.logStdStale = false;
+    const v = this.logStd!;
+    tf.tidy(() => v.assign(tf.tensor1d(this.logStdHost)));
+    this.logStdId = v.dataId;
+  }
+
+  private trainScratch(batch: number): typeof this.train {
+    if (this.train.capacity >= batch) return this.train;
+    const width = this.trunk ? this.trunk.config.outputDim : 0;
+    const n = this.actionDim;
+    this.train = {
+      capacity: batch,
+      features: new Float32Array(batch * width),
+      dFeatures: new Float32Array(batch * width),
+      dCriticIn: new Float32Array(batch * width),
+      logp: new Float32Array(batch * n),
+      dHead: new Float32Array(batch * n),
+      logProb: new Float32Array(batch),
+      entropy: new Float32Array(batch),
+    };
+    return this.train;
   }
 }

@@ -3,9 +3,8 @@
  * bias-corrected moments, `eps` outside the square root) and the same state keys, so its
  * checkpoints and the TensorFlow.js optimizer's are interchangeable.
  */
-import { ArbiterError } from '../core/errors.js';
 import type { AdamConfig } from './adam.js';
-import type { HostOptimizer } from './host-optimizer.js';
+import { assertGradientShapes, restoreOptimizerArrays, type HostOptimizer } from './host-optimizer.js';
 
 /** Adam over a fixed list of host parameter arrays. */
 export class AdamF32 implements HostOptimizer {
@@ -36,11 +35,7 @@ export class AdamF32 implements HostOptimizer {
 
   /** One Adam step at learning rate `lr`. */
   applyGradients(grads: readonly Float32Array[], lr: number): void {
-    if (grads.length !== this.params.length)
-      throw new ArbiterError(
-        'shape-mismatch',
-        `AdamF32: ${grads.length} gradients for ${this.params.length} arrays`,
-      );
+    assertGradientShapes('AdamF32', grads, this.params);
     this.t++;
     const b1 = this.beta1;
     const b2 = this.beta2;
@@ -52,11 +47,6 @@ export class AdamF32 implements HostOptimizer {
       const p = this.params[k]!;
       const m = this.m[k]!;
       const v = this.v[k]!;
-      if (g.length !== p.length)
-        throw new ArbiterError(
-          'shape-mismatch',
-          `AdamF32: gradient ${k} has ${g.length} values, parameter ${p.length}`,
-        );
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]!;
         // Rounded to Float32 where the TF.js optimizer stores them, so both keep the same state.
@@ -77,20 +67,9 @@ export class AdamF32 implements HostOptimizer {
 
   /** Restores {@link AdamF32.getState}; throws `checkpoint-corrupt` on missing or mis-sized moments. */
   setState(state: Record<string, Float32Array>): void {
-    const step = state['adam/step'];
-    if (!step) throw new ArbiterError('checkpoint-corrupt', "AdamF32.setState: missing 'adam/step'");
-    const restore = (arrays: Float32Array[], key: string): void =>
-      arrays.forEach((x, i) => {
-        const s = state[`adam/${key}/${i}`];
-        if (!s || s.length !== x.length)
-          throw new ArbiterError(
-            'checkpoint-corrupt',
-            `AdamF32.setState: missing or mis-sized 'adam/${key}/${i}'`,
-          );
-        x.set(s);
-      });
-    restore(this.m, 'm');
-    restore(this.v, 'v');
-    this.t = step[0]!;
+    this.t = restoreOptimizerArrays('AdamF32', state, 'adam/step', [
+      ['adam/m', this.m],
+      ['adam/v', this.v],
+    ]);
   }
 }

@@ -165,19 +165,28 @@ function linear(
 
 /** The transpose of a row-major `rows × cols` matrix. */
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(rows * cols);
+  return transposeInto(a, rows, cols, new Float32Array(rows * cols));
+}
+
+/** Writes the transpose of a row-major `rows × cols` matrix into `t` (same size) and returns it. */
+function transposeInto(a: Float32Array, rows: number, cols: number, t: Float32Array): Float32Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
   return t;
 }
 
-/** Layer norm of each row (width d) of x into y. */
-function layerNorm(
+/**
+ * Layer norm of each row (width d) of x into y (ε = {@link GRAPH_NET_LN_EPS}). With `xhat` and
+ * `rstd` it also keeps the normalized rows and each row's 1/σ (for a backward pass).
+ */
+export function layerNormRows(
   x: Float32Array,
   rows: number,
   d: number,
   gamma: Float32Array,
   beta: Float32Array,
   y: Float32Array,
+  xhat?: Float32Array,
+  rstd?: Float32Array,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
@@ -190,7 +199,14 @@ function layerNorm(
       v += t * t;
     }
     const inv = 1 / Math.sqrt(v / d + GRAPH_NET_LN_EPS);
-    for (let j = 0; j < d; j++) y[o + j] = (x[o + j]! - mean) * inv * gamma[j]! + beta[j]!;
+    if (xhat && rstd) {
+      rstd[r] = inv;
+      for (let j = 0; j < d; j++) {
+        const h = (x[o + j]! - mean) * inv;
+        xhat[o + j] = h;
+        y[o + j] = h * gamma[j]! + beta[j]!;
+      }
+    } else for (let j = 0; j < d; j++) y[o + j] = (x[o + j]! - mean) * inv * gamma[j]! + beta[j]!;
   }
 }
 
@@ -262,8 +278,13 @@ export class GraphNetF32 {
           'shape-mismatch',
           `graph network: weight '${p.name}' is missing or has ${a?.length ?? 0} values, expected ${size}`,
         );
-      next[p.name] =
-        p.shape.length === 2 && p.name.endsWith('/kernel') ? transpose(a, p.shape[0]!, p.shape[1]!) : a;
+      if (p.shape.length === 2 && p.name.endsWith('/kernel')) {
+        // Reuse this network's own transposed copy (the fast learner refreshes it every step).
+        const own = this.w[p.name];
+        next[p.name] = own
+          ? transposeInto(a, p.shape[0]!, p.shape[1]!, own)
+          : transpose(a, p.shape[0]!, p.shape[1]!);
+      } else next[p.name] = a;
     }
     this.w = next;
   }
@@ -290,7 +311,7 @@ export class GraphNetF32 {
     const codes = this.relationCodes(g);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = `layer${l}`;
-      layerNorm(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
+      layerNormRows(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
       linear(y, n, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, q);
       linear(y, n, d, w[`${L}/attn/k/kernel`]!, w[`${L}/attn/k/bias`]!, d, k);
       linear(y, n, d, w[`${L}/attn/v/kernel`]!, w[`${L}/attn/v/bias`]!, d, v);
@@ -299,13 +320,13 @@ export class GraphNetF32 {
       // x += att · W_o + b_o (y is free again, use it for the projection).
       linear(att, n, d, w[`${L}/attn/o/kernel`]!, w[`${L}/attn/o/bias`]!, d, y);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
-      layerNorm(x, n, d, w[`${L}/ln2/gamma`]!, w[`${L}/ln2/beta`]!, y);
+      layerNormRows(x, n, d, w[`${L}/ln2/gamma`]!, w[`${L}/ln2/beta`]!, y);
       linear(y, n, d, w[`${L}/ffn/1/kernel`]!, w[`${L}/ffn/1/bias`]!, f, ff);
       for (let t = 0; t < n * f; t++) if (ff[t]! < 0) ff[t] = 0;
       linear(ff, n, f, w[`${L}/ffn/2/kernel`]!, w[`${L}/ffn/2/bias`]!, d, y);
       for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
     }
-    layerNorm(x, n, d, w['final_ln/gamma']!, w['final_ln/beta']!, y);
+    layerNormRows(x, n, d, w['final_ln/gamma']!, w['final_ln/beta']!, y);
     return y;
   }
 

@@ -6,7 +6,11 @@
  * embedding. The network is defined once (see `graph-net-f32.ts`) and computed twice:
  * - `act` / `value`: {@link GraphNetF32}, one graph at a time on its n real nodes (O(n²·d), no TF);
  * - `evaluateActions`: TF.js on a padded batch cut to the largest n of the batch, with a node
- *   validity mask on the attention keys and the mean pooling (differentiable, for the loss).
+ *   validity mask on the attention keys and the mean pooling (differentiable, for the loss);
+ * - `evaluateActionsHost` / `backwardHost`: the fast learner's host pass ({@link GraphNetTrainer}),
+ *   each graph on its n nodes, with gradients to the host weight arrays.
+ * The host arrays ({@link GraphPolicy.hostParams}) and the TF variables hold the same weights:
+ * whichever side changed last is the truth, the other is refreshed when next read (as in `Mlp`).
  * Pairs outside the n × n real block are never allowed, whatever the given mask says.
  */
 import { ArbiterError } from '../core/errors.js';
@@ -28,8 +32,15 @@ import {
   maskedLogSumExp,
   sampleMaskedCategorical,
 } from './masked-categorical.js';
+import { GraphNetTrainer } from './graph-net-train.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
-import type { ActOutput, Policy, PolicyEvaluation } from './policy.js';
+import type {
+  ActOutput,
+  HostTrainablePolicy,
+  Policy,
+  PolicyEvaluation,
+  PolicyEvaluationHost,
+} from './policy.js';
 import { assertTfReady, tf } from './tf-backend.js';
 
 /** Architecture of a {@link GraphPolicy}; every field has a default. */
@@ -73,23 +84,32 @@ export function graphPolicyDims(layout: PaddedGraphLayout, config: GraphPolicyCo
 }
 
 /** Graph actor-critic on padded graph observations (see the file comment). */
-export class GraphPolicy implements Policy<Float32Array> {
+export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   /** Always discrete (one action per ordered node pair). */
   readonly actionKind = 'discrete' as const;
   /** `maxNodes²`. */
   readonly actionDim: number;
-  /** Every trainable variable, in {@link graphNetParams} order. */
-  readonly variables: tf.Variable[];
   /** The padded observation layout. */
   readonly layout: PaddedGraphLayout;
   /** Network sizes. */
   readonly dims: GraphNetDims;
-  /** The Float32 network (host copy of the weights, refreshed when a variable changes). */
+  /** The Float32 rollout network (its weights follow the host arrays; use {@link GraphPolicy.inferenceNet}). */
   readonly net: GraphNetF32;
 
+  private readonly vars: tf.Variable[];
   private readonly names: string[];
   private readonly byName = new Map<string, tf.Variable>();
+  // Host weights in variables order: stable identity (optimizers hold them), shared by name
+  // with the rollout network (which keeps its own transposed kernels).
+  private readonly host: Float32Array[];
+  private readonly hostByName: Record<string, Float32Array>;
+  private readonly grads: Float32Array[];
   private readonly hostIds: (object | undefined)[];
+  // The fast learner changed the host arrays: the variables (deviceStale) and the rollout
+  // network's transposed kernels (netStale) are behind.
+  private deviceStale = false;
+  private netStale = false;
+  private trainer: GraphNetTrainer | undefined;
   private readonly logits: Float32Array;
   private readonly realMask: Uint8Array;
   private disposed = false;
@@ -113,8 +133,9 @@ export class GraphPolicy implements Policy<Float32Array> {
     this.dims = graphPolicyDims(layout, config);
     validateGraphNetDims(this.dims);
     const host: Record<string, Float32Array> = {};
-    this.variables = [];
+    this.vars = [];
     this.names = [];
+    this.host = [];
     for (const p of graphNetParams(this.dims)) {
       const size = p.shape.reduce((s, x) => s * x, 1);
       const data =
@@ -122,12 +143,15 @@ export class GraphPolicy implements Policy<Float32Array> {
           ? orthogonalMatrix(p.shape[0]!, p.shape[1]!, p.init.gain, rng)
           : new Float32Array(size).fill(p.init.value);
       host[p.name] = data;
+      this.host.push(data);
       const v = tf.tidy(() => tf.variable(tf.tensor(data, p.shape), true, `graph_policy/${p.name}_${uid()}`));
-      this.variables.push(v);
+      this.vars.push(v);
       this.names.push(p.name);
       this.byName.set(p.name, v);
     }
-    this.hostIds = this.variables.map((v) => v.dataId);
+    this.hostIds = this.vars.map((v) => v.dataId);
+    this.hostByName = host;
+    this.grads = this.host.map((a) => new Float32Array(a.length));
     this.net = new GraphNetF32(this.dims, host);
     this.logits = new Float32Array(this.actionDim);
     this.realMask = new Uint8Array(this.actionDim);
@@ -153,13 +177,58 @@ export class GraphPolicy implements Policy<Float32Array> {
    * (`encode` with `relStride = n`, then `pairLogits` / `value`); no TF call.
    */
   inferenceNet(): GraphNetF32 {
-    this.syncHost();
+    this.syncNet();
     return this.net;
+  }
+
+  /** Every trainable variable, in {@link graphNetParams} order (current weights). */
+  get variables(): tf.Variable[] {
+    this.syncDevice();
+    return this.vars;
   }
 
   /** Number of scalar parameters. */
   numParams(): number {
-    return this.variables.reduce((s, v) => s + v.size, 0);
+    return this.vars.reduce((s, v) => s + v.size, 0);
+  }
+
+  /**
+   * Host pass of {@link GraphPolicy.evaluateActions} (same function, each graph on its n real
+   * nodes), keeping what {@link GraphPolicy.backwardHost} needs; views valid until the next call.
+   */
+  evaluateActionsHost(
+    obs: Float32Array,
+    batch: number,
+    actions: Int32Array | Float32Array,
+    masks?: Uint8Array,
+  ): PolicyEvaluationHost {
+    this.syncHost();
+    this.trainer ??= new GraphNetTrainer(this.dims, this.host, this.grads);
+    return this.trainer.forward(obs, batch, this.layout, actions, masks);
+  }
+
+  /** Writes ∂L/∂weights of the last {@link GraphPolicy.evaluateActionsHost} into {@link GraphPolicy.hostGrads}. */
+  backwardHost(dLogProb: Float32Array, dEntropy: Float32Array, dValues: Float32Array): void {
+    if (!this.trainer)
+      throw new ArbiterError('invalid-state', 'GraphPolicy.backwardHost: call evaluateActionsHost first');
+    this.trainer.backward(dLogProb, dEntropy, dValues);
+  }
+
+  /** The host weight arrays in {@link GraphPolicy.variables} order (current, stable identity). */
+  hostParams(): Float32Array[] {
+    this.syncHost();
+    return this.host;
+  }
+
+  /** Gradient arrays matching {@link GraphPolicy.hostParams}, written by {@link GraphPolicy.backwardHost}. */
+  hostGrads(): Float32Array[] {
+    return this.grads;
+  }
+
+  /** Declares the host weights changed in place; the variables and the rollout network follow on next use. */
+  markHostChanged(): void {
+    this.deviceStale = true;
+    this.netStale = true;
   }
 
   /** Chooses edges on the Float32 path, one graph at a time (see {@link Policy.act}). */
@@ -171,7 +240,7 @@ export class GraphPolicy implements Policy<Float32Array> {
     deterministic: boolean,
     out: ActOutput,
   ): void {
-    this.syncHost();
+    this.syncNet();
     const A = this.actionDim;
     const logits = this.logits;
     for (let b = 0; b < batch; b++) {
@@ -187,7 +256,7 @@ export class GraphPolicy implements Policy<Float32Array> {
 
   /** V(obs) on the Float32 path. */
   value(obs: Float32Array, batch: number, out?: Float32Array): Float32Array {
-    this.syncHost();
+    this.syncNet();
     const values = out ?? new Float32Array(batch);
     for (let b = 0; b < batch; b++) values[b] = this.net.value(this.encodeRow(obs, b));
     return values;
@@ -198,7 +267,7 @@ export class GraphPolicy implements Policy<Float32Array> {
    * `i·maxNodes + j` for i, j < n; entries of other pairs are set to {@link MASKED_LOGIT}. Returns n.
    */
   logitsF32(obs: Float32Array, b: number, out: Float32Array): number {
-    this.syncHost();
+    this.syncNet();
     const n = this.encodeRow(obs, b);
     out.fill(MASKED_LOGIT, 0, this.actionDim);
     this.net.pairLogits(n, out, this.layout.maxNodes, 0);
@@ -261,14 +330,18 @@ export class GraphPolicy implements Policy<Float32Array> {
 
   /** Named copies of every weight (`graphNetParams` names). */
   getWeights(): Record<string, Float32Array> {
+    this.syncHost();
     const out: Record<string, Float32Array> = {};
-    this.variables.forEach((v, i) => (out[this.names[i]!] = Float32Array.from(v.dataSync() as Float32Array)));
+    this.host.forEach((a, i) => (out[this.names[i]!] = Float32Array.from(a)));
     return out;
   }
 
   /** Restores {@link GraphPolicy.getWeights}; throws `shape-mismatch` on a missing or mis-sized weight. */
   setWeights(weights: Record<string, Float32Array>): void {
-    this.variables.forEach((v, i) => {
+    if (this.disposed) throw new ArbiterError('disposed', 'GraphPolicy: the policy was disposed');
+    // The given weights replace whatever the host side held (syncHost re-reads every variable).
+    this.deviceStale = false;
+    this.vars.forEach((v, i) => {
       const name = this.names[i]!;
       const w = weights[name];
       if (!w || w.length !== v.size)
@@ -281,7 +354,7 @@ export class GraphPolicy implements Policy<Float32Array> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const v of this.variables) v.dispose();
+    for (const v of this.vars) v.dispose();
   }
 
   /**
@@ -297,6 +370,7 @@ export class GraphPolicy implements Policy<Float32Array> {
   ): { logits: tf.Tensor2D; values: tf.Tensor1D } {
     const { hiddenDim: d, numHeads: H, nodeFeatureDim: F, relationDim: K, logitClip: C } = this.dims;
     const dh = d / H;
+    this.syncDevice();
     const v = (name: string): tf.Variable => this.byName.get(name)!;
     const dense = (x: tf.Tensor2D, name: string, act: 'linear' | 'relu' = 'linear'): tf.Tensor2D =>
       tf.fused.matMul({
@@ -384,13 +458,32 @@ export class GraphPolicy implements Policy<Float32Array> {
 
   private syncHost(): void {
     if (this.disposed) throw new ArbiterError('disposed', 'GraphPolicy: the policy was disposed');
+    if (this.deviceStale) return;
     // Optimizers and assign() replace a variable's dataId, so identity tells when to re-download.
-    for (let i = 0; i < this.variables.length; i++) {
-      const v = this.variables[i]!;
+    for (let i = 0; i < this.vars.length; i++) {
+      const v = this.vars[i]!;
       if (v.dataId === this.hostIds[i]) continue;
-      this.net.setWeight(this.names[i]!, Float32Array.from(v.dataSync() as Float32Array));
+      this.host[i]!.set(v.dataSync() as Float32Array);
       this.hostIds[i] = v.dataId;
+      this.netStale = true;
     }
+  }
+
+  // The rollout network's transposed kernels from the host arrays (its other weights are them).
+  private syncNet(): void {
+    this.syncHost();
+    if (!this.netStale) return;
+    this.net.setWeights(this.hostByName);
+    this.netStale = false;
+  }
+
+  private syncDevice(): void {
+    if (!this.deviceStale || this.disposed) return;
+    this.deviceStale = false;
+    this.vars.forEach((v, i) => {
+      tf.tidy(() => v.assign(tf.tensor(this.host[i]!, v.shape)));
+      this.hostIds[i] = v.dataId;
+    });
   }
 }
 

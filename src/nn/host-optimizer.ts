@@ -3,6 +3,7 @@
  * host gradients. Their state keys are those of the TensorFlow.js optimizers of the same name
  * (`adam/step`, `adam/m/i`, …), so a checkpoint written on either path restores on the other.
  */
+import { ArbiterError } from '../core/errors.js';
 
 /** An optimizer bound to a fixed list of host parameter arrays. */
 export interface HostOptimizer {
@@ -18,4 +19,45 @@ export interface HostOptimizer {
   getState(): Record<string, Float32Array>;
   /** Restores {@link HostOptimizer.getState}. */
   setState(state: Record<string, Float32Array>): void;
+}
+
+/** Throws `shape-mismatch` (naming `who`) unless `grads` match `params` one to one in length. */
+export function assertGradientShapes(
+  who: string,
+  grads: readonly Float32Array[],
+  params: readonly Float32Array[],
+): void {
+  if (grads.length !== params.length)
+    throw new ArbiterError('shape-mismatch', `${who}: ${grads.length} gradients for ${params.length} arrays`);
+  for (let k = 0; k < grads.length; k++)
+    if (grads[k]!.length !== params[k]!.length)
+      throw new ArbiterError(
+        'shape-mismatch',
+        `${who}: gradient ${k} has ${grads[k]!.length} values, parameter ${params[k]!.length}`,
+      );
+}
+
+/**
+ * Copies `state[`${prefix}/${i}`]` into each of `arrays` and returns `state[`${step}`][0]`;
+ * throws `checkpoint-corrupt` (naming `who` and the key) on a missing or mis-sized entry.
+ */
+export function restoreOptimizerArrays(
+  who: string,
+  state: Record<string, Float32Array>,
+  step: string,
+  groups: readonly [prefix: string, arrays: readonly Float32Array[]][],
+): number {
+  const s = state[step];
+  if (!s) throw new ArbiterError('checkpoint-corrupt', `${who}.setState: missing '${step}'`);
+  for (const [prefix, arrays] of groups)
+    arrays.forEach((x, i) => {
+      const v = state[`${prefix}/${i}`];
+      if (!v || v.length !== x.length)
+        throw new ArbiterError(
+          'checkpoint-corrupt',
+          `${who}.setState: missing or mis-sized '${prefix}/${i}'`,
+        );
+      x.set(v);
+    });
+  return s[0]!;
 }

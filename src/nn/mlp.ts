@@ -20,6 +20,7 @@ import {
 import {
   createDenseWorkspace,
   denseForward,
+  transposeInto,
   type DenseActivation,
   type DenseLayerF32,
   type DenseWorkspace,
@@ -54,6 +55,9 @@ export class Mlp {
   // identity (optimizers hold them); they are refreshed when a variable's data changes.
   private readonly host: DenseLayerF32[];
   private readonly hostIds: (object | undefined)[];
+  // Transposed kernels for forwardF32, refreshed when the host weights have changed.
+  private readonly hostT: Float32Array[];
+  private hostTStale = true;
   // True when the fast learner changed the host weights and the variables are behind.
   private deviceStale = false;
   private grads: DenseLayerF32[] | undefined;
@@ -100,6 +104,7 @@ export class Mlp {
       this.vars.push(tf.tidy(() => tf.variable(tf.tensor1d(bias), true)));
     }
     this.hostIds = this.vars.map((v) => v.dataId);
+    this.hostT = this.host.map((l) => new Float32Array(l.kernel.length));
   }
 
   /** Trainable variables in layer order: kernel 0, bias 0, kernel 1, bias 1, … (current weights). */
@@ -147,7 +152,14 @@ export class Mlp {
       this.work = createDenseWorkspace(this.host, batch);
       this.workBatch = batch;
     }
-    return denseForward(this.host, this.config.activation, x, batch, out, this.work);
+    if (this.hostTStale) {
+      for (let l = 0; l < this.host.length; l++) {
+        const { kernel, inDim, outDim } = this.host[l]!;
+        transposeInto(kernel, inDim, outDim, this.hostT[l]!);
+      }
+      this.hostTStale = false;
+    }
+    return denseForward(this.host, this.config.activation, x, batch, out, this.work, this.hostT);
   }
 
   /** The host-side layers used by {@link Mlp.forwardF32} (current weights; do not mutate). */
@@ -219,6 +231,7 @@ export class Mlp {
   /** Declares that the host weights were changed in place; the variables follow on next use. */
   markHostChanged(): void {
     this.deviceStale = true;
+    this.hostTStale = true;
   }
 
   /**
@@ -270,6 +283,7 @@ export class Mlp {
       const layer = this.host[i >> 1]!;
       (i % 2 === 0 ? layer.kernel : layer.bias).set(v.dataSync() as Float32Array);
       this.hostIds[i] = v.dataId;
+      this.hostTStale = true;
     }
   }
 

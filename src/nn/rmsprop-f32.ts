@@ -2,8 +2,7 @@
  * RMSprop on host Float32Arrays, the same update as {@link RmsProp} (PyTorch's formulation,
  * `eps` outside the square root) and the same state keys, so checkpoints move between paths.
  */
-import { ArbiterError } from '../core/errors.js';
-import type { HostOptimizer } from './host-optimizer.js';
+import { assertGradientShapes, restoreOptimizerArrays, type HostOptimizer } from './host-optimizer.js';
 import type { RmsPropConfig } from './rmsprop.js';
 
 /** RMSprop over a fixed list of host parameter arrays. */
@@ -31,11 +30,7 @@ export class RmsPropF32 implements HostOptimizer {
 
   /** One RMSprop step at learning rate `lr`. */
   applyGradients(grads: readonly Float32Array[], lr: number): void {
-    if (grads.length !== this.params.length)
-      throw new ArbiterError(
-        'shape-mismatch',
-        `RmsPropF32: ${grads.length} gradients for ${this.params.length} arrays`,
-      );
+    assertGradientShapes('RmsPropF32', grads, this.params);
     this.t++;
     const a = this.alpha;
     const eps = this.eps;
@@ -43,11 +38,6 @@ export class RmsPropF32 implements HostOptimizer {
       const g = grads[k]!;
       const p = this.params[k]!;
       const sq = this.sq[k]!;
-      if (g.length !== p.length)
-        throw new ArbiterError(
-          'shape-mismatch',
-          `RmsPropF32: gradient ${k} has ${g.length} values, parameter ${p.length}`,
-        );
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]!;
         const s = (sq[i] = a * sq[i]! + (1 - a) * gi * gi);
@@ -65,17 +55,6 @@ export class RmsPropF32 implements HostOptimizer {
 
   /** Restores {@link RmsPropF32.getState}; throws `checkpoint-corrupt` on missing or mis-sized state. */
   setState(state: Record<string, Float32Array>): void {
-    const step = state['rmsprop/step'];
-    if (!step) throw new ArbiterError('checkpoint-corrupt', "RmsPropF32.setState: missing 'rmsprop/step'");
-    this.sq.forEach((x, i) => {
-      const s = state[`rmsprop/sq/${i}`];
-      if (!s || s.length !== x.length)
-        throw new ArbiterError(
-          'checkpoint-corrupt',
-          `RmsPropF32.setState: missing or mis-sized 'rmsprop/sq/${i}'`,
-        );
-      x.set(s);
-    });
-    this.t = step[0]!;
+    this.t = restoreOptimizerArrays('RmsPropF32', state, 'rmsprop/step', [['rmsprop/sq', this.sq]]);
   }
 }

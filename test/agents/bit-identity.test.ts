@@ -1,7 +1,8 @@
 /**
  * Pins short fixed-seed runs of every deep algorithm to checksums of their saved tensors and
  * logged metrics, recorded before the algorithm surface was refactored: a change that alters a
- * single weight bit, RNG draw or metric of PPO, A2C, REINFORCE, DQN or OD3 fails here.
+ * single weight bit, RNG draw or metric of PPO, A2C, REINFORCE, DQN or OD3 fails here. The
+ * on-policy algorithms are pinned on both learners (TF.js and fast).
  *
  * The fast learner's runs (`-fast`) are pinned under the default training kernel, WebAssembly SIMD
  * wherever the engine has it (x86-64 and arm64 Node), and again on the JavaScript kernel
@@ -105,7 +106,9 @@ const od3Teacher = (learner: Learner): Od3Distiller =>
     learner,
   });
 
-const cases: [string, () => Algorithm, number][] = [
+// The on-policy cases run on either learner; the TF.js fingerprints are the ones recorded before
+// the fast learner existed, the fast learner's are pinned beside them with a `-fast` suffix.
+const onPolicyCases = (learner: Learner): [string, () => Algorithm, number][] => [
   [
     'ppo-cartpole',
     () =>
@@ -117,17 +120,26 @@ const cases: [string, () => Algorithm, number][] = [
         normalizeObservation: true,
         normalizeReward: true,
         targetKl: 0.02,
+        learner,
       }),
     256,
   ],
-  ['ppo-jobs', () => new PPO(jobs, { numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2 }), 128],
-  ['a2c-cartpole', () => new A2C(cartPole, { numEnvs: 2, numSteps: 8, logInterval: 1 }), 160],
+  [
+    'ppo-jobs',
+    () => new PPO(jobs, { numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, learner }),
+    128,
+  ],
+  ['a2c-cartpole', () => new A2C(cartPole, { numEnvs: 2, numSteps: 8, logInterval: 1, learner }), 160],
   [
     'a2c-jobs-rmsprop',
-    () => new A2C(jobs, { numEnvs: 2, numSteps: 8, optimizer: 'rmsprop', logInterval: 1 }),
+    () => new A2C(jobs, { numEnvs: 2, numSteps: 8, optimizer: 'rmsprop', logInterval: 1, learner }),
     96,
   ],
-  ['reinforce-cartpole', () => new REINFORCE(cartPole, { numEnvs: 2, numSteps: 64 }), 256],
+  ['reinforce-cartpole', () => new REINFORCE(cartPole, { numEnvs: 2, numSteps: 64, learner }), 256],
+];
+
+const cases: [string, () => Algorithm, number][] = [
+  ...onPolicyCases('tfjs'),
   ['dqn-cartpole', () => dqnCartPole('tfjs'), 400],
   ['dqn-jobs', () => dqnJobs('tfjs'), 300],
   ['od3-student', () => od3Student('tfjs'), 400],
@@ -136,6 +148,7 @@ const cases: [string, () => Algorithm, number][] = [
 
 // The fast learner: the same runs on host arithmetic, pinned on their own under each kernel.
 const FAST_CASES: [string, () => Algorithm, number][] = [
+  ...onPolicyCases('fast'),
   ['dqn-cartpole', () => dqnCartPole('fast'), 400],
   ['dqn-jobs', () => dqnJobs('fast'), 300],
   ['od3-student', () => od3Student('fast'), 400],
@@ -154,10 +167,20 @@ const EXPECTED: Record<string, string> = {
   'dqn-jobs': '3fd8404d:5e3c0d02',
   'od3-student': '1e3153af:cd30ade2',
   'od3-teacher': '8435df90:5b664f2d',
+  'ppo-cartpole-fast': '2f7761f5:faad300a',
+  'ppo-jobs-fast': '512acfcc:59e5b13d',
+  'a2c-cartpole-fast': '433da849:a6aac75b',
+  'a2c-jobs-rmsprop-fast': 'b7b0fa8c:1e29c396',
+  'reinforce-cartpole-fast': 'c6b07d2a:6dc7d12',
   'dqn-cartpole-fast': '98af28b8:12e50b47',
   'dqn-jobs-fast': '371fa52b:3aa6b9e9',
-  'od3-student-fast': 'b2949699:8455a2',
-  'od3-teacher-fast': 'd01a91fa:84844659',
+  'od3-student-fast': '36d93c30:5c599fe7',
+  'od3-teacher-fast': '28fe68a3:a06f44b7',
+  'ppo-cartpole-fast-js': '1e364f0d:bd467763',
+  'ppo-jobs-fast-js': '114aa43f:b4243252',
+  'a2c-cartpole-fast-js': 'f4d1771:695a5c9b',
+  'a2c-jobs-rmsprop-fast-js': '356476d8:d05bf7fe',
+  'reinforce-cartpole-fast-js': '88bf162c:14cdeae2',
   'dqn-cartpole-fast-js': '4e870419:99fb873f',
   'dqn-jobs-fast-js': 'd8a8cc2c:8241a0f7',
   'od3-student-fast-js': '5398102b:d4c28441',

@@ -22,46 +22,47 @@ const weights = (m: PPO | A2C): Record<string, Float32Array> => m.policy.getWeig
 // Envs built from a factory (as `arbiter train` does): the vector env logs each copy's actions, so
 // a resumed run replays them and continues mid-episode with the same env RNG states.
 describe('a resumed run continues the same run bit for bit', () => {
-  for (const [name, env, Algo, cfg] of [
-    [
-      'PPO on CartPole-v1',
-      'CartPole-v1',
-      PPO,
-      {
-        numEnvs: 2,
-        numSteps: 32,
-        numMinibatches: 2,
-        updateEpochs: 2,
-        normalizeObservation: true,
-        normalizeReward: true,
-      },
-    ],
-    ['A2C on Jobs-v0', 'Jobs-v0', A2C, { numEnvs: 2, numSteps: 8 }],
-  ] as const)
-    it(`${name}: train N, save, load, train M == train N + M straight (exact weights, optimizer, counters)`, async () => {
-      const factory = () => makeEnv(env);
-      const config = { ...cfg, seed: 3 };
-      const N = 192;
-      const M = 128;
-      const straight = await (Algo as typeof PPO).create(factory, config);
-      await straight.learn({ totalTimesteps: N + M });
+  for (const learner of ['fast', 'tfjs'] as const)
+    for (const [name, env, Algo, cfg] of [
+      [
+        'PPO on CartPole-v1',
+        'CartPole-v1',
+        PPO,
+        {
+          numEnvs: 2,
+          numSteps: 32,
+          numMinibatches: 2,
+          updateEpochs: 2,
+          normalizeObservation: true,
+          normalizeReward: true,
+        },
+      ],
+      ['A2C on Jobs-v0', 'Jobs-v0', A2C, { numEnvs: 2, numSteps: 8 }],
+    ] as const)
+      it(`${name} (learner '${learner}'): train N, save, load, train M == train N + M straight (exact weights, optimizer, counters)`, async () => {
+        const factory = () => makeEnv(env);
+        const config = { ...cfg, seed: 3, learner };
+        const N = 192;
+        const M = 128;
+        const straight = await (Algo as typeof PPO).create(factory, config);
+        await straight.learn({ totalTimesteps: N + M });
 
-      const first = await (Algo as typeof PPO).create(factory, config);
-      await first.learn({ totalTimesteps: N, horizon: N + M });
-      const dir = path.join(tmp, name.replace(/\W+/g, '-'));
-      await first.save(dir);
-      await first.close();
-      const resumed = await (Algo as typeof PPO).load(dir, factory);
-      await resumed.learn({ totalTimesteps: M, horizon: N + M });
+        const first = await (Algo as typeof PPO).create(factory, config);
+        await first.learn({ totalTimesteps: N, horizon: N + M });
+        const dir = path.join(tmp, name.replace(/\W+/g, '-'));
+        await first.save(dir);
+        await first.close();
+        const resumed = await (Algo as typeof PPO).load(dir, factory);
+        await resumed.learn({ totalTimesteps: M, horizon: N + M });
 
-      expect(resumed.counters).toEqual(straight.counters);
-      expect(weights(resumed)).toEqual(weights(straight));
-      expect(resumed.optimizer.getState()).toEqual(straight.optimizer.getState());
-      expect(resumed.normalizer.getState()).toEqual(straight.normalizer.getState());
-      expect(resumed.episodes.getState()).toEqual(straight.episodes.getState());
-      await straight.close();
-      await resumed.close();
-    });
+        expect(resumed.counters).toEqual(straight.counters);
+        expect(weights(resumed)).toEqual(weights(straight));
+        expect(resumed.optimizer.getState()).toEqual(straight.optimizer.getState());
+        expect(resumed.normalizer.getState()).toEqual(straight.normalizer.getState());
+        expect(resumed.episodes.getState()).toEqual(straight.episodes.getState());
+        await straight.close();
+        await resumed.close();
+      });
 
   it('DQN on CartPole-v1: the saved episode continues (env replayed), weights and memory identical', async () => {
     const config = { learningStarts: 50, trainFreq: 2, targetUpdateInterval: 64, seed: 5, bufferSize: 1000 };

@@ -253,6 +253,39 @@ describe('GraphPolicy', () => {
     policy.dispose();
   });
 
+  it('host weights and TF variables are one network: in-place host updates reach TF and act(), TF updates reach the host', () => {
+    const rng = new Rng(51);
+    const layout = paddedGraphLayout(6, F, K);
+    const policy = new GraphPolicy(layout, new Discrete(36), { hiddenDim: 8, numHeads: 2 }, new Rng(10));
+    randomizeWeights(policy, rng);
+    const { obs, masks } = randomBatch(layout, [6, 3], rng);
+    const out = { actions: new Int32Array(2), logProbs: new Float32Array(2), values: new Float32Array(2) };
+    policy.act(obs, 2, masks, new Rng(1), true, out);
+    const v0 = policy.value(obs, 2).slice();
+    const params = policy.hostParams();
+    expect(policy.hostParams()[0]).toBe(params[0]); // stable identity
+    // The host side changes (as the fast learner's optimizer does): everything else follows.
+    for (const p of params) for (let i = 0; i < p.length; i++) p[i] = p[i]! * 1.5 + 0.01;
+    policy.markHostChanged();
+    const v1 = policy.value(obs, 2);
+    expect(Math.abs(v1[0]! - v0[0]!)).toBeGreaterThan(1e-4);
+    const tfValues = tf.tidy(() => policy.evaluateActions(obs, 2, out.actions, masks).values.dataSync());
+    for (let b = 0; b < 2; b++) expect(tfValues[b]).toBeCloseTo(v1[b]!, 4);
+    const byName = policy.getWeights();
+    expect(Array.from(byName['embed/kernel']!)).toEqual(Array.from(params[0]!));
+    expect(Array.from(policy.variables[0]!.dataSync())).toEqual(Array.from(params[0]!));
+    // The TF side changes: the host arrays (same identity) and the rollout network follow.
+    const other = new GraphPolicy(layout, new Discrete(36), { hiddenDim: 8, numHeads: 2 }, new Rng(11));
+    policy.setWeights(other.getWeights());
+    expect(policy.hostParams()[0]).toBe(params[0]);
+    expect(Array.from(params[0]!)).toEqual(Array.from(other.hostParams()[0]!));
+    const v2 = policy.value(obs, 2);
+    const v3 = other.value(obs, 2);
+    for (let b = 0; b < 2; b++) expect(v2[b]).toBe(v3[b]);
+    other.dispose();
+    policy.dispose();
+  });
+
   it('rejects a wrong action space, observation length or missing weight', () => {
     const layout = paddedGraphLayout(4, F, K);
     expect(() => new GraphPolicy(layout, new Discrete(15), {}, new Rng(1))).toThrow(/Discrete\(16\)/);
