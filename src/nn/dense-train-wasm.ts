@@ -1,5 +1,5 @@
 /**
- * The training pass of a dense network ({@link denseForwardTrain} and {@link denseBackward}'s
+ * The training pass of a dense network (`denseForwardTrain` and `denseBackward`'s
  * function) on the WebAssembly SIMD kernels of `scripts/dense-kernel-wasm.ts`, and the
  * process-wide choice between them and the JavaScript loops, which stay the fallback and the
  * reference. `denseForwardTrain` / `denseBackward` dispatch here; nothing else needs to call it.
