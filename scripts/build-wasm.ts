@@ -34,7 +34,7 @@ export function generatedKernelFile(root: string): string {
 /** SHA-256 of the kernel sources these bytes were built from. */
 export const DENSE_KERNEL_SOURCE_SHA256 = '${kernelSourceHash(root)}';
 
-/** The kernel module (exports \`memory\`, \`dense\`, \`tanh\`, \`relu\`). */
+/** The kernel module (exports \`memory\`, \`dense\`, \`tanh\`, \`relu\` and the training kernels \`denseAcc\`, \`tanhBack\`, \`reluBack\`, \`transpose\`). */
 export const DENSE_KERNEL_WASM_BASE64 =
   '${b64(buildDenseKernelWasm())}';
 

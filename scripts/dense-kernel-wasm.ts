@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD kernel of the dense forward pass (`src/nn/dense-forward-wasm.ts` runs it),
- * written with the binary-format writer of `wasm-writer.ts`. Three functions on one memory, all
+ * written with the binary-format writer of `wasm-writer.ts`. Functions on one memory, all
  * pointers byte offsets:
  *
  * - `dense(x, w, b, y, n, m, rows)`: `y = x · W + b` for `rows` row-major rows, `W` row-major
@@ -21,6 +21,15 @@
  *   (measured over [0, 10] in steps of 1e-6 and down to 1e-40). Double precision (f64x2, exact
  *   to the last bit) was 3 times slower, for a gain far below the rounding of the Float32 sums.
  * - `relu(p, count)`: in place, `x < 0 ? 0 : x` (`f32x4.pmax`: NaN and −0 stay, as in JavaScript).
+ *
+ * The training pass (`src/nn/dense-train-wasm.ts`) adds four, each a product `dense` already
+ * computes once an operand is transposed:
+ *
+ * - `denseAcc(x, w, _, y, n, m, rows)`: `y += x · W` (the weight gradient `xᵀ · dz`, the bias
+ *   gradient `1ᵀ · dz`), `dense`'s blocks with each row's sums starting from `y`.
+ * - `transpose(src, dst, rows, cols)`: of the layer input (for `xᵀ`) and of `W` (the input
+ *   gradient `dz · Wᵀ` is then a `dense` with zero bias).
+ * - `tanhBack(d, y, count)`, `reluBack(d, y, count)`: `d ·= 1 − y²`, `d = y ≤ 0 ? 0 : d` in place.
  */
 import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
 
@@ -57,15 +66,24 @@ function atColumn(c: Code, base: number): void {
   c.get(base).get(J).i32(2).op('i32.shl').op('i32.add');
 }
 
+/** How a column block starts and ends: from the bias or from `y` itself; the last partial block. */
+interface BlockMode {
+  accumulate: boolean;
+  tail: boolean;
+}
+
+const PLAIN_BLOCK: BlockMode = { accumulate: false, tail: false };
+const ACC_BLOCK: BlockMode = { accumulate: true, tail: false };
+
 /**
  * One block of `k` f32x4 columns (4k outputs) at column `j` of the current row, the input loop
  * unrolled `u` times into `u` accumulator sets (k·u ≤ 8).
  */
-function columnBlock(c: Code, k: number, u: number): void {
+function columnBlock(c: Code, k: number, u: number, mode: BlockMode = PLAIN_BLOCK): void {
   const acc = (set: number, v: number): number => ACC + set * k + v;
   atColumn(c, W);
   c.set(WP);
-  atColumn(c, B);
+  atColumn(c, mode.accumulate ? YR : B);
   c.set(XP);
   for (let v = 0; v < k; v++)
     c.get(XP)
@@ -113,13 +131,28 @@ function columnBlock(c: Code, k: number, u: number): void {
         .op('f32x4.add')
         .set(acc(0, v));
   }
+  if (mode.accumulate && mode.tail) {
+    // Only the m − j < 4 lanes of this row: the rest belong to the next row, not yet summed.
+    for (let lane = 0; lane < 3; lane++) {
+      if (lane > 0) c.get(J).i32(lane).op('i32.add').get(M).op('i32.lt_u').if();
+      atColumn(c, YR);
+      c.get(acc(0, 0)).storeLane('v128.store32_lane', lane, 4 * lane);
+      if (lane > 0) c.end();
+    }
+    return;
+  }
   for (let v = 0; v < k; v++) {
     atColumn(c, YR);
     c.get(acc(0, v)).mem('v128.store', 16 * v);
   }
 }
 
-function denseFunction(): WasmFunction {
+/**
+ * `dense`, or with `accumulate` the kernel `denseAcc(x, w, _, y, n, m, rows)`: `y += x · W`, each
+ * row's sums starting from `y` itself (the third parameter is unused; the last partial block
+ * stores only its valid lanes, since the next row's values are read as its starting sums).
+ */
+function denseFunction(accumulate = false): WasmFunction {
   const c = new Code();
   c.get(M).i32(2).op('i32.shl').set(STRIDE);
   c.i32(0).set(R);
@@ -131,7 +164,7 @@ function denseFunction(): WasmFunction {
   // While 24 columns remain.
   c.block().loop();
   c.get(J).i32(24).op('i32.add').get(M).op('i32.gt_u').brIf(1);
-  columnBlock(c, 6, 1);
+  columnBlock(c, 6, 1, accumulate ? ACC_BLOCK : PLAIN_BLOCK);
   addTo(c, J, 24);
   c.br(0).end().end();
   for (const [k, u] of [
@@ -145,20 +178,20 @@ function denseFunction(): WasmFunction {
       .get(M)
       .op('i32.le_u')
       .if();
-    columnBlock(c, k, u);
+    columnBlock(c, k, u, accumulate ? ACC_BLOCK : PLAIN_BLOCK);
     addTo(c, J, 4 * k);
     c.end();
   }
   // The last m mod 4 columns (see the module comment for the overrun).
   c.get(J).get(M).op('i32.lt_u').if();
-  columnBlock(c, 1, 4);
+  columnBlock(c, 1, 4, { accumulate, tail: true });
   c.end();
   addTo(c, R, 1);
   c.get(XR).get(N).i32(2).op('i32.shl').op('i32.add').set(XR);
   c.get(YR).get(STRIDE).op('i32.add').set(YR);
   c.br(0).end().end();
   return {
-    name: 'dense',
+    name: accumulate ? 'denseAcc' : 'dense',
     params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
     results: [],
     locals: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'v128', ...Array(8).fill('v128')],
@@ -261,11 +294,130 @@ function elementwise(name: string, locals: readonly ValType[], apply: (c: Code) 
   return { name, params: ['i32', 'i32'], results: [], locals: ['i32', ...locals], body: c };
 }
 
+// Training kernels, parameters (d, y, count) of the activation backward.
+const D = 0;
+const YP = 1;
+const DCOUNT = 2;
+const DEND = 3;
+
+/**
+ * An in-place `d = f(d, y)` over `count` values, `apply` mapping the f32x4 pair (d, y) on the
+ * stack to the new d; the last `count mod 4` one at a time in lane 0.
+ */
+function backwardElementwise(name: string, apply: (c: Code) => void): WasmFunction {
+  const c = new Code();
+  c.get(D).get(DCOUNT).i32(2).op('i32.shl').op('i32.add').set(DEND);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(D).i32(step).op('i32.add').get(DEND).op('i32.gt_u').brIf(1);
+    c.get(D);
+    c.get(D).mem(wide ? 'v128.load' : 'v128.load32_zero');
+    c.get(YP).mem(wide ? 'v128.load' : 'v128.load32_zero');
+    apply(c);
+    if (wide) c.mem('v128.store');
+    else c.storeLane('v128.store32_lane', 0);
+    addTo(c, D, step);
+    addTo(c, YP, step);
+    c.br(0).end().end();
+  }
+  return { name, params: ['i32', 'i32', 'i32'], results: [], locals: ['i32', 'v128'], body: c };
+}
+
+/** `tanhBack(d, y, count)`: `d ·= 1 − y²`, y the tanh output. */
+function tanhBackFunction(): WasmFunction {
+  const YV = 4;
+  return backwardElementwise('tanhBack', (c) => {
+    c.set(YV);
+    c.f32x4(1).get(YV).get(YV).op('f32x4.mul').op('f32x4.sub').op('f32x4.mul');
+  });
+}
+
+/** `reluBack(d, y, count)`: `d = y ≤ 0 ? 0 : d`, y the relu output (NaN passes d, as in JavaScript). */
+function reluBackFunction(): WasmFunction {
+  const YV = 4;
+  return backwardElementwise('reluBack', (c) => {
+    c.set(YV);
+    c.get(YV).zero128().op('f32x4.le').op('v128.andnot');
+  });
+}
+
+/** Columns per tile of `transpose`: its writes go to this many rows of `dst` at a time. */
+const TRANSPOSE_TILE = 16;
+
+/**
+ * `transpose(src, dst, rows, cols)`: `dst` (cols × rows) = `src` (rows × cols)ᵀ, in tiles of
+ * {@link TRANSPOSE_TILE} columns: all rows of one tile, so that the writes stream along a few rows
+ * of `dst` (column by column over the whole of `src`, a power-of-two row stride mapped every
+ * write to a few cache sets and ran three times slower).
+ */
+function transposeFunction(): WasmFunction {
+  const [SRC, DST, ROWS_T, COLS, C0, CE, RR, SP, SE, DP, DSTRIDE, SROW] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ];
+  const c = new Code();
+  c.get(ROWS_T).i32(2).op('i32.shl').set(DSTRIDE);
+  c.i32(0).set(C0);
+  c.block().loop();
+  c.get(C0).get(COLS).op('i32.ge_u').brIf(1);
+  // ce = min(c0 + tile, cols)
+  c.get(C0).i32(TRANSPOSE_TILE).op('i32.add').set(CE);
+  c.get(CE).get(COLS).op('i32.gt_u').if();
+  c.get(COLS).set(CE);
+  c.end();
+  c.get(SRC).get(C0).i32(2).op('i32.shl').op('i32.add').set(SROW);
+  c.i32(0).set(RR);
+  c.block().loop();
+  c.get(RR).get(ROWS_T).op('i32.ge_u').brIf(1);
+  c.get(SROW).set(SP);
+  c.get(SROW).get(CE).get(C0).op('i32.sub').i32(2).op('i32.shl').op('i32.add').set(SE);
+  // dp = dst + 4·(c0·rows + r)
+  c.get(DST)
+    .get(C0)
+    .get(ROWS_T)
+    .op('i32.mul')
+    .get(RR)
+    .op('i32.add')
+    .i32(2)
+    .op('i32.shl')
+    .op('i32.add')
+    .set(DP);
+  c.block().loop();
+  c.get(SP).get(SE).op('i32.ge_u').brIf(1);
+  c.get(DP).get(SP).mem('f32.load').mem('f32.store');
+  addTo(c, SP, 4);
+  c.get(DP).get(DSTRIDE).op('i32.add').set(DP);
+  c.br(0).end().end();
+  c.get(SROW).get(COLS).i32(2).op('i32.shl').op('i32.add').set(SROW);
+  addTo(c, RR, 1);
+  c.br(0).end().end();
+  addTo(c, C0, TRANSPOSE_TILE);
+  c.br(0).end().end();
+  return {
+    name: 'transpose',
+    params: ['i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: Array<ValType>(8).fill('i32'),
+    body: c,
+  };
+}
+
 /** The kernel module's bytes (one initial memory page; the runtime grows it). */
 export function buildDenseKernelWasm(): Uint8Array {
   const tanh = elementwise('tanh', Array<ValType>(5).fill('v128'), tanhF32x4);
   const relu = elementwise('relu', [], (c) => c.zero128().op('f32x4.pmax'));
-  return assembleModule([denseFunction(), tanh, relu], 1);
+  return assembleModule(
+    [
+      denseFunction(),
+      tanh,
+      relu,
+      denseFunction(true),
+      tanhBackFunction(),
+      reluBackFunction(),
+      transposeFunction(),
+    ],
+    1,
+  );
 }
 
 /**

@@ -66,6 +66,8 @@ const SIMD: Record<string, number> = {
   'i64x2.add': 0xce,
   'i64x2.sub': 0xd1,
   'f32x4.lt': 0x43,
+  'f32x4.le': 0x45,
+  'v128.andnot': 0x4f,
   'i32x4.shl': 0xab,
   'i32x4.add': 0xae,
   'i32x4.sub': 0xb1,

@@ -492,8 +492,8 @@ export class DQN extends DeepAlgorithm {
   /** Q-values of the next states of `batch` through `net`, on the learner's side. */
   private nextQValues(net: Mlp, batch: ReplayBatch): ArrayLike<number> {
     const B = batch.batchSize;
-    // The host training pass serves as the minibatch forward (the same bits as forwardF32, a
-    // faster kernel); the online net's next-state view is read before its pass on `obs`.
+    // The host training pass serves as the minibatch forward (forwardF32's function, the training
+    // kernel); the online net's next-state view is read before its pass on `obs`.
     return this.config.learner === 'fast'
       ? net.forwardTrain(batch.nextObs, B)
       : this.qValues(net, batch.nextObs, B);

@@ -67,6 +67,13 @@ export {
   denseBackward,
   type DenseTrainCache,
 } from '../nn/dense-backward.js';
+export {
+  WasmDenseTrainer,
+  setTrainingKernel,
+  trainingKernel,
+  trainsOnWasm,
+  WASM_TRAIN_MIN_MACS,
+} from '../nn/dense-train-wasm.js';
 export { AdamF32 } from '../nn/adam-f32.js';
 export { RmsPropF32 } from '../nn/rmsprop-f32.js';
 export type { HostOptimizer } from '../nn/host-optimizer.js';

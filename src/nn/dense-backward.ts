@@ -11,8 +11,13 @@
  * results are bit-identical to it. The loops are blocked by four outputs, weight columns or
  * inputs, whose partial sums stay in registers: one load feeds four multiply-adds instead of
  * each one reading and writing memory.
+ *
+ * Networks large enough to pay for it run on the WebAssembly SIMD kernels instead
+ * (`dense-train-wasm.ts`, chosen process-wide by `setTrainingKernel` / `ARBITER_KERNEL`): the
+ * same function and contract, equal to these loops within Float32 summation order.
  */
 import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
+import { trainsOnWasm, WasmDenseTrainer } from './dense-train-wasm.js';
 
 const f32 = Math.fround;
 
@@ -29,6 +34,10 @@ export interface DenseTrainCache {
   input: Float32Array;
   /** Rows of the last forward pass. */
   batch: number;
+  /** The WebAssembly training state, created on the first pass that runs there. */
+  wasm?: WasmDenseTrainer;
+  /** Whether the last forward pass ran on {@link DenseTrainCache.wasm} (its backward does too). */
+  onWasm?: boolean;
 }
 
 /** A cache for `capacity` rows through `layers` (allocates once; reuse it for every minibatch). */
@@ -61,6 +70,17 @@ export function denseForwardTrain(
   cache.input = x;
   cache.batch = batch;
   const last = layers.length - 1;
+  cache.onWasm = trainsOnWasm(layers, batch);
+  if (cache.onWasm) {
+    (cache.wasm ??= new WasmDenseTrainer(layers, cache.capacity)).forward(
+      layers,
+      activation,
+      x,
+      batch,
+      cache.outputs,
+    );
+    return cache.outputs[last]!.subarray(0, batch * layers[last]!.outDim);
+  }
   let input = x;
   for (let l = 0; l <= last; l++) {
     const { kernel, bias, inDim, outDim } = layers[l]!;
@@ -121,6 +141,10 @@ export function denseBackward(
   grads: readonly DenseLayerF32[],
   dInput?: Float32Array,
 ): void {
+  if (cache.onWasm) {
+    cache.wasm!.backward(activation, dOut, grads, dInput);
+    return;
+  }
   const batch = cache.batch;
   const last = layers.length - 1;
   // dz holds ∂L/∂(pre-activation) of layer l; the first one is dOut (the last layer is linear).

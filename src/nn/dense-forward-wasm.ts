@@ -106,6 +106,16 @@ export function useWasmKernel(choice: DenseKernelChoice): boolean {
   return available;
 }
 
+/**
+ * The exports of a fresh instance of the kernel module (its own memory), or undefined where
+ * WebAssembly SIMD is missing: for the training kernels of `dense-train-wasm.ts`, which declare
+ * the functions they call.
+ */
+export function instantiateDenseKernel(): unknown {
+  const mod = compiledKernel();
+  return mod && new (wasmApi()!.Instance)(mod, {}).exports;
+}
+
 /** The kernel pads each array by this many bytes: its last 4-wide block reads and writes past the end. */
 const PAD = 16;
 const PAGE = 65536;

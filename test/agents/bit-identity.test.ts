@@ -3,6 +3,13 @@
  * logged metrics, recorded before the algorithm surface was refactored: a change that alters a
  * single weight bit, RNG draw or metric of PPO, A2C, REINFORCE, DQN or OD3 fails here. The
  * on-policy algorithms are pinned on both learners (TF.js and fast).
+ *
+ * The fast learner's runs (`-fast`) are pinned under the default training kernel, WebAssembly SIMD
+ * wherever the engine has it (x86-64 and arm64 Node), and again on the JavaScript kernel
+ * (`-fast-js`, also what the default gives without SIMD): the two agree to Float32 rounding only.
+ * To pin a new or changed run, add it to FAST_CASES, run
+ * `PRINT_FINGERPRINTS=1 npx vitest run test/agents/bit-identity.test.ts` and copy the printed
+ * `FP name value` lines of both variants into EXPECTED.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -16,6 +23,8 @@ import { Od3Distiller } from '../../src/agents/od3/od3-distiller.js';
 import { PPO } from '../../src/agents/ppo.js';
 import { REINFORCE } from '../../src/agents/reinforce.js';
 import type { MetricsSink } from '../../src/core/metrics-sink.js';
+import { wasmSimdAvailable, type DenseKernelChoice } from '../../src/nn/dense-forward-wasm.js';
+import { setTrainingKernel } from '../../src/nn/dense-train-wasm.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
@@ -135,16 +144,19 @@ const cases: [string, () => Algorithm, number][] = [
   ['dqn-jobs', () => dqnJobs('tfjs'), 300],
   ['od3-student', () => od3Student('tfjs'), 400],
   ['od3-teacher', () => od3Teacher('tfjs'), 400],
-  // The fast learner: the same runs on host arithmetic, pinned on their own.
-  ...onPolicyCases('fast').map(([n, m, k]): [string, () => Algorithm, number] => [`${n}-fast`, m, k]),
-  ['dqn-cartpole-fast', () => dqnCartPole('fast'), 400],
-  ['dqn-jobs-fast', () => dqnJobs('fast'), 300],
-  ['od3-student-fast', () => od3Student('fast'), 400],
-  ['od3-teacher-fast', () => od3Teacher('fast'), 400],
 ];
 
-// Recorded on the code before the shared algorithm surface (commit ad17f6f); the `-fast` ones on
-// the first fast learner.
+// The fast learner: the same runs on host arithmetic, pinned on their own under each kernel.
+const FAST_CASES: [string, () => Algorithm, number][] = [
+  ...onPolicyCases('fast'),
+  ['dqn-cartpole', () => dqnCartPole('fast'), 400],
+  ['dqn-jobs', () => dqnJobs('fast'), 300],
+  ['od3-student', () => od3Student('fast'), 400],
+  ['od3-teacher', () => od3Teacher('fast'), 400],
+];
+
+// Recorded on the code before the shared algorithm surface (commit ad17f6f); the `-fast-js` ones
+// on the first fast learner, the `-fast` ones on the first WebAssembly training kernels.
 const EXPECTED: Record<string, string> = {
   'ppo-cartpole': '7414a3f5:a3c1d886',
   'ppo-jobs': 'baec6c78:eb079b71',
@@ -155,15 +167,24 @@ const EXPECTED: Record<string, string> = {
   'dqn-jobs': '3fd8404d:5e3c0d02',
   'od3-student': '1e3153af:cd30ade2',
   'od3-teacher': '8435df90:5b664f2d',
-  'ppo-cartpole-fast': '1e364f0d:bd467763',
-  'ppo-jobs-fast': '114aa43f:b4243252',
-  'a2c-cartpole-fast': 'f4d1771:695a5c9b',
-  'a2c-jobs-rmsprop-fast': '356476d8:d05bf7fe',
-  'reinforce-cartpole-fast': '88bf162c:14cdeae2',
-  'dqn-cartpole-fast': '4e870419:99fb873f',
-  'dqn-jobs-fast': 'd8a8cc2c:8241a0f7',
-  'od3-student-fast': '5398102b:d4c28441',
-  'od3-teacher-fast': 'b0037509:f44c624e',
+  'ppo-cartpole-fast': '2f7761f5:faad300a',
+  'ppo-jobs-fast': '512acfcc:59e5b13d',
+  'a2c-cartpole-fast': '433da849:a6aac75b',
+  'a2c-jobs-rmsprop-fast': 'b7b0fa8c:1e29c396',
+  'reinforce-cartpole-fast': 'c6b07d2a:6dc7d12',
+  'dqn-cartpole-fast': '98af28b8:12e50b47',
+  'dqn-jobs-fast': '371fa52b:3aa6b9e9',
+  'od3-student-fast': '36d93c30:5c599fe7',
+  'od3-teacher-fast': '28fe68a3:a06f44b7',
+  'ppo-cartpole-fast-js': '1e364f0d:bd467763',
+  'ppo-jobs-fast-js': '114aa43f:b4243252',
+  'a2c-cartpole-fast-js': 'f4d1771:695a5c9b',
+  'a2c-jobs-rmsprop-fast-js': '356476d8:d05bf7fe',
+  'reinforce-cartpole-fast-js': '88bf162c:14cdeae2',
+  'dqn-cartpole-fast-js': '4e870419:99fb873f',
+  'dqn-jobs-fast-js': 'd8a8cc2c:8241a0f7',
+  'od3-student-fast-js': '5398102b:d4c28441',
+  'od3-teacher-fast-js': 'b0037509:f44c624e',
 };
 
 describe('fixed-seed runs are bit-identical to the recorded ones', () => {
@@ -173,4 +194,27 @@ describe('fixed-seed runs are bit-identical to the recorded ones', () => {
       if (process.env['PRINT_FINGERPRINTS']) console.log(`FP ${name} ${got}`);
       expect(got).toBe(EXPECTED[name]);
     });
+});
+
+describe('fast-learner runs are bit-identical to the recorded ones on each training kernel', () => {
+  const kernels: [string, DenseKernelChoice][] = [
+    ['-fast', 'auto'],
+    ['-fast-js', 'js'],
+  ];
+  for (const [base, make, steps] of FAST_CASES)
+    for (const [suffix, kernel] of kernels) {
+      const name = `${base}${suffix}`;
+      it(name, async () => {
+        setTrainingKernel(kernel);
+        try {
+          const got = await fingerprint(name, make(), steps);
+          if (process.env['PRINT_FINGERPRINTS']) console.log(`FP ${name} ${got}`);
+          // Without SIMD the default kernel is the JavaScript one.
+          const pinned = kernel === 'auto' && !wasmSimdAvailable() ? `${base}-fast-js` : name;
+          expect(got).toBe(EXPECTED[pinned]);
+        } finally {
+          setTrainingKernel('auto');
+        }
+      });
+    }
 });

@@ -1,14 +1,20 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { createDenseTrainCache, denseBackward, denseForwardTrain } from '../../src/nn/dense-backward.js';
 import { denseForward, type DenseActivation, type DenseLayerF32 } from '../../src/nn/dense-forward.js';
+import { wasmSimdAvailable, type DenseKernelChoice } from '../../src/nn/dense-forward-wasm.js';
+import { setTrainingKernel } from '../../src/nn/dense-train-wasm.js';
 import { Mlp } from '../../src/nn/mlp.js';
 import { initTf, tf } from '../../src/nn/tf-backend.js';
 
 beforeAll(async () => {
   await initTf();
 });
+afterAll(() => setTrainingKernel('auto'));
+
+// Every contract test runs on both training kernels (the WebAssembly one where SIMD exists).
+const kernels: DenseKernelChoice[] = wasmSimdAvailable() ? ['js', 'wasm'] : ['js'];
 
 function randomArray(n: number, rng: Rng, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (rng.random() * 2 - 1) * scale);
@@ -69,7 +75,9 @@ const shapes = fc.record({
   seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
-describe('dense backward pass (fast learner kernel)', () => {
+describe.each(kernels)('dense backward pass (fast learner kernel, %s)', (kernel) => {
+  beforeAll(() => setTrainingKernel(kernel));
+
   it('matches TensorFlow.js outputs, weight and input gradients over random shapes', () => {
     fc.assert(
       fc.property(shapes, ({ inputDim, hidden, outputDim, batch, activation, seed }) => {
@@ -91,61 +99,64 @@ describe('dense backward pass (fast learner kernel)', () => {
     );
   });
 
-  it('property: bit for bit the plain loops (denseForward outputs, row-by-row gradient sums)', () => {
-    fc.assert(
-      fc.property(shapes, ({ inputDim, hidden, outputDim, batch, activation, seed }) => {
-        const rng = new Rng(seed);
-        const layers = randomLayers([inputDim, ...hidden, outputDim], rng);
-        const x = randomArray(batch * inputDim, rng);
-        const dOut = randomArray(batch * outputDim, rng);
-        const zeroed = (): DenseLayerF32[] =>
-          layers.map((l) => ({
-            ...l,
-            kernel: new Float32Array(l.kernel.length),
-            bias: new Float32Array(l.outDim),
-          }));
-        const grads = zeroed();
-        const dx = new Float32Array(batch * inputDim);
-        const cache = createDenseTrainCache(layers, batch);
-        const out = denseForwardTrain(layers, activation, x, batch, cache);
-        expect(Array.from(out)).toEqual(Array.from(denseForward(layers, activation, x, batch)));
-        denseBackward(layers, activation, cache, dOut, grads, dx);
+  it.runIf(kernel === 'js')(
+    'property: bit for bit the plain loops (denseForward outputs, row-by-row gradient sums)',
+    () => {
+      fc.assert(
+        fc.property(shapes, ({ inputDim, hidden, outputDim, batch, activation, seed }) => {
+          const rng = new Rng(seed);
+          const layers = randomLayers([inputDim, ...hidden, outputDim], rng);
+          const x = randomArray(batch * inputDim, rng);
+          const dOut = randomArray(batch * outputDim, rng);
+          const zeroed = (): DenseLayerF32[] =>
+            layers.map((l) => ({
+              ...l,
+              kernel: new Float32Array(l.kernel.length),
+              bias: new Float32Array(l.outDim),
+            }));
+          const grads = zeroed();
+          const dx = new Float32Array(batch * inputDim);
+          const cache = createDenseTrainCache(layers, batch);
+          const out = denseForwardTrain(layers, activation, x, batch, cache);
+          expect(Array.from(out)).toEqual(Array.from(denseForward(layers, activation, x, batch)));
+          denseBackward(layers, activation, cache, dOut, grads, dx);
 
-        // The plain loops: gradients added one row at a time, Float32 after every addition.
-        const ref = zeroed();
-        const refDx = new Float32Array(batch * inputDim);
-        let dz = dOut;
-        for (let l = layers.length - 1; l >= 0; l--) {
-          const { kernel, inDim, outDim } = layers[l]!;
-          const xin = l === 0 ? x : cache.outputs[l - 1]!;
-          const next = l === 0 ? refDx : new Float32Array(batch * inDim);
-          for (let r = 0; r < batch; r++)
-            for (let j = 0; j < outDim; j++) {
-              ref[l]!.bias[j] = ref[l]!.bias[j]! + dz[r * outDim + j]!;
-              for (let i = 0; i < inDim; i++)
-                ref[l]!.kernel[i * outDim + j] =
-                  ref[l]!.kernel[i * outDim + j]! + xin[r * inDim + i]! * dz[r * outDim + j]!;
-            }
-          for (let r = 0; r < batch; r++)
-            for (let i = 0; i < inDim; i++) {
-              let s = 0;
-              for (let j = 0; j < outDim; j++) s += dz[r * outDim + j]! * kernel[i * outDim + j]!;
-              // Stored as Float32 before the activation's derivative scales it, as the kernel does.
-              const d = Math.fround(s);
-              const y = xin[r * inDim + i]!;
-              next[r * inDim + i] = l === 0 ? d : activation === 'tanh' ? d * (1 - y * y) : y > 0 ? d : 0;
-            }
-          dz = next;
-        }
-        grads.forEach((g, l) => {
-          expect(Array.from(g.kernel)).toEqual(Array.from(ref[l]!.kernel));
-          expect(Array.from(g.bias)).toEqual(Array.from(ref[l]!.bias));
-        });
-        expect(Array.from(dx)).toEqual(Array.from(refDx));
-      }),
-      { numRuns: 60 },
-    );
-  });
+          // The plain loops: gradients added one row at a time, Float32 after every addition.
+          const ref = zeroed();
+          const refDx = new Float32Array(batch * inputDim);
+          let dz = dOut;
+          for (let l = layers.length - 1; l >= 0; l--) {
+            const { kernel, inDim, outDim } = layers[l]!;
+            const xin = l === 0 ? x : cache.outputs[l - 1]!;
+            const next = l === 0 ? refDx : new Float32Array(batch * inDim);
+            for (let r = 0; r < batch; r++)
+              for (let j = 0; j < outDim; j++) {
+                ref[l]!.bias[j] = ref[l]!.bias[j]! + dz[r * outDim + j]!;
+                for (let i = 0; i < inDim; i++)
+                  ref[l]!.kernel[i * outDim + j] =
+                    ref[l]!.kernel[i * outDim + j]! + xin[r * inDim + i]! * dz[r * outDim + j]!;
+              }
+            for (let r = 0; r < batch; r++)
+              for (let i = 0; i < inDim; i++) {
+                let s = 0;
+                for (let j = 0; j < outDim; j++) s += dz[r * outDim + j]! * kernel[i * outDim + j]!;
+                // Stored as Float32 before the activation's derivative scales it, as the kernel does.
+                const d = Math.fround(s);
+                const y = xin[r * inDim + i]!;
+                next[r * inDim + i] = l === 0 ? d : activation === 'tanh' ? d * (1 - y * y) : y > 0 ? d : 0;
+              }
+            dz = next;
+          }
+          grads.forEach((g, l) => {
+            expect(Array.from(g.kernel)).toEqual(Array.from(ref[l]!.kernel));
+            expect(Array.from(g.bias)).toEqual(Array.from(ref[l]!.bias));
+          });
+          expect(Array.from(dx)).toEqual(Array.from(refDx));
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 
   it('matches central finite differences of the loss (tanh, float64 evaluation)', () => {
     fc.assert(

@@ -36,6 +36,15 @@ describe('the committed WebAssembly kernel', () => {
     const bytes = buildDenseKernelWasm();
     expect(wasm.validate(bytes)).toBe(true);
     const names = wasm.Module.exports(new wasm.Module(bytes)).map((e) => e.name);
-    expect(names.sort()).toEqual(['dense', 'memory', 'relu', 'tanh']);
+    expect(names.sort()).toEqual([
+      'dense',
+      'denseAcc',
+      'memory',
+      'relu',
+      'reluBack',
+      'tanh',
+      'tanhBack',
+      'transpose',
+    ]);
   });
 });
