@@ -358,7 +358,7 @@ async function sectionLearning(seeds: number[]): Promise<void> {
   log('## Same learning: fast learner vs TF.js, same seeds and configs');
   log('');
   log(
-    "Deterministic evaluation (10 episodes on a separate env) every `eval` steps; the curve column is the mean over seeds at each evaluation. The interval is Welch's 95 % CI of mean(fast) − mean(tfjs) of the final evaluation: an interval containing 0 means no detectable difference at these seed counts.",
+    "Deterministic evaluation (10 episodes on a separate env) every `eval` steps; the curve column is the mean over seeds at each evaluation. The interval is Welch's 95 % CI of mean(fast) − mean(tfjs) of the final evaluation: an interval containing 0 means no detectable difference at these seed counts. Where two curves agree to the digit, the two learners computed the same updates up to rounding (~1e-6) and the greedy evaluations took the same decisions; they part where rounding differences grow into different actions.",
   );
   log('');
   const jobs = (): Env => makeEnv('Jobs-v0', JOBS_ENV_OPTIONS as never);
