@@ -15,6 +15,7 @@
 import { ArbiterError } from '../core/errors.js';
 import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
 import { DENSE_KERNEL_WASM_BASE64, SIMD_PROBE_WASM_BASE64 } from './dense-kernel-wasm-bytes.js';
+import { decodeBase64 } from './decode-base64.js';
 
 /** Activation of one layer: a hidden-layer nonlinearity or none. */
 export type LayerActivation = DenseActivation | 'linear';
@@ -45,26 +46,6 @@ interface KernelExports {
   dense(x: number, w: number, b: number, y: number, n: number, m: number, rows: number): void;
   tanh(p: number, count: number): void;
   relu(p: number, count: number): void;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Bytes of a base64 string (no `Buffer` or `atob`: the runtime runs wherever WebAssembly does). */
-function decodeBase64(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | BASE64.indexOf(clean[i]!);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
 }
 
 /**

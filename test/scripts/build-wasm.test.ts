@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { generatedKernelFile, GENERATED_FILE, kernelSourceHash } from '../../scripts/build-wasm.js';
+import {
+  generatedKernelFile,
+  generatedMatMulFile,
+  GENERATED_FILE,
+  kernelSourceHash,
+  MATMUL_GENERATED_FILE,
+  matMulSourceHash,
+} from '../../scripts/build-wasm.js';
 import {
   DENSE_KERNEL_SOURCE_SHA256,
   DENSE_KERNEL_WASM_BASE64,
   SIMD_PROBE_WASM_BASE64,
 } from '../../src/nn/dense-kernel-wasm-bytes.js';
 import { buildDenseKernelWasm, buildSimdProbeWasm } from '../../scripts/dense-kernel-wasm.js';
+import { buildMatMulWasm } from '../../scripts/matmul-wasm.js';
+import { MATMUL_SOURCE_SHA256, MATMUL_WASM_BASE64 } from '../../src/nn/simd-matmul-wasm-bytes.js';
 
 /** The part of the WebAssembly JS API used here (the project's TS libs do not declare it). */
 const wasm = (
@@ -21,6 +30,14 @@ const wasm = (
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The export names of a module, sorted, after checking that it validates. */
+function validExports(bytes: Uint8Array): string[] {
+  expect(wasm.validate(bytes)).toBe(true);
+  return wasm.Module.exports(new wasm.Module(bytes))
+    .map((e) => e.name)
+    .sort();
+}
+
 describe('the committed WebAssembly kernel', () => {
   it('was built from the current kernel sources (recorded hash)', () => {
     expect(DENSE_KERNEL_SOURCE_SHA256).toBe(kernelSourceHash(root));
@@ -33,10 +50,7 @@ describe('the committed WebAssembly kernel', () => {
   });
 
   it('is a valid module with the exports the runtime calls', () => {
-    const bytes = buildDenseKernelWasm();
-    expect(wasm.validate(bytes)).toBe(true);
-    const names = wasm.Module.exports(new wasm.Module(bytes)).map((e) => e.name);
-    expect(names.sort()).toEqual([
+    expect(validExports(buildDenseKernelWasm())).toEqual([
       'dense',
       'denseAcc',
       'memory',
@@ -46,5 +60,20 @@ describe('the committed WebAssembly kernel', () => {
       'tanhBack',
       'transpose',
     ]);
+  });
+});
+
+describe('the committed WebAssembly matrix product', () => {
+  it('was built from the current kernel sources (recorded hash)', () => {
+    expect(MATMUL_SOURCE_SHA256).toBe(matMulSourceHash(root));
+  });
+
+  it('equals a fresh build, byte for byte (run `npm run build:wasm` after changing the kernel)', () => {
+    expect(MATMUL_WASM_BASE64).toBe(Buffer.from(buildMatMulWasm()).toString('base64'));
+    expect(readFileSync(`${root}/${MATMUL_GENERATED_FILE}`, 'utf8')).toBe(generatedMatMulFile(root));
+  });
+
+  it('is a valid module with the exports the runtime calls', () => {
+    expect(validExports(buildMatMulWasm())).toEqual(['memory', 'mm']);
   });
 });
