@@ -1,0 +1,119 @@
+/**
+ * Start windows tightened for a given core count m, and the destructive lower bound they give:
+ * m cores are refuted when some node's window closes or some time window holds more work than m
+ * cores can do.
+ */
+import type { BitMatrix } from '../bit-matrix.js';
+import type { Dag } from '../dag-task.js';
+import { LOWER_BOUND_MARGIN } from '../time-tolerance.js';
+import { windowLoadBound } from './window-load-bound.js';
+
+/** Start windows valid for every schedule on at most m cores that meets D. */
+export interface MCoreWindows {
+  /** Earliest start, by node index. */
+  est: Float64Array;
+  /** Latest start, by node index. */
+  lst: Float64Array;
+  /** Why no schedule on m cores meets D (`undefined`: not refuted). */
+  refutedBy: 'closed-window' | 'window-load' | undefined;
+}
+
+/** The DAG's structure and WCETs in the unit the windows are computed in. */
+export interface WindowProblem {
+  dag: Dag;
+  /** WCET by node index (task units, or grid units when `integral`). */
+  wcet: ArrayLike<number>;
+  /** Deadline in the same unit. */
+  deadline: number;
+  /** Whether start times may be taken as integers (every WCET and D whole numbers: `timeGrid`). */
+  integral: boolean;
+  /** Ancestors: bit (v, u) set iff u reaches v. */
+  ancestors: BitMatrix;
+  /** Descendants: bit (u, v) set iff u reaches v. */
+  reach: BitMatrix;
+}
+
+/**
+ * Windows for m cores. Heads: every ancestor u of v runs before v starts, and those with head
+ * ≥ r all run inside [r, s_v) on ≤ m cores, so `s_v ≥ r + W(r)/m` (W(r): their total WCET) for
+ * every r; also `s_v ≥ head_u + C_u` for each predecessor. Tails mirror it on descendants from
+ * D. Both only use that the cores number at most m, so they hold for every schedule on ≤ m cores;
+ * with integer data they round to integers (integer starts lose nothing, see `timeGrid`). Then
+ * m is refuted when a window closes (`head > latest start`) or the window load bound
+ * ({@link windowLoadBound}) over the tightened windows exceeds m. O(n² log n).
+ */
+export function mCoreWindows(p: WindowProblem, m: number): MCoreWindows {
+  const { dag, wcet, deadline: D, integral } = p;
+  const { n, pred, succ, topoOrder } = dag;
+  const up = (x: number): number => (integral ? Math.ceil(x - 1e-9 * Math.max(1, x)) : x);
+  const down = (x: number): number => (integral ? Math.floor(x + 1e-9 * Math.max(1, x)) : x);
+  const est = new Float64Array(n);
+  const lft = new Float64Array(n);
+  const list: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const v = topoOrder[k]!;
+    let h = 0;
+    for (const u of pred[v]!) h = Math.max(h, est[u]! + wcet[u]!);
+    busyOf(p.ancestors.rowIndices(v), wcet, list);
+    list.sort((a, b) => est[b]! - est[a]!);
+    let W = 0;
+    for (const u of list) {
+      W += wcet[u]!;
+      h = Math.max(h, est[u]! + W / m);
+    }
+    est[v] = up(h);
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    const u = topoOrder[k]!;
+    let f = D;
+    for (const w of succ[u]!) f = Math.min(f, lft[w]! - wcet[w]!);
+    busyOf(p.reach.rowIndices(u), wcet, list);
+    list.sort((a, b) => lft[a]! - lft[b]!);
+    let W = 0;
+    for (const w of list) {
+      W += wcet[w]!;
+      f = Math.min(f, lft[w]! - W / m);
+    }
+    lft[u] = down(f);
+  }
+  const lst = Float64Array.from(lft, (f, v) => f - wcet[v]!);
+  const slackTolerance = integral ? 0 : LOWER_BOUND_MARGIN * Math.max(1, D);
+  for (let v = 0; v < n; v++)
+    if (est[v]! > lst[v]! + slackTolerance) return { est, lst, refutedBy: 'closed-window' };
+  if (windowLoadBound(wcet, est, lst, D).bound > m) return { est, lst, refutedBy: 'window-load' };
+  return { est, lst, refutedBy: undefined };
+}
+
+/** The result of {@link mCoreWindowsBound}. */
+export interface MCoreWindowsBound {
+  /** One more than the largest core count below `to` that {@link mCoreWindows} refutes (≥ `from`). */
+  lowerBound: number;
+  /** The windows for `to − 1` cores: valid for every schedule that would improve on `to`. */
+  belowUpper: MCoreWindows;
+}
+
+/**
+ * The destructive lower bound between a proved bound `from` and an achievable core count `to`:
+ * a refutation of m holds for every schedule on ≤ m cores, so the bound is one more than the
+ * largest refuted m. `to − 1` is tried first (refuted: `to` is optimal); then m = from, from + 1, …
+ * until one is not refuted. `stop()` is checked between core counts.
+ */
+export function mCoreWindowsBound(
+  p: WindowProblem,
+  from: number,
+  to: number,
+  stop: () => boolean = () => false,
+): MCoreWindowsBound {
+  const top = Math.max(1, to - 1);
+  const belowUpper = mCoreWindows(p, top);
+  if (belowUpper.refutedBy !== undefined) return { lowerBound: Math.max(from, top + 1), belowUpper };
+  let m = Math.max(1, from);
+  while (m < top && !stop() && mCoreWindows(p, m).refutedBy !== undefined) m++;
+  return { lowerBound: Math.max(from, m), belowUpper };
+}
+
+/** Busy (WCET > 0) nodes of `nodes` into `out`. */
+function busyOf(nodes: readonly number[], wcet: ArrayLike<number>, out: number[]): void {
+  out.length = 0;
+  for (const v of nodes) if (wcet[v]! > 0) out.push(v);
+}
