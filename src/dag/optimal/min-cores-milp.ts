@@ -107,6 +107,8 @@ export interface MinCoresMilp {
  * every busy node has C > 0, so an optimal x is a set of chains, one per core. Exactness: any
  * feasible schedule gives such x (each core's nodes in start order) and s; conversely chains
  * plus start times satisfying the rows form a schedule on `cores` cores with makespan ≤ D.
+ * Symmetry: no variable names a core, so the m! relabellings of the cores that an assignment
+ * model must cut ("core k used only if core k − 1 is") are the same solution here.
  */
 export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMilpOptions = {}): MinCoresMilp {
   const { n, wcet } = dag;
