@@ -6,6 +6,8 @@
 import type { BitMatrix } from '../bit-matrix.js';
 import type { Dag } from '../dag-task.js';
 import { LOWER_BOUND_MARGIN } from '../time-tolerance.js';
+import type { TimeGrid } from './time-grid.js';
+import { transitiveClosure } from './transitive-closure.js';
 import { windowLoadBound } from './window-load-bound.js';
 
 /** Start windows valid for every schedule on at most m cores that meets D. */
@@ -31,6 +33,22 @@ export interface WindowProblem {
   ancestors: BitMatrix;
   /** Descendants: bit (u, v) set iff u reaches v. */
   reach: BitMatrix;
+}
+
+/**
+ * The window problem of a task for deadline D: in grid units (`integral`) when `grid` is given
+ * (`timeGrid(dag, D)`), else in task units.
+ */
+export function windowProblem(dag: Dag, deadline: number, grid: TimeGrid | undefined): WindowProblem {
+  const reach = transitiveClosure(dag);
+  return {
+    dag,
+    wcet: grid ? grid.wcet : dag.wcet,
+    deadline: grid ? grid.deadline : deadline,
+    integral: grid !== undefined,
+    reach,
+    ancestors: reach.transpose(),
+  };
 }
 
 /**

@@ -6,10 +6,9 @@
  */
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
 import { coreLowerBound, type LowerBoundName } from '../analysis/core-lower-bound.js';
-import { mCoreWindowsBound, type WindowProblem } from '../analysis/m-core-windows.js';
+import { mCoreWindowsBound, windowProblem, type WindowProblem } from '../analysis/m-core-windows.js';
 import { timeGrid } from '../analysis/time-grid.js';
 import { computeTiming } from '../analysis/timing.js';
-import { transitiveClosure } from '../analysis/transitive-closure.js';
 import type { Dag } from '../dag-task.js';
 import { checkSchedule } from '../schedule/check-schedule.js';
 import { timetableGuarantees } from '../schedule/dispatch-guarantee.js';
@@ -166,15 +165,7 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   let windows: WindowProblem | undefined;
   let belowUpper: ReturnType<typeof mCoreWindowsBound>['belowUpper'] | undefined;
   if (dag.n <= MAX_WINDOW_BOUND_NODES && !budget.expired) {
-    const reach = transitiveClosure(dag);
-    windows = {
-      dag,
-      wcet: grid ? grid.wcet : dag.wcet,
-      deadline: grid ? grid.deadline : D,
-      integral: grid !== undefined,
-      reach,
-      ancestors: reach.transpose(),
-    };
+    windows = windowProblem(dag, D, grid);
     const mcw = mCoreWindowsBound(windows, lowerBound, best.cores, () => budget.expired);
     raise(mcw.lowerBound, 'm-core-windows');
     belowUpper = mcw.belowUpper;

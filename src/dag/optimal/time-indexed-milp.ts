@@ -4,6 +4,7 @@
  * labels appear in it, so it has none of the m! symmetric copies of an assignment model.
  */
 import type { Dag } from '../dag-task.js';
+import { wrapLpLines } from './lp-text.js';
 
 /** Options of {@link buildTimeIndexedMilp}. */
 export interface TimeIndexedMilpOptions {
@@ -142,7 +143,7 @@ export function buildTimeIndexedMilp(dag: Dag, o: TimeIndexedMilpOptions): TimeI
     for (let k = 0; k < binaries.length; k += 20) lines.push(` ${binaries.slice(k, k + 20).join(' ')}`);
   }
   lines.push('End');
-  return { lp: wrapRows(lines).join('\n'), variables, est, lst };
+  return { lp: wrapLpLines(lines).join('\n'), variables, est, lst };
 }
 
 /**
@@ -218,26 +219,4 @@ export function dominancePairs(dag: Dag, wcet: ArrayLike<number>, maxPairs = 200
     }
   }
   return pairs;
-}
-
-/** Splits long lines at term boundaries (LP readers may limit line length). */
-function wrapRows(lines: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    if (line.length <= 200) {
-      out.push(line);
-      continue;
-    }
-    const parts = line.split(' ');
-    let cur = '';
-    for (const part of parts) {
-      if (cur.length + part.length + 1 > 200 && (part === '+' || part === '-')) {
-        out.push(cur);
-        cur = '  ';
-      }
-      cur = cur.length === 0 ? part : `${cur} ${part}`;
-    }
-    out.push(cur);
-  }
-  return out;
 }

@@ -4,11 +4,11 @@ import { coreLowerBound } from '../../../src/dag/analysis/core-lower-bound.js';
 import {
   mCoreWindows,
   mCoreWindowsBound,
+  windowProblem,
   type WindowProblem,
 } from '../../../src/dag/analysis/m-core-windows.js';
 import { timeGrid } from '../../../src/dag/analysis/time-grid.js';
 import { computeTiming } from '../../../src/dag/analysis/timing.js';
-import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.js';
 import { windowLoadBound } from '../../../src/dag/analysis/window-load-bound.js';
 import { buildDag } from '../../../src/dag/build-dag.js';
 import type { Dag } from '../../../src/dag/dag-task.js';
@@ -17,16 +17,7 @@ import { arbSmallDagTask } from '../optimal/random-small-dag.js';
 
 /** The window problem in grid units when the task has a grid (`integral`), else in task units. */
 function problem(dag: Dag, D: number, useGrid: boolean): WindowProblem {
-  const reach = transitiveClosure(dag);
-  const grid = useGrid ? timeGrid(dag, D) : undefined;
-  return {
-    dag,
-    wcet: grid ? grid.wcet : dag.wcet,
-    deadline: grid ? grid.deadline : D,
-    integral: grid !== undefined,
-    reach,
-    ancestors: reach.transpose(),
-  };
+  return windowProblem(dag, D, useGrid ? timeGrid(dag, D) : undefined);
 }
 
 /** Found by search: ⌈vol/D⌉ = 2 and the window load bound is 2, but 2 cores cannot meet D = 9. */

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mCoreWindows } from '../../../src/dag/analysis/m-core-windows.js';
+import { mCoreWindows, windowProblem } from '../../../src/dag/analysis/m-core-windows.js';
 import { timeGrid } from '../../../src/dag/analysis/time-grid.js';
-import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.js';
 import { buildDag } from '../../../src/dag/build-dag.js';
 import type { Dag } from '../../../src/dag/dag-task.js';
 import { chainTimetable } from '../../../src/dag/optimal/chain-timetable.js';
@@ -23,11 +22,7 @@ import { arbDag } from '../../helpers/random-dag.js';
 async function solveWithin(dag: Dag, maxCores: number, ordered: boolean) {
   const D = dag.deadline!;
   const grid = timeGrid(dag, D)!;
-  const reach = transitiveClosure(dag);
-  const windows = mCoreWindows(
-    { dag, wcet: grid.wcet, deadline: grid.deadline, integral: true, reach, ancestors: reach.transpose() },
-    maxCores,
-  );
+  const windows = mCoreWindows(windowProblem(dag, D, grid), maxCores);
   if (windows.refutedBy !== undefined) return { status: 'refuted' as const };
   const milp = buildTimeIndexedMilp(dag, {
     wcet: grid.wcet,
@@ -79,24 +74,10 @@ describe('time-indexed MILP', () => {
 
   it('dominance pairs: twins ordered by index, and u before v when pred(u) ⊆ pred(v), succ(v) ⊆ succ(u)', () => {
     // a, b twins (same WCET, both after s, both before t); c like them but also before d.
+    const wcet: Record<string, number> = { s: 1, a: 2, b: 2, c: 2, t: 1, d: 1 };
     const dag = buildDag({
-      nodes: [
-        { id: 's', wcet: 1 },
-        { id: 'a', wcet: 2 },
-        { id: 'b', wcet: 2 },
-        { id: 'c', wcet: 2 },
-        { id: 't', wcet: 1 },
-        { id: 'd', wcet: 1 },
-      ],
-      edges: [
-        ['s', 'a'],
-        ['s', 'b'],
-        ['s', 'c'],
-        ['a', 't'],
-        ['b', 't'],
-        ['c', 't'],
-        ['c', 'd'],
-      ],
+      nodes: Object.entries(wcet).map(([id, c]) => ({ id, wcet: c })),
+      edges: 'sa sb sc at bt ct cd'.split(' ').map((e) => [e[0]!, e[1]!] as [string, string]),
     });
     const ix = (id: string): number => dag.indexOf.get(id)!;
     const pairs = dominancePairs(dag, dag.wcet).map(([u, v]) => `${dag.ids[u]}<${dag.ids[v]}`);
