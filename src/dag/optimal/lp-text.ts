@@ -24,3 +24,11 @@ export function wrapLpLines(lines: readonly string[]): string[] {
   }
   return out;
 }
+
+/** The `Binaries` section of an LP file for `names`, 20 names a line (no lines when empty). */
+export function binariesSection(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const lines = ['Binaries'];
+  for (let k = 0; k < names.length; k += 20) lines.push(` ${names.slice(k, k + 20).join(' ')}`);
+  return lines;
+}

@@ -7,7 +7,7 @@ import type { Timing } from '../analysis/timing.js';
 import type { TimeBudget } from '../schedule/time-budget.js';
 import type { Dag } from '../dag-task.js';
 import { timeLeq } from '../time-tolerance.js';
-import { wrapLpLines } from './lp-text.js';
+import { binariesSection, wrapLpLines } from './lp-text.js';
 
 /** A candidate "v runs directly after u on the same core" variable. */
 export interface SuccessorPair {
@@ -174,10 +174,7 @@ export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMil
     const hi = Math.max(lo, lst[v]!); // rounding may put LST a few ulps below EST when slack is 0
     lines.push(` ${num(lo)} <= ${startNames[v]} <= ${num(hi)}`);
   }
-  if (allX.length > 0) {
-    lines.push('Binaries');
-    for (let k = 0; k < allX.length; k += 20) lines.push(` ${allX.slice(k, k + 20).join(' ')}`);
-  }
+  lines.push(...binariesSection(allX));
   lines.push('End');
   return { lp: wrapLpLines(lines).join('\n'), busy, pairs, startNames };
 }

@@ -4,7 +4,7 @@
  * labels appear in it, so it has none of the m! symmetric copies of an assignment model.
  */
 import type { Dag } from '../dag-task.js';
-import { wrapLpLines } from './lp-text.js';
+import { binariesSection, wrapLpLines } from './lp-text.js';
 
 /** Options of {@link buildTimeIndexedMilp}. */
 export interface TimeIndexedMilpOptions {
@@ -138,10 +138,7 @@ export function buildTimeIndexedMilp(dag: Dag, o: TimeIndexedMilpOptions): TimeI
   for (const r of rows) lines.push(` ${r}`);
   lines.push(` lo: cores >= ${o.minCores}`);
   lines.push('Bounds', ` ${o.minCores} <= cores <= ${o.maxCores}`, 'General', ' cores');
-  if (binaries.length > 0) {
-    lines.push('Binaries');
-    for (let k = 0; k < binaries.length; k += 20) lines.push(` ${binaries.slice(k, k + 20).join(' ')}`);
-  }
+  lines.push(...binariesSection(binaries));
   lines.push('End');
   return { lp: wrapLpLines(lines).join('\n'), variables, est, lst };
 }
