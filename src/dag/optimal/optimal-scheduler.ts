@@ -154,7 +154,14 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   for (const r of options.warmStarts ?? [])
     if (r.feasible && r.schedule.length > 0 && r.cores < best.cores && checkSchedule(dag, r).ok)
       offer(chainsOfTimetable(dag, r), r.method);
-  const finish = (proved: boolean): ScheduleResult => resultOf(best, proved || best.cores <= lowerBound);
+  const finish = (proved: boolean): ScheduleResult => {
+    const result = resultOf(best, proved || best.cores <= lowerBound);
+    // Every candidate was checked when taken but the first; the answer is checked once more.
+    const check = checkSchedule(dag, result);
+    if (!check.ok)
+      throw new Error(`optimal: internal error, answer fails the checker: ${check.violations[0]}`);
+    return result;
+  };
   const warm = `the ${best.by} timetable`;
   if (best.cores <= lowerBound) {
     note = `${warm} reaches the ${lowerBoundBy} lower bound; no solver needed`;
