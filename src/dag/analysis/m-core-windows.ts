@@ -17,7 +17,7 @@ export interface MCoreWindows {
   /** Latest start, by node index. */
   lst: Float64Array;
   /** Why no schedule on m cores meets D (`undefined`: not refuted). */
-  refutedBy: 'closed-window' | 'window-load' | undefined;
+  refutedBy: 'closed-window' | 'core-profile' | 'window-load' | undefined;
 }
 
 /** The DAG's structure and WCETs in the unit the windows are computed in. */
@@ -56,9 +56,11 @@ export function windowProblem(dag: Dag, deadline: number, grid: TimeGrid | undef
  * ≥ r all run inside [r, s_v) on ≤ m cores, so `s_v ≥ r + W(r)/m` (W(r): their total WCET) for
  * every r; also `s_v ≥ head_u + C_u` for each predecessor. Tails mirror it on descendants from
  * D. Both only use that the cores number at most m, so they hold for every schedule on ≤ m cores;
- * with integer data they round to integers (integer starts lose nothing, see `timeGrid`). Then
- * m is refuted when a window closes (`head > latest start`) or the window load bound
- * ({@link windowLoadBound}) over the tightened windows exceeds m. O(n² log n).
+ * with integer data they round to integers (integer starts lose nothing, see `timeGrid`) and are
+ * then narrowed further by {@link timetablePropagation}. m is refuted when a window closes
+ * (`head > latest start`), the cores' profile overflows, or the window load bound
+ * ({@link windowLoadBound}) over the tightened windows exceeds m. O(n² log n) plus the
+ * propagation.
  */
 export function mCoreWindows(p: WindowProblem, m: number): MCoreWindows {
   const { dag, wcet, deadline: D, integral } = p;
@@ -98,8 +100,77 @@ export function mCoreWindows(p: WindowProblem, m: number): MCoreWindows {
   const slackTolerance = integral ? 0 : LOWER_BOUND_MARGIN * Math.max(1, D);
   for (let v = 0; v < n; v++)
     if (est[v]! > lst[v]! + slackTolerance) return { est, lst, refutedBy: 'closed-window' };
+  if (integral && !timetablePropagation(dag, wcet, D, m, est, lst))
+    return { est, lst, refutedBy: 'core-profile' };
   if (windowLoadBound(wcet, est, lst, D).bound > m) return { est, lst, refutedBy: 'window-load' };
   return { est, lst, refutedBy: undefined };
+}
+
+/** Most rounds of {@link timetablePropagation} (each narrows at least one window). */
+const MAX_PROPAGATION_ROUNDS = 50;
+
+/**
+ * Timetable propagation on an integer grid, in place: node v surely runs in its mandatory part
+ * `[lst_v, est_v + C_v)` (non-empty when the window is shorter than C_v), so at no time may more
+ * than m mandatory parts overlap, and v may only start at s when every step of `[s, s + C_v)`
+ * has at most m − 1 mandatory parts of other nodes. Starts that fail are cut from both ends of
+ * each window, precedence (`est_v ≥ est_u + C_u`, `lst_u ≤ lst_v − C_u`) is restored, and this
+ * repeats until nothing changes. Every cut holds for every schedule on ≤ m cores within the
+ * windows, so the windows stay valid. Returns false when m is refuted (a window closes or the
+ * profile exceeds m).
+ */
+export function timetablePropagation(
+  dag: Dag,
+  wcet: ArrayLike<number>,
+  D: number,
+  m: number,
+  est: Float64Array,
+  lst: Float64Array,
+): boolean {
+  const { n, succ, topoOrder } = dag;
+  const H = Math.max(0, D);
+  const profile = new Int32Array(H + 1);
+  for (let round = 0; round < MAX_PROPAGATION_ROUNDS; round++) {
+    profile.fill(0);
+    for (let v = 0; v < n; v++) for (let t = lst[v]!; t < est[v]! + wcet[v]!; t++) profile[t]!++;
+    for (let t = 0; t < H; t++) if (profile[t]! > m) return false;
+    let changed = false;
+    for (let v = 0; v < n; v++) {
+      const c = wcet[v]!;
+      if (!(c > 0)) continue;
+      // Step t is full for v when m others surely run there (v's own mandatory part removed).
+      const full = (t: number): boolean => profile[t]! - (t >= lst[v]! && t < est[v]! + c ? 1 : 0) >= m;
+      const fits = (s: number): number => {
+        for (let t = s + c - 1; t >= s; t--) if (full(t)) return t; // the last full step, or −1
+        return -1;
+      };
+      let lo = est[v]!;
+      for (let t = fits(lo); t >= 0 && lo <= lst[v]!; t = fits(lo)) lo = t + 1;
+      if (lo > lst[v]!) return false;
+      let hi = lst[v]!;
+      for (let t = firstFull(full, hi, c); t >= 0 && hi >= lo; t = firstFull(full, hi, c)) hi = t - c;
+      if (hi < lo) return false;
+      if (lo !== est[v] || hi !== lst[v]) {
+        est[v] = lo;
+        lst[v] = hi;
+        changed = true;
+      }
+    }
+    if (!changed) return true;
+    for (const u of topoOrder) for (const w of succ[u]!) est[w] = Math.max(est[w]!, est[u]! + wcet[u]!);
+    for (let k = n - 1; k >= 0; k--) {
+      const u = topoOrder[k]!;
+      for (const w of succ[u]!) lst[u] = Math.min(lst[u]!, lst[w]! - wcet[u]!);
+    }
+    for (let v = 0; v < n; v++) if (est[v]! > lst[v]!) return false;
+  }
+  return true;
+}
+
+/** The first full step of `[s, s + c)`, or −1. */
+function firstFull(full: (t: number) => boolean, s: number, c: number): number {
+  for (let t = s; t < s + c; t++) if (full(t)) return t;
+  return -1;
 }
 
 /** The result of {@link mCoreWindowsBound}. */

@@ -56,6 +56,21 @@ describe('lower bounds on cores', () => {
     expect(mCoreWindowsBound(p, basic.lowerBound, 4)).toMatchObject({ lowerBound: 3 });
   });
 
+  it('the core profile refutes 2 cores where the window load bound says 2', () => {
+    // 1 (C 4) surely runs in [1, 4), the chain 0 → 2 surely in [1, 2) and [3, 4): with 2 cores, node
+    // 3 (C 2) finds no two free consecutive steps in [0, 5).
+    const dag = buildDag({
+      deadline: 5,
+      nodes: [2, 4, 2, 2].map((c, id) => ({ id, wcet: c })),
+      edges: [[0, 2]],
+    });
+    expect(coreLowerBound(dag).lowerBound).toBe(2);
+    expect(bruteForceMinCores(dag, 5)).toBe(3);
+    const p = problem(dag, 5, true);
+    expect(mCoreWindows(p, 2).refutedBy).toBe('core-profile');
+    expect(mCoreWindows(p, 3).refutedBy).toBeUndefined();
+  });
+
   it('the window load bound names its window: three 4-unit sources before a 6-unit sink, D = 10', () => {
     const load = windowLoadBound([4, 4, 4, 6], [0, 0, 0, 4], [0, 0, 0, 4], 10);
     expect(load).toEqual({ bound: 3, window: [0, 4] });

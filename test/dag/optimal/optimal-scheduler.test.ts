@@ -147,26 +147,29 @@ describe('scheduleOptimal', () => {
     expect(r.optimal).toBe(true);
   });
 
-  it('calls HiGHS when list scheduling does not reach the lower bound, and proves the minimum', async () => {
-    // Found by search: list scheduling finds 3 cores, the load bound only says 2; HiGHS proves 3.
+  it('the m-core windows prove what ⌈vol/D⌉ and the window load bound miss; off the time grid HiGHS proves it', async () => {
+    // Found by search: list scheduling finds 3 cores, the load bound only says 2.
     const wcet = [2.7, 4, 5, 0.3, 1, 3];
-    const dag = buildDag({
-      deadline: 8.17,
-      nodes: wcet.map((c, id) => ({ id, wcet: c })),
-      edges: [
-        [0, 5],
-        [1, 3],
-        [3, 4],
-        [3, 5],
-      ],
-    });
-    const r = await scheduleOptimal(dag);
-    expectValid(dag, r);
-    expect(r.note).toMatch(/HiGHS/);
-    expect(r.cores).toBe(3);
-    expect(r.cores).toBe(bruteForceMinCores(dag, 8.17));
-    expect(r.optimal).toBe(true);
-    expect(r.lowerBound).toBe(3);
+    const edges: [number, number][] = [
+      [0, 5],
+      [1, 3],
+      [3, 4],
+      [3, 5],
+    ];
+    const task = (scale: number): Dag =>
+      buildDag({ deadline: 8.17 * scale, nodes: wcet.map((c, id) => ({ id, wcet: c * scale })), edges });
+    // On the grid of tenths the core profile refutes 2 cores: no solver needed.
+    const onGrid = task(1);
+    const r = await scheduleOptimal(onGrid);
+    expectValid(onGrid, r);
+    expect(r.cores).toBe(bruteForceMinCores(onGrid, 8.17));
+    expect(r).toMatchObject({ cores: 3, optimal: true, lowerBound: 3, lowerBoundBy: 'm-core-windows' });
+    // Times in units of √2 have no grid: the successor MILP, started from the incumbent, proves 3.
+    const offGrid = task(Math.SQRT2);
+    const q = await scheduleOptimal(offGrid);
+    expectValid(offGrid, q);
+    expect(q.note).toMatch(/^HiGHS proved the minimum in [\d.]+ s \(successor MILP\)/);
+    expect(q).toMatchObject({ cores: 3, optimal: true, lowerBound: 3, lowerBoundBy: 'solver' });
   });
 
   it('a 20-node random layered DAG solves to proven optimality within the time limit', async () => {
