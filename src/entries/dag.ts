@@ -66,6 +66,8 @@ export { windowLoadBound, type WindowLoad } from '../dag/analysis/window-load-bo
 export {
   mCoreWindows,
   mCoreWindowsBound,
+  timetablePropagation,
+  windowProblem,
   type MCoreWindows,
   type MCoreWindowsBound,
   type WindowProblem,
