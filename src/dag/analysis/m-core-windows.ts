@@ -109,6 +109,9 @@ export function mCoreWindows(p: WindowProblem, m: number): MCoreWindows {
 /** Most rounds of {@link timetablePropagation} (each narrows at least one window). */
 const MAX_PROPAGATION_ROUNDS = 50;
 
+/** Longest horizon (grid steps) {@link timetablePropagation} works on; its profile is one slot a step. */
+const MAX_PROPAGATION_HORIZON = 100_000;
+
 /**
  * Timetable propagation on an integer grid, in place: node v surely runs in its mandatory part
  * `[lst_v, est_v + C_v)` (non-empty when the window is shorter than C_v), so at no time may more
@@ -117,7 +120,7 @@ const MAX_PROPAGATION_ROUNDS = 50;
  * each window, precedence (`est_v ≥ est_u + C_u`, `lst_u ≤ lst_v − C_u`) is restored, and this
  * repeats until nothing changes. Every cut holds for every schedule on ≤ m cores within the
  * windows, so the windows stay valid. Returns false when m is refuted (a window closes or the
- * profile exceeds m).
+ * profile exceeds m). Horizons past 10⁵ steps are left alone.
  */
 export function timetablePropagation(
   dag: Dag,
@@ -129,6 +132,7 @@ export function timetablePropagation(
 ): boolean {
   const { n, succ, topoOrder } = dag;
   const H = Math.max(0, D);
+  if (H > MAX_PROPAGATION_HORIZON) return true; // skipping it only leaves the windows wider
   const profile = new Int32Array(H + 1);
   for (let round = 0; round < MAX_PROPAGATION_ROUNDS; round++) {
     profile.fill(0);
