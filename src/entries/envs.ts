@@ -93,6 +93,7 @@ export {
   type HsocJobKind,
   type HsocAssignmentPlan,
   type HsocSimulatorOptions,
+  type HsocTraceJob,
   type HsocEvent,
 } from '../envs/hsoc/hsoc-simulator.js';
 export {
@@ -102,6 +103,10 @@ export {
   HSOC_TASK_TYPES,
   HSOC_LOADS,
   HSOC_LOAD_PRESETS,
+  PE_TYPES,
+  STOMP_PES,
+  isPeType,
+  peMix,
   peNames,
   peSpeed,
   availablePes,
@@ -123,6 +128,21 @@ export {
   type HsocWorkload,
 } from '../envs/hsoc/hsoc-workloads.js';
 export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
+export {
+  readTaskProfiles,
+  hasTaskProfiles,
+  taskSpeedMatrix,
+  subDeadlineRatios,
+  type HsocTaskProfile,
+} from '../envs/hsoc/hsoc-task-profile.js';
+export {
+  HSOC_PROFILED_WORKLOADS,
+  isHsocProfiledWorkload,
+  profiledFiveTaskDagSpec,
+  profiledAvDagSpec,
+  hsocProfiledWorkloadDag,
+  type HsocProfiledWorkload,
+} from '../envs/hsoc/hsoc-profiled-workloads.js';
 export {
   TOKEN_BINS,
   UNIFORM_REQUEST,

@@ -7,7 +7,7 @@
  * Future tasks of its DAG are known only once the scheduler has placed them (limited look-ahead);
  * until then their duration is estimated at reference (CPU) speed.
  */
-import { ENVELOPE_TOKENS, peSpeed } from './hsoc-platform.js';
+import { ENVELOPE_TOKENS } from './hsoc-platform.js';
 import {
   TASK_DONE,
   TASK_RESERVED,
@@ -135,7 +135,7 @@ function durationOf(sim: HsocSimulator, job: HsocJob, v: number, unplacedSpeed: 
   const s = job.state[v]!;
   if (s === TASK_DONE) return 0;
   const p = job.pe[v]!;
-  const speed = p >= 0 ? peSpeed(sim.speeds, sim.pes[p]!, job.dag.types[v]) : unplacedSpeed(job, v);
+  const speed = p >= 0 ? sim.speedOf(job, v, p) : unplacedSpeed(job, v);
   return job.remaining[v]! / speed;
 }
 
@@ -206,7 +206,7 @@ export function agentView(
     assignedPes,
     ownDagRunning: own,
     congestion: sim.congestionFactor(),
-    speed: peSpeed(sim.speeds, sim.pes[p]!, job.dag.types[v]),
+    speed: sim.speedOf(job, v, p),
     job: j,
     task: v,
   };

@@ -38,7 +38,7 @@
  * | 9 | speed | PE speed on the task's type / 5 (0 when idle) | [0, 1] (default speeds) |
  * | 10 | deadlineSlack | (deadline − now) / L, clipped | [−1, 1] |
  * | 11 | congestion | congestion factor 1 / (1 + γ·m) | (0, 1] |
- * | 12–14 | peType | PE type one-hot (cpu, gpu, dsp) | {0, 1} |
+ * | 12–14 | peType | PE type one-hot (cpu, gpu, accelerator: dsp or fft) | {0, 1} |
  * | 15–25 | slack | `Slack` of token bin a = 0 … 10 (0 unless running) | [0, 1] |
  *
  * ## Rewards
@@ -105,7 +105,7 @@ import {
   type UnplacedSpeed,
 } from './hsoc-agent-view.js';
 import { HSOC_OBS_DIM, writeHsocObservation } from './hsoc-observation.js';
-import { peNames, peSpeed } from './hsoc-platform.js';
+import { peNames } from './hsoc-platform.js';
 import { HsocSimulator, type HsocSimulatorOptions } from './hsoc-simulator.js';
 
 /** Registered id and limits. */
@@ -168,7 +168,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
     const sim = this.sim;
     // With a static plan every agent knows where each future task of its DAG will run.
     this.unplacedSpeed = plan
-      ? (job, v): number => peSpeed(sim.speeds, sim.pes[plan.get(job.id)![v]!]!, job.dag.types[v])
+      ? (job, v): number => sim.speedOf(job, v, plan.get(job.id)![v]!)
       : REFERENCE_SPEED;
     this.balanceWeight = options.balanceWeight ?? 1;
     this.warmupJobs = options.warmupJobs ?? 0;

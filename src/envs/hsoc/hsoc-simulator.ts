@@ -30,13 +30,18 @@ import {
   ENVELOPE_TOKENS,
   availablePes,
   hsocLoadPreset,
-  peSpeed,
   type HsocLoad,
   type HsocLoadPreset,
   type PeType,
 } from './hsoc-platform.js';
 import { hsocArrivalRates, type HsocArrivalRates } from './hsoc-arrival-rates.js';
 import { hsocWorkloadDag, otherDag, type HsocWorkload } from './hsoc-workloads.js';
+import {
+  hsocProfiledWorkloadDag,
+  isHsocProfiledWorkload,
+  type HsocProfiledWorkload,
+} from './hsoc-profiled-workloads.js';
+import { readTaskProfiles, subDeadlineRatios, taskSpeedMatrix } from './hsoc-task-profile.js';
 
 /** Task states. */
 export const TASK_WAITING = 0;
@@ -70,6 +75,10 @@ export interface HsocJob {
   readonly criticalPath: number;
   /** Longest path from each node to the sink, the node included (reference speed). */
   readonly rank: Float64Array;
+  /** Speed of task v on PE p at full power, `[v · PEs + p]` (0 = cannot run there). */
+  readonly speed: Float64Array;
+  /** Sub-deadline ratio of each task (its share of the job's relative deadline). */
+  readonly subDeadline: Float64Array;
   /** Task state (`TASK_*`). */
   readonly state: Uint8Array;
   /** Remaining work per task. */
@@ -93,8 +102,11 @@ export type HsocAssignmentPlan = ReadonlyMap<number, Int16Array>;
 
 /** Options of {@link HsocSimulator}; every field has a default. */
 export interface HsocSimulatorOptions {
-  /** Workload DAG: a shipped name or any DAG with typed nodes. Default `'5-task'`. */
-  workload?: HsocWorkload | Dag;
+  /**
+   * Workload DAG: a shipped name (`5-task`, `av-42`, or their per-type profiled versions
+   * `5-task-profiled`, `av-42-profiled`) or any DAG with typed (or profiled) nodes. Default `'5-task'`.
+   */
+  workload?: HsocWorkload | HsocProfiledWorkload | Dag;
   /** Load preset. Default `'medium'`. */
   load?: HsocLoad | HsocLoadPreset;
   /** Workload jobs per episode. Default 8. */
@@ -117,6 +129,24 @@ export interface HsocSimulatorOptions {
   plan?: HsocAssignmentPlan;
   /** Fixed arrival times of the workload jobs (trace-driven; overrides `jobs` and the draws). */
   arrivalTimes?: readonly number[];
+  /**
+   * A trace of workload jobs (STOMP's arrival trace): each with its DAG, arrival time and optionally
+   * its relative deadline and priority. Overrides `workload` (the first job's DAG sets the arrival
+   * rates of the other DAGs), `jobs` and `arrivalTimes`.
+   */
+  trace?: readonly HsocTraceJob[];
+}
+
+/** One job of a {@link HsocSimulatorOptions.trace}. */
+export interface HsocTraceJob {
+  /** The job's DAG (tasks may carry per-type profiles). */
+  dag: Dag;
+  /** Arrival time (non-decreasing along the trace). */
+  arrival: number;
+  /** Relative deadline; default `deadlineFactor · L`. */
+  deadline?: number;
+  /** High priority; default drawn with the preset's share. */
+  highPriority?: boolean;
 }
 
 /** One event handled by {@link HsocSimulator.advance}. */
@@ -159,6 +189,9 @@ export class HsocSimulator {
   readonly arrivalRates: HsocArrivalRates;
   private readonly plan: HsocAssignmentPlan | undefined;
   private readonly arrivalTimes: readonly number[] | undefined;
+  private readonly trace: readonly HsocTraceJob[] | undefined;
+  /** Speed matrix and sub-deadline ratios per DAG of the workload (computed once per DAG). */
+  private readonly dagTables = new Map<Dag, { speed: Float64Array; subDeadline: Float64Array }>();
 
   /** Current time. */
   time = 0;
@@ -190,9 +223,26 @@ export class HsocSimulator {
     this.deadlineFactor = options.deadlineFactor ?? 1.5;
     this.congestionGamma = options.congestion ?? 0.1;
     this.preset = hsocLoadPreset(options.load ?? 'medium');
-    const w = options.workload ?? '5-task';
-    this.workload = typeof w === 'string' ? hsocWorkloadDag(w) : w;
-    this.arrivalTimes = options.arrivalTimes;
+    this.trace = options.trace;
+    if (this.trace !== undefined) {
+      if (this.trace.length === 0) throw new ArbiterError('invalid-option', 'HSoC: the trace has no jobs');
+      this.trace.forEach((j, i) => {
+        if (!(j.arrival >= 0) || (i > 0 && j.arrival < this.trace![i - 1]!.arrival))
+          throw new ArbiterError(
+            'invalid-option',
+            `HSoC: trace job ${i}: arrivals must be non-decreasing times ≥ 0`,
+          );
+        if (j.deadline !== undefined && !(j.deadline > 0))
+          throw new ArbiterError(
+            'invalid-option',
+            `HSoC: trace job ${i}: deadline must be > 0, got ${j.deadline}`,
+          );
+      });
+    }
+    const w = this.trace?.[0]!.dag ?? options.workload ?? '5-task';
+    this.workload =
+      typeof w !== 'string' ? w : isHsocProfiledWorkload(w) ? hsocProfiledWorkloadDag(w) : hsocWorkloadDag(w);
+    this.arrivalTimes = this.trace ? this.trace.map((j) => j.arrival) : options.arrivalTimes;
     if (this.arrivalTimes?.some((t, i) => !(t >= 0) || (i > 0 && t < this.arrivalTimes![i - 1]!)))
       throw new ArbiterError('invalid-option', 'HSoC: arrivalTimes must be non-decreasing times ≥ 0');
     this.jobCount = this.arrivalTimes?.length ?? options.jobs ?? 8;
@@ -207,6 +257,7 @@ export class HsocSimulator {
     if (!this.available.some((a, p) => a && this.pes[p] === 'cpu'))
       throw new ArbiterError('invalid-option', 'HSoC: at least one CPU must be available');
     this.plan = options.plan;
+    for (const dag of this.trace?.map((j) => j.dag) ?? [this.workload]) this.checkRunnable(dag);
     this.workloadCriticalPath = longestPaths(this.workload).criticalPath;
     this.arrivalRates = hsocArrivalRates(
       this.preset,
@@ -241,16 +292,20 @@ export class HsocSimulator {
     this.granted.fill(0);
     const L = this.workloadCriticalPath;
     const { workloadRate, otherRate } = this.arrivalRates;
-    const specs: { dag: Dag; kind: HsocJobKind; arrival: number; highPriority: boolean }[] = [];
+    const specs: JobSpec[] = [];
     let t = 0;
     for (let j = 0; j < this.jobCount; j++) {
       if (this.arrivalTimes) t = this.arrivalTimes[j]!;
       else if (j > 0) t += exponential(rng, 1 / workloadRate);
+      // The draw is kept for traces with a given priority, so that the other DAGs stay the same.
+      const drawn = rng.bernoulli(this.preset.highPriorityShare);
+      const tj = this.trace?.[j];
       specs.push({
-        dag: this.workload,
+        dag: tj?.dag ?? this.workload,
         kind: 'workload',
         arrival: t,
-        highPriority: rng.bernoulli(this.preset.highPriorityShare),
+        highPriority: tj?.highPriority ?? drawn,
+        deadline: tj?.deadline,
       });
     }
     const window = t + L;
@@ -271,7 +326,9 @@ export class HsocSimulator {
     // Stable order: by arrival, workload jobs first at equal times (they were pushed first).
     const order = specs.map((_, i) => i).sort((a, b) => specs[a]!.arrival - specs[b]!.arrival || a - b);
     while (this.arrivalQueue.size > 0) this.arrivalQueue.pop(); // an interrupted episode's leftovers
-    this.jobs = order.map((i, id) => makeJob(id, specs[i]!, this.deadlineFactor));
+    this.jobs = order.map((i, id) =>
+      makeJob(id, specs[i]!, this.deadlineFactor, this.tablesOf(specs[i]!.dag)),
+    );
     for (let j = 0; j < this.jobs.length; j++) this.arrivalQueue.push(j);
     this.events.length = 0;
     this.handleArrivals();
@@ -293,10 +350,42 @@ export class HsocSimulator {
     const g = this.granted[p]!;
     if (g <= 0) return 0;
     return (
-      peSpeed(this.speeds, this.pes[p]!, job.dag.types[v]) *
+      job.speed[v * this.pes.length + p]! *
       Math.pow(g / ENVELOPE_TOKENS, this.alpha) *
       this.congestionFactor()
     );
+  }
+
+  /** Speed of task v of `job` on PE p at full power, relative to its work (0 = cannot run there). */
+  speedOf(job: HsocJob, v: number, p: number): number {
+    return job.speed[v * this.pes.length + p]!;
+  }
+
+  /** The speed matrix and sub-deadline ratios of a DAG (cached for the workload's DAGs). */
+  private tablesOf(dag: Dag): { speed: Float64Array; subDeadline: Float64Array } {
+    const cached = this.dagTables.get(dag);
+    if (cached) return cached;
+    const profiles = readTaskProfiles(dag);
+    const tables = {
+      speed: taskSpeedMatrix(dag, this.pes, this.speeds, profiles),
+      subDeadline: subDeadlineRatios(dag, profiles),
+    };
+    if (dag === this.workload || this.trace?.some((j) => j.dag === dag)) this.dagTables.set(dag, tables);
+    return tables;
+  }
+
+  /** Throws unless every task of `dag` can run on some available PE. */
+  private checkRunnable(dag: Dag): void {
+    const { speed } = this.tablesOf(dag);
+    const n = this.pes.length;
+    for (let v = 0; v < dag.n; v++)
+      if (!this.available.some((a, p) => a && speed[v * n + p]! > 0))
+        throw new ArbiterError(
+          'invalid-option',
+          `HSoC: task '${String(dag.ids[v])}' of DAG '${dag.name}' can run on no available PE (${this.pes
+            .filter((_, p) => this.available[p])
+            .join(', ')})`,
+        );
   }
 
   /** Whether PE p runs a task now (whatever its tokens). */
@@ -430,8 +519,8 @@ export class HsocSimulator {
     let bestSpeed = -1;
     for (let p = 0; p < this.pes.length; p++) {
       if (!this.available[p] || this.peJob[p]! >= 0) continue;
-      const s = peSpeed(this.speeds, this.pes[p]!, job.dag.types[v]);
-      if (s > bestSpeed) {
+      const s = job.speed[v * this.pes.length + p]!;
+      if (s > 0 && s > bestSpeed) {
         best = p;
         bestSpeed = s;
       }
@@ -509,10 +598,21 @@ export function longestPaths(dag: Dag): { rank: Float64Array; criticalPath: numb
   return { rank, criticalPath: L };
 }
 
+/** What {@link makeJob} needs of one arrival. */
+interface JobSpec {
+  dag: Dag;
+  kind: HsocJobKind;
+  arrival: number;
+  highPriority: boolean;
+  /** Relative deadline (trace); default `deadlineFactor · L`. */
+  deadline?: number | undefined;
+}
+
 function makeJob(
   id: number,
-  spec: { dag: Dag; kind: HsocJobKind; arrival: number; highPriority: boolean },
+  spec: JobSpec,
   deadlineFactor: number,
+  tables: { speed: Float64Array; subDeadline: Float64Array },
 ): HsocJob {
   const { dag } = spec;
   const { rank, criticalPath } = longestPaths(dag);
@@ -521,10 +621,12 @@ function makeJob(
     dag,
     kind: spec.kind,
     arrival: spec.arrival,
-    deadline: spec.arrival + deadlineFactor * criticalPath,
+    deadline: spec.arrival + (spec.deadline ?? deadlineFactor * criticalPath),
     highPriority: spec.highPriority,
     criticalPath,
     rank,
+    speed: tables.speed,
+    subDeadline: tables.subDeadline,
     state: new Uint8Array(dag.n),
     remaining: Float64Array.from(dag.wcet),
     pe: new Int16Array(dag.n).fill(-1),
