@@ -130,7 +130,6 @@ export {
 export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
 export {
   readTaskProfiles,
-  hasTaskProfiles,
   taskSpeedMatrix,
   subDeadlineRatios,
   type HsocTaskProfile,
@@ -143,6 +142,27 @@ export {
   hsocProfiledWorkloadDag,
   type HsocProfiledWorkload,
 } from '../envs/hsoc/hsoc-profiled-workloads.js';
+export {
+  parseStompComputationCsv,
+  parseStompGraphml,
+  parseStompTrace,
+  stompDagSpec,
+  type StompComputationRow,
+  type StompGraph,
+  type StompArrival,
+} from '../envs/hsoc/stomp-format.js';
+export {
+  HSOC_WORKLOAD_FORMAT,
+  STOMP_SERVER_COLUMNS,
+  importStompWorkload,
+  parseHsocWorkloadFile,
+  stompTraceDagTypes,
+  type HsocWorkloadFileSpec,
+  type HsocWorkloadFileJob,
+  type HsocWorkloadTrace,
+  type StompInputs,
+  type NamedText,
+} from '../envs/hsoc/hsoc-workload-file.js';
 export {
   TOKEN_BINS,
   UNIFORM_REQUEST,

@@ -11,7 +11,7 @@
  * - `times`: time at full power (100 % of the token budget) per PE type, in the DAG's time unit;
  *   `null` (or a PE type left out) means the type cannot run the task. A node without `times`
  *   keeps the speed-table model (`wcet / speed[pe][type]`), exactly as before profiles existed.
- * - `subDeadline`: the task's share of its DAG's deadline, in (0, 1]. Without it the ratio is
+ * - `subDeadline`: the task's share of its DAG’s deadline, in [0, 1]. Without it the ratio is
  *   derived the way STOMP derives it: best-case time over the longest best-case path through
  *   the task (its share of the tightest path it lies on).
  *
@@ -41,10 +41,10 @@ export function readTaskProfiles(dag: Dag): (HsocTaskProfile | undefined)[] {
     const extras = dag.nodeExtras[v] ?? {};
     const where = { file: dag.source ?? dag.name, item: describeNode(id) };
     const sd = extras['subDeadline'];
-    if (sd !== undefined && !(typeof sd === 'number' && sd > 0 && sd <= 1))
+    if (sd !== undefined && !(typeof sd === 'number' && sd >= 0 && sd <= 1))
       throw new ValidationError(
         'sub-deadline',
-        `subDeadline must be a number in (0, 1], got ${JSON.stringify(sd)}`,
+        `subDeadline must be a number in [0, 1], got ${JSON.stringify(sd)}`,
         where,
       );
     const raw = extras['times'];
@@ -74,11 +74,6 @@ export function readTaskProfiles(dag: Dag): (HsocTaskProfile | undefined)[] {
       throw new ValidationError('times', 'a profiled task needs a wcet > 0 (its work)', where);
     return { times, subDeadline: sd as number | undefined };
   });
-}
-
-/** Whether any node of the DAG carries a per-type profile. */
-export function hasTaskProfiles(dag: Dag): boolean {
-  return dag.nodeExtras.some((e) => e?.['times'] !== undefined);
 }
 
 /**

@@ -167,7 +167,7 @@ describe('HSoC per-type task profiles', () => {
     expect(() => readTaskProfiles(bad({ npu: 1 }))).toThrow(/unknown PE type 'npu'/);
     expect(() => readTaskProfiles(bad({ cpu: null, gpu: null }))).toThrow(/no PE type can run/);
     expect(() => readTaskProfiles(bad([1, 2]))).toThrow(/times must be an object/);
-    expect(() => readTaskProfiles(bad({ cpu: 1 }, 1.5))).toThrow(/sub-deadline.*\(0, 1\]/);
+    expect(() => readTaskProfiles(bad({ cpu: 1 }, 1.5))).toThrow(/sub-deadline.*\[0, 1\]/);
     const gpuOnly = bad({ gpu: 1 });
     const cpuOnly = STOMP_PES.map((p) => p === 'cpu');
     expect(() => new HsocSimulator({ workload: gpuOnly, pes: STOMP_PES, available: cpuOnly })).toThrow(
