@@ -94,6 +94,7 @@ export {
   type HsocAssignmentPlan,
   type HsocSimulatorOptions,
   type HsocTraceJob,
+  type HsocContentionModel,
   type HsocEvent,
 } from '../envs/hsoc/hsoc-simulator.js';
 export {
@@ -142,6 +143,14 @@ export {
   hsocProfiledWorkloadDag,
   type HsocProfiledWorkload,
 } from '../envs/hsoc/hsoc-profiled-workloads.js';
+export {
+  HsocPowerModel,
+  STOMP_DVFS,
+  STOMP_TOKEN_BUDGET,
+  STOMP_REQUEST_STEP,
+  type HsocDvfs,
+  type HsocPowerModelOptions,
+} from '../envs/hsoc/hsoc-power-model.js';
 export {
   parseStompComputationCsv,
   parseStompGraphml,

@@ -71,18 +71,21 @@
  *
  * | option | default | meaning |
  * |---|---|---|
- * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'` or any DAG with typed nodes |
+ * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'`, `'5-task-profiled'`, `'av-42-profiled'` or any DAG with typed (or per-type profiled) nodes |
  * | load | `'medium'` | load preset (`light`, `medium`, `heavy`) or a custom preset |
  * | jobs | 8 | workload jobs per episode |
  * | alpha | 0.5 | concavity α of the progress rate in the tokens |
- * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs |
+ * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs (`STOMP_PES`: 3 CPUs, 3 GPUs, 3 FFT accelerators; `peMix`) |
  * | speeds | `DEFAULT_SPEEDS` | speed per PE type and task type |
  * | lookahead | 1 | look-ahead horizon of the scheduler's reservations (time units) |
  * | deadlineFactor | 1.5 | relative deadline of a job, in units of its L |
  * | congestion | 0.1 | congestion γ per running memory-intensive task |
+ * | contentionModel | `'all'` | who suffers memory contention: `all` tasks, only `memory`-intensive ones among themselves, `none` |
+ * | power | 100 tokens, α-model | token budget, request grid and token-to-speed model (`HsocPowerModelOptions`, DVFS optional) |
  * | available | the preset's | PE availability, one flag per PE |
  * | plan | none | static assignment to follow (ideal-static baseline) |
  * | arrivalTimes | drawn | fixed arrival times of the workload jobs (overrides `jobs`) |
+ * | trace | none | workload jobs with their own DAG, arrival, deadline and priority (STOMP trace; overrides `workload`, `jobs`, `arrivalTimes`) |
  * | balanceWeight | 1 | weight w of the balancing reward term |
  * | warmupJobs | 0 | first workload jobs left out of the metrics |
  */

@@ -3,9 +3,13 @@
  * scheduler places ready tasks on free PEs, and the PEs share a 100-token power envelope. Time is
  * continuous and jumps from event to event with exact event times:
  *
- * - between events every rate is constant: a running task on PE p with g granted tokens advances
- *   at `speed[p][type] · (g / 100)^α · c` work units per time unit, where the congestion factor
- *   `c = 1 / (1 + γ · m)` counts the m running tasks of memory-intensive DAGs;
+ * - between events every rate is constant: a running task on PE p holding g % of the token budget
+ *   advances at `speed[p][task] · φ(g) · c` work units per time unit. `speed` is the speed table's
+ *   entry for the task type, or `wcet / times[type of p]` for a task with a per-type profile (so
+ *   its time there is `times[p]`); φ is the power model's speed factor (`(g / 100)^α` by default,
+ *   i.e. STOMP's `t = t_nominal · remaining_fraction · (100 / g)^α`; or a DVFS clock); the
+ *   congestion factor `c = 1 / (1 + γ · m)` counts the m running memory-intensive tasks (see
+ *   `contentionModel` for who suffers it);
  * - the next event is the earliest task completion `t + remaining / rate` or job arrival; at equal
  *   times completions are handled before arrivals (both in index order), then the scheduler runs;
  * - token requests are set at events (by the agents) and granted as asked while their sum fits the
@@ -41,6 +45,7 @@ import {
   isHsocProfiledWorkload,
   type HsocProfiledWorkload,
 } from './hsoc-profiled-workloads.js';
+import { HsocPowerModel, type HsocPowerModelOptions } from './hsoc-power-model.js';
 import { readTaskProfiles, subDeadlineRatios, taskSpeedMatrix } from './hsoc-task-profile.js';
 
 /** Task states. */
@@ -79,6 +84,8 @@ export interface HsocJob {
   readonly speed: Float64Array;
   /** Sub-deadline ratio of each task (its share of the job's relative deadline). */
   readonly subDeadline: Float64Array;
+  /** 1 for a memory-intensive task (all tasks of a `memory` job; profiled `memoryIntensive` nodes). */
+  readonly memoryTask: Uint8Array;
   /** Task state (`TASK_*`). */
   readonly state: Uint8Array;
   /** Remaining work per task. */
@@ -123,6 +130,14 @@ export interface HsocSimulatorOptions {
   deadlineFactor?: number;
   /** Congestion γ per running memory-intensive task. Default 0.1. */
   congestion?: number;
+  /**
+   * Who suffers memory contention: `all` (default) — every running task runs at `1 / (1 + γ · m)`
+   * with m running memory-intensive tasks; `memory` — contention between memory-intensive tasks
+   * only: each runs at `1 / (1 + γ · (m − 1))`, compute tasks at full speed; `none`.
+   */
+  contentionModel?: HsocContentionModel;
+  /** Token budget, request grid and token-to-speed model (token model or DVFS); `alpha` is its α. */
+  power?: HsocPowerModelOptions;
   /** Overrides the preset's PE availability (one flag per PE). */
   available?: readonly boolean[];
   /** Static assignment to follow (ideal-static baseline). */
@@ -136,6 +151,9 @@ export interface HsocSimulatorOptions {
    */
   trace?: readonly HsocTraceJob[];
 }
+
+/** Who suffers memory contention (see {@link HsocSimulatorOptions.contentionModel}). */
+export type HsocContentionModel = 'all' | 'memory' | 'none';
 
 /** One job of a {@link HsocSimulatorOptions.trace}. */
 export interface HsocTraceJob {
@@ -175,6 +193,10 @@ export class HsocSimulator {
   readonly deadlineFactor: number;
   /** Congestion γ per running memory-intensive task. */
   readonly congestionGamma: number;
+  /** Who suffers memory contention. */
+  readonly contentionModel: HsocContentionModel;
+  /** How granted tokens become speed. */
+  readonly power: HsocPowerModel;
   /** The load preset. */
   readonly preset: HsocLoadPreset;
   /** The workload DAG. */
@@ -190,8 +212,10 @@ export class HsocSimulator {
   private readonly plan: HsocAssignmentPlan | undefined;
   private readonly arrivalTimes: readonly number[] | undefined;
   private readonly trace: readonly HsocTraceJob[] | undefined;
-  /** Speed matrix and sub-deadline ratios per DAG of the workload (computed once per DAG). */
-  private readonly dagTables = new Map<Dag, { speed: Float64Array; subDeadline: Float64Array }>();
+  /** Speed matrix, sub-deadline ratios and memory flags per DAG of the workload (computed once per DAG). */
+  private readonly dagTables = new Map<Dag, DagTables>();
+  /** Speed factor of each PE's grant (the power model's, updated whenever a grant changes). */
+  private readonly clock: Float64Array;
 
   /** Current time. */
   time = 0;
@@ -214,9 +238,17 @@ export class HsocSimulator {
   private readonly arrivalQueue: BinaryHeap;
 
   constructor(options: HsocSimulatorOptions = {}) {
-    this.alpha = options.alpha ?? 0.5;
-    if (!(this.alpha > 0 && this.alpha <= 1))
-      throw new ArbiterError('invalid-option', `HSoC: alpha must be in (0, 1], got ${this.alpha}`);
+    this.power = new HsocPowerModel({
+      ...options.power,
+      alpha: options.power?.alpha ?? options.alpha ?? 0.5,
+    });
+    this.alpha = this.power.alpha;
+    this.contentionModel = options.contentionModel ?? 'all';
+    if (!['all', 'memory', 'none'].includes(this.contentionModel))
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: contentionModel must be all, memory or none, got '${String(this.contentionModel)}'`,
+      );
     this.pes = options.pes ?? DEFAULT_PES;
     this.speeds = options.speeds ?? DEFAULT_SPEEDS;
     this.lookahead = options.lookahead ?? 1;
@@ -270,6 +302,7 @@ export class HsocSimulator {
     this.peTask = new Int32Array(n).fill(-1);
     this.request = new Float64Array(n);
     this.granted = new Float64Array(n);
+    this.clock = new Float64Array(n);
     this.arrivalQueue = new BinaryHeap((a, b) => {
       const ja = this.jobs[a]!;
       const jb = this.jobs[b]!;
@@ -290,6 +323,7 @@ export class HsocSimulator {
     this.peTask.fill(-1);
     this.request.fill(0);
     this.granted.fill(0);
+    this.clock.fill(0);
     const L = this.workloadCriticalPath;
     const { workloadRate, otherRate } = this.arrivalRates;
     const specs: JobSpec[] = [];
@@ -327,7 +361,7 @@ export class HsocSimulator {
     const order = specs.map((_, i) => i).sort((a, b) => specs[a]!.arrival - specs[b]!.arrival || a - b);
     while (this.arrivalQueue.size > 0) this.arrivalQueue.pop(); // an interrupted episode's leftovers
     this.jobs = order.map((i, id) =>
-      makeJob(id, specs[i]!, this.deadlineFactor, this.tablesOf(specs[i]!.dag)),
+      makeJob(id, specs[i]!, this.deadlineFactor, this.tablesOf(specs[i]!.dag, specs[i]!.kind === 'memory')),
     );
     for (let j = 0; j < this.jobs.length; j++) this.arrivalQueue.push(j);
     this.events.length = 0;
@@ -347,13 +381,20 @@ export class HsocSimulator {
     const job = this.jobs[j]!;
     const v = this.peTask[p]!;
     if (job.state[v] !== TASK_RUNNING) return 0;
-    const g = this.granted[p]!;
-    if (g <= 0) return 0;
-    return (
-      job.speed[v * this.pes.length + p]! *
-      Math.pow(g / ENVELOPE_TOKENS, this.alpha) *
-      this.congestionFactor()
-    );
+    if (this.granted[p]! <= 0) return 0;
+    return job.speed[v * this.pes.length + p]! * this.clock[p]! * this.contentionOf(job, v);
+  }
+
+  /** Tokens granted to PE p, in units of the budget (Σ ≤ budget). */
+  grantedTokens(p: number): number {
+    return this.power.tokens(this.granted[p]!);
+  }
+
+  /** Contention factor of running task v of `job` under the contention model. */
+  private contentionOf(job: HsocJob, v: number): number {
+    if (this.contentionModel === 'all') return this.congestionFactor();
+    if (this.contentionModel === 'none' || job.memoryTask[v] === 0) return 1;
+    return 1 / (1 + this.congestionGamma * (this.runningMemoryTasks() - 1));
   }
 
   /** Speed of task v of `job` on PE p at full power, relative to its work (0 = cannot run there). */
@@ -362,13 +403,16 @@ export class HsocSimulator {
   }
 
   /** The speed matrix and sub-deadline ratios of a DAG (cached for the workload's DAGs). */
-  private tablesOf(dag: Dag): { speed: Float64Array; subDeadline: Float64Array } {
+  private tablesOf(dag: Dag, memoryJob = false): DagTables {
     const cached = this.dagTables.get(dag);
     if (cached) return cached;
     const profiles = readTaskProfiles(dag);
     const tables = {
       speed: taskSpeedMatrix(dag, this.pes, this.speeds, profiles),
       subDeadline: subDeadlineRatios(dag, profiles),
+      memoryTask: Uint8Array.from(dag.nodeExtras, (e) =>
+        memoryJob || e?.['memoryIntensive'] === true ? 1 : 0,
+      ),
     };
     if (dag === this.workload || this.trace?.some((j) => j.dag === dag)) this.dagTables.set(dag, tables);
     return tables;
@@ -396,13 +440,20 @@ export class HsocSimulator {
 
   /** `1 / (1 + γ · m)`, m = running tasks of memory-intensive jobs. */
   congestionFactor(): number {
+    return 1 / (1 + this.congestionGamma * this.runningMemoryTasks());
+  }
+
+  /** Running memory-intensive tasks. */
+  runningMemoryTasks(): number {
     let m = 0;
     for (let p = 0; p < this.pes.length; p++) {
       const j = this.peJob[p]!;
-      if (j >= 0 && this.jobs[j]!.kind === 'memory' && this.jobs[j]!.state[this.peTask[p]!] === TASK_RUNNING)
-        m++;
+      if (j < 0) continue;
+      const job = this.jobs[j]!;
+      const v = this.peTask[p]!;
+      if (job.memoryTask[v] === 1 && job.state[v] === TASK_RUNNING) m++;
     }
-    return 1 / (1 + this.congestionGamma * m);
+    return m;
   }
 
   /**
@@ -415,11 +466,14 @@ export class HsocSimulator {
       const r = requests[p]!;
       if (!(r >= 0 && r <= ENVELOPE_TOKENS))
         throw new ArbiterError('invalid-action', `HSoC: request of PE ${p} must be in [0, 100], got ${r}`);
-      this.request[p] = r;
-      total += r;
+      this.request[p] = this.power.quantize(r);
+      total += this.request[p]!;
     }
     const scale = total > ENVELOPE_TOKENS ? ENVELOPE_TOKENS / total : 1;
-    for (let p = 0; p < this.pes.length; p++) this.granted[p] = this.request[p]! * scale;
+    for (let p = 0; p < this.pes.length; p++) {
+      this.granted[p] = this.request[p]! * scale;
+      this.clock[p] = this.power.speedFactor(this.granted[p]!);
+    }
   }
 
   /** Time of the next event (completion or arrival); Infinity when nothing can happen. */
@@ -536,6 +590,7 @@ export class HsocSimulator {
     this.peTask[p] = v;
     this.request[p] = 0;
     this.granted[p] = 0;
+    this.clock[p] = 0;
   }
 
   /** The just-in-time scheduler with limited look-ahead (module comment). */
@@ -598,6 +653,13 @@ export function longestPaths(dag: Dag): { rank: Float64Array; criticalPath: numb
   return { rank, criticalPath: L };
 }
 
+/** Per-DAG tables shared by its jobs. */
+interface DagTables {
+  speed: Float64Array;
+  subDeadline: Float64Array;
+  memoryTask: Uint8Array;
+}
+
 /** What {@link makeJob} needs of one arrival. */
 interface JobSpec {
   dag: Dag;
@@ -608,12 +670,7 @@ interface JobSpec {
   deadline?: number | undefined;
 }
 
-function makeJob(
-  id: number,
-  spec: JobSpec,
-  deadlineFactor: number,
-  tables: { speed: Float64Array; subDeadline: Float64Array },
-): HsocJob {
+function makeJob(id: number, spec: JobSpec, deadlineFactor: number, tables: DagTables): HsocJob {
   const { dag } = spec;
   const { rank, criticalPath } = longestPaths(dag);
   return {
@@ -627,6 +684,7 @@ function makeJob(
     rank,
     speed: tables.speed,
     subDeadline: tables.subDeadline,
+    memoryTask: tables.memoryTask,
     state: new Uint8Array(dag.n),
     remaining: Float64Array.from(dag.wcet),
     pe: new Int16Array(dag.n).fill(-1),
