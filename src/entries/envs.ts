@@ -189,6 +189,8 @@ export { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 export { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 export { UniformPolicy, uniformBin } from '../envs/hsoc/policies/uniform-policy.js';
 export { NeedPolicy, needBin } from '../envs/hsoc/policies/need-policy.js';
+export { SlackPeakPolicy } from '../envs/hsoc/policies/slack-peak-policy.js';
+export { SLACK_LEVELS, subDeadlineSlack, slackPeakLevel } from '../envs/hsoc/sub-deadline-slack.js';
 export {
   runIdealStatic,
   flooredNeedPolicy,
