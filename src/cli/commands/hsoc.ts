@@ -26,6 +26,7 @@ import {
 } from '../../envs/hsoc/hsoc-workload-file.js';
 import { runHsocEpisode, type HsocPolicy } from '../../envs/hsoc/policies/hsoc-policy.js';
 import { NeedPolicy } from '../../envs/hsoc/policies/need-policy.js';
+import { SlackPeakPolicy } from '../../envs/hsoc/policies/slack-peak-policy.js';
 import { UniformPolicy } from '../../envs/hsoc/policies/uniform-policy.js';
 import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
@@ -74,6 +75,7 @@ const POLICIES: Readonly<Record<string, () => HsocPolicy>> = {
   uniform: () => new UniformPolicy(),
   'uniform-running': () => new UniformPolicy({ readinessAware: true }),
   need: () => new NeedPolicy(),
+  'slack-peak': () => new SlackPeakPolicy(),
 };
 
 async function namedText(file: string): Promise<NamedText> {
