@@ -2,7 +2,8 @@
  * A small HSoC comparison on the per-type profiled workloads and STOMP's PE mix (3 CPUs, 3 GPUs,
  * 3 FFT accelerators): the non-learned policies (uniform control, uniform among running PEs, the
  * token-need rules, the seed's `Slack` peak) and the ideal static target, paired over seeds at
- * light / medium / heavy load, optionally under a different power model (e.g. DVFS). One row per
+ * light / medium / heavy load, optionally with learned LNN rules and their PLNN-switched dynamic
+ * version, and under a different power model (e.g. DVFS). One row per
  * (workload, load, policy) with the fields of `bench/results/hsoc.json`.
  */
 import { mean, pairedDifference } from '../core/statistics.js';
@@ -14,6 +15,9 @@ import { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-poli
 import { runIdealStatic } from '../envs/hsoc/policies/ideal-static.js';
 import { NeedPolicy } from '../envs/hsoc/policies/need-policy.js';
 import { SlackPeakPolicy } from '../envs/hsoc/policies/slack-peak-policy.js';
+import { DynamicRulePolicy } from '../envs/hsoc/policies/dynamic-rule-policy.js';
+import type { LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
+import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 
 /** Settings of {@link runHsocProfiledComparison}. */
@@ -28,6 +32,10 @@ export interface HsocProfiledComparisonOptions {
   power?: HsocPowerModelOptions;
   /** Run the ideal static's per-task coordinate descent. Default false (split-rule search only). */
   idealTaskSearch?: boolean;
+  /** Learned LNN rules to add (rows `lnn-rules`, and `dynamic-rules` with `knowledgeBase`). */
+  rules?: LnnRulePolicy;
+  /** The LightLoad PLNN knowledge base of the dynamic rules (examples/logic/light-load.json). */
+  knowledgeBase?: KnowledgeBaseSpec;
 }
 
 /** One (workload, load, policy) cell. */
@@ -50,6 +58,11 @@ export interface HsocProfiledRow {
   gapToIdealPct: number;
   /** Mean share of jobs missing their deadline. */
   deadlineMissRatio: number;
+  /**
+   * Dynamic rules only: decisions of running agents, those where light load was inferred (uniform
+   * sharing used) and those among them where uniform sharing changed the rules' bin.
+   */
+  plnn?: { runningDecisions: number; uniformDecisions: number; changedDecisions: number };
 }
 
 /** Runs the comparison (deterministic for given options). */
@@ -63,17 +76,22 @@ export function runHsocProfiledComparison(options: HsocProfiledComparisonOptions
     for (const load of HSOC_LOADS) {
       const envOptions: HsocEnvOptions = { workload, load, jobs: jobs[workload], pes: STOMP_PES, power };
       const env = new HsocEnv(envOptions);
+      const dynamic =
+        options.rules && options.knowledgeBase
+          ? new DynamicRulePolicy(options.rules, options.knowledgeBase)
+          : undefined;
+      const policies: HsocPolicy[] = [
+        new UniformPolicy(),
+        new UniformPolicy({ readinessAware: true }),
+        new NeedPolicy('need-rules'),
+        new SlackPeakPolicy(),
+        ...(options.rules ? [options.rules] : []),
+        ...(dynamic ? [dynamic] : []),
+      ];
       const runs: {
         name: string;
         run: (seed: number) => { meanCompletion: number; deadlineMissRatio: number };
-      }[] = (
-        [
-          new UniformPolicy(),
-          new UniformPolicy({ readinessAware: true }),
-          new NeedPolicy('need-rules'),
-          new SlackPeakPolicy(),
-        ] as HsocPolicy[]
-      ).map((p) => ({ name: p.name, run: (seed: number) => runHsocEpisode(env, p, seed) }));
+      }[] = policies.map((p) => ({ name: p.name, run: (seed: number) => runHsocEpisode(env, p, seed) }));
       runs.push({
         name: 'ideal-static',
         run: (seed) => runIdealStatic(envOptions, seed, options.idealTaskSearch ?? false),
@@ -103,6 +121,14 @@ export function runHsocProfiledComparison(options: HsocProfiledComparisonOptions
           ci95: d.ci95,
           gapToIdealPct: (100 * (m - ideal)) / ideal,
           deadlineMissRatio: r.miss,
+          ...(dynamic &&
+            r.name === dynamic.name && {
+              plnn: {
+                runningDecisions: dynamic.runningDecisions,
+                uniformDecisions: dynamic.uniformDecisions,
+                changedDecisions: dynamic.changedDecisions,
+              },
+            }),
         });
       }
     }
