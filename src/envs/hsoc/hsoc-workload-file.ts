@@ -20,6 +20,7 @@ import type { PeType } from './hsoc-platform.js';
 import type { HsocTraceJob } from './hsoc-simulator.js';
 import { readTaskProfiles } from './hsoc-task-profile.js';
 import {
+  checkArrivalOrder,
   parseStompComputationCsv,
   parseStompGraphml,
   parseStompTrace,
@@ -191,13 +192,7 @@ export function parseHsocWorkloadFile(
         `arrival must be a number ≥ 0, got ${JSON.stringify(arrival)}`,
         where,
       );
-    if (arrival < last)
-      throw new ValidationError(
-        'arrival-order',
-        `arrival ${arrival} is before the previous one (${last})`,
-        where,
-      );
-    last = arrival;
+    last = checkArrivalOrder(arrival, last, where);
     const d = typeof dag === 'string' ? dags.get(dag) : undefined;
     if (!d) throw new ValidationError('dag', `unknown DAG ${JSON.stringify(dag)} (not in "dags")`, where);
     if (!(typeof deadline === 'number' && deadline > 0))

@@ -15,7 +15,7 @@
  * (STOMP's power configuration: `cpu_core, gpu, fft_accel` = `cpu, gpu, fft`). Every problem is a
  * {@link ValidationError} naming the file, the line or item, and the rule.
  */
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError, type InputLocation } from '../../core/errors.js';
 import type { DagNodeSpec, DagTaskSpec } from '../../dag/dag-task.js';
 import type { PeType } from './hsoc-platform.js';
 
@@ -205,6 +205,20 @@ export function parseStompGraphml(text: string, file: string): StompGraph {
   return { nodes, edges };
 }
 
+/**
+ * Checks that a trace's arrivals do not go back in time; returns the arrival (the new `last`).
+ * Throws `ValidationError('arrival-order')` at `where` otherwise.
+ */
+export function checkArrivalOrder(arrival: number, last: number, where: InputLocation): number {
+  if (arrival < last)
+    throw new ValidationError(
+      'arrival-order',
+      `arrival ${arrival} is before the previous one (${last})`,
+      where,
+    );
+  return arrival;
+}
+
 /** Reads an arrival trace: `arrival time, id, DAG type, criticality, deadline` per line. */
 export function parseStompTrace(text: string, file: string): StompArrival[] {
   const ids = new Set<number>();
@@ -225,13 +239,7 @@ export function parseStompTrace(text: string, file: string): StompArrival[] {
     const deadline = parseDecimal(d);
     if (!(arrival >= 0))
       throw new ValidationError('arrival', `arrival time must be a number ≥ 0, got '${a}'`, where);
-    if (arrival < last)
-      throw new ValidationError(
-        'arrival-order',
-        `arrival ${arrival} is before the previous one (${last})`,
-        where,
-      );
-    last = arrival;
+    last = checkArrivalOrder(arrival, last, where);
     if (!(Number.isInteger(id) && id >= 0))
       throw new ValidationError('job-id', `id must be an integer ≥ 0, got '${i}'`, where);
     if (ids.has(id)) throw new ValidationError('job-id', `id ${id} appears twice`, where);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/core/errors.js';
 import { buildDag } from '../../../src/dag/build-dag.js';
 import { HsocEnv } from '../../../src/envs/hsoc/hsoc-env.js';
 import { HSOC_LOAD_PRESETS, STOMP_PES } from '../../../src/envs/hsoc/hsoc-platform.js';
@@ -17,23 +16,13 @@ import {
 } from '../../../src/envs/hsoc/stomp-format.js';
 import { runHsocEpisode } from '../../../src/envs/hsoc/policies/hsoc-policy.js';
 import { UniformPolicy } from '../../../src/envs/hsoc/policies/uniform-policy.js';
+import { validationErrorOf } from '../../dag/io/io-test-helpers.js';
 
 const dir = 'examples/hsoc/stomp';
 const read = (name: string): NamedText => ({ text: readFileSync(`${dir}/${name}`, 'utf8'), file: name });
 const exampleDags = new Map(
   ['4', '6'].map((t) => [t, { graphml: read(`dag${t}.graphml`), computation: read(`dag_${t}.txt`) }]),
 );
-
-/** The error thrown by `f` (fails the test when nothing is thrown). */
-function thrown(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('STOMP input format', () => {
   it('imports the self-made example: DAG types, rows in node-id order, None = cannot run, trace', () => {
@@ -89,30 +78,32 @@ describe('STOMP input format', () => {
 
   it('computation CSV: bad rows name the file, the line and the rule', () => {
     const csv = (body: string) => `type,P1,P2,...,Pn\n${body}\n`;
-    let e = thrown(() => parseStompComputationCsv(csv('fft,0.2,1,2'), 'c.txt', 3));
+    let e = validationErrorOf(() => parseStompComputationCsv(csv('fft,0.2,1,2'), 'c.txt', 3));
     expect([e.rule, e.line, e.file]).toEqual(['csv-columns', 2, 'c.txt']);
-    e = thrown(() => parseStompComputationCsv(csv('fft,0.2,1,2,3\nfft,1.2,1,2,3'), 'c.txt', 3));
+    e = validationErrorOf(() => parseStompComputationCsv(csv('fft,0.2,1,2,3\nfft,1.2,1,2,3'), 'c.txt', 3));
     expect([e.rule, e.line]).toEqual(['sub-deadline', 3]);
     expect(e.message).toMatch(/^c\.txt:3: .*sub-deadline/);
-    e = thrown(() => parseStompComputationCsv(csv('fft,0.2,1,x,3'), 'c.txt', 3));
+    e = validationErrorOf(() => parseStompComputationCsv(csv('fft,0.2,1,x,3'), 'c.txt', 3));
     expect([e.rule, e.line]).toEqual(['server-time', 2]);
-    e = thrown(() => parseStompComputationCsv(csv('fft,0.2,None,None,None'), 'c.txt', 3));
+    e = validationErrorOf(() => parseStompComputationCsv(csv('fft,0.2,None,None,None'), 'c.txt', 3));
     expect(e.message).toMatch(/all None/);
-    e = thrown(() => parseStompComputationCsv('', 'c.txt', 3));
+    e = validationErrorOf(() => parseStompComputationCsv('', 'c.txt', 3));
     expect(e.rule).toBe('csv-header');
   });
 
   it('GraphML: undirected graphs, duplicate ids, dangling edges and non-GraphML are refused', () => {
     const g = (body: string, dflt = 'directed') =>
       `<graphml><graph edgedefault="${dflt}">\n${body}\n</graph></graphml>`;
-    expect(thrown(() => parseStompGraphml(g('<node id="0"/>', 'undirected'), 'g.graphml')).rule).toBe(
-      'graphml-undirected',
-    );
-    let e = thrown(() => parseStompGraphml(g('<node id="0"/>\n<node id="0"/>'), 'g.graphml'));
+    expect(
+      validationErrorOf(() => parseStompGraphml(g('<node id="0"/>', 'undirected'), 'g.graphml')).rule,
+    ).toBe('graphml-undirected');
+    let e = validationErrorOf(() => parseStompGraphml(g('<node id="0"/>\n<node id="0"/>'), 'g.graphml'));
     expect([e.rule, e.line]).toEqual(['duplicate-node', 3]);
-    e = thrown(() => parseStompGraphml(g('<node id="0"/>\n<edge source="0" target="7"/>'), 'g.graphml'));
+    e = validationErrorOf(() =>
+      parseStompGraphml(g('<node id="0"/>\n<edge source="0" target="7"/>'), 'g.graphml'),
+    );
     expect([e.rule, e.line]).toEqual(['dangling-edge', 3]);
-    expect(thrown(() => parseStompGraphml('<svg/>', 'g.graphml')).rule).toBe('graphml-graph');
+    expect(validationErrorOf(() => parseStompGraphml('<svg/>', 'g.graphml')).rule).toBe('graphml-graph');
     const parsed = parseStompGraphml(
       '<graphml><key id="d0" attr.name="t"/><graph edgedefault="directed"><!-- <node id="9"/> -->' +
         '<node id="0"><data key="d0"> 12 </data></node><node id="1"/><edge source="0" target="1"/></graph></graphml>',
@@ -125,15 +116,15 @@ describe('STOMP input format', () => {
   });
 
   it('trace: columns, order, ids, deadlines are checked per line; unknown DAG types and cycles name their file', () => {
-    let e = thrown(() => parseStompTrace('0,0,4,1,150\n5,1,4,1', 't.trc'));
+    let e = validationErrorOf(() => parseStompTrace('0,0,4,1,150\n5,1,4,1', 't.trc'));
     expect([e.rule, e.line]).toEqual(['trace-columns', 2]);
-    e = thrown(() => parseStompTrace('5,0,4,1,150\n3,1,4,1,150', 't.trc'));
+    e = validationErrorOf(() => parseStompTrace('5,0,4,1,150\n3,1,4,1,150', 't.trc'));
     expect([e.rule, e.line]).toEqual(['arrival-order', 2]);
-    e = thrown(() => parseStompTrace('0,0,4,1,150\n3,0,4,1,150', 't.trc'));
+    e = validationErrorOf(() => parseStompTrace('0,0,4,1,150\n3,0,4,1,150', 't.trc'));
     expect(e.rule).toBe('job-id');
-    e = thrown(() => parseStompTrace('0,0,4,1,-2', 't.trc'));
+    e = validationErrorOf(() => parseStompTrace('0,0,4,1,-2', 't.trc'));
     expect(e.rule).toBe('deadline');
-    e = thrown(() =>
+    e = validationErrorOf(() =>
       importStompWorkload({ trace: { text: '0,0,9,1,10', file: 't.trc' }, dags: exampleDags }),
     );
     expect([e.rule, e.file, e.line]).toEqual(['dag-type', 't.trc', 1]);
@@ -144,7 +135,7 @@ describe('STOMP input format', () => {
       },
       computation: { text: 'h\na,0.5,1,1,1\nb,0.5,1,1,1\n', file: 'dag_2.txt' },
     };
-    e = thrown(() =>
+    e = validationErrorOf(() =>
       importStompWorkload({ trace: { text: '0,0,2,1,10', file: 't.trc' }, dags: new Map([['2', cyclic]]) }),
     );
     expect([e.rule, e.file]).toEqual(['cycle', 'dag2.graphml']);
@@ -152,7 +143,7 @@ describe('STOMP input format', () => {
       ...cyclic,
       graphml: { ...cyclic.graphml, text: '<graphml><graph><node id="0"/></graph></graphml>' },
     };
-    e = thrown(() =>
+    e = validationErrorOf(() =>
       importStompWorkload({
         trace: { text: '0,0,2,1,10', file: 't.trc' },
         dags: new Map([['2', rowsShort]]),
@@ -163,19 +154,19 @@ describe('STOMP input format', () => {
 
   it('workload file: bad JSON, format, unknown DAGs and unsorted arrivals name the file and the item', () => {
     const w = importStompWorkload({ trace: read('trace.trc'), dags: exampleDags });
-    expect(thrown(() => parseHsocWorkloadFile('{', 'w.json')).rule).toBe('json');
-    expect(thrown(() => parseHsocWorkloadFile('{"format":"x"}', 'w.json')).rule).toBe('format');
-    let e = thrown(() =>
+    expect(validationErrorOf(() => parseHsocWorkloadFile('{', 'w.json')).rule).toBe('json');
+    expect(validationErrorOf(() => parseHsocWorkloadFile('{"format":"x"}', 'w.json')).rule).toBe('format');
+    let e = validationErrorOf(() =>
       parseHsocWorkloadFile(JSON.stringify({ ...w, trace: [{ ...w.trace[0], dag: 'zz' }] }), 'w.json'),
     );
     expect([e.rule, e.item]).toEqual(['dag', 'trace[0]']);
-    e = thrown(() =>
+    e = validationErrorOf(() =>
       parseHsocWorkloadFile(JSON.stringify({ ...w, trace: [w.trace[2], w.trace[0]] }), 'w.json'),
     );
     expect([e.rule, e.item]).toEqual(['arrival-order', 'trace[1]']);
     const badTimes = structuredClone(w);
     badTimes.dags['4']!.nodes[1]!['times'] = { cpu: 0 };
-    e = thrown(() => parseHsocWorkloadFile(JSON.stringify(badTimes), 'w.json'));
+    e = validationErrorOf(() => parseHsocWorkloadFile(JSON.stringify(badTimes), 'w.json'));
     expect([e.rule, e.item]).toEqual(['times', 'node 1']);
     expect(e.message).toMatch(/w\.json dags\['4'\]/);
   });
