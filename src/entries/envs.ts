@@ -182,6 +182,7 @@ export {
   computeShares,
   agentView,
   type HsocAgentView,
+  type HsocTokenNeed,
   type UnplacedSpeed,
 } from '../envs/hsoc/hsoc-agent-view.js';
 export { balancedTokenFractions } from '../envs/hsoc/balanced-token-fractions.js';

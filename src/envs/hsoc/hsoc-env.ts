@@ -87,6 +87,7 @@
  * | arrivalTimes | drawn | fixed arrival times of the workload jobs (overrides `jobs`) |
  * | trace | none | workload jobs with their own DAG, arrival, deadline and priority (STOMP trace; overrides `workload`, `jobs`, `arrivalTimes`) |
  * | balanceWeight | 1 | weight w of the balancing reward term |
+ * | tokenNeed | `'balanced'` | a running task's token need beside siblings: `balanced` paths or the seed's `sub-deadline` Slack peak |
  * | warmupJobs | 0 | first workload jobs left out of the metrics |
  */
 import type { EnvSpec, Info, ResetOptions } from '../../core/env.js';
@@ -105,6 +106,7 @@ import {
   binTokens,
   computeShares,
   type HsocAgentView,
+  type HsocTokenNeed,
   type UnplacedSpeed,
 } from './hsoc-agent-view.js';
 import { HSOC_OBS_DIM, writeHsocObservation } from './hsoc-observation.js';
@@ -118,6 +120,11 @@ export const HSOC_SPEC: EnvSpec = { id: 'HSoC-v0' };
 export interface HsocEnvOptions extends HsocSimulatorOptions {
   /** Weight w of the per-step balancing term. Default 1. */
   balanceWeight?: number;
+  /**
+   * Meaning of a running task's token need beside siblings (the view's `idealShare`, the `Slack`
+   * predicate's peak, the need rules' request): `balanced` (default) or the seed's `sub-deadline`.
+   */
+  tokenNeed?: HsocTokenNeed;
   /**
    * Workload jobs left out of {@link HsocEnv.metrics}, in arrival order: a warm-up, so that the
    * metrics describe the SoC in steady state rather than the start from an empty SoC. Default 0.
@@ -153,6 +160,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
   private readonly obsSpace: Box;
   private readonly actSpace = new Discrete(TOKEN_BINS);
   private readonly balanceWeight: number;
+  private readonly tokenNeed: HsocTokenNeed;
   private readonly warmupJobs: number;
   private rng = new Rng(0);
   private seeded = false;
@@ -174,6 +182,12 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
       ? (job, v): number => sim.speedOf(job, v, plan.get(job.id)![v]!)
       : REFERENCE_SPEED;
     this.balanceWeight = options.balanceWeight ?? 1;
+    this.tokenNeed = options.tokenNeed ?? 'balanced';
+    if (this.tokenNeed !== 'balanced' && this.tokenNeed !== 'sub-deadline')
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: tokenNeed must be balanced or sub-deadline, got '${String(this.tokenNeed)}'`,
+      );
     this.warmupJobs = options.warmupJobs ?? 0;
     if (!Number.isInteger(this.warmupJobs) || this.warmupJobs < 0 || this.warmupJobs >= this.sim.jobCount)
       throw new ArbiterError(
@@ -362,7 +376,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
 
   /** Recomputes shares and views for the current event; every live agent is pending. */
   private refresh(): void {
-    computeShares(this.sim, this.unplacedSpeed, this.share, this.remainingTime, this.tail);
+    computeShares(this.sim, this.unplacedSpeed, this.share, this.remainingTime, this.tail, this.tokenNeed);
     this.views.fill(undefined);
     for (const a of this.live) {
       const p = this.indexOf(a);

@@ -91,6 +91,36 @@ describe('the seed’s Slack predicate (sub-deadline balancing)', () => {
     expect(slackPeakLevel(out)).toBe(35);
   });
 
+  it('tokenNeed: sub-deadline makes the view’s token need the Slack peak (so the need rules and the LNN’s Slack follow it)', () => {
+    const env = new HsocEnv({
+      workload: '5-task-profiled',
+      load: 'light',
+      jobs: 3,
+      pes: STOMP_PES,
+      tokenNeed: 'sub-deadline',
+    });
+    const r = env.reset({ seed: 11 });
+    let pending = r.pendingAgents;
+    let checked = 0;
+    const out = new Float64Array(SLACK_LEVELS.length);
+    for (let k = 0; k < 200 && pending.length > 0; k++) {
+      const actions: Record<string, number> = {};
+      for (const a of pending) {
+        const p = env.indexOf(a);
+        const v = env.view(a);
+        if (v.parentTasksCompleted && v.siblingTasks) {
+          expect(subDeadlineSlack(env.sim, p, out)).toBe(true);
+          expect(v.idealShare).toBe(slackPeakLevel(out));
+          checked++;
+        }
+        actions[a] = v.parentTasksCompleted ? (v.siblingTasks ? 5 : 10) : 0;
+      }
+      pending = env.step(actions).pendingAgents;
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(() => new HsocEnv({ tokenNeed: 'x' as 'balanced' })).toThrow(/tokenNeed/);
+  });
+
   it('the slack-peak policy runs both profiled workloads at every load on the STOMP PE mix', () => {
     for (const workload of ['5-task-profiled', 'av-42-profiled'] as const)
       for (const load of HSOC_LOADS) {
