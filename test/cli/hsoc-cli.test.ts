@@ -44,4 +44,14 @@ describe('arbiter hsoc import / simulate', () => {
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/dag_4\.txt:2: .*csv-columns/);
   });
+
+  it('compare prints one row per (workload, load, policy) as JSON, exit 0', async () => {
+    const r = await cli('hsoc', 'compare', '--seeds', '1', '--json');
+    expect(r.code).toBe(0);
+    const { rows } = JSON.parse(r.stdout) as { rows: { policy: string; seeds: number }[] };
+    expect(rows).toHaveLength(2 * 3 * 5);
+    expect(new Set(rows.map((x) => x.policy))).toEqual(
+      new Set(['uniform', 'uniform-running', 'need-rules', 'slack-peak', 'ideal-static']),
+    );
+  });
 });

@@ -29,8 +29,12 @@ import { NeedPolicy } from '../../envs/hsoc/policies/need-policy.js';
 import { SlackPeakPolicy } from '../../envs/hsoc/policies/slack-peak-policy.js';
 import { UniformPolicy } from '../../envs/hsoc/policies/uniform-policy.js';
 import { formatTable } from '../../report/table.js';
+import { selectLnnRulePolicy } from '../../agents/select-lnn-rule-policy.js';
+import { STOMP_DVFS } from '../../envs/hsoc/hsoc-power-model.js';
+import { runHsocProfiledComparison } from '../../experiments/hsoc-profiled-comparison.js';
+import type { KnowledgeBaseSpec } from '../../logic/knowledge-base-spec.js';
 import { writeJson } from '../output.js';
-import { parseInteger } from '../parse-number.js';
+import { parseInteger, parsePositiveInt } from '../parse-number.js';
 
 interface ImportOptions {
   dags?: string;
@@ -45,6 +49,15 @@ interface SimulateOptions {
   load?: string;
   seed: number;
   highCriticality: number;
+  json?: boolean;
+}
+
+interface CompareOptions {
+  seeds: number;
+  dvfs?: boolean;
+  episodes: number;
+  restarts: number;
+  kb: string;
   json?: boolean;
 }
 
@@ -82,7 +95,7 @@ async function namedText(file: string): Promise<NamedText> {
   return { text: await readFile(file, 'utf8'), file };
 }
 
-/** Registers `arbiter hsoc import` and `arbiter hsoc simulate`. */
+/** Registers `arbiter hsoc import`, `arbiter hsoc simulate` and `arbiter hsoc compare`. */
 export function registerHsoc(program: Command): void {
   const hsoc = program.command('hsoc').description('HSoC power sharing: workloads from STOMP, simulation');
   hsoc
@@ -161,6 +174,67 @@ export function registerHsoc(program: Command): void {
             ['mean completion', 'deadline misses', 'makespan', 'decisions'],
             [[m.meanCompletion, `${(100 * m.deadlineMissRatio).toFixed(1)} %`, m.makespan, m.decisions]],
           ) +
+          '\n',
+      );
+    });
+  hsoc
+    .command('compare')
+    .description('small paired comparison on the profiled 5-task / AV-42 DAGs and STOMP’s PE mix')
+    .option('--seeds <n>', 'paired seeds per cell', parsePositiveInt, 30)
+    .option('--dvfs', 'DVFS power model with STOMP’s voltages instead of the token model')
+    .option('--episodes <n>', 'REINFORCE episodes of the LNN rules (0: no LNN rows)', parseInteger, 0)
+    .option('--restarts <n>', 'independent LNN trainings (best on validation kept)', parsePositiveInt, 2)
+    .option(
+      '--kb <file.json>',
+      'LightLoad PLNN knowledge base of the dynamic rules',
+      'examples/logic/light-load.json',
+    )
+    .option('--json', 'print the rows as one JSON document')
+    .action(async (opts: CompareOptions) => {
+      const selection =
+        opts.episodes > 0
+          ? selectLnnRulePolicy({ restarts: opts.restarts, train: { episodes: opts.episodes } })
+          : undefined;
+      const knowledgeBase = selection
+        ? (JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec)
+        : undefined;
+      const rows = runHsocProfiledComparison({
+        seeds: opts.seeds,
+        ...(opts.dvfs && { power: { budget: 1000, dvfs: STOMP_DVFS } }),
+        ...(selection && { rules: selection.policy }),
+        ...(knowledgeBase && { knowledgeBase }),
+      });
+      const rules = selection?.policy.rules().map((r) => r.text) ?? [];
+      if (opts.json) {
+        writeJson({ rows, rules });
+        return;
+      }
+      const pct = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(2)} %`;
+      process.stdout.write(
+        formatTable(
+          [
+            'workload',
+            'load',
+            'policy',
+            'mean completion',
+            'vs control',
+            '95 % CI',
+            'gap to ideal',
+            'misses',
+          ],
+          rows.map((r) => [
+            r.workload,
+            r.load,
+            r.policy,
+            r.meanCompletion,
+            pct(r.vsControlPct),
+            `[${r.ci95.map((x) => x.toFixed(2)).join(', ')}]`,
+            pct(r.gapToIdealPct),
+            r.deadlineMissRatio.toFixed(3),
+          ]),
+          ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+        ) +
+          (rules.length > 0 ? `\n\nLNN rules:\n${rules.join('\n')}` : '') +
           '\n',
       );
     });
