@@ -7,6 +7,7 @@
  * (workload, load, policy) with the fields of `bench/results/hsoc.json`.
  */
 import { mean, pairedDifference } from '../core/statistics.js';
+import type { HsocTokenNeed } from '../envs/hsoc/hsoc-agent-view.js';
 import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS, STOMP_PES, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
 import type { HsocPowerModelOptions } from '../envs/hsoc/hsoc-power-model.js';
@@ -32,6 +33,8 @@ export interface HsocProfiledComparisonOptions {
   power?: HsocPowerModelOptions;
   /** Run the ideal static's per-task coordinate descent. Default false (split-rule search only). */
   idealTaskSearch?: boolean;
+  /** Meaning of the token need beside siblings (need rules, the LNN's `Slack`). Default `balanced`. */
+  tokenNeed?: HsocTokenNeed;
   /** Learned LNN rules to add (rows `lnn-rules`, and `dynamic-rules` with `knowledgeBase`). */
   rules?: LnnRulePolicy;
   /** The LightLoad PLNN knowledge base of the dynamic rules (examples/logic/light-load.json). */
@@ -74,7 +77,14 @@ export function runHsocProfiledComparison(options: HsocProfiledComparisonOptions
   const rows: HsocProfiledRow[] = [];
   for (const workload of HSOC_PROFILED_WORKLOADS)
     for (const load of HSOC_LOADS) {
-      const envOptions: HsocEnvOptions = { workload, load, jobs: jobs[workload], pes: STOMP_PES, power };
+      const envOptions: HsocEnvOptions = {
+        workload,
+        load,
+        jobs: jobs[workload],
+        pes: STOMP_PES,
+        power,
+        ...(options.tokenNeed && { tokenNeed: options.tokenNeed }),
+      };
       const env = new HsocEnv(envOptions);
       const dynamic =
         options.rules && options.knowledgeBase
