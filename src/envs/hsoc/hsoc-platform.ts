@@ -87,9 +87,9 @@ export function peNames(pes: readonly PeType[]): string[] {
   });
 }
 
-/** Speed of PE type `pe` on task type `type` (unknown task types run at CPU speed 1 everywhere). */
+/** Speed of PE type `pe` on task type `type` (task types or PE types missing from the table run at speed 1). */
 export function peSpeed(
-  speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>,
+  speeds: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>,
   pe: PeType,
   type: string | undefined,
 ): number {

@@ -123,7 +123,7 @@ export interface HsocSimulatorOptions {
   /** The PEs. Default 4 CPUs, 2 GPUs, 2 DSPs. */
   pes?: readonly PeType[];
   /** Speed per PE type and task type. Default `DEFAULT_SPEEDS`. */
-  speeds?: Readonly<Record<PeType, Readonly<Record<string, number>>>>;
+  speeds?: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>;
   /** Look-ahead horizon of the scheduler's reservations (time units). Default 1. */
   lookahead?: number;
   /** Relative deadline of a job in units of its critical path L. Default 1.5. */
@@ -186,7 +186,7 @@ export class HsocSimulator {
   /** PE types, in agent order. */
   readonly pes: readonly PeType[];
   /** Speed per PE type and task type. */
-  readonly speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>;
+  readonly speeds: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>;
   /** Look-ahead horizon of reservations (time units). */
   readonly lookahead: number;
   /** Relative deadline in units of L. */

@@ -83,7 +83,7 @@ export function readTaskProfiles(dag: Dag): (HsocTaskProfile | undefined)[] {
 export function taskSpeedMatrix(
   dag: Dag,
   pes: readonly PeType[],
-  speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>,
+  speeds: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>,
   profiles: readonly (HsocTaskProfile | undefined)[] = readTaskProfiles(dag),
 ): Float64Array {
   const m = new Float64Array(dag.n * pes.length);
