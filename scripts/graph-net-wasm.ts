@@ -1,0 +1,406 @@
+/**
+ * The WebAssembly SIMD kernels of the graph network's rollout forward pass (`src/nn/graph-net-wasm.ts`
+ * runs them), written with the binary-format writer of `wasm-writer.ts`. Unlike the training
+ * kernels they compute in double precision (f64x2) with the exact operation order of the
+ * JavaScript loops in `graph-net-f32.ts`: every product and sum is the same IEEE double operation
+ * in the same order, so the results are bit-identical to the JavaScript path (rollouts do not
+ * depend on whether the engine has SIMD). All values live in the module's memory as f64 holding
+ * Float32-rounded numbers; pointers are byte offsets.
+ *
+ * - `linear(x, w, b, y, rows, inDim, outDim)`: `y = fround(b + x · W)` per row. `w` holds W packed
+ *   by pairs of output columns (pair p, input i at `w + (p·inDim + i)·16`: W[i, 2p], W[i, 2p+1]),
+ *   so one f64x2 lane computes one output; outDim is even. Each output keeps the JavaScript
+ *   loop's four partial sums (inputs i mod 4, the tail into the first) and adds them as
+ *   `((s0 + s1) + s2) + s3`. Two column pairs per block: eight accumulators in registers.
+ * - `attention(q, k, v, att, codes, table, scratch, n, d, heads, scale)`: the multi-head
+ *   attention of one layer, queries a and a + 1 in the two lanes (the JavaScript loop pairs them
+ *   the same way; an odd last query is paired with itself): logits `q·k·scale + table[code·H + h]`,
+ *   the running max, e^(logit − max) by the same range reduction and polynomial as `fastExp`,
+ *   the weighted sum of the values, normalized by 1/Σe. `scratch` holds 16·(n + 2·dh) bytes.
+ */
+import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
+
+/** The opcodes this module needs beyond the shared writer's (scalar f64, more SIMD). */
+class GraphCode extends Code {
+  /** Bytes as they are. */
+  emit(...bytes: number[]): this {
+    this.bytes.push(...bytes);
+    return this;
+  }
+
+  /** A SIMD instruction by opcode number (0xfd prefix, LEB128 opcode). */
+  simd(opcode: number): this {
+    return this.emit(0xfd, ...uleb(opcode));
+  }
+
+  /** `f64.const`. */
+  f64(value: number): this {
+    return this.emit(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
+  }
+
+  /** `f64.load offset`. */
+  f64Load(offset = 0): this {
+    return this.emit(0x2b, 3, ...uleb(offset));
+  }
+
+  /** `v128.load offset`. */
+  vLoad(offset = 0): this {
+    return this.emit(0xfd, 0x00, 4, ...uleb(offset));
+  }
+
+  /** `v128.store offset`. */
+  vStore(offset = 0): this {
+    return this.emit(0xfd, 0x0b, 4, ...uleb(offset));
+  }
+
+  /** `v128.load64_splat offset`. */
+  vLoad64Splat(offset = 0): this {
+    return this.emit(0xfd, 0x0a, 3, ...uleb(offset));
+  }
+
+  /** `v128.store64_lane offset lane`. */
+  vStore64Lane(lane: number, offset = 0): this {
+    return this.emit(0xfd, 0x5b, 3, ...uleb(offset), lane);
+  }
+
+  /** `i32.load8_u offset`. */
+  u8Load(offset = 0): this {
+    return this.emit(0x2d, 0, ...uleb(offset));
+  }
+
+  /** `f64x2.replace_lane lane`. */
+  replaceLane(lane: number): this {
+    return this.emit(0xfd, 0x22, lane);
+  }
+
+  /** `v128.const` of two f64 lanes equal to `value`. */
+  f64x2c(value: number): this {
+    return this.emit(0xfd, 0x0c, ...new Uint8Array(new Float64Array([value, value]).buffer));
+  }
+
+  /** `v128.const` of two i64 lanes equal to `value`. */
+  i64x2c(value: bigint): this {
+    return this.emit(0xfd, 0x0c, ...new Uint8Array(new BigInt64Array([value, value]).buffer));
+  }
+}
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+// SIMD opcodes (after the 0xfd prefix).
+const F64X2_SPLAT = 0x14;
+const F64X2_LT = 0x49;
+const F64X2_GT = 0x4a;
+const V128_BITSELECT = 0x52;
+const F32X4_DEMOTE = 0x5e;
+const F64X2_PROMOTE = 0x5f;
+const F64X2_FLOOR = 0x75;
+const I64X2_EXTEND_LOW_S = 0xc7;
+const I64X2_SHL = 0xcb;
+const I64X2_ADD = 0xce;
+const F64X2_ADD = 0xf0;
+const F64X2_SUB = 0xf1;
+const F64X2_MUL = 0xf2;
+const F64X2_DIV = 0xf3;
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = 0xfc;
+
+/** Allocates wasm locals: parameters first, then declared locals by type. */
+class Locals {
+  private readonly declared: ValType[] = [];
+  constructor(private readonly paramCount: number) {}
+  add(type: ValType): number {
+    this.declared.push(type);
+    return this.paramCount + this.declared.length - 1;
+  }
+  list(): ValType[] {
+    return this.declared;
+  }
+}
+
+/** `local += value` (i32 constant). */
+function addConst(c: Code, local: number, value: number): void {
+  c.get(local).i32(value).op('i32.add').set(local);
+}
+
+/** `local += other` (i32 locals). */
+function addLocal(c: Code, local: number, other: number): void {
+  c.get(local).get(other).op('i32.add').set(local);
+}
+
+/** Rounds the f64x2 on the stack to Float32 in both lanes (exactly `Math.fround` per lane). */
+function fround2(c: GraphCode): void {
+  c.simd(F32X4_DEMOTE).simd(F64X2_PROMOTE);
+}
+
+// linear(x, w, b, y, rows, inDim, outDim)
+function linearFunction(): WasmFunction {
+  const [X, W, B, Y, ROWS, IN, OUT] = [0, 1, 2, 3, 4, 5, 6];
+  const L = new Locals(7);
+  const R = L.add('i32');
+  const XR = L.add('i32'); // row start of x
+  const YR = L.add('i32'); // row start of y
+  const P = L.add('i32'); // column pair
+  const PAIRS = L.add('i32');
+  const XP = L.add('i32');
+  const XE = L.add('i32'); // row end of x
+  const XU = L.add('i32'); // end of the 4-unrolled part
+  const WA = L.add('i32');
+  const WB = L.add('i32');
+  const PSTRIDE = L.add('i32'); // bytes per packed column pair (16·inDim)
+  const XS = L.add('v128');
+  const ACC = [0, 1].map(() => [0, 1, 2, 3].map(() => L.add('v128')));
+  const c = new GraphCode();
+  c.get(OUT).i32(1).emit(0x76).set(PAIRS); // i32.shr_u
+  c.get(IN).i32(4).op('i32.shl').set(PSTRIDE);
+  c.i32(0).set(R);
+  c.get(X).set(XR);
+  c.get(Y).set(YR);
+  c.block().loop(); // rows
+  c.get(R).get(ROWS).op('i32.ge_u').brIf(1);
+  c.get(XR).get(IN).i32(3).op('i32.shl').op('i32.add').set(XE);
+  c.get(XR).get(IN).i32(-4).op('i32.and').i32(3).op('i32.shl').op('i32.add').set(XU);
+  c.i32(0).set(P);
+  // Blocks of `k` column pairs (k = 2 while two are left, then 1).
+  for (const k of [2, 1]) {
+    c.block().loop();
+    c.get(P).i32(k).op('i32.add').get(PAIRS).op('i32.gt_u').brIf(1);
+    // wa = w + p·pstride, wb = wa + pstride
+    c.get(W).get(P).get(PSTRIDE).op('i32.mul').op('i32.add').set(WA);
+    if (k === 2) c.get(WA).get(PSTRIDE).op('i32.add').set(WB);
+    for (let q = 0; q < k; q++) for (let m = 0; m < 4; m++) c.zero128().set(ACC[q]![m]!);
+    c.get(XR).set(XP);
+    const WS = [WA, WB];
+    c.block().loop(); // inputs, four at a time
+    c.get(XP).get(XU).op('i32.ge_u').brIf(1);
+    for (let m = 0; m < 4; m++) {
+      c.get(XP)
+        .vLoad64Splat(8 * m)
+        .set(XS);
+      for (let q = 0; q < k; q++)
+        c.get(ACC[q]![m]!)
+          .get(XS)
+          .get(WS[q]!)
+          .vLoad(16 * m)
+          .simd(F64X2_MUL)
+          .simd(F64X2_ADD)
+          .set(ACC[q]![m]!);
+    }
+    addConst(c, XP, 32);
+    for (let q = 0; q < k; q++) addConst(c, WS[q]!, 64);
+    c.br(0).end().end();
+    c.block().loop(); // the tail inputs, into the first sum
+    c.get(XP).get(XE).op('i32.ge_u').brIf(1);
+    c.get(XP).vLoad64Splat(0).set(XS);
+    for (let q = 0; q < k; q++)
+      c.get(ACC[q]![0]!).get(XS).get(WS[q]!).vLoad(0).simd(F64X2_MUL).simd(F64X2_ADD).set(ACC[q]![0]!);
+    addConst(c, XP, 8);
+    for (let q = 0; q < k; q++) addConst(c, WS[q]!, 16);
+    c.br(0).end().end();
+    for (let q = 0; q < k; q++) {
+      // y[2(p+q) …] = fround(b + ((s0 + s1) + s2) + s3)
+      c.get(YR).get(P).i32(q).op('i32.add').i32(4).op('i32.shl').op('i32.add');
+      c.get(B).get(P).i32(q).op('i32.add').i32(4).op('i32.shl').op('i32.add').vLoad(0);
+      c.get(ACC[q]![0]!).get(ACC[q]![1]!).simd(F64X2_ADD).get(ACC[q]![2]!).simd(F64X2_ADD);
+      c.get(ACC[q]![3]!).simd(F64X2_ADD).simd(F64X2_ADD);
+      fround2(c);
+      c.vStore(0);
+    }
+    addConst(c, P, k);
+    c.br(0).end().end();
+  }
+  c.get(XE).set(XR);
+  c.get(YR).get(OUT).i32(3).op('i32.shl').op('i32.add').set(YR);
+  addConst(c, R, 1);
+  c.br(0).end().end();
+  return {
+    name: 'linear',
+    params: Array<ValType>(7).fill('i32'),
+    results: [],
+    locals: L.list(),
+    body: c,
+  };
+}
+
+/** e^x of both lanes of local `x` as `fastExp` computes it, into local `out`. */
+function fastExp2(c: GraphCode, x: number, out: number, kf: number, r: number, r2: number): void {
+  // k = floor(x·log2 e + 0.5); r = x − k·ln 2
+  c.get(x).f64x2c(Math.LOG2E).simd(F64X2_MUL).f64x2c(0.5).simd(F64X2_ADD).simd(F64X2_FLOOR).set(kf);
+  c.get(x).get(kf).f64x2c(Math.LN2).simd(F64X2_MUL).simd(F64X2_SUB).tee(r);
+  c.get(r).simd(F64X2_MUL).set(r2);
+  // 2^k from the exponent bits (k ∈ [−1021, 1023] for x ∈ [−708, 709]: a normal double).
+  c.get(kf).simd(I32X4_TRUNC_SAT_F64X2_S_ZERO).simd(I64X2_EXTEND_LOW_S);
+  c.i64x2c(1023n).simd(I64X2_ADD).i32(52).simd(I64X2_SHL);
+  // even = 1 + r2·(1/2 + r2·(1/24 + r2·(1/720 + r2·1/40320)))
+  const poly = (coefs: number[]): void => {
+    // coefs from the outermost: c0 + r2·(c1 + r2·(… + r2·cN))
+    c.get(r2)
+      .f64x2c(coefs[coefs.length - 1]!)
+      .simd(F64X2_MUL);
+    for (let i = coefs.length - 2; i >= 1; i--) {
+      c.f64x2c(coefs[i]!).simd(F64X2_ADD);
+      c.get(r2).simd(F64X2_MUL);
+    }
+    c.f64x2c(coefs[0]!).simd(F64X2_ADD);
+  };
+  poly([1, 0.5, 4.1666666666666664e-2, 1.3888888888888889e-3, 2.48015873015873e-5]);
+  c.get(r);
+  poly([1, 0.16666666666666666, 8.333333333333333e-3, 1.984126984126984e-4, 2.7557319223985893e-6]);
+  c.simd(F64X2_MUL); // odd = r · (…)
+  c.simd(F64X2_ADD); // even + odd
+  c.simd(F64X2_MUL).set(out); // 2^k · (even + odd)
+  // x < −708 → 0; x > 709 → +∞ (as fastExp)
+  c.zero128().get(out).get(x).f64x2c(-708).simd(F64X2_LT).simd(V128_BITSELECT).set(out);
+  c.f64x2c(Infinity).get(out).get(x).f64x2c(709).simd(F64X2_GT).simd(V128_BITSELECT).set(out);
+}
+
+// attention(q, k, v, att, codes, table, scratch, n, d, heads, scale)
+function attentionFunction(): WasmFunction {
+  const [Q, K, V, ATT, CODES, TABLE, SCRATCH, N, D, H, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const L = new Locals(11);
+  const DH = L.add('i32');
+  const HI = L.add('i32'); // head
+  const A = L.add('i32');
+  const BQ = L.add('i32');
+  const J = L.add('i32');
+  const T = L.add('i32');
+  const QA = L.add('i32'); // byte address of q[a, ho]
+  const QB = L.add('i32');
+  const QP = L.add('i32'); // interleaved query pair (dh × 16 bytes)
+  const ACCP = L.add('i32'); // accumulators (dh × 16 bytes)
+  const SC = L.add('i32'); // scores (n × 16 bytes)
+  const KP = L.add('i32');
+  const CA = L.add('i32'); // codes row of a
+  const CB = L.add('i32');
+  const ROW = L.add('i32'); // bytes per row of q/k/v (8d)
+  const HO = L.add('i32'); // byte offset of the head (8·h·dh)
+  const S = L.add('v128');
+  const M = L.add('v128');
+  const SCALEV = L.add('v128');
+  const SUM = L.add('v128');
+  const E = L.add('v128');
+  const KF = L.add('v128');
+  const RR = L.add('v128');
+  const R2 = L.add('v128');
+  const XV = L.add('v128');
+  const c = new GraphCode();
+  c.get(D).get(H).emit(0x6e).set(DH); // i32.div_u
+  c.get(D).i32(3).op('i32.shl').set(ROW);
+  c.get(SCALE).simd(F64X2_SPLAT).set(SCALEV);
+  c.get(SCRATCH).set(SC);
+  c.get(SCRATCH).get(N).i32(4).op('i32.shl').op('i32.add').set(QP);
+  c.get(QP).get(DH).i32(4).op('i32.shl').op('i32.add').set(ACCP);
+  c.i32(0).set(HI);
+  c.block().loop(); // heads
+  c.get(HI).get(H).op('i32.ge_u').brIf(1);
+  c.get(HI).get(DH).op('i32.mul').i32(3).op('i32.shl').set(HO);
+  c.i32(0).set(A);
+  c.block().loop(); // query pairs
+  c.get(A).get(N).op('i32.ge_u').brIf(1);
+  // b = a + 1 < n ? a + 1 : a
+  c.get(A).i32(1).op('i32.add').set(BQ);
+  c.get(BQ).get(N).op('i32.ge_u').if().get(A).set(BQ).end();
+  c.get(A).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QA);
+  c.get(BQ).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QB);
+  c.get(A).get(N).op('i32.mul').get(CODES).op('i32.add').set(CA);
+  c.get(BQ).get(N).op('i32.mul').get(CODES).op('i32.add').set(CB);
+  // qp[t] = (q[a, ho + t], q[b, ho + t])
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(DH).op('i32.ge_u').brIf(1);
+  c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add');
+  c.get(QA).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+  c.get(QB).get(T).i32(3).op('i32.shl').op('i32.add').f64Load(0).replaceLane(1);
+  c.vStore(0);
+  addConst(c, T, 1);
+  c.br(0).end().end();
+  // Logits against every key, and their max.
+  c.f64x2c(-Infinity).set(M);
+  c.get(K).get(HO).op('i32.add').set(KP);
+  c.i32(0).set(J);
+  c.block().loop();
+  c.get(J).get(N).op('i32.ge_u').brIf(1);
+  c.zero128().set(S);
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(DH).op('i32.ge_u').brIf(1);
+  c.get(S);
+  c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
+  c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+  c.simd(F64X2_MUL).simd(F64X2_ADD).set(S);
+  addConst(c, T, 1);
+  c.br(0).end().end();
+  // s = s·scale + (table[codes[a·n + j]·H + h], table[codes[b·n + j]·H + h])
+  c.get(S).get(SCALEV).simd(F64X2_MUL);
+  c.get(CA).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
+  c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
+  c.get(CB).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
+  c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
+  c.simd(F64X2_ADD).set(S);
+  c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').get(S).vStore(0);
+  // m = s > m ? s : m, per lane
+  c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
+  addLocal(c, KP, ROW);
+  addConst(c, J, 1);
+  c.br(0).end().end();
+  // Exponentials and the weighted values.
+  c.zero128().set(SUM);
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(DH).op('i32.ge_u').brIf(1);
+  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').zero128().vStore(0);
+  addConst(c, T, 1);
+  c.br(0).end().end();
+  c.get(V).get(HO).op('i32.add').set(KP);
+  c.i32(0).set(J);
+  c.block().loop();
+  c.get(J).get(N).op('i32.ge_u').brIf(1);
+  c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(M).simd(F64X2_SUB).set(XV);
+  fastExp2(c, XV, E, KF, RR, R2);
+  c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(DH).op('i32.ge_u').brIf(1);
+  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add');
+  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
+  c.get(E);
+  c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+  c.simd(F64X2_MUL).simd(F64X2_ADD).vStore(0);
+  addConst(c, T, 1);
+  c.br(0).end().end();
+  addLocal(c, KP, ROW);
+  addConst(c, J, 1);
+  c.br(0).end().end();
+  // att[a | b, ho + t] = fround(acc[t] · (1 / Σe))
+  c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
+  c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
+  c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(DH).op('i32.ge_u').brIf(1);
+  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(SUM).simd(F64X2_MUL);
+  fround2(c);
+  c.set(S);
+  c.get(QA).get(T).i32(3).op('i32.shl').op('i32.add').get(S).vStore64Lane(0);
+  c.get(QB).get(T).i32(3).op('i32.shl').op('i32.add').get(S).vStore64Lane(1);
+  addConst(c, T, 1);
+  c.br(0).end().end();
+  addConst(c, A, 2);
+  c.br(0).end().end();
+  addConst(c, HI, 1);
+  c.br(0).end().end();
+  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
+  return { name: 'attention', params, results: [], locals: L.list(), body: c };
+}
+
+/** The graph-forward module's bytes (one initial memory page; the runtime grows it). */
+export function buildGraphNetWasm(): Uint8Array {
+  return assembleModule([linearFunction(), attentionFunction()], 1);
+}
