@@ -66,15 +66,25 @@ export function buildEgsObservation(
   parts: EgsObservationParts,
 ): GraphObservation {
   const n = state.dag.n;
-  const K = EGS_RELATION_DIM;
   const nodeFeatures = new Float32Array(n * EGS_NODE_FEATURE_DIM);
   writeEgsNodeFeatures(state, parts, nodeFeatures);
-  const codes = new Uint8Array(n * n);
+  if (codeScratch.length < n * n) codeScratch = new Uint8Array(n * n);
+  const codes = codeScratch;
   writeEgsRelationCodes(state, codes);
-  const relations = new Uint8Array(n * n * K);
-  for (let p = 0; p < n * n; p++) for (let c = 0; c < K; c++) relations[p * K + c] = (codes[p]! >>> c) & 1;
+  // One code per pair → its four 0/1 channels (EGS_RELATION_DIM = 4).
+  const relations = new Uint8Array(n * n * EGS_RELATION_DIM);
+  for (let p = 0, o = 0; p < n * n; p++, o += 4) {
+    const c = codes[p]!;
+    relations[o] = c & 1;
+    relations[o + 1] = (c >>> 1) & 1;
+    relations[o + 2] = (c >>> 2) & 1;
+    relations[o + 3] = c >>> 3;
+  }
   return { numNodes: n, nodeFeatures, relations };
 }
+
+// The pair codes of the last observation built (grown with the largest graph; never returned).
+let codeScratch = new Uint8Array(0);
 
 /** Writes the node features of G_t ({@link EGS_NODE_FEATURES}, n rows) into `out`. */
 export function writeEgsNodeFeatures(
