@@ -118,25 +118,40 @@ export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Arra
   const words = reach.words;
   const r = reach.data;
   const a = ancestors.data;
+  if (coveredScratch.length < words) coveredScratch = new Uint32Array(words);
+  const covered = coveredScratch;
   for (let i = 0; i < n; i++) {
     const ri = i * words;
-    for (let j = 0; j < n; j++) {
-      let code = 0;
-      if (i !== j) {
-        const ij = (r[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-        const ji = (a[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-        if (ij) {
-          code |= 2; // reaches
-          // In the reduction iff no w with i → w → j: descendants of i ∩ ancestors of j is empty.
-          const aj = j * words;
-          let between = 0;
-          for (let k = 0; k < words && between === 0; k++) between = r[ri + k]! & a[aj + k]!;
-          if (between === 0) code |= 1; // edge
-        }
-        if (ji) code |= 4; // reachedBy
-        if (!ij && !ji) code |= 8; // incomparable
+    // covered = every node reachable from a descendant of i: j is in the reduction iff i reaches
+    // j and j is not covered (no w with i → w → j).
+    covered.fill(0, 0, words);
+    for (let k = 0; k < words; k++) {
+      let x = r[ri + k]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const rw = ((k << 5) + (31 - Math.clz32(low))) * words;
+        for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
       }
-      out[i * n + j] = code;
+    }
+    const row = i * n;
+    for (let k = 0; k < words; k++) {
+      const reaches = r[ri + k]!;
+      const reachedBy = a[ri + k]!;
+      const edge = reaches & ~covered[k]!;
+      let incomparable = ~(reaches | reachedBy);
+      if (k === i >>> 5) incomparable &= ~(1 << (i & 31));
+      const j0 = k << 5;
+      const m = Math.min(32, n - j0);
+      for (let b = 0; b < m; b++)
+        out[row + j0 + b] =
+          ((edge >>> b) & 1) |
+          (((reaches >>> b) & 1) << 1) |
+          (((reachedBy >>> b) & 1) << 2) |
+          (((incomparable >>> b) & 1) << 3);
     }
   }
 }
+
+// Scratch of writeEgsRelationCodes (one row of words, grown when needed).
+let coveredScratch = new Uint32Array(0);
