@@ -400,7 +400,176 @@ function attentionFunction(): WasmFunction {
   return { name: 'attention', params, results: [], locals: L.list(), body: c };
 }
 
+/** Keys scored at once by the fixed-size attention (independent sum chains hide the add latency). */
+const KEY_BLOCK = 4;
+
+/**
+ * `attention` for heads of size `dh` known here: the query pair's `dh` vectors, the running sums of
+ * KEY_BLOCK keys and the `dh` value accumulators live in registers. Same operations per lane in
+ * the same order as the generic function (each logit still sums over t in order, the max and the
+ * exponentials still run over the keys in order), so the same results.
+ */
+function attentionFixedFunction(dh: number): WasmFunction {
+  const [Q, K, V, ATT, CODES, TABLE, SCRATCH, N, D, H, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const L = new Locals(11);
+  const HI = L.add('i32');
+  const A = L.add('i32');
+  const BQ = L.add('i32');
+  const J = L.add('i32');
+  const QA = L.add('i32');
+  const QB = L.add('i32');
+  const SC = L.add('i32');
+  const KP = L.add('i32');
+  const CA = L.add('i32');
+  const CB = L.add('i32');
+  const ROW = L.add('i32');
+  const HO = L.add('i32');
+  const NB = L.add('i32'); // keys in whole blocks
+  const KPU = Array.from({ length: KEY_BLOCK }, () => L.add('i32'));
+  const QV = Array.from({ length: dh }, () => L.add('v128'));
+  const SU = Array.from({ length: KEY_BLOCK }, () => L.add('v128'));
+  const M = L.add('v128');
+  const SCALEV = L.add('v128');
+  const SUM = L.add('v128');
+  const E = L.add('v128');
+  const KF = L.add('v128');
+  const RR = L.add('v128');
+  const R2 = L.add('v128');
+  const XV = L.add('v128');
+  const ACC = QV; // the query pair is dead once the logits are in `scratch`
+  const c = new GraphCode();
+  c.get(D).i32(3).op('i32.shl').set(ROW);
+  c.get(SCALE).simd(F64X2_SPLAT).set(SCALEV);
+  c.get(SCRATCH).set(SC);
+  c.get(N).i32(-KEY_BLOCK).op('i32.and').set(NB);
+  c.i32(0).set(HI);
+  c.block().loop(); // heads
+  c.get(HI).get(H).op('i32.ge_u').brIf(1);
+  c.get(HI)
+    .i32(dh * 8)
+    .op('i32.mul')
+    .set(HO);
+  c.i32(0).set(A);
+  c.block().loop(); // query pairs
+  c.get(A).get(N).op('i32.ge_u').brIf(1);
+  c.get(A).i32(1).op('i32.add').set(BQ);
+  c.get(BQ).get(N).op('i32.ge_u').if().get(A).set(BQ).end();
+  c.get(A).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QA);
+  c.get(BQ).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QB);
+  c.get(A).get(N).op('i32.mul').get(CODES).op('i32.add').set(CA);
+  c.get(BQ).get(N).op('i32.mul').get(CODES).op('i32.add').set(CB);
+  for (let t = 0; t < dh; t++)
+    c.get(QA)
+      .vLoad64Splat(8 * t)
+      .get(QB)
+      .f64Load(8 * t)
+      .replaceLane(1)
+      .set(QV[t]!);
+  c.f64x2c(-Infinity).set(M);
+  c.get(K).get(HO).op('i32.add').set(KP);
+  c.i32(0).set(J);
+  // Scores of keys j … j + u − 1 (u sums side by side), then bias, store and max in key order.
+  const scoreKeys = (u: number): void => {
+    for (let b = 0; b < u; b++) {
+      if (b === 0) c.get(KP).set(KPU[0]!);
+      else
+        c.get(KPU[b - 1]!)
+          .get(ROW)
+          .op('i32.add')
+          .set(KPU[b]!);
+      c.zero128().set(SU[b]!);
+    }
+    for (let t = 0; t < dh; t++)
+      for (let b = 0; b < u; b++)
+        c.get(SU[b]!)
+          .get(QV[t]!)
+          .get(KPU[b]!)
+          .vLoad64Splat(8 * t)
+          .simd(F64X2_MUL)
+          .simd(F64X2_ADD)
+          .set(SU[b]!);
+    for (let b = 0; b < u; b++) {
+      const S = SU[b]!;
+      c.get(S).get(SCALEV).simd(F64X2_MUL);
+      c.get(CA).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
+      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
+      c.get(CB).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
+      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
+      c.simd(F64X2_ADD).set(S);
+      c.get(SC)
+        .get(J)
+        .i32(4)
+        .op('i32.shl')
+        .op('i32.add')
+        .get(S)
+        .vStore(16 * b);
+      c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
+    }
+    c.get(KPU[u - 1]!)
+      .get(ROW)
+      .op('i32.add')
+      .set(KP);
+    addConst(c, J, u);
+  };
+  c.block().loop();
+  c.get(J).get(NB).op('i32.ge_u').brIf(1);
+  scoreKeys(KEY_BLOCK);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(J).get(N).op('i32.ge_u').brIf(1);
+  scoreKeys(1);
+  c.br(0).end().end();
+  // Exponentials and the weighted values, key by key.
+  c.zero128().set(SUM);
+  for (let t = 0; t < dh; t++) c.zero128().set(ACC[t]!);
+  c.get(V).get(HO).op('i32.add').set(KP);
+  c.get(SC).set(CA); // walks the scores
+  c.get(SC).get(N).i32(4).op('i32.shl').op('i32.add').set(CB); // their end
+  c.block().loop();
+  c.get(CA).get(CB).op('i32.ge_u').brIf(1);
+  c.get(CA).vLoad(0).get(M).simd(F64X2_SUB).set(XV);
+  fastExp2(c, XV, E, KF, RR, R2);
+  c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
+  for (let t = 0; t < dh; t++)
+    c.get(ACC[t]!)
+      .get(E)
+      .get(KP)
+      .vLoad64Splat(8 * t)
+      .simd(F64X2_MUL)
+      .simd(F64X2_ADD)
+      .set(ACC[t]!);
+  addLocal(c, KP, ROW);
+  addConst(c, CA, 16);
+  c.br(0).end().end();
+  c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
+  c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
+  c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
+  for (let t = 0; t < dh; t++) {
+    c.get(ACC[t]!).get(SUM).simd(F64X2_MUL);
+    fround2(c);
+    c.set(E);
+    c.get(QA)
+      .get(E)
+      .vStore64Lane(0, 8 * t);
+    c.get(QB)
+      .get(E)
+      .vStore64Lane(1, 8 * t);
+  }
+  addConst(c, A, 2);
+  c.br(0).end().end();
+  addConst(c, HI, 1);
+  c.br(0).end().end();
+  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
+  return { name: `attention${dh}`, params, results: [], locals: L.list(), body: c };
+}
+
+/** Head sizes with a fixed-size attention function (`attention<dh>`); others run the generic one. */
+export const FIXED_HEAD_SIZES = [2, 4, 8, 16] as const;
+
 /** The graph-forward module's bytes (one initial memory page; the runtime grows it). */
 export function buildGraphNetWasm(): Uint8Array {
-  return assembleModule([linearFunction(), attentionFunction()], 1);
+  return assembleModule(
+    [linearFunction(), attentionFunction(), ...FIXED_HEAD_SIZES.map((dh) => attentionFixedFunction(dh))],
+    1,
+  );
 }

@@ -21,24 +21,28 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
+/** attention(q, k, v, att, codes, table, scratch, n, d, heads, scale). */
+type AttentionKernel = (
+  q: number,
+  k: number,
+  v: number,
+  att: number,
+  codes: number,
+  table: number,
+  scratch: number,
+  n: number,
+  d: number,
+  heads: number,
+  scale: number,
+) => void;
+
 interface Kernels {
   memory: WasmMemory;
   linear(x: number, w: number, b: number, y: number, rows: number, inDim: number, outDim: number): void;
-  attention(
-    q: number,
-    k: number,
-    v: number,
-    att: number,
-    codes: number,
-    table: number,
-    scratch: number,
-    n: number,
-    d: number,
-    heads: number,
-    scale: number,
-  ): void;
+  attention: AttentionKernel;
+  /** The same function for one head size, `attention<dh>` (registers instead of scratch). */
+  [fixed: `attention${number}`]: AttentionKernel | undefined;
 }
-
 /** One linear layer in the module's memory: packed kernel and bias (byte offsets). */
 interface LinearAt {
   w: number;
@@ -59,6 +63,7 @@ const align16 = (bytes: number): number => (bytes + 15) & ~15;
  */
 export class GraphNetWasm {
   private readonly k: Kernels;
+  private readonly attention: AttentionKernel;
   private f64: Float64Array;
   private u8: Uint8Array;
   private readonly dims: GraphNetDims;
@@ -82,6 +87,7 @@ export class GraphNetWasm {
 
   private constructor(kernels: Kernels, dims: GraphNetDims, eps: number) {
     this.k = kernels;
+    this.attention = kernels[`attention${dims.hiddenDim / dims.numHeads}`] ?? kernels.attention;
     this.dims = dims;
     this.eps = eps;
     const { nodeFeatureDim: F, hiddenDim: d, ffnDim: f, relationDim: K, numHeads: H } = dims;
@@ -185,7 +191,7 @@ export class GraphNetWasm {
       this.linear(`${L}/attn/q`, this.y, this.q, n);
       this.linear(`${L}/attn/k`, this.y, this.kk, n);
       this.linear(`${L}/attn/v`, this.y, this.v, n);
-      this.k.attention(
+      this.attention(
         this.q,
         this.kk,
         this.v,
