@@ -34,6 +34,14 @@ describe('the committed WebAssembly graph-network kernels', () => {
     const bytes = buildGraphNetWasm();
     expect(wasm.validate(bytes)).toBe(true);
     const names = wasm.Module.exports(new wasm.Module(bytes)).map((e) => e.name);
-    expect(names.sort()).toEqual(['attention', 'linear', 'memory']);
+    expect(names.sort()).toEqual([
+      'attention',
+      'attention16',
+      'attention2',
+      'attention4',
+      'attention8',
+      'linear',
+      'memory',
+    ]);
   });
 });
