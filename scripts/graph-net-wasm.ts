@@ -110,6 +110,7 @@ const F64X2_ADD = 0xf0;
 const F64X2_SUB = 0xf1;
 const F64X2_MUL = 0xf2;
 const F64X2_DIV = 0xf3;
+const F64X2_SQRT = 0xef;
 const I32X4_TRUNC_SAT_F64X2_S_ZERO = 0xfc;
 
 /** Allocates wasm locals: parameters first, then declared locals by type. */
@@ -140,10 +141,15 @@ function fround2(c: GraphCode): void {
   c.simd(F32X4_DEMOTE).simd(F64X2_PROMOTE);
 }
 
-// linear(x, w, b, y, rows, inDim, outDim)
+/** `linear`'s output modes: plain, ReLU after rounding, or added into `y` (a residual). */
+export const LINEAR_PLAIN = 0;
+export const LINEAR_RELU = 1;
+export const LINEAR_ADD = 2;
+
+// linear(x, w, b, y, rows, inDim, outDim, mode)
 function linearFunction(): WasmFunction {
-  const [X, W, B, Y, ROWS, IN, OUT] = [0, 1, 2, 3, 4, 5, 6];
-  const L = new Locals(7);
+  const [X, W, B, Y, ROWS, IN, OUT, MODE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const L = new Locals(8);
   const R = L.add('i32');
   const XR = L.add('i32'); // row start of x
   const YR = L.add('i32'); // row start of y
@@ -157,6 +163,7 @@ function linearFunction(): WasmFunction {
   const PSTRIDE = L.add('i32'); // bytes per packed column pair (16·inDim)
   const XS = L.add('v128');
   const ACC = [0, 1].map(() => [0, 1, 2, 3].map(() => L.add('v128')));
+  const YA = L.add('i32'); // address of the output pair
   const c = new GraphCode();
   c.get(OUT).i32(1).emit(0x76).set(PAIRS); // i32.shr_u
   c.get(IN).i32(4).op('i32.shl').set(PSTRIDE);
@@ -205,13 +212,25 @@ function linearFunction(): WasmFunction {
     for (let q = 0; q < k; q++) addConst(c, WS[q]!, 16);
     c.br(0).end().end();
     for (let q = 0; q < k; q++) {
-      // y[2(p+q) …] = fround(b + ((s0 + s1) + s2) + s3)
-      c.get(YR).get(P).i32(q).op('i32.add').i32(4).op('i32.shl').op('i32.add');
+      // v = fround(b + ((s0 + s1) + s2) + s3), into the first accumulator
+      const V = ACC[q]![0]!;
+      c.get(YR).get(P).i32(q).op('i32.add').i32(4).op('i32.shl').op('i32.add').set(YA);
       c.get(B).get(P).i32(q).op('i32.add').i32(4).op('i32.shl').op('i32.add').vLoad(0);
       c.get(ACC[q]![0]!).get(ACC[q]![1]!).simd(F64X2_ADD).get(ACC[q]![2]!).simd(F64X2_ADD);
       c.get(ACC[q]![3]!).simd(F64X2_ADD).simd(F64X2_ADD);
       fround2(c);
-      c.vStore(0);
+      c.set(V);
+      // ReLU: v < 0 ? 0 : v (−0 and NaN stay, as the JavaScript test `v < 0`)
+      c.get(MODE).i32(LINEAR_RELU).emit(0x46).if(); // i32.eq
+      c.zero128().get(V).get(V).zero128().simd(F64X2_LT).simd(V128_BITSELECT).set(V);
+      c.end();
+      // Residual: y = fround(y + v)
+      c.get(MODE).i32(LINEAR_ADD).emit(0x46).if();
+      c.get(YA).vLoad(0).get(V).simd(F64X2_ADD);
+      fround2(c);
+      c.set(V);
+      c.end();
+      c.get(YA).get(V).vStore(0);
     }
     addConst(c, P, k);
     c.br(0).end().end();
@@ -222,11 +241,87 @@ function linearFunction(): WasmFunction {
   c.br(0).end().end();
   return {
     name: 'linear',
-    params: Array<ValType>(7).fill('i32'),
+    params: Array<ValType>(8).fill('i32'),
     results: [],
     locals: L.list(),
     body: c,
   };
+}
+
+// layerNorm(x, gamma, beta, y, rows, d, eps)
+function layerNormFunction(): WasmFunction {
+  const [X, G, BT, Y, ROWS, D, EPS] = [0, 1, 2, 3, 4, 5, 6];
+  const L = new Locals(7);
+  const R = L.add('i32');
+  const XA = L.add('i32'); // row r of x
+  const XB = L.add('i32'); // row r + 1 (or r again for an odd last row)
+  const YA = L.add('i32');
+  const YB = L.add('i32');
+  const J = L.add('i32');
+  const ROWB = L.add('i32'); // bytes per row (8d)
+  const MEAN = L.add('v128');
+  const VAR = L.add('v128');
+  const T = L.add('v128');
+  const INV = L.add('v128');
+  const DV = L.add('v128');
+  const c = new GraphCode();
+  c.get(D).i32(3).op('i32.shl').set(ROWB);
+  c.get(D).emit(0xb8).simd(F64X2_SPLAT).set(DV); // f64.convert_i32_u
+  c.i32(0).set(R);
+  c.block().loop();
+  c.get(R).get(ROWS).op('i32.ge_u').brIf(1);
+  c.get(R).get(ROWB).op('i32.mul').get(X).op('i32.add').set(XA);
+  c.get(R).get(ROWB).op('i32.mul').get(Y).op('i32.add').set(YA);
+  c.get(XA).set(XB);
+  c.get(YA).set(YB);
+  c.get(R).i32(1).op('i32.add').get(ROWS).op('i32.lt_u').if();
+  c.get(XA).get(ROWB).op('i32.add').set(XB);
+  c.get(YA).get(ROWB).op('i32.add').set(YB);
+  c.end();
+  // (x[r, j], x[r + 1, j]) of the pair's rows
+  const pairAt = (): void => {
+    c.get(XA).get(J).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+    c.get(XB).get(J).i32(3).op('i32.shl').op('i32.add').f64Load(0).replaceLane(1);
+  };
+  const loopJ = (body: () => void): void => {
+    c.i32(0).set(J);
+    c.block().loop();
+    c.get(J).get(D).op('i32.ge_u').brIf(1);
+    body();
+    addConst(c, J, 1);
+    c.br(0).end().end();
+  };
+  c.zero128().set(MEAN);
+  loopJ(() => {
+    c.get(MEAN);
+    pairAt();
+    c.simd(F64X2_ADD).set(MEAN);
+  });
+  c.get(MEAN).get(DV).simd(F64X2_DIV).set(MEAN);
+  c.zero128().set(VAR);
+  loopJ(() => {
+    pairAt();
+    c.get(MEAN).simd(F64X2_SUB).set(T);
+    c.get(VAR).get(T).get(T).simd(F64X2_MUL).simd(F64X2_ADD).set(VAR);
+  });
+  // inv = 1 / sqrt(var / d + eps)
+  c.f64x2c(1).get(VAR).get(DV).simd(F64X2_DIV).get(EPS).simd(F64X2_SPLAT).simd(F64X2_ADD);
+  c.simd(F64X2_SQRT).simd(F64X2_DIV).set(INV);
+  loopJ(() => {
+    // y = fround((x − mean) · inv · gamma + beta)
+    pairAt();
+    c.get(MEAN).simd(F64X2_SUB).get(INV).simd(F64X2_MUL);
+    c.get(G).get(J).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0).simd(F64X2_MUL);
+    c.get(BT).get(J).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0).simd(F64X2_ADD);
+    fround2(c);
+    c.set(T);
+    c.get(YA).get(J).i32(3).op('i32.shl').op('i32.add').get(T).vStore64Lane(0);
+    c.get(YB).get(J).i32(3).op('i32.shl').op('i32.add').get(T).vStore64Lane(1);
+  });
+  addConst(c, R, 2);
+  c.br(0).end().end();
+  const params: ValType[] = [...Array<ValType>(6).fill('i32'), 'f64'];
+  return { name: 'layerNorm', params, results: [], locals: L.list(), body: c };
 }
 
 /** e^x of both lanes of local `x` as `fastExp` computes it, into local `out`. */
@@ -569,7 +664,12 @@ export const FIXED_HEAD_SIZES = [2, 4, 8, 16] as const;
 /** The graph-forward module's bytes (one initial memory page; the runtime grows it). */
 export function buildGraphNetWasm(): Uint8Array {
   return assembleModule(
-    [linearFunction(), attentionFunction(), ...FIXED_HEAD_SIZES.map((dh) => attentionFixedFunction(dh))],
+    [
+      linearFunction(),
+      layerNormFunction(),
+      attentionFunction(),
+      ...FIXED_HEAD_SIZES.map((dh) => attentionFixedFunction(dh)),
+    ],
     1,
   );
 }

@@ -2,7 +2,7 @@
  * The graph network's encoder and decoder projections on WebAssembly SIMD, for the rollout path of
  * {@link GraphNetF32}: its linear layers and attention run in the kernels of
  * `scripts/graph-net-wasm.ts` (prebuilt into `graph-net-wasm-bytes.ts`), layer norms, residuals and
- * ReLU in JavaScript on the module's memory. The kernels compute in f64x2 with the exact operation
+ * ReLU included. The kernels compute in f64x2 with the exact operation
  * order of the JavaScript loops, and every value is stored as a double holding its Float32
  * rounding, so the outputs are bit-identical to the JavaScript path: a rollout does not depend on
  * whether the engine has SIMD. Where WebAssembly SIMD is missing, {@link GraphNetWasm.create}
@@ -38,7 +38,17 @@ type AttentionKernel = (
 
 interface Kernels {
   memory: WasmMemory;
-  linear(x: number, w: number, b: number, y: number, rows: number, inDim: number, outDim: number): void;
+  linear(
+    x: number,
+    w: number,
+    b: number,
+    y: number,
+    rows: number,
+    inDim: number,
+    outDim: number,
+    mode: number,
+  ): void;
+  layerNorm(x: number, gamma: number, beta: number, y: number, rows: number, d: number, eps: number): void;
   attention: AttentionKernel;
   /** The same function for one head size, `attention<dh>` (registers instead of scratch). */
   [fixed: `attention${number}`]: AttentionKernel | undefined;
@@ -52,6 +62,11 @@ interface LinearAt {
 }
 
 let compiled: object | undefined;
+
+// linear's output modes (scripts/graph-net-wasm.ts): plain, ReLU, added into y.
+const PLAIN = 0;
+const RELU = 1;
+const ADD = 2;
 
 const PAGE = 65536;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
@@ -83,7 +98,7 @@ export class GraphNetWasm {
   private ff = 0;
   private scratch = 0;
   private codes = 0;
-  private ln: Record<string, { gamma: Float32Array; beta: Float32Array }> = {};
+  private readonly lnAt: Record<string, { gamma: number; beta: number }> = {};
 
   private constructor(kernels: Kernels, dims: GraphNetDims, eps: number) {
     this.k = kernels;
@@ -109,6 +124,12 @@ export class GraphNetWasm {
     }
     linear('decoder/q', d, d);
     linear('decoder/k', d, d);
+    const norm = (name: string): void => {
+      this.lnAt[name] = { gamma: at, beta: align16(at + d * 8) };
+      at = align16(this.lnAt[name].beta + d * 8);
+    };
+    for (let l = 0; l < dims.numLayers; l++) for (const m of ['ln1', 'ln2']) norm(`layer${l}/${m}`);
+    norm('final_ln');
     this.weightsEnd = at;
     this.f64 = new Float64Array(kernels.memory.buffer);
     this.u8 = new Uint8Array(kernels.memory.buffer);
@@ -133,7 +154,7 @@ export class GraphNetWasm {
 
   /**
    * Copies the weights in (row-major `in × out` kernels as TF dense layers, by
-   * `graphNetParams` name); layer-norm parameters are read from the given arrays at each encode.
+   * `graphNetParams` name).
    */
   setWeights(w: Record<string, Float32Array>): void {
     const h = this.f64;
@@ -162,11 +183,10 @@ export class GraphNetWasm {
           h[t0 + c * H + hh] = s;
         }
     }
-    this.ln = {};
-    for (let l = 0; l < this.dims.numLayers; l++)
-      for (const m of ['ln1', 'ln2'])
-        this.ln[`layer${l}/${m}`] = { gamma: w[`layer${l}/${m}/gamma`]!, beta: w[`layer${l}/${m}/beta`]! };
-    this.ln['final_ln'] = { gamma: w['final_ln/gamma']!, beta: w['final_ln/beta']! };
+    for (const [name, at] of Object.entries(this.lnAt)) {
+      h.set(w[`${name}/gamma`]!, at.gamma >>> 3);
+      h.set(w[`${name}/beta`]!, at.beta >>> 3);
+    }
   }
 
   /**
@@ -174,23 +194,20 @@ export class GraphNetWasm {
    * embeddings (n × d, Float32) into `z`.
    */
   encode(n: number, features: Float32Array, codes: Uint8Array, z: Float32Array): void {
-    const { nodeFeatureDim: F, hiddenDim: d, ffnDim: f, numHeads: H } = this.dims;
+    const { nodeFeatureDim: F, hiddenDim: d, numHeads: H } = this.dims;
     this.ensure(n);
     const h = this.f64;
-    const X = this.x >>> 3;
-    const Y = this.y >>> 3;
-    const FF = this.ff >>> 3;
     const feat = this.feat >>> 3;
     for (let t = 0; t < n * F; t++) h[feat + t] = features[t]!;
     this.u8.set(codes.subarray(0, n * n), this.codes);
-    this.linear('embed', this.feat, this.x, n);
+    this.linear('embed', this.feat, this.x, n, PLAIN);
     const scale = 1 / Math.sqrt(d / H);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = `layer${l}`;
-      this.layerNorm(X, Y, n, this.ln[`${L}/ln1`]!);
-      this.linear(`${L}/attn/q`, this.y, this.q, n);
-      this.linear(`${L}/attn/k`, this.y, this.kk, n);
-      this.linear(`${L}/attn/v`, this.y, this.v, n);
+      this.layerNorm(`${L}/ln1`, this.x, this.y, n);
+      this.linear(`${L}/attn/q`, this.y, this.q, n, PLAIN);
+      this.linear(`${L}/attn/k`, this.y, this.kk, n, PLAIN);
+      this.linear(`${L}/attn/v`, this.y, this.v, n, PLAIN);
       this.attention(
         this.q,
         this.kk,
@@ -204,23 +221,22 @@ export class GraphNetWasm {
         H,
         scale,
       );
-      this.linear(`${L}/attn/o`, this.att, this.y, n);
-      for (let t = 0; t < n * d; t++) h[X + t] = Math.fround(h[X + t]! + h[Y + t]!);
-      this.layerNorm(X, Y, n, this.ln[`${L}/ln2`]!);
-      this.linear(`${L}/ffn/1`, this.y, this.ff, n);
-      for (let t = FF; t < FF + n * f; t++) if (h[t]! < 0) h[t] = 0;
-      this.linear(`${L}/ffn/2`, this.ff, this.y, n);
-      for (let t = 0; t < n * d; t++) h[X + t] = Math.fround(h[X + t]! + h[Y + t]!);
+      // x = fround(x + fround(att · W_o + b_o)), as the JavaScript loops' projection then sum.
+      this.linear(`${L}/attn/o`, this.att, this.x, n, ADD);
+      this.layerNorm(`${L}/ln2`, this.x, this.y, n);
+      this.linear(`${L}/ffn/1`, this.y, this.ff, n, RELU);
+      this.linear(`${L}/ffn/2`, this.ff, this.x, n, ADD);
     }
-    this.layerNorm(X, Y, n, this.ln['final_ln']!);
+    this.layerNorm('final_ln', this.x, this.y, n);
+    const Y = this.y >>> 3;
     for (let t = 0; t < n * d; t++) z[t] = h[Y + t]!;
   }
 
   /** The decoder's queries and keys of the last encoded graph (n × d each) into `q` and `k`. */
   decoder(n: number, q: Float32Array, k: Float32Array): void {
     const d = this.dims.hiddenDim;
-    this.linear('decoder/q', this.y, this.q, n);
-    this.linear('decoder/k', this.y, this.kk, n);
+    this.linear('decoder/q', this.y, this.q, n, PLAIN);
+    this.linear('decoder/k', this.y, this.kk, n, PLAIN);
     const h = this.f64;
     const Q = this.q >>> 3;
     const K = this.kk >>> 3;
@@ -230,35 +246,14 @@ export class GraphNetWasm {
     }
   }
 
-  private linear(name: string, x: number, y: number, rows: number): void {
+  private linear(name: string, x: number, y: number, rows: number, mode: number): void {
     const at = this.lin[name]!;
-    this.k.linear(x, at.w, at.b, y, rows, at.inDim, at.outDim);
+    this.k.linear(x, at.w, at.b, y, rows, at.inDim, at.outDim, mode);
   }
 
-  // layerNormRows of graph-net-f32.ts on the module's doubles (same operations, Float32 results).
-  private layerNorm(
-    x: number,
-    y: number,
-    rows: number,
-    p: { gamma: Float32Array; beta: Float32Array },
-  ): void {
-    const d = this.dims.hiddenDim;
-    const h = this.f64;
-    const { gamma, beta } = p;
-    for (let r = 0; r < rows; r++) {
-      const o = x + r * d;
-      const oy = y + r * d;
-      let mean = 0;
-      for (let j = 0; j < d; j++) mean += h[o + j]!;
-      mean /= d;
-      let v = 0;
-      for (let j = 0; j < d; j++) {
-        const t = h[o + j]! - mean;
-        v += t * t;
-      }
-      const inv = 1 / Math.sqrt(v / d + this.eps);
-      for (let j = 0; j < d; j++) h[oy + j] = Math.fround((h[o + j]! - mean) * inv * gamma[j]! + beta[j]!);
-    }
+  private layerNorm(name: string, x: number, y: number, rows: number): void {
+    const at = this.lnAt[name]!;
+    this.k.layerNorm(x, at.gamma, at.beta, y, rows, this.dims.hiddenDim, this.eps);
   }
 
   private ensure(n: number): void {

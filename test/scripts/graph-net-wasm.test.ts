@@ -40,6 +40,7 @@ describe('the committed WebAssembly graph-network kernels', () => {
       'attention2',
       'attention4',
       'attention8',
+      'layerNorm',
       'linear',
       'memory',
     ]);
