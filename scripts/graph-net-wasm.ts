@@ -18,7 +18,7 @@
  *   the running max, e^(logit − max) by the same range reduction and polynomial as `fastExp`,
  *   the weighted sum of the values, normalized by 1/Σe. `scratch` holds 16·(n + 2·dh) bytes.
  */
-import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
+import { assembleModule, Code, uleb, type ValType, type WasmFunction } from './wasm-writer.js';
 
 /** The opcodes this module needs beyond the shared writer's (scalar f64, more SIMD). */
 class GraphCode extends Code {
@@ -84,17 +84,6 @@ class GraphCode extends Code {
   }
 }
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
 // SIMD opcodes (after the 0xfd prefix).
 const F64X2_SPLAT = 0x14;
 const F64X2_LT = 0x49;
@@ -134,6 +123,12 @@ function addConst(c: Code, local: number, value: number): void {
 /** `local += other` (i32 locals). */
 function addLocal(c: Code, local: number, other: number): void {
   c.get(local).get(other).op('i32.add').set(local);
+}
+
+/** Stores the two lanes of local `value` at `a + 8·index` and `b + 8·index` (one f64 each). */
+function storeLanes(c: GraphCode, a: number, b: number, index: number, value: number): void {
+  c.get(a).get(index).i32(3).op('i32.shl').op('i32.add').get(value).vStore64Lane(0);
+  c.get(b).get(index).i32(3).op('i32.shl').op('i32.add').get(value).vStore64Lane(1);
 }
 
 /** Rounds the f64x2 on the stack to Float32 in both lanes (exactly `Math.fround` per lane). */
@@ -315,8 +310,7 @@ function layerNormFunction(): WasmFunction {
     c.get(BT).get(J).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0).simd(F64X2_ADD);
     fround2(c);
     c.set(T);
-    c.get(YA).get(J).i32(3).op('i32.shl').op('i32.add').get(T).vStore64Lane(0);
-    c.get(YB).get(J).i32(3).op('i32.shl').op('i32.add').get(T).vStore64Lane(1);
+    storeLanes(c, YA, YB, J, T);
   });
   addConst(c, R, 2);
   c.br(0).end().end();
@@ -356,9 +350,55 @@ function fastExp2(c: GraphCode, x: number, out: number, kf: number, r: number, r
   c.f64x2c(Infinity).get(out).get(x).f64x2c(709).simd(F64X2_GT).simd(V128_BITSELECT).set(out);
 }
 
+/** Locals of the loops over heads and query pairs that both attention functions share. */
+interface PairLoopLocals {
+  HI: number;
+  A: number;
+  BQ: number;
+  QA: number;
+  QB: number;
+  CA: number;
+  CB: number;
+  HO: number;
+  ROW: number;
+}
+
+// attention's parameters (wasm local indices).
+const AT = { Q: 0, K: 1, V: 2, ATT: 3, CODES: 4, TABLE: 5, SCRATCH: 6, N: 7, D: 8, H: 9, SCALE: 10 };
+
+/**
+ * The loops over heads h and query pairs (a, b = a + 1, or a for an odd last query) around
+ * `body`: HO = the head's byte offset (`headBytes` pushes the bytes per head), QA/QB the pair's
+ * query rows at the head, CA/CB their pair-code rows.
+ */
+function pairLoops(c: GraphCode, l: PairLoopLocals, headBytes: () => void, body: () => void): void {
+  const { Q, CODES, N, H } = AT;
+  c.i32(0).set(l.HI);
+  c.block().loop(); // heads
+  c.get(l.HI).get(H).op('i32.ge_u').brIf(1);
+  c.get(l.HI);
+  headBytes();
+  c.op('i32.mul').set(l.HO);
+  c.i32(0).set(l.A);
+  c.block().loop(); // query pairs
+  c.get(l.A).get(N).op('i32.ge_u').brIf(1);
+  // b = a + 1 < n ? a + 1 : a
+  c.get(l.A).i32(1).op('i32.add').set(l.BQ);
+  c.get(l.BQ).get(N).op('i32.ge_u').if().get(l.A).set(l.BQ).end();
+  c.get(l.A).get(l.ROW).op('i32.mul').get(Q).op('i32.add').get(l.HO).op('i32.add').set(l.QA);
+  c.get(l.BQ).get(l.ROW).op('i32.mul').get(Q).op('i32.add').get(l.HO).op('i32.add').set(l.QB);
+  c.get(l.A).get(N).op('i32.mul').get(CODES).op('i32.add').set(l.CA);
+  c.get(l.BQ).get(N).op('i32.mul').get(CODES).op('i32.add').set(l.CB);
+  body();
+  addConst(c, l.A, 2);
+  c.br(0).end().end();
+  addConst(c, l.HI, 1);
+  c.br(0).end().end();
+}
+
 // attention(q, k, v, att, codes, table, scratch, n, d, heads, scale)
 function attentionFunction(): WasmFunction {
-  const [Q, K, V, ATT, CODES, TABLE, SCRATCH, N, D, H, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const { Q, K, V, ATT, TABLE, SCRATCH, N, D, H, SCALE } = AT;
   const L = new Locals(11);
   const DH = L.add('i32');
   const HI = L.add('i32'); // head
@@ -392,105 +432,94 @@ function attentionFunction(): WasmFunction {
   c.get(SCRATCH).set(SC);
   c.get(SCRATCH).get(N).i32(4).op('i32.shl').op('i32.add').set(QP);
   c.get(QP).get(DH).i32(4).op('i32.shl').op('i32.add').set(ACCP);
-  c.i32(0).set(HI);
-  c.block().loop(); // heads
-  c.get(HI).get(H).op('i32.ge_u').brIf(1);
-  c.get(HI).get(DH).op('i32.mul').i32(3).op('i32.shl').set(HO);
-  c.i32(0).set(A);
-  c.block().loop(); // query pairs
-  c.get(A).get(N).op('i32.ge_u').brIf(1);
-  // b = a + 1 < n ? a + 1 : a
-  c.get(A).i32(1).op('i32.add').set(BQ);
-  c.get(BQ).get(N).op('i32.ge_u').if().get(A).set(BQ).end();
-  c.get(A).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QA);
-  c.get(BQ).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QB);
-  c.get(A).get(N).op('i32.mul').get(CODES).op('i32.add').set(CA);
-  c.get(BQ).get(N).op('i32.mul').get(CODES).op('i32.add').set(CB);
-  // qp[t] = (q[a, ho + t], q[b, ho + t])
-  c.i32(0).set(T);
-  c.block().loop();
-  c.get(T).get(DH).op('i32.ge_u').brIf(1);
-  c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add');
-  c.get(QA).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
-  c.get(QB).get(T).i32(3).op('i32.shl').op('i32.add').f64Load(0).replaceLane(1);
-  c.vStore(0);
-  addConst(c, T, 1);
-  c.br(0).end().end();
-  // Logits against every key, and their max.
-  c.f64x2c(-Infinity).set(M);
-  c.get(K).get(HO).op('i32.add').set(KP);
-  c.i32(0).set(J);
-  c.block().loop();
-  c.get(J).get(N).op('i32.ge_u').brIf(1);
-  c.zero128().set(S);
-  c.i32(0).set(T);
-  c.block().loop();
-  c.get(T).get(DH).op('i32.ge_u').brIf(1);
-  c.get(S);
-  c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
-  c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
-  c.simd(F64X2_MUL).simd(F64X2_ADD).set(S);
-  addConst(c, T, 1);
-  c.br(0).end().end();
-  // s = s·scale + (table[codes[a·n + j]·H + h], table[codes[b·n + j]·H + h])
-  c.get(S).get(SCALEV).simd(F64X2_MUL);
-  c.get(CA).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
-  c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
-  c.get(CB).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
-  c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
-  c.simd(F64X2_ADD).set(S);
-  c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').get(S).vStore(0);
-  // m = s > m ? s : m, per lane
-  c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
-  addLocal(c, KP, ROW);
-  addConst(c, J, 1);
-  c.br(0).end().end();
-  // Exponentials and the weighted values.
-  c.zero128().set(SUM);
-  c.i32(0).set(T);
-  c.block().loop();
-  c.get(T).get(DH).op('i32.ge_u').brIf(1);
-  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').zero128().vStore(0);
-  addConst(c, T, 1);
-  c.br(0).end().end();
-  c.get(V).get(HO).op('i32.add').set(KP);
-  c.i32(0).set(J);
-  c.block().loop();
-  c.get(J).get(N).op('i32.ge_u').brIf(1);
-  c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(M).simd(F64X2_SUB).set(XV);
-  fastExp2(c, XV, E, KF, RR, R2);
-  c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
-  c.i32(0).set(T);
-  c.block().loop();
-  c.get(T).get(DH).op('i32.ge_u').brIf(1);
-  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add');
-  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
-  c.get(E);
-  c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
-  c.simd(F64X2_MUL).simd(F64X2_ADD).vStore(0);
-  addConst(c, T, 1);
-  c.br(0).end().end();
-  addLocal(c, KP, ROW);
-  addConst(c, J, 1);
-  c.br(0).end().end();
-  // att[a | b, ho + t] = fround(acc[t] · (1 / Σe))
-  c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
-  c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
-  c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
-  c.i32(0).set(T);
-  c.block().loop();
-  c.get(T).get(DH).op('i32.ge_u').brIf(1);
-  c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(SUM).simd(F64X2_MUL);
-  fround2(c);
-  c.set(S);
-  c.get(QA).get(T).i32(3).op('i32.shl').op('i32.add').get(S).vStore64Lane(0);
-  c.get(QB).get(T).i32(3).op('i32.shl').op('i32.add').get(S).vStore64Lane(1);
-  addConst(c, T, 1);
-  c.br(0).end().end();
-  addConst(c, A, 2);
-  c.br(0).end().end();
-  addConst(c, HI, 1);
-  c.br(0).end().end();
+  const loops = { HI, A, BQ, QA, QB, CA, CB, HO, ROW };
+  pairLoops(
+    c,
+    loops,
+    () => c.get(DH).i32(3).op('i32.shl'),
+    () => {
+      // qp[t] = (q[a, ho + t], q[b, ho + t])
+      c.i32(0).set(T);
+      c.block().loop();
+      c.get(T).get(DH).op('i32.ge_u').brIf(1);
+      c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add');
+      c.get(QA).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+      c.get(QB).get(T).i32(3).op('i32.shl').op('i32.add').f64Load(0).replaceLane(1);
+      c.vStore(0);
+      addConst(c, T, 1);
+      c.br(0).end().end();
+      // Logits against every key, and their max.
+      c.f64x2c(-Infinity).set(M);
+      c.get(K).get(HO).op('i32.add').set(KP);
+      c.i32(0).set(J);
+      c.block().loop();
+      c.get(J).get(N).op('i32.ge_u').brIf(1);
+      c.zero128().set(S);
+      c.i32(0).set(T);
+      c.block().loop();
+      c.get(T).get(DH).op('i32.ge_u').brIf(1);
+      c.get(S);
+      c.get(QP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
+      c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+      c.simd(F64X2_MUL).simd(F64X2_ADD).set(S);
+      addConst(c, T, 1);
+      c.br(0).end().end();
+      // s = s·scale + (table[codes[a·n + j]·H + h], table[codes[b·n + j]·H + h])
+      c.get(S).get(SCALEV).simd(F64X2_MUL);
+      c.get(CA).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
+      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
+      c.get(CB).get(J).op('i32.add').u8Load(0).get(H).op('i32.mul').get(HI).op('i32.add');
+      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
+      c.simd(F64X2_ADD).set(S);
+      c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').get(S).vStore(0);
+      // m = s > m ? s : m, per lane
+      c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
+      addLocal(c, KP, ROW);
+      addConst(c, J, 1);
+      c.br(0).end().end();
+      // Exponentials and the weighted values.
+      c.zero128().set(SUM);
+      c.i32(0).set(T);
+      c.block().loop();
+      c.get(T).get(DH).op('i32.ge_u').brIf(1);
+      c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').zero128().vStore(0);
+      addConst(c, T, 1);
+      c.br(0).end().end();
+      c.get(V).get(HO).op('i32.add').set(KP);
+      c.i32(0).set(J);
+      c.block().loop();
+      c.get(J).get(N).op('i32.ge_u').brIf(1);
+      c.get(SC).get(J).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(M).simd(F64X2_SUB).set(XV);
+      fastExp2(c, XV, E, KF, RR, R2);
+      c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
+      c.i32(0).set(T);
+      c.block().loop();
+      c.get(T).get(DH).op('i32.ge_u').brIf(1);
+      c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add');
+      c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0);
+      c.get(E);
+      c.get(KP).get(T).i32(3).op('i32.shl').op('i32.add').vLoad64Splat(0);
+      c.simd(F64X2_MUL).simd(F64X2_ADD).vStore(0);
+      addConst(c, T, 1);
+      c.br(0).end().end();
+      addLocal(c, KP, ROW);
+      addConst(c, J, 1);
+      c.br(0).end().end();
+      // att[a | b, ho + t] = fround(acc[t] · (1 / Σe))
+      c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
+      c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
+      c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
+      c.i32(0).set(T);
+      c.block().loop();
+      c.get(T).get(DH).op('i32.ge_u').brIf(1);
+      c.get(ACCP).get(T).i32(4).op('i32.shl').op('i32.add').vLoad(0).get(SUM).simd(F64X2_MUL);
+      fround2(c);
+      c.set(S);
+      storeLanes(c, QA, QB, T, S);
+      addConst(c, T, 1);
+      c.br(0).end().end();
+    },
+  );
   const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
   return { name: 'attention', params, results: [], locals: L.list(), body: c };
 }
@@ -505,7 +534,7 @@ const KEY_BLOCK = 4;
  * exponentials still run over the keys in order), so the same results.
  */
 function attentionFixedFunction(dh: number): WasmFunction {
-  const [Q, K, V, ATT, CODES, TABLE, SCRATCH, N, D, H, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const { Q, K, V, ATT, TABLE, SCRATCH, N, D, H, SCALE } = AT;
   const L = new Locals(11);
   const HI = L.add('i32');
   const A = L.add('i32');
@@ -537,123 +566,111 @@ function attentionFixedFunction(dh: number): WasmFunction {
   c.get(SCALE).simd(F64X2_SPLAT).set(SCALEV);
   c.get(SCRATCH).set(SC);
   c.get(N).i32(-KEY_BLOCK).op('i32.and').set(NB);
-  c.i32(0).set(HI);
-  c.block().loop(); // heads
-  c.get(HI).get(H).op('i32.ge_u').brIf(1);
-  c.get(HI)
-    .i32(dh * 8)
-    .op('i32.mul')
-    .set(HO);
-  c.i32(0).set(A);
-  c.block().loop(); // query pairs
-  c.get(A).get(N).op('i32.ge_u').brIf(1);
-  c.get(A).i32(1).op('i32.add').set(BQ);
-  c.get(BQ).get(N).op('i32.ge_u').if().get(A).set(BQ).end();
-  c.get(A).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QA);
-  c.get(BQ).get(ROW).op('i32.mul').get(Q).op('i32.add').get(HO).op('i32.add').set(QB);
-  c.get(A).get(N).op('i32.mul').get(CODES).op('i32.add').set(CA);
-  c.get(BQ).get(N).op('i32.mul').get(CODES).op('i32.add').set(CB);
-  for (let t = 0; t < dh; t++)
-    c.get(QA)
-      .vLoad64Splat(8 * t)
-      .get(QB)
-      .f64Load(8 * t)
-      .replaceLane(1)
-      .set(QV[t]!);
-  c.f64x2c(-Infinity).set(M);
-  c.get(K).get(HO).op('i32.add').set(KP);
-  c.i32(0).set(J);
-  // Scores of keys j … j + u − 1 (u sums side by side), then bias, store and max in key order.
-  const scoreKeys = (u: number): void => {
-    for (let b = 0; b < u; b++) {
-      if (b === 0) c.get(KP).set(KPU[0]!);
-      else
-        c.get(KPU[b - 1]!)
+  const loops = { HI, A, BQ, QA, QB, CA, CB, HO, ROW };
+  pairLoops(
+    c,
+    loops,
+    () => c.i32(dh * 8),
+    () => {
+      for (let t = 0; t < dh; t++)
+        c.get(QA)
+          .vLoad64Splat(8 * t)
+          .get(QB)
+          .f64Load(8 * t)
+          .replaceLane(1)
+          .set(QV[t]!);
+      c.f64x2c(-Infinity).set(M);
+      c.get(K).get(HO).op('i32.add').set(KP);
+      c.i32(0).set(J);
+      // Scores of keys j … j + u − 1 (u sums side by side), then bias, store and max in key order.
+      const scoreKeys = (u: number): void => {
+        for (let b = 0; b < u; b++) {
+          if (b === 0) c.get(KP).set(KPU[0]!);
+          else
+            c.get(KPU[b - 1]!)
+              .get(ROW)
+              .op('i32.add')
+              .set(KPU[b]!);
+          c.zero128().set(SU[b]!);
+        }
+        for (let t = 0; t < dh; t++)
+          for (let b = 0; b < u; b++)
+            c.get(SU[b]!)
+              .get(QV[t]!)
+              .get(KPU[b]!)
+              .vLoad64Splat(8 * t)
+              .simd(F64X2_MUL)
+              .simd(F64X2_ADD)
+              .set(SU[b]!);
+        for (let b = 0; b < u; b++) {
+          const S = SU[b]!;
+          c.get(S).get(SCALEV).simd(F64X2_MUL);
+          c.get(CA).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
+          c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
+          c.get(CB).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
+          c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
+          c.simd(F64X2_ADD).set(S);
+          c.get(SC)
+            .get(J)
+            .i32(4)
+            .op('i32.shl')
+            .op('i32.add')
+            .get(S)
+            .vStore(16 * b);
+          c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
+        }
+        c.get(KPU[u - 1]!)
           .get(ROW)
           .op('i32.add')
-          .set(KPU[b]!);
-      c.zero128().set(SU[b]!);
-    }
-    for (let t = 0; t < dh; t++)
-      for (let b = 0; b < u; b++)
-        c.get(SU[b]!)
-          .get(QV[t]!)
-          .get(KPU[b]!)
+          .set(KP);
+        addConst(c, J, u);
+      };
+      c.block().loop();
+      c.get(J).get(NB).op('i32.ge_u').brIf(1);
+      scoreKeys(KEY_BLOCK);
+      c.br(0).end().end();
+      c.block().loop();
+      c.get(J).get(N).op('i32.ge_u').brIf(1);
+      scoreKeys(1);
+      c.br(0).end().end();
+      // Exponentials and the weighted values, key by key.
+      c.zero128().set(SUM);
+      for (let t = 0; t < dh; t++) c.zero128().set(ACC[t]!);
+      c.get(V).get(HO).op('i32.add').set(KP);
+      c.get(SC).set(CA); // walks the scores
+      c.get(SC).get(N).i32(4).op('i32.shl').op('i32.add').set(CB); // their end
+      c.block().loop();
+      c.get(CA).get(CB).op('i32.ge_u').brIf(1);
+      c.get(CA).vLoad(0).get(M).simd(F64X2_SUB).set(XV);
+      fastExp2(c, XV, E, KF, RR, R2);
+      c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
+      for (let t = 0; t < dh; t++)
+        c.get(ACC[t]!)
+          .get(E)
+          .get(KP)
           .vLoad64Splat(8 * t)
           .simd(F64X2_MUL)
           .simd(F64X2_ADD)
-          .set(SU[b]!);
-    for (let b = 0; b < u; b++) {
-      const S = SU[b]!;
-      c.get(S).get(SCALEV).simd(F64X2_MUL);
-      c.get(CA).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
-      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').vLoad64Splat(0);
-      c.get(CB).get(J).op('i32.add').u8Load(b).get(H).op('i32.mul').get(HI).op('i32.add');
-      c.i32(3).op('i32.shl').get(TABLE).op('i32.add').f64Load(0).replaceLane(1);
-      c.simd(F64X2_ADD).set(S);
-      c.get(SC)
-        .get(J)
-        .i32(4)
-        .op('i32.shl')
-        .op('i32.add')
-        .get(S)
-        .vStore(16 * b);
-      c.get(S).get(M).get(S).get(M).simd(F64X2_GT).simd(V128_BITSELECT).set(M);
-    }
-    c.get(KPU[u - 1]!)
-      .get(ROW)
-      .op('i32.add')
-      .set(KP);
-    addConst(c, J, u);
-  };
-  c.block().loop();
-  c.get(J).get(NB).op('i32.ge_u').brIf(1);
-  scoreKeys(KEY_BLOCK);
-  c.br(0).end().end();
-  c.block().loop();
-  c.get(J).get(N).op('i32.ge_u').brIf(1);
-  scoreKeys(1);
-  c.br(0).end().end();
-  // Exponentials and the weighted values, key by key.
-  c.zero128().set(SUM);
-  for (let t = 0; t < dh; t++) c.zero128().set(ACC[t]!);
-  c.get(V).get(HO).op('i32.add').set(KP);
-  c.get(SC).set(CA); // walks the scores
-  c.get(SC).get(N).i32(4).op('i32.shl').op('i32.add').set(CB); // their end
-  c.block().loop();
-  c.get(CA).get(CB).op('i32.ge_u').brIf(1);
-  c.get(CA).vLoad(0).get(M).simd(F64X2_SUB).set(XV);
-  fastExp2(c, XV, E, KF, RR, R2);
-  c.get(SUM).get(E).simd(F64X2_ADD).set(SUM);
-  for (let t = 0; t < dh; t++)
-    c.get(ACC[t]!)
-      .get(E)
-      .get(KP)
-      .vLoad64Splat(8 * t)
-      .simd(F64X2_MUL)
-      .simd(F64X2_ADD)
-      .set(ACC[t]!);
-  addLocal(c, KP, ROW);
-  addConst(c, CA, 16);
-  c.br(0).end().end();
-  c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
-  c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
-  c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
-  for (let t = 0; t < dh; t++) {
-    c.get(ACC[t]!).get(SUM).simd(F64X2_MUL);
-    fround2(c);
-    c.set(E);
-    c.get(QA)
-      .get(E)
-      .vStore64Lane(0, 8 * t);
-    c.get(QB)
-      .get(E)
-      .vStore64Lane(1, 8 * t);
-  }
-  addConst(c, A, 2);
-  c.br(0).end().end();
-  addConst(c, HI, 1);
-  c.br(0).end().end();
+          .set(ACC[t]!);
+      addLocal(c, KP, ROW);
+      addConst(c, CA, 16);
+      c.br(0).end().end();
+      c.f64x2c(1).get(SUM).simd(F64X2_DIV).set(SUM);
+      c.get(QA).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QA);
+      c.get(QB).get(ATT).op('i32.add').get(Q).op('i32.sub').set(QB);
+      for (let t = 0; t < dh; t++) {
+        c.get(ACC[t]!).get(SUM).simd(F64X2_MUL);
+        fround2(c);
+        c.set(E);
+        c.get(QA)
+          .get(E)
+          .vStore64Lane(0, 8 * t);
+        c.get(QB)
+          .get(E)
+          .vStore64Lane(1, 8 * t);
+      }
+    },
+  );
   const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
   return { name: `attention${dh}`, params, results: [], locals: L.list(), body: c };
 }
