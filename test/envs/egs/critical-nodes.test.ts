@@ -4,7 +4,11 @@ import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.
 import { widthFromClosure } from '../../../src/dag/analysis/width.js';
 import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
 import { ClosureMatching } from '../../../src/dag/analysis/closure-matching.js';
-import { PosetWidthTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
+import {
+  PosetWidthTracker,
+  criticalNodes,
+  edgeKeepsLateralWidths,
+} from '../../../src/envs/egs/critical-nodes.js';
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';
 
@@ -67,6 +71,38 @@ describe('critical nodes and lateral widths', () => {
         },
       ),
       { numRuns: 60, seed: 42 },
+    );
+  });
+
+  it('invariant: an edge i → j leaves the lateral widths of the old descendants of i and ancestors of j as they were', () => {
+    fc.assert(
+      fc.property(
+        arbDag({ maxNodes: 40, slack: [0, 1] }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 25 }),
+        (dag, picks) => {
+          const s = new EdgeGenerationState(dag, dag.deadline!);
+          const tracker = new PosetWidthTracker(64);
+          tracker.reset(s.reach, s.ancestors);
+          const keep = new Uint32Array(2);
+          for (const p of picks) {
+            const valid: [number, number][] = [];
+            for (let i = 0; i < dag.n; i++)
+              for (let j = 0; j < dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
+            if (valid.length === 0) break;
+            const [i, j] = valid[p % valid.length]!;
+            const before = criticalNodes(s.reach, s.ancestors).lateralWidth;
+            edgeKeepsLateralWidths(s.reach, s.ancestors, i, j, keep);
+            s.addEdge(i, j);
+            const after = criticalNodes(s.reach, s.ancestors);
+            for (let v = 0; v < dag.n; v++)
+              if (keep[v >>> 5]! & (1 << (v & 31))) expect(after.lateralWidth[v]).toBe(before[v]);
+            // The tracker that skips them agrees with a fresh computation.
+            tracker.update(s.reach, s.ancestors, keep);
+            expect(tracker.result()).toEqual(after);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
     );
   });
 
