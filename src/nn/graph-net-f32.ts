@@ -518,6 +518,32 @@ export class GraphNetF32 {
         'graph network: the graph has neither relations nor relationCodes',
       );
     const codes = this.codes;
+    if (K === 4) {
+      // The EGS layout: four channels per pair, checked and coded without an inner loop.
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const ro = (i * stride + j) * 4;
+          const r0 = rel[ro]!;
+          const r1 = rel[ro + 1]!;
+          const r2 = rel[ro + 2]!;
+          const r3 = rel[ro + 3]!;
+          if (
+            (r0 !== 0 && r0 !== 1) ||
+            (r1 !== 0 && r1 !== 1) ||
+            (r2 !== 0 && r2 !== 1) ||
+            (r3 !== 0 && r3 !== 1)
+          )
+            return this.relationCodesChecked(rel, n, stride, K);
+          codes[i * n + j] = r0 + 2 * r1 + 4 * r2 + 8 * r3;
+        }
+      return codes;
+    }
+    return this.relationCodesChecked(rel, n, stride, K);
+  }
+
+  // The pair codes of 0/1 relations with any K; throws `shape-mismatch` at the first other value.
+  private relationCodesChecked(rel: ArrayLike<number>, n: number, stride: number, K: number): Uint8Array {
+    const codes = this.codes;
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         const ro = (i * stride + j) * K;

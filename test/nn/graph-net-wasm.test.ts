@@ -174,3 +174,42 @@ describe.skipIf(!simd)('GraphNetF32 on the WebAssembly kernels', () => {
     expect(after.some((x, i) => x !== before[i])).toBe(true);
   });
 });
+
+describe('GraphNetF32 relation coding', () => {
+  it('codes 0/1 relations (K = 4 fast path and other K alike) and names the first other value', () => {
+    for (const K of [4, 3]) {
+      const dims = {
+        nodeFeatureDim: 2,
+        relationDim: K,
+        hiddenDim: 4,
+        numHeads: 2,
+        numLayers: 1,
+        ffnDim: 4,
+        valueHiddenDim: 2,
+        logitClip: 0,
+      };
+      const rng = new Rng(K);
+      const net = new GraphNetF32(dims, randomWeights(dims, rng, 1));
+      const n = 3;
+      const stride = 5;
+      const relations = new Float32Array(n * stride * K);
+      const codes = new Uint8Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const c = rng.int(1 << K);
+          codes[i * n + j] = c;
+          for (let b = 0; b < K; b++) relations[(i * stride + j) * K + b] = (c >>> b) & 1;
+        }
+      const nodeFeatures = Float32Array.from({ length: n * 2 }, () => rng.normal());
+      const fromRelations = net
+        .encode({ numNodes: n, nodeFeatures, relations, relStride: stride })
+        .slice(0, n * 4);
+      const fromCodes = net.encode({ numNodes: n, nodeFeatures, relationCodes: codes }).slice(0, n * 4);
+      expect(Array.from(fromRelations)).toEqual(Array.from(fromCodes));
+      relations[(2 * stride + 1) * K + 1] = 0.5;
+      expect(() => net.encode({ numNodes: n, nodeFeatures, relations, relStride: stride })).toThrow(
+        /relation \(2, 1\) channel 1 is 0\.5, expected 0 or 1/,
+      );
+    }
+  });
+});
