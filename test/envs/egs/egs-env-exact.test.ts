@@ -137,10 +137,12 @@ class ReferenceState {
     return { numNodes: n, nodeFeatures, relations };
   }
 
-  /** The critical-only mask over Discrete(maxNodes²). */
-  mask(maxNodes: number): Uint8Array {
+  /** The mask over Discrete(maxNodes²): valid pairs, of critical nodes with `criticalOnly`. */
+  mask(maxNodes: number, criticalOnly: boolean): Uint8Array {
     const n = this.dag.n;
-    const { critical } = criticalNodes(this.reach, this.ancestors);
+    const critical = criticalOnly
+      ? criticalNodes(this.reach, this.ancestors).critical
+      : new Uint8Array(n).fill(1);
     const m = new Uint8Array(maxNodes * maxNodes);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++)
@@ -168,8 +170,11 @@ describe('EGS env step against the reference code path', () => {
       fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 2, max: 50 }), (seed, hi) => {
         const rng = new Rng(seed);
         const sampler = new DagSampler({ nodes: [Math.min(hi, 10), hi], slack: [0, 0.5] });
-        const env = new EgsEnv({ maxNodes, sampler, maxSteps: 40 });
-        const wrapped = new PadGraphObservation(new EgsEnv({ maxNodes, sampler, maxSteps: 40 }));
+        const criticalOnly = seed % 3 !== 0;
+        const env = new EgsEnv({ maxNodes, sampler, maxSteps: 40, criticalOnly });
+        const wrapped = new PadGraphObservation(
+          new EgsEnv({ maxNodes, sampler, maxSteps: 40, criticalOnly }),
+        );
         const first = env.reset({ seed });
         const firstPadded = wrapped.reset({ seed });
         const dag = env.state.dag;
@@ -189,7 +194,7 @@ describe('EGS env step against the reference code path', () => {
           const wantPadded = new Float32Array(layout.size).fill(7); // padding must be cleared
           padGraphInto(want, layout, wantPadded);
           expect(sameBits(padded, wantPadded)).toBe(true);
-          expect(sameBits(mask, ref.mask(maxNodes))).toBe(true);
+          expect(sameBits(mask, ref.mask(maxNodes, criticalOnly))).toBe(true);
           if (first.info.terminal) break;
           const allowed = [...mask.keys()].filter((a) => mask[a]);
           const a = allowed[rng.int(allowed.length)]!;
