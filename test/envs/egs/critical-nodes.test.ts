@@ -12,6 +12,13 @@ import {
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';
 
+/** The valid edge number `p` (modulo their count) of the state, or undefined when none is left. */
+function pickValidEdge(s: EdgeGenerationState, p: number): [number, number] | undefined {
+  const valid: [number, number][] = [];
+  for (let i = 0; i < s.dag.n; i++) for (let j = 0; j < s.dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
+  return valid.length === 0 ? undefined : valid[p % valid.length];
+}
+
 describe('critical nodes and lateral widths', () => {
   it('EGS example: W = 3, nodes 2, 3, 4 and 1 are critical, the dummies are not', () => {
     const r = criticalNodes(transitiveClosure(egsExample()));
@@ -44,11 +51,9 @@ describe('critical nodes and lateral widths', () => {
           const tracker = new PosetWidthTracker(64);
           tracker.reset(s.reach, s.ancestors);
           for (const p of picks) {
-            const valid: [number, number][] = [];
-            for (let i = 0; i < dag.n; i++)
-              for (let j = 0; j < dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
-            if (valid.length === 0) break;
-            const [i, j] = valid[p % valid.length]!;
+            const edge = pickValidEdge(s, p);
+            if (!edge) break;
+            const [i, j] = edge;
             s.addEdge(i, j);
             tracker.update(s.reach, s.ancestors);
           }
@@ -85,11 +90,9 @@ describe('critical nodes and lateral widths', () => {
           tracker.reset(s.reach, s.ancestors);
           const keep = new Uint32Array(2);
           for (const p of picks) {
-            const valid: [number, number][] = [];
-            for (let i = 0; i < dag.n; i++)
-              for (let j = 0; j < dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
-            if (valid.length === 0) break;
-            const [i, j] = valid[p % valid.length]!;
+            const edge = pickValidEdge(s, p);
+            if (!edge) break;
+            const [i, j] = edge;
             const before = criticalNodes(s.reach, s.ancestors).lateralWidth;
             edgeKeepsLateralWidths(s.reach, s.ancestors, i, j, keep);
             s.addEdge(i, j);
