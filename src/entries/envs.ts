@@ -12,7 +12,7 @@
 export { CartPole, CARTPOLE_SPEC, CARTPOLE_PHYSICS } from '../envs/cartpole.js';
 export { GridWorld, GRIDWORLD_SPEC, GRID_ACTIONS, type GridWorldOptions } from '../envs/gridworld.js';
 export type { TabularModel, TabularTransition } from '../envs/tabular-model.js';
-export { JobsEnv, JOBS_SPEC, type JobsOptions } from '../envs/jobs/jobs-env.js';
+export { JobsEnv, JOBS_SPEC, type JobsOptions, type JobsImageChannels } from '../envs/jobs/jobs-env.js';
 export {
   PixelPong,
   PIXEL_PONG_SPEC,
