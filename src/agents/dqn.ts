@@ -32,8 +32,10 @@ import { AdamF32 } from '../nn/adam-f32.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../nn/host-params.js';
+import { CNN_NET_SCHEMA, Cnn, imageShape, type CnnNetConfig } from '../nn/cnn.js';
+import type { FeedForwardNet } from '../nn/feed-forward-net.js';
 import { Mlp } from '../nn/mlp.js';
-import { tf } from '../nn/tf-backend.js';
+import { tf, tfBackendName } from '../nn/tf-backend.js';
 import {
   assertFiniteUpdate,
   TrainingSession,
@@ -91,6 +93,11 @@ export interface DqnConfig {
   hiddenSizes?: number[];
   /** Hidden nonlinearity. Default `'relu'` (SB3's DQN). */
   activation?: 'relu' | 'tanh';
+  /**
+   * A CNN Q-network for image observations (`Box [H, W, C]`) instead of the MLP of
+   * `hiddenSizes`, e.g. `CNN_SMALLNET`; ReLU throughout. Default: none (the MLP).
+   */
+  net?: CnnNetConfig | null;
   /** Double DQN targets (online net picks, target net evaluates). Default false. */
   doubleDqn?: boolean;
   /** Regression loss: `'huber'` (smooth L1 with δ = 1, SB3) or `'mse'` (CleanRL). Default `'huber'`. */
@@ -132,6 +139,7 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   maxGradNorm: 10,
   hiddenSizes: [64, 64],
   activation: 'relu',
+  net: null,
   doubleDqn: false,
   loss: 'huber',
   learner: 'fast',
@@ -155,6 +163,7 @@ export const DQN_SCHEMA = z
     maxGradNorm: zc.positiveOrInfinity().optional(),
     hiddenSizes: zc.layerSizes().optional(),
     activation: z.enum(['relu', 'tanh']).optional(),
+    net: CNN_NET_SCHEMA.nullable().optional(),
     doubleDqn: z.boolean().optional(),
     loss: z.enum(['huber', 'mse']).optional(),
     learner: z.enum(['fast', 'tfjs']).optional(),
@@ -304,10 +313,10 @@ export class DQN extends DeepAlgorithm {
   readonly obsDim: number;
   /** Number of discrete actions. */
   readonly numActions: number;
-  /** Online Q-network `obs → Q(obs, ·)`. */
-  readonly qNet: Mlp;
+  /** Online Q-network `obs → Q(obs, ·)`: an {@link Mlp}, or a {@link Cnn} with `net`. */
+  readonly qNet: FeedForwardNet;
   /** Target Q-network (same architecture), lagging behind {@link DQN.qNet}. */
-  readonly qNetTarget: Mlp;
+  readonly qNetTarget: FeedForwardNet;
   /** Step counters (numUpdates counts training phases; see {@link DQN.numGradientSteps}). */
   readonly counters: CheckpointCounters = zeroCounters();
   /** Gradient steps taken (SB3's `n_updates`). */
@@ -356,14 +365,9 @@ export class DQN extends DeepAlgorithm {
     this.env = this.collector.env;
     this.numActions = this.collector.numActions;
     this.obsDim = this.collector.obsDim;
-    const netConfig = {
-      inputDim: this.obsDim,
-      hiddenSizes: this.config.hiddenSizes,
-      outputDim: this.numActions,
-      activation: this.config.activation,
-    };
-    this.qNet = new Mlp(netConfig, this.rng.fork());
-    this.qNetTarget = new Mlp(netConfig, this.rng.fork());
+    const makeNet = this.netFactory();
+    this.qNet = makeNet(this.rng.fork());
+    this.qNetTarget = makeNet(this.rng.fork());
     this.qNetTarget.copyFrom(this.qNet);
     this.predictRng = this.rng.fork();
     this.optimizer =
@@ -372,6 +376,30 @@ export class DQN extends DeepAlgorithm {
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
     this.targets = new Float32Array(c.batchSize);
     this.dQ = new Float32Array(c.learner === 'fast' ? c.batchSize * this.numActions : 0);
+  }
+
+  /** Builds the Q-network of the config: the MLP of `hiddenSizes`, or the CNN of `net`. */
+  private netFactory(): (rng: Rng) => FeedForwardNet {
+    const c = this.config;
+    const net = c.net;
+    if (!net) {
+      const netConfig = {
+        inputDim: this.obsDim,
+        hiddenSizes: c.hiddenSizes,
+        outputDim: this.numActions,
+        activation: c.activation,
+      };
+      return (rng) => new Mlp(netConfig, rng);
+    }
+    const inputShape = imageShape(this.env.observationSpace, 'DQN (net: cnn)');
+    // TF.js's wasm backend has no Conv2D gradient kernels: the host learner trains CNNs there.
+    if (c.learner === 'tfjs' && tfBackendName() === 'wasm')
+      throw new ArbiterError(
+        'unsupported',
+        "DQN: learner 'tfjs' cannot train a CNN on TF.js's wasm backend (it has no Conv2D gradients); use learner 'fast' (the default) or ARBITER_TF_BACKEND=cpu",
+      );
+    return (rng) =>
+      new Cnn({ inputShape, conv: net.conv, fc: net.fc ?? [], outputDim: this.numActions }, rng);
   }
 
   /**
@@ -490,7 +518,7 @@ export class DQN extends DeepAlgorithm {
   }
 
   /** Q-values of the next states of `batch` through `net`, on the learner's side. */
-  private nextQValues(net: Mlp, batch: ReplayBatch): ArrayLike<number> {
+  private nextQValues(net: FeedForwardNet, batch: ReplayBatch): ArrayLike<number> {
     const B = batch.batchSize;
     // The host training pass serves as the minibatch forward (forwardF32's function, the training
     // kernel); the online net's next-state view is read before its pass on `obs`.
@@ -553,7 +581,7 @@ export class DQN extends DeepAlgorithm {
   }
 
   /** Q-values of `batch` rows of `x` through `net` (a TF forward pass), as a new Float32Array. */
-  private qValues(net: Mlp, x: Float32Array, batch: number): Float32Array {
+  private qValues(net: FeedForwardNet, x: Float32Array, batch: number): Float32Array {
     const q = tf.tidy(() => net.apply(tf.tensor2d(x, [batch, this.obsDim])));
     const out = q.dataSync() as Float32Array;
     q.dispose();
@@ -657,7 +685,7 @@ export class DQN extends DeepAlgorithm {
         'checkpoint-mismatch',
         `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${this.obsDim} and ${this.numActions} (load it with the env it was trained on)`,
       );
-    const weights = (prefix: string, net: Mlp): Float32Array[] =>
+    const weights = (prefix: string, net: FeedForwardNet): Float32Array[] =>
       net.hostParams().map((w, i) => checkpointTensor(ckpt, `${prefix}/${i}`, w.length));
     this.qNet.setWeights(weights('q_net', this.qNet));
     this.qNetTarget.setWeights(weights('q_net_target', this.qNetTarget));

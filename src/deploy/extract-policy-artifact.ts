@@ -9,7 +9,7 @@ import { DQN } from '../agents/dqn.js';
 import { OnPolicyAlgorithm, type OnPolicyConfig } from '../agents/on-policy-algorithm.js';
 import { ArbiterError } from '../core/errors.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
-import type { Mlp } from '../nn/mlp.js';
+import { Mlp } from '../nn/mlp.js';
 import {
   POLICY_ARTIFACT_FORMAT,
   POLICY_ARTIFACT_VERSION,
@@ -61,6 +61,8 @@ export function extractPolicyArtifact(algo: unknown): FloatPolicyArtifact {
     const space = algo.env.actionSpace;
     if (space.kind !== 'discrete')
       throw new ArbiterError('unsupported-model', 'export: DQN without a Discrete action space');
+    if (!(algo.qNet instanceof Mlp))
+      throw new ArbiterError('unsupported-model', 'export: CNN Q-networks cannot be exported yet');
     return {
       format: POLICY_ARTIFACT_FORMAT,
       version: POLICY_ARTIFACT_VERSION,

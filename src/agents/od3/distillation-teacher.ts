@@ -3,6 +3,7 @@
  * actor logits of PPO/A2C/REINFORCE) on raw observations, computed on the Float32 path without
  * TensorFlow calls, plus its size.
  */
+import { Mlp } from '../../nn/mlp.js';
 import { ArbiterError } from '../../core/errors.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
 import { DQN } from '../dqn.js';
@@ -38,6 +39,11 @@ export interface DistillationTeacher {
 export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
   if (model instanceof DQN) {
     const qNet = model.qNet;
+    if (!(qNet instanceof Mlp))
+      throw new ArbiterError(
+        'unsupported-model',
+        'distillation teacher: a CNN Q-network cannot teach yet (MLP DQN only)',
+      );
     return {
       algo: 'dqn',
       outputs: 'q-values',
