@@ -279,7 +279,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     this.predictRng = root.fork();
     this.policy = makePolicy
       ? makePolicy(this.obsDim, this.actionSpace, initRng)
-      : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng);
+      : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng, obsShape(this.envs));
     this.hostPolicy = config.learner === 'fast' && isHostTrainable(this.policy) ? this.policy : undefined;
     if (this.hostPolicy) {
       this.hostParamArrays = this.hostPolicy.hostParams();
@@ -685,4 +685,10 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     }
     return out;
   }
+}
+
+/** Shape of the envs' observation Box (for a CNN policy), or undefined for other spaces. */
+function obsShape(envs: VectorEnv): readonly number[] | undefined {
+  const space = envs.singleObservationSpace;
+  return space.kind === 'box' ? space.shape : undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * MLP actor-critic policy for flat observations, Discrete or Box actions (SB3's
- * `ActorCriticPolicy`, CleanRL's `Agent`). Separate actor and critic networks by default, or a
- * shared trunk with two linear heads. Orthogonal initialisation: √2 hidden, 0.01 policy head,
+ * Actor-critic policy, Discrete or Box actions (SB3's `ActorCriticPolicy`, CleanRL's `Agent`):
+ * MLPs on flat observations, separate actor and critic networks by default or a shared trunk
+ * with two linear heads; or, with `net: {type: 'cnn', …}`, a shared CNN trunk on image
+ * observations (SB3's `CnnPolicy`: convolutions, fully connected features, two linear heads). Orthogonal initialisation: √2 hidden, 0.01 policy head,
  * 1 value head. Rollout decisions run on the Float32 forward pass; the loss runs either on
  * TensorFlow.js ({@link ActorCriticPolicy.evaluateActions}) or on the host arrays of the fast
  * learner ({@link ActorCriticPolicy.evaluateActionsHost} and its backward pass), on the same
@@ -23,6 +24,7 @@ import {
   sampleMaskedCategorical,
 } from './masked-categorical.js';
 import { maskedCategoricalBackward, maskedCategoricalForward } from './masked-categorical-backward.js';
+import { CNN_NET_SCHEMA, Cnn, type CnnNetConfig } from './cnn.js';
 import { Mlp } from './mlp.js';
 import type {
   ActOutput,
@@ -50,10 +52,16 @@ export interface ActorCriticConfig {
   policyGain?: number;
   /** Orthogonal gain of the value head. Default 1. */
   valueGain?: number;
+  /**
+   * A shared CNN trunk for image observations instead of the MLPs (`hiddenSizes`, `shareTrunk`
+   * and `activation` are then unused; ReLU throughout): its last `fc` width is the feature
+   * width of both heads. Needs the observation shape (see the constructor). Default: none.
+   */
+  net?: CnnNetConfig | null;
 }
 
 /** Defaults of {@link ActorCriticConfig}. */
-export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHiddenSizes'>> = {
+export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHiddenSizes' | 'net'>> = {
   hiddenSizes: [64, 64],
   activation: 'tanh',
   shareTrunk: false,
@@ -72,6 +80,7 @@ export const ACTOR_CRITIC_SCHEMA = z
     logStdInit: zc.finite().optional(),
     policyGain: zc.positive().optional(),
     valueGain: zc.positive().optional(),
+    net: CNN_NET_SCHEMA.nullable().optional(),
   } satisfies ConfigShape<ActorCriticConfig>)
   .strict();
 
@@ -83,8 +92,8 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
   readonly actionDim: number;
   /** Flat observation length. */
   readonly obsDim: number;
-  /** Shared trunk (only when `shareTrunk`). */
-  readonly trunk: Mlp | undefined;
+  /** Shared trunk (only when `shareTrunk`, or a CNN with `net`). */
+  readonly trunk: Mlp | Cnn | undefined;
   /** Policy network (head only when the trunk is shared): logits or Gaussian means. */
   readonly actor: Mlp;
   /** Value network (head only when the trunk is shared). */
@@ -92,7 +101,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
   /** Log standard deviations of Box actions. */
   readonly logStd: tf.Variable<tf.Rank.R1> | undefined;
   private readonly activation: DenseActivation;
-  private readonly nets: [string, Mlp][];
+  private readonly nets: [string, Mlp | Cnn][];
   // Float32 scratch, grown on demand, so rollouts allocate nothing per step.
   private headBuf = new Float32Array(0);
   private trunkBuf = new Float32Array(0);
@@ -123,11 +132,18 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
    * @param actionSpace - Discrete(n) or Box(d)
    * @param config - architecture (see {@link ActorCriticConfig})
    * @param rng - initialises every weight (same seed, same network)
+   * @param obsShape - shape of the observation Box, needed by a CNN trunk (`[H, W, C]`)
    */
-  constructor(obsDim: number, actionSpace: Space, config: ActorCriticConfig = {}, rng: Rng) {
+  constructor(
+    obsDim: number,
+    actionSpace: Space,
+    config: ActorCriticConfig = {},
+    rng: Rng,
+    obsShape?: readonly number[],
+  ) {
     assertTfReady('ActorCriticPolicy');
     const hidden = config.hiddenSizes ?? ACTOR_CRITIC_DEFAULTS.hiddenSizes;
-    const activation = config.activation ?? ACTOR_CRITIC_DEFAULTS.activation;
+    const activation = config.net ? 'relu' : (config.activation ?? ACTOR_CRITIC_DEFAULTS.activation);
     const policyGain = config.policyGain ?? ACTOR_CRITIC_DEFAULTS.policyGain;
     const valueGain = config.valueGain ?? ACTOR_CRITIC_DEFAULTS.valueGain;
     this.obsDim = obsDim;
@@ -143,7 +159,35 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
         'unsupported-space',
         `ActorCriticPolicy supports Discrete and Box action spaces, not ${actionSpace.kind}`,
       );
-    if (config.shareTrunk) {
+    if (config.net) {
+      const fc = config.net.fc ?? [];
+      if (fc.length === 0)
+        throw new ArbiterError(
+          'invalid-config',
+          'ActorCriticPolicy: a CNN trunk needs at least one fc layer (the features both heads read)',
+        );
+      if (obsShape?.length !== 3 || obsShape[0]! * obsShape[1]! * obsShape[2]! !== obsDim)
+        throw new ArbiterError(
+          'unsupported-space',
+          `ActorCriticPolicy: a CNN needs a Box observation of shape [H, W, C], got ${obsShape ? `shape [${obsShape.join(', ')}]` : 'no shape'} (use an image env such as PixelPong-v0, or an MLP)`,
+        );
+      const width = fc[fc.length - 1]!;
+      this.trunk = new Cnn(
+        {
+          inputShape: [obsShape[0]!, obsShape[1]!, obsShape[2]!],
+          conv: config.net.conv,
+          fc: fc.slice(0, -1),
+          outputDim: width,
+          outputGain: Math.SQRT2,
+        },
+        rng,
+      );
+      this.actor = new Mlp(
+        { inputDim: width, hiddenSizes: [], outputDim: this.actionDim, outputGain: policyGain },
+        rng,
+      );
+      this.critic = new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng);
+    } else if (config.shareTrunk) {
       if (hidden.length === 0)
         throw new ArbiterError(
           'invalid-config',
@@ -189,7 +233,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
       );
     }
     this.nets = [
-      ...(this.trunk ? ([['trunk', this.trunk]] as [string, Mlp][]) : []),
+      ...(this.trunk ? ([['trunk', this.trunk]] as [string, Mlp | Cnn][]) : []),
       ['actor', this.actor],
       ['critic', this.critic],
     ];

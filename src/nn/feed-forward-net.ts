@@ -1,13 +1,11 @@
 /**
  * What a value network (DQN's Q-network) needs from a feed-forward net, whichever the family:
- * the {@link Mlp} on flat observations and the {@link Cnn} on images both provide it, on the
+ * the MLP on flat observations (`Mlp`) and the CNN on images (`Cnn`) both provide it, on the
  * TensorFlow.js side and on the fast learner's host arrays.
  */
-import type { Cnn } from './cnn.js';
-import type { Mlp } from './mlp.js';
 import type { tf } from './tf-backend.js';
 
-/** A network `x → y` with both training paths (see {@link Mlp} for the contract of each method). */
+/** A network `x → y` with both training paths (see `Mlp` for the contract of each method). */
 export interface FeedForwardNet {
   /** Trainable variables (current weights). */
   readonly variables: tf.Variable[];
@@ -37,5 +35,3 @@ export interface FeedForwardNet {
   dispose(): void;
 }
 
-/** Both families satisfy the contract (checked by the compiler, no runtime cost). */
-export type FeedForwardNetFamilies = [Mlp, Cnn] extends [FeedForwardNet, FeedForwardNet] ? true : never;

@@ -3,9 +3,10 @@
  * actor logits of PPO/A2C/REINFORCE) on raw observations, computed on the Float32 path without
  * TensorFlow calls, plus its size.
  */
-import { Mlp } from '../../nn/mlp.js';
 import { ArbiterError } from '../../core/errors.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
+import { Cnn } from '../../nn/cnn.js';
+import { Mlp } from '../../nn/mlp.js';
 import { DQN } from '../dqn.js';
 import { OnPolicyAlgorithm, type OnPolicyConfig } from '../on-policy-algorithm.js';
 
@@ -58,7 +59,11 @@ export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
   if (model instanceof OnPolicyAlgorithm) {
     const algo = model as OnPolicyAlgorithm<OnPolicyConfig>;
     const policy = algo.policy;
-    if (!(policy instanceof ActorCriticPolicy) || policy.actionKind !== 'discrete')
+    if (
+      !(policy instanceof ActorCriticPolicy) ||
+      policy.actionKind !== 'discrete' ||
+      policy.trunk instanceof Cnn
+    )
       throw new ArbiterError(
         'unsupported-model',
         'distillation teacher: only MLP actor-critic policies with Discrete actions can teach',
