@@ -165,7 +165,8 @@ describe('validation names the file and the rule', () => {
     expect(rule(base())).toBe('accepted');
     expect(rule({ ...base(), format: 'onnx' })).toBe('format');
     expect(rule({ ...base(), version: 3 })).toBe('version'); // 1 (MLP) and 2 (CNN) are known
-    expect(rule({ ...base(), kind: 'cnn' })).toBe('kind');
+    expect(rule({ ...base(), kind: 'rnn' })).toBe('kind');
+    expect(rule({ ...base(), kind: 'cnn' })).toBe('version'); // CNN artifacts are version 2
     expect(rule({ ...base(), decision: 'sample' })).toBe('decision');
     expect(rule({ ...base(), outputDim: 3 })).toBe('action-space');
     const b = base();
