@@ -22,6 +22,27 @@ export {
 } from '../nn/tf-backend.js';
 export { Mlp, type MlpConfig } from '../nn/mlp.js';
 export {
+  Cnn,
+  CNN_NET_SCHEMA,
+  CNN_LARGENET,
+  CNN_SMALLNET,
+  cnnCost,
+  cnnConvShapes,
+  imageShape,
+  type CnnConfig,
+  type CnnNetConfig,
+  type ConvLayerConfig,
+} from '../nn/cnn.js';
+export type { FeedForwardNet } from '../nn/feed-forward-net.js';
+export {
+  conv2dForward,
+  conv2dBackward,
+  conv2dShape,
+  conv2dMacs,
+  type Conv2dShape,
+  type Conv2dLayerF32,
+} from '../nn/conv2d-host.js';
+export {
   denseForward,
   createDenseWorkspace,
   transposeInto,
@@ -188,7 +209,7 @@ export {
 } from '../agents/checkpoint.js';
 
 // a trained agent's policy as a deployable artifact (see arbiter/deploy)
-export { extractPolicyArtifact } from '../deploy/extract-policy-artifact.js';
+export { extractPolicyArtifact, cnnPolicyArtifact } from '../deploy/extract-policy-artifact.js';
 
 // imitation and OD3 distillation
 export {
