@@ -34,4 +34,3 @@ export interface FeedForwardNet {
   /** Frees the variables. */
   dispose(): void;
 }
-
