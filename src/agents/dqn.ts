@@ -63,8 +63,13 @@ import { makeDirs } from '../core/make-dirs.js';
 
 /** Hyper-parameters of {@link DQN}. Defaults are Stable-Baselines3's `DQN` defaults. */
 export interface DqnConfig {
-  /** Adam learning rate. Default 1e-4. */
+  /** Adam learning rate (at the start, when `learningRateFinal` is set). Default 1e-4. */
   learningRate?: number;
+  /**
+   * When set, the learning rate decays linearly from `learningRate` to this value over the
+   * schedule horizon (as ε does; the paper's 2.5e-4 → 5e-5). Default null (constant).
+   */
+  learningRateFinal?: number | null;
   /** Replay memory capacity in transitions (≤ 1e6 is comfortable). Default 1e6. */
   bufferSize?: number;
   /** Environment steps of uniformly random actions before learning starts. Default 100. */
@@ -125,6 +130,7 @@ export type ResolvedDqnConfig = Required<DqnConfig>;
 /** SB3's DQN defaults (see {@link DqnConfig}). */
 export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   learningRate: 1e-4,
+  learningRateFinal: null,
   bufferSize: 1_000_000,
   learningStarts: 100,
   batchSize: 32,
@@ -151,6 +157,7 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
 export const DQN_SCHEMA = z
   .object({
     learningRate: zc.positive().optional(),
+    learningRateFinal: zc.positive().nullable().optional(),
     bufferSize: zc.int(1).optional(),
     learningStarts: zc.int(0).optional(),
     batchSize: zc.int(1).optional(),
@@ -476,6 +483,14 @@ export class DQN extends DeepAlgorithm {
     return this;
   }
 
+  /** The learning rate at the current step: constant, or linear to `learningRateFinal` over the horizon. */
+  learningRateNow(): number {
+    const { learningRate, learningRateFinal } = this.config;
+    if (learningRateFinal === null || this.horizon <= 0) return learningRate;
+    const progress = Math.min(1, this.counters.numTimesteps / this.horizon);
+    return learningRate + (learningRateFinal - learningRate) * progress;
+  }
+
   /** Takes `gradientSteps` gradient steps on sampled minibatches; returns the mean metrics. */
   private train(gradientSteps: number): Record<string, number> {
     const c = this.config;
@@ -495,7 +510,7 @@ export class DQN extends DeepAlgorithm {
       'train/loss': lossSum / gradientSteps,
       'train/grad_norm': gradNormSum / gradientSteps,
       'train/n_updates': this.numGradientSteps,
-      'train/learning_rate': c.learningRate,
+      'train/learning_rate': this.learningRateNow(),
       'rollout/exploration_rate': this.explorationRate,
     };
   }
@@ -545,7 +560,7 @@ export class DQN extends DeepAlgorithm {
     zeroArrays(grads);
     this.qNet.backward(this.dQ);
     const gradNorm = clipGlobalNorm(grads, c.maxGradNorm);
-    (this.optimizer as AdamF32).applyGradients(grads, c.learningRate);
+    (this.optimizer as AdamF32).applyGradients(grads, this.learningRateNow());
     this.qNet.markHostChanged();
     return { loss, gradNorm };
   }
@@ -570,7 +585,7 @@ export class DQN extends DeepAlgorithm {
         this.qNet.variables.map((v) => grads[v.name]!),
         c.maxGradNorm,
       );
-      (this.optimizer as Adam).applyGradients(clipped.grads, c.learningRate);
+      (this.optimizer as Adam).applyGradients(clipped.grads, this.learningRateNow());
       return [value, clipped.norm];
     });
     const loss = lossT.dataSync()[0]!;

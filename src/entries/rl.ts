@@ -135,6 +135,7 @@ export {
   type DqnConfig,
   type TdLossInput,
 } from '../agents/dqn.js';
+export { DQN_PAPER_TEACHER, DQN_PAPER_EDGE, DQN_PAPER_EVAL_EPSILON } from '../agents/dqn-paper-teacher.js';
 export { TrainingDivergedError } from '../agents/base-algorithm.js';
 export {
   OffPolicyCollector,
