@@ -131,6 +131,14 @@ export function conv2dBackward(
           for (let i = 0; i < k * inC; i++) {
             const xv = x[xr + i]!;
             const wi = wr + i * outC;
+            // A zero input adds nothing to ∂L/∂w; the first layer (no dx) then has nothing to do.
+            if (xv === 0) {
+              if (!dx) continue;
+              let g = 0;
+              for (let f = 0; f < outC; f++) g += w[wi + f]! * dy[o + f]!;
+              dx[xr + i] = dx[xr + i]! + g;
+              continue;
+            }
             let g = 0;
             for (let f = 0; f < outC; f++) {
               const d = dy[o + f]!;

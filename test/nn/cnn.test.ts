@@ -50,38 +50,44 @@ describe('Cnn', () => {
     );
   });
 
-  it('host gradients equal the TF.js gradients of the same loss', () => {
-    const rng = new Rng(4);
-    const net = new Cnn(
-      {
-        inputShape: [6, 6, 2],
-        conv: [
-          { filters: 4, kernel: 3 },
-          { filters: 3, kernel: 2, stride: 2 },
-        ],
-        fc: [5],
-        outputDim: 2,
-      },
-      rng,
-    );
-    const B = 3;
-    const x = Float32Array.from({ length: B * 72 }, () => rng.normal());
-    const dOut = Float32Array.from({ length: B * 2 }, () => rng.normal());
-    // L = Σ dOut · f(x): ∂L/∂f = dOut.
-    for (const g of net.hostGrads()) g.fill(0);
-    net.forwardTrain(x, B);
-    net.backward(dOut);
-    const host = net.hostGrads().map((g) => Float32Array.from(g));
-    const { grads } = tf.variableGrads(
-      () => tf.sum(tf.mul(net.apply(tf.tensor2d(x, [B, 72])), tf.tensor2d(dOut, [B, 2]))) as tf.Scalar,
-      net.variables,
-    );
-    net.variables.forEach((v, i) => {
-      const ref = grads[v.name]!.dataSync();
-      expect(maxAbsDiff(host[i]!, ref), `param ${i}`).toBeLessThan(1e-4);
-    });
-    expect(host.some((g) => g.some((v) => v !== 0))).toBe(true);
-  });
+  it.each(['normal', 'binary'])(
+    'host gradients equal the TF.js gradients of the same loss (%s inputs)',
+    (inputs) => {
+      const rng = new Rng(4);
+      const net = new Cnn(
+        {
+          inputShape: [6, 6, 2],
+          conv: [
+            { filters: 4, kernel: 3 },
+            { filters: 3, kernel: 2, stride: 2 },
+          ],
+          fc: [5],
+          outputDim: 2,
+        },
+        rng,
+      );
+      const B = 3;
+      // Binary pixels take the zero-input shortcuts of the host passes.
+      const x = Float32Array.from({ length: B * 72 }, () =>
+        inputs === 'binary' ? (rng.random() < 0.2 ? 1 : 0) : rng.normal(),
+      );
+      const dOut = Float32Array.from({ length: B * 2 }, () => rng.normal());
+      // L = Σ dOut · f(x): ∂L/∂f = dOut.
+      for (const g of net.hostGrads()) g.fill(0);
+      net.forwardTrain(x, B);
+      net.backward(dOut);
+      const host = net.hostGrads().map((g) => Float32Array.from(g));
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(net.apply(tf.tensor2d(x, [B, 72])), tf.tensor2d(dOut, [B, 2]))) as tf.Scalar,
+        net.variables,
+      );
+      net.variables.forEach((v, i) => {
+        const ref = grads[v.name]!.dataSync();
+        expect(maxAbsDiff(host[i]!, ref), `param ${i}`).toBeLessThan(1e-4);
+      });
+      expect(host.some((g) => g.some((v) => v !== 0))).toBe(true);
+    },
+  );
 
   it('setWeights/getWeights/copyFrom round-trip and host changes reach TF.js', () => {
     const cfg = { inputShape: [5, 5, 1] as const, conv: [{ filters: 2, kernel: 2 }], fc: [], outputDim: 2 };
