@@ -182,11 +182,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
         },
         rng,
       );
-      this.actor = new Mlp(
-        { inputDim: width, hiddenSizes: [], outputDim: this.actionDim, outputGain: policyGain },
-        rng,
-      );
-      this.critic = new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng);
+      [this.actor, this.critic] = linearHeads(width, this.actionDim, policyGain, valueGain, rng);
     } else if (config.shareTrunk) {
       if (hidden.length === 0)
         throw new ArbiterError(
@@ -204,11 +200,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
         },
         rng,
       );
-      this.actor = new Mlp(
-        { inputDim: width, hiddenSizes: [], outputDim: this.actionDim, outputGain: policyGain },
-        rng,
-      );
-      this.critic = new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng);
+      [this.actor, this.critic] = linearHeads(width, this.actionDim, policyGain, valueGain, rng);
     } else {
       this.trunk = undefined;
       this.actor = new Mlp(
@@ -544,4 +536,18 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
     };
     return this.train;
   }
+}
+
+/** The policy head (`actionDim` outputs) and the value head (1 output) on a shared trunk's features. */
+function linearHeads(
+  width: number,
+  actionDim: number,
+  policyGain: number,
+  valueGain: number,
+  rng: Rng,
+): [Mlp, Mlp] {
+  return [
+    new Mlp({ inputDim: width, hiddenSizes: [], outputDim: actionDim, outputGain: policyGain }, rng),
+    new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng),
+  ];
 }

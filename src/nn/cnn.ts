@@ -23,6 +23,7 @@ import {
   type Conv2dLayerF32,
   type Conv2dShape,
 } from './conv2d-host.js';
+import { pullChangedVariables, pushHostArrays } from './host-variable-sync.js';
 import { Mlp } from './mlp.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
 import { assertTfReady, tf } from './tf-backend.js';
@@ -400,25 +401,19 @@ export class Cnn {
   }
 
   private syncHost(): void {
-    if (this.deviceStale) return;
-    for (let i = 0; i < this.vars.length; i++) {
-      const v = this.vars[i]!;
-      if (v.dataId === this.hostIds[i]) continue;
-      const layer = this.host[i >> 1]!;
-      (i % 2 === 0 ? layer.weights : layer.bias).set(v.dataSync() as Float32Array);
-      this.hostIds[i] = v.dataId;
-    }
+    if (!this.deviceStale) pullChangedVariables(this.vars, this.hostIds, (i) => this.hostArray(i));
   }
 
   private syncDevice(): void {
     if (!this.deviceStale || this.disposed) return;
     this.deviceStale = false;
-    this.vars.forEach((v, i) => {
-      const layer = this.host[i >> 1]!;
-      const w = i % 2 === 0 ? layer.weights : layer.bias;
-      tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
-      this.hostIds[i] = v.dataId;
-    });
+    pushHostArrays(this.vars, this.hostIds, (i) => this.hostArray(i));
+  }
+
+  /** The host array of convolution variable i (kernel 0, bias 0, kernel 1, …). */
+  private hostArray(i: number): Float32Array {
+    const layer = this.host[i >> 1]!;
+    return i % 2 === 0 ? layer.weights : layer.bias;
   }
 
   private assertLive(): void {

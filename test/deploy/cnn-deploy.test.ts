@@ -1,12 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
 import { Rng } from '../../src/core/rng.js';
-import { generatePolicyC, generatePolicyCHarness } from '../../src/deploy/c-codegen.js';
 import { cnnPolicyArtifact, extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.js';
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
 import {
@@ -25,6 +24,7 @@ import { PixelPong } from '../../src/envs/pixel-pong.js';
 import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
 import { CNN_SMALLNET, Cnn } from '../../src/nn/cnn.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { buildPolicyC } from './build-policy-c.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
 if (!hasGcc && process.env.ARBITER_REQUIRE_SYSTEM_DEPS === '1') throw new Error('gcc is required');
@@ -182,20 +182,7 @@ function jobsStates(n: number): Float32Array[] {
   return out;
 }
 
-/** Compiles the artifact with its test harness under the strict flags; returns the executable. */
-function build(art: PolicyArtifact, name: string): string {
-  const c = generatePolicyC(art, name);
-  writeFileSync(join(dir, c.headerFile), c.header);
-  writeFileSync(join(dir, c.sourceFile), c.source);
-  writeFileSync(join(dir, `${name}_main.c`), generatePolicyCHarness(name));
-  const exe = join(dir, `${name}_test`);
-  const flags = ['-std=c99', '-Wall', '-Wextra', '-pedantic', '-Werror', '-O2'];
-  execFileSync('gcc', [...flags, '-o', exe, c.sourceFile, `${name}_main.c`, '-lm'], {
-    cwd: dir,
-    stdio: 'pipe',
-  });
-  return exe;
-}
+const build = (art: PolicyArtifact, name: string): string => buildPolicyC(art, name, dir);
 
 describe.skipIf(!hasGcc)(
   'generated C of CNN artifacts (gcc -std=c99 -Wall -Wextra -pedantic -Werror)',
