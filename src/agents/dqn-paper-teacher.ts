@@ -6,7 +6,7 @@
  * memory and target interval are scaled to their shorter runs (the paper's Atari runs used 1M
  * transitions and 10k steps).
  */
-import { CNN_LARGENET, CNN_SMALLNET } from '../nn/cnn.js';
+import { CNN_LARGENET, CNN_SMALLNET } from '../nn/cnn-architecture.js';
 import type { DqnConfig } from './dqn.js';
 
 /** ε of the paper's evaluation episodes (pass it to an ε-greedy evaluation of the teacher). */

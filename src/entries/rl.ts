@@ -21,18 +21,9 @@ export {
   type TfBackendChoice,
 } from '../nn/tf-backend.js';
 export { Mlp, type MlpConfig } from '../nn/mlp.js';
-export {
-  Cnn,
-  CNN_NET_SCHEMA,
-  CNN_LARGENET,
-  CNN_SMALLNET,
-  cnnCost,
-  cnnConvShapes,
-  imageShape,
-  type CnnConfig,
-  type CnnNetConfig,
-  type ConvLayerConfig,
-} from '../nn/cnn.js';
+export { Cnn, type CnnConfig } from '../nn/cnn.js';
+// The CNN architectures themselves (CNN_LARGENET, cnnCost, …) are TF-free: in arbiter/deploy.
+export { imageShape } from '../nn/cnn-architecture.js';
 export type { FeedForwardNet } from '../nn/feed-forward-net.js';
 export {
   conv2dForward,

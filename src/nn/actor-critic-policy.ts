@@ -24,7 +24,8 @@ import {
   sampleMaskedCategorical,
 } from './masked-categorical.js';
 import { maskedCategoricalBackward, maskedCategoricalForward } from './masked-categorical-backward.js';
-import { CNN_NET_SCHEMA, Cnn, type CnnNetConfig } from './cnn.js';
+import { CNN_NET_SCHEMA, type CnnNetConfig } from './cnn-architecture.js';
+import { Cnn } from './cnn.js';
 import { Mlp } from './mlp.js';
 import type {
   ActOutput,

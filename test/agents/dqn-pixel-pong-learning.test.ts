@@ -7,7 +7,7 @@ import {
 } from '../../src/agents/dqn-paper-teacher.js';
 import { Rng } from '../../src/core/rng.js';
 import { PixelPong } from '../../src/envs/pixel-pong.js';
-import { cnnCost } from '../../src/nn/cnn.js';
+import { cnnCost } from '../../src/nn/cnn-architecture.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 
 beforeAll(async () => {

@@ -22,7 +22,8 @@ import { quantizeInt8 } from '../../src/deploy/quantize-int8.js';
 import { JobsEnv } from '../../src/envs/jobs/jobs-env.js';
 import { PixelPong } from '../../src/envs/pixel-pong.js';
 import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
-import { CNN_SMALLNET, Cnn } from '../../src/nn/cnn.js';
+import { CNN_SMALLNET } from '../../src/nn/cnn-architecture.js';
+import { Cnn } from '../../src/nn/cnn.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 import { buildPolicyC } from './build-policy-c.js';
 

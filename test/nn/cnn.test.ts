@@ -3,7 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config-schema.js';
 import { Rng } from '../../src/core/rng.js';
 import { Box, Discrete } from '../../src/core/spaces.js';
-import { CNN_LARGENET, CNN_NET_SCHEMA, CNN_SMALLNET, Cnn, cnnCost, imageShape } from '../../src/nn/cnn.js';
+import {
+  CNN_LARGENET,
+  CNN_NET_SCHEMA,
+  CNN_SMALLNET,
+  cnnCost,
+  imageShape,
+} from '../../src/nn/cnn-architecture.js';
+import { Cnn } from '../../src/nn/cnn.js';
 import { initTf, tf } from '../../src/nn/tf-backend.js';
 
 // TF.js's wasm backend has no Conv2D gradient kernels; the CPU backend is the reference here.
