@@ -127,6 +127,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
     | { obs: Float32Array; batch: number; actions: Int32Array | Float32Array; masks: Uint8Array | undefined }
     | undefined;
   private lastHead: Float32Array = new Float32Array(0);
+  private logitsBatch = 0;
 
   /**
    * @param obsDim - flat observation length
@@ -480,6 +481,69 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
   markHostChanged(): void {
     for (const [, m] of this.nets) m.markHostChanged();
     if (this.logStd) this.logStdStale = true;
+  }
+
+  /**
+   * Trainable variables of the decision network (logits): the trunk's, when there is one, then
+   * the actor's — what a distilled student trains (its critic stays out).
+   */
+  decisionVariables(): tf.Variable[] {
+    return [...(this.trunk?.variables ?? []), ...this.actor.variables];
+  }
+
+  /** Host arrays of {@link ActorCriticPolicy.decisionVariables} (stable identity). */
+  decisionHostParams(): Float32Array[] {
+    return [...(this.trunk?.hostParams() ?? []), ...this.actor.hostParams()];
+  }
+
+  /** Gradient arrays matching {@link ActorCriticPolicy.decisionHostParams}. */
+  decisionHostGrads(): Float32Array[] {
+    return [...(this.trunk?.hostGrads() ?? []), ...this.actor.hostGrads()];
+  }
+
+  /** The logits of `batch` rows, differentiable (trunk and actor; inside `tf.tidy`). */
+  logitsTensor(x: tf.Tensor2D): tf.Tensor2D {
+    return this.actor.apply(this.trunk ? this.trunkTensor(x) : x);
+  }
+
+  /**
+   * Host training pass of the logits (trunk and actor) for `batch` rows of `obs`, keeping what
+   * {@link ActorCriticPolicy.backwardLogits} needs; a view valid until the next call.
+   */
+  logitsTrain(obs: Float32Array, batch: number): Float32Array {
+    this.logitsBatch = batch;
+    if (!this.trunk) return this.actor.forwardTrain(obs, batch);
+    const w = this.trainScratch(batch);
+    const h = this.trunk.forwardTrain(obs, batch);
+    const f = w.features;
+    const m = batch * this.trunk.config.outputDim;
+    if (this.activation === 'tanh') for (let i = 0; i < m; i++) f[i] = Math.tanh(h[i]!);
+    else for (let i = 0; i < m; i++) f[i] = h[i]! > 0 ? h[i]! : 0;
+    return this.actor.forwardTrain(f, batch);
+  }
+
+  /**
+   * Backward pass of the last {@link ActorCriticPolicy.logitsTrain}: **writes** ∂L/∂parameters
+   * into {@link ActorCriticPolicy.decisionHostGrads} given ∂L/∂logits.
+   */
+  backwardLogits(dLogits: Float32Array): void {
+    for (const g of this.decisionHostGrads()) g.fill(0);
+    if (!this.trunk) {
+      this.actor.backward(dLogits);
+      return;
+    }
+    const w = this.train;
+    const dF = w.dFeatures;
+    this.actor.backward(dLogits, dF);
+    const f = w.features;
+    const m = this.trunk.config.outputDim * this.logitsBatch;
+    if (this.activation === 'tanh')
+      for (let i = 0; i < m; i++) {
+        const y = f[i]!;
+        dF[i] = dF[i]! * (1 - y * y);
+      }
+    else for (let i = 0; i < m; i++) if (!(f[i]! > 0)) dF[i] = 0;
+    this.trunk.backward(dF);
   }
 
   /** Frees every variable. */

@@ -9,10 +9,15 @@ import { Rng } from '../../src/core/rng.js';
 import { PixelPong } from '../../src/envs/pixel-pong.js';
 import { cnnCost } from '../../src/nn/cnn-architecture.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { teacherFromAlgorithm } from '../../src/agents/od3/distillation-teacher.js';
+import { Od3Distiller } from '../../src/agents/od3/od3-distiller.js';
 
 beforeAll(async () => {
   await initTf();
 });
+
+/** The DQN trained by the learning check, the teacher of the OD3 check after it. */
+let teacher: DQN | undefined;
 
 /** Mean return of ε-greedy play (`act` greedy) over `games` PixelPong games to `points`. */
 function meanReturn(act: (obs: Float32Array) => number, eps: number, games: number, points: number): number {
@@ -74,10 +79,43 @@ describe('DQN learns PixelPong from pixels', () => {
       explorationFinalEps: 0.05,
     });
     await dqn.learn({ totalTimesteps: 15_000 });
+    teacher = dqn;
     const random = meanReturn(() => 0, 1, 20, 3);
     const trained = meanReturn((o) => dqn.predict(o, { deterministic: true }), DQN_PAPER_EVAL_EPSILON, 20, 3);
     // Measured: random −1.75, trained +0.35 (seeds 2 and 3 of the same run: +0.55, +0.85).
     expect(random).toBeLessThan(-1);
     expect(trained - random).toBeGreaterThan(1);
+  }, 60_000);
+});
+
+describe('OD3 on DQN: a CNN student distilled from the CNN teacher', () => {
+  it("learns the teacher's greedy decisions from its own experience (KL to the sharpened Q-values)", async () => {
+    expect(teacher).toBeDefined();
+    const make = () => new PixelPong({ pointsToWin: 3 });
+    const od3 = new Od3Distiller(teacherFromAlgorithm(teacher), make, {
+      net: { type: 'cnn', conv: [{ filters: 4, kernel: 3, stride: 2 }], fc: [32] },
+      seed: 2,
+      explorationFraction: 0.2,
+    });
+    expect(od3.studentDecisionParams()).toBeLessThan(teacher!.qNet.numParams());
+    // States of the teacher's own greedy play, where its decisions matter.
+    const env = make();
+    const rng = new Rng(3);
+    const states: Float32Array[] = [];
+    let { obs } = env.reset({ seed: 50 });
+    while (states.length < 300) {
+      states.push(obs);
+      const r = env.step(rng.random() < 0.1 ? rng.int(6) : teacher!.predict(obs, { deterministic: true }));
+      obs = r.terminated ? env.reset().obs : r.obs;
+    }
+    const agreement = (): number =>
+      states.filter(
+        (s) => od3.predict(s, { deterministic: true }) === teacher!.predict(s, { deterministic: true }),
+      ).length / states.length;
+    const before = agreement();
+    await od3.learn({ totalTimesteps: 4_000 });
+    const after = agreement();
+    expect(after).toBeGreaterThan(before + 0.2);
+    expect(after).toBeGreaterThan(0.6);
   }, 60_000);
 });

@@ -34,17 +34,12 @@ export interface DistillationTeacher {
 }
 
 /**
- * Wraps a trained DQN, or an on-policy algorithm with an MLP actor-critic policy on a Discrete
+ * Wraps a trained DQN (MLP or CNN Q-network), or an on-policy algorithm with an MLP actor-critic policy on a Discrete
  * action space. Throws `unsupported-model` otherwise.
  */
 export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
   if (model instanceof DQN) {
     const qNet = model.qNet;
-    if (!(qNet instanceof Mlp))
-      throw new ArbiterError(
-        'unsupported-model',
-        'distillation teacher: a CNN Q-network cannot teach yet (MLP DQN only)',
-      );
     return {
       algo: 'dqn',
       outputs: 'q-values',
@@ -52,7 +47,7 @@ export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
       numActions: model.numActions,
       decisionParams: qNet.numParams(),
       totalParams: qNet.numParams(),
-      hiddenSizes: [...qNet.config.hiddenSizes],
+      hiddenSizes: hiddenSizesOf(qNet),
       forward: (obs, batch, out) => void qNet.forwardF32(obs, batch, out),
     };
   }
@@ -93,4 +88,11 @@ export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
     'unsupported-model',
     'distillation teacher: give a DQN or a PPO/A2C/REINFORCE model with an MLP policy',
   );
+}
+
+/** Hidden widths of a Q-network: an MLP's hidden layers, a CNN's fully connected ones. */
+function hiddenSizesOf(net: unknown): number[] {
+  if (net instanceof Mlp) return [...net.config.hiddenSizes];
+  if (net instanceof Cnn) return [...net.config.fc];
+  return [];
 }
