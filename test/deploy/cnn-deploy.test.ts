@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DQN } from '../../src/agents/dqn.js';
 import { PPO } from '../../src/agents/ppo.js';
 import { Rng } from '../../src/core/rng.js';
-import { cnnPolicyArtifact, extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.js';
+import {
+  cnnPolicyArtifact,
+  extractPolicyArtifact,
+  mlpPolicyArtifact,
+} from '../../src/deploy/extract-policy-artifact.js';
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
 import {
   artifactParamCount,
@@ -24,6 +28,7 @@ import { PixelPong } from '../../src/envs/pixel-pong.js';
 import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
 import { CNN_SMALLNET } from '../../src/nn/cnn-architecture.js';
 import { Cnn } from '../../src/nn/cnn.js';
+import { Mlp } from '../../src/nn/mlp.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 import { buildPolicyC } from './build-policy-c.js';
 
@@ -142,6 +147,14 @@ describe('CNN policy artifacts (version 2)', () => {
     const bin = encodePolicyArtifact(arts.dqn_int8!);
     const f32 = encodePolicyArtifact(arts.dqn!);
     expect(bin.length).toBeLessThan(f32.length / 2);
+    // An MLP is written exactly as before (version 1, no conv fields), so older readers load it.
+    const mlp = mlpPolicyArtifact(new Mlp({ inputDim: 4, hiddenSizes: [8], outputDim: 2 }, new Rng(1)));
+    for (const a of [mlp, quantizeInt8(mlp)]) {
+      const json = JSON.parse(policyArtifactToJson(a)) as Record<string, unknown>;
+      expect(json.version).toBe(1);
+      expect('conv' in json || 'inputShape' in json).toBe(false);
+      expect(decodePolicyArtifact(encodePolicyArtifact(a)).version).toBe(1);
+    }
   });
 
   it('validation: a broken conv chain, a kernel that does not fit, conv on an MLP kind', () => {
