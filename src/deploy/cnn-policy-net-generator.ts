@@ -16,7 +16,6 @@
 import { ArbiterError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { CNN_LARGENET, cnnConvShapes, cnnCost, type CnnNetConfig } from '../nn/cnn-architecture.js';
-import { createPolicyRuntime } from './inference-runtime.js';
 import {
   POLICY_ARTIFACT_CNN_VERSION,
   POLICY_ARTIFACT_FORMAT,
@@ -24,7 +23,12 @@ import {
   type FloatConvArtifactLayer,
   type FloatPolicyArtifact,
 } from './policy-artifact.js';
-import { budgetLimits, type ResourceBudget } from './policy-net-generator.js';
+import {
+  brokenExactLimit,
+  budgetLimits,
+  medianDecisionUs,
+  type ResourceBudget,
+} from './policy-net-generator.js';
 
 /** The CNN family searched by {@link generateCnnPolicyNet}. */
 export interface CnnFamily {
@@ -172,22 +176,7 @@ export function measureCnnLatencyUs(
   decisions = 200,
   repeats = 5,
 ): number {
-  const art = randomCnnArtifact(inputShape, net, outputDim);
-  const rt = createPolicyRuntime(art);
-  const rng = new Rng(2);
-  const states = Array.from({ length: 8 }, () =>
-    Float32Array.from({ length: art.inputDim }, () => rng.normal()),
-  );
-  let sink = 0;
-  for (let i = 0; i < decisions; i++) sink += rt.act(states[i & 7]!); // warm-up (JIT)
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < decisions; i++) sink += rt.act(states[i & 7]!);
-    times.push(((performance.now() - t0) * 1000) / decisions);
-  }
-  times.sort((a, b) => a - b);
-  return sink < 0 ? Number.NaN : times[times.length >> 1]!;
+  return medianDecisionUs(randomCnnArtifact(inputShape, net, outputDim), new Rng(2), decisions, repeats);
 }
 
 const fmt = (x: number): string => x.toLocaleString('en-US');
@@ -239,12 +228,8 @@ export function generateCnnPolicyNet(
   // The first limit a candidate breaks, exact ones first so latency is measured only when needed.
   const breaks = (scale: number): { c: CnnArchitectureCost; limit: string | undefined } => {
     const c = costOf(scale);
-    if (budget.maxParams !== undefined && c.params > budget.maxParams)
-      return { c, limit: `maxParams ${fmt(budget.maxParams)} (needs ${fmt(c.params)})` };
-    if (budget.maxBytes !== undefined && c.bytes > budget.maxBytes)
-      return { c, limit: `maxBytes ${fmt(budget.maxBytes)} (needs ${fmt(c.bytes)})` };
-    if (budget.maxMacs !== undefined && c.macs > budget.maxMacs)
-      return { c, limit: `maxMacs ${fmt(budget.maxMacs)} (needs ${fmt(c.macs)})` };
+    const exact = brokenExactLimit(budget, c);
+    if (exact !== undefined) return { c, limit: exact };
     if (budget.maxLatencyUs !== undefined) {
       c.latencyUs = probe(inputShape, c.net, outputDim);
       if (c.latencyUs > budget.maxLatencyUs)
