@@ -33,10 +33,10 @@ import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../nn/host-params.js';
 import { CNN_NET_SCHEMA, imageShape, type CnnNetConfig } from '../nn/cnn-architecture.js';
-import { Cnn } from '../nn/cnn.js';
+import { assertTfCanTrainCnn, Cnn } from '../nn/cnn.js';
 import type { FeedForwardNet } from '../nn/feed-forward-net.js';
 import { Mlp } from '../nn/mlp.js';
-import { tf, tfBackendName } from '../nn/tf-backend.js';
+import { tf } from '../nn/tf-backend.js';
 import {
   assertFiniteUpdate,
   TrainingSession,
@@ -400,12 +400,7 @@ export class DQN extends DeepAlgorithm {
       return (rng) => new Mlp(netConfig, rng);
     }
     const inputShape = imageShape(this.env.observationSpace, 'DQN (net: cnn)');
-    // TF.js's wasm backend has no Conv2D gradient kernels: the host learner trains CNNs there.
-    if (c.learner === 'tfjs' && tfBackendName() === 'wasm')
-      throw new ArbiterError(
-        'unsupported',
-        "DQN: learner 'tfjs' cannot train a CNN on TF.js's wasm backend (it has no Conv2D gradients); use learner 'fast' (the default) or ARBITER_TF_BACKEND=cpu",
-      );
+    if (c.learner === 'tfjs') assertTfCanTrainCnn('DQN');
     return (rng) =>
       new Cnn({ inputShape, conv: net.conv, fc: net.fc ?? [], outputDim: this.numActions }, rng);
   }

@@ -18,6 +18,7 @@ import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
 import { SyncVectorEnv, type SyncVectorEnvState } from '../core/vector/sync-vector-env.js';
 import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import { assertTfCanTrainCnn, Cnn } from '../nn/cnn.js';
 import type { HostOptimizer } from '../nn/host-optimizer.js';
 import { clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
 import type { Optimizer } from '../nn/optimizer.js';
@@ -281,6 +282,8 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
       ? makePolicy(this.obsDim, this.actionSpace, initRng)
       : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng, obsShape(this.envs));
     this.hostPolicy = config.learner === 'fast' && isHostTrainable(this.policy) ? this.policy : undefined;
+    if (!this.hostPolicy && this.policy instanceof ActorCriticPolicy && this.policy.trunk instanceof Cnn)
+      assertTfCanTrainCnn(new.target.name);
     if (this.hostPolicy) {
       this.hostParamArrays = this.hostPolicy.hostParams();
       this.optimizer = optimizers.fast(this.hostParamArrays);

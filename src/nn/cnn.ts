@@ -17,7 +17,7 @@ import { conv2dBackward, conv2dForward, type Conv2dLayerF32, type Conv2dShape } 
 import { pullChangedVariables, pushHostArrays } from './host-variable-sync.js';
 import { Mlp } from './mlp.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
-import { assertTfReady, tf } from './tf-backend.js';
+import { assertTfReady, tf, tfBackendName } from './tf-backend.js';
 
 /** Shape and output of a {@link Cnn}. */
 export interface CnnConfig {
@@ -31,6 +31,18 @@ export interface CnnConfig {
   outputDim: number;
   /** Orthogonal gain of the output layer. Default 1. */
   outputGain?: number;
+}
+
+/**
+ * Throws `unsupported` naming `who` when TensorFlow.js runs on its wasm backend, which has no
+ * Conv2D gradient kernels: a CNN then trains on the fast learner (the host passes) only.
+ */
+export function assertTfCanTrainCnn(who: string): void {
+  if (tfBackendName() === 'wasm')
+    throw new ArbiterError(
+      'unsupported',
+      `${who}: learner 'tfjs' cannot train a CNN on TF.js's wasm backend (it has no Conv2D gradients); use learner 'fast' (the default) or ARBITER_TF_BACKEND=cpu`,
+    );
 }
 
 /** A CNN `[H, W, C] → outputDim` (see the module comment). Requires `await initTf()`. */

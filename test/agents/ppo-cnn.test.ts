@@ -46,6 +46,9 @@ describe('PPO with a CNN actor-critic (policy.net: cnn)', () => {
           policy: { net: { type: 'cnn', conv: [{ filters: 2, kernel: 3 }] } },
         }),
     ).toThrow(/at least one fc layer/);
+    expect(() => new PPO(() => new PixelPong(), { learner: 'tfjs', policy: { net: NET } })).toThrow(
+      /wasm backend/,
+    );
     expect(
       () =>
         new PPO(() => new PixelPong(), {

@@ -43,6 +43,7 @@ import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
 import { CNN_NET_SCHEMA, type CnnNetConfig } from '../../nn/cnn-architecture.js';
+import { assertTfCanTrainCnn } from '../../nn/cnn.js';
 import { Adam } from '../../nn/adam.js';
 import { AdamF32 } from '../../nn/adam-f32.js';
 import { clipGradNorm } from '../../nn/clip-grad-norm.js';
@@ -324,6 +325,7 @@ export class Od3Distiller implements Algorithm {
         : { hiddenSizes: c.hiddenSizes, activation: c.activation, shareTrunk: false, valueHiddenSizes: [] },
     });
     this.policy = this.student.policy as ActorCriticPolicy;
+    if (c.net && c.learner === 'tfjs') assertTfCanTrainCnn('OD3');
     this.optimizer =
       c.learner === 'fast'
         ? new AdamF32(this.policy.decisionHostParams())
