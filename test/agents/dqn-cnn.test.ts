@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DQN, resolveDqnConfig } from '../../src/agents/dqn.js';
+import { teacherFromAlgorithm } from '../../src/agents/od3/distillation-teacher.js';
+import { Od3Distiller } from '../../src/agents/od3/od3-distiller.js';
+import { PPO } from '../../src/agents/ppo.js';
+import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
 import { Rng } from '../../src/core/rng.js';
 import { CartPole } from '../../src/envs/cartpole.js';
 import { JobsEnv } from '../../src/envs/jobs/jobs-env.js';
@@ -89,5 +93,27 @@ describe('DQN with a CNN Q-network (net: cnn)', () => {
       expect(dqn.predict(obs, { deterministic: true })).toBe(best);
       obs = env.step(rng.int(6)).obs;
     }
+  });
+
+  it('OD3: a CNN student of a CNN DQN teacher saves as a PPO checkpoint and resumes', async () => {
+    const teacherDqn = new DQN(() => new PixelPong(), { seed: 7, net: TINY });
+    const teacher = teacherFromAlgorithm(teacherDqn);
+    const config = { net: TINY, seed: 3, minibatchSize: 8, memorySize: 500 };
+    const od3 = new Od3Distiller(teacher, () => new PixelPong(), config);
+    await od3.learn({ totalTimesteps: 200, horizon: 400 });
+    await od3.save(join(dir, 'od3'));
+    const student = await PPO.load(join(dir, 'od3'));
+    const obs = new PixelPong().reset({ seed: 4 }).obs;
+    expect(student.predict(obs, { deterministic: true })).toBe(od3.predict(obs, { deterministic: true }));
+    // The distiller resumes with the same student, optimizer and memory (a new episode starts).
+    const resumed = await Od3Distiller.load(join(dir, 'od3'), teacher, () => new PixelPong());
+    expect(resumed.memory.size).toBe(200);
+    const a = (od3.student.policy as ActorCriticPolicy).getWeights();
+    const b = (resumed.student.policy as ActorCriticPolicy).getWeights();
+    for (const k of Object.keys(a)) expect(Array.from(b[k]!), k).toEqual(Array.from(a[k]!));
+    await resumed.learn({ totalTimesteps: 100, horizon: 400 });
+    expect(resumed.counters.numTimesteps).toBe(300);
+    const c = (resumed.student.policy as ActorCriticPolicy).getWeights();
+    expect(Array.from(c['trunk/0']!)).not.toEqual(Array.from(a['trunk/0']!));
   });
 });
