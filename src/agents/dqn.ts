@@ -306,8 +306,8 @@ interface DqnExtra {
 }
 
 /**
- * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
- * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
+ * DQN for environments with a flat (Box / Discrete / …) observation space, or an image Box with a
+ * CNN `net`, and a Discrete action space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
  * `learn`, `predict`, `save`, `DQN.load(dir, env)` (or `DQN.load(dir)` to predict only).
  */
 export class DQN extends DeepAlgorithm {
