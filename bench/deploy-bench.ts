@@ -282,7 +282,7 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
   }
   const dqn = new DQN(cartPole(), { seed: 1, hiddenSizes: [64, 64], learningStarts: 100, bufferSize: 1000 });
   await dqn.learn({ totalTimesteps: 300 });
-  rows.push(measure('DQN Q-net (relu)', dqn.qNet, extractPolicyArtifact(dqn), o));
+  rows.push(measure('DQN Q-net (relu)', dqn.qNet as Mlp, extractPolicyArtifact(dqn), o));
   // Wider inputs and outputs than CartPole's: freshly initialized tanh MLPs (the speed of a
   // forward pass does not depend on the weights' values).
   const wideConfigs: MlpConfig[] = [

@@ -32,6 +32,9 @@ import { AdamF32 } from '../nn/adam-f32.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../nn/first-non-finite.js';
 import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../nn/host-params.js';
+import { CNN_NET_SCHEMA, imageShape, type CnnNetConfig } from '../nn/cnn-architecture.js';
+import { assertTfCanTrainCnn, Cnn } from '../nn/cnn.js';
+import type { FeedForwardNet } from '../nn/feed-forward-net.js';
 import { Mlp } from '../nn/mlp.js';
 import { tf } from '../nn/tf-backend.js';
 import {
@@ -61,8 +64,13 @@ import { makeDirs } from '../core/make-dirs.js';
 
 /** Hyper-parameters of {@link DQN}. Defaults are Stable-Baselines3's `DQN` defaults. */
 export interface DqnConfig {
-  /** Adam learning rate. Default 1e-4. */
+  /** Adam learning rate (at the start, when `learningRateFinal` is set). Default 1e-4. */
   learningRate?: number;
+  /**
+   * When set, the learning rate decays linearly from `learningRate` to this value over the
+   * schedule horizon (as ε does; the paper's 2.5e-4 → 5e-5). Default null (constant).
+   */
+  learningRateFinal?: number | null;
   /** Replay memory capacity in transitions (≤ 1e6 is comfortable). Default 1e6. */
   bufferSize?: number;
   /** Environment steps of uniformly random actions before learning starts. Default 100. */
@@ -91,6 +99,11 @@ export interface DqnConfig {
   hiddenSizes?: number[];
   /** Hidden nonlinearity. Default `'relu'` (SB3's DQN). */
   activation?: 'relu' | 'tanh';
+  /**
+   * A CNN Q-network for image observations (`Box [H, W, C]`) instead of the MLP of
+   * `hiddenSizes`, e.g. `CNN_SMALLNET`; ReLU throughout. Default: none (the MLP).
+   */
+  net?: CnnNetConfig | null;
   /** Double DQN targets (online net picks, target net evaluates). Default false. */
   doubleDqn?: boolean;
   /** Regression loss: `'huber'` (smooth L1 with δ = 1, SB3) or `'mse'` (CleanRL). Default `'huber'`. */
@@ -118,6 +131,7 @@ export type ResolvedDqnConfig = Required<DqnConfig>;
 /** SB3's DQN defaults (see {@link DqnConfig}). */
 export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   learningRate: 1e-4,
+  learningRateFinal: null,
   bufferSize: 1_000_000,
   learningStarts: 100,
   batchSize: 32,
@@ -132,6 +146,7 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
   maxGradNorm: 10,
   hiddenSizes: [64, 64],
   activation: 'relu',
+  net: null,
   doubleDqn: false,
   loss: 'huber',
   learner: 'fast',
@@ -143,6 +158,7 @@ export const DQN_DEFAULTS: Readonly<Omit<ResolvedDqnConfig, 'logInterval'>> = {
 export const DQN_SCHEMA = z
   .object({
     learningRate: zc.positive().optional(),
+    learningRateFinal: zc.positive().nullable().optional(),
     bufferSize: zc.int(1).optional(),
     learningStarts: zc.int(0).optional(),
     batchSize: zc.int(1).optional(),
@@ -155,6 +171,7 @@ export const DQN_SCHEMA = z
     maxGradNorm: zc.positiveOrInfinity().optional(),
     hiddenSizes: zc.layerSizes().optional(),
     activation: z.enum(['relu', 'tanh']).optional(),
+    net: CNN_NET_SCHEMA.nullable().optional(),
     doubleDqn: z.boolean().optional(),
     loss: z.enum(['huber', 'mse']).optional(),
     learner: z.enum(['fast', 'tfjs']).optional(),
@@ -289,8 +306,8 @@ interface DqnExtra {
 }
 
 /**
- * DQN for environments with a flat (Box / Discrete / …) observation space and a Discrete action
- * space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
+ * DQN for environments with a flat (Box / Discrete / …) observation space, or an image Box with a
+ * CNN `net`, and a Discrete action space, SB3-style: `DQN.create(env, config)` (or `new DQN(env, config)` after `await initTf()`),
  * `learn`, `predict`, `save`, `DQN.load(dir, env)` (or `DQN.load(dir)` to predict only).
  */
 export class DQN extends DeepAlgorithm {
@@ -304,10 +321,10 @@ export class DQN extends DeepAlgorithm {
   readonly obsDim: number;
   /** Number of discrete actions. */
   readonly numActions: number;
-  /** Online Q-network `obs → Q(obs, ·)`. */
-  readonly qNet: Mlp;
+  /** Online Q-network `obs → Q(obs, ·)`: an {@link Mlp}, or a {@link Cnn} with `net`. */
+  readonly qNet: FeedForwardNet;
   /** Target Q-network (same architecture), lagging behind {@link DQN.qNet}. */
-  readonly qNetTarget: Mlp;
+  readonly qNetTarget: FeedForwardNet;
   /** Step counters (numUpdates counts training phases; see {@link DQN.numGradientSteps}). */
   readonly counters: CheckpointCounters = zeroCounters();
   /** Gradient steps taken (SB3's `n_updates`). */
@@ -356,14 +373,9 @@ export class DQN extends DeepAlgorithm {
     this.env = this.collector.env;
     this.numActions = this.collector.numActions;
     this.obsDim = this.collector.obsDim;
-    const netConfig = {
-      inputDim: this.obsDim,
-      hiddenSizes: this.config.hiddenSizes,
-      outputDim: this.numActions,
-      activation: this.config.activation,
-    };
-    this.qNet = new Mlp(netConfig, this.rng.fork());
-    this.qNetTarget = new Mlp(netConfig, this.rng.fork());
+    const makeNet = this.netFactory();
+    this.qNet = makeNet(this.rng.fork());
+    this.qNetTarget = makeNet(this.rng.fork());
     this.qNetTarget.copyFrom(this.qNet);
     this.predictRng = this.rng.fork();
     this.optimizer =
@@ -372,6 +384,25 @@ export class DQN extends DeepAlgorithm {
     this.allAllowed = new Uint8Array(this.numActions).fill(1);
     this.targets = new Float32Array(c.batchSize);
     this.dQ = new Float32Array(c.learner === 'fast' ? c.batchSize * this.numActions : 0);
+  }
+
+  /** Builds the Q-network of the config: the MLP of `hiddenSizes`, or the CNN of `net`. */
+  private netFactory(): (rng: Rng) => FeedForwardNet {
+    const c = this.config;
+    const net = c.net;
+    if (!net) {
+      const netConfig = {
+        inputDim: this.obsDim,
+        hiddenSizes: c.hiddenSizes,
+        outputDim: this.numActions,
+        activation: c.activation,
+      };
+      return (rng) => new Mlp(netConfig, rng);
+    }
+    const inputShape = imageShape(this.env.observationSpace, 'DQN (net: cnn)');
+    if (c.learner === 'tfjs') assertTfCanTrainCnn('DQN');
+    return (rng) =>
+      new Cnn({ inputShape, conv: net.conv, fc: net.fc ?? [], outputDim: this.numActions }, rng);
   }
 
   /**
@@ -448,6 +479,14 @@ export class DQN extends DeepAlgorithm {
     return this;
   }
 
+  /** The learning rate at the current step: constant, or linear to `learningRateFinal` over the horizon. */
+  learningRateNow(): number {
+    const { learningRate, learningRateFinal } = this.config;
+    if (learningRateFinal === null || this.horizon <= 0) return learningRate;
+    const progress = Math.min(1, this.counters.numTimesteps / this.horizon);
+    return learningRate + (learningRateFinal - learningRate) * progress;
+  }
+
   /** Takes `gradientSteps` gradient steps on sampled minibatches; returns the mean metrics. */
   private train(gradientSteps: number): Record<string, number> {
     const c = this.config;
@@ -467,7 +506,7 @@ export class DQN extends DeepAlgorithm {
       'train/loss': lossSum / gradientSteps,
       'train/grad_norm': gradNormSum / gradientSteps,
       'train/n_updates': this.numGradientSteps,
-      'train/learning_rate': c.learningRate,
+      'train/learning_rate': this.learningRateNow(),
       'rollout/exploration_rate': this.explorationRate,
     };
   }
@@ -490,7 +529,7 @@ export class DQN extends DeepAlgorithm {
   }
 
   /** Q-values of the next states of `batch` through `net`, on the learner's side. */
-  private nextQValues(net: Mlp, batch: ReplayBatch): ArrayLike<number> {
+  private nextQValues(net: FeedForwardNet, batch: ReplayBatch): ArrayLike<number> {
     const B = batch.batchSize;
     // The host training pass serves as the minibatch forward (forwardF32's function, the training
     // kernel); the online net's next-state view is read before its pass on `obs`.
@@ -517,7 +556,7 @@ export class DQN extends DeepAlgorithm {
     zeroArrays(grads);
     this.qNet.backward(this.dQ);
     const gradNorm = clipGlobalNorm(grads, c.maxGradNorm);
-    (this.optimizer as AdamF32).applyGradients(grads, c.learningRate);
+    (this.optimizer as AdamF32).applyGradients(grads, this.learningRateNow());
     this.qNet.markHostChanged();
     return { loss, gradNorm };
   }
@@ -542,7 +581,7 @@ export class DQN extends DeepAlgorithm {
         this.qNet.variables.map((v) => grads[v.name]!),
         c.maxGradNorm,
       );
-      (this.optimizer as Adam).applyGradients(clipped.grads, c.learningRate);
+      (this.optimizer as Adam).applyGradients(clipped.grads, this.learningRateNow());
       return [value, clipped.norm];
     });
     const loss = lossT.dataSync()[0]!;
@@ -553,7 +592,7 @@ export class DQN extends DeepAlgorithm {
   }
 
   /** Q-values of `batch` rows of `x` through `net` (a TF forward pass), as a new Float32Array. */
-  private qValues(net: Mlp, x: Float32Array, batch: number): Float32Array {
+  private qValues(net: FeedForwardNet, x: Float32Array, batch: number): Float32Array {
     const q = tf.tidy(() => net.apply(tf.tensor2d(x, [batch, this.obsDim])));
     const out = q.dataSync() as Float32Array;
     q.dispose();
@@ -657,7 +696,7 @@ export class DQN extends DeepAlgorithm {
         'checkpoint-mismatch',
         `${dir}: the checkpoint was trained with ${extra.obsDim} observation values and ${extra.numActions} actions; this environment has ${this.obsDim} and ${this.numActions} (load it with the env it was trained on)`,
       );
-    const weights = (prefix: string, net: Mlp): Float32Array[] =>
+    const weights = (prefix: string, net: FeedForwardNet): Float32Array[] =>
       net.hostParams().map((w, i) => checkpointTensor(ckpt, `${prefix}/${i}`, w.length));
     this.qNet.setWeights(weights('q_net', this.qNet));
     this.qNetTarget.setWeights(weights('q_net_target', this.qNetTarget));

@@ -18,6 +18,7 @@ import type { Box, Space } from '../core/spaces.js';
 import type { VectorEnv } from '../core/vector-env.js';
 import { SyncVectorEnv, type SyncVectorEnvState } from '../core/vector/sync-vector-env.js';
 import { ACTOR_CRITIC_SCHEMA, ActorCriticPolicy, type ActorCriticConfig } from '../nn/actor-critic-policy.js';
+import { assertTfCanTrainCnn, Cnn } from '../nn/cnn.js';
 import type { HostOptimizer } from '../nn/host-optimizer.js';
 import { clipGlobalNorm, firstNonFiniteArray } from '../nn/host-params.js';
 import type { Optimizer } from '../nn/optimizer.js';
@@ -279,8 +280,10 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     this.predictRng = root.fork();
     this.policy = makePolicy
       ? makePolicy(this.obsDim, this.actionSpace, initRng)
-      : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng);
+      : new ActorCriticPolicy(this.obsDim, this.actionSpace, config.policy, initRng, obsShape(this.envs));
     this.hostPolicy = config.learner === 'fast' && isHostTrainable(this.policy) ? this.policy : undefined;
+    if (!this.hostPolicy && this.policy instanceof ActorCriticPolicy && this.policy.trunk instanceof Cnn)
+      assertTfCanTrainCnn(new.target.name);
     if (this.hostPolicy) {
       this.hostParamArrays = this.hostPolicy.hostParams();
       this.optimizer = optimizers.fast(this.hostParamArrays);
@@ -685,4 +688,10 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     }
     return out;
   }
+}
+
+/** Shape of the envs' observation Box (for a CNN policy), or undefined for other spaces. */
+function obsShape(envs: VectorEnv): readonly number[] | undefined {
+  const space = envs.singleObservationSpace;
+  return space.kind === 'box' ? space.shape : undefined;
 }

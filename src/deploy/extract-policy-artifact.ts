@@ -1,7 +1,7 @@
 /**
  * Extraction of a standalone {@link FloatPolicyArtifact} from a trained algorithm: the decision
- * network only (the actor of a discrete PPO/A2C/REINFORCE policy, with its shared trunk when
- * there is one; the online Q-network of DQN) and the observation normalization the model
+ * network only (the actor of a discrete PPO/A2C/REINFORCE policy, with its shared trunk — MLP or
+ * CNN — when there is one; the online Q-network of DQN, MLP or CNN) and the observation normalization the model
  * applies in `predict`. Kept apart from `policy-artifact.ts` so that reading and running an
  * artifact never imports TensorFlow.js.
  */
@@ -9,10 +9,13 @@ import { DQN } from '../agents/dqn.js';
 import { OnPolicyAlgorithm, type OnPolicyConfig } from '../agents/on-policy-algorithm.js';
 import { ArbiterError } from '../core/errors.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
-import type { Mlp } from '../nn/mlp.js';
+import { Cnn } from '../nn/cnn.js';
+import { Mlp } from '../nn/mlp.js';
 import {
+  POLICY_ARTIFACT_CNN_VERSION,
   POLICY_ARTIFACT_FORMAT,
   POLICY_ARTIFACT_VERSION,
+  type FloatConvArtifactLayer,
   type ArtifactActivation,
   type ArtifactNormalization,
   type FloatArtifactLayer,
@@ -32,6 +35,51 @@ function mlpLayers(mlp: Mlp, lastActivation: ArtifactActivation): FloatArtifactL
     weights: Float32Array.from(l.kernel),
     bias: Float32Array.from(l.bias),
   }));
+}
+
+/** The convolutions of `cnn` (ReLU after each) and its dense head with `lastActivation` after the last layer. */
+function cnnParts(
+  cnn: Cnn,
+  lastActivation: ArtifactActivation,
+): Pick<FloatPolicyArtifact, 'inputShape' | 'conv' | 'layers'> {
+  const conv: FloatConvArtifactLayer[] = cnn.convLayers().map((l) => ({
+    inputShape: [l.inH, l.inW, l.inC],
+    filters: l.outC,
+    kernel: l.kernel,
+    stride: l.stride,
+    activation: 'relu',
+    weights: Float32Array.from(l.weights),
+    bias: Float32Array.from(l.bias),
+  }));
+  return {
+    inputShape: [...cnn.config.inputShape],
+    conv,
+    layers: mlpLayers(cnn.head, lastActivation),
+  };
+}
+
+/** The network part of an artifact: an MLP's dense layers, or a CNN's (kind and version follow). */
+function netParts(
+  net: Mlp | Cnn,
+  lastActivation: ArtifactActivation,
+): Pick<FloatPolicyArtifact, 'kind' | 'version' | 'inputShape' | 'conv' | 'layers'> {
+  return net instanceof Cnn
+    ? { kind: 'cnn', version: POLICY_ARTIFACT_CNN_VERSION, ...cnnParts(net, lastActivation) }
+    : { kind: 'mlp', version: POLICY_ARTIFACT_VERSION, layers: mlpLayers(net, lastActivation) };
+}
+
+/**
+ * A standalone CNN (linear output) as a Float32 argmax artifact, as {@link mlpPolicyArtifact}.
+ */
+export function cnnPolicyArtifact(cnn: Cnn): FloatPolicyArtifact {
+  return {
+    format: POLICY_ARTIFACT_FORMAT,
+    ...netParts(cnn, 'linear'),
+    inputDim: cnn.inputDim,
+    outputDim: cnn.config.outputDim,
+    actionSpace: { kind: 'discrete', n: cnn.config.outputDim, start: 0 },
+    decision: 'argmax',
+  };
 }
 
 /**
@@ -61,13 +109,14 @@ export function extractPolicyArtifact(algo: unknown): FloatPolicyArtifact {
     const space = algo.env.actionSpace;
     if (space.kind !== 'discrete')
       throw new ArbiterError('unsupported-model', 'export: DQN without a Discrete action space');
+    const qNet = algo.qNet;
+    if (!(qNet instanceof Mlp || qNet instanceof Cnn))
+      throw new ArbiterError('unsupported-model', 'export: the Q-network is neither an MLP nor a CNN');
     return {
       format: POLICY_ARTIFACT_FORMAT,
-      version: POLICY_ARTIFACT_VERSION,
-      kind: 'mlp',
+      ...netParts(qNet, 'linear'),
       inputDim: algo.obsDim,
       outputDim: algo.numActions,
-      layers: mlpLayers(algo.qNet, 'linear'),
       actionSpace: { kind: 'discrete', n: space.n, start: space.start },
       decision: 'argmax',
       source: { algo: 'dqn', outputs: 'q-values', timesteps: algo.counters.numTimesteps },
@@ -88,10 +137,11 @@ export function extractPolicyArtifact(algo: unknown): FloatPolicyArtifact {
         'export: only Discrete action spaces can be exported (argmax decision)',
       );
     // A shared trunk's last layer is followed by the hidden nonlinearity (ActorCriticPolicy.trunkTensor).
-    const layers = [
-      ...(policy.trunk ? mlpLayers(policy.trunk, policy.trunk.config.activation) : []),
-      ...mlpLayers(policy.actor, 'linear'),
-    ];
+    const trunk = policy.trunk;
+    const trunkParts = trunk
+      ? netParts(trunk, trunk instanceof Cnn ? 'relu' : trunk.config.activation)
+      : undefined;
+    const layers = [...(trunkParts?.layers ?? []), ...mlpLayers(policy.actor, 'linear')];
     const rms = onPolicy.normalizer.obsRms;
     const opts = onPolicy.normalizer.options;
     const normalization: ArtifactNormalization | undefined = rms
@@ -104,8 +154,9 @@ export function extractPolicyArtifact(algo: unknown): FloatPolicyArtifact {
       : undefined;
     return {
       format: POLICY_ARTIFACT_FORMAT,
-      version: POLICY_ARTIFACT_VERSION,
-      kind: 'mlp',
+      version: trunkParts?.version ?? POLICY_ARTIFACT_VERSION,
+      kind: trunkParts?.kind ?? 'mlp',
+      ...(trunkParts?.conv && { inputShape: trunkParts.inputShape!, conv: trunkParts.conv }),
       inputDim: policy.obsDim,
       outputDim: policy.actionDim,
       layers,

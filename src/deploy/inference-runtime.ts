@@ -1,6 +1,7 @@
 /**
  * The dependency-free inference runtime of an exported policy: observation normalization, the
- * dense layers on Float32Array, and the (masked) argmax decision. Buffers are allocated once at
+ * convolutions of a CNN (NHWC, 'valid'; one double accumulator per output, in the order of the
+ * generated C), the dense layers on Float32Array, and the (masked) argmax decision. Buffers are allocated once at
  * creation; `forward` and `act` allocate nothing. Float32 kernels are repacked so that eight
  * outputs read one contiguous weight stream, and each output is a double-precision dot product
  * rounded once to Float32 (see `matVecF32`); tanh is evaluated without a library call (see
@@ -17,7 +18,13 @@ import { ArbiterError } from '../core/errors.js';
 import { fastTanh } from '../core/fast-math.js';
 import { maskedArgmax } from '../core/masked-argmax.js';
 import { useWasmKernel, WasmDenseNet, type DenseKernelChoice } from '../nn/dense-forward-wasm.js';
-import type { ArtifactActivation, PolicyArtifact } from './policy-artifact.js';
+import {
+  convOutputShape,
+  type ArtifactActivation,
+  type FloatConvArtifactLayer,
+  type Int8ConvArtifactLayer,
+  type PolicyArtifact,
+} from './policy-artifact.js';
 
 /** A ready-to-run policy. */
 export interface PolicyRuntime {
@@ -25,7 +32,7 @@ export interface PolicyRuntime {
   readonly inputDim: number;
   /** Number of outputs (actions). */
   readonly outputDim: number;
-  /** The dense kernel in use: WebAssembly SIMD or JavaScript. */
+  /** The dense kernel in use: WebAssembly SIMD or JavaScript (convolutions always run in JavaScript). */
   readonly kernel: 'wasm' | 'js';
   /**
    * Network outputs (logits or Q-values) of one raw observation. Returns an internal buffer that
@@ -71,6 +78,17 @@ export function createPolicyRuntime(
   const inputDim = artifact.inputDim;
   const outputDim = artifact.outputDim;
   const isFloat = artifact.layers.every((l) => l.weights instanceof Float32Array);
+  const conv = (artifact.conv ?? []) as (FloatConvArtifactLayer | Int8ConvArtifactLayer)[];
+  const convOut = conv.map((l) => convOutputShape(l));
+  let convWidth = 0;
+  let maxFilters = 0;
+  for (const [h, w, c] of convOut) {
+    convWidth = Math.max(convWidth, h * w * c);
+    maxFilters = Math.max(maxFilters, c);
+  }
+  const convA = new Float32Array(convWidth);
+  const convB = new Float32Array(convWidth);
+  const acc = new Float64Array(maxFilters);
   const wasm =
     isFloat && useWasmKernel(options.kernel ?? 'auto')
       ? new WasmDenseNet(
@@ -123,6 +141,13 @@ export function createPolicyRuntime(
       }
       input = normIn;
     }
+    for (let l = 0; l < conv.length; l++) {
+      const dst = l % 2 === 0 ? convA : convB;
+      conv2dDouble(conv[l]!, input, dst, acc);
+      const [h, w, c] = convOut[l]!;
+      applyActivation(dst, h * w * c, conv[l]!.activation);
+      input = dst;
+    }
     if (wasm) return wasm.forward(input, 1, out);
     for (let l = 0; l <= last; l++) {
       const { kernelT, scales, bias, inDim, outDim: od, activation } = layers[l]!;
@@ -130,8 +155,7 @@ export function createPolicyRuntime(
       // Two kernels so that each kernel read site sees one array type (monomorphic in V8).
       if (scales) matVecI8(input, kernelT as Int8Array, scales, bias, dst, inDim, od);
       else matVecF32(input, kernelT as Float32Array, bias, dst, inDim, od);
-      if (activation === 'tanh') for (let j = 0; j < od; j++) dst[j] = fastTanh(dst[j]!);
-      else if (activation === 'relu') for (let j = 0; j < od; j++) if (dst[j]! < 0) dst[j] = 0;
+      applyActivation(dst, od, activation);
       input = dst;
     }
     return out;
@@ -143,6 +167,49 @@ export function createPolicyRuntime(
   };
 
   return { inputDim, outputDim, kernel: wasm ? 'wasm' : 'js', forward, act };
+}
+
+/** The layer's nonlinearity on the first `n` values of `y`, in place. */
+function applyActivation(y: Float32Array, n: number, activation: ArtifactActivation): void {
+  if (activation === 'tanh') for (let j = 0; j < n; j++) y[j] = fastTanh(y[j]!);
+  else if (activation === 'relu') for (let j = 0; j < n; j++) if (y[j]! < 0) y[j] = 0;
+}
+
+/**
+ * A 'valid' convolution of one NHWC image `x` into `y` (before the activation): each output is
+ * `bias + Σ x·w` (int8: `bias + scale·Σ x·q`) with one double accumulator per filter, summed over
+ * kernel row, then column and input channel, and rounded once to Float32 — the order of the
+ * generated C. Zero inputs are skipped (exact: adding ±0 changes no sum), which pays off on
+ * binary pixels. `acc` holds ≥ filters doubles.
+ */
+function conv2dDouble(
+  layer: FloatConvArtifactLayer | Int8ConvArtifactLayer,
+  x: Float32Array,
+  y: Float32Array,
+  acc: Float64Array,
+): void {
+  const [, inW, inC] = layer.inputShape;
+  const { kernel: k, stride, filters: F, weights: wts, bias } = layer;
+  const scales = 'scales' in layer ? layer.scales : undefined;
+  const [outH, outW] = convOutputShape(layer);
+  const span = k * inC;
+  for (let oy = 0; oy < outH; oy++)
+    for (let ox = 0; ox < outW; ox++) {
+      for (let f = 0; f < F; f++) acc[f] = 0;
+      for (let ky = 0; ky < k; ky++) {
+        const xr = ((oy * stride + ky) * inW + ox * stride) * inC;
+        const wr = ky * span * F;
+        for (let i = 0; i < span; i++) {
+          const xv = x[xr + i]!;
+          if (xv === 0) continue;
+          const wi = wr + i * F;
+          for (let f = 0; f < F; f++) acc[f] = acc[f]! + xv * wts[wi + f]!;
+        }
+      }
+      const o = (oy * outW + ox) * F;
+      if (scales) for (let f = 0; f < F; f++) y[o + f] = bias[f]! + acc[f]! * scales[f]!;
+      else for (let f = 0; f < F; f++) y[o + f] = bias[f]! + acc[f]!;
+    }
 }
 
 /**

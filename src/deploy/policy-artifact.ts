@@ -1,6 +1,9 @@
 /**
- * The standalone policy artifact: everything needed to take decisions with a trained MLP policy
- * (actor logits of PPO/A2C/REINFORCE, or DQN Q-values) without TensorFlow.js or the training code.
+ * The standalone policy artifact: everything needed to take decisions with a trained MLP or CNN
+ * policy (actor logits of PPO/A2C/REINFORCE, or DQN Q-values) without TensorFlow.js or the
+ * training code. Version 1 holds dense layers only (`kind` `mlp`, `mlp-int8`); version 2 adds
+ * convolution layers before them (`kind` `cnn`, `cnn-int8`, with `inputShape` and `conv`).
+ * Readers take both versions; MLPs are still written as version 1, so older readers load them.
  * Two encodings: JSON (weights as number arrays) and a compact binary file (a JSON header and a
  * little-endian payload). Both round-trip the Float32 weights exactly; observation normalization
  * statistics stay doubles in both, so the exported runtime normalizes exactly as the model did.
@@ -10,8 +13,10 @@ import { ArbiterError, ValidationError } from '../core/errors.js';
 
 /** Format tag of every artifact. */
 export const POLICY_ARTIFACT_FORMAT = 'arbiter-policy' as const;
-/** Current artifact version. */
+/** Version of MLP artifacts (dense layers only). */
 export const POLICY_ARTIFACT_VERSION = 1 as const;
+/** Version of CNN artifacts (convolutions, then dense layers). */
+export const POLICY_ARTIFACT_CNN_VERSION = 2 as const;
 /** First four bytes of the binary encoding ("ARBP"). */
 export const POLICY_ARTIFACT_MAGIC = 'ARBP';
 
@@ -51,6 +56,47 @@ export interface Int8ArtifactLayer {
   bias: Float32Array;
 }
 
+/**
+ * Geometry of a convolution layer: 'valid' padding, a square `kernel`, `stride` in both directions,
+ * NHWC images (`[row][col][channel]`) as TensorFlow's.
+ */
+export interface ConvArtifactGeometry {
+  /** Input `[rows, cols, channels]`. */
+  inputShape: [number, number, number];
+  /** Output channels. */
+  filters: number;
+  /** Side of the square kernel. */
+  kernel: number;
+  /** Stride. */
+  stride: number;
+  /** Nonlinearity after the layer. */
+  activation: ArtifactActivation;
+}
+
+/** A Float32 convolution layer: `weights` row-major `[kernel][kernel][inC][filters]`. */
+export interface FloatConvArtifactLayer extends ConvArtifactGeometry {
+  /** `kernel² · inC · filters` weights. */
+  weights: Float32Array;
+  /** `filters` biases. */
+  bias: Float32Array;
+}
+
+/** An int8 convolution layer: `W ≈ scales[f] · weights` per filter f (as {@link Int8ArtifactLayer}). */
+export interface Int8ConvArtifactLayer extends ConvArtifactGeometry {
+  /** `kernel² · inC · filters` quantized weights in [−127, 127]. */
+  weights: Int8Array;
+  /** `filters` dequantization scales. */
+  scales: Float32Array;
+  /** `filters` biases. */
+  bias: Float32Array;
+}
+
+/** Output `[rows, cols, channels]` of a convolution layer ('valid' padding). */
+export function convOutputShape(l: ConvArtifactGeometry): [number, number, number] {
+  const [h, w] = l.inputShape;
+  return [Math.floor((h - l.kernel) / l.stride) + 1, Math.floor((w - l.kernel) / l.stride) + 1, l.filters];
+}
+
 /** Observation normalization as the model applied it: `clip((x − mean) / √(var + epsilon), ±clip)`. */
 export interface ArtifactNormalization {
   /** Per-component running mean (doubles). */
@@ -86,8 +132,8 @@ export interface ArtifactSource {
 interface ArtifactCommon {
   /** Always {@link POLICY_ARTIFACT_FORMAT}. */
   format: typeof POLICY_ARTIFACT_FORMAT;
-  /** Always {@link POLICY_ARTIFACT_VERSION}. */
-  version: typeof POLICY_ARTIFACT_VERSION;
+  /** 1 for MLPs, 2 for CNNs ({@link POLICY_ARTIFACT_CNN_VERSION}). */
+  version: typeof POLICY_ARTIFACT_VERSION | typeof POLICY_ARTIFACT_CNN_VERSION;
   /** Flat observation length. */
   inputDim: number;
   /** Output length (number of actions). */
@@ -102,24 +148,38 @@ interface ArtifactCommon {
   source?: ArtifactSource;
 }
 
-/** A Float32 MLP artifact. */
+/** A Float32 MLP artifact, or a CNN one (`kind: 'cnn'`: convolutions, flatten, dense layers). */
 export interface FloatPolicyArtifact extends ArtifactCommon {
-  kind: 'mlp';
-  /** Layers in order. */
+  kind: 'mlp' | 'cnn';
+  /** Image shape of the (flat, NHWC) observation; CNNs only. */
+  inputShape?: [number, number, number];
+  /** Convolution layers before the dense ones; CNNs only. */
+  conv?: FloatConvArtifactLayer[];
+  /** Dense layers in order (the first reads the flattened last convolution of a CNN). */
   layers: FloatArtifactLayer[];
 }
 
-/** An int8-weight MLP artifact (see `quantize-int8.ts`). */
+/** An int8-weight MLP or CNN artifact (see `quantize-int8.ts`). */
 export interface Int8PolicyArtifact extends ArtifactCommon {
-  kind: 'mlp-int8';
-  /** Layers in order. */
+  kind: 'mlp-int8' | 'cnn-int8';
+  /** Image shape of the observation; CNNs only. */
+  inputShape?: [number, number, number];
+  /** Convolution layers; CNNs only. */
+  conv?: Int8ConvArtifactLayer[];
+  /** Dense layers in order. */
   layers: Int8ArtifactLayer[];
+}
+
+/** Whether the artifact's weights are int8 (`mlp-int8`, `cnn-int8`). */
+export function isInt8Artifact(a: PolicyArtifact): a is Int8PolicyArtifact {
+  return a.kind === 'mlp-int8' || a.kind === 'cnn-int8';
 }
 
 /** A standalone policy (see module doc). */
 export type PolicyArtifact = FloatPolicyArtifact | Int8PolicyArtifact;
 
 const ACTIVATIONS: readonly string[] = ['tanh', 'relu', 'linear'];
+const KINDS: readonly string[] = ['mlp', 'mlp-int8', 'cnn', 'cnn-int8'];
 
 // ───────────────────────────── validation ─────────────────────────────
 
@@ -136,11 +196,21 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
   const a = raw as Record<string, unknown>;
   if (a.format !== POLICY_ARTIFACT_FORMAT)
     fail('format', `'format' must be '${POLICY_ARTIFACT_FORMAT}', got ${JSON.stringify(a.format)}`);
-  if (a.version !== POLICY_ARTIFACT_VERSION)
-    fail('version', `'version' must be ${POLICY_ARTIFACT_VERSION}, got ${JSON.stringify(a.version)}`);
-  if (a.kind !== 'mlp' && a.kind !== 'mlp-int8')
-    fail('kind', `'kind' must be 'mlp' or 'mlp-int8', got ${JSON.stringify(a.kind)}`);
-  const kind = a.kind as 'mlp' | 'mlp-int8';
+  if (a.version !== POLICY_ARTIFACT_VERSION && a.version !== POLICY_ARTIFACT_CNN_VERSION)
+    fail(
+      'version',
+      `'version' must be ${POLICY_ARTIFACT_VERSION} or ${POLICY_ARTIFACT_CNN_VERSION}, got ${JSON.stringify(a.version)}`,
+    );
+  if (!KINDS.includes(a.kind as string))
+    fail('kind', `'kind' must be one of ${KINDS.join(', ')}, got ${JSON.stringify(a.kind)}`);
+  const kind = a.kind as PolicyArtifact['kind'];
+  const isCnn = kind === 'cnn' || kind === 'cnn-int8';
+  const int8 = kind === 'mlp-int8' || kind === 'cnn-int8';
+  if (isCnn && a.version !== POLICY_ARTIFACT_CNN_VERSION)
+    fail(
+      'version',
+      `a '${kind}' artifact needs version ${POLICY_ARTIFACT_CNN_VERSION}, got ${JSON.stringify(a.version)}`,
+    );
   const dim = (v: unknown, item: string): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
       fail('dimension', `must be an integer ≥ 1, got ${JSON.stringify(v)}`, item);
@@ -191,7 +261,63 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
     }
     return out;
   };
+  const activationOf = (v: unknown, item: string): ArtifactActivation => {
+    if (typeof v !== 'string' || !ACTIVATIONS.includes(v))
+      fail('activation', `must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(v)}`, item);
+    return v as ArtifactActivation;
+  };
   let width = inputDim;
+  let inputShape: [number, number, number] | undefined;
+  let conv: (FloatConvArtifactLayer | Int8ConvArtifactLayer)[] | undefined;
+  if (isCnn) {
+    const shape = a.inputShape;
+    if (!Array.isArray(shape) || shape.length !== 3)
+      fail('input-shape', `'inputShape' must be [rows, cols, channels]`, 'inputShape');
+    inputShape = (shape as unknown[]).map((v, i) => dim(v, `inputShape[${i}]`)) as [number, number, number];
+    if (inputShape[0] * inputShape[1] * inputShape[2] !== inputDim)
+      fail(
+        'input-shape',
+        `[${inputShape.join(', ')}] does not hold inputDim = ${inputDim} values`,
+        'inputShape',
+      );
+    if (!Array.isArray(a.conv) || a.conv.length === 0)
+      fail('conv', `'conv' must be a non-empty array of convolution layers`, 'conv');
+    let here = inputShape;
+    conv = (a.conv as unknown[]).map((rc, l) => {
+      const item = `conv[${l}]`;
+      if (typeof rc !== 'object' || rc === null) return fail('conv', 'must be an object', item);
+      const C = rc as Record<string, unknown>;
+      const given = C.inputShape;
+      if (!Array.isArray(given) || given.join(',') !== here.join(','))
+        fail(
+          'layer-chain',
+          `inputShape ${JSON.stringify(given)} differs from the previous output [${here.join(', ')}]`,
+          item,
+        );
+      const geometry: ConvArtifactGeometry = {
+        inputShape: [...here],
+        filters: dim(C.filters, `${item}.filters`),
+        kernel: dim(C.kernel, `${item}.kernel`),
+        stride: dim(C.stride, `${item}.stride`),
+        activation: activationOf(C.activation, item),
+      };
+      if (geometry.kernel > here[0] || geometry.kernel > here[1])
+        fail('conv', `kernel ${geometry.kernel} does not fit the ${here[0]}×${here[1]} input`, item);
+      const count = geometry.kernel * geometry.kernel * here[2] * geometry.filters;
+      here = convOutputShape(geometry);
+      const bias = floats(C.bias, geometry.filters, `${item}.bias`);
+      return int8
+        ? {
+            ...geometry,
+            weights: int8s(C.weights, count, `${item}.weights`),
+            scales: floats(C.scales, geometry.filters, `${item}.scales`),
+            bias,
+          }
+        : { ...geometry, weights: floats(C.weights, count, `${item}.weights`), bias };
+    });
+    width = here[0] * here[1] * here[2];
+  } else if (a.conv !== undefined || a.inputShape !== undefined)
+    fail('kind', `'conv' and 'inputShape' need kind 'cnn' or 'cnn-int8', not '${kind}'`, 'conv');
   const layers = rawLayers.map((rl, l) => {
     const item = `layers[${l}]`;
     if (typeof rl !== 'object' || rl === null) return fail('layers', 'must be an object', item);
@@ -201,15 +327,9 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
     if (inDim !== width)
       fail('layer-chain', `inputDim ${inDim} differs from the previous width ${width}`, item);
     width = outDim;
-    if (typeof L.activation !== 'string' || !ACTIVATIONS.includes(L.activation))
-      fail(
-        'activation',
-        `must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(L.activation)}`,
-        item,
-      );
-    const activation = L.activation as ArtifactActivation;
+    const activation = activationOf(L.activation, item);
     const bias = floats(L.bias, outDim, `${item}.bias`);
-    if (kind === 'mlp')
+    if (!int8)
       return {
         inputDim: inDim,
         outputDim: outDim,
@@ -260,7 +380,7 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
   }
   const common = {
     format: POLICY_ARTIFACT_FORMAT,
-    version: POLICY_ARTIFACT_VERSION,
+    version: isCnn ? POLICY_ARTIFACT_CNN_VERSION : POLICY_ARTIFACT_VERSION,
     inputDim,
     outputDim,
     ...(normalization && { normalization }),
@@ -268,9 +388,20 @@ export function validatePolicyArtifact(raw: unknown, file = '<artifact>'): Polic
     decision: 'argmax' as const,
     ...(typeof a.source === 'object' && a.source !== null && { source: a.source as ArtifactSource }),
   };
-  return kind === 'mlp'
-    ? { ...common, kind, layers: layers as FloatArtifactLayer[] }
-    : { ...common, kind, layers: layers as Int8ArtifactLayer[] };
+  const cnnPart = isCnn ? { inputShape: inputShape!, conv: conv! } : {};
+  return int8
+    ? {
+        ...common,
+        kind: kind as Int8PolicyArtifact['kind'],
+        ...(cnnPart as { conv?: Int8ConvArtifactLayer[] }),
+        layers: layers as Int8ArtifactLayer[],
+      }
+    : {
+        ...common,
+        kind: kind as FloatPolicyArtifact['kind'],
+        ...(cnnPart as { conv?: FloatConvArtifactLayer[] }),
+        layers: layers as FloatArtifactLayer[],
+      };
 }
 
 /**
@@ -288,6 +419,11 @@ export function assertArtifactFinite(artifact: PolicyArtifact, source = '<artifa
           { file: source, item },
         );
   };
+  (artifact.conv ?? []).forEach((l, k) => {
+    check(l.weights, `conv ${k} weights`);
+    if ('scales' in l) check(l.scales, `conv ${k} scales`);
+    check(l.bias, `conv ${k} bias`);
+  });
   artifact.layers.forEach((l, k) => {
     check(l.weights, `layer ${k} weights`);
     if ('scales' in l) check(l.scales, `layer ${k} scales`);
@@ -312,7 +448,14 @@ export function policyArtifactToJson(artifact: PolicyArtifact): string {
     ...('scales' in l && { scales: Array.from(l.scales) }),
     bias: Array.from(l.bias),
   }));
-  return JSON.stringify({ ...artifact, layers }) + '\n';
+  const conv = artifact.conv?.map((l) => ({
+    ...l,
+    inputShape: [...l.inputShape],
+    weights: Array.from(l.weights),
+    ...('scales' in l && { scales: Array.from(l.scales) }),
+    bias: Array.from(l.bias),
+  }));
+  return JSON.stringify({ ...artifact, ...(conv && { conv }), layers }) + '\n';
 }
 
 /** Parses and validates a JSON artifact; `file` names the source in errors. */
@@ -328,8 +471,8 @@ export function policyArtifactFromJson(text: string, file = '<json>'): PolicyArt
 
 // ───────────────────────────── binary ─────────────────────────────
 // Layout: "ARBP" | u32 header bytes | header JSON (UTF-8, the artifact without weight arrays),
-// zero-padded to a multiple of 4 | per layer: weights (f32 or i8, padded to 4), [scales f32], bias f32.
-// All numbers little-endian.
+// zero-padded to a multiple of 4 | per conv layer (CNNs), then per dense layer: weights (f32 or
+// i8, padded to 4), [scales f32], bias f32. All numbers little-endian.
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
@@ -338,6 +481,15 @@ export function encodePolicyArtifact(artifact: PolicyArtifact): Uint8Array {
   assertArtifactFinite(artifact);
   const header = {
     ...artifact,
+    ...(artifact.conv && {
+      conv: artifact.conv.map((l) => ({
+        inputShape: l.inputShape,
+        filters: l.filters,
+        kernel: l.kernel,
+        stride: l.stride,
+        activation: l.activation,
+      })),
+    }),
     layers: artifact.layers.map((l) => ({
       inputDim: l.inputDim,
       outputDim: l.outputDim,
@@ -345,10 +497,14 @@ export function encodePolicyArtifact(artifact: PolicyArtifact): Uint8Array {
     })),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const blocks: { weights: Float32Array | Int8Array; scales?: Float32Array; bias: Float32Array }[] = [
+    ...(artifact.conv ?? []),
+    ...artifact.layers,
+  ];
   let size = 8 + pad4(headerBytes.length);
-  for (const l of artifact.layers) {
-    size += pad4(l.weights.byteLength) + 4 * l.outputDim;
-    if ('scales' in l) size += 4 * l.outputDim;
+  for (const l of blocks) {
+    size += pad4(l.weights.byteLength) + 4 * l.bias.length;
+    if (l.scales) size += 4 * l.scales.length;
   }
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
@@ -359,11 +515,11 @@ export function encodePolicyArtifact(artifact: PolicyArtifact): Uint8Array {
   const putF32 = (arr: Float32Array): void => {
     for (let i = 0; i < arr.length; i++, off += 4) view.setFloat32(off, arr[i]!, true);
   };
-  for (const l of artifact.layers) {
-    if ('scales' in l) {
+  for (const l of blocks) {
+    if (l.weights instanceof Int8Array) {
       for (let i = 0; i < l.weights.length; i++) view.setInt8(off + i, l.weights[i]!);
       off += pad4(l.weights.length);
-      putF32(l.scales);
+      putF32(l.scales!);
     } else putF32(l.weights);
     putF32(l.bias);
   }
@@ -410,29 +566,36 @@ export function decodePolicyArtifact(bytes: Uint8Array, file = '<binary>'): Poli
     for (let i = 0; i < n; i++, off += 4) out[i] = view.getFloat32(off, true);
     return out;
   };
-  const layers = (header.layers as Record<string, unknown>[]).map((L, l) => {
-    const inDim = Number(L.inputDim);
-    const outDim = Number(L.outputDim);
-    const count = inDim * outDim;
-    if (!Number.isInteger(count) || count < 1)
-      throw new ValidationError('dimension', 'inputDim and outputDim must be integers ≥ 1', {
-        file,
-        item: `layers[${l}]`,
-      });
-    if (kind === 'mlp-int8') {
-      need(count, `layers[${l}].weights`);
+  const int8 = kind === 'mlp-int8' || kind === 'cnn-int8';
+  /** Reads one layer's block: `count` weights, then (int8) `outDim` scales, then `outDim` biases. */
+  const block = (L: Record<string, unknown>, count: number, outDim: number, item: string) => {
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(outDim) || outDim < 1)
+      throw new ValidationError('dimension', 'layer sizes must be integers ≥ 1', { file, item });
+    if (int8) {
+      need(count, `${item}.weights`);
       const weights = new Int8Array(count);
       for (let i = 0; i < count; i++) weights[i] = view.getInt8(off + i);
       off += pad4(count);
-      const scales = getF32(outDim, `layers[${l}].scales`);
-      return { ...L, weights, scales, bias: getF32(outDim, `layers[${l}].bias`) };
+      const scales = getF32(outDim, `${item}.scales`);
+      return { ...L, weights, scales, bias: getF32(outDim, `${item}.bias`) };
     }
-    const weights = getF32(count, `layers[${l}].weights`);
-    return { ...L, weights, bias: getF32(outDim, `layers[${l}].bias`) };
-  });
+    const weights = getF32(count, `${item}.weights`);
+    return { ...L, weights, bias: getF32(outDim, `${item}.bias`) };
+  };
+  const conv = Array.isArray(header.conv)
+    ? (header.conv as Record<string, unknown>[]).map((C, l) => {
+        const shape = C.inputShape as unknown[] | undefined;
+        const k = Number(C.kernel);
+        const inC = Number(Array.isArray(shape) ? shape[2] : NaN);
+        return block(C, k * k * inC * Number(C.filters), Number(C.filters), `conv[${l}]`);
+      })
+    : undefined;
+  const layers = (header.layers as Record<string, unknown>[]).map((L, l) =>
+    block(L, Number(L.inputDim) * Number(L.outputDim), Number(L.outputDim), `layers[${l}]`),
+  );
   if (off !== bytes.length)
     throw new ValidationError('trailing-bytes', `${bytes.length - off} bytes after the last layer`, { file });
-  return validatePolicyArtifact({ ...header, layers }, file);
+  return validatePolicyArtifact({ ...header, ...(conv && { conv }), layers }, file);
 }
 
 // ───────────────────────────── files ─────────────────────────────
@@ -451,7 +614,11 @@ export async function readPolicyArtifactFile(file: string): Promise<PolicyArtifa
     : policyArtifactFromJson(new TextDecoder().decode(bytes), file);
 }
 
-/** Number of scalar parameters (weights and biases; int8 scales not counted). */
+/** Number of scalar parameters (weights and biases, convolutions included; int8 scales not counted). */
 export function artifactParamCount(artifact: PolicyArtifact): number {
-  return artifact.layers.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
+  const blocks: { weights: ArrayLike<number>; bias: ArrayLike<number> }[] = [
+    ...(artifact.conv ?? []),
+    ...artifact.layers,
+  ];
+  return blocks.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
 }

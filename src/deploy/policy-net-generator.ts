@@ -22,6 +22,7 @@ import {
   POLICY_ARTIFACT_VERSION,
   type FloatArtifactLayer,
   type FloatPolicyArtifact,
+  type PolicyArtifact,
 } from './policy-artifact.js';
 
 /** The limits of an edge device; give at least one. Every given limit must hold. */
@@ -134,9 +135,23 @@ export function measureMlpLatencyUs(dims: readonly number[], decisions = 500, re
     actionSpace: { kind: 'discrete', n: dims[dims.length - 1]!, start: 0 },
     decision: 'argmax',
   };
+  return medianDecisionUs(artifact, rng, decisions, repeats);
+}
+
+/**
+ * Median µs per decision of the Float32 runtime on `artifact`, with 16 random normal
+ * observations from `rng`, over `repeats` timings of `decisions` calls each (after a warm-up of
+ * `decisions` calls for the JIT).
+ */
+export function medianDecisionUs(
+  artifact: PolicyArtifact,
+  rng: Rng,
+  decisions: number,
+  repeats: number,
+): number {
   const rt = createPolicyRuntime(artifact);
   const states = Array.from({ length: 16 }, () =>
-    Float32Array.from({ length: dims[0]! }, () => rng.normal()),
+    Float32Array.from({ length: artifact.inputDim }, () => rng.normal()),
   );
   let sink = 0;
   for (let i = 0; i < decisions; i++) sink += rt.act(states[i & 15]!); // warm-up (JIT)
@@ -148,6 +163,23 @@ export function measureMlpLatencyUs(dims: readonly number[], decisions = 500, re
   }
   times.sort((a, b) => a - b);
   return sink < 0 ? Number.NaN : times[times.length >> 1]!;
+}
+
+/**
+ * The first exact limit of `budget` (parameters, bytes, MACs) that `cost` breaks, as text naming
+ * the limit and the need, or undefined when all hold. Latency is checked apart (it is measured).
+ */
+export function brokenExactLimit(
+  budget: ResourceBudget,
+  cost: { params: number; bytes: number; macs: number },
+): string | undefined {
+  if (budget.maxParams !== undefined && cost.params > budget.maxParams)
+    return `maxParams ${fmt(budget.maxParams)} (needs ${fmt(cost.params)})`;
+  if (budget.maxBytes !== undefined && cost.bytes > budget.maxBytes)
+    return `maxBytes ${fmt(budget.maxBytes)} (needs ${fmt(cost.bytes)})`;
+  if (budget.maxMacs !== undefined && cost.macs > budget.maxMacs)
+    return `maxMacs ${fmt(budget.maxMacs)} (needs ${fmt(cost.macs)})`;
+  return undefined;
 }
 
 /** The limits `budget` gives, checked: at least one, each a number > 0 (`invalid-config` naming `where`). */
@@ -225,12 +257,8 @@ export function generatePolicyNet(
   // The first limit a candidate breaks, exact ones first so latency is measured only when needed.
   const breaks = (hidden: number[]): { c: ArchitectureCost; limit: string | undefined } => {
     const c = mlpCost([family.inputDim, ...hidden, family.outputDim], precision) as ArchitectureCost;
-    if (budget.maxParams !== undefined && c.params > budget.maxParams)
-      return { c, limit: `maxParams ${fmt(budget.maxParams)} (needs ${fmt(c.params)})` };
-    if (budget.maxBytes !== undefined && c.bytes > budget.maxBytes)
-      return { c, limit: `maxBytes ${fmt(budget.maxBytes)} (needs ${fmt(c.bytes)})` };
-    if (budget.maxMacs !== undefined && c.macs > budget.maxMacs)
-      return { c, limit: `maxMacs ${fmt(budget.maxMacs)} (needs ${fmt(c.macs)})` };
+    const exact = brokenExactLimit(budget, c);
+    if (exact !== undefined) return { c, limit: exact };
     const full = cost(hidden);
     if (budget.maxLatencyUs !== undefined && full.latencyUs! > budget.maxLatencyUs)
       return {

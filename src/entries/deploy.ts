@@ -3,7 +3,7 @@
  * artifacts (float and int8), the dependency-free inference runtime (a WebAssembly SIMD dense
  * kernel shipped inside the package, with a JavaScript fallback), C code generation, the
  * learned EGS scheduler (`EgsPolicyScheduler` and its model files), and the OD3 budget →
- * architecture generators.
+ * architecture generators (MLP, graph policy, CNN).
  *
  * Does not load TensorFlow.js. Extracting an artifact from a trained agent
  * (`extractPolicyArtifact`) needs the agent, so it is in `arbiter/rl`.
@@ -15,6 +15,13 @@ export {
   type PolicyArtifact,
   type FloatPolicyArtifact,
   type Int8PolicyArtifact,
+  type ConvArtifactGeometry,
+  type FloatConvArtifactLayer,
+  type Int8ConvArtifactLayer,
+  POLICY_ARTIFACT_VERSION,
+  POLICY_ARTIFACT_CNN_VERSION,
+  isInt8Artifact,
+  convOutputShape,
   validatePolicyArtifact,
   policyArtifactToJson,
   policyArtifactFromJson,
@@ -80,6 +87,27 @@ export {
   type LatencyProbe,
   type PolicyNetGeneratorOptions,
 } from '../deploy/policy-net-generator.js';
+export {
+  generateCnnPolicyNet,
+  measureCnnLatencyUs,
+  randomCnnArtifact,
+  scaleCnn,
+  cnnBytes,
+  type CnnFamily,
+  type CnnArchitectureCost,
+  type CnnPolicyNetChoice,
+  type CnnLatencyProbe,
+  type CnnPolicyNetGeneratorOptions,
+} from '../deploy/cnn-policy-net-generator.js';
+export {
+  CNN_LARGENET,
+  CNN_SMALLNET,
+  CNN_NET_SCHEMA,
+  cnnCost,
+  cnnConvShapes,
+  type CnnNetConfig,
+  type ConvLayerConfig,
+} from '../nn/cnn-architecture.js';
 export {
   generateGraphPolicyNet,
   graphPolicyCost,

@@ -2,7 +2,7 @@
  * `arbiter/envs`: the built-in environments and their baseline policies: CartPole, GridWorld,
  * job scheduling (`JobsEnv`), edge generation for DAG scheduling (`EgsEnv`, its expert), and
  * heterogeneous-SoC power sharing (`HsocEnv`, rule policies and LNN rule training);
- * `registerBuiltinEnvs` makes them available to `makeEnv`.
+ * the pixel game `PixelPong` (image observations for CNN policies); `registerBuiltinEnvs` makes them available to `makeEnv`.
  *
  * Does not load TensorFlow.js. The env contracts themselves are in `arbiter/core`.
  * @packageDocumentation
@@ -12,7 +12,15 @@
 export { CartPole, CARTPOLE_SPEC, CARTPOLE_PHYSICS } from '../envs/cartpole.js';
 export { GridWorld, GRIDWORLD_SPEC, GRID_ACTIONS, type GridWorldOptions } from '../envs/gridworld.js';
 export type { TabularModel, TabularTransition } from '../envs/tabular-model.js';
-export { JobsEnv, JOBS_SPEC, type JobsOptions } from '../envs/jobs/jobs-env.js';
+export { JobsEnv, JOBS_SPEC, type JobsOptions, type JobsImageChannels } from '../envs/jobs/jobs-env.js';
+export {
+  PixelPong,
+  PIXEL_PONG_SPEC,
+  PIXEL_PONG_ACTIONS,
+  PIXEL_PONG_CHANNELS,
+  type PixelPongOptions,
+  type PixelPongState,
+} from '../envs/pixel-pong.js';
 export {
   LOAD_PRESETS,
   DEFAULT_JOB_DISTRIBUTION,

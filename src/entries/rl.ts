@@ -21,6 +21,18 @@ export {
   type TfBackendChoice,
 } from '../nn/tf-backend.js';
 export { Mlp, type MlpConfig } from '../nn/mlp.js';
+export { Cnn, type CnnConfig } from '../nn/cnn.js';
+// The CNN architectures themselves (CNN_LARGENET, cnnCost, …) are TF-free: in arbiter/deploy.
+export { imageShape } from '../nn/cnn-architecture.js';
+export type { FeedForwardNet } from '../nn/feed-forward-net.js';
+export {
+  conv2dForward,
+  conv2dBackward,
+  conv2dShape,
+  conv2dMacs,
+  type Conv2dShape,
+  type Conv2dLayerF32,
+} from '../nn/conv2d-host.js';
 export {
   denseForward,
   createDenseWorkspace,
@@ -117,6 +129,7 @@ export {
   type DqnConfig,
   type TdLossInput,
 } from '../agents/dqn.js';
+export { DQN_PAPER_TEACHER, DQN_PAPER_EDGE, DQN_PAPER_EVAL_EPSILON } from '../agents/dqn-paper-teacher.js';
 export { TrainingDivergedError } from '../agents/base-algorithm.js';
 export {
   OffPolicyCollector,
@@ -191,7 +204,7 @@ export {
 } from '../agents/checkpoint.js';
 
 // a trained agent's policy as a deployable artifact (see arbiter/deploy)
-export { extractPolicyArtifact } from '../deploy/extract-policy-artifact.js';
+export { extractPolicyArtifact, cnnPolicyArtifact } from '../deploy/extract-policy-artifact.js';
 
 // imitation and OD3 distillation
 export {

@@ -9,13 +9,25 @@ import { CARTPOLE_SPEC, CartPole } from './cartpole.js';
 import { EGS_OPTIONS_SCHEMA, EGS_SPEC, EgsEnv, type EgsEnvOptions } from './egs/egs-env.js';
 import { GRIDWORLD_OPTIONS_SCHEMA, GRIDWORLD_SPEC, GridWorld, type GridWorldOptions } from './gridworld.js';
 import { JOBS_OPTIONS_SCHEMA, JOBS_SPEC, JobsEnv, type JobsOptions } from './jobs/jobs-env.js';
+import {
+  PIXEL_PONG_OPTIONS_SCHEMA,
+  PIXEL_PONG_SPEC,
+  PixelPong,
+  type PixelPongOptions,
+} from './pixel-pong.js';
 
 /** Ids registered by {@link registerBuiltinEnvs}. */
-export const BUILTIN_ENV_IDS = [CARTPOLE_SPEC.id, GRIDWORLD_SPEC.id, JOBS_SPEC.id, EGS_SPEC.id] as const;
+export const BUILTIN_ENV_IDS = [
+  CARTPOLE_SPEC.id,
+  GRIDWORLD_SPEC.id,
+  JOBS_SPEC.id,
+  EGS_SPEC.id,
+  PIXEL_PONG_SPEC.id,
+] as const;
 
 /**
  * Registers `CartPole-v1` (no options), `GridWorld-v0` ({@link GridWorldOptions}), `Jobs-v0`
- * ({@link JobsOptions}) and `EGS-v0` ({@link EgsEnvOptions}), each with its options schema
+ * ({@link JobsOptions}), `EGS-v0` ({@link EgsEnvOptions}) and `PixelPong-v0` ({@link PixelPongOptions}), each with its options schema
  * (`makeEnv` validates options before the factory sees them). Idempotent: calling it again re-registers the same factories.
  */
 export function registerBuiltinEnvs(): void {
@@ -44,5 +56,12 @@ export function registerBuiltinEnvs(): void {
     description:
       'Edge Generation Scheduling: add edges to a DAG task to minimise its width (cores) with L ≤ D',
     create: (options?: Record<string, unknown>): Env => new EgsEnv(options as EgsEnvOptions | undefined),
+  });
+  registerEnv({
+    ...PIXEL_PONG_SPEC,
+    optionsSchema: PIXEL_PONG_OPTIONS_SCHEMA,
+    description: 'Pong on a 10×10 grid of binary pixels (4 channels), scripted tracker opponent, ±1 a point',
+    create: (options?: Record<string, unknown>): Env =>
+      new PixelPong(options as PixelPongOptions | undefined),
   });
 }

@@ -1,7 +1,8 @@
 /**
- * MLP actor-critic policy for flat observations, Discrete or Box actions (SB3's
- * `ActorCriticPolicy`, CleanRL's `Agent`). Separate actor and critic networks by default, or a
- * shared trunk with two linear heads. Orthogonal initialisation: √2 hidden, 0.01 policy head,
+ * Actor-critic policy, Discrete or Box actions (SB3's `ActorCriticPolicy`, CleanRL's `Agent`):
+ * MLPs on flat observations, separate actor and critic networks by default or a shared trunk
+ * with two linear heads; or, with `net: {type: 'cnn', …}`, a shared CNN trunk on image
+ * observations (SB3's `CnnPolicy`: convolutions, fully connected features, two linear heads). Orthogonal initialisation: √2 hidden, 0.01 policy head,
  * 1 value head. Rollout decisions run on the Float32 forward pass; the loss runs either on
  * TensorFlow.js ({@link ActorCriticPolicy.evaluateActions}) or on the host arrays of the fast
  * learner ({@link ActorCriticPolicy.evaluateActionsHost} and its backward pass), on the same
@@ -23,6 +24,8 @@ import {
   sampleMaskedCategorical,
 } from './masked-categorical.js';
 import { maskedCategoricalBackward, maskedCategoricalForward } from './masked-categorical-backward.js';
+import { CNN_NET_SCHEMA, type CnnNetConfig } from './cnn-architecture.js';
+import { Cnn } from './cnn.js';
 import { Mlp } from './mlp.js';
 import type {
   ActOutput,
@@ -50,10 +53,16 @@ export interface ActorCriticConfig {
   policyGain?: number;
   /** Orthogonal gain of the value head. Default 1. */
   valueGain?: number;
+  /**
+   * A shared CNN trunk for image observations instead of the MLPs (`hiddenSizes`, `shareTrunk`
+   * and `activation` are then unused; ReLU throughout): its last `fc` width is the feature
+   * width of both heads. Needs the observation shape (see the constructor). Default: none.
+   */
+  net?: CnnNetConfig | null;
 }
 
 /** Defaults of {@link ActorCriticConfig}. */
-export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHiddenSizes'>> = {
+export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHiddenSizes' | 'net'>> = {
   hiddenSizes: [64, 64],
   activation: 'tanh',
   shareTrunk: false,
@@ -72,6 +81,7 @@ export const ACTOR_CRITIC_SCHEMA = z
     logStdInit: zc.finite().optional(),
     policyGain: zc.positive().optional(),
     valueGain: zc.positive().optional(),
+    net: CNN_NET_SCHEMA.nullable().optional(),
   } satisfies ConfigShape<ActorCriticConfig>)
   .strict();
 
@@ -83,8 +93,8 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
   readonly actionDim: number;
   /** Flat observation length. */
   readonly obsDim: number;
-  /** Shared trunk (only when `shareTrunk`). */
-  readonly trunk: Mlp | undefined;
+  /** Shared trunk (only when `shareTrunk`, or a CNN with `net`). */
+  readonly trunk: Mlp | Cnn | undefined;
   /** Policy network (head only when the trunk is shared): logits or Gaussian means. */
   readonly actor: Mlp;
   /** Value network (head only when the trunk is shared). */
@@ -92,7 +102,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
   /** Log standard deviations of Box actions. */
   readonly logStd: tf.Variable<tf.Rank.R1> | undefined;
   private readonly activation: DenseActivation;
-  private readonly nets: [string, Mlp][];
+  private readonly nets: [string, Mlp | Cnn][];
   // Float32 scratch, grown on demand, so rollouts allocate nothing per step.
   private headBuf = new Float32Array(0);
   private trunkBuf = new Float32Array(0);
@@ -117,17 +127,25 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
     | { obs: Float32Array; batch: number; actions: Int32Array | Float32Array; masks: Uint8Array | undefined }
     | undefined;
   private lastHead: Float32Array = new Float32Array(0);
+  private logitsBatch = 0;
 
   /**
    * @param obsDim - flat observation length
    * @param actionSpace - Discrete(n) or Box(d)
    * @param config - architecture (see {@link ActorCriticConfig})
    * @param rng - initialises every weight (same seed, same network)
+   * @param obsShape - shape of the observation Box, needed by a CNN trunk (`[H, W, C]`)
    */
-  constructor(obsDim: number, actionSpace: Space, config: ActorCriticConfig = {}, rng: Rng) {
+  constructor(
+    obsDim: number,
+    actionSpace: Space,
+    config: ActorCriticConfig = {},
+    rng: Rng,
+    obsShape?: readonly number[],
+  ) {
     assertTfReady('ActorCriticPolicy');
     const hidden = config.hiddenSizes ?? ACTOR_CRITIC_DEFAULTS.hiddenSizes;
-    const activation = config.activation ?? ACTOR_CRITIC_DEFAULTS.activation;
+    const activation = config.net ? 'relu' : (config.activation ?? ACTOR_CRITIC_DEFAULTS.activation);
     const policyGain = config.policyGain ?? ACTOR_CRITIC_DEFAULTS.policyGain;
     const valueGain = config.valueGain ?? ACTOR_CRITIC_DEFAULTS.valueGain;
     this.obsDim = obsDim;
@@ -143,7 +161,31 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
         'unsupported-space',
         `ActorCriticPolicy supports Discrete and Box action spaces, not ${actionSpace.kind}`,
       );
-    if (config.shareTrunk) {
+    if (config.net) {
+      const fc = config.net.fc ?? [];
+      if (fc.length === 0)
+        throw new ArbiterError(
+          'invalid-config',
+          'ActorCriticPolicy: a CNN trunk needs at least one fc layer (the features both heads read)',
+        );
+      if (obsShape?.length !== 3 || obsShape[0]! * obsShape[1]! * obsShape[2]! !== obsDim)
+        throw new ArbiterError(
+          'unsupported-space',
+          `ActorCriticPolicy: a CNN needs a Box observation of shape [H, W, C], got ${obsShape ? `shape [${obsShape.join(', ')}]` : 'no shape'} (use an image env such as PixelPong-v0, or an MLP)`,
+        );
+      const width = fc[fc.length - 1]!;
+      this.trunk = new Cnn(
+        {
+          inputShape: [obsShape[0]!, obsShape[1]!, obsShape[2]!],
+          conv: config.net.conv,
+          fc: fc.slice(0, -1),
+          outputDim: width,
+          outputGain: Math.SQRT2,
+        },
+        rng,
+      );
+      [this.actor, this.critic] = linearHeads(width, this.actionDim, policyGain, valueGain, rng);
+    } else if (config.shareTrunk) {
       if (hidden.length === 0)
         throw new ArbiterError(
           'invalid-config',
@@ -160,11 +202,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
         },
         rng,
       );
-      this.actor = new Mlp(
-        { inputDim: width, hiddenSizes: [], outputDim: this.actionDim, outputGain: policyGain },
-        rng,
-      );
-      this.critic = new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng);
+      [this.actor, this.critic] = linearHeads(width, this.actionDim, policyGain, valueGain, rng);
     } else {
       this.trunk = undefined;
       this.actor = new Mlp(
@@ -189,7 +227,7 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
       );
     }
     this.nets = [
-      ...(this.trunk ? ([['trunk', this.trunk]] as [string, Mlp][]) : []),
+      ...(this.trunk ? ([['trunk', this.trunk]] as [string, Mlp | Cnn][]) : []),
       ['actor', this.actor],
       ['critic', this.critic],
     ];
@@ -445,6 +483,69 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
     if (this.logStd) this.logStdStale = true;
   }
 
+  /**
+   * Trainable variables of the decision network (logits): the trunk's, when there is one, then
+   * the actor's — what a distilled student trains (its critic stays out).
+   */
+  decisionVariables(): tf.Variable[] {
+    return [...(this.trunk?.variables ?? []), ...this.actor.variables];
+  }
+
+  /** Host arrays of {@link ActorCriticPolicy.decisionVariables} (stable identity). */
+  decisionHostParams(): Float32Array[] {
+    return [...(this.trunk?.hostParams() ?? []), ...this.actor.hostParams()];
+  }
+
+  /** Gradient arrays matching {@link ActorCriticPolicy.decisionHostParams}. */
+  decisionHostGrads(): Float32Array[] {
+    return [...(this.trunk?.hostGrads() ?? []), ...this.actor.hostGrads()];
+  }
+
+  /** The logits of `batch` rows, differentiable (trunk and actor; inside `tf.tidy`). */
+  logitsTensor(x: tf.Tensor2D): tf.Tensor2D {
+    return this.actor.apply(this.trunk ? this.trunkTensor(x) : x);
+  }
+
+  /**
+   * Host training pass of the logits (trunk and actor) for `batch` rows of `obs`, keeping what
+   * {@link ActorCriticPolicy.backwardLogits} needs; a view valid until the next call.
+   */
+  logitsTrain(obs: Float32Array, batch: number): Float32Array {
+    this.logitsBatch = batch;
+    if (!this.trunk) return this.actor.forwardTrain(obs, batch);
+    const w = this.trainScratch(batch);
+    const h = this.trunk.forwardTrain(obs, batch);
+    const f = w.features;
+    const m = batch * this.trunk.config.outputDim;
+    if (this.activation === 'tanh') for (let i = 0; i < m; i++) f[i] = Math.tanh(h[i]!);
+    else for (let i = 0; i < m; i++) f[i] = h[i]! > 0 ? h[i]! : 0;
+    return this.actor.forwardTrain(f, batch);
+  }
+
+  /**
+   * Backward pass of the last {@link ActorCriticPolicy.logitsTrain}: **writes** ∂L/∂parameters
+   * into {@link ActorCriticPolicy.decisionHostGrads} given ∂L/∂logits.
+   */
+  backwardLogits(dLogits: Float32Array): void {
+    for (const g of this.decisionHostGrads()) g.fill(0);
+    if (!this.trunk) {
+      this.actor.backward(dLogits);
+      return;
+    }
+    const w = this.train;
+    const dF = w.dFeatures;
+    this.actor.backward(dLogits, dF);
+    const f = w.features;
+    const m = this.trunk.config.outputDim * this.logitsBatch;
+    if (this.activation === 'tanh')
+      for (let i = 0; i < m; i++) {
+        const y = f[i]!;
+        dF[i] = dF[i]! * (1 - y * y);
+      }
+    else for (let i = 0; i < m; i++) if (!(f[i]! > 0)) dF[i] = 0;
+    this.trunk.backward(dF);
+  }
+
   /** Frees every variable. */
   dispose(): void {
     for (const [, m] of this.nets) m.dispose();
@@ -500,4 +601,18 @@ export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePol
     };
     return this.train;
   }
+}
+
+/** The policy head (`actionDim` outputs) and the value head (1 output) on a shared trunk's features. */
+function linearHeads(
+  width: number,
+  actionDim: number,
+  policyGain: number,
+  valueGain: number,
+  rng: Rng,
+): [Mlp, Mlp] {
+  return [
+    new Mlp({ inputDim: width, hiddenSizes: [], outputDim: actionDim, outputGain: policyGain }, rng),
+    new Mlp({ inputDim: width, hiddenSizes: [], outputDim: 1, outputGain: valueGain }, rng),
+  ];
 }

@@ -25,6 +25,7 @@ import {
   type DenseLayerF32,
   type DenseWorkspace,
 } from './dense-forward.js';
+import { pullChangedVariables, pushHostArrays } from './host-variable-sync.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
 import { assertTfReady, tf } from './tf-backend.js';
 
@@ -276,26 +277,19 @@ export class Mlp {
 
   private syncHost(): void {
     if (this.deviceStale) return;
-    // Optimizers and assign() replace a variable's dataId, so identity tells when to re-download.
-    for (let i = 0; i < this.vars.length; i++) {
-      const v = this.vars[i]!;
-      if (v.dataId === this.hostIds[i]) continue;
-      const layer = this.host[i >> 1]!;
-      (i % 2 === 0 ? layer.kernel : layer.bias).set(v.dataSync() as Float32Array);
-      this.hostIds[i] = v.dataId;
-      this.hostTStale = true;
-    }
+    if (pullChangedVariables(this.vars, this.hostIds, (i) => this.hostArray(i))) this.hostTStale = true;
   }
 
   private syncDevice(): void {
     if (!this.deviceStale || this.disposed) return;
     this.deviceStale = false;
-    this.vars.forEach((v, i) => {
-      const layer = this.host[i >> 1]!;
-      const w = i % 2 === 0 ? layer.kernel : layer.bias;
-      tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
-      this.hostIds[i] = v.dataId;
-    });
+    pushHostArrays(this.vars, this.hostIds, (i) => this.hostArray(i));
+  }
+
+  /** The host array of variable i (kernel 0, bias 0, kernel 1, …). */
+  private hostArray(i: number): Float32Array {
+    const layer = this.host[i >> 1]!;
+    return i % 2 === 0 ? layer.kernel : layer.bias;
   }
 
   private assertLive(): void {

@@ -1,15 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { generatePolicyC, generatePolicyCHarness, toCIdentifier } from '../../src/deploy/c-codegen.js';
+import { generatePolicyC, toCIdentifier } from '../../src/deploy/c-codegen.js';
 import { extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.js';
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
 import type { PolicyArtifact } from '../../src/deploy/policy-artifact.js';
 import { quantizeInt8 } from '../../src/deploy/quantize-int8.js';
 import { heldOutStates, trainDqn, trainPpo } from './deploy-fixtures.js';
+import { buildPolicyC } from './build-policy-c.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
 if (!hasGcc) console.warn('c-codegen.test: gcc not found on PATH; skipping the C compile-and-compare tests');
@@ -29,32 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Compiles policy + harness with the strict flags and returns the executable's path. */
-function build(art: PolicyArtifact, name: string): string {
-  const c = generatePolicyC(art, name);
-  writeFileSync(join(dir, c.headerFile), c.header);
-  writeFileSync(join(dir, c.sourceFile), c.source);
-  writeFileSync(join(dir, `${name}_main.c`), generatePolicyCHarness(name));
-  const exe = join(dir, `${name}_test`);
-  execFileSync(
-    'gcc',
-    [
-      '-std=c99',
-      '-Wall',
-      '-Wextra',
-      '-pedantic',
-      '-Werror',
-      '-O2',
-      '-o',
-      exe,
-      c.sourceFile,
-      `${name}_main.c`,
-      '-lm',
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
-  return exe;
-}
+const build = (art: PolicyArtifact, name: string): string => buildPolicyC(art, name, dir);
 
 describe.skipIf(!hasGcc)('generated C (gcc -std=c99 -Wall -Werror -O2) matches the TS runtime', () => {
   it.each(['ppo', 'ppo_shared', 'dqn', 'ppo_int8'])(

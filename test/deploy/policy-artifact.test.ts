@@ -6,6 +6,7 @@ import type { DQN } from '../../src/agents/dqn.js';
 import type { PPO } from '../../src/agents/ppo.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { ActorCriticPolicy } from '../../src/nn/actor-critic-policy.js';
+import type { Mlp } from '../../src/nn/mlp.js';
 import { tf } from '../../src/nn/tf-backend.js';
 import { extractPolicyArtifact } from '../../src/deploy/extract-policy-artifact.js';
 import { createPolicyRuntime } from '../../src/deploy/inference-runtime.js';
@@ -46,7 +47,7 @@ function ppoOutputs(m: PPO, obs: Float32Array): { f32: Float32Array; tfOut: Floa
     let h = t;
     if (policy.trunk) {
       const z = policy.trunk.apply(t);
-      h = (policy.trunk.config.activation === 'tanh' ? tf.tanh(z) : tf.relu(z)) as tf.Tensor2D;
+      h = ((policy.trunk as Mlp).config.activation === 'tanh' ? tf.tanh(z) : tf.relu(z)) as tf.Tensor2D;
     }
     return policy.actor.apply(h).dataSync() as Float32Array;
   });
@@ -163,8 +164,9 @@ describe('validation names the file and the rule', () => {
   it('accepts a valid artifact and rejects each broken rule', () => {
     expect(rule(base())).toBe('accepted');
     expect(rule({ ...base(), format: 'onnx' })).toBe('format');
-    expect(rule({ ...base(), version: 2 })).toBe('version');
-    expect(rule({ ...base(), kind: 'cnn' })).toBe('kind');
+    expect(rule({ ...base(), version: 3 })).toBe('version'); // 1 (MLP) and 2 (CNN) are known
+    expect(rule({ ...base(), kind: 'rnn' })).toBe('kind');
+    expect(rule({ ...base(), kind: 'cnn' })).toBe('version'); // CNN artifacts are version 2
     expect(rule({ ...base(), decision: 'sample' })).toBe('decision');
     expect(rule({ ...base(), outputDim: 3 })).toBe('action-space');
     const b = base();

@@ -4,6 +4,7 @@ import { EGS_NODE_FEATURES, EGS_RELATIONS } from '../../src/envs/egs/egs-observa
 import { EGS_OPTIONS_SCHEMA } from '../../src/envs/egs/egs-env.js';
 import { GRIDWORLD_OPTIONS_SCHEMA } from '../../src/envs/gridworld.js';
 import { JOBS_OPTIONS_SCHEMA } from '../../src/envs/jobs/jobs-env.js';
+import { PIXEL_PONG_OPTIONS_SCHEMA } from '../../src/envs/pixel-pong.js';
 
 // Every env file opens with Gymnasium-style sections (as Gymnasium's cartpole.py docstring).
 const ENV_FILES = [
@@ -13,6 +14,7 @@ const ENV_FILES = [
   'src/envs/egs/egs-env.ts',
   'src/envs/hsoc/hsoc-env.ts',
   'src/envs/hsoc/hsoc-single-agent-env.ts',
+  'src/envs/pixel-pong.ts',
 ];
 const SECTIONS = [
   'Description',
@@ -48,6 +50,7 @@ describe('env doc sections', () => {
     ['src/envs/gridworld.ts', GRIDWORLD_OPTIONS_SCHEMA],
     ['src/envs/jobs/jobs-env.ts', JOBS_OPTIONS_SCHEMA],
     ['src/envs/egs/egs-env.ts', EGS_OPTIONS_SCHEMA],
+    ['src/envs/pixel-pong.ts', PIXEL_PONG_OPTIONS_SCHEMA],
   ] as const)('the options table of %s lists exactly the keys of its zod schema', (file, schema) => {
     const documented = firstColumn(file, 'Options').flatMap((c) => c.split(', '));
     expect(documented.sort()).toEqual(Object.keys(schema.shape).sort());

@@ -5,6 +5,8 @@
  */
 import { ArbiterError } from '../../core/errors.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
+import { Cnn } from '../../nn/cnn.js';
+import { Mlp } from '../../nn/mlp.js';
 import { DQN } from '../dqn.js';
 import { OnPolicyAlgorithm, type OnPolicyConfig } from '../on-policy-algorithm.js';
 
@@ -32,7 +34,7 @@ export interface DistillationTeacher {
 }
 
 /**
- * Wraps a trained DQN, or an on-policy algorithm with an MLP actor-critic policy on a Discrete
+ * Wraps a trained DQN (MLP or CNN Q-network), or an on-policy algorithm with an MLP actor-critic policy on a Discrete
  * action space. Throws `unsupported-model` otherwise.
  */
 export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
@@ -45,14 +47,18 @@ export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
       numActions: model.numActions,
       decisionParams: qNet.numParams(),
       totalParams: qNet.numParams(),
-      hiddenSizes: [...qNet.config.hiddenSizes],
+      hiddenSizes: hiddenSizesOf(qNet),
       forward: (obs, batch, out) => void qNet.forwardF32(obs, batch, out),
     };
   }
   if (model instanceof OnPolicyAlgorithm) {
     const algo = model as OnPolicyAlgorithm<OnPolicyConfig>;
     const policy = algo.policy;
-    if (!(policy instanceof ActorCriticPolicy) || policy.actionKind !== 'discrete')
+    if (
+      !(policy instanceof ActorCriticPolicy) ||
+      policy.actionKind !== 'discrete' ||
+      policy.trunk instanceof Cnn
+    )
       throw new ArbiterError(
         'unsupported-model',
         'distillation teacher: only MLP actor-critic policies with Discrete actions can teach',
@@ -82,4 +88,11 @@ export function teacherFromAlgorithm(model: unknown): DistillationTeacher {
     'unsupported-model',
     'distillation teacher: give a DQN or a PPO/A2C/REINFORCE model with an MLP policy',
   );
+}
+
+/** Hidden widths of a Q-network: an MLP's hidden layers, a CNN's fully connected ones. */
+function hiddenSizesOf(net: unknown): number[] {
+  if (net instanceof Mlp) return [...net.config.hiddenSizes];
+  if (net instanceof Cnn) return [...net.config.fc];
+  return [];
 }

@@ -42,11 +42,13 @@ import type { Env } from '../../core/env.js';
 import { ArbiterError } from '../../core/errors.js';
 import { Rng, type RngState } from '../../core/rng.js';
 import { ActorCriticPolicy } from '../../nn/actor-critic-policy.js';
+import { CNN_NET_SCHEMA, type CnnNetConfig } from '../../nn/cnn-architecture.js';
+import { assertTfCanTrainCnn } from '../../nn/cnn.js';
 import { Adam } from '../../nn/adam.js';
 import { AdamF32 } from '../../nn/adam-f32.js';
 import { clipGradNorm } from '../../nn/clip-grad-norm.js';
 import { firstNonFiniteVariable } from '../../nn/first-non-finite.js';
-import { clipGlobalNorm, firstNonFiniteArray, zeroArrays } from '../../nn/host-params.js';
+import { clipGlobalNorm, firstNonFiniteArray } from '../../nn/host-params.js';
 import { maskedArgmax, maskedLogSoftmax } from '../../nn/masked-categorical.js';
 import { assertTfReady, initTf, tf } from '../../nn/tf-backend.js';
 import {
@@ -68,10 +70,15 @@ import { PPO } from '../ppo.js';
 import type { DistillationTeacher } from './distillation-teacher.js';
 import { StateReplayMemory } from './state-replay-memory.js';
 
-/** Hyper-parameters of {@link Od3Distiller}; every field but `hiddenSizes` has a default. */
+/** Hyper-parameters of {@link Od3Distiller}; every field but the student's architecture has a default. */
 export interface Od3Config {
-  /** Hidden widths of the student (e.g. from `generatePolicyNet`). */
-  hiddenSizes: number[];
+  /** Hidden widths of an MLP student (e.g. from `generatePolicyNet`); needed unless `net` is given. */
+  hiddenSizes?: number[];
+  /**
+   * A CNN student for image observations (e.g. from `generateCnnPolicyNet`): its trunk and logit
+   * head are distilled together. Default: none (the MLP of `hiddenSizes`).
+   */
+  net?: CnnNetConfig | null;
   /** Student hidden nonlinearity. Default `'tanh'`. */
   activation?: 'tanh' | 'relu';
   /** Temperature τ of the teacher's softmax (τ < 1 sharpens). Default 0.01 (the seed's). */
@@ -112,6 +119,7 @@ export type ResolvedOd3Config = Required<Od3Config>;
 
 /** Defaults of {@link Od3Config}. */
 export const OD3_DEFAULTS: Readonly<Omit<ResolvedOd3Config, 'hiddenSizes'>> = {
+  net: null,
   activation: 'tanh',
   tau: 0.01,
   minibatchSize: 32,
@@ -132,7 +140,8 @@ export const OD3_DEFAULTS: Readonly<Omit<ResolvedOd3Config, 'hiddenSizes'>> = {
 /** Rules of every {@link Od3Config} key (strict: unknown keys are refused). */
 export const OD3_SCHEMA = z
   .object({
-    hiddenSizes: zc.layerSizes(),
+    hiddenSizes: zc.layerSizes().optional(),
+    net: CNN_NET_SCHEMA.nullable().optional(),
     activation: z.enum(['tanh', 'relu']).optional(),
     tau: zc.positive().optional(),
     minibatchSize: zc.int(1).optional(),
@@ -155,7 +164,12 @@ export const OD3_SCHEMA = z
 export function resolveOd3Config(config: Od3Config, source = 'OD3 config'): ResolvedOd3Config {
   const given = parseConfig(OD3_SCHEMA, config, { source, what: 'OD3' });
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  return { ...OD3_DEFAULTS, ...defined, hiddenSizes: [...given.hiddenSizes] } as ResolvedOd3Config;
+  if (given.hiddenSizes === undefined && !given.net)
+    throw new ArbiterError(
+      'invalid-config',
+      `${source}: give the student's architecture: hiddenSizes (an MLP) or net (a CNN)`,
+    );
+  return { ...OD3_DEFAULTS, ...defined, hiddenSizes: [...(given.hiddenSizes ?? [])] } as ResolvedOd3Config;
 }
 
 /**
@@ -306,16 +320,16 @@ export class Od3Distiller implements Algorithm {
     this.student = new PPO(makeEnv, {
       seed: c.seed,
       numEnvs: 1,
-      policy: {
-        hiddenSizes: c.hiddenSizes,
-        activation: c.activation,
-        shareTrunk: false,
-        valueHiddenSizes: [],
-      },
+      policy: c.net
+        ? { net: c.net }
+        : { hiddenSizes: c.hiddenSizes, activation: c.activation, shareTrunk: false, valueHiddenSizes: [] },
     });
     this.policy = this.student.policy as ActorCriticPolicy;
-    const actor = this.policy.actor;
-    this.optimizer = c.learner === 'fast' ? new AdamF32(actor.hostParams()) : new Adam(actor.variables);
+    if (c.net && c.learner === 'tfjs') assertTfCanTrainCnn('OD3');
+    this.optimizer =
+      c.learner === 'fast'
+        ? new AdamF32(this.policy.decisionHostParams())
+        : new Adam(this.policy.decisionVariables());
     this.memory = new StateReplayMemory(c.memorySize, this.obsDim, this.numActions);
     this.outRow = new Float32Array(this.numActions);
     this.batchObs = new Float32Array(c.minibatchSize * this.obsDim);
@@ -357,9 +371,9 @@ export class Od3Distiller implements Algorithm {
     return this.student.counters;
   }
 
-  /** Parameters of the student's decision network (its actor). */
+  /** Parameters of the student's decision network (its actor, and its CNN trunk when it has one). */
   studentDecisionParams(): number {
-    return this.policy.actor.numParams();
+    return this.policy.actor.numParams() + (this.policy.trunk?.numParams() ?? 0);
   }
 
   /**
@@ -396,16 +410,15 @@ export class Od3Distiller implements Algorithm {
           'train/grad_norm': gradNorm / c.gradientSteps,
           'train/exploration_rate': this.explorationRate,
         };
-        const actor = this.policy.actor;
         const bad =
           c.learner === 'fast'
-            ? firstNonFiniteArray(actor.hostParams())
-            : firstNonFiniteVariable(actor.variables);
+            ? firstNonFiniteArray(this.policy.decisionHostParams())
+            : firstNonFiniteVariable(this.policy.decisionVariables());
         assertFiniteUpdate(
           'od3',
           this.counters,
           metrics,
-          bad === undefined ? undefined : `actor variable ${bad}`,
+          bad === undefined ? undefined : `decision variable ${bad}`,
         );
         await session.updateEnd(metrics);
       }
@@ -428,29 +441,29 @@ export class Od3Distiller implements Algorithm {
     let negEntropy = 0;
     for (let b = 0; b < B; b++)
       negEntropy += sharpenedSoftmax(this.teacherOut, b * n, n, c.tau, this.batchMasks, this.targets);
-    const actor = this.policy.actor;
+    const policy = this.policy;
     if (c.learner === 'fast') {
-      const z = actor.forwardTrain(this.batchObs, B);
+      const z = policy.logitsTrain(this.batchObs, B);
       const ce = distillationLossGrad(z, this.targets, this.batchMasks, B, n, this.dLogits);
-      const grads = actor.hostGrads();
-      zeroArrays(grads);
-      actor.backward(this.dLogits);
+      policy.backwardLogits(this.dLogits);
+      const grads = policy.decisionHostGrads();
       const gradNorm = clipGlobalNorm(grads, c.maxGradNorm);
       (this.optimizer as AdamF32).applyGradients(grads, c.learningRate);
-      actor.markHostChanged();
+      policy.markHostChanged();
       return { kl: ce + negEntropy / B, gradNorm };
     }
+    const variables = policy.decisionVariables();
     const out = tf.tidy(() => {
       const x = tf.tensor2d(this.batchObs, [B, this.obsDim]);
       const pT = tf.tensor2d(this.targets, [B, n]);
       const maskT = tf.tensor2d(this.batchMasks, [B, n], 'int32');
       const { value, grads } = tf.variableGrads(() => {
-        const logpS = maskedLogSoftmax(actor.apply(x), maskT);
+        const logpS = maskedLogSoftmax(policy.logitsTensor(x), maskT);
         // Cross-entropy −Σ p_T log p_S; KL adds the constant Σ p_T log p_T (computed on the host).
         return tf.neg(tf.mean(tf.sum(tf.mul(pT, logpS), 1))) as tf.Scalar;
-      }, actor.variables);
+      }, variables);
       const clipped = clipGradNorm(
-        actor.variables.map((v) => grads[v.name]!),
+        variables.map((v) => grads[v.name]!),
         c.maxGradNorm,
       );
       (this.optimizer as Adam).applyGradients(clipped.grads, c.learningRate);

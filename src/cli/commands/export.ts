@@ -65,7 +65,13 @@ export function registerExport(program: Command): void {
         params,
         inputDim: artifact.inputDim,
         outputDim: artifact.outputDim,
-        layers: artifact.layers.map((l) => `${l.inputDim}x${l.outputDim} ${l.activation}`),
+        layers: [
+          ...(artifact.conv ?? []).map(
+            (l) =>
+              `conv ${l.filters}@${l.kernel}x${l.kernel}/${l.stride} on ${l.inputShape.join('x')} ${l.activation}`,
+          ),
+          ...artifact.layers.map((l) => `${l.inputDim}x${l.outputDim} ${l.activation}`),
+        ],
         normalization: artifact.normalization !== undefined,
         algo: artifact.source?.algo,
         env,

@@ -35,6 +35,18 @@
  *
  * An empty window slot reads all zeros. Window jobs are oldest first.
  *
+ * With `observation: 'image'` the observation is DeepRM's picture instead, as channels of a
+ * `Box(0, 1, [T, U, R·(M + 1) + 1])`, U = the largest capacity, every value 0 or 1, row k = now + k,
+ * column u = resource unit u ({@link JobsEnv.imageChannels}):
+ *
+ * | channel | name | meaning |
+ * |---|---|---|
+ * | r·(M + 1) | cluster | cell (k, u) is 1 when unit u of resource r is in use at now + k |
+ * | r·(M + 1) + 1 + i | slot | job of window slot i: rows k < duration, columns u < its demand of r |
+ * | R·(M + 1) | backlog | the first min(backlog, T·U) cells in row-major order |
+ *
+ * Units of a resource are interchangeable, so its first `usage` cells of a row are the busy ones.
+ *
  * ## Rewards
  *
  * - `'slowdown'` (default): each time advance gives `−Σ 1/duration` over the jobs in the system
@@ -82,6 +94,7 @@
  * | autoAdvance | true | boolean | advance time by itself while no waiting job fits |
  * | invalidAction | `'error'` | `error`, `advance` | what a masked action does |
  * | workConserving | false | boolean | mask "advance" while some window job fits |
+ * | observation | `'flat'` | `flat`, `image` | the flat features above, or DeepRM's image as channels |
  *
  * `jobDistribution` (strict, each optional): `shortProb` 0.8 ∈ [0, 1], `shortDuration` [1, 3],
  * `longDuration` [10, 15] (time steps), `dominantDemand` [0.5, 1], `otherDemand` [0.1, 0.2]
@@ -136,6 +149,11 @@ export interface JobsOptions {
    * which job starts and never holds resources idle, like the FIFO/SJF/random baselines.
    */
   workConserving?: boolean;
+  /**
+   * `'flat'` (default): the feature vector of {@link JobsEnv.layout}; `'image'`: DeepRM's
+   * occupancy image and job slots as channels of a `[T, U, C]` Box (for CNN policies).
+   */
+  observation?: 'flat' | 'image';
 }
 
 const RANGE = z.tuple([z.number().min(0), z.number().min(0)]);
@@ -165,6 +183,7 @@ export const JOBS_OPTIONS_SCHEMA = z
     autoAdvance: z.boolean().optional(),
     invalidAction: z.enum(['error', 'advance']).optional(),
     workConserving: z.boolean().optional(),
+    observation: z.enum(['flat', 'image']).optional(),
   } satisfies ConfigShape<JobsOptions>)
   .strict();
 
@@ -203,6 +222,20 @@ export interface JobsObservationLayout {
   size: number;
   /** Longest possible duration (the duration normaliser). */
   maxDuration: number;
+}
+
+/** Shape and channel indices of the image observation (`observation: 'image'`). */
+export interface JobsImageChannels {
+  /** Rows: the horizon T. */
+  rows: number;
+  /** Columns: the largest capacity U. */
+  cols: number;
+  /** Channels: R·(M + 1) + 1. */
+  channels: number;
+  /** Channel of resource r's cluster occupancy: `r * (M + 1)`; of slot i's demand of r: `r * (M + 1) + 1 + i`. */
+  perResource: number;
+  /** Channel of the backlog. */
+  backlog: number;
 }
 
 /** A snapshot of the simulator state, for tests and diagnostics. */
@@ -245,6 +278,10 @@ export class JobsEnv implements Env<Float32Array, number> {
   readonly spec = JOBS_SPEC;
   /** Feature offsets of the observation. */
   readonly layout: JobsObservationLayout;
+  /** Shape and channels of the image observation (also defined when the observation is flat). */
+  readonly imageChannels: JobsImageChannels;
+  /** Which observation the env gives. */
+  readonly observationKind: 'flat' | 'image';
   /** Expected arrivals per time step. */
   readonly arrivalRate: number;
   /** The load the arrival rate was derived from. */
@@ -348,7 +385,20 @@ export class JobsEnv implements Env<Float32Array, number> {
       size: backlogOffset + 2,
       maxDuration,
     };
-    this.observationSpace = new Box(0, 1, [this.layout.size]);
+    const perResource = this.M + 1;
+    this.imageChannels = {
+      rows: this.T,
+      cols: Math.max(...capList),
+      channels: this.R * perResource + 1,
+      perResource,
+      backlog: this.R * perResource,
+    };
+    this.observationKind = options.observation ?? 'flat';
+    const ic = this.imageChannels;
+    this.observationSpace =
+      this.observationKind === 'image'
+        ? new Box(0, 1, [ic.rows, ic.cols, ic.channels])
+        : new Box(0, 1, [this.layout.size]);
     this.actionSpace = new Discrete(this.M + 1);
     this.mask = new Uint8Array(this.M + 1);
     this.lastMask = this.mask.slice();
@@ -605,6 +655,33 @@ export class JobsEnv implements Env<Float32Array, number> {
   }
 
   private observation(): Float32Array {
+    return this.observationKind === 'image' ? this.imageObservation() : this.flatObservation();
+  }
+
+  private imageObservation(): Float32Array {
+    const { rows: T, cols: U, channels: C, perResource, backlog: backlogChannel } = this.imageChannels;
+    const obs = new Float32Array(T * U * C);
+    for (let r = 0; r < this.R; r++) {
+      const cluster = r * perResource;
+      for (let k = 0; k < T; k++) {
+        const used = this.usage[r * this.H + ((this.time + k) % this.H)]!;
+        for (let u = 0; u < used; u++) obs[(k * U + u) * C + cluster] = 1;
+      }
+      for (let i = 0; i < this.M; i++) {
+        const job = this.windowJob(i);
+        if (job < 0) continue;
+        const ch = cluster + 1 + i;
+        const rowsUsed = Math.min(T, this.seq.duration[job]!);
+        const units = this.seq.demand[job * this.R + r]!;
+        for (let k = 0; k < rowsUsed; k++) for (let u = 0; u < units; u++) obs[(k * U + u) * C + ch] = 1;
+      }
+    }
+    const backlog = Math.min(Math.max(0, this.numWaiting - this.M), T * U);
+    for (let p = 0; p < backlog; p++) obs[p * C + backlogChannel] = 1;
+    return obs;
+  }
+
+  private flatObservation(): Float32Array {
     const L = this.layout;
     const obs = new Float32Array(L.size);
     for (let r = 0; r < this.R; r++) {
