@@ -96,3 +96,44 @@ export {
   type CollectEgsDemonstrationsOptions,
   type CloneEgsExpertOptions,
 } from './experiments/egs-imitation.js';
+
+// sweeps: grid / seeded random search of training runs, on local processes or queue workers
+export { canonicalJson } from './core/canonical-json.js';
+export {
+  parseSweepSpec,
+  readSweepSpec,
+  type SweepSpec,
+  type SweepRandom,
+  type SweepDistribution,
+} from './distributed/sweep-spec.js';
+export { expandSweep, applyParams } from './distributed/expand-sweep.js';
+export { trialId, parseSweepTrial, SWEEP_TRIAL_SCHEMA, type SweepTrial } from './distributed/sweep-trial.js';
+export {
+  runTrial,
+  readTrialResult,
+  trialDir,
+  TRIAL_RESULT_FILE,
+  type TrialResult,
+  type TrialOutcome,
+} from './distributed/run-trial.js';
+export { TrialPool, TrialFailedError, type TrialPoolOptions } from './distributed/trial-pool.js';
+export {
+  SweepSummary,
+  bestTrial,
+  type SweepSummaryData,
+  type TrialFailure,
+} from './distributed/sweep-summary.js';
+export {
+  runSweep,
+  type RunSweepOptions,
+  type RunSweepResult,
+  type SweepTrialEvent,
+  type TrialDispatcher,
+} from './distributed/run-sweep.js';
+export {
+  sweepMarkdown,
+  sweepPlotSvg,
+  type SweepReport,
+  type SweepReportTrial,
+  type SweepReportFailure,
+} from './report/sweep-report.js';

@@ -16,6 +16,7 @@ import { registerBenchEgs } from './commands/bench-egs.js';
 import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
+import { registerSweep } from './commands/sweep.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerExport(program);
   registerDistill(program);
+  registerSweep(program);
   registerLogic(program);
   registerDemo(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
