@@ -137,3 +137,20 @@ export {
   type SweepReportTrial,
   type SweepReportFailure,
 } from './report/sweep-report.js';
+export {
+  TrialQueueDispatcher,
+  queueConnection,
+  parseTrainTrialPayload,
+  TRIAL_QUEUE_NAME,
+  TRAIN_TRIAL_JOB,
+  type TrialQueueOptions,
+  type TrainTrialPayload,
+} from './distributed/trial-queue.js';
+export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
+export {
+  RespRedisClient,
+  RespRedisBatch,
+  type RespRedisOptions,
+  type RedisReply,
+} from './distributed/redis-client.js';
+export { parseRedisUrl, redactRedisUrl } from './distributed/redis-url.js';

@@ -18,6 +18,7 @@ import { readSweepSpec } from './sweep-spec.js';
 import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-summary.js';
 import type { SweepTrial } from './sweep-trial.js';
 import { TrialPool } from './trial-pool.js';
+import { TrialQueueDispatcher } from './trial-queue.js';
 
 /** Runs trials somewhere: local processes, or a queue's workers. */
 export interface TrialDispatcher {
@@ -47,7 +48,7 @@ export interface SweepTrialEvent {
 export interface RunSweepOptions {
   /** The sweep file. */
   file: string;
-  /** Local trial processes (default the number of cores); ignored with `dispatcher`. */
+  /** Local trial processes (default the number of cores); ignored with `queue` or `dispatcher`. */
   workers?: number;
   /** The sweep folder (default `sweeps/<file name without .json>`). */
   out?: string;
@@ -55,6 +56,8 @@ export interface RunSweepOptions {
   resume?: boolean;
   /** Where trials run (default a {@link TrialPool} of `workers` processes, closed at the end). */
   dispatcher?: TrialDispatcher;
+  /** Send the trials to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
+  queue?: string;
   /** Called as each trial settles. */
   onTrial?: (event: SweepTrialEvent) => void;
 }
@@ -87,7 +90,10 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   await summary.write();
 
   const dispatcher =
-    options.dispatcher ?? new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) });
+    options.dispatcher ??
+    (options.queue !== undefined
+      ? new TrialQueueDispatcher(options.queue)
+      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
   let settled = 0;
   const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>
     options.onTrial?.({ ...event, settled: ++settled, total: trials.length });

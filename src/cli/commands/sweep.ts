@@ -11,6 +11,7 @@ import { startProgress } from '../progress.js';
 
 interface SweepOptions {
   workers?: number;
+  queue?: string;
   out?: string;
   resume?: boolean;
   json?: boolean;
@@ -33,18 +34,22 @@ function trialView(r: {
   };
 }
 
-/** `arbiter sweep SWEEP.json [--workers N] [--out DIR] [--resume] [--json]`. */
+/** `arbiter sweep SWEEP.json [--workers N | --queue URL] [--out DIR] [--resume] [--json]`. */
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'grid or seeded random search of training runs (trials on local processes); writes <out>/trials/<id>/ run folders and summary.json, summary.md, summary.svg',
+      'grid or seeded random search of training runs (trials on local processes, or on `arbiter worker`s with --queue); writes <out>/trials/<id>/ run folders and summary.json, summary.md, summary.svg',
     )
     .argument(
       '<sweep.json>',
       'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}',
     )
     .option('-w, --workers <N>', 'local trial processes (default: the number of cores)', parsePositiveInt)
+    .option(
+      '-q, --queue <url>',
+      'send trials as jobs to `arbiter worker`s through Redis: redis://[user:password@]HOST:PORT[/db], rediss:// for TLS',
+    )
     .option('-o, --out <dir>', 'sweep folder (default sweeps/<file name>)')
     .option('--resume', 'continue the sweep in the folder: finished trials are not run again')
     .option('--json', 'print one JSON document: {"trials": [...], "best": ...}')
@@ -54,6 +59,7 @@ export function registerSweep(program: Command): void {
       const result = await runSweep({
         file,
         ...(opts.workers !== undefined && { workers: opts.workers }),
+        ...(opts.queue !== undefined && { queue: opts.queue }),
         ...(opts.out !== undefined && { out: opts.out }),
         ...(opts.resume === true && { resume: true }),
         onTrial: (e) => {
