@@ -150,7 +150,11 @@ export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './d
 export {
   RespRedisClient,
   RespRedisBatch,
+  parseReply,
+  encodeCommand,
+  INCOMPLETE,
   type RespRedisOptions,
   type RedisReply,
+  type RedisArg,
 } from './distributed/redis-client.js';
 export { parseRedisUrl, redactRedisUrl } from './distributed/redis-url.js';

@@ -41,7 +41,7 @@ export interface RespRedisOptions {
 export type RedisReply = string | number | null | Error | RedisReply[];
 
 /** One argument of a command. */
-type Arg = string | number | Buffer;
+export type RedisArg = string | number | Buffer;
 
 interface Pending {
   resolve: (r: RedisReply) => void;
@@ -51,14 +51,15 @@ interface Pending {
 /** The message BullMQ recognises as a closed connection. */
 const CLOSED = 'Connection is closed.';
 
-/** Thrown when a reply is not complete yet. */
-const INCOMPLETE = Symbol('incomplete');
+/** What {@link parseReply} returns while a reply has not fully arrived. */
+export const INCOMPLETE: unique symbol = Symbol('incomplete');
 
 /**
- * Parses one RESP2 reply at `buf[pos]`: the reply and the offset after it, or INCOMPLETE.
- * Errors from the server are returned as `Error` values, not thrown.
+ * Parses one RESP2 reply at `buf[pos]`: the reply and the offset after it, or
+ * {@link INCOMPLETE} when the buffer ends before the reply does. Errors from the server are
+ * returned as `Error` values, not thrown.
  */
-function parseReply(buf: Buffer, pos: number): [RedisReply, number] | typeof INCOMPLETE {
+export function parseReply(buf: Buffer, pos: number): [RedisReply, number] | typeof INCOMPLETE {
   const eol = buf.indexOf('\r\n', pos);
   if (eol < 0) return INCOMPLETE;
   const type = buf[pos];
@@ -97,8 +98,8 @@ function parseReply(buf: Buffer, pos: number): [RedisReply, number] | typeof INC
   }
 }
 
-/** A command in RESP2: an array of bulk strings. */
-function encodeCommand(args: readonly Arg[]): Buffer {
+/** A command in RESP2: an array of bulk strings (numbers as decimal text, Buffers as they are). */
+export function encodeCommand(args: readonly RedisArg[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
   for (const a of args) {
     const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a), 'utf8');
@@ -116,7 +117,7 @@ function pairsToObject(reply: RedisReply): Record<string, string> {
 }
 
 /** A script argument as ioredis sends it: Buffers as they are, null/undefined as ''. */
-function scriptArg(a: unknown): Arg {
+function scriptArg(a: unknown): RedisArg {
   if (Buffer.isBuffer(a)) return a;
   return a === undefined || a === null ? '' : String(a);
 }
@@ -129,14 +130,14 @@ interface Script {
 
 /** A batch of commands run by `MULTI … EXEC` (transaction) or back to back (pipeline). */
 export class RespRedisBatch {
-  private readonly commands: { args: Arg[]; map: (r: RedisReply) => unknown; sha?: string }[] = [];
+  private readonly commands: { args: RedisArg[]; map: (r: RedisReply) => unknown; sha?: string }[] = [];
 
   constructor(
     private readonly client: RespRedisClient,
     private readonly transaction: boolean,
   ) {}
 
-  private add(args: Arg[], map: (r: RedisReply) => unknown = (r) => r, sha?: string): this {
+  private add(args: RedisArg[], map: (r: RedisReply) => unknown = (r) => r, sha?: string): this {
     this.commands.push({ args, map, ...(sha !== undefined && { sha }) });
     return this;
   }
@@ -215,7 +216,7 @@ export class RespRedisClient extends EventEmitter {
   private socket: net.Socket | undefined;
   private buffer: Buffer = Buffer.alloc(0);
   private readonly pending: Pending[] = [];
-  private readonly offline: { args: Arg[]; pending: Pending }[] = [];
+  private readonly offline: { args: RedisArg[]; pending: Pending }[] = [];
   private readonly scripts = new Map<string, Script>();
   private readonly loaded = new Set<string>();
   private attempts = 0;
@@ -284,7 +285,7 @@ export class RespRedisClient extends EventEmitter {
   /** AUTH, SELECT and CLIENT SETNAME, sent ahead of anything waiting. */
   private async handshake(): Promise<void> {
     const o = this.options;
-    const steps: Arg[][] = [];
+    const steps: RedisArg[][] = [];
     if (o.password !== undefined && o.password !== '')
       steps.push(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password]);
     if (o.db !== undefined && o.db !== 0) steps.push(['SELECT', o.db]);
@@ -329,7 +330,7 @@ export class RespRedisClient extends EventEmitter {
     this.retryTimer = setTimeout(() => void this.connect().catch(() => undefined), delay);
   }
 
-  private write(args: Arg[], pending: Pending): void {
+  private write(args: RedisArg[], pending: Pending): void {
     this.pending.push(pending);
     this.socket!.write(encodeCommand(args));
   }
@@ -338,7 +339,7 @@ export class RespRedisClient extends EventEmitter {
    * Sends one command: its reply, with a server error rejected (or, with `rejectErrors` false,
    * returned as an `Error` value, as batches need). Waits while the connection is down.
    */
-  call(args: Arg[], rejectErrors = true): Promise<RedisReply> {
+  call(args: RedisArg[], rejectErrors = true): Promise<RedisReply> {
     if (this.status === 'end') return Promise.reject(new Error(CLOSED));
     return new Promise<RedisReply>((resolve, reject) => {
       const pending: Pending = {

@@ -54,6 +54,8 @@ export interface TrialQueueOptions {
   queueName?: string;
   /** Attempts of a job that fails for a non-deterministic reason (default 3). */
   attempts?: number;
+  /** How often a waited-for job is looked at directly, in ms (default 5000). */
+  pollMs?: number;
 }
 
 /** A {@link TrialDispatcher} that sends trials to `arbiter worker`s through a BullMQ queue. */
@@ -61,6 +63,7 @@ export class TrialQueueDispatcher implements TrialDispatcher {
   private readonly queue: Queue;
   private readonly events: QueueEvents;
   private readonly attempts: number;
+  private readonly pollMs: number;
 
   constructor(url: string, options: TrialQueueOptions = {}) {
     const connection = queueConnection(url);
@@ -71,23 +74,55 @@ export class TrialQueueDispatcher implements TrialDispatcher {
     this.queue.setMaxListeners(0);
     this.events.setMaxListeners(0);
     this.attempts = options.attempts ?? 3;
+    this.pollMs = options.pollMs ?? 5000;
   }
 
-  /** Adds the trial's job (a no-op when it exists) and waits for its one result. */
+  /**
+   * Adds the trial's job (a no-op when it exists) and waits for its one result. The job is also
+   * looked at every `pollMs`: a finished job whose event was missed (the events stream restarts
+   * with Redis) settles the wait, and a job that is gone (a Redis restart without persistence)
+   * is added again — its trial folder, if it finished, then answers without training.
+   */
   async run(trial: SweepTrial, trialsRoot: string): Promise<TrialOutcome> {
     const payload: TrainTrialPayload = { trial, trialsRoot };
-    const job = await this.queue.add(TRAIN_TRIAL_JOB, payload, {
-      jobId: trial.id,
-      attempts: this.attempts,
-      backoff: { type: 'fixed', delay: 1000 },
-      removeOnComplete: false,
-      removeOnFail: false,
-    });
-    try {
-      const result = (await job.waitUntilFinished(this.events)) as TrialResult;
-      return { result, reused: false };
-    } catch (e) {
-      throw new TrialFailedError(trial.id, e instanceof Error ? e.message : String(e), true);
+    for (;;) {
+      const job = await this.queue.add(TRAIN_TRIAL_JOB, payload, {
+        jobId: trial.id,
+        attempts: this.attempts,
+        backoff: { type: 'fixed', delay: 1000 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
+      const stop = { done: false };
+      const settled = await Promise.race([
+        job.waitUntilFinished(this.events).then(
+          (value: unknown) => ({ value }),
+          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+        ),
+        this.watch(trial.id, stop),
+      ]).finally(() => (stop.done = true));
+      if ('value' in settled) return { result: settled.value as TrialResult, reused: false };
+      if ('error' in settled) throw new TrialFailedError(trial.id, settled.error, true);
+    }
+  }
+
+  /** Polls job `id` until it finished (its outcome), is gone (`lost`), or `stop.done`. */
+  private async watch(
+    id: string,
+    stop: { done: boolean },
+  ): Promise<{ value: unknown } | { error: string } | { lost: true }> {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, this.pollMs).unref());
+      if (stop.done) return new Promise(() => undefined); // the other side of the race won
+      try {
+        const job = await this.queue.getJob(id);
+        if (job === undefined) return { lost: true };
+        const state = await job.getState();
+        if (state === 'completed') return { value: job.returnvalue };
+        if (state === 'failed') return { error: job.failedReason };
+      } catch {
+        // Redis unreachable for now: look again later
+      }
     }
   }
 

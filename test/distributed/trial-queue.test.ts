@@ -182,4 +182,35 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
       expect([await stored?.getState(), stored?.attemptsMade]).toEqual(['failed', 1]);
     }
   }, 30_000);
+
+  it('a Redis restart mid-sweep (no persistence: the queue is lost) still ends with every trial once', async () => {
+    const file2 = join(root, 'restart.json');
+    await writeFile(file2, JSON.stringify({ ...SWEEP, seeds: [7, 8] }));
+    const out = join(root, 'restart');
+    const d2 = new TrialQueueDispatcher(redis.url, { pollMs: 250 });
+    const trialFiles = (): string[] =>
+      existsSync(join(out, 'trials'))
+        ? readdirSync(join(out, 'trials')).filter((d) => existsSync(join(out, 'trials', d, 'trial.json')))
+        : [];
+    try {
+      const sweep = runSweep({ file: file2, out, dispatcher: d2 });
+      const deadline = Date.now() + 30_000;
+      while (trialFiles().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const before = trialFiles();
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.length).toBeLessThan(4); // the restart falls mid-sweep
+      const mtimes = before.map((d) => statSync(join(out, 'trials', d, 'trial.json')).mtimeMs);
+      await redis.stop(true);
+      await new Promise((r) => setTimeout(r, 100));
+      await redis.restart();
+      const result = await sweep;
+      expect(result.failed).toEqual([]);
+      expect(result.trials).toHaveLength(4);
+      expect(trialFiles().sort()).toEqual(result.trials.map((t) => t.id).sort());
+      // The trials finished before the restart were answered from their folders, not trained again.
+      expect(before.map((d) => statSync(join(out, 'trials', d, 'trial.json')).mtimeMs)).toEqual(mtimes);
+    } finally {
+      await d2.close();
+    }
+  }, 60_000);
 });

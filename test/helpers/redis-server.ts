@@ -48,8 +48,8 @@ async function waitForPort(port: number, until: number): Promise<void> {
   }
 }
 
-/** Starts a redis-server (see {@link TestRedis}); needs {@link REDIS_SERVER}. */
-export async function startRedis(): Promise<TestRedis> {
+/** Starts a redis-server (see {@link TestRedis}) with `extraArgs`; needs {@link REDIS_SERVER}. */
+export async function startRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
   if (REDIS_SERVER === undefined)
     throw new Error('redis-server is not installed (apt-get install redis-server)');
   const dir = mkdtempSync(join(tmpdir(), 'arbiter-redis-'));
@@ -58,7 +58,19 @@ export async function startRedis(): Promise<TestRedis> {
   const start = async (): Promise<void> => {
     proc = spawn(
       REDIS_SERVER!,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...extraArgs,
+      ],
       { stdio: 'ignore' },
     );
     await waitForPort(port, Date.now() + 10_000);
