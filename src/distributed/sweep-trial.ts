@@ -9,32 +9,21 @@ import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
 import { parseConfig, zc } from '../core/config-schema.js';
 import { ValidationError } from '../core/errors.js';
-import { ALGORITHM_NAMES, type AlgorithmName } from '../agents/algorithm-names.js';
+import { ALGORITHM_NAMES } from '../agents/algorithm-names.js';
+import type { TrainRunConfig } from '../experiments/train-run.js';
 
-/** A training run of a sweep, with the values it was given by the sweep (`params`). */
-export interface SweepTrial {
-  /** Content hash of everything below but `params` (see {@link trialId}). */
+/**
+ * A training run of a sweep (the fields of a train run's `config.json`; evaluation and checkpoint
+ * intervals default to the train run's), with the values the sweep gave it (`params`).
+ */
+export interface SweepTrial
+  extends
+    Pick<TrainRunConfig, 'algo' | 'env' | 'seed' | 'steps' | 'config' | 'envOptions' | 'evalEpisodes'>,
+    Partial<Pick<TrainRunConfig, 'evalEvery' | 'checkpointEvery'>> {
+  /** Content hash of everything but `params` (see {@link trialId}). */
   id: string;
   /** The swept values of this trial, by parameter name (`learningRate`, `envOptions.load` …). */
   params: Record<string, unknown>;
-  /** Seed of the run. */
-  seed: number;
-  /** Algorithm. */
-  algo: AlgorithmName;
-  /** Registered environment id. */
-  env: string;
-  /** Total environment steps. */
-  steps: number;
-  /** Hyper-parameters: the sweep's base config with the trial's values set. */
-  config: Record<string, unknown>;
-  /** Environment options: the sweep's base options with the trial's values set. */
-  envOptions: Record<string, unknown>;
-  /** Episodes of each evaluation (periodic and final). */
-  evalEpisodes: number;
-  /** Evaluate every this many steps (default: the train run's). */
-  evalEvery?: number | undefined;
-  /** Checkpoint every this many steps (default: the train run's). */
-  checkpointEvery?: number | undefined;
 }
 
 /** Rules of a {@link SweepTrial} received from another process or from a queue (strict). */

@@ -4,22 +4,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PPO, tinySweep } from '../helpers/tiny-sweep.js';
 import { runSweep } from '../../src/distributed/run-sweep.js';
 import { trialId, type SweepTrial } from '../../src/distributed/sweep-trial.js';
 import { TrialFailedError, TrialPool } from '../../src/distributed/trial-pool.js';
 import { cli } from '../cli/run-cli-helper.js';
 
-const SMALL = { numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2 };
-const SWEEP = {
-  algo: 'ppo',
-  env: 'CartPole-v1',
-  steps: 256,
-  seeds: [1, 2],
-  grid: { learningRate: [0.00025, 0.001] },
-  config: SMALL,
-  envOptions: {},
-  evalEpisodes: 2,
-};
+const SMALL = TINY_PPO;
+const SWEEP = tinySweep(256);
 
 // One pool for the tests below that need no fresh processes (each process loads the library once).
 const pool = new TrialPool({ size: 2 });
@@ -49,11 +41,42 @@ const mtimes = (dir: string): Record<string, number> =>
   );
 
 describe('arbiter sweep (local trial processes)', () => {
-  it('runs every trial into its run folder, writes the summary, and --resume runs nothing twice', async () => {
-    const out = join(root, 'out');
-    const r = await cli('sweep', file, '--workers', '2', '--out', out, '--json');
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+  it('a sweep whose coordinator is killed (kill -9) and resumed ends with every trial once, in its run folder, summarised', async () => {
+    const out = join(root, 'killed');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'sweep', file, '--workers', '1', '--out', out, '--json'],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 40_000;
+    const finished = (): number => (existsSync(join(out, 'trials')) ? Object.keys(mtimes(out)).length : 0);
+    while (finished() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const before = mtimes(out);
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+
+    const again = await cli('sweep', file, '--out', out, '--json');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('pass --resume');
+
+    let reused = 0;
+    const result = await runSweep({
+      file,
+      out,
+      resume: true,
+      dispatcher: pool,
+      onTrial: (e) => void (reused += e.reused ? 1 : 0),
+    });
+    expect(result.failed).toEqual([]);
+    expect(reused).toBeGreaterThanOrEqual(Object.keys(before).length);
+    const after = mtimes(out);
+    for (const [id, t] of Object.entries(before)) expect(after[id]).toBe(t);
+
+    // The CLI on the finished sweep: nothing trains, and --json reports every trial.
+    const r = await cli('sweep', file, '--out', out, '--json', '--resume');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(mtimes(out)).toEqual(after);
     const doc = JSON.parse(r.stdout) as { trials: JsonTrial[]; best: JsonTrial };
     expect(doc.trials.map((t) => [t.params.learningRate, t.seed])).toEqual([
       [0.00025, 1],
@@ -69,6 +92,9 @@ describe('arbiter sweep (local trial processes)', () => {
       expect(finalEval.meanReturn).toBe(t.finalEvalMeanReturn);
       expect(existsSync(join(t.runDir, 'config.json'))).toBe(true);
     }
+    expect(doc.trials.map((t) => t.finalEvalMeanReturn)).toEqual(
+      result.trials.map((t) => t.finalEvalMeanReturn),
+    );
     expect(doc.best.finalEvalMeanReturn).toBe(Math.max(...doc.trials.map((t) => t.finalEvalMeanReturn)));
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as {
       trials: unknown[];
@@ -77,51 +103,6 @@ describe('arbiter sweep (local trial processes)', () => {
     expect([summary.trials.length, summary.total]).toEqual([4, 4]);
     expect(await readFile(join(out, 'summary.md'), 'utf8')).toContain(`Best: trial \`${doc.best.id}\``);
     expect(await readFile(join(out, 'summary.svg'), 'utf8')).toMatch(/^<svg[\s\S]*learningRate/);
-    expect(existsSync(join(out, 'trials', '.partial'))).toBe(false);
-
-    const again = await cli('sweep', file, '--out', out, '--json');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('pass --resume');
-
-    const before = mtimes(out);
-    const resumed = await cli('sweep', file, '--out', out, '--json', '--resume');
-    expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toEqual(doc);
-    expect(mtimes(out)).toEqual(before);
-  }, 60_000);
-
-  it('--resume after the coordinator was killed (kill -9) runs only the trials that had not finished', async () => {
-    const out = join(root, 'killed');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'sweep', file, '--workers', '1', '--out', out, '--json'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const deadline = Date.now() + 40_000;
-    while (
-      Object.keys(existsSync(join(out, 'trials')) ? mtimes(out) : {}).length === 0 &&
-      Date.now() < deadline
-    )
-      await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    const before = mtimes(out);
-    expect(Object.keys(before).length).toBeGreaterThan(0);
-    let reused = 0;
-    const result = await runSweep({
-      file,
-      out,
-      resume: true,
-      workers: 2,
-      onTrial: (e) => void (reused += e.reused ? 1 : 0),
-    });
-    expect(result.trials).toHaveLength(4);
-    expect(result.failed).toEqual([]);
-    expect(reused).toBeGreaterThanOrEqual(Object.keys(before).length);
-    const after = mtimes(out);
-    for (const [id, t] of Object.entries(before)) expect(after[id]).toBe(t);
   }, 60_000);
 });
 

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PPO, tinySweep } from '../helpers/tiny-sweep.js';
+import { expandSweep } from '../../src/distributed/expand-sweep.js';
 import { runSweep } from '../../src/distributed/run-sweep.js';
+import { parseSweepSpec } from '../../src/distributed/sweep-spec.js';
 import { trialId, type SweepTrial } from '../../src/distributed/sweep-trial.js';
 import { TrialFailedError, TrialPool } from '../../src/distributed/trial-pool.js';
 import {
@@ -17,16 +20,8 @@ import {
 import { startTrialWorker, type TrialWorker } from '../../src/distributed/trial-worker.js';
 import { REDIS_SERVER, REQUIRE_SYSTEM_DEPS, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
-const SMALL = { numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2 };
-const SWEEP = {
-  algo: 'ppo',
-  env: 'CartPole-v1',
-  steps: 512,
-  seeds: [1, 2],
-  grid: { learningRate: [0.00025, 0.001] },
-  config: SMALL,
-  evalEpisodes: 2,
-};
+const SMALL = TINY_PPO;
+const SWEEP = tinySweep(512);
 // Short locks, so that a killed worker's job is found stalled within about two seconds.
 const LOCKS = { lockDurationMs: 1500, stalledIntervalMs: 500 };
 
@@ -128,10 +123,7 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
   }, 90_000);
 
   it('adding a trial again is a no-op: its finished job answers with the stored result, nothing trains', async () => {
-    const trial = (await import('../../src/distributed/expand-sweep.js')).expandSweep(
-      (await import('../../src/distributed/sweep-spec.js')).parseSweepSpec(SWEEP, 'lr.json'),
-      'lr.json',
-    )[0]!;
+    const trial = expandSweep(parseSweepSpec(SWEEP, 'lr.json'), 'lr.json')[0]!;
     const resultFile = join(root, 'queued', 'trials', trial.id, 'trial.json');
     const before = statSync(resultFile).mtimeMs;
     const job = await queue.getJob(trial.id);
