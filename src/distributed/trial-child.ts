@@ -32,4 +32,6 @@ async function handle(message: unknown): Promise<void> {
 
 process.on('message', (m) => void handle(m));
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (a worker lets running trials finish).
+process.on('SIGINT', () => undefined);
 reply({ kind: 'ready' });

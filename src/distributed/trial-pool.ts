@@ -13,6 +13,9 @@ import { ArbiterError } from '../core/errors.js';
 import type { TrialOutcome } from './run-trial.js';
 import type { SweepTrial } from './sweep-trial.js';
 
+/** Trial processes in a row that may end before they are ready, before waiting trials fail. */
+const MAX_FAILED_STARTS = 3;
+
 /** A message from a trial process to the pool. */
 export type ChildReply =
   | { kind: 'ready' }
@@ -63,6 +66,8 @@ export class TrialPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Task[] = [];
   private closed = false;
+  /** Processes in a row that ended before they were ready (a broken install fails, not loops). */
+  private failedStarts = 0;
 
   constructor(options: TrialPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -118,8 +123,10 @@ export class TrialPool {
     const proc = fork(entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const slot: Slot = { proc, ready: false, task: undefined };
     proc.on('message', (m: ChildReply) => {
-      if (m.kind === 'ready') slot.ready = true;
-      else {
+      if (m.kind === 'ready') {
+        slot.ready = true;
+        this.failedStarts = 0;
+      } else {
         const task = slot.task;
         slot.task = undefined;
         if (task !== undefined) {
@@ -143,6 +150,17 @@ export class TrialPool {
             new TrialFailedError(
               task.trial.id,
               `its process ended (${signal ?? `exit code ${code}`}) before the trial finished`,
+              false,
+            ),
+          );
+      }
+      if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
+        this.failedStarts = 0;
+        for (const t of this.waiting.splice(0))
+          t.reject(
+            new TrialFailedError(
+              t.trial.id,
+              `trial processes end before they start (${signal ?? `exit code ${code}`}); see their output above`,
               false,
             ),
           );

@@ -48,6 +48,20 @@ export function queueConnection(url: string): ConnectionOptions {
   return parseRedisUrl(url);
 }
 
+/** Where a waited-for job stands. */
+type JobOutcome = { value: unknown } | { error: string } | { lost: true } | { pending: true };
+
+/** Errors in a row talking to Redis (each `pollMs` apart) before a trial's wait gives up. */
+const MAX_QUEUE_ERRORS = 20;
+
+/** Whether `v` is the result of trial `id` (what a worker's job returns). */
+function isResultOf(v: unknown, id: string): v is TrialResult {
+  const r = v as Partial<TrialResult> | null;
+  return r !== null && typeof r === 'object' && r.id === id && typeof r.finalEvalMeanReturn === 'number';
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
 /** Options of {@link TrialQueueDispatcher}. */
 export interface TrialQueueOptions {
   /** Queue name (default {@link TRIAL_QUEUE_NAME}). */
@@ -73,6 +87,9 @@ export class TrialQueueDispatcher implements TrialDispatcher {
     // Every waiting trial listens on both, so a sweep of many trials passes Node's default of 10.
     this.queue.setMaxListeners(0);
     this.events.setMaxListeners(0);
+    // Connection errors: the client reconnects, and `run` looks at its jobs again meanwhile.
+    this.queue.on('error', () => undefined);
+    this.events.on('error', () => undefined);
     this.attempts = options.attempts ?? 3;
     this.pollMs = options.pollMs ?? 5000;
   }
@@ -85,44 +102,59 @@ export class TrialQueueDispatcher implements TrialDispatcher {
    */
   async run(trial: SweepTrial, trialsRoot: string): Promise<TrialOutcome> {
     const payload: TrainTrialPayload = { trial, trialsRoot };
-    for (;;) {
-      const job = await this.queue.add(TRAIN_TRIAL_JOB, payload, {
-        jobId: trial.id,
-        attempts: this.attempts,
-        backoff: { type: 'fixed', delay: 1000 },
-        removeOnComplete: false,
-        removeOnFail: false,
-      });
-      const stop = { done: false };
-      const settled = await Promise.race([
-        job.waitUntilFinished(this.events).then(
-          (value: unknown) => ({ value }),
-          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
-        ),
-        this.watch(trial.id, stop),
-      ]).finally(() => (stop.done = true));
-      if ('value' in settled) return { result: settled.value as TrialResult, reused: false };
-      if ('error' in settled) throw new TrialFailedError(trial.id, settled.error, true);
+    for (let errors = 0; ;) {
+      let state: JobOutcome;
+      try {
+        const job = await this.queue.add(TRAIN_TRIAL_JOB, payload, {
+          jobId: trial.id,
+          attempts: this.attempts,
+          backoff: { type: 'fixed', delay: 1000 },
+          removeOnComplete: false,
+          removeOnFail: false,
+        });
+        const stop = { done: false };
+        const event = job.waitUntilFinished(this.events).then(
+          (value: unknown): JobOutcome => ({ value }),
+          // A failure event, or the connection failing: the job's own state tells which.
+          (): Promise<JobOutcome> => this.outcome(trial.id),
+        );
+        state = await Promise.race([event, this.watch(trial.id, stop)]).finally(() => (stop.done = true));
+        errors = 0;
+      } catch (e) {
+        // Redis unreachable or restarting: adding the job again is harmless (same id).
+        if (++errors >= MAX_QUEUE_ERRORS) throw e;
+        await sleep(this.pollMs);
+        continue;
+      }
+      if ('value' in state) {
+        if (isResultOf(state.value, trial.id)) return { result: state.value, reused: false };
+        // Completed without its result (its worker finished across a Redis restart): run it again,
+        // which reads the trial's folder when it has one.
+        await this.queue.remove(trial.id).catch(() => undefined);
+        continue;
+      }
+      if ('error' in state) throw new TrialFailedError(trial.id, state.error, true);
+      if ('pending' in state) await sleep(this.pollMs); // the wait broke off (e.g. a reconnection)
     }
   }
 
-  /** Polls job `id` until it finished (its outcome), is gone (`lost`), or `stop.done`. */
-  private async watch(
-    id: string,
-    stop: { done: boolean },
-  ): Promise<{ value: unknown } | { error: string } | { lost: true }> {
+  /** Job `id`'s outcome as Redis has it now. */
+  private async outcome(id: string): Promise<JobOutcome> {
+    const job = await this.queue.getJob(id);
+    if (job === undefined) return { lost: true };
+    const state = await job.getState();
+    if (state === 'completed') return { value: job.returnvalue };
+    if (state === 'failed') return { error: job.failedReason };
+    return { pending: true };
+  }
+
+  /** Polls job `id` until it finished or is gone (`lost`), or until `stop.done`. */
+  private async watch(id: string, stop: { done: boolean }): Promise<JobOutcome> {
     for (;;) {
-      await new Promise((r) => setTimeout(r, this.pollMs).unref());
+      await sleep(this.pollMs);
       if (stop.done) return new Promise(() => undefined); // the other side of the race won
-      try {
-        const job = await this.queue.getJob(id);
-        if (job === undefined) return { lost: true };
-        const state = await job.getState();
-        if (state === 'completed') return { value: job.returnvalue };
-        if (state === 'failed') return { error: job.failedReason };
-      } catch {
-        // Redis unreachable for now: look again later
-      }
+      const o = await this.outcome(id).catch((): JobOutcome => ({ pending: true })); // Redis down: later
+      if (!('pending' in o)) return o;
     }
   }
 

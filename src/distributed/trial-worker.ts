@@ -79,6 +79,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 15_000,
     maxStalledCount: 2,
+    runRetryDelay: 1000, // after a lost connection, look for jobs again soon (BullMQ waits 15 s)
     name,
   });
   worker.on('completed', (job: Job, result: TrialResult) =>

@@ -55,6 +55,11 @@ export function registerSweep(program: Command): void {
     .option('--json', 'print one JSON document: {"trials": [...], "best": ...}')
     .action(async (file: string, opts: SweepOptions) => {
       const { runSweep } = await import('../../distributed/run-sweep.js'); // loads TensorFlow.js only here
+      if (opts.queue !== undefined) {
+        const { redactRedisUrl } = await import('../../distributed/redis-url.js');
+        const url = redactRedisUrl(opts.queue);
+        process.stderr.write(`trials go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`);
+      }
       let progress: ReturnType<typeof startProgress> | undefined;
       const result = await runSweep({
         file,
