@@ -18,6 +18,7 @@ import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerWorker } from './commands/worker.js';
+import { registerHsoc } from './commands/hsoc.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerWorker(program);
   registerLogic(program);
+  registerHsoc(program);
   registerDemo(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
   registerBenchEgs(bench);
