@@ -177,6 +177,40 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
     }
   }, 30_000);
 
+  it('a coordinator killed (kill -9) after queueing is replaced with --resume: every job runs once', async () => {
+    const file3 = join(root, 'coordinator.json');
+    const spec = { ...SWEEP, seeds: [11, 12] };
+    await writeFile(file3, JSON.stringify(spec));
+    const ids = expandSweep(parseSweepSpec(spec, 'coordinator.json'), 'coordinator.json').map((t) => t.id);
+    const out = join(root, 'coordinator');
+    const coordinator = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'sweep', file3, '--queue', redis.url, '--out', out, '--json'],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 30_000;
+    const queued = async (): Promise<number> =>
+      (await Promise.all(ids.map((id) => queue.getJob(id)))).filter((j) => j !== undefined).length;
+    while ((await queued()) < ids.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    coordinator.kill('SIGKILL');
+    await new Promise((r) => coordinator.once('exit', r));
+    expect(await queued()).toBe(ids.length);
+    w2 ??= await startTrialWorker({ url: redis.url, name: 'w2', concurrency: 1, ...LOCKS });
+    const result = await runSweep({ file: file3, out, resume: true, dispatcher });
+    expect(result.failed).toEqual([]);
+    expect(result.trials.map((t) => t.id)).toEqual(ids);
+    for (const id of ids) {
+      const job = await queue.getJob(id);
+      expect([await job?.getState(), job?.attemptsMade]).toEqual(['completed', 1]);
+    }
+    expect(
+      readdirSync(join(out, 'trials'))
+        .filter((d) => d.startsWith('t'))
+        .sort(),
+    ).toEqual([...ids].sort());
+  }, 60_000);
+
   it('a Redis restart mid-sweep (no persistence: the queue is lost) still ends with every trial once', async () => {
     const file2 = join(root, 'restart.json');
     await writeFile(file2, JSON.stringify({ ...SWEEP, seeds: [7, 8] }));
