@@ -19,6 +19,7 @@ import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-
 import type { SweepTrial } from './sweep-trial.js';
 import { TrialPool } from './trial-pool.js';
 import { TrialQueueDispatcher } from './trial-queue.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Runs trials somewhere: local processes, or a queue's workers. */
 export interface TrialDispatcher {
@@ -84,6 +85,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
       'sweep-exists',
       `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
     );
+  parseQueueUrl(options); // a bad URL fails before the sweep folder exists
   const summary = new SweepSummary(out, title, trials);
   if (options.resume === true) await loadEarlierResults(summary, out, trials);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
@@ -94,6 +96,7 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     (options.queue !== undefined
       ? new TrialQueueDispatcher(options.queue)
       : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+
   let settled = 0;
   const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>
     options.onTrial?.({ ...event, settled: ++settled, total: trials.length });
@@ -129,6 +132,10 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty
   }
   return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+function parseQueueUrl(options: RunSweepOptions): void {
+  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
 }
 
 /** Results from before a restart: trial folders on this machine, and the last summary. */

@@ -106,6 +106,16 @@ describe('arbiter sweep (local trial processes)', () => {
   }, 60_000);
 });
 
+describe('runSweep inputs', () => {
+  it('a bad queue URL fails before the sweep folder exists', async () => {
+    const out = join(root, 'bad-url');
+    await expect(runSweep({ file, out, queue: 'http://127.0.0.1:6379' })).rejects.toThrow(
+      /redis-url: the scheme/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('TrialPool', () => {
   const run = {
     seed: 5,

@@ -56,7 +56,8 @@ export function registerSweep(program: Command): void {
     .action(async (file: string, opts: SweepOptions) => {
       const { runSweep } = await import('../../distributed/run-sweep.js'); // loads TensorFlow.js only here
       if (opts.queue !== undefined) {
-        const { redactRedisUrl } = await import('../../distributed/redis-url.js');
+        const { parseRedisUrl, redactRedisUrl } = await import('../../distributed/redis-url.js');
+        parseRedisUrl(opts.queue);
         const url = redactRedisUrl(opts.queue);
         process.stderr.write(`trials go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`);
       }
