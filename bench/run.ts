@@ -6,12 +6,14 @@ import { runLogicBench } from './logic-bench.js';
 import { runOd3Bench } from './od3-bench.js';
 import { runRlBench } from './rl-bench.js';
 import { runScaleBench } from './scale-bench.js';
+import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 | scale [n…] | soundness [key=value…] | speed [section…]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 | scale [n…] | scale-out | soundness [key=value…] | speed [section…]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
-// `npm run build`) soundness (~10 min) and speed (~30 min) run only when named.
+// `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min) and speed (~30 min) run
+// only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
@@ -21,5 +23,6 @@ if (!only || only === 'logic') await runLogicBench();
 if (!only || only === 'hsoc') await runHsocBench();
 if (only === 'od3') await runOd3Bench();
 if (only === 'scale') await runScaleBench(sections.map(Number));
+if (only === 'scale-out') await runScaleOutBench();
 if (only === 'soundness') await runSoundnessBench(sections);
 if (only === 'speed') await runSpeedBench(sections);

@@ -96,3 +96,65 @@ export {
   type CollectEgsDemonstrationsOptions,
   type CloneEgsExpertOptions,
 } from './experiments/egs-imitation.js';
+
+// sweeps: grid / seeded random search of training runs, on local processes or queue workers
+export { canonicalJson } from './core/canonical-json.js';
+export {
+  parseSweepSpec,
+  readSweepSpec,
+  type SweepSpec,
+  type SweepRandom,
+  type SweepDistribution,
+} from './distributed/sweep-spec.js';
+export { expandSweep, applyParams } from './distributed/expand-sweep.js';
+export { trialId, parseSweepTrial, SWEEP_TRIAL_SCHEMA, type SweepTrial } from './distributed/sweep-trial.js';
+export {
+  runTrial,
+  readTrialResult,
+  trialDir,
+  TRIAL_RESULT_FILE,
+  type TrialResult,
+  type TrialOutcome,
+} from './distributed/run-trial.js';
+export { TrialPool, TrialFailedError, type TrialPoolOptions } from './distributed/trial-pool.js';
+export {
+  SweepSummary,
+  bestTrial,
+  type SweepSummaryData,
+  type TrialFailure,
+} from './distributed/sweep-summary.js';
+export {
+  runSweep,
+  type RunSweepOptions,
+  type RunSweepResult,
+  type SweepTrialEvent,
+  type TrialDispatcher,
+} from './distributed/run-sweep.js';
+export {
+  sweepMarkdown,
+  sweepPlotSvg,
+  type SweepReport,
+  type SweepReportTrial,
+  type SweepReportFailure,
+} from './report/sweep-report.js';
+export {
+  TrialQueueDispatcher,
+  queueConnection,
+  parseTrainTrialPayload,
+  TRIAL_QUEUE_NAME,
+  TRAIN_TRIAL_JOB,
+  type TrialQueueOptions,
+  type TrainTrialPayload,
+} from './distributed/trial-queue.js';
+export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
+export {
+  RespRedisClient,
+  RespRedisBatch,
+  parseReply,
+  encodeCommand,
+  INCOMPLETE,
+  type RespRedisOptions,
+  type RedisReply,
+  type RedisArg,
+} from './distributed/redis-client.js';
+export { parseRedisUrl, redactRedisUrl } from './distributed/redis-url.js';

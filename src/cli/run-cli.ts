@@ -16,6 +16,8 @@ import { registerBenchEgs } from './commands/bench-egs.js';
 import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerWorker } from './commands/worker.js';
 import { registerHsoc } from './commands/hsoc.js';
 
 /** Builds the `arbiter` command tree. */
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerEval(program);
   registerExport(program);
   registerDistill(program);
+  registerSweep(program);
+  registerWorker(program);
   registerLogic(program);
   registerHsoc(program);
   registerDemo(program);

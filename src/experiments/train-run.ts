@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
 import { makeEnv } from '../core/make-env.js';
@@ -259,15 +260,6 @@ function checkResumeMatches(options: TrainRunOptions, saved: TrainRunConfig): vo
   differ('seed', options.seed, saved.seed);
   differ('config', options.config, saved.config);
   differ('envOptions', options.envOptions, saved.envOptions);
-}
-
-/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` compare equal. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
-  );
 }
 
 function resolveConfig(options: TrainRunOptions): TrainRunConfig {

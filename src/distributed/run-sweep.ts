@@ -1,0 +1,159 @@
+/**
+ * The sweep coordinator (`arbiter sweep`): expands the sweep file into trials, hands each
+ * unfinished one to a dispatcher — local trial processes by default, a queue's workers with
+ * `queue` — and rewrites the summary as results come in. The sweep folder holds `sweep.json` (the
+ * file as read), `trials/<id>/` (each trial's run folder) and the summary files. With `resume`
+ * a coordinator that died is replaced: trials whose results exist (a `trial.json`, or an entry of
+ * the summary for trials run on other machines) are not run again.
+ */
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { ArbiterError, ValidationError } from '../core/errors.js';
+import { readJsonObjectFile } from '../core/read-json-object.js';
+import { expandSweep } from './expand-sweep.js';
+import { readTrialResult, type TrialOutcome, type TrialResult } from './run-trial.js';
+import { readSweepSpec } from './sweep-spec.js';
+import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-summary.js';
+import type { SweepTrial } from './sweep-trial.js';
+import { TrialPool } from './trial-pool.js';
+import { TrialQueueDispatcher } from './trial-queue.js';
+import { parseRedisUrl } from './redis-url.js';
+
+/** Runs trials somewhere: local processes, or a queue's workers. */
+export interface TrialDispatcher {
+  /** Runs (or finds the result of) `trial`, its folder under `trialsRoot`. */
+  run(trial: SweepTrial, trialsRoot: string): Promise<TrialOutcome>;
+  /** Releases processes or connections. */
+  close(): Promise<void>;
+}
+
+/** What happened to one trial, for progress output. */
+export interface SweepTrialEvent {
+  /** The trial. */
+  trial: SweepTrial;
+  /** Its result, when it finished. */
+  result?: TrialResult;
+  /** Its failure, when it failed. */
+  failure?: TrialFailure;
+  /** True when the result was there already (a resumed sweep, a duplicate job). */
+  reused: boolean;
+  /** Trials settled so far (finished or failed), this one included. */
+  settled: number;
+  /** Trials in the sweep. */
+  total: number;
+}
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  /** The sweep file. */
+  file: string;
+  /** Local trial processes (default the number of cores); ignored with `queue` or `dispatcher`. */
+  workers?: number;
+  /** The sweep folder (default `sweeps/<file name without .json>`). */
+  out?: string;
+  /** Continue the sweep in `out` (required when `out` holds one already). */
+  resume?: boolean;
+  /** Where trials run (default a {@link TrialPool} of `workers` processes, closed at the end). */
+  dispatcher?: TrialDispatcher;
+  /** Send the trials to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
+  queue?: string;
+  /** Called as each trial settles. */
+  onTrial?: (event: SweepTrialEvent) => void;
+}
+
+/** What {@link runSweep} returns (and `arbiter sweep --json` prints, less `out`). */
+export interface RunSweepResult extends SweepSummaryData {
+  /** The sweep folder. */
+  out: string;
+  /** Wall time of this call, in seconds. */
+  wallSeconds: number;
+}
+
+/** Runs a sweep (see the module doc). */
+export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult> {
+  const t0 = performance.now();
+  const spec = await readSweepSpec(options.file);
+  const trials = expandSweep(spec, options.file);
+  const title = basename(options.file, extname(options.file));
+  const out = resolve(options.out ?? join('sweeps', title));
+  const trialsRoot = join(out, 'trials');
+  const specFile = join(out, 'sweep.json');
+  if (existsSync(specFile) && options.resume !== true)
+    throw new ArbiterError(
+      'sweep-exists',
+      `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
+    );
+  parseQueueUrl(options); // a bad URL fails before the sweep folder exists
+  const summary = new SweepSummary(out, title, trials);
+  if (options.resume === true) await loadEarlierResults(summary, out, trials);
+  await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
+  await summary.write();
+
+  const dispatcher =
+    options.dispatcher ??
+    (options.queue !== undefined
+      ? new TrialQueueDispatcher(options.queue)
+      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+
+  let settled = 0;
+  const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>
+    options.onTrial?.({ ...event, settled: ++settled, total: trials.length });
+  try {
+    for (const trial of trials) {
+      const result = summary.result(trial.id);
+      if (result !== undefined) report({ trial, result, reused: true });
+    }
+    await Promise.all(
+      trials
+        .filter((t) => summary.result(t.id) === undefined)
+        .map(async (trial) => {
+          try {
+            const { result, reused } = await dispatcher.run(trial, trialsRoot);
+            summary.addResult(result);
+            await summary.write();
+            report({ trial, result, reused });
+          } catch (e) {
+            const failure = {
+              id: trial.id,
+              params: trial.params,
+              seed: trial.seed,
+              error: e instanceof Error ? e.message : String(e),
+            };
+            summary.addFailure(failure);
+            await summary.write();
+            report({ trial, failure, reused: false });
+          }
+        }),
+    );
+  } finally {
+    if (options.dispatcher === undefined) await dispatcher.close();
+    await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty
+  }
+  return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+function parseQueueUrl(options: RunSweepOptions): void {
+  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
+}
+
+/** Results from before a restart: trial folders on this machine, and the last summary. */
+async function loadEarlierResults(
+  summary: SweepSummary,
+  out: string,
+  trials: readonly SweepTrial[],
+): Promise<void> {
+  const file = join(out, 'summary.json');
+  if (existsSync(file)) {
+    const earlier = (await readJsonObjectFile(file)) as Partial<SweepSummaryData>;
+    if (!Array.isArray(earlier.trials))
+      throw new ValidationError('sweep-summary', 'has no trials list', { file });
+    const ids = new Set(trials.map((t) => t.id));
+    for (const r of earlier.trials) if (ids.has(r.id)) summary.addResult(r);
+  }
+  for (const t of trials) {
+    const r = await readTrialResult(join(out, 'trials'), t.id);
+    if (r !== undefined) summary.addResult(r);
+  }
+}

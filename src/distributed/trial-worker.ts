@@ -1,0 +1,108 @@
+/**
+ * A queue worker (`arbiter worker`): takes `train-trial` jobs from the BullMQ queue and runs each
+ * on a local {@link TrialPool} process, so that this process's event loop stays free to renew job
+ * locks however long a trial trains. A worker that dies mid-job stops renewing its lock; BullMQ's
+ * stalled-job check (run by every live worker) then puts the job back for another worker. A
+ * trial that fails deterministically (an invalid payload, a bad config) fails its job with
+ * `UnrecoverableError`: reported once, never retried; a lost trial process fails the attempt
+ * and BullMQ retries it. Retries and duplicates cannot produce a second result: see `runTrial`.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { pid } from 'node:process';
+import { ArbiterError } from '../core/errors.js';
+import type { TrialResult } from './run-trial.js';
+import { TrialFailedError, TrialPool } from './trial-pool.js';
+import { parseTrainTrialPayload, queueConnection, TRAIN_TRIAL_JOB, TRIAL_QUEUE_NAME } from './trial-queue.js';
+
+/** Options of {@link startTrialWorker}. */
+export interface TrialWorkerOptions {
+  /** Redis URL (`redis://HOST:PORT`, `rediss://…` for TLS). */
+  url: string;
+  /** Trials at once (trial processes; default 1). */
+  concurrency?: number;
+  /** Queue name (default `arbiter-trials`). */
+  queueName?: string;
+  /** Put trial folders here instead of where the coordinator named (e.g. on another machine). */
+  trialsRoot?: string;
+  /** How long a job's lock lasts without renewal, in ms (default 30 000). */
+  lockDurationMs?: number;
+  /** How often to look for stalled jobs, in ms (default 15 000). */
+  stalledIntervalMs?: number;
+  /** The worker's name (recorded as the `processedBy` of its jobs; default host name and pid). */
+  name?: string;
+  /** Called when a job settles. */
+  onJob?: (event: { id: string; result?: TrialResult; error?: string; retry: boolean }) => void;
+}
+
+/** A running worker. */
+export interface TrialWorker {
+  /** The BullMQ worker. */
+  readonly worker: Worker;
+  /** Its name (the `processedBy` of its jobs). */
+  readonly name: string;
+  /** Stops taking jobs, waits for the running ones, closes the trial processes. */
+  close(): Promise<void>;
+}
+
+/** Starts a worker (see the module doc); it runs until {@link TrialWorker.close}. */
+export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
+  const concurrency = options.concurrency ?? 1;
+  const name = options.name ?? `${hostname()}-${pid}`;
+  const pool = new TrialPool({ size: concurrency, crashRetries: 0 });
+  const processJob = async (job: Job): Promise<TrialResult> => {
+    if (job.name !== TRAIN_TRIAL_JOB)
+      throw new UnrecoverableError(
+        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' jobs)`,
+      );
+    let payload;
+    try {
+      payload = parseTrainTrialPayload(job.data, `job ${job.id}`);
+    } catch (e) {
+      throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+    }
+    if (payload.trial.id !== job.id)
+      throw new UnrecoverableError(
+        `job ${job.id} carries trial ${payload.trial.id}: a job id must name its trial`,
+      );
+    try {
+      const { result } = await pool.run(payload.trial, options.trialsRoot ?? payload.trialsRoot);
+      return result;
+    } catch (e) {
+      if (e instanceof TrialFailedError && e.deterministic) throw new UnrecoverableError(e.message);
+      throw e;
+    }
+  };
+  const worker = new Worker(options.queueName ?? TRIAL_QUEUE_NAME, processJob, {
+    connection: queueConnection(options.url),
+    concurrency,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 15_000,
+    maxStalledCount: 2,
+    runRetryDelay: 1000, // after a lost connection, look for jobs again soon (BullMQ waits 15 s)
+    name,
+  });
+  worker.on('completed', (job: Job, result: TrialResult) =>
+    options.onJob?.({ id: String(job.id), result, retry: false }),
+  );
+  worker.on('failed', (job: Job | undefined, e: Error) => {
+    if (job === undefined) return;
+    const retry = !(e instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
+    options.onJob?.({ id: String(job.id), error: e.message, retry });
+  });
+  worker.on('error', () => undefined); // connection errors: the client reconnects by itself
+  await worker.waitUntilReady().catch((e: unknown) => {
+    throw new ArbiterError(
+      'queue-unreachable',
+      `cannot reach Redis: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  });
+  return {
+    worker,
+    name,
+    close: async () => {
+      await worker.close();
+      await pool.close();
+    },
+  };
+}
