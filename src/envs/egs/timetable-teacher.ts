@@ -19,6 +19,7 @@ import { checkSchedule } from '../../dag/schedule/check-schedule.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { timeLeq } from '../../dag/time-tolerance.js';
 import { egsEpisodeEnded, type EgsEnv } from './egs-env.js';
+import { egsScheduleResult } from './egs-schedule-result.js';
 import { egsExpertAction, type EgsDemonstration, type EgsDemonstrationStep } from './egs-expert.js';
 
 /**
@@ -88,6 +89,22 @@ export function timetableTarget(
       if (!target.reach.has(a, b)) target.addEdge(a, b);
     }
   return target;
+}
+
+/**
+ * A checked timetable as an edge-generation answer: G' ({@link timetableTarget}), scheduled as the
+ * env schedules an episode's end (one core per chain of a minimum chain cover of G', each node at
+ * its EST in G'), so it needs at most the timetable's cores and finishes by its makespan. Also
+ * returns the state of G', from which edge generation can go on.
+ */
+export function timetableAsEgsResult(
+  dag: Dag,
+  timetable: ScheduleResult,
+  lowerBound: number,
+  deadline = timetable.deadline,
+): { state: EdgeGenerationState; result: ScheduleResult } {
+  const state = timetableTarget(dag, timetable, deadline);
+  return { state, result: egsScheduleResult(state, state.width().chains, lowerBound, 0) };
 }
 
 /** Options of {@link timetableTeacherEpisode}. */
