@@ -19,6 +19,7 @@ import {
 } from '../envs/egs/egs-expert.js';
 import { tightDeadline } from './egs-benchmark-sets.js';
 import type { GraphPolicy } from '../nn/graph-policy.js';
+import type { Dag } from '../dag/dag-task.js';
 
 /** Expert decisions with their returns-to-go. */
 export interface EgsDemonstrations {
@@ -60,15 +61,46 @@ export function collectEgsDemonstrations(opts: CollectEgsDemonstrationsOptions):
   return finish(demos, opts.count);
 }
 
-/** Options of {@link collectTeacherDemonstrations}. */
-export interface CollectTeacherDemonstrationsOptions extends CollectEgsDemonstrationsOptions {
-  /** Teachers asked per DAG, the best episode kept (default `DEFAULT_EGS_TEACHERS`). */
-  teachers?: readonly EgsTeacher[];
+/** Options of {@link sampleTrainingDags}. */
+export interface SampleTrainingDagsOptions {
+  /** DAGs to sample. */
+  count: number;
+  /** Node range. */
+  nodes: SamplerRange;
+  /** Slack range of the sampler's deadlines (default [0, 0.4]). */
+  slack?: SamplerRange;
   /**
-   * Tight deadlines: each DAG gets D = the best list-schedule makespan on m cores, m drawn
-   * uniformly from this range (default: the sampler's slack deadlines).
+   * Tight deadlines instead: D = the best list-schedule makespan on m cores (`tightDeadline`), m
+   * drawn uniformly from this range.
    */
   tightCores?: SamplerRange;
+  /** Draws the DAGs and their core counts. */
+  rng: Rng;
+}
+
+/** Training DAGs with deadlines (see {@link SampleTrainingDagsOptions}). */
+export function sampleTrainingDags(opts: SampleTrainingDagsOptions): Dag[] {
+  const sampler = new DagSampler({ nodes: opts.nodes, slack: opts.slack ?? [0, 0.4] });
+  return Array.from({ length: opts.count }, () => {
+    const dag = sampler.sample(opts.rng);
+    if (!opts.tightCores) return dag;
+    const [lo, hi] = opts.tightCores;
+    return withDeadline(dag, tightDeadline(dag, lo + opts.rng.int(hi - lo + 1)));
+  });
+}
+
+/** Options of {@link collectTeacherDemonstrations}. */
+export interface CollectTeacherDemonstrationsOptions {
+  /** The DAGs (with deadlines) to demonstrate on, e.g. from {@link sampleTrainingDags}. */
+  dags: readonly Dag[];
+  /** Teachers asked per DAG, the best episode kept (default `DEFAULT_EGS_TEACHERS`). */
+  teachers?: readonly EgsTeacher[];
+  /** Runs of the greedy expert per DAG (default 2). */
+  tries?: number;
+  /** Draws the randomized expert choices. */
+  rng: Rng;
+  /** Called after each DAG. */
+  onDag?: (done: number, total: number, states: number) => void;
 }
 
 /** Demonstrations of the best teacher per DAG, with how often each teacher won. */
@@ -78,32 +110,26 @@ export interface TeacherDemonstrations extends EgsDemonstrations {
 }
 
 /**
- * Runs every teacher (`bestTeacherEpisode`) on `count` sampled DAGs and keeps the decisions of the
- * best one per DAG: timetables of list scheduling (and of the exact method when asked) as EGS
- * edge sequences, and the greedy expert.
+ * Runs every teacher (`bestTeacherEpisode`) on each DAG and keeps the decisions of the best one:
+ * timetables of list scheduling (and of the exact method when asked) as EGS edge sequences, and
+ * the greedy expert. The env has the node count of the largest DAG.
  */
 export async function collectTeacherDemonstrations(
   opts: CollectTeacherDemonstrationsOptions,
 ): Promise<TeacherDemonstrations> {
-  const env = new EgsEnv({ maxNodes: Math.max(2, opts.nodes[1]) });
-  const sampler = new DagSampler({ nodes: opts.nodes, slack: opts.slack ?? [0, 0.4] });
+  const env = new EgsEnv({ maxNodes: Math.max(2, ...opts.dags.map((d) => d.n)) });
   const demos = emptyDemonstrations();
   const wins: Partial<Record<EgsTeacher, number>> = {};
-  for (let d = 0; d < opts.count; d++) {
-    let dag = sampler.sample(opts.rng);
-    if (opts.tightCores) {
-      const [lo, hi] = opts.tightCores;
-      dag = withDeadline(dag, tightDeadline(dag, lo + opts.rng.int(hi - lo + 1)));
-    }
+  for (const [d, dag] of opts.dags.entries()) {
     const run = await bestTeacherEpisode(env, dag, opts.rng, {
       ...(opts.teachers && { teachers: opts.teachers }),
-      expertTries: opts.tries,
+      ...(opts.tries !== undefined && { expertTries: opts.tries }),
     });
     wins[run.teacher] = (wins[run.teacher] ?? 0) + 1;
     record(demos, run);
-    opts.onDag?.(d + 1, opts.count, demos.steps.length);
+    opts.onDag?.(d + 1, opts.dags.length, demos.steps.length);
   }
-  return { ...finish(demos, opts.count), wins };
+  return { ...finish(demos, opts.dags.length), wins };
 }
 
 function emptyDemonstrations(): EgsDemonstrations {

@@ -1,0 +1,43 @@
+/**
+ * Renders the EGS learning ablation (`src/experiments/egs-learn-ablation.ts`) as Markdown: one
+ * table per evaluation set, one row per variant, and the training facts of each learned variant.
+ */
+import type { EgsAblationRow, EgsAblationTraining } from '../experiments/egs-learn-ablation.js';
+
+/** The ablation tables: per set, variant × (mean cores, DAGs on ≤ m cores, ms per DAG, invalid). */
+export function egsAblationTables(rows: readonly EgsAblationRow[]): string {
+  const out: string[] = [];
+  for (const set of [...new Set(rows.map((r) => r.set))]) {
+    out.push(
+      `### ${set}`,
+      '',
+      '| variant | mean cores | DAGs on ≤ m cores | ms per DAG | invalid |',
+      '|---|---|---|---|---|',
+    );
+    for (const r of rows.filter((x) => x.set === set))
+      out.push(
+        `| ${r.variant} | ${r.meanCores.toFixed(2)} | ${r.withinBudget}/${r.dags} | ${r.msPerDag.toFixed(0)} | ${r.invalid} |`,
+      );
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** The training facts: states, teacher cores and wins, final NLL and time of each cloned variant; PPO's steps. */
+export function egsAblationTraining(t: EgsAblationTraining): string {
+  const out = [
+    '| variant | states | teacher mean cores | teacher wins | final NLL | seconds |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [name, b] of Object.entries(t.bc))
+    out.push(
+      `| ${name} | ${b.states} | ${b.teacherCores.toFixed(2)} | ${Object.entries(b.wins)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} | ${b.nll.toFixed(3)} | ${b.seconds.toFixed(0)} |`,
+    );
+  out.push(
+    '',
+    `PPO from scratch: ${t.ppo.steps} steps in ${t.ppo.seconds.toFixed(0)} s, last mean episode return (width drop) ${t.ppo.lastReturn.toFixed(2)}.`,
+  );
+  return out.join('\n');
+}
