@@ -54,7 +54,7 @@ ${egsAblationTraining(training)}
 `;
   await writeFileAtomic(path.join(out, 'egs-learn.md'), md);
   await writeFileAtomic(
-    path.join(OUT, 'egs-learn.json'),
+    path.join(out, 'egs-learn.json'),
     JSON.stringify({ command, rows, training }, null, 1) + '\n',
   );
 }
