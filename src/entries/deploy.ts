@@ -53,6 +53,7 @@ export {
 } from '../deploy/egs-policy-model.js';
 export {
   EgsPolicyScheduler,
+  DEFAULT_EGS_SEARCH_TIME_S,
   type EgsDecodeOptions,
   type EgsSearchOptions,
 } from '../deploy/egs-policy-scheduler.js';

@@ -25,6 +25,7 @@ import type { EgsTeacher } from '../envs/egs/egs-best-teacher.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
 import { GraphPolicy, type GraphPolicyConfig } from '../nn/graph-policy.js';
 import { initTf } from '../nn/tf-backend.js';
+import type { EgsAblationRow, EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { tightEgsSets } from './egs-benchmark-sets.js';
 import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
 
@@ -92,41 +93,6 @@ export interface EgsAblationConfig {
   seed?: number;
   /** Progress lines. */
   onLog?: (line: string) => void;
-}
-
-/** One variant on one set. */
-export interface EgsAblationRow {
-  /** Variant (lever) name. */
-  variant: string;
-  /** Set name. */
-  set: string;
-  /** DAGs in the set. */
-  dags: number;
-  /** Mean cores (n for a DAG without a timetable). */
-  meanCores: number;
-  /** DAGs scheduled on at most their budget m cores. */
-  withinBudget: number;
-  /** Mean wall time per DAG, ms. */
-  msPerDag: number;
-  /** Timetables that failed the shared checker. */
-  invalid: number;
-}
-
-/** What the training phases did, for the report. */
-export interface EgsAblationTraining {
-  /** Per behaviour-cloning variant: states, teacher mean cores, teacher wins, final NLL, seconds. */
-  bc: Record<
-    string,
-    {
-      states: number;
-      teacherCores: number;
-      wins: Partial<Record<EgsTeacher, number>>;
-      nll: number;
-      seconds: number;
-    }
-  >;
-  /** PPO from scratch: steps, seconds, last mean episode return. */
-  ppo: { steps: number; seconds: number; lastReturn: number };
 }
 
 /** The variants of the ablation, in table order. */

@@ -2,7 +2,42 @@
  * Renders the EGS learning ablation (`src/experiments/egs-learn-ablation.ts`) as Markdown: one
  * table per evaluation set, one row per variant, and the training facts of each learned variant.
  */
-import type { EgsAblationRow, EgsAblationTraining } from '../experiments/egs-learn-ablation.js';
+import type { EgsTeacher } from '../envs/egs/egs-best-teacher.js';
+
+/** One variant on one set. */
+export interface EgsAblationRow {
+  /** Variant (lever) name. */
+  variant: string;
+  /** Set name. */
+  set: string;
+  /** DAGs in the set. */
+  dags: number;
+  /** Mean cores (n for a DAG without a timetable). */
+  meanCores: number;
+  /** DAGs scheduled on at most their budget m cores. */
+  withinBudget: number;
+  /** Mean wall time per DAG, ms. */
+  msPerDag: number;
+  /** Timetables that failed the shared checker. */
+  invalid: number;
+}
+
+/** What the training phases did, for the report. */
+export interface EgsAblationTraining {
+  /** Per behaviour-cloning variant: states, teacher mean cores, teacher wins, final NLL, seconds. */
+  bc: Record<
+    string,
+    {
+      states: number;
+      teacherCores: number;
+      wins: Partial<Record<EgsTeacher, number>>;
+      nll: number;
+      seconds: number;
+    }
+  >;
+  /** PPO from scratch: steps, seconds, last mean episode return. */
+  ppo: { steps: number; seconds: number; lastReturn: number };
+}
 
 /** The ablation tables: per set, variant × (mean cores, DAGs on ≤ m cores, ms per DAG, invalid). */
 export function egsAblationTables(rows: readonly EgsAblationRow[]): string {
