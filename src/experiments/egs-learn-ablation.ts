@@ -2,7 +2,8 @@
  * The ablation of the levers that make learned EGS answer well at tight deadlines, behind
  * `npm run bench -- egs-learn`: behaviour cloning of the `egs-greedy` expert alone, behaviour
  * cloning of the best teacher per DAG (list-scheduling timetables as edge sequences), the latter
- * with search seeded by the best heuristic, and PPO from scratch without any demonstration (the
+ * followed by DAgger rounds (a re-planning teacher labels the policy's own states) or with search
+ * seeded by the best heuristic, and PPO from scratch without any demonstration (the
  * EGS paper's setting), next to `listsched` and `egs-greedy`. Every variant is trained here with
  * fixed seeds on DAGs disjoint from the evaluation sets, which are declared before any tuning
  * ({@link egsAblationSets}); every timetable is checked with the shared checker.
@@ -27,7 +28,13 @@ import { GraphPolicy, type GraphPolicyConfig } from '../nn/graph-policy.js';
 import { initTf } from '../nn/tf-backend.js';
 import type { EgsAblationRow, EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { tightEgsSets } from './egs-benchmark-sets.js';
-import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
+import { egsDagger } from './egs-dagger.js';
+import {
+  cloneEgsExpert,
+  collectTeacherDemonstrations,
+  sampleTrainingDags,
+  type EgsDemonstrations,
+} from './egs-imitation.js';
 
 /** An evaluation set of the ablation: DAGs with deadlines and the core budget each is set for. */
 export interface EgsAblationSet {
@@ -83,6 +90,8 @@ export interface EgsAblationConfig {
   epochs?: number;
   /** Graph policy of every learned variant (default hidden 16, 4 heads, 1 layer). */
   policy?: GraphPolicyConfig;
+  /** DAgger rounds after the best-teacher cloning (default 2; 0: none). */
+  daggerRounds?: number;
   /** PPO from scratch: environment steps (default 20,000). */
   ppoSteps?: number;
   /** `egs-search` time per DAG in seconds (default 0.5). */
@@ -101,6 +110,7 @@ export const EGS_ABLATION_VARIANTS = [
   'egs-greedy',
   'bc egs-greedy teacher',
   'bc best teacher',
+  'bc best teacher + dagger',
   'bc best teacher + seeded search',
   'ppo from scratch',
 ] as const;
@@ -123,9 +133,19 @@ export async function runEgsLearnAblation(
   });
   const layout = new PadGraphObservation(new EgsEnv({ maxNodes: nodes[1] })).layout;
   const actionSpace = new EgsEnv({ maxNodes: nodes[1] }).actionSpace;
-  const training: EgsAblationTraining = { bc: {}, ppo: { steps: 0, seconds: 0, lastReturn: NaN } };
+  const training: EgsAblationTraining = {
+    bc: {},
+    dagger: [],
+    ppo: { steps: 0, seconds: 0, lastReturn: NaN },
+  };
 
-  const clone = async (name: string, teachers: readonly EgsTeacher[]): Promise<EgsPolicyScheduler> => {
+  // Clones the teachers' demonstrations into a fresh policy; `then` may train it further (DAgger)
+  // and returns that second policy too.
+  const clone = async (
+    name: string,
+    teachers: readonly EgsTeacher[],
+    then?: (policy: GraphPolicy, demos: EgsDemonstrations) => Promise<EgsPolicyScheduler>,
+  ): Promise<[EgsPolicyScheduler, EgsPolicyScheduler | undefined]> => {
     const t0 = performance.now();
     const rng = new Rng(seed);
     const demos = await collectTeacherDemonstrations({ dags, teachers, tries: 2, rng });
@@ -150,13 +170,39 @@ export async function runEgsLearnAblation(
         `${name}: ${demos.steps.length} states, teacher mean cores ${demos.expertCores.toFixed(2)}, ` +
           `wins ${JSON.stringify(demos.wins)}, NLL ${nll.toFixed(3)}, ${seconds.toFixed(0)} s`,
       );
-      return new EgsPolicyScheduler(modelOf(policy, { trainedBy: name, seed }));
+      const cloned = new EgsPolicyScheduler(modelOf(policy, { trainedBy: name, seed }));
+      return [cloned, then ? await then(policy, demos) : undefined];
     } finally {
       policy.dispose();
     }
   };
-  const greedyBc = await clone('bc egs-greedy teacher', ['egs-greedy']);
-  const bestBc = await clone('bc best teacher', ['egs-greedy', 'listsched', 'incumbent']);
+  const [greedyBc] = await clone('bc egs-greedy teacher', ['egs-greedy']);
+  const daggerRounds = config.daggerRounds ?? 2;
+  const [bestBc, dagger] = await clone(
+    'bc best teacher',
+    ['egs-greedy', 'listsched', 'incumbent'],
+    daggerRounds > 0
+      ? async (policy, demos) => {
+          const t0 = performance.now();
+          const rounds: EgsAblationTraining['dagger'] = [];
+          await egsDagger(policy, layout, demos, {
+            dags,
+            rounds: daggerRounds,
+            rng: new Rng(seed + 2),
+            onRound: (round, info) => {
+              rounds.push({ round, ...info });
+              log(
+                `dagger round ${round}: policy mean cores ${info.policyCores.toFixed(2)} on the training DAGs, ` +
+                  `${info.states} states, NLL ${info.nll.toFixed(3)}, ${info.seconds.toFixed(0)} s`,
+              );
+            },
+          });
+          training.dagger = rounds;
+          log(`dagger: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+          return new EgsPolicyScheduler(modelOf(policy, { trainedBy: 'bc best teacher + dagger', seed }));
+        }
+      : undefined,
+  );
   const ppo = await ppoFromScratch(
     layout,
     policyConfig,
@@ -174,6 +220,8 @@ export async function runEgsLearnAblation(
     'bc egs-greedy teacher': async (dag) =>
       greedyBc.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
     'bc best teacher': async (dag) => bestBc.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
+    'bc best teacher + dagger': async (dag) =>
+      (dagger ?? bestBc).greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
     'bc best teacher + seeded search': async (dag) =>
       bestBc.search(dag, { searchTimeS: config.searchTimeS ?? 0.5, timeBudgetS: budgetS }),
     'ppo from scratch': async (dag) => ppo.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),

@@ -35,6 +35,8 @@ export interface EgsAblationTraining {
       seconds: number;
     }
   >;
+  /** DAgger rounds after the best-teacher cloning: the policy's mean cores on the training DAGs before each retraining. */
+  dagger: { round: number; policyCores: number; states: number; nll: number; seconds: number }[];
   /** PPO from scratch: steps, seconds, last mean episode return. */
   ppo: { steps: number; seconds: number; lastReturn: number };
 }
@@ -69,6 +71,11 @@ export function egsAblationTraining(t: EgsAblationTraining): string {
       `| ${name} | ${b.states} | ${b.teacherCores.toFixed(2)} | ${Object.entries(b.wins)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')} | ${b.nll.toFixed(3)} | ${b.seconds.toFixed(0)} |`,
+    );
+  for (const d of t.dagger)
+    out.push(
+      '',
+      `DAgger round ${d.round}: greedy policy ${d.policyCores.toFixed(2)} mean cores on the training DAGs (before retraining), ${d.states} states, NLL ${d.nll.toFixed(3)}, ${d.seconds.toFixed(0)} s.`,
     );
   out.push(
     '',

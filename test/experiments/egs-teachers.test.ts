@@ -79,8 +79,10 @@ describe('EGS teachers and tight deadlines', () => {
     expect(md).toContain('| bc best teacher | 2.75 | 2/4 | 40 | 0 |');
     const t = egsAblationTraining({
       bc: { x: { states: 10, teacherCores: 2, wins: { listsched: 3 }, nll: 0.5, seconds: 2 } },
+      dagger: [{ round: 1, policyCores: 3.25, states: 40, nll: 0.7, seconds: 1 }],
       ppo: { steps: 100, seconds: 1, lastReturn: 1.5 },
     });
+    expect(t).toContain('DAgger round 1: greedy policy 3.25 mean cores');
     expect(t).toContain('| x | 10 | 2.00 | listsched 3 | 0.500 | 2 |');
     expect(t).toContain('100 steps');
   });

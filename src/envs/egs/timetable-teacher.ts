@@ -12,6 +12,7 @@
  * teacher may hand over to the greedy expert, which can only lower the width further.
  */
 import { ArbiterError } from '../../core/errors.js';
+import { withEdges } from '../../dag/build-dag.js';
 import type { Dag } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../../dag/edge-generation/width-drop-probe.js';
@@ -165,6 +166,47 @@ export function timetableTeacherEpisode(
           schedule,
         },
   };
+}
+
+/**
+ * A teacher whose choice is a function of the env's state, so it can label states the learner
+ * visits (DAgger): it keeps a target G' and steers towards it ({@link timetableTeacherEpisode}),
+ * and whenever the state has left G' (an added edge G' does not imply) it plans again: the
+ * fewer-core list schedule of G_t itself (`plan`, e.g. `listTimetables`), whose G' contains G_t.
+ * Once W(G_t) ≤ W(G') it answers like the greedy expert.
+ */
+export class ReplanningTeacher {
+  private target: EdgeGenerationState | undefined;
+  private base: Dag | undefined;
+  private readonly probe = new WidthDropProbe();
+
+  /**
+   * @param plan - a checked, feasible timetable of the given DAG (G_t as a DAG) at `deadline`
+   * @param lookahead - implied edges (by most slack) tried per step for a width drop (default 24)
+   */
+  constructor(
+    private readonly plan: (dagT: Dag, deadline: number) => ScheduleResult,
+    private readonly lookahead = 24,
+  ) {}
+
+  /** Forgets the target (call at each reset). */
+  reset(): void {
+    this.target = undefined;
+    this.base = undefined;
+  }
+
+  /** The teacher's action in `env`'s current state, or −1 when no action is allowed. */
+  action(env: EgsEnv): number {
+    const state = env.state;
+    const left = (): boolean => !state.added.every(([a, b]) => this.target!.reach.has(a, b));
+    if (!this.target || this.base !== state.dag || left()) {
+      const dagT = state.added.length > 0 ? withEdges(state.dag, state.added) : state.dag;
+      this.target = timetableTarget(dagT, this.plan(dagT, state.deadline), state.deadline);
+      this.base = state.dag;
+    }
+    const a = impliedAction(env, this.target, this.probe, this.lookahead);
+    return a >= 0 ? a : egsExpertAction(env, { lookahead: this.lookahead });
+  }
 }
 
 // An allowed action that the target implies (see timetableTeacherEpisode), or −1.

@@ -7,8 +7,13 @@ import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import { listSchedule } from '../../../src/dag/schedule/list-scheduler.js';
 import { scheduleDag } from '../../../src/dag/schedule/schedule-dag.js';
 import { DagSampler } from '../../../src/envs/egs/dag-sampler.js';
-import { EgsEnv } from '../../../src/envs/egs/egs-env.js';
-import { timetableTarget, timetableTeacherEpisode } from '../../../src/envs/egs/timetable-teacher.js';
+import { EgsEnv, egsEpisodeEnded } from '../../../src/envs/egs/egs-env.js';
+import {
+  ReplanningTeacher,
+  timetableTarget,
+  timetableTeacherEpisode,
+} from '../../../src/envs/egs/timetable-teacher.js';
+import { listTimetables } from '../../../src/envs/egs/egs-best-teacher.js';
 import { shapedDag, DAG_SHAPES } from '../../helpers/shaped-dag.js';
 
 /** D = the makespan of an index-order list schedule on m cores: a tight deadline. */
@@ -54,6 +59,33 @@ describe('timetable teacher', () => {
         }
       }),
       { numRuns: 40, seed: 7 },
+    );
+  });
+
+  it('the re-planning teacher is mask-legal from any state and, followed from the start, ends on ≤ listsched cores', async () => {
+    const env = new EgsEnv({ maxNodes: 24, antichainOnly: true });
+    const teacher = new ReplanningTeacher((dagT, D) => listTimetables(dagT, D).listsched);
+    const rng = new Rng(5);
+    await fc.assert(
+      fc.asyncProperty(arbTask, fc.integer({ min: 0, max: 6 }), async ({ dag, D }, detour) => {
+        const list = await scheduleDag(dag, 'listsched', { deadline: D });
+        for (const k of [0, detour]) {
+          // k random allowed edges first (a learner's detour), then the teacher.
+          teacher.reset();
+          const r = env.reset({ options: { dag, deadline: D } });
+          let info = r.info;
+          for (let t = 0; !info.terminal && !egsEpisodeEnded(info); t++) {
+            const mask = env.actionMasks();
+            const allowed = [...mask.keys()].filter((a) => mask[a]);
+            const a = t < k ? allowed[rng.int(allowed.length)]! : teacher.action(env);
+            expect(mask[a]).toBe(1);
+            info = env.step(a).info;
+          }
+          const cores = egsEpisodeEnded(info) ? info.cores : r.info.cores!;
+          if (k === 0) expect(cores).toBeLessThanOrEqual(list.cores);
+        }
+      }),
+      { numRuns: 25, seed: 8 },
     );
   });
 
