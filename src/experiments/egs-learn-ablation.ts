@@ -29,6 +29,7 @@ import { initTf } from '../nn/tf-backend.js';
 import type { EgsAblationRow, EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { tightEgsSets } from './egs-benchmark-sets.js';
 import { egsDagger } from './egs-dagger.js';
+import { EGS_PPO } from './egs-ppo-settings.js';
 import {
   cloneEgsExpert,
   collectTeacherDemonstrations,
@@ -271,16 +272,7 @@ async function ppoFromScratch(
   log: (line: string) => void,
 ): Promise<EgsPolicyScheduler> {
   const t0 = performance.now();
-  const config: Partial<PpoConfig> = {
-    numEnvs: 8,
-    numSteps: 64,
-    numMinibatches: 4,
-    updateEpochs: 3,
-    learningRate: 1e-3,
-    gamma: 0.995,
-    entCoef: 0.01,
-    seed,
-  };
+  const config: Partial<PpoConfig> = { ...EGS_PPO, seed };
   const make = (): PadGraphObservation<number> =>
     new PadGraphObservation(new EgsEnv({ maxNodes: nodes[1], sampler: { nodes, slack: [0, 0.4] } }));
   const model = new PPO(make, config, GraphPolicy.factory(layout, policyConfig));

@@ -19,27 +19,12 @@ import {
 } from '../../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
 import { DagSampler } from '../../src/envs/egs/dag-sampler.js';
-import { GraphNetF32, graphNetParams, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { graphNetParams } from '../../src/nn/graph-net-f32.js';
 import { arbDag } from '../helpers/random-dag.js';
+import { RANDOM_NET_DIMS, randomGraphNet } from '../helpers/random-graph-net.js';
 
-const DIMS: GraphNetDims = {
-  nodeFeatureDim: 6,
-  relationDim: 4,
-  hiddenDim: 8,
-  numHeads: 2,
-  numLayers: 1,
-  ffnDim: 16,
-  valueHiddenDim: 8,
-  logitClip: 10,
-};
-
-function randomNet(seed: number): GraphNetF32 {
-  const rng = new Rng(seed);
-  const w: Record<string, Float32Array> = {};
-  for (const p of graphNetParams(DIMS))
-    w[p.name] = Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 1));
-  return new GraphNetF32(DIMS, w);
-}
+const DIMS = RANDOM_NET_DIMS;
+const randomNet = randomGraphNet;
 
 describe('EgsPolicyScheduler', () => {
   it('whatever the weights: greedy, sampled and search results are valid timetables with L(G′) ≤ D', () => {

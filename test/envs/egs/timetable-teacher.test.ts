@@ -2,9 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
 import { buildDag } from '../../../src/dag/build-dag.js';
-import type { Dag } from '../../../src/dag/dag-task.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
-import { listSchedule } from '../../../src/dag/schedule/list-scheduler.js';
 import { scheduleDag } from '../../../src/dag/schedule/schedule-dag.js';
 import { DagSampler } from '../../../src/envs/egs/dag-sampler.js';
 import { EgsEnv, egsEpisodeEnded } from '../../../src/envs/egs/egs-env.js';
@@ -14,28 +12,11 @@ import {
   timetableTeacherEpisode,
 } from '../../../src/envs/egs/timetable-teacher.js';
 import { listTimetables } from '../../../src/envs/egs/egs-best-teacher.js';
-import { shapedDag, DAG_SHAPES } from '../../helpers/shaped-dag.js';
+import { tightDeadline } from '../../../src/experiments/egs-benchmark-sets.js';
+import { arbTightTask } from '../../helpers/tight-task.js';
 
-/** D = the makespan of an index-order list schedule on m cores: a tight deadline. */
-function tight(dag: Dag, m: number): number {
-  return listSchedule(
-    dag,
-    m,
-    dag.wcet.map((_, v) => v),
-  ).makespan;
-}
-
-const arbTask = fc
-  .record({
-    shape: fc.constantFrom(...DAG_SHAPES),
-    seed: fc.integer({ min: 1, max: 0x7fffffff }),
-    n: fc.integer({ min: 4, max: 22 }),
-    m: fc.integer({ min: 1, max: 4 }),
-  })
-  .map(({ shape, seed, n, m }) => {
-    const dag = shapedDag(shape, seed, n, 0);
-    return { dag, D: Math.max(tight(dag, m), dag.deadline!) };
-  });
+// Up to 22 nodes: the envs below take 24.
+const arbTask = arbTightTask(22);
 
 describe('timetable teacher', () => {
   it('replay is legal under the env mask, ends on ≤ the timetable cores and meets D (property)', async () => {
@@ -102,7 +83,7 @@ describe('timetable teacher', () => {
     for (let k = 0; k < 12; k++) {
       const dag = sampler.sample(rng);
       if (dag.wcet.some((c) => c === 0)) withDummies++;
-      const timetable = await scheduleDag(dag, 'listsched', { deadline: tight(dag, 3) });
+      const timetable = await scheduleDag(dag, 'listsched', { deadline: tightDeadline(dag, 3) });
       const demo = timetableTeacherEpisode(env, dag, timetable, { continueWithExpert: false });
       expect(demo.cores).toBeLessThanOrEqual(timetable.cores);
       expect(checkSchedule(dag, demo.info.schedule).ok).toBe(true);
