@@ -94,8 +94,9 @@ export function timetableTarget(
 
 /**
  * A checked timetable as an edge-generation answer: G' ({@link timetableTarget}), scheduled as the
- * env schedules an episode's end (one core per chain of a minimum chain cover of G', each node at
- * its EST in G'), so it needs at most the timetable's cores and finishes by its makespan. Also
+ * env schedules an episode's end (one core per chain, each node at its EST in G'; the chains are
+ * the timetable's cores, or a minimum chain cover of G' when a zero-WCET node fits no core's gap),
+ * so it needs at most the timetable's cores and finishes by its makespan. Also
  * returns the state of G', from which edge generation can go on.
  */
 export function timetableAsEgsResult(
@@ -105,7 +106,10 @@ export function timetableAsEgsResult(
   deadline = timetable.deadline,
 ): { state: EdgeGenerationState; result: ScheduleResult } {
   const state = timetableTarget(dag, timetable, deadline);
-  return { state, result: egsScheduleResult(state, state.width().chains, lowerBound, 0) };
+  // The timetable's own chains cover G' when they hold every node (no matching needed).
+  const chains = timetableChains(dag, timetable);
+  const covered = chains.reduce((k, c) => k + c.length, 0) === dag.n;
+  return { state, result: egsScheduleResult(state, covered ? chains : state.width().chains, lowerBound, 0) };
 }
 
 /** Options of {@link timetableTeacherEpisode}. */
