@@ -251,7 +251,7 @@ export class EgsPolicyScheduler {
     if (seeded) {
       const start = this.start(dag, options.deadline);
       if ('terminal' in start) return done({ result: start.terminal, source: AS_GIVEN });
-      heuristic = this.heuristicSeed(dag, start.state.deadline, start.bound);
+      heuristic = this.heuristicSeed(dag, start.state.deadline, start.bound, start.width);
       // At the lower bound already: no episode can do better.
       if (heuristic.result.cores <= start.stopAt)
         return done({ result: heuristic.result, source: `${heuristic.from} seed (at the lower bound)` });
@@ -305,10 +305,11 @@ export class EgsPolicyScheduler {
 
   /**
    * The best list-scheduling answer as edge generation (see {@link EgsDecodeOptions.heuristicSeed}):
-   * `listsched` or the list-schedule incumbent, whichever needs fewer cores.
+   * `listsched` or the list-schedule incumbent, whichever needs fewer cores. `width`: W(G) when
+   * known (the env's tracker has it), which saves a matching.
    */
-  heuristicSeed(dag: Dag, deadline: number, lowerBound: number): HeuristicSeed {
-    const { listsched, incumbent } = listTimetables(dag, deadline);
+  heuristicSeed(dag: Dag, deadline: number, lowerBound: number, width?: number): HeuristicSeed {
+    const { listsched, incumbent } = listTimetables(dag, deadline, width);
     const [timetable, from] =
       incumbent.feasible && incumbent.cores < listsched.cores
         ? [incumbent, 'list-schedule incumbent']
@@ -364,7 +365,7 @@ export class EgsPolicyScheduler {
       };
     const { N, bound, stopAt } = start;
     const seeded = options.heuristicSeed ?? true;
-    const seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound) : undefined;
+    const seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
     // The search's own time; the hard budget still caps it.
     const searchTime = new TimeBudget(
       Math.min(options.searchTimeS ?? DEFAULT_EGS_SEARCH_TIME_S, budget.remainingS),
@@ -587,7 +588,9 @@ export class EgsPolicyScheduler {
   private start(
     dag: Dag,
     deadline: number | undefined,
-  ): { terminal: ScheduleResult } | { state: EdgeGenerationState; N: number; bound: number; stopAt: number } {
+  ):
+    | { terminal: ScheduleResult }
+    | { state: EdgeGenerationState; N: number; bound: number; stopAt: number; width: number } {
     const env = this.envFor(dag.n);
     const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
     if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
@@ -597,6 +600,7 @@ export class EgsPolicyScheduler {
       state,
       N: env.maxNodes,
       bound,
+      width: env.width,
       stopAt: Math.max(bound, coreLowerBound(dag, state.deadline).lowerBound),
     };
   }

@@ -57,15 +57,17 @@ export const DEFAULT_EGS_TEACHERS: readonly EgsTeacher[] = ['egs-greedy', 'lists
 /**
  * The timetables of the list-scheduling teachers on `dag` at `deadline`: `listsched` (fewest cores
  * over its priority orders) and the list-schedule incumbent of the exact method (other orders, the
- * ASAP timetable of its core sequences).
+ * ASAP timetable of its core sequences). `width`: the width W(G) when known (default: computed).
  */
 export function listTimetables(
   dag: Dag,
   deadline: number,
+  width?: number,
 ): { listsched: ScheduleResult; incumbent: ScheduleResult } {
   const ctx = createAnalysisContext(dag, deadline);
   const lowerBound = coreLowerBound(dag, deadline, ctx.timing).lowerBound;
-  const width = widthFromClosure(ctx.reach).width;
+  // W(G) bounds the cores list scheduling can need; a caller that knows it saves the matching.
+  width ??= widthFromClosure(ctx.reach).width;
   const listsched = scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);
   const incumbent = incumbentAsEdgeGeneration(
     dag,

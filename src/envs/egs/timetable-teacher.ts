@@ -16,6 +16,7 @@ import { withEdges } from '../../dag/build-dag.js';
 import type { Dag } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../../dag/edge-generation/width-drop-probe.js';
+import { transitiveClosure } from '../../dag/analysis/transitive-closure.js';
 import { checkSchedule } from '../../dag/schedule/check-schedule.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { timeLeq } from '../../dag/time-tolerance.js';
@@ -67,7 +68,8 @@ export function timetableChains(dag: Dag, timetable: ScheduleResult): number[][]
 
 /**
  * G' of a checked, feasible timetable: `dag` plus the per-core consecutive pairs that G does not
- * imply yet, as an {@link EdgeGenerationState} (its `reach` is the closure of G'). Throws
+ * imply, as an {@link EdgeGenerationState} whose `added` are those pairs (its `reach` is the
+ * closure of G'). Throws
  * `bad-timetable` when the timetable fails the shared checker or misses D.
  */
 export function timetableTarget(
@@ -82,13 +84,19 @@ export function timetableTarget(
       `timetable teacher: the ${timetable.method} timetable of '${dag.name}' is not a feasible checked schedule` +
         (check.ok ? '' : ` (${check.violations[0]})`),
     );
-  const target = new EdgeGenerationState(dag, deadline);
+  const reach = transitiveClosure(dag);
+  const extra: [number, number][] = [];
   for (const chain of timetableChains(dag, timetable))
-    for (let k = 0; k + 1 < chain.length; k++) {
-      const a = chain[k]!;
-      const b = chain[k + 1]!;
-      if (!target.reach.has(a, b)) target.addEdge(a, b);
-    }
+    for (let k = 0; k + 1 < chain.length; k++)
+      if (!reach.has(chain[k]!, chain[k + 1]!)) extra.push([chain[k]!, chain[k + 1]!]);
+  // One closure and one timing pass over G' (edge by edge costs a timing pass per edge), as the
+  // state of the original task with those edges added.
+  const target = new EdgeGenerationState(
+    dag,
+    deadline,
+    new EdgeGenerationState(withEdges(dag, extra), deadline),
+  );
+  target.added.push(...extra);
   return target;
 }
 
