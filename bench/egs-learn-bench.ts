@@ -3,7 +3,7 @@
  * seeded search, PPO from scratch) on held-out tight-deadline sets, written to
  * bench/results/egs-learn.md and bench/results/egs-learn.json. Keys: `count` (DAGs per generated
  * set, default 8), `train` (training DAGs, 120), `epochs` (6), `ppo` (PPO steps, 20000), `search`
- * (egs-search seconds per DAG, 0.5), `seed` (1), `stg` (folder of STG files with
+ * (egs-search seconds per DAG, 0.5), `dagger` (rounds, 2), `hidden` / `layers` (policy size, 16 / 1), `seed` (1), `stg` (folder of STG files with
  * stg-optimal-makespans.csv, examples/dag), `out` (folder of the results, bench/results).
  */
 import path from 'node:path';
@@ -26,6 +26,8 @@ export async function runEgsLearnBench(args: readonly string[] = []): Promise<vo
     trainDags: num('train', 120),
     epochs: num('epochs', 6),
     ppoSteps: num('ppo', 20_000),
+    daggerRounds: num('dagger', 2),
+    policy: { hiddenDim: num('hidden', 16), numHeads: 4, numLayers: num('layers', 1) },
     searchTimeS: num('search', 0.5),
     seed: num('seed', 1),
     onLog: (line: string) => console.log(line),
@@ -44,7 +46,9 @@ STG graphs at D = the published optimal makespan on m = 2, 4, 8. "On ≤ m cores
 scheduled within the m their deadline was set for. Learned variants are greedy (argmax) episodes
 without the heuristic seed, except "+ seeded search" (\`egs-search\`: list-schedule seed, beam
 and policy episodes, ${config.searchTimeS} s per DAG). Training: ${config.trainDags} sampled DAGs
-(10–40 nodes, tight deadlines on m ∈ [2, 6]), ${config.epochs} epochs of behaviour cloning; PPO
+(10–40 nodes, tight deadlines on m ∈ [2, 6]), ${config.epochs} epochs of behaviour cloning of a
+policy of width ${config.policy.hiddenDim} with ${config.policy.numLayers} layer(s), then
+${config.daggerRounds} DAgger rounds; "shipped small policy" is \`models/egs-graph-policy-small.json\`; PPO
 from scratch on the env's sampler (slack deadlines), ${config.ppoSteps} steps, fast learner.
 
 ${egsAblationTables(rows)}

@@ -4,7 +4,8 @@
  * cloning of the best teacher per DAG (list-scheduling timetables as edge sequences), the latter
  * followed by DAgger rounds (a re-planning teacher labels the policy's own states) or with search
  * seeded by the best heuristic, and PPO from scratch without any demonstration (the
- * EGS paper's setting), next to `listsched` and `egs-greedy`. Every variant is trained here with
+ * EGS paper's setting), next to `listsched`, `egs-greedy` and the shipped small policy (all
+ * policies greedy, without the heuristic seed, except the seeded search). Every variant is trained here with
  * fixed seeds on DAGs disjoint from the evaluation sets, which are declared before any tuning
  * ({@link egsAblationSets}); every timetable is checked with the shared checker.
  */
@@ -20,7 +21,12 @@ import { readDagFile } from '../dag/io/read-dag-file.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
 import { scheduleDag } from '../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
-import { EGS_MODEL_FORMAT, type EgsPolicyModel } from '../deploy/egs-policy-model.js';
+import {
+  EGS_MODEL_FORMAT,
+  SMALL_EGS_MODEL_PATH,
+  loadEgsPolicyModel,
+  type EgsPolicyModel,
+} from '../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import type { EgsTeacher } from '../envs/egs/egs-best-teacher.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
@@ -93,7 +99,7 @@ export interface EgsAblationConfig {
   policy?: GraphPolicyConfig;
   /** DAgger rounds after the best-teacher cloning (default 2; 0: none). */
   daggerRounds?: number;
-  /** PPO from scratch: environment steps (default 20,000). */
+  /** PPO from scratch: environment steps (default 20,000; 0: no PPO variant). */
   ppoSteps?: number;
   /** `egs-search` time per DAG in seconds (default 0.5). */
   searchTimeS?: number;
@@ -109,6 +115,7 @@ export interface EgsAblationConfig {
 export const EGS_ABLATION_VARIANTS = [
   'listsched',
   'egs-greedy',
+  'shipped small policy',
   'bc egs-greedy teacher',
   'bc best teacher',
   'bc best teacher + dagger',
@@ -204,17 +211,14 @@ export async function runEgsLearnAblation(
         }
       : undefined,
   );
-  const ppo = await ppoFromScratch(
-    layout,
-    policyConfig,
-    nodes,
-    config.ppoSteps ?? 20_000,
-    seed,
-    training,
-    log,
-  );
+  const ppoSteps = config.ppoSteps ?? 20_000;
+  const ppo =
+    ppoSteps > 0
+      ? await ppoFromScratch(layout, policyConfig, nodes, ppoSteps, seed, training, log)
+      : undefined;
 
   const budgetS = config.budgetS ?? 20;
+  const shipped = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
   const run: Record<(typeof EGS_ABLATION_VARIANTS)[number], (dag: Dag) => Promise<ScheduleResult>> = {
     listsched: (dag) => scheduleDag(dag, 'listsched'),
     'egs-greedy': (dag) => scheduleDag(dag, 'egs-greedy'),
@@ -225,11 +229,15 @@ export async function runEgsLearnAblation(
       (dagger ?? bestBc).greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
     'bc best teacher + seeded search': async (dag) =>
       bestBc.search(dag, { searchTimeS: config.searchTimeS ?? 0.5, timeBudgetS: budgetS }),
-    'ppo from scratch': async (dag) => ppo.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
+    'ppo from scratch': async (dag) => ppo!.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
+    'shipped small policy': async (dag) =>
+      shipped.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
   };
   const rows: EgsAblationRow[] = [];
   for (const set of sets) {
     for (const variant of EGS_ABLATION_VARIANTS) {
+      if ((variant === 'ppo from scratch' && !ppo) || (variant === 'bc best teacher + dagger' && !dagger))
+        continue;
       const cores: number[] = [];
       const ms: number[] = [];
       let within = 0;
