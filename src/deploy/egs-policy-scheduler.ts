@@ -15,6 +15,12 @@
  *   on 10–20-node DAGs a likelihood beam stays close to the greedy path, while sampled episodes
  *   reach the proven optimum more often (measured in bench/results/egs.md).
  *
+ * Both methods are seeded with the best heuristic (`heuristicSeed`, default on): the fewer-core list
+ * schedule, as an edge-generation answer (its per-core orders are edges of a G' ⊇ G), is the answer
+ * at once when it reaches the lower bound, and otherwise stays unless the policy does better (its
+ * episodes, the beam with G' as a second root, or its continuation from G'); so neither method
+ * answers worse than list scheduling, and the note's `answer from:` says which part answered.
+ *
  * Two speed settings bound the work on large graphs: `refresh` R runs the network only every R
  * steps and after every width drop (in between the last logits are reused under the current mask),
  * and `stallLimit` S ends an episode after S steps without a width drop (any prefix of an episode
@@ -112,8 +118,10 @@ export interface EgsSearchOptions {
 export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
 
 /** The best heuristic answer as edge generation, and the graph state G' it ends in. */
-interface HeuristicSeed {
+export interface HeuristicSeed {
+  /** The answer: one chain per core of G', each node at its EST in G'. */
   result: ScheduleResult;
+  /** G' (the DAG plus the timetable's per-core orders as edges); do not modify. */
   state: EdgeGenerationState;
   /** Which heuristic gave it. */
   from: string;

@@ -54,6 +54,7 @@ export {
 export {
   EgsPolicyScheduler,
   DEFAULT_EGS_SEARCH_TIME_S,
+  type HeuristicSeed,
   type EgsDecodeOptions,
   type EgsSearchOptions,
 } from '../deploy/egs-policy-scheduler.js';
