@@ -30,6 +30,7 @@ import type { TrainingSession } from '../src/agents/base-algorithm.js';
 import { Rng } from '../src/core/rng.js';
 import { PadGraphObservation, type PaddedGraphLayout } from '../src/core/wrappers/pad-graph-observation.js';
 import { cloneEgsExpert, collectEgsDemonstrations } from '../src/experiments/egs-imitation.js';
+import { EGS_PPO } from '../src/experiments/egs-ppo-settings.js';
 import type { Dag } from '../src/dag/dag-task.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import { scheduleDag, type ScheduleMethod } from '../src/dag/schedule/schedule-dag.js';
@@ -50,22 +51,8 @@ const BANDS: [number, number][] = [
 ];
 const HELDOUT_SEED = 0x5eed_e65;
 
-/** PPO settings of the run (CleanRL defaults changed where EGS needs it). */
-export const EGS_PPO: Partial<PpoConfig> = {
-  numEnvs: 8,
-  numSteps: 64,
-  numMinibatches: 4,
-  updateEpochs: 3,
-  learningRate: 1e-3,
-  gamma: 0.995,
-  gaeLambda: 0.95,
-  entCoef: 0.01,
-  vfCoef: 0.5,
-  clipVloss: false,
-  maxGradNorm: 0.5,
-  annealLr: true,
-  logInterval: 1,
-};
+/** PPO settings of the run (one source with the ablation's PPO from scratch). */
+export { EGS_PPO };
 
 /** Graph policy architecture of the run (`--hidden-dim`, `--layers` override it). */
 export const EGS_POLICY: GraphPolicyConfig = { hiddenDim: 32, numHeads: 4, numLayers: 2 };

@@ -58,8 +58,24 @@ export { renderLogicGraphSvg, type LogicGraphSvgOptions } from './report/logic-g
 export {
   heldOutEgsSets,
   readEgsBenchmarkSet,
+  tightDeadline,
+  tightEgsSets,
   type EgsBenchmarkSet,
+  type TightEgsSetsOptions,
 } from './experiments/egs-benchmark-sets.js';
+export {
+  egsAblationSets,
+  runEgsLearnAblation,
+  EGS_ABLATION_VARIANTS,
+  type EgsAblationSet,
+  type EgsAblationConfig,
+} from './experiments/egs-learn-ablation.js';
+export {
+  egsAblationTables,
+  egsAblationTraining,
+  type EgsAblationRow,
+  type EgsAblationTraining,
+} from './report/egs-ablation-report.js';
 export {
   EGS_BENCHMARK_METHODS,
   runEgsBenchmark,
@@ -91,9 +107,14 @@ export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report
 export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
 export {
   collectEgsDemonstrations,
+  collectTeacherDemonstrations,
+  sampleTrainingDags,
   cloneEgsExpert,
   type EgsDemonstrations,
+  type TeacherDemonstrations,
   type CollectEgsDemonstrationsOptions,
+  type CollectTeacherDemonstrationsOptions,
+  type SampleTrainingDagsOptions,
   type CloneEgsExpertOptions,
 } from './experiments/egs-imitation.js';
 

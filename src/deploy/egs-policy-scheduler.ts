@@ -15,6 +15,12 @@
  *   on 10–20-node DAGs a likelihood beam stays close to the greedy path, while sampled episodes
  *   reach the proven optimum more often (measured in bench/results/egs.md).
  *
+ * Both methods are seeded with the best heuristic (`heuristicSeed`, default on): the fewer-core list
+ * schedule, as an edge-generation answer (its per-core orders are edges of a G' ⊇ G), is the answer
+ * at once when it reaches the lower bound, and otherwise stays unless the policy does better (its
+ * episodes, the beam with G' as a second root, or its continuation from G'); so neither method
+ * answers worse than list scheduling, and the note's `answer from:` says which part answered.
+ *
  * Two speed settings bound the work on large graphs: `refresh` R runs the network only every R
  * steps and after every width drop (in between the last logits are reused under the current mask),
  * and `stallLimit` S ends an episode after S steps without a width drop (any prefix of an episode
@@ -39,6 +45,8 @@ import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
 import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
 import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
+import { listTimetables } from '../envs/egs/egs-best-teacher.js';
+import { timetableAsEgsResult } from '../envs/egs/timetable-teacher.js';
 import {
   EGS_NODE_FEATURE_DIM,
   egsObservationParts,
@@ -70,6 +78,14 @@ export interface EgsDecodeOptions {
    * the note says so.
    */
   timeBudgetS?: number;
+  /**
+   * Seed with the best heuristic (default true): also schedule with list scheduling (the
+   * `listsched` orders and the list-schedule incumbent), turn the fewer-core timetable into an
+   * edge-generation answer (its per-core orders as edges), let the greedy policy go on from it,
+   * and keep the fewest cores; so the answer is never worse than the list schedule. The note says
+   * which answer won.
+   */
+  heuristicSeed?: boolean;
 }
 
 /** Options of {@link EgsPolicyScheduler.search}. */
@@ -88,6 +104,38 @@ export interface EgsSearchOptions {
   seed?: number;
   /** Wall-clock budget in seconds of beam and episodes together (default 60); as for `egs`. */
   timeBudgetS?: number;
+  /** Seed with the best heuristic (default true; see {@link EgsDecodeOptions.heuristicSeed}). */
+  heuristicSeed?: boolean;
+  /**
+   * Search time in seconds (default 0.5): once spent, no further beam depth or policy episode
+   * starts and the best answer so far is returned (the seed makes any prefix of the search a
+   * good answer). Unlike `timeBudgetS`, reaching it is the normal end of a search, not a cut.
+   */
+  searchTimeS?: number;
+}
+
+/** Default of {@link EgsSearchOptions.searchTimeS}. */
+export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
+
+/** The best heuristic answer as edge generation, and the graph state G' it ends in. */
+export interface HeuristicSeed {
+  /** The answer: one chain per core of G', each node at its EST in G'. */
+  result: ScheduleResult;
+  /** G' (the DAG plus the timetable's per-core orders as edges); do not modify. */
+  state: EdgeGenerationState;
+  /** Which heuristic gave it. */
+  from: string;
+}
+
+/** A candidate answer with the part of the method that produced it. */
+interface Candidate {
+  result: ScheduleResult;
+  source: string;
+}
+
+// The fewer cores (then fewer added edges); on a tie the earlier candidate stays.
+function better(a: ScheduleResult, b: ScheduleResult): boolean {
+  return a.cores < b.cores || (a.cores === b.cores && a.addedEdges.length < b.addedEdges.length);
 }
 
 interface Episode {
@@ -192,13 +240,62 @@ export class EgsPolicyScheduler {
   sample(dag: Dag, samples: number, seed = 0, options: EgsDecodeOptions = {}): ScheduleResult {
     if (!Number.isInteger(samples) || samples < 1)
       throw new ArbiterError('invalid-option', `egs: samples must be an integer ≥ 1, got ${samples}`);
+    positiveInt(options.refresh ?? 1, 'refresh'); // checked even when the seed answers
     const t0 = performance.now();
     const tooLarge = declineTooLarge(dag, 'egs', options.deadline);
     if (tooLarge) return tooLarge;
     const budget = new TimeBudget(options.timeBudgetS);
-    const rng = new Rng(seed);
+    const seeded = options.heuristicSeed ?? true;
+    const done = (answer: Candidate, notes: string[] = []): ScheduleResult => {
+      if (seeded) notes.push(`answer from: ${answer.source}`);
+      return {
+        ...answer.result,
+        method: 'egs',
+        timeMs: performance.now() - t0,
+        ...(notes.length > 0 && { note: notes.join('; ') }),
+      };
+    };
+    let heuristic: HeuristicSeed | undefined;
+    if (seeded) {
+      const start = this.start(dag, options.deadline);
+      if ('terminal' in start) return done({ result: start.terminal, source: AS_GIVEN });
+      heuristic = this.heuristicSeed(dag, start.state.deadline, start.bound, start.width);
+      // At the lower bound already: no episode can do better.
+      if (heuristic.result.cores <= start.stopAt)
+        return done({ result: heuristic.result, source: `${heuristic.from} seed (at the lower bound)` });
+    }
+    const { best, ran, cut } = this.episodes(dag, samples, new Rng(seed), options, budget);
+    const notes: string[] = [];
+    if (samples > 1) notes.push(`best of ${ran} policy episodes (1 greedy, ${ran - 1} sampled)`);
+    let answer: Candidate = {
+      result: best.result,
+      source: samples > 1 ? 'policy episodes' : 'policy (greedy)',
+    };
+    if (cut || ran < samples) notes.push(outOfTime(budget, samples, ran, best));
+    if (heuristic) answer = this.seeded(dag, answer, options, budget, 1, new Rng(seed + 1), heuristic);
+    else if (cut || ran < samples) {
+      const other = listScheduleFallback(dag, answer.result, budget.seconds);
+      if (other) {
+        answer = { result: other, source: 'list schedule fallback' };
+        notes.push(`a list schedule's core sequences (${other.cores} cores) kept instead`);
+      }
+    }
+    return done(answer, notes);
+  }
+
+  // The greedy episode and samples − 1 sampled ones (fewest cores, then fewest steps), within budget.
+  private episodes(
+    dag: Dag,
+    samples: number,
+    rng: Rng,
+    options: EgsDecodeOptions,
+    budget: TimeBudget,
+    from?: EdgeGenerationState,
+  ): { best: Episode; ran: number; cut: boolean } {
     const run = (r: Rng | undefined): Episode =>
-      options.viaEnv ? this.episode(dag, options, r) : this.fastEpisode(dag, options, r, budget);
+      options.viaEnv && !from
+        ? this.episode(dag, options, r)
+        : this.fastEpisode(dag, options, r, budget, from);
     let best = run(undefined);
     let ran = 1;
     let cut = best.cut === true;
@@ -211,22 +308,50 @@ export class EgsPolicyScheduler {
       )
         best = e;
     }
-    const notes: string[] = [];
-    if (samples > 1) notes.push(`best of ${ran} policy episodes (1 greedy, ${ran - 1} sampled)`);
-    let answer = best.result;
-    if (cut || ran < samples) {
-      notes.push(outOfTime(budget, samples, ran, best));
-      const other = listScheduleFallback(dag, answer, budget.seconds);
-      if (other) {
-        answer = other;
-        notes.push(`a list schedule's core sequences (${other.cores} cores) kept instead`);
-      }
+    return { best, ran, cut };
+  }
+
+  /**
+   * The best list-scheduling answer as edge generation (see {@link EgsDecodeOptions.heuristicSeed}):
+   * `listsched` or the list-schedule incumbent, whichever needs fewer cores. `width`: W(G) when
+   * known (the env's tracker has it), which saves a matching.
+   */
+  heuristicSeed(dag: Dag, deadline: number, lowerBound: number, width?: number): HeuristicSeed {
+    const { listsched, incumbent } = listTimetables(dag, deadline, width);
+    const [timetable, from] =
+      incumbent.feasible && incumbent.cores < listsched.cores
+        ? [incumbent, 'list-schedule incumbent']
+        : [listsched, 'listsched'];
+    return { ...timetableAsEgsResult(dag, timetable, lowerBound, deadline), from };
+  }
+
+  // `answer` or, when fewer cores, the heuristic seed or the policy's continuation of it
+  // (`samples` episodes from G' of the seed: the greedy one and samples − 1 sampled).
+  private seeded(
+    dag: Dag,
+    answer: Candidate,
+    options: EgsDecodeOptions,
+    budget: TimeBudget,
+    samples: number,
+    rng: Rng = new Rng(0),
+    seed: HeuristicSeed = this.heuristicSeed(dag, answer.result.deadline, answer.result.lowerBound),
+  ): Candidate {
+    let best = answer;
+    // Below the load bound no edge helps: an episode from there would end at once.
+    const stopAt = Math.max(seed.result.lowerBound, coreLowerBound(dag, seed.result.deadline).lowerBound);
+    if (better(seed.result, best.result))
+      best = {
+        result: seed.result,
+        source: `${seed.from} seed${seed.result.cores <= stopAt ? ' (at the lower bound)' : ''}`,
+      };
+    if (seed.result.cores <= best.result.cores && seed.result.cores > stopAt && !budget.expired) {
+      // Going on from G' can only add edges; stop after a few steps that lower nothing.
+      const stallLimit = options.stallLimit ?? CONTINUATION_STALL_LIMIT;
+      const { best: cont } = this.episodes(dag, samples, rng, { ...options, stallLimit }, budget, seed.state);
+      if (better(cont.result, best.result))
+        best = { result: cont.result, source: `policy continued from the ${seed.from} seed` };
     }
-    return {
-      ...answer,
-      timeMs: performance.now() - t0,
-      ...(notes.length > 0 && { note: notes.join('; ') }),
-    };
+    return best;
   }
 
   /** Search guided by the policy (method `egs-search`; see the file comment). */
@@ -240,8 +365,19 @@ export class EgsPolicyScheduler {
     const budget = new TimeBudget(options.timeBudgetS);
     const start = this.start(dag, options.deadline);
     if ('terminal' in start)
-      return { ...start.terminal, method: 'egs-search', timeMs: performance.now() - t0 };
+      return {
+        ...start.terminal,
+        method: 'egs-search',
+        timeMs: performance.now() - t0,
+        note: `answer from: ${AS_GIVEN}`,
+      };
     const { N, bound, stopAt } = start;
+    const seeded = options.heuristicSeed ?? true;
+    const seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
+    // The search's own time; the hard budget still caps it.
+    const searchTime = new TimeBudget(
+      Math.min(options.searchTimeS ?? DEFAULT_EGS_SEARCH_TIME_S, budget.remainingS),
+    );
     const tracker = new PosetWidthTracker(dag.n);
 
     interface BeamNode {
@@ -252,17 +388,22 @@ export class EgsPolicyScheduler {
       done: boolean;
     }
     // Answers compare by width; the beam itself ranks by likelihood (standard beam search).
-    const better = (a: BeamNode, b: BeamNode): boolean =>
+    const betterNode = (a: BeamNode, b: BeamNode): boolean =>
       a.w.width < b.w.width ||
       (a.w.width === b.w.width &&
         (a.logp > b.logp || (a.logp === b.logp && a.state.added.length < b.state.added.length)));
     const likelier = (a: BeamNode, b: BeamNode): number => b.logp - a.logp || a.w.width - b.w.width;
-    const root: BeamNode = { state: start.state, w: start.state.width(), logp: 0, stall: 0, done: false };
-    root.done = root.w.width <= stopAt;
+    const rootOf = (state: EdgeGenerationState): BeamNode => {
+      const w = state.width();
+      return { state, w, logp: 0, stall: 0, done: w.width <= stopAt };
+    };
+    const root = rootOf(start.state);
     let best = root;
-    let beam = [root];
+    // The seed's G' is a second root: the beam may lower W further from there.
+    let beam = seed && seed.result.cores > stopAt ? [root, rootOf(seed.state.clone())] : [root];
+    if (seed && seed.result.cores <= stopAt) beam = []; // at the lower bound: nothing to search
     const allowed: number[] = [];
-    while (beam.some((b) => !b.done) && !budget.expired) {
+    while (beam.some((b) => !b.done) && !searchTime.expired) {
       const children: BeamNode[] = [];
       for (const node of beam) {
         if (!node.done) {
@@ -293,42 +434,54 @@ export class EgsPolicyScheduler {
       }
       children.sort(likelier);
       beam = children.slice(0, beamWidth);
-      for (const c of beam) if (better(c, best)) best = c;
+      for (const c of beam) if (betterNode(c, best)) best = c;
     }
-    let result = egsScheduleResult(best.state, best.w.chains, bound, 0);
+    const beamCut = budget.expired;
+    let answer: Candidate = {
+      result: egsScheduleResult(best.state, best.w.chains, bound, 0),
+      source: 'policy beam',
+    };
     let fallbackNote = '';
-    if (budget.expired) {
-      const other = listScheduleFallback(dag, result, budget.seconds);
+    if (beamCut && !seeded) {
+      const other = listScheduleFallback(dag, answer.result, budget.seconds);
       if (other) {
-        result = other;
+        answer = { result: other, source: 'list schedule fallback' };
         fallbackNote = `; a list schedule's core sequences (${other.cores} cores) kept instead`;
       }
     }
     const samples = options.samples ?? 16;
-    const beamCut = budget.expired;
     let sampleNote = '';
-    if (samples > 0 && !budget.expired) {
-      const s = this.sample(dag, samples, options.seed ?? 0, {
+    const reached = (): boolean =>
+      answer.result.cores <= stopAt || (seed !== undefined && seed.result.cores <= stopAt);
+    if (samples > 0 && !searchTime.expired && !reached()) {
+      const decode: EgsDecodeOptions = {
         ...(options.deadline !== undefined && { deadline: options.deadline }),
         ...(options.stallLimit !== undefined && { stallLimit: options.stallLimit }),
-        timeBudgetS: budget.remainingS,
-      });
-      sampleNote = s.note?.includes('time budget') ? `; ${s.note}` : '';
-      if (
-        s.cores < result.cores ||
-        (s.cores === result.cores && s.addedEdges.length < result.addedEdges.length)
-      )
-        result = s;
+      };
+      const { best: e, ran } = this.episodes(dag, samples, new Rng(options.seed ?? 0), decode, searchTime);
+      if (ran < samples)
+        sampleNote = `; search time of ${searchTime.seconds} s reached after ${ran} of ${samples} episodes`;
+      if (better(e.result, answer.result)) answer = { result: e.result, source: 'policy episodes' };
+    }
+    if (seed) {
+      const decode: EgsDecodeOptions = {
+        ...(options.stallLimit !== undefined && { stallLimit: options.stallLimit }),
+      };
+      const seededSamples = Math.max(1, Math.ceil(samples / 4));
+      const rng = new Rng((options.seed ?? 0) + 1);
+      answer = this.seeded(dag, answer, decode, searchTime, seededSamples, rng, seed);
     }
     return {
-      ...result,
+      ...answer.result,
       method: 'egs-search',
       timeMs: performance.now() - t0,
       note:
-        `beam ${beamWidth}×${expand}${samples > 0 ? ` and ${samples} policy episodes` : ''}, best width kept` +
+        `beam ${beamWidth}×${expand}${samples > 0 ? ` and ${samples} policy episodes` : ''}` +
+        `${seed ? `, seeded with ${seed.from} (${seed.result.cores} cores)` : ''}, best width kept` +
         (beamCut
           ? `; time budget of ${budget.seconds} s reached during the beam search: best so far${fallbackNote}`
-          : sampleNote),
+          : sampleNote) +
+        (seed ? `; answer from: ${answer.source}` : ''),
     };
   }
 
@@ -388,13 +541,16 @@ export class EgsPolicyScheduler {
     options: EgsDecodeOptions,
     rng?: Rng,
     budget: TimeBudget = new TimeBudget(options.timeBudgetS),
+    from?: EdgeGenerationState,
   ): Episode {
     const refresh = positiveInt(options.refresh ?? 1, 'refresh');
     const stallLimit = options.stallLimit ?? Infinity;
     const lookahead = options.lookahead ?? 0;
-    const start = this.start(dag, options.deadline);
+    const start = this.start(dag, from?.deadline ?? options.deadline);
     if ('terminal' in start) return { result: start.terminal, steps: 0 };
-    const { state, N, bound, stopAt } = start;
+    const { N, bound, stopAt } = start;
+    // From a given G' (a heuristic's answer), on a copy of it.
+    const state = from ? from.clone() : start.state;
     // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
     const tracker = new PosetWidthTracker(dag.n);
     tracker.reset(state.reach, state.ancestors);
@@ -440,7 +596,9 @@ export class EgsPolicyScheduler {
   private start(
     dag: Dag,
     deadline: number | undefined,
-  ): { terminal: ScheduleResult } | { state: EdgeGenerationState; N: number; bound: number; stopAt: number } {
+  ):
+    | { terminal: ScheduleResult }
+    | { state: EdgeGenerationState; N: number; bound: number; stopAt: number; width: number } {
     const env = this.envFor(dag.n);
     const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
     if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
@@ -450,6 +608,7 @@ export class EgsPolicyScheduler {
       state,
       N: env.maxNodes,
       bound,
+      width: env.width,
       stopAt: Math.max(bound, coreLowerBound(dag, state.deadline).lowerBound),
     };
   }
@@ -533,6 +692,12 @@ export class EgsPolicyScheduler {
     return env;
   }
 }
+
+/** The source of an answer to a task that needed no decision. */
+const AS_GIVEN = 'the task as given (no decision needed)';
+
+/** Steps without a width drop after which the policy's continuation of a heuristic seed stops. */
+const CONTINUATION_STALL_LIMIT = 16;
 
 function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1)

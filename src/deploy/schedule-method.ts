@@ -63,6 +63,11 @@ export interface MethodOptions extends Omit<ScheduleOptions, 'onMethodStart'> {
   stallLimit?: number;
   /** `egs-search`: beam width (default 4). */
   beamWidth?: number;
+  /**
+   * Policy methods: seed with the best list schedule as an edge-generation answer, so the
+   * answer is never worse than it (default true; see `EgsDecodeOptions.heuristicSeed`).
+   */
+  heuristicSeed?: boolean;
   /** Called before each method of {@link scheduleEveryMethod} starts (progress reporting). */
   onMethodStart?: (method: AnyScheduleMethod, index: number, total: number) => void;
 }
@@ -121,6 +126,7 @@ function runPolicyMethod(dag: Dag, method: PolicyMethod, o: MethodOptions): Sche
     ...(o.deadline !== undefined && { deadline: o.deadline }),
     ...(o.stallLimit !== undefined && { stallLimit: o.stallLimit }),
     ...(o.budgetS !== undefined && { timeBudgetS: o.budgetS }),
+    ...(o.heuristicSeed !== undefined && { heuristicSeed: o.heuristicSeed }),
   };
   if (method === 'egs')
     return scheduler.sample(dag, o.samples ?? 1, o.seed ?? 0, {

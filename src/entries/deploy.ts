@@ -60,6 +60,8 @@ export {
 } from '../deploy/egs-policy-model.js';
 export {
   EgsPolicyScheduler,
+  DEFAULT_EGS_SEARCH_TIME_S,
+  type HeuristicSeed,
   type EgsDecodeOptions,
   type EgsSearchOptions,
 } from '../deploy/egs-policy-scheduler.js';

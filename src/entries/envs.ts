@@ -77,6 +77,22 @@ export {
   type EgsDemonstration,
   type EgsDemonstrationStep,
 } from '../envs/egs/egs-expert.js';
+export {
+  timetableChains,
+  timetableTarget,
+  timetableAsEgsResult,
+  timetableTeacherEpisode,
+  type TimetableTeacherOptions,
+} from '../envs/egs/timetable-teacher.js';
+export {
+  EGS_TEACHERS,
+  DEFAULT_EGS_TEACHERS,
+  bestTeacherEpisode,
+  listTimetables,
+  type EgsTeacher,
+  type BestTeacherOptions,
+  type TeacherDemonstration,
+} from '../envs/egs/egs-best-teacher.js';
 
 // heterogeneous SoC power sharing
 export { HsocEnv, HSOC_SPEC, type HsocEnvOptions, type HsocEpisodeMetrics } from '../envs/hsoc/hsoc-env.js';

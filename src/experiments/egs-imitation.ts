@@ -1,16 +1,25 @@
 /**
  * Imitation warm start of the EGS graph policy, shared by the demo's short run
  * (`egs-quick-train.ts`) and the documented training run (`bench/egs-train.ts`): demonstrations of
- * the non-learned expert on sampled DAGs, then behaviour cloning on them (expert actions under the
- * env's masks, value head on the returns-to-go).
+ * the non-learned expert, or of the best teacher per DAG (list-scheduling timetables as edge
+ * sequences, the expert), on sampled DAGs, then behaviour cloning on them (teacher actions under
+ * the env's masks, value head on the returns-to-go).
  */
 import { BehaviorCloning } from '../agents/behavior-cloning.js';
 import type { Rng } from '../core/rng.js';
 import { padGraphInto, type PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import { DagSampler, type SamplerRange } from '../envs/egs/dag-sampler.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
-import { egsExpertEpisode, type EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
+import { withDeadline } from '../dag/build-dag.js';
+import { bestTeacherEpisode, type EgsTeacher } from '../envs/egs/egs-best-teacher.js';
+import {
+  egsExpertEpisode,
+  type EgsDemonstration,
+  type EgsDemonstrationStep,
+} from '../envs/egs/egs-expert.js';
+import { tightDeadline } from './egs-benchmark-sets.js';
 import type { GraphPolicy } from '../nn/graph-policy.js';
+import type { Dag } from '../dag/dag-task.js';
 
 /** Expert decisions with their returns-to-go. */
 export interface EgsDemonstrations {
@@ -44,21 +53,102 @@ export interface CollectEgsDemonstrationsOptions {
 export function collectEgsDemonstrations(opts: CollectEgsDemonstrationsOptions): EgsDemonstrations {
   const env = new EgsEnv({ maxNodes: Math.max(2, opts.nodes[1]) });
   const sampler = new DagSampler({ nodes: opts.nodes, slack: opts.slack ?? [0, 0.4] });
-  const steps: EgsDemonstrationStep[] = [];
-  const returns: number[] = [];
-  let cores = 0;
+  const demos = emptyDemonstrations();
   for (let d = 0; d < opts.count; d++) {
-    const run = egsExpertEpisode(env, sampler.sample(opts.rng), opts.rng, { tries: opts.tries });
-    cores += run.cores;
-    let ret = run.steps.reduce((s, x) => s + x.reward, 0);
-    for (const s of run.steps) {
-      steps.push(s);
-      returns.push(ret);
-      ret -= s.reward;
-    }
-    opts.onDag?.(d + 1, opts.count, steps.length);
+    record(demos, egsExpertEpisode(env, sampler.sample(opts.rng), opts.rng, { tries: opts.tries }));
+    opts.onDag?.(d + 1, opts.count, demos.steps.length);
   }
-  return { steps, returns, expertCores: cores / Math.max(1, opts.count), dags: opts.count };
+  return finish(demos, opts.count);
+}
+
+/** Options of {@link sampleTrainingDags}. */
+export interface SampleTrainingDagsOptions {
+  /** DAGs to sample. */
+  count: number;
+  /** Node range. */
+  nodes: SamplerRange;
+  /** Slack range of the sampler's deadlines (default [0, 0.4]). */
+  slack?: SamplerRange;
+  /**
+   * Tight deadlines instead: D = the best list-schedule makespan on m cores (`tightDeadline`), m
+   * drawn uniformly from this range.
+   */
+  tightCores?: SamplerRange;
+  /** Draws the DAGs and their core counts. */
+  rng: Rng;
+}
+
+/** Training DAGs with deadlines (see {@link SampleTrainingDagsOptions}). */
+export function sampleTrainingDags(opts: SampleTrainingDagsOptions): Dag[] {
+  const sampler = new DagSampler({ nodes: opts.nodes, slack: opts.slack ?? [0, 0.4] });
+  return Array.from({ length: opts.count }, () => {
+    const dag = sampler.sample(opts.rng);
+    if (!opts.tightCores) return dag;
+    const [lo, hi] = opts.tightCores;
+    return withDeadline(dag, tightDeadline(dag, lo + opts.rng.int(hi - lo + 1)));
+  });
+}
+
+/** Options of {@link collectTeacherDemonstrations}. */
+export interface CollectTeacherDemonstrationsOptions {
+  /** The DAGs (with deadlines) to demonstrate on, e.g. from {@link sampleTrainingDags}. */
+  dags: readonly Dag[];
+  /** Teachers asked per DAG, the best episode kept (default `DEFAULT_EGS_TEACHERS`). */
+  teachers?: readonly EgsTeacher[];
+  /** Runs of the greedy expert per DAG (default 2). */
+  tries?: number;
+  /** Draws the randomized expert choices. */
+  rng: Rng;
+  /** Called after each DAG. */
+  onDag?: (done: number, total: number, states: number) => void;
+}
+
+/** Demonstrations of the best teacher per DAG, with how often each teacher won. */
+export interface TeacherDemonstrations extends EgsDemonstrations {
+  /** DAGs on which each teacher gave the demonstration. */
+  wins: Partial<Record<EgsTeacher, number>>;
+}
+
+/**
+ * Runs every teacher (`bestTeacherEpisode`) on each DAG and keeps the decisions of the best one:
+ * timetables of list scheduling (and of the exact method when asked) as EGS edge sequences, and
+ * the greedy expert. The env has the node count of the largest DAG.
+ */
+export async function collectTeacherDemonstrations(
+  opts: CollectTeacherDemonstrationsOptions,
+): Promise<TeacherDemonstrations> {
+  const env = new EgsEnv({ maxNodes: Math.max(2, ...opts.dags.map((d) => d.n)) });
+  const demos = emptyDemonstrations();
+  const wins: Partial<Record<EgsTeacher, number>> = {};
+  for (const [d, dag] of opts.dags.entries()) {
+    const run = await bestTeacherEpisode(env, dag, opts.rng, {
+      ...(opts.teachers && { teachers: opts.teachers }),
+      ...(opts.tries !== undefined && { expertTries: opts.tries }),
+    });
+    wins[run.teacher] = (wins[run.teacher] ?? 0) + 1;
+    record(demos, run);
+    opts.onDag?.(d + 1, opts.dags.length, demos.steps.length);
+  }
+  return { ...finish(demos, opts.dags.length), wins };
+}
+
+function emptyDemonstrations(): EgsDemonstrations {
+  return { steps: [], returns: [], expertCores: 0, dags: 0 };
+}
+
+// Appends one episode's decisions with their returns-to-go (expertCores sums until finish).
+function record(demos: EgsDemonstrations, run: EgsDemonstration): void {
+  demos.expertCores += run.cores;
+  let ret = run.steps.reduce((s, x) => s + x.reward, 0);
+  for (const s of run.steps) {
+    demos.steps.push(s);
+    demos.returns.push(ret);
+    ret -= s.reward;
+  }
+}
+
+function finish(demos: EgsDemonstrations, count: number): EgsDemonstrations {
+  return { ...demos, expertCores: demos.expertCores / Math.max(1, count), dags: count };
 }
 
 /** Options of {@link cloneEgsExpert}. */

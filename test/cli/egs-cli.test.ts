@@ -39,7 +39,8 @@ describe('arbiter schedule --method egs | egs-search', () => {
       (await cli('schedule', files[0]!, '--method', 'egs', '--samples', '4', '--json')).stdout,
     ) as ScheduleResult;
     expect(k.cores).toBeLessThanOrEqual(greedy.cores);
-    expect(k.note).toMatch(/best of 4/);
+    // Four policy episodes, unless the list-schedule seed reached the lower bound first.
+    expect(k.note).toMatch(/best of 4|answer from: .*seed \(at the lower bound\)/);
     const s = await cli('schedule', files[0]!, '--method', 'egs-search', '--beam', '2', '--samples', '2');
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/egs-search\s+\d+/);

@@ -138,15 +138,21 @@ describe('time budgets', () => {
   it('egs past its budget keeps the episode prefix; egs-search too', () => {
     const dag = generateDag({ kind: 'fork-join', nodes: 120, seed: 2, slack: 0.02 });
     const s = new EgsPolicyScheduler(loadEgsPolicyModel());
-    const r = s.sample(dag, 4, 0, { timeBudgetS: 0.05 });
+    // Without the heuristic seed (which answers at once when it reaches the lower bound).
+    const r = s.sample(dag, 4, 0, { timeBudgetS: 0.05, heuristicSeed: false });
     expect(r.note).toMatch(/time budget of 0\.05 s reached/);
     expect(r.feasible).toBe(true);
     expect(checkSchedule(dag, r).ok).toBe(true);
-    const q = s.search(dag, { timeBudgetS: 0.05 });
+    const q = s.search(dag, { timeBudgetS: 0.05, heuristicSeed: false });
     expect(q.note).toMatch(
       /time budget of 0\.05 s reached during the beam search: best so far; a list schedule's core sequences \(\d+ cores\) kept instead$/,
     );
     expect(checkSchedule(dag, q).ok).toBe(true);
+    // Seeded: never above the list schedule, and the note says which part answered.
+    const seeded = s.sample(dag, 4, 0, { timeBudgetS: 0.05 });
+    expect(seeded.note).toMatch(/answer from: /);
+    expect(seeded.cores).toBeLessThanOrEqual(Math.min(r.cores, q.cores));
+    expect(checkSchedule(dag, seeded).ok).toBe(true);
   });
 });
 

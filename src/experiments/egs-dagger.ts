@@ -1,0 +1,126 @@
+/**
+ * DAgger for the EGS graph policy: the policy runs its own episodes (mixed with the teacher's
+ * choices at rate `beta`), a {@link ReplanningTeacher} labels every visited state, the labels are
+ * added to the data set, and the policy is cloned again on all of it. Why: a teacher steering to
+ * a list schedule's G' chooses by a target the policy cannot see, so plain cloning leaves the
+ * policy in states the teacher never showed; labelling the policy's own states (the teacher plans
+ * again from wherever the policy went) teaches it to recover, and the teacher's choice there is a
+ * function of the state alone.
+ */
+import type { Rng } from '../core/rng.js';
+import type { GraphObservation } from '../core/spaces.js';
+import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
+import type { Dag } from '../dag/dag-task.js';
+import { listTimetables } from '../envs/egs/egs-best-teacher.js';
+import { EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
+import type { EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
+import { ReplanningTeacher } from '../envs/egs/timetable-teacher.js';
+import { argmaxAmong } from '../core/masked-argmax.js';
+import type { GraphPolicy } from '../nn/graph-policy.js';
+import { cloneEgsExpert, type EgsDemonstrations } from './egs-imitation.js';
+
+/** Options of {@link egsDagger}. */
+export interface EgsDaggerOptions {
+  /** Training DAGs (with deadlines) the policy runs on. */
+  dags: readonly Dag[];
+  /** DAgger rounds (default 2). */
+  rounds?: number;
+  /** Probability of executing the teacher's action instead of the policy's (default 0.3). */
+  beta?: number;
+  /** Cloning epochs over the aggregated data per round (default 2). */
+  epochs?: number;
+  /** Minibatch size (default 32). */
+  batch?: number;
+  /** Adam learning rate (default 5e-4). */
+  learningRate?: number;
+  /** Episodes are cut after this many steps per node (default 3). */
+  stepsPerNode?: number;
+  /** Draws beta and shuffles the data. */
+  rng: Rng;
+  /** Called after each round with the policy's mean cores over its episodes (before retraining). */
+  onRound?: (
+    round: number,
+    info: { policyCores: number; states: number; nll: number; seconds: number },
+  ) => void;
+}
+
+/** The plan of the teacher: the fewer-core list schedule of the given graph. */
+function listPlan(dag: Dag, deadline: number): ReturnType<typeof listTimetables>['listsched'] {
+  const { listsched, incumbent } = listTimetables(dag, deadline);
+  return incumbent.feasible && incumbent.cores < listsched.cores ? incumbent : listsched;
+}
+
+/**
+ * Runs DAgger on `policy` starting from `demos` (e.g. best-teacher demonstrations, already
+ * cloned); returns the aggregated data set. The policy acts greedily (argmax under the mask).
+ */
+export async function egsDagger(
+  policy: GraphPolicy,
+  layout: PaddedGraphLayout,
+  demos: EgsDemonstrations,
+  opts: EgsDaggerOptions,
+): Promise<EgsDemonstrations> {
+  const N = layout.maxNodes;
+  const env = new EgsEnv({ maxNodes: N });
+  const teacher = new ReplanningTeacher(listPlan);
+  const beta = opts.beta ?? 0.3;
+  const data: EgsDemonstrations = { ...demos, steps: [...demos.steps], returns: [...demos.returns] };
+  const logits = new Float32Array(N * N);
+  const allowed: number[] = [];
+  for (let round = 1; round <= (opts.rounds ?? 2); round++) {
+    const t0 = performance.now();
+    const net = policy.inferenceNet();
+    let cores = 0;
+    for (const dag of opts.dags) {
+      teacher.reset();
+      const r = env.reset({ options: { dag } });
+      if (r.info.terminal) {
+        cores += r.info.cores ?? 0;
+        continue;
+      }
+      const steps: EgsDemonstrationStep[] = [];
+      const limit = (opts.stepsPerNode ?? 3) * dag.n;
+      let obs = r.obs as GraphObservation;
+      for (let t = 0; ; t++) {
+        const mask = env.actionMasks();
+        const label = teacher.action(env);
+        allowed.length = 0;
+        for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
+        net.encode({ numNodes: obs.numNodes, nodeFeatures: obs.nodeFeatures, relations: obs.relations });
+        net.pairLogits(obs.numNodes, logits, N, 0);
+        const act = opts.rng.random() < beta ? label : argmaxAmong(logits, allowed);
+        const s = env.step(act);
+        steps.push({ obs, mask, action: label, reward: s.reward });
+        obs = s.obs as GraphObservation;
+        if (egsEpisodeEnded(s.info)) {
+          cores += s.info.cores;
+          break;
+        }
+        if (t + 1 >= limit) {
+          cores += env.currentResult().cores;
+          break;
+        }
+      }
+      // Returns-to-go along the trajectory actually run.
+      let ret = steps.reduce((x, s) => x + s.reward, 0);
+      for (const s of steps) {
+        data.steps.push(s);
+        data.returns.push(ret);
+        ret -= s.reward;
+      }
+    }
+    const nll = await cloneEgsExpert(policy, layout, data, {
+      epochs: opts.epochs ?? 2,
+      batch: opts.batch ?? 32,
+      learningRate: opts.learningRate ?? 5e-4,
+      rng: opts.rng,
+    });
+    opts.onRound?.(round, {
+      policyCores: cores / Math.max(1, opts.dags.length),
+      states: data.steps.length,
+      nll,
+      seconds: (performance.now() - t0) / 1000,
+    });
+  }
+  return data;
+}

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkSchedule } from '../../src/dag/schedule/check-schedule.js';
+import { scheduleDag } from '../../src/dag/schedule/schedule-dag.js';
+import { loadEgsPolicyModel } from '../../src/deploy/egs-policy-model.js';
+import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
+import { tightDeadline } from '../../src/experiments/egs-benchmark-sets.js';
+import { randomGraphNet } from '../helpers/random-graph-net.js';
+import { shapedDag } from '../helpers/shaped-dag.js';
+import { arbTightTask } from '../helpers/tight-task.js';
+
+const arbTight = arbTightTask(24);
+
+describe('EGS methods seeded with the best heuristic', () => {
+  it('egs and egs-search are never worse than listsched, whatever the weights, and say what produced the answer', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbTight, async ({ dag, D, seed }) => {
+        const s = new EgsPolicyScheduler(randomGraphNet(seed));
+        const list = await scheduleDag(dag, 'listsched', { deadline: D });
+        const g = s.greedy(dag, { deadline: D });
+        const b = s.search(dag, { deadline: D, beamWidth: 2, expand: 2, samples: 2, seed });
+        for (const r of [g, b]) {
+          expect(checkSchedule(dag, r).violations).toEqual([]);
+          expect(r.feasible).toBe(true);
+          expect(r.deadline).toBe(D);
+          expect(r.cores).toBeLessThanOrEqual(list.cores);
+        }
+        expect(g.method).toBe('egs');
+        expect(b.method).toBe('egs-search');
+        if (g.cores < s.greedy(dag, { deadline: D, heuristicSeed: false }).cores)
+          expect(g.note).toMatch(/answer from: .*seed/);
+        expect(b.note).toMatch(/answer from: (policy|listsched|list-schedule|the task as given)/);
+      }),
+      { numRuns: 30, seed: 11 },
+    );
+  });
+
+  it('the heuristic seed is an edge-generation answer on ≤ listsched cores, and the search time bounds egs-search', async () => {
+    const s = new EgsPolicyScheduler(loadEgsPolicyModel());
+    const dag = shapedDag('layered', 5, 60, 0);
+    const D = tightDeadline(dag, 3);
+    const seed = s.heuristicSeed(dag, D, 1);
+    const list = await scheduleDag(dag, 'listsched', { deadline: D });
+    expect(seed.result.cores).toBeLessThanOrEqual(list.cores);
+    expect(seed.result.addedEdges.length).toBe(seed.state.added.length);
+    expect(checkSchedule(dag, seed.result).violations).toEqual([]);
+    const t0 = performance.now();
+    const r = s.search(dag, { deadline: D, searchTimeS: 0.2, samples: 1000 });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(r.cores).toBeLessThanOrEqual(list.cores);
+    expect(checkSchedule(dag, r).violations).toEqual([]);
+  });
+});
