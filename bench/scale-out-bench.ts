@@ -61,7 +61,11 @@ async function noopRate(url: string): Promise<{ addPerS: number; endToEndPerS: n
   const all = new Promise<void>((r) => (finish = r));
   const workers = Array.from(
     { length: NOOP_WORKERS },
-    () => new Worker(name, async () => 1, { connection, concurrency: NOOP_CONCURRENCY }),
+    () =>
+      new Worker(name, async () => 1, {
+        connection: queueConnection(url, true),
+        concurrency: NOOP_CONCURRENCY,
+      }),
   );
   for (const w of workers) w.on('completed', () => void (++done === NOOP_JOBS && finish()));
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -168,14 +168,4 @@ export {
   type TrainTrialPayload,
 } from './distributed/trial-queue.js';
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
-export {
-  RespRedisClient,
-  RespRedisBatch,
-  parseReply,
-  encodeCommand,
-  INCOMPLETE,
-  type RespRedisOptions,
-  type RedisReply,
-  type RedisArg,
-} from './distributed/redis-client.js';
-export { parseRedisUrl, redactRedisUrl } from './distributed/redis-url.js';
+export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';

@@ -1,12 +1,28 @@
 /**
- * `redis://[user:password@]host[:port][/db]` and `rediss://…` (TLS) as connection options. The
- * password and user may be percent-encoded; an ACL user needs Redis 6 or later.
+ * `redis://[user:password@]host[:port][/db]` and `rediss://…` (TLS) as ioredis connection
+ * options. The password and user may be percent-encoded; an ACL user needs Redis 6 or later.
+ * Parsed here rather than by ioredis so that a bad URL fails early with a message naming it.
  */
 import { ValidationError } from '../core/errors.js';
-import type { RespRedisOptions } from './redis-client.js';
+
+/** What a Redis URL says, in the names of ioredis's connection options. */
+export interface RedisUrlOptions {
+  /** Host name or address (IPv6 without brackets). */
+  host: string;
+  /** Port (6379 when the URL names none). */
+  port: number;
+  /** ACL user name. */
+  username?: string;
+  /** Password (`requirepass` or the ACL user's). */
+  password?: string;
+  /** Database index. */
+  db?: number;
+  /** Present (empty) for `rediss://`: connect with TLS. */
+  tls?: Record<string, never>;
+}
 
 /** The connection options of a Redis URL; a `ValidationError` naming `source` when it is not one. */
-export function parseRedisUrl(url: string, source = '--queue'): RespRedisOptions {
+export function parseRedisUrl(url: string, source = '--queue'): RedisUrlOptions {
   let u: URL;
   try {
     u = new URL(url);

@@ -6,10 +6,9 @@
  * result, its failure reason the trial's error. Jobs are kept after they finish, so that a
  * restarted coordinator (`--resume`) reads results instead of training again.
  */
-import { Queue, QueueEvents, RedisConnection, type ConnectionOptions } from 'bullmq';
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import { parseConfig } from '../core/config-schema.js';
-import { RespRedisClient } from './redis-client.js';
 import { parseRedisUrl } from './redis-url.js';
 import type { TrialDispatcher } from './run-sweep.js';
 import type { TrialOutcome, TrialResult } from './run-trial.js';
@@ -39,13 +38,14 @@ export function parseTrainTrialPayload(input: unknown, source: string): TrainTri
 }
 
 /**
- * BullMQ connection options for a Redis URL, with BullMQ told to talk through
- * {@link RespRedisClient} (no Redis driver package needed).
+ * BullMQ connection options (ioredis options) for a Redis URL. BullMQ opens its own ioredis
+ * connections from them and closes them with the queue or worker. With `blocking` (workers,
+ * queue events) commands wait out a lost connection (`maxRetriesPerRequest: null`, as BullMQ
+ * requires for blocking connections); otherwise ioredis's default fails a command after its
+ * reconnection attempts, so that a coordinator facing a Redis that stays down gives up.
  */
-export function queueConnection(url: string): ConnectionOptions {
-  RedisConnection.clientFactory ??= (opts) =>
-    new RespRedisClient(opts) as unknown as ReturnType<NonNullable<typeof RedisConnection.clientFactory>>;
-  return parseRedisUrl(url);
+export function queueConnection(url: string, blocking = false): ConnectionOptions {
+  return { ...parseRedisUrl(url), ...(blocking && { maxRetriesPerRequest: null }) };
 }
 
 /** Where a waited-for job stands. */
@@ -80,10 +80,9 @@ export class TrialQueueDispatcher implements TrialDispatcher {
   private readonly pollMs: number;
 
   constructor(url: string, options: TrialQueueOptions = {}) {
-    const connection = queueConnection(url);
     const name = options.queueName ?? TRIAL_QUEUE_NAME;
-    this.queue = new Queue(name, { connection });
-    this.events = new QueueEvents(name, { connection });
+    this.queue = new Queue(name, { connection: queueConnection(url) });
+    this.events = new QueueEvents(name, { connection: queueConnection(url, true) });
     // Every waiting trial listens on both, so a sweep of many trials passes Node's default of 10.
     this.queue.setMaxListeners(0);
     this.events.setMaxListeners(0);

@@ -74,7 +74,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     }
   };
   const worker = new Worker(options.queueName ?? TRIAL_QUEUE_NAME, processJob, {
-    connection: queueConnection(options.url),
+    connection: queueConnection(options.url, true),
     concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 15_000,
