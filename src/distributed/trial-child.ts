@@ -5,9 +5,15 @@
  */
 import { z } from 'zod';
 import { ArbiterError } from '../core/errors.js';
-import { runTrial } from './run-trial.js';
 import { parseSweepTrial } from './sweep-trial.js';
 import type { ChildReply } from './trial-pool.js';
+
+// Before the library loads (seconds of TF.js): a process whose parent died meanwhile (a worker
+// killed as it took its first job) ends now instead of loading it for nothing.
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (a worker lets running trials finish).
+process.on('SIGINT', () => undefined);
+const { runTrial } = await import('./run-trial.js');
 
 const REQUEST_SCHEMA = z.object({ trial: z.unknown(), trialsRoot: z.string().min(1) }).strict();
 
@@ -31,7 +37,4 @@ async function handle(message: unknown): Promise<void> {
 }
 
 process.on('message', (m) => void handle(m));
-process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches the whole process group: the parent decides (a worker lets running trials finish).
-process.on('SIGINT', () => undefined);
 reply({ kind: 'ready' });

@@ -31,6 +31,12 @@ export interface TrialWorkerOptions {
   stalledIntervalMs?: number;
   /** The worker's name (recorded as the `processedBy` of its jobs; default host name and pid). */
   name?: string;
+  /**
+   * Run trials on this pool instead of one of the worker's own (`concurrency` processes): a
+   * process that already has warm trial processes shares them. The caller closes it; its
+   * `crashRetries` come on top of the job's attempts.
+   */
+  pool?: TrialPool;
   /** Called when a job settles. */
   onJob?: (event: { id: string; result?: TrialResult; error?: string; retry: boolean }) => void;
 }
@@ -41,7 +47,7 @@ export interface TrialWorker {
   readonly worker: Worker;
   /** Its name (the `processedBy` of its jobs). */
   readonly name: string;
-  /** Stops taking jobs, waits for the running ones, closes the trial processes. */
+  /** Stops taking jobs, waits for the running ones, closes the trial processes (its own pool). */
   close(): Promise<void>;
 }
 
@@ -49,7 +55,7 @@ export interface TrialWorker {
 export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
   const concurrency = options.concurrency ?? 1;
   const name = options.name ?? `${hostname()}-${pid}`;
-  const pool = new TrialPool({ size: concurrency, crashRetries: 0 });
+  const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });
   const processJob = async (job: Job): Promise<TrialResult> => {
     if (job.name !== TRAIN_TRIAL_JOB)
       throw new UnrecoverableError(
@@ -102,7 +108,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     name,
     close: async () => {
       await worker.close();
-      await pool.close();
+      if (options.pool === undefined) await pool.close();
     },
   };
 }

@@ -47,6 +47,10 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
   let events: QueueEvents;
   let dispatcher: TrialQueueDispatcher;
   let w2: TrialWorker | undefined;
+  // One trial process for the in-test worker and the local reference run (each loads TF.js once).
+  const pool = new TrialPool({ size: 1, crashRetries: 0 });
+  const startW2 = (): Promise<TrialWorker> =>
+    startTrialWorker({ url: redis.url, name: 'w2', concurrency: 1, pool, ...LOCKS });
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -61,6 +65,7 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
   });
   afterAll(async () => {
     await w2?.close();
+    await pool.close();
     await dispatcher?.close();
     await events?.close();
     await queue?.close();
@@ -98,7 +103,9 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
     }
     w1.kill('SIGKILL');
     expect(killedJob).toBeDefined();
-    w2 = await startTrialWorker({ url: redis.url, name: 'w2', concurrency: 1, ...LOCKS });
+    // The local reference run shares w2's trial process: it fills the wait for w1's lock to expire.
+    const local = runSweep({ file, out: join(root, 'local'), dispatcher: pool });
+    w2 = await startW2();
     const result = await sweep;
 
     expect(result.failed).toEqual([]);
@@ -115,13 +122,9 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
         .sort(),
     ).toEqual(result.trials.map((t) => t.id).sort());
 
-    const pool = new TrialPool({ size: 1 });
-    const local = await runSweep({ file, out: join(root, 'local'), dispatcher: pool }).finally(() =>
-      pool.close(),
-    );
     const metric = (r: typeof result): [string, number, number][] =>
       r.trials.map((t) => [t.id, t.finalEvalMeanReturn, t.finalEvalStdReturn]);
-    expect(metric(result)).toEqual(metric(local));
+    expect(metric(result)).toEqual(metric(await local));
   }, 90_000);
 
   it('adding a trial again is a no-op: its finished job answers with the stored result, nothing trains', async () => {
@@ -196,7 +199,7 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
     coordinator.kill('SIGKILL');
     await new Promise((r) => coordinator.once('exit', r));
     expect(await queued()).toBe(ids.length);
-    w2 ??= await startTrialWorker({ url: redis.url, name: 'w2', concurrency: 1, ...LOCKS });
+    w2 ??= await startW2();
     const result = await runSweep({ file: file3, out, resume: true, dispatcher });
     expect(result.failed).toEqual([]);
     expect(result.trials.map((t) => t.id)).toEqual(ids);
@@ -216,7 +219,7 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
     await writeFile(file2, JSON.stringify({ ...SWEEP, seeds: [7, 8] }));
     const out = join(root, 'restart');
     const d2 = new TrialQueueDispatcher(redis.url, { pollMs: 250 });
-    w2 ??= await startTrialWorker({ url: redis.url, name: 'w2', concurrency: 1, ...LOCKS });
+    w2 ??= await startW2();
     const trialFiles = (): string[] =>
       existsSync(join(out, 'trials'))
         ? readdirSync(join(out, 'trials')).filter((d) => existsSync(join(out, 'trials', d, 'trial.json')))
