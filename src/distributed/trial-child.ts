@@ -5,15 +5,9 @@
  */
 import { z } from 'zod';
 import { ArbiterError } from '../core/errors.js';
+import { runTrial } from './run-trial.js';
 import { parseSweepTrial } from './sweep-trial.js';
 import type { ChildReply } from './trial-pool.js';
-
-// Before the library loads (seconds of TF.js): a process whose parent died meanwhile (a worker
-// killed as it took its first job) ends now instead of loading it for nothing.
-process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches the whole process group: the parent decides (a worker lets running trials finish).
-process.on('SIGINT', () => undefined);
-const { runTrial } = await import('./run-trial.js');
 
 const REQUEST_SCHEMA = z.object({ trial: z.unknown(), trialsRoot: z.string().min(1) }).strict();
 
@@ -37,4 +31,10 @@ async function handle(message: unknown): Promise<void> {
 }
 
 process.on('message', (m) => void handle(m));
-reply({ kind: 'ready' });
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (a worker lets running trials finish).
+process.on('SIGINT', () => undefined);
+// Loading the library blocks the event loop for seconds: a parent that died meanwhile (a worker
+// killed as it took its first job) left no 'disconnect' listener to hear it, so look now.
+if (process.connected) reply({ kind: 'ready' });
+else process.exit(0);

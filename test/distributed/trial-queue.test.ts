@@ -90,7 +90,9 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
         '--stalled-ms',
         '500',
       ],
-      { stdio: 'ignore' },
+      // Its own process group: the kill below takes its trial process too, as when a machine dies
+      // (an orphaned trial process would load TF.js for nothing before it notices).
+      { stdio: 'ignore', detached: true },
     );
     const out = join(root, 'queued');
     const sweep = runSweep({ file, out, dispatcher });
@@ -101,7 +103,7 @@ describe.skipIf(REDIS_SERVER === undefined)('sweeps through BullMQ on a real red
       killedJob = (await queue.getActive()).find((j) => j.processedBy === 'w1')?.id;
       if (killedJob === undefined) await new Promise((r) => setTimeout(r, 10));
     }
-    w1.kill('SIGKILL');
+    process.kill(-w1.pid!, 'SIGKILL');
     expect(killedJob).toBeDefined();
     // The local reference run shares w2's trial process: it fills the wait for w1's lock to expire.
     const local = runSweep({ file, out: join(root, 'local'), dispatcher: pool });
