@@ -84,6 +84,8 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Tes
       p.kill(hard ? 'SIGKILL' : 'SIGTERM');
     });
   };
+  // A test process that ends without its afterAll (a crash, a timeout) leaves no server behind.
+  process.once('exit', () => proc?.kill('SIGKILL'));
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
