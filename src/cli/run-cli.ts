@@ -16,6 +16,7 @@ import { registerBenchEgs } from './commands/bench-egs.js';
 import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDistill(program);
   registerLogic(program);
   registerDemo(program);
+  registerDashboard(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
   registerBenchEgs(bench);
   registerBenchHsoc(bench);

@@ -19,6 +19,11 @@ import {
 } from '../../deploy/schedule-method.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
+import {
+  SCHEDULE_TABLE_ALIGN,
+  SCHEDULE_TABLE_HEAD,
+  scheduleTableRow,
+} from '../../report/schedule-result-table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -154,29 +159,8 @@ export function registerSchedule(program: Command): void {
       process.stdout.write(
         `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
       );
-      const rows = results.map((r) => [
-        r.skipped !== undefined ? `${r.method} (declined)` : r.method,
-        coresUnder(r, 'static-order'),
-        coresUnder(r, 'fixed-priority-list'),
-        r.feasible ? r.makespan : '-',
-        r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
-        describeGuarantee(r),
-        round(r.timeMs),
-      ]);
       process.stdout.write(
-        formatTable(
-          [
-            'method',
-            'static-order cores',
-            'list-dispatch cores',
-            'makespan',
-            'bound R',
-            'guarantee',
-            'time ms',
-          ],
-          rows,
-          ['left', 'right', 'right', 'right', 'right', 'left', 'right'],
-        ) + '\n',
+        formatTable(SCHEDULE_TABLE_HEAD, results.map(scheduleTableRow), SCHEDULE_TABLE_ALIGN) + '\n',
       );
       process.stdout.write(TABLE_LEGEND);
       for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
@@ -214,21 +198,3 @@ What each number proves (every guarantee holds for all execution times <= WCET):
                        simulated at WCET (timing anomalies possible), so it proves nothing there.
 In --json, "guarantees" lists each proved claim with its dispatch rule, cores and makespan bound.
 `;
-
-/** The proved core count under one dispatch rule, or '-' when the result proves none. */
-function coresUnder(r: ScheduleResult, dispatch: 'static-order' | 'fixed-priority-list'): string {
-  const g = r.guarantees.find((x) => x.dispatch === dispatch);
-  return g ? String(g.cores) : '-';
-}
-
-function describeGuarantee(r: ScheduleResult): string {
-  if (r.skipped !== undefined) return 'declined (see note)';
-  if (!r.feasible) return 'bound cannot prove D';
-  if (r.method === 'optimal')
-    return r.optimal ? 'exact (proved optimal)' : `exact timetable, gap ${Math.round((r.gap ?? 0) * 100)}%`;
-  return r.guarantee;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}

@@ -1,0 +1,129 @@
+/**
+ * The dashboard's JSON API as types, shared by the server and the browser code (no imports, so
+ * the browser bundle stays free of Node modules).
+ */
+
+/** One run folder under the dashboard's folder, as the run list shows it. */
+export interface RunSummary {
+  /** The run's folder relative to the dashboard folder, with `/` separators (the run's id in the API). */
+  id: string;
+  /** Algorithm from `config.json` (`algo`), when recorded. */
+  algo?: string;
+  /** Environment id from `config.json` (`env`), when recorded. */
+  env?: string;
+  /** Seed from `config.json` (`seed`), when recorded. */
+  seed?: number;
+  /** Total steps the run was configured for (`config.json` `steps`). */
+  plannedSteps?: number;
+  /** Env steps logged so far: the step of the last `metrics.jsonl` line (0 when none). */
+  steps: number;
+  /** Mean return of the final held-out evaluation (`final-eval.json`), once the run has ended. */
+  finalEval?: number;
+  /** Standard deviation of the final evaluation's returns. */
+  finalEvalStd?: number;
+  /** Last periodic evaluation's mean return (`eval/mean_return` in `metrics.jsonl`). */
+  lastEval?: number;
+  /** When the metrics log last changed, in milliseconds since the Unix epoch. */
+  updatedMs?: number;
+  /** The folder two levels up or more holding several runs (a sweep), or undefined at top level. */
+  group?: string;
+}
+
+/** A run's details: what the runs view needs beyond {@link RunSummary}. */
+export interface RunDetail extends RunSummary {
+  /** The whole `config.json`. */
+  config: Record<string, unknown>;
+  /** The `final-eval.json` document, when present. */
+  evaluation?: Record<string, unknown>;
+  /** Checkpoint folder names under `checkpoints/` (e.g. `step-4096`), oldest first. */
+  checkpoints: string[];
+}
+
+/** A metrics line as written to `metrics.jsonl`: `step`, `wallTime` and the metric values (`null` = non-finite). */
+export type MetricsLine = { step: number; wallTime?: number } & Record<string, number | null>;
+
+/** A batch of metrics lines and the byte offset to continue reading from. */
+export interface MetricsBatch {
+  /** Complete lines read, in file order. */
+  lines: MetricsLine[];
+  /** Byte offset just after the last complete line read. */
+  offset: number;
+  /** True when the file shrank (a resumed run rewrote it): the lines replace all earlier ones. */
+  reset?: boolean;
+}
+
+/** A DAG task file under the dashboard folder. */
+export interface DagFileEntry {
+  /** Path relative to the dashboard folder, `/` separators. */
+  path: string;
+  /** Size in bytes. */
+  bytes: number;
+}
+
+/** What `POST /api/schedule` takes: a DAG from a file under the folder or uploaded text, and methods. */
+export interface ScheduleRequest {
+  /** A DAG file relative to the dashboard folder (one of `file` and `text`). */
+  file?: string;
+  /** DAG text (an upload). */
+  text?: string;
+  /** Format of `text` (default from `name`'s extension, else `json`). */
+  format?: 'json' | 'stg' | 'dot';
+  /** Name of the uploaded file (its extension gives the default format and the task name). */
+  name?: string;
+  /** Methods to run, by name (`graham`, `listsched`, `egs`, …). */
+  methods: string[];
+  /** Deadline override (default the task's). */
+  deadline?: number;
+  /** Time budget of each method in seconds (the MILP's time limit for `optimal`). */
+  budgetS?: number;
+}
+
+/** One method's answer in a {@link ScheduleResponse}. */
+export interface MethodAnswer {
+  /** Method name. */
+  method: string;
+  /** The cells of the CLI's `schedule` table row, in the order of {@link ScheduleResponse.head}. */
+  row: (string | number)[];
+  /** Cores of the timetable (0 without one). */
+  cores: number;
+  /** Whether the method met the deadline with a timetable. */
+  feasible: boolean;
+  /** The timetable, as the CLI's `--json` prints it. */
+  schedule: { node: string | number; core: number; start: number; finish: number }[];
+  /** The Gantt chart SVG of the timetable (the CLI's `--gantt` renderer), when there is one. */
+  gantt?: string;
+  /** The method's note (why it declined, …). */
+  note?: string;
+}
+
+/** What `POST /api/schedule` answers. */
+export interface ScheduleResponse {
+  /** Task name. */
+  name: string;
+  /** Node count. */
+  nodes: number;
+  /** Deadline the methods worked with. */
+  deadline: number;
+  /** Lower bound on the core count. */
+  lowerBound: number;
+  /** Column heads of the result table (the CLI's). */
+  head: string[];
+  /** One answer per requested method, in request order. */
+  results: MethodAnswer[];
+}
+
+/** The methods the schedules view offers, and which it ticks by default. */
+export interface MethodList {
+  /** Every method name. */
+  all: string[];
+  /** The ones ticked at first (fast ones). */
+  defaults: string[];
+}
+
+/** An error answer of the API. */
+export interface ApiError {
+  /** Stable error code. */
+  code: string;
+  /** A message a user can act on. */
+  message: string;
+}
