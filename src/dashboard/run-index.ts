@@ -14,17 +14,19 @@ const MAX_DEPTH = 4;
 const NOT_RUNS = new Set(['checkpoints', 'tb', 'latest', 'node_modules']);
 /** Bytes read from the end of `metrics.jsonl` to find its last step and evaluation. */
 const TAIL_BYTES = 64 * 1024;
+/** Run ids in natural order: `run-2` before `run-10`. */
+const BY_NAME = new Intl.Collator('en', { numeric: true });
 
 /**
  * Every run folder (a folder with a `config.json`) under `root`, up to four levels deep, sorted by
- * id; folders inside a run are not searched. Summaries read only the small files and the end of
+ * id (numbers in natural order); folders inside a run are not searched. Summaries read only the small files and the end of
  * the metrics log, so a folder of hundreds of runs lists quickly.
  */
 export async function listRuns(root: string): Promise<RunSummary[]> {
   const folders: string[] = [];
   await findRunFolders(root, '', 0, folders);
   const runs = await Promise.all(folders.map((id) => summarizeRun(root, id)));
-  return runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return runs.sort((a, b) => BY_NAME.compare(a.id, b.id));
 }
 
 /** The details of run `id` (a path relative to `root`); errors of {@link confinedPath} for a bad id. */

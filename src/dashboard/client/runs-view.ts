@@ -87,7 +87,11 @@ export class RunsView {
       ];
       const first = element('td');
       first.append(box);
-      tr.append(first, ...cells.map((c, k) => element('td', c, k >= 4 ? { class: 'num' } : {})));
+      tr.append(
+        first,
+        runIdCell(r.id),
+        ...cells.slice(1).map((c, k) => element('td', c, k >= 3 ? { class: 'num' } : {})),
+      );
       return tr;
     });
     byId('run-list')
@@ -262,10 +266,19 @@ export function pointsOf(run: string, lines: readonly MetricsLine[], metric: str
   return out;
 }
 
+/** The run id, its sweep folders muted and a line break allowed after each `/`. */
+function runIdCell(id: string): HTMLTableCellElement {
+  const td = element('td', undefined, { class: 'run-id' });
+  const slash = id.lastIndexOf('/');
+  if (slash >= 0) td.append(element('span', id.slice(0, slash + 1), { class: 'group' }), element('wbr'));
+  td.append(element('span', id.slice(slash + 1), { class: 'name' }));
+  return td;
+}
+
 function searchText(r: RunSummary): string {
   return `${r.id} ${r.algo ?? ''} ${r.env ?? ''}`.toLowerCase();
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(2);
+  return x.toFixed(2);
 }

@@ -1,0 +1,138 @@
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../scripts/build-dashboard.js';
+import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
+import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
+import { cli } from '../cli/run-cli-helper.js';
+import { writeRunFolder } from './run-fixtures.js';
+
+// Debian's chromium, never a downloaded one. CI (.ci/run) installs it and sets
+// ARBITER_REQUIRE_SYSTEM_DEPS=1, so there a missing browser fails instead of skipping.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const required = process.env.ARBITER_REQUIRE_SYSTEM_DEPS === '1';
+const SCREENSHOTS = 'docs/screenshots';
+/** A page condition: the curve has drawn `n` points (its container's `data-points`). */
+const pointsAre = (n: number): string => `document.getElementById('curve').dataset.points === '${n}'`;
+
+if (!haveChromium) {
+  if (required)
+    it('chromium is installed (ARBITER_REQUIRE_SYSTEM_DEPS=1)', () => {
+      throw new Error(
+        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+      );
+    });
+  else
+    it.skip(
+      `dashboard browser tests: skipped, ${CHROMIUM} not found (install chromium or set CHROMIUM_PATH)`,
+    );
+}
+
+describe.runIf(haveChromium)('dashboard in chromium', () => {
+  let root: string;
+  let server: DashboardServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'arbiter-dashboard-web-'));
+    root = path.join(base, 'runs');
+    for (let k = 0; k < 200; k++)
+      writeRunFolder(root, `sweep/ppo-CartPole-v1-${k}`, { seed: k, points: 6, finalEval: 100 + k });
+    // Two learning curves shaped like CartPole's (a rise towards a plateau, with wobble).
+    const rise = (top: number, rate: number) => (k: number) =>
+      20 + top * (1 - Math.exp(-k / rate)) + 8 * Math.sin(k * 1.7);
+    writeRunFolder(root, 'ppo-live', { points: 40, curve: rise(400, 12), config: { learningRate: 0.0003 } });
+    writeRunFolder(root, 'a2c-live', {
+      algo: 'a2c',
+      points: 40,
+      curve: rise(180, 8),
+      finalEval: 57,
+      config: { learningRate: 0.0007 },
+    });
+    mkdirSync(path.join(root, 'dags'));
+    copyFileSync('examples/dag/stg-50-rand0007.stg', path.join(root, 'dags', 'stg-50-rand0007.stg'));
+    copyFileSync('examples/dag/egs-ex1.dot', path.join(root, 'dags', 'egs-ex1.dot'));
+    const publicDir = path.join(base, 'public');
+    await buildDashboard(publicDir, false);
+    server = await startDashboardServer({ root, port: 0, publicDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists the runs (200 of them) within a second of opening the page', async () => {
+    const t0 = Date.now();
+    await page.goto(server.url);
+    await page.waitForSelector('tr[data-run="ppo-live"]');
+    const ms = Date.now() - t0;
+    expect(await page.locator('#run-list tbody tr').count()).toBe(202);
+    expect(await page.textContent('tr[data-run="a2c-live"]')).toContain('57.00 ± 1.50');
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('overlays ticked runs, diffs their configs, and a curve gains a point within 2 s of a metrics line', async () => {
+    await page.check('tr[data-run="ppo-live"] input');
+    await page.check('tr[data-run="a2c-live"] input');
+    await page.waitForFunction(pointsAre(80));
+    // The config diff highlights what differs between the two runs.
+    const differing = await page.locator('#config-diff td.differs').allTextContents();
+    expect(differing).toEqual(expect.arrayContaining(['"ppo"', '"a2c"', '0.0003', '0.0007']));
+    const t0 = Date.now();
+    appendFileSync(
+      path.join(root, 'ppo-live', 'metrics.jsonl'),
+      JSON.stringify({ step: 4100, wallTime: 1_700_000_041, 'rollout/ep_rew_mean': 415 }) + '\n',
+    );
+    await page.waitForFunction(pointsAre(81), null, {
+      timeout: 2000,
+    });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    // The drawn line (Vega's SVG) has the run's points.
+    expect(
+      await page.locator('#curve svg path[aria-roledescription="line mark"]').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-runs.png') });
+  });
+
+  it("shows a DAG opened from disk as Gantt charts whose bars are the CLI's timetable", async () => {
+    await page.goto(`${server.url}#schedules`);
+    await page.waitForSelector('#dag-file option[value="dags/egs-ex1.dot"]', { state: 'attached' });
+    await page.selectOption('#dag-file', 'dags/egs-ex1.dot');
+    await page.waitForSelector('.gantt[data-method="listsched"] svg');
+    for (const method of ['listsched', 'egs-greedy']) {
+      const run = await cli('schedule', path.join(root, 'dags', 'egs-ex1.dot'), '--method', method, '--json');
+      expect(run.code).toBe(0);
+      const timetable = (JSON.parse(run.stdout) as ScheduleResult).schedule;
+      const expected = timetable
+        .map((s) => `${s.node}: core ${s.core}, start ${s.start}, finish ${s.finish}`)
+        .sort();
+      const bars = await page.locator(`.gantt[data-method="${method}"] svg g > title`).allTextContents();
+      expect(bars.sort()).toEqual(expected);
+      // One <rect> per node of positive length (zero-length nodes are markers).
+      const rects = await page.locator(`.gantt[data-method="${method}"] svg rect`).count();
+      expect(rects).toBe(timetable.filter((s) => s.finish > s.start).length);
+      const row = await page.locator(`#schedule-table tr[data-method="${method}"] td`).allTextContents();
+      expect(row[1]).toBe(
+        String(new Set((JSON.parse(run.stdout) as ScheduleResult).schedule.map((s) => s.core)).size),
+      );
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-schedules.png'), fullPage: true });
+  });
+
+  it('raised no page errors, console errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
