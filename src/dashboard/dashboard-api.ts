@@ -127,3 +127,44 @@ export interface ApiError {
   /** A message a user can act on. */
   message: string;
 }
+
+/** What `POST /api/egs-replay` takes: the DAG as for scheduling, a shipped policy and a deadline. */
+export interface EgsReplayRequest extends Pick<
+  ScheduleRequest,
+  'file' | 'text' | 'format' | 'name' | 'deadline'
+> {
+  /** The shipped policy: `small` (default, method `egs`) or `large` (`egs-search`'s). */
+  model?: 'small' | 'large';
+}
+
+/** A candidate edge of a replay step: `from` runs before `to` on one core. */
+export interface ReplayEdge {
+  /** Source node id. */
+  from: string | number;
+  /** Target node id. */
+  to: string | number;
+  /** The policy's probability of the edge among the allowed ones. */
+  probability: number;
+}
+
+/** What `POST /api/egs-replay` answers: the greedy episode step by step and its Gantt chart. */
+export interface EgsReplayAnswer {
+  /** Task name. */
+  name: string;
+  /** Node count. */
+  nodes: number;
+  /** Deadline of the episode. */
+  deadline: number;
+  /** The episode's lower bound on cores. */
+  lowerBound: number;
+  /** Width of the task itself. */
+  initialWidth: number;
+  /** Width at the end (= cores). */
+  finalWidth: number;
+  /** Each step: the edge added, widths before and after, allowed edges, likeliest edges. */
+  steps: { edge: ReplayEdge; widthBefore: number; widthAfter: number; allowed: number; top: ReplayEdge[] }[];
+  /** Which shipped policy ran. */
+  model: 'small' | 'large';
+  /** Gantt chart SVG of the episode's timetable. */
+  gantt: string;
+}

@@ -14,8 +14,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ArbiterError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
-import type { MethodList, ScheduleRequest } from './dashboard-api.js';
+import type { EgsReplayRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
 import { listDagFiles } from './dag-index.js';
+import { runEgsReplayRequest } from './egs-replay-request.js';
 import { watchMetrics } from './metrics-tail.js';
 import { listRuns, readRunDetail } from './run-index.js';
 import { MAX_DAG_UPLOAD_CHARS, runScheduleRequest } from './schedule-request.js';
@@ -130,6 +131,7 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
     defaults: DEFAULT_METHODS,
   }));
   app.post('/api/schedule', async (request) => runScheduleRequest(root, request.body as ScheduleRequest));
+  app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
   app.get('/api/stream', (request, reply) => streamMetrics(root, request, reply, options.pollMs ?? 200));
 
   if (existsSync(path.join(publicDir, 'index.html')))

@@ -30,7 +30,7 @@ const MAX_BUDGET_S = 60;
  * `unknown-method`, the schedulers' own errors such as an infeasible deadline).
  */
 export async function runScheduleRequest(root: string, request: ScheduleRequest): Promise<ScheduleResponse> {
-  const dag = await requestedDag(root, request);
+  const dag = await readRequestedDag(root, request);
   const methods = request.methods;
   if (!Array.isArray(methods) || methods.length === 0 || methods.length > MAX_METHODS)
     throw new ArbiterError('bad-request', `choose between 1 and ${MAX_METHODS} methods`);
@@ -73,7 +73,15 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
   return { name: dag.name, nodes: dag.n, deadline, lowerBound, head: [...SCHEDULE_TABLE_HEAD], results };
 }
 
-async function requestedDag(root: string, request: ScheduleRequest): Promise<Dag> {
+/**
+ * The DAG task a request names: a file under `root` (confined, read by the CLI's parsers under its
+ * relative name) or uploaded `text` (at most {@link MAX_DAG_UPLOAD_CHARS}, format from `format`,
+ * else from `name`'s extension, else JSON). Errors are `ArbiterError`s a user can act on.
+ */
+export async function readRequestedDag(
+  root: string,
+  request: Pick<ScheduleRequest, 'file' | 'text' | 'format' | 'name'>,
+): Promise<Dag> {
   if (request === null || typeof request !== 'object')
     throw new ArbiterError('bad-request', 'the request body must be a JSON object');
   if (typeof request.file === 'string') {

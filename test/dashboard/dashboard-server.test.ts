@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp } from '../../src/dashboard/dashboard-server.js';
-import type { RunDetail, RunSummary, ScheduleResponse } from '../../src/dashboard/dashboard-api.js';
+import type {
+  EgsReplayAnswer,
+  RunDetail,
+  RunSummary,
+  ScheduleResponse,
+} from '../../src/dashboard/dashboard-api.js';
 import { writeRunFolder } from './run-fixtures.js';
 
 let root: string;
@@ -94,6 +99,25 @@ describe('dashboard API', () => {
     expect(list.gantt).toMatch(/^<svg/);
     expect(list.schedule.length).toBe(7);
     expect(r.results[1]!.gantt).toBeUndefined(); // graham cannot prove D = 8: no timetable
+  });
+
+  it('replays the shipped EGS policy step by step on a DAG file', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/egs-replay',
+      payload: { file: 'dags/egs-ex1.dot' },
+    });
+    expect(res.statusCode).toBe(200);
+    const r = res.json<EgsReplayAnswer>();
+    expect(r).toMatchObject({ name: 'DAG', nodes: 7, deadline: 8, model: 'small' });
+    expect(r.steps.at(-1)?.widthAfter ?? r.initialWidth).toBe(r.finalWidth);
+    expect(r.gantt).toMatch(/^<svg/);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/egs-replay',
+      payload: { file: 'dags/egs-ex1.dot', model: 'huge' },
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('validates uploads with the CLI readers and refuses unknown methods and oversized bodies', async () => {

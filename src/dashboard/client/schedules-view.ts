@@ -5,6 +5,8 @@
  */
 import type { DagFileEntry, MethodList, ScheduleRequest, ScheduleResponse } from '../dashboard-api.js';
 import { byId, element, getJson, postJson, setStatus } from './api-client.js';
+import { EgsReplayView } from './egs-replay-view.js';
+import { parseSvg } from './svg-node.js';
 
 /** Largest file the page uploads, in bytes (the server checks again). */
 const MAX_UPLOAD_BYTES = 1024 * 1024;
@@ -12,6 +14,7 @@ const MAX_UPLOAD_BYTES = 1024 * 1024;
 /** The schedules view's state and behaviour. */
 export class SchedulesView {
   private upload: { name: string; text: string } | undefined;
+  private readonly replay = new EgsReplayView(() => this.source());
 
   /** Loads the DAG file and method lists and wires the controls. */
   async start(): Promise<void> {
@@ -38,6 +41,7 @@ export class SchedulesView {
       }),
     );
     byId('run-schedule').addEventListener('click', () => void this.run());
+    this.replay.start();
     byId<HTMLInputElement>('dag-upload').addEventListener('change', (e) => {
       const file = (e.target as HTMLInputElement).files?.[0];
       if (file) void this.takeFile(file);
@@ -66,24 +70,31 @@ export class SchedulesView {
     await this.run();
   }
 
-  private async run(): Promise<void> {
+  /** The chosen task (a file under the folder, or the upload) and the deadline typed in, if any. */
+  private source(): Pick<ScheduleRequest, 'file' | 'text' | 'name' | 'deadline'> | undefined {
     const file = byId<HTMLSelectElement>('dag-file').value;
+    const deadline = byId<HTMLInputElement>('deadline').valueAsNumber;
+    const task =
+      file !== '' ? { file } : this.upload ? { text: this.upload.text, name: this.upload.name } : undefined;
+    return task && { ...task, ...(Number.isFinite(deadline) && { deadline }) };
+  }
+
+  private async run(): Promise<void> {
     const methods = [...document.querySelectorAll<HTMLInputElement>('#method-list input:checked')].map(
       (b) => b.value,
     );
-    if (file === '' && !this.upload) {
+    const source = this.source();
+    if (!source) {
       setStatus('choose or upload a DAG file first', true);
       return;
     }
-    const deadline = byId<HTMLInputElement>('deadline').valueAsNumber;
     const budget = byId<HTMLInputElement>('budget').valueAsNumber;
     const request: ScheduleRequest = {
-      ...(file !== '' ? { file } : { text: this.upload!.text, name: this.upload!.name }),
+      ...source,
       methods,
-      ...(Number.isFinite(deadline) && { deadline }),
       ...(Number.isFinite(budget) && { budgetS: budget }),
     };
-    setStatus(`scheduling ${file || this.upload!.name} with ${methods.join(', ')}…`);
+    setStatus(`scheduling ${source.file ?? source.name} with ${methods.join(', ')}…`);
     byId('run-schedule').setAttribute('disabled', '');
     try {
       this.render(await postJson<ScheduleResponse>('/api/schedule', request));
@@ -121,11 +132,4 @@ export class SchedulesView {
       }),
     );
   }
-}
-
-/** The server's Gantt SVG as a DOM node (parsed as SVG, never as HTML; scripts are dropped). */
-function parseSvg(text: string): Node {
-  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-  for (const s of doc.querySelectorAll('script, foreignObject')) s.remove();
-  return document.importNode(doc.documentElement, true);
 }
