@@ -168,3 +168,70 @@ export interface EgsReplayAnswer {
   /** Gantt chart SVG of the episode's timetable. */
   gantt: string;
 }
+
+/** What `POST /api/logic` takes: a knowledge base under the folder, a shipped example, or uploaded text. */
+export interface LogicRequest {
+  /** A knowledge base file relative to the dashboard folder. */
+  file?: string;
+  /** A shipped example by file name (see `GET /api/logic-files`). */
+  example?: string;
+  /** Knowledge base text (an upload). */
+  text?: string;
+  /** Name of the upload. */
+  name?: string;
+  /** PLNN: ignore the correlations J (plain Fréchet bounds), as `--frechet`. */
+  frechet?: boolean;
+}
+
+/** The knowledge bases the logic view offers. */
+export interface LogicFileList {
+  /** Files under the dashboard folder. */
+  files: DagFileEntry[];
+  /** The shipped examples (file names), when the package has them. */
+  examples: string[];
+}
+
+/** What `POST /api/logic` answers: the inference, its step log and contradictions, and the graph drawn. */
+export interface LogicAnswer {
+  /** Knowledge base name (or its file name). */
+  name: string;
+  /** `lnn` or `plnn`. */
+  mode: string;
+  /** Iterations run, and whether the fixed point was reached. */
+  iterations: number;
+  /** Whether the fixed point was reached. */
+  converged: boolean;
+  /** Every node with its formula and final bounds; `query` marks the knowledge base's queries. */
+  nodes: {
+    id: string;
+    formula: string;
+    lower: number;
+    upper: number;
+    contradicted: boolean;
+    query: boolean;
+  }[];
+  /** Contradictions, in the order they arose. */
+  contradictions: {
+    node: string;
+    lower: number;
+    upper: number;
+    extent: number;
+    rule: string;
+    via: string;
+    nodes: string[];
+    iteration: number;
+  }[];
+  /** The step log: which rule moved which bound of which node, from what to what. */
+  steps: {
+    iteration: number;
+    rule: string;
+    node: string;
+    via: string;
+    sources: string[];
+    bound: 'lower' | 'upper';
+    from: number;
+    to: number;
+  }[];
+  /** The graph with every node's final bounds (contradictions in red), as SVG. */
+  svg: string;
+}

@@ -14,9 +14,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ArbiterError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
-import type { EgsReplayRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
-import { listDagFiles } from './dag-index.js';
+import type { EgsReplayRequest, LogicRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
+import { listDagFiles } from './file-index.js';
 import { runEgsReplayRequest } from './egs-replay-request.js';
+import { listLogicFiles, runLogicRequest } from './logic-request.js';
 import { watchMetrics } from './metrics-tail.js';
 import { listRuns, readRunDetail } from './run-index.js';
 import { MAX_DAG_UPLOAD_CHARS, runScheduleRequest } from './schedule-request.js';
@@ -132,6 +133,8 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
   }));
   app.post('/api/schedule', async (request) => runScheduleRequest(root, request.body as ScheduleRequest));
   app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
+  app.get('/api/logic-files', async () => listLogicFiles(root));
+  app.post('/api/logic', async (request) => runLogicRequest(root, request.body as LogicRequest));
   app.get('/api/stream', (request, reply) => streamMetrics(root, request, reply, options.pollMs ?? 200));
 
   if (existsSync(path.join(publicDir, 'index.html')))

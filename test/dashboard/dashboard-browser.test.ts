@@ -164,6 +164,35 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
       .screenshot({ path: path.join(SCREENSHOTS, 'dashboard-egs-replay.png') });
   });
 
+  it("shows the shipped light-load example's contradiction with the nodes involved, and scrubs its step log", async () => {
+    await page.goto(`${server.url}#logic`);
+    await page.waitForSelector('#contradictions .contradiction');
+    const run = await cli('logic', 'infer', 'examples/logic/light-load.json', '--json', '--log');
+    expect(run.code).toBe(0);
+    const expected = JSON.parse(run.stdout) as {
+      contradictions: { node: string; nodes: string[] }[];
+      steps: unknown[];
+    };
+    expect(expected.contradictions.length).toBeGreaterThan(0);
+    const shown = await page.locator('#contradictions .contradiction').allTextContents();
+    expect(shown).toHaveLength(expected.contradictions.length);
+    for (const [k, c] of expected.contradictions.entries()) {
+      expect(shown[k]).toContain(`contradiction at ${c.node}`);
+      expect(shown[k]).toContain(`nodes involved: ${c.nodes.join(', ')}`);
+      // Each node involved is marked in the bounds table.
+      for (const node of c.nodes)
+        expect(await page.getAttribute(`#logic-bounds tr[data-node="${node}"]`, 'class')).toContain(
+          'contradicted',
+        );
+    }
+    // The timeline: at the end every log entry is applied; before the facts every bound is [0, 1].
+    expect(await page.getAttribute('#log-current', 'data-step')).toBe(String(expected.steps.length));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-logic.png'), fullPage: true });
+    await page.click('#log-first');
+    expect(await page.textContent('#logic-bounds tr[data-node="LightLoad"]')).toContain('[0.000, 1.000]');
+    expect(await page.getAttribute('#logic-bounds tr[data-node="OtherDagTypes"]', 'class')).toBeNull();
+  });
+
   it('raised no page errors, console errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp } from '../../src/dashboard/dashboard-server.js';
 import type {
   EgsReplayAnswer,
+  LogicAnswer,
   RunDetail,
   RunSummary,
   ScheduleResponse,
@@ -118,6 +119,36 @@ describe('dashboard API', () => {
       payload: { file: 'dags/egs-ex1.dot', model: 'huge' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('infers a shipped knowledge base with its step log and contradictions, and refuses unknown examples', async () => {
+    const files = (await app.inject('/api/logic-files')).json<{ examples: string[] }>();
+    expect(files.examples).toContain('light-load.json');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/logic',
+      payload: { example: 'light-load.json' },
+    });
+    expect(res.statusCode).toBe(200);
+    const r = res.json<LogicAnswer>();
+    expect(r.contradictions.map((c) => c.node)).toEqual(['OtherDagTypes']);
+    const lightLoad = r.nodes.find((n) => n.id === 'LightLoad')!;
+    expect(lightLoad.query).toBe(true);
+    expect([lightLoad.lower, lightLoad.upper].map((x) => x.toFixed(3))).toEqual(['0.500', '1.000']);
+    expect(r.steps.length).toBeGreaterThan(20);
+    expect(r.svg).toMatch(/^<svg/);
+    const escape = await app.inject({
+      method: 'POST',
+      url: '/api/logic',
+      payload: { example: '../../package.json' },
+    });
+    expect(escape.statusCode).toBe(400);
+    const outsideFile = await app.inject({
+      method: 'POST',
+      url: '/api/logic',
+      payload: { file: '../secret/config.json' },
+    });
+    expect(outsideFile.statusCode).toBe(403);
   });
 
   it('validates uploads with the CLI readers and refuses unknown methods and oversized bodies', async () => {

@@ -1,14 +1,16 @@
 /**
  * The dashboard's browser entry: switches between the views by the URL's hash (`#runs`,
- * `#schedules`) and starts each view the first time it is shown.
+ * `#schedules`, `#logic`) and starts each view the first time it is shown.
  */
 import { byId, setStatus } from './api-client.js';
 import { RunsView } from './runs-view.js';
+import { LogicView } from './logic-view.js';
 import { SchedulesView } from './schedules-view.js';
 
 const views = {
   runs: { section: 'runs-view', create: (): { start(): Promise<void> } => new RunsView() },
   schedules: { section: 'schedules-view', create: (): { start(): Promise<void> } => new SchedulesView() },
+  logic: { section: 'logic-view', create: (): { start(): Promise<void> } => new LogicView() },
 } as const;
 type ViewName = keyof typeof views;
 const started = new Set<ViewName>();
