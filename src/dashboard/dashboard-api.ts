@@ -1,7 +1,9 @@
 /**
- * The dashboard's JSON API as types, shared by the server and the browser code (no imports, so
- * the browser bundle stays free of Node modules).
+ * The dashboard's JSON API as types, shared by the server and the browser code. It imports types
+ * only (erased at build time), so the browser bundle stays free of the library's Node modules.
  */
+import type { EgsReplay } from '../deploy/egs-replay.js';
+import type { Contradiction, InferenceStep } from '../logic/infer.js';
 
 /** One run folder under the dashboard's folder, as the run list shows it. */
 export interface RunSummary {
@@ -137,32 +139,8 @@ export interface EgsReplayRequest extends Pick<
   model?: 'small' | 'large';
 }
 
-/** A candidate edge of a replay step: `from` runs before `to` on one core. */
-export interface ReplayEdge {
-  /** Source node id. */
-  from: string | number;
-  /** Target node id. */
-  to: string | number;
-  /** The policy's probability of the edge among the allowed ones. */
-  probability: number;
-}
-
 /** What `POST /api/egs-replay` answers: the greedy episode step by step and its Gantt chart. */
-export interface EgsReplayAnswer {
-  /** Task name. */
-  name: string;
-  /** Node count. */
-  nodes: number;
-  /** Deadline of the episode. */
-  deadline: number;
-  /** The episode's lower bound on cores. */
-  lowerBound: number;
-  /** Width of the task itself. */
-  initialWidth: number;
-  /** Width at the end (= cores). */
-  finalWidth: number;
-  /** Each step: the edge added, widths before and after, allowed edges, likeliest edges. */
-  steps: { edge: ReplayEdge; widthBefore: number; widthAfter: number; allowed: number; top: ReplayEdge[] }[];
+export interface EgsReplayAnswer extends Omit<EgsReplay, 'result'> {
   /** Which shipped policy ran. */
   model: 'small' | 'large';
   /** Gantt chart SVG of the episode's timetable. */
@@ -211,27 +189,9 @@ export interface LogicAnswer {
     query: boolean;
   }[];
   /** Contradictions, in the order they arose. */
-  contradictions: {
-    node: string;
-    lower: number;
-    upper: number;
-    extent: number;
-    rule: string;
-    via: string;
-    nodes: string[];
-    iteration: number;
-  }[];
+  contradictions: Contradiction[];
   /** The step log: which rule moved which bound of which node, from what to what. */
-  steps: {
-    iteration: number;
-    rule: string;
-    node: string;
-    via: string;
-    sources: string[];
-    bound: 'lower' | 'upper';
-    from: number;
-    to: number;
-  }[];
+  steps: InferenceStep[];
   /** The graph with every node's final bounds (contradictions in red), as SVG. */
   svg: string;
 }

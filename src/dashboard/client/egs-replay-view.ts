@@ -6,6 +6,7 @@
  */
 import type { EgsReplayAnswer, EgsReplayRequest } from '../dashboard-api.js';
 import { byId, element, postJson, setStatus } from './api-client.js';
+import { StepSlider } from './step-slider.js';
 import { parseSvg } from './svg-node.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -16,20 +17,17 @@ export class EgsReplayView {
 
   constructor(private readonly source: () => Omit<EgsReplayRequest, 'model'> | undefined) {}
 
+  private slider: StepSlider | undefined;
+
   /** Wires the controls. */
   start(): void {
-    const slider = byId<HTMLInputElement>('replay-step');
     byId('run-replay').addEventListener('click', () => void this.run());
-    slider.addEventListener('input', () => this.show(slider.valueAsNumber));
-    const go = (id: string, to: () => number): void =>
-      byId(id).addEventListener('click', () => {
-        slider.value = String(to());
-        this.show(slider.valueAsNumber);
-      });
-    go('replay-first', () => 0);
-    go('replay-prev', () => Math.max(0, slider.valueAsNumber - 1));
-    go('replay-next', () => Math.min(Number(slider.max), slider.valueAsNumber + 1));
-    go('replay-last', () => Number(slider.max));
+    this.slider = new StepSlider(
+      byId('replay-controls'),
+      'replay',
+      { first: '« first', last: 'last »' },
+      (k) => this.show(k),
+    );
   }
 
   private async run(): Promise<void> {
@@ -47,11 +45,8 @@ export class EgsReplayView {
       setStatus((e as Error).message, true);
       return;
     }
-    const slider = byId<HTMLInputElement>('replay-step');
-    slider.max = String(this.replay.steps.length);
-    slider.value = '0';
     byId('replay-gantt').replaceChildren(parseSvg(this.replay.gantt));
-    this.show(0);
+    this.slider?.reset(this.replay.steps.length, 0);
   }
 
   /** Shows the state after `k` steps (0 = the task itself). */

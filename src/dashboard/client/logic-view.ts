@@ -5,6 +5,7 @@
  */
 import type { LogicAnswer, LogicFileList, LogicRequest } from '../dashboard-api.js';
 import { byId, element, getJson, postJson, setStatus } from './api-client.js';
+import { StepSlider } from './step-slider.js';
 import { parseSvg } from './svg-node.js';
 
 /** The example opened first when the package ships it: the one with a contradiction. */
@@ -14,6 +15,7 @@ const FIRST_EXAMPLE = 'light-load.json';
 export class LogicView {
   private answer: LogicAnswer | undefined;
   private upload: { name: string; text: string } | undefined;
+  private slider: StepSlider | undefined;
 
   /** Lists the knowledge bases, wires the controls and opens the first one. */
   async start(): Promise<void> {
@@ -39,17 +41,9 @@ export class LogicView {
         void this.run();
       });
     });
-    const slider = byId<HTMLInputElement>('log-step');
-    slider.addEventListener('input', () => this.show(slider.valueAsNumber));
-    const go = (id: string, to: () => number): void =>
-      byId(id).addEventListener('click', () => {
-        slider.value = String(to());
-        this.show(slider.valueAsNumber);
-      });
-    go('log-first', () => 0);
-    go('log-prev', () => Math.max(0, slider.valueAsNumber - 1));
-    go('log-next', () => Math.min(Number(slider.max), slider.valueAsNumber + 1));
-    go('log-last', () => Number(slider.max));
+    this.slider = new StepSlider(byId('log-controls'), 'log', { first: '« facts', last: 'end »' }, (k) =>
+      this.show(k),
+    );
     if (select.value !== '') await this.run();
   }
 
@@ -84,10 +78,7 @@ export class LogicView {
       ),
     );
     byId('logic-graph').replaceChildren(parseSvg(a.svg));
-    const slider = byId<HTMLInputElement>('log-step');
-    slider.max = String(a.steps.length);
-    slider.value = String(a.steps.length);
-    this.show(a.steps.length);
+    this.slider?.reset(a.steps.length, a.steps.length);
   }
 
   /** Shows every node's bounds after the first `k` log entries (0: before any, all: the result). */
