@@ -96,6 +96,10 @@ export interface MethodAnswer {
   gantt?: string;
   /** The method's note (why it declined, …). */
   note?: string;
+  /** `(cores − lower bound) / lower bound`, for a timetable. */
+  gapToLowerBound?: number;
+  /** `(cores − optimum) / optimum`, for a timetable, when `optimal` ran and proved its count minimal. */
+  gapToOptimum?: number;
 }
 
 /** What `POST /api/schedule` answers. */
@@ -108,6 +112,8 @@ export interface ScheduleResponse {
   deadline: number;
   /** Lower bound on the core count. */
   lowerBound: number;
+  /** The proved minimal core count, when `optimal` ran and proved it. */
+  optimum?: number;
   /** Column heads of the result table (the CLI's). */
   head: string[];
   /** One answer per requested method, in request order. */

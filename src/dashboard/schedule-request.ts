@@ -11,6 +11,7 @@ import { detectFormat, isDagFormat } from '../dag/io/dag-format.js';
 import { parseDag } from '../dag/io/read-dag-file.js';
 import { isAnyScheduleMethod, scheduleWithMethod, type MethodOptions } from '../deploy/schedule-method.js';
 import { DEFAULT_TIME_BUDGET_S } from '../dag/schedule/time-budget.js';
+import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import { renderGanttSvg } from '../report/gantt-svg.js';
 import { SCHEDULE_TABLE_HEAD, scheduleTableRow } from '../report/schedule-result-table.js';
 import { confinedPath } from './confined-path.js';
@@ -51,11 +52,13 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
     budgetS,
   };
   const results: MethodAnswer[] = [];
+  const rawResults: ScheduleResult[] = [];
   let deadline = request.deadline ?? dag.deadline ?? 0;
   let lowerBound = 0;
   for (const method of methods) {
     if (!isAnyScheduleMethod(method)) continue;
     const r = await scheduleWithMethod(dag, method, options);
+    rawResults.push(r);
     deadline = r.deadline; // every method reports the same deadline and lower bound
     lowerBound = r.lowerBound;
     results.push({
@@ -70,7 +73,27 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
       ...(r.note !== undefined && { note: r.note }),
     });
   }
-  return { name: dag.name, nodes: dag.n, deadline, lowerBound, head: [...SCHEDULE_TABLE_HEAD], results };
+  const optimum = optimumOf(results, rawResults);
+  for (const a of results)
+    if (a.feasible && a.cores > 0) {
+      if (lowerBound > 0) a.gapToLowerBound = (a.cores - lowerBound) / lowerBound;
+      if (optimum !== undefined) a.gapToOptimum = (a.cores - optimum) / optimum;
+    }
+  return {
+    name: dag.name,
+    nodes: dag.n,
+    deadline,
+    lowerBound,
+    ...(optimum !== undefined && { optimum }),
+    head: [...SCHEDULE_TABLE_HEAD],
+    results,
+  };
+}
+
+/** The core count `optimal` proved minimal, if it ran and proved it. */
+function optimumOf(answers: readonly MethodAnswer[], raw: readonly ScheduleResult[]): number | undefined {
+  const k = raw.findIndex((r) => r.method === 'optimal' && r.optimal === true && r.feasible);
+  return k >= 0 ? answers[k]!.cores : undefined;
 }
 
 /**

@@ -54,6 +54,7 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
       finalEval: 57,
       config: { learningRate: 0.0007 },
     });
+    writeRunFolder(root, 'ppo-long', { points: 10_000, curve: rise(450, 2000) });
     mkdirSync(path.join(root, 'dags'));
     copyFileSync('examples/dag/stg-50-rand0007.stg', path.join(root, 'dags', 'stg-50-rand0007.stg'));
     copyFileSync('examples/dag/egs-ex1.dot', path.join(root, 'dags', 'egs-ex1.dot'));
@@ -74,12 +75,12 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await server?.close();
   });
 
-  it('lists the runs (200 of them) within a second of opening the page', async () => {
+  it('lists the runs (203 of them) within a second of opening the page', async () => {
     await page.goto(server.url); // a first visit warms the server's code paths
     await page.waitForSelector('tr[data-run="ppo-live"]');
     await page.reload();
     await page.waitForSelector('tr[data-run="ppo-live"]');
-    expect(await page.locator('#run-list tbody tr').count()).toBe(202);
+    expect(await page.locator('#run-list tbody tr').count()).toBe(203);
     expect(await page.textContent('tr[data-run="a2c-live"]')).toContain('57.00 ± 1.50');
     // Navigation start → the list in the page, as the page measured it.
     const ms = Number(await page.getAttribute('body', 'data-run-list-ms'));
@@ -108,6 +109,38 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
       await page.locator('#curve svg path[aria-roledescription="line mark"]').count(),
     ).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-runs.png') });
+  });
+
+  it('draws a 10,000-point curve, keeps it live and responsive to zooming', async () => {
+    await page.uncheck('tr[data-run="ppo-live"] input');
+    await page.uncheck('tr[data-run="a2c-live"] input');
+    const t0 = Date.now();
+    await page.check('tr[data-run="ppo-long"] input');
+    await page.waitForFunction(pointsAre(10_000));
+    const drawMs = Date.now() - t0;
+    appendFileSync(
+      path.join(root, 'ppo-long', 'metrics.jsonl'),
+      JSON.stringify({ step: 1_000_100, wallTime: 1_700_010_001, 'rollout/ep_rew_mean': 470 }) + '\n',
+    );
+    const t1 = Date.now();
+    await page.waitForFunction(pointsAre(10_001), null, { timeout: 2000 });
+    const appendMs = Date.now() - t1;
+    // A zoom (mouse wheel over the plot) is answered within a few frames.
+    const box = (await page.locator('#curve svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    const axisBefore = await page.locator('#curve svg .role-axis-label').allTextContents();
+    const t2 = Date.now();
+    await page.mouse.wheel(0, -240);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const zoomMs = Date.now() - t2;
+    await expect
+      .poll(() => page.locator('#curve svg .role-axis-label').allTextContents())
+      .not.toEqual(axisBefore);
+    expect({ drawMs: drawMs < 3000, appendMs: appendMs < 2000, zoomMs: zoomMs < 500 }).toEqual({
+      drawMs: true,
+      appendMs: true,
+      zoomMs: true,
+    });
   });
 
   it("shows a DAG opened from disk as Gantt charts whose bars are the CLI's timetable", async () => {

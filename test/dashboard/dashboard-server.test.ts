@@ -88,13 +88,17 @@ describe('dashboard API', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/schedule',
-      payload: { file: 'dags/egs-ex1.dot', methods: ['listsched', 'graham'] },
+      payload: { file: 'dags/egs-ex1.dot', methods: ['listsched', 'graham', 'optimal'] },
     });
     expect(res.statusCode).toBe(200);
     const r = res.json<ScheduleResponse>();
     expect(r).toMatchObject({ name: 'DAG', nodes: 7, deadline: 8, lowerBound: 2 });
     expect(r.head[0]).toBe('method');
-    expect(r.results.map((a) => a.method)).toEqual(['listsched', 'graham']);
+    expect(r.results.map((a) => a.method)).toEqual(['listsched', 'graham', 'optimal']);
+    // optimal proves 2 cores minimal: listsched's 2 are 0 % above it and above the lower bound.
+    expect(r.optimum).toBe(2);
+    expect(r.results[0]).toMatchObject({ gapToLowerBound: 0, gapToOptimum: 0 });
+    expect(r.results[1]!.gapToOptimum).toBeUndefined();
     const list = r.results[0]!;
     expect(list.row.slice(0, 4)).toEqual(['listsched', '2', '-', 8]);
     expect(list.gantt).toMatch(/^<svg/);
