@@ -118,6 +118,8 @@ export interface ScheduleResponse {
   head: string[];
   /** One answer per requested method, in request order. */
   results: MethodAnswer[];
+  /** The task drawn with a critical path and a maximum antichain (tasks of at most 300 nodes). */
+  dagSvg?: string;
 }
 
 /** The methods the schedules view offers, and which it ticks by default. */

@@ -12,6 +12,8 @@ import { parseDag } from '../dag/io/read-dag-file.js';
 import { isAnyScheduleMethod, scheduleWithMethod, type MethodOptions } from '../deploy/schedule-method.js';
 import { DEFAULT_TIME_BUDGET_S } from '../dag/schedule/time-budget.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
+import { analyzeDag } from '../dag/analysis/analyze-dag.js';
+import { renderDagSvg } from '../report/dag-svg.js';
 import { renderGanttSvg } from '../report/gantt-svg.js';
 import { SCHEDULE_TABLE_HEAD, scheduleTableRow } from '../report/schedule-result-table.js';
 import { confinedPath } from './confined-path.js';
@@ -19,6 +21,8 @@ import type { MethodAnswer, ScheduleRequest, ScheduleResponse } from './dashboar
 
 /** Largest uploaded DAG text, in characters (the server's body limit is set just above it). */
 export const MAX_DAG_UPLOAD_CHARS = 1024 * 1024;
+/** Largest task drawn as a graph (beyond it a drawing is a hairball). */
+const MAX_DRAWN_NODES = 300;
 /** Most methods one request may run. */
 const MAX_METHODS = 12;
 /** Longest time budget a request may ask for, in seconds (the page waits for the answer). */
@@ -87,7 +91,18 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
     ...(optimum !== undefined && { optimum }),
     head: [...SCHEDULE_TABLE_HEAD],
     results,
+    ...(dag.n <= MAX_DRAWN_NODES && { dagSvg: drawDag(dag, deadline) }),
   };
+}
+
+/** The task with one critical path and one maximum antichain highlighted. */
+function drawDag(dag: Dag, deadline: number): string {
+  const a = analyzeDag(dag, deadline);
+  return renderDagSvg(dag, {
+    criticalPath: a.criticalPathNodes,
+    antichain: a.antichain,
+    title: `${dag.name}: L = ${a.criticalPath}, W = ${a.width}`,
+  });
 }
 
 /** The core count `optimal` proved minimal, if it ran and proved it. */

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
+import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
+import { readDagFile } from '../../src/dag/io/read-dag-file.js';
 import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
 import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
 import { cli } from '../cli/run-cli-helper.js';
@@ -165,6 +167,10 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
         String(new Set((JSON.parse(run.stdout) as ScheduleResult).schedule.map((s) => s.core)).size),
       );
     }
+    // The task drawn with one critical path (red) and one maximum antichain (blue), as dag analyze finds them.
+    const analysis = analyzeDag(await readDagFile(path.join(root, 'dags', 'egs-ex1.dot')));
+    expect(await page.locator('#dag-graph svg g.antichain').count()).toBe(analysis.width);
+    expect(await page.locator('#dag-graph svg g.critical').count()).toBe(analysis.criticalPathNodes.length);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-schedules.png'), fullPage: true });
   });
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
+import { readDagFile } from '../../src/dag/io/read-dag-file.js';
 import { createDashboardApp } from '../../src/dashboard/dashboard-server.js';
 import type {
   EgsReplayAnswer,
@@ -99,6 +101,12 @@ describe('dashboard API', () => {
     expect(r.optimum).toBe(2);
     expect(r.results[0]).toMatchObject({ gapToLowerBound: 0, gapToOptimum: 0 });
     expect(r.results[1]!.gapToOptimum).toBeUndefined();
+    // The task drawn: one critical path and one maximum antichain, as dag analyze reports them.
+    const analysis = analyzeDag(await readDagFile('examples/dag/egs-ex1.dot'));
+    expect(r.dagSvg!.match(/<g class="critical[^"]*" data-node/g)).toHaveLength(
+      analysis.criticalPathNodes.length,
+    );
+    expect(r.dagSvg!.match(/<g class="[^"]*antichain" data-node/g)).toHaveLength(analysis.width);
     const list = r.results[0]!;
     expect(list.row.slice(0, 4)).toEqual(['listsched', '2', '-', 8]);
     expect(list.gantt).toMatch(/^<svg/);

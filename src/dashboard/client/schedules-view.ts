@@ -129,6 +129,7 @@ export class SchedulesView {
         .filter((a) => a.note)
         .map((a) => element('p', `${a.method}: ${a.note}`, { class: 'hint' })),
     );
+    byId('dag-graph').replaceChildren(...(r.dagSvg !== undefined ? [parseSvg(r.dagSvg)] : []));
     byId('gantts').replaceChildren(
       ...r.results.map((a) => {
         const panel = element('div', undefined, { class: 'panel gantt', 'data-method': a.method });
