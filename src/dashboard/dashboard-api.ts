@@ -203,3 +203,21 @@ export interface LogicAnswer {
   /** The graph with every node's final bounds (contradictions in red), as SVG. */
   svg: string;
 }
+
+/** The benchmark results the benchmarks view offers (`bench/results/` of the checkout). */
+export interface BenchList {
+  /** JSON result files, relative to the results folder. */
+  tables: string[];
+  /** SVG plots, relative to the results folder (shown from `GET /api/bench/plot?file=…`). */
+  plots: string[];
+}
+
+/** One benchmark result file as tables: its scalar fields, and every array of records in it. */
+export interface BenchTables {
+  /** The file, relative to the results folder. */
+  file: string;
+  /** Top-level fields that are numbers, strings or booleans. */
+  meta: Record<string, string | number | boolean>;
+  /** Each array of objects in the file (at the top level or one level down), by its dotted key. */
+  tables: { key: string; columns: string[]; rows: Record<string, unknown>[] }[];
+}

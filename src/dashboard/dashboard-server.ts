@@ -15,6 +15,7 @@ import { ArbiterError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
 import type { EgsReplayRequest, LogicRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
+import { benchResultsDir, listBenchResults, readBenchPlot, readBenchTables } from './bench-results.js';
 import { listDagFiles } from './file-index.js';
 import { runEgsReplayRequest } from './egs-replay-request.js';
 import { listLogicFiles, runLogicRequest } from './logic-request.js';
@@ -34,6 +35,8 @@ export interface DashboardOptions {
   token?: string;
   /** The built front end (default `public/` beside this module in `dist/dashboard/`). */
   publicDir?: string;
+  /** The benchmark results shown in the benchmarks view (default `bench/results/` of the checkout). */
+  benchDir?: string;
   /** Polling interval of the live metrics, in milliseconds (default 200). */
   pollMs?: number;
 }
@@ -135,6 +138,13 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
   app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
   app.get('/api/logic-files', async () => listLogicFiles(root));
   app.post('/api/logic', async (request) => runLogicRequest(root, request.body as LogicRequest));
+  const benchFolder = options.benchDir ?? benchResultsDir();
+  const benchDir = await realpath(benchFolder).catch(() => benchFolder);
+  app.get('/api/bench', async () => listBenchResults(benchDir));
+  app.get('/api/bench/table', async (request) => readBenchTables(benchDir, stringParam(request, 'file')));
+  app.get('/api/bench/plot', async (request, reply) =>
+    reply.type('image/svg+xml').send(await readBenchPlot(benchDir, stringParam(request, 'file'))),
+  );
   app.get('/api/stream', (request, reply) => streamMetrics(root, request, reply, options.pollMs ?? 200));
 
   if (existsSync(path.join(publicDir, 'index.html')))

@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -230,6 +230,17 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.click('#log-first');
     expect(await page.textContent('#logic-bounds tr[data-node="LightLoad"]')).toContain('[0.000, 1.000]');
     expect(await page.getAttribute('#logic-bounds tr[data-node="OtherDagTypes"]', 'class')).toBeNull();
+  });
+
+  it('shows the benchmark results as tables', async () => {
+    await page.goto(`${server.url}#bench`);
+    await page.waitForSelector('#bench-file option[value="scale.json"]', { state: 'attached' });
+    await page.selectOption('#bench-file', 'scale.json');
+    const doc = JSON.parse(readFileSync('bench/results/scale.json', 'utf8')) as { rows: unknown[] };
+    const rows = page.locator('#bench-tables [data-table="rows"] tr');
+    await expect.poll(() => rows.count()).toBe(doc.rows.length + 1); // + the head row
+    await page.fill('#bench-filter', 'optimal');
+    await expect.poll(() => rows.count()).toBeLessThan(doc.rows.length + 1);
   });
 
   it('raised no page errors, console errors or CSP violations', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, copyFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,8 @@ import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
 import { readDagFile } from '../../src/dag/io/read-dag-file.js';
 import { createDashboardApp } from '../../src/dashboard/dashboard-server.js';
 import type {
+  BenchList,
+  BenchTables,
   EgsReplayAnswer,
   LogicAnswer,
   RunDetail,
@@ -161,6 +163,23 @@ describe('dashboard API', () => {
       payload: { file: '../secret/config.json' },
     });
     expect(outsideFile.statusCode).toBe(403);
+  });
+
+  it('serves the benchmark results as tables and plots, confined to bench/results', async () => {
+    const list = (await app.inject('/api/bench')).json<BenchList>();
+    expect(list.tables).toContain('scale.json');
+    expect(list.plots.length).toBeGreaterThan(0);
+    const t = (await app.inject('/api/bench/table?file=scale.json')).json<BenchTables>();
+    const doc = JSON.parse(readFileSync('bench/results/scale.json', 'utf8')) as {
+      rows: unknown[];
+      seed: number;
+    };
+    expect(t.meta.seed).toBe(doc.seed);
+    expect(t.tables.find((x) => x.key === 'rows')!.rows).toHaveLength(doc.rows.length);
+    const plot = await app.inject(`/api/bench/plot?file=${encodeURIComponent(list.plots[0]!)}`);
+    expect(plot.headers['content-type']).toContain('image/svg+xml');
+    expect((await app.inject('/api/bench/table?file=..%2F..%2Fpackage.json')).statusCode).toBe(403);
+    expect((await app.inject('/api/bench/plot?file=..%2F..%2Fdocs%2Fx.svg')).statusCode).toBe(403);
   });
 
   it('validates uploads with the CLI readers and refuses unknown methods and oversized bodies', async () => {

@@ -1,9 +1,10 @@
 /**
  * The dashboard's browser entry: switches between the views by the URL's hash (`#runs`,
- * `#schedules`, `#logic`) and starts each view the first time it is shown.
+ * `#schedules`, `#logic`, `#bench`) and starts each view the first time it is shown.
  */
 import { byId, setStatus } from './api-client.js';
 import { RunsView } from './runs-view.js';
+import { BenchView } from './bench-view.js';
 import { LogicView } from './logic-view.js';
 import { SchedulesView } from './schedules-view.js';
 
@@ -11,6 +12,7 @@ const views = {
   runs: { section: 'runs-view', create: (): { start(): Promise<void> } => new RunsView() },
   schedules: { section: 'schedules-view', create: (): { start(): Promise<void> } => new SchedulesView() },
   logic: { section: 'logic-view', create: (): { start(): Promise<void> } => new LogicView() },
+  bench: { section: 'bench-view', create: (): { start(): Promise<void> } => new BenchView() },
 } as const;
 type ViewName = keyof typeof views;
 const started = new Set<ViewName>();
