@@ -17,6 +17,7 @@ import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerHsoc } from './commands/hsoc.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerDistill(program);
   registerLogic(program);
+  registerHsoc(program);
   registerDemo(program);
   registerDashboard(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');

@@ -96,8 +96,6 @@ export interface MethodAnswer {
   gantt?: string;
   /** The method's note (why it declined, …). */
   note?: string;
-  /** `(cores − lower bound) / lower bound`, for a timetable. */
-  gapToLowerBound?: number;
   /** `(cores − optimum) / optimum`, for a timetable, when `optimal` ran and proved its count minimal. */
   gapToOptimum?: number;
 }

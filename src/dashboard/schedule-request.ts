@@ -15,7 +15,11 @@ import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 import { analyzeDag } from '../dag/analysis/analyze-dag.js';
 import { renderDagSvg } from '../report/dag-svg.js';
 import { renderGanttSvg } from '../report/gantt-svg.js';
-import { SCHEDULE_TABLE_HEAD, scheduleTableRow } from '../report/schedule-result-table.js';
+import {
+  SCHEDULE_TABLE_HEAD,
+  scheduleTableRow,
+  strongestLowerBound,
+} from '../report/schedule-result-table.js';
 import { confinedPath } from './confined-path.js';
 import type { MethodAnswer, ScheduleRequest, ScheduleResponse } from './dashboard-api.js';
 
@@ -58,13 +62,11 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
   const results: MethodAnswer[] = [];
   const rawResults: ScheduleResult[] = [];
   let deadline = request.deadline ?? dag.deadline ?? 0;
-  let lowerBound = 0;
   for (const method of methods) {
     if (!isAnyScheduleMethod(method)) continue;
     const r = await scheduleWithMethod(dag, method, options);
     rawResults.push(r);
-    deadline = r.deadline; // every method reports the same deadline and lower bound
-    lowerBound = r.lowerBound;
+    deadline = r.deadline; // every method reports the same deadline
     results.push({
       method: r.method,
       row: scheduleTableRow(r),
@@ -78,11 +80,10 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
     });
   }
   const optimum = optimumOf(results, rawResults);
-  for (const a of results)
-    if (a.feasible && a.cores > 0) {
-      if (lowerBound > 0) a.gapToLowerBound = (a.cores - lowerBound) / lowerBound;
-      if (optimum !== undefined) a.gapToOptimum = (a.cores - optimum) / optimum;
-    }
+  if (optimum !== undefined)
+    for (const a of results) if (a.feasible && a.cores > 0) a.gapToOptimum = (a.cores - optimum) / optimum;
+  // As the CLI's heading: the strongest bound any method found.
+  const lowerBound = rawResults.length > 0 ? strongestLowerBound(rawResults).lowerBound : 0;
   return {
     name: dag.name,
     nodes: dag.n,

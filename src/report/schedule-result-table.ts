@@ -1,7 +1,8 @@
 /**
  * The result table of `arbiter schedule`: its columns and one row per method result (cores proved
- * under each dispatch rule, makespan, bound, guarantee, time), shared by the CLI and the dashboard
- * so both show the same numbers.
+ * under each dispatch rule, makespan, bound, lower bound and gap, guarantee, time), and the
+ * strongest lower bound of a set of results; shared by the CLI and the dashboard so both show the
+ * same numbers.
  */
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
 
@@ -12,6 +13,8 @@ export const SCHEDULE_TABLE_HEAD: readonly string[] = [
   'list-dispatch cores',
   'makespan',
   'bound R',
+  'lower bound',
+  'gap',
   'guarantee',
   'time ms',
 ];
@@ -23,6 +26,8 @@ export const SCHEDULE_TABLE_ALIGN: readonly ('left' | 'right')[] = [
   'right',
   'right',
   'right',
+  'right',
+  'right',
   'left',
   'right',
 ];
@@ -30,7 +35,8 @@ export const SCHEDULE_TABLE_ALIGN: readonly ('left' | 'right')[] = [
 /**
  * One row of the schedule table: method (`(declined)` when it declined), the cores proved for
  * static-order and for list dispatch (`-` when none), makespan (`-` without a timetable), the
- * response-time bound R, what backs the answer, and the wall time in ms (two decimals).
+ * response-time bound R, the lower bound and the gap to it, what backs the answer, and the wall
+ * time in ms (two decimals).
  */
 export function scheduleTableRow(r: ScheduleResult): (string | number)[] {
   return [
@@ -39,9 +45,30 @@ export function scheduleTableRow(r: ScheduleResult): (string | number)[] {
     coresUnder(r, 'fixed-priority-list'),
     r.feasible ? r.makespan : '-',
     r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
+    r.lowerBound,
+    gapText(r),
     describeGuarantee(r),
     round(r.timeMs),
   ];
+}
+
+/** The result with the highest lower bound (the `optimal` one on ties, which names its bound). */
+export function strongestLowerBound(results: readonly ScheduleResult[]): ScheduleResult {
+  let best = results[0]!;
+  for (const r of results)
+    if (r.lowerBound > best.lowerBound || (r.lowerBound === best.lowerBound && r.lowerBoundBy !== undefined))
+      best = r;
+  return best;
+}
+
+/**
+ * Relative gap of a result's core count to its lower bound, `(cores − lowerBound) / cores` as a
+ * percentage ('-' without a timetable); `optimal` reports its own.
+ */
+function gapText(r: ScheduleResult): string {
+  if (!r.feasible || r.cores === 0) return '-';
+  const gap = r.gap ?? Math.max(0, (r.cores - r.lowerBound) / r.cores);
+  return `${Math.round(gap * 1000) / 10}%`;
 }
 
 /** The proved core count under one dispatch rule, or '-' when the result proves none. */

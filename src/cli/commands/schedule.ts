@@ -23,6 +23,7 @@ import {
   SCHEDULE_TABLE_ALIGN,
   SCHEDULE_TABLE_HEAD,
   scheduleTableRow,
+  strongestLowerBound,
 } from '../../report/schedule-result-table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
@@ -156,8 +157,10 @@ export function registerSchedule(program: Command): void {
         return;
       }
       const D = results[0]!.deadline;
+      const bound = strongestLowerBound(results);
       process.stdout.write(
-        `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
+        `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${bound.lowerBound} cores` +
+          `${bound.lowerBoundBy !== undefined ? ` (${bound.lowerBoundBy})` : ''}\n`,
       );
       process.stdout.write(
         formatTable(SCHEDULE_TABLE_HEAD, results.map(scheduleTableRow), SCHEDULE_TABLE_ALIGN) + '\n',
@@ -183,7 +186,8 @@ export function pickBest(results: readonly ScheduleResult[]): ScheduleResult | u
  */
 const TABLE_LEGEND =
   "  static-order cores: proved when each core runs its timetable's nodes in that order (anomaly-free).\n" +
-  "  list-dispatch cores: proved by R ≤ D for fixed-priority list dispatch with the method's order; '-' = not proved (see --help).\n";
+  "  list-dispatch cores: proved by R ≤ D for fixed-priority list dispatch with the method's order; '-' = not proved (see --help).\n" +
+  '  lower bound: no schedule on fewer cores meets D; gap: (static-order cores − lower bound) / cores (0%: proved optimal).\n';
 
 const GUARANTEE_HELP = `
 What each number proves (every guarantee holds for all execution times <= WCET):

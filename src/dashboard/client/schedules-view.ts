@@ -112,13 +112,12 @@ export class SchedulesView {
       (r.optimum !== undefined ? `, optimum ${r.optimum} cores (proved by optimal)` : '');
     const table = byId('schedule-table');
     const head = element('tr');
-    head.append(...[...r.head, 'vs lower bound', 'vs optimum'].map((h) => element('th', h)));
+    head.append(...[...r.head, 'vs optimum'].map((h) => element('th', h)));
     const rows = r.results.map((a) => {
       const tr = element('tr', undefined, { 'data-method': a.method });
       const gap = (g: number | undefined): string => (g === undefined ? '' : `+${Math.round(g * 100)}%`);
       tr.append(
         ...a.row.map((c) => element('td', String(c), typeof c === 'number' ? { class: 'num' } : {})),
-        element('td', gap(a.gapToLowerBound), { class: 'num' }),
         element('td', r.optimum === undefined ? '' : gap(a.gapToOptimum), { class: 'num' }),
       );
       return tr;
