@@ -151,6 +151,8 @@ export interface EgsReplayAnswer extends Omit<EgsReplay, 'result'> {
   model: 'small' | 'large';
   /** Gantt chart SVG of the episode's timetable. */
   gantt: string;
+  /** The task drawn (see `renderDagSvg`), on which the page draws the added edges; tasks ≤ 300 nodes. */
+  dagSvg?: string;
 }
 
 /** What `POST /api/logic` takes: a knowledge base under the folder, a shipped example, or uploaded text. */

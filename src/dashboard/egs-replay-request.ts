@@ -9,7 +9,7 @@ import { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import { replayEgsPolicy } from '../deploy/egs-replay.js';
 import { renderGanttSvg } from '../report/gantt-svg.js';
 import type { EgsReplayAnswer, EgsReplayRequest } from './dashboard-api.js';
-import { readRequestedDag } from './schedule-request.js';
+import { drawDag, readRequestedDag } from './schedule-request.js';
 
 /** Largest task replayed: every step runs the network over all n² pairs. */
 export const MAX_REPLAY_NODES = 300;
@@ -42,5 +42,6 @@ export async function runEgsReplayRequest(root: string, request: EgsReplayReques
     width: 640,
   });
   const { result: _timetable, ...steps } = replay; // the chart shows the timetable
-  return { ...steps, model, gantt };
+  const dagSvg = drawDag(dag, replay.deadline);
+  return { ...steps, model, gantt, ...(dagSvg !== undefined && { dagSvg }) };
 }

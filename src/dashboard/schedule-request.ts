@@ -92,12 +92,13 @@ export async function runScheduleRequest(root: string, request: ScheduleRequest)
     ...(optimum !== undefined && { optimum }),
     head: [...SCHEDULE_TABLE_HEAD],
     results,
-    ...(dag.n <= MAX_DRAWN_NODES && { dagSvg: drawDag(dag, deadline) }),
+    ...(dag.n <= MAX_DRAWN_NODES && { dagSvg: drawDag(dag, deadline)! }),
   };
 }
 
-/** The task with one critical path and one maximum antichain highlighted. */
-function drawDag(dag: Dag, deadline: number): string {
+/** The task with one critical path and one maximum antichain highlighted (tasks ≤ {@link MAX_DRAWN_NODES} nodes). */
+export function drawDag(dag: Dag, deadline: number): string | undefined {
+  if (dag.n > MAX_DRAWN_NODES) return undefined;
   const a = analyzeDag(dag, deadline);
   return renderDagSvg(dag, {
     criticalPath: a.criticalPathNodes,

@@ -198,6 +198,9 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     expect(await page.getAttribute('#replay-state', 'data-step')).toBe(String(egs.addedEdges.length));
     expect(await page.getAttribute('#replay-state', 'data-width')).toBe(String(egs.cores));
     expect(await page.textContent('#replay-state')).toContain(`final width ${egs.cores}`);
+    // Every added edge is drawn on the task, the last one in red.
+    expect(await page.locator('#replay-dag line.added').count()).toBe(egs.addedEdges.length);
+    expect(await page.locator('#replay-dag line.latest').count()).toBe(1);
     await page
       .locator('.replay-panel')
       .screenshot({ path: path.join(SCREENSHOTS, 'dashboard-egs-replay.png') });

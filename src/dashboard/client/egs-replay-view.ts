@@ -65,6 +65,7 @@ export class EgsReplayView {
       : `${r.name}: ${r.nodes} nodes, D = ${r.deadline}, width ${r.initialWidth}, lower bound ${r.lowerBound}; ` +
         `${r.steps.length} steps to width ${r.finalWidth}`;
     this.drawWidths(r, k);
+    this.drawEdges(r, k);
     const next = r.steps[k] ?? step;
     const table = byId('replay-top');
     if (!next) {
@@ -88,6 +89,50 @@ export class EgsReplayView {
         return tr;
       }),
     );
+  }
+
+  /**
+   * The task drawn with the edges added by the first `k` steps (dashed; the k-th in red) and the
+   * next step's candidates (thin blue), over the server's drawing of the task.
+   */
+  private drawEdges(r: EgsReplayAnswer, k: number): void {
+    const target = byId('replay-dag');
+    if (r.dagSvg === undefined) {
+      target.replaceChildren();
+      return;
+    }
+    const svg = parseSvg(r.dagSvg) as SVGSVGElement;
+    const centre = new Map<string, [number, number]>();
+    for (const g of svg.querySelectorAll('g[data-node]')) {
+      const c = g.querySelector('circle');
+      if (c)
+        centre.set(g.getAttribute('data-node')!, [
+          Number(c.getAttribute('cx')),
+          Number(c.getAttribute('cy')),
+        ]);
+    }
+    const layer = document.createElementNS(SVG_NS, 'g');
+    const line = (from: string | number, to: string | number, cls: string): void => {
+      const a = centre.get(String(from));
+      const b = centre.get(String(to));
+      if (!a || !b) return;
+      const l = document.createElementNS(SVG_NS, 'line');
+      l.setAttribute('class', cls);
+      l.setAttribute('x1', String(a[0]));
+      l.setAttribute('y1', String(a[1]));
+      l.setAttribute('x2', String(b[0]));
+      l.setAttribute('y2', String(b[1]));
+      layer.append(l);
+    };
+    r.steps
+      .slice(0, k)
+      .forEach((s, i) => line(s.edge.from, s.edge.to, i === k - 1 ? 'added latest' : 'added'));
+    for (const c of r.steps[k]?.top ?? []) line(c.from, c.to, 'candidate');
+    // Under the nodes, over the task's own edges.
+    const nodes = svg.querySelector('g[data-node]')?.parentNode;
+    if (nodes) svg.insertBefore(layer, nodes);
+    else svg.append(layer);
+    target.replaceChildren(svg);
   }
 
   /** The width after each step as a step line, the current step marked. */
