@@ -16,7 +16,12 @@ import { writeRunFolder } from './run-fixtures.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const required = process.env.ARBITER_REQUIRE_SYSTEM_DEPS === '1';
-const SCREENSHOTS = 'docs/screenshots';
+// The README's screenshots: rewritten with ARBITER_UPDATE_SCREENSHOTS=1, else taken into a temporary
+// folder (a plain test run must not dirty the tree: the tables show wall times).
+const SCREENSHOTS =
+  process.env.ARBITER_UPDATE_SCREENSHOTS === '1'
+    ? 'docs/screenshots'
+    : mkdtempSync(path.join(tmpdir(), 'arbiter-screenshots-'));
 /** A page condition: the curve has drawn `n` points (its container's `data-points`). */
 const pointsAre = (n: number): string => `document.getElementById('curve').dataset.points === '${n}'`;
 
