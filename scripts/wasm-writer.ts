@@ -50,6 +50,13 @@ const PLAIN: Record<string, number> = {
   'i32.mul': 0x6c,
   'i32.and': 0x71,
   'i32.shl': 0x74,
+  'f32.add': 0x92,
+  'f32.sub': 0x93,
+  'f32.mul': 0x94,
+  'f32.div': 0x95,
+  'f32.max': 0x97,
+  'f64.add': 0xa0,
+  'f64.promote_f32': 0xbb,
 };
 
 /** SIMD instructions without immediates (prefix 0xfd, then the LEB128 opcode). */
@@ -77,6 +84,7 @@ const SIMD: Record<string, number> = {
   'f32x4.mul': 0xe6,
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
+  'f32x4.max': 0xe9,
   'f32x4.pmax': 0xeb,
   'f64x2.abs': 0xec,
   'f64x2.add': 0xf0,
@@ -95,6 +103,8 @@ const MEMORY: Record<string, { code: number[]; align: number }> = {
   'v128.store': { code: [0xfd, 0x0b], align: 4 },
   'v128.load32_zero': { code: [0xfd, 0x5c], align: 2 },
   'v128.load64_zero': { code: [0xfd, 0x5d], align: 3 },
+  'f64.load': { code: [0x2b], align: 3 },
+  'f64.store': { code: [0x39], align: 3 },
 };
 
 /** Lane stores: `memarg` then the lane index. */
@@ -136,6 +146,21 @@ export class Code {
     if (!m) throw new Error(`wasm-writer: unknown lane store ${name}`);
     this.bytes.push(...m.code, ...uleb(m.align), ...uleb(offset), lane);
     return this;
+  }
+
+  /** A lane extraction (`f32x4.extract_lane` …) of lane `lane` of the v128 on the stack. */
+  extractLane(name: 'f32x4.extract_lane' | 'f64x2.extract_lane', lane: number): this {
+    return this.raw(0xfd, name === 'f32x4.extract_lane' ? 0x1f : 0x21, lane);
+  }
+
+  /** `f32.const`. */
+  f32(value: number): this {
+    return this.raw(0x43, ...new Uint8Array(new Float32Array([value]).buffer));
+  }
+
+  /** `f64.const`. */
+  f64(value: number): this {
+    return this.raw(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
   }
 
   /** `local.get`. */

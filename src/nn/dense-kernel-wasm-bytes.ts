@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '2beef67b985dcc5f25cacb280e0af04797cc5f5249ac9b0c7ba4b8ba889e44d0';
+export const DENSE_KERNEL_SOURCE_SHA256 = 'dc1b397fc38193f02b80deb73e8af042b70c565718efdda7a0f9a618cc921ba1';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '1357842fd59bf45f22ce5575b3ac4a6de9222b23cc03795c11d98b2ed8eb1119';
+export const MATMUL_SOURCE_SHA256 = '382c9e93207c169629869d54efe5a478fab465467f18fe675b2644069367a297';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =

@@ -1,0 +1,555 @@
+/**
+ * The WebAssembly SIMD kernels of the graph network's training pass (`src/nn/graph-train-kernels.ts`
+ * runs them), written with the binary-format writer of `wasm-writer.ts`. Functions on one memory
+ * that holds every weight, activation and gradient of a minibatch, all pointers and strides in
+ * bytes:
+ *
+ * - `mm(a, b, c, m, k, p, aRow, aCol, ldb, ldc, init, initRow, bias, alpha)`: `C = alpha·A·B + I +
+ *   1·biasᵀ` for
+ *   C m × p (row stride ldc), A's entry (r, t) at `a + r·aRow + t·aCol` (a transposed operand is
+ *   read by its strides, no copy), B k × p with row stride ldb, and I the matrix at `init` with row
+ *   stride `initRow` (0 = no I; `initRow` 0 broadcasts one row, e.g. a bias; `init = c` adds into
+ *   C; `bias` 0 = none, else a row added to every row). Blocks of 4 rows × 8 columns keep eight f32x4 sums in registers: per step four splats of
+ *   A and two loads of B for eight multiply-adds. The last `p mod 4` columns run as one more
+ *   4-wide block that reads up to 12 bytes past a row of B, of I and the bias, and stores only its valid
+ *   lanes: the caller keeps 16 bytes of slack after the last buffer.
+ * - `softmaxRows(s, rel, rb, rbStride, K, planeStride, n, rows, scale)`: in place on `rows` rows
+ *   of n scores (row stride 4n): `s ← s·scale + Σ_r rel[r]·rb[r]` (K relation planes of 0/1 at
+ *   `rel + r·planeStride`, indexed like s; their weights at `rb + r·rbStride`), then each row's
+ *   softmax with the exp below.
+ * - `softmaxBack(p, dp, n, rows)`: `dp ← p ⊙ (dp − Σ_j p·dp)` per row, in place.
+ * - `dot(x, y, count)`: Σ x·y as f64 (f32x4 products summed in Float32 over chunks of 1024
+ *   values, the chunks in double).
+ * - `transpose(src, dst, rows, cols, srcRow, dstRow)`: dst (cols × rows, row stride dstRow) = srcᵀ.
+ * - `exp(p, count)`: in place (the softmax's exp, exported for its accuracy test).
+ *
+ * The exp: x clamped to [−87.33, 88.3], k = round(x·log₂e), r = x − k·ln2 (two-part ln 2, exact
+ * first product), e^r by the degree-7 Taylor polynomial in Horner form (truncation below 6e-9
+ * relative on |r| ≤ ln2/2), times 2^k built in the exponent bits; below −87.33 (results under the
+ * smallest normal Float32) exactly 0. Measured within 2 Float32 steps of `Math.fround(Math.exp)`
+ * on [−87, 88] (the test sweeps it).
+ */
+import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
+
+/** `local = local + value` (i32). */
+function addTo(c: Code, local: number, value: number): void {
+  c.get(local).i32(value).op('i32.add').set(local);
+}
+
+/** `dst = a + b` of two i32 locals. */
+function sum(c: Code, dst: number, a: number, b: number): void {
+  c.get(a).get(b).op('i32.add').set(dst);
+}
+
+/** `local = local + other` (i32 locals). */
+function addLocal(c: Code, local: number, other: number): void {
+  c.get(local).get(other).op('i32.add').set(local);
+}
+
+// mm: parameters, then locals.
+const A = 0;
+const B = 1;
+const C = 2;
+const M = 3;
+const K = 4;
+const P = 5;
+const A_ROW = 6;
+const A_COL = 7;
+const LDB = 8;
+const LDC = 9;
+const INIT = 10;
+const INIT_ROW = 11;
+const BIAS = 12;
+const ALPHA = 13; // f32
+const R = 14;
+const J = 15;
+const T = 16;
+const AP = [17, 18, 19, 20]; // one pointer per row of the block, walking along t
+const BP = 21; // walks the block's columns of B down the rows
+const CP = 22; // the block's first row in C
+const IP = 23; // the block's first row in I
+const ACC = [24, 25, 26, 27, 28, 29, 30, 31]; // acc[i·2 + v]: row i, vector v
+const BV = [32, 33];
+const SV = 34;
+const ALPHA_V = 35;
+
+/**
+ * One block of `rows` rows × `vecs` f32x4 columns at (r, j); with `tail`, only the `p − j` < 4
+ * valid lanes are stored.
+ */
+function mmBlock(c: Code, rows: number, vecs: number, tail: boolean): void {
+  const acc = (i: number, v: number): number => ACC[i * 2 + v]!;
+  // ap_i = a + (r + i)·aRow; bp = b + 4j
+  c.get(R).get(A_ROW).op('i32.mul').get(A).op('i32.add').set(AP[0]!);
+  for (let i = 1; i < rows; i++) sum(c, AP[i]!, AP[i - 1]!, A_ROW);
+  c.get(J).i32(2).op('i32.shl').get(B).op('i32.add').set(BP);
+  for (let i = 0; i < rows; i++) for (let v = 0; v < vecs; v++) c.zero128().set(acc(i, v));
+  c.i32(0).set(T);
+  c.block().loop();
+  c.get(T).get(K).op('i32.ge_u').brIf(1);
+  for (let v = 0; v < vecs; v++)
+    c.get(BP)
+      .mem('v128.load', 16 * v)
+      .set(BV[v]!);
+  for (let i = 0; i < rows; i++) {
+    c.get(AP[i]!).mem('v128.load32_splat').set(SV);
+    for (let v = 0; v < vecs; v++)
+      c.get(acc(i, v)).get(SV).get(BV[v]!).op('f32x4.mul').op('f32x4.add').set(acc(i, v));
+  }
+  for (let i = 0; i < rows; i++) addLocal(c, AP[i]!, A_COL);
+  addLocal(c, BP, LDB);
+  addTo(c, T, 1);
+  c.br(0).end().end();
+  // acc = alpha·acc (+ I)
+  for (let i = 0; i < rows; i++)
+    for (let v = 0; v < vecs; v++) c.get(acc(i, v)).get(ALPHA_V).op('f32x4.mul').set(acc(i, v));
+  c.get(INIT).if();
+  c.get(R)
+    .get(INIT_ROW)
+    .op('i32.mul')
+    .get(INIT)
+    .op('i32.add')
+    .get(J)
+    .i32(2)
+    .op('i32.shl')
+    .op('i32.add')
+    .set(IP);
+  for (let i = 0; i < rows; i++) {
+    for (let v = 0; v < vecs; v++)
+      c.get(acc(i, v))
+        .get(IP)
+        .mem('v128.load', 16 * v)
+        .op('f32x4.add')
+        .set(acc(i, v));
+    if (i + 1 < rows) addLocal(c, IP, INIT_ROW);
+  }
+  c.end();
+  c.get(BIAS).if();
+  c.get(J).i32(2).op('i32.shl').get(BIAS).op('i32.add').set(IP);
+  for (let v = 0; v < vecs; v++) {
+    c.get(IP)
+      .mem('v128.load', 16 * v)
+      .set(BV[v]!);
+    for (let i = 0; i < rows; i++) c.get(acc(i, v)).get(BV[v]!).op('f32x4.add').set(acc(i, v));
+  }
+  c.end();
+  // store
+  c.get(R).get(LDC).op('i32.mul').get(C).op('i32.add').get(J).i32(2).op('i32.shl').op('i32.add').set(CP);
+  for (let i = 0; i < rows; i++) {
+    if (!tail)
+      for (let v = 0; v < vecs; v++)
+        c.get(CP)
+          .get(acc(i, v))
+          .mem('v128.store', 16 * v);
+    else
+      for (let lane = 0; lane < 3; lane++) {
+        if (lane > 0) c.get(J).i32(lane).op('i32.add').get(P).op('i32.lt_u').if();
+        c.get(CP)
+          .get(acc(i, 0))
+          .storeLane('v128.store32_lane', lane, 4 * lane);
+        if (lane > 0) c.end();
+      }
+    if (i + 1 < rows) addLocal(c, CP, LDC);
+  }
+}
+
+/** The column blocks of one row block of `rows` rows at row r. */
+function mmColumns(c: Code, rows: number): void {
+  c.i32(0).set(J);
+  c.block().loop();
+  c.get(J).i32(8).op('i32.add').get(P).op('i32.gt_u').brIf(1);
+  mmBlock(c, rows, 2, false);
+  addTo(c, J, 8);
+  c.br(0).end().end();
+  c.get(J).i32(4).op('i32.add').get(P).op('i32.le_u').if();
+  mmBlock(c, rows, 1, false);
+  addTo(c, J, 4);
+  c.end();
+  c.get(J).get(P).op('i32.lt_u').if();
+  mmBlock(c, rows, 1, true);
+  c.end();
+}
+
+function mmFunction(): WasmFunction {
+  const c = new Code();
+  c.get(ALPHA).op('f32x4.splat').set(ALPHA_V);
+  c.i32(0).set(R);
+  c.block().loop();
+  c.get(R).i32(4).op('i32.add').get(M).op('i32.gt_u').brIf(1);
+  mmColumns(c, 4);
+  addTo(c, R, 4);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(R).get(M).op('i32.ge_u').brIf(1);
+  mmColumns(c, 1);
+  addTo(c, R, 1);
+  c.br(0).end().end();
+  return {
+    name: 'mm',
+    params: [...Array<ValType>(13).fill('i32'), 'f32'],
+    results: [],
+    locals: [...Array<ValType>(10).fill('i32'), ...Array<ValType>(12).fill('v128')],
+    body: c,
+  };
+}
+
+/** 1.5 · 2^23: adding it rounds a Float32 of magnitude < 2^22 to an integer held in the low bits. */
+const ROUND_MAGIC = 12582912;
+const ROUND_MAGIC_BITS = 0x4b400000;
+const ONE_BITS = 0x3f800000;
+/** ln 2 in two parts, the first with few bits, so that k·LN2_HI is exact for |k| < 2^10. */
+const LN2_HI = 0.693359375;
+const LN2_LO = -2.1219444e-4;
+/** Below this, e^x is under the smallest normal Float32 and the exp returns 0. */
+const EXP_LOW = -87.33;
+/** Above this, 2^k would overflow the exponent. */
+const EXP_HIGH = 88.3;
+
+/** Scratch locals of {@link expF32x4}: four v128 locals from `base`. */
+function expF32x4(c: Code, base: number): void {
+  const [X, S, RED, LOW] = [base, base + 1, base + 2, base + 3];
+  c.set(X);
+  c.get(X).f32x4(EXP_LOW).op('f32x4.lt').set(LOW);
+  c.get(X).f32x4(EXP_LOW).op('f32x4.max').f32x4(EXP_HIGH).op('f32x4.min').set(X);
+  // s holds k = round(x / ln 2) in its low bits; red = x − k·ln 2.
+  c.get(X).f32x4(Math.LOG2E).op('f32x4.mul').f32x4(ROUND_MAGIC).op('f32x4.add').set(S);
+  c.get(S).f32x4(ROUND_MAGIC).op('f32x4.sub').set(RED);
+  c.get(X)
+    .get(RED)
+    .f32x4(LN2_HI)
+    .op('f32x4.mul')
+    .op('f32x4.sub')
+    .get(RED)
+    .f32x4(LN2_LO)
+    .op('f32x4.mul')
+    .op('f32x4.sub')
+    .set(RED);
+  // e^red = Σ red^q / q!, q = 0 … 7, by Horner.
+  c.f32x4(1 / factorial(7));
+  for (let q = 6; q >= 0; q--)
+    c.get(RED)
+      .op('f32x4.mul')
+      .f32x4(1 / factorial(q))
+      .op('f32x4.add');
+  // 2^k in the exponent bits, times the polynomial; 0 below the normal range.
+  c.get(S).i32x4(ROUND_MAGIC_BITS).op('i32x4.sub').i32(23).op('i32x4.shl').i32x4(ONE_BITS).op('i32x4.add');
+  c.op('f32x4.mul');
+  c.get(LOW).op('v128.andnot');
+}
+
+function factorial(q: number): number {
+  let f = 1;
+  for (let i = 2; i <= q; i++) f *= i;
+  return f;
+}
+
+/** `exp(p, count)`: in place, four at a time, then one at a time in lane 0. */
+function expFunction(): WasmFunction {
+  const [PP, COUNT, END] = [0, 1, 2];
+  const c = new Code();
+  c.get(PP).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
+  c.block().loop();
+  c.get(PP).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+  c.get(PP);
+  c.get(PP).mem('v128.load');
+  expF32x4(c, 3);
+  c.mem('v128.store');
+  addTo(c, PP, 16);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(PP).get(END).op('i32.ge_u').brIf(1);
+  c.get(PP);
+  c.get(PP).mem('v128.load32_zero');
+  expF32x4(c, 3);
+  c.storeLane('v128.store32_lane', 0);
+  addTo(c, PP, 4);
+  c.br(0).end().end();
+  return {
+    name: 'exp',
+    params: ['i32', 'i32'],
+    results: [],
+    locals: ['i32', ...Array<ValType>(4).fill('v128')],
+    body: c,
+  };
+}
+
+/** Horizontal reduction of the f32x4 in `local` with `op` (f32.max or f32.add), left on the stack. */
+function horizontal(c: Code, local: number, op: 'f32.max' | 'f32.add'): void {
+  c.get(local).extractLane('f32x4.extract_lane', 0);
+  for (let lane = 1; lane < 4; lane++) c.get(local).extractLane('f32x4.extract_lane', lane).op(op);
+}
+
+function softmaxRowsFunction(): WasmFunction {
+  const [S, REL, RB, RB_STRIDE, KK, PLANE, N, ROWS, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [RI, ROW, RELROW, END, X, Y, CH, RBP, YP] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const [MAX, SUMF] = [18, 19];
+  const [V, VMAX, VSUM, SCV, TMP] = [20, 21, 22, 23, 24]; // exp scratch 25 … 28
+  const c = new Code();
+  c.get(SCALE).op('f32x4.splat').set(SCV);
+  c.get(S).set(ROW);
+  c.get(REL).set(RELROW);
+  c.i32(0).set(RI);
+  c.block().loop();
+  c.get(RI).get(ROWS).op('i32.ge_u').brIf(1);
+  c.get(ROW).get(N).i32(2).op('i32.shl').op('i32.add').set(END);
+  // Pass 1: scores with the relation bias, and their maximum.
+  c.f32x4(-Infinity).set(VMAX);
+  c.f32(-Infinity).set(MAX);
+  c.get(ROW).set(X);
+  c.get(RELROW).set(Y);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    c.get(X)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(SCV)
+      .op('f32x4.mul')
+      .set(V);
+    c.i32(0).set(CH);
+    c.get(RB).set(RBP);
+    c.get(Y).set(YP);
+    c.block().loop();
+    c.get(CH).get(KK).op('i32.ge_u').brIf(1);
+    c.get(V)
+      .get(YP)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(RBP)
+      .mem('v128.load32_splat')
+      .op('f32x4.mul')
+      .op('f32x4.add')
+      .set(V);
+    addLocal(c, YP, PLANE);
+    addLocal(c, RBP, RB_STRIDE);
+    addTo(c, CH, 1);
+    c.br(0).end().end();
+    if (wide) {
+      c.get(X).get(V).mem('v128.store');
+      c.get(VMAX).get(V).op('f32x4.max').set(VMAX);
+    } else {
+      c.get(X).get(V).storeLane('v128.store32_lane', 0);
+      c.get(MAX).get(V).extractLane('f32x4.extract_lane', 0).op('f32.max').set(MAX);
+    }
+    addTo(c, X, step);
+    addTo(c, Y, step);
+    c.br(0).end().end();
+  }
+  horizontal(c, VMAX, 'f32.max');
+  c.get(MAX).op('f32.max').set(MAX);
+  c.get(MAX).op('f32x4.splat').set(VMAX);
+  // Pass 2: e^(s − max) and the sum.
+  c.zero128().set(VSUM);
+  c.f32(0).set(SUMF);
+  c.get(ROW).set(X);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    c.get(X)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(VMAX)
+      .op('f32x4.sub');
+    expF32x4(c, 25);
+    c.set(TMP);
+    if (wide) {
+      c.get(X).get(TMP).mem('v128.store');
+      c.get(VSUM).get(TMP).op('f32x4.add').set(VSUM);
+    } else {
+      c.get(X).get(TMP).storeLane('v128.store32_lane', 0);
+      c.get(SUMF).get(TMP).extractLane('f32x4.extract_lane', 0).op('f32.add').set(SUMF);
+    }
+    addTo(c, X, step);
+    c.br(0).end().end();
+  }
+  horizontal(c, VSUM, 'f32.add');
+  c.get(SUMF).op('f32.add').set(SUMF);
+  c.f32(1).get(SUMF).op('f32.div').op('f32x4.splat').set(VSUM);
+  // Pass 3: normalize.
+  c.get(ROW).set(X);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    c.get(X);
+    c.get(X)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(VSUM)
+      .op('f32x4.mul');
+    if (wide) c.mem('v128.store');
+    else c.storeLane('v128.store32_lane', 0);
+    addTo(c, X, step);
+    c.br(0).end().end();
+  }
+  c.get(END).set(ROW);
+  c.get(RELROW).get(N).i32(2).op('i32.shl').op('i32.add').set(RELROW);
+  addTo(c, RI, 1);
+  c.br(0).end().end();
+  return {
+    name: 'softmaxRows',
+    params: [...Array<ValType>(8).fill('i32'), 'f32'],
+    results: [],
+    locals: [...Array<ValType>(9).fill('i32'), 'f32', 'f32', ...Array<ValType>(9).fill('v128')],
+    body: c,
+  };
+}
+
+function softmaxBackFunction(): WasmFunction {
+  const [PR, DP, N, ROWS] = [0, 1, 2, 3];
+  const [RI, X, Y, END, DOT] = [4, 5, 6, 7, 8];
+  const [V, DV] = [9, 10];
+  const c = new Code();
+  c.i32(0).set(RI);
+  c.block().loop();
+  c.get(RI).get(ROWS).op('i32.ge_u').brIf(1);
+  c.get(PR).get(N).i32(2).op('i32.shl').op('i32.add').set(END);
+  // Σ p·dp
+  c.zero128().set(V);
+  c.f32(0).set(DOT);
+  c.get(PR).set(X);
+  c.get(DP).set(Y);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    if (wide) c.get(V).get(X).mem('v128.load').get(Y).mem('v128.load').op('f32x4.mul').op('f32x4.add').set(V);
+    else c.get(DOT).get(X).mem('f32.load').get(Y).mem('f32.load').op('f32.mul').op('f32.add').set(DOT);
+    addTo(c, X, step);
+    addTo(c, Y, step);
+    c.br(0).end().end();
+  }
+  horizontal(c, V, 'f32.add');
+  c.get(DOT).op('f32.add').op('f32x4.splat').set(DV);
+  // dp = p·(dp − dot)
+  c.get(PR).set(X);
+  c.get(DP).set(Y);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    c.get(Y);
+    c.get(X)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(Y)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .get(DV)
+      .op('f32x4.sub')
+      .op('f32x4.mul');
+    if (wide) c.mem('v128.store');
+    else c.storeLane('v128.store32_lane', 0);
+    addTo(c, X, step);
+    addTo(c, Y, step);
+    c.br(0).end().end();
+  }
+  c.get(END).set(PR);
+  c.get(Y).set(DP);
+  addTo(c, RI, 1);
+  c.br(0).end().end();
+  return {
+    name: 'softmaxBack',
+    params: Array<ValType>(4).fill('i32'),
+    results: [],
+    locals: [...Array<ValType>(4).fill('i32'), 'f32', 'v128', 'v128'],
+    body: c,
+  };
+}
+
+/** Values per Float32 partial sum of `dot`. */
+const DOT_CHUNK = 1024;
+
+function dotFunction(): WasmFunction {
+  const [X, Y, COUNT] = [0, 1, 2];
+  const [END, CEND, TOTAL, V] = [3, 4, 5, 6];
+  const c = new Code();
+  c.get(X).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
+  c.f64(0).set(TOTAL);
+  c.block().loop();
+  c.get(X).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+  // chunk end = min(x + 4·chunk, end − 15): whole vectors only
+  c.get(X)
+    .i32(4 * DOT_CHUNK)
+    .op('i32.add')
+    .set(CEND);
+  c.get(CEND).get(END).i32(15).op('i32.sub').op('i32.gt_u').if();
+  c.get(END).i32(15).op('i32.sub').set(CEND);
+  c.end();
+  c.zero128().set(V);
+  c.block().loop();
+  c.get(X).get(CEND).op('i32.ge_u').brIf(1);
+  c.get(V).get(X).mem('v128.load').get(Y).mem('v128.load').op('f32x4.mul').op('f32x4.add').set(V);
+  addTo(c, X, 16);
+  addTo(c, Y, 16);
+  c.br(0).end().end();
+  for (let lane = 0; lane < 4; lane++)
+    c.get(TOTAL)
+      .get(V)
+      .extractLane('f32x4.extract_lane', lane)
+      .op('f64.promote_f32')
+      .op('f64.add')
+      .set(TOTAL);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(X).get(END).op('i32.ge_u').brIf(1);
+  c.get(TOTAL)
+    .get(X)
+    .mem('f32.load')
+    .get(Y)
+    .mem('f32.load')
+    .op('f32.mul')
+    .op('f64.promote_f32')
+    .op('f64.add')
+    .set(TOTAL);
+  addTo(c, X, 4);
+  addTo(c, Y, 4);
+  c.br(0).end().end();
+  c.get(TOTAL);
+  return {
+    name: 'dot',
+    params: ['i32', 'i32', 'i32'],
+    results: ['f64'],
+    locals: ['i32', 'i32', 'f64', 'v128'],
+    body: c,
+  };
+}
+
+function transposeFunction(): WasmFunction {
+  const [SRC, DST, ROWS, COLS, SROW, DROW] = [0, 1, 2, 3, 4, 5];
+  const [RR, CC, SP, DP] = [6, 7, 8, 9];
+  const c = new Code();
+  c.i32(0).set(RR);
+  c.block().loop();
+  c.get(RR).get(ROWS).op('i32.ge_u').brIf(1);
+  c.get(RR).get(SROW).op('i32.mul').get(SRC).op('i32.add').set(SP);
+  c.get(RR).i32(2).op('i32.shl').get(DST).op('i32.add').set(DP);
+  c.i32(0).set(CC);
+  c.block().loop();
+  c.get(CC).get(COLS).op('i32.ge_u').brIf(1);
+  c.get(DP).get(SP).mem('f32.load').mem('f32.store');
+  addTo(c, SP, 4);
+  addLocal(c, DP, DROW);
+  addTo(c, CC, 1);
+  c.br(0).end().end();
+  addTo(c, RR, 1);
+  c.br(0).end().end();
+  return {
+    name: 'transpose',
+    params: Array<ValType>(6).fill('i32'),
+    results: [],
+    locals: Array<ValType>(4).fill('i32'),
+    body: c,
+  };
+}
+
+/** The graph trainer's kernel module (one initial memory page; the runtime grows it). */
+export function buildGraphTrainWasm(): Uint8Array {
+  return assembleModule(
+    [
+      mmFunction(),
+      softmaxRowsFunction(),
+      softmaxBackFunction(),
+      dotFunction(),
+      transposeFunction(),
+      expFunction(),
+    ],
+    1,
+  );
+}
