@@ -4,24 +4,26 @@
  * that holds every weight, activation and gradient of a minibatch, all pointers and strides in
  * bytes:
  *
- * - `mm(a, b, c, m, k, p, aRow, aCol, ldb, ldc, init, initRow, bias, alpha)`: `C = alpha·A·B + I +
+ * - `mm(a, b, c, m, k, p, aRow, aCol, ldb, ldc, init, initRow, bias, alpha, relu)`: `C = alpha·A·B + I +
  *   1·biasᵀ` for
  *   C m × p (row stride ldc), A's entry (r, t) at `a + r·aRow + t·aCol` (a transposed operand is
  *   read by its strides, no copy), B k × p with row stride ldb, and I the matrix at `init` with row
  *   stride `initRow` (0 = no I; `initRow` 0 broadcasts one row, e.g. a bias; `init = c` adds into
- *   C; `bias` 0 = none, else a row added to every row). Blocks of 4 rows × 8 columns keep eight f32x4 sums in registers: per step four splats of
+ *   C; `bias` 0 = none, else a row added to every row; `relu` ≠ 0 then
+ *   clamps C at 0, as `x < 0 ? 0 : x`). Blocks of 4 rows × 8 columns keep eight f32x4 sums in registers: per step four splats of
  *   A and two loads of B for eight multiply-adds. The last `p mod 4` columns run as one more
  *   4-wide block that reads up to 12 bytes past a row of B, of I and the bias, and stores only its valid
  *   lanes: the caller keeps 16 bytes of slack after the last buffer.
- * - `softmaxRows(s, rel, rb, rbStride, K, planeStride, n, rows, scale)`: in place on `rows` rows
- *   of n scores (row stride 4n): `s ← s·scale + Σ_r rel[r]·rb[r]` (K relation planes of 0/1 at
- *   `rel + r·planeStride`, indexed like s; their weights at `rb + r·rbStride`), then each row's
- *   softmax with the exp below.
+ * - `softmaxRows(s, n, rows)`: each of `rows` rows of n values (row stride 4n) replaced by its
+ *   softmax, in place, with the exp below.
  * - `softmaxBack(p, dp, n, rows)`: `dp ← p ⊙ (dp − Σ_j p·dp)` per row, in place.
  * - `dot(x, y, count)`: Σ x·y as f64 (f32x4 products summed in Float32 over chunks of 1024
  *   values, the chunks in double).
  * - `transpose(src, dst, rows, cols, srcRow, dstRow)`: dst (cols × rows, row stride dstRow) = srcᵀ.
  * - `exp(p, count)`: in place (the softmax's exp, exported for its accuracy test).
+ * - `reluBack(d, y, count)`: `d = y ≤ 0 ? 0 : d` in place.
+ * - `layerNorm(…)`, `layerNormBack(…)`: a layer norm of rows of d values (d a multiple of 4) and
+ *   its backward pass (see the functions), Float32 sums.
  *
  * The exp: x clamped to [−87.33, 88.3], k = round(x·log₂e), r = x − k·ln2 (two-part ln 2, exact
  * first product), e^r by the degree-7 Taylor polynomial in Horner form (truncation below 6e-9
@@ -61,17 +63,18 @@ const INIT = 10;
 const INIT_ROW = 11;
 const BIAS = 12;
 const ALPHA = 13; // f32
-const R = 14;
-const J = 15;
-const T = 16;
-const AP = [17, 18, 19, 20]; // one pointer per row of the block, walking along t
-const BP = 21; // walks the block's columns of B down the rows
-const CP = 22; // the block's first row in C
-const IP = 23; // the block's first row in I
-const ACC = [24, 25, 26, 27, 28, 29, 30, 31]; // acc[i·2 + v]: row i, vector v
-const BV = [32, 33];
-const SV = 34;
-const ALPHA_V = 35;
+const RELU = 14;
+const R = 15;
+const J = 16;
+const T = 17;
+const AP = [18, 19, 20, 21]; // one pointer per row of the block, walking along t
+const BP = 22; // walks the block's columns of B down the rows
+const CP = 23; // the block's first row in C
+const IP = 24; // the block's first row in I
+const ACC = [25, 26, 27, 28, 29, 30, 31, 32]; // acc[i·2 + v]: row i, vector v
+const BV = [33, 34];
+const SV = 35;
+const ALPHA_V = 36;
 
 /**
  * One block of `rows` rows × `vecs` f32x4 columns at (r, j); with `tail`, only the `p − j` < 4
@@ -133,6 +136,10 @@ function mmBlock(c: Code, rows: number, vecs: number, tail: boolean): void {
     for (let i = 0; i < rows; i++) c.get(acc(i, v)).get(BV[v]!).op('f32x4.add').set(acc(i, v));
   }
   c.end();
+  c.get(RELU).if();
+  for (let i = 0; i < rows; i++)
+    for (let v = 0; v < vecs; v++) c.get(acc(i, v)).zero128().op('f32x4.pmax').set(acc(i, v));
+  c.end();
   // store
   c.get(R).get(LDC).op('i32.mul').get(C).op('i32.add').get(J).i32(2).op('i32.shl').op('i32.add').set(CP);
   for (let i = 0; i < rows; i++) {
@@ -186,7 +193,7 @@ function mmFunction(): WasmFunction {
   c.br(0).end().end();
   return {
     name: 'mm',
-    params: [...Array<ValType>(13).fill('i32'), 'f32'],
+    params: [...Array<ValType>(13).fill('i32'), 'f32', 'i32'],
     results: [],
     locals: [...Array<ValType>(10).fill('i32'), ...Array<ValType>(12).fill('v128')],
     body: c,
@@ -195,7 +202,6 @@ function mmFunction(): WasmFunction {
 
 /** 1.5 · 2^23: adding it rounds a Float32 of magnitude < 2^22 to an integer held in the low bits. */
 const ROUND_MAGIC = 12582912;
-const ROUND_MAGIC_BITS = 0x4b400000;
 const ONE_BITS = 0x3f800000;
 /** ln 2 in two parts, the first with few bits, so that k·LN2_HI is exact for |k| < 2^10. */
 const LN2_HI = 0.693359375;
@@ -205,34 +211,60 @@ const EXP_LOW = -87.33;
 /** Above this, 2^k would overflow the exponent. */
 const EXP_HIGH = 88.3;
 
-/** Scratch locals of {@link expF32x4}: four v128 locals from `base`. */
-function expF32x4(c: Code, base: number): void {
+/** v128 locals of the exp's constants ({@link expConstants}). */
+const EXP_CONSTANTS = 14;
+
+/**
+ * Sets the exp's constants into v128 locals `base` … `base + 13` (once per call: a `v128.const`
+ * in the loop costs several instructions on x64, a local read none).
+ */
+function expConstants(c: Code, base: number): void {
+  const values = [EXP_LOW, EXP_HIGH, Math.LOG2E, ROUND_MAGIC, LN2_HI, LN2_LO];
+  for (let q = 7; q >= 2; q--) values.push(1 / factorial(q));
+  values.push(1);
+  values.forEach((v, i) => c.f32x4(v).set(base + i));
+  c.i32x4(ONE_BITS).set(base + 13);
+}
+
+/**
+ * e^x of the f32x4 on the stack (see the module comment), left on the stack; scratch in the
+ * four v128 locals from `base`, constants in those from `k` ({@link expConstants}).
+ */
+function expF32x4(c: Code, base: number, k: number): void {
   const [X, S, RED, LOW] = [base, base + 1, base + 2, base + 3];
+  const [LO, HI, LOG2E, MAGIC, L2H, L2L] = [k, k + 1, k + 2, k + 3, k + 4, k + 5];
+  const ONE = k + 12;
   c.set(X);
-  c.get(X).f32x4(EXP_LOW).op('f32x4.lt').set(LOW);
-  c.get(X).f32x4(EXP_LOW).op('f32x4.max').f32x4(EXP_HIGH).op('f32x4.min').set(X);
+  c.get(X).get(LO).op('f32x4.lt').set(LOW);
+  // pmax/pmin (one instruction each) keep a NaN x: the comparisons are false for it.
+  c.get(X).get(LO).op('f32x4.pmax').get(HI).op('f32x4.pmin').set(X);
   // s holds k = round(x / ln 2) in its low bits; red = x − k·ln 2.
-  c.get(X).f32x4(Math.LOG2E).op('f32x4.mul').f32x4(ROUND_MAGIC).op('f32x4.add').set(S);
-  c.get(S).f32x4(ROUND_MAGIC).op('f32x4.sub').set(RED);
+  c.get(X).get(LOG2E).op('f32x4.mul').get(MAGIC).op('f32x4.add').set(S);
+  c.get(S).get(MAGIC).op('f32x4.sub').set(RED);
   c.get(X)
     .get(RED)
-    .f32x4(LN2_HI)
+    .get(L2H)
     .op('f32x4.mul')
     .op('f32x4.sub')
     .get(RED)
-    .f32x4(LN2_LO)
+    .get(L2L)
     .op('f32x4.mul')
     .op('f32x4.sub')
     .set(RED);
   // e^red = Σ red^q / q!, q = 0 … 7, by Horner.
-  c.f32x4(1 / factorial(7));
+  c.get(k + 6);
   for (let q = 6; q >= 0; q--)
     c.get(RED)
       .op('f32x4.mul')
-      .f32x4(1 / factorial(q))
+      .get(q >= 2 ? k + 6 + (7 - q) : ONE)
       .op('f32x4.add');
-  // 2^k in the exponent bits, times the polynomial; 0 below the normal range.
-  c.get(S).i32x4(ROUND_MAGIC_BITS).op('i32x4.sub').i32(23).op('i32x4.shl').i32x4(ONE_BITS).op('i32x4.add');
+  // 2^k: k sits in the low bits of s, whose other bits (the magic number's) vanish when shifted
+  // into the exponent field; then times the polynomial, and 0 below the normal range.
+  c.get(S)
+    .i32(23)
+    .op('i32x4.shl')
+    .get(k + 13)
+    .op('i32x4.add');
   c.op('f32x4.mul');
   c.get(LOW).op('v128.andnot');
 }
@@ -248,11 +280,12 @@ function expFunction(): WasmFunction {
   const [PP, COUNT, END] = [0, 1, 2];
   const c = new Code();
   c.get(PP).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
+  expConstants(c, 7);
   c.block().loop();
   c.get(PP).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
   c.get(PP);
   c.get(PP).mem('v128.load');
-  expF32x4(c, 3);
+  expF32x4(c, 3, 7);
   c.mem('v128.store');
   addTo(c, PP, 16);
   c.br(0).end().end();
@@ -260,7 +293,7 @@ function expFunction(): WasmFunction {
   c.get(PP).get(END).op('i32.ge_u').brIf(1);
   c.get(PP);
   c.get(PP).mem('v128.load32_zero');
-  expF32x4(c, 3);
+  expF32x4(c, 3, 7);
   c.storeLane('v128.store32_lane', 0);
   addTo(c, PP, 4);
   c.br(0).end().end();
@@ -268,7 +301,7 @@ function expFunction(): WasmFunction {
     name: 'exp',
     params: ['i32', 'i32'],
     results: [],
-    locals: ['i32', ...Array<ValType>(4).fill('v128')],
+    locals: ['i32', ...Array<ValType>(4 + EXP_CONSTANTS).fill('v128')],
     body: c,
   };
 }
@@ -280,60 +313,31 @@ function horizontal(c: Code, local: number, op: 'f32.max' | 'f32.add'): void {
 }
 
 function softmaxRowsFunction(): WasmFunction {
-  const [S, REL, RB, RB_STRIDE, KK, PLANE, N, ROWS, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [RI, ROW, RELROW, END, X, Y, CH, RBP, YP] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
-  const [MAX, SUMF] = [18, 19];
-  const [V, VMAX, VSUM, SCV, TMP] = [20, 21, 22, 23, 24]; // exp scratch 25 … 28
+  const [S, N, ROWS] = [0, 1, 2];
+  const [RI, ROW, END, X] = [3, 4, 5, 6];
+  const [MAX, SUMF] = [7, 8];
+  const [V, VMAX, VSUM, TMP] = [9, 10, 11, 12]; // exp scratch 13 … 16, constants 17 …
   const c = new Code();
-  c.get(SCALE).op('f32x4.splat').set(SCV);
+  expConstants(c, 17);
   c.get(S).set(ROW);
-  c.get(REL).set(RELROW);
   c.i32(0).set(RI);
   c.block().loop();
   c.get(RI).get(ROWS).op('i32.ge_u').brIf(1);
   c.get(ROW).get(N).i32(2).op('i32.shl').op('i32.add').set(END);
-  // Pass 1: scores with the relation bias, and their maximum.
+  // Pass 1: the maximum.
   c.f32x4(-Infinity).set(VMAX);
   c.f32(-Infinity).set(MAX);
   c.get(ROW).set(X);
-  c.get(RELROW).set(Y);
-  for (const wide of [true, false]) {
-    const step = wide ? 16 : 4;
-    c.block().loop();
-    c.get(X).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
-    c.get(X)
-      .mem(wide ? 'v128.load' : 'v128.load32_zero')
-      .get(SCV)
-      .op('f32x4.mul')
-      .set(V);
-    c.i32(0).set(CH);
-    c.get(RB).set(RBP);
-    c.get(Y).set(YP);
-    c.block().loop();
-    c.get(CH).get(KK).op('i32.ge_u').brIf(1);
-    c.get(V)
-      .get(YP)
-      .mem(wide ? 'v128.load' : 'v128.load32_zero')
-      .get(RBP)
-      .mem('v128.load32_splat')
-      .op('f32x4.mul')
-      .op('f32x4.add')
-      .set(V);
-    addLocal(c, YP, PLANE);
-    addLocal(c, RBP, RB_STRIDE);
-    addTo(c, CH, 1);
-    c.br(0).end().end();
-    if (wide) {
-      c.get(X).get(V).mem('v128.store');
-      c.get(VMAX).get(V).op('f32x4.max').set(VMAX);
-    } else {
-      c.get(X).get(V).storeLane('v128.store32_lane', 0);
-      c.get(MAX).get(V).extractLane('f32x4.extract_lane', 0).op('f32.max').set(MAX);
-    }
-    addTo(c, X, step);
-    addTo(c, Y, step);
-    c.br(0).end().end();
-  }
+  c.block().loop();
+  c.get(X).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+  c.get(VMAX).get(X).mem('v128.load').op('f32x4.pmax').set(VMAX);
+  addTo(c, X, 16);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(X).get(END).op('i32.ge_u').brIf(1);
+  c.get(MAX).get(X).mem('f32.load').op('f32.max').set(MAX);
+  addTo(c, X, 4);
+  c.br(0).end().end();
   horizontal(c, VMAX, 'f32.max');
   c.get(MAX).op('f32.max').set(MAX);
   c.get(MAX).op('f32x4.splat').set(VMAX);
@@ -349,7 +353,7 @@ function softmaxRowsFunction(): WasmFunction {
       .mem(wide ? 'v128.load' : 'v128.load32_zero')
       .get(VMAX)
       .op('f32x4.sub');
-    expF32x4(c, 25);
+    expF32x4(c, 13, 17);
     c.set(TMP);
     if (wide) {
       c.get(X).get(TMP).mem('v128.store');
@@ -381,16 +385,45 @@ function softmaxRowsFunction(): WasmFunction {
     c.br(0).end().end();
   }
   c.get(END).set(ROW);
-  c.get(RELROW).get(N).i32(2).op('i32.shl').op('i32.add').set(RELROW);
   addTo(c, RI, 1);
   c.br(0).end().end();
   return {
     name: 'softmaxRows',
-    params: [...Array<ValType>(8).fill('i32'), 'f32'],
+    params: Array<ValType>(3).fill('i32'),
     results: [],
-    locals: [...Array<ValType>(9).fill('i32'), 'f32', 'f32', ...Array<ValType>(9).fill('v128')],
+    locals: [
+      ...Array<ValType>(4).fill('i32'),
+      'f32',
+      'f32',
+      ...Array<ValType>(8 + EXP_CONSTANTS).fill('v128'),
+    ],
     body: c,
   };
+}
+
+/** `reluBack(d, y, count)`: `d = y ≤ 0 ? 0 : d` in place (y the relu output). */
+function reluBackFunction(): WasmFunction {
+  const [D, Y, COUNT, END] = [0, 1, 2, 3];
+  const c = new Code();
+  c.get(D).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(D).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    c.get(D);
+    c.get(D).mem(wide ? 'v128.load' : 'v128.load32_zero');
+    c.get(Y)
+      .mem(wide ? 'v128.load' : 'v128.load32_zero')
+      .zero128()
+      .op('f32x4.le')
+      .op('v128.andnot');
+    if (wide) c.mem('v128.store');
+    else c.storeLane('v128.store32_lane', 0);
+    addTo(c, D, step);
+    addTo(c, Y, step);
+    c.br(0).end().end();
+  }
+  return { name: 'reluBack', params: ['i32', 'i32', 'i32'], results: [], locals: ['i32'], body: c };
 }
 
 function softmaxBackFunction(): WasmFunction {
@@ -539,6 +572,144 @@ function transposeFunction(): WasmFunction {
   };
 }
 
+/**
+ * `layerNorm(x, g, b, y, xhat, rstd, rows, d, eps)`: per row of d (a multiple of 4) values,
+ * x̂ = (x − mean)/σ with σ = √(var + eps), y = x̂·g + b; keeps x̂ and 1/σ.
+ */
+function layerNormFunction(): WasmFunction {
+  const [X, G, BT, Y, XH, RS, ROWS, D, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [RI, J, DB, MEAN, INV, DF] = [9, 10, 11, 12, 13, 14];
+  const [VS, VM, VT] = [15, 16, 17];
+  const c = new Code();
+  c.get(D).i32(2).op('i32.shl').set(DB);
+  c.get(D).op('f32.convert_i32_s').set(DF);
+  const overRow = (body: () => void): void => {
+    c.i32(0).set(J);
+    c.block().loop();
+    c.get(J).get(DB).op('i32.ge_u').brIf(1);
+    body();
+    addTo(c, J, 16);
+    c.br(0).end().end();
+  };
+  const at = (base: number): Code => c.get(base).get(J).op('i32.add');
+  c.i32(0).set(RI);
+  c.block().loop();
+  c.get(RI).get(ROWS).op('i32.ge_u').brIf(1);
+  c.zero128().set(VS);
+  overRow(() => {
+    c.get(VS);
+    at(X).mem('v128.load');
+    c.op('f32x4.add').set(VS);
+  });
+  horizontal(c, VS, 'f32.add');
+  c.get(DF).op('f32.div').tee(MEAN);
+  c.op('f32x4.splat').set(VM);
+  c.zero128().set(VS);
+  overRow(() => {
+    at(X).mem('v128.load').get(VM).op('f32x4.sub').set(VT);
+    c.get(VS).get(VT).get(VT).op('f32x4.mul').op('f32x4.add').set(VS);
+  });
+  c.f32(1);
+  horizontal(c, VS, 'f32.add');
+  c.get(DF).op('f32.div').get(EPS).op('f32.add').op('f32.sqrt').op('f32.div').set(INV);
+  c.get(RS).get(RI).i32(2).op('i32.shl').op('i32.add').get(INV).mem('f32.store');
+  c.get(INV).op('f32x4.splat').set(VS);
+  overRow(() => {
+    at(X).mem('v128.load').get(VM).op('f32x4.sub').get(VS).op('f32x4.mul').set(VT);
+    at(XH).get(VT).mem('v128.store');
+    at(Y).get(VT);
+    at(G).mem('v128.load');
+    c.op('f32x4.mul');
+    at(BT).mem('v128.load');
+    c.op('f32x4.add').mem('v128.store');
+  });
+  for (const p of [X, XH, Y]) addLocal(c, p, DB);
+  addTo(c, RI, 1);
+  c.br(0).end().end();
+  return {
+    name: 'layerNorm',
+    params: [...Array<ValType>(8).fill('i32'), 'f32'],
+    results: [],
+    locals: ['i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'v128', 'v128', 'v128'],
+    body: c,
+  };
+}
+
+/**
+ * `layerNormBack(dy, gamma, xhat, rstd, gGamma, gBeta, dx, rows, d, accumulate)`: adds Σ dy·x̂ and
+ * Σ dy into the gamma and beta gradients and writes (or with `accumulate` adds)
+ * dx = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)), dx̂ = dy ⊙ γ; d a multiple of 4.
+ */
+function layerNormBackFunction(): WasmFunction {
+  const [DY, GM, XH, RS, GG, GB, DX, ROWS, D, ACCUM] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [RI, J, DB, DF] = [10, 11, 12, 13];
+  const [V1, V2, VY, VX, VD, VINV] = [14, 15, 16, 17, 18, 19];
+  const c = new Code();
+  c.get(D).i32(2).op('i32.shl').set(DB);
+  c.get(D).op('f32.convert_i32_s').set(DF);
+  const overRow = (body: () => void): void => {
+    c.i32(0).set(J);
+    c.block().loop();
+    c.get(J).get(DB).op('i32.ge_u').brIf(1);
+    body();
+    addTo(c, J, 16);
+    c.br(0).end().end();
+  };
+  const at = (base: number): Code => c.get(base).get(J).op('i32.add');
+  c.i32(0).set(RI);
+  c.block().loop();
+  c.get(RI).get(ROWS).op('i32.ge_u').brIf(1);
+  c.zero128().set(V1);
+  c.zero128().set(V2);
+  overRow(() => {
+    at(DY).mem('v128.load').set(VY);
+    at(XH).mem('v128.load').set(VX);
+    at(GG);
+    at(GG).mem('v128.load').get(VY).get(VX).op('f32x4.mul').op('f32x4.add').mem('v128.store');
+    at(GB);
+    at(GB).mem('v128.load').get(VY).op('f32x4.add').mem('v128.store');
+    c.get(VY);
+    at(GM).mem('v128.load');
+    c.op('f32x4.mul').set(VD);
+    c.get(V1).get(VD).op('f32x4.add').set(V1);
+    c.get(V2).get(VD).get(VX).op('f32x4.mul').op('f32x4.add').set(V2);
+  });
+  horizontal(c, V1, 'f32.add');
+  c.get(DF).op('f32.div').op('f32x4.splat').set(V1);
+  horizontal(c, V2, 'f32.add');
+  c.get(DF).op('f32.div').op('f32x4.splat').set(V2);
+  c.get(RS).get(RI).i32(2).op('i32.shl').op('i32.add').mem('v128.load32_splat').set(VINV);
+  for (const accumulate of [true, false]) {
+    c.get(ACCUM);
+    if (!accumulate) c.op('i32.eqz');
+    c.if();
+    overRow(() => {
+      at(DX);
+      at(DY).mem('v128.load');
+      at(GM).mem('v128.load');
+      c.op('f32x4.mul').get(V1).op('f32x4.sub');
+      at(XH).mem('v128.load');
+      c.get(V2).op('f32x4.mul').op('f32x4.sub').get(VINV).op('f32x4.mul');
+      if (accumulate) {
+        at(DX).mem('v128.load');
+        c.op('f32x4.add');
+      }
+      c.mem('v128.store');
+    });
+    c.end();
+  }
+  for (const p of [DY, XH, DX]) addLocal(c, p, DB);
+  addTo(c, RI, 1);
+  c.br(0).end().end();
+  return {
+    name: 'layerNormBack',
+    params: Array<ValType>(10).fill('i32'),
+    results: [],
+    locals: ['i32', 'i32', 'i32', 'f32', ...Array<ValType>(6).fill('v128')],
+    body: c,
+  };
+}
+
 /** The graph trainer's kernel module (one initial memory page; the runtime grows it). */
 export function buildGraphTrainWasm(): Uint8Array {
   return assembleModule(
@@ -549,6 +720,9 @@ export function buildGraphTrainWasm(): Uint8Array {
       dotFunction(),
       transposeFunction(),
       expFunction(),
+      reluBackFunction(),
+      layerNormFunction(),
+      layerNormBackFunction(),
     ],
     1,
   );

@@ -50,12 +50,14 @@ const PLAIN: Record<string, number> = {
   'i32.mul': 0x6c,
   'i32.and': 0x71,
   'i32.shl': 0x74,
+  'f32.sqrt': 0x91,
   'f32.add': 0x92,
   'f32.sub': 0x93,
   'f32.mul': 0x94,
   'f32.div': 0x95,
   'f32.max': 0x97,
   'f64.add': 0xa0,
+  'f32.convert_i32_s': 0xb2,
   'f64.promote_f32': 0xbb,
 };
 
@@ -85,6 +87,7 @@ const SIMD: Record<string, number> = {
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
   'f32x4.max': 0xe9,
+  'f32x4.pmin': 0xea,
   'f32x4.pmax': 0xeb,
   'f64x2.abs': 0xec,
   'f64x2.add': 0xf0,

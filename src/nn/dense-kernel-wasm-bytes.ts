@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = 'dc1b397fc38193f02b80deb73e8af042b70c565718efdda7a0f9a618cc921ba1';
+export const DENSE_KERNEL_SOURCE_SHA256 = '9050da46d8b134ab774e7d04ce9ebe60bf5867fe6ffdd73720db3344a3aaf1c7';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

@@ -32,12 +32,7 @@ import {
   type DenseTrainCache,
 } from './dense-backward.js';
 import type { DenseLayerF32 } from './dense-forward.js';
-import {
-  GRAPH_NET_LN_EPS,
-  graphNetParams,
-  validateGraphNetDims,
-  type GraphNetDims,
-} from './graph-net-f32.js';
+import { graphNetParams, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
 import { createGraphTrainKernels, HEAP_SLACK, type GraphTrainKernels } from './graph-train-kernels.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
 
@@ -107,6 +102,8 @@ interface LayerActs {
 /** Heap offsets of a minibatch's activations and backward scratch, for R node rows and Q pairs. */
 interface ActSlots {
   feat: number;
+  /** The relations as read, pair-major with the K channels interleaved. */
+  stage: number;
   /** Relation planes: channel r of graph b at `rel + r·Q + q_b`, n × n of 0/1. */
   rel: number;
   x: number;
@@ -178,7 +175,14 @@ export class GraphNetTrainer {
   private entropy = new Float32Array(0);
   private pooled = new Float32Array(0);
   private dPooled = new Float32Array(0);
-  private rbGrad: Float64Array;
+  // Copies between the host arrays and the heap, resolved once: weights as they are, matrices
+  // side by side (Q/K/V, the decoder's q/k), the transposed kernels, and the gradients back.
+  private readonly plainIn: { src: Float32Array; at: number }[] = [];
+  private readonly plainOut: { dst: Float32Array; at: number }[] = [];
+  private readonly fusedIn: { at: number; rows: number; cols: number; parts: Float32Array[] }[] = [];
+  private readonly fusedOut: { at: number; rows: number; cols: number; parts: Float32Array[] }[] = [];
+  private readonly transposes: { src: number; dst: number; rows: number; cols: number }[] = [];
+  private readonly rbGrads: Float32Array[] = [];
 
   /**
    * @param dims - network sizes
@@ -270,7 +274,59 @@ export class GraphNetTrainer {
     ];
     this.valueLayers = value(params);
     this.valueGrads = value(grads);
-    this.rbGrad = new Float64Array(K * H);
+    this.planCopies();
+  }
+
+  // Fills the copy plans of loadWeights / storeGrads.
+  private planCopies(): void {
+    const { hiddenDim: d, ffnDim: f } = this.dims;
+    const plain = (name: string, w: number, g: number): void => {
+      this.plainIn.push({ src: this.params[this.at(name)]!, at: w });
+      this.plainOut.push({ dst: this.grads[this.at(name)]!, at: g });
+    };
+    const fused = (names: string[], w: number, g: number): void => {
+      const rows = d;
+      const cols = d;
+      this.fusedIn.push({ at: w, rows, cols, parts: names.map((n) => this.params[this.at(n)]!) });
+      this.fusedOut.push({ at: g, rows, cols, parts: names.map((n) => this.grads[this.at(n)]!) });
+    };
+    const W = this.w;
+    const G = this.gw;
+    plain('embed/kernel', W.embW, G.embW);
+    plain('embed/bias', W.embB, G.embB);
+    for (let l = 0; l < this.dims.numLayers; l++) {
+      const L = W.layers[l]!;
+      const GL = G.layers[l]!;
+      const pre = `layer${l}`;
+      plain(`${pre}/ln1/gamma`, L.ln1g, GL.ln1g);
+      plain(`${pre}/ln1/beta`, L.ln1b, GL.ln1b);
+      fused([`${pre}/attn/q/kernel`, `${pre}/attn/k/kernel`, `${pre}/attn/v/kernel`], L.wqkv, GL.wqkv);
+      plain(`${pre}/attn/q/bias`, L.bqkv, GL.bqkv);
+      plain(`${pre}/attn/k/bias`, L.bqkv + d, GL.bqkv + d);
+      plain(`${pre}/attn/v/bias`, L.bqkv + 2 * d, GL.bqkv + 2 * d);
+      plain(`${pre}/attn/o/kernel`, L.wo, GL.wo);
+      plain(`${pre}/attn/o/bias`, L.bo, GL.bo);
+      plain(`${pre}/ln2/gamma`, L.ln2g, GL.ln2g);
+      plain(`${pre}/ln2/beta`, L.ln2b, GL.ln2b);
+      plain(`${pre}/ffn/1/kernel`, L.w1, GL.w1);
+      plain(`${pre}/ffn/1/bias`, L.b1, GL.b1);
+      plain(`${pre}/ffn/2/kernel`, L.w2, GL.w2);
+      plain(`${pre}/ffn/2/bias`, L.b2, GL.b2);
+      this.plainIn.push({ src: this.params[this.at(`${pre}/attn/relation_bias`)]!, at: L.rb });
+      this.rbGrads.push(this.grads[this.at(`${pre}/attn/relation_bias`)]!);
+      this.transposes.push(
+        { src: L.wqkv, dst: L.wqkvT, rows: d, cols: 3 * d },
+        { src: L.wo, dst: L.woT, rows: d, cols: d },
+        { src: L.w1, dst: L.w1T, rows: d, cols: f },
+        { src: L.w2, dst: L.w2T, rows: f, cols: d },
+      );
+    }
+    plain('final_ln/gamma', W.lnFg, G.lnFg);
+    plain('final_ln/beta', W.lnFb, G.lnFb);
+    fused(['decoder/q/kernel', 'decoder/k/kernel'], W.wdec, G.wdec);
+    plain('decoder/q/bias', W.bdec, G.bdec);
+    plain('decoder/k/bias', W.bdec + d, G.bdec + d);
+    this.transposes.push({ src: W.wdec, dst: W.wdecT, rows: d, cols: 2 * d });
   }
 
   /**
@@ -325,111 +381,30 @@ export class GraphNetTrainer {
     this.Q = Q;
     const A = this.act!;
     this.loadWeights();
-    const h = this.kern.heap;
-    const allowed = this.allowed;
-    for (let b = 0; b < batch; b++) {
-      const o = b * layout.size;
-      const n = this.nodes[b]!;
-      const q0 = this.pairOff[b]!;
-      h.set(obs.subarray(o + 1, o + 1 + n * F), A.feat + this.nodeOff[b]! * F);
-      let allowedCount = 0;
-      for (let i = 0; i < n; i++) {
-        const ro = o + layout.relationsOffset + i * N * K;
-        for (let j = 0; j < n; j++) {
-          const pi = q0 + i * n + j;
-          for (let r = 0; r < K; r++) {
-            const x = obs[ro + j * K + r]!;
-            if (x !== 0 && x !== 1)
-              throw new ArbiterError(
-                'shape-mismatch',
-                `graph network trainer: relation (${i}, ${j}) channel ${r} is ${x}, expected 0 or 1`,
-              );
-            h[A.rel + r * Q + pi] = x;
-          }
-          const ok = masks === undefined || masks[b * N * N + i * N + j] !== 0 ? 1 : 0;
-          allowed[pi] = ok;
-          allowedCount += ok;
-        }
-      }
-      if (allowedCount === 0)
-        throw new ArbiterError(
-          'empty-mask',
-          'graph network trainer: the action mask allows no pair of the graph',
-        );
-      this.actionAllowed[b] = allowed[q0 + this.action[b]!]!;
-    }
+    for (let b = 0; b < batch; b++) this.readGraph(obs, b, layout, masks);
     const k = this.kern;
     const W = this.w;
-    const dh = d / H;
-    k.mm(A.feat, W.embW, A.x, R, F, d, F, 1, d, d, 0, 0, W.embB, 1);
+    k.transpose(A.stage, A.rel, Q, K, K, Q);
+    k.mm(A.feat, W.embW, A.x, R, F, d, F, 1, d, d, 0, 0, W.embB, 1, false);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = W.layers[l]!;
       const a = A.layers[l]!;
-      this.layerNorm(A.x, R, L.ln1g, L.ln1b, a.y1, a.xhat1, a.rstd1);
-      k.mm(a.y1, L.wqkv, a.qkv, R, d, 3 * d, d, 1, 3 * d, 3 * d, 0, 0, L.bqkv, 1);
+      k.layerNorm(A.x, L.ln1g, L.ln1b, a.y1, a.xhat1, a.rstd1, R, d);
+      k.mm(a.y1, L.wqkv, a.qkv, R, d, 3 * d, d, 1, 3 * d, 3 * d, 0, 0, L.bqkv, 1, false);
       k.transpose(a.qkv + d, a.kT, R, d, 3 * d, R);
-      const scale = 1 / Math.sqrt(dh);
-      for (let b = 0; b < batch; b++) {
-        const n = this.nodes[b]!;
-        const r0 = this.nodeOff[b]!;
-        const q0 = this.pairOff[b]!;
-        for (let hh = 0; hh < H; hh++) {
-          const S = a.p + hh * Q + q0;
-          const qOff = a.qkv + r0 * 3 * d + hh * dh;
-          k.mm(qOff, a.kT + hh * dh * R + r0, S, n, dh, n, 3 * d, 1, R, n, 0, 0, 0, 1);
-          k.softmaxRows(S, A.rel + q0, L.rb + hh, H, K, Q, n, n, scale);
-          k.mm(S, qOff + 2 * d, a.att + r0 * d + hh * dh, n, n, dh, n, 1, 3 * d, d, 0, 0, 0, 1);
-        }
-      }
-      k.mm(a.att, L.wo, A.x, R, d, d, d, 1, d, d, A.x, d, L.bo, 1);
-      this.layerNorm(A.x, R, L.ln2g, L.ln2b, a.y2, a.xhat2, a.rstd2);
-      k.mm(a.y2, L.w1, a.hid, R, d, f, d, 1, f, f, 0, 0, L.b1, 1);
-      const heap = k.heap;
-      for (let t = a.hid, e = a.hid + R * f; t < e; t++) if (heap[t]! < 0) heap[t] = 0;
-      k.mm(a.hid, L.w2, A.x, R, f, d, f, 1, d, d, A.x, d, L.b2, 1);
+      // Relation bias of every pair and head (H × Q, in the backward scratch): rbᵀ · planes.
+      k.mm(L.rb, A.rel, A.g, H, K, Q, 1, H, Q, Q, 0, 0, 0, 1, false);
+      this.attentionForward(L, a, batch);
+      k.mm(a.att, L.wo, A.x, R, d, d, d, 1, d, d, A.x, d, L.bo, 1, false);
+      k.layerNorm(A.x, L.ln2g, L.ln2b, a.y2, a.xhat2, a.rstd2, R, d);
+      k.mm(a.y2, L.w1, a.hid, R, d, f, d, 1, f, f, 0, 0, L.b1, 1, true);
+      k.mm(a.hid, L.w2, A.x, R, f, d, f, 1, d, d, A.x, d, L.b2, 1, false);
     }
-    this.layerNorm(A.x, R, W.lnFg, W.lnFb, A.z, A.xhatF, A.rstdF);
-    k.mm(A.z, W.wdec, A.qk, R, d, 2 * d, d, 1, 2 * d, 2 * d, 0, 0, W.bdec, 1);
+    k.layerNorm(A.x, W.lnFg, W.lnFb, A.z, A.xhatF, A.rstdF, R, d);
+    k.mm(A.z, W.wdec, A.qk, R, d, 2 * d, d, 1, 2 * d, 2 * d, 0, 0, W.bdec, 1, false);
     k.transpose(A.qk + d, A.kdT, R, d, 2 * d, R);
-    const scaleD = 1 / Math.sqrt(d);
-    for (let b = 0; b < batch; b++) {
-      const n = this.nodes[b]!;
-      const r0 = this.nodeOff[b]!;
-      k.mm(
-        A.qk + r0 * 2 * d,
-        A.kdT + r0,
-        A.logits + this.pairOff[b]!,
-        n,
-        d,
-        n,
-        2 * d,
-        1,
-        R,
-        n,
-        0,
-        0,
-        0,
-        scaleD,
-      );
-      this.pairSoftmax(b);
-    }
-    // Mean of each graph's node embeddings, then the value head.
-    const heap = k.heap;
-    for (let b = 0; b < batch; b++) {
-      const n = this.nodes[b]!;
-      const zo = A.z + this.nodeOff[b]! * d;
-      const po = b * d;
-      for (let t = 0; t < d; t++) {
-        let s = 0;
-        for (let r = 0; r < n; r++) s += heap[zo + r * d + t]!;
-        this.pooled[po + t] = s / n;
-      }
-      const lp = this.actionAllowed[b]
-        ? heap[A.logits + this.pairOff[b]! + this.action[b]!]! - this.lse[b]!
-        : MASKED_LOGIT - this.lse[b]!;
-      this.logProb[b] = lp;
-      this.entropy[b] = this.ent[b]!;
-    }
+    for (let b = 0; b < batch; b++) this.pairLogits(b);
+    for (let b = 0; b < batch; b++) this.poolGraph(b);
     this.batch = batch;
     const values = denseForwardTrain(this.valueLayers, 'tanh', this.pooled, batch, this.valueCache!);
     return {
@@ -448,14 +423,7 @@ export class GraphNetTrainer {
     if (batch === 0) throw new ArbiterError('invalid-state', 'graph network trainer: call forward first');
     if (dLogProb.length < batch || dEntropy.length < batch || dValues.length < batch)
       throw new ArbiterError('shape-mismatch', `graph network trainer: the gradients need ${batch} rows`);
-    const {
-      hiddenDim: d,
-      numHeads: H,
-      relationDim: K,
-      nodeFeatureDim: F,
-      ffnDim: f,
-      logitClip: C,
-    } = this.dims;
+    const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
     const k = this.kern;
     const A = this.act!;
     const W = this.w;
@@ -463,100 +431,254 @@ export class GraphNetTrainer {
     const R = this.R;
     const Q = this.Q;
     k.heap.fill(0, this.gradStart, this.gradEnd);
-    this.rbGrad.fill(0);
     for (const g of this.valueGrads) {
       g.kernel.fill(0);
       g.bias.fill(0);
     }
     denseBackward(this.valueLayers, 'tanh', this.valueCache!, dValues, this.valueGrads, this.dPooled);
-    // ∂L/∂z: the mean pooling's share, then the pair decoder's.
-    let heap = k.heap;
-    const scaleD = 1 / Math.sqrt(d);
-    for (let b = 0; b < batch; b++) {
-      const n = this.nodes[b]!;
-      const r0 = this.nodeOff[b]!;
-      const q0 = this.pairOff[b]!;
-      for (let r = 0; r < n; r++) {
-        const zo = A.dy + (r0 + r) * d;
-        for (let t = 0; t < d; t++) heap[zo + t] = this.dPooled[b * d + t]! / n;
-      }
-      // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
-      const gLogProb = dLogProb[b]!;
-      const gEntropy = dEntropy[b]!;
-      const lse = this.lse[b]!;
-      const ent = this.ent[b]!;
-      const act = q0 + this.action[b]!;
-      for (let pi = q0, e = q0 + n * n; pi < e; pi++) {
-        if (!this.allowed[pi]) {
-          heap[A.g + pi] = 0;
-          continue;
-        }
-        const p = heap[A.prob + pi]!;
-        const lg = heap[A.logits + pi]!;
-        let gl = -gLogProb * p - gEntropy * p * (lg - lse + ent);
-        if (pi === act) gl += gLogProb;
-        if (C > 0) {
-          const t = lg / C;
-          gl *= C * (1 - t * t);
-        }
-        heap[A.g + pi] = gl;
-      }
-      const S = A.g + q0;
-      const qo = A.qk + r0 * 2 * d;
-      const dqo = A.dqk + r0 * 2 * d;
-      k.mm(S, qo + d, dqo, n, n, d, n, 1, 2 * d, 2 * d, 0, 0, 0, scaleD);
-      k.mm(S, qo, dqo + d, n, n, d, 1, n, 2 * d, 2 * d, 0, 0, 0, scaleD);
-    }
+    for (let b = 0; b < batch; b++) this.pairBackward(b, dLogProb[b]!, dEntropy[b]!);
     this.weightGrad(A.z, d, A.dqk, 2 * d, G.wdec, G.bdec);
-    k.mm(A.dqk, W.wdecT, A.dy, R, 2 * d, d, 2 * d, 1, d, d, A.dy, d, 0, 1);
-    this.layerNormBack(A.dy, R, W.lnFg, A.xhatF, A.rstdF, G.lnFg, G.lnFb, A.dx, false);
-    const dh = d / H;
-    const scale = 1 / Math.sqrt(dh);
+    k.mm(A.dqk, W.wdecT, A.dy, R, 2 * d, d, 2 * d, 1, d, d, A.dy, d, 0, 1, false);
+    k.layerNormBack(A.dy, W.lnFg, A.xhatF, A.rstdF, G.lnFg, G.lnFb, A.dx, R, d, false);
     for (let l = this.dims.numLayers - 1; l >= 0; l--) {
       const L = W.layers[l]!;
       const GL = G.layers[l]!;
       const a = A.layers[l]!;
       // x_out = x_mid + FFN(LN₂(x_mid)).
       this.weightGrad(a.hid, f, A.dx, d, GL.w2, GL.b2);
-      k.mm(A.dx, L.w2T, A.dh, R, d, f, d, 1, f, f, 0, 0, 0, 1);
-      heap = k.heap;
-      for (let t = 0, e = R * f; t < e; t++) if (heap[a.hid + t]! <= 0) heap[A.dh + t] = 0;
+      k.mm(A.dx, L.w2T, A.dh, R, d, f, d, 1, f, f, 0, 0, 0, 1, false);
+      k.reluBack(A.dh, a.hid, R * f);
       this.weightGrad(a.y2, d, A.dh, f, GL.w1, GL.b1);
-      k.mm(A.dh, L.w1T, A.dy, R, f, d, f, 1, d, d, 0, 0, 0, 1);
-      this.layerNormBack(A.dy, R, L.ln2g, a.xhat2, a.rstd2, GL.ln2g, GL.ln2b, A.dx, true);
+      k.mm(A.dh, L.w1T, A.dy, R, f, d, f, 1, d, d, 0, 0, 0, 1, false);
+      k.layerNormBack(A.dy, L.ln2g, a.xhat2, a.rstd2, GL.ln2g, GL.ln2b, A.dx, R, d, true);
       // x_mid = x_in + Attn(LN₁(x_in)) · W_o + b_o.
       this.weightGrad(a.att, d, A.dx, d, GL.wo, GL.bo);
-      k.mm(A.dx, L.woT, A.datt, R, d, d, d, 1, d, d, 0, 0, 0, 1);
+      k.mm(A.dx, L.woT, A.datt, R, d, d, d, 1, d, d, 0, 0, 0, 1, false);
       k.transpose(a.qkv + 2 * d, A.vT, R, d, 3 * d, R);
-      for (let b = 0; b < batch; b++) {
-        const n = this.nodes[b]!;
-        const r0 = this.nodeOff[b]!;
-        const q0 = this.pairOff[b]!;
-        for (let hh = 0; hh < H; hh++) {
-          const P = a.p + hh * Q + q0;
-          const S = A.g + hh * Q + q0;
-          const dO = A.datt + r0 * d + hh * dh;
-          const qOff = a.qkv + r0 * 3 * d + hh * dh;
-          const dqOff = A.dqkv + r0 * 3 * d + hh * dh;
-          // dP_ij = dO_i · v_j; dv_j = Σ_i P_ij dO_i.
-          k.mm(dO, A.vT + hh * dh * R + r0, S, n, dh, n, d, 1, R, n, 0, 0, 0, 1);
-          k.mm(P, dO, dqOff + 2 * d, n, n, dh, 1, n, d, 3 * d, 0, 0, 0, 1);
-          // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
-          k.softmaxBack(P, S, n, n);
-          k.mm(S, qOff + d, dqOff, n, n, dh, n, 1, 3 * d, 3 * d, 0, 0, 0, scale);
-          k.mm(S, qOff, dqOff + d, n, n, dh, 1, n, 3 * d, 3 * d, 0, 0, 0, scale);
-        }
-      }
+      this.attentionBackward(a, batch);
       // Relation bias: Σ over every pair of its channel (0/1) times the score gradient.
-      const grb = this.grads[this.at(`layer${l}/attn/relation_bias`)]!;
+      const grb = this.rbGrads[l]!;
       for (let r = 0; r < K; r++)
         for (let hh = 0; hh < H; hh++) grb[r * H + hh] = k.dot(A.rel + r * Q, A.g + hh * Q, Q);
       this.weightGrad(a.y1, d, A.dqkv, 3 * d, GL.wqkv, GL.bqkv);
-      k.mm(A.dqkv, L.wqkvT, A.dy, R, 3 * d, d, 3 * d, 1, d, d, 0, 0, 0, 1);
-      this.layerNormBack(A.dy, R, L.ln1g, a.xhat1, a.rstd1, GL.ln1g, GL.ln1b, A.dx, true);
+      k.mm(A.dqkv, L.wqkvT, A.dy, R, 3 * d, d, 3 * d, 1, d, d, 0, 0, 0, 1, false);
+      k.layerNormBack(A.dy, L.ln1g, a.xhat1, a.rstd1, GL.ln1g, GL.ln1b, A.dx, R, d, true);
     }
     this.weightGrad(A.feat, F, A.dx, d, G.embW, G.embB);
     this.storeGrads();
+  }
+
+  // ∂L/∂z of graph b's rows: the mean pooling's share, then the pair decoder's into ∂[q | k].
+  private pairBackward(b: number, gLogProb: number, gEntropy: number): void {
+    const { hiddenDim: d, logitClip: C } = this.dims;
+    const k = this.kern;
+    const A = this.act!;
+    const heap = k.heap;
+    const scaleD = 1 / Math.sqrt(d);
+    const n = this.nodes[b]!;
+    const r0 = this.nodeOff[b]!;
+    const q0 = this.pairOff[b]!;
+    for (let r = 0; r < n; r++) {
+      const zo = A.dy + (r0 + r) * d;
+      for (let t = 0; t < d; t++) heap[zo + t] = this.dPooled[b * d + t]! / n;
+    }
+    // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
+    const lse = this.lse[b]!;
+    const ent = this.ent[b]!;
+    const act = q0 + this.action[b]!;
+    for (let pi = q0, e = q0 + n * n; pi < e; pi++) {
+      if (!this.allowed[pi]) {
+        heap[A.g + pi] = 0;
+        continue;
+      }
+      const p = heap[A.prob + pi]!;
+      const lg = heap[A.logits + pi]!;
+      let gl = -gLogProb * p - gEntropy * p * (lg - lse + ent);
+      if (pi === act) gl += gLogProb;
+      if (C > 0) {
+        const t = lg / C;
+        gl *= C * (1 - t * t);
+      }
+      heap[A.g + pi] = gl;
+    }
+    const S = A.g + q0;
+    const qo = A.qk + r0 * 2 * d;
+    const dqo = A.dqk + r0 * 2 * d;
+    k.mm(S, qo + d, dqo, n, n, d, n, 1, 2 * d, 2 * d, 0, 0, 0, scaleD, false);
+    k.mm(S, qo, dqo + d, n, n, d, 1, n, 2 * d, 2 * d, 0, 0, 0, scaleD, false);
+  }
+
+  // ∂L/∂[q | k | v] of one layer's attention from ∂L/∂att (in datt), every graph and head.
+  private attentionBackward(a: LayerActs, batch: number): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const dh = d / H;
+    const scale = 1 / Math.sqrt(dh);
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const Q = this.Q;
+    for (let b = 0; b < batch; b++) {
+      const n = this.nodes[b]!;
+      const r0 = this.nodeOff[b]!;
+      const q0 = this.pairOff[b]!;
+      for (let hh = 0; hh < H; hh++) {
+        const P = a.p + hh * Q + q0;
+        const S = A.g + hh * Q + q0;
+        const dO = A.datt + r0 * d + hh * dh;
+        const qOff = a.qkv + r0 * 3 * d + hh * dh;
+        const dqOff = A.dqkv + r0 * 3 * d + hh * dh;
+        // dP_ij = dO_i · v_j; dv_j = Σ_i P_ij dO_i.
+        k.mm(dO, A.vT + hh * dh * R + r0, S, n, dh, n, d, 1, R, n, 0, 0, 0, 1, false);
+        k.mm(P, dO, dqOff + 2 * d, n, n, dh, 1, n, d, 3 * d, 0, 0, 0, 1, false);
+        // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
+        k.softmaxBack(P, S, n, n);
+        k.mm(S, qOff + d, dqOff, n, n, dh, n, 1, 3 * d, 3 * d, 0, 0, 0, scale, false);
+        k.mm(S, qOff, dqOff + d, n, n, dh, 1, n, 3 * d, 3 * d, 0, 0, 0, scale, false);
+      }
+    }
+  }
+
+  // Every graph's attention of one layer (scores with the relation bias, softmax, P·V per head).
+  private attentionForward(L: LayerSlots, a: LayerActs, batch: number): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const dh = d / H;
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const Q = this.Q;
+    const scale = 1 / Math.sqrt(dh);
+    for (let b = 0; b < batch; b++) {
+      const n = this.nodes[b]!;
+      const r0 = this.nodeOff[b]!;
+      const q0 = this.pairOff[b]!;
+      for (let hh = 0; hh < H; hh++) {
+        const S = a.p + hh * Q + q0;
+        const qOff = a.qkv + r0 * 3 * d + hh * dh;
+        k.mm(
+          qOff,
+          a.kT + hh * dh * R + r0,
+          S,
+          n,
+          dh,
+          n,
+          3 * d,
+          1,
+          R,
+          n,
+          A.g + hh * Q + q0,
+          n,
+          0,
+          scale,
+          false,
+        );
+        k.softmaxRows(S, n, n);
+        k.mm(S, qOff + 2 * d, a.att + r0 * d + hh * dh, n, n, dh, n, 1, 3 * d, d, 0, 0, 0, 1, false);
+      }
+    }
+  }
+
+  // Row b's features into the node matrix, its relations (channels interleaved: one contiguous
+  // copy per row, planes by a transpose afterwards) and its mask restricted to the n × n block.
+  private readGraph(
+    obs: Float32Array,
+    b: number,
+    layout: PaddedGraphLayout,
+    masks: Uint8Array | undefined,
+  ): void {
+    const { relationDim: K, nodeFeatureDim: F } = this.dims;
+    const N = layout.maxNodes;
+    const A = this.act!;
+    const h = this.kern.heap;
+    const allowed = this.allowed;
+    const o = b * layout.size;
+    const n = this.nodes[b]!;
+    const q0 = this.pairOff[b]!;
+    const fo = A.feat + this.nodeOff[b]! * F;
+    for (let t = 0, e = n * F; t < e; t++) h[fo + t] = obs[o + 1 + t]!;
+    let allowedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const ro = o + layout.relationsOffset + i * N * K;
+      const st = A.stage + (q0 + i * n) * K;
+      let bad = -1;
+      for (let t = 0, e = n * K; t < e; t++) {
+        const x = obs[ro + t]!;
+        if (x !== 0 && x !== 1) bad = t;
+        h[st + t] = x;
+      }
+      if (bad >= 0) {
+        const j = Math.floor(bad / K);
+        throw new ArbiterError(
+          'shape-mismatch',
+          `graph network trainer: relation (${i}, ${j}) channel ${bad - j * K} is ${obs[ro + bad]}, expected 0 or 1`,
+        );
+      }
+      const mo = b * N * N + i * N;
+      const ao = q0 + i * n;
+      if (masks === undefined) {
+        allowed.fill(1, ao, ao + n);
+        allowedCount += n;
+      } else
+        for (let j = 0; j < n; j++) {
+          const ok = masks[mo + j] !== 0 ? 1 : 0;
+          allowed[ao + j] = ok;
+          allowedCount += ok;
+        }
+    }
+    if (allowedCount === 0)
+      throw new ArbiterError(
+        'empty-mask',
+        'graph network trainer: the action mask allows no pair of the graph',
+      );
+    this.actionAllowed[b] = allowed[q0 + this.action[b]!]!;
+  }
+
+  // Graph b's pair scores q_i·k_j/√d, then their masked softmax.
+  private pairLogits(b: number): void {
+    const d = this.dims.hiddenDim;
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const scaleD = 1 / Math.sqrt(d);
+    const n = this.nodes[b]!;
+    const r0 = this.nodeOff[b]!;
+    k.mm(
+      A.qk + r0 * 2 * d,
+      A.kdT + r0,
+      A.logits + this.pairOff[b]!,
+      n,
+      d,
+      n,
+      2 * d,
+      1,
+      R,
+      n,
+      0,
+      0,
+      0,
+      scaleD,
+      false,
+    );
+    this.pairSoftmax(b);
+  }
+
+  // Mean of graph b's node embeddings (the value head's input), and its log π(a | s) and entropy.
+  private poolGraph(b: number): void {
+    const d = this.dims.hiddenDim;
+    const A = this.act!;
+    const heap = this.kern.heap;
+    const n = this.nodes[b]!;
+    const zo = A.z + this.nodeOff[b]! * d;
+    const po = b * d;
+    for (let t = 0; t < d; t++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += heap[zo + r * d + t]!;
+      this.pooled[po + t] = s / n;
+    }
+    const lp = this.actionAllowed[b]
+      ? heap[A.logits + this.pairOff[b]! + this.action[b]!]! - this.lse[b]!
+      : MASKED_LOGIT - this.lse[b]!;
+    this.logProb[b] = lp;
+    this.entropy[b] = this.ent[b]!;
   }
 
   // Masked log-softmax of graph b's pair logits (clipped C·tanh), its entropy and probabilities.
@@ -613,172 +735,44 @@ export class GraphNetTrainer {
         outDim,
         0,
         1,
+        false,
       );
     }
-    k.mm(this.one, dY, gB, 1, R, outDim, 0, 0, outDim, outDim, gB, outDim, 0, 1);
+    k.mm(this.one, dY, gB, 1, R, outDim, 0, 0, outDim, outDim, gB, outDim, 0, 1, false);
   }
 
-  // Layer norm of R rows of width d at x into y, keeping x̂ and 1/σ (double accumulators).
-  private layerNorm(
-    x: number,
-    rows: number,
-    g: number,
-    b: number,
-    y: number,
-    xhat: number,
-    rstd: number,
-  ): void {
-    const h = this.kern.heap;
-    const d = this.dims.hiddenDim;
-    for (let r = 0; r < rows; r++) {
-      const o = x + r * d;
-      let mean = 0;
-      for (let j = 0; j < d; j++) mean += h[o + j]!;
-      mean /= d;
-      let v = 0;
-      for (let j = 0; j < d; j++) {
-        const t = h[o + j]! - mean;
-        v += t * t;
-      }
-      const inv = 1 / Math.sqrt(v / d + GRAPH_NET_LN_EPS);
-      h[rstd + r] = inv;
-      const ho = xhat + r * d;
-      const yo = y + r * d;
-      for (let j = 0; j < d; j++) {
-        const t = (h[o + j]! - mean) * inv;
-        h[ho + j] = t;
-        h[yo + j] = t * h[g + j]! + h[b + j]!;
-      }
-    }
-  }
-
-  /**
-   * Backward of {@link GraphNetTrainer.layerNorm} given dY: adds into gGamma and gBeta, and writes
-   * (or with `accumulate` adds) dX = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)) with dx̂ = dY ⊙ γ.
-   */
-  private layerNormBack(
-    dY: number,
-    rows: number,
-    gamma: number,
-    xhat: number,
-    rstd: number,
-    gG: number,
-    gB: number,
-    dX: number,
-    accumulate: boolean,
-  ): void {
-    const h = this.kern.heap;
-    const d = this.dims.hiddenDim;
-    for (let r = 0; r < rows; r++) {
-      const o = r * d;
-      let m1 = 0;
-      let m2 = 0;
-      for (let j = 0; j < d; j++) {
-        const dy = h[dY + o + j]!;
-        const xh = h[xhat + o + j]!;
-        h[gG + j] = h[gG + j]! + dy * xh;
-        h[gB + j] = h[gB + j]! + dy;
-        const dxh = dy * h[gamma + j]!;
-        m1 += dxh;
-        m2 += dxh * xh;
-      }
-      m1 /= d;
-      m2 /= d;
-      const inv = h[rstd + r]!;
-      for (let j = 0; j < d; j++) {
-        const g = inv * (h[dY + o + j]! * h[gamma + j]! - m1 - h[xhat + o + j]! * m2);
-        h[dX + o + j] = accumulate ? h[dX + o + j]! + g : g;
-      }
-    }
-  }
-
-  // The host weights into the heap: Q/K/V and the decoder's q/k side by side, and the transposed
-  // kernels of the input gradients.
+  // The host weights into the heap (see the copy plans).
   private loadWeights(): void {
-    const { hiddenDim: d, ffnDim: f } = this.dims;
     const k = this.kern;
     const h = k.heap;
-    const P = this.params;
-    const W = this.w;
-    const put = (name: string, at: number): void => h.set(P[this.at(name)]!, at);
-    put('embed/kernel', W.embW);
-    put('embed/bias', W.embB);
-    for (let l = 0; l < this.dims.numLayers; l++) {
-      const L = W.layers[l]!;
-      const pre = `layer${l}`;
-      put(`${pre}/ln1/gamma`, L.ln1g);
-      put(`${pre}/ln1/beta`, L.ln1b);
-      sideBySide(h, L.wqkv, d, d, [
-        P[this.at(`${pre}/attn/q/kernel`)]!,
-        P[this.at(`${pre}/attn/k/kernel`)]!,
-        P[this.at(`${pre}/attn/v/kernel`)]!,
-      ]);
-      put(`${pre}/attn/q/bias`, L.bqkv);
-      put(`${pre}/attn/k/bias`, L.bqkv + d);
-      put(`${pre}/attn/v/bias`, L.bqkv + 2 * d);
-      k.transpose(L.wqkv, L.wqkvT, d, 3 * d, 3 * d, d);
-      put(`${pre}/attn/o/kernel`, L.wo);
-      put(`${pre}/attn/o/bias`, L.bo);
-      k.transpose(L.wo, L.woT, d, d, d, d);
-      put(`${pre}/ln2/gamma`, L.ln2g);
-      put(`${pre}/ln2/beta`, L.ln2b);
-      put(`${pre}/ffn/1/kernel`, L.w1);
-      put(`${pre}/ffn/1/bias`, L.b1);
-      k.transpose(L.w1, L.w1T, d, f, f, d);
-      put(`${pre}/ffn/2/kernel`, L.w2);
-      put(`${pre}/ffn/2/bias`, L.b2);
-      k.transpose(L.w2, L.w2T, f, d, d, f);
-      put(`${pre}/attn/relation_bias`, L.rb);
+    for (const { src, at } of this.plainIn) h.set(src, at);
+    for (const { at, rows, cols, parts } of this.fusedIn) {
+      const width = parts.length * cols;
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts[i]!;
+        for (let r = 0; r < rows; r++) {
+          const o = at + r * width + i * cols;
+          for (let c = 0; c < cols; c++) h[o + c] = m[r * cols + c]!;
+        }
+      }
     }
-    put('final_ln/gamma', W.lnFg);
-    put('final_ln/beta', W.lnFb);
-    sideBySide(h, W.wdec, d, d, [P[this.at('decoder/q/kernel')]!, P[this.at('decoder/k/kernel')]!]);
-    put('decoder/q/bias', W.bdec);
-    put('decoder/k/bias', W.bdec + d);
-    k.transpose(W.wdec, W.wdecT, d, 2 * d, 2 * d, d);
+    for (const t of this.transposes) k.transpose(t.src, t.dst, t.rows, t.cols, t.cols, t.rows);
   }
 
   // The heap gradients into the host gradient arrays (the relation biases are written directly).
   private storeGrads(): void {
-    const { hiddenDim: d } = this.dims;
     const h = this.kern.heap;
-    const G = this.gw;
-    const out = (name: string, at: number): void => {
-      const g = this.grads[this.at(name)]!;
-      g.set(h.subarray(at, at + g.length));
-    };
-    out('embed/kernel', G.embW);
-    out('embed/bias', G.embB);
-    for (let l = 0; l < this.dims.numLayers; l++) {
-      const L = G.layers[l]!;
-      const pre = `layer${l}`;
-      out(`${pre}/ln1/gamma`, L.ln1g);
-      out(`${pre}/ln1/beta`, L.ln1b);
-      apart(h, L.wqkv, d, d, [
-        this.grads[this.at(`${pre}/attn/q/kernel`)]!,
-        this.grads[this.at(`${pre}/attn/k/kernel`)]!,
-        this.grads[this.at(`${pre}/attn/v/kernel`)]!,
-      ]);
-      out(`${pre}/attn/q/bias`, L.bqkv);
-      out(`${pre}/attn/k/bias`, L.bqkv + d);
-      out(`${pre}/attn/v/bias`, L.bqkv + 2 * d);
-      out(`${pre}/attn/o/kernel`, L.wo);
-      out(`${pre}/attn/o/bias`, L.bo);
-      out(`${pre}/ln2/gamma`, L.ln2g);
-      out(`${pre}/ln2/beta`, L.ln2b);
-      out(`${pre}/ffn/1/kernel`, L.w1);
-      out(`${pre}/ffn/1/bias`, L.b1);
-      out(`${pre}/ffn/2/kernel`, L.w2);
-      out(`${pre}/ffn/2/bias`, L.b2);
+    for (const { dst, at } of this.plainOut) for (let i = 0; i < dst.length; i++) dst[i] = h[at + i]!;
+    for (const { at, rows, cols, parts } of this.fusedOut) {
+      const width = parts.length * cols;
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts[i]!;
+        for (let r = 0; r < rows; r++) {
+          const o = at + r * width + i * cols;
+          for (let c = 0; c < cols; c++) m[r * cols + c] = h[o + c]!;
+        }
+      }
     }
-    out('final_ln/gamma', G.lnFg);
-    out('final_ln/beta', G.lnFb);
-    apart(h, G.wdec, d, d, [
-      this.grads[this.at('decoder/q/kernel')]!,
-      this.grads[this.at('decoder/k/kernel')]!,
-    ]);
-    out('decoder/q/bias', G.bdec);
-    out('decoder/k/bias', G.bdec + d);
   }
 
   private at(name: string): number {
@@ -822,6 +816,7 @@ export class GraphNetTrainer {
     const Rd = capR * d;
     this.act = {
       feat: alloc(capR * F),
+      stage: alloc(K * capQ),
       rel: alloc(K * capQ),
       x: alloc(Rd),
       layers: Array.from({ length: this.dims.numLayers }, () => ({
@@ -859,20 +854,4 @@ export class GraphNetTrainer {
     this.capQ = capQ;
     this.allowed = new Uint8Array(capQ);
   }
-}
-
-/** Matrices `rows × cols` written side by side into one `rows × (count·cols)` at `at`. */
-function sideBySide(h: Float32Array, at: number, rows: number, cols: number, parts: Float32Array[]): void {
-  const width = parts.length * cols;
-  for (let r = 0; r < rows; r++)
-    parts.forEach((m, i) => h.set(m.subarray(r * cols, (r + 1) * cols), at + r * width + i * cols));
-}
-
-/** The inverse of {@link sideBySide}: the parts out of the heap. */
-function apart(h: Float32Array, at: number, rows: number, cols: number, parts: Float32Array[]): void {
-  const width = parts.length * cols;
-  for (let r = 0; r < rows; r++)
-    parts.forEach((m, i) =>
-      m.set(h.subarray(at + r * width + i * cols, at + r * width + (i + 1) * cols), r * cols),
-    );
 }

@@ -11,6 +11,7 @@
  */
 import { decodeBase64 } from './decode-base64.js';
 import { wasmSimdAvailable } from './dense-forward-wasm.js';
+import { GRAPH_NET_LN_EPS } from './graph-net-f32.js';
 import { GRAPH_TRAIN_WASM_BASE64 } from './graph-train-wasm-bytes.js';
 
 /** Floats of slack after the last buffer (the kernels read up to 3 past a row's end). */
@@ -44,22 +45,10 @@ export interface GraphTrainKernels {
     initRow: number,
     bias: number,
     alpha: number,
+    relu: boolean,
   ): void;
-  /**
-   * In place on `rows` rows of n scores: `s ← s·scale + Σ_r rel[r·planeStride]·rb[r·rbStride]`
-   * (K 0/1 relation planes indexed like s), then each row's softmax.
-   */
-  softmaxRows(
-    s: number,
-    rel: number,
-    rb: number,
-    rbStride: number,
-    K: number,
-    planeStride: number,
-    n: number,
-    rows: number,
-    scale: number,
-  ): void;
+  /** Each of `rows` rows of n values replaced by its softmax, in place. */
+  softmaxRows(s: number, n: number, rows: number): void;
   /** `dp ← p ⊙ (dp − Σ_j p·dp)` per row of n, in place. */
   softmaxBack(p: number, dp: number, n: number, rows: number): void;
   /** Σ x·y over `count` values. */
@@ -68,12 +57,118 @@ export interface GraphTrainKernels {
   transpose(src: number, dst: number, rows: number, cols: number, srcRow: number, dstRow: number): void;
   /** e^x in place over `count` values. */
   exp(p: number, count: number): void;
+  /** `d = y ≤ 0 ? 0 : d` over `count` values. */
+  reluBack(d: number, y: number, count: number): void;
+  /** Layer norm of `rows` rows of d at x into y, keeping x̂ and 1/σ (see {@link layerNormJs}). */
+  layerNorm(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    xhat: number,
+    rstd: number,
+    rows: number,
+    d: number,
+  ): void;
+  /** Backward of {@link GraphTrainKernels.layerNorm} (see {@link layerNormBackJs}). */
+  layerNormBack(
+    dY: number,
+    gamma: number,
+    xhat: number,
+    rstd: number,
+    gG: number,
+    gB: number,
+    dX: number,
+    rows: number,
+    d: number,
+    accumulate: boolean,
+  ): void;
+}
+
+/**
+ * Layer norm on heap `h` (double accumulators): per row of d, x̂ = (x − mean)/√(var + ε),
+ * y = x̂·g + b; x̂ and 1/σ kept for the backward pass.
+ */
+export function layerNormJs(
+  h: Float32Array,
+  x: number,
+  g: number,
+  b: number,
+  y: number,
+  xhat: number,
+  rstd: number,
+  rows: number,
+  d: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = x + r * d;
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += h[o + j]!;
+    mean /= d;
+    let v = 0;
+    for (let j = 0; j < d; j++) {
+      const t = h[o + j]! - mean;
+      v += t * t;
+    }
+    const inv = 1 / Math.sqrt(v / d + GRAPH_NET_LN_EPS);
+    h[rstd + r] = inv;
+    const ho = xhat + r * d;
+    const yo = y + r * d;
+    for (let j = 0; j < d; j++) {
+      const t = (h[o + j]! - mean) * inv;
+      h[ho + j] = t;
+      h[yo + j] = t * h[g + j]! + h[b + j]!;
+    }
+  }
+}
+
+/**
+ * Backward of {@link layerNormJs} given dY: adds into gG and gB, and writes (or with `accumulate`
+ * adds) dX = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)) with dx̂ = dY ⊙ γ.
+ */
+export function layerNormBackJs(
+  h: Float32Array,
+  dY: number,
+  gamma: number,
+  xhat: number,
+  rstd: number,
+  gG: number,
+  gB: number,
+  dX: number,
+  rows: number,
+  d: number,
+  accumulate: boolean,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let m1 = 0;
+    let m2 = 0;
+    for (let j = 0; j < d; j++) {
+      const dy = h[dY + o + j]!;
+      const xh = h[xhat + o + j]!;
+      h[gG + j] = h[gG + j]! + dy * xh;
+      h[gB + j] = h[gB + j]! + dy;
+      const dxh = dy * h[gamma + j]!;
+      m1 += dxh;
+      m2 += dxh * xh;
+    }
+    m1 /= d;
+    m2 /= d;
+    const inv = h[rstd + r]!;
+    for (let j = 0; j < d; j++) {
+      const v = inv * (h[dY + o + j]! * h[gamma + j]! - m1 - h[xhat + o + j]! * m2);
+      h[dX + o + j] = accumulate ? h[dX + o + j]! + v : v;
+    }
+  }
 }
 
 interface WasmExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   mm(...args: number[]): void;
-  softmaxRows(...args: number[]): void;
+  softmaxRows(s: number, n: number, rows: number): void;
+  reluBack(d: number, y: number, count: number): void;
+  layerNorm(...args: number[]): void;
+  layerNormBack(...args: number[]): void;
   softmaxBack(p: number, dp: number, n: number, rows: number): void;
   dot(x: number, y: number, count: number): number;
   transpose(src: number, dst: number, rows: number, cols: number, srcRow: number, dstRow: number): void;
@@ -119,6 +214,7 @@ class WasmKernels implements GraphTrainKernels {
     initRow: number,
     bias: number,
     alpha: number,
+    relu: boolean,
   ): void {
     if (m <= 0 || p <= 0) return;
     this.k.mm(
@@ -136,21 +232,12 @@ class WasmKernels implements GraphTrainKernels {
       initRow * 4,
       bias * 4,
       alpha,
+      relu ? 1 : 0,
     );
   }
 
-  softmaxRows(
-    s: number,
-    rel: number,
-    rb: number,
-    rbStride: number,
-    K: number,
-    planeStride: number,
-    n: number,
-    rows: number,
-    scale: number,
-  ): void {
-    this.k.softmaxRows(s * 4, rel * 4, rb * 4, rbStride * 4, K, planeStride * 4, n, rows, scale);
+  softmaxRows(s: number, n: number, rows: number): void {
+    this.k.softmaxRows(s * 4, n, rows);
   }
 
   softmaxBack(p: number, dp: number, n: number, rows: number): void {
@@ -167,6 +254,52 @@ class WasmKernels implements GraphTrainKernels {
 
   exp(p: number, count: number): void {
     this.k.exp(p * 4, count);
+  }
+
+  reluBack(d: number, y: number, count: number): void {
+    this.k.reluBack(d * 4, y * 4, count);
+  }
+
+  layerNorm(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    xhat: number,
+    rstd: number,
+    rows: number,
+    d: number,
+  ): void {
+    if (d % 4 !== 0) return layerNormJs(this.heap, x, g, b, y, xhat, rstd, rows, d);
+    this.k.layerNorm(x * 4, g * 4, b * 4, y * 4, xhat * 4, rstd * 4, rows, d, GRAPH_NET_LN_EPS);
+  }
+
+  layerNormBack(
+    dY: number,
+    gamma: number,
+    xhat: number,
+    rstd: number,
+    gG: number,
+    gB: number,
+    dX: number,
+    rows: number,
+    d: number,
+    accumulate: boolean,
+  ): void {
+    if (d % 4 !== 0)
+      return layerNormBackJs(this.heap, dY, gamma, xhat, rstd, gG, gB, dX, rows, d, accumulate);
+    this.k.layerNormBack(
+      dY * 4,
+      gamma * 4,
+      xhat * 4,
+      rstd * 4,
+      gG * 4,
+      gB * 4,
+      dX * 4,
+      rows,
+      d,
+      accumulate ? 1 : 0,
+    );
   }
 }
 
@@ -197,6 +330,7 @@ class JsKernels implements GraphTrainKernels {
     initRow: number,
     bias: number,
     alpha: number,
+    relu: boolean,
   ): void {
     const h = this.heap;
     // Two rows × four columns of sums in registers (why: an axpy loop stores C every step).
@@ -231,9 +365,23 @@ class JsKernels implements GraphTrainKernels {
           s12 += x1 * b2;
           s13 += x1 * b3;
         }
-        this.store(c + r * ldc + j, w, alpha, s00, s01, s02, s03, init, r, initRow, j, bias);
+        this.store(c + r * ldc + j, w, alpha, s00, s01, s02, s03, init, r, initRow, j, bias, relu);
         if (two)
-          this.store(c + (r + 1) * ldc + j, w, alpha, s10, s11, s12, s13, init, r + 1, initRow, j, bias);
+          this.store(
+            c + (r + 1) * ldc + j,
+            w,
+            alpha,
+            s10,
+            s11,
+            s12,
+            s13,
+            init,
+            r + 1,
+            initRow,
+            j,
+            bias,
+            relu,
+          );
       }
     }
   }
@@ -252,38 +400,23 @@ class JsKernels implements GraphTrainKernels {
     initRow: number,
     j: number,
     bias: number,
+    relu: boolean,
   ): void {
     const h = this.heap;
     for (let q = 0; q < w; q++) {
       let v = Math.fround(alpha * (q === 0 ? s0 : q === 1 ? s1 : q === 2 ? s2 : s3));
       if (init !== 0) v = Math.fround(v + h[init + r * initRow + j + q]!);
       if (bias !== 0) v = Math.fround(v + h[bias + j + q]!);
-      h[o + q] = v;
+      h[o + q] = relu && v < 0 ? 0 : v;
     }
   }
 
-  softmaxRows(
-    s: number,
-    rel: number,
-    rb: number,
-    rbStride: number,
-    K: number,
-    planeStride: number,
-    n: number,
-    rows: number,
-    scale: number,
-  ): void {
+  softmaxRows(s: number, n: number, rows: number): void {
     const h = this.heap;
     for (let i = 0; i < rows; i++) {
       const o = s + i * n;
-      const ro = rel + i * n;
       let max = -Infinity;
-      for (let j = 0; j < n; j++) {
-        let v = h[o + j]! * scale;
-        for (let r = 0; r < K; r++) v += h[ro + r * planeStride + j]! * h[rb + r * rbStride]!;
-        h[o + j] = v;
-        if (h[o + j]! > max) max = h[o + j]!;
-      }
+      for (let j = 0; j < n; j++) if (h[o + j]! > max) max = h[o + j]!;
       let sum = 0;
       for (let j = 0; j < n; j++) {
         h[o + j] = Math.exp(h[o + j]! - max);
@@ -321,6 +454,39 @@ class JsKernels implements GraphTrainKernels {
   exp(p: number, count: number): void {
     const h = this.heap;
     for (let i = 0; i < count; i++) h[p + i] = Math.exp(h[p + i]!);
+  }
+
+  reluBack(d: number, y: number, count: number): void {
+    const h = this.heap;
+    for (let i = 0; i < count; i++) if (h[y + i]! <= 0) h[d + i] = 0;
+  }
+
+  layerNorm(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    xhat: number,
+    rstd: number,
+    rows: number,
+    d: number,
+  ): void {
+    layerNormJs(this.heap, x, g, b, y, xhat, rstd, rows, d);
+  }
+
+  layerNormBack(
+    dY: number,
+    gamma: number,
+    xhat: number,
+    rstd: number,
+    gG: number,
+    gB: number,
+    dX: number,
+    rows: number,
+    d: number,
+    accumulate: boolean,
+  ): void {
+    layerNormBackJs(this.heap, dY, gamma, xhat, rstd, gG, gB, dX, rows, d, accumulate);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '382c9e93207c169629869d54efe5a478fab465467f18fe675b2644069367a297';
+export const MATMUL_SOURCE_SHA256 = 'ce9f588645071960c4a1dd89f31b9410ced03f19ab074b3306671e14d53ffce5';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =
