@@ -316,7 +316,7 @@ function softmaxRowsFunction(): WasmFunction {
   const [S, N, ROWS] = [0, 1, 2];
   const [RI, ROW, END, X] = [3, 4, 5, 6];
   const [MAX, SUMF] = [7, 8];
-  const [V, VMAX, VSUM, TMP] = [9, 10, 11, 12]; // exp scratch 13 … 16, constants 17 …
+  const [VMAX, VSUM, TMP] = [10, 11, 12]; // (9 spare) exp scratch 13 … 16, constants 17 …
   const c = new Code();
   expConstants(c, 17);
   c.get(S).set(ROW);

@@ -33,6 +33,7 @@ import {
 } from './dense-backward.js';
 import type { DenseLayerF32 } from './dense-forward.js';
 import { graphNetParams, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
+import { trainingKernel } from './dense-train-wasm.js';
 import { createGraphTrainKernels, HEAP_SLACK, type GraphTrainKernels } from './graph-train-kernels.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
 
@@ -188,8 +189,9 @@ export class GraphNetTrainer {
    * @param dims - network sizes
    * @param params - one array per {@link graphNetParams} entry, in that order
    * @param grads - gradient arrays of the same sizes (written by {@link GraphNetTrainer.backward})
-   * @param options - `simd: false` runs the JavaScript kernels (default: WebAssembly SIMD where
-   *   available)
+   * @param options - `simd: false` runs the JavaScript kernels, `true` WebAssembly SIMD where
+   *   available (default: the process-wide training kernel, `setTrainingKernel` /
+   *   `ARBITER_KERNEL`: JavaScript under `js`, else WebAssembly SIMD where available)
    */
   constructor(
     dims: GraphNetDims,
@@ -213,7 +215,7 @@ export class GraphNetTrainer {
     });
     this.params = params;
     this.grads = grads;
-    this.kern = createGraphTrainKernels(options.simd !== false);
+    this.kern = createGraphTrainKernels(options.simd ?? trainingKernel() !== 'js');
     this.simd = this.kern.simd;
     let top = 16; // offset 0 means "none" to the kernels
     const alloc = (n: number): number => {

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const GRAPH_TRAIN_SOURCE_SHA256 = 'f85ccdaf5ce7e305a287655ed22c45c0bb373501ac69f4aec1e620d8dba89317';
+export const GRAPH_TRAIN_SOURCE_SHA256 = '7ae0744614a289e41d2a81c4c0b5d302ff9d2f07400f590a0cbde9b4631d672e';
 
 /** The graph trainer's kernel module (exports `memory`, `mm`, `softmaxRows`, `softmaxBack`, `dot`, `transpose`, `exp`). */
 export const GRAPH_TRAIN_WASM_BASE64 =
