@@ -22,6 +22,8 @@
  * - `transpose(src, dst, rows, cols, srcRow, dstRow)`: dst (cols × rows, row stride dstRow) = srcᵀ.
  * - `exp(p, count)`: in place (the softmax's exp, exported for its accuracy test).
  * - `reluBack(d, y, count)`: `d = y ≤ 0 ? 0 : d` in place.
+ * - `pairSoftmax(…)`, `pairNormalize(…)`, `pairSoftmaxBack(…)`: the pair decoder's masked softmax
+ *   (with the logit clip C·tanh, the dense kernel's tanh) and its backward pass (see the functions).
  * - `layerNorm(…)`, `layerNormBack(…)`: a layer norm of rows of d values (d a multiple of 4) and
  *   its backward pass (see the functions), Float32 sums.
  *
@@ -31,6 +33,7 @@
  * smallest normal Float32) exactly 0. Measured within 2 Float32 steps of `Math.fround(Math.exp)`
  * on [−87, 88] (the test sweeps it).
  */
+import { tanhF32x4 } from './dense-kernel-wasm.js';
 import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
 
 /** `local = local + value` (i32). */
@@ -710,6 +713,183 @@ function layerNormBackFunction(): WasmFunction {
   };
 }
 
+/**
+ * Loops `body(wide)` over `count` floats by byte offset `J` from 0: four at a time, then one at a
+ * time (`wide` false: the body works on lane 0 of vectors loaded with `v128.load32_zero`).
+ */
+function overFloats(c: Code, J: number, END: number, body: (wide: boolean) => void): void {
+  c.i32(0).set(J);
+  for (const wide of [true, false]) {
+    const step = wide ? 16 : 4;
+    c.block().loop();
+    c.get(J).i32(step).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+    body(wide);
+    addTo(c, J, step);
+    c.br(0).end().end();
+  }
+}
+
+/** Pushes the f32x4 at `base + J` (all four lanes, or lane 0 only). */
+function load(c: Code, base: number, J: number, wide: boolean): void {
+  c.get(base)
+    .get(J)
+    .op('i32.add')
+    .mem(wide ? 'v128.load' : 'v128.load32_zero');
+}
+
+/** Stores the f32x4 in local `v` at `base + J` (all four lanes, or lane 0 only). */
+function store(c: Code, base: number, J: number, v: number, wide: boolean): void {
+  c.get(base).get(J).op('i32.add').get(v);
+  if (wide) c.mem('v128.store');
+  else c.storeLane('v128.store32_lane', 0);
+}
+
+/**
+ * `pairSoftmax(s, mask, e, count, clip, out)`: the decoder's masked softmax, first half: `s ←
+ * clip·tanh(s)` (as is when clip ≤ 0), then over the pairs whose mask (0/1 floats) is 1 the
+ * maximum m and `e = e^(s − m)` (0 elsewhere); writes m and Σ e at `out`, `out + 4`.
+ */
+function pairSoftmaxFunction(): WasmFunction {
+  const [S, MASK, E, COUNT, CLIP, OUT] = [0, 1, 2, 3, 4, 5];
+  const [END, J, MAXS, SUMS] = [6, 7, 8, 9];
+  const [V, VMAX, VSUM, CLIPV] = [10, 12, 13, 14]; // (11 spare) // tanh scratch 15 … 19, exp 20 … 23, constants 24 …
+  const c = new Code();
+  expConstants(c, 24);
+  c.get(COUNT).i32(2).op('i32.shl').set(END);
+  c.get(CLIP).op('f32x4.splat').set(CLIPV);
+  c.f32x4(-Infinity).set(VMAX);
+  c.f32(-Infinity).set(MAXS);
+  for (const clipped of [true, false]) {
+    c.get(CLIP)
+      .f32(0)
+      .op(clipped ? 'f32.gt' : 'f32.le')
+      .if();
+    overFloats(c, J, END, (wide) => {
+      load(c, S, J, wide);
+      if (clipped) {
+        tanhF32x4(c, 15);
+        c.get(CLIPV).op('f32x4.mul');
+      }
+      c.set(V);
+      store(c, S, J, V, wide);
+      // Masked-out pairs count as −∞.
+      c.get(V).f32x4(-Infinity);
+      load(c, MASK, J, wide);
+      c.zero128().op('f32x4.ne').op('v128.bitselect').set(V);
+      if (wide) c.get(VMAX).get(V).op('f32x4.pmax').set(VMAX);
+      else c.get(MAXS).get(V).extractLane('f32x4.extract_lane', 0).op('f32.max').set(MAXS);
+    });
+    c.end();
+  }
+  horizontal(c, VMAX, 'f32.max');
+  c.get(MAXS).op('f32.max').set(MAXS);
+  c.get(MAXS).op('f32x4.splat').set(VMAX);
+  c.zero128().set(VSUM);
+  c.f32(0).set(SUMS);
+  overFloats(c, J, END, (wide) => {
+    load(c, S, J, wide);
+    c.get(VMAX).op('f32x4.sub');
+    expF32x4(c, 20, 24);
+    c.zero128();
+    load(c, MASK, J, wide);
+    c.zero128().op('f32x4.ne').op('v128.bitselect').set(V);
+    store(c, E, J, V, wide);
+    if (wide) c.get(VSUM).get(V).op('f32x4.add').set(VSUM);
+    else c.get(SUMS).get(V).extractLane('f32x4.extract_lane', 0).op('f32.add').set(SUMS);
+  });
+  horizontal(c, VSUM, 'f32.add');
+  c.get(SUMS).op('f32.add').set(SUMS);
+  c.get(OUT).get(MAXS).mem('f32.store');
+  c.get(OUT).get(SUMS).mem('f32.store', 4);
+  return {
+    name: 'pairSoftmax',
+    params: ['i32', 'i32', 'i32', 'i32', 'f32', 'i32'],
+    results: [],
+    locals: ['i32', 'i32', 'f32', 'f32', ...Array<ValType>(5 + 5 + 4 + EXP_CONSTANTS).fill('v128')],
+    body: c,
+  };
+}
+
+/** `pairNormalize(e, l, count, inv, out)`: `e ← e·inv` (the probabilities), Σ e·l at `out`. */
+function pairNormalizeFunction(): WasmFunction {
+  const [E, L, COUNT, INV, OUT] = [0, 1, 2, 3, 4];
+  const [END, J, SUMS] = [5, 6, 7];
+  const [V, VINV, VSUM] = [8, 9, 10];
+  const c = new Code();
+  c.get(COUNT).i32(2).op('i32.shl').set(END);
+  c.get(INV).op('f32x4.splat').set(VINV);
+  c.zero128().set(VSUM);
+  c.f32(0).set(SUMS);
+  overFloats(c, J, END, (wide) => {
+    load(c, E, J, wide);
+    c.get(VINV).op('f32x4.mul').set(V);
+    store(c, E, J, V, wide);
+    c.get(V);
+    load(c, L, J, wide);
+    c.op('f32x4.mul');
+    if (wide) c.get(VSUM).op('f32x4.add').set(VSUM);
+    else c.extractLane('f32x4.extract_lane', 0).get(SUMS).op('f32.add').set(SUMS);
+  });
+  horizontal(c, VSUM, 'f32.add');
+  c.get(SUMS).op('f32.add').set(SUMS);
+  c.get(OUT).get(SUMS).mem('f32.store');
+  return {
+    name: 'pairNormalize',
+    params: ['i32', 'i32', 'i32', 'f32', 'i32'],
+    results: [],
+    locals: ['i32', 'i32', 'f32', 'v128', 'v128', 'v128'],
+    body: c,
+  };
+}
+
+/**
+ * `pairSoftmaxBack(p, l, g, count, gLogProb, gEntropy, shift, clip, invClip)`: the decoder's
+ * score gradients but for the action's own term, `g = −p·(gLogProb + gEntropy·(l + shift))`
+ * (shift = H − lse), times `clip − l²/clip` (tanh's derivative) when clip > 0.
+ */
+function pairSoftmaxBackFunction(): WasmFunction {
+  const [PR, L, G, COUNT, GL, GE, SHIFT, CLIP, INVC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [END, J] = [9, 10];
+  const [V, VL, VGL, VGE, VSH, VC, VIC] = [11, 12, 13, 14, 15, 16, 17];
+  const c = new Code();
+  c.get(COUNT).i32(2).op('i32.shl').set(END);
+  for (const [local, vec] of [
+    [GL, VGL],
+    [GE, VGE],
+    [SHIFT, VSH],
+    [CLIP, VC],
+    [INVC, VIC],
+  ] as const)
+    c.get(local).op('f32x4.splat').set(vec);
+  for (const clipped of [true, false]) {
+    c.get(CLIP)
+      .f32(0)
+      .op(clipped ? 'f32.gt' : 'f32.le')
+      .if();
+    overFloats(c, J, END, (wide) => {
+      load(c, L, J, wide);
+      c.set(VL);
+      // −p·(gL + gE·(l + shift))
+      c.zero128();
+      load(c, PR, J, wide);
+      c.get(VGL).get(VGE).get(VL).get(VSH).op('f32x4.add').op('f32x4.mul').op('f32x4.add');
+      c.op('f32x4.mul').op('f32x4.sub');
+      if (clipped)
+        c.get(VC).get(VL).get(VL).op('f32x4.mul').get(VIC).op('f32x4.mul').op('f32x4.sub').op('f32x4.mul');
+      c.set(V);
+      store(c, G, J, V, wide);
+    });
+    c.end();
+  }
+  return {
+    name: 'pairSoftmaxBack',
+    params: ['i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32'],
+    results: [],
+    locals: ['i32', 'i32', ...Array<ValType>(7).fill('v128')],
+    body: c,
+  };
+}
+
 /** The graph trainer's kernel module (one initial memory page; the runtime grows it). */
 export function buildGraphTrainWasm(): Uint8Array {
   return assembleModule(
@@ -723,6 +903,9 @@ export function buildGraphTrainWasm(): Uint8Array {
       reluBackFunction(),
       layerNormFunction(),
       layerNormBackFunction(),
+      pairSoftmaxFunction(),
+      pairNormalizeFunction(),
+      pairSoftmaxBackFunction(),
     ],
     1,
   );

@@ -83,6 +83,7 @@ export { diagGaussianForward, diagGaussianBackward } from '../nn/diag-gaussian-b
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
 export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
 export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
+export { createGraphTrainKernels, type GraphTrainKernels } from '../nn/graph-train-kernels.js';
 export { SimdMatMul } from '../nn/simd-matmul.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';
 export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';

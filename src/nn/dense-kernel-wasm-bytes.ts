@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '9050da46d8b134ab774e7d04ce9ebe60bf5867fe6ffdd73720db3344a3aaf1c7';
+export const DENSE_KERNEL_SOURCE_SHA256 = '1653ac651e5a8217c10ae690e60821ed670ad257f34ab6228bab216008ecfb4e';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

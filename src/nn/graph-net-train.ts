@@ -118,6 +118,10 @@ interface ActSlots {
   kdT: number;
   logits: number;
   prob: number;
+  /** The action masks as 0/1 floats, like the logits. */
+  mask: number;
+  /** The decoder softmax's scalars (max, Σ e, Σ p·l). */
+  stats: number;
   dx: number;
   dy: number;
   dqkv: number;
@@ -485,23 +489,12 @@ export class GraphNetTrainer {
       for (let t = 0; t < d; t++) heap[zo + t] = this.dPooled[b * d + t]! / n;
     }
     // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
-    const lse = this.lse[b]!;
-    const ent = this.ent[b]!;
     const act = q0 + this.action[b]!;
-    for (let pi = q0, e = q0 + n * n; pi < e; pi++) {
-      if (!this.allowed[pi]) {
-        heap[A.g + pi] = 0;
-        continue;
-      }
-      const p = heap[A.prob + pi]!;
-      const lg = heap[A.logits + pi]!;
-      let gl = -gLogProb * p - gEntropy * p * (lg - lse + ent);
-      if (pi === act) gl += gLogProb;
-      if (C > 0) {
-        const t = lg / C;
-        gl *= C * (1 - t * t);
-      }
-      heap[A.g + pi] = gl;
+    const shift = this.ent[b]! - this.lse[b]!;
+    k.pairSoftmaxBack(A.prob + q0, A.logits + q0, A.g + q0, n * n, gLogProb, gEntropy, shift, C);
+    if (this.allowed[act]) {
+      const t = C > 0 ? heap[A.logits + act]! / C : 0;
+      heap[A.g + act] = heap[A.g + act]! + gLogProb * (C > 0 ? C * (1 - t * t) : 1);
     }
     const S = A.g + q0;
     const qo = A.qk + r0 * 2 * d;
@@ -618,11 +611,13 @@ export class GraphNetTrainer {
       const ao = q0 + i * n;
       if (masks === undefined) {
         allowed.fill(1, ao, ao + n);
+        h.fill(1, A.mask + ao, A.mask + ao + n);
         allowedCount += n;
       } else
         for (let j = 0; j < n; j++) {
           const ok = masks[mo + j] !== 0 ? 1 : 0;
           allowed[ao + j] = ok;
+          h[A.mask + ao + j] = ok;
           allowedCount += ok;
         }
     }
@@ -685,35 +680,17 @@ export class GraphNetTrainer {
 
   // Masked log-softmax of graph b's pair logits (clipped C·tanh), its entropy and probabilities.
   private pairSoftmax(b: number): void {
-    const C = this.dims.logitClip;
+    const k = this.kern;
     const A = this.act!;
-    const h = this.kern.heap;
     const n = this.nodes[b]!;
     const q0 = this.pairOff[b]!;
-    const allowed = this.allowed;
-    let max = -Infinity;
-    for (let pi = q0, e = q0 + n * n; pi < e; pi++) {
-      if (!allowed[pi]) continue;
-      const sc = h[A.logits + pi]!;
-      h[A.logits + pi] = C > 0 ? C * Math.tanh(sc) : sc;
-      if (h[A.logits + pi]! > max) max = h[A.logits + pi]!;
-    }
-    let sum = 0;
-    for (let pi = q0, e = q0 + n * n; pi < e; pi++) if (allowed[pi]) sum += Math.exp(h[A.logits + pi]! - max);
-    const lse = max + Math.log(sum);
-    let ent = 0;
-    for (let pi = q0, e = q0 + n * n; pi < e; pi++) {
-      if (!allowed[pi]) {
-        h[A.prob + pi] = 0;
-        continue;
-      }
-      const lp = h[A.logits + pi]! - lse;
-      const p = Math.exp(lp);
-      h[A.prob + pi] = p;
-      ent -= p * lp;
-    }
+    k.pairSoftmax(A.logits + q0, A.mask + q0, A.prob + q0, n * n, this.dims.logitClip, A.stats);
+    const sum = k.heap[A.stats + 1]!;
+    const lse = k.heap[A.stats]! + Math.log(sum);
+    k.pairNormalize(A.prob + q0, A.logits + q0, n * n, 1 / sum, A.stats + 2);
     this.lse[b] = lse;
-    this.ent[b] = ent;
+    // −Σ p·(l − lse) with Σ p = 1.
+    this.ent[b] = lse - k.heap[A.stats + 2]!;
   }
 
   // gW += xᵀ · dY and gB += 1ᵀ · dY over the R node rows, in chunks of rows.
@@ -841,6 +818,8 @@ export class GraphNetTrainer {
       kdT: alloc(Rd),
       logits: alloc(capQ),
       prob: alloc(capQ),
+      mask: alloc(capQ),
+      stats: alloc(4),
       dx: alloc(Rd),
       dy: alloc(Rd),
       dqkv: alloc(3 * Rd),

@@ -59,6 +59,28 @@ export interface GraphTrainKernels {
   exp(p: number, count: number): void;
   /** `d = y ≤ 0 ? 0 : d` over `count` values. */
   reluBack(d: number, y: number, count: number): void;
+  /**
+   * Masked softmax, first half: `s ← clip·tanh(s)` (as is when clip ≤ 0); over the pairs whose
+   * mask (0/1 floats) is 1, the maximum m and `e = e^(s − m)` (0 elsewhere); m and Σ e to
+   * `out`, `out + 1`.
+   */
+  pairSoftmax(s: number, mask: number, e: number, count: number, clip: number, out: number): void;
+  /** `e ← e·inv`, and Σ e·l to `out`. */
+  pairNormalize(e: number, l: number, count: number, inv: number, out: number): void;
+  /**
+   * `g = −p·(gLogProb + gEntropy·(l + shift))`, times `clip·(1 − (l/clip)²)` when clip > 0 (the
+   * pair scores' gradient but for the action's own term).
+   */
+  pairSoftmaxBack(
+    p: number,
+    l: number,
+    g: number,
+    count: number,
+    gLogProb: number,
+    gEntropy: number,
+    shift: number,
+    clip: number,
+  ): void;
   /** Layer norm of `rows` rows of d at x into y, keeping x̂ and 1/σ (see {@link layerNormJs}). */
   layerNorm(
     x: number,
@@ -167,6 +189,9 @@ interface WasmExports {
   mm(...args: number[]): void;
   softmaxRows(s: number, n: number, rows: number): void;
   reluBack(d: number, y: number, count: number): void;
+  pairSoftmax(...args: number[]): void;
+  pairNormalize(...args: number[]): void;
+  pairSoftmaxBack(...args: number[]): void;
   layerNorm(...args: number[]): void;
   layerNormBack(...args: number[]): void;
   softmaxBack(p: number, dp: number, n: number, rows: number): void;
@@ -258,6 +283,37 @@ class WasmKernels implements GraphTrainKernels {
 
   reluBack(d: number, y: number, count: number): void {
     this.k.reluBack(d * 4, y * 4, count);
+  }
+
+  pairSoftmax(s: number, mask: number, e: number, count: number, clip: number, out: number): void {
+    this.k.pairSoftmax(s * 4, mask * 4, e * 4, count, clip, out * 4);
+  }
+
+  pairNormalize(e: number, l: number, count: number, inv: number, out: number): void {
+    this.k.pairNormalize(e * 4, l * 4, count, inv, out * 4);
+  }
+
+  pairSoftmaxBack(
+    p: number,
+    l: number,
+    g: number,
+    count: number,
+    gLogProb: number,
+    gEntropy: number,
+    shift: number,
+    clip: number,
+  ): void {
+    this.k.pairSoftmaxBack(
+      p * 4,
+      l * 4,
+      g * 4,
+      count,
+      gLogProb,
+      gEntropy,
+      shift,
+      clip,
+      clip > 0 ? 1 / clip : 0,
+    );
   }
 
   layerNorm(
@@ -459,6 +515,51 @@ class JsKernels implements GraphTrainKernels {
   reluBack(d: number, y: number, count: number): void {
     const h = this.heap;
     for (let i = 0; i < count; i++) if (h[y + i]! <= 0) h[d + i] = 0;
+  }
+
+  pairSoftmax(s: number, mask: number, e: number, count: number, clip: number, out: number): void {
+    const h = this.heap;
+    let max = -Infinity;
+    for (let i = 0; i < count; i++) {
+      if (clip > 0) h[s + i] = clip * Math.tanh(h[s + i]!);
+      if (h[mask + i] !== 0 && h[s + i]! > max) max = h[s + i]!;
+    }
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      h[e + i] = h[mask + i] !== 0 ? Math.exp(h[s + i]! - max) : 0;
+      sum += h[e + i]!;
+    }
+    h[out] = max;
+    h[out + 1] = sum;
+  }
+
+  pairNormalize(e: number, l: number, count: number, inv: number, out: number): void {
+    const h = this.heap;
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      h[e + i] = h[e + i]! * inv;
+      sum += h[e + i]! * h[l + i]!;
+    }
+    h[out] = sum;
+  }
+
+  pairSoftmaxBack(
+    p: number,
+    l: number,
+    g: number,
+    count: number,
+    gLogProb: number,
+    gEntropy: number,
+    shift: number,
+    clip: number,
+  ): void {
+    const h = this.heap;
+    for (let i = 0; i < count; i++) {
+      const li = h[l + i]!;
+      let v = -h[p + i]! * (gLogProb + gEntropy * (li + shift));
+      if (clip > 0) v *= clip - (li * li) / clip;
+      h[g + i] = v;
+    }
   }
 
   layerNorm(

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = 'ce9f588645071960c4a1dd89f31b9410ced03f19ab074b3306671e14d53ffce5';
+export const MATMUL_SOURCE_SHA256 = '01d39e64782e00e8fb3f9b1db6a43b013fe4dc431173ed1c8970c01037da33e9';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =

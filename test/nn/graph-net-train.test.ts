@@ -371,9 +371,23 @@ describe('graph network training pass (fast learner)', () => {
             const scale = Math.max(1e-2, ...Array.from(g, Math.abs));
             let worst = 0;
             for (let k = 0; k < g.length; k++) worst = Math.max(worst, Math.abs(host2[i]![k]! - g[k]!));
-            expect(worst / scale, graphNetParams(t.policy.dims)[i]!.name).toBeLessThan(1e-4);
+            // Both sides sum in Float32 over up to 24 nodes (and TF.js over the padding too).
+            expect(worst / scale, graphNetParams(t.policy.dims)[i]!.name).toBeLessThan(3e-4);
           });
           expect(Number.isFinite(ref.loss)).toBe(true);
+          // The JavaScript kernels (exact Math.exp / Math.tanh) agree far more tightly.
+          const params = t.policy.hostParams();
+          const grads = params.map((p) => new Float32Array(p.length));
+          const js = new GraphNetTrainer(t.policy.dims, params, grads, { simd: false });
+          js.forward(t.obs, t.B, t.layout, t.actions, t.masks);
+          js.backward(t.a, t.b, t.c);
+          // (Relative to the largest gradient of all: some are rounding noise, e.g. the key biases'.)
+          const scale = Math.max(...host2.map((g) => Math.max(...Array.from(g, Math.abs))));
+          host2.forEach((g, i) => {
+            let worst = 0;
+            for (let k = 0; k < g.length; k++) worst = Math.max(worst, Math.abs(grads[i]![k]! - g[k]!));
+            expect(worst / scale, graphNetParams(t.policy.dims)[i]!.name).toBeLessThan(2e-5);
+          });
         } finally {
           t.policy.dispose();
         }

@@ -192,6 +192,46 @@ describe.runIf(wasmSimdAvailable())('graph trainer kernels: WebAssembly SIMD', (
   });
 });
 
+describe.runIf(wasmSimdAvailable())('graph trainer kernels: the pair decoder', () => {
+  it('pairSoftmax, pairNormalize and pairSoftmaxBack match the JavaScript kernels', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          count: fc.integer({ min: 1, max: 70 }),
+          clip: fc.constantFrom(0, 2.5, 10),
+          scale: fc.constantFrom(1, 5),
+          density: fc.constantFrom(0.1, 0.5, 1),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ count, clip, scale, density, seed }) => {
+          const rng = new Rng(seed);
+          const [w, j] = pair(2048, rng);
+          const mask = Float32Array.from({ length: count }, () => (rng.random() < density ? 1 : 0));
+          mask[rng.int(count)] = 1;
+          const scores = Float32Array.from({ length: count }, () => (rng.random() * 2 - 1) * scale);
+          for (const k of [w, j]) {
+            k.heap.set(scores, 16);
+            k.heap.set(mask, 200);
+            k.pairSoftmax(16, 200, 400, count, clip, 600);
+          }
+          expect(worst(w.heap, j.heap, 16, count)).toBeLessThan(1e-6);
+          expect(worst(w.heap, j.heap, 400, count)).toBeLessThan(1e-6);
+          expect(Math.abs(w.heap[600]! - j.heap[600]!)).toBeLessThan(1e-6 * (1 + Math.abs(j.heap[600]!)));
+          expect(Math.abs(w.heap[601]! - j.heap[601]!)).toBeLessThan(1e-6 * (1 + count));
+          for (let i = 0; i < count; i++) if (!mask[i]) expect(w.heap[400 + i]).toBe(0);
+          const inv = 1 / j.heap[601]!;
+          for (const k of [w, j]) k.pairNormalize(400, 16, count, inv, 602);
+          expect(worst(w.heap, j.heap, 400, count)).toBeLessThan(1e-6);
+          expect(Math.abs(w.heap[602]! - j.heap[602]!)).toBeLessThan(1e-5 * (1 + scale));
+          for (const k of [w, j]) k.pairSoftmaxBack(400, 16, 800, count, 0.7, -0.3, 0.25, clip);
+          expect(worst(w.heap, j.heap, 800, count)).toBeLessThan(1e-5);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('graph trainer kernels: fallback', () => {
   it('uses the JavaScript kernels where WebAssembly SIMD does not validate', () => {
     const wasm = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
