@@ -24,6 +24,8 @@
  * - `reluBack(d, y, count)`: `d = y ≤ 0 ? 0 : d` in place.
  * - `pairSoftmax(…)`, `pairNormalize(…)`, `pairSoftmaxBack(…)`: the pair decoder's masked softmax
  *   (with the logit clip C·tanh, the dense kernel's tanh) and its backward pass (see the functions).
+ * - `relPlanes(…)`: a graph's relations out of its padded rows into one plane per channel;
+ *   `check01(p, count)`: the first value that is neither 0 nor 1 (−1: none).
  * - `layerNorm(…)`, `layerNormBack(…)`: a layer norm of rows of d values (d a multiple of 4) and
  *   its backward pass (see the functions), Float32 sums.
  *
@@ -890,6 +892,79 @@ function pairSoftmaxBackFunction(): WasmFunction {
   };
 }
 
+/**
+ * `relPlanes(src, dst, n, N, K, Q)`: one graph's relations from its padded rows (src: n rows of
+ * N pairs × K channels) into K planes of n × n (channel r at `dst + r·Q` bytes, Q in bytes).
+ */
+function relPlanesFunction(): WasmFunction {
+  const [SRC, DST, N, NN, KK, QB] = [0, 1, 2, 3, 4, 5];
+  const [I, J, R, SP, DP, ROWP] = [6, 7, 8, 9, 10, 11];
+  const c = new Code();
+  c.i32(0).set(I);
+  c.get(DST).set(ROWP);
+  c.block().loop();
+  c.get(I).get(N).op('i32.ge_u').brIf(1);
+  // sp = src + 4·i·N·K
+  c.get(I).get(NN).op('i32.mul').get(KK).op('i32.mul').i32(2).op('i32.shl').get(SRC).op('i32.add').set(SP);
+  c.i32(0).set(J);
+  c.block().loop();
+  c.get(J).get(N).op('i32.ge_u').brIf(1);
+  c.get(J).i32(2).op('i32.shl').get(ROWP).op('i32.add').set(DP);
+  c.i32(0).set(R);
+  c.block().loop();
+  c.get(R).get(KK).op('i32.ge_u').brIf(1);
+  c.get(DP).get(SP).mem('f32.load').mem('f32.store');
+  addTo(c, SP, 4);
+  addLocal(c, DP, QB);
+  addTo(c, R, 1);
+  c.br(0).end().end();
+  addTo(c, J, 1);
+  c.br(0).end().end();
+  c.get(ROWP).get(N).i32(2).op('i32.shl').op('i32.add').set(ROWP);
+  addTo(c, I, 1);
+  c.br(0).end().end();
+  return {
+    name: 'relPlanes',
+    params: Array<ValType>(6).fill('i32'),
+    results: [],
+    locals: Array<ValType>(6).fill('i32'),
+    body: c,
+  };
+}
+
+/** `check01(p, count)`: the index of the first value that is neither 0 nor 1, or −1. */
+function check01Function(): WasmFunction {
+  const [PP, COUNT] = [0, 1];
+  const [END, X, V] = [2, 3, 4];
+  const c = new Code();
+  c.get(COUNT).i32(2).op('i32.shl').get(PP).op('i32.add').set(END);
+  c.get(PP).set(X);
+  c.block().loop();
+  c.get(X).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
+  c.get(X).mem('v128.load').set(V);
+  c.get(V).zero128().op('f32x4.eq').get(V).f32x4(1).op('f32x4.eq').op('v128.or').op('i32x4.all_true');
+  c.op('i32.eqz').brIf(1);
+  addTo(c, X, 16);
+  c.br(0).end().end();
+  c.block().loop();
+  c.get(X).get(END).op('i32.ge_u').brIf(1);
+  c.get(X).mem('f32.load').f32(0).op('f32.eq');
+  c.get(X).mem('f32.load').f32(1).op('f32.eq');
+  c.op('i32.or').op('i32.eqz').if();
+  c.get(X).get(PP).op('i32.sub').i32(2).op('i32.shr_u').op('return');
+  c.end();
+  addTo(c, X, 4);
+  c.br(0).end().end();
+  c.i32(-1);
+  return {
+    name: 'check01',
+    params: ['i32', 'i32'],
+    results: ['i32'],
+    locals: ['i32', 'i32', 'v128'],
+    body: c,
+  };
+}
+
 /** The graph trainer's kernel module (one initial memory page; the runtime grows it). */
 export function buildGraphTrainWasm(): Uint8Array {
   return assembleModule(
@@ -906,6 +981,8 @@ export function buildGraphTrainWasm(): Uint8Array {
       pairSoftmaxFunction(),
       pairNormalizeFunction(),
       pairSoftmaxBackFunction(),
+      relPlanesFunction(),
+      check01Function(),
     ],
     1,
   );

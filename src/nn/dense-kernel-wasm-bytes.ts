@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '1653ac651e5a8217c10ae690e60821ed670ad257f34ab6228bab216008ecfb4e';
+export const DENSE_KERNEL_SOURCE_SHA256 = '6a909ffb22db78f994f2bd9db5bd1044ea68538833da574ae06496a317b9db3f';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

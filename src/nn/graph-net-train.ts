@@ -103,8 +103,8 @@ interface LayerActs {
 /** Heap offsets of a minibatch's activations and backward scratch, for R node rows and Q pairs. */
 interface ActSlots {
   feat: number;
-  /** The relations as read, pair-major with the K channels interleaved. */
-  stage: number;
+  /** One graph's padded relation rows as read (maxNodes² × K floats). */
+  raw: number;
   /** Relation planes: channel r of graph b at `rel + r·Q + q_b`, n × n of 0/1. */
   rel: number;
   x: number;
@@ -161,6 +161,7 @@ export class GraphNetTrainer {
   private act: ActSlots | undefined;
   private capR = 0;
   private capQ = 0;
+  private rawFloats = 0;
   private readonly valueLayers: DenseLayerF32[];
   private readonly valueGrads: DenseLayerF32[];
   private valueCache: DenseTrainCache | undefined;
@@ -382,15 +383,16 @@ export class GraphNetTrainer {
     }
     this.nodeOff[batch] = R;
     this.pairOff[batch] = Q;
-    this.ensureShape(R, Q);
+    this.ensureShape(R, Q, N * N * K);
     this.R = R;
     this.Q = Q;
     const A = this.act!;
     this.loadWeights();
     for (let b = 0; b < batch; b++) this.readGraph(obs, b, layout, masks);
+    const bad = this.kern.check01(A.rel, K * Q);
+    if (bad >= 0) this.rejectRelation(bad);
     const k = this.kern;
     const W = this.w;
-    k.transpose(A.stage, A.rel, Q, K, K, Q);
     k.mm(A.feat, W.embW, A.x, R, F, d, F, 1, d, d, 0, 0, W.embB, 1, false);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = W.layers[l]!;
@@ -591,22 +593,11 @@ export class GraphNetTrainer {
     const fo = A.feat + this.nodeOff[b]! * F;
     for (let t = 0, e = n * F; t < e; t++) h[fo + t] = obs[o + 1 + t]!;
     let allowedCount = 0;
+    // The graph's padded rows (n × N pairs × K, contiguous) in one copy, then its planes.
+    const ro = o + layout.relationsOffset;
+    h.set(obs.subarray(ro, ro + n * N * K), A.raw);
+    this.kern.relPlanes(A.raw, A.rel + q0, n, N, K, this.Q);
     for (let i = 0; i < n; i++) {
-      const ro = o + layout.relationsOffset + i * N * K;
-      const st = A.stage + (q0 + i * n) * K;
-      let bad = -1;
-      for (let t = 0, e = n * K; t < e; t++) {
-        const x = obs[ro + t]!;
-        if (x !== 0 && x !== 1) bad = t;
-        h[st + t] = x;
-      }
-      if (bad >= 0) {
-        const j = Math.floor(bad / K);
-        throw new ArbiterError(
-          'shape-mismatch',
-          `graph network trainer: relation (${i}, ${j}) channel ${bad - j * K} is ${obs[ro + bad]}, expected 0 or 1`,
-        );
-      }
       const mo = b * N * N + i * N;
       const ao = q0 + i * n;
       if (masks === undefined) {
@@ -676,6 +667,23 @@ export class GraphNetTrainer {
       : MASKED_LOGIT - this.lse[b]!;
     this.logProb[b] = lp;
     this.entropy[b] = this.ent[b]!;
+  }
+
+  // Throws for the relation value at plane index `at` (neither 0 nor 1), naming its pair.
+  private rejectRelation(at: number): never {
+    const Q = this.Q;
+    const r = Math.floor(at / Q);
+    const pi = at - r * Q;
+    let b = 0;
+    while (this.pairOff[b + 1]! <= pi) b++;
+    const n = this.nodes[b]!;
+    const i = Math.floor((pi - this.pairOff[b]!) / n);
+    const j = pi - this.pairOff[b]! - i * n;
+    const x = this.kern.heap[this.act!.rel + at];
+    throw new ArbiterError(
+      'shape-mismatch',
+      `graph network trainer: relation (${i}, ${j}) channel ${r} of row ${b} is ${x}, expected 0 or 1`,
+    );
   }
 
   // Masked log-softmax of graph b's pair logits (clipped C·tanh), its entropy and probabilities.
@@ -781,8 +789,9 @@ export class GraphNetTrainer {
   }
 
   // Lays out the activations for R node rows and Q pairs (grown by a quarter beyond the need).
-  private ensureShape(R: number, Q: number): void {
-    if (this.act && R <= this.capR && Q <= this.capQ) return;
+  private ensureShape(R: number, Q: number, raw: number): void {
+    if (this.act && R <= this.capR && Q <= this.capQ && raw <= this.rawFloats) return;
+    this.rawFloats = Math.max(raw, this.rawFloats);
     const capR = Math.max(R, Math.ceil(this.capR * 1.25));
     const capQ = Math.max(Q, Math.ceil(this.capQ * 1.25));
     const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
@@ -795,7 +804,7 @@ export class GraphNetTrainer {
     const Rd = capR * d;
     this.act = {
       feat: alloc(capR * F),
-      stage: alloc(K * capQ),
+      raw: alloc(this.rawFloats),
       rel: alloc(K * capQ),
       x: alloc(Rd),
       layers: Array.from({ length: this.dims.numLayers }, () => ({

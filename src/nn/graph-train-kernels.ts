@@ -65,6 +65,13 @@ export interface GraphTrainKernels {
    * `out`, `out + 1`.
    */
   pairSoftmax(s: number, mask: number, e: number, count: number, clip: number, out: number): void;
+  /**
+   * One graph's relations from its padded rows (src: n rows of N pairs × K channels) into K
+   * planes of n × n, channel r at `dst + r·Q`.
+   */
+  relPlanes(src: number, dst: number, n: number, N: number, K: number, Q: number): void;
+  /** The index of the first of `count` values that is neither 0 nor 1, or −1. */
+  check01(p: number, count: number): number;
   /** `e ← e·inv`, and Σ e·l to `out`. */
   pairNormalize(e: number, l: number, count: number, inv: number, out: number): void;
   /**
@@ -190,6 +197,8 @@ interface WasmExports {
   softmaxRows(s: number, n: number, rows: number): void;
   reluBack(d: number, y: number, count: number): void;
   pairSoftmax(...args: number[]): void;
+  relPlanes(...args: number[]): void;
+  check01(p: number, count: number): number;
   pairNormalize(...args: number[]): void;
   pairSoftmaxBack(...args: number[]): void;
   layerNorm(...args: number[]): void;
@@ -287,6 +296,14 @@ class WasmKernels implements GraphTrainKernels {
 
   pairSoftmax(s: number, mask: number, e: number, count: number, clip: number, out: number): void {
     this.k.pairSoftmax(s * 4, mask * 4, e * 4, count, clip, out * 4);
+  }
+
+  relPlanes(src: number, dst: number, n: number, N: number, K: number, Q: number): void {
+    this.k.relPlanes(src * 4, dst * 4, n, N, K, Q * 4);
+  }
+
+  check01(p: number, count: number): number {
+    return this.k.check01(p * 4, count);
   }
 
   pairNormalize(e: number, l: number, count: number, inv: number, out: number): void {
@@ -531,6 +548,19 @@ class JsKernels implements GraphTrainKernels {
     }
     h[out] = max;
     h[out + 1] = sum;
+  }
+
+  relPlanes(src: number, dst: number, n: number, N: number, K: number, Q: number): void {
+    const h = this.heap;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let r = 0; r < K; r++) h[dst + r * Q + i * n + j] = h[src + (i * N + j) * K + r]!;
+  }
+
+  check01(p: number, count: number): number {
+    const h = this.heap;
+    for (let i = 0; i < count; i++) if (h[p + i] !== 0 && h[p + i] !== 1) return i;
+    return -1;
   }
 
   pairNormalize(e: number, l: number, count: number, inv: number, out: number): void {

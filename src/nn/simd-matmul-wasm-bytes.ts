@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '01d39e64782e00e8fb3f9b1db6a43b013fe4dc431173ed1c8970c01037da33e9';
+export const MATMUL_SOURCE_SHA256 = '8efc0bf63347b2aa5b293bc31c706f55c5b845e562bd1fa735237c3fc2c9f730';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =

@@ -446,6 +446,12 @@ describe('graph network training pass (fast learner)', () => {
       expect(() => trainer.forward(t.obs, 1, t.layout, t.actions, new Uint8Array(t.masks.length))).toThrow(
         /allows no pair/,
       );
+      const bad = Float32Array.from(t.obs);
+      // Pair (1, 2), channel 1 of the 3-node graph.
+      bad[t.layout.relationsOffset + (1 * MAX_NODES + 2) * 2 + 1] = 0.5;
+      expect(() => trainer.forward(bad, 1, t.layout, t.actions, t.masks)).toThrow(
+        /relation \(1, 2\) channel 1 of row 0 is 0.5, expected 0 or 1/,
+      );
       trainer.forward(t.obs, 1, t.layout, t.actions, t.masks);
       expect(() => trainer.backward(ones, ones, new Float32Array(0))).toThrow(/need 1 rows/);
     } finally {

@@ -173,6 +173,19 @@ describe.runIf(wasmSimdAvailable())('graph trainer kernels: WebAssembly SIMD', (
           for (let c = 0; c < d; c++)
             for (let r = 0; r < rows; r++)
               expect(w.heap[4096 + c * (rows + 1) + r]).toBe(w.heap[2048 + r * (d + 3) + c]);
+          // Relation planes out of padded rows (N = n + 2 pairs per row), then the 0/1 check.
+          const N = n + 2;
+          for (const k of [w, j]) k.relPlanes(2048, 4096, Math.min(n, 6), N, d, 40);
+          expect(worst(w.heap, j.heap, 4096, 40 * d)).toBe(0);
+          for (const k of [w, j]) {
+            k.heap.fill(1, 5000, 5000 + rows * n);
+            k.heap.fill(0, 5000, 5000 + Math.floor((rows * n) / 2));
+            expect(k.check01(5000, rows * n)).toBe(-1);
+            k.heap[5000 + rows * n - 1] = 0.5;
+            expect(k.check01(5000, rows * n)).toBe(rows * n - 1);
+            k.heap[5000] = -1;
+            expect(k.check01(5000, rows * n)).toBe(0);
+          }
           for (const k of [w, j]) k.reluBack(5000, 5200, rows * d);
           expect(worst(w.heap, j.heap, 5000, rows * d)).toBe(0);
           const D = 4 * d;

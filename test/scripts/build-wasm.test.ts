@@ -95,6 +95,7 @@ describe('the committed WebAssembly graph trainer kernels', () => {
 
   it('are a valid module with the exports the runtime calls', () => {
     expect(validExports(buildGraphTrainWasm())).toEqual([
+      'check01',
       'dot',
       'exp',
       'layerNorm',
@@ -104,6 +105,7 @@ describe('the committed WebAssembly graph trainer kernels', () => {
       'pairNormalize',
       'pairSoftmax',
       'pairSoftmaxBack',
+      'relPlanes',
       'reluBack',
       'softmaxBack',
       'softmaxRows',
