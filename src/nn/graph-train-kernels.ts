@@ -426,9 +426,10 @@ class JsKernels implements GraphTrainKernels {
           const x0 = h[a0 + at]!;
           const x1 = h[a1 + at]!;
           const b0 = h[bo]!;
-          const b1 = w > 1 ? h[bo + 1]! : 0;
-          const b2 = w > 2 ? h[bo + 2]! : 0;
-          const b3 = w > 3 ? h[bo + 3]! : 0;
+          // Past p these read the slack after B (as the SIMD kernel does); those sums are dropped.
+          const b1 = h[bo + 1]!;
+          const b2 = h[bo + 2]!;
+          const b3 = h[bo + 3]!;
           s00 += x0 * b0;
           s01 += x0 * b1;
           s02 += x0 * b2;
