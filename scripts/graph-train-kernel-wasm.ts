@@ -499,7 +499,7 @@ function dotFunction(): WasmFunction {
   const [END, CEND, TOTAL, V] = [3, 4, 5, 6];
   const c = new Code();
   c.get(X).get(COUNT).i32(2).op('i32.shl').op('i32.add').set(END);
-  c.f64(0).set(TOTAL);
+  // TOTAL starts at 0, as every local.
   c.block().loop();
   c.get(X).i32(16).op('i32.add').get(END).op('i32.gt_u').brIf(1);
   // chunk end = min(x + 4·chunk, end − 15): whole vectors only

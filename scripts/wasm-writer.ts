@@ -170,11 +170,6 @@ export class Code {
     return this.raw(0x43, ...new Uint8Array(new Float32Array([value]).buffer));
   }
 
-  /** `f64.const`. */
-  f64(value: number): this {
-    return this.raw(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
-  }
-
   /** `local.get`. */
   get(local: number): this {
     return this.raw(0x20, ...uleb(local));

@@ -16,6 +16,7 @@ import { registerBenchEgs } from './commands/bench-egs.js';
 import { registerBenchHsoc } from './commands/bench-hsoc.js';
 import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
+import { registerHsoc } from './commands/hsoc.js';
 
 /** Builds the `arbiter` command tree. */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerDistill(program);
   registerLogic(program);
+  registerHsoc(program);
   registerDemo(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
   registerBenchEgs(bench);

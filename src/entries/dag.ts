@@ -57,7 +57,22 @@ export {
   type WidthResult,
 } from '../dag/analysis/width.js';
 export { ClosureMatching } from '../dag/analysis/closure-matching.js';
-export { coreLowerBound, type CoreLowerBound } from '../dag/analysis/core-lower-bound.js';
+export {
+  coreLowerBound,
+  type CoreLowerBound,
+  type LowerBoundName,
+} from '../dag/analysis/core-lower-bound.js';
+export { windowLoadBound, type WindowLoad } from '../dag/analysis/window-load-bound.js';
+export {
+  mCoreWindows,
+  mCoreWindowsBound,
+  timetablePropagation,
+  windowProblem,
+  type MCoreWindows,
+  type MCoreWindowsBound,
+  type WindowProblem,
+} from '../dag/analysis/m-core-windows.js';
+export { timeGrid, MAX_GRID_SCALE, type TimeGrid } from '../dag/analysis/time-grid.js';
 export {
   TIME_EPS,
   timeLeq,
@@ -133,4 +148,13 @@ export {
   MILP_BYTES_PER_PAIR,
   MILP_MEMORY_LIMIT_BYTES,
 } from '../dag/optimal/min-cores-milp.js';
+export {
+  buildTimeIndexedMilp,
+  chainsFromStarts,
+  dominancePairs,
+  startsFromSolution,
+  timeIndexedSize,
+  type TimeIndexedMilp,
+  type TimeIndexedMilpOptions,
+} from '../dag/optimal/time-indexed-milp.js';
 export { solveLp, type SolveLpOptions, type LpSolution, type LpStatus } from '../dag/optimal/highs-solver.js';

@@ -93,6 +93,8 @@ export {
   type HsocJobKind,
   type HsocAssignmentPlan,
   type HsocSimulatorOptions,
+  type HsocTraceJob,
+  type HsocContentionModel,
   type HsocEvent,
 } from '../envs/hsoc/hsoc-simulator.js';
 export {
@@ -102,6 +104,10 @@ export {
   HSOC_TASK_TYPES,
   HSOC_LOADS,
   HSOC_LOAD_PRESETS,
+  PE_TYPES,
+  STOMP_PES,
+  isPeType,
+  peMix,
   peNames,
   peSpeed,
   availablePes,
@@ -124,6 +130,49 @@ export {
 } from '../envs/hsoc/hsoc-workloads.js';
 export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
 export {
+  readTaskProfiles,
+  taskSpeedMatrix,
+  subDeadlineRatios,
+  type HsocTaskProfile,
+} from '../envs/hsoc/hsoc-task-profile.js';
+export {
+  HSOC_PROFILED_WORKLOADS,
+  isHsocProfiledWorkload,
+  profiledFiveTaskDagSpec,
+  profiledAvDagSpec,
+  hsocProfiledWorkloadDag,
+  type HsocProfiledWorkload,
+} from '../envs/hsoc/hsoc-profiled-workloads.js';
+export {
+  HsocPowerModel,
+  STOMP_DVFS,
+  STOMP_TOKEN_BUDGET,
+  STOMP_REQUEST_STEP,
+  type HsocDvfs,
+  type HsocPowerModelOptions,
+} from '../envs/hsoc/hsoc-power-model.js';
+export {
+  parseStompComputationCsv,
+  parseStompGraphml,
+  parseStompTrace,
+  stompDagSpec,
+  type StompComputationRow,
+  type StompGraph,
+  type StompArrival,
+} from '../envs/hsoc/stomp-format.js';
+export {
+  HSOC_WORKLOAD_FORMAT,
+  STOMP_SERVER_COLUMNS,
+  importStompWorkload,
+  parseHsocWorkloadFile,
+  stompTraceDagTypes,
+  type HsocWorkloadFileSpec,
+  type HsocWorkloadFileJob,
+  type HsocWorkloadTrace,
+  type StompInputs,
+  type NamedText,
+} from '../envs/hsoc/hsoc-workload-file.js';
+export {
   TOKEN_BINS,
   UNIFORM_REQUEST,
   SLACK_WIDTH,
@@ -133,6 +182,7 @@ export {
   computeShares,
   agentView,
   type HsocAgentView,
+  type HsocTokenNeed,
   type UnplacedSpeed,
 } from '../envs/hsoc/hsoc-agent-view.js';
 export { balancedTokenFractions } from '../envs/hsoc/balanced-token-fractions.js';
@@ -140,6 +190,8 @@ export { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 export { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 export { UniformPolicy, uniformBin } from '../envs/hsoc/policies/uniform-policy.js';
 export { NeedPolicy, needBin } from '../envs/hsoc/policies/need-policy.js';
+export { SlackPeakPolicy } from '../envs/hsoc/policies/slack-peak-policy.js';
+export { SLACK_LEVELS, subDeadlineSlack, slackPeakLevel } from '../envs/hsoc/sub-deadline-slack.js';
 export {
   runIdealStatic,
   flooredNeedPolicy,

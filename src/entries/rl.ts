@@ -44,6 +44,8 @@ export {
   maskedLogProb,
   maskedEntropy,
   maskedLogSoftmax,
+  logSumExpAmong,
+  sampleCategoricalAmong,
   MASKED_LOGIT,
 } from '../nn/masked-categorical.js';
 export { sampleDiagGaussian, diagGaussianLogProb, diagGaussianEntropy } from '../nn/diag-gaussian.js';
@@ -81,7 +83,8 @@ export { zeroArrays, globalNorm, clipGlobalNorm, firstNonFiniteArray } from '../
 export { maskedCategoricalForward, maskedCategoricalBackward } from '../nn/masked-categorical-backward.js';
 export { diagGaussianForward, diagGaussianBackward } from '../nn/diag-gaussian-backward.js';
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
-export { GraphNetF32, type GraphInput, type GraphNetDims } from '../nn/graph-net-f32.js';
+export { GraphNetF32, type GraphInput, type GraphNetDims, type GraphNetKernel } from '../nn/graph-net-f32.js';
+export { GraphNetWasm } from '../nn/graph-net-wasm.js';
 export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
 export { createGraphTrainKernels, type GraphTrainKernels } from '../nn/graph-train-kernels.js';
 export { SimdMatMul } from '../nn/simd-matmul.js';

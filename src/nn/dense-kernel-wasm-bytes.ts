@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '6a909ffb22db78f994f2bd9db5bd1044ea68538833da574ae06496a317b9db3f';
+export const DENSE_KERNEL_SOURCE_SHA256 = '8144e2b9a07183f508dd8b64678355edd65d18d6d9807731f1f0a398d4543ac8';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

@@ -12,9 +12,14 @@
  *   policy logit(i → j) = C · tanh(q_i·k_j / √d) with q = z·W_q, k = z·W_k (plain q·k/√d when C = 0)
  *   value = w₂ · tanh(W₁ · mean_i z_i) + b
  * Relations are 0/1 with K ≤ 8 channels, so each pair's bias is a lookup by its channel code.
+ *
+ * Where WebAssembly SIMD is available, the encoder and the decoder projections run in
+ * {@link GraphNetWasm}'s kernels, which compute the same operations in the same order in double
+ * precision: the results are bit-identical to the JavaScript loops below, only faster.
  */
 import { ArbiterError } from '../core/errors.js';
 import { fastExp, fastTanh } from '../core/fast-math.js';
+import { GraphNetWasm } from './graph-net-wasm.js';
 
 /** Sizes of a graph network. */
 export interface GraphNetDims {
@@ -228,6 +233,9 @@ export interface GraphInput {
   relationCodes?: Uint8Array;
 }
 
+/** Which kernels a {@link GraphNetF32} runs: WebAssembly SIMD where available (`auto`), or JavaScript. */
+export type GraphNetKernel = 'auto' | 'js';
+
 /**
  * Float32 forward pass of the graph network over named weights (see the file comment). Reuses its
  * scratch buffers: allocation-free once it has seen the largest graph.
@@ -235,6 +243,8 @@ export interface GraphInput {
 export class GraphNetF32 {
   /** Sizes of the network. */
   readonly dims: GraphNetDims;
+  /** The WebAssembly kernels in use, or undefined on the JavaScript loops (same results). */
+  private readonly wasm: GraphNetWasm | undefined;
   private w: Record<string, Float32Array>;
   private readonly params: GraphNetParam[];
   private cap = 0;
@@ -254,11 +264,15 @@ export class GraphNetF32 {
   private readonly vh: Float32Array;
   private readonly vout = new Float32Array(1);
 
-  /** @param weights - one array per {@link graphNetParams} entry, by name */
-  constructor(dims: GraphNetDims, weights: Record<string, Float32Array>) {
+  /**
+   * @param weights - one array per {@link graphNetParams} entry, by name
+   * @param kernel - `auto` (default): WebAssembly SIMD where available; `js`: the JavaScript loops
+   */
+  constructor(dims: GraphNetDims, weights: Record<string, Float32Array>, kernel: GraphNetKernel = 'auto') {
     validateGraphNetDims(dims);
     this.dims = { ...dims };
     this.params = graphNetParams(dims);
+    this.wasm = kernel === 'auto' ? GraphNetWasm.create(this.dims, GRAPH_NET_LN_EPS) : undefined;
     this.w = {};
     this.setWeights(weights);
     this.pooled = new Float32Array(dims.hiddenDim);
@@ -267,7 +281,15 @@ export class GraphNetF32 {
     this.decoderScale = 1 / Math.sqrt(dims.hiddenDim);
   }
 
-  /** Replaces the weights (checked against the parameter shapes; kernels are kept transposed). */
+  /** Whether the WebAssembly kernels run this network (results are the same either way). */
+  get usesWasm(): boolean {
+    return this.wasm !== undefined;
+  }
+
+  /**
+   * Replaces the weights (checked against the parameter shapes; kernels are kept transposed, and
+   * copied into the WebAssembly memory when it runs them: call this again after changing them).
+   */
   setWeights(weights: Record<string, Float32Array>): void {
     const next: Record<string, Float32Array> = {};
     for (const p of this.params) {
@@ -287,6 +309,7 @@ export class GraphNetF32 {
       } else next[p.name] = a;
     }
     this.w = next;
+    this.wasm?.setWeights(weights);
   }
 
   /** Replaces one weight (same size; used to resync from TF variables). */
@@ -295,6 +318,16 @@ export class GraphNetF32 {
     if (!p) throw new ArbiterError('shape-mismatch', `graph network: no weight named '${name}'`);
     this.w[name] =
       p.shape.length === 2 && name.endsWith('/kernel') ? transpose(a, p.shape[0]!, p.shape[1]!) : a;
+    if (this.wasm) {
+      // The module packs kernels from their row-major layout: hand it every weight untransposed.
+      const all: Record<string, Float32Array> = {};
+      for (const q of this.params)
+        all[q.name] =
+          q.shape.length === 2 && q.name.endsWith('/kernel')
+            ? transpose(this.w[q.name]!, q.shape[1]!, q.shape[0]!)
+            : this.w[q.name]!;
+      this.wasm.setWeights(all);
+    }
   }
 
   /**
@@ -305,10 +338,14 @@ export class GraphNetF32 {
     const { hiddenDim: d, nodeFeatureDim: F, ffnDim: f } = this.dims;
     const n = g.numNodes;
     this.ensure(n);
+    const codes = this.relationCodes(g);
+    if (this.wasm) {
+      this.wasm.encode(n, g.nodeFeatures, codes, this.y);
+      return this.y;
+    }
     const w = this.w;
     const { x, y, q, k, v, att, ff } = this;
     linear(g.nodeFeatures, n, F, w['embed/kernel']!, w['embed/bias']!, d, x);
-    const codes = this.relationCodes(g);
     for (let l = 0; l < this.dims.numLayers; l++) {
       const L = `layer${l}`;
       layerNormRows(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
@@ -354,6 +391,7 @@ export class GraphNetF32 {
 
   // Decoder queries and keys of the encoded nodes (into q, k).
   private decoderProjections(n: number): void {
+    if (this.wasm) return this.wasm.decoder(n, this.q, this.k);
     const d = this.dims.hiddenDim;
     const w = this.w;
     linear(this.y, n, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, this.q);
@@ -479,6 +517,32 @@ export class GraphNetF32 {
         'shape-mismatch',
         'graph network: the graph has neither relations nor relationCodes',
       );
+    const codes = this.codes;
+    if (K === 4) {
+      // The EGS layout: four channels per pair, checked and coded without an inner loop.
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const ro = (i * stride + j) * 4;
+          const r0 = rel[ro]!;
+          const r1 = rel[ro + 1]!;
+          const r2 = rel[ro + 2]!;
+          const r3 = rel[ro + 3]!;
+          if (
+            (r0 !== 0 && r0 !== 1) ||
+            (r1 !== 0 && r1 !== 1) ||
+            (r2 !== 0 && r2 !== 1) ||
+            (r3 !== 0 && r3 !== 1)
+          )
+            return this.relationCodesChecked(rel, n, stride, K);
+          codes[i * n + j] = r0 + 2 * r1 + 4 * r2 + 8 * r3;
+        }
+      return codes;
+    }
+    return this.relationCodesChecked(rel, n, stride, K);
+  }
+
+  // The pair codes of 0/1 relations with any K; throws `shape-mismatch` at the first other value.
+  private relationCodesChecked(rel: ArrayLike<number>, n: number, stride: number, K: number): Uint8Array {
     const codes = this.codes;
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {

@@ -28,9 +28,9 @@ import {
   MASKED_LOGIT,
   categoricalEntropy,
   categoricalLogProb,
+  logSumExpAmong,
   maskedLogSoftmax,
-  maskedLogSumExp,
-  sampleMaskedCategorical,
+  sampleCategoricalAmong,
 } from './masked-categorical.js';
 import { GraphNetTrainer } from './graph-net-train.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
@@ -111,7 +111,8 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   private netStale = false;
   private trainer: GraphNetTrainer | undefined;
   private readonly logits: Float32Array;
-  private readonly realMask: Uint8Array;
+  // Allowed actions of the current row, ascending (reused).
+  private readonly allowed: number[] = [];
   private disposed = false;
 
   /**
@@ -154,7 +155,6 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     this.grads = this.host.map((a) => new Float32Array(a.length));
     this.net = new GraphNetF32(this.dims, host);
     this.logits = new Float32Array(this.actionDim);
-    this.realMask = new Uint8Array(this.actionDim);
   }
 
   /** A `makePolicy` for PPO/A2C/REINFORCE: checks that the flat observation length matches `layout`. */
@@ -231,7 +231,12 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     this.netStale = true;
   }
 
-  /** Chooses edges on the Float32 path, one graph at a time (see {@link Policy.act}). */
+  /**
+   * Chooses edges on the Float32 path, one graph at a time (see {@link Policy.act}): only the
+   * allowed pairs of the real n × n block get a logit, and the masked softmax runs over their
+   * ascending list (the same operations as over the full masked row, so the same action and
+   * log-probability).
+   */
   act(
     obs: Float32Array,
     batch: number,
@@ -242,14 +247,22 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   ): void {
     this.syncNet();
     const A = this.actionDim;
+    const N = this.layout.maxNodes;
     const logits = this.logits;
+    const allowed = this.allowed;
     for (let b = 0; b < batch; b++) {
       const n = this.encodeRow(obs, b);
-      this.net.pairLogits(n, logits, this.layout.maxNodes, 0);
-      const mask = this.effectiveMask(n, masks, b * A);
-      const a = sampleMaskedCategorical(logits, 0, A, rng, deterministic, mask, 0);
+      allowed.length = 0;
+      const off = b * A;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const a = i * N + j;
+          if (masks === undefined || masks[off + a]) allowed.push(a);
+        }
+      this.net.pairLogitsAt(n, allowed, N, logits);
+      const a = sampleCategoricalAmong(logits, allowed, rng, deterministic);
       out.actions[b] = a;
-      out.logProbs[b] = logits[a]! - maskedLogSumExp(logits, 0, A, mask, 0);
+      out.logProbs[b] = logits[a]! - logSumExpAmong(logits, allowed);
       out.values[b] = this.net.value(n);
     }
   }
@@ -441,19 +454,6 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
       relStride: N,
     });
     return n;
-  }
-
-  // The given mask row restricted to the n × n real block (written into a reused buffer).
-  private effectiveMask(n: number, masks: Uint8Array | undefined, offset: number): Uint8Array {
-    const N = this.layout.maxNodes;
-    const m = this.realMask;
-    m.fill(0);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        const a = i * N + j;
-        m[a] = masks === undefined || masks[offset + a] ? 1 : 0;
-      }
-    return m;
   }
 
   private syncHost(): void {

@@ -9,7 +9,7 @@
  * free of NaN (−Infinity would give `0 · −∞ = NaN`).
  */
 import { ArbiterError } from '../core/errors.js';
-import { maskedArgmax } from '../core/masked-argmax.js';
+import { argmaxAmong, maskedArgmax } from '../core/masked-argmax.js';
 import type { Rng } from '../core/rng.js';
 import { tf } from './tf-backend.js';
 
@@ -75,6 +75,48 @@ export function sampleMaskedCategorical(
   }
   // Rounding may leave cum slightly below 1; the last allowed action takes the remainder.
   return lastAllowed;
+}
+
+/**
+ * {@link maskedLogSumExp} when the allowed actions come as an ascending list of indices into
+ * `logits` rather than a mask (same operations in the same order, so the same value): O(allowed)
+ * instead of O(n). Throws `empty-mask` for an empty list.
+ */
+export function logSumExpAmong(logits: ArrayLike<number>, allowed: readonly number[]): number {
+  if (allowed.length === 0)
+    throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
+  let max = Number.NEGATIVE_INFINITY;
+  for (const a of allowed) if (logits[a]! > max) max = logits[a]!;
+  let s = 0;
+  for (const a of allowed) s += Math.exp(logits[a]! - max);
+  return max + Math.log(s);
+}
+
+/**
+ * {@link sampleMaskedCategorical} over an ascending list of allowed indices into `logits`: the same
+ * action for the same `rng` state (one `rng.random()` draw, none when `deterministic`), reading
+ * only the listed logits. Throws `empty-mask` for an empty list.
+ */
+export function sampleCategoricalAmong(
+  logits: ArrayLike<number>,
+  allowed: readonly number[],
+  rng: Rng,
+  deterministic: boolean,
+): number {
+  if (deterministic) {
+    if (allowed.length === 0)
+      throw new ArbiterError('empty-mask', 'masked categorical: the action mask allows no action');
+    return argmaxAmong(logits, allowed);
+  }
+  const lse = logSumExpAmong(logits, allowed);
+  const u = rng.random();
+  let cum = 0;
+  for (const a of allowed) {
+    cum += Math.exp(logits[a]! - lse);
+    if (u < cum) return a;
+  }
+  // Rounding may leave cum slightly below 1; the last allowed action takes the remainder.
+  return allowed[allowed.length - 1]!;
 }
 
 /** log π(action) under the row's masked softmax; −Infinity for a masked action. */

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '8efc0bf63347b2aa5b293bc31c706f55c5b845e562bd1fa735237c3fc2c9f730';
+export const MATMUL_SOURCE_SHA256 = '863720dbed288e14993c4ff45f4bae967a2a5fc27423b8a1c5465fa40fc14c17';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =

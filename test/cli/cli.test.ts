@@ -88,6 +88,27 @@ describe('arbiter CLI', () => {
     expect(h.stdout).toContain('D = 12');
   });
 
+  it('schedule --method optimal shows lower bound and gap columns; --json carries the bounds', async () => {
+    const f = path.join(dir, 'ex1.json');
+    const h = await cli('schedule', f, '--method', 'optimal');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('lower bound 2 cores (volume)');
+    expect(h.stdout).toMatch(
+      /method\s+static-order cores\s+list-dispatch cores\s+makespan\s+bound R\s+lower bound\s+gap\s+guarantee/,
+    );
+    expect(h.stdout).toMatch(/^optimal +2 +- +8 +2 +0% +exact \(proved optimal\)/m);
+    const j = await cli('schedule', f, '--method', 'optimal', '--json');
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      method: 'optimal',
+      cores: 2,
+      lowerBound: 2,
+      lowerBoundBy: 'volume',
+      upperBoundBy: 'listsched',
+      gap: 0,
+      optimal: true,
+    });
+  });
+
   it('a deadline below L exits 1 with DeadlineInfeasible naming L and D, no stack trace', async () => {
     const r = await cli('schedule', path.join(dir, 'ex1.json'), '--deadline', '7');
     expect(r.code).toBe(1);

@@ -151,8 +151,10 @@ export function registerSchedule(program: Command): void {
         return;
       }
       const D = results[0]!.deadline;
+      const bound = strongestBound(results);
       process.stdout.write(
-        `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${results[0]!.lowerBound} cores\n`,
+        `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${bound.lowerBound} cores` +
+          `${bound.lowerBoundBy !== undefined ? ` (${bound.lowerBoundBy})` : ''}\n`,
       );
       const rows = results.map((r) => [
         r.skipped !== undefined ? `${r.method} (declined)` : r.method,
@@ -160,6 +162,8 @@ export function registerSchedule(program: Command): void {
         coresUnder(r, 'fixed-priority-list'),
         r.feasible ? r.makespan : '-',
         r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
+        r.lowerBound,
+        gapText(r),
         describeGuarantee(r),
         round(r.timeMs),
       ]);
@@ -171,11 +175,13 @@ export function registerSchedule(program: Command): void {
             'list-dispatch cores',
             'makespan',
             'bound R',
+            'lower bound',
+            'gap',
             'guarantee',
             'time ms',
           ],
           rows,
-          ['left', 'right', 'right', 'right', 'right', 'left', 'right'],
+          ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
         ) + '\n',
       );
       process.stdout.write(TABLE_LEGEND);
@@ -199,7 +205,8 @@ export function pickBest(results: readonly ScheduleResult[]): ScheduleResult | u
  */
 const TABLE_LEGEND =
   "  static-order cores: proved when each core runs its timetable's nodes in that order (anomaly-free).\n" +
-  "  list-dispatch cores: proved by R ≤ D for fixed-priority list dispatch with the method's order; '-' = not proved (see --help).\n";
+  "  list-dispatch cores: proved by R ≤ D for fixed-priority list dispatch with the method's order; '-' = not proved (see --help).\n" +
+  '  lower bound: no schedule on fewer cores meets D; gap: (static-order cores − lower bound) / cores (0%: proved optimal).\n';
 
 const GUARANTEE_HELP = `
 What each number proves (every guarantee holds for all execution times <= WCET):
@@ -214,6 +221,25 @@ What each number proves (every guarantee holds for all execution times <= WCET):
                        simulated at WCET (timing anomalies possible), so it proves nothing there.
 In --json, "guarantees" lists each proved claim with its dispatch rule, cores and makespan bound.
 `;
+
+/** The result with the highest lower bound (the `optimal` one on ties, which names its bound). */
+function strongestBound(results: readonly ScheduleResult[]): ScheduleResult {
+  let best = results[0]!;
+  for (const r of results)
+    if (r.lowerBound > best.lowerBound || (r.lowerBound === best.lowerBound && r.lowerBoundBy !== undefined))
+      best = r;
+  return best;
+}
+
+/**
+ * Relative gap of a result's core count to its lower bound, `(cores − lowerBound) / cores` as a
+ * percentage ('-' without a timetable); `optimal` reports its own.
+ */
+function gapText(r: ScheduleResult): string {
+  if (!r.feasible || r.cores === 0) return '-';
+  const gap = r.gap ?? Math.max(0, (r.cores - r.lowerBound) / r.cores);
+  return `${Math.round(gap * 1000) / 10}%`;
+}
 
 /** The proved core count under one dispatch rule, or '-' when the result proves none. */
 function coresUnder(r: ScheduleResult, dispatch: 'static-order' | 'fixed-priority-list'): string {

@@ -101,14 +101,28 @@ export function padGraphInto(
   out: Float32Array,
   offset = 0,
 ): void {
-  const { maxNodes: N, nodeFeatureDim: F, relationDim: K } = layout;
-  const n = g.numNodes;
-  if (n > N)
+  checkPaddable(g, layout);
+  out.fill(0, offset, offset + layout.size);
+  writePadded(g, layout, out, offset);
+}
+
+function checkPaddable(g: GraphObservation, layout: PaddedGraphLayout): void {
+  if (g.numNodes > layout.maxNodes)
     throw new ArbiterError(
       'too-many-nodes',
-      `padded graph: the observation has ${n} nodes, the layout holds at most ${N}`,
+      `padded graph: the observation has ${g.numNodes} nodes, the layout holds at most ${layout.maxNodes}`,
     );
-  out.fill(0, offset, offset + layout.size);
+}
+
+// The nonzero part of the padded layout (the padding must already be zero).
+function writePadded(
+  g: GraphObservation,
+  layout: PaddedGraphLayout,
+  out: Float32Array,
+  offset: number,
+): void {
+  const { maxNodes: N, nodeFeatureDim: F, relationDim: K } = layout;
+  const n = g.numNodes;
   out[offset] = n;
   out.set(g.nodeFeatures.subarray(0, n * F), offset + 1);
   const rel = g.relations;
@@ -174,8 +188,10 @@ export class PadGraphObservation<A = unknown> extends Wrapper<Float32Array, A> {
   }
 
   private pad(g: GraphObservation): Float32Array {
+    checkPaddable(g, this.layout);
+    // A fresh array is all zeros already: only the graph's part is written.
     const out = new Float32Array(this.layout.size);
-    padGraphInto(g, this.layout, out, 0);
+    writePadded(g, this.layout, out, 0);
     return out;
   }
 }

@@ -32,6 +32,8 @@ export class EdgeGenerationState {
   readonly added: [number, number][];
   private readonly succ: number[][];
   private readonly pred: number[][];
+  // Scratch of updateTiming's topological order (sized on first use).
+  private order: Int32Array | undefined;
 
   constructor(dag: Dag, deadline: number, from?: EdgeGenerationState) {
     this.dag = dag;
@@ -86,20 +88,10 @@ export class EdgeGenerationState {
   /** Adds the edge `i → j` (must be valid) and updates closure and time windows. */
   addEdge(i: number, j: number): void {
     if (!this.isValid(i, j)) throw new Error(`EdgeGenerationState: edge ${i} -> ${j} is not valid`);
-    const { reach, ancestors } = this;
-    // Every ancestor of i (and i) now reaches j and all of j's descendants; symmetrically for ancestors.
-    const srcs = ancestors.rowIndices(i);
-    srcs.push(i);
-    const dsts = reach.rowIndices(j);
-    dsts.push(j);
-    for (const a of srcs) {
-      reach.orRowInto(a, j);
-      reach.set(a, j);
-    }
-    for (const b of dsts) {
-      ancestors.orRowInto(b, i);
-      ancestors.set(b, i);
-    }
+    // Every ancestor of i (and i) now reaches j and all of j's descendants; symmetrically for
+    // ancestors. The rows walked (ancestors of i, descendants of j) are not among those written.
+    orRowIntoSetRows(this.reach, this.ancestors, i, j);
+    orRowIntoSetRows(this.ancestors, this.reach, j, i);
     this.succ[i]!.push(j);
     this.pred[j]!.push(i);
     this.added.push([i, j]);
@@ -115,8 +107,9 @@ export class EdgeGenerationState {
   private updateTiming(): void {
     const n = this.dag.n;
     const wcet = this.dag.wcet;
-    const order = topologicalByAncestors(this.ancestors);
-    for (const v of order) {
+    const order = topologicalByAncestors(this.ancestors, (this.order ??= new Int32Array(2 * n + 1)));
+    for (let k = 0; k < n; k++) {
+      const v = order[k]!;
       let s = 0;
       for (const u of this.pred[v]!) if (this.eft[u]! > s) s = this.eft[u]!;
       this.est[v] = s;
@@ -132,10 +125,44 @@ export class EdgeGenerationState {
   }
 }
 
-/** A topological order: a node has strictly more ancestors than any of its ancestors. */
-function topologicalByAncestors(ancestors: BitMatrix): number[] {
+/**
+ * For every node `a` set in row `via` of `other` (and `via` itself): row `a` of `m` |= row `to` of
+ * `m`, and bit (a, to) set. With m = reach, other = ancestors, via = i, to = j this adds the pairs of
+ * the new edge i → j; with the roles swapped, their transposes. No allocation.
+ */
+function orRowIntoSetRows(m: BitMatrix, other: BitMatrix, via: number, to: number): void {
+  const w = m.words;
+  const d = m.data;
+  const od = other.data;
+  const src = to * w;
+  const bitWord = to >>> 5;
+  const bit = 1 << (to & 31);
+  const base = via * w;
+  for (let k = 0; k <= w; k++) {
+    // k = w stands for `via` itself, after its set rows.
+    let x = k < w ? od[base + k]! : 1;
+    while (x !== 0) {
+      const low = x & -x;
+      x ^= low;
+      const a = k < w ? (k << 5) + (31 - Math.clz32(low)) : via;
+      const dst = a * w;
+      for (let t = 0; t < w; t++) d[dst + t]! |= d[src + t]!;
+      d[dst + bitWord]! |= bit;
+    }
+  }
+}
+
+/**
+ * A topological order into `out` (length ≥ 2n + 1, reused): a node has strictly more ancestors
+ * than any of its ancestors; ties by index, ascending (a counting sort on the ancestor counts).
+ */
+function topologicalByAncestors(ancestors: BitMatrix, out: Int32Array): Int32Array {
   const n = ancestors.n;
-  const count = new Int32Array(n);
-  for (let v = 0; v < n; v++) count[v] = ancestors.rowCount(v);
-  return Array.from({ length: n }, (_, i) => i).sort((a, b) => count[a]! - count[b]! || a - b);
+  // out[n …] counts nodes per ancestor count, then holds each count's first slot.
+  const start = out.subarray(n, 2 * n + 1);
+  start.fill(0);
+  for (let v = 0; v < n; v++) start[ancestors.rowCount(v) + 1]!++;
+  for (let c = 1; c <= n; c++) start[c]! += start[c - 1]!;
+  for (let v = 0; v < n; v++) out[start[ancestors.rowCount(v)]!++] = v;
+  return out;
 }

@@ -7,6 +7,7 @@ import type { Timing } from '../analysis/timing.js';
 import type { TimeBudget } from '../schedule/time-budget.js';
 import type { Dag } from '../dag-task.js';
 import { timeLeq } from '../time-tolerance.js';
+import { binariesSection, wrapLpLines } from './lp-text.js';
 
 /** A candidate "v runs directly after u on the same core" variable. */
 export interface SuccessorPair {
@@ -107,6 +108,8 @@ export interface MinCoresMilp {
  * every busy node has C > 0, so an optimal x is a set of chains, one per core. Exactness: any
  * feasible schedule gives such x (each core's nodes in start order) and s; conversely chains
  * plus start times satisfying the rows form a schedule on `cores` cores with makespan ≤ D.
+ * Symmetry: no variable names a core, so the m! relabellings of the cores that an assignment
+ * model must cut ("core k used only if core k − 1 is") are the same solution here.
  */
 export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMilpOptions = {}): MinCoresMilp {
   const { n, wcet } = dag;
@@ -171,12 +174,9 @@ export function buildMinCoresMilp(dag: Dag, timing: Timing, options: MinCoresMil
     const hi = Math.max(lo, lst[v]!); // rounding may put LST a few ulps below EST when slack is 0
     lines.push(` ${num(lo)} <= ${startNames[v]} <= ${num(hi)}`);
   }
-  if (allX.length > 0) {
-    lines.push('Binaries');
-    for (let k = 0; k < allX.length; k += 20) lines.push(` ${allX.slice(k, k + 20).join(' ')}`);
-  }
+  lines.push(...binariesSection(allX));
   lines.push('End');
-  return { lp: wrap(lines).join('\n'), busy, pairs, startNames };
+  return { lp: wrapLpLines(lines).join('\n'), busy, pairs, startNames };
 }
 
 /**
@@ -261,27 +261,4 @@ function sum(names: readonly string[]): string {
 /** A number as LP text: shortest round-trip decimal, never `-0`. */
 function num(x: number): string {
   return x === 0 ? '0' : String(x);
-}
-
-/**
- * Splits long lines at term boundaries; LP readers may limit line length. Linear in the line
- * length: an objective over 10⁵ variables is one line of megabytes.
- */
-function wrap(lines: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    let pos = 0;
-    let prefix = '';
-    while (prefix.length + line.length - pos > 200) {
-      // Search the window only: a backward search from the limit may scan the whole line.
-      const window = line.slice(pos, pos + 203 - prefix.length);
-      const cut = pos + Math.max(window.lastIndexOf(' + '), window.lastIndexOf(' - '));
-      if (cut <= pos) break;
-      out.push(prefix + line.slice(pos, cut));
-      pos = cut + 1;
-      prefix = '   ';
-    }
-    out.push(pos === 0 ? line : prefix + line.slice(pos));
-  }
-  return out;
 }

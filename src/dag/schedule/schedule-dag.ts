@@ -71,7 +71,9 @@ export async function scheduleDag(
   options: ScheduleOptions = {},
 ): Promise<ScheduleResult> {
   const prepared = prepare(dag, options.deadline);
-  return runMethod(prepared, method, options);
+  // `optimal` starts from the best heuristic timetable, so it never answers worse than listsched.
+  const warm = method === 'optimal' ? [await runMethod(prepared, 'listsched', options)] : [];
+  return runMethod(prepared, method, options, warm);
 }
 
 /**
@@ -86,7 +88,7 @@ export async function scheduleAllMethods(dag: Dag, options: ScheduleOptions = {}
     options.onMethodStart?.(m, k, SCHEDULE_METHODS.length);
     const t0 = performance.now();
     try {
-      results.push(await runMethod(prepared, m, options));
+      results.push(await runMethod(prepared, m, options, results));
     } catch (e) {
       if (!(e instanceof Error) || e instanceof DeadlineInfeasibleError) throw e;
       results.push(
@@ -126,7 +128,13 @@ function prepare(dag: Dag, deadline: number | undefined): Prepared {
   return { ctx, lowerBound, width: widthFromClosure(ctx.reach).width };
 }
 
-async function runMethod(p: Prepared, method: MethodName, options: ScheduleOptions): Promise<ScheduleResult> {
+/** `earlier`: results of other methods on the task, the warm starts of `optimal`. */
+async function runMethod(
+  p: Prepared,
+  method: MethodName,
+  options: ScheduleOptions,
+  earlier: readonly ScheduleResult[] = [],
+): Promise<ScheduleResult> {
   const { ctx, lowerBound, width } = p;
   const budget = (): TimeBudget => new TimeBudget(options.budgetS);
   switch (method) {
@@ -156,6 +164,7 @@ async function runMethod(p: Prepared, method: MethodName, options: ScheduleOptio
     case 'optimal':
       return scheduleOptimal(ctx.dag, {
         deadline: ctx.timing.deadline,
+        warmStarts: earlier,
         ...(options.timeLimitS !== undefined && { timeLimitS: options.timeLimitS }),
       });
     default:

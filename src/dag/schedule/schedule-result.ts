@@ -2,6 +2,7 @@
  * The result every scheduling method returns: method name, core count, feasibility, the lower bound,
  * what is guaranteed, and (when feasible) a concrete timetable that the checker can verify.
  */
+import type { LowerBoundName } from '../analysis/core-lower-bound.js';
 import type { NodeId } from '../dag-task.js';
 import type { DispatchGuarantee } from './dispatch-guarantee.js';
 
@@ -70,10 +71,14 @@ export interface ScheduleResult {
    * order, may use fewer: `cores`).
    */
   boundCores?: number;
-  /** `optimal` only: whether the solver proved the core count minimal. */
+  /** `optimal` only: whether the core count is proved minimal (`cores` equals `lowerBound`). */
   optimal?: boolean;
-  /** `optimal` only: relative gap `(cores − bestBound) / cores` when not proved optimal. */
+  /** `optimal` only: relative gap `(cores − lowerBound) / cores` (0 when proved optimal). */
   gap?: number;
+  /** `optimal` only: which bound gives `lowerBound` (`volume`, `window-load`, `m-core-windows`, `solver`). */
+  lowerBoundBy?: LowerBoundName;
+  /** `optimal` only: the method whose timetable is the answer (`optimal`: the MILP's own; else a warm start). */
+  upperBoundBy?: MethodName;
   /** Free-text remark for humans (e.g. why no timetable exists). */
   note?: string;
   /**

@@ -68,8 +68,12 @@ export class PosetWidthTracker {
     this.update(reach, ancestors);
   }
 
-  /** Recomputes everything after pairs were added to `reach` (and `ancestors`, its transpose). */
-  update(reach: BitMatrix, ancestors: BitMatrix): void {
+  /**
+   * Recomputes everything after pairs were added to `reach` (and `ancestors`, its transpose).
+   * `unchanged` (a bitset), when given, names nodes whose lateral width is known not to have
+   * changed: they keep it (see {@link edgeKeepsLateralWidths}).
+   */
+  update(reach: BitMatrix, ancestors: BitMatrix, unchanged?: Uint32Array): void {
     const n = this.n;
     if (reach.n !== n) throw new RangeError(`PosetWidthTracker: closure has ${reach.n} nodes, expected ${n}`);
     this.width = n - this.global.maximize(reach);
@@ -78,6 +82,12 @@ export class PosetWidthTracker {
     const subset = this.subset;
     let count = 0;
     for (let v = 0; v < n; v++) {
+      if (unchanged && unchanged[v >>> 5]! & (1 << (v & 31))) {
+        const c = this.lateralWidth[v] === this.width - 1 ? 1 : 0;
+        this.critical[v] = c;
+        count += c;
+        continue;
+      }
       // Incomparable set of v: neither a descendant, nor an ancestor, nor v itself.
       const base = v * words;
       let size = 0;
@@ -138,4 +148,24 @@ export function criticalNodes(
   const tracker = new PosetWidthTracker(reach.n);
   tracker.reset(reach, ancestors);
   return tracker.result();
+}
+
+/**
+ * Writes into `out` (⌈n/32⌉ words) the nodes whose lateral width the edge `i → j` cannot change,
+ * from the closure before it is added: the descendants of i and the ancestors of j. Why: the edge
+ * adds the pairs (s, t), s an ancestor of i or i, t a descendant of j or j. A descendant v of i
+ * already follows every such s, so no new pair touches v (its incomparable set stays), and no s
+ * is incomparable with v (no new pair inside that set): the sub-poset of v's incomparable nodes,
+ * hence its width, is the same. Symmetrically for an ancestor of j, which precedes every t.
+ */
+export function edgeKeepsLateralWidths(
+  reach: BitMatrix,
+  ancestors: BitMatrix,
+  i: number,
+  j: number,
+  out: Uint32Array,
+): Uint32Array {
+  const w = reach.words;
+  for (let k = 0; k < w; k++) out[k] = reach.data[i * w + k]! | ancestors.data[j * w + k]!;
+  return out;
 }

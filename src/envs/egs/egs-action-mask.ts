@@ -6,6 +6,7 @@
  * `criticalOnly`, both endpoints critical (in some maximum antichain).
  */
 import type { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
+import { timeLeq } from '../../dag/time-tolerance.js';
 
 /** The action adding edge `i → j`: `i · maxNodes + j`. */
 export function encodeEdgeAction(i: number, j: number, maxNodes: number): number {
@@ -71,11 +72,34 @@ export function listEgsActions(
     for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * maxNodes + j);
     if (out.length > 0) return out.sort((a, b) => a - b);
   }
+  // The pairs state.isValid allows, row by row on the closure's words: candidates j are the
+  // (critical) nodes neither reached from i nor reaching i, then the window test; ascending.
   const n = state.dag.n;
+  const { reach, ancestors, eft, lst, deadline } = state;
+  const words = reach.words;
+  if (candidateScratch.length < words) candidateScratch = new Uint32Array(words);
+  const allowedJ = candidateScratch;
+  allowedJ.fill(0, 0, words);
+  for (let j = 0; j < n; j++) if (!critical || critical[j]) allowedJ[j >>> 5]! |= 1 << (j & 31);
+  const r = reach.data;
+  const a = ancestors.data;
   for (let i = 0; i < n; i++) {
     if (critical && !critical[i]) continue;
     const row = i * maxNodes;
-    for (let j = 0; j < n; j++) if ((!critical || critical[j]) && state.isValid(i, j)) out.push(row + j);
+    const ri = i * words;
+    for (let k = 0; k < words; k++) {
+      let x = allowedJ[k]! & ~(r[ri + k]! | a[ri + k]!);
+      if (k === i >>> 5) x &= ~(1 << (i & 31));
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const j = (k << 5) + (31 - Math.clz32(low));
+        if (timeLeq(eft[i]!, lst[j]!, deadline)) out.push(row + j);
+      }
+    }
   }
   return out;
 }
+
+// Candidate endpoints of listEgsActions (one bitset row, grown when needed).
+let candidateScratch = new Uint32Array(0);

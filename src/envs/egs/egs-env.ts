@@ -100,7 +100,7 @@ import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
-import { PosetWidthTracker } from './critical-nodes.js';
+import { PosetWidthTracker, edgeKeepsLateralWidths } from './critical-nodes.js';
 import {
   DAG_SAMPLER_OPTIONS_SCHEMA,
   DEFAULT_DAG_SAMPLER_OPTIONS,
@@ -244,6 +244,8 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   private readonly tracker: PosetWidthTracker;
   private readonly antichainNodes: number[] = [];
   private readonly allowed: number[] = [];
+  // Nodes whose lateral width the current step's edge cannot change (a bitset, reused).
+  private readonly keptLateral: Uint32Array;
   private rng = new Rng(0);
   private egs: EdgeGenerationState | undefined;
   private bound = 1;
@@ -280,6 +282,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     this.observationSpace = new GraphSpace(EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, maxNodes);
     this.actionSpace = new Discrete(maxNodes * maxNodes);
     this.tracker = new PosetWidthTracker(maxNodes);
+    this.keptLateral = new Uint32Array((maxNodes + 31) >>> 5);
     this.lastMask = new Uint8Array(maxNodes * maxNodes);
   }
 
@@ -335,8 +338,9 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     const egs = this.egs!;
     const [i, j] = decodeEdgeAction(action, this.maxNodes);
     const before = this.tracker.width;
+    const keep = edgeKeepsLateralWidths(egs.reach, egs.ancestors, i, j, this.keptLateral);
     egs.addEdge(i, j);
-    this.tracker.update(egs.reach, egs.ancestors);
+    this.tracker.update(egs.reach, egs.ancestors, keep);
     this.steps++;
     this.writeMask();
     const reward = before - this.tracker.width;

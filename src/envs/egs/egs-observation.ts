@@ -66,15 +66,25 @@ export function buildEgsObservation(
   parts: EgsObservationParts,
 ): GraphObservation {
   const n = state.dag.n;
-  const K = EGS_RELATION_DIM;
   const nodeFeatures = new Float32Array(n * EGS_NODE_FEATURE_DIM);
   writeEgsNodeFeatures(state, parts, nodeFeatures);
-  const codes = new Uint8Array(n * n);
+  if (codeScratch.length < n * n) codeScratch = new Uint8Array(n * n);
+  const codes = codeScratch;
   writeEgsRelationCodes(state, codes);
-  const relations = new Uint8Array(n * n * K);
-  for (let p = 0; p < n * n; p++) for (let c = 0; c < K; c++) relations[p * K + c] = (codes[p]! >>> c) & 1;
+  // One code per pair → its four 0/1 channels (EGS_RELATION_DIM = 4).
+  const relations = new Uint8Array(n * n * EGS_RELATION_DIM);
+  for (let p = 0, o = 0; p < n * n; p++, o += 4) {
+    const c = codes[p]!;
+    relations[o] = c & 1;
+    relations[o + 1] = (c >>> 1) & 1;
+    relations[o + 2] = (c >>> 2) & 1;
+    relations[o + 3] = c >>> 3;
+  }
   return { numNodes: n, nodeFeatures, relations };
 }
+
+// The pair codes of the last observation built (grown with the largest graph; never returned).
+let codeScratch = new Uint8Array(0);
 
 /** Writes the node features of G_t ({@link EGS_NODE_FEATURES}, n rows) into `out`. */
 export function writeEgsNodeFeatures(
@@ -108,25 +118,40 @@ export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Arra
   const words = reach.words;
   const r = reach.data;
   const a = ancestors.data;
+  if (coveredScratch.length < words) coveredScratch = new Uint32Array(words);
+  const covered = coveredScratch;
   for (let i = 0; i < n; i++) {
     const ri = i * words;
-    for (let j = 0; j < n; j++) {
-      let code = 0;
-      if (i !== j) {
-        const ij = (r[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-        const ji = (a[ri + (j >>> 5)]! & (1 << (j & 31))) !== 0;
-        if (ij) {
-          code |= 2; // reaches
-          // In the reduction iff no w with i → w → j: descendants of i ∩ ancestors of j is empty.
-          const aj = j * words;
-          let between = 0;
-          for (let k = 0; k < words && between === 0; k++) between = r[ri + k]! & a[aj + k]!;
-          if (between === 0) code |= 1; // edge
-        }
-        if (ji) code |= 4; // reachedBy
-        if (!ij && !ji) code |= 8; // incomparable
+    // covered = every node reachable from a descendant of i: j is in the reduction iff i reaches
+    // j and j is not covered (no w with i → w → j).
+    covered.fill(0, 0, words);
+    for (let k = 0; k < words; k++) {
+      let x = r[ri + k]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const rw = ((k << 5) + (31 - Math.clz32(low))) * words;
+        for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
       }
-      out[i * n + j] = code;
+    }
+    const row = i * n;
+    for (let k = 0; k < words; k++) {
+      const reaches = r[ri + k]!;
+      const reachedBy = a[ri + k]!;
+      const edge = reaches & ~covered[k]!;
+      let incomparable = ~(reaches | reachedBy);
+      if (k === i >>> 5) incomparable &= ~(1 << (i & 31));
+      const j0 = k << 5;
+      const m = Math.min(32, n - j0);
+      for (let b = 0; b < m; b++)
+        out[row + j0 + b] =
+          ((edge >>> b) & 1) |
+          (((reaches >>> b) & 1) << 1) |
+          (((reachedBy >>> b) & 1) << 2) |
+          (((incomparable >>> b) & 1) << 3);
     }
   }
 }
+
+// Scratch of writeEgsRelationCodes (one row of words, grown when needed).
+let coveredScratch = new Uint32Array(0);

@@ -7,7 +7,7 @@
  * Future tasks of its DAG are known only once the scheduler has placed them (limited look-ahead);
  * until then their duration is estimated at reference (CPU) speed.
  */
-import { ENVELOPE_TOKENS, peSpeed } from './hsoc-platform.js';
+import { ENVELOPE_TOKENS } from './hsoc-platform.js';
 import {
   TASK_DONE,
   TASK_RESERVED,
@@ -16,6 +16,7 @@ import {
   type HsocSimulator,
 } from './hsoc-simulator.js';
 import { balancedTokenFractions } from './balanced-token-fractions.js';
+import { SLACK_LEVELS, slackPeakLevel, subDeadlineSlack } from './sub-deadline-slack.js';
 
 /** Number of token bins: requests of 0, 10, …, 100 % of the envelope. */
 export const TOKEN_BINS = 11;
@@ -80,8 +81,17 @@ export interface HsocAgentView {
 /** Speed assumed for a task not yet placed: the PE it is planned on, or reference speed. */
 export type UnplacedSpeed = (job: HsocJob, task: number) => number;
 
+const slackBuffer = new Float64Array(SLACK_LEVELS.length);
+
 /** Reference (CPU, WCET) speed for unplaced tasks: the agents' limited look-ahead. */
 export const REFERENCE_SPEED: UnplacedSpeed = () => 1;
+
+/**
+ * What a running task's token need beside siblings means: `balanced` — the split under which
+ * the siblings' remaining paths end together (`balancedTokenFractions`); `sub-deadline` — the
+ * request where the seed's sub-deadline `Slack` peaks (`subDeadlineSlack`, STOMP's levels).
+ */
+export type HsocTokenNeed = 'balanced' | 'sub-deadline';
 
 /**
  * Computes, for every PE running a task, its token need beside its running siblings, its time
@@ -93,6 +103,7 @@ export function computeShares(
   share: Float64Array,
   remainingTime: Float64Array,
   tail: Float64Array,
+  tokenNeed: HsocTokenNeed = 'balanced',
 ): void {
   share.fill(0);
   remainingTime.fill(0);
@@ -119,10 +130,16 @@ export function computeShares(
     const r = pes.map((q) => durationOf(sim, job, sim.peTask[q]!, unplacedSpeed));
     const tl = pes.map((q) => tails[sim.peTask[q]!]!);
     const out = new Float64Array(pes.length);
-    balancedTokenFractions(r, tl, sim.alpha, runningPes, out);
+    if (tokenNeed === 'balanced') balancedTokenFractions(r, tl, sim.alpha, runningPes, out);
     pes.forEach((q, k) => {
-      // Alone in its DAG: all it can get; beside siblings: its multiple of the uniform request.
-      share[q] = pes.length === 1 ? ENVELOPE_TOKENS : Math.min(90, UNIFORM_REQUEST * out[k]!);
+      // Alone in its DAG: all it can get; beside siblings: its multiple of the uniform request,
+      // or where the sub-deadline Slack peaks.
+      if (pes.length === 1) share[q] = ENVELOPE_TOKENS;
+      else if (tokenNeed === 'balanced') share[q] = Math.min(90, UNIFORM_REQUEST * out[k]!);
+      else {
+        subDeadlineSlack(sim, q, slackBuffer);
+        share[q] = slackPeakLevel(slackBuffer);
+      }
       remainingTime[q] = r[k]!;
       tail[q] = tl[k]!;
     });
@@ -135,7 +152,7 @@ function durationOf(sim: HsocSimulator, job: HsocJob, v: number, unplacedSpeed: 
   const s = job.state[v]!;
   if (s === TASK_DONE) return 0;
   const p = job.pe[v]!;
-  const speed = p >= 0 ? peSpeed(sim.speeds, sim.pes[p]!, job.dag.types[v]) : unplacedSpeed(job, v);
+  const speed = p >= 0 ? sim.speedOf(job, v, p) : unplacedSpeed(job, v);
   return job.remaining[v]! / speed;
 }
 
@@ -206,7 +223,7 @@ export function agentView(
     assignedPes,
     ownDagRunning: own,
     congestion: sim.congestionFactor(),
-    speed: peSpeed(sim.speeds, sim.pes[p]!, job.dag.types[v]),
+    speed: sim.speedOf(job, v, p),
     job: j,
     task: v,
   };

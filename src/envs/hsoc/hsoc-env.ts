@@ -38,7 +38,7 @@
  * | 9 | speed | PE speed on the task's type / 5 (0 when idle) | [0, 1] (default speeds) |
  * | 10 | deadlineSlack | (deadline − now) / L, clipped | [−1, 1] |
  * | 11 | congestion | congestion factor 1 / (1 + γ·m) | (0, 1] |
- * | 12–14 | peType | PE type one-hot (cpu, gpu, dsp) | {0, 1} |
+ * | 12–14 | peType | PE type one-hot (cpu, gpu, accelerator: dsp or fft) | {0, 1} |
  * | 15–25 | slack | `Slack` of token bin a = 0 … 10 (0 unless running) | [0, 1] |
  *
  * ## Rewards
@@ -71,19 +71,23 @@
  *
  * | option | default | meaning |
  * |---|---|---|
- * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'` or any DAG with typed nodes |
+ * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'`, `'5-task-profiled'`, `'av-42-profiled'` or any DAG with typed (or per-type profiled) nodes |
  * | load | `'medium'` | load preset (`light`, `medium`, `heavy`) or a custom preset |
  * | jobs | 8 | workload jobs per episode |
  * | alpha | 0.5 | concavity α of the progress rate in the tokens |
- * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs |
+ * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs (`STOMP_PES`: 3 CPUs, 3 GPUs, 3 FFT accelerators; `peMix`) |
  * | speeds | `DEFAULT_SPEEDS` | speed per PE type and task type |
  * | lookahead | 1 | look-ahead horizon of the scheduler's reservations (time units) |
  * | deadlineFactor | 1.5 | relative deadline of a job, in units of its L |
  * | congestion | 0.1 | congestion γ per running memory-intensive task |
+ * | contentionModel | `'all'` | who suffers memory contention: `all` tasks, only `memory`-intensive ones among themselves, `none` |
+ * | power | 100 tokens, α-model | token budget, request grid and token-to-speed model (`HsocPowerModelOptions`, DVFS optional) |
  * | available | the preset's | PE availability, one flag per PE |
  * | plan | none | static assignment to follow (ideal-static baseline) |
  * | arrivalTimes | drawn | fixed arrival times of the workload jobs (overrides `jobs`) |
+ * | trace | none | workload jobs with their own DAG, arrival, deadline and priority (STOMP trace; overrides `workload`, `jobs`, `arrivalTimes`) |
  * | balanceWeight | 1 | weight w of the balancing reward term |
+ * | tokenNeed | `'balanced'` | a running task's token need beside siblings: `balanced` paths or the seed's `sub-deadline` Slack peak |
  * | warmupJobs | 0 | first workload jobs left out of the metrics |
  */
 import type { EnvSpec, Info, ResetOptions } from '../../core/env.js';
@@ -102,10 +106,11 @@ import {
   binTokens,
   computeShares,
   type HsocAgentView,
+  type HsocTokenNeed,
   type UnplacedSpeed,
 } from './hsoc-agent-view.js';
 import { HSOC_OBS_DIM, writeHsocObservation } from './hsoc-observation.js';
-import { peNames, peSpeed } from './hsoc-platform.js';
+import { peNames } from './hsoc-platform.js';
 import { HsocSimulator, type HsocSimulatorOptions } from './hsoc-simulator.js';
 
 /** Registered id and limits. */
@@ -115,6 +120,11 @@ export const HSOC_SPEC: EnvSpec = { id: 'HSoC-v0' };
 export interface HsocEnvOptions extends HsocSimulatorOptions {
   /** Weight w of the per-step balancing term. Default 1. */
   balanceWeight?: number;
+  /**
+   * Meaning of a running task's token need beside siblings (the view's `idealShare`, the `Slack`
+   * predicate's peak, the need rules' request): `balanced` (default) or the seed's `sub-deadline`.
+   */
+  tokenNeed?: HsocTokenNeed;
   /**
    * Workload jobs left out of {@link HsocEnv.metrics}, in arrival order: a warm-up, so that the
    * metrics describe the SoC in steady state rather than the start from an empty SoC. Default 0.
@@ -150,6 +160,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
   private readonly obsSpace: Box;
   private readonly actSpace = new Discrete(TOKEN_BINS);
   private readonly balanceWeight: number;
+  private readonly tokenNeed: HsocTokenNeed;
   private readonly warmupJobs: number;
   private rng = new Rng(0);
   private seeded = false;
@@ -168,9 +179,15 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
     const sim = this.sim;
     // With a static plan every agent knows where each future task of its DAG will run.
     this.unplacedSpeed = plan
-      ? (job, v): number => peSpeed(sim.speeds, sim.pes[plan.get(job.id)![v]!]!, job.dag.types[v])
+      ? (job, v): number => sim.speedOf(job, v, plan.get(job.id)![v]!)
       : REFERENCE_SPEED;
     this.balanceWeight = options.balanceWeight ?? 1;
+    this.tokenNeed = options.tokenNeed ?? 'balanced';
+    if (this.tokenNeed !== 'balanced' && this.tokenNeed !== 'sub-deadline')
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: tokenNeed must be balanced or sub-deadline, got '${String(this.tokenNeed)}'`,
+      );
     this.warmupJobs = options.warmupJobs ?? 0;
     if (!Number.isInteger(this.warmupJobs) || this.warmupJobs < 0 || this.warmupJobs >= this.sim.jobCount)
       throw new ArbiterError(
@@ -359,7 +376,7 @@ export class HsocEnv implements EventDrivenEnv<Float32Array, number> {
 
   /** Recomputes shares and views for the current event; every live agent is pending. */
   private refresh(): void {
-    computeShares(this.sim, this.unplacedSpeed, this.share, this.remainingTime, this.tail);
+    computeShares(this.sim, this.unplacedSpeed, this.share, this.remainingTime, this.tail, this.tokenNeed);
     this.views.fill(undefined);
     for (const a of this.live) {
       const p = this.indexOf(a);

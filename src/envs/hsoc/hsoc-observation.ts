@@ -19,8 +19,13 @@ export interface HsocObsField {
   readonly range: string;
 }
 
-/** The PE types in the order of the one-hot `peType` field. */
+/** The PE types in the order of the one-hot `peType` field (an FFT accelerator shares the DSP slot). */
 export const HSOC_OBS_PE_TYPES: readonly PeType[] = ['cpu', 'gpu', 'dsp'];
+
+/** One-hot slot of a PE type: accelerators (DSP, FFT) share the last slot. */
+function peTypeSlot(peType: PeType): number {
+  return peType === 'fft' ? 2 : HSOC_OBS_PE_TYPES.indexOf(peType);
+}
 
 /** The fields in order (L = critical path of the agent's DAG at reference speed; 1 when idle). */
 export const HSOC_OBS_FIELDS = [
@@ -61,7 +66,12 @@ export const HSOC_OBS_FIELDS = [
   },
   { name: 'deadlineSlack', size: 1, meaning: '(deadline − now) / L, clipped', range: '[−1, 1]' },
   { name: 'congestion', size: 1, meaning: 'congestion factor 1 / (1 + γ·m)', range: '(0, 1]' },
-  { name: 'peType', size: 3, meaning: 'PE type one-hot (cpu, gpu, dsp)', range: '{0, 1}' },
+  {
+    name: 'peType',
+    size: 3,
+    meaning: 'PE type one-hot (cpu, gpu, accelerator: dsp or fft)',
+    range: '{0, 1}',
+  },
   {
     name: 'slack',
     size: TOKEN_BINS,
@@ -110,7 +120,7 @@ export function writeHsocObservation(
   out[HSOC_OBS.speed] = v.speed / 5;
   out[HSOC_OBS.deadlineSlack] = Math.max(-1, Math.min(1, v.deadlineSlack));
   out[HSOC_OBS.congestion] = v.congestion;
-  out[HSOC_OBS.peType + HSOC_OBS_PE_TYPES.indexOf(peType)] = 1;
+  out[HSOC_OBS.peType + peTypeSlot(peType)] = 1;
   if (v.parentTasksCompleted)
     for (let a = 0; a < TOKEN_BINS; a++) out[HSOC_OBS.slack + a] = slackOf(a, v.idealShare);
 }

@@ -8,8 +8,19 @@
  */
 import { ArbiterError } from '../../core/errors.js';
 
-/** Processing-element types. */
-export type PeType = 'cpu' | 'gpu' | 'dsp';
+/**
+ * Processing-element types: CPU cores, GPUs, DSPs and FFT accelerators (the PE mix of STOMP's
+ * power-management configuration is 3 CPUs, 3 GPUs and 3 FFT accelerators).
+ */
+export type PeType = 'cpu' | 'gpu' | 'dsp' | 'fft';
+
+/** Every PE type, in a fixed order (profile columns, tables). */
+export const PE_TYPES: readonly PeType[] = ['cpu', 'gpu', 'dsp', 'fft'];
+
+/** Checks a PE type name. */
+export function isPeType(x: unknown): x is PeType {
+  return x === 'cpu' || x === 'gpu' || x === 'dsp' || x === 'fft';
+}
 
 /** Task types of the shipped workloads (a node's `type` in the DAG). */
 export type HsocTaskType = 'sense' | 'signal' | 'vision' | 'fusion' | 'planning' | 'control';
@@ -27,12 +38,38 @@ export const HSOC_TASK_TYPES: readonly HsocTaskType[] = [
 /**
  * Speed of each PE type per task type, relative to a CPU at full power. A GPU is fast on vision
  * and fusion, a DSP on signal processing and sensor front-ends; both are poor at control code.
+ * An FFT accelerator runs only stream kernels (sensor front-ends, signal processing, some vision);
+ * speed 0 means the PE type cannot run the task type.
  */
 export const DEFAULT_SPEEDS: Readonly<Record<PeType, Readonly<Record<HsocTaskType, number>>>> = {
   cpu: { sense: 1, signal: 1, vision: 1, fusion: 1, planning: 1, control: 1 },
   gpu: { sense: 1, signal: 2, vision: 5, fusion: 2.5, planning: 1.5, control: 0.6 },
   dsp: { sense: 3, signal: 4, vision: 1.5, fusion: 1, planning: 0.5, control: 1 },
+  fft: { sense: 2, signal: 6, vision: 1.5, fusion: 0, planning: 0, control: 0 },
 };
+
+/** The PE mix of STOMP's power-management configuration: 3 CPUs, 3 GPUs, 3 FFT accelerators. */
+export const STOMP_PES: readonly PeType[] = ['cpu', 'cpu', 'cpu', 'gpu', 'gpu', 'gpu', 'fft', 'fft', 'fft'];
+
+/**
+ * A PE mix: `count` PEs of each type, in {@link PE_TYPES} order (agents `cpu0 …`). Throws
+ * `ArbiterError('invalid-option')` for a count that is not an integer ≥ 0 or a mix without a CPU.
+ */
+export function peMix(count: Readonly<Partial<Record<PeType, number>>>): PeType[] {
+  const pes: PeType[] = [];
+  for (const [type, k] of Object.entries(count)) {
+    if (!isPeType(type))
+      throw new ArbiterError('invalid-option', `HSoC: unknown PE type '${type}' (${PE_TYPES.join(', ')})`);
+    if (!Number.isInteger(k) || k! < 0)
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: PE count of '${type}' must be an integer ≥ 0, got ${k}`,
+      );
+  }
+  for (const type of PE_TYPES) for (let i = 0; i < (count[type] ?? 0); i++) pes.push(type);
+  if (!pes.includes('cpu')) throw new ArbiterError('invalid-option', 'HSoC: a PE mix needs at least one CPU');
+  return pes;
+}
 
 /** The SoC's PEs, in agent order: 4 CPUs, 2 GPUs, 2 DSPs. */
 export const DEFAULT_PES: readonly PeType[] = ['cpu', 'cpu', 'cpu', 'cpu', 'gpu', 'gpu', 'dsp', 'dsp'];
@@ -50,13 +87,13 @@ export function peNames(pes: readonly PeType[]): string[] {
   });
 }
 
-/** Speed of PE type `pe` on task type `type` (unknown task types run at CPU speed 1 everywhere). */
+/** Speed of PE type `pe` on task type `type` (task types or PE types missing from the table run at speed 1). */
 export function peSpeed(
-  speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>,
+  speeds: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>,
   pe: PeType,
   type: string | undefined,
 ): number {
-  return speeds[pe][type ?? ''] ?? 1;
+  return speeds[pe]?.[type ?? ''] ?? 1;
 }
 
 /** Names of the load presets. */
@@ -82,8 +119,11 @@ export interface HsocLoadPreset {
   otherShare: number;
   /** Probability that an other DAG is memory intensive (congests the interconnect). */
   memoryIntenseShare: number;
-  /** Number of GPUs and DSPs the scheduler may use (the rest are busy elsewhere / powered off). */
-  accelerators: { gpu: number; dsp: number };
+  /**
+   * Number of GPUs and DSPs the scheduler may use (the rest are busy elsewhere / powered off);
+   * FFT accelerators follow `fft`, or the DSP count when `fft` is absent.
+   */
+  accelerators: { gpu: number; dsp: number; fft?: number };
   /** Probability that a workload job is high priority. */
   highPriorityShare: number;
 }
@@ -140,11 +180,10 @@ export function hsocLoadPreset(load: HsocLoad | HsocLoadPreset): HsocLoadPreset 
   return HSOC_LOAD_PRESETS[load];
 }
 
-/** Availability per PE under a preset: the first `gpu` GPUs and `dsp` DSPs, every CPU. */
+/** Availability per PE under a preset: the first `gpu` GPUs, `dsp` DSPs and `fft` FFT accelerators, every CPU. */
 export function availablePes(pes: readonly PeType[], preset: HsocLoadPreset): boolean[] {
-  const used: Record<PeType, number> = { cpu: 0, gpu: 0, dsp: 0 };
-  return pes.map((p) => {
-    const k = used[p]++;
-    return p === 'cpu' || k < preset.accelerators[p];
-  });
+  const used: Record<PeType, number> = { cpu: 0, gpu: 0, dsp: 0, fft: 0 };
+  const { gpu, dsp, fft = dsp } = preset.accelerators;
+  const allowed: Record<PeType, number> = { cpu: Infinity, gpu, dsp, fft };
+  return pes.map((p) => used[p]++ < allowed[p]);
 }

@@ -3,9 +3,13 @@
  * scheduler places ready tasks on free PEs, and the PEs share a 100-token power envelope. Time is
  * continuous and jumps from event to event with exact event times:
  *
- * - between events every rate is constant: a running task on PE p with g granted tokens advances
- *   at `speed[p][type] · (g / 100)^α · c` work units per time unit, where the congestion factor
- *   `c = 1 / (1 + γ · m)` counts the m running tasks of memory-intensive DAGs;
+ * - between events every rate is constant: a running task on PE p holding g % of the token budget
+ *   advances at `speed[p][task] · φ(g) · c` work units per time unit. `speed` is the speed table's
+ *   entry for the task type, or `wcet / times[type of p]` for a task with a per-type profile (so
+ *   its time there is `times[p]`); φ is the power model's speed factor (`(g / 100)^α` by default,
+ *   i.e. STOMP's `t = t_nominal · remaining_fraction · (100 / g)^α`; or a DVFS clock); the
+ *   congestion factor `c = 1 / (1 + γ · m)` counts the m running memory-intensive tasks (see
+ *   `contentionModel` for who suffers it);
  * - the next event is the earliest task completion `t + remaining / rate` or job arrival; at equal
  *   times completions are handled before arrivals (both in index order), then the scheduler runs;
  * - token requests are set at events (by the agents) and granted as asked while their sum fits the
@@ -30,13 +34,19 @@ import {
   ENVELOPE_TOKENS,
   availablePes,
   hsocLoadPreset,
-  peSpeed,
   type HsocLoad,
   type HsocLoadPreset,
   type PeType,
 } from './hsoc-platform.js';
 import { hsocArrivalRates, type HsocArrivalRates } from './hsoc-arrival-rates.js';
 import { hsocWorkloadDag, otherDag, type HsocWorkload } from './hsoc-workloads.js';
+import {
+  hsocProfiledWorkloadDag,
+  isHsocProfiledWorkload,
+  type HsocProfiledWorkload,
+} from './hsoc-profiled-workloads.js';
+import { HsocPowerModel, type HsocPowerModelOptions } from './hsoc-power-model.js';
+import { readTaskProfiles, subDeadlineRatios, taskSpeedMatrix } from './hsoc-task-profile.js';
 
 /** Task states. */
 export const TASK_WAITING = 0;
@@ -70,6 +80,12 @@ export interface HsocJob {
   readonly criticalPath: number;
   /** Longest path from each node to the sink, the node included (reference speed). */
   readonly rank: Float64Array;
+  /** Speed of task v on PE p at full power, `[v · PEs + p]` (0 = cannot run there). */
+  readonly speed: Float64Array;
+  /** Sub-deadline ratio of each task (its share of the job's relative deadline). */
+  readonly subDeadline: Float64Array;
+  /** 1 for a memory-intensive task (all tasks of a `memory` job; profiled `memoryIntensive` nodes). */
+  readonly memoryTask: Uint8Array;
   /** Task state (`TASK_*`). */
   readonly state: Uint8Array;
   /** Remaining work per task. */
@@ -93,8 +109,11 @@ export type HsocAssignmentPlan = ReadonlyMap<number, Int16Array>;
 
 /** Options of {@link HsocSimulator}; every field has a default. */
 export interface HsocSimulatorOptions {
-  /** Workload DAG: a shipped name or any DAG with typed nodes. Default `'5-task'`. */
-  workload?: HsocWorkload | Dag;
+  /**
+   * Workload DAG: a shipped name (`5-task`, `av-42`, or their per-type profiled versions
+   * `5-task-profiled`, `av-42-profiled`) or any DAG with typed (or profiled) nodes. Default `'5-task'`.
+   */
+  workload?: HsocWorkload | HsocProfiledWorkload | Dag;
   /** Load preset. Default `'medium'`. */
   load?: HsocLoad | HsocLoadPreset;
   /** Workload jobs per episode. Default 8. */
@@ -104,19 +123,48 @@ export interface HsocSimulatorOptions {
   /** The PEs. Default 4 CPUs, 2 GPUs, 2 DSPs. */
   pes?: readonly PeType[];
   /** Speed per PE type and task type. Default `DEFAULT_SPEEDS`. */
-  speeds?: Readonly<Record<PeType, Readonly<Record<string, number>>>>;
+  speeds?: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>;
   /** Look-ahead horizon of the scheduler's reservations (time units). Default 1. */
   lookahead?: number;
   /** Relative deadline of a job in units of its critical path L. Default 1.5. */
   deadlineFactor?: number;
   /** Congestion γ per running memory-intensive task. Default 0.1. */
   congestion?: number;
+  /**
+   * Who suffers memory contention: `all` (default) — every running task runs at `1 / (1 + γ · m)`
+   * with m running memory-intensive tasks; `memory` — contention between memory-intensive tasks
+   * only: each runs at `1 / (1 + γ · (m − 1))`, compute tasks at full speed; `none`.
+   */
+  contentionModel?: HsocContentionModel;
+  /** Token budget, request grid and token-to-speed model (token model or DVFS); `alpha` is its α. */
+  power?: HsocPowerModelOptions;
   /** Overrides the preset's PE availability (one flag per PE). */
   available?: readonly boolean[];
   /** Static assignment to follow (ideal-static baseline). */
   plan?: HsocAssignmentPlan;
   /** Fixed arrival times of the workload jobs (trace-driven; overrides `jobs` and the draws). */
   arrivalTimes?: readonly number[];
+  /**
+   * A trace of workload jobs (STOMP's arrival trace): each with its DAG, arrival time and optionally
+   * its relative deadline and priority. Overrides `workload` (the first job's DAG sets the arrival
+   * rates of the other DAGs), `jobs` and `arrivalTimes`.
+   */
+  trace?: readonly HsocTraceJob[];
+}
+
+/** Who suffers memory contention (see {@link HsocSimulatorOptions.contentionModel}). */
+export type HsocContentionModel = 'all' | 'memory' | 'none';
+
+/** One job of a {@link HsocSimulatorOptions.trace}. */
+export interface HsocTraceJob {
+  /** The job's DAG (tasks may carry per-type profiles). */
+  dag: Dag;
+  /** Arrival time (non-decreasing along the trace). */
+  arrival: number;
+  /** Relative deadline; default `deadlineFactor · L`. */
+  deadline?: number;
+  /** High priority; default drawn with the preset's share. */
+  highPriority?: boolean;
 }
 
 /** One event handled by {@link HsocSimulator.advance}. */
@@ -138,13 +186,17 @@ export class HsocSimulator {
   /** PE types, in agent order. */
   readonly pes: readonly PeType[];
   /** Speed per PE type and task type. */
-  readonly speeds: Readonly<Record<PeType, Readonly<Record<string, number>>>>;
+  readonly speeds: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>;
   /** Look-ahead horizon of reservations (time units). */
   readonly lookahead: number;
   /** Relative deadline in units of L. */
   readonly deadlineFactor: number;
   /** Congestion γ per running memory-intensive task. */
   readonly congestionGamma: number;
+  /** Who suffers memory contention. */
+  readonly contentionModel: HsocContentionModel;
+  /** How granted tokens become speed. */
+  readonly power: HsocPowerModel;
   /** The load preset. */
   readonly preset: HsocLoadPreset;
   /** The workload DAG. */
@@ -159,6 +211,11 @@ export class HsocSimulator {
   readonly arrivalRates: HsocArrivalRates;
   private readonly plan: HsocAssignmentPlan | undefined;
   private readonly arrivalTimes: readonly number[] | undefined;
+  private readonly trace: readonly HsocTraceJob[] | undefined;
+  /** Speed matrix, sub-deadline ratios and memory flags per DAG of the workload (computed once per DAG). */
+  private readonly dagTables = new Map<Dag, DagTables>();
+  /** Speed factor of each PE's grant (the power model's, updated whenever a grant changes). */
+  private readonly clock: Float64Array;
 
   /** Current time. */
   time = 0;
@@ -181,18 +238,43 @@ export class HsocSimulator {
   private readonly arrivalQueue: BinaryHeap;
 
   constructor(options: HsocSimulatorOptions = {}) {
-    this.alpha = options.alpha ?? 0.5;
-    if (!(this.alpha > 0 && this.alpha <= 1))
-      throw new ArbiterError('invalid-option', `HSoC: alpha must be in (0, 1], got ${this.alpha}`);
+    this.power = new HsocPowerModel({
+      ...options.power,
+      alpha: options.power?.alpha ?? options.alpha ?? 0.5,
+    });
+    this.alpha = this.power.alpha;
+    this.contentionModel = options.contentionModel ?? 'all';
+    if (!['all', 'memory', 'none'].includes(this.contentionModel))
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: contentionModel must be all, memory or none, got '${String(this.contentionModel)}'`,
+      );
     this.pes = options.pes ?? DEFAULT_PES;
     this.speeds = options.speeds ?? DEFAULT_SPEEDS;
     this.lookahead = options.lookahead ?? 1;
     this.deadlineFactor = options.deadlineFactor ?? 1.5;
     this.congestionGamma = options.congestion ?? 0.1;
     this.preset = hsocLoadPreset(options.load ?? 'medium');
-    const w = options.workload ?? '5-task';
-    this.workload = typeof w === 'string' ? hsocWorkloadDag(w) : w;
-    this.arrivalTimes = options.arrivalTimes;
+    this.trace = options.trace;
+    if (this.trace !== undefined) {
+      if (this.trace.length === 0) throw new ArbiterError('invalid-option', 'HSoC: the trace has no jobs');
+      this.trace.forEach((j, i) => {
+        if (!(j.arrival >= 0) || (i > 0 && j.arrival < this.trace![i - 1]!.arrival))
+          throw new ArbiterError(
+            'invalid-option',
+            `HSoC: trace job ${i}: arrivals must be non-decreasing times ≥ 0`,
+          );
+        if (j.deadline !== undefined && !(j.deadline > 0))
+          throw new ArbiterError(
+            'invalid-option',
+            `HSoC: trace job ${i}: deadline must be > 0, got ${j.deadline}`,
+          );
+      });
+    }
+    const w = this.trace?.[0]!.dag ?? options.workload ?? '5-task';
+    this.workload =
+      typeof w !== 'string' ? w : isHsocProfiledWorkload(w) ? hsocProfiledWorkloadDag(w) : hsocWorkloadDag(w);
+    this.arrivalTimes = this.trace ? this.trace.map((j) => j.arrival) : options.arrivalTimes;
     if (this.arrivalTimes?.some((t, i) => !(t >= 0) || (i > 0 && t < this.arrivalTimes![i - 1]!)))
       throw new ArbiterError('invalid-option', 'HSoC: arrivalTimes must be non-decreasing times ≥ 0');
     this.jobCount = this.arrivalTimes?.length ?? options.jobs ?? 8;
@@ -207,6 +289,7 @@ export class HsocSimulator {
     if (!this.available.some((a, p) => a && this.pes[p] === 'cpu'))
       throw new ArbiterError('invalid-option', 'HSoC: at least one CPU must be available');
     this.plan = options.plan;
+    for (const dag of this.trace?.map((j) => j.dag) ?? [this.workload]) this.checkRunnable(dag);
     this.workloadCriticalPath = longestPaths(this.workload).criticalPath;
     this.arrivalRates = hsocArrivalRates(
       this.preset,
@@ -219,6 +302,7 @@ export class HsocSimulator {
     this.peTask = new Int32Array(n).fill(-1);
     this.request = new Float64Array(n);
     this.granted = new Float64Array(n);
+    this.clock = new Float64Array(n);
     this.arrivalQueue = new BinaryHeap((a, b) => {
       const ja = this.jobs[a]!;
       const jb = this.jobs[b]!;
@@ -239,18 +323,23 @@ export class HsocSimulator {
     this.peTask.fill(-1);
     this.request.fill(0);
     this.granted.fill(0);
+    this.clock.fill(0);
     const L = this.workloadCriticalPath;
     const { workloadRate, otherRate } = this.arrivalRates;
-    const specs: { dag: Dag; kind: HsocJobKind; arrival: number; highPriority: boolean }[] = [];
+    const specs: JobSpec[] = [];
     let t = 0;
     for (let j = 0; j < this.jobCount; j++) {
       if (this.arrivalTimes) t = this.arrivalTimes[j]!;
       else if (j > 0) t += exponential(rng, 1 / workloadRate);
+      // The draw is kept for traces with a given priority, so that the other DAGs stay the same.
+      const drawn = rng.bernoulli(this.preset.highPriorityShare);
+      const tj = this.trace?.[j];
       specs.push({
-        dag: this.workload,
+        dag: tj?.dag ?? this.workload,
         kind: 'workload',
         arrival: t,
-        highPriority: rng.bernoulli(this.preset.highPriorityShare),
+        highPriority: tj?.highPriority ?? drawn,
+        deadline: tj?.deadline,
       });
     }
     const window = t + L;
@@ -271,7 +360,9 @@ export class HsocSimulator {
     // Stable order: by arrival, workload jobs first at equal times (they were pushed first).
     const order = specs.map((_, i) => i).sort((a, b) => specs[a]!.arrival - specs[b]!.arrival || a - b);
     while (this.arrivalQueue.size > 0) this.arrivalQueue.pop(); // an interrupted episode's leftovers
-    this.jobs = order.map((i, id) => makeJob(id, specs[i]!, this.deadlineFactor));
+    this.jobs = order.map((i, id) =>
+      makeJob(id, specs[i]!, this.deadlineFactor, this.tablesOf(specs[i]!.dag, specs[i]!.kind === 'memory')),
+    );
     for (let j = 0; j < this.jobs.length; j++) this.arrivalQueue.push(j);
     this.events.length = 0;
     this.handleArrivals();
@@ -290,13 +381,55 @@ export class HsocSimulator {
     const job = this.jobs[j]!;
     const v = this.peTask[p]!;
     if (job.state[v] !== TASK_RUNNING) return 0;
-    const g = this.granted[p]!;
-    if (g <= 0) return 0;
-    return (
-      peSpeed(this.speeds, this.pes[p]!, job.dag.types[v]) *
-      Math.pow(g / ENVELOPE_TOKENS, this.alpha) *
-      this.congestionFactor()
-    );
+    if (this.granted[p]! <= 0) return 0;
+    return job.speed[v * this.pes.length + p]! * this.clock[p]! * this.contentionOf(job, v);
+  }
+
+  /** Tokens granted to PE p, in units of the budget (Σ ≤ budget). */
+  grantedTokens(p: number): number {
+    return this.power.tokens(this.granted[p]!);
+  }
+
+  /** Contention factor of running task v of `job` under the contention model. */
+  private contentionOf(job: HsocJob, v: number): number {
+    if (this.contentionModel === 'all') return this.congestionFactor();
+    if (this.contentionModel === 'none' || job.memoryTask[v] === 0) return 1;
+    return 1 / (1 + this.congestionGamma * (this.runningMemoryTasks() - 1));
+  }
+
+  /** Speed of task v of `job` on PE p at full power, relative to its work (0 = cannot run there). */
+  speedOf(job: HsocJob, v: number, p: number): number {
+    return job.speed[v * this.pes.length + p]!;
+  }
+
+  /** The speed matrix and sub-deadline ratios of a DAG (cached for the workload's DAGs). */
+  private tablesOf(dag: Dag, memoryJob = false): DagTables {
+    const cached = this.dagTables.get(dag);
+    if (cached) return cached;
+    const profiles = readTaskProfiles(dag);
+    const tables = {
+      speed: taskSpeedMatrix(dag, this.pes, this.speeds, profiles),
+      subDeadline: subDeadlineRatios(dag, profiles),
+      memoryTask: Uint8Array.from(dag.nodeExtras, (e) =>
+        memoryJob || e?.['memoryIntensive'] === true ? 1 : 0,
+      ),
+    };
+    if (dag === this.workload || this.trace?.some((j) => j.dag === dag)) this.dagTables.set(dag, tables);
+    return tables;
+  }
+
+  /** Throws unless every task of `dag` can run on some available PE. */
+  private checkRunnable(dag: Dag): void {
+    const { speed } = this.tablesOf(dag);
+    const n = this.pes.length;
+    for (let v = 0; v < dag.n; v++)
+      if (!this.available.some((a, p) => a && speed[v * n + p]! > 0))
+        throw new ArbiterError(
+          'invalid-option',
+          `HSoC: task '${String(dag.ids[v])}' of DAG '${dag.name}' can run on no available PE (${this.pes
+            .filter((_, p) => this.available[p])
+            .join(', ')})`,
+        );
   }
 
   /** Whether PE p runs a task now (whatever its tokens). */
@@ -307,13 +440,20 @@ export class HsocSimulator {
 
   /** `1 / (1 + γ · m)`, m = running tasks of memory-intensive jobs. */
   congestionFactor(): number {
+    return 1 / (1 + this.congestionGamma * this.runningMemoryTasks());
+  }
+
+  /** Running memory-intensive tasks. */
+  runningMemoryTasks(): number {
     let m = 0;
     for (let p = 0; p < this.pes.length; p++) {
       const j = this.peJob[p]!;
-      if (j >= 0 && this.jobs[j]!.kind === 'memory' && this.jobs[j]!.state[this.peTask[p]!] === TASK_RUNNING)
-        m++;
+      if (j < 0) continue;
+      const job = this.jobs[j]!;
+      const v = this.peTask[p]!;
+      if (job.memoryTask[v] === 1 && job.state[v] === TASK_RUNNING) m++;
     }
-    return 1 / (1 + this.congestionGamma * m);
+    return m;
   }
 
   /**
@@ -326,11 +466,14 @@ export class HsocSimulator {
       const r = requests[p]!;
       if (!(r >= 0 && r <= ENVELOPE_TOKENS))
         throw new ArbiterError('invalid-action', `HSoC: request of PE ${p} must be in [0, 100], got ${r}`);
-      this.request[p] = r;
-      total += r;
+      this.request[p] = this.power.quantize(r);
+      total += this.request[p]!;
     }
     const scale = total > ENVELOPE_TOKENS ? ENVELOPE_TOKENS / total : 1;
-    for (let p = 0; p < this.pes.length; p++) this.granted[p] = this.request[p]! * scale;
+    for (let p = 0; p < this.pes.length; p++) {
+      this.granted[p] = this.request[p]! * scale;
+      this.clock[p] = this.power.speedFactor(this.granted[p]!);
+    }
   }
 
   /** Time of the next event (completion or arrival); Infinity when nothing can happen. */
@@ -430,8 +573,8 @@ export class HsocSimulator {
     let bestSpeed = -1;
     for (let p = 0; p < this.pes.length; p++) {
       if (!this.available[p] || this.peJob[p]! >= 0) continue;
-      const s = peSpeed(this.speeds, this.pes[p]!, job.dag.types[v]);
-      if (s > bestSpeed) {
+      const s = job.speed[v * this.pes.length + p]!;
+      if (s > 0 && s > bestSpeed) {
         best = p;
         bestSpeed = s;
       }
@@ -447,6 +590,7 @@ export class HsocSimulator {
     this.peTask[p] = v;
     this.request[p] = 0;
     this.granted[p] = 0;
+    this.clock[p] = 0;
   }
 
   /** The just-in-time scheduler with limited look-ahead (module comment). */
@@ -509,11 +653,24 @@ export function longestPaths(dag: Dag): { rank: Float64Array; criticalPath: numb
   return { rank, criticalPath: L };
 }
 
-function makeJob(
-  id: number,
-  spec: { dag: Dag; kind: HsocJobKind; arrival: number; highPriority: boolean },
-  deadlineFactor: number,
-): HsocJob {
+/** Per-DAG tables shared by its jobs. */
+interface DagTables {
+  speed: Float64Array;
+  subDeadline: Float64Array;
+  memoryTask: Uint8Array;
+}
+
+/** What {@link makeJob} needs of one arrival. */
+interface JobSpec {
+  dag: Dag;
+  kind: HsocJobKind;
+  arrival: number;
+  highPriority: boolean;
+  /** Relative deadline (trace); default `deadlineFactor · L`. */
+  deadline?: number | undefined;
+}
+
+function makeJob(id: number, spec: JobSpec, deadlineFactor: number, tables: DagTables): HsocJob {
   const { dag } = spec;
   const { rank, criticalPath } = longestPaths(dag);
   return {
@@ -521,10 +678,13 @@ function makeJob(
     dag,
     kind: spec.kind,
     arrival: spec.arrival,
-    deadline: spec.arrival + deadlineFactor * criticalPath,
+    deadline: spec.arrival + (spec.deadline ?? deadlineFactor * criticalPath),
     highPriority: spec.highPriority,
     criticalPath,
     rank,
+    speed: tables.speed,
+    subDeadline: tables.subDeadline,
+    memoryTask: tables.memoryTask,
     state: new Uint8Array(dag.n),
     remaining: Float64Array.from(dag.wcet),
     pe: new Int16Array(dag.n).fill(-1),

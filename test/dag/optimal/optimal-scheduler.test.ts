@@ -8,6 +8,8 @@ import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import type { ScheduleResult } from '../../../src/dag/schedule/schedule-result.js';
 import { bruteForceMinCores } from './brute-force-min-cores.js';
 import { arbSmallDagTask } from './random-small-dag.js';
+import { generateDag } from '../../../src/dag/generate/generate-dag.js';
+import { scheduleAllMethods } from '../../../src/dag/schedule/schedule-dag.js';
 import { egsExample } from '../../helpers/random-dag.js';
 
 function expectValid(dag: Dag, r: ScheduleResult): void {
@@ -145,26 +147,29 @@ describe('scheduleOptimal', () => {
     expect(r.optimal).toBe(true);
   });
 
-  it('calls HiGHS when list scheduling does not reach the lower bound, and proves the minimum', async () => {
-    // Found by search: list scheduling finds 3 cores, the load bound only says 2; HiGHS proves 3.
+  it('the m-core windows prove what ⌈vol/D⌉ and the window load bound miss; off the time grid HiGHS proves it', async () => {
+    // Found by search: list scheduling finds 3 cores, the load bound only says 2.
     const wcet = [2.7, 4, 5, 0.3, 1, 3];
-    const dag = buildDag({
-      deadline: 8.17,
-      nodes: wcet.map((c, id) => ({ id, wcet: c })),
-      edges: [
-        [0, 5],
-        [1, 3],
-        [3, 4],
-        [3, 5],
-      ],
-    });
-    const r = await scheduleOptimal(dag);
-    expectValid(dag, r);
-    expect(r.note).toMatch(/HiGHS/);
-    expect(r.cores).toBe(3);
-    expect(r.cores).toBe(bruteForceMinCores(dag, 8.17));
-    expect(r.optimal).toBe(true);
-    expect(r.lowerBound).toBe(3);
+    const edges: [number, number][] = [
+      [0, 5],
+      [1, 3],
+      [3, 4],
+      [3, 5],
+    ];
+    const task = (scale: number): Dag =>
+      buildDag({ deadline: 8.17 * scale, nodes: wcet.map((c, id) => ({ id, wcet: c * scale })), edges });
+    // On the grid of tenths the core profile refutes 2 cores: no solver needed.
+    const onGrid = task(1);
+    const r = await scheduleOptimal(onGrid);
+    expectValid(onGrid, r);
+    expect(r.cores).toBe(bruteForceMinCores(onGrid, 8.17));
+    expect(r).toMatchObject({ cores: 3, optimal: true, lowerBound: 3, lowerBoundBy: 'm-core-windows' });
+    // Times in units of √2 have no grid: the successor MILP, started from the incumbent, proves 3.
+    const offGrid = task(Math.SQRT2);
+    const q = await scheduleOptimal(offGrid);
+    expectValid(offGrid, q);
+    expect(q.note).toMatch(/^HiGHS proved the minimum in [\d.]+ s \(successor MILP\)/);
+    expect(q).toMatchObject({ cores: 3, optimal: true, lowerBound: 3, lowerBoundBy: 'solver' });
   });
 
   it('a 20-node random layered DAG solves to proven optimality within the time limit', async () => {
@@ -185,5 +190,69 @@ describe('scheduleOptimal', () => {
       }),
       { numRuns: 80, seed: 20240611 },
     );
+  });
+
+  it('a checked warm start is the answer when the solver has no time, and names its method', async () => {
+    const dag = layeredDag(14, 4242, 5, 1.0);
+    const solved = await scheduleOptimal(dag, { timeLimitS: 20 });
+    expect(solved.optimal).toBe(true);
+    // No time: the list-scheduling scan stops at once (one core per node), the warm start wins.
+    const warm: ScheduleResult = { ...solved, method: 'egs-greedy' };
+    const r = await scheduleOptimal(dag, { timeLimitS: 0, warmStarts: [warm] });
+    expectValid(dag, r);
+    expect(r.cores).toBe(solved.cores);
+    expect(r.upperBoundBy).toBe('egs-greedy');
+    expect(r.gap).toBeCloseTo((r.cores - r.lowerBound) / r.cores, 12);
+    expect(r.lowerBoundBy).toBeDefined();
+  });
+
+  it('a warm start that fails the shared checker is ignored', async () => {
+    const dag = layeredDag(14, 4242, 5, 1.0);
+    const solved = await scheduleOptimal(dag, { timeLimitS: 20 });
+    // Everything on core 0 at its old start: nodes overlap.
+    const bogus: ScheduleResult = {
+      ...solved,
+      method: 'egs',
+      cores: 1,
+      schedule: solved.schedule.map((x) => ({ ...x, core: 0 })),
+    };
+    expect(checkSchedule(dag, bogus).ok).toBe(false);
+    const r = await scheduleOptimal(dag, { timeLimitS: 0, warmStarts: [bogus] });
+    expectValid(dag, r);
+    expect(r.upperBoundBy).toBe('listsched');
+    expect(r.cores).toBeGreaterThan(1);
+  });
+
+  it('property (never worse): under --method all, optimal uses no more cores than any other method', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom('layered', 'fork-join'),
+        async (seed, kind) => {
+          const dag = generateDag({ kind: kind as 'layered' | 'fork-join', nodes: 24, seed, slack: 0.05 });
+          const results = await scheduleAllMethods(dag, { timeLimitS: 0.05 });
+          const optimal = results.find((r) => r.method === 'optimal')!;
+          expectValid(dag, optimal);
+          for (const r of results) if (r.feasible) expect(optimal.cores).toBeLessThanOrEqual(r.cores);
+          expect(optimal.gap).toBe(
+            optimal.optimal ? 0 : (optimal.cores - optimal.lowerBound) / optimal.cores,
+          );
+        },
+      ),
+      { numRuns: 12, seed: 7 },
+    );
+  });
+
+  it('proves a minimum with the time-indexed model and reports the bounds (STG-style integer DAG)', async () => {
+    // D = L: list scheduling needs one core more than the optimum the MILP finds.
+    const dag = generateDag({ kind: 'layered', nodes: 30, seed: 1, slack: 0 });
+    const r = await scheduleOptimal(dag, { timeLimitS: 20 });
+    expectValid(dag, r);
+    expect(r.note).toMatch(/^HiGHS proved the minimum in [\d.]+ s \(time-indexed MILP/);
+    expect(r.upperBoundBy).toBe('optimal');
+    expect(r.optimal).toBe(true);
+    expect(r.gap).toBe(0);
+    expect(r.lowerBound).toBe(r.cores);
+    expect(['volume', 'window-load', 'm-core-windows', 'solver']).toContain(r.lowerBoundBy);
   });
 });

@@ -4,9 +4,20 @@ import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.
 import { widthFromClosure } from '../../../src/dag/analysis/width.js';
 import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
 import { ClosureMatching } from '../../../src/dag/analysis/closure-matching.js';
-import { PosetWidthTracker, criticalNodes } from '../../../src/envs/egs/critical-nodes.js';
+import {
+  PosetWidthTracker,
+  criticalNodes,
+  edgeKeepsLateralWidths,
+} from '../../../src/envs/egs/critical-nodes.js';
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';
+
+/** The valid edge number `p` (modulo their count) of the state, or undefined when none is left. */
+function pickValidEdge(s: EdgeGenerationState, p: number): [number, number] | undefined {
+  const valid: [number, number][] = [];
+  for (let i = 0; i < s.dag.n; i++) for (let j = 0; j < s.dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
+  return valid.length === 0 ? undefined : valid[p % valid.length];
+}
 
 describe('critical nodes and lateral widths', () => {
   it('EGS example: W = 3, nodes 2, 3, 4 and 1 are critical, the dummies are not', () => {
@@ -40,11 +51,9 @@ describe('critical nodes and lateral widths', () => {
           const tracker = new PosetWidthTracker(64);
           tracker.reset(s.reach, s.ancestors);
           for (const p of picks) {
-            const valid: [number, number][] = [];
-            for (let i = 0; i < dag.n; i++)
-              for (let j = 0; j < dag.n; j++) if (s.isValid(i, j)) valid.push([i, j]);
-            if (valid.length === 0) break;
-            const [i, j] = valid[p % valid.length]!;
+            const edge = pickValidEdge(s, p);
+            if (!edge) break;
+            const [i, j] = edge;
             s.addEdge(i, j);
             tracker.update(s.reach, s.ancestors);
           }
@@ -67,6 +76,36 @@ describe('critical nodes and lateral widths', () => {
         },
       ),
       { numRuns: 60, seed: 42 },
+    );
+  });
+
+  it('invariant: an edge i → j leaves the lateral widths of the old descendants of i and ancestors of j as they were', () => {
+    fc.assert(
+      fc.property(
+        arbDag({ maxNodes: 40, slack: [0, 1] }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 25 }),
+        (dag, picks) => {
+          const s = new EdgeGenerationState(dag, dag.deadline!);
+          const tracker = new PosetWidthTracker(64);
+          tracker.reset(s.reach, s.ancestors);
+          const keep = new Uint32Array(2);
+          for (const p of picks) {
+            const edge = pickValidEdge(s, p);
+            if (!edge) break;
+            const [i, j] = edge;
+            const before = criticalNodes(s.reach, s.ancestors).lateralWidth;
+            edgeKeepsLateralWidths(s.reach, s.ancestors, i, j, keep);
+            s.addEdge(i, j);
+            const after = criticalNodes(s.reach, s.ancestors);
+            for (let v = 0; v < dag.n; v++)
+              if (keep[v >>> 5]! & (1 << (v & 31))) expect(after.lateralWidth[v]).toBe(before[v]);
+            // The tracker that skips them agrees with a fresh computation.
+            tracker.update(s.reach, s.ancestors, keep);
+            expect(tracker.result()).toEqual(after);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
     );
   });
 
