@@ -19,9 +19,10 @@
  * where SIMD is available), laid out once per minibatch shape and grown when a larger one comes:
  * a minibatch is a sequence of kernel calls on offsets. The host weight arrays are copied in at
  * each forward pass and the gradients out at each backward pass (a few thousand floats against
- * millions of multiply-adds). The decoder's masked softmax and the layer norms run in JavaScript
- * with double accumulators; the attention softmax uses the kernels' exp (within 2 Float32 steps
- * of `Math.exp`).
+ * millions of multiply-adds). Every step runs on the kernels, the softmaxes with their polynomial
+ * exp (within 2 Float32 steps of `Math.exp`), the logit clip with the dense kernel's tanh (within
+ * 2 steps of `Math.tanh`), layer norms with Float32 sums: results agree with TF.js to Float32
+ * rounding, not bit for bit.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
