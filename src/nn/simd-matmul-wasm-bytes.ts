@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '1357842fd59bf45f22ce5575b3ac4a6de9222b23cc03795c11d98b2ed8eb1119';
+export const MATMUL_SOURCE_SHA256 = '863720dbed288e14993c4ff45f4bae967a2a5fc27423b8a1c5465fa40fc14c17';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =
