@@ -203,11 +203,8 @@ function denseFunction(accumulate = false): WasmFunction {
 const P = 0;
 const COUNT = 1;
 const END = 2;
-const V = 3;
-const SIGN = 4;
-const T = 5;
-const S = 6;
-const RED = 7;
+/** The first of the five v128 scratch locals of `tanh`'s {@link tanhF32x4}. */
+const TANH_SCRATCH = 3;
 
 /** 1.5 · 2^23: adding it rounds a Float32 of magnitude < 2^22 to an integer held in the low bits. */
 const ROUND_MAGIC = 12582912;
@@ -217,8 +214,12 @@ const SIGN_BITS = 0x80000000;
 /** ln 2 in two parts, the first with few bits, so that k·LN2_HI is exact for |k| < 2^10. */
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.1219444e-4;
-/** tanh of the f32x4 on the stack, left on the stack (see the module comment). */
-function tanhF32x4(c: Code): void {
+/**
+ * tanh of the f32x4 on the stack, left on the stack (see the module comment); scratch in the five
+ * v128 locals from `base`.
+ */
+export function tanhF32x4(c: Code, base = TANH_SCRATCH): void {
+  const [V, SIGN, T, S, RED] = [base, base + 1, base + 2, base + 3, base + 4];
   c.set(V);
   c.get(V).i32x4(SIGN_BITS).op('v128.and').set(SIGN);
   // t = −2·min(|x|, 9): beyond 9, tanh rounds to 1 in Float32.
@@ -404,7 +405,7 @@ function transposeFunction(): WasmFunction {
 
 /** The kernel module's bytes (one initial memory page; the runtime grows it). */
 export function buildDenseKernelWasm(): Uint8Array {
-  const tanh = elementwise('tanh', Array<ValType>(5).fill('v128'), tanhF32x4);
+  const tanh = elementwise('tanh', Array<ValType>(5).fill('v128'), (c) => tanhF32x4(c));
   const relu = elementwise('relu', [], (c) => c.zero128().op('f32x4.pmax'));
   return assembleModule(
     [

@@ -40,6 +40,7 @@ export function sleb(n: number): number[] {
 /** Plain instructions (no immediates) by their text-format names. */
 const PLAIN: Record<string, number> = {
   drop: 0x1a,
+  return: 0x0f,
   'i32.eqz': 0x45,
   'i32.lt_u': 0x49,
   'i32.gt_u': 0x4b,
@@ -49,7 +50,21 @@ const PLAIN: Record<string, number> = {
   'i32.sub': 0x6b,
   'i32.mul': 0x6c,
   'i32.and': 0x71,
+  'i32.or': 0x72,
   'i32.shl': 0x74,
+  'i32.shr_u': 0x76,
+  'f32.eq': 0x5b,
+  'f32.gt': 0x5e,
+  'f32.le': 0x5f,
+  'f32.sqrt': 0x91,
+  'f32.add': 0x92,
+  'f32.sub': 0x93,
+  'f32.mul': 0x94,
+  'f32.div': 0x95,
+  'f32.max': 0x97,
+  'f64.add': 0xa0,
+  'f32.convert_i32_s': 0xb2,
+  'f64.promote_f32': 0xbb,
 };
 
 /** SIMD instructions without immediates (prefix 0xfd, then the LEB128 opcode). */
@@ -65,9 +80,12 @@ const SIMD: Record<string, number> = {
   'i64x2.shl': 0xcb,
   'i64x2.add': 0xce,
   'i64x2.sub': 0xd1,
+  'f32x4.eq': 0x41,
+  'f32x4.ne': 0x42,
   'f32x4.lt': 0x43,
   'f32x4.le': 0x45,
   'v128.andnot': 0x4f,
+  'i32x4.all_true': 0xa3,
   'i32x4.shl': 0xab,
   'i32x4.add': 0xae,
   'i32x4.sub': 0xb1,
@@ -77,6 +95,8 @@ const SIMD: Record<string, number> = {
   'f32x4.mul': 0xe6,
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
+  'f32x4.max': 0xe9,
+  'f32x4.pmin': 0xea,
   'f32x4.pmax': 0xeb,
   'f64x2.abs': 0xec,
   'f64x2.add': 0xf0,
@@ -95,6 +115,8 @@ const MEMORY: Record<string, { code: number[]; align: number }> = {
   'v128.store': { code: [0xfd, 0x0b], align: 4 },
   'v128.load32_zero': { code: [0xfd, 0x5c], align: 2 },
   'v128.load64_zero': { code: [0xfd, 0x5d], align: 3 },
+  'f64.load': { code: [0x2b], align: 3 },
+  'f64.store': { code: [0x39], align: 3 },
 };
 
 /** Lane stores: `memarg` then the lane index. */
@@ -136,6 +158,16 @@ export class Code {
     if (!m) throw new Error(`wasm-writer: unknown lane store ${name}`);
     this.bytes.push(...m.code, ...uleb(m.align), ...uleb(offset), lane);
     return this;
+  }
+
+  /** A lane extraction (`f32x4.extract_lane` …) of lane `lane` of the v128 on the stack. */
+  extractLane(name: 'f32x4.extract_lane' | 'f64x2.extract_lane', lane: number): this {
+    return this.raw(0xfd, name === 'f32x4.extract_lane' ? 0x1f : 0x21, lane);
+  }
+
+  /** `f32.const`. */
+  f32(value: number): this {
+    return this.raw(0x43, ...new Uint8Array(new Float32Array([value]).buffer));
   }
 
   /** `local.get`. */

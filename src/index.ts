@@ -20,6 +20,11 @@ export * from './entries/rl.js';
 export { formatTable, formatNumber, type Align } from './report/table.js';
 export { formatMarkdownTable } from './report/markdown-table.js';
 export { renderGanttSvg, type GanttSvgOptions } from './report/gantt-svg.js';
+export {
+  SCHEDULE_TABLE_ALIGN,
+  SCHEDULE_TABLE_HEAD,
+  scheduleTableRow,
+} from './report/schedule-result-table.js';
 
 // report: training logs and plots
 export { CsvMetricsSink, type CsvMetricsSinkOptions } from './report/csv-metrics-sink.js';
@@ -169,3 +174,11 @@ export {
 } from './distributed/trial-queue.js';
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';
+// dashboard: the local web app over a folder of runs and DAG files
+export {
+  createDashboardApp,
+  startDashboardServer,
+  type DashboardOptions,
+  type DashboardServer,
+} from './dashboard/dashboard-server.js';
+export type * from './dashboard/dashboard-api.js';

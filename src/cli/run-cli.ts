@@ -18,6 +18,7 @@ import { registerLogic } from './commands/logic-infer.js';
 import { registerDistill } from './commands/distill.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerWorker } from './commands/worker.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerHsoc } from './commands/hsoc.js';
 
 /** Builds the `arbiter` command tree. */
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerLogic(program);
   registerHsoc(program);
   registerDemo(program);
+  registerDashboard(program);
   const bench = program.command('bench').description('evaluation harnesses (tables + SVG plots)');
   registerBenchEgs(bench);
   registerBenchHsoc(bench);

@@ -66,6 +66,13 @@ export {
   type EgsSearchOptions,
 } from '../deploy/egs-policy-scheduler.js';
 export {
+  replayEgsPolicy,
+  type EgsReplay,
+  type EgsReplayCandidate,
+  type EgsReplayOptions,
+  type EgsReplayStep,
+} from '../deploy/egs-replay.js';
+export {
   ALL_METHODS,
   POLICY_METHODS,
   isAnyScheduleMethod,

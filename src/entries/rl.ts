@@ -98,7 +98,7 @@ export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../n
 export { GraphNetF32, type GraphInput, type GraphNetDims, type GraphNetKernel } from '../nn/graph-net-f32.js';
 export { GraphNetWasm } from '../nn/graph-net-wasm.js';
 export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
-export { SimdMatMul } from '../nn/simd-matmul.js';
+export { createGraphTrainKernels, type GraphTrainKernels } from '../nn/graph-train-kernels.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';
 export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 

@@ -205,7 +205,7 @@ export async function cloneEgsExpert(
       let nll = 0;
       let valueLoss = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
-        obs.fill(0);
+        // padGraphInto clears each row it writes.
         for (let b = 0; b < B; b++) {
           const k = order[s * B + b]!;
           const demo = demos.steps[k]!;

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '2beef67b985dcc5f25cacb280e0af04797cc5f5249ac9b0c7ba4b8ba889e44d0';
+export const DENSE_KERNEL_SOURCE_SHA256 = '8144e2b9a07183f508dd8b64678355edd65d18d6d9807731f1f0a398d4543ac8';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`). */
 export const DENSE_KERNEL_WASM_BASE64 =

@@ -1,17 +1,28 @@
 /**
  * Training pass of the graph network (the function of `graph-net-f32.ts` and of the TF.js
- * `GraphPolicy.forwardTf`) on host Float32Arrays: a forward pass over a minibatch of padded graph
- * observations that keeps every activation, each graph on its own n real nodes (no padding), and
- * the backward pass of log π(a | s), the entropy and V(s) to every parameter. It is the fast
- * learner's replacement for TF.js gradients of the EGS policy, where one framework call per
- * operation on these small per-graph tensors costs far more than their arithmetic.
+ * `GraphPolicy.forwardTf`): a forward pass over a minibatch of padded graph observations that
+ * keeps every activation, each graph on its own n real nodes (no padding), and the backward pass
+ * of log π(a | s), the entropy and V(s) to every parameter. It is the fast learner's replacement
+ * for TF.js gradients of the EGS policy, where one framework call per operation on these small
+ * per-graph tensors costs far more than their arithmetic.
  *
  * The padded TF.js version masks the attention keys of padding nodes (weight exactly 0) and the
  * pairs outside the n × n block (probability exactly 0), so per graph it is the same function as
- * this one on n nodes. Exact Math.exp / Math.tanh throughout (the rollout path may approximate).
- * The matrix products (dense layers, attention per head, pair scores, and their gradients) run on
- * WebAssembly SIMD (`simd-matmul.ts`) where available, else on register-blocked JavaScript loops.
- * Buffers are kept per minibatch row and grown to the largest graph seen.
+ * this one on n nodes.
+ *
+ * Layout: the nodes of every graph of the minibatch are stacked into one node matrix (Σ n rows,
+ * no padding), so each dense layer is one matrix product over the whole minibatch, with Q, K and
+ * V fused into one `d × 3d` product and the decoder's two into one `d × 2d`. Attention and the
+ * pair scores run per graph on row ranges of that matrix (segment offsets), their n × n blocks
+ * packed one after another. Weights (with the transposed copies the input gradients need),
+ * activations and gradients live in one heap of `graph-train-kernels.ts` (WebAssembly memory
+ * where SIMD is available), laid out once per minibatch shape and grown when a larger one comes:
+ * a minibatch is a sequence of kernel calls on offsets. The host weight arrays are copied in at
+ * each forward pass and the gradients out at each backward pass (a few thousand floats against
+ * millions of multiply-adds). Every step runs on the kernels, the softmaxes with their polynomial
+ * exp (within 2 Float32 steps of `Math.exp`), the logit clip with the dense kernel's tanh (within
+ * 2 steps of `Math.tanh`), layer norms with Float32 sums: results agree with TF.js to Float32
+ * rounding, not bit for bit.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
@@ -22,69 +33,10 @@ import {
   type DenseTrainCache,
 } from './dense-backward.js';
 import type { DenseLayerF32 } from './dense-forward.js';
-import { graphNetParams, layerNormRows, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
+import { graphNetParams, validateGraphNetDims, type GraphNetDims } from './graph-net-f32.js';
+import { trainingKernel } from './dense-train-wasm.js';
+import { createGraphTrainKernels, HEAP_SLACK, type GraphTrainKernels } from './graph-train-kernels.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
-import { SimdMatMul } from './simd-matmul.js';
-
-/** What one attention layer of one graph keeps for the backward pass. */
-interface LayerActivations {
-  xhat1: Float32Array;
-  rstd1: Float32Array;
-  y1: Float32Array;
-  /** Queries, keys and values split by head: index `(h·n + i)·dh + t`. */
-  q: Float32Array;
-  k: Float32Array;
-  v: Float32Array;
-  /** Attention probabilities, index `(h·n + i)·n + j`. */
-  p: Float32Array;
-  /** Head outputs merged (n × d), the input of W_o. */
-  att: Float32Array;
-  xhat2: Float32Array;
-  rstd2: Float32Array;
-  y2: Float32Array;
-  /** relu(LN₂(x) · W₁ + b₁), n × ffnDim. */
-  hidden: Float32Array;
-}
-
-/** What one graph (one minibatch row) keeps for the backward pass; sized for `cap` nodes. */
-interface GraphActivations {
-  cap: number;
-  n: number;
-  feat: Float32Array;
-  codes: Uint8Array;
-  allowed: Uint8Array;
-  layers: LayerActivations[];
-  xhatF: Float32Array;
-  rstdF: Float32Array;
-  z: Float32Array;
-  qd: Float32Array;
-  kd: Float32Array;
-  /** Policy logits of the allowed pairs, index `i·n + j`. */
-  logits: Float32Array;
-  /** Softmax probabilities over the allowed pairs (0 elsewhere). */
-  prob: Float32Array;
-  /** Action pair index `i·n + j`, and whether the mask allows it. */
-  action: number;
-  actionAllowed: boolean;
-  lse: number;
-  entropy: number;
-}
-
-/**
- * Where one attention layer's parameters are in the {@link graphNetParams} list: each entry is the
- * index of a dense layer's kernel (its bias follows) or of a layer norm's gamma (its beta follows).
- */
-interface LayerParamIndex {
-  ln1: number;
-  q: number;
-  k: number;
-  v: number;
-  o: number;
-  relationBias: number;
-  ln2: number;
-  ffn1: number;
-  ffn2: number;
-}
 
 /** Log-probabilities, entropies and values of the last {@link GraphNetTrainer.forward} (views). */
 export interface GraphNetEvaluation {
@@ -96,6 +48,96 @@ export interface GraphNetEvaluation {
   values: Float32Array;
 }
 
+/** Heap offsets of one attention layer's weights (gradients: the same fields, transposes unused). */
+interface LayerSlots {
+  ln1g: number;
+  ln1b: number;
+  /** [W_q | W_k | W_v], d × 3d. */
+  wqkv: number;
+  bqkv: number;
+  wqkvT: number;
+  wo: number;
+  bo: number;
+  woT: number;
+  ln2g: number;
+  ln2b: number;
+  w1: number;
+  b1: number;
+  w1T: number;
+  w2: number;
+  b2: number;
+  w2T: number;
+  /** Relation bias, K × H. */
+  rb: number;
+}
+
+/** Heap offsets of every weight. */
+interface WeightSlots {
+  embW: number;
+  embB: number;
+  layers: LayerSlots[];
+  lnFg: number;
+  lnFb: number;
+  /** [W_q | W_k] of the pair decoder, d × 2d. */
+  wdec: number;
+  bdec: number;
+  wdecT: number;
+}
+
+/** Heap offsets of one layer's activations. */
+interface LayerActs {
+  xhat1: number;
+  rstd1: number;
+  y1: number;
+  qkv: number;
+  /** K block of qkv transposed, d × R. */
+  kT: number;
+  /** Attention probabilities: head h of graph b at `p + h·Q + q_b`, n × n. */
+  p: number;
+  att: number;
+  xhat2: number;
+  rstd2: number;
+  y2: number;
+  hid: number;
+}
+
+/** Heap offsets of a minibatch's activations and backward scratch, for R node rows and Q pairs. */
+interface ActSlots {
+  feat: number;
+  /** One graph's padded relation rows as read (maxNodes² × K floats). */
+  raw: number;
+  /** Relation planes: channel r of graph b at `rel + r·Q + q_b`, n × n of 0/1. */
+  rel: number;
+  x: number;
+  layers: LayerActs[];
+  xhatF: number;
+  rstdF: number;
+  z: number;
+  /** [q | k] of the pair decoder, R × 2d. */
+  qk: number;
+  /** Decoder keys transposed, d × R. */
+  kdT: number;
+  logits: number;
+  prob: number;
+  /** The action masks as 0/1 floats, like the logits. */
+  mask: number;
+  /** The decoder softmax's scalars (max, Σ e, Σ p·l). */
+  stats: number;
+  dx: number;
+  dy: number;
+  dqkv: number;
+  datt: number;
+  dh: number;
+  /** Attention score gradients (H × Q), also the decoder's (Q). */
+  g: number;
+  vT: number;
+  dqk: number;
+  end: number;
+}
+
+/** Node rows per weight-gradient product: the operands' rows stay in the first-level cache. */
+const WEIGHT_GRAD_CHUNK = 64;
+
 /**
  * Forward (keeping activations) and backward pass of the graph network over parameter and
  * gradient arrays given in {@link graphNetParams} order (row-major, kernels `in × out`). The
@@ -104,52 +146,58 @@ export interface GraphNetEvaluation {
 export class GraphNetTrainer {
   /** Sizes of the network. */
   readonly dims: GraphNetDims;
+  /** Whether the kernels are the WebAssembly SIMD ones (else JavaScript loops). */
+  readonly simd: boolean;
   private readonly params: readonly Float32Array[];
   private readonly grads: readonly Float32Array[];
   private readonly index = new Map<string, number>();
-  private readonly mm: MatMulKernels;
-  // Parameter indices resolved once (no name lookups in the per-graph passes).
-  private readonly layerIx: LayerParamIndex[];
-  private readonly embedIx: number;
-  private readonly finalLnIx: number;
-  private readonly decoderQIx: number;
-  private readonly decoderKIx: number;
+  private readonly kern: GraphTrainKernels;
+  private readonly w: WeightSlots;
+  private readonly gw: WeightSlots;
+  private readonly gradStart: number;
+  private readonly gradEnd: number;
+  /** A heap float holding 1 (the bias gradients are 1ᵀ · dY). */
+  private readonly one: number;
+  private readonly paramEnd: number;
+  private act: ActSlots | undefined;
+  private capR = 0;
+  private capQ = 0;
+  private rawFloats = 0;
   private readonly valueLayers: DenseLayerF32[];
   private readonly valueGrads: DenseLayerF32[];
   private valueCache: DenseTrainCache | undefined;
-  private slots: GraphActivations[] = [];
   private batch = 0;
+  private R = 0;
+  private Q = 0;
+  // Per graph: node count, first node row, first pair, the action's pair, and its softmax terms.
+  private nodes = new Int32Array(0);
+  private nodeOff = new Int32Array(1);
+  private pairOff = new Int32Array(1);
+  private action = new Int32Array(0);
+  private actionAllowed = new Uint8Array(0);
+  private lse = new Float64Array(0);
+  private ent = new Float64Array(0);
+  private allowed = new Uint8Array(0);
   private logProb = new Float32Array(0);
   private entropy = new Float32Array(0);
   private pooled = new Float32Array(0);
   private dPooled = new Float32Array(0);
-  // Per layer: relation bias of each channel code (forward) and its gradient (backward).
-  private readonly biasTables: Float64Array[];
-  private readonly codeGrads: Float64Array[];
-  // Shared scratch, sized for the largest graph seen.
-  private cap = 0;
-  private x = new Float32Array(0);
-  private tmp = new Float32Array(0);
-  private dx = new Float32Array(0);
-  private dy = new Float32Array(0);
-  private dq = new Float32Array(0);
-  private dk = new Float32Array(0);
-  private dv = new Float32Array(0);
-  private dAtt = new Float32Array(0);
-  private headsScratch = new Float32Array(0);
-  private dAttH = new Float32Array(0);
-  private dqH = new Float32Array(0);
-  private dkH = new Float32Array(0);
-  private dvH = new Float32Array(0);
-  private dP = new Float32Array(0);
-  private dHidden = new Float32Array(0);
+  // Copies between the host arrays and the heap, resolved once: weights as they are, matrices
+  // side by side (Q/K/V, the decoder's q/k), the transposed kernels, and the gradients back.
+  private readonly plainIn: { src: Float32Array; at: number }[] = [];
+  private readonly plainOut: { dst: Float32Array; at: number }[] = [];
+  private readonly fusedIn: { at: number; rows: number; cols: number; parts: Float32Array[] }[] = [];
+  private readonly fusedOut: { at: number; rows: number; cols: number; parts: Float32Array[] }[] = [];
+  private readonly transposes: { src: number; dst: number; rows: number; cols: number }[] = [];
+  private readonly rbGrads: Float32Array[] = [];
 
   /**
    * @param dims - network sizes
    * @param params - one array per {@link graphNetParams} entry, in that order
    * @param grads - gradient arrays of the same sizes (written by {@link GraphNetTrainer.backward})
-   * @param options - `simd: false` keeps the matrix products in JavaScript (default: WebAssembly
-   *   SIMD where available)
+   * @param options - `simd: false` runs the JavaScript kernels, `true` WebAssembly SIMD where
+   *   available (default: the process-wide training kernel, `setTrainingKernel` /
+   *   `ARBITER_KERNEL`: JavaScript under `js`, else WebAssembly SIMD where available)
    */
   constructor(
     dims: GraphNetDims,
@@ -173,24 +221,55 @@ export class GraphNetTrainer {
     });
     this.params = params;
     this.grads = grads;
-    const simd = options.simd === false ? undefined : SimdMatMul.create();
-    this.mm = simd ? simdKernels(simd) : JS_KERNELS;
-    this.embedIx = this.at('embed/kernel');
-    this.finalLnIx = this.at('final_ln/gamma');
-    this.decoderQIx = this.at('decoder/q/kernel');
-    this.decoderKIx = this.at('decoder/k/kernel');
-    this.layerIx = Array.from({ length: dims.numLayers }, (_, l) => ({
-      ln1: this.at(`layer${l}/ln1/gamma`),
-      q: this.at(`layer${l}/attn/q/kernel`),
-      k: this.at(`layer${l}/attn/k/kernel`),
-      v: this.at(`layer${l}/attn/v/kernel`),
-      o: this.at(`layer${l}/attn/o/kernel`),
-      relationBias: this.at(`layer${l}/attn/relation_bias`),
-      ln2: this.at(`layer${l}/ln2/gamma`),
-      ffn1: this.at(`layer${l}/ffn/1/kernel`),
-      ffn2: this.at(`layer${l}/ffn/2/kernel`),
-    }));
-    const { hiddenDim: d, valueHiddenDim: vh, numHeads: H, relationDim: K } = dims;
+    this.kern = createGraphTrainKernels(options.simd ?? trainingKernel() !== 'js');
+    this.simd = this.kern.simd;
+    let top = 16; // offset 0 means "none" to the kernels
+    const alloc = (n: number): number => {
+      const at = top;
+      top = (top + n + HEAP_SLACK + 3) & ~3;
+      return at;
+    };
+    const { hiddenDim: d, nodeFeatureDim: F, relationDim: K, numHeads: H, ffnDim: f } = dims;
+    const slots = (transposes: boolean): WeightSlots => {
+      const t = (n: number): number => (transposes ? alloc(n) : 0);
+      return {
+        embW: alloc(F * d),
+        embB: alloc(d),
+        layers: Array.from({ length: dims.numLayers }, () => ({
+          ln1g: alloc(d),
+          ln1b: alloc(d),
+          wqkv: alloc(3 * d * d),
+          bqkv: alloc(3 * d),
+          wqkvT: t(3 * d * d),
+          wo: alloc(d * d),
+          bo: alloc(d),
+          woT: t(d * d),
+          ln2g: alloc(d),
+          ln2b: alloc(d),
+          w1: alloc(d * f),
+          b1: alloc(f),
+          w1T: t(d * f),
+          w2: alloc(f * d),
+          b2: alloc(d),
+          w2T: t(f * d),
+          rb: alloc(K * H),
+        })),
+        lnFg: alloc(d),
+        lnFb: alloc(d),
+        wdec: alloc(2 * d * d),
+        bdec: alloc(2 * d),
+        wdecT: t(2 * d * d),
+      };
+    };
+    this.one = alloc(1);
+    this.w = slots(true);
+    this.gradStart = top;
+    this.gw = slots(false);
+    this.gradEnd = top;
+    this.paramEnd = top;
+    this.kern.reserve(top);
+    this.kern.heap[this.one] = 1;
+    const { valueHiddenDim: vh } = dims;
     const layer = (src: readonly Float32Array[], name: string, inDim: number, outDim: number) => ({
       kernel: src[this.at(`${name}/kernel`)]!,
       bias: src[this.at(`${name}/bias`)]!,
@@ -203,8 +282,59 @@ export class GraphNetTrainer {
     ];
     this.valueLayers = value(params);
     this.valueGrads = value(grads);
-    this.biasTables = Array.from({ length: dims.numLayers }, () => new Float64Array((1 << K) * H));
-    this.codeGrads = Array.from({ length: dims.numLayers }, () => new Float64Array((1 << K) * H));
+    this.planCopies();
+  }
+
+  // Fills the copy plans of loadWeights / storeGrads.
+  private planCopies(): void {
+    const { hiddenDim: d, ffnDim: f } = this.dims;
+    const plain = (name: string, w: number, g: number): void => {
+      this.plainIn.push({ src: this.params[this.at(name)]!, at: w });
+      this.plainOut.push({ dst: this.grads[this.at(name)]!, at: g });
+    };
+    const fused = (names: string[], w: number, g: number): void => {
+      const rows = d;
+      const cols = d;
+      this.fusedIn.push({ at: w, rows, cols, parts: names.map((n) => this.params[this.at(n)]!) });
+      this.fusedOut.push({ at: g, rows, cols, parts: names.map((n) => this.grads[this.at(n)]!) });
+    };
+    const W = this.w;
+    const G = this.gw;
+    plain('embed/kernel', W.embW, G.embW);
+    plain('embed/bias', W.embB, G.embB);
+    for (let l = 0; l < this.dims.numLayers; l++) {
+      const L = W.layers[l]!;
+      const GL = G.layers[l]!;
+      const pre = `layer${l}`;
+      plain(`${pre}/ln1/gamma`, L.ln1g, GL.ln1g);
+      plain(`${pre}/ln1/beta`, L.ln1b, GL.ln1b);
+      fused([`${pre}/attn/q/kernel`, `${pre}/attn/k/kernel`, `${pre}/attn/v/kernel`], L.wqkv, GL.wqkv);
+      plain(`${pre}/attn/q/bias`, L.bqkv, GL.bqkv);
+      plain(`${pre}/attn/k/bias`, L.bqkv + d, GL.bqkv + d);
+      plain(`${pre}/attn/v/bias`, L.bqkv + 2 * d, GL.bqkv + 2 * d);
+      plain(`${pre}/attn/o/kernel`, L.wo, GL.wo);
+      plain(`${pre}/attn/o/bias`, L.bo, GL.bo);
+      plain(`${pre}/ln2/gamma`, L.ln2g, GL.ln2g);
+      plain(`${pre}/ln2/beta`, L.ln2b, GL.ln2b);
+      plain(`${pre}/ffn/1/kernel`, L.w1, GL.w1);
+      plain(`${pre}/ffn/1/bias`, L.b1, GL.b1);
+      plain(`${pre}/ffn/2/kernel`, L.w2, GL.w2);
+      plain(`${pre}/ffn/2/bias`, L.b2, GL.b2);
+      this.plainIn.push({ src: this.params[this.at(`${pre}/attn/relation_bias`)]!, at: L.rb });
+      this.rbGrads.push(this.grads[this.at(`${pre}/attn/relation_bias`)]!);
+      this.transposes.push(
+        { src: L.wqkv, dst: L.wqkvT, rows: d, cols: 3 * d },
+        { src: L.wo, dst: L.woT, rows: d, cols: d },
+        { src: L.w1, dst: L.w1T, rows: d, cols: f },
+        { src: L.w2, dst: L.w2T, rows: f, cols: d },
+      );
+    }
+    plain('final_ln/gamma', W.lnFg, G.lnFg);
+    plain('final_ln/beta', W.lnFb, G.lnFb);
+    fused(['decoder/q/kernel', 'decoder/k/kernel'], W.wdec, G.wdec);
+    plain('decoder/q/bias', W.bdec, G.bdec);
+    plain('decoder/k/bias', W.bdec + d, G.bdec + d);
+    this.transposes.push({ src: W.wdec, dst: W.wdecT, rows: d, cols: 2 * d });
   }
 
   /**
@@ -220,25 +350,18 @@ export class GraphNetTrainer {
     actions: Int32Array | Float32Array,
     masks?: Uint8Array,
   ): GraphNetEvaluation {
-    const { hiddenDim: d, numHeads: H, relationDim: K } = this.dims;
+    const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
     const N = layout.maxNodes;
-    if (layout.nodeFeatureDim !== this.dims.nodeFeatureDim || layout.relationDim !== K)
+    if (layout.nodeFeatureDim !== F || layout.relationDim !== K)
       throw new ArbiterError(
         'shape-mismatch',
         'graph network trainer: the layout does not match the network',
       );
-    this.ensureBatch(batch);
     this.batch = 0; // until every row is through (a rejected row leaves nothing to differentiate)
-    for (let l = 0; l < this.dims.numLayers; l++) {
-      const rb = this.params[this.layerIx[l]!.relationBias]!;
-      const table = this.biasTables[l]!;
-      for (let c = 0; c < 1 << K; c++)
-        for (let h = 0; h < H; h++) {
-          let s = 0;
-          for (let r = 0; r < K; r++) if (c & (1 << r)) s += rb[r * H + h]!;
-          table[c * H + h] = s;
-        }
-    }
+    this.ensureBatch(batch);
+    // Segment offsets; the node counts and actions are checked before anything is written.
+    let R = 0;
+    let Q = 0;
     for (let b = 0; b < batch; b++) {
       const o = b * layout.size;
       const n = obs[o]!;
@@ -252,17 +375,45 @@ export class GraphNetTrainer {
           'invalid-action',
           `graph network trainer: action ${a} of row ${b} is outside its ${n} nodes`,
         );
-      const s = this.slot(b, n);
-      this.forwardGraph(s, obs, o, layout, masks, b * N * N, i * n + j);
-      this.logProb[b] = (s.actionAllowed ? s.logits[s.action]! : MASKED_LOGIT) - s.lse;
-      this.entropy[b] = s.entropy;
-      const z = s.z;
-      const po = b * d;
-      for (let t = 0; t < d; t++) this.pooled[po + t] = 0;
-      for (let r = 0; r < n; r++)
-        for (let t = 0; t < d; t++) this.pooled[po + t] = this.pooled[po + t]! + z[r * d + t]!;
-      for (let t = 0; t < d; t++) this.pooled[po + t] = this.pooled[po + t]! / n;
+      this.nodes[b] = n;
+      this.action[b] = i * n + j;
+      this.nodeOff[b] = R;
+      this.pairOff[b] = Q;
+      R += n;
+      Q += n * n;
     }
+    this.nodeOff[batch] = R;
+    this.pairOff[batch] = Q;
+    this.ensureShape(R, Q, N * N * K);
+    this.R = R;
+    this.Q = Q;
+    const A = this.act!;
+    this.loadWeights();
+    for (let b = 0; b < batch; b++) this.readGraph(obs, b, layout, masks);
+    const bad = this.kern.check01(A.rel, K * Q);
+    if (bad >= 0) this.rejectRelation(bad);
+    const k = this.kern;
+    const W = this.w;
+    k.mm(A.feat, W.embW, A.x, R, F, d, F, 1, d, d, 0, 0, W.embB, 1, false);
+    for (let l = 0; l < this.dims.numLayers; l++) {
+      const L = W.layers[l]!;
+      const a = A.layers[l]!;
+      k.layerNorm(A.x, L.ln1g, L.ln1b, a.y1, a.xhat1, a.rstd1, R, d);
+      k.mm(a.y1, L.wqkv, a.qkv, R, d, 3 * d, d, 1, 3 * d, 3 * d, 0, 0, L.bqkv, 1, false);
+      k.transpose(a.qkv + d, a.kT, R, d, 3 * d, R);
+      // Relation bias of every pair and head (H × Q, in the backward scratch): rbᵀ · planes.
+      k.mm(L.rb, A.rel, A.g, H, K, Q, 1, H, Q, Q, 0, 0, 0, 1, false);
+      this.attentionForward(L, a, batch);
+      k.mm(a.att, L.wo, A.x, R, d, d, d, 1, d, d, A.x, d, L.bo, 1, false);
+      k.layerNorm(A.x, L.ln2g, L.ln2b, a.y2, a.xhat2, a.rstd2, R, d);
+      k.mm(a.y2, L.w1, a.hid, R, d, f, d, 1, f, f, 0, 0, L.b1, 1, true);
+      k.mm(a.hid, L.w2, A.x, R, f, d, f, 1, d, d, A.x, d, L.b2, 1, false);
+    }
+    k.layerNorm(A.x, W.lnFg, W.lnFb, A.z, A.xhatF, A.rstdF, R, d);
+    k.mm(A.z, W.wdec, A.qk, R, d, 2 * d, d, 1, 2 * d, 2 * d, 0, 0, W.bdec, 1, false);
+    k.transpose(A.qk + d, A.kdT, R, d, 2 * d, R);
+    for (let b = 0; b < batch; b++) this.pairLogits(b);
+    for (let b = 0; b < batch; b++) this.poolGraph(b);
     this.batch = batch;
     const values = denseForwardTrain(this.valueLayers, 'tanh', this.pooled, batch, this.valueCache!);
     return {
@@ -281,293 +432,335 @@ export class GraphNetTrainer {
     if (batch === 0) throw new ArbiterError('invalid-state', 'graph network trainer: call forward first');
     if (dLogProb.length < batch || dEntropy.length < batch || dValues.length < batch)
       throw new ArbiterError('shape-mismatch', `graph network trainer: the gradients need ${batch} rows`);
-    for (const g of this.grads) g.fill(0);
-    for (const c of this.codeGrads) c.fill(0);
-    const { numHeads: H, relationDim: K } = this.dims;
+    const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
+    const k = this.kern;
+    const A = this.act!;
+    const W = this.w;
+    const G = this.gw;
+    const R = this.R;
+    const Q = this.Q;
+    k.heap.fill(0, this.gradStart, this.gradEnd);
+    for (const g of this.valueGrads) {
+      g.kernel.fill(0);
+      g.bias.fill(0);
+    }
     denseBackward(this.valueLayers, 'tanh', this.valueCache!, dValues, this.valueGrads, this.dPooled);
-    for (let b = 0; b < batch; b++) this.backwardGraph(this.slots[b]!, b, dLogProb[b]!, dEntropy[b]!);
-    for (let l = 0; l < this.dims.numLayers; l++) {
-      const g = this.grads[this.layerIx[l]!.relationBias]!;
-      const cg = this.codeGrads[l]!;
-      for (let c = 1; c < 1 << K; c++)
-        for (let r = 0; r < K; r++)
-          if (c & (1 << r)) for (let h = 0; h < H; h++) g[r * H + h] = g[r * H + h]! + cg[c * H + h]!;
+    for (let b = 0; b < batch; b++) this.pairBackward(b, dLogProb[b]!, dEntropy[b]!);
+    this.weightGrad(A.z, d, A.dqk, 2 * d, G.wdec, G.bdec);
+    k.mm(A.dqk, W.wdecT, A.dy, R, 2 * d, d, 2 * d, 1, d, d, A.dy, d, 0, 1, false);
+    k.layerNormBack(A.dy, W.lnFg, A.xhatF, A.rstdF, G.lnFg, G.lnFb, A.dx, R, d, false);
+    for (let l = this.dims.numLayers - 1; l >= 0; l--) {
+      const L = W.layers[l]!;
+      const GL = G.layers[l]!;
+      const a = A.layers[l]!;
+      // x_out = x_mid + FFN(LN₂(x_mid)).
+      this.weightGrad(a.hid, f, A.dx, d, GL.w2, GL.b2);
+      k.mm(A.dx, L.w2T, A.dh, R, d, f, d, 1, f, f, 0, 0, 0, 1, false);
+      k.reluBack(A.dh, a.hid, R * f);
+      this.weightGrad(a.y2, d, A.dh, f, GL.w1, GL.b1);
+      k.mm(A.dh, L.w1T, A.dy, R, f, d, f, 1, d, d, 0, 0, 0, 1, false);
+      k.layerNormBack(A.dy, L.ln2g, a.xhat2, a.rstd2, GL.ln2g, GL.ln2b, A.dx, R, d, true);
+      // x_mid = x_in + Attn(LN₁(x_in)) · W_o + b_o.
+      this.weightGrad(a.att, d, A.dx, d, GL.wo, GL.bo);
+      k.mm(A.dx, L.woT, A.datt, R, d, d, d, 1, d, d, 0, 0, 0, 1, false);
+      k.transpose(a.qkv + 2 * d, A.vT, R, d, 3 * d, R);
+      this.attentionBackward(a, batch);
+      // Relation bias: Σ over every pair of its channel (0/1) times the score gradient.
+      const grb = this.rbGrads[l]!;
+      for (let r = 0; r < K; r++)
+        for (let hh = 0; hh < H; hh++) grb[r * H + hh] = k.dot(A.rel + r * Q, A.g + hh * Q, Q);
+      this.weightGrad(a.y1, d, A.dqkv, 3 * d, GL.wqkv, GL.bqkv);
+      k.mm(A.dqkv, L.wqkvT, A.dy, R, 3 * d, d, 3 * d, 1, d, d, 0, 0, 0, 1, false);
+      k.layerNormBack(A.dy, L.ln1g, a.xhat1, a.rstd1, GL.ln1g, GL.ln1b, A.dx, R, d, true);
+    }
+    this.weightGrad(A.feat, F, A.dx, d, G.embW, G.embB);
+    this.storeGrads();
+  }
+
+  // ∂L/∂z of graph b's rows: the mean pooling's share, then the pair decoder's into ∂[q | k].
+  private pairBackward(b: number, gLogProb: number, gEntropy: number): void {
+    const { hiddenDim: d, logitClip: C } = this.dims;
+    const k = this.kern;
+    const A = this.act!;
+    const heap = k.heap;
+    const scaleD = 1 / Math.sqrt(d);
+    const n = this.nodes[b]!;
+    const r0 = this.nodeOff[b]!;
+    const q0 = this.pairOff[b]!;
+    for (let r = 0; r < n; r++) {
+      const zo = A.dy + (r0 + r) * d;
+      for (let t = 0; t < d; t++) heap[zo + t] = this.dPooled[b * d + t]! / n;
+    }
+    // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
+    const act = q0 + this.action[b]!;
+    const shift = this.ent[b]! - this.lse[b]!;
+    k.pairSoftmaxBack(A.prob + q0, A.logits + q0, A.g + q0, n * n, gLogProb, gEntropy, shift, C);
+    if (this.allowed[act]) {
+      const t = C > 0 ? heap[A.logits + act]! / C : 0;
+      heap[A.g + act] = heap[A.g + act]! + gLogProb * (C > 0 ? C * (1 - t * t) : 1);
+    }
+    const S = A.g + q0;
+    const qo = A.qk + r0 * 2 * d;
+    const dqo = A.dqk + r0 * 2 * d;
+    k.mm(S, qo + d, dqo, n, n, d, n, 1, 2 * d, 2 * d, 0, 0, 0, scaleD, false);
+    k.mm(S, qo, dqo + d, n, n, d, 1, n, 2 * d, 2 * d, 0, 0, 0, scaleD, false);
+  }
+
+  // ∂L/∂[q | k | v] of one layer's attention from ∂L/∂att (in datt), every graph and head.
+  private attentionBackward(a: LayerActs, batch: number): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const dh = d / H;
+    const scale = 1 / Math.sqrt(dh);
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const Q = this.Q;
+    for (let b = 0; b < batch; b++) {
+      const n = this.nodes[b]!;
+      const r0 = this.nodeOff[b]!;
+      const q0 = this.pairOff[b]!;
+      for (let hh = 0; hh < H; hh++) {
+        const P = a.p + hh * Q + q0;
+        const S = A.g + hh * Q + q0;
+        const dO = A.datt + r0 * d + hh * dh;
+        const qOff = a.qkv + r0 * 3 * d + hh * dh;
+        const dqOff = A.dqkv + r0 * 3 * d + hh * dh;
+        // dP_ij = dO_i · v_j; dv_j = Σ_i P_ij dO_i.
+        k.mm(dO, A.vT + hh * dh * R + r0, S, n, dh, n, d, 1, R, n, 0, 0, 0, 1, false);
+        k.mm(P, dO, dqOff + 2 * d, n, n, dh, 1, n, d, 3 * d, 0, 0, 0, 1, false);
+        // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
+        k.softmaxBack(P, S, n, n);
+        k.mm(S, qOff + d, dqOff, n, n, dh, n, 1, 3 * d, 3 * d, 0, 0, 0, scale, false);
+        k.mm(S, qOff, dqOff + d, n, n, dh, 1, n, 3 * d, 3 * d, 0, 0, 0, scale, false);
+      }
     }
   }
 
-  private forwardGraph(
-    s: GraphActivations,
+  // Every graph's attention of one layer (scores with the relation bias, softmax, P·V per head).
+  private attentionForward(L: LayerSlots, a: LayerActs, batch: number): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const dh = d / H;
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const Q = this.Q;
+    const scale = 1 / Math.sqrt(dh);
+    for (let b = 0; b < batch; b++) {
+      const n = this.nodes[b]!;
+      const r0 = this.nodeOff[b]!;
+      const q0 = this.pairOff[b]!;
+      for (let hh = 0; hh < H; hh++) {
+        const S = a.p + hh * Q + q0;
+        const qOff = a.qkv + r0 * 3 * d + hh * dh;
+        k.mm(
+          qOff,
+          a.kT + hh * dh * R + r0,
+          S,
+          n,
+          dh,
+          n,
+          3 * d,
+          1,
+          R,
+          n,
+          A.g + hh * Q + q0,
+          n,
+          0,
+          scale,
+          false,
+        );
+        k.softmaxRows(S, n, n);
+        k.mm(S, qOff + 2 * d, a.att + r0 * d + hh * dh, n, n, dh, n, 1, 3 * d, d, 0, 0, 0, 1, false);
+      }
+    }
+  }
+
+  // Row b's features into the node matrix, its relations (channels interleaved: one contiguous
+  // copy per row, planes by a transpose afterwards) and its mask restricted to the n × n block.
+  private readGraph(
     obs: Float32Array,
-    o: number,
+    b: number,
     layout: PaddedGraphLayout,
     masks: Uint8Array | undefined,
-    maskOffset: number,
-    action: number,
   ): void {
-    const {
-      hiddenDim: d,
-      numHeads: H,
-      relationDim: K,
-      nodeFeatureDim: F,
-      ffnDim: f,
-      logitClip: C,
-    } = this.dims;
-    const n = s.n;
+    const { relationDim: K, nodeFeatureDim: F } = this.dims;
     const N = layout.maxNodes;
-    const P = this.params;
-    for (let t = 0; t < n * F; t++) s.feat[t] = obs[o + 1 + t]!;
+    const A = this.act!;
+    const h = this.kern.heap;
+    const allowed = this.allowed;
+    const o = b * layout.size;
+    const n = this.nodes[b]!;
+    const q0 = this.pairOff[b]!;
+    const fo = A.feat + this.nodeOff[b]! * F;
+    for (let t = 0, e = n * F; t < e; t++) h[fo + t] = obs[o + 1 + t]!;
     let allowedCount = 0;
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        const ro = o + layout.relationsOffset + (i * N + j) * K;
-        let c = 0;
-        for (let r = 0; r < K; r++) {
-          const x = obs[ro + r]!;
-          if (x === 1) c |= 1 << r;
-          else if (x !== 0)
-            throw new ArbiterError(
-              'shape-mismatch',
-              `graph network trainer: relation (${i}, ${j}) channel ${r} is ${x}, expected 0 or 1`,
-            );
+    // The graph's padded rows (n × N pairs × K, contiguous) in one copy, then its planes.
+    const ro = o + layout.relationsOffset;
+    h.set(obs.subarray(ro, ro + n * N * K), A.raw);
+    this.kern.relPlanes(A.raw, A.rel + q0, n, N, K, this.Q);
+    for (let i = 0; i < n; i++) {
+      const mo = b * N * N + i * N;
+      const ao = q0 + i * n;
+      if (masks === undefined) {
+        allowed.fill(1, ao, ao + n);
+        h.fill(1, A.mask + ao, A.mask + ao + n);
+        allowedCount += n;
+      } else
+        for (let j = 0; j < n; j++) {
+          const ok = masks[mo + j] !== 0 ? 1 : 0;
+          allowed[ao + j] = ok;
+          h[A.mask + ao + j] = ok;
+          allowedCount += ok;
         }
-        s.codes[i * n + j] = c;
-        const ok = masks === undefined || masks[maskOffset + i * N + j] !== 0 ? 1 : 0;
-        s.allowed[i * n + j] = ok;
-        allowedCount += ok;
-      }
+    }
     if (allowedCount === 0)
       throw new ArbiterError(
         'empty-mask',
         'graph network trainer: the action mask allows no pair of the graph',
       );
-    s.action = action;
-    s.actionAllowed = s.allowed[action] === 1;
-    const x = this.x;
-    this.linear(s.feat, n, F, this.embedIx, d, x);
-    for (let l = 0; l < this.dims.numLayers; l++) {
-      const li = this.layerIx[l]!;
-      const a = s.layers[l]!;
-      layerNormRows(x, n, d, P[li.ln1]!, P[li.ln1 + 1]!, a.y1, a.xhat1, a.rstd1);
-      const tmp = this.tmp;
-      this.linear(a.y1, n, d, li.q, d, tmp);
-      splitHeads(tmp, n, d, H, a.q);
-      this.linear(a.y1, n, d, li.k, d, tmp);
-      splitHeads(tmp, n, d, H, a.k);
-      this.linear(a.y1, n, d, li.v, d, tmp);
-      splitHeads(tmp, n, d, H, a.v);
-      this.attentionForward(a, n, s.codes, this.biasTables[l]!);
-      this.linear(a.att, n, d, li.o, d, tmp);
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
-      layerNormRows(x, n, d, P[li.ln2]!, P[li.ln2 + 1]!, a.y2, a.xhat2, a.rstd2);
-      const hidden = a.hidden;
-      this.linear(a.y2, n, d, li.ffn1, f, hidden);
-      for (let t = 0; t < n * f; t++) if (hidden[t]! < 0) hidden[t] = 0;
-      this.linear(hidden, n, f, li.ffn2, d, tmp);
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + tmp[t]!;
-    }
-    layerNormRows(x, n, d, P[this.finalLnIx]!, P[this.finalLnIx + 1]!, s.z, s.xhatF, s.rstdF);
-    this.linear(s.z, n, d, this.decoderQIx, d, s.qd);
-    this.linear(s.z, n, d, this.decoderKIx, d, s.kd);
-    // Every q_i·k_j in one product; only the allowed pairs count (the others have probability 0
-    // and no gradient).
-    const scale = 1 / Math.sqrt(d);
-    const { qd, kd, logits, prob, allowed } = s;
-    this.mm.transBAdd(qd, 0, kd, 0, logits, 0, n, d, n, true);
-    let max = -Infinity;
-    for (let pi = 0; pi < n * n; pi++) {
-      if (!allowed[pi]) continue;
-      const sc = logits[pi]! * scale;
-      logits[pi] = C > 0 ? C * Math.tanh(sc) : sc;
-      if (logits[pi]! > max) max = logits[pi]!;
-    }
-    let sum = 0;
-    for (let pi = 0; pi < n * n; pi++) if (allowed[pi]) sum += Math.exp(logits[pi]! - max);
-    const lse = max + Math.log(sum);
-    let ent = 0;
-    for (let pi = 0; pi < n * n; pi++) {
-      if (!allowed[pi]) {
-        prob[pi] = 0;
-        continue;
-      }
-      const lp = logits[pi]! - lse;
-      const p = Math.exp(lp);
-      prob[pi] = p;
-      ent -= p * lp;
-    }
-    s.lse = lse;
-    s.entropy = ent;
+    this.actionAllowed[b] = allowed[q0 + this.action[b]!]!;
   }
 
-  // Multi-head attention of one layer: probabilities into a.p, head outputs merged into a.att.
-  private attentionForward(a: LayerActivations, n: number, codes: Uint8Array, table: Float64Array): void {
-    const { hiddenDim: d, numHeads: H } = this.dims;
-    const dh = d / H;
-    const scale = 1 / Math.sqrt(dh);
-    const { q, k, v, p } = a;
-    const out = this.headsScratch;
-    for (let h = 0; h < H; h++) {
-      const ho = h * n * dh;
-      const po = h * n * n;
-      this.mm.transBAdd(q, ho, k, ho, p, po, n, dh, n, true);
-      for (let i = 0; i < n; i++) {
-        const ro = po + i * n;
-        const co = i * n;
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) {
-          const sc = p[ro + j]! * scale + table[codes[co + j]! * H + h]!;
-          p[ro + j] = sc;
-          if (sc > max) max = sc;
-        }
-        let sum = 0;
-        for (let j = 0; j < n; j++) {
-          const e = Math.exp(p[ro + j]! - max);
-          p[ro + j] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let j = 0; j < n; j++) p[ro + j] = p[ro + j]! * inv;
-      }
-      this.mm.add(p, po, v, ho, out, ho, n, n, dh, true);
-    }
-    mergeHeads(out, n, d, H, a.att);
+  // Graph b's pair scores q_i·k_j/√d, then their masked softmax.
+  private pairLogits(b: number): void {
+    const d = this.dims.hiddenDim;
+    const k = this.kern;
+    const A = this.act!;
+    const R = this.R;
+    const scaleD = 1 / Math.sqrt(d);
+    const n = this.nodes[b]!;
+    const r0 = this.nodeOff[b]!;
+    k.mm(
+      A.qk + r0 * 2 * d,
+      A.kdT + r0,
+      A.logits + this.pairOff[b]!,
+      n,
+      d,
+      n,
+      2 * d,
+      1,
+      R,
+      n,
+      0,
+      0,
+      0,
+      scaleD,
+      false,
+    );
+    this.pairSoftmax(b);
   }
 
-  private backwardGraph(s: GraphActivations, b: number, gLogProb: number, gEntropy: number): void {
-    const { hiddenDim: d, numHeads: H, ffnDim: f, logitClip: C } = this.dims;
-    const n = s.n;
-    const { dx, dy, dq, dk, dv } = this;
-    // ∂L/∂z: the mean pooling's share, then the pair decoder's.
-    const dz = dy;
+  // Mean of graph b's node embeddings (the value head's input), and its log π(a | s) and entropy.
+  private poolGraph(b: number): void {
+    const d = this.dims.hiddenDim;
+    const A = this.act!;
+    const heap = this.kern.heap;
+    const n = this.nodes[b]!;
+    const zo = A.z + this.nodeOff[b]! * d;
+    const po = b * d;
     for (let t = 0; t < d; t++) {
-      const gp = this.dPooled[b * d + t]! / n;
-      for (let r = 0; r < n; r++) dz[r * d + t] = gp;
+      let s = 0;
+      for (let r = 0; r < n; r++) s += heap[zo + r * d + t]!;
+      this.pooled[po + t] = s / n;
     }
-    const { qd, kd, logits, prob, allowed } = s;
-    // d logπ(a)/d logit_j = [j = a] − p_j; dH/d logit_j = −p_j (log p_j + H).
-    const scale = 1 / Math.sqrt(d);
-    const dS = this.dP;
-    for (let pi = 0; pi < n * n; pi++) {
-      if (!allowed[pi]) {
-        dS[pi] = 0;
-        continue;
-      }
-      const p = prob[pi]!;
-      let gl = -gLogProb * p - gEntropy * p * (logits[pi]! - s.lse + s.entropy);
-      if (pi === s.action) gl += gLogProb;
-      if (C > 0) {
-        const t = logits[pi]! / C;
-        gl *= C * (1 - t * t);
-      }
-      dS[pi] = gl * scale;
-    }
-    // dq_i = Σ_j dS_ij k_j; dk_j = Σ_i dS_ij q_i.
-    this.mm.add(dS, 0, kd, 0, dq, 0, n, n, d, true);
-    this.mm.transAAdd(dS, 0, qd, 0, dk, 0, n, n, d, true);
-    this.linearBack(s.z, n, d, this.decoderQIx, d, dq, dz, true);
-    this.linearBack(s.z, n, d, this.decoderKIx, d, dk, dz, true);
-    this.layerNormBack(dz, n, this.finalLnIx, s.xhatF, s.rstdF, dx, false);
-    for (let l = this.dims.numLayers - 1; l >= 0; l--) {
-      const li = this.layerIx[l]!;
-      const a = s.layers[l]!;
-      // x_out = x_mid + FFN(LN₂(x_mid)).
-      const dH = this.dHidden;
-      this.linearBack(a.hidden, n, f, li.ffn2, d, dx, dH, false);
-      for (let t = 0; t < n * f; t++) if (a.hidden[t]! <= 0) dH[t] = 0;
-      this.linearBack(a.y2, n, d, li.ffn1, f, dH, dy, false);
-      this.layerNormBack(dy, n, li.ln2, a.xhat2, a.rstd2, dx, true);
-      // x_mid = x_in + Attn(LN₁(x_in)) · W_o + b_o.
-      this.linearBack(a.att, n, d, li.o, d, dx, this.dAtt, false);
-      this.attentionBackward(a, n, s.codes, this.codeGrads[l]!, H);
-      this.linearBack(a.y1, n, d, li.q, d, dq, dy, false);
-      this.linearBack(a.y1, n, d, li.k, d, dk, dy, true);
-      this.linearBack(a.y1, n, d, li.v, d, dv, dy, true);
-      this.layerNormBack(dy, n, li.ln1, a.xhat1, a.rstd1, dx, true);
-    }
-    this.linearBack(s.feat, n, this.dims.nodeFeatureDim, this.embedIx, d, dx, undefined, false);
+    const lp = this.actionAllowed[b]
+      ? heap[A.logits + this.pairOff[b]! + this.action[b]!]! - this.lse[b]!
+      : MASKED_LOGIT - this.lse[b]!;
+    this.logProb[b] = lp;
+    this.entropy[b] = this.ent[b]!;
   }
 
-  // ∂L/∂(q, k, v) of one layer (into dq, dk, dv, n × d) from ∂L/∂att (dAtt); relation-bias
-  // gradients per channel code into codeGrad.
-  private attentionBackward(
-    a: LayerActivations,
-    n: number,
-    codes: Uint8Array,
-    codeGrad: Float64Array,
-    H: number,
-  ): void {
-    const d = this.dims.hiddenDim;
-    const dh = d / H;
-    const scale = 1 / Math.sqrt(dh);
-    const { q, k, v, p } = a;
-    const { dAttH, dqH, dkH, dvH, dP } = this;
-    splitHeads(this.dAtt, n, d, H, dAttH);
-    for (let h = 0; h < H; h++) {
-      const ho = h * n * dh;
-      const po = h * n * n;
-      // dP_ij = dAtt_i · v_j; dv_j += Σ_i P_ij dAtt_i.
-      this.mm.transBAdd(dAttH, ho, v, ho, dP, 0, n, dh, n, true);
-      this.mm.transAAdd(p, po, dAttH, ho, dvH, ho, n, n, dh, true);
-      // Softmax: dlogit_ij = P_ij (dP_ij − Σ_j' P_ij' dP_ij'), then through q_i·k_j·scale.
-      for (let i = 0; i < n; i++) {
-        const ro = po + i * n;
-        const io = i * n;
-        let dot = 0;
-        for (let j = 0; j < n; j++) dot += p[ro + j]! * dP[io + j]!;
-        for (let j = 0; j < n; j++) {
-          const gl = p[ro + j]! * (dP[io + j]! - dot);
-          const ci = codes[io + j]! * H + h;
-          codeGrad[ci] = codeGrad[ci]! + gl;
-          dP[io + j] = gl * scale;
+  // Throws for the relation value at plane index `at` (neither 0 nor 1), naming its pair.
+  private rejectRelation(at: number): never {
+    const Q = this.Q;
+    const r = Math.floor(at / Q);
+    const pi = at - r * Q;
+    let b = 0;
+    while (this.pairOff[b + 1]! <= pi) b++;
+    const n = this.nodes[b]!;
+    const i = Math.floor((pi - this.pairOff[b]!) / n);
+    const j = pi - this.pairOff[b]! - i * n;
+    const x = this.kern.heap[this.act!.rel + at];
+    throw new ArbiterError(
+      'shape-mismatch',
+      `graph network trainer: relation (${i}, ${j}) channel ${r} of row ${b} is ${x}, expected 0 or 1`,
+    );
+  }
+
+  // Masked log-softmax of graph b's pair logits (clipped C·tanh), its entropy and probabilities.
+  private pairSoftmax(b: number): void {
+    const k = this.kern;
+    const A = this.act!;
+    const n = this.nodes[b]!;
+    const q0 = this.pairOff[b]!;
+    k.pairSoftmax(A.logits + q0, A.mask + q0, A.prob + q0, n * n, this.dims.logitClip, A.stats);
+    const sum = k.heap[A.stats + 1]!;
+    const lse = k.heap[A.stats]! + Math.log(sum);
+    k.pairNormalize(A.prob + q0, A.logits + q0, n * n, 1 / sum, A.stats + 2);
+    this.lse[b] = lse;
+    // −Σ p·(l − lse) with Σ p = 1.
+    this.ent[b] = lse - k.heap[A.stats + 2]!;
+  }
+
+  // gW += xᵀ · dY and gB += 1ᵀ · dY over the R node rows, in chunks of rows.
+  private weightGrad(x: number, inDim: number, dY: number, outDim: number, gW: number, gB: number): void {
+    const k = this.kern;
+    const R = this.R;
+    for (let t0 = 0; t0 < R; t0 += WEIGHT_GRAD_CHUNK) {
+      const rows = Math.min(WEIGHT_GRAD_CHUNK, R - t0);
+      k.mm(
+        x + t0 * inDim,
+        dY + t0 * outDim,
+        gW,
+        inDim,
+        rows,
+        outDim,
+        1,
+        inDim,
+        outDim,
+        outDim,
+        gW,
+        outDim,
+        0,
+        1,
+        false,
+      );
+    }
+    k.mm(this.one, dY, gB, 1, R, outDim, 0, 0, outDim, outDim, gB, outDim, 0, 1, false);
+  }
+
+  // The host weights into the heap (see the copy plans).
+  private loadWeights(): void {
+    const k = this.kern;
+    const h = k.heap;
+    for (const { src, at } of this.plainIn) h.set(src, at);
+    for (const { at, rows, cols, parts } of this.fusedIn) {
+      const width = parts.length * cols;
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts[i]!;
+        for (let r = 0; r < rows; r++) {
+          const o = at + r * width + i * cols;
+          for (let c = 0; c < cols; c++) h[o + c] = m[r * cols + c]!;
         }
       }
-      this.mm.add(dP, 0, k, ho, dqH, ho, n, n, dh, true);
-      this.mm.transAAdd(dP, 0, q, ho, dkH, ho, n, n, dh, true);
     }
-    mergeHeads(dqH, n, d, H, this.dq);
-    mergeHeads(dkH, n, d, H, this.dk);
-    mergeHeads(dvH, n, d, H, this.dv);
+    for (const t of this.transposes) k.transpose(t.src, t.dst, t.rows, t.cols, t.cols, t.rows);
   }
 
-  // linearForward of the dense layer whose kernel is parameter `p` (its bias is p + 1).
-  private linear(
-    x: Float32Array,
-    rows: number,
-    inDim: number,
-    p: number,
-    outDim: number,
-    y: Float32Array,
-  ): void {
-    linearForward(this.mm, x, rows, inDim, this.params[p]!, this.params[p + 1]!, outDim, y);
-  }
-
-  // linearBackward of the dense layer whose kernel is parameter `p`, into its gradients.
-  private linearBack(
-    x: Float32Array,
-    rows: number,
-    inDim: number,
-    p: number,
-    outDim: number,
-    dY: Float32Array,
-    dX: Float32Array | undefined,
-    accumulate: boolean,
-  ): void {
-    const G = this.grads;
-    linearBackward(this.mm, x, rows, inDim, this.params[p]!, outDim, dY, G[p]!, G[p + 1]!, dX, accumulate);
-  }
-
-  // layerNormBackward of the layer norm whose gamma is parameter `p` (beta is p + 1), width d.
-  private layerNormBack(
-    dY: Float32Array,
-    rows: number,
-    p: number,
-    xhat: Float32Array,
-    rstd: Float32Array,
-    dX: Float32Array,
-    accumulate: boolean,
-  ): void {
-    const G = this.grads;
-    const d = this.dims.hiddenDim;
-    layerNormBackward(dY, rows, d, this.params[p]!, xhat, rstd, G[p]!, G[p + 1]!, dX, accumulate);
+  // The heap gradients into the host gradient arrays (the relation biases are written directly).
+  private storeGrads(): void {
+    const h = this.kern.heap;
+    for (const { dst, at } of this.plainOut) for (let i = 0; i < dst.length; i++) dst[i] = h[at + i]!;
+    for (const { at, rows, cols, parts } of this.fusedOut) {
+      const width = parts.length * cols;
+      for (let i = 0; i < parts.length; i++) {
+        const m = parts[i]!;
+        for (let r = 0; r < rows; r++) {
+          const o = at + r * width + i * cols;
+          for (let c = 0; c < cols; c++) m[r * cols + c] = h[o + c]!;
+        }
+      }
+    }
   }
 
   private at(name: string): number {
@@ -584,352 +777,72 @@ export class GraphNetTrainer {
       this.entropy = new Float32Array(batch);
       this.pooled = new Float32Array(batch * d);
       this.dPooled = new Float32Array(batch * d);
+      this.nodes = new Int32Array(batch);
+      this.nodeOff = new Int32Array(batch + 1);
+      this.pairOff = new Int32Array(batch + 1);
+      this.action = new Int32Array(batch);
+      this.actionAllowed = new Uint8Array(batch);
+      this.lse = new Float64Array(batch);
+      this.ent = new Float64Array(batch);
     }
     if (!this.valueCache || this.valueCache.capacity < batch)
       this.valueCache = createDenseTrainCache(this.valueLayers, batch);
   }
 
-  // Row b's activations sized for n nodes (grown when needed), and the shared scratch.
-  private slot(b: number, n: number): GraphActivations {
-    const { hiddenDim: d, numHeads: H, nodeFeatureDim: F } = this.dims;
-    if (n > this.cap) {
-      this.cap = n;
-      this.x = new Float32Array(n * d);
-      this.tmp = new Float32Array(n * d);
-      this.dx = new Float32Array(n * d);
-      this.dy = new Float32Array(n * d);
-      this.dq = new Float32Array(n * d);
-      this.dk = new Float32Array(n * d);
-      this.dv = new Float32Array(n * d);
-      this.dAtt = new Float32Array(n * d);
-      this.headsScratch = new Float32Array(n * d);
-      this.dAttH = new Float32Array(n * d);
-      this.dqH = new Float32Array(n * d);
-      this.dkH = new Float32Array(n * d);
-      this.dvH = new Float32Array(n * d);
-      this.dP = new Float32Array(n * n);
-      this.dHidden = new Float32Array(n * this.dims.ffnDim);
-    }
-    let s = this.slots[b];
-    if (!s || s.cap < n) {
-      const cap = n;
-      const nd = (): Float32Array => new Float32Array(cap * d);
-      s = {
-        cap,
-        n,
-        feat: new Float32Array(cap * F),
-        codes: new Uint8Array(cap * cap),
-        allowed: new Uint8Array(cap * cap),
-        layers: Array.from({ length: this.dims.numLayers }, () => ({
-          xhat1: nd(),
-          rstd1: new Float32Array(cap),
-          y1: nd(),
-          q: nd(),
-          k: nd(),
-          v: nd(),
-          p: new Float32Array(H * cap * cap),
-          att: nd(),
-          xhat2: nd(),
-          rstd2: new Float32Array(cap),
-          y2: nd(),
-          hidden: new Float32Array(cap * this.dims.ffnDim),
-        })),
-        xhatF: nd(),
-        rstdF: new Float32Array(cap),
-        z: nd(),
-        qd: nd(),
-        kd: nd(),
-        logits: new Float32Array(cap * cap),
-        prob: new Float32Array(cap * cap),
-        action: 0,
-        actionAllowed: false,
-        lse: 0,
-        entropy: 0,
-      };
-      this.slots[b] = s;
-    }
-    s.n = n;
-    return s;
-  }
-}
-
-/**
- * A product into C from A at `aOff`, B at `bOff`, C at `cOff` (see {@link MatMulKernels}): added
- * to C, or with `overwrite` replacing it.
- */
-type Product = (
-  A: Float32Array,
-  aOff: number,
-  B: Float32Array,
-  bOff: number,
-  C: Float32Array,
-  cOff: number,
-  m: number,
-  k: number,
-  p: number,
-  overwrite: boolean,
-) => void;
-
-/**
- * The three products of the passes, all accumulating into C: `add` (C += A·B), `transAAdd`
- * (C (k × p) += Aᵀ·B for A m × k, weight gradients) and `transBAdd` (C (m × p) += A·Bᵀ for B
- * p × k, input gradients).
- */
-interface MatMulKernels {
-  add: Product;
-  transAAdd: Product;
-  transBAdd: Product;
-}
-
-/** The kernels on WebAssembly SIMD (transposed operands read by strides). */
-function simdKernels(simd: SimdMatMul): MatMulKernels {
-  return {
-    add: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) =>
-      simd.matMulAdd(A, aOff, false, B, bOff, false, C, cOff, m, k, p, overwrite),
-    transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) =>
-      simd.matMulAdd(A, aOff, true, B, bOff, false, C, cOff, k, m, p, overwrite),
-    transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q, overwrite) =>
-      simd.matMulAdd(A, aOff, false, B, bOff, true, C, cOff, m, k, q, overwrite),
-  };
-}
-
-/**
- * C (m × p) += A (m × k) · B (k × p), row-major B and C; A's entry (r, t) is at
- * `aOff + r·aRow + t·aCol` (aRow = k, aCol = 1 for a row-major A; 1 and m for its transpose).
- * Blocks of 2 rows × 4 columns keep 8 sums in registers (why: the plain axpy loop stores to C on
- * every multiply-add).
- */
-function matMulAdd(
-  A: Float32Array,
-  aOff: number,
-  aRow: number,
-  aCol: number,
-  B: Float32Array,
-  bOff: number,
-  C: Float32Array,
-  cOff: number,
-  m: number,
-  k: number,
-  p: number,
-): void {
-  const p4 = p - (p % 4);
-  for (let r = 0; r < m; r += 2) {
-    const two = r + 1 < m;
-    const a0 = aOff + r * aRow;
-    const a1 = two ? a0 + aRow : a0;
-    const c0 = cOff + r * p;
-    const c1 = c0 + p;
-    for (let j = 0; j < p4; j += 4) {
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let t = 0, at = 0, bo = bOff + j; t < k; t++, at += aCol, bo += p) {
-        const x0 = A[a0 + at]!;
-        const x1 = A[a1 + at]!;
-        const b0 = B[bo]!;
-        const b1 = B[bo + 1]!;
-        const b2 = B[bo + 2]!;
-        const b3 = B[bo + 3]!;
-        s00 += x0 * b0;
-        s01 += x0 * b1;
-        s02 += x0 * b2;
-        s03 += x0 * b3;
-        s10 += x1 * b0;
-        s11 += x1 * b1;
-        s12 += x1 * b2;
-        s13 += x1 * b3;
-      }
-      add4(C, c0 + j, s00, s01, s02, s03);
-      if (two) add4(C, c1 + j, s10, s11, s12, s13);
-    }
-    for (let j = p4; j < p; j++) {
-      let s0 = 0;
-      let s1 = 0;
-      for (let t = 0, at = 0, bo = bOff + j; t < k; t++, at += aCol, bo += p) {
-        s0 += A[a0 + at]! * B[bo]!;
-        s1 += A[a1 + at]! * B[bo]!;
-      }
-      C[c0 + j] = C[c0 + j]! + s0;
-      if (two) C[c1 + j] = C[c1 + j]! + s1;
-    }
-  }
-}
-
-/**
- * C (m × q) += A (m × k) · Bᵀ for B (q × k), row-major. Every entry is a dot product of two
- * contiguous rows (input gradients dY · Wᵀ), 2 × 2 at a time.
- */
-function matMulTransBAdd(
-  A: Float32Array,
-  aOff: number,
-  B: Float32Array,
-  bOff: number,
-  C: Float32Array,
-  cOff: number,
-  m: number,
-  k: number,
-  q: number,
-): void {
-  for (let r = 0; r < m; r += 2) {
-    const two = r + 1 < m;
-    const a0 = aOff + r * k;
-    const a1 = two ? a0 + k : a0;
-    const c0 = cOff + r * q;
-    const c1 = c0 + q;
-    for (let i = 0; i < q; i += 2) {
-      const twoB = i + 1 < q;
-      const b0 = bOff + i * k;
-      const b1 = twoB ? b0 + k : b0;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let t = 0; t < k; t++) {
-        const x0 = A[a0 + t]!;
-        const x1 = A[a1 + t]!;
-        const y0 = B[b0 + t]!;
-        const y1 = B[b1 + t]!;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      C[c0 + i] = C[c0 + i]! + s00;
-      if (twoB) C[c0 + i + 1] = C[c0 + i + 1]! + s01;
-      if (!two) continue;
-      C[c1 + i] = C[c1 + i]! + s10;
-      if (twoB) C[c1 + i + 1] = C[c1 + i + 1]! + s11;
-    }
-  }
-}
-
-/** The kernels in plain JavaScript (where WebAssembly SIMD is missing). */
-const JS_KERNELS: MatMulKernels = {
-  add: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) => {
-    if (overwrite) C.fill(0, cOff, cOff + m * p);
-    matMulAdd(A, aOff, k, 1, B, bOff, C, cOff, m, k, p);
-  },
-  transAAdd: (A, aOff, B, bOff, C, cOff, m, k, p, overwrite) => {
-    if (overwrite) C.fill(0, cOff, cOff + k * p);
-    matMulAdd(A, aOff, 1, k, B, bOff, C, cOff, k, m, p);
-  },
-  transBAdd: (A, aOff, B, bOff, C, cOff, m, k, q, overwrite) => {
-    if (overwrite) C.fill(0, cOff, cOff + m * q);
-    matMulTransBAdd(A, aOff, B, bOff, C, cOff, m, k, q);
-  },
-};
-
-/** C[o … o+3] += (s0, s1, s2, s3). */
-function add4(C: Float32Array, o: number, s0: number, s1: number, s2: number, s3: number): void {
-  C[o] = C[o]! + s0;
-  C[o + 1] = C[o + 1]! + s1;
-  C[o + 2] = C[o + 2]! + s2;
-  C[o + 3] = C[o + 3]! + s3;
-}
-
-/** y = x · W + b for `rows` rows (W row-major `inDim × outDim`). */
-function linearForward(
-  mm: MatMulKernels,
-  x: Float32Array,
-  rows: number,
-  inDim: number,
-  W: Float32Array,
-  bias: Float32Array,
-  outDim: number,
-  y: Float32Array,
-): void {
-  for (let r = 0; r < rows; r++) y.set(bias, r * outDim);
-  mm.add(x, 0, W, 0, y, 0, rows, inDim, outDim, false);
-}
-
-/**
- * Backward of {@link linearForward} given dY: adds xᵀ·dY into gW and Σ dY into gB, and writes (or
- * with `accumulate` adds) dY·Wᵀ into dX when given.
- */
-function linearBackward(
-  mm: MatMulKernels,
-  x: Float32Array,
-  rows: number,
-  inDim: number,
-  W: Float32Array,
-  outDim: number,
-  dY: Float32Array,
-  gW: Float32Array,
-  gB: Float32Array,
-  dX: Float32Array | undefined,
-  accumulate: boolean,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const yo = r * outDim;
-    for (let j = 0; j < outDim; j++) gB[j] = gB[j]! + dY[yo + j]!;
-  }
-  mm.transAAdd(x, 0, dY, 0, gW, 0, rows, inDim, outDim, false);
-  if (!dX) return;
-  mm.transBAdd(dY, 0, W, 0, dX, 0, rows, outDim, inDim, !accumulate);
-}
-
-/** Rows n × d (heads side by side) into head-major H × n × (d/H). */
-function splitHeads(src: Float32Array, n: number, d: number, H: number, dst: Float32Array): void {
-  const dh = d / H;
-  for (let h = 0; h < H; h++)
-    for (let i = 0; i < n; i++) {
-      const so = i * d + h * dh;
-      const o = (h * n + i) * dh;
-      for (let t = 0; t < dh; t++) dst[o + t] = src[so + t]!;
-    }
-}
-
-/** Head-major H × n × (d/H) back into rows n × d. */
-function mergeHeads(src: Float32Array, n: number, d: number, H: number, dst: Float32Array): void {
-  const dh = d / H;
-  for (let h = 0; h < H; h++)
-    for (let i = 0; i < n; i++) {
-      const o = i * d + h * dh;
-      const so = (h * n + i) * dh;
-      for (let t = 0; t < dh; t++) dst[o + t] = src[so + t]!;
-    }
-}
-
-/**
- * Backward of {@link layerNormRows} given dY: adds into gGamma and gBeta, and writes (or with
- * `accumulate` adds) dX = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)) with dx̂ = dY ⊙ γ.
- */
-function layerNormBackward(
-  dY: Float32Array,
-  rows: number,
-  d: number,
-  gamma: Float32Array,
-  xhat: Float32Array,
-  rstd: Float32Array,
-  gGamma: Float32Array,
-  gBeta: Float32Array,
-  dX: Float32Array,
-  accumulate: boolean,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    let m1 = 0;
-    let m2 = 0;
-    for (let j = 0; j < d; j++) {
-      const dy = dY[o + j]!;
-      const h = xhat[o + j]!;
-      gGamma[j] = gGamma[j]! + dy * h;
-      gBeta[j] = gBeta[j]! + dy;
-      const dh = dy * gamma[j]!;
-      m1 += dh;
-      m2 += dh * h;
-    }
-    m1 /= d;
-    m2 /= d;
-    const inv = rstd[r]!;
-    for (let j = 0; j < d; j++) {
-      const g = inv * (dY[o + j]! * gamma[j]! - m1 - xhat[o + j]! * m2);
-      dX[o + j] = accumulate ? dX[o + j]! + g : g;
-    }
+  // Lays out the activations for R node rows and Q pairs (grown by a quarter beyond the need).
+  private ensureShape(R: number, Q: number, raw: number): void {
+    if (this.act && R <= this.capR && Q <= this.capQ && raw <= this.rawFloats) return;
+    this.rawFloats = Math.max(raw, this.rawFloats);
+    const capR = Math.max(R, Math.ceil(this.capR * 1.25));
+    const capQ = Math.max(Q, Math.ceil(this.capQ * 1.25));
+    const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
+    let top = this.paramEnd;
+    const alloc = (n: number): number => {
+      const at = top;
+      top = (top + n + HEAP_SLACK + 3) & ~3;
+      return at;
+    };
+    const Rd = capR * d;
+    this.act = {
+      feat: alloc(capR * F),
+      raw: alloc(this.rawFloats),
+      rel: alloc(K * capQ),
+      x: alloc(Rd),
+      layers: Array.from({ length: this.dims.numLayers }, () => ({
+        xhat1: alloc(Rd),
+        rstd1: alloc(capR),
+        y1: alloc(Rd),
+        qkv: alloc(3 * Rd),
+        kT: alloc(Rd),
+        p: alloc(H * capQ),
+        att: alloc(Rd),
+        xhat2: alloc(Rd),
+        rstd2: alloc(capR),
+        y2: alloc(Rd),
+        hid: alloc(capR * f),
+      })),
+      xhatF: alloc(Rd),
+      rstdF: alloc(capR),
+      z: alloc(Rd),
+      qk: alloc(2 * Rd),
+      kdT: alloc(Rd),
+      logits: alloc(capQ),
+      prob: alloc(capQ),
+      mask: alloc(capQ),
+      stats: alloc(4),
+      dx: alloc(Rd),
+      dy: alloc(Rd),
+      dqkv: alloc(3 * Rd),
+      datt: alloc(Rd),
+      dh: alloc(capR * f),
+      g: alloc(Math.max(H, 1) * capQ),
+      vT: alloc(Rd),
+      dqk: alloc(2 * Rd),
+      end: top,
+    };
+    this.kern.reserve(top);
+    this.capR = capR;
+    this.capQ = capQ;
+    this.allowed = new Uint8Array(capQ);
   }
 }

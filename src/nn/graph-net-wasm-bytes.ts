@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const GRAPH_NET_SOURCE_SHA256 = 'd3d3f35fa99814cfc6d9dc412c3712c83f89283b9fff02d2adbe3f22b43a521b';
+export const GRAPH_NET_SOURCE_SHA256 = '8e76038c2429aa6a14e50876489846351c42407b188d34372b949dcd69884618';
 
 /** The graph-network module (exports `memory`, `linear` and `attention`). */
 export const GRAPH_NET_WASM_BASE64 =

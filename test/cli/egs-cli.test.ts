@@ -118,5 +118,7 @@ describe('arbiter demo', () => {
       format: string;
     };
     expect(model.format).toBe('arbiter-egs-graph-policy/1');
+    // It ends with the command that opens its results in the dashboard.
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`Open it in the dashboard: arbiter dashboard ${out}`);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { GRAPH_NET_LN_EPS, graphNetParams, type GraphNetDims } from '../../src/n
 import { GraphNetTrainer } from '../../src/nn/graph-net-train.js';
 import { GraphPolicy, type GraphPolicyConfig } from '../../src/nn/graph-policy.js';
 import { isHostTrainable } from '../../src/nn/policy.js';
+import { setTrainingKernel } from '../../src/nn/dense-train-wasm.js';
 import { initTf, tf } from '../../src/nn/tf-backend.js';
 
 beforeAll(async () => {
@@ -82,9 +83,9 @@ function randomizeWeights(policy: GraphPolicy, rng: Rng, scale: number): void {
   policy.setWeights(w);
 }
 
-function build(c: Case, rng: Rng) {
-  const layout = paddedGraphLayout(MAX_NODES, c.F, c.K);
-  const policy = new GraphPolicy(layout, new Discrete(MAX_NODES * MAX_NODES), c.config, new Rng(c.seed));
+function build(c: Case, rng: Rng, maxNodes = MAX_NODES) {
+  const layout = paddedGraphLayout(maxNodes, c.F, c.K);
+  const policy = new GraphPolicy(layout, new Discrete(maxNodes * maxNodes), c.config, new Rng(c.seed));
   randomizeWeights(policy, rng, 0.4);
   const batch = randomBatch(layout, c.sizes, rng);
   const B = c.sizes.length;
@@ -325,6 +326,107 @@ describe('graph network training pass (fast learner)', () => {
     );
   });
 
+  it('on larger graphs (every SIMD block shape, several graphs per minibatch) matches tf.variableGrads', () => {
+    // 9–24 nodes and d = 16: full 4 × 8 blocks, 4-wide and ragged tails in every product.
+    const big = fc.record({
+      F: fc.integer({ min: 1, max: 6 }),
+      K: fc.integer({ min: 1, max: 4 }),
+      config: fc.record({
+        hiddenDim: fc.constant(16),
+        numHeads: fc.constantFrom(2, 4),
+        numLayers: fc.integer({ min: 1, max: 2 }),
+        ffnDim: fc.constantFrom(12, 32),
+        valueHiddenDim: fc.constant(8),
+        logitClip: fc.constantFrom(0, 10),
+      }),
+      sizes: fc.array(fc.integer({ min: 9, max: 24 }), { minLength: 2, maxLength: 5 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    fc.assert(
+      fc.property(big, (c) => {
+        const rng = new Rng(c.seed + 4);
+        const t = build(c, rng, 24);
+        try {
+          const host = t.policy.evaluateActionsHost(t.obs, t.B, t.actions, t.masks);
+          const ev = [host.logProb, host.entropy, host.values].map((a) => Float32Array.from(a));
+          t.policy.backwardHost(t.a, t.b, t.c);
+          const vars = t.policy.variables;
+          const ref = tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => {
+              const e = t.policy.evaluateActions(t.obs, t.B, t.actions, t.masks);
+              return tf.sum(
+                tf.addN([tf.mul(e.logProb, t.a), tf.mul(e.entropy, t.b), tf.mul(e.values, t.c)]),
+              ) as tf.Scalar;
+            }, vars);
+            const e = t.policy.evaluateActions(t.obs, t.B, t.actions, t.masks);
+            return {
+              ev: [e.logProb.dataSync(), e.entropy.dataSync(), e.values.dataSync()],
+              loss: value.dataSync()[0]!,
+              grads: vars.map((v) => Float32Array.from(grads[v.name]!.dataSync())),
+            };
+          });
+          ev.forEach((a, i) => expect(worstRel(a, ref.ev[i]!)).toBeLessThan(1e-5));
+          const host2 = t.policy.hostGrads();
+          ref.grads.forEach((g, i) => {
+            const scale = Math.max(1e-2, ...Array.from(g, Math.abs));
+            let worst = 0;
+            for (let k = 0; k < g.length; k++) worst = Math.max(worst, Math.abs(host2[i]![k]! - g[k]!));
+            // Both sides sum in Float32 over up to 24 nodes (and TF.js over the padding too).
+            expect(worst / scale, graphNetParams(t.policy.dims)[i]!.name).toBeLessThan(3e-4);
+          });
+          expect(Number.isFinite(ref.loss)).toBe(true);
+          // The JavaScript kernels (exact Math.exp / Math.tanh) agree far more tightly.
+          const params = t.policy.hostParams();
+          const grads = params.map((p) => new Float32Array(p.length));
+          const js = new GraphNetTrainer(t.policy.dims, params, grads, { simd: false });
+          js.forward(t.obs, t.B, t.layout, t.actions, t.masks);
+          js.backward(t.a, t.b, t.c);
+          // (Relative to the largest gradient of all: some are rounding noise, e.g. the key biases'.)
+          const scale = Math.max(...host2.map((g) => Math.max(...Array.from(g, Math.abs))));
+          host2.forEach((g, i) => {
+            let worst = 0;
+            for (let k = 0; k < g.length; k++) worst = Math.max(worst, Math.abs(grads[i]![k]! - g[k]!));
+            expect(worst / scale, graphNetParams(t.policy.dims)[i]!.name).toBeLessThan(2e-5);
+          });
+        } finally {
+          t.policy.dispose();
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('runs on the JavaScript kernels under setTrainingKernel("js") (ARBITER_KERNEL=js), with the same results', () => {
+    const c: Case = {
+      F: 3,
+      K: 2,
+      config: { hiddenDim: 8, numHeads: 2, numLayers: 2, ffnDim: 6, valueHiddenDim: 4, logitClip: 2.5 },
+      sizes: [5, 7, 3],
+      seed: 11,
+    };
+    const t = build(c, new Rng(11));
+    try {
+      const params = t.policy.hostParams();
+      const run = (kernel: 'js' | 'auto') => {
+        setTrainingKernel(kernel);
+        const grads = params.map((p) => new Float32Array(p.length));
+        const trainer = new GraphNetTrainer(t.policy.dims, params, grads);
+        const e = trainer.forward(t.obs, t.B, t.layout, t.actions, t.masks);
+        const out = [e.logProb, e.entropy, e.values].map((a) => Float32Array.from(a));
+        trainer.backward(t.a, t.b, t.c);
+        return { simd: trainer.simd, out, grads };
+      };
+      const js = run('js');
+      const auto = run('auto');
+      expect(js.simd).toBe(false);
+      js.out.forEach((a, i) => expect(worstRel(a, auto.out[i]!)).toBeLessThan(1e-5));
+      js.grads.forEach((g, i) => expect(worstRel(g, auto.grads[i]!)).toBeLessThan(1e-5));
+    } finally {
+      setTrainingKernel('auto');
+      t.policy.dispose();
+    }
+  });
+
   it('rejects an action outside the graph, an empty mask, and backward without a forward pass', () => {
     const c: Case = { F: 2, K: 2, config: { hiddenDim: 4, numHeads: 2, numLayers: 1 }, sizes: [3], seed: 5 };
     const t = build(c, new Rng(5));
@@ -343,6 +445,12 @@ describe('graph network training pass (fast learner)', () => {
       expect(() => trainer.backward(ones, ones, ones)).toThrow(/call forward first/);
       expect(() => trainer.forward(t.obs, 1, t.layout, t.actions, new Uint8Array(t.masks.length))).toThrow(
         /allows no pair/,
+      );
+      const bad = Float32Array.from(t.obs);
+      // Pair (1, 2), channel 1 of the 3-node graph.
+      bad[t.layout.relationsOffset + (1 * MAX_NODES + 2) * 2 + 1] = 0.5;
+      expect(() => trainer.forward(bad, 1, t.layout, t.actions, t.masks)).toThrow(
+        /relation \(1, 2\) channel 1 of row 0 is 0.5, expected 0 or 1/,
       );
       trainer.forward(t.obs, 1, t.layout, t.actions, t.masks);
       expect(() => trainer.backward(ones, ones, new Float32Array(0))).toThrow(/need 1 rows/);

@@ -141,6 +141,9 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   process.stdout.write(
     `Gantt chart of ${dags[0]!.name} (${shown.method}): ${ganttPath}\nReport: ${reportPath}\nAll results: ${path.join(opts.out, 'results.json')}\n`,
   );
+  // Under `npm run demo` the `arbiter` command is not on the PATH; the checkout's build is.
+  const arbiter = process.env.npm_lifecycle_event === 'demo' ? 'node dist/cli/main.js' : 'arbiter';
+  process.stdout.write(`Open it in the dashboard: ${arbiter} dashboard ${opts.out}\n`);
 }
 
 function round(x: number): number {

@@ -19,6 +19,12 @@ import {
 } from '../../deploy/schedule-method.js';
 import { renderGanttSvg } from '../../report/gantt-svg.js';
 import { formatTable } from '../../report/table.js';
+import {
+  SCHEDULE_TABLE_ALIGN,
+  SCHEDULE_TABLE_HEAD,
+  scheduleTableRow,
+  strongestLowerBound,
+} from '../../report/schedule-result-table.js';
 import { parseNumber } from '../parse-number.js';
 import { printWarnings, writeJson } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -151,38 +157,13 @@ export function registerSchedule(program: Command): void {
         return;
       }
       const D = results[0]!.deadline;
-      const bound = strongestBound(results);
+      const bound = strongestLowerBound(results);
       process.stdout.write(
         `${dag.name}: ${dag.n} nodes, deadline D = ${D}, lower bound ${bound.lowerBound} cores` +
           `${bound.lowerBoundBy !== undefined ? ` (${bound.lowerBoundBy})` : ''}\n`,
       );
-      const rows = results.map((r) => [
-        r.skipped !== undefined ? `${r.method} (declined)` : r.method,
-        coresUnder(r, 'static-order'),
-        coresUnder(r, 'fixed-priority-list'),
-        r.feasible ? r.makespan : '-',
-        r.responseTimeBound !== undefined ? round(r.responseTimeBound) : '',
-        r.lowerBound,
-        gapText(r),
-        describeGuarantee(r),
-        round(r.timeMs),
-      ]);
       process.stdout.write(
-        formatTable(
-          [
-            'method',
-            'static-order cores',
-            'list-dispatch cores',
-            'makespan',
-            'bound R',
-            'lower bound',
-            'gap',
-            'guarantee',
-            'time ms',
-          ],
-          rows,
-          ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right'],
-        ) + '\n',
+        formatTable(SCHEDULE_TABLE_HEAD, results.map(scheduleTableRow), SCHEDULE_TABLE_ALIGN) + '\n',
       );
       process.stdout.write(TABLE_LEGEND);
       for (const r of results) if (r.note) process.stdout.write(`  ${r.method}: ${r.note}\n`);
@@ -221,40 +202,3 @@ What each number proves (every guarantee holds for all execution times <= WCET):
                        simulated at WCET (timing anomalies possible), so it proves nothing there.
 In --json, "guarantees" lists each proved claim with its dispatch rule, cores and makespan bound.
 `;
-
-/** The result with the highest lower bound (the `optimal` one on ties, which names its bound). */
-function strongestBound(results: readonly ScheduleResult[]): ScheduleResult {
-  let best = results[0]!;
-  for (const r of results)
-    if (r.lowerBound > best.lowerBound || (r.lowerBound === best.lowerBound && r.lowerBoundBy !== undefined))
-      best = r;
-  return best;
-}
-
-/**
- * Relative gap of a result's core count to its lower bound, `(cores − lowerBound) / cores` as a
- * percentage ('-' without a timetable); `optimal` reports its own.
- */
-function gapText(r: ScheduleResult): string {
-  if (!r.feasible || r.cores === 0) return '-';
-  const gap = r.gap ?? Math.max(0, (r.cores - r.lowerBound) / r.cores);
-  return `${Math.round(gap * 1000) / 10}%`;
-}
-
-/** The proved core count under one dispatch rule, or '-' when the result proves none. */
-function coresUnder(r: ScheduleResult, dispatch: 'static-order' | 'fixed-priority-list'): string {
-  const g = r.guarantees.find((x) => x.dispatch === dispatch);
-  return g ? String(g.cores) : '-';
-}
-
-function describeGuarantee(r: ScheduleResult): string {
-  if (r.skipped !== undefined) return 'declined (see note)';
-  if (!r.feasible) return 'bound cannot prove D';
-  if (r.method === 'optimal')
-    return r.optimal ? 'exact (proved optimal)' : `exact timetable, gap ${Math.round((r.gap ?? 0) * 100)}%`;
-  return r.guarantee;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}

@@ -1,0 +1,257 @@
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../scripts/build-dashboard.js';
+import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
+import { readDagFile } from '../../src/dag/io/read-dag-file.js';
+import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
+import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
+import { cli } from '../cli/run-cli-helper.js';
+import { writeRunFolder } from './run-fixtures.js';
+
+// Debian's chromium, never a downloaded one. CI (.ci/run) installs it and sets
+// ARBITER_REQUIRE_SYSTEM_DEPS=1, so there a missing browser fails instead of skipping.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const required = process.env.ARBITER_REQUIRE_SYSTEM_DEPS === '1';
+// The README's screenshots: rewritten with ARBITER_UPDATE_SCREENSHOTS=1, else taken into a temporary
+// folder (a plain test run must not dirty the tree: the tables show wall times).
+const SCREENSHOTS =
+  process.env.ARBITER_UPDATE_SCREENSHOTS === '1'
+    ? 'docs/screenshots'
+    : mkdtempSync(path.join(tmpdir(), 'arbiter-screenshots-'));
+/** A page condition: the curve has drawn `n` points (its container's `data-points`). */
+const pointsAre = (n: number): string => `document.getElementById('curve').dataset.points === '${n}'`;
+
+if (!haveChromium) {
+  if (required)
+    it('chromium is installed (ARBITER_REQUIRE_SYSTEM_DEPS=1)', () => {
+      throw new Error(
+        `${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+      );
+    });
+  else
+    it.skip(
+      `dashboard browser tests: skipped, ${CHROMIUM} not found (install chromium or set CHROMIUM_PATH)`,
+    );
+}
+
+describe.runIf(haveChromium)('dashboard in chromium', () => {
+  let root: string;
+  let server: DashboardServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'arbiter-dashboard-web-'));
+    root = path.join(base, 'runs');
+    for (let k = 0; k < 200; k++)
+      writeRunFolder(root, `sweep/ppo-CartPole-v1-${k}`, { seed: k, points: 6, finalEval: 100 + k });
+    // Two learning curves shaped like CartPole's (a rise towards a plateau, with wobble).
+    const rise = (top: number, rate: number) => (k: number) =>
+      20 + top * (1 - Math.exp(-k / rate)) + 8 * Math.sin(k * 1.7);
+    writeRunFolder(root, 'ppo-live', { points: 40, curve: rise(400, 12), config: { learningRate: 0.0003 } });
+    writeRunFolder(root, 'a2c-live', {
+      algo: 'a2c',
+      points: 40,
+      curve: rise(180, 8),
+      finalEval: 57,
+      config: { learningRate: 0.0007 },
+    });
+    writeRunFolder(root, 'ppo-long', { points: 10_000, curve: rise(450, 2000) });
+    mkdirSync(path.join(root, 'dags'));
+    copyFileSync('examples/dag/stg-50-rand0007.stg', path.join(root, 'dags', 'stg-50-rand0007.stg'));
+    copyFileSync('examples/dag/egs-ex1.dot', path.join(root, 'dags', 'egs-ex1.dot'));
+    const publicDir = path.join(base, 'public');
+    await buildDashboard(publicDir, false);
+    server = await startDashboardServer({ root, port: 0, publicDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists the runs (203 of them) within a second of opening the page', async () => {
+    await page.goto(server.url); // a first visit warms the server's code paths
+    await page.waitForSelector('tr[data-run="ppo-live"]');
+    await page.reload();
+    await page.waitForSelector('tr[data-run="ppo-live"]');
+    expect(await page.locator('#run-list tbody tr').count()).toBe(203);
+    expect(await page.textContent('tr[data-run="a2c-live"]')).toContain('57.00 ± 1.50');
+    // Navigation start → the list in the page, as the page measured it.
+    const ms = Number(await page.getAttribute('body', 'data-run-list-ms'));
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('overlays ticked runs, diffs their configs, and a curve gains a point within 2 s of a metrics line', async () => {
+    await page.check('tr[data-run="ppo-live"] input');
+    await page.check('tr[data-run="a2c-live"] input');
+    await page.waitForFunction(pointsAre(80));
+    // The config diff highlights what differs between the two runs.
+    const differing = await page.locator('#config-diff td.differs').allTextContents();
+    expect(differing).toEqual(expect.arrayContaining(['"ppo"', '"a2c"', '0.0003', '0.0007']));
+    const t0 = Date.now();
+    appendFileSync(
+      path.join(root, 'ppo-live', 'metrics.jsonl'),
+      JSON.stringify({ step: 4100, wallTime: 1_700_000_041, 'rollout/ep_rew_mean': 415 }) + '\n',
+    );
+    await page.waitForFunction(pointsAre(81), null, {
+      timeout: 2000,
+    });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    // The drawn line (Vega's SVG) has the run's points.
+    expect(
+      await page.locator('#curve svg path[aria-roledescription="line mark"]').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-runs.png') });
+  });
+
+  it('draws a 10,000-point curve, keeps it live and responsive to zooming', async () => {
+    await page.uncheck('tr[data-run="ppo-live"] input');
+    await page.uncheck('tr[data-run="a2c-live"] input');
+    const t0 = Date.now();
+    await page.check('tr[data-run="ppo-long"] input');
+    await page.waitForFunction(pointsAre(10_000));
+    const drawMs = Date.now() - t0;
+    appendFileSync(
+      path.join(root, 'ppo-long', 'metrics.jsonl'),
+      JSON.stringify({ step: 1_000_100, wallTime: 1_700_010_001, 'rollout/ep_rew_mean': 470 }) + '\n',
+    );
+    const t1 = Date.now();
+    await page.waitForFunction(pointsAre(10_001), null, { timeout: 2000 });
+    const appendMs = Date.now() - t1;
+    // A zoom (mouse wheel over the plot) is answered within a few frames.
+    const box = (await page.locator('#curve svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    const axisBefore = await page.locator('#curve svg .role-axis-label').allTextContents();
+    const t2 = Date.now();
+    await page.mouse.wheel(0, -240);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const zoomMs = Date.now() - t2;
+    await expect
+      .poll(() => page.locator('#curve svg .role-axis-label').allTextContents())
+      .not.toEqual(axisBefore);
+    expect({ drawMs: drawMs < 3000, appendMs: appendMs < 2000, zoomMs: zoomMs < 500 }).toEqual({
+      drawMs: true,
+      appendMs: true,
+      zoomMs: true,
+    });
+  });
+
+  it("shows a DAG opened from disk as Gantt charts whose bars are the CLI's timetable", async () => {
+    await page.goto(`${server.url}#schedules`);
+    await page.waitForSelector('#dag-file option[value="dags/egs-ex1.dot"]', { state: 'attached' });
+    await page.selectOption('#dag-file', 'dags/egs-ex1.dot');
+    await page.waitForSelector('.gantt[data-method="listsched"] svg');
+    for (const method of ['listsched', 'egs-greedy']) {
+      const run = await cli('schedule', path.join(root, 'dags', 'egs-ex1.dot'), '--method', method, '--json');
+      expect(run.code).toBe(0);
+      const timetable = (JSON.parse(run.stdout) as ScheduleResult).schedule;
+      const expected = timetable
+        .map((s) => `${s.node}: core ${s.core}, start ${s.start}, finish ${s.finish}`)
+        .sort();
+      const bars = await page.locator(`.gantt[data-method="${method}"] svg g > title`).allTextContents();
+      expect(bars.sort()).toEqual(expected);
+      // One <rect> per node of positive length (zero-length nodes are markers).
+      const rects = await page.locator(`.gantt[data-method="${method}"] svg rect`).count();
+      expect(rects).toBe(timetable.filter((s) => s.finish > s.start).length);
+      const row = await page.locator(`#schedule-table tr[data-method="${method}"] td`).allTextContents();
+      expect(row[1]).toBe(
+        String(new Set((JSON.parse(run.stdout) as ScheduleResult).schedule.map((s) => s.core)).size),
+      );
+    }
+    // The task drawn with one critical path (red) and one maximum antichain (blue), as dag analyze finds them.
+    const analysis = analyzeDag(await readDagFile(path.join(root, 'dags', 'egs-ex1.dot')));
+    expect(await page.locator('#dag-graph svg g.antichain').count()).toBe(analysis.width);
+    expect(await page.locator('#dag-graph svg g.critical').count()).toBe(analysis.criticalPathNodes.length);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-schedules.png'), fullPage: true });
+  });
+
+  it('steps an EGS replay to the final width of arbiter schedule --method egs', async () => {
+    await page.fill('#deadline', '300');
+    await page.selectOption('#dag-file', 'dags/stg-50-rand0007.stg');
+    await page.click('#run-replay');
+    await page.waitForSelector('#replay-state[data-step="0"]');
+    const cli50 = await cli(
+      'schedule',
+      path.join(root, 'dags', 'stg-50-rand0007.stg'),
+      '--deadline',
+      '300',
+      '--method',
+      'egs',
+      '--json',
+    );
+    expect(cli50.code).toBe(0);
+    const egs = JSON.parse(cli50.stdout) as ScheduleResult;
+    const initial = Number(await page.getAttribute('#replay-state', 'data-width'));
+    expect(initial).toBeGreaterThan(egs.cores);
+    await page.click('#replay-next');
+    expect(await page.getAttribute('#replay-state', 'data-step')).toBe('1');
+    await page.click('#replay-last');
+    expect(await page.getAttribute('#replay-state', 'data-step')).toBe(String(egs.addedEdges.length));
+    expect(await page.getAttribute('#replay-state', 'data-width')).toBe(String(egs.cores));
+    expect(await page.textContent('#replay-state')).toContain(`final width ${egs.cores}`);
+    // Every added edge is drawn on the task, the last one in red.
+    expect(await page.locator('#replay-dag line.added').count()).toBe(egs.addedEdges.length);
+    expect(await page.locator('#replay-dag line.latest').count()).toBe(1);
+    await page
+      .locator('.replay-panel')
+      .screenshot({ path: path.join(SCREENSHOTS, 'dashboard-egs-replay.png') });
+  });
+
+  it("shows the shipped light-load example's contradiction with the nodes involved, and scrubs its step log", async () => {
+    await page.goto(`${server.url}#logic`);
+    await page.waitForSelector('#contradictions .contradiction');
+    const run = await cli('logic', 'infer', 'examples/logic/light-load.json', '--json', '--log');
+    expect(run.code).toBe(0);
+    const expected = JSON.parse(run.stdout) as {
+      contradictions: { node: string; nodes: string[] }[];
+      steps: unknown[];
+    };
+    expect(expected.contradictions.length).toBeGreaterThan(0);
+    const shown = await page.locator('#contradictions .contradiction').allTextContents();
+    expect(shown).toHaveLength(expected.contradictions.length);
+    for (const [k, c] of expected.contradictions.entries()) {
+      expect(shown[k]).toContain(`contradiction at ${c.node}`);
+      expect(shown[k]).toContain(`nodes involved: ${c.nodes.join(', ')}`);
+      // Each node involved is marked in the bounds table.
+      for (const node of c.nodes)
+        expect(await page.getAttribute(`#logic-bounds tr[data-node="${node}"]`, 'class')).toContain(
+          'contradicted',
+        );
+    }
+    // The timeline: at the end every log entry is applied; before the facts every bound is [0, 1].
+    expect(await page.getAttribute('#log-current', 'data-step')).toBe(String(expected.steps.length));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-logic.png'), fullPage: true });
+    await page.click('#log-first');
+    expect(await page.textContent('#logic-bounds tr[data-node="LightLoad"]')).toContain('[0.000, 1.000]');
+    expect(await page.getAttribute('#logic-bounds tr[data-node="OtherDagTypes"]', 'class')).toBeNull();
+  });
+
+  it('shows the benchmark results as tables', async () => {
+    await page.goto(`${server.url}#bench`);
+    await page.waitForSelector('#bench-file option[value="scale.json"]', { state: 'attached' });
+    await page.selectOption('#bench-file', 'scale.json');
+    const doc = JSON.parse(readFileSync('bench/results/scale.json', 'utf8')) as { rows: unknown[] };
+    const rows = page.locator('#bench-tables [data-table="rows"] tr');
+    await expect.poll(() => rows.count()).toBe(doc.rows.length + 1); // + the head row
+    await page.fill('#bench-filter', 'optimal');
+    await expect.poll(() => rows.count()).toBeLessThan(doc.rows.length + 1);
+  });
+
+  it('raised no page errors, console errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
