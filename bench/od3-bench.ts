@@ -204,6 +204,49 @@ export function meanSeries(name: string, runs: RunResult[], x: 'step' | 'wall'):
   };
 }
 
+/** Columns of {@link summarizeRuns}. */
+export const SUMMARY_HEADERS = [
+  'method',
+  'final eval',
+  'best eval',
+  'steps to target',
+  'wall s to target',
+  'train wall s',
+  'updates',
+];
+
+/** One summary table row of `runs` (mean ± std over seeds) against the return `target`. */
+export function summarizeRuns(label: string, runs: RunResult[], target: number): (string | number)[] {
+  const hits = runs.map((r) => reach(r.points, target)).filter((p): p is CurvePoint => p !== undefined);
+  return [
+    label,
+    pm(
+      runs.map((r) => r.points.at(-1)!.ret),
+      2,
+    ),
+    pm(
+      runs.map((r) => Math.max(...r.points.map((p) => p.ret))),
+      2,
+    ),
+    `${pm(
+      hits.map((h) => h.step),
+      0,
+    )} (${hits.length}/${runs.length})`,
+    pm(
+      hits.map((h) => h.wall),
+      1,
+    ),
+    pm(
+      runs.map((r) => r.wall),
+      1,
+    ),
+    pm(
+      runs.map((r) => r.updates),
+      0,
+    ),
+  ];
+}
+
 /** Runs the benchmark (see module doc); returns the Markdown. */
 export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string> {
   const seeds = options.seeds ?? [1, 2, 3];
@@ -398,36 +441,8 @@ async function benchEnv(
   const paramRatio = studentActorParams / artifactParamCount(teacherArt);
 
   // ───── tables ─────
-  const summarize = (label: string, runs: RunResult[]): (string | number)[] => {
-    const hits = runs.map((r) => reach(r.points, target)).filter((p): p is CurvePoint => p !== undefined);
-    return [
-      label,
-      pm(
-        runs.map((r) => r.points.at(-1)!.ret),
-        2,
-      ),
-      pm(
-        runs.map((r) => Math.max(...r.points.map((p) => p.ret))),
-        2,
-      ),
-      `${pm(
-        hits.map((h) => h.step),
-        0,
-      )} (${hits.length}/${runs.length})`,
-      `${pm(
-        hits.map((h) => h.wall),
-        1,
-      )}`,
-      pm(
-        runs.map((r) => r.wall),
-        1,
-      ),
-      pm(
-        runs.map((r) => r.updates),
-        0,
-      ),
-    ];
-  };
+  const summarize = (label: string, runs: RunResult[]): (string | number)[] =>
+    summarizeRuns(label, runs, target);
   const perSeed = (runs: RunResult[]): (string | number)[][] =>
     runs.map((r) => {
       const h = reach(r.points, target);
@@ -441,15 +456,7 @@ async function benchEnv(
         r.wall.toFixed(1),
       ];
     });
-  const headers = [
-    'method',
-    'final eval',
-    'best eval',
-    'steps to target',
-    'wall s to target',
-    'train wall s',
-    'updates',
-  ];
+  const headers = SUMMARY_HEADERS;
 
   const od3Hits = od3.map((r) => reach(r.points, target));
   const edgeHits = edge.map((r) => reach(r.points, target));

@@ -49,9 +49,9 @@ import {
   cached,
   CurveRecorder,
   meanSeries,
-  pm,
   reach,
-  type CurvePoint,
+  SUMMARY_HEADERS,
+  summarizeRuns,
   type RunResult,
 } from './od3-bench.js';
 
@@ -276,45 +276,9 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
   );
 
   // ───── report ─────
-  const summarize = (label: string, runs: RunResult[]): (string | number)[] => {
-    const hits = runs.map((r) => reach(r.points, target)).filter((p): p is CurvePoint => p !== undefined);
-    return [
-      label,
-      pm(
-        runs.map((r) => r.points.at(-1)!.ret),
-        2,
-      ),
-      pm(
-        runs.map((r) => Math.max(...r.points.map((p) => p.ret))),
-        2,
-      ),
-      `${pm(
-        hits.map((h) => h.step),
-        0,
-      )} (${hits.length}/${runs.length})`,
-      pm(
-        hits.map((h) => h.wall),
-        1,
-      ),
-      pm(
-        runs.map((r) => r.wall),
-        1,
-      ),
-      pm(
-        runs.map((r) => r.updates),
-        0,
-      ),
-    ];
-  };
-  const headers = [
-    'method',
-    'final eval',
-    'best eval',
-    'steps to target',
-    'wall s to target',
-    'train wall s',
-    'updates',
-  ];
+  const summarize = (label: string, runs: RunResult[]): (string | number)[] =>
+    summarizeRuns(label, runs, target);
+  const headers = SUMMARY_HEADERS;
   const od3Hits = od3.map((r) => reach(r.points, target));
   const pass =
     ratio <= 0.1 &&

@@ -118,9 +118,17 @@ function columnChunk(s: Conv2dShape, batch: number, ws: Conv2dWorkspace): number
   return images;
 }
 
-// im2col: row (b, oy, ox) of `cols` is the window of output (oy, ox) of image b, for images
-// [b0, b0 + count); the window is k runs of k·inC contiguous inputs.
-function im2col(s: Conv2dShape, x: Float32Array, b0: number, count: number, cols: Float32Array): void {
+// im2col (`scatter` false): row (b, oy, ox) of `cols` becomes the window of output (oy, ox) of
+// image b, for images [b0, b0 + count); a window is k runs of k·inC contiguous inputs. col2im
+// (`scatter` true), its adjoint: each row of `cols` is added back onto its window of `x`.
+function windows(
+  s: Conv2dShape,
+  x: Float32Array,
+  b0: number,
+  count: number,
+  cols: Float32Array,
+  scatter: boolean,
+): void {
   const { inH, inW, inC, kernel: k, stride, outH, outW } = s;
   const rowLen = inW * inC;
   const run = k * inC;
@@ -131,24 +139,8 @@ function im2col(s: Conv2dShape, x: Float32Array, b0: number, count: number, cols
       for (let ox = 0; ox < outW; ox++)
         for (let ky = 0; ky < k; ky++) {
           const xr = xb + (oy * stride + ky) * rowLen + ox * stride * inC;
-          for (let i = 0; i < run; i++) cols[c++] = x[xr + i]!;
-        }
-  }
-}
-
-// col2im: adds each row of `cols` back onto the window it came from (the adjoint of im2col).
-function col2imAdd(s: Conv2dShape, cols: Float32Array, b0: number, count: number, dx: Float32Array): void {
-  const { inH, inW, inC, kernel: k, stride, outH, outW } = s;
-  const rowLen = inW * inC;
-  const run = k * inC;
-  let c = 0;
-  for (let b = b0; b < b0 + count; b++) {
-    const xb = b * inH * rowLen;
-    for (let oy = 0; oy < outH; oy++)
-      for (let ox = 0; ox < outW; ox++)
-        for (let ky = 0; ky < k; ky++) {
-          const xr = xb + (oy * stride + ky) * rowLen + ox * stride * inC;
-          for (let i = 0; i < run; i++) dx[xr + i] = dx[xr + i]! + cols[c++]!;
+          if (scatter) for (let i = 0; i < run; i++) x[xr + i] = x[xr + i]! + cols[c++]!;
+          else for (let i = 0; i < run; i++) cols[c++] = x[xr + i]!;
         }
   }
 }
@@ -174,7 +166,7 @@ export function conv2dForward(
   const chunk = columnChunk(layer, batch, ws);
   for (let b0 = 0; b0 < batch; b0 += chunk) {
     const count = Math.min(chunk, batch - b0);
-    im2col(layer, x, b0, count, ws.cols);
+    windows(layer, x, b0, count, ws.cols, false);
     simd.matMulAdd(
       ws.cols,
       0,
@@ -230,12 +222,12 @@ export function conv2dBackward(
     const count = Math.min(chunk, batch - b0);
     const rows = count * positions;
     const dyAt = b0 * positions * outC;
-    im2col(layer, x, b0, count, ws.cols);
+    windows(layer, x, b0, count, ws.cols, false);
     simd.matMulAdd(ws.cols, 0, true, dy, dyAt, false, dWeights, 0, kkC, rows, outC);
     if (!dx) continue;
     // The columns are spent: their buffer takes ∂L/∂cols = dy · Wᵀ.
     simd.matMulAdd(dy, dyAt, false, w, 0, true, ws.cols, 0, rows, outC, kkC, true);
-    col2imAdd(layer, ws.cols, b0, count, dx);
+    windows(layer, dx, b0, count, ws.cols, true);
   }
 }
 

@@ -10,17 +10,14 @@ import {
   type Conv2dWorkspace,
 } from '../../src/nn/conv2d-host.js';
 import { initTf, tf } from '../../src/nn/tf-backend.js';
+import { maxAbsDiff as maxAbsDiffOf } from '../agents/fixtures/learner-agreement.js';
 
 // TF.js's CPU backend (it has Conv2D gradients) is the reference.
 beforeAll(async () => {
   await initTf({ backend: 'cpu' });
 });
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
+const maxAbsDiff = (a: Float32Array, b: Float32Array): number => maxAbsDiffOf([a], [b]);
 
 interface Case {
   layer: Conv2dLayerF32;
@@ -72,7 +69,8 @@ function tfPass(c: Case, relu: boolean) {
     const [gx, gw, gb] = tf.grads((a, b, cc) =>
       tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D, cc as tf.Tensor1D), d)),
     )([xt, wt, bt]);
-    return { y: y.dataSync(), dW: gw!.dataSync(), dB: gb!.dataSync(), dx: gx!.dataSync() };
+    const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+    return { y: f32(y), dW: f32(gw!), dB: f32(gb!), dx: f32(gx!) };
   });
 }
 
