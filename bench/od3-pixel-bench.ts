@@ -18,8 +18,10 @@
  *
  * Run: `npm run bench -- od3 pixel [steps=60000] [od3steps=steps/3] [seeds=1,2,3] [mb=4]
  * [uf=32] [points=21] [evalEvery=…] [evalEpisodes=5] [out=…] [json=…] [cache=…]`; `mb=16,8,4
- * uf=8,16,32` gives the paper's full variant grid. The default fits ~60 minutes on two cores;
- * longer runs raise `steps` (the paper's teacher saw 3M Atari frames).
+ * uf=8,16,32` gives the paper's full variant grid. Time is CLOUD's: the largenet DQN trained at
+ * 30–65 environment steps/s here (3 000 steps in 46–93 s on two shared cores), so the default
+ * (3 × 60 000 CLOUD steps) takes about 1–1.5 h; smaller `steps` are quicker but the teacher may
+ * not converge (the paper's saw 3M Atari frames).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
