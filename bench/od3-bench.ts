@@ -46,6 +46,7 @@ import { JOBS_ENV_OPTIONS, JOBS_EVAL_SEED, PPO_JOBS } from './jobs-learning.js';
 import { describeMachine } from './machine.js';
 import { PPO_CARTPOLE } from './rl-learning.js';
 import { mean, populationStd as std } from '../src/core/statistics.js';
+import { markedSection, withMarkedSection } from './marked-section.js';
 
 /** How one environment is run. */
 interface EnvPlan {
@@ -113,7 +114,7 @@ export interface Od3BenchOptions {
 }
 
 /** One evaluation of a learning curve. */
-interface CurvePoint {
+export interface CurvePoint {
   /** Environment steps (the nominal grid point). */
   step: number;
   /** Training wall seconds so far, evaluations excluded. */
@@ -123,7 +124,7 @@ interface CurvePoint {
 }
 
 /** A finished run. */
-interface RunResult {
+export interface RunResult {
   label: string;
   seed: number;
   points: CurvePoint[];
@@ -134,7 +135,7 @@ interface RunResult {
 }
 
 /** Records the deterministic evaluation return every `every` steps (and at 0 and the end). */
-class CurveRecorder implements Callback {
+export class CurveRecorder implements Callback {
   readonly points: CurvePoint[] = [];
   private next = 0;
   private t0 = 0;
@@ -181,12 +182,69 @@ function evaluator(
       .meanReturn;
 }
 
-const pm = (xs: readonly number[], digits = 1): string =>
+/** `mean ± std` of `xs` (– when empty). */
+export const pm = (xs: readonly number[], digits = 1): string =>
   xs.length === 0 ? '–' : `${mean(xs).toFixed(digits)} ± ${std(xs).toFixed(digits)}`;
 
 /** First point at or above the target, or undefined. */
-function reach(points: readonly CurvePoint[], target: number): CurvePoint | undefined {
+export function reach(points: readonly CurvePoint[], target: number): CurvePoint | undefined {
   return points.find((p) => p.ret >= target);
+}
+
+/** A plot line: the mean return over `runs` at each curve point against steps or wall time, min–max band. */
+export function meanSeries(name: string, runs: RunResult[], x: 'step' | 'wall'): LinePlotSeries {
+  const n = Math.min(...runs.map((r) => r.points.length));
+  const at = (i: number): number[] => runs.map((r) => r.points[i]!.ret);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  return {
+    name,
+    x: idx.map((i) => mean(runs.map((r) => r.points[i]![x]))),
+    y: idx.map((i) => mean(at(i))),
+    band: { lo: idx.map((i) => Math.min(...at(i))), hi: idx.map((i) => Math.max(...at(i))) },
+  };
+}
+
+/** Columns of {@link summarizeRuns}. */
+export const SUMMARY_HEADERS = [
+  'method',
+  'final eval',
+  'best eval',
+  'steps to target',
+  'wall s to target',
+  'train wall s',
+  'updates',
+];
+
+/** One summary table row of `runs` (mean ± std over seeds) against the return `target`. */
+export function summarizeRuns(label: string, runs: RunResult[], target: number): (string | number)[] {
+  const hits = runs.map((r) => reach(r.points, target)).filter((p): p is CurvePoint => p !== undefined);
+  return [
+    label,
+    pm(
+      runs.map((r) => r.points.at(-1)!.ret),
+      2,
+    ),
+    pm(
+      runs.map((r) => Math.max(...r.points.map((p) => p.ret))),
+      2,
+    ),
+    `${pm(
+      hits.map((h) => h.step),
+      0,
+    )} (${hits.length}/${runs.length})`,
+    pm(
+      hits.map((h) => h.wall),
+      1,
+    ),
+    pm(
+      runs.map((r) => r.wall),
+      1,
+    ),
+    pm(
+      runs.map((r) => r.updates),
+      0,
+    ),
+  ];
 }
 
 /** Runs the benchmark (see module doc); returns the Markdown. */
@@ -236,12 +294,15 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
   );
   const text = md.join('\n');
   if (out !== null) {
-    await writeFileAtomic(out, text);
+    // The pixel section (bench/od3-pixel-bench.ts) is its own run: keep it.
+    const old = existsSync(out) ? await readFile(out, 'utf8') : '';
+    await writeFileAtomic(out, withMarkedSection(text, markedSection(old)));
   }
   return text;
 }
 
-async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
+/** `make()`'s value, cached as JSON in `file`. */
+export async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as T;
   const v = await make();
   await writeFileAtomic(file, JSON.stringify(v));
@@ -380,36 +441,8 @@ async function benchEnv(
   const paramRatio = studentActorParams / artifactParamCount(teacherArt);
 
   // ───── tables ─────
-  const summarize = (label: string, runs: RunResult[]): (string | number)[] => {
-    const hits = runs.map((r) => reach(r.points, target)).filter((p): p is CurvePoint => p !== undefined);
-    return [
-      label,
-      pm(
-        runs.map((r) => r.points.at(-1)!.ret),
-        2,
-      ),
-      pm(
-        runs.map((r) => Math.max(...r.points.map((p) => p.ret))),
-        2,
-      ),
-      `${pm(
-        hits.map((h) => h.step),
-        0,
-      )} (${hits.length}/${runs.length})`,
-      `${pm(
-        hits.map((h) => h.wall),
-        1,
-      )}`,
-      pm(
-        runs.map((r) => r.wall),
-        1,
-      ),
-      pm(
-        runs.map((r) => r.updates),
-        0,
-      ),
-    ];
-  };
+  const summarize = (label: string, runs: RunResult[]): (string | number)[] =>
+    summarizeRuns(label, runs, target);
   const perSeed = (runs: RunResult[]): (string | number)[][] =>
     runs.map((r) => {
       const h = reach(r.points, target);
@@ -423,15 +456,7 @@ async function benchEnv(
         r.wall.toFixed(1),
       ];
     });
-  const headers = [
-    'method',
-    'final eval',
-    'best eval',
-    'steps to target',
-    'wall s to target',
-    'train wall s',
-    'updates',
-  ];
+  const headers = SUMMARY_HEADERS;
 
   const od3Hits = od3.map((r) => reach(r.points, target));
   const edgeHits = edge.map((r) => reach(r.points, target));
@@ -492,17 +517,7 @@ async function benchEnv(
   // ───── plots ─────
   if (plotDir) {
     const slug = plan.id.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const series = (name: string, runs: RunResult[], x: 'step' | 'wall'): LinePlotSeries => {
-      const n = Math.min(...runs.map((r) => r.points.length));
-      const at = (i: number): number[] => runs.map((r) => r.points[i]!.ret);
-      const idx = Array.from({ length: n }, (_, i) => i);
-      return {
-        name,
-        x: idx.map((i) => mean(runs.map((r) => r.points[i]![x]))),
-        y: idx.map((i) => mean(at(i))),
-        band: { lo: idx.map((i) => Math.min(...at(i))), hi: idx.map((i) => Math.max(...at(i))) },
-      };
-    };
+    const series = meanSeries;
     const hline = { y: target, label: `95% of teacher (${target.toFixed(1)})` };
     const plots: { file: string; title: string; xLabel: string; series: LinePlotSeries[] }[] = [
       {

@@ -5,13 +5,14 @@ import { runEgsLearnBench } from './egs-learn-bench.js';
 import { runHsocBench } from './hsoc-bench.js';
 import { runLogicBench } from './logic-bench.js';
 import { runOd3Bench } from './od3-bench.js';
+import { parseOd3PixelArgs, runOd3PixelBench } from './od3-pixel-bench.js';
 import { runRlBench } from './rl-bench.js';
 import { runScaleBench } from './scale-bench.js';
 import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min) and
 // egs-learn (~10 min) run only when named.
@@ -22,7 +23,8 @@ if (!only || only === 'deploy') await runDeployBench();
 if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
 if (!only || only === 'hsoc') await runHsocBench();
-if (only === 'od3') await runOd3Bench();
+if (only === 'od3' && sections[0] === 'pixel') await runOd3PixelBench(parseOd3PixelArgs(sections.slice(1)));
+else if (only === 'od3') await runOd3Bench();
 if (only === 'scale') await runScaleBench(sections.map(Number));
 if (only === 'scale-out') await runScaleOutBench();
 if (only === 'soundness') await runSoundnessBench(sections);

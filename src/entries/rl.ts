@@ -30,6 +30,8 @@ export {
   conv2dBackward,
   conv2dShape,
   conv2dMacs,
+  createConv2dWorkspace,
+  type Conv2dWorkspace,
   type Conv2dShape,
   type Conv2dLayerF32,
 } from '../nn/conv2d-host.js';
