@@ -22,8 +22,29 @@ const SCREENSHOTS =
   process.env.ARBITER_UPDATE_SCREENSHOTS === '1'
     ? 'docs/screenshots'
     : mkdtempSync(path.join(tmpdir(), 'arbiter-screenshots-'));
-/** A page condition: the curve has drawn `n` points (its container's `data-points`). */
-const pointsAre = (n: number): string => `document.getElementById('curve').dataset.points === '${n}'`;
+/** The page's globals the tests' in-page functions use (the tests are compiled without the DOM library). */
+interface PageGlobals {
+  document: {
+    getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+    addEventListener(type: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+  };
+  requestAnimationFrame(f: () => void): void;
+  reportCspViolation(v: string): void;
+}
+
+/**
+ * Waits until the curve has drawn `n` points (its container's `data-points`). A function, not a
+ * string: the page's CSP forbids evaluating strings, and Playwright would `eval` one.
+ */
+const pointsAre = (page: Page, n: number, timeout?: number) =>
+  page.waitForFunction(
+    (k) =>
+      (globalThis as unknown as PageGlobals).document.getElementById('curve')?.dataset.points === String(k),
+    n,
+    {
+      timeout,
+    },
+  );
 
 if (!haveChromium) {
   if (required)
@@ -74,6 +95,14 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
+    // Every CSP violation of every page loaded (a blocked `eval` included) is reported here.
+    await page.exposeFunction('reportCspViolation', (v: string) => problems.push(`CSP: ${v}`));
+    await page.addInitScript(() => {
+      const g = globalThis as unknown as PageGlobals;
+      g.document.addEventListener('securitypolicyviolation', (e) =>
+        g.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 
@@ -98,7 +127,7 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
   it('overlays ticked runs, diffs their configs, and a curve gains a point within 2 s of a metrics line', async () => {
     await page.check('tr[data-run="ppo-live"] input');
     await page.check('tr[data-run="a2c-live"] input');
-    await page.waitForFunction(pointsAre(80));
+    await pointsAre(page, 80);
     // The config diff highlights what differs between the two runs.
     const differing = await page.locator('#config-diff td.differs').allTextContents();
     expect(differing).toEqual(expect.arrayContaining(['"ppo"', '"a2c"', '0.0003', '0.0007']));
@@ -107,9 +136,7 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
       path.join(root, 'ppo-live', 'metrics.jsonl'),
       JSON.stringify({ step: 4100, wallTime: 1_700_000_041, 'rollout/ep_rew_mean': 415 }) + '\n',
     );
-    await page.waitForFunction(pointsAre(81), null, {
-      timeout: 2000,
-    });
+    await pointsAre(page, 81, 2000);
     expect(Date.now() - t0).toBeLessThan(2000);
     // The drawn line (Vega's SVG) has the run's points.
     expect(
@@ -123,14 +150,14 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.uncheck('tr[data-run="a2c-live"] input');
     const t0 = Date.now();
     await page.check('tr[data-run="ppo-long"] input');
-    await page.waitForFunction(pointsAre(10_000));
+    await pointsAre(page, 10_000);
     const drawMs = Date.now() - t0;
     appendFileSync(
       path.join(root, 'ppo-long', 'metrics.jsonl'),
       JSON.stringify({ step: 1_000_100, wallTime: 1_700_010_001, 'rollout/ep_rew_mean': 470 }) + '\n',
     );
     const t1 = Date.now();
-    await page.waitForFunction(pointsAre(10_001), null, { timeout: 2000 });
+    await pointsAre(page, 10_001, 2000);
     const appendMs = Date.now() - t1;
     // A zoom (mouse wheel over the plot) is answered within a few frames.
     const box = (await page.locator('#curve svg').boundingBox())!;
@@ -138,7 +165,13 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     const axisBefore = await page.locator('#curve svg .role-axis-label').allTextContents();
     const t2 = Date.now();
     await page.mouse.wheel(0, -240);
-    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const g = globalThis as unknown as PageGlobals;
+          g.requestAnimationFrame(() => g.requestAnimationFrame(resolve));
+        }),
+    );
     const zoomMs = Date.now() - t2;
     await expect
       .poll(() => page.locator('#curve svg .role-axis-label').allTextContents())
@@ -251,7 +284,9 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await expect.poll(() => rows.count()).toBeLessThan(doc.rows.length + 1);
   });
 
-  it('raised no page errors, console errors or CSP violations', () => {
+  it('raised no page errors, console errors or CSP violations under a CSP without unsafe-eval', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     expect(problems).toEqual([]);
   });
 });
