@@ -14,9 +14,16 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ArbiterError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
-import type { EgsReplayRequest, LogicRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
+import type {
+  EgsReplayRequest,
+  HsocTraceRequest,
+  LogicRequest,
+  MethodList,
+  ScheduleRequest,
+} from './dashboard-api.js';
 import { benchResultsDir, listBenchResults, readBenchPlot, readBenchTables } from './bench-results.js';
 import { listDagFiles } from './file-index.js';
+import { HsocTracer, hsocTraceOptions } from './hsoc-trace-request.js';
 import { runEgsReplayRequest } from './egs-replay-request.js';
 import { listLogicFiles, runLogicRequest } from './logic-request.js';
 import { watchMetrics } from './metrics-tail.js';
@@ -138,6 +145,9 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
   app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
   app.get('/api/logic-files', async () => listLogicFiles(root));
   app.post('/api/logic', async (request) => runLogicRequest(root, request.body as LogicRequest));
+  const hsoc = new HsocTracer();
+  app.get('/api/hsoc-options', async () => hsocTraceOptions());
+  app.post('/api/hsoc-trace', async (request) => hsoc.trace(request.body as HsocTraceRequest));
   const benchFolder = options.benchDir ?? benchResultsDir();
   const benchDir = await realpath(benchFolder).catch(() => benchFolder);
   app.get('/api/bench', async () => listBenchResults(benchDir));
