@@ -8,6 +8,7 @@ import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
 import { readDagFile } from '../../src/dag/io/read-dag-file.js';
 import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
 import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
+import type { HsocTraceAnswer } from '../../src/dashboard/dashboard-api.js';
 import { cli } from '../cli/run-cli-helper.js';
 import { writeRunFolder } from './run-fixtures.js';
 
@@ -271,6 +272,37 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.click('#log-first');
     expect(await page.textContent('#logic-bounds tr[data-node="LightLoad"]')).toContain('[0.000, 1.000]');
     expect(await page.getAttribute('#logic-bounds tr[data-node="OtherDagTypes"]', 'class')).toBeNull();
+  });
+
+  it('draws the HSoC timeline of the shipped 5-task workload with the rule behind each decision', async () => {
+    await page.goto(`${server.url}#hsoc`);
+    await page.waitForSelector('#hsoc-timeline svg rect.task');
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'medium', seed: 0, policy: 'need' },
+    });
+    const trace = res.json<HsocTraceAnswer>();
+    // One bar per task of positive length, one token line per PE.
+    expect(await page.locator('#hsoc-timeline svg rect.task').count()).toBe(
+      trace.tasks.filter((t) => t.finish > t.start).length,
+    );
+    expect(await page.locator('#hsoc-timeline svg rect.task.workload').count()).toBe(12 * 5);
+    expect(await page.locator('#hsoc-timeline svg path.tokens').count()).toBe(trace.pes.length);
+    expect(await page.textContent('#hsoc-summary')).toContain(`${trace.metrics.decisions} decisions`);
+    // The first event: every pending agent's decision with its rule.
+    expect(await page.getAttribute('#hsoc-state', 'data-step')).toBe('0');
+    const first = trace.decisions.filter((d) => d.time === trace.decisions[0]!.time);
+    const rules = await page.locator('#hsoc-decisions tr td:nth-child(4)').allTextContents();
+    expect(rules).toEqual(first.map((d) => d.rule));
+    await page.click('#hsoc-last');
+    expect(await page.textContent('#hsoc-state')).toContain(
+      `at time ${trace.decisions[trace.decisions.length - 1]!.time.toFixed(3)}`,
+    );
+    await page.click('#hsoc-first');
+    await page.click('#hsoc-next');
+    expect(await page.textContent('#hsoc-decisions')).toMatch(/running, token need|idle|waiting/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-hsoc.png'), fullPage: true });
   });
 
   it('shows the benchmark results as tables', async () => {
