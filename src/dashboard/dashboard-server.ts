@@ -22,6 +22,7 @@ import type {
   ScheduleRequest,
 } from './dashboard-api.js';
 import { benchResultsDir, listBenchResults, readBenchPlot, readBenchTables } from './bench-results.js';
+import { runExportRequest, type ExportRequest } from './export-request.js';
 import { listDagFiles } from './file-index.js';
 import { HsocTracer, hsocTraceOptions } from './hsoc-trace-request.js';
 import { runEgsReplayRequest } from './egs-replay-request.js';
@@ -145,6 +146,20 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
   app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
   app.get('/api/logic-files', async () => listLogicFiles(root));
   app.post('/api/logic', async (request) => runLogicRequest(root, request.body as LogicRequest));
+  app.get('/api/export', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const file = await runExportRequest(root, {
+      run: stringParam(request, 'run'),
+      format: stringParam(request, 'format'),
+      ...(typeof query.checkpoint === 'string' &&
+        query.checkpoint !== '' && { checkpoint: query.checkpoint }),
+      ...(typeof query.part === 'string' && { part: query.part }),
+    } satisfies ExportRequest);
+    return reply
+      .type(file.type)
+      .header('Content-Disposition', `attachment; filename="${file.name}"`)
+      .send(file.data);
+  });
   const hsoc = new HsocTracer();
   app.get('/api/hsoc-options', async () => hsocTraceOptions());
   app.post('/api/hsoc-trace', async (request) => hsoc.trace(request.body as HsocTraceRequest));

@@ -85,7 +85,7 @@ export class HsocView {
 
   private draw(a: HsocTraceAnswer): void {
     const end = Math.max(a.metrics.makespan, 1e-9);
-    this.scale = (t) => LEFT + ((WIDTH - LEFT - 10) * t) / end;
+    this.scale = (t) => LEFT + ((WIDTH - LEFT - 30) * t) / end;
     const rows = a.pes.length;
     const root = svg('svg', {
       width: WIDTH,
@@ -166,7 +166,7 @@ export class HsocView {
     this.cursor?.setAttribute('x1', String(x));
     this.cursor?.setAttribute('x2', String(x));
     const head = element('tr');
-    for (const h of ['PE', 'tokens', 'task', 'rule that fired']) head.append(element('th', h));
+    for (const h of ['PE', 'request', 'task', 'rule that fired']) head.append(element('th', h));
     const rows = a.decisions.slice(event.first, event.end).map((d) => {
       const tr = element('tr', undefined, { 'data-pe': a.pes[d.pe]! });
       tr.append(
