@@ -132,6 +132,15 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     // The config diff highlights what differs between the two runs.
     const differing = await page.locator('#config-diff td.differs').allTextContents();
     expect(differing).toEqual(expect.arrayContaining(['"ppo"', '"a2c"', '0.0003', '0.0007']));
+    // The last ticked run's export links name its checkpoint and each format of `arbiter export`.
+    await page.selectOption('#export-checkpoint', 'step-500');
+    expect(
+      await page.locator('#run-detail a.export').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ).toEqual(
+      ['format=json', 'format=int8', 'format=c&part=c', 'format=c&part=h'].map(
+        (q) => `/api/export?run=a2c-live&checkpoint=step-500&${q}`,
+      ),
+    );
     const t0 = Date.now();
     appendFileSync(
       path.join(root, 'ppo-live', 'metrics.jsonl'),
