@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
 import { readDagFile } from '../../src/dag/io/read-dag-file.js';
+import { loadEgsPolicyModel, resolveEgsModelPath } from '../../src/deploy/egs-policy-model.js';
+import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
 import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
 import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
 import type { HsocTraceAnswer } from '../../src/dashboard/dashboard-api.js';
@@ -222,22 +224,17 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-schedules.png'), fullPage: true });
   });
 
-  it('steps an EGS replay to the final width of arbiter schedule --method egs', async () => {
+  it("steps an EGS replay to the final width of the policy's greedy episode (method egs without its list-schedule seed)", async () => {
     await page.fill('#deadline', '300');
     await page.selectOption('#dag-file', 'dags/stg-50-rand0007.stg');
     await page.click('#run-replay');
     await page.waitForSelector('#replay-state[data-step="0"]');
-    const cli50 = await cli(
-      'schedule',
-      path.join(root, 'dags', 'stg-50-rand0007.stg'),
-      '--deadline',
-      '300',
-      '--method',
-      'egs',
-      '--json',
-    );
-    expect(cli50.code).toBe(0);
-    const egs = JSON.parse(cli50.stdout) as ScheduleResult;
+    // The replay is the policy's own greedy episode: method egs without its list-schedule seed.
+    const dag50 = await readDagFile(path.join(root, 'dags', 'stg-50-rand0007.stg'));
+    const egs = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath('small'))).sample(dag50, 1, 0, {
+      deadline: 300,
+      heuristicSeed: false,
+    });
     const initial = Number(await page.getAttribute('#replay-state', 'data-width'));
     expect(initial).toBeGreaterThan(egs.cores);
     await page.click('#replay-next');
