@@ -149,6 +149,8 @@ export interface EgsReplayRequest extends Pick<
 export interface EgsReplayAnswer extends Omit<EgsReplay, 'result'> {
   /** Which shipped policy ran. */
   model: 'small' | 'large';
+  /** The task's node ids by index (a mask entry `i · n + j` is the edge `nodeIds[i] → nodeIds[j]`). */
+  nodeIds: (string | number)[];
   /** Gantt chart SVG of the episode's timetable. */
   gantt: string;
   /** The task drawn (see `renderDagSvg`), on which the page draws the added edges; tasks ≤ 300 nodes. */

@@ -243,6 +243,11 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     expect(await page.getAttribute('#replay-state', 'data-step')).toBe(String(egs.addedEdges.length));
     expect(await page.getAttribute('#replay-state', 'data-width')).toBe(String(egs.cores));
     expect(await page.textContent('#replay-state')).toContain(`final width ${egs.cores}`);
+    // The mask of the last step: its allowed edges as cells, the taken one in red.
+    const lastAllowed = /the mask allowed (\d+) edges/.exec((await page.textContent('#replay-state'))!)![1];
+    expect(await page.getAttribute('#replay-mask', 'data-allowed')).toBe(lastAllowed);
+    expect(await page.locator('#replay-mask svg rect.allowed').count()).toBe(Number(lastAllowed));
+    expect(await page.locator('#replay-mask svg rect.taken').count()).toBe(1);
     // Every added edge is drawn on the task, the last one in red.
     expect(await page.locator('#replay-dag line.added').count()).toBe(egs.addedEdges.length);
     expect(await page.locator('#replay-dag line.latest').count()).toBe(1);
