@@ -67,12 +67,18 @@ export class HsocTracer {
   private lnn: LnnRulePolicy | undefined;
   private knowledgeBase: KnowledgeBaseSpec | undefined;
 
-  /** @param knowledgeBaseFile - the LightLoad knowledge base of the dynamic rules */
+  /**
+   * @param knowledgeBaseFile - the LightLoad knowledge base of the dynamic rules
+   * @param rules - LNN rules to use instead of training them at first use
+   */
   constructor(
     private readonly knowledgeBaseFile = fileURLToPath(
       new URL('../../examples/logic/light-load.json', import.meta.url),
     ),
-  ) {}
+    rules?: LnnRulePolicy,
+  ) {
+    this.lnn = rules;
+  }
 
   /** Runs the request's episode and answers with its trace; errors are `ArbiterError`s (`bad-request`). */
   async trace(request: HsocTraceRequest): Promise<HsocTraceAnswer> {

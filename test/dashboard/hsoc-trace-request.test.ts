@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { HsocTracer } from '../../src/dashboard/hsoc-trace-request.js';
 import { HsocEnv } from '../../src/envs/hsoc/hsoc-env.js';
 import { runHsocEpisode } from '../../src/envs/hsoc/policies/hsoc-policy.js';
+import { readFileSync } from 'node:fs';
+import { DynamicRulePolicy } from '../../src/envs/hsoc/policies/dynamic-rule-policy.js';
+import { LnnRulePolicy } from '../../src/envs/hsoc/policies/lnn-rule-policy.js';
 import { NeedPolicy } from '../../src/envs/hsoc/policies/need-policy.js';
+import type { KnowledgeBaseSpec } from '../../src/logic/knowledge-base-spec.js';
 import { UniformPolicy } from '../../src/envs/hsoc/policies/uniform-policy.js';
 
 describe('HSoC trace of one episode', () => {
@@ -38,6 +42,24 @@ describe('HSoC trace of one episode', () => {
     expect(workloadTasks).toBe(12 * 5);
     expect(trace.decisions.some((d) => d.rule.startsWith('running, token need'))).toBe(true);
     expect(trace.decisions.every((d) => d.rule.length > 0)).toBe(true);
+  });
+
+  it('LNN and PLNN dynamic rules: the same episode, each decision naming the learned rule or the LightLoad bounds', async () => {
+    const rules = new LnnRulePolicy(undefined, { seed: 3 }); // untrained but fixed: the explanations are what is checked
+    const kb = JSON.parse(readFileSync('examples/logic/light-load.json', 'utf8')) as KnowledgeBaseSpec;
+    const withRules = new HsocTracer(undefined, rules);
+    const env = () => new HsocEnv({ workload: '5-task', load: 'light', jobs: 12 });
+    const lnn = await withRules.trace({ workload: '5-task', load: 'light', seed: 2, policy: 'lnn-rules' });
+    expect(lnn.metrics).toEqual(runHsocEpisode(env(), rules, 2));
+    expect(lnn.decisions.every((d) => / · truth \d\.\d\d$/.test(d.rule))).toBe(true);
+    const dynamic = await withRules.trace({
+      workload: '5-task',
+      load: 'light',
+      seed: 2,
+      policy: 'dynamic-rules',
+    });
+    expect(dynamic.metrics).toEqual(runHsocEpisode(env(), new DynamicRulePolicy(rules, kb), 2));
+    expect(dynamic.decisions.some((d) => d.rule.startsWith('LightLoad ['))).toBe(true);
   });
 
   it('refuses unknown workloads, loads, policies and bad seeds', async () => {
