@@ -134,7 +134,7 @@ export class HsocTracer {
           explain: (env, p, a) => {
             const b = env.view(p).parentTasksCompleted ? dynamic.belief(p) : undefined;
             if (!b) return learned(env, p, a);
-            const bounds = `LightLoad [${b.lightLoad[0].toFixed(2)}, ${b.lightLoad[1].toFixed(2)}]`;
+            const bounds = `LightLoad [${b.lightLoad[0].toFixed(3)}, ${b.lightLoad[1].toFixed(3)}]`;
             return b.lightLoad[0] >= dynamic.threshold
               ? `${bounds} ≥ θ ${dynamic.threshold}: light load → uniform ${binTokens(a)} %`
               : `${bounds} < θ ${dynamic.threshold} → ${learned(env, p, a)}`;
