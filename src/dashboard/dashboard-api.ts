@@ -149,6 +149,8 @@ export interface EgsReplayRequest extends Pick<
 export interface EgsReplayAnswer extends Omit<EgsReplay, 'result'> {
   /** Which shipped policy ran. */
   model: 'small' | 'large';
+  /** The task's node ids by index (a mask entry `i · n + j` is the edge `nodeIds[i] → nodeIds[j]`). */
+  nodeIds: (string | number)[];
   /** Gantt chart SVG of the episode's timetable. */
   gantt: string;
   /** The task drawn (see `renderDagSvg`), on which the page draws the added edges; tasks ≤ 300 nodes. */
@@ -220,4 +222,82 @@ export interface BenchTables {
   meta: Record<string, string | number | boolean>;
   /** Each array of objects in the file (at the top level or one level down), by its dotted key. */
   tables: { key: string; columns: string[]; rows: Record<string, unknown>[] }[];
+}
+
+/** What `POST /api/hsoc-trace` takes: a built-in workload, a load, a seed and a policy. */
+export interface HsocTraceRequest {
+  /** Built-in workload (`5-task`, `av-42`). */
+  workload: string;
+  /** Load preset (`light`, `medium`, `heavy`). */
+  load: string;
+  /** Episode seed (default 0). */
+  seed?: number;
+  /** Power-sharing policy (see {@link HsocTraceOptions.policies}). */
+  policy: string;
+  /** Workload jobs of the episode (default 12 for 5-task, 4 for av-42, as `bench hsoc`). */
+  jobs?: number;
+}
+
+/** The choices the HSoC view offers. */
+export interface HsocTraceOptions {
+  /** Built-in workloads. */
+  workloads: string[];
+  /** Load presets. */
+  loads: string[];
+  /** Policies (`lnn-rules` and `dynamic-rules` train the LNN rules briefly at their first use). */
+  policies: string[];
+}
+
+/** One agent's decision in an HSoC trace. */
+export interface HsocDecision {
+  /** Simulated time of the decision. */
+  time: number;
+  /** PE index (into {@link HsocTraceAnswer.pes}). */
+  pe: number;
+  /** Token bin chosen (0 … 10: 0 … 100 %). */
+  bin: number;
+  /** Job id of the PE's task, when it holds one. */
+  job?: number;
+  /** Task index within the job's DAG, when the PE holds one. */
+  task?: number;
+  /** The rule that fired, or the policy's reason for the bin. */
+  rule: string;
+}
+
+/** What `POST /api/hsoc-trace` answers: one episode as a timeline. */
+export interface HsocTraceAnswer {
+  /** Workload, load, seed and policy of the episode. */
+  workload: string;
+  /** Load preset. */
+  load: string;
+  /** Episode seed. */
+  seed: number;
+  /** Policy name. */
+  policy: string;
+  /** Workload jobs asked for. */
+  jobsAsked: number;
+  /** PE names (`cpu0`, …), in index order. */
+  pes: string[];
+  /** Whether each PE is available at this load. */
+  available: boolean[];
+  /** The episode's metrics, as `runHsocEpisode` returns them. */
+  metrics: {
+    meanCompletion: number;
+    deadlineMissRatio: number;
+    jobs: number;
+    makespan: number;
+    decisions: number;
+  };
+  /** Decision times, ascending; the tokens granted at `times[i]` hold until `times[i + 1]` (or the end). */
+  times: number[];
+  /** Tokens granted to each PE at each decision time (`tokens[i][pe]`). */
+  tokens: number[][];
+  /** Every agent's decision, in time order (at most 20 000). */
+  decisions: HsocDecision[];
+  /** True when the decisions were cut at 20 000. */
+  decisionsCut?: boolean;
+  /** Every task that ran: its job, PE, start and finish. */
+  tasks: { job: number; task: number; kind: string; pe: number; start: number; finish: number }[];
+  /** Every job: kind (workload or background), arrival, deadline and completion. */
+  jobs: { id: number; kind: string; arrival: number; deadline: number; completedAt: number }[];
 }

@@ -14,9 +14,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { ArbiterError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
-import type { EgsReplayRequest, LogicRequest, MethodList, ScheduleRequest } from './dashboard-api.js';
+import type {
+  EgsReplayRequest,
+  HsocTraceRequest,
+  LogicRequest,
+  MethodList,
+  ScheduleRequest,
+} from './dashboard-api.js';
 import { benchResultsDir, listBenchResults, readBenchPlot, readBenchTables } from './bench-results.js';
+import { runExportRequest, type ExportRequest } from './export-request.js';
 import { listDagFiles } from './file-index.js';
+import { HsocTracer, hsocTraceOptions } from './hsoc-trace-request.js';
 import { runEgsReplayRequest } from './egs-replay-request.js';
 import { listLogicFiles, runLogicRequest } from './logic-request.js';
 import { watchMetrics } from './metrics-tail.js';
@@ -58,12 +66,12 @@ const DEFAULT_METHODS = ['graham', 'he2019', 'listsched', 'egs-greedy'];
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const COOKIE = 'arbiter_token';
 /**
- * Vega compiles its chart expressions with `Function`, hence `'unsafe-eval'` for scripts (the
- * dashboard's own code uses neither `eval` nor `Function`); everything else is same-origin only.
+ * Same-origin only, and no `eval`: the charts run Vega's expression interpreter instead of its
+ * `Function`-compiled expressions. Inline styles stay allowed (Vega sets them on its SVG).
  */
 const CSP = [
   "default-src 'none'",
-  "script-src 'self' 'unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
@@ -138,6 +146,23 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
   app.post('/api/egs-replay', async (request) => runEgsReplayRequest(root, request.body as EgsReplayRequest));
   app.get('/api/logic-files', async () => listLogicFiles(root));
   app.post('/api/logic', async (request) => runLogicRequest(root, request.body as LogicRequest));
+  app.get('/api/export', async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const file = await runExportRequest(root, {
+      run: stringParam(request, 'run'),
+      format: stringParam(request, 'format'),
+      ...(typeof query.checkpoint === 'string' &&
+        query.checkpoint !== '' && { checkpoint: query.checkpoint }),
+      ...(typeof query.part === 'string' && { part: query.part }),
+    } satisfies ExportRequest);
+    return reply
+      .type(file.type)
+      .header('Content-Disposition', `attachment; filename="${file.name}"`)
+      .send(file.data);
+  });
+  const hsoc = new HsocTracer();
+  app.get('/api/hsoc-options', async () => hsocTraceOptions());
+  app.post('/api/hsoc-trace', async (request) => hsoc.trace(request.body as HsocTraceRequest));
   const benchFolder = options.benchDir ?? benchResultsDir();
   const benchDir = await realpath(benchFolder).catch(() => benchFolder);
   app.get('/api/bench', async () => listBenchResults(benchDir));

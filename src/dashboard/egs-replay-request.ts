@@ -1,6 +1,6 @@
 /**
  * The schedules view's EGS replay requests: a shipped EGS policy's greedy episode on the request's
- * DAG task, step by step (edge, width, mask size, likeliest edges), with the Gantt chart of where
+ * DAG task, step by step (edge, width, the mask and its size, likeliest edges), with the Gantt chart of where
  * it ends.
  */
 import { ArbiterError } from '../core/errors.js';
@@ -13,6 +13,8 @@ import { drawDag, readRequestedDag } from './schedule-request.js';
 
 /** Largest task replayed: every step runs the network over all n² pairs. */
 export const MAX_REPLAY_NODES = 300;
+/** Most allowed edges sent over all steps' masks; a longer episode's masks are left out (sizes only). */
+export const MAX_MASK_PAIRS = 400_000;
 
 const schedulers = new Map<string, EgsPolicyScheduler>();
 
@@ -36,12 +38,15 @@ export async function runEgsReplayRequest(root: string, request: EgsReplayReques
   }
   const replay = replayEgsPolicy(dag, scheduler, {
     ...(request.deadline !== undefined && { deadline: request.deadline }),
+    masks: true,
   });
+  if (replay.steps.reduce((sum, s) => sum + s.allowed, 0) > MAX_MASK_PAIRS)
+    for (const s of replay.steps) delete s.mask;
   const gantt = renderGanttSvg(replay.result, {
     title: `${dag.name}: EGS replay (${model} policy)`,
     width: 640,
   });
   const { result: _timetable, ...steps } = replay; // the chart shows the timetable
   const dagSvg = drawDag(dag, replay.deadline);
-  return { ...steps, model, gantt, ...(dagSvg !== undefined && { dagSvg }) };
+  return { ...steps, nodeIds: [...dag.ids], model, gantt, ...(dagSvg !== undefined && { dagSvg }) };
 }

@@ -1,9 +1,10 @@
 /**
  * An EGS policy's greedy episode recorded step by step, for a person to follow: at each step the
  * edge the policy added (with its probability), the width before and after, how many edges the
- * mask allowed, and the policy's likeliest allowed edges. The episode runs through the `EGS-v0`
- * env, one `step` per edge, exactly as the scheduler's reference path does, so it ends at the same
- * width as `arbiter schedule --method egs` (greedy).
+ * mask allowed (and, on request, the allowed edges themselves), and the policy's likeliest allowed
+ * edges. The episode runs through the `EGS-v0` env, one `step` per edge, exactly as the
+ * scheduler's reference path does, so it ends at the same width as its greedy decoding without the
+ * list-schedule seed (`heuristicSeed: false`; method `egs` answers with the seed when it is better).
  */
 import { argmaxAmong } from '../core/masked-argmax.js';
 import type { GraphObservation } from '../core/spaces.js';
@@ -34,6 +35,11 @@ export interface EgsReplayStep {
   allowed: number;
   /** The likeliest allowed edges, most likely first (the added edge is the first: greedy). */
   top: EgsReplayCandidate[];
+  /**
+   * The mask itself, with {@link EgsReplayOptions.masks}: every allowed edge as `i · n + j` for
+   * node indices i → j (n = node count), ascending.
+   */
+  mask?: number[];
 }
 
 /** A replayed greedy episode of an EGS policy on one task. */
@@ -62,6 +68,8 @@ export interface EgsReplayOptions {
   deadline?: number;
   /** Candidates listed per step (default 5). */
   topK?: number;
+  /** Record each step's allowed edges (`EgsReplayStep.mask`). Default false. */
+  masks?: boolean;
 }
 
 /**
@@ -118,6 +126,9 @@ export function replayEgsPolicy(
       widthAfter: s.info.width,
       allowed: allowed.length,
       top,
+      ...(options.masks === true && {
+        mask: allowed.map((b) => Math.floor(b / N) * dag.n + (b % N)),
+      }),
     });
     obs = s.obs as GraphObservation;
     info = s.info;

@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../scripts/build-dashboard.js';
 import { analyzeDag } from '../../src/dag/analysis/analyze-dag.js';
 import { readDagFile } from '../../src/dag/io/read-dag-file.js';
+import { loadEgsPolicyModel, resolveEgsModelPath } from '../../src/deploy/egs-policy-model.js';
+import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
 import { startDashboardServer, type DashboardServer } from '../../src/dashboard/dashboard-server.js';
 import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
+import type { HsocTraceAnswer } from '../../src/dashboard/dashboard-api.js';
 import { cli } from '../cli/run-cli-helper.js';
 import { writeRunFolder } from './run-fixtures.js';
 
@@ -22,8 +25,29 @@ const SCREENSHOTS =
   process.env.ARBITER_UPDATE_SCREENSHOTS === '1'
     ? 'docs/screenshots'
     : mkdtempSync(path.join(tmpdir(), 'arbiter-screenshots-'));
-/** A page condition: the curve has drawn `n` points (its container's `data-points`). */
-const pointsAre = (n: number): string => `document.getElementById('curve').dataset.points === '${n}'`;
+/** The page's globals the tests' in-page functions use (the tests are compiled without the DOM library). */
+interface PageGlobals {
+  document: {
+    getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+    addEventListener(type: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+  };
+  requestAnimationFrame(f: () => void): void;
+  reportCspViolation(v: string): void;
+}
+
+/**
+ * Waits until the curve has drawn `n` points (its container's `data-points`). A function, not a
+ * string: the page's CSP forbids evaluating strings, and Playwright would `eval` one.
+ */
+const pointsAre = (page: Page, n: number, timeout?: number) =>
+  page.waitForFunction(
+    (k) =>
+      (globalThis as unknown as PageGlobals).document.getElementById('curve')?.dataset.points === String(k),
+    n,
+    {
+      timeout,
+    },
+  );
 
 if (!haveChromium) {
   if (required)
@@ -74,6 +98,14 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
+    // Every CSP violation of every page loaded (a blocked `eval` included) is reported here.
+    await page.exposeFunction('reportCspViolation', (v: string) => problems.push(`CSP: ${v}`));
+    await page.addInitScript(() => {
+      const g = globalThis as unknown as PageGlobals;
+      g.document.addEventListener('securitypolicyviolation', (e) =>
+        g.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 
@@ -98,18 +130,25 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
   it('overlays ticked runs, diffs their configs, and a curve gains a point within 2 s of a metrics line', async () => {
     await page.check('tr[data-run="ppo-live"] input');
     await page.check('tr[data-run="a2c-live"] input');
-    await page.waitForFunction(pointsAre(80));
+    await pointsAre(page, 80);
     // The config diff highlights what differs between the two runs.
     const differing = await page.locator('#config-diff td.differs').allTextContents();
     expect(differing).toEqual(expect.arrayContaining(['"ppo"', '"a2c"', '0.0003', '0.0007']));
+    // The last ticked run's export links name its checkpoint and each format of `arbiter export`.
+    await page.selectOption('#export-checkpoint', 'step-500');
+    expect(
+      await page.locator('#run-detail a.export').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ).toEqual(
+      ['format=json', 'format=int8', 'format=c&part=c', 'format=c&part=h'].map(
+        (q) => `/api/export?run=a2c-live&checkpoint=step-500&${q}`,
+      ),
+    );
     const t0 = Date.now();
     appendFileSync(
       path.join(root, 'ppo-live', 'metrics.jsonl'),
       JSON.stringify({ step: 4100, wallTime: 1_700_000_041, 'rollout/ep_rew_mean': 415 }) + '\n',
     );
-    await page.waitForFunction(pointsAre(81), null, {
-      timeout: 2000,
-    });
+    await pointsAre(page, 81, 2000);
     expect(Date.now() - t0).toBeLessThan(2000);
     // The drawn line (Vega's SVG) has the run's points.
     expect(
@@ -123,14 +162,14 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.uncheck('tr[data-run="a2c-live"] input');
     const t0 = Date.now();
     await page.check('tr[data-run="ppo-long"] input');
-    await page.waitForFunction(pointsAre(10_000));
+    await pointsAre(page, 10_000);
     const drawMs = Date.now() - t0;
     appendFileSync(
       path.join(root, 'ppo-long', 'metrics.jsonl'),
       JSON.stringify({ step: 1_000_100, wallTime: 1_700_010_001, 'rollout/ep_rew_mean': 470 }) + '\n',
     );
     const t1 = Date.now();
-    await page.waitForFunction(pointsAre(10_001), null, { timeout: 2000 });
+    await pointsAre(page, 10_001, 2000);
     const appendMs = Date.now() - t1;
     // A zoom (mouse wheel over the plot) is answered within a few frames.
     const box = (await page.locator('#curve svg').boundingBox())!;
@@ -138,7 +177,13 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     const axisBefore = await page.locator('#curve svg .role-axis-label').allTextContents();
     const t2 = Date.now();
     await page.mouse.wheel(0, -240);
-    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const g = globalThis as unknown as PageGlobals;
+          g.requestAnimationFrame(() => g.requestAnimationFrame(resolve));
+        }),
+    );
     const zoomMs = Date.now() - t2;
     await expect
       .poll(() => page.locator('#curve svg .role-axis-label').allTextContents())
@@ -179,22 +224,17 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-schedules.png'), fullPage: true });
   });
 
-  it('steps an EGS replay to the final width of arbiter schedule --method egs', async () => {
+  it("steps an EGS replay to the final width of the policy's greedy episode (method egs without its list-schedule seed)", async () => {
     await page.fill('#deadline', '300');
     await page.selectOption('#dag-file', 'dags/stg-50-rand0007.stg');
     await page.click('#run-replay');
     await page.waitForSelector('#replay-state[data-step="0"]');
-    const cli50 = await cli(
-      'schedule',
-      path.join(root, 'dags', 'stg-50-rand0007.stg'),
-      '--deadline',
-      '300',
-      '--method',
-      'egs',
-      '--json',
-    );
-    expect(cli50.code).toBe(0);
-    const egs = JSON.parse(cli50.stdout) as ScheduleResult;
+    // The replay is the policy's own greedy episode: method egs without its list-schedule seed.
+    const dag50 = await readDagFile(path.join(root, 'dags', 'stg-50-rand0007.stg'));
+    const egs = new EgsPolicyScheduler(loadEgsPolicyModel(resolveEgsModelPath('small'))).sample(dag50, 1, 0, {
+      deadline: 300,
+      heuristicSeed: false,
+    });
     const initial = Number(await page.getAttribute('#replay-state', 'data-width'));
     expect(initial).toBeGreaterThan(egs.cores);
     await page.click('#replay-next');
@@ -203,6 +243,11 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     expect(await page.getAttribute('#replay-state', 'data-step')).toBe(String(egs.addedEdges.length));
     expect(await page.getAttribute('#replay-state', 'data-width')).toBe(String(egs.cores));
     expect(await page.textContent('#replay-state')).toContain(`final width ${egs.cores}`);
+    // The mask of the last step: its allowed edges as cells, the taken one in red.
+    const lastAllowed = /the mask allowed (\d+) edges/.exec((await page.textContent('#replay-state'))!)![1];
+    expect(await page.getAttribute('#replay-mask', 'data-allowed')).toBe(lastAllowed);
+    expect(await page.locator('#replay-mask svg rect.allowed').count()).toBe(Number(lastAllowed));
+    expect(await page.locator('#replay-mask svg rect.taken').count()).toBe(1);
     // Every added edge is drawn on the task, the last one in red.
     expect(await page.locator('#replay-dag line.added').count()).toBe(egs.addedEdges.length);
     expect(await page.locator('#replay-dag line.latest').count()).toBe(1);
@@ -240,6 +285,37 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     expect(await page.getAttribute('#logic-bounds tr[data-node="OtherDagTypes"]', 'class')).toBeNull();
   });
 
+  it('draws the HSoC timeline of the shipped 5-task workload with the rule behind each decision', async () => {
+    await page.goto(`${server.url}#hsoc`);
+    await page.waitForSelector('#hsoc-timeline svg rect.task');
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'medium', seed: 0, policy: 'need' },
+    });
+    const trace = res.json<HsocTraceAnswer>();
+    // One bar per task of positive length, one token line per PE.
+    expect(await page.locator('#hsoc-timeline svg rect.task').count()).toBe(
+      trace.tasks.filter((t) => t.finish > t.start).length,
+    );
+    expect(await page.locator('#hsoc-timeline svg rect.task.workload').count()).toBe(12 * 5);
+    expect(await page.locator('#hsoc-timeline svg path.tokens').count()).toBe(trace.pes.length);
+    expect(await page.textContent('#hsoc-summary')).toContain(`${trace.metrics.decisions} decisions`);
+    // The first event: every pending agent's decision with its rule.
+    expect(await page.getAttribute('#hsoc-state', 'data-step')).toBe('0');
+    const first = trace.decisions.filter((d) => d.time === trace.decisions[0]!.time);
+    const rules = await page.locator('#hsoc-decisions tr td:nth-child(4)').allTextContents();
+    expect(rules).toEqual(first.map((d) => d.rule));
+    await page.click('#hsoc-last');
+    expect(await page.textContent('#hsoc-state')).toContain(
+      `at time ${trace.decisions[trace.decisions.length - 1]!.time.toFixed(3)}`,
+    );
+    await page.click('#hsoc-first');
+    await page.click('#hsoc-next');
+    expect(await page.textContent('#hsoc-decisions')).toMatch(/running, token need|idle|waiting/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-hsoc.png'), fullPage: true });
+  });
+
   it('shows the benchmark results as tables', async () => {
     await page.goto(`${server.url}#bench`);
     await page.waitForSelector('#bench-file option[value="scale.json"]', { state: 'attached' });
@@ -251,7 +327,9 @@ describe.runIf(haveChromium)('dashboard in chromium', () => {
     await expect.poll(() => rows.count()).toBeLessThan(doc.rows.length + 1);
   });
 
-  it('raised no page errors, console errors or CSP violations', () => {
+  it('raised no page errors, console errors or CSP violations under a CSP without unsafe-eval', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     expect(problems).toEqual([]);
   });
 });

@@ -209,6 +209,7 @@ describe('dashboard API', () => {
     const res = await app.inject('/api/runs');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(String(res.headers['content-security-policy'])).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-eval/);
     const rebound = await app.inject({ url: '/api/runs', headers: { host: 'evil.example:8080' } });
     expect(rebound.statusCode).toBe(421);
   });

@@ -10,10 +10,11 @@ import { arbDag } from '../helpers/random-dag.js';
 const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
 
 describe('replayEgsPolicy', () => {
-  it('replays the greedy episode of the shipped policy: same edges and final width as method egs', async () => {
+  it('replays the greedy episode of the shipped policy: same edges and final width as its unseeded greedy decoding', async () => {
     const dag = await readDagFile('examples/dag/stg-50-rand0007.stg');
     const replay = replayEgsPolicy(dag, scheduler, { deadline: 300 });
-    const greedy = scheduler.greedy(dag, { deadline: 300 });
+    // The policy's own episode: greedy decoding without the list-schedule seed (on by default).
+    const greedy = scheduler.greedy(dag, { deadline: 300, heuristicSeed: false });
     expect(replay.steps.length).toBeGreaterThan(0);
     expect(replay.finalWidth).toBe(greedy.cores);
     expect(replay.steps.map((s) => [s.edge.from, s.edge.to])).toEqual(greedy.addedEdges);
@@ -37,7 +38,29 @@ describe('replayEgsPolicy', () => {
           width = s.widthAfter;
         }
         expect(width).toBe(replay.finalWidth);
-        expect(replay.finalWidth).toBe(scheduler.greedy(dag, { viaEnv: true }).cores);
+        expect(replay.finalWidth).toBe(scheduler.greedy(dag, { viaEnv: true, heuristicSeed: false }).cores);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('property: with masks, each step lists its allowed edges, the taken one among them and never again after', () => {
+    fc.assert(
+      fc.property(arbDag({ minNodes: 3, maxNodes: 12, slack: [0.1, 0.5] }), (dag) => {
+        const replay = replayEgsPolicy(dag, scheduler, { masks: true });
+        const index = new Map(dag.ids.map((id, i) => [id, i]));
+        const taken: number[] = [];
+        for (const s of replay.steps) {
+          const mask = s.mask!;
+          expect(mask).toHaveLength(s.allowed);
+          expect([...mask].sort((a, b) => a - b)).toEqual(mask);
+          for (const a of mask) expect(Math.floor(a / dag.n)).not.toBe(a % dag.n); // no self-loop
+          const edge = index.get(s.edge.from)! * dag.n + index.get(s.edge.to)!;
+          expect(mask).toContain(edge);
+          for (const t of taken) expect(mask).not.toContain(t); // an added edge is in G' now
+          taken.push(edge);
+        }
+        expect(replayEgsPolicy(dag, scheduler).steps.every((s) => s.mask === undefined)).toBe(true);
       }),
       { numRuns: 30 },
     );

@@ -1,8 +1,8 @@
 /**
  * The EGS replay panel of the schedules view: a shipped policy's greedy episode on the chosen
  * task, scrubbed step by step with a slider: the edge added and its probability, the width before
- * and after (drawn as a falling step line), how many edges the mask allowed, the policy's
- * likeliest edges, and the Gantt chart where the episode ends.
+ * and after (drawn as a falling step line), the mask (which edges i → j were allowed, as a matrix)
+ * and its size, the policy's likeliest edges, and the Gantt chart where the episode ends.
  */
 import type { EgsReplayAnswer, EgsReplayRequest } from '../dashboard-api.js';
 import { byId, element, postJson, setStatus } from './api-client.js';
@@ -66,6 +66,7 @@ export class EgsReplayView {
         `${r.steps.length} steps to width ${r.finalWidth}`;
     this.drawWidths(r, k);
     this.drawEdges(r, k);
+    this.drawMask(r, k);
     const next = r.steps[k] ?? step;
     const table = byId('replay-top');
     if (!next) {
@@ -133,6 +134,58 @@ export class EgsReplayView {
     if (nodes) svg.insertBefore(layer, nodes);
     else svg.append(layer);
     target.replaceChildren(svg);
+  }
+
+  /**
+   * The mask of the next step (the last one's at the end) as an n × n matrix: a cell (row i,
+   * column j) is filled when the edge i → j was allowed, red for the edge the policy took.
+   */
+  private drawMask(r: EgsReplayAnswer, k: number): void {
+    const target = byId('replay-mask');
+    const at = Math.min(k, r.steps.length - 1);
+    const step = r.steps[at];
+    if (!step?.mask) {
+      target.replaceChildren(
+        element('p', step ? 'the mask is too large to send (its size is above)' : '', { class: 'hint' }),
+      );
+      delete target.dataset.allowed;
+      return;
+    }
+    const n = r.nodes;
+    const size = 240;
+    const cell = size / n;
+    const svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+    svg.setAttribute('width', String(size));
+    svg.setAttribute('height', String(size));
+    const frame = document.createElementNS(SVG_NS, 'rect');
+    frame.setAttribute('class', 'frame');
+    frame.setAttribute('width', String(size));
+    frame.setAttribute('height', String(size));
+    svg.append(frame);
+    const index = new Map(r.nodeIds.map((id, i) => [String(id), i]));
+    const taken = index.get(String(step.edge.from))! * n + index.get(String(step.edge.to))!;
+    for (const a of step.mask) {
+      const i = Math.floor(a / n);
+      const j = a % n;
+      const rect = document.createElementNS(SVG_NS, 'rect');
+      rect.setAttribute('class', a === taken ? 'allowed taken' : 'allowed');
+      rect.setAttribute('x', String(j * cell));
+      rect.setAttribute('y', String(i * cell));
+      rect.setAttribute('width', String(cell));
+      rect.setAttribute('height', String(cell));
+      const title = document.createElementNS(SVG_NS, 'title');
+      title.textContent = `${r.nodeIds[i]} → ${r.nodeIds[j]}${a === taken ? ' (taken)' : ''}`;
+      rect.append(title);
+      svg.append(rect);
+    }
+    target.dataset.allowed = String(step.mask.length);
+    target.replaceChildren(
+      element('p', `mask at step ${at + 1}: ${step.mask.length} allowed edges (row → column)`, {
+        class: 'hint',
+      }),
+      svg,
+    );
   }
 
   /** The width after each step as a step line, the current step marked. */

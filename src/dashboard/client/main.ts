@@ -1,10 +1,11 @@
 /**
  * The dashboard's browser entry: switches between the views by the URL's hash (`#runs`,
- * `#schedules`, `#logic`, `#bench`) and starts each view the first time it is shown.
+ * `#schedules`, `#logic`, `#hsoc`, `#bench`) and starts each view the first time it is shown.
  */
 import { byId, setStatus } from './api-client.js';
 import { RunsView } from './runs-view.js';
 import { BenchView } from './bench-view.js';
+import { HsocView } from './hsoc-view.js';
 import { LogicView } from './logic-view.js';
 import { SchedulesView } from './schedules-view.js';
 
@@ -12,6 +13,7 @@ const views = {
   runs: { section: 'runs-view', create: (): { start(): Promise<void> } => new RunsView() },
   schedules: { section: 'schedules-view', create: (): { start(): Promise<void> } => new SchedulesView() },
   logic: { section: 'logic-view', create: (): { start(): Promise<void> } => new LogicView() },
+  hsoc: { section: 'hsoc-view', create: (): { start(): Promise<void> } => new HsocView() },
   bench: { section: 'bench-view', create: (): { start(): Promise<void> } => new BenchView() },
 } as const;
 type ViewName = keyof typeof views;

@@ -254,8 +254,45 @@ export class RunsView {
     parts.push(
       element('p', d.checkpoints.length > 0 ? `checkpoints: ${d.checkpoints.join(', ')}` : 'no checkpoints'),
     );
+    if (d.checkpoints.length > 0) parts.push(exportControls(d.id, d.checkpoints));
     target.replaceChildren(...parts);
   }
+}
+
+/** The formats the export links offer: `arbiter export`'s formats (C as its two files). */
+const EXPORTS = [
+  { label: 'JSON', query: 'format=json' },
+  { label: 'int8', query: 'format=int8' },
+  { label: 'C source', query: 'format=c&part=c' },
+  { label: 'C header', query: 'format=c&part=h' },
+] as const;
+
+/**
+ * A checkpoint choice and one download link per export format; the server runs `arbiter export`'s
+ * writer on the chosen checkpoint (default: the run's newest good one) and sends the file.
+ */
+function exportControls(run: string, checkpoints: readonly string[]): HTMLElement {
+  const box = element('p', 'export ', { class: 'export-controls' });
+  const select = element('select', undefined, {
+    id: 'export-checkpoint',
+    'aria-label': 'checkpoint to export',
+  });
+  select.append(
+    element('option', 'newest good checkpoint', { value: '' }),
+    ...checkpoints.map((c) => element('option', c, { value: c })),
+  );
+  const links = EXPORTS.map((e) =>
+    element('a', e.label, { class: 'export', 'data-format': e.label, download: '' }),
+  );
+  const update = (): void => {
+    const checkpoint = select.value === '' ? '' : `&checkpoint=${encodeURIComponent(select.value)}`;
+    for (const [k, a] of links.entries())
+      a.href = `/api/export?run=${encodeURIComponent(run)}${checkpoint}&${EXPORTS[k]!.query}`;
+  };
+  select.addEventListener('change', update);
+  update();
+  box.append(select, ...links.flatMap((a) => [' ', a]));
+  return box;
 }
 
 /** The points of `metric` in a run's lines (non-finite values, stored as null, are left out). */

@@ -461,19 +461,30 @@ export class HsocSimulator {
    * sum fits the envelope, else scaled down proportionally.
    */
   setRequests(requests: ArrayLike<number>): void {
+    this.grantsOf(requests, this.granted, this.request);
+    for (let p = 0; p < this.pes.length; p++) this.clock[p] = this.power.speedFactor(this.granted[p]!);
+  }
+
+  /**
+   * The tokens the power controller grants for these requests (quantized, scaled down together
+   * when they exceed the envelope), written into `granted`; `quantized` receives the quantized
+   * requests. Changes no state of the simulator (a trace calls it to record the grants).
+   */
+  grantsOf(
+    requests: ArrayLike<number>,
+    granted: Float64Array,
+    quantized: Float64Array = new Float64Array(this.pes.length),
+  ): void {
     let total = 0;
     for (let p = 0; p < this.pes.length; p++) {
       const r = requests[p]!;
       if (!(r >= 0 && r <= ENVELOPE_TOKENS))
         throw new ArbiterError('invalid-action', `HSoC: request of PE ${p} must be in [0, 100], got ${r}`);
-      this.request[p] = this.power.quantize(r);
-      total += this.request[p]!;
+      quantized[p] = this.power.quantize(r);
+      total += quantized[p]!;
     }
     const scale = total > ENVELOPE_TOKENS ? ENVELOPE_TOKENS / total : 1;
-    for (let p = 0; p < this.pes.length; p++) {
-      this.granted[p] = this.request[p]! * scale;
-      this.clock[p] = this.power.speedFactor(this.granted[p]!);
-    }
+    for (let p = 0; p < this.pes.length; p++) granted[p] = quantized[p]! * scale;
   }
 
   /** Time of the next event (completion or arrival); Infinity when nothing can happen. */
