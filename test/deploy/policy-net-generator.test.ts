@@ -95,8 +95,11 @@ describe('generatePolicyNet', () => {
   });
 
   it('measures a real latency that grows with the width', () => {
-    const small = measureMlpLatencyUs([4, 8, 8, 2], 200, 3);
-    const large = measureMlpLatencyUs([4, 256, 256, 2], 200, 3);
+    // The least of a few measurements: a preempted or GC-hit measurement only ever reads high.
+    const least = (layers: number[]): number =>
+      Math.min(...[0, 1, 2, 3].map(() => measureMlpLatencyUs(layers, 200, 3)));
+    const small = least([4, 8, 8, 2]);
+    const large = least([4, 256, 256, 2]);
     expect(small).toBeGreaterThan(0);
     expect(large).toBeGreaterThan(small);
     const c = generatePolicyNet({ maxLatencyUs: large }, { inputDim: 4, outputDim: 2, maxWidth: 256 });
