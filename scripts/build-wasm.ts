@@ -16,7 +16,11 @@ import { buildGraphTrainWasm } from './graph-train-kernel-wasm.js';
 import { buildMatMulWasm } from './matmul-wasm.js';
 
 /** The kernel's source files, relative to the repository root (their hash is recorded). */
-export const KERNEL_SOURCES = ['scripts/wasm-writer.ts', 'scripts/dense-kernel-wasm.ts'] as const;
+export const KERNEL_SOURCES = [
+  'scripts/wasm-writer.ts',
+  'scripts/dense-kernel-wasm.ts',
+  'scripts/dense-matvec-wasm.ts',
+] as const;
 
 /** Where the generated module is written, relative to the repository root. */
 export const GENERATED_FILE = 'src/nn/dense-kernel-wasm-bytes.ts';
@@ -79,7 +83,7 @@ export function generatedKernelFile(root: string): string {
 /** SHA-256 of the kernel sources these bytes were built from. */
 export const DENSE_KERNEL_SOURCE_SHA256 = '${kernelSourceHash(root)}';
 
-/** The kernel module (exports \`memory\`, \`dense\`, \`tanh\`, \`relu\` and the training kernels \`denseAcc\`, \`tanhBack\`, \`reluBack\`, \`transpose\`). */
+/** The kernel module (exports \`memory\`, \`dense\`, \`tanh\`, \`relu\` and the training kernels \`denseAcc\`, \`tanhBack\`, \`reluBack\`, \`transpose\`, and the single-decision \`forwardPacked\`). */
 export const DENSE_KERNEL_WASM_BASE64 =
   '${b64(buildDenseKernelWasm())}';
 

@@ -30,7 +30,11 @@
  * - `transpose(src, dst, rows, cols)`: of the layer input (for `xᵀ`) and of `W` (the input
  *   gradient `dz · Wᵀ` is then a `dense` with zero bias).
  * - `tanhBack(d, y, count)`, `reluBack(d, y, count)`: `d ·= 1 − y²`, `d = y ≤ 0 ? 0 : d` in place.
+ *
+ * Single decisions (`src/nn/dense-matvec-wasm.ts`) run `forwardPacked(table, count)` of
+ * `dense-matvec-wasm.ts`: a whole network on one row, on weights packed for it.
  */
+import { forwardPackedFunction } from './dense-matvec-wasm.js';
 import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
 
 // dense: parameters, then locals (numbers are wasm local indices).
@@ -416,6 +420,7 @@ export function buildDenseKernelWasm(): Uint8Array {
       tanhBackFunction(),
       reluBackFunction(),
       transposeFunction(),
+      forwardPackedFunction(tanhF32x4),
     ],
     1,
   );

@@ -51,6 +51,7 @@ export {
   type DenseKernelChoice,
   type LayerActivation,
 } from '../nn/dense-forward-wasm.js';
+export { WasmMatVecNet, packMatVecLayer } from '../nn/dense-matvec-wasm.js';
 export {
   sampleMaskedCategorical,
   maskedArgmax,

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const MATMUL_SOURCE_SHA256 = '863720dbed288e14993c4ff45f4bae967a2a5fc27423b8a1c5465fa40fc14c17';
+export const MATMUL_SOURCE_SHA256 = '527b7cc94b7f4d2f9403f4f022aad5a0bcdde372dd3b159a53cae58ddbf98989';
 
 /** The matrix-product module (exports `memory` and `mm`). */
 export const MATMUL_WASM_BASE64 =

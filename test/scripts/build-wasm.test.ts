@@ -58,6 +58,7 @@ describe('the committed WebAssembly kernel', () => {
     expect(validExports(buildDenseKernelWasm())).toEqual([
       'dense',
       'denseAcc',
+      'forwardPacked',
       'memory',
       'relu',
       'reluBack',
