@@ -66,7 +66,7 @@ interface RuntimeLayer {
 export interface PolicyRuntimeOptions {
   /**
    * Dense kernel of Float32 networks: `auto` (default) the WebAssembly SIMD one where the engine
-   * has it, else JavaScript; `wasm` throws `unsupported` where it is missing; `js` always
+   * has it and `ARBITER_KERNEL` is not `js`, else JavaScript; `wasm` throws `unsupported` where it is missing; `js` always
    * JavaScript (the arithmetic of the generated C code). Int8 networks always use JavaScript.
    */
   kernel?: DenseKernelChoice;

@@ -10,7 +10,7 @@
  * steps of `Math.exp`), not bit for bit.
  */
 import { decodeBase64 } from './decode-base64.js';
-import { wasmSimdAvailable } from './dense-forward-wasm.js';
+import { useWasmKernel } from './dense-forward-wasm.js';
 import { GRAPH_NET_LN_EPS } from './graph-net-f32.js';
 import { GRAPH_TRAIN_WASM_BASE64 } from './graph-train-wasm-bytes.js';
 
@@ -623,11 +623,11 @@ class JsKernels implements GraphTrainKernels {
 }
 
 /**
- * A fresh kernel set with its own heap: WebAssembly SIMD unless `simd` is false or the engine
- * lacks it (then the JavaScript loops).
+ * A fresh kernel set with its own heap: WebAssembly SIMD unless `simd` is false, `ARBITER_KERNEL`
+ * is `js` or the engine lacks it (then the JavaScript loops).
  */
 export function createGraphTrainKernels(simd = true): GraphTrainKernels {
-  if (simd && wasmSimdAvailable()) {
+  if (simd && useWasmKernel('auto')) {
     try {
       const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
       compiled ??= new api.Module(decodeBase64(GRAPH_TRAIN_WASM_BASE64));
