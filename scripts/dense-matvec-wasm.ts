@@ -65,6 +65,30 @@ export function defaultBlockPlan(k: number): BlockPlan {
   return k >= 4 ? { unroll: 1, sets: 1 } : k >= 2 ? { unroll: 2, sets: 2 } : { unroll: 4, sets: 4 };
 }
 
+/**
+ * Folds `sets` (1, 2 or 4) accumulator sets of `k` f32x4 accumulators into set 0, pairwise
+ * (`(a0 + a1) + (a2 + a3)`); `acc(set, v)` is the local of accumulator v of a set.
+ */
+export function sumAccumulatorSets(
+  c: Code,
+  k: number,
+  sets: number,
+  acc: (set: number, v: number) => number,
+): void {
+  for (let v = 0; v < k; v++) {
+    if (sets === 2) c.get(acc(0, v)).get(acc(1, v)).op('f32x4.add').set(acc(0, v));
+    if (sets === 4)
+      c.get(acc(0, v))
+        .get(acc(1, v))
+        .op('f32x4.add')
+        .get(acc(2, v))
+        .get(acc(3, v))
+        .op('f32x4.add')
+        .op('f32x4.add')
+        .set(acc(0, v));
+  }
+}
+
 /** One block of `k` quads at `WP` (biases, then n rows of 4k weights), outputs at `Y`. */
 function packedBlock(c: Code, k: number, tanh: TanhF32x4Emitter, plan: BlockPlan): void {
   const { unroll, sets } = plan;
@@ -104,18 +128,7 @@ function packedBlock(c: Code, k: number, tanh: TanhF32x4Emitter, plan: BlockPlan
   addTo(c, WP, 16 * k);
   addTo(c, XP, 4);
   c.br(0).end().end();
-  for (let v = 0; v < k; v++) {
-    if (sets === 2) c.get(acc(0, v)).get(acc(1, v)).op('f32x4.add').set(acc(0, v));
-    if (sets === 4)
-      c.get(acc(0, v))
-        .get(acc(1, v))
-        .op('f32x4.add')
-        .get(acc(2, v))
-        .get(acc(3, v))
-        .op('f32x4.add')
-        .op('f32x4.add')
-        .set(acc(0, v));
-  }
+  sumAccumulatorSets(c, k, sets, acc);
   c.get(ACT).i32(1).op('i32.eq').if();
   for (let v = 0; v < k; v++) {
     c.get(acc(0, v));

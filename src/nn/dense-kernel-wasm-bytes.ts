@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '471a1e24002538aa5680e1640b63a6214ff4a95cecb06648e64ca9024e69339b';
+export const DENSE_KERNEL_SOURCE_SHA256 = '05cb7fe7e010a17ea79c4f4ceeae837ec7e53154abf7429997fdd4a8d56360ef';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`, and the single-decision `forwardPacked`). */
 export const DENSE_KERNEL_WASM_BASE64 =
