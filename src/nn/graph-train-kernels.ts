@@ -4,13 +4,14 @@
  * shipped as bytes in `graph-train-wasm-bytes.ts`) where the engine has it, else the same
  * functions as JavaScript loops on a plain Float32Array (the fallback, and the reference of the
  * tests). Offsets and strides are in floats. Offset 0 of the heap is never a buffer: `init` and
- * `bias` 0 mean "none".
+ * `bias` 0 mean "none". Its `mm` is the project's one SIMD matrix product: the host convolution
+ * (`conv2d-host.ts`) runs on it too.
  *
  * The two agree to Float32 rounding (summation order, and the WebAssembly exp within 2 Float32
  * steps of `Math.exp`), not bit for bit.
  */
 import { decodeBase64 } from './decode-base64.js';
-import { useWasmKernel } from './dense-forward-wasm.js';
+import { wasmSimdAvailable } from './dense-forward-wasm.js';
 import { GRAPH_NET_LN_EPS } from './graph-net-f32.js';
 import { GRAPH_TRAIN_WASM_BASE64 } from './graph-train-wasm-bytes.js';
 
@@ -623,11 +624,12 @@ class JsKernels implements GraphTrainKernels {
 }
 
 /**
- * A fresh kernel set with its own heap: WebAssembly SIMD unless `simd` is false, `ARBITER_KERNEL`
- * is `js` or the engine lacks it (then the JavaScript loops).
+ * A fresh kernel set with its own heap: WebAssembly SIMD unless `simd` is false or the engine
+ * lacks it (then the JavaScript loops). Callers pass the process's choice (`trainingKernel()`,
+ * `ARBITER_KERNEL`) as `simd`.
  */
 export function createGraphTrainKernels(simd = true): GraphTrainKernels {
-  if (simd && useWasmKernel('auto')) {
+  if (simd && wasmSimdAvailable()) {
     try {
       const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
       compiled ??= new api.Module(decodeBase64(GRAPH_TRAIN_WASM_BASE64));

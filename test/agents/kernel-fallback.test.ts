@@ -15,7 +15,6 @@ import {
 import { kernelChoiceFromEnv, useWasmKernel, wasmSimdAvailable } from '../../src/nn/dense-forward-wasm.js';
 import type { GraphNetDims } from '../../src/nn/graph-net-f32.js';
 import { GraphNetWasm } from '../../src/nn/graph-net-wasm.js';
-import { createGraphTrainKernels } from '../../src/nn/graph-train-kernels.js';
 
 const dims: GraphNetDims = {
   nodeFeatureDim: 4,
@@ -50,23 +49,22 @@ const artifact: FloatPolicyArtifact = {
 describe('ARBITER_KERNEL', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('js forces the JavaScript loops in every kernel factory; an explicit choice still wins', () => {
+  // The training kernels read ARBITER_KERNEL once per process: the fixture runs below check them.
+  it('js forces the JavaScript loops of the deploy runtime and the graph rollout; an explicit choice still wins', () => {
     vi.stubEnv('ARBITER_KERNEL', 'js');
     expect(kernelChoiceFromEnv()).toBe('js');
     expect(useWasmKernel('auto')).toBe(false);
     expect(createPolicyRuntime(artifact).kernel).toBe('js');
     expect(GraphNetWasm.create(dims, 1e-5)).toBeUndefined();
-    expect(createGraphTrainKernels().simd).toBe(false);
     if (wasmSimdAvailable()) expect(createPolicyRuntime(artifact, { kernel: 'wasm' }).kernel).toBe('wasm');
   });
 
-  it.runIf(wasmSimdAvailable())('unset or auto: every kernel factory takes WebAssembly SIMD', () => {
+  it.runIf(wasmSimdAvailable())('unset or auto: they take WebAssembly SIMD', () => {
     for (const value of ['', 'auto']) {
       vi.stubEnv('ARBITER_KERNEL', value);
       expect(useWasmKernel('auto')).toBe(true);
       expect(createPolicyRuntime(artifact).kernel).toBe('wasm');
       expect(GraphNetWasm.create(dims, 1e-5)).toBeDefined();
-      expect(createGraphTrainKernels().simd).toBe(true);
     }
   });
 
@@ -78,6 +76,9 @@ describe('ARBITER_KERNEL', () => {
 
 interface RunResult {
   trainsOnWasm: boolean;
+  convSimd: boolean;
+  graphTrainSimd: boolean;
+  graphRolloutSimd: boolean;
   runtimeKernel: 'wasm' | 'js';
   updates: number;
   weights: Record<string, number[]>;
@@ -98,8 +99,15 @@ describe.runIf(wasmSimdAvailable())('fallback forced against the SIMD kernels', 
     const js = run('js');
     const simd = run('wasm');
     // Each run really used the kernels it was asked for.
-    expect([js.trainsOnWasm, js.runtimeKernel]).toEqual([false, 'js']);
-    expect([simd.trainsOnWasm, simd.runtimeKernel]).toEqual([true, 'wasm']);
+    const kernels = (r: RunResult): unknown[] => [
+      r.trainsOnWasm,
+      r.convSimd,
+      r.graphTrainSimd,
+      r.graphRolloutSimd,
+      r.runtimeKernel,
+    ];
+    expect(kernels(js)).toEqual([false, false, false, false, 'js']);
+    expect(kernels(simd)).toEqual([true, true, true, true, 'wasm']);
     expect([js.updates, simd.updates]).toEqual([1, 1]);
     expect(Object.keys(js.weights).sort()).toEqual(Object.keys(simd.weights).sort());
     let worst = 0;
