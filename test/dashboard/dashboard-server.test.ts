@@ -10,6 +10,8 @@ import type {
   BenchList,
   BenchTables,
   EgsReplayAnswer,
+  HsocTraceAnswer,
+  HsocTraceOptions,
   LogicAnswer,
   RunDetail,
   RunSummary,
@@ -212,6 +214,70 @@ describe('dashboard API', () => {
     expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-eval/);
     const rebound = await app.inject({ url: '/api/runs', headers: { host: 'evil.example:8080' } });
     expect(rebound.statusCode).toBe(421);
+  });
+
+  it('answers other requests promptly while the LNN rules train for the first LNN trace (off the event loop)', async () => {
+    const lnn = app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'light', seed: 1, policy: 'lnn-rules' },
+    });
+    let lnnDone = false;
+    void lnn.then(() => (lnnDone = true));
+    // Once the training has started (on the server's thread it would now hold every request up for seconds).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const latencies: number[] = [];
+    for (const url of ['/api/hsoc-options', '/api/runs', '/api/methods']) {
+      const t0 = performance.now();
+      expect((await app.inject(url)).statusCode).toBe(200);
+      latencies.push(performance.now() - t0);
+    }
+    const need = performance.now();
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'light', seed: 1, policy: 'need' },
+    });
+    latencies.push(performance.now() - need);
+    expect(other.statusCode).toBe(200);
+    expect(lnnDone).toBe(false);
+    expect(Math.max(...latencies)).toBeLessThan(1500);
+    const res = await lnn;
+    expect(res.statusCode).toBe(200);
+    const trace = res.json<HsocTraceAnswer>();
+    expect(trace.decisions.length).toBeGreaterThan(0);
+    expect(trace.decisions.every((d) => / · truth \d\.\d\d$/.test(d.rule))).toBe(true);
+    console.log(
+      `while the LNN rules trained: API answers in ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    );
+  }, 120_000);
+
+  it('answers an invalid HSoC workload file with its file, item and rule, and hides files outside the folder', async () => {
+    writeFileSync(
+      path.join(root, 'bad-workload.json'),
+      JSON.stringify({
+        format: 'arbiter-hsoc-workload',
+        version: 1,
+        dags: { a: { nodes: [{ id: 'x', wcet: 1, type: 'sense' }], edges: [] } },
+        trace: [{ arrival: 0, id: 0, dag: 'b', criticality: 1, deadline: 5 }],
+      }),
+    );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { file: 'bad-workload.json', load: 'medium', policy: 'need' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ file: 'bad-workload.json', item: 'trace[0]', rule: 'dag' });
+    const options = (await app.inject('/api/hsoc-options')).json<HsocTraceOptions>();
+    expect(options.files.map((f) => f.path)).toEqual(['bad-workload.json']);
+    const outsideFile = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { file: '../secret/config.json', load: 'medium', policy: 'need' },
+    });
+    expect(outsideFile.statusCode).toBe(403);
+    expect(outsideFile.body).not.toContain('secret":true');
   });
 
   it('says the front end is not built when its folder is missing', async () => {
