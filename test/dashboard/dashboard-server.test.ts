@@ -288,6 +288,9 @@ describe('dashboard API', () => {
     expect(res.json()).toMatchObject({ file: 'bad-workload.json', item: 'trace[0]', rule: 'dag' });
     const options = (await app.inject('/api/hsoc-options')).json<HsocTraceOptions>();
     expect(options.files.map((f) => f.path)).toEqual(['bad-workload.json']);
+    // A workload file holds DAGs ("nodes") but is no DAG file: the schedules view does not offer it.
+    const dags = (await app.inject('/api/dags')).json<{ path: string }[]>();
+    expect(dags.map((d) => d.path)).toEqual(['dags/egs-ex1.dot']);
     const outsideFile = await app.inject({
       method: 'POST',
       url: '/api/hsoc-trace',
