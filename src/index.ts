@@ -4,7 +4,8 @@
  * `arbiter` is the everything entry: it re-exports every subpath entry (`arbiter/core`,
  * `arbiter/dag`, `arbiter/logic`, `arbiter/envs`, `arbiter/deploy`, `arbiter/rl`) and adds the
  * reporting and experiment runners below. Loads TensorFlow.js (through `arbiter/rl`); import a
- * TF-free subpath for DAG, logic or deployment work. Every symbol carries its TSDoc at its
+ * TF-free subpath for DAG, logic or deployment work. The web dashboard is not in it (it would load
+ * Fastify): it is the subpath `arbiter/dashboard`. Every symbol carries its TSDoc at its
  * declaration.
  * @packageDocumentation
  */
@@ -174,11 +175,3 @@ export {
 } from './distributed/trial-queue.js';
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';
-// dashboard: the local web app over a folder of runs and DAG files
-export {
-  createDashboardApp,
-  startDashboardServer,
-  type DashboardOptions,
-  type DashboardServer,
-} from './dashboard/dashboard-server.js';
-export type * from './dashboard/dashboard-api.js';
