@@ -108,6 +108,19 @@ export {
 export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
 export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
 export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
+export {
+  LOWER_BOUND,
+  STATIC_TARGET,
+  profiledTrainingEnv,
+  runHsocProfiledComparison,
+  type HsocProfiledComparisonOptions,
+} from './experiments/hsoc-profiled-comparison.js';
+export { type HsocProfiledRow } from './report/hsoc-profiled-row.js';
+export {
+  hsocProfiledClaims,
+  hsocProfiledMarkdown,
+  type HsocProfiledReport,
+} from './report/hsoc-profiled-markdown.js';
 export { type HsocBenchmarkRow, type HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
 export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report/hsoc-benchmark-markdown.js';
 export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
