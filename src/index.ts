@@ -4,7 +4,8 @@
  * `arbiter` is the everything entry: it re-exports every subpath entry (`arbiter/core`,
  * `arbiter/dag`, `arbiter/logic`, `arbiter/envs`, `arbiter/deploy`, `arbiter/rl`) and adds the
  * reporting and experiment runners below. Loads TensorFlow.js (through `arbiter/rl`); import a
- * TF-free subpath for DAG, logic or deployment work. Every symbol carries its TSDoc at its
+ * TF-free subpath for DAG, logic or deployment work. The web dashboard is not in it (it would load
+ * Fastify): it is the subpath `arbiter/dashboard`. Every symbol carries its TSDoc at its
  * declaration.
  * @packageDocumentation
  */
@@ -107,6 +108,19 @@ export {
 export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
 export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
 export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
+export {
+  LOWER_BOUND,
+  STATIC_TARGET,
+  profiledTrainingEnv,
+  runHsocProfiledComparison,
+  type HsocProfiledComparisonOptions,
+} from './experiments/hsoc-profiled-comparison.js';
+export { type HsocProfiledRow } from './report/hsoc-profiled-row.js';
+export {
+  hsocProfiledClaims,
+  hsocProfiledMarkdown,
+  type HsocProfiledReport,
+} from './report/hsoc-profiled-markdown.js';
 export { type HsocBenchmarkRow, type HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
 export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report/hsoc-benchmark-markdown.js';
 export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
@@ -174,11 +188,3 @@ export {
 } from './distributed/trial-queue.js';
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';
-// dashboard: the local web app over a folder of runs and DAG files
-export {
-  createDashboardApp,
-  startDashboardServer,
-  type DashboardOptions,
-  type DashboardServer,
-} from './dashboard/dashboard-server.js';
-export type * from './dashboard/dashboard-api.js';

@@ -154,6 +154,23 @@ export {
 } from '../envs/hsoc/hsoc-workloads.js';
 export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
 export {
+  HSOC_PER_TYPE_LOAD_PRESETS,
+  perTypeArrivalRates,
+  type HsocLoadCalibration,
+  type HsocPerTypeArrivalRates,
+  type HsocPerTypeLoadInputs,
+  type HsocTypeUtilization,
+} from '../envs/hsoc/hsoc-per-type-load.js';
+export {
+  bestCaseTimes,
+  hsocLowerBound,
+  isolatedCompletionBound,
+  powerSharedPathBound,
+  srptMeanFlowTime,
+  type HsocBestCaseTimes,
+  type HsocLowerBound,
+} from '../envs/hsoc/hsoc-lower-bound.js';
+export {
   readTaskProfiles,
   taskSpeedMatrix,
   subDeadlineRatios,
@@ -243,4 +260,8 @@ export {
   type SelectLnnRulePolicyResult,
   type LnnRuleCandidate,
 } from '../agents/select-lnn-rule-policy.js';
-export { DynamicRulePolicy, type LoadBelief } from '../envs/hsoc/policies/dynamic-rule-policy.js';
+export {
+  DynamicRulePolicy,
+  trueLightLoad,
+  type LoadBelief,
+} from '../envs/hsoc/policies/dynamic-rule-policy.js';
