@@ -13,19 +13,8 @@ import {
   type FloatPolicyArtifact,
 } from '../../src/deploy/policy-artifact.js';
 import { kernelChoiceFromEnv, useWasmKernel, wasmSimdAvailable } from '../../src/nn/dense-forward-wasm.js';
-import type { GraphNetDims } from '../../src/nn/graph-net-f32.js';
 import { GraphNetWasm } from '../../src/nn/graph-net-wasm.js';
-
-const dims: GraphNetDims = {
-  nodeFeatureDim: 4,
-  relationDim: 2,
-  hiddenDim: 8,
-  numHeads: 2,
-  numLayers: 1,
-  ffnDim: 8,
-  valueHiddenDim: 4,
-  logitClip: 10,
-};
+import { TINY_GRAPH_DIMS as dims } from './fixtures/tiny-graph-dims.js';
 
 const artifact: FloatPolicyArtifact = {
   format: POLICY_ARTIFACT_FORMAT,
