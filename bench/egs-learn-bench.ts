@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { egsPolicyModelToJson } from '../src/deploy/egs-policy-model.js';
 import type { EgsFeatureSet } from '../src/envs/egs/egs-observation.js';
@@ -25,6 +26,10 @@ export async function runEgsLearnBench(args: readonly string[] = []): Promise<vo
   const opt = Object.fromEntries(args.map((a) => a.split('=') as [string, string]));
   const num = (k: string, d: number): number => (opt[k] !== undefined ? Number(opt[k]) : d);
   const t0 = performance.now();
+  const loadAtStart = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
   const stg = opt['stg'] ?? 'examples/dag';
   const out = opt['out'] ?? OUT;
   const sets = await egsAblationSets(num('count', 8), stg);
@@ -57,7 +62,11 @@ export async function runEgsLearnBench(args: readonly string[] = []): Promise<vo
 
 Command: \`${command}\`  
 Machine: ${describeMachine()}  
-Wall time: ${((performance.now() - t0) / 1000).toFixed(0)} s
+Wall time: ${((performance.now() - t0) / 1000).toFixed(0)} s  
+Load average (1, 5, 15 min): ${loadAtStart} at the start, ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')} at the end
 
 Held-out sets (declared before tuning, disjoint from training): \`tight-LO-HI-mM\` are sampled
 layered / fork-join DAGs at D = the best list-schedule makespan on m cores; \`stg-opt\` the Kasahara
