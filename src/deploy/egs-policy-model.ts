@@ -49,9 +49,9 @@ export const LARGE_EGS_MODEL_PATH = fileURLToPath(
 );
 
 /**
- * Path of the small shipped policy (`models/egs-graph-policy-small.json`: d = 8, one attention layer,
- * 832 decision parameters), the default of `egs`: a greedy 50-node decision sequence in tens of
- * milliseconds at about the large policy's core counts (bench/results/egs.md).
+ * Path of the small shipped policy (`models/egs-graph-policy-small.json`: d = 16, one attention
+ * layer, `v2` features), the default of `egs`: a greedy 50-node decision sequence in milliseconds
+ * (bench/results/egs.md); chosen on the learning ablation's validation set (bench/results/egs-learn.md).
  */
 export const SMALL_EGS_MODEL_PATH = fileURLToPath(
   new URL('../../models/egs-graph-policy-small.json', import.meta.url),

@@ -218,10 +218,12 @@ describe('EGS models with the v2 features', () => {
     expect(() => parseEgsPolicyModel({ ...v2, features: 'v9' }, 'f.json')).toThrow(
       /f\.json: features: must be one of v1, v2/,
     );
-    // The shipped models are format /1 and read as v1.
-    const shipped = loadEgsPolicyModel(SMALL_EGS_MODEL_PATH);
+    // The shipped large model is format /1 and reads as v1; the small one records v2.
+    const shipped = loadEgsPolicyModel(LARGE_EGS_MODEL_PATH);
+    expect(shipped.format).toBe('arbiter-egs-graph-policy/1');
     expect(shipped.features).toBe('v1');
     expect(new EgsPolicyScheduler(shipped).features).toBe('v1');
+    expect(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH).features).toBe('v2');
     const v1 = JSON.parse(egsPolicyModelToJson({ dims: DIMS, weights: weightsOf(DIMS), meta: {} })) as Record<
       string,
       unknown
