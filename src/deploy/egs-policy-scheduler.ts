@@ -56,7 +56,7 @@ import {
   writeEgsRelationCodes,
   type EgsFeatureSet,
 } from '../envs/egs/egs-observation.js';
-import type { EgsListHint } from '../envs/egs/egs-list-hint.js';
+import { bestOfListTimetables, listHintOf, type EgsListHint } from '../envs/egs/egs-list-hint.js';
 import { GraphNetF32, type GraphInput } from '../nn/graph-net-f32.js';
 import { egsModelFeatures, type EgsPolicyModel } from './egs-policy-model.js';
 
@@ -217,6 +217,7 @@ export class EgsPolicyScheduler {
   private readonly flagNodes: number[] = [];
   // The list hint of the task being scheduled (v2; set by start()).
   private hint: EgsListHint | undefined;
+  private lastLists: { dag: Dag; deadline: number; lists: ReturnType<typeof listTimetables> } | undefined;
   private readonly probe = new WidthDropProbe();
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
@@ -335,7 +336,7 @@ export class EgsPolicyScheduler {
    * known (the env's tracker has it), which saves a matching.
    */
   heuristicSeed(dag: Dag, deadline: number, lowerBound: number, width?: number): HeuristicSeed {
-    const { listsched, incumbent } = listTimetables(dag, deadline, width);
+    const { listsched, incumbent } = this.listTimetablesOf(dag, deadline, width);
     const [timetable, from] =
       incumbent.feasible && incumbent.cores < listsched.cores
         ? [incumbent, 'list-schedule incumbent']
@@ -709,6 +710,16 @@ export class EgsPolicyScheduler {
     else this.net.pairLogits(g.numNodes, this.logits, N, 0);
   }
 
+  // listTimetables of the last task asked (the seed and the v2 list hint both need them; W only
+  // saves a matching, so it is no part of the key).
+  private listTimetablesOf(dag: Dag, deadline: number, width?: number): ReturnType<typeof listTimetables> {
+    const last = this.lastLists;
+    if (last && last.dag === dag && last.deadline === deadline) return last.lists;
+    const lists = listTimetables(dag, deadline, width);
+    this.lastLists = { dag, deadline, lists };
+    return lists;
+  }
+
   // One env per node count: the action space is Discrete(n²), so any DAG size works.
   private envFor(n: number): EgsEnv {
     let env = this.envs.get(n);
@@ -718,6 +729,8 @@ export class EgsPolicyScheduler {
         antichainOnly: this.antichainOnly,
         features: this.features,
       });
+      // egsListHint's answer, from the timetables the heuristic seed uses too.
+      env.useListHints((d, D) => listHintOf(d, bestOfListTimetables(this.listTimetablesOf(d, D))));
       this.envs.set(n, env);
     }
     return env;

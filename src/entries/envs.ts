@@ -79,6 +79,7 @@ export {
 export {
   bestListTimetable,
   listHintOf,
+  bestOfListTimetables,
   listTimetables,
   egsListHint,
   emptyListHint,

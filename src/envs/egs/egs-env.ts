@@ -281,6 +281,9 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   private lastMask: Uint8Array;
   // v2 only: the task's list-schedule hint and the antichain flags (reused).
   private hint: EgsListHint | undefined;
+  private hintDag: Dag | undefined;
+  private hintDeadline = NaN;
+  private hintSource: (dag: Dag, deadline: number) => EgsListHint = egsListHint;
   private readonly flags: Uint8Array;
 
   constructor(options: EgsEnvOptions = {}) {
@@ -399,6 +402,17 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     return this.hint;
   }
 
+  /**
+   * Where `features: 'v2'` takes the list-schedule hint of a task from (default `egsListHint`: the
+   * best list schedule, computed at reset): a caller that computes the list schedules anyway (a
+   * scheduler's heuristic seed) hands them over instead of having them computed twice. The source
+   * must answer as `egsListHint` does, or the observations differ from the env's own.
+   */
+  useListHints(source: (dag: Dag, deadline: number) => EgsListHint): void {
+    this.hintSource = source;
+    this.hintDag = undefined;
+  }
+
   /** Current width W(G_t). */
   get width(): number {
     return this.tracker.width;
@@ -458,7 +472,12 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     if (this.boundKind === 'load')
       this.bound = Math.max(this.bound, coreLowerBound(dag, deadline).lowerBound);
     this.stopAt = Math.max(this.bound, target ?? 0);
-    this.hint = this.features === 'v2' ? egsListHint(dag, deadline) : undefined;
+    // The same task again (a scheduler's episodes and beam each reset): the same list schedule.
+    if (this.features === 'v2' && (this.hintDag !== dag || this.hintDeadline !== deadline)) {
+      this.hint = this.hintSource(dag, deadline);
+      this.hintDag = dag;
+      this.hintDeadline = deadline;
+    }
     this.steps = 0;
     this.writeMask();
   }

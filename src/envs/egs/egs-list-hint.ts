@@ -46,7 +46,14 @@ export function listTimetables(
 
 /** The fewer-core feasible timetable of {@link listTimetables} (`listsched` on a tie), or undefined. */
 export function bestListTimetable(dag: Dag, deadline: number, width?: number): ScheduleResult | undefined {
-  const { listsched, incumbent } = listTimetables(dag, deadline, width);
+  return bestOfListTimetables(listTimetables(dag, deadline, width));
+}
+
+/** The choice of {@link bestListTimetable} among given {@link listTimetables}. */
+export function bestOfListTimetables({
+  listsched,
+  incumbent,
+}: ReturnType<typeof listTimetables>): ScheduleResult | undefined {
   if (incumbent.feasible && (!listsched.feasible || incumbent.cores < listsched.cores)) return incumbent;
   return listsched.feasible ? listsched : undefined;
 }

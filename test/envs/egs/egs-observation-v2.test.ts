@@ -8,7 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import { EgsEnv, egsEpisodeEnded } from '../../../src/envs/egs/egs-env.js';
-import { bestListTimetable, listHintOf } from '../../../src/envs/egs/egs-list-hint.js';
+import {
+  bestListTimetable,
+  bestOfListTimetables,
+  egsListHint,
+  listHintOf,
+  listTimetables,
+} from '../../../src/envs/egs/egs-list-hint.js';
+import { widthFromClosure } from '../../../src/dag/analysis/width.js';
+import { transitiveClosure } from '../../../src/dag/analysis/transitive-closure.js';
 import {
   EGS_NODE_FEATURES_V2,
   egsFeatureSetOfDim,
@@ -53,6 +61,30 @@ describe('EGS observation v2', () => {
         expect(links).toBe(dag.n - new Set(core.values()).size);
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('a known width (what the scheduler passes) gives the same hint; a hint source replaces the default', () => {
+    fc.assert(
+      fc.property(arbDag({ minNodes: 2, maxNodes: MAX, slack: [0, 0.3] }), (dag) => {
+        const D = dag.deadline!;
+        const W = widthFromClosure(transitiveClosure(dag)).width;
+        const a = egsListHint(dag, D);
+        const b = listHintOf(dag, bestOfListTimetables(listTimetables(dag, D, W)));
+        expect(Array.from(b.start)).toEqual(Array.from(a.start));
+        expect(Array.from(b.coreNext)).toEqual(Array.from(a.coreNext));
+        const env = new EgsEnv({ maxNodes: MAX, features: 'v2' });
+        let asked = 0;
+        env.useListHints((d, deadline) => {
+          asked++;
+          return egsListHint(d, deadline);
+        });
+        env.reset({ options: { dag } });
+        env.reset({ options: { dag } });
+        // Asked once: the same task again reuses its hint.
+        expect(asked).toBe(1);
+      }),
+      { numRuns: 40 },
     );
   });
 
