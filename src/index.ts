@@ -73,6 +73,7 @@ export {
   egsAblationSets,
   runEgsLearnAblation,
   EGS_ABLATION_VARIANTS,
+  egsVariantName,
   type EgsAblationSet,
   type EgsAblationConfig,
 } from './experiments/egs-learn-ablation.js';

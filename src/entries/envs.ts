@@ -68,7 +68,23 @@ export {
   EGS_RELATIONS,
   EGS_NODE_FEATURE_DIM,
   EGS_RELATION_DIM,
+  EGS_NODE_FEATURES_V2,
+  EGS_FEATURE_SETS,
+  egsNodeFeatureDim,
+  egsFeatureSetOfDim,
+  antichainFlags,
+  type EgsFeatureSet,
+  type EgsObservationParts,
 } from '../envs/egs/egs-observation.js';
+export {
+  bestListTimetable,
+  listHintOf,
+  bestOfListTimetables,
+  listTimetables,
+  egsListHint,
+  emptyListHint,
+  type EgsListHint,
+} from '../envs/egs/egs-list-hint.js';
 export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from '../envs/register-envs.js';
 export {
   egsExpertAction,
@@ -88,7 +104,6 @@ export {
   EGS_TEACHERS,
   DEFAULT_EGS_TEACHERS,
   bestTeacherEpisode,
-  listTimetables,
   type EgsTeacher,
   type BestTeacherOptions,
   type TeacherDemonstration,
