@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EGS_NODE_FEATURES, EGS_RELATIONS } from '../../src/envs/egs/egs-observation.js';
+import { EGS_NODE_FEATURES_V2, EGS_RELATIONS } from '../../src/envs/egs/egs-observation.js';
 import { EGS_OPTIONS_SCHEMA } from '../../src/envs/egs/egs-env.js';
 import { GRIDWORLD_OPTIONS_SCHEMA } from '../../src/envs/gridworld.js';
 import { JOBS_OPTIONS_SCHEMA } from '../../src/envs/jobs/jobs-env.js';
@@ -60,6 +60,7 @@ describe('env doc sections', () => {
     const file = 'src/envs/egs/egs-env.ts';
     const body = header(file).split('## Observation space')[1]!.split('## Rewards')[0]!;
     const rows = [...body.matchAll(/^ \* \| (\d+) \| (\w+) \|/gm)].map((m) => m[2]!);
-    expect(rows).toEqual([...EGS_NODE_FEATURES, ...EGS_RELATIONS]);
+    // The v1 table, the rows v2 adds, then the relations.
+    expect(rows).toEqual([...EGS_NODE_FEATURES_V2, ...EGS_RELATIONS]);
   });
 });
