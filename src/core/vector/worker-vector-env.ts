@@ -335,7 +335,18 @@ function moduleUrl(m: string): string {
 // in a worker's execArgv does not apply to the worker's entry module).
 function spawnWorker(workerData: WorkerInit, useTsx: boolean): Worker {
   const ts = import.meta.url.endsWith('.ts');
-  const entry = new URL(ts ? './vector-env-worker.ts' : './vector-env-worker.js', import.meta.url);
+  return spawnModuleWorker(
+    new URL(ts ? './vector-env-worker.ts' : './vector-env-worker.js', import.meta.url),
+    workerData,
+    useTsx,
+  );
+}
+
+/**
+ * @internal Starts a worker thread on the ESM module `entry` with `workerData`; with `useTsx`,
+ * TypeScript modules (the entry, or the modules it imports) load through tsx.
+ */
+export function spawnModuleWorker(entry: URL, workerData: unknown, useTsx: boolean): Worker {
   if (!useTsx) return new Worker(entry, { workerData });
   const boot =
     `import(${JSON.stringify(tsxApiUrl())})` +

@@ -1,0 +1,165 @@
+/**
+ * Local env runners: a {@link RolloutSource} over `K` worker threads of this process, each an
+ * {@link EnvRunner} owning a slice of the vector env. Threads rather than processes: a rollout
+ * moves megabytes of typed arrays per iteration, which threads hand over without copying
+ * (transfer lists) while a child process would serialize them; a thread starts in a fraction of
+ * a process's time. A runner thread that throws or exits fails the rollout with an
+ * {@link EnvRunnerError}, and every later one (its envs are gone).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import type { CollectedRollout, RolloutRequest, RolloutSource } from '../agents/rollout-source.js';
+import { ArbiterError } from '../core/errors.js';
+import { spawnModuleWorker } from '../core/vector/worker-vector-env.js';
+import {
+  mergeRunnerRollouts,
+  runnerSlices,
+  type RunnerEnvSpec,
+  type RunnerRolloutRequest,
+  type RunnerSlice,
+} from './env-runner.js';
+import { EnvRunnerError } from './env-runner-error.js';
+import { runnerWeightsOf } from './env-runner-weights.js';
+
+/** @internal What a runner thread gets as `workerData`. */
+export interface RunnerThreadInit {
+  env: RunnerEnvSpec;
+  slice: RunnerSlice;
+}
+
+/** @internal Requests to a runner thread. */
+export type RunnerThreadRequest = { type: 'rollout'; request: RunnerRolloutRequest } | { type: 'close' };
+
+/** @internal Replies of a runner thread. */
+export type RunnerThreadReply =
+  | { type: 'ready' }
+  | { type: 'rollout'; rollout: CollectedRollout }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; code: string | null };
+
+class RunnerThread {
+  failure: Error | undefined;
+  private pending: { resolve: (r: RunnerThreadReply) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(
+    readonly worker: Worker,
+    readonly index: number,
+    readonly slice: RunnerSlice,
+  ) {
+    worker.on('message', (m: RunnerThreadReply) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (m.type === 'error') {
+        const e = new EnvRunnerError(index, slice, m.message);
+        this.failure ??= e;
+        p?.reject(e);
+      } else p?.resolve(m);
+    });
+    worker.on('error', (e: Error) => this.fail(`its thread threw: ${e.message}`));
+    worker.on('exit', (code) => this.fail(`its thread exited (code ${code})`));
+  }
+
+  request(msg: RunnerThreadRequest | null): Promise<RunnerThreadReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      if (msg) this.worker.postMessage(msg);
+    });
+  }
+
+  private fail(cause: string): void {
+    this.failure ??= new EnvRunnerError(this.index, this.slice, cause);
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(this.failure);
+  }
+}
+
+/** Options of {@link LocalEnvRunners.start}. */
+export interface LocalEnvRunnersOptions {
+  /** How the copies are built (a module factory's path is resolved against the current directory). */
+  env: RunnerEnvSpec;
+  /** Env copies over all runners (the algorithm's `numEnvs`). */
+  numEnvs: number;
+  /** Runner threads (1 … numEnvs). */
+  runners: number;
+}
+
+/** K env runners on worker threads of this process (see the module doc). */
+export class LocalEnvRunners implements RolloutSource {
+  /** Env copies over all runners. */
+  readonly numEnvs: number;
+  /** The runners' slices, in order. */
+  readonly slices: readonly RunnerSlice[];
+  private readonly threads: RunnerThread[];
+  private closed = false;
+
+  private constructor(numEnvs: number, slices: RunnerSlice[], threads: RunnerThread[]) {
+    this.numEnvs = numEnvs;
+    this.slices = slices;
+    this.threads = threads;
+  }
+
+  /** Starts the runner threads and waits until each has built its env copies. */
+  static async start(options: LocalEnvRunnersOptions): Promise<LocalEnvRunners> {
+    const slices = runnerSlices(options.numEnvs, options.runners);
+    const env =
+      'module' in options.env ? { ...options.env, module: moduleUrl(options.env.module) } : options.env;
+    const ts = import.meta.url.endsWith('.ts');
+    const entry = new URL(ts ? './env-runner-thread.ts' : './env-runner-thread.js', import.meta.url);
+    const useTsx = ts || ('module' in env && /\.[mc]?ts$/.test(env.module));
+    const threads = slices.map(
+      (slice, i) =>
+        new RunnerThread(
+          spawnModuleWorker(entry, { env, slice } satisfies RunnerThreadInit, useTsx),
+          i,
+          slice,
+        ),
+    );
+    try {
+      await Promise.all(threads.map((t) => t.request(null)));
+    } catch (e) {
+      await Promise.all(threads.map((t) => t.worker.terminate()));
+      throw e;
+    }
+    return new LocalEnvRunners(options.numEnvs, slices, threads);
+  }
+
+  /** Sends the current weights to every runner and merges their rollouts. */
+  async collect(request: RolloutRequest): Promise<CollectedRollout> {
+    if (this.closed) throw new ArbiterError('invalid-state', 'the env runners are closed');
+    const runnerRequest: RunnerRolloutRequest = {
+      weights: runnerWeightsOf(request.policy),
+      numSteps: request.numSteps,
+      actionRngState: request.actionRngState,
+      resetSeed: request.resetSeed,
+    };
+    const replies = await Promise.all(
+      this.threads.map((t) => t.request({ type: 'rollout', request: runnerRequest })),
+    );
+    const parts = replies.map((r) => (r as Extract<RunnerThreadReply, { type: 'rollout' }>).rollout);
+    return mergeRunnerRollouts(parts, this.slices, request.numSteps);
+  }
+
+  /** Closes the env copies and stops the threads. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.threads.map(async (t) => {
+        try {
+          if (!t.failure) await t.request({ type: 'close' });
+        } catch {
+          // A failed runner has nothing left to close.
+        }
+        await t.worker.terminate();
+      }),
+    );
+  }
+}
+
+function moduleUrl(m: string): string {
+  if (/^(file|data|node):/.test(m)) return m;
+  return pathToFileURL(isAbsolute(m) ? m : resolve(process.cwd(), m)).href;
+}
