@@ -528,6 +528,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     const buf = this.buffer;
     const rollout = await source.collect({
       policy: this.policy,
+      obsDim: this.obsDim,
       numSteps,
       actionRngState: this.actionRng.getState(),
       resetSeed: (this.config.seed + this.counters.numTimesteps) | 0,

@@ -18,6 +18,8 @@ import type { Policy } from '../nn/policy.js';
 export interface RolloutRequest {
   /** The learner's policy with its current weights (the source reads them, never trains). */
   policy: Policy<Float32Array>;
+  /** Flat observation length of one copy. */
+  obsDim: number;
   /** Vector steps to collect. */
   numSteps: number;
   /** State of the action-sampling stream at the rollout's first step. */

@@ -38,15 +38,25 @@ export type RunnerThreadReply =
   | { type: 'closed' }
   | { type: 'error'; message: string; code: string | null };
 
-class RunnerThread {
-  failure: Error | undefined;
+/**
+ * One env runner on a worker thread of this process: {@link EnvRunnerThread.rollout} sends a
+ * request and waits for its rollout. A thread that threw or exited fails the pending and every
+ * later request with an {@link EnvRunnerError}.
+ */
+export class EnvRunnerThread {
+  /** The runner's index (named in errors). */
+  readonly index: number;
+  /** Its env copies. */
+  readonly slice: RunnerSlice;
+  private readonly worker: Worker;
+  private failure: Error | undefined;
   private pending: { resolve: (r: RunnerThreadReply) => void; reject: (e: Error) => void } | undefined;
+  private closed = false;
 
-  constructor(
-    readonly worker: Worker,
-    readonly index: number,
-    readonly slice: RunnerSlice,
-  ) {
+  private constructor(worker: Worker, index: number, slice: RunnerSlice) {
+    this.worker = worker;
+    this.index = index;
+    this.slice = slice;
     worker.on('message', (m: RunnerThreadReply) => {
       const p = this.pending;
       this.pending = undefined;
@@ -60,7 +70,45 @@ class RunnerThread {
     worker.on('exit', (code) => this.fail(`its thread exited (code ${code})`));
   }
 
-  request(msg: RunnerThreadRequest | null): Promise<RunnerThreadReply> {
+  /**
+   * Starts runner `index` on `slice` and waits until it has built its env copies (a module
+   * factory's path is resolved against the current directory).
+   */
+  static async start(env: RunnerEnvSpec, slice: RunnerSlice, index: number): Promise<EnvRunnerThread> {
+    const spec = 'module' in env ? { ...env, module: moduleUrl(env.module) } : env;
+    const ts = import.meta.url.endsWith('.ts');
+    const entry = new URL(ts ? './env-runner-thread.ts' : './env-runner-thread.js', import.meta.url);
+    const useTsx = ts || ('module' in spec && /\.[mc]?ts$/.test(spec.module));
+    const init: RunnerThreadInit = { env: spec, slice };
+    const thread = new EnvRunnerThread(spawnModuleWorker(entry, init, useTsx), index, slice);
+    try {
+      await thread.request(null);
+    } catch (e) {
+      await thread.close();
+      throw e;
+    }
+    return thread;
+  }
+
+  /** One rollout of this runner's copies. */
+  async rollout(request: RunnerRolloutRequest): Promise<CollectedRollout> {
+    const reply = await this.request({ type: 'rollout', request });
+    return (reply as Extract<RunnerThreadReply, { type: 'rollout' }>).rollout;
+  }
+
+  /** Closes the env copies and stops the thread. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (!this.failure) await this.request({ type: 'close' });
+    } catch {
+      // A failed runner has nothing left to close.
+    }
+    await this.worker.terminate();
+  }
+
+  private request(msg: RunnerThreadRequest | null): Promise<RunnerThreadReply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
@@ -92,10 +140,10 @@ export class LocalEnvRunners implements RolloutSource {
   readonly numEnvs: number;
   /** The runners' slices, in order. */
   readonly slices: readonly RunnerSlice[];
-  private readonly threads: RunnerThread[];
+  private readonly threads: EnvRunnerThread[];
   private closed = false;
 
-  private constructor(numEnvs: number, slices: RunnerSlice[], threads: RunnerThread[]) {
+  private constructor(numEnvs: number, slices: RunnerSlice[], threads: EnvRunnerThread[]) {
     this.numEnvs = numEnvs;
     this.slices = slices;
     this.threads = threads;
@@ -104,24 +152,14 @@ export class LocalEnvRunners implements RolloutSource {
   /** Starts the runner threads and waits until each has built its env copies. */
   static async start(options: LocalEnvRunnersOptions): Promise<LocalEnvRunners> {
     const slices = runnerSlices(options.numEnvs, options.runners);
-    const env =
-      'module' in options.env ? { ...options.env, module: moduleUrl(options.env.module) } : options.env;
-    const ts = import.meta.url.endsWith('.ts');
-    const entry = new URL(ts ? './env-runner-thread.ts' : './env-runner-thread.js', import.meta.url);
-    const useTsx = ts || ('module' in env && /\.[mc]?ts$/.test(env.module));
-    const threads = slices.map(
-      (slice, i) =>
-        new RunnerThread(
-          spawnModuleWorker(entry, { env, slice } satisfies RunnerThreadInit, useTsx),
-          i,
-          slice,
-        ),
+    const started = await Promise.allSettled(
+      slices.map((slice, i) => EnvRunnerThread.start(options.env, slice, i)),
     );
-    try {
-      await Promise.all(threads.map((t) => t.request(null)));
-    } catch (e) {
-      await Promise.all(threads.map((t) => t.worker.terminate()));
-      throw e;
+    const threads = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(threads.map((t) => t.close()));
+      throw failed.reason;
     }
     return new LocalEnvRunners(options.numEnvs, slices, threads);
   }
@@ -135,10 +173,7 @@ export class LocalEnvRunners implements RolloutSource {
       actionRngState: request.actionRngState,
       resetSeed: request.resetSeed,
     };
-    const replies = await Promise.all(
-      this.threads.map((t) => t.request({ type: 'rollout', request: runnerRequest })),
-    );
-    const parts = replies.map((r) => (r as Extract<RunnerThreadReply, { type: 'rollout' }>).rollout);
+    const parts = await Promise.all(this.threads.map((t) => t.rollout(runnerRequest)));
     return mergeRunnerRollouts(parts, this.slices, request.numSteps);
   }
 
@@ -146,16 +181,7 @@ export class LocalEnvRunners implements RolloutSource {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(
-      this.threads.map(async (t) => {
-        try {
-          if (!t.failure) await t.request({ type: 'close' });
-        } catch {
-          // A failed runner has nothing left to close.
-        }
-        await t.worker.terminate();
-      }),
-    );
+    await Promise.all(this.threads.map((t) => t.close()));
   }
 }
 

@@ -5,13 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PPO, type PpoConfig } from '../../src/agents/ppo.js';
-import type { RolloutRequest } from '../../src/agents/rollout-source.js';
 import { makeEnv } from '../../src/core/make-env.js';
-import type { MetricsSink } from '../../src/core/metrics-sink.js';
 import { LocalEnvRunners } from '../../src/distributed/env-runner-pool.js';
 import { runnerSlices } from '../../src/distributed/env-runner.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { expectSameRun, ppoRunFingerprint, type RunFingerprint } from '../helpers/ppo-run-fingerprint.js';
 
 beforeAll(async () => {
   await initTf();
@@ -22,54 +21,15 @@ const CONFIG: Partial<PpoConfig> = { numEnvs: 5, numSteps: 64, updateEpochs: 2, 
 // 4 iterations: CartPole episodes end (and autoreset) inside rollouts.
 const STEPS = 4 * 5 * 64;
 
-interface RunFingerprint {
-  tensors: Record<string, number[]>;
-  counters: unknown;
-  metrics: string[];
-  episodes: unknown;
-}
-
-async function train(
-  config: Partial<PpoConfig>,
-  runners: number,
-  env = 'CartPole-v1',
-): Promise<RunFingerprint> {
-  const model = new PPO(() => makeEnv(env), config);
-  const metrics: string[] = [];
-  const sink: MetricsSink = {
-    write(step, m) {
-      const { 'time/fps': _fps, ...rest } = m;
-      metrics.push(JSON.stringify([step, rest]));
-    },
-  };
-  const runnersSource =
+const train = (config: Partial<PpoConfig>, runners: number): Promise<RunFingerprint> =>
+  ppoRunFingerprint(
+    'CartPole-v1',
+    config,
+    STEPS,
     runners > 0
-      ? await LocalEnvRunners.start({ env: { id: env }, numEnvs: model.config.numEnvs, runners })
-      : undefined;
-  // Counts the rollouts the runners gave, so a run that ignored them cannot pass.
-  let collected = 0;
-  const source = runnersSource && {
-    numEnvs: runnersSource.numEnvs,
-    collect: (r: RolloutRequest) => (collected++, runnersSource.collect(r)),
-    close: () => runnersSource.close(),
-  };
-  try {
-    model.useRolloutSource(source);
-    await model.learn({ totalTimesteps: STEPS, sink });
-  } finally {
-    await source?.close();
-  }
-  expect(collected).toBe(runners > 0 ? STEPS / (5 * 64) : 0);
-  const ckpt = model.toCheckpoint();
-  const tensors = Object.fromEntries(
-    Object.entries(ckpt.tensors)
-      .filter(([k]) => !k.startsWith('env/') && !k.startsWith('rollout/'))
-      .map(([k, v]) => [k, Array.from(v)]),
+      ? (numEnvs) => LocalEnvRunners.start({ env: { id: 'CartPole-v1' }, numEnvs, runners })
+      : undefined,
   );
-  const fp = { tensors, counters: ckpt.counters, metrics, episodes: model.episodes.getState() };
-  await model.close();
-  return fp;
-}
 
 describe('local env runners', () => {
   it('slices the vector env into balanced contiguous runs and refuses more runners than copies', () => {
@@ -87,11 +47,7 @@ describe('local env runners', () => {
       const reference = await train(CONFIG, 0);
       expect(reference.metrics.length).toBe(4);
       for (const k of [1, 2, 5]) {
-        const got = await train(CONFIG, k);
-        expect(got.counters, `K = ${k}`).toEqual(reference.counters);
-        expect(got.episodes, `K = ${k}`).toEqual(reference.episodes);
-        expect(got.metrics, `K = ${k}`).toEqual(reference.metrics);
-        expect(got.tensors, `K = ${k}`).toEqual(reference.tensors);
+        expectSameRun(await train(CONFIG, k), reference, `K = ${k}`);
       }
       // A run with another seed differs: the comparison can fail.
       const other = await train({ ...CONFIG, seed: 8 }, 2);
