@@ -1,6 +1,7 @@
 /**
- * Local env runners: a {@link RolloutSource} over `K` worker threads of this process, each an
- * {@link EnvRunner} owning a slice of the vector env. Threads rather than processes: a rollout
+ * Local env runners: {@link EnvRunnerThread}, one {@link EnvRunner} on a worker thread of this
+ * process, and {@link LocalEnvRunners}, a {@link RolloutSource} over `K` of them, each owning a
+ * slice of the vector env. Threads rather than processes: a rollout
  * moves megabytes of typed arrays per iteration, which threads hand over without copying
  * (transfer lists) while a child process would serialize them; a thread starts in a fraction of
  * a process's time. A runner thread that throws or exits fails the rollout with an
