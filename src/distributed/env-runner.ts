@@ -174,20 +174,15 @@ export class EnvRunner {
       throw new ArbiterError('invalid-input', `env runner: Box actions need ${n} log-std values`);
     const rng = this.rng;
     rng.setState(req.actionRngState);
-    const out: CollectedRollout = {
-      obs: new Float32Array(T * C * d),
-      masks: this.hasMasks ? new Uint8Array(T * C * n) : undefined,
-      actions: discrete ? new Int32Array(T * C) : new Float32Array(T * C * n),
-      logProbs: new Float32Array(T * C),
-      values: new Float32Array(T * C),
-      rewards: new Float32Array(T * C),
-      terminated: new Uint8Array(T * C),
-      truncated: new Uint8Array(T * C),
-      finalValues: new Float32Array(T * C),
-      lastObs: new Float32Array(C * d),
-      lastMasks: this.hasMasks ? new Uint8Array(C * n) : undefined,
-      actionRngState: req.actionRngState,
-    };
+    const out = allocateRollout(
+      T,
+      C,
+      d,
+      discrete ? 1 : n,
+      this.hasMasks ? n : 0,
+      discrete,
+      req.actionRngState,
+    );
     const head = new Float32Array(C * n);
     const clipped = discrete ? undefined : new Float32Array(C * n);
     for (let t = 0; t < T; t++) {
@@ -262,6 +257,33 @@ export class EnvRunner {
   }
 }
 
+/** Zeroed rollout arrays for `numSteps` steps of `copies` copies (`maskWidth` 0: no masks). */
+function allocateRollout(
+  numSteps: number,
+  copies: number,
+  obsDim: number,
+  actionWidth: number,
+  maskWidth: number,
+  discrete: boolean,
+  actionRngState: RngState,
+): CollectedRollout {
+  const rows = numSteps * copies;
+  return {
+    obs: new Float32Array(rows * obsDim),
+    masks: maskWidth > 0 ? new Uint8Array(rows * maskWidth) : undefined,
+    actions: discrete ? new Int32Array(rows) : new Float32Array(rows * actionWidth),
+    logProbs: new Float32Array(rows),
+    values: new Float32Array(rows),
+    rewards: new Float32Array(rows),
+    terminated: new Uint8Array(rows),
+    truncated: new Uint8Array(rows),
+    finalValues: new Float32Array(rows),
+    lastObs: new Float32Array(copies * obsDim),
+    lastMasks: maskWidth > 0 ? new Uint8Array(copies * maskWidth) : undefined,
+    actionRngState,
+  };
+}
+
 function prepare(net: RunnerNet, batch: number): PreparedNet {
   const kernelsT = net.layers.map((l) => {
     const t = new Float32Array(l.inDim * l.outDim);
@@ -303,20 +325,7 @@ export function mergeRunnerRollouts(
   const a = first.actions.length / (T * slices[0]!.count);
   const m = first.masks ? first.masks.length / (T * slices[0]!.count) : 0;
   const key = JSON.stringify(first.actionRngState);
-  const out: CollectedRollout = {
-    obs: new Float32Array(T * E * d),
-    masks: first.masks ? new Uint8Array(T * E * m) : undefined,
-    actions: first.actions instanceof Int32Array ? new Int32Array(T * E * a) : new Float32Array(T * E * a),
-    logProbs: new Float32Array(T * E),
-    values: new Float32Array(T * E),
-    rewards: new Float32Array(T * E),
-    terminated: new Uint8Array(T * E),
-    truncated: new Uint8Array(T * E),
-    finalValues: new Float32Array(T * E),
-    lastObs: new Float32Array(E * d),
-    lastMasks: first.masks ? new Uint8Array(E * m) : undefined,
-    actionRngState: first.actionRngState,
-  };
+  const out = allocateRollout(T, E, d, a, m, first.actions instanceof Int32Array, first.actionRngState);
   parts.forEach((p, r) => {
     const { start, count: C } = slices[r]!;
     if (JSON.stringify(p.actionRngState) !== key || (p.masks === undefined) !== (first.masks === undefined))
