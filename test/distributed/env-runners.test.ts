@@ -9,7 +9,9 @@ import { makeEnv } from '../../src/core/make-env.js';
 import { LocalEnvRunners } from '../../src/distributed/env-runner-pool.js';
 import { runnerSlices } from '../../src/distributed/env-runner.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
+import type { Env } from '../../src/core/env.js';
 import { initTf } from '../../src/nn/tf-backend.js';
+import { TargetEnv } from '../agents/fixtures/target-env.js';
 import { expectSameRun, ppoRunFingerprint, type RunFingerprint } from '../helpers/ppo-run-fingerprint.js';
 
 beforeAll(async () => {
@@ -52,6 +54,32 @@ describe('local env runners', () => {
       // A run with another seed differs: the comparison can fail.
       const other = await train({ ...CONFIG, seed: 8 }, 2);
       expect(other.tensors).not.toEqual(reference.tensors);
+    },
+  );
+
+  it(
+    'Box actions: 3 copies on 2 runners (the normal cache crosses the slices) give the K = 0 run; truncations bootstrap',
+    { timeout: 60_000 },
+    async () => {
+      const config = { numEnvs: 3, numSteps: 32, updateEpochs: 2, numMinibatches: 2, seed: 4 };
+      const steps = 3 * 3 * 32;
+      const reference = await ppoRunFingerprint(() => new TargetEnv(10) as unknown as Env, config, steps);
+      const got = await ppoRunFingerprint(
+        () => new TargetEnv(10) as unknown as Env,
+        config,
+        steps,
+        (numEnvs) =>
+          LocalEnvRunners.start({
+            env: {
+              module: new URL('./fixtures/target-env-factory.ts', import.meta.url).href,
+              export: 'targetEnv',
+            },
+            numEnvs,
+            runners: 2,
+          }),
+      );
+      expectSameRun(got, reference, 'Box, K = 2');
+      expect(reference.tensors['policy/logStd']).toBeDefined();
     },
   );
 

@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { PPO, type PpoConfig } from '../../src/agents/ppo.js';
 import type { RolloutRequest, RolloutSource } from '../../src/agents/rollout-source.js';
+import type { Env } from '../../src/core/env.js';
 import { makeEnv } from '../../src/core/make-env.js';
 import type { MetricsSink } from '../../src/core/metrics-sink.js';
 
@@ -18,16 +19,16 @@ export interface RunFingerprint {
 }
 
 /**
- * Trains PPO on `env` for `steps` with `config`, its rollouts from `makeSource` (K = 0 without),
+ * Trains PPO on `env` (an id, or a factory called once per copy) for `steps` with `config`, its rollouts from `makeSource` (K = 0 without),
  * and returns the fingerprint. `steps` must be a whole number of iterations.
  */
 export async function ppoRunFingerprint(
-  env: string,
+  env: string | (() => Env),
   config: Partial<PpoConfig>,
   steps: number,
   makeSource?: (numEnvs: number) => Promise<RolloutSource>,
 ): Promise<RunFingerprint> {
-  const model = new PPO(() => makeEnv(env), config);
+  const model = new PPO(typeof env === 'string' ? () => makeEnv(env) : env, config);
   const metrics: string[] = [];
   const sink: MetricsSink = {
     write(step, m) {
