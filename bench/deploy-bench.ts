@@ -1,9 +1,9 @@
 /**
  * `runDeployBench()`: single-decision latency of the exported policy runtime (its WebAssembly SIMD
- * and its JavaScript dense kernel) against a TF.js `predict`-style forward
- * (`tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`) and against the exported C
- * compiled with `cc -O2` (where a C compiler is installed), on the same network, measured in one
- * run on the same observations; the bytes of each export format; and batched (128 rows) dense
+ * and its JavaScript dense kernel, and the batch kernel on one row) against a TF.js
+ * `predict`-style forward (`tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`) and
+ * against the exported C compiled with `cc -O2` (where a C compiler is installed), on the same
+ * network, measured in one run on the same observations; the bytes of each export format; and batched (128 rows) dense
  * forward passes of both kernels → bench/results/deploy.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -44,6 +44,11 @@ export interface DeployBenchRow {
   runtimeWasmUs: number;
   /** Median µs per decision, exported float runtime (`act`), JavaScript kernel. */
   runtimeFloatUs: number;
+  /**
+   * Median µs per decision of the batch kernel on one row (`WasmDenseNet.forward` on row-major
+   * weights, then argmax): what the runtime ran before its single-row kernel; undefined without SIMD.
+   */
+  rowMajorWasmUs?: number;
   /** Median µs per decision, exported int8 runtime (`act`). */
   runtimeInt8Us: number;
   /** Median µs per decision, TF.js single forward + argmax. */
@@ -72,27 +77,55 @@ export interface DeployBenchRow {
 
 /** Options of {@link runDeployBench}. */
 export interface DeployBenchOptions {
-  /** Decisions per timing repeat. Default 2000. */
+  /**
+   * Decisions per timing repeat, the same for every runtime (TF.js: a quarter, at least 200); 0
+   * (default) sizes each runtime's rounds to last about {@link roundMs} instead.
+   */
   decisions?: number;
-  /** Timing rounds (median and minimum are reported). Default 15. */
+  /**
+   * Milliseconds per timing round of each runtime when `decisions` is 0: every contender is
+   * exposed to other processes for the same time, and rounds short enough to run unpreempted on
+   * a loaded machine keep the minima meaningful. Default 3.
+   */
+  roundMs?: number;
+  /** Timing rounds (median and minimum are reported). Default 61. */
   repeats?: number;
   /** Where to write the Markdown report; `null` writes nothing. Default `bench/results/deploy.md`. */
   out?: string | null;
 }
 
+/** Decisions per round of a runtime taking `us` µs per decision: about `roundMs`, 10 to 100,000. */
+function decisionsPerRound(us: number, roundMs: number): number {
+  return Math.max(10, Math.min(100_000, Math.round((roundMs * 1000) / us)));
+}
+
 /**
  * µs per decision of each function, timed in interleaved rounds (one repeat of each per round,
  * so a load spike on a shared machine hits every contender alike): per function the median and
- * the minimum over `repeats` rounds of `n[k]` decisions each.
+ * the minimum over `repeats` rounds of `n[k]` decisions each (`n` undefined: each function's
+ * rounds sized to last about `roundMs`, from the warm-up's speed).
  */
 function usPerDecision(
   fns: readonly ((obs: Float32Array) => number)[],
   states: Float32Array[],
-  n: readonly number[],
+  nGiven: readonly number[] | undefined,
   repeats: number,
-): { median: number; min: number }[] {
+  roundMs: number,
+): { median: number; min: number; decisions: number }[] {
   let sink = 0;
-  for (const fn of fns) for (let i = 0; i < 200; i++) sink += fn(states[i % states.length]!); // warm-up (JIT)
+  const warm = fns.map((fn) => {
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) sink += fn(states[i % states.length]!); // warm-up (JIT)
+    return (performance.now() - t0) * 5; // µs per decision
+  });
+  // A second estimate after the JIT has settled; the faster of the two.
+  const n =
+    nGiven ??
+    fns.map((fn, k) => {
+      const t0 = performance.now();
+      for (let i = 0; i < 200; i++) sink += fn(states[i % states.length]!);
+      return decisionsPerRound(Math.min(warm[k]!, (performance.now() - t0) * 5), roundMs);
+    });
   const times: number[][] = fns.map(() => []);
   for (let r = 0; r < repeats; r++)
     fns.forEach((fn, k) => {
@@ -101,7 +134,7 @@ function usPerDecision(
       times[k]!.push(((performance.now() - t0) * 1000) / n[k]!);
     });
   if (sink === -1) console.log(sink); // keeps the calls from being optimized away
-  return times.map((t) => ({ median: median(t), min: Math.min(...t) }));
+  return times.map((t, k) => ({ median: median(t), min: Math.min(...t), decisions: n[k]! }));
 }
 
 /** Whether a C compiler answers as `cc`. */
@@ -112,13 +145,15 @@ function hasCc(): boolean {
 /**
  * Median and fastest µs per decision (`policy_act`) of the generated C code compiled with
  * `cc -O2`, on the same observations, timed inside the C program (`repeats` rounds of
- * `decisions`); undefined without a C compiler.
+ * `decisions`, or with 0 of as many as last about `roundMs`, measured by the program on 200
+ * decisions); undefined without a C compiler.
  */
 function cDecisionUs(
   art: FloatPolicyArtifact,
   states: readonly Float32Array[],
   decisions: number,
   repeats: number,
+  roundMs: number,
 ): { median: number; min: number } | undefined {
   if (!hasCc()) return undefined;
   const plain: FloatPolicyArtifact = { ...art };
@@ -137,12 +172,16 @@ function cDecisionUs(
 static const float S[${states.length}][POLICY_INPUT_DIM] = {${obs}};
 static double now_us(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e6 + t.tv_nsec / 1e3; }
 int main(void) {
-  volatile int sink = 0; int r, i, k; double t[${repeats}];
+  volatile int sink = 0; int r, i, k, n = ${decisions}; double t[${repeats}], w;
   for (i = 0; i < 200; i++) sink += policy_act(S[i % ${states.length}], 0);
+  w = now_us();
+  for (i = 0; i < 200; i++) sink += policy_act(S[i % ${states.length}], 0);
+  w = (now_us() - w) / 200;
+  if (n == 0) { n = (int)(${roundMs} * 1000.0 / w + 0.5); if (n < 10) n = 10; if (n > 100000) n = 100000; }
   for (r = 0; r < ${repeats}; r++) {
     double t0 = now_us();
-    for (i = 0; i < ${decisions}; i++) sink += policy_act(S[i % ${states.length}], 0);
-    t[r] = (now_us() - t0) / ${decisions};
+    for (i = 0; i < n; i++) sink += policy_act(S[i % ${states.length}], 0);
+    t[r] = (now_us() - t0) / n;
   }
   for (r = 0; r < ${repeats}; r++) for (k = r + 1; k < ${repeats}; k++) if (t[k] < t[r]) { double u = t[k]; t[k] = t[r]; t[r] = u; }
   printf("%.6f %.6f\\n", ${repeats} % 2 ? t[${repeats} / 2] : (t[${repeats} / 2 - 1] + t[${repeats} / 2]) / 2, t[0]);
@@ -217,17 +256,39 @@ function measure(
   const rt = createPolicyRuntime(plain, { kernel: 'js' });
   const rtW = createPolicyRuntime(plain, { kernel: wasmSimdAvailable() ? 'wasm' : 'js' });
   const rtQ = createPolicyRuntime(quantizeInt8(plain));
+  const simd = wasmSimdAvailable();
+  const batchNet = simd
+    ? new WasmDenseNet(
+        plain.layers.map((l) => ({
+          kernel: l.weights,
+          bias: l.bias,
+          inDim: l.inputDim,
+          outDim: l.outputDim,
+        })),
+        plain.layers.map((l) => l.activation),
+      )
+    : undefined;
+  const rowOut = new Float32Array(art.outputDim);
+  const rowMajorAct = (obs: Float32Array): number => {
+    const y = batchNet!.forward(obs, 1, rowOut);
+    let best = 0;
+    for (let a = 1; a < y.length; a++) if (y[a]! > y[best]!) best = a;
+    return best;
+  };
   const tfAct = (obs: Float32Array): number => {
     const y = tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync();
     let best = 0;
     for (let a = 1; a < y.length; a++) if (y[a]! > y[best]!) best = a;
     return best;
   };
-  const [wasm, float, int8, tfjs] = usPerDecision(
-    [(s) => rtW.act(s), (s) => rt.act(s), (s) => rtQ.act(s), tfAct],
+  const [wasm, float, int8, tfjs, rowMajor] = usPerDecision(
+    [(s) => rtW.act(s), (s) => rt.act(s), (s) => rtQ.act(s), tfAct, ...(simd ? [rowMajorAct] : [])],
     states,
-    [o.decisions, o.decisions, o.decisions, Math.max(200, o.decisions >> 2)],
+    o.decisions > 0
+      ? [o.decisions, o.decisions, o.decisions, Math.max(200, o.decisions >> 2), o.decisions]
+      : undefined,
     o.repeats,
+    o.roundMs,
   );
   const runtimeWasmUs = wasm!.median;
   const runtimeFloatUs = float!.median;
@@ -240,6 +301,7 @@ function measure(
     params,
     runtimeWasmUs,
     runtimeFloatUs,
+    ...(rowMajor ? { rowMajorWasmUs: rowMajor.median } : {}),
     runtimeInt8Us,
     tfjsUs,
     speedupWasm: tfjsUs / runtimeWasmUs,
@@ -249,7 +311,7 @@ function measure(
     tfjsMinUs: tfjs!.min,
     speedupWasmMin: tfjs!.min / wasm!.min,
     speedupMin: tfjs!.min / float!.min,
-    c: cDecisionUs(art, states, o.decisions, o.repeats),
+    c: cDecisionUs(art, states, o.decisions, o.repeats, o.roundMs),
     bytes: {
       json: Buffer.byteLength(policyArtifactToJson(art)),
       bin: encodePolicyArtifact(art).length,
@@ -263,8 +325,9 @@ function measure(
 /** Runs the benchmark (see module doc) and returns its rows. */
 export async function runDeployBench(options: DeployBenchOptions = {}): Promise<DeployBenchRow[]> {
   const o: Required<DeployBenchOptions> = {
-    decisions: options.decisions ?? 2000,
-    repeats: options.repeats ?? 15,
+    decisions: options.decisions ?? 0,
+    roundMs: options.roundMs ?? 3,
+    repeats: options.repeats ?? 61,
     out: options.out === undefined ? 'bench/results/deploy.md' : options.out,
   };
   await initTf();
@@ -303,17 +366,20 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
       '# Deployment runtime: single-decision latency and size',
       '',
       `Machine: ${describeMachine()}; TF.js backend: ${tfBackendName() ?? 'unknown'}.`,
-      `Latency: ${o.repeats} interleaved rounds, each timing ${o.decisions} decisions of every runtime (TF.js: ${Math.max(200, o.decisions >> 2)}),`,
+      o.decisions > 0
+        ? `Latency: ${o.repeats} interleaved rounds, each timing ${o.decisions} decisions of every runtime (TF.js: ${Math.max(200, o.decisions >> 2)}),`
+        : `Latency: ${o.repeats} interleaved rounds, each timing about ${o.roundMs} ms of decisions of every runtime (as many as its warm-up speed gives: 10 to 100,000; the C program sizes its own rounds alike),`,
       'one observation each, argmax; same network and observations for all; TF.js = `tf.tidy(() => mlp.apply(tf.tensor2d(obs, [1, d]))).dataSync()`.',
       `Median and fastest round per runtime: on a loaded machine (1-min load average here: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores) the medians absorb other processes' time, the minima much less.`,
       '',
-      'Decision latency (µs per decision): the runtime on its WebAssembly SIMD kernel (the default where the engine has SIMD) and on its JavaScript kernel, the int8 runtime, TF.js, and the exported C compiled with `cc -O2` (timed inside the C program; — without a C compiler).',
+      'Decision latency (µs per decision): the runtime on its single-row WebAssembly SIMD kernel (`WasmMatVecNet`: packed weights resident in WebAssembly memory, all layers in one call; the default where the engine has SIMD) and on its JavaScript kernel, the int8 runtime, TF.js, and the exported C compiled with `cc -O2` (timed inside the C program; — without a C compiler). "row-major WASM µs": the batch kernel `WasmDenseNet` on one row plus argmax, which the runtime used before its single-row kernel (same Float32 arithmetic, weights in TensorFlow\'s row-major layout, one call per layer and activation).',
       '',
       formatMarkdownTable(
         [
           'policy',
           'params',
           'WASM µs',
+          'row-major WASM µs',
           'JS µs',
           'int8 µs',
           'TF.js µs',
@@ -332,6 +398,7 @@ export async function runDeployBench(options: DeployBenchOptions = {}): Promise<
           r.policy,
           r.params,
           r.runtimeWasmUs,
+          r.rowMajorWasmUs ?? '—',
           r.runtimeFloatUs,
           r.runtimeInt8Us,
           r.tfjsUs,

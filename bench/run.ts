@@ -13,14 +13,24 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…] | env-runners]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
-// `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min) and
-// egs-learn (~10 min) and env-runners (~2 min) run only when named.
+// `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min),
+// egs-learn (~10 min) and env-runners (~3 min) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
-if (!only || only === 'deploy') await runDeployBench();
+if (!only || only === 'deploy')
+  await runDeployBench(
+    Object.fromEntries(
+      sections.map((a) => {
+        const [key, value] = a.split('=');
+        if (!['decisions', 'roundMs', 'repeats'].includes(key!) || value === undefined)
+          throw new Error(`deploy bench: unknown argument ${a} (decisions=, roundMs=, repeats=)`);
+        return [key, Number(value)];
+      }),
+    ),
+  );
 if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
 if (!only || only === 'hsoc') await runHsocBench();

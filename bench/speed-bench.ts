@@ -5,7 +5,10 @@
  * roofline line (achieved GFLOP/s against a plain matmul on one core) and learning-curve
  * comparisons of the two learners on the same seeds → bench/results/speed.md and speed.json.
  *
- * Sections: roofline, ppo-cartpole, dqn-cartpole, learning, egs (all by default).
+ * Sections: roofline (always), ppo-cartpole, dqn-cartpole, egs, learning (all by default);
+ * `learning-egs` runs only the EGS row of the learning table. Options as `key=value`: `scale=0.25`
+ * multiplies every step budget (a quick look at the numbers, not the committed run), `out=PATH`
+ * writes PATH.md and PATH.json instead of bench/results/speed.md and speed.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,7 +31,9 @@ import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { PadGraphObservation } from '../src/core/wrappers/pad-graph-observation.js';
 import { EgsEnv } from '../src/envs/egs/egs-env.js';
 import { cloneEgsExpert, collectEgsDemonstrations } from '../src/experiments/egs-imitation.js';
-import { GraphPolicy, type GraphPolicyConfig } from '../src/nn/graph-policy.js';
+import type { GraphNetDims } from '../src/nn/graph-net-f32.js';
+import { GraphPolicy, graphPolicyDims, type GraphPolicyConfig } from '../src/nn/graph-policy.js';
+import { resolveDqnConfig, type DqnConfig } from '../src/agents/dqn.js';
 import { DQN_CARTPOLE } from './dqn-learning.js';
 import { EGS_POLICY, EGS_PPO } from './egs-train.js';
 import { JOBS_ENV_OPTIONS, PPO_JOBS } from './jobs-learning.js';
@@ -161,6 +166,45 @@ function ppoMlpFlops(
   epochs: number,
 ): number {
   const fwd = 2 * (denseMacs([obsDim, ...hidden, actions]) + denseMacs([obsDim, ...hidden, 1]));
+  return steps * (fwd + epochs * 3 * fwd);
+}
+
+/**
+ * FLOPs of DQN on an MLP Q-net: one forward per env step (action selection), and from
+ * `learningStarts` on, every `trainFreq` steps, `gradientSteps` minibatches of `batchSize` rows,
+ * each row a forward and a backward (≈ 2 forwards) on its state plus the target net's forward on
+ * the next state and, for Double DQN, the online net's too.
+ */
+function dqnMlpFlops(steps: number, obsDim: number, actions: number, config: DqnConfig): number {
+  const cfg = resolveDqnConfig(config);
+  const fwd = 2 * denseMacs([obsDim, ...cfg.hiddenSizes, actions]);
+  const trains = Math.max(0, Math.floor((steps - cfg.learningStarts) / cfg.trainFreq)) * cfg.gradientSteps;
+  return steps * fwd + trains * cfg.batchSize * (3 + 1 + (cfg.doubleDqn ? 1 : 0)) * fwd;
+}
+
+/**
+ * Multiply-adds of one forward pass of the graph network on a graph of `n` real nodes (the fast
+ * learner computes on real nodes only): embedding, per layer the q/k/v/o projections, attention
+ * scores and weighted sums and the feed-forward block, the decoder's projections and pair
+ * logits, and the value head. Layer norms, softmax, the relation-bias lookups and activations are
+ * left out (O(n·d) and O(n²·H) each, a few per cent).
+ */
+function graphNetMacs(dims: GraphNetDims, n: number): number {
+  const { nodeFeatureDim: F, hiddenDim: d, ffnDim: f, numLayers: L, valueHiddenDim: vh } = dims;
+  const layer = 4 * n * d * d + 2 * n * n * d + 2 * n * d * f;
+  return n * F * d + L * layer + 2 * n * d * d + n * n * d + d * vh + vh;
+}
+
+/**
+ * FLOPs of PPO with the graph policy, as {@link ppoMlpFlops} counts them (one forward per rollout
+ * step, three forwards' worth per sample and epoch), at the mean over graphs of `nodes[0]` to
+ * `nodes[1]` nodes, equally likely (the sampler's distribution per episode, not weighted by
+ * episode length: an estimate).
+ */
+function ppoGraphFlops(steps: number, dims: GraphNetDims, nodes: [number, number], epochs: number): number {
+  let macs = 0;
+  for (let n = nodes[0]; n <= nodes[1]; n++) macs += graphNetMacs(dims, n);
+  const fwd = (2 * macs) / (nodes[1] - nodes[0] + 1);
   return steps * (fwd + epochs * 3 * fwd);
 }
 
@@ -315,7 +359,7 @@ async function sectionPpoCartpole(seeds: number[], steps: number, peak: number):
   log('');
 }
 
-async function sectionDqnCartpole(seeds: number[], steps: number): Promise<void> {
+async function sectionDqnCartpole(seeds: number[], steps: number, peak: number): Promise<void> {
   log(
     '## DQN CartPole-v1, the committed config (bench/dqn-learning.ts: 64×64 ReLU, batch 64, train every 4 steps, Double DQN, Huber)',
   );
@@ -323,20 +367,28 @@ async function sectionDqnCartpole(seeds: number[], steps: number): Promise<void>
   for (const seed of seeds)
     for (const learner of LEARNERS) {
       const model = new DQN(cartpole, { ...DQN_CARTPOLE, seed, learner } as never);
-      record('dqn-cartpole', 'dqn', learner, seed, await timedLearn(model, steps, cartpole, steps, seed));
+      const r = await timedLearn(model, steps, cartpole, steps, seed);
+      record('dqn-cartpole', 'dqn', learner, seed, r, dqnMlpFlops(r.steps, 4, 2, DQN_CARTPOLE));
     }
   const by = summarise('dqn-cartpole', 'dqn');
   const sps = (k: string): number => median((by.get(k) ?? []).map((r) => r.stepsPerSecond));
+  const gflops = (k: string): number => median((by.get(k) ?? []).map((r) => r.gflops ?? NaN));
   log(
     formatMarkdownTable(
-      ['learner', 'runs', 'steps/s (median)', 'final eval per seed'],
+      ['learner', 'runs', 'steps/s (median)', 'GFLOP/s', 'of one-core matmul', 'final eval per seed'],
       LEARNERS.map((k) => [
         k,
         by.get(k)?.length ?? 0,
         fmt(sps(k)),
+        fmt(gflops(k), 2),
+        fmt((100 * gflops(k)) / peak, 1) + ' %',
         (by.get(k) ?? []).map((r) => r.finalEval!.toFixed(0)).join(', '),
       ]),
     ),
+  );
+  log('');
+  log(
+    `FLOPs: one Q-net forward per step, and per trained row a forward and backward (≈ 3 forwards) plus the next state's target and (Double DQN) online forwards.`,
   );
   log('');
   log(`Fast learner: ${(sps('fast') / sps('tfjs')).toFixed(2)}× the TF.js path (target ≥ 3×).`);
@@ -354,7 +406,16 @@ function welch(a: number[], b: number[]): { diff: number; lo: number; hi: number
   return { diff, lo: diff - t * se, hi: diff + t * se };
 }
 
-async function sectionLearning(seeds: number[]): Promise<void> {
+/** The EGS env of the speed runs: 20–50-node DAGs padded to 50 nodes. */
+function egsEnv(): PadGraphObservation<number> {
+  return new PadGraphObservation(new EgsEnv({ maxNodes: 50, sampler: { nodes: [20, 50], slack: [0, 0.4] } }));
+}
+
+/**
+ * The learning comparison (see the table's caption): every case, or with `only` the case of that
+ * name; `scale` multiplies the step budgets.
+ */
+async function sectionLearning(seeds: number[], scale: number, only?: string): Promise<void> {
   log('## Same learning: fast learner vs TF.js, same seeds and configs');
   log('');
   log(
@@ -362,12 +423,15 @@ async function sectionLearning(seeds: number[]): Promise<void> {
   );
   log('');
   const jobs = (): Env => makeEnv('Jobs-v0', JOBS_ENV_OPTIONS as never);
+  const egsLayout = new PadGraphObservation(new EgsEnv({ maxNodes: 50 })).layout;
   const cases: {
     what: string;
     steps: number;
     evalEvery: number;
     make: (l: Learner, seed: number) => PPO | A2C | DQN;
     env: () => Env;
+    /** Seeds of this case when not the section's (a slow reference path). */
+    seeds?: number[];
   }[] = [
     {
       what: 'PPO CartPole-v1',
@@ -397,14 +461,32 @@ async function sectionLearning(seeds: number[]): Promise<void> {
       make: (l, s) => new PPO(jobs, { ...PPO_JOBS, seed: s, learner: l } as never),
       env: jobs,
     },
+    {
+      // The TF.js graph learner runs ~100 steps/s: a short budget and three seeds keep it to minutes.
+      what: 'PPO EGS-v0 (large graph policy)',
+      steps: 4096,
+      evalEvery: 2048,
+      make: (l, s) =>
+        new PPO(
+          egsEnv,
+          { ...EGS_PPO, seed: s, learner: l } as never,
+          GraphPolicy.factory(egsLayout, EGS_POLICY),
+        ),
+      env: egsEnv,
+      seeds: [1, 2, 3],
+    },
   ];
   const table: (string | number)[][] = [];
   for (const c of cases) {
+    if (only !== undefined && c.what !== only) continue;
     const curves: Record<Learner, number[][]> = { fast: [], tfjs: [] };
     const speed: Record<Learner, number[]> = { fast: [], tfjs: [] };
-    for (const seed of seeds)
+    const caseSeeds = c.seeds ?? seeds;
+    const steps = Math.max(1, Math.round(c.steps * scale));
+    const evalEvery = Math.max(1, Math.round(c.evalEvery * scale));
+    for (const seed of caseSeeds)
       for (const learner of LEARNERS) {
-        const r = await timedLearn(c.make(learner, seed), c.steps, c.env, c.evalEvery, seed);
+        const r = await timedLearn(c.make(learner, seed), steps, c.env, evalEvery, seed);
         record('learning', c.what, learner, seed, r);
         curves[learner].push(r.curve);
         speed[learner].push(r.steps / r.seconds);
@@ -421,8 +503,8 @@ async function sectionLearning(seeds: number[]): Promise<void> {
       table.push([
         c.what,
         l,
-        seeds.length,
-        c.evalEvery,
+        caseSeeds.length,
+        evalEvery,
         meanCurve(l),
         `${mean(finals(l)).toFixed(1)} ± ${sampleStd(finals(l)).toFixed(1)}`,
         l === 'fast' ? `${w.diff.toFixed(1)} [${w.lo.toFixed(1)}, ${w.hi.toFixed(1)}]` : '',
@@ -450,24 +532,28 @@ async function sectionLearning(seeds: number[]): Promise<void> {
 /** The small shipped EGS policy's architecture (models/egs-graph-policy-small.json). */
 const EGS_SMALL_POLICY: GraphPolicyConfig = { hiddenDim: 8, numHeads: 4, numLayers: 1 };
 
-async function sectionEgs(steps: number): Promise<void> {
+async function sectionEgs(steps: number, peak: number): Promise<void> {
   log(
     '## EGS-v0 with the graph policy, 20–50-node DAGs (bench/egs-train.ts settings: 8 envs × 64 steps, 4 minibatches, 3 epochs)',
   );
   log('');
   const maxNodes = 50;
   const layout = new PadGraphObservation(new EgsEnv({ maxNodes })).layout;
-  const make = (): PadGraphObservation<number> =>
-    new PadGraphObservation(new EgsEnv({ maxNodes, sampler: { nodes: [20, 50], slack: [0, 0.4] } }));
   const table: (string | number)[][] = [];
+  const rate = (gflops: Record<Learner, number>): string[] => [
+    ...LEARNERS.map((l) => fmt(gflops[l], 2)),
+    ...LEARNERS.map((l) => fmt((100 * gflops[l]) / peak, 1) + ' %'),
+  ];
   for (const [name, policy] of [
     ['large (d 32, 2 layers)', EGS_POLICY],
     ['small (d 8, 1 layer)', EGS_SMALL_POLICY],
   ] as const) {
     const sps: Record<Learner, number> = { fast: 0, tfjs: 0 };
+    const gflops: Record<Learner, number> = { fast: 0, tfjs: 0 };
+    const dims = graphPolicyDims(layout, policy);
     for (const learner of LEARNERS) {
       const model = new PPO(
-        make,
+        egsEnv,
         { ...EGS_PPO, seed: 1, learner } as never,
         GraphPolicy.factory(layout, policy),
       );
@@ -476,8 +562,10 @@ async function sectionEgs(steps: number): Promise<void> {
       const seconds = (performance.now() - t0) / 1000;
       const done = model.counters.numTimesteps;
       await model.close();
-      record('egs', `ppo ${name}`, learner, 1, { seconds, steps: done, finalEval: NaN, curve: [] });
+      const flops = ppoGraphFlops(done, dims, [20, 50], EGS_PPO.updateEpochs!);
+      record('egs', `ppo ${name}`, learner, 1, { seconds, steps: done, finalEval: NaN, curve: [] }, flops);
       sps[learner] = done / seconds;
+      gflops[learner] = flops / seconds / 1e9;
     }
     table.push([
       `PPO, ${name} policy`,
@@ -485,11 +573,17 @@ async function sectionEgs(steps: number): Promise<void> {
       fmt(sps.fast),
       fmt(sps.tfjs),
       (sps.fast / sps.tfjs).toFixed(2) + '×',
+      ...rate(gflops),
     ]);
   }
   // Behaviour cloning of the EGS expert, as the imitation warm start runs it.
   const demos = collectEgsDemonstrations({ count: 12, tries: 1, nodes: [10, 50], rng: new Rng(7) });
   const epm: Record<Learner, number> = { fast: 0, tfjs: 0 };
+  const bcGflops: Record<Learner, number> = { fast: 0, tfjs: 0 };
+  // A forward and a backward (≈ 3 forwards) per expert state and epoch, on its own graph size.
+  const bcDims = graphPolicyDims(layout, EGS_POLICY);
+  let bcEpochFlops = 0;
+  for (const st of demos.steps) bcEpochFlops += 3 * 2 * graphNetMacs(bcDims, st.obs.numNodes);
   for (const learner of LEARNERS) {
     const policy = new GraphPolicy(layout, new EgsEnv({ maxNodes }).actionSpace, EGS_POLICY, new Rng(0));
     const t0 = performance.now();
@@ -503,6 +597,7 @@ async function sectionEgs(steps: number): Promise<void> {
     const minutes = (performance.now() - t0) / 60_000;
     policy.dispose();
     epm[learner] = 2 / minutes;
+    bcGflops[learner] = (2 * bcEpochFlops) / (minutes * 60) / 1e9;
     rows.push({
       section: 'egs',
       what: 'bc large',
@@ -511,6 +606,7 @@ async function sectionEgs(steps: number): Promise<void> {
       steps: 2 * demos.steps.length,
       seconds: minutes * 60,
       stepsPerSecond: (2 * demos.steps.length) / (minutes * 60),
+      gflops: bcGflops[learner],
     });
   }
   table.push([
@@ -519,20 +615,50 @@ async function sectionEgs(steps: number): Promise<void> {
     fmt(epm.fast, 1),
     fmt(epm.tfjs, 1),
     (epm.fast / epm.tfjs).toFixed(2) + '×',
+    ...rate(bcGflops),
   ]);
-  log(formatMarkdownTable(['run', 'unit', 'fast', 'tfjs', 'fast / tfjs'], table));
+  log(
+    formatMarkdownTable(
+      [
+        'run',
+        'unit',
+        'fast',
+        'tfjs',
+        'fast / tfjs',
+        'fast GFLOP/s',
+        'tfjs GFLOP/s',
+        'fast of one-core matmul',
+        'tfjs of one-core matmul',
+      ],
+      table,
+    ),
+  );
   log('');
   log(
-    `PPO runs: ${steps} steps each, seed 1, no evaluation. Targets: ≥ 10× the TF.js path for PPO with the large policy and for behaviour cloning.`,
+    `PPO runs: ${steps} steps each, seed 1, no evaluation. Targets: ≥ 10× the TF.js path for PPO with the large policy and for behaviour cloning. FLOPs: the multiply-adds of the graph network on the real nodes of each graph (projections, attention, feed-forward, decoder pairs, value head; layer norms and softmax left out), one forward per rollout step and three forwards' worth per sample and epoch, at the mean over 20–50-node graphs for PPO and at each expert state's own graph for cloning: an estimate, and the TF.js path computes more than it (padded batches of 50 nodes).`,
   );
   log('');
 }
 
-/** Runs the sections named in `sections` (all when empty). */
-export async function runSpeedBench(sections: string[] = []): Promise<void> {
+/**
+ * Runs the sections named in `args` (all when none; see the module comment for the names and
+ * the `scale=` and `out=` options).
+ */
+export async function runSpeedBench(args: string[] = []): Promise<void> {
   await initTf();
   registerBuiltinEnvs();
+  const options = new Map(
+    args.filter((a) => a.includes('=')).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
+  for (const key of options.keys())
+    if (key !== 'scale' && key !== 'out')
+      throw new Error(`speed bench: unknown option ${key}= (scale=, out=)`);
+  const scale = Number(options.get('scale') ?? 1);
+  if (!(scale > 0))
+    throw new Error(`speed bench: scale must be a positive number, got ${options.get('scale')}`);
+  const sections = args.filter((a) => !a.includes('='));
   const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
+  const budget = (steps: number): number => Math.max(1, Math.round(steps * scale));
   const started = new Date().toISOString().slice(0, 10);
   log('# Training speed: the fast learner against TF.js and PyTorch');
   log('');
@@ -540,7 +666,7 @@ export async function runSpeedBench(sections: string[] = []): Promise<void> {
     `- machine: ${describeMachine()}; TF.js backend: ${tfBackendName()}; PyTorch: ${existsSync(PYTHON) && existsSync(PEER) ? "Debian's python3-torch running ../shared/peers/ppo_torch.py" : 'not found (rows skipped)'}`,
   );
   log(
-    `- command: \`npm run bench -- speed${sections.length ? ' ' + sections.join(' ') : ''}\` (bench/speed-bench.ts), ${started}`,
+    `- command: \`npm run bench -- speed${args.length ? ' ' + args.join(' ') : ''}\` (bench/speed-bench.ts), ${started}${scale === 1 ? '' : `; step budgets × ${scale} (a quick look, not the committed figures)`}`,
   );
   log(
     '- every figure comes from this one run; sides interleaved per seed; wall times exclude periodic evaluations.',
@@ -558,13 +684,13 @@ export async function runSpeedBench(sections: string[] = []): Promise<void> {
     `A 256×256 by 256×256 single-precision matmul on one core: ${peak.js.toFixed(2)} GFLOP/s in the JS dense kernel, ${peak.wasm === undefined ? 'no WebAssembly SIMD' : `${peak.wasm.toFixed(2)} GFLOP/s in the WebAssembly SIMD kernel`}, ${peak.tfjs.toFixed(2)} GFLOP/s in TF.js (${tfBackendName()}), ${cText}. The "of one-core matmul" columns divide by the largest, ${best.toFixed(2)} GFLOP/s.`,
   );
   log('');
-  if (want('ppo-cartpole')) await sectionPpoCartpole([1, 2, 3], 100_000, best);
-  if (want('dqn-cartpole')) await sectionDqnCartpole([1, 2], 50_000);
-  if (want('egs')) await sectionEgs(2048);
-  if (want('learning')) await sectionLearning([1, 2, 3, 4, 5]);
-  await writeFileAtomic(new URL('results/speed.md', import.meta.url).pathname, md.join('\n') + '\n');
-  await writeFileAtomic(
-    new URL('results/speed.json', import.meta.url).pathname,
-    JSON.stringify({ rows }, null, 2) + '\n',
-  );
+  if (want('ppo-cartpole')) await sectionPpoCartpole([1, 2, 3], budget(100_000), best);
+  if (want('dqn-cartpole')) await sectionDqnCartpole([1, 2], budget(50_000), best);
+  if (want('egs')) await sectionEgs(budget(2048), best);
+  if (want('learning')) await sectionLearning([1, 2, 3, 4, 5], scale);
+  else if (sections.includes('learning-egs'))
+    await sectionLearning([1, 2, 3, 4, 5], scale, 'PPO EGS-v0 (large graph policy)');
+  const out = options.get('out') ?? new URL('results/speed', import.meta.url).pathname;
+  await writeFileAtomic(`${out}.md`, md.join('\n') + '\n');
+  await writeFileAtomic(`${out}.json`, JSON.stringify({ rows }, null, 2) + '\n');
 }

@@ -30,7 +30,11 @@
  * - `transpose(src, dst, rows, cols)`: of the layer input (for `xᵀ`) and of `W` (the input
  *   gradient `dz · Wᵀ` is then a `dense` with zero bias).
  * - `tanhBack(d, y, count)`, `reluBack(d, y, count)`: `d ·= 1 − y²`, `d = y ≤ 0 ? 0 : d` in place.
+ *
+ * Single decisions (`src/nn/dense-matvec-wasm.ts`) run `forwardPacked(table, count)` of
+ * `dense-matvec-wasm.ts`: a whole network on one row, on weights packed for it.
  */
+import { forwardPackedFunction, sumAccumulatorSets } from './dense-matvec-wasm.js';
 import { assembleModule, Code, type ValType, type WasmFunction } from './wasm-writer.js';
 
 // dense: parameters, then locals (numbers are wasm local indices).
@@ -118,19 +122,7 @@ function columnBlock(c: Code, k: number, u: number, mode: BlockMode = PLAIN_BLOC
   step(0, 0);
   addTo(c, XP, 4);
   c.br(0).end().end();
-  // Pairwise sums of the accumulator sets.
-  for (let v = 0; v < k; v++) {
-    if (u === 2) c.get(acc(0, v)).get(acc(1, v)).op('f32x4.add').set(acc(0, v));
-    if (u === 4)
-      c.get(acc(0, v))
-        .get(acc(1, v))
-        .op('f32x4.add')
-        .get(acc(2, v))
-        .get(acc(3, v))
-        .op('f32x4.add')
-        .op('f32x4.add')
-        .set(acc(0, v));
-  }
+  sumAccumulatorSets(c, k, u, acc);
   if (mode.accumulate && mode.tail) {
     // Only the m − j < 4 lanes of this row: the rest belong to the next row, not yet summed.
     for (let lane = 0; lane < 3; lane++) {
@@ -416,6 +408,7 @@ export function buildDenseKernelWasm(): Uint8Array {
       tanhBackFunction(),
       reluBackFunction(),
       transposeFunction(),
+      forwardPackedFunction(tanhF32x4),
     ],
     1,
   );

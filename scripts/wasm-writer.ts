@@ -42,6 +42,7 @@ const PLAIN: Record<string, number> = {
   drop: 0x1a,
   return: 0x0f,
   'i32.eqz': 0x45,
+  'i32.eq': 0x46,
   'i32.lt_u': 0x49,
   'i32.gt_u': 0x4b,
   'i32.le_u': 0x4d,
@@ -108,6 +109,7 @@ const SIMD: Record<string, number> = {
 
 /** Loads and stores: opcode bytes and the natural alignment (log2 bytes) used as the hint. */
 const MEMORY: Record<string, { code: number[]; align: number }> = {
+  'i32.load': { code: [0x28], align: 2 },
   'f32.load': { code: [0x2a], align: 2 },
   'f32.store': { code: [0x38], align: 2 },
   'v128.load': { code: [0xfd, 0x00], align: 4 },

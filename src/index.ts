@@ -4,7 +4,8 @@
  * `arbiter` is the everything entry: it re-exports every subpath entry (`arbiter/core`,
  * `arbiter/dag`, `arbiter/logic`, `arbiter/envs`, `arbiter/deploy`, `arbiter/rl`) and adds the
  * reporting and experiment runners below. Loads TensorFlow.js (through `arbiter/rl`); import a
- * TF-free subpath for DAG, logic or deployment work. Every symbol carries its TSDoc at its
+ * TF-free subpath for DAG, logic or deployment work. The web dashboard is not in it (it would load
+ * Fastify): it is the subpath `arbiter/dashboard`. Every symbol carries its TSDoc at its
  * declaration.
  * @packageDocumentation
  */
@@ -72,6 +73,7 @@ export {
   egsAblationSets,
   runEgsLearnAblation,
   EGS_ABLATION_VARIANTS,
+  egsVariantName,
   type EgsAblationSet,
   type EgsAblationConfig,
 } from './experiments/egs-learn-ablation.js';
@@ -107,6 +109,19 @@ export {
 export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
 export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
 export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
+export {
+  LOWER_BOUND,
+  STATIC_TARGET,
+  profiledTrainingEnv,
+  runHsocProfiledComparison,
+  type HsocProfiledComparisonOptions,
+} from './experiments/hsoc-profiled-comparison.js';
+export { type HsocProfiledRow } from './report/hsoc-profiled-row.js';
+export {
+  hsocProfiledClaims,
+  hsocProfiledMarkdown,
+  type HsocProfiledReport,
+} from './report/hsoc-profiled-markdown.js';
 export { type HsocBenchmarkRow, type HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';
 export { hsocBenchmarkMarkdown, hsocAcceptance, hsocPresetTable } from './report/hsoc-benchmark-markdown.js';
 export { hsocBarChartSpec, renderHsocBarChartSvg } from './report/hsoc-bar-chart.js';
@@ -202,11 +217,3 @@ export {
   type EnvRunnerPayload,
 } from './distributed/env-runner-queue.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';
-// dashboard: the local web app over a folder of runs and DAG files
-export {
-  createDashboardApp,
-  startDashboardServer,
-  type DashboardOptions,
-  type DashboardServer,
-} from './dashboard/dashboard-server.js';
-export type * from './dashboard/dashboard-api.js';

@@ -7,7 +7,7 @@
  */
 import { ArbiterError } from '../core/errors.js';
 import { mean, percentDifferences } from '../core/statistics.js';
-import { HsocEnv } from '../envs/hsoc/hsoc-env.js';
+import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
 import type { HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
 import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
@@ -25,6 +25,8 @@ export interface SelectLnnRulePolicyOptions {
   train?: Omit<TrainLnnRulePolicyOptions, 'seed'>;
   /** Validation workload (the training DAG). Default `'5-task'`. */
   workload?: HsocWorkload;
+  /** Further options of the validation envs (PE mix, power model, calibration); the load is set per env. */
+  env?: HsocEnvOptions;
   /** Validation loads; the score is the mean over them. Default all three. */
   loads?: readonly HsocLoad[];
   /** Validation episodes per load. Default 20. */
@@ -72,7 +74,13 @@ export function selectLnnRulePolicy(options: SelectLnnRulePolicyOptions = {}): S
   const episodes = options.episodes ?? 20;
   const seedBase = options.seedBase ?? 200_000;
   const envs = loads.map(
-    (load) => new HsocEnv({ workload: options.workload ?? '5-task', load, jobs: options.jobs ?? 12 }),
+    (load) =>
+      new HsocEnv({
+        workload: options.workload ?? '5-task',
+        jobs: options.jobs ?? 12,
+        ...options.env,
+        load,
+      }),
   );
   const control = new UniformPolicy();
   const base = envs.map((env) =>

@@ -134,6 +134,14 @@ export interface ApiError {
   code: string;
   /** A message a user can act on. */
   message: string;
+  /** For invalid input: the file (relative to the folder, or the upload's name). */
+  file?: string;
+  /** For invalid input: the 1-based line in the file. */
+  line?: number;
+  /** For invalid input: the offending item (`trace[3]`, `node 'v3'`). */
+  item?: string;
+  /** For invalid input: the rule it breaks (`deadline`, `cycle`). */
+  rule?: string;
 }
 
 /** What `POST /api/egs-replay` takes: the DAG as for scheduling, a shipped policy and a deadline. */
@@ -224,17 +232,26 @@ export interface BenchTables {
   tables: { key: string; columns: string[]; rows: Record<string, unknown>[] }[];
 }
 
-/** What `POST /api/hsoc-trace` takes: a built-in workload, a load, a seed and a policy. */
+/**
+ * What `POST /api/hsoc-trace` takes: a workload (built-in, or a file under the folder), a load, a
+ * seed and a policy.
+ */
 export interface HsocTraceRequest {
-  /** Built-in workload (`5-task`, `av-42`). */
-  workload: string;
+  /** Built-in workload (`5-task`, `av-42`); ignored when `file` is given. */
+  workload?: string;
+  /**
+   * A workload file relative to the dashboard folder (see {@link HsocTraceOptions.files}): an HSoC
+   * workload file, or a STOMP arrival trace (`.trc`) with its DAG files beside it. Runs on STOMP's
+   * PE mix (3 CPU, 3 GPU, 3 FFT) with the load's background jobs and availability.
+   */
+  file?: string;
   /** Load preset (`light`, `medium`, `heavy`). */
   load: string;
   /** Episode seed (default 0). */
   seed?: number;
   /** Power-sharing policy (see {@link HsocTraceOptions.policies}). */
   policy: string;
-  /** Workload jobs of the episode (default 12 for 5-task, 4 for av-42, as `bench hsoc`). */
+  /** Workload jobs of a built-in workload's episode (default 12 for 5-task, 4 for av-42, as `bench hsoc`). */
   jobs?: number;
 }
 
@@ -242,6 +259,8 @@ export interface HsocTraceRequest {
 export interface HsocTraceOptions {
   /** Built-in workloads. */
   workloads: string[];
+  /** Workload files under the folder: HSoC workload files and STOMP arrival traces (`.trc`). */
+  files: DagFileEntry[];
   /** Load presets. */
   loads: string[];
   /** Policies (`lnn-rules` and `dynamic-rules` train the LNN rules briefly at their first use). */
@@ -266,15 +285,17 @@ export interface HsocDecision {
 
 /** What `POST /api/hsoc-trace` answers: one episode as a timeline. */
 export interface HsocTraceAnswer {
-  /** Workload, load, seed and policy of the episode. */
+  /** Workload of the episode: the built-in name, or the workload file's name. */
   workload: string;
+  /** The workload file, relative to the folder, when the episode ran one. */
+  file?: string;
   /** Load preset. */
   load: string;
   /** Episode seed. */
   seed: number;
   /** Policy name. */
   policy: string;
-  /** Workload jobs asked for. */
+  /** Workload jobs asked for (a file's: its trace's). */
   jobsAsked: number;
   /** PE names (`cpu0`, …), in index order. */
   pes: string[];

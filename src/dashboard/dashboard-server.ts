@@ -11,10 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ArbiterError } from '../core/errors.js';
+import { ArbiterError, ValidationError } from '../core/errors.js';
 import { ALL_METHODS } from '../deploy/schedule-method.js';
 import { ConfinedPathError, confinedPath } from './confined-path.js';
 import type {
+  ApiError,
   EgsReplayRequest,
   HsocTraceRequest,
   LogicRequest,
@@ -127,6 +128,15 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
       return reply
         .code(error.code === 'path-outside' ? 403 : 404)
         .send({ code: error.code, message: error.message });
+    if (error instanceof ValidationError)
+      return reply.code(400).send({
+        code: error.code,
+        message: error.message,
+        rule: error.rule,
+        ...(error.file !== undefined && { file: error.file }),
+        ...(error.line !== undefined && { line: error.line }),
+        ...(error.item !== undefined && { item: error.item }),
+      } satisfies ApiError);
     if (error instanceof ArbiterError)
       return reply.code(400).send({ code: error.code, message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
@@ -160,8 +170,8 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Fas
       .header('Content-Disposition', `attachment; filename="${file.name}"`)
       .send(file.data);
   });
-  const hsoc = new HsocTracer();
-  app.get('/api/hsoc-options', async () => hsocTraceOptions());
+  const hsoc = new HsocTracer(root);
+  app.get('/api/hsoc-options', async () => hsocTraceOptions(root));
   app.post('/api/hsoc-trace', async (request) => hsoc.trace(request.body as HsocTraceRequest));
   const benchFolder = options.benchDir ?? benchResultsDir();
   const benchDir = await realpath(benchFolder).catch(() => benchFolder);

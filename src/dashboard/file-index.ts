@@ -1,10 +1,13 @@
 /**
  * The input files under the dashboard folder that its views open: DAG task files for the
- * schedules view (STG and DOT by extension, JSON whose start names `"nodes"`) and knowledge bases
- * for the logic view (JSON whose start names `"logic"`). Run folders' own files are not searched.
+ * schedules view (STG and DOT by extension, JSON whose start names `"nodes"`), knowledge bases
+ * for the logic view (JSON whose start names `"logic"`) and HSoC workloads for the HSoC view
+ * (workload files, JSON whose start names their format, and STOMP arrival traces, `.trc`). Run
+ * folders' own files are not searched.
  */
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { HSOC_WORKLOAD_FORMAT } from '../envs/hsoc/hsoc-workload-file.js';
 import type { DagFileEntry } from './dashboard-api.js';
 
 /** How deep below the dashboard folder files are looked for. */
@@ -20,10 +23,19 @@ interface FileKind {
   extensions: readonly string[];
   /** Text that the first {@link HEAD_BYTES} of a `.json` file must contain. */
   jsonMarker?: string;
+  /** Text that they must not contain (a file of another kind that also has the marker). */
+  jsonExcluded?: string;
 }
 
-const DAG_FILES: FileKind = { extensions: ['.stg', '.dot', '.gv', '.json'], jsonMarker: '"nodes"' };
+/** How an HSoC workload file starts (its `format` tag). */
+const WORKLOAD_MARKER = `"${HSOC_WORKLOAD_FORMAT}"`;
+const DAG_FILES: FileKind = {
+  extensions: ['.stg', '.dot', '.gv', '.json'],
+  jsonMarker: '"nodes"',
+  jsonExcluded: WORKLOAD_MARKER,
+};
 const KNOWLEDGE_BASES: FileKind = { extensions: ['.json'], jsonMarker: '"logic"' };
+const HSOC_WORKLOADS: FileKind = { extensions: ['.json', '.trc'], jsonMarker: WORKLOAD_MARKER };
 
 /** The DAG task files under `root` (`.stg`, `.dot`, `.gv`, and `.json` holding `"nodes"`), sorted by path. */
 export async function listDagFiles(root: string): Promise<DagFileEntry[]> {
@@ -33,6 +45,14 @@ export async function listDagFiles(root: string): Promise<DagFileEntry[]> {
 /** The knowledge base files under `root` (`.json` holding `"logic"`), sorted by path. */
 export async function listKnowledgeBaseFiles(root: string): Promise<DagFileEntry[]> {
   return listFiles(root, KNOWLEDGE_BASES);
+}
+
+/**
+ * The HSoC workloads under `root`: workload files (`.json` holding their format tag, as
+ * `arbiter hsoc import` writes them) and STOMP arrival traces (`.trc`), sorted by path.
+ */
+export async function listHsocWorkloadFiles(root: string): Promise<DagFileEntry[]> {
+  return listFiles(root, HSOC_WORKLOADS);
 }
 
 async function listFiles(root: string, kind: FileKind): Promise<DagFileEntry[]> {
@@ -69,6 +89,8 @@ async function walk(
       const head = await readHead(path.join(root, child));
       if (head === undefined) continue;
       if (ext === '.json' && kind.jsonMarker !== undefined && !head.text.includes(kind.jsonMarker)) continue;
+      if (ext === '.json' && kind.jsonExcluded !== undefined && head.text.includes(kind.jsonExcluded))
+        continue;
       out.push({ path: child, bytes: head.size });
     }
   }

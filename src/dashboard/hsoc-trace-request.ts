@@ -3,16 +3,16 @@
  * power-sharing policy, answered as a trace — the tokens granted to each PE between decisions,
  * every task's start and finish on its PE, and at each decision the bin each agent chose with the
  * rule (or reason) behind it. The episode is the one `runHsocEpisode` plays (same env, same
- * actions); the trace only reads the env between steps.
+ * actions); the trace only reads the env between steps. The LNN rules train on a worker thread at
+ * their first use, so the server answers other requests meanwhile.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { selectLnnRulePolicy } from '../agents/select-lnn-rule-policy.js';
 import { ArbiterError } from '../core/errors.js';
 import { binTokens } from '../envs/hsoc/hsoc-agent-view.js';
 import { HsocEnv } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS, isHsocLoad } from '../envs/hsoc/hsoc-platform.js';
-import { HSOC_WORKLOADS, type HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
+import { HSOC_WORKLOADS } from '../envs/hsoc/hsoc-workloads.js';
 import { DynamicRulePolicy } from '../envs/hsoc/policies/dynamic-rule-policy.js';
 import type { HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 import { HSOC_HEADS, headOfBin, type LnnRulePolicy } from '../envs/hsoc/policies/lnn-rule-policy.js';
@@ -21,11 +21,12 @@ import { SlackPeakPolicy } from '../envs/hsoc/policies/slack-peak-policy.js';
 import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import type { HsocDecision, HsocTraceAnswer, HsocTraceOptions, HsocTraceRequest } from './dashboard-api.js';
+import { listHsocWorkloadFiles } from './file-index.js';
+import { readHsocWorkload } from './hsoc-workload-request.js';
+import { trainLnnRulesOffThread } from './lnn-rule-training.js';
 
 /** Most decisions sent (a longer episode is cut; the task timeline is always complete). */
 const MAX_DECISIONS = 20_000;
-/** Most workload jobs of one traced episode. */
-const MAX_JOBS = 40;
 /** REINFORCE episodes of the LNN rules trained for the view (about 5 s, once per server). */
 const LNN_EPISODES = 200;
 
@@ -53,54 +54,65 @@ function lnnReason(rules: LnnRulePolicy): Explain {
   };
 }
 
-/** The options the view offers. */
-export function hsocTraceOptions(): HsocTraceOptions {
+const POLICIES = ['uniform', 'uniform-running', 'need', 'slack-peak', 'lnn-rules', 'dynamic-rules'];
+
+/** The options the view offers: the built-in workloads and the workload files under `root`. */
+export async function hsocTraceOptions(root: string): Promise<HsocTraceOptions> {
   return {
     workloads: [...HSOC_WORKLOADS],
+    files: await listHsocWorkloadFiles(root),
     loads: [...HSOC_LOADS],
-    policies: ['uniform', 'uniform-running', 'need', 'slack-peak', 'lnn-rules', 'dynamic-rules'],
+    policies: [...POLICIES],
   };
 }
 
-/** Builds HSoC traces; the LNN rules are trained at their first use and kept. */
+/** Builds HSoC traces; the LNN rules are trained (off the caller's thread) at their first use and kept. */
 export class HsocTracer {
-  private lnn: LnnRulePolicy | undefined;
+  private lnn: Promise<LnnRulePolicy> | undefined;
   private knowledgeBase: KnowledgeBaseSpec | undefined;
 
   /**
+   * @param root - the dashboard folder (a real path) whose workload files requests may name
    * @param knowledgeBaseFile - the LightLoad knowledge base of the dynamic rules
    * @param rules - LNN rules to use instead of training them at first use
    */
   constructor(
+    private readonly root: string,
     private readonly knowledgeBaseFile = fileURLToPath(
       new URL('../../examples/logic/light-load.json', import.meta.url),
     ),
     rules?: LnnRulePolicy,
   ) {
-    this.lnn = rules;
+    if (rules) this.lnn = Promise.resolve(rules);
   }
 
-  /** Runs the request's episode and answers with its trace; errors are `ArbiterError`s (`bad-request`). */
+  /**
+   * Runs the request's episode and answers with its trace; errors are `ArbiterError`s
+   * (`bad-request`, and `ValidationError`s naming file, item and rule for a bad workload file).
+   */
   async trace(request: HsocTraceRequest): Promise<HsocTraceAnswer> {
     if (request === null || typeof request !== 'object')
       throw new ArbiterError('bad-request', 'the request body must be a JSON object');
-    const { workload, load, policy: name } = request;
-    if (!HSOC_WORKLOADS.includes(workload as HsocWorkload))
-      throw new ArbiterError(
-        'bad-request',
-        `unknown workload '${String(workload)}' (${HSOC_WORKLOADS.join(', ')})`,
-      );
+    const { load, policy: name } = request;
     if (!isHsocLoad(load))
       throw new ArbiterError('bad-request', `unknown load '${String(load)}' (${HSOC_LOADS.join(', ')})`);
     const seed = request.seed ?? 0;
     if (!Number.isSafeInteger(seed) || seed < 0)
       throw new ArbiterError('bad-request', `the seed must be an integer ≥ 0, got ${String(seed)}`);
-    const jobs = request.jobs ?? (workload === 'av-42' ? 4 : 12);
-    if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS)
-      throw new ArbiterError('bad-request', `jobs must be an integer in 1…${MAX_JOBS}, got ${String(jobs)}`);
+    if (!POLICIES.includes(name))
+      throw new ArbiterError('bad-request', `unknown policy '${String(name)}' (${POLICIES.join(', ')})`);
+    const workload = await readHsocWorkload(this.root, request);
     const traced = await this.policy(name);
-    const env = new HsocEnv({ workload: workload as HsocWorkload, load, jobs });
-    return { ...traceEpisode(env, traced, seed), workload, load, seed, policy: name, jobsAsked: jobs };
+    const env = new HsocEnv({ ...workload.env, load });
+    return {
+      ...traceEpisode(env, traced, seed),
+      workload: workload.name,
+      ...(workload.file !== undefined && { file: workload.file }),
+      load,
+      seed,
+      policy: name,
+      jobsAsked: workload.jobs,
+    };
   }
 
   private async policy(name: string): Promise<TracedPolicy> {
@@ -119,11 +131,11 @@ export class HsocTracer {
           explain: (env, p, a) => `${needReason(env, p, a)} (the Slack curve's peak)`,
         };
       case 'lnn-rules': {
-        const rules = this.lnnRules();
+        const rules = await this.lnnRules();
         return { policy: rules, explain: lnnReason(rules) };
       }
       case 'dynamic-rules': {
-        const rules = this.lnnRules();
+        const rules = await this.lnnRules();
         this.knowledgeBase ??= JSON.parse(
           await readFile(this.knowledgeBaseFile, 'utf8'),
         ) as KnowledgeBaseSpec;
@@ -142,15 +154,16 @@ export class HsocTracer {
         };
       }
       default:
-        throw new ArbiterError(
-          'bad-request',
-          `unknown policy '${String(name)}' (${hsocTraceOptions().policies.join(', ')})`,
-        );
+        throw new ArbiterError('bad-request', `unknown policy '${String(name)}' (${POLICIES.join(', ')})`);
     }
   }
 
-  private lnnRules(): LnnRulePolicy {
-    this.lnn ??= selectLnnRulePolicy({ restarts: 1, train: { episodes: LNN_EPISODES } }).policy;
+  /** The LNN rules; every request arriving while they train waits on the same training. */
+  private lnnRules(): Promise<LnnRulePolicy> {
+    this.lnn ??= trainLnnRulesOffThread(LNN_EPISODES).catch((e: unknown) => {
+      this.lnn = undefined; // a later request tries again
+      throw e;
+    });
     return this.lnn;
   }
 }

@@ -48,13 +48,17 @@ import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal
 import { listTimetables } from '../envs/egs/egs-best-teacher.js';
 import { timetableAsEgsResult } from '../envs/egs/timetable-teacher.js';
 import {
-  EGS_NODE_FEATURE_DIM,
+  antichainFlags,
+  egsFeatureSetOfDim,
+  egsNodeFeatureDim,
   egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
+  type EgsFeatureSet,
 } from '../envs/egs/egs-observation.js';
+import { bestOfListTimetables, listHintOf, type EgsListHint } from '../envs/egs/egs-list-hint.js';
 import { GraphNetF32, type GraphInput } from '../nn/graph-net-f32.js';
-import type { EgsPolicyModel } from './egs-policy-model.js';
+import { egsModelFeatures, type EgsPolicyModel } from './egs-policy-model.js';
 
 /** Options of {@link EgsPolicyScheduler.greedy} and {@link EgsPolicyScheduler.sample}. */
 export interface EgsDecodeOptions {
@@ -207,12 +211,19 @@ export class EgsPolicyScheduler {
   readonly net: GraphNetF32;
   private readonly envs = new Map<number, EgsEnv>();
   private logits = new Float32Array(0);
-  private features = new Float32Array(0);
+  private featureRows = new Float32Array(0);
   private codes = new Uint8Array(0);
+  private flags = new Uint8Array(0);
+  private readonly flagNodes: number[] = [];
+  // The list hint of the task being scheduled (v2; set by start()).
+  private hint: EgsListHint | undefined;
+  private lastLists: { dag: Dag; deadline: number; lists: ReturnType<typeof listTimetables> } | undefined;
   private readonly probe = new WidthDropProbe();
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
   readonly antichainOnly: boolean;
+  /** The observation feature set the network reads (the model's). */
+  readonly features: EgsFeatureSet;
 
   /**
    * @param model - a trained policy ({@link EgsPolicyModel}) or a ready network
@@ -222,6 +233,14 @@ export class EgsPolicyScheduler {
   constructor(model: EgsPolicyModel | GraphNetF32, options: { antichainOnly?: boolean } = {}) {
     this.net = model instanceof GraphNetF32 ? model : new GraphNetF32(model.dims, model.weights);
     this.antichainOnly = options.antichainOnly ?? true;
+    const features =
+      model instanceof GraphNetF32 ? egsFeatureSetOfDim(model.dims.nodeFeatureDim) : egsModelFeatures(model);
+    if (features === undefined)
+      throw new ArbiterError(
+        'invalid-model',
+        `egs: no observation feature set has ${this.net.dims.nodeFeatureDim} node features`,
+      );
+    this.features = features;
   }
 
   /**
@@ -317,7 +336,7 @@ export class EgsPolicyScheduler {
    * known (the env's tracker has it), which saves a matching.
    */
   heuristicSeed(dag: Dag, deadline: number, lowerBound: number, width?: number): HeuristicSeed {
-    const { listsched, incumbent } = listTimetables(dag, deadline, width);
+    const { listsched, incumbent } = this.listTimetablesOf(dag, deadline, width);
     const [timetable, from] =
       incumbent.feasible && incumbent.cores < listsched.cores
         ? [incumbent, 'list-schedule incumbent']
@@ -604,6 +623,7 @@ export class EgsPolicyScheduler {
     if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
     const state = env.state.clone();
     const bound = env.lowerBound;
+    this.hint = env.listHint;
     return {
       state,
       N: env.maxNodes,
@@ -636,12 +656,20 @@ export class EgsPolicyScheduler {
   ): void {
     const n = state.dag.n;
     if (this.codes.length < n * n) {
-      this.features = new Float32Array(n * EGS_NODE_FEATURE_DIM);
+      this.featureRows = new Float32Array(n * egsNodeFeatureDim(this.features));
       this.codes = new Uint8Array(n * n);
+      this.flags = new Uint8Array(n);
     }
-    writeEgsNodeFeatures(state, egsObservationParts(tracker, bound), this.features);
+    const parts =
+      this.features === 'v1'
+        ? egsObservationParts(tracker, bound)
+        : egsObservationParts(tracker, bound, {
+            inAntichain: antichainFlags(tracker.antichain(state.reach, this.flagNodes), n, this.flags),
+            ...(this.hint && { listHint: this.hint }),
+          });
+    writeEgsNodeFeatures(state, parts, this.featureRows, this.features);
     writeEgsRelationCodes(state, this.codes);
-    this.run({ numNodes: n, nodeFeatures: this.features, relationCodes: this.codes }, N, only);
+    this.run({ numNodes: n, nodeFeatures: this.featureRows, relationCodes: this.codes }, N, only);
   }
 
   // Picks among `allowed` from the current logits: a sample (rng), the first W-lowering one of the
@@ -682,11 +710,27 @@ export class EgsPolicyScheduler {
     else this.net.pairLogits(g.numNodes, this.logits, N, 0);
   }
 
+  // listTimetables of the last task asked (the seed and the v2 list hint both need them; W only
+  // saves a matching, so it is no part of the key).
+  private listTimetablesOf(dag: Dag, deadline: number, width?: number): ReturnType<typeof listTimetables> {
+    const last = this.lastLists;
+    if (last && last.dag === dag && last.deadline === deadline) return last.lists;
+    const lists = listTimetables(dag, deadline, width);
+    this.lastLists = { dag, deadline, lists };
+    return lists;
+  }
+
   // One env per node count: the action space is Discrete(n²), so any DAG size works.
   private envFor(n: number): EgsEnv {
     let env = this.envs.get(n);
     if (!env) {
-      env = new EgsEnv({ maxNodes: Math.max(2, n), antichainOnly: this.antichainOnly });
+      env = new EgsEnv({
+        maxNodes: Math.max(2, n),
+        antichainOnly: this.antichainOnly,
+        features: this.features,
+      });
+      // egsListHint's answer, from the timetables the heuristic seed uses too.
+      env.useListHints((d, D) => listHintOf(d, bestOfListTimetables(this.listTimetablesOf(d, D))));
       this.envs.set(n, env);
     }
     return env;

@@ -83,7 +83,11 @@ export function replayEgsPolicy(
   options: EgsReplayOptions = {},
 ): EgsReplay {
   const topK = Math.max(1, Math.floor(options.topK ?? 5));
-  const env = new EgsEnv({ maxNodes: Math.max(2, dag.n), antichainOnly: scheduler.antichainOnly });
+  const env = new EgsEnv({
+    maxNodes: Math.max(2, dag.n),
+    antichainOnly: scheduler.antichainOnly,
+    features: scheduler.features,
+  });
   const N = env.maxNodes;
   const logits = new Float32Array(N * N);
   const start = env.reset({

@@ -8,16 +8,18 @@
  * `fastTanh`). Outputs agree with the model's to ~1e-7 relative. The generated C code
  * (`c-codegen.ts`) computes the same dot products (with the C library's tanh).
  *
- * Where WebAssembly SIMD is available, Float32 networks run on the SIMD kernel of
- * `WasmDenseNet` instead (f32x4, Float32 accumulators like TF.js: ~1e-7 of Σ|x·w| from the double
- * sums; tanh within two Float32 steps, not one): about ten times faster than the JavaScript
- * kernel from 64 units on (bench/results/deploy.md). The `kernel` option forces either path; the
+ * Where WebAssembly SIMD is available, Float32 networks run on the single-row SIMD kernel of
+ * `WasmMatVecNet` instead (weights resident in WebAssembly memory in its packed layout, all layers
+ * in one call; f32x4, Float32 accumulators like TF.js: ~1e-7 of Σ|x·w| from the double sums; tanh
+ * within two Float32 steps, not one): about ten times faster than the JavaScript kernel from 64
+ * units on (bench/results/deploy.md). The `kernel` option forces either path; the
  * generated C matches the JavaScript one. Int8 networks always run in JavaScript.
  */
 import { ArbiterError } from '../core/errors.js';
 import { fastTanh } from '../core/fast-math.js';
 import { maskedArgmax } from '../core/masked-argmax.js';
-import { useWasmKernel, WasmDenseNet, type DenseKernelChoice } from '../nn/dense-forward-wasm.js';
+import { useWasmKernel, type DenseKernelChoice } from '../nn/dense-forward-wasm.js';
+import { WasmMatVecNet } from '../nn/dense-matvec-wasm.js';
 import {
   convOutputShape,
   type ArtifactActivation,
@@ -64,7 +66,7 @@ interface RuntimeLayer {
 export interface PolicyRuntimeOptions {
   /**
    * Dense kernel of Float32 networks: `auto` (default) the WebAssembly SIMD one where the engine
-   * has it, else JavaScript; `wasm` throws `unsupported` where it is missing; `js` always
+   * has it and `ARBITER_KERNEL` is not `js`, else JavaScript; `wasm` throws `unsupported` where it is missing; `js` always
    * JavaScript (the arithmetic of the generated C code). Int8 networks always use JavaScript.
    */
   kernel?: DenseKernelChoice;
@@ -91,7 +93,7 @@ export function createPolicyRuntime(
   const acc = new Float64Array(maxFilters);
   const wasm =
     isFloat && useWasmKernel(options.kernel ?? 'auto')
-      ? new WasmDenseNet(
+      ? new WasmMatVecNet(
           artifact.layers.map((l) => ({
             kernel: l.weights as Float32Array,
             bias: l.bias,
@@ -148,7 +150,7 @@ export function createPolicyRuntime(
       applyActivation(dst, h * w * c, conv[l]!.activation);
       input = dst;
     }
-    if (wasm) return wasm.forward(input, 1, out);
+    if (wasm) return wasm.forward(input, out);
     for (let l = 0; l <= last; l++) {
       const { kernelT, scales, bias, inDim, outDim: od, activation } = layers[l]!;
       const dst = l === last ? out : l % 2 === 0 ? bufA : bufB;

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { CollectedRollout, RolloutRequest, RolloutSource } from '../agents/rollout-source.js';
 import { ArbiterError } from '../core/errors.js';
-import { spawnModuleWorker } from '../core/vector/worker-vector-env.js';
+import { siblingModule, startModuleWorker } from '../core/module-worker.js';
 import {
   mergeRunnerRollouts,
   runnerSlices,
@@ -77,11 +77,11 @@ export class EnvRunnerThread {
    */
   static async start(env: RunnerEnvSpec, slice: RunnerSlice, index: number): Promise<EnvRunnerThread> {
     const spec = 'module' in env ? { ...env, module: moduleUrl(env.module) } : env;
-    const ts = import.meta.url.endsWith('.ts');
-    const entry = new URL(ts ? './env-runner-thread.ts' : './env-runner-thread.js', import.meta.url);
-    const useTsx = ts || ('module' in spec && /\.[mc]?ts$/.test(spec.module));
+    const entry = siblingModule(import.meta.url, 'env-runner-thread');
+    const useTsx = entry.ts || ('module' in spec && /\.[mc]?ts$/.test(spec.module));
     const init: RunnerThreadInit = { env: spec, slice };
-    const thread = new EnvRunnerThread(spawnModuleWorker(entry, init, useTsx), index, slice);
+    const worker = startModuleWorker(entry.url, useTsx, { workerData: init }, 'env-runner-failed');
+    const thread = new EnvRunnerThread(worker, index, slice);
     try {
       await thread.request(null);
     } catch (e) {

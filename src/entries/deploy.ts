@@ -49,6 +49,8 @@ export {
 // the learned EGS scheduler
 export {
   EGS_MODEL_FORMAT,
+  EGS_MODEL_FORMAT_V1,
+  egsModelFeatures,
   LARGE_EGS_MODEL_PATH,
   SMALL_EGS_MODEL_PATH,
   defaultEgsModelPath,

@@ -68,7 +68,23 @@ export {
   EGS_RELATIONS,
   EGS_NODE_FEATURE_DIM,
   EGS_RELATION_DIM,
+  EGS_NODE_FEATURES_V2,
+  EGS_FEATURE_SETS,
+  egsNodeFeatureDim,
+  egsFeatureSetOfDim,
+  antichainFlags,
+  type EgsFeatureSet,
+  type EgsObservationParts,
 } from '../envs/egs/egs-observation.js';
+export {
+  bestListTimetable,
+  listHintOf,
+  bestOfListTimetables,
+  listTimetables,
+  egsListHint,
+  emptyListHint,
+  type EgsListHint,
+} from '../envs/egs/egs-list-hint.js';
 export { registerBuiltinEnvs, BUILTIN_ENV_IDS } from '../envs/register-envs.js';
 export {
   egsExpertAction,
@@ -88,7 +104,6 @@ export {
   EGS_TEACHERS,
   DEFAULT_EGS_TEACHERS,
   bestTeacherEpisode,
-  listTimetables,
   type EgsTeacher,
   type BestTeacherOptions,
   type TeacherDemonstration,
@@ -153,6 +168,23 @@ export {
   type HsocWorkload,
 } from '../envs/hsoc/hsoc-workloads.js';
 export { hsocArrivalRates, type HsocArrivalRates } from '../envs/hsoc/hsoc-arrival-rates.js';
+export {
+  HSOC_PER_TYPE_LOAD_PRESETS,
+  perTypeArrivalRates,
+  type HsocLoadCalibration,
+  type HsocPerTypeArrivalRates,
+  type HsocPerTypeLoadInputs,
+  type HsocTypeUtilization,
+} from '../envs/hsoc/hsoc-per-type-load.js';
+export {
+  bestCaseTimes,
+  hsocLowerBound,
+  isolatedCompletionBound,
+  powerSharedPathBound,
+  srptMeanFlowTime,
+  type HsocBestCaseTimes,
+  type HsocLowerBound,
+} from '../envs/hsoc/hsoc-lower-bound.js';
 export {
   readTaskProfiles,
   taskSpeedMatrix,
@@ -243,4 +275,8 @@ export {
   type SelectLnnRulePolicyResult,
   type LnnRuleCandidate,
 } from '../agents/select-lnn-rule-policy.js';
-export { DynamicRulePolicy, type LoadBelief } from '../envs/hsoc/policies/dynamic-rule-policy.js';
+export {
+  DynamicRulePolicy,
+  trueLightLoad,
+  type LoadBelief,
+} from '../envs/hsoc/policies/dynamic-rule-policy.js';

@@ -51,6 +51,7 @@ export {
   type DenseKernelChoice,
   type LayerActivation,
 } from '../nn/dense-forward-wasm.js';
+export { WasmMatVecNet, packMatVecLayer } from '../nn/dense-matvec-wasm.js';
 export {
   sampleMaskedCategorical,
   maskedArgmax,
@@ -101,7 +102,6 @@ export { GraphNetF32, type GraphInput, type GraphNetDims, type GraphNetKernel } 
 export { GraphNetWasm } from '../nn/graph-net-wasm.js';
 export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
 export { createGraphTrainKernels, type GraphTrainKernels } from '../nn/graph-train-kernels.js';
-export { SimdMatMul } from '../nn/simd-matmul.js';
 export { Adam, type AdamConfig } from '../nn/adam.js';
 export { RmsProp, type RmsPropConfig } from '../nn/rmsprop.js';
 

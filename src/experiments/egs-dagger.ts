@@ -13,6 +13,7 @@ import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.j
 import type { Dag } from '../dag/dag-task.js';
 import { listTimetables } from '../envs/egs/egs-best-teacher.js';
 import { EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
+import type { EgsFeatureSet } from '../envs/egs/egs-observation.js';
 import type { EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
 import { ReplanningTeacher } from '../envs/egs/timetable-teacher.js';
 import { argmaxAmong } from '../core/masked-argmax.js';
@@ -35,6 +36,8 @@ export interface EgsDaggerOptions {
   learningRate?: number;
   /** Episodes are cut after this many steps per node (default 3). */
   stepsPerNode?: number;
+  /** Observation feature set of the policy (default `'v1'`). */
+  features?: EgsFeatureSet;
   /** Draws beta and shuffles the data. */
   rng: Rng;
   /** Called after each round with the policy's mean cores over its episodes (before retraining). */
@@ -61,7 +64,7 @@ export async function egsDagger(
   opts: EgsDaggerOptions,
 ): Promise<EgsDemonstrations> {
   const N = layout.maxNodes;
-  const env = new EgsEnv({ maxNodes: N });
+  const env = new EgsEnv({ maxNodes: N, features: opts.features ?? 'v1' });
   const teacher = new ReplanningTeacher(listPlan);
   const beta = opts.beta ?? 0.3;
   const data: EgsDemonstrations = { ...demos, steps: [...demos.steps], returns: [...demos.returns] };

@@ -10,6 +10,7 @@ import type { Rng } from '../core/rng.js';
 import { padGraphInto, type PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import { DagSampler, type SamplerRange } from '../envs/egs/dag-sampler.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
+import type { EgsFeatureSet } from '../envs/egs/egs-observation.js';
 import { withDeadline } from '../dag/build-dag.js';
 import { bestTeacherEpisode, type EgsTeacher } from '../envs/egs/egs-best-teacher.js';
 import {
@@ -97,6 +98,8 @@ export interface CollectTeacherDemonstrationsOptions {
   teachers?: readonly EgsTeacher[];
   /** Runs of the greedy expert per DAG (default 2). */
   tries?: number;
+  /** Observation feature set of the recorded states (default `'v1'`). */
+  features?: EgsFeatureSet;
   /** Draws the randomized expert choices. */
   rng: Rng;
   /** Called after each DAG. */
@@ -117,7 +120,10 @@ export interface TeacherDemonstrations extends EgsDemonstrations {
 export async function collectTeacherDemonstrations(
   opts: CollectTeacherDemonstrationsOptions,
 ): Promise<TeacherDemonstrations> {
-  const env = new EgsEnv({ maxNodes: Math.max(2, ...opts.dags.map((d) => d.n)) });
+  const env = new EgsEnv({
+    maxNodes: Math.max(2, ...opts.dags.map((d) => d.n)),
+    features: opts.features ?? 'v1',
+  });
   const demos = emptyDemonstrations();
   const wins: Partial<Record<EgsTeacher, number>> = {};
   for (const [d, dag] of opts.dags.entries()) {

@@ -2,12 +2,15 @@
  * The ablation of the levers that make learned EGS answer well at tight deadlines, behind
  * `npm run bench -- egs-learn`: behaviour cloning of the `egs-greedy` expert alone, behaviour
  * cloning of the best teacher per DAG (list-scheduling timetables as edge sequences), the latter
- * followed by DAgger rounds (a re-planning teacher labels the policy's own states) or with search
- * seeded by the best heuristic, and PPO from scratch without any demonstration (the
- * EGS paper's setting), next to `listsched`, `egs-greedy` and the shipped small policy (all
- * policies greedy, without the heuristic seed, except the seeded search). Every variant is trained here with
- * fixed seeds on DAGs disjoint from the evaluation sets, which are declared before any tuning
- * ({@link egsAblationSets}); every timetable is checked with the shared checker.
+ * followed by DAgger rounds (a re-planning teacher labels the policy's own states), by a PPO
+ * fine-tune on the training DAGs, or with search seeded by the best heuristic, and PPO from
+ * scratch without any demonstration (the EGS paper's setting), each with the original (`v1`) and
+ * the list-scheduling (`v2`) observation features, next to `listsched`, `egs-greedy` and the
+ * shipped small policy (all policies greedy, without the heuristic seed, except the seeded
+ * variants). Every variant is trained here with fixed seeds on DAGs disjoint from the evaluation
+ * sets, which are declared before any tuning ({@link egsAblationSets}); a validation set sampled
+ * like the training DAGs (another seed) is where models are compared and chosen. Every timetable
+ * is checked with the shared checker.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,19 +32,16 @@ import {
 } from '../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import type { EgsTeacher } from '../envs/egs/egs-best-teacher.js';
+import { DagSampler } from '../envs/egs/dag-sampler.js';
 import { EgsEnv } from '../envs/egs/egs-env.js';
+import type { EgsFeatureSet } from '../envs/egs/egs-observation.js';
 import { GraphPolicy, type GraphPolicyConfig } from '../nn/graph-policy.js';
 import { initTf } from '../nn/tf-backend.js';
 import type { EgsAblationRow, EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { tightEgsSets } from './egs-benchmark-sets.js';
 import { egsDagger } from './egs-dagger.js';
 import { EGS_PPO } from './egs-ppo-settings.js';
-import {
-  cloneEgsExpert,
-  collectTeacherDemonstrations,
-  sampleTrainingDags,
-  type EgsDemonstrations,
-} from './egs-imitation.js';
+import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
 
 /** An evaluation set of the ablation: DAGs with deadlines and the core budget each is set for. */
 export interface EgsAblationSet {
@@ -93,14 +93,23 @@ export interface EgsAblationConfig {
   trainNodes?: [number, number];
   /** Their tight deadlines: the best list-schedule makespan on m cores, m in this range (default [2, 6]). */
   tightCores?: [number, number];
+  /**
+   * Validation DAGs, sampled like the training DAGs from another seed (default 0: none); the set
+   * `validation` is evaluated first, and is the one to choose models on.
+   */
+  validationDags?: number;
   /** Behaviour-cloning epochs (default 6). */
   epochs?: number;
   /** Graph policy of every learned variant (default hidden 16, 4 heads, 1 layer). */
   policy?: GraphPolicyConfig;
+  /** Observation feature sets of the learned variants (default both, `v1` and `v2`). */
+  features?: readonly EgsFeatureSet[];
   /** DAgger rounds after the best-teacher cloning (default 2; 0: none). */
   daggerRounds?: number;
   /** PPO from scratch: environment steps (default 20,000; 0: no PPO variant). */
   ppoSteps?: number;
+  /** PPO fine-tune of the DAgger policy on the training DAGs: steps (default 0: none). */
+  fineTuneSteps?: number;
   /** `egs-search` time per DAG in seconds (default 0.5). */
   searchTimeS?: number;
   /** Hard time budget of a policy method per DAG in seconds (default 20). */
@@ -109,9 +118,11 @@ export interface EgsAblationConfig {
   seed?: number;
   /** Progress lines. */
   onLog?: (line: string) => void;
+  /** Called with every trained model (e.g. to save it). */
+  onModel?: (name: string, model: EgsPolicyModel) => Promise<void> | void;
 }
 
-/** The variants of the ablation, in table order. */
+/** The variants of the ablation with the original features, in table order. */
 export const EGS_ABLATION_VARIANTS = [
   'listsched',
   'egs-greedy',
@@ -123,6 +134,21 @@ export const EGS_ABLATION_VARIANTS = [
   'ppo from scratch',
 ] as const;
 
+/** The learned variants run once per feature set (`[v2]` appended to the name for `v2`). */
+const PER_FEATURE_VARIANTS = [
+  'bc best teacher',
+  'bc best teacher + dagger',
+  'bc best teacher + dagger + ppo',
+  'bc best teacher + dagger + seeded greedy',
+  'bc best teacher + dagger + seeded search',
+  'ppo from scratch',
+] as const;
+
+/** A variant's name with its feature set (`v1` keeps the plain name). */
+export function egsVariantName(variant: string, features: EgsFeatureSet): string {
+  return features === 'v1' ? variant : `${variant} [${features}]`;
+}
+
 /** Trains the learned variants and evaluates every variant on `sets` (see the file comment). */
 export async function runEgsLearnAblation(
   sets: readonly EgsAblationSet[],
@@ -132,33 +158,64 @@ export async function runEgsLearnAblation(
   const log = config.onLog ?? (() => {});
   const seed = config.seed ?? 1;
   const nodes = config.trainNodes ?? [10, 40];
+  const tightCores = config.tightCores ?? [2, 6];
   const policyConfig = config.policy ?? { hiddenDim: 16, numHeads: 4, numLayers: 1 };
   const dags = sampleTrainingDags({
     count: config.trainDags ?? 120,
     nodes,
-    tightCores: config.tightCores ?? [2, 6],
+    tightCores,
     rng: new Rng(seed * 7919 + 3),
   });
-  const layout = new PadGraphObservation(new EgsEnv({ maxNodes: nodes[1] })).layout;
-  const actionSpace = new EgsEnv({ maxNodes: nodes[1] }).actionSpace;
+  const evalSets: EgsAblationSet[] = [...sets];
+  if ((config.validationDags ?? 0) > 0) {
+    const v = sampleTrainingDags({
+      count: config.validationDags!,
+      nodes,
+      tightCores,
+      rng: new Rng(seed * 7919 + 104_729),
+    });
+    // Budget: the m whose list-schedule makespan is D (the list schedule's cores at D).
+    const budget: number[] = [];
+    for (const dag of v) budget.push((await scheduleDag(dag, 'listsched')).cores);
+    evalSets.unshift({ name: 'validation', dags: v, budget });
+  }
+  const featureSets = config.features ?? ['v1', 'v2'];
   const training: EgsAblationTraining = {
     bc: {},
     dagger: [],
     ppo: { steps: 0, seconds: 0, lastReturn: NaN },
+    ppoRuns: {},
+  };
+  const budgetS = config.budgetS ?? 20;
+  const greedy =
+    (p: EgsPolicyScheduler, heuristicSeed = false) =>
+    async (dag: Dag): Promise<ScheduleResult> =>
+      p.greedy(dag, { heuristicSeed, timeBudgetS: budgetS });
+  const search =
+    (p: EgsPolicyScheduler) =>
+    async (dag: Dag): Promise<ScheduleResult> =>
+      p.search(dag, { searchTimeS: config.searchTimeS ?? 0.5, timeBudgetS: budgetS });
+  const run = new Map<string, (dag: Dag) => Promise<ScheduleResult>>();
+  run.set('listsched', async (dag) => scheduleDag(dag, 'listsched'));
+  run.set('egs-greedy', async (dag) => scheduleDag(dag, 'egs-greedy'));
+  run.set('shipped small policy', greedy(new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH))));
+  const scheduler = async (name: string, policy: GraphPolicy, features: EgsFeatureSet, extra = {}) => {
+    const model = modelOf(policy, features, { trainedBy: name, seed, ...extra });
+    await config.onModel?.(name, model);
+    return new EgsPolicyScheduler(model);
   };
 
-  // Clones the teachers' demonstrations into a fresh policy; `then` may train it further (DAgger)
-  // and returns that second policy too.
-  const clone = async (
-    name: string,
-    teachers: readonly EgsTeacher[],
-    then?: (policy: GraphPolicy, demos: EgsDemonstrations) => Promise<EgsPolicyScheduler>,
-  ): Promise<[EgsPolicyScheduler, EgsPolicyScheduler | undefined]> => {
-    const t0 = performance.now();
-    const rng = new Rng(seed);
-    const demos = await collectTeacherDemonstrations({ dags, teachers, tries: 2, rng });
-    const policy = new GraphPolicy(layout, actionSpace, policyConfig, new Rng(seed + 1));
-    try {
+  for (const features of featureSets) {
+    const tag = (v: string): string => egsVariantName(v, features);
+    const env = new EgsEnv({ maxNodes: nodes[1], features });
+    const layout = new PadGraphObservation(env).layout;
+    const actionSpace = env.actionSpace;
+    // Clones the teachers' demonstrations into a fresh policy (kept for the caller to train further).
+    const clone = async (name: string, teachers: readonly EgsTeacher[]) => {
+      const t0 = performance.now();
+      const rng = new Rng(seed);
+      const demos = await collectTeacherDemonstrations({ dags, teachers, tries: 2, rng, features });
+      const policy = new GraphPolicy(layout, actionSpace, policyConfig, new Rng(seed + 1));
       const nll = await cloneEgsExpert(policy, layout, demos, {
         epochs: config.epochs ?? 6,
         batch: 32,
@@ -178,73 +235,91 @@ export async function runEgsLearnAblation(
         `${name}: ${demos.steps.length} states, teacher mean cores ${demos.expertCores.toFixed(2)}, ` +
           `wins ${JSON.stringify(demos.wins)}, NLL ${nll.toFixed(3)}, ${seconds.toFixed(0)} s`,
       );
-      const cloned = new EgsPolicyScheduler(modelOf(policy, { trainedBy: name, seed }));
-      return [cloned, then ? await then(policy, demos) : undefined];
+      return { policy, demos };
+    };
+    if (features === 'v1') {
+      const { policy } = await clone('bc egs-greedy teacher', ['egs-greedy']);
+      run.set('bc egs-greedy teacher', greedy(await scheduler('bc egs-greedy teacher', policy, features)));
+      policy.dispose();
+    }
+    const { policy, demos } = await clone(tag('bc best teacher'), ['egs-greedy', 'listsched', 'incumbent']);
+    try {
+      const bc = await scheduler(tag('bc best teacher'), policy, features);
+      run.set(tag('bc best teacher'), greedy(bc));
+      if (features === 'v1') run.set('bc best teacher + seeded search', search(bc));
+      const daggerRounds = config.daggerRounds ?? 2;
+      if (daggerRounds > 0) {
+        const t0 = performance.now();
+        await egsDagger(policy, layout, demos, {
+          dags,
+          rounds: daggerRounds,
+          rng: new Rng(seed + 2),
+          features,
+          onRound: (round, info) => {
+            training.dagger.push({ round, ...info, variant: tag('bc best teacher + dagger') });
+            log(
+              `${tag('dagger')} round ${round}: policy mean cores ${info.policyCores.toFixed(2)} on the training DAGs, ` +
+                `${info.states} states, NLL ${info.nll.toFixed(3)}, ${info.seconds.toFixed(0)} s`,
+            );
+          },
+        });
+        log(`${tag('dagger')}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        const dagger = await scheduler(tag('bc best teacher + dagger'), policy, features);
+        run.set(tag('bc best teacher + dagger'), greedy(dagger));
+        run.set(tag('bc best teacher + dagger + seeded greedy'), greedy(dagger, true));
+        run.set(tag('bc best teacher + dagger + seeded search'), search(dagger));
+        const fineTune = config.fineTuneSteps ?? 0;
+        if (fineTune > 0) {
+          const name = tag('bc best teacher + dagger + ppo');
+          const sampler = new TrainingDagSampler(dags, nodes);
+          const weights = policy.getWeights();
+          const ft = await runPpo(
+            name,
+            layout,
+            policyConfig,
+            nodes,
+            fineTune,
+            seed,
+            features,
+            training,
+            log,
+            {
+              sampler,
+              weights,
+              ppo: { learningRate: 2e-4, entCoef: 0.003 },
+            },
+          );
+          run.set(name, greedy(await scheduler(name, ft, features, { steps: fineTune })));
+          ft.dispose();
+        }
+      }
     } finally {
       policy.dispose();
     }
-  };
-  const [greedyBc] = await clone('bc egs-greedy teacher', ['egs-greedy']);
-  const daggerRounds = config.daggerRounds ?? 2;
-  const [bestBc, dagger] = await clone(
-    'bc best teacher',
-    ['egs-greedy', 'listsched', 'incumbent'],
-    daggerRounds > 0
-      ? async (policy, demos) => {
-          const t0 = performance.now();
-          const rounds: EgsAblationTraining['dagger'] = [];
-          await egsDagger(policy, layout, demos, {
-            dags,
-            rounds: daggerRounds,
-            rng: new Rng(seed + 2),
-            onRound: (round, info) => {
-              rounds.push({ round, ...info });
-              log(
-                `dagger round ${round}: policy mean cores ${info.policyCores.toFixed(2)} on the training DAGs, ` +
-                  `${info.states} states, NLL ${info.nll.toFixed(3)}, ${info.seconds.toFixed(0)} s`,
-              );
-            },
-          });
-          training.dagger = rounds;
-          log(`dagger: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-          return new EgsPolicyScheduler(modelOf(policy, { trainedBy: 'bc best teacher + dagger', seed }));
-        }
-      : undefined,
-  );
-  const ppoSteps = config.ppoSteps ?? 20_000;
-  const ppo =
-    ppoSteps > 0
-      ? await ppoFromScratch(layout, policyConfig, nodes, ppoSteps, seed, training, log)
-      : undefined;
+    const ppoSteps = config.ppoSteps ?? 20_000;
+    if (ppoSteps > 0) {
+      const name = tag('ppo from scratch');
+      const p = await runPpo(name, layout, policyConfig, nodes, ppoSteps, seed, features, training, log);
+      if (features === 'v1') training.ppo = training.ppoRuns![name]!;
+      run.set(name, greedy(await scheduler(name, p, features, { steps: ppoSteps })));
+      p.dispose();
+    }
+  }
 
-  const budgetS = config.budgetS ?? 20;
-  const shipped = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
-  const run: Record<(typeof EGS_ABLATION_VARIANTS)[number], (dag: Dag) => Promise<ScheduleResult>> = {
-    listsched: (dag) => scheduleDag(dag, 'listsched'),
-    'egs-greedy': (dag) => scheduleDag(dag, 'egs-greedy'),
-    'bc egs-greedy teacher': async (dag) =>
-      greedyBc.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
-    'bc best teacher': async (dag) => bestBc.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
-    'bc best teacher + dagger': async (dag) =>
-      (dagger ?? bestBc).greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
-    'bc best teacher + seeded search': async (dag) =>
-      bestBc.search(dag, { searchTimeS: config.searchTimeS ?? 0.5, timeBudgetS: budgetS }),
-    'ppo from scratch': async (dag) => ppo!.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
-    'shipped small policy': async (dag) =>
-      shipped.greedy(dag, { heuristicSeed: false, timeBudgetS: budgetS }),
-  };
+  const variants = [
+    ...EGS_ABLATION_VARIANTS.filter((v) => v !== 'ppo from scratch'),
+    ...featureSets.flatMap((f) => PER_FEATURE_VARIANTS.map((v) => egsVariantName(v, f))),
+  ].filter((v, k, all) => run.has(v) && all.indexOf(v) === k);
   const rows: EgsAblationRow[] = [];
-  for (const set of sets) {
-    for (const variant of EGS_ABLATION_VARIANTS) {
-      if ((variant === 'ppo from scratch' && !ppo) || (variant === 'bc best teacher + dagger' && !dagger))
-        continue;
+  for (const set of evalSets) {
+    for (const variant of variants) {
       const cores: number[] = [];
       const ms: number[] = [];
       let within = 0;
       let invalid = 0;
       for (const [k, dag] of set.dags.entries()) {
         const t0 = performance.now();
-        const r = await run[variant](dag);
+        const r = await run.get(variant)!(dag);
         ms.push(performance.now() - t0);
         const c = r.feasible ? r.cores : dag.n;
         cores.push(c);
@@ -269,21 +344,48 @@ export async function runEgsLearnAblation(
   return { rows, training };
 }
 
-// PPO from scratch on the env's own sampler (no demonstrations, slack deadlines in [0, 0.4]).
-async function ppoFromScratch(
+// Draws the given training DAGs (with their tight deadlines) instead of generating tasks.
+class TrainingDagSampler extends DagSampler {
+  constructor(
+    private readonly dags: readonly Dag[],
+    nodes: [number, number],
+  ) {
+    super({ nodes });
+  }
+
+  override sample(rng: Rng): Dag {
+    return this.dags[rng.int(this.dags.length)]!;
+  }
+}
+
+// PPO on the fast learner: from scratch on the env's own sampler (no demonstrations, slack
+// deadlines in [0, 0.4]), or from `weights` on a given sampler (the fine-tune). Returns the policy
+// (the caller disposes it).
+async function runPpo(
+  name: string,
   layout: PadGraphObservation<number>['layout'],
   policyConfig: GraphPolicyConfig,
   nodes: [number, number],
   steps: number,
   seed: number,
+  features: EgsFeatureSet,
   training: EgsAblationTraining,
   log: (line: string) => void,
-): Promise<EgsPolicyScheduler> {
+  from?: { sampler: DagSampler; weights: Record<string, Float32Array>; ppo: Partial<PpoConfig> },
+): Promise<GraphPolicy> {
   const t0 = performance.now();
-  const config: Partial<PpoConfig> = { ...EGS_PPO, seed };
+  const config: Partial<PpoConfig> = { ...EGS_PPO, ...from?.ppo, seed, learner: 'fast' };
   const make = (): PadGraphObservation<number> =>
-    new PadGraphObservation(new EgsEnv({ maxNodes: nodes[1], sampler: { nodes, slack: [0, 0.4] } }));
+    new PadGraphObservation(
+      new EgsEnv({
+        maxNodes: nodes[1],
+        features,
+        sampler: from?.sampler ?? { nodes, slack: [0, 0.4] },
+      }),
+    );
   const model = new PPO(make, config, GraphPolicy.factory(layout, policyConfig));
+  const policy = model.policy as GraphPolicy;
+  if (from) policy.setWeights(from.weights);
   let lastReturn = NaN;
   try {
     await model.learn({
@@ -293,21 +395,27 @@ async function ppoFromScratch(
         if (r !== undefined && Number.isFinite(r)) lastReturn = r;
       },
     });
-    const policy = model.policy as GraphPolicy;
-    training.ppo = {
+    const out = new GraphPolicy(layout, make().actionSpace, policyConfig, new Rng(0));
+    out.setWeights(policy.getWeights());
+    const facts = {
       steps: model.counters.numTimesteps,
       seconds: (performance.now() - t0) / 1000,
       lastReturn,
     };
+    training.ppoRuns![name] = facts;
     log(
-      `ppo from scratch: ${training.ppo.steps} steps, ${training.ppo.seconds.toFixed(0)} s, last mean return ${lastReturn.toFixed(2)}`,
+      `${name}: ${facts.steps} steps, ${facts.seconds.toFixed(0)} s, last mean return ${lastReturn.toFixed(2)}`,
     );
-    return new EgsPolicyScheduler(modelOf(policy, { trainedBy: 'ppo from scratch', seed, steps }));
+    return out;
   } finally {
     await model.close();
   }
 }
 
-function modelOf(policy: GraphPolicy, meta: Record<string, unknown>): EgsPolicyModel {
-  return { format: EGS_MODEL_FORMAT, dims: policy.dims, weights: policy.getWeights(), meta };
+function modelOf(
+  policy: GraphPolicy,
+  features: EgsFeatureSet,
+  meta: Record<string, unknown>,
+): EgsPolicyModel {
+  return { format: EGS_MODEL_FORMAT, dims: policy.dims, features, weights: policy.getWeights(), meta };
 }

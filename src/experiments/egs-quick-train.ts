@@ -75,6 +75,7 @@ export async function quickTrainEgs(options: QuickTrainEgsOptions = {}): Promise
     const model: EgsPolicyModel = {
       format: EGS_MODEL_FORMAT,
       dims: policy.dims,
+      features: 'v1',
       weights: policy.getWeights(),
       meta: {
         trainedBy: 'arbiter demo (behaviour cloning)',

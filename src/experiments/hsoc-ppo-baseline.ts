@@ -2,17 +2,31 @@
 import { PPO } from '../agents/ppo.js';
 import { HSOC_LOADS } from '../envs/hsoc/hsoc-platform.js';
 import type { HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
+import type { HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HsocSingleAgentEnv } from '../envs/hsoc/hsoc-single-agent-env.js';
 
 /**
  * The deep MARL baseline: one PPO policy (MLP 64×64) shared by every agent, trained on the
- * single-agent view of the 5-task env (4 jobs, the three loads in turn over 3 env copies) with
- * the team reward; evaluated greedily with the guard-rail masks.
+ * single-agent view of the 5-task env (4 jobs, the three loads in turn over 3 env copies; `env`
+ * overrides the env options, e.g. the profiled DAG and STOMP's PE mix) with the team reward;
+ * evaluated greedily with the guard-rail masks. `onUpdate` receives the learning curve (steps so
+ * far, mean episode return of the recent episodes) after each update.
  */
-export async function trainPpoBaseline(steps: number, seed = 1): Promise<HsocPolicy> {
+export async function trainPpoBaseline(
+  steps: number,
+  seed = 1,
+  env: HsocEnvOptions = {},
+  onUpdate?: (steps: number, meanEpisodeReturn: number) => void,
+): Promise<HsocPolicy> {
   let k = 0;
   const model = await PPO.create(
-    () => new HsocSingleAgentEnv({ workload: '5-task', jobs: 4, load: HSOC_LOADS[k++ % HSOC_LOADS.length]! }),
+    () =>
+      new HsocSingleAgentEnv({
+        workload: '5-task',
+        jobs: 4,
+        ...env,
+        load: HSOC_LOADS[k++ % HSOC_LOADS.length]!,
+      }),
     {
       numEnvs: 3,
       numSteps: 256,
@@ -23,7 +37,15 @@ export async function trainPpoBaseline(steps: number, seed = 1): Promise<HsocPol
       normalizeReward: true,
     },
   );
-  await model.learn({ totalTimesteps: steps });
+  await model.learn({
+    totalTimesteps: steps,
+    ...(onUpdate && {
+      progress: (done: number, _total: number, metrics: Readonly<Record<string, number>>) => {
+        const r = metrics['rollout/ep_rew_mean'];
+        if (r !== undefined && Number.isFinite(r)) onUpdate(done, r);
+      },
+    }),
+  });
   return {
     name: 'ppo-shared',
     act: (_env, _agent, obs, mask) => model.predict(obs, { deterministic: true, mask }) as number,

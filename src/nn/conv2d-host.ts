@@ -6,17 +6,19 @@
  *
  * Where WebAssembly SIMD runs, a convolution is a matrix product: im2col copies each output
  * position's window (k rows of k·inC contiguous values in NHWC) into one row of a column matrix,
- * so `y = cols · W` (W seen as (k·k·inC) × outC), `∂L/∂W += colsᵀ · dy` and
- * `∂cols = dy · Wᵀ`, scattered back into ∂L/∂x (col2im); the products run on
- * {@link SimdMatMul}. The column matrices live in a {@link Conv2dWorkspace}, grown on demand and
- * reused, and large batches go through in chunks of images so they stay bounded. Elsewhere (or
- * with the training kernel set to `js`) direct loops run, output channel innermost so each input
- * value meets one contiguous run of weights; they are also the reference of the tests.
+ * so `y = relu(cols · W + bias)` (W seen as (k·k·inC) × outC), `∂L/∂W += colsᵀ · dy` and
+ * `∂cols = dy · Wᵀ`, scattered back into ∂L/∂x (col2im). The products run on the matrix product
+ * of {@link GraphTrainKernels} (the project's one SIMD matrix-product kernel), whose heap holds
+ * the weights, the column matrix and the layer's output or gradient; im2col writes straight into
+ * it. The heap lives in a {@link Conv2dWorkspace}, grown on demand and reused, and large batches
+ * go through in chunks of images so it stays bounded. Elsewhere (or with the training kernel set
+ * to `js`) direct loops run, output channel innermost so each input value meets one contiguous run
+ * of weights; they are also the reference of the tests.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { DenseKernelChoice } from './dense-forward-wasm.js';
 import { trainingKernel } from './dense-train-wasm.js';
-import { SimdMatMul } from './simd-matmul.js';
+import { createGraphTrainKernels, HEAP_SLACK, type GraphTrainKernels } from './graph-train-kernels.js';
 
 /** Geometry of one convolution layer. */
 export interface Conv2dShape {
@@ -78,15 +80,13 @@ export function conv2dMacs(s: Conv2dShape): number {
 const COLS_MAX_FLOATS = 1 << 20;
 
 /**
- * Scratch space of the convolution passes: the SIMD kernel (undefined: the direct loops run) and
- * the column matrix, grown on demand and reused. One workspace serves any number of layers,
- * one call at a time.
+ * Scratch space of the convolution passes: the matrix-product kernels on WebAssembly SIMD, whose
+ * heap holds the operands (undefined: the direct loops run). The heap grows on demand and is
+ * reused. One workspace serves any number of layers, one call at a time.
  */
 export interface Conv2dWorkspace {
-  /** The matrix-product kernel, or undefined for the direct JavaScript loops. */
-  readonly simd: SimdMatMul | undefined;
-  /** im2col / col2im buffer (grown by the passes). */
-  cols: Float32Array;
+  /** The matrix-product kernels (WebAssembly SIMD), or undefined for the direct JavaScript loops. */
+  readonly simd: GraphTrainKernels | undefined;
 }
 
 /**
@@ -95,10 +95,12 @@ export interface Conv2dWorkspace {
  * WebAssembly SIMD; `wasm` throws `unsupported` where it is missing.
  */
 export function createConv2dWorkspace(kernel: DenseKernelChoice = trainingKernel()): Conv2dWorkspace {
-  const simd = kernel === 'js' ? undefined : SimdMatMul.create();
+  const kernels = kernel === 'js' ? undefined : createGraphTrainKernels();
+  // Without SIMD the kernel set is JavaScript loops on its heap: the direct loops are faster.
+  const simd = kernels?.simd ? kernels : undefined;
   if (kernel === 'wasm' && !simd)
     throw new ArbiterError('unsupported', 'conv2d: WebAssembly SIMD is not available in this engine');
-  return { simd, cols: new Float32Array(0) };
+  return { simd };
 }
 
 let shared: { kernel: DenseKernelChoice; ws: Conv2dWorkspace } | undefined;
@@ -110,29 +112,62 @@ function sharedWorkspace(): Conv2dWorkspace {
   return shared.ws;
 }
 
-// Images per im2col chunk and the column buffer sized for it.
-function columnChunk(s: Conv2dShape, batch: number, ws: Conv2dWorkspace): number {
-  const perImage = s.outH * s.outW * s.kernel * s.kernel * s.inC;
-  const images = Math.max(1, Math.min(batch, Math.floor(COLS_MAX_FLOATS / perImage)));
-  if (ws.cols.length < images * perImage) ws.cols = new Float32Array(images * perImage);
-  return images;
+const up4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Float offsets of one layer's operands on the kernels' heap, for chunks of `images` images
+ * (offset 0 stays free: the kernels read 0 as "no buffer").
+ */
+interface HeapLayout {
+  /** Images per im2col chunk. */
+  images: number;
+  /** W, (k·k·inC) × outC. */
+  w: number;
+  /** Wᵀ, outC × (k·k·inC) (the backward pass's ∂cols = dy · Wᵀ reads B row by row). */
+  wT: number;
+  /** The bias, outC. */
+  bias: number;
+  /** ∂L/∂W, accumulated over the chunks. */
+  dW: number;
+  /** The column matrix (or ∂cols), images·outH·outW rows of k·k·inC. */
+  cols: number;
+  /** A chunk's y or dy, images·outH·outW rows of outC. */
+  out: number;
 }
 
-// im2col (`scatter` false): row (b, oy, ox) of `cols` becomes the window of output (oy, ox) of
-// image b, for images [b0, b0 + count); a window is k runs of k·inC contiguous inputs. col2im
-// (`scatter` true), its adjoint: each row of `cols` is added back onto its window of `x`.
+// The layout for `batch` images of layer `s`, the heap grown to hold it.
+function heapLayout(s: Conv2dShape, batch: number, kernels: GraphTrainKernels): HeapLayout {
+  const kkC = s.kernel * s.kernel * s.inC;
+  const positions = s.outH * s.outW;
+  const images = Math.max(1, Math.min(batch, Math.floor(COLS_MAX_FLOATS / (positions * kkC))));
+  const wSize = up4(kkC * s.outC);
+  const w = 4;
+  const wT = w + wSize;
+  const bias = wT + wSize;
+  const dW = bias + up4(s.outC);
+  const cols = dW + wSize;
+  const out = cols + up4(images * positions * kkC);
+  kernels.reserve(out + up4(images * positions * s.outC) + HEAP_SLACK);
+  return { images, w, wT, bias, dW, cols, out };
+}
+
+// im2col (`scatter` false): row (b, oy, ox) of `cols` (from offset `c0`) becomes the window of
+// output (oy, ox) of image b, for images [b0, b0 + count); a window is k runs of k·inC contiguous
+// inputs. col2im (`scatter` true), its adjoint: each row of `cols` is added back onto its window
+// of `x`.
 function windows(
   s: Conv2dShape,
   x: Float32Array,
   b0: number,
   count: number,
   cols: Float32Array,
+  c0: number,
   scatter: boolean,
 ): void {
   const { inH, inW, inC, kernel: k, stride, outH, outW } = s;
   const rowLen = inW * inC;
   const run = k * inC;
-  let c = 0;
+  let c = c0;
   for (let b = b0; b < b0 + count; b++) {
     const xb = b * inH * rowLen;
     for (let oy = 0; oy < outH; oy++)
@@ -158,36 +193,23 @@ export function conv2dForward(
   relu: boolean,
   ws: Conv2dWorkspace = sharedWorkspace(),
 ): void {
-  const simd = ws.simd;
-  if (!simd) return forwardDirect(layer, x, batch, y, relu);
+  const kernels = ws.simd;
+  if (!kernels) return forwardDirect(layer, x, batch, y, relu);
   const { outC, kernel: k, inC, outH, outW, weights: w, bias } = layer;
   const positions = outH * outW;
   const kkC = k * k * inC;
-  const chunk = columnChunk(layer, batch, ws);
-  for (let b0 = 0; b0 < batch; b0 += chunk) {
-    const count = Math.min(chunk, batch - b0);
-    windows(layer, x, b0, count, ws.cols, false);
-    simd.matMulAdd(
-      ws.cols,
-      0,
-      false,
-      w,
-      0,
-      false,
-      y,
-      b0 * positions * outC,
-      count * positions,
-      kkC,
-      outC,
-      true,
-    );
+  const at = heapLayout(layer, batch, kernels);
+  const h = kernels.heap;
+  h.set(w.subarray(0, kkC * outC), at.w);
+  h.set(bias.subarray(0, outC), at.bias);
+  for (let b0 = 0; b0 < batch; b0 += at.images) {
+    const count = Math.min(at.images, batch - b0);
+    const rows = count * positions;
+    windows(layer, x, b0, count, h, at.cols, false);
+    // y = act(cols · W + bias), bias and ReLU fused into the product's store.
+    kernels.mm(at.cols, at.w, at.out, rows, kkC, outC, kkC, 1, outC, outC, 0, 0, at.bias, 1, relu);
+    y.set(h.subarray(at.out, at.out + rows * outC), b0 * positions * outC);
   }
-  const n = batch * positions * outC;
-  for (let o = 0; o < n; o += outC)
-    for (let f = 0; f < outC; f++) {
-      const v = y[o + f]! + bias[f]!;
-      y[o + f] = relu && v < 0 ? 0 : v;
-    }
 }
 
 /**
@@ -213,22 +235,32 @@ export function conv2dBackward(
   const n = batch * positions * outC;
   if (relu) for (let i = 0; i < n; i++) if (!(y[i]! > 0)) dy[i] = 0;
   if (dx) dx.fill(0, 0, batch * inH * inW * inC);
-  const simd = ws.simd;
-  if (!simd) return backwardDirect(layer, x, dy, batch, dWeights, dBias, dx);
+  const kernels = ws.simd;
+  if (!kernels) return backwardDirect(layer, x, dy, batch, dWeights, dBias, dx);
   for (let o = 0; o < n; o += outC) for (let f = 0; f < outC; f++) dBias[f] = dBias[f]! + dy[o + f]!;
   const kkC = k * k * inC;
-  const chunk = columnChunk(layer, batch, ws);
-  for (let b0 = 0; b0 < batch; b0 += chunk) {
-    const count = Math.min(chunk, batch - b0);
+  const wSize = kkC * outC;
+  const at = heapLayout(layer, batch, kernels);
+  const h = kernels.heap;
+  h.set(dWeights.subarray(0, wSize), at.dW);
+  if (dx) {
+    h.set(w.subarray(0, wSize), at.w);
+    kernels.transpose(at.w, at.wT, kkC, outC, outC, kkC);
+  }
+  for (let b0 = 0; b0 < batch; b0 += at.images) {
+    const count = Math.min(at.images, batch - b0);
     const rows = count * positions;
     const dyAt = b0 * positions * outC;
-    windows(layer, x, b0, count, ws.cols, false);
-    simd.matMulAdd(ws.cols, 0, true, dy, dyAt, false, dWeights, 0, kkC, rows, outC);
+    windows(layer, x, b0, count, h, at.cols, false);
+    h.set(dy.subarray(dyAt, dyAt + rows * outC), at.out);
+    // ∂W += colsᵀ · dy: the transposed columns are read by their strides.
+    kernels.mm(at.cols, at.out, at.dW, kkC, rows, outC, 1, kkC, outC, outC, at.dW, outC, 0, 1, false);
     if (!dx) continue;
-    // The columns are spent: their buffer takes ∂L/∂cols = dy · Wᵀ.
-    simd.matMulAdd(dy, dyAt, false, w, 0, true, ws.cols, 0, rows, outC, kkC, true);
-    windows(layer, dx, b0, count, ws.cols, true);
+    // The columns are spent: their space takes ∂L/∂cols = dy · Wᵀ.
+    kernels.mm(at.out, at.wT, at.cols, rows, outC, kkC, outC, 1, kkC, kkC, 0, 0, 0, 1, false);
+    windows(layer, dx, b0, count, h, at.cols, true);
   }
+  dWeights.set(h.subarray(at.dW, at.dW + wSize));
 }
 
 // The direct forward loops (no SIMD): {@link conv2dForward}'s function.

@@ -23,6 +23,27 @@ export type LayerActivation = DenseActivation | 'linear';
 /** Which dense kernel to use: the WebAssembly one where available (`auto`), or one forced. */
 export type DenseKernelChoice = 'auto' | 'wasm' | 'js';
 
+/** Every {@link DenseKernelChoice}. */
+export const DENSE_KERNEL_CHOICES: readonly DenseKernelChoice[] = ['auto', 'wasm', 'js'];
+
+/**
+ * The process's kernel choice from the `ARBITER_KERNEL` environment variable (Node): `auto` where
+ * unset, empty or not Node; `js` forces the JavaScript loops of every WebAssembly kernel (what an
+ * engine without SIMD runs), `wasm` requires WebAssembly SIMD. Throws `invalid-config` on any
+ * other value. Read on each call (cheap: kernels are chosen when they are built).
+ */
+export function kernelChoiceFromEnv(): DenseKernelChoice {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.['ARBITER_KERNEL'];
+  if (value === undefined || value === '') return 'auto';
+  if (!(DENSE_KERNEL_CHOICES as readonly string[]).includes(value))
+    throw new ArbiterError(
+      'invalid-config',
+      `ARBITER_KERNEL must be one of ${DENSE_KERNEL_CHOICES.join(', ')}, got '${value}'`,
+    );
+  return value as DenseKernelChoice;
+}
+
 /** The part of the WebAssembly JS API used here (the project's TS libs do not declare it). */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -78,8 +99,13 @@ function compiledKernel(): object | undefined {
   return kernelModule;
 }
 
-/** Whether `choice` selects the WebAssembly kernel here; `wasm` throws `unsupported` where it is missing. */
+/**
+ * Whether `choice` selects the WebAssembly kernel here: `auto` follows {@link kernelChoiceFromEnv}
+ * (`ARBITER_KERNEL`), then takes SIMD where the engine has it; `wasm` throws `unsupported` where
+ * it is missing; `js` never.
+ */
 export function useWasmKernel(choice: DenseKernelChoice): boolean {
+  if (choice === 'auto') choice = kernelChoiceFromEnv();
   if (choice === 'js') return false;
   const available = compiledKernel() !== undefined;
   if (choice === 'wasm' && !available)

@@ -18,7 +18,13 @@
  */
 import { ArbiterError } from '../core/errors.js';
 import type { DenseActivation, DenseLayerF32 } from './dense-forward.js';
-import { instantiateDenseKernel, useWasmKernel, type DenseKernelChoice } from './dense-forward-wasm.js';
+import {
+  DENSE_KERNEL_CHOICES as CHOICES,
+  instantiateDenseKernel,
+  kernelChoiceFromEnv,
+  useWasmKernel,
+  type DenseKernelChoice,
+} from './dense-forward-wasm.js';
 
 /** The kernel functions the training pass calls (all pointers byte offsets into `memory`). */
 interface TrainKernelExports {
@@ -227,21 +233,6 @@ export class WasmDenseTrainer {
   }
 }
 
-const CHOICES: readonly DenseKernelChoice[] = ['auto', 'wasm', 'js'];
-
-/** The `ARBITER_KERNEL` environment variable (Node), `auto` where unset or not Node. */
-function choiceFromEnv(): DenseKernelChoice {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.['ARBITER_KERNEL'];
-  if (value === undefined || value === '') return 'auto';
-  if (!(CHOICES as readonly string[]).includes(value))
-    throw new ArbiterError(
-      'invalid-config',
-      `ARBITER_KERNEL must be one of ${CHOICES.join(', ')}, got '${value}'`,
-    );
-  return value as DenseKernelChoice;
-}
-
 let choice: DenseKernelChoice | undefined;
 /** Whether the WebAssembly kernel serves `choice` here, resolved once per choice. */
 let wasmResolved: boolean | undefined;
@@ -262,7 +253,7 @@ export function setTrainingKernel(next: DenseKernelChoice): void {
 
 /** The kernel choice of dense training passes ({@link setTrainingKernel}). */
 export function trainingKernel(): DenseKernelChoice {
-  return (choice ??= choiceFromEnv());
+  return (choice ??= kernelChoiceFromEnv());
 }
 
 /** Whether the training pass of `layers` on `batch` rows runs on the WebAssembly kernels. */

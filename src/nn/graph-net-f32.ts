@@ -266,7 +266,8 @@ export class GraphNetF32 {
 
   /**
    * @param weights - one array per {@link graphNetParams} entry, by name
-   * @param kernel - `auto` (default): WebAssembly SIMD where available; `js`: the JavaScript loops
+   * @param kernel - `auto` (default): WebAssembly SIMD where available (unless `ARBITER_KERNEL=js`);
+   *   `js`: the JavaScript loops
    */
   constructor(dims: GraphNetDims, weights: Record<string, Float32Array>, kernel: GraphNetKernel = 'auto') {
     validateGraphNetDims(dims);

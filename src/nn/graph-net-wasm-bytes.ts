@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const GRAPH_NET_SOURCE_SHA256 = '8e76038c2429aa6a14e50876489846351c42407b188d34372b949dcd69884618';
+export const GRAPH_NET_SOURCE_SHA256 = 'a44f47cc68db9a278aad3c7820c0b13fa109efd4bc290bb7e91c97d76162852d';
 
 /** The graph-network module (exports `memory`, `linear` and `attention`). */
 export const GRAPH_NET_WASM_BASE64 =

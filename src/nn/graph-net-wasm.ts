@@ -5,11 +5,11 @@
  * ReLU included. The kernels compute in f64x2 with the exact operation
  * order of the JavaScript loops, and every value is stored as a double holding its Float32
  * rounding, so the outputs are bit-identical to the JavaScript path: a rollout does not depend on
- * whether the engine has SIMD. Where WebAssembly SIMD is missing, {@link GraphNetWasm.create}
- * returns undefined and {@link GraphNetF32} keeps its JavaScript loops.
+ * whether the engine has SIMD. Where WebAssembly SIMD is missing (or `ARBITER_KERNEL=js` forces
+ * the fallback), {@link GraphNetWasm.create} returns undefined and {@link GraphNetF32} keeps its JavaScript loops.
  */
 import { decodeBase64 } from './decode-base64.js';
-import { wasmSimdAvailable } from './dense-forward-wasm.js';
+import { useWasmKernel } from './dense-forward-wasm.js';
 import { GRAPH_NET_WASM_BASE64 } from './graph-net-wasm-bytes.js';
 import type { GraphNetDims } from './graph-net-f32.js';
 
@@ -137,12 +137,12 @@ export class GraphNetWasm {
   }
 
   /**
-   * A kernel instance for a network of `dims`, or undefined where WebAssembly SIMD is missing or
-   * the sizes do not fit the kernels (hidden and feed-forward widths must be even). `lnEps` is
-   * the layer norms' ε.
+   * A kernel instance for a network of `dims`, or undefined where WebAssembly SIMD is missing,
+   * `ARBITER_KERNEL` is `js`, or the sizes do not fit the kernels (hidden and feed-forward widths
+   * must be even). `lnEps` is the layer norms' ε.
    */
   static create(dims: GraphNetDims, lnEps: number): GraphNetWasm | undefined {
-    if (dims.hiddenDim % 2 !== 0 || dims.ffnDim % 2 !== 0 || !wasmSimdAvailable()) return undefined;
+    if (dims.hiddenDim % 2 !== 0 || dims.ffnDim % 2 !== 0 || !useWasmKernel('auto')) return undefined;
     try {
       const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
       compiled ??= new api.Module(decodeBase64(GRAPH_NET_WASM_BASE64));

@@ -4,7 +4,8 @@
  * shipped as bytes in `graph-train-wasm-bytes.ts`) where the engine has it, else the same
  * functions as JavaScript loops on a plain Float32Array (the fallback, and the reference of the
  * tests). Offsets and strides are in floats. Offset 0 of the heap is never a buffer: `init` and
- * `bias` 0 mean "none".
+ * `bias` 0 mean "none". Its `mm` is the project's one SIMD matrix product: the host convolution
+ * (`conv2d-host.ts`) runs on it too.
  *
  * The two agree to Float32 rounding (summation order, and the WebAssembly exp within 2 Float32
  * steps of `Math.exp`), not bit for bit.
@@ -624,7 +625,8 @@ class JsKernels implements GraphTrainKernels {
 
 /**
  * A fresh kernel set with its own heap: WebAssembly SIMD unless `simd` is false or the engine
- * lacks it (then the JavaScript loops).
+ * lacks it (then the JavaScript loops). Callers pass the process's choice (`trainingKernel()`,
+ * `ARBITER_KERNEL`) as `simd`.
  */
 export function createGraphTrainKernels(simd = true): GraphTrainKernels {
   if (simd && wasmSimdAvailable()) {

@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const GRAPH_TRAIN_SOURCE_SHA256 = '7a57663b2f339ff9b24513231708552abb05e3cd7f7929cc9ecba931cde77612';
+export const GRAPH_TRAIN_SOURCE_SHA256 = 'a2726c92788f6d2841bc8b0c32798d16b60032649e87d0d9d1fc61db311aa9c3';
 
 /** The graph trainer's kernel module (exports `memory`, `mm`, the softmax, layer-norm and pair-decoder kernels). */
 export const GRAPH_TRAIN_WASM_BASE64 =

@@ -36,9 +36,19 @@ export interface EgsAblationTraining {
     }
   >;
   /** DAgger rounds after the best-teacher cloning: the policy's mean cores on the training DAGs before each retraining. */
-  dagger: { round: number; policyCores: number; states: number; nll: number; seconds: number }[];
-  /** PPO from scratch: steps, seconds, last mean episode return. */
+  dagger: {
+    round: number;
+    policyCores: number;
+    states: number;
+    nll: number;
+    seconds: number;
+    /** The variant the round trained (default: `bc best teacher + dagger`). */
+    variant?: string;
+  }[];
+  /** PPO from scratch (original features): steps, seconds, last mean episode return. */
   ppo: { steps: number; seconds: number; lastReturn: number };
+  /** Every PPO run (from scratch and fine-tunes) by variant. */
+  ppoRuns?: Record<string, { steps: number; seconds: number; lastReturn: number }>;
 }
 
 /** The ablation tables: per set, variant × (mean cores, DAGs on ≤ m cores, ms per DAG, invalid). */
@@ -75,11 +85,13 @@ export function egsAblationTraining(t: EgsAblationTraining): string {
   for (const d of t.dagger)
     out.push(
       '',
-      `DAgger round ${d.round}: greedy policy ${d.policyCores.toFixed(2)} mean cores on the training DAGs (before retraining), ${d.states} states, NLL ${d.nll.toFixed(3)}, ${d.seconds.toFixed(0)} s.`,
+      `${d.variant ?? 'DAgger'} round ${d.round}: greedy policy ${d.policyCores.toFixed(2)} mean cores on the training DAGs (before retraining), ${d.states} states, NLL ${d.nll.toFixed(3)}, ${d.seconds.toFixed(0)} s.`,
     );
-  out.push(
-    '',
-    `PPO from scratch: ${t.ppo.steps} steps in ${t.ppo.seconds.toFixed(0)} s, last mean episode return (width drop) ${t.ppo.lastReturn.toFixed(2)}.`,
-  );
+  const runs = t.ppoRuns && Object.keys(t.ppoRuns).length > 0 ? t.ppoRuns : { 'PPO from scratch': t.ppo };
+  for (const [name, r] of Object.entries(runs))
+    out.push(
+      '',
+      `${name}: PPO, ${r.steps} steps in ${r.seconds.toFixed(0)} s, last mean episode return (width drop) ${r.lastReturn.toFixed(2)}.`,
+    );
   return out.join('\n');
 }

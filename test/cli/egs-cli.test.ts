@@ -116,8 +116,10 @@ describe('arbiter demo', () => {
     expect(html).toContain('egs-search');
     const model = JSON.parse(await readFile(path.join(out, 'egs-demo-policy.json'), 'utf8')) as {
       format: string;
+      features: string;
     };
-    expect(model.format).toBe('arbiter-egs-graph-policy/1');
+    expect(model.format).toBe('arbiter-egs-graph-policy/2');
+    expect(model.features).toBe('v1');
     // It ends with the command that opens its results in the dashboard.
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`Open it in the dashboard: arbiter dashboard ${out}`);
   }, 120_000);

@@ -49,9 +49,12 @@ describe('arbiter hsoc import / simulate', () => {
     const r = await cli('hsoc', 'compare', '--seeds', '1', '--json');
     expect(r.code).toBe(0);
     const { rows } = JSON.parse(r.stdout) as { rows: { policy: string; seeds: number }[] };
-    expect(rows).toHaveLength(2 * 3 * 5);
+    expect(rows).toHaveLength(2 * 3 * 6);
     expect(new Set(rows.map((x) => x.policy))).toEqual(
-      new Set(['uniform', 'uniform-running', 'need-rules', 'slack-peak', 'ideal-static']),
+      new Set(['uniform', 'uniform-running', 'seed-rules', 'slack-peak', 'static-target', 'lower-bound']),
     );
+    const bad = await cli('hsoc', 'compare', '--seeds', '1', '--calibration', 'x');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--calibration: unknown 'x' \(per-type, nominal\)/);
   });
 });

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +19,8 @@ import type {
   BenchList,
   BenchTables,
   EgsReplayAnswer,
+  HsocTraceAnswer,
+  HsocTraceOptions,
   LogicAnswer,
   RunDetail,
   RunSummary,
@@ -19,6 +30,7 @@ import { writeRunFolder } from './run-fixtures.js';
 
 let root: string;
 let outside: string;
+let web: string;
 let app: FastifyInstance;
 
 beforeAll(async () => {
@@ -32,6 +44,13 @@ beforeAll(async () => {
   mkdirSync(path.join(root, 'dags'), { recursive: true });
   copyFileSync('examples/dag/egs-ex1.dot', path.join(root, 'dags', 'egs-ex1.dot'));
   symlinkSync(outside, path.join(root, 'escape'));
+  // A stand-in front end, and a file beside it that must never be served.
+  web = path.join(base, 'web');
+  mkdirSync(web);
+  writeFileSync(path.join(web, 'index.html'), '<!doctype html><script src="app.js"></script>');
+  writeFileSync(path.join(web, 'app.js'), 'console.log(1);');
+  writeFileSync(path.join(web, '.hidden'), 'do not serve');
+  writeFileSync(path.join(base, 'web-secret.txt'), 'do not serve');
   app = await createDashboardApp({ root, publicDir: path.join(base, 'no-public') });
 });
 afterAll(async () => app?.close());
@@ -214,6 +233,140 @@ describe('dashboard API', () => {
     expect(rebound.statusCode).toBe(421);
   });
 
+  it('answers other requests promptly while the LNN rules train for the first LNN trace (off the event loop)', async () => {
+    const lnn = app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'light', seed: 1, policy: 'lnn-rules' },
+    });
+    let lnnDone = false;
+    void lnn.then(() => (lnnDone = true));
+    // Once the training has started (on the server's thread it would now hold every request up for seconds).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const latencies: number[] = [];
+    for (const url of ['/api/hsoc-options', '/api/runs', '/api/methods']) {
+      const t0 = performance.now();
+      expect((await app.inject(url)).statusCode).toBe(200);
+      latencies.push(performance.now() - t0);
+    }
+    const need = performance.now();
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { workload: '5-task', load: 'light', seed: 1, policy: 'need' },
+    });
+    latencies.push(performance.now() - need);
+    expect(other.statusCode).toBe(200);
+    expect(lnnDone).toBe(false);
+    expect(Math.max(...latencies)).toBeLessThan(1500);
+    const res = await lnn;
+    expect(res.statusCode).toBe(200);
+    const trace = res.json<HsocTraceAnswer>();
+    expect(trace.decisions.length).toBeGreaterThan(0);
+    expect(trace.decisions.every((d) => / · truth \d\.\d\d$/.test(d.rule))).toBe(true);
+    console.log(
+      `while the LNN rules trained: API answers in ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    );
+  }, 120_000);
+
+  it('answers an invalid HSoC workload file with its file, item and rule, and hides files outside the folder', async () => {
+    writeFileSync(
+      path.join(root, 'bad-workload.json'),
+      JSON.stringify({
+        format: 'arbiter-hsoc-workload',
+        version: 1,
+        dags: { a: { nodes: [{ id: 'x', wcet: 1, type: 'sense' }], edges: [] } },
+        trace: [{ arrival: 0, id: 0, dag: 'b', criticality: 1, deadline: 5 }],
+      }),
+    );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { file: 'bad-workload.json', load: 'medium', policy: 'need' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ file: 'bad-workload.json', item: 'trace[0]', rule: 'dag' });
+    const options = (await app.inject('/api/hsoc-options')).json<HsocTraceOptions>();
+    expect(options.files.map((f) => f.path)).toEqual(['bad-workload.json']);
+    // A workload file holds DAGs ("nodes") but is no DAG file: the schedules view does not offer it.
+    const dags = (await app.inject('/api/dags')).json<{ path: string }[]>();
+    expect(dags.map((d) => d.path)).toEqual(['dags/egs-ex1.dot']);
+    const outsideFile = await app.inject({
+      method: 'POST',
+      url: '/api/hsoc-trace',
+      payload: { file: '../secret/config.json', load: 'medium', policy: 'need' },
+    });
+    expect(outsideFile.statusCode).toBe(403);
+    expect(outsideFile.body).not.toContain('secret":true');
+  });
+
+  it('serves the front end confined to its folder, with the Content-Security-Policy on every response', async () => {
+    const site = await createDashboardApp({ root, publicDir: web });
+    try {
+      const page = await site.inject('/');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-security-policy']).toMatch(/script-src 'self';/);
+      expect((await site.inject('/app.js')).statusCode).toBe(200);
+      for (const url of [
+        '/../web-secret.txt',
+        '/%2e%2e/web-secret.txt',
+        '/..%2fweb-secret.txt',
+        '/%2e%2e%2fweb-secret.txt',
+        '/.hidden',
+        '/app.js%00.html',
+      ]) {
+        const res = await site.inject(url);
+        expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+        expect(res.body, url).not.toContain('do not serve');
+      }
+      // The live stream sets its headers itself (it writes the raw response): the policy is there too.
+      const stream = await new Promise<string | undefined>((resolve, reject) => {
+        void site.listen({ port: 0, host: '127.0.0.1' }).then((address) => {
+          const request = http.get(`${address}/api/stream?run=ppo-a`, (res) => {
+            resolve(String(res.headers['content-security-policy']));
+            request.destroy();
+          });
+          request.on('error', reject);
+        }, reject);
+      });
+      expect(stream).toMatch(/script-src 'self';/);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('limits uploads: text over 1 MiB characters is refused, a body over 2 MiB is cut off', async () => {
+    const text = 'x'.repeat(1024 * 1024 + 1);
+    for (const [url, payload] of [
+      ['/api/schedule', { text, name: 'big.json', methods: ['graham'] }],
+      ['/api/egs-replay', { text, name: 'big.json' }],
+      ['/api/logic', { text, name: 'big.json' }],
+    ] as const) {
+      const res = await app.inject({ method: 'POST', url, payload });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json<{ message: string }>().message, url).toMatch(/at most 1048576 characters/);
+    }
+    const huge = 'x'.repeat(2 * 1024 * 1024 + 1);
+    for (const url of ['/api/schedule', '/api/egs-replay', '/api/logic', '/api/hsoc-trace'])
+      expect((await app.inject({ method: 'POST', url, payload: { text: huge } })).statusCode, url).toBe(413);
+  });
+
+  it("never evaluates strings: no eval, Function or string timers in the front end's sources, no unsafe-eval", async () => {
+    const dir = 'src/dashboard/client';
+    const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') || f.endsWith('.html'));
+    expect(sources.length).toBeGreaterThan(10);
+    for (const f of sources) {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      expect(text, f).not.toMatch(
+        /\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(|set(?:Timeout|Interval)\s*\(\s*['"`]/,
+      );
+      expect(text, f).not.toMatch(/\bon[a-z]+\s*=\s*["']/); // inline handlers would need 'unsafe-inline'
+    }
+    const csp = String((await app.inject('/api/runs')).headers['content-security-policy']);
+    expect(csp).not.toMatch(/unsafe-eval|wasm-unsafe-eval/);
+    expect(csp).toMatch(/default-src 'none'/);
+  });
+
   it('says the front end is not built when its folder is missing', async () => {
     const res = await app.inject('/');
     expect(res.statusCode).toBe(503);
@@ -224,6 +377,40 @@ describe('dashboard API', () => {
 describe('dashboard token', () => {
   it('refuses a non-loopback host without a token', async () => {
     await expect(createDashboardApp({ root, host: '0.0.0.0' })).rejects.toThrow(/--token/);
+  });
+
+  it('refuses every kind of request without the token: page, files, API reads and posts, live streams', async () => {
+    const guarded = await createDashboardApp({ root, host: '0.0.0.0', token: 's3cret', publicDir: web });
+    try {
+      const requests = [
+        { url: '/' },
+        { url: '/app.js' },
+        { url: '/api/run?id=ppo-a' },
+        { url: '/api/stream?run=ppo-a' },
+        { url: '/api/export?run=ppo-a&format=json' },
+        {
+          method: 'POST' as const,
+          url: '/api/schedule',
+          payload: { file: 'dags/egs-ex1.dot', methods: ['graham'] },
+        },
+        {
+          method: 'POST' as const,
+          url: '/api/hsoc-trace',
+          payload: { workload: '5-task', load: 'light', policy: 'need' },
+        },
+      ];
+      for (const r of requests) {
+        const res = await guarded.inject(r);
+        expect(res.statusCode, r.url).toBe(401);
+        expect(res.body, r.url).not.toContain('ppo');
+      }
+      const page = await guarded.inject({ url: '/', headers: { authorization: 'Bearer s3cret' } });
+      expect([page.statusCode, page.body]).toEqual([200, '<!doctype html><script src="app.js"></script>']);
+      const posted = await guarded.inject({ ...requests[5]!, headers: { authorization: 'Bearer s3cret' } });
+      expect(posted.statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('checks the token on every request (header, query, then the cookie the query set)', async () => {

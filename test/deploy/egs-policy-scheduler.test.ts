@@ -127,7 +127,9 @@ describe('EGS policy model file', () => {
       /bad\.json: weights\.decoder\/q\/kernel: must be an array of 64 numbers/,
     );
     await writeFile(f, JSON.stringify({ ...JSON.parse(json), format: 'other/1' }));
-    expect(() => loadEgsPolicyModel(f)).toThrow(/bad\.json: format: must be 'arbiter-egs-graph-policy\/1'/);
+    expect(() => loadEgsPolicyModel(f)).toThrow(
+      /bad\.json: format: must be 'arbiter-egs-graph-policy\/2' or 'arbiter-egs-graph-policy\/1'/,
+    );
     await writeFile(f, '{');
     expect(() => loadEgsPolicyModel(f)).toThrow(/bad\.json: not JSON/);
     expect(() => loadEgsPolicyModel(path.join(dir, 'missing.json'))).toThrow(/cannot read EGS model/);
@@ -163,5 +165,71 @@ describe('EgsPolicyScheduler fast path', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('EGS models with the v2 features', () => {
+  const V2_DIMS = { ...DIMS, nodeFeatureDim: 14 };
+
+  it('a v2 network makes the same choices on the fast path as through a v2 env, and every answer is valid', () => {
+    const schedulers = [true, false].map(
+      (a) => new EgsPolicyScheduler(randomGraphNet(7, V2_DIMS), { antichainOnly: a }),
+    );
+    expect(schedulers[0]!.features).toBe('v2');
+    fc.assert(
+      fc.property(
+        arbDag({ minNodes: 2, maxNodes: 14, slack: [0, 0.4] }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 0, max: 1 }),
+        (dag, refresh, which) => {
+          const s = schedulers[which]!;
+          const fast = s.greedy(dag, { refresh, heuristicSeed: false });
+          const ref = s.greedy(dag, { refresh, viaEnv: true, heuristicSeed: false });
+          expect(fast.cores).toBe(ref.cores);
+          expect(ref.addedEdges.slice(0, fast.addedEdges.length)).toEqual(fast.addedEdges);
+          for (const r of [fast, s.greedy(dag), s.search(dag, { searchTimeS: 0.05, samples: 2 })])
+            expect(checkSchedule(dag, r).violations).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('files record their feature set; format /1 files read as v1; a mismatched dimension is refused', () => {
+    const rng = new Rng(5);
+    const weightsOf = (dims: typeof DIMS): Record<string, Float32Array> =>
+      Object.fromEntries(
+        graphNetParams(dims).map((p) => [
+          p.name,
+          Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 1)),
+        ]),
+      );
+    const v2 = JSON.parse(
+      egsPolicyModelToJson({ dims: V2_DIMS, weights: weightsOf(V2_DIMS), meta: {} }),
+    ) as Record<string, unknown>;
+    expect(v2['format']).toBe('arbiter-egs-graph-policy/2');
+    expect(v2['features']).toBe('v2');
+    const m = parseEgsPolicyModel(v2);
+    expect(m.features).toBe('v2');
+    expect(new EgsPolicyScheduler(m).features).toBe('v2');
+    expect(() => parseEgsPolicyModel({ ...v2, features: 'v1' }, 'f.json')).toThrow(
+      /f\.json: dims\.nodeFeatureDim: must be 6 for feature set v1, got 14/,
+    );
+    expect(() => parseEgsPolicyModel({ ...v2, features: 'v9' }, 'f.json')).toThrow(
+      /f\.json: features: must be one of v1, v2/,
+    );
+    // The shipped large model is format /1 and reads as v1; the small one records v2.
+    const shipped = loadEgsPolicyModel(LARGE_EGS_MODEL_PATH);
+    expect(shipped.format).toBe('arbiter-egs-graph-policy/1');
+    expect(shipped.features).toBe('v1');
+    expect(new EgsPolicyScheduler(shipped).features).toBe('v1');
+    expect(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH).features).toBe('v2');
+    const v1 = JSON.parse(egsPolicyModelToJson({ dims: DIMS, weights: weightsOf(DIMS), meta: {} })) as Record<
+      string,
+      unknown
+    >;
+    expect(
+      parseEgsPolicyModel({ ...v1, format: 'arbiter-egs-graph-policy/1', features: undefined }).features,
+    ).toBe('v1');
   });
 });

@@ -24,7 +24,12 @@ const LOADS_TF: Record<string, boolean> = {
   './envs': false,
   './deploy': false,
   './rl': true,
+  './dashboard': false,
 };
+/** Subpaths the everything entry leaves out: the dashboard would load its web server (Fastify) with it. */
+const APART = new Set(['./dashboard']);
+/** The web server's packages: only `arbiter/dashboard` may reach them. */
+const isWebServer = (pkg: string): boolean => pkg === 'fastify' || pkg.startsWith('@fastify/');
 
 // package.json points at dist/; the tests read the sources tsc builds it from.
 const sourceOf = (distJs: string): string =>
@@ -54,11 +59,13 @@ describe('library entries (package.json exports)', () => {
     else expect(tf).toEqual([]);
     // The TF-free entries are the fast ones: no plot renderer either.
     if (!loadsTf) expect(heavyImports(graph, isVega)).toEqual([]);
+    if (APART.has(s)) expect(heavyImports(graph, isWebServer).length).toBeGreaterThan(0);
+    else expect(heavyImports(graph, isWebServer)).toEqual([]);
   });
 
-  it('loads TensorFlow.js at run time only where it may (TF-free entries first, in one process)', () => {
-    const order = Object.keys(LOADS_TF).sort((a, b) => Number(LOADS_TF[a]) - Number(LOADS_TF[b]));
-    const sources = order.map((s) => path.relative(process.cwd(), sourceOf(pkg.exports[s]!.import)));
+  /** Imports the entries' sources in turn in a fresh node; per entry, the packages loaded so far. */
+  const loadedPackages = (subs: readonly string[]): string[][] => {
+    const sources = subs.map((s) => path.relative(process.cwd(), sourceOf(pkg.exports[s]!.import)));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'arbiter-entries-'));
     try {
       const stdout = execFileSync(
@@ -73,15 +80,34 @@ describe('library entries (package.json exports)', () => {
         { encoding: 'utf8', timeout: 60_000 },
       );
       const loaded = JSON.parse(stdout) as Record<string, string[]>;
-      order.forEach((s, i) => {
-        const tf = loaded[sources[i]!]!.filter(isTensorFlow);
-        if (LOADS_TF[s]) expect(tf, s).toContain('@tensorflow/tfjs');
-        else expect(tf, s).toEqual([]);
-      });
+      return sources.map((f) => loaded[f]!);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  };
+
+  it('loads TensorFlow.js at run time only where it may, and Fastify nowhere (TF-free entries first, in one process)', () => {
+    const order = Object.keys(LOADS_TF)
+      .filter((s) => !APART.has(s))
+      .sort((a, b) => Number(LOADS_TF[a]) - Number(LOADS_TF[b]));
+    const loaded = loadedPackages(order);
+    order.forEach((s, i) => {
+      const tf = loaded[i]!.filter(isTensorFlow);
+      if (LOADS_TF[s]) expect(tf, s).toContain('@tensorflow/tfjs');
+      else expect(tf, s).toEqual([]);
+      expect(loaded[i]!.filter(isWebServer), s).toEqual([]);
+    });
   });
+
+  it.each([...APART])(
+    '%s loads its web server, and TensorFlow.js only where it may (in a process of its own)',
+    (s) => {
+      const [loaded] = loadedPackages([s]);
+      expect(loaded!).toContain('fastify');
+      if (LOADS_TF[s]) expect(loaded!).toContain('@tensorflow/tfjs');
+      else expect(loaded!.filter(isTensorFlow)).toEqual([]);
+    },
+  );
 
   it('says in its module comment whether it loads TensorFlow.js', () => {
     for (const s of Object.keys(LOADS_TF)) {
@@ -93,7 +119,7 @@ describe('library entries (package.json exports)', () => {
     }
   });
 
-  it(`exports every subpath name from '${pkg.name}' too, as the same declaration`, () => {
+  it(`exports every subpath name from '${pkg.name}' too, as the same declaration (the dashboard's none)`, () => {
     const files = Object.values(pkg.exports).map((c) => sourceOf(c.import));
     const program = ts.createProgram(files, {
       module: ts.ModuleKind.NodeNext,
@@ -117,6 +143,14 @@ describe('library entries (package.json exports)', () => {
     expect(everything.size).toBeGreaterThanOrEqual(643);
     for (const s of subpaths) {
       const names = exportsOf(sourceOf(pkg.exports[s]!.import));
+      if (APART.has(s)) {
+        expect(names.size, s).toBeGreaterThan(3);
+        expect(
+          [...names.keys()].filter((n) => everything.has(n)),
+          `${s} names in '${pkg.name}'`,
+        ).toEqual([]);
+        continue;
+      }
       expect(names.size, s).toBeGreaterThan(10);
       const missing = [...names].filter(([n, sym]) => everything.get(n) !== sym).map(([n]) => n);
       expect(missing, `${s} names not exported by '${pkg.name}'`).toEqual([]);

@@ -85,5 +85,15 @@ describe('EGS teachers and tight deadlines', () => {
     expect(t).toContain('DAgger round 1: greedy policy 3.25 mean cores');
     expect(t).toContain('| x | 10 | 2.00 | listsched 3 | 0.500 | 2 |');
     expect(t).toContain('100 steps');
+    const runs = egsAblationTraining({
+      bc: {},
+      dagger: [{ round: 2, policyCores: 3, states: 4, nll: 0.1, seconds: 1, variant: 'dagger [v2]' }],
+      ppo: { steps: 0, seconds: 0, lastReturn: NaN },
+      ppoRuns: { 'ppo from scratch [v2]': { steps: 2048, seconds: 3, lastReturn: 2.25 } },
+    });
+    expect(runs).toContain('dagger [v2] round 2: greedy policy 3.00');
+    expect(runs).toContain(
+      'ppo from scratch [v2]: PPO, 2048 steps in 3 s, last mean episode return (width drop) 2.25.',
+    );
   });
 });

@@ -14,11 +14,11 @@ export const RANDOM_NET_DIMS: GraphNetDims = {
   logitClip: 10,
 };
 
-/** A network of {@link RANDOM_NET_DIMS} with N(0, 1) weights drawn from `seed`. */
-export function randomGraphNet(seed: number): GraphNetF32 {
+/** A network of `dims` (default {@link RANDOM_NET_DIMS}) with N(0, 1) weights drawn from `seed`. */
+export function randomGraphNet(seed: number, dims: GraphNetDims = RANDOM_NET_DIMS): GraphNetF32 {
   const rng = new Rng(seed);
   const w: Record<string, Float32Array> = {};
-  for (const p of graphNetParams(RANDOM_NET_DIMS))
+  for (const p of graphNetParams(dims))
     w[p.name] = Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => rng.normal(0, 1));
-  return new GraphNetF32(RANDOM_NET_DIMS, w);
+  return new GraphNetF32(dims, w);
 }

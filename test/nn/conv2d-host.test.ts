@@ -157,12 +157,12 @@ describe('conv2d host passes', () => {
     expect(a.dW.some((v) => v !== 0)).toBe(true);
   });
 
-  it('reuses its column buffer: a second pass of the same size allocates nothing', () => {
+  it('reuses its kernel heap: a second pass of the same size allocates nothing', () => {
     const c = makeCase(3, [10, 10, 4, 16, 3, 1, 32], true);
     const ws = createConv2dWorkspace('wasm');
     hostPass(c, true, ws);
-    const cols = ws.cols;
+    const heap = ws.simd!.heap;
     hostPass(c, true, ws);
-    expect(ws.cols).toBe(cols);
+    expect(ws.simd!.heap).toBe(heap);
   });
 });

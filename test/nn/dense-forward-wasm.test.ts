@@ -9,6 +9,7 @@ import {
   wasmSimdAvailable,
   type LayerActivation,
 } from '../../src/nn/dense-forward-wasm.js';
+import { packMatVecLayer, WasmMatVecNet } from '../../src/nn/dense-matvec-wasm.js';
 
 /** Random layers of the given widths, weights ~ N(0, scale²/inDim) (scale 3 saturates tanh). */
 function randomLayers(dims: readonly number[], rng: Rng, scale: number): DenseLayerF32[] {
@@ -184,6 +185,108 @@ describe.runIf(wasmSimdAvailable())('WasmDenseNet', () => {
   });
 });
 
+/** The layer-by-layer reference of a network with one activation per layer: denseForward, then the activation. */
+function referenceForward(
+  layers: readonly DenseLayerF32[],
+  acts: readonly LayerActivation[],
+  x: Float32Array,
+): Float32Array {
+  let h = x;
+  layers.forEach((layer, l) => {
+    h = denseForward([layer], 'tanh', h, 1); // one layer: linear
+    if (acts[l] === 'tanh') h = h.map(Math.tanh);
+    if (acts[l] === 'relu') h = h.map((v) => Math.max(0, v));
+  });
+  return h;
+}
+
+// Widths around the packed kernel's 24/20/16/12/8/4-output blocks, its 4-input steps and wide layers.
+const matVecWidth = fc.oneof(
+  fc.integer({ min: 1, max: 9 }),
+  fc.integer({ min: 10, max: 60 }),
+  fc.integer({ min: 61, max: 300 }),
+);
+
+describe.runIf(wasmSimdAvailable())('WasmMatVecNet', () => {
+  it('property: equals the double-precision reference within 1e-5·max(1, |y|) + 1e-6·Σ|x·w| for any widths and activations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(matVecWidth, { minLength: 2, maxLength: 4 }),
+        fc.array(fc.constantFrom<LayerActivation>('tanh', 'relu', 'linear'), { minLength: 3, maxLength: 3 }),
+        fc.constantFrom(0.5, 1, 3),
+        fc.integer({ min: 0, max: 1 << 30 }),
+        (dims, actChoice, scale, seed) => {
+          const rng = new Rng(seed);
+          const layers = randomLayers(dims, rng, scale);
+          const acts = layers.map((_, l) => actChoice[l]!);
+          const x = randomInput(dims[0]!, rng);
+          const net = new WasmMatVecNet(layers, acts);
+          const got = net.forward(x);
+          expectClose(got, referenceForward(layers, acts, x), magnitudes(layers, x, 1));
+          // The batch kernel on row-major weights: same Float32 arithmetic, other summation order.
+          expectClose(got, new WasmDenseNet(layers, acts).forward(x, 1), magnitudes(layers, x, 1));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads only the first inputDim values, writes into the given buffer, and repeats itself exactly', () => {
+    const rng = new Rng(3);
+    const layers = randomLayers([37, 130, 5], rng, 2);
+    const net = new WasmMatVecNet(layers, ['tanh', 'linear']);
+    expect([net.inputDim, net.outputDim]).toEqual([37, 5]);
+    const x = randomInput(37, rng);
+    const longer = Float32Array.from([...x, 1e30, NaN]);
+    const out = new Float32Array(5);
+    expect(net.forward(longer, out)).toBe(out);
+    const first = Array.from(out);
+    net.forward(randomInput(37, rng), out); // another decision in between
+    expect(Array.from(net.forward(x))).toEqual(first);
+  });
+
+  it('keeps −0, NaN and ±∞ through the layers like the batch kernel', () => {
+    const net = new WasmMatVecNet([identityLayer(), identityLayer()], ['tanh', 'linear']);
+    expect(Object.is(net.forward(Float32Array.of(-0))[0], -0)).toBe(true);
+    expect(net.forward(Float32Array.of(NaN))[0]).toBeNaN();
+    expect(net.forward(Float32Array.of(Infinity))[0]).toBe(1);
+    expect(new WasmMatVecNet([identityLayer()], ['relu']).forward(Float32Array.of(-3))[0]).toBe(0);
+  });
+
+  it('packs each block of up to six output quads as its biases, then its weights input by input', () => {
+    // 2 inputs, 30 outputs: quads 0–5 (24 outputs) in one block, quads 6–7 (6 outputs, 2 padded) in the next.
+    const n = 2;
+    const m = 30;
+    const kernel = Float32Array.from({ length: n * m }, (_, i) => 1000 + i);
+    const bias = Float32Array.from({ length: m }, (_, j) => -1 - j);
+    const dst = new Float32Array(4 * 8 * (n + 1) + 3).fill(NaN);
+    packMatVecLayer(kernel, bias, n, m, dst, 3);
+    const w = (i: number, j: number): number => (j < m ? kernel[i * m + j]! : 0);
+    const b = (j: number): number => (j < m ? bias[j]! : 0);
+    const want = [
+      ...Array.from({ length: 24 }, (_, c) => b(c)),
+      ...Array.from({ length: 24 }, (_, c) => w(0, c)),
+      ...Array.from({ length: 24 }, (_, c) => w(1, c)),
+      ...Array.from({ length: 8 }, (_, c) => b(24 + c)),
+      ...Array.from({ length: 8 }, (_, c) => w(0, 24 + c)),
+      ...Array.from({ length: 8 }, (_, c) => w(1, 24 + c)),
+    ];
+    expect(Array.from(dst.subarray(3))).toEqual(want);
+    expect(dst.subarray(0, 3).every(Number.isNaN)).toBe(true);
+  });
+
+  it('refuses layers that do not chain or do not match their shapes, and a short input', () => {
+    const rng = new Rng(1);
+    const [a, b] = randomLayers([4, 6, 3], rng, 1);
+    expect(
+      () => new WasmMatVecNet([a!, { ...b!, inDim: 5, kernel: new Float32Array(15) }], ['tanh', 'linear']),
+    ).toThrow(/layer 1 takes 5 inputs/);
+    expect(() => new WasmMatVecNet([{ ...a!, kernel: new Float32Array(3) }], ['tanh'])).toThrow(/3 weights/);
+    expect(() => new WasmMatVecNet([a!], ['tanh', 'relu'])).toThrow(/2 activations for 1 layers/);
+    expect(() => new WasmMatVecNet([a!], ['tanh']).forward(new Float32Array(3))).toThrow(/need 4/);
+  });
+});
+
 describe('dense kernel choice', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -197,6 +300,9 @@ describe('dense kernel choice', () => {
     expect(() => useWasmKernel('wasm')).toThrow(expect.objectContaining({ code: 'unsupported' }));
     const layer = identityLayer();
     expect(() => new WasmDenseNet([layer], 'tanh')).toThrow(expect.objectContaining({ code: 'unsupported' }));
+    expect(() => new WasmMatVecNet([layer], ['tanh'])).toThrow(
+      expect.objectContaining({ code: 'unsupported' }),
+    );
   });
 
   it.runIf(wasmSimdAvailable())('auto and wasm select the WebAssembly kernel where SIMD validates', () => {

@@ -4,13 +4,10 @@ import { readFileSync } from 'node:fs';
 import {
   generatedKernelFile,
   generatedGraphTrainFile,
-  generatedMatMulFile,
   GENERATED_FILE,
   GRAPH_TRAIN_GENERATED_FILE,
   graphTrainSourceHash,
   kernelSourceHash,
-  MATMUL_GENERATED_FILE,
-  matMulSourceHash,
 } from '../../scripts/build-wasm.js';
 import {
   DENSE_KERNEL_SOURCE_SHA256,
@@ -18,10 +15,8 @@ import {
   SIMD_PROBE_WASM_BASE64,
 } from '../../src/nn/dense-kernel-wasm-bytes.js';
 import { buildDenseKernelWasm, buildSimdProbeWasm } from '../../scripts/dense-kernel-wasm.js';
-import { buildMatMulWasm } from '../../scripts/matmul-wasm.js';
 import { buildGraphTrainWasm } from '../../scripts/graph-train-kernel-wasm.js';
 import { GRAPH_TRAIN_SOURCE_SHA256, GRAPH_TRAIN_WASM_BASE64 } from '../../src/nn/graph-train-wasm-bytes.js';
-import { MATMUL_SOURCE_SHA256, MATMUL_WASM_BASE64 } from '../../src/nn/simd-matmul-wasm-bytes.js';
 
 /** The part of the WebAssembly JS API used here (the project's TS libs do not declare it). */
 const wasm = (
@@ -58,6 +53,7 @@ describe('the committed WebAssembly kernel', () => {
     expect(validExports(buildDenseKernelWasm())).toEqual([
       'dense',
       'denseAcc',
+      'forwardPacked',
       'memory',
       'relu',
       'reluBack',
@@ -65,21 +61,6 @@ describe('the committed WebAssembly kernel', () => {
       'tanhBack',
       'transpose',
     ]);
-  });
-});
-
-describe('the committed WebAssembly matrix product', () => {
-  it('was built from the current kernel sources (recorded hash)', () => {
-    expect(MATMUL_SOURCE_SHA256).toBe(matMulSourceHash(root));
-  });
-
-  it('equals a fresh build, byte for byte (run `npm run build:wasm` after changing the kernel)', () => {
-    expect(MATMUL_WASM_BASE64).toBe(Buffer.from(buildMatMulWasm()).toString('base64'));
-    expect(readFileSync(`${root}/${MATMUL_GENERATED_FILE}`, 'utf8')).toBe(generatedMatMulFile(root));
-  });
-
-  it('is a valid module with the exports the runtime calls', () => {
-    expect(validExports(buildMatMulWasm())).toEqual(['memory', 'mm']);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * `arbiter dashboard [DIR]`: serves the run folders and DAG files under DIR in the browser (runs
- * with live learning curves, schedules with Gantt charts) until interrupted.
+ * `arbiter dashboard [DIR]`: serves the run folders, DAG files, knowledge bases and HSoC workloads
+ * under DIR in the browser (runs with live learning curves, schedules with Gantt charts, logic
+ * inferences, HSoC episodes, benchmarks) until interrupted.
  */
 import type { Command } from 'commander';
 import { parseInteger } from '../parse-number.js';
@@ -16,9 +17,9 @@ export function registerDashboard(program: Command): void {
   program
     .command('dashboard')
     .description(
-      'serve a local web dashboard of the runs and DAG files under DIR (live curves, Gantt charts)',
+      'serve a local web dashboard of the runs, DAG files and HSoC workloads under DIR (live curves, Gantt charts)',
     )
-    .argument('[dir]', 'folder of run folders and DAG files', 'runs')
+    .argument('[dir]', 'folder of run folders, DAG files, knowledge bases and HSoC workloads', 'runs')
     .option('-p, --port <port>', 'port (0 = any free one)', parseInteger, 8080)
     .option('--host <host>', 'interface to bind; anything but 127.0.0.1/localhost needs --token', '127.0.0.1')
     .option('--token <secret>', 'secret every request must carry (open the printed URL, which includes it)')

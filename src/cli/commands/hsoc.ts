@@ -31,7 +31,10 @@ import { UniformPolicy } from '../../envs/hsoc/policies/uniform-policy.js';
 import { formatTable } from '../../report/table.js';
 import { selectLnnRulePolicy } from '../../agents/select-lnn-rule-policy.js';
 import { STOMP_DVFS } from '../../envs/hsoc/hsoc-power-model.js';
-import { runHsocProfiledComparison } from '../../experiments/hsoc-profiled-comparison.js';
+import {
+  profiledTrainingEnv,
+  runHsocProfiledComparison,
+} from '../../experiments/hsoc-profiled-comparison.js';
 import type { KnowledgeBaseSpec } from '../../logic/knowledge-base-spec.js';
 import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
@@ -54,6 +57,7 @@ interface SimulateOptions {
 
 interface CompareOptions {
   seeds: number;
+  calibration: string;
   dvfs?: boolean;
   episodes: number;
   restarts: number;
@@ -181,6 +185,11 @@ export function registerHsoc(program: Command): void {
     .command('compare')
     .description('small paired comparison on the profiled 5-task / AV-42 DAGs and STOMP’s PE mix')
     .option('--seeds <n>', 'paired seeds per cell', parsePositiveInt, 30)
+    .option(
+      '--calibration <rule>',
+      'load presets: per-type (bottleneck utilization per PE type) or nominal',
+      'per-type',
+    )
     .option('--dvfs', 'DVFS power model with STOMP’s voltages instead of the token model')
     .option('--episodes <n>', 'REINFORCE episodes of the LNN rules (0: no LNN rows)', parseInteger, 0)
     .option('--restarts <n>', 'independent LNN trainings (best on validation kept)', parsePositiveInt, 2)
@@ -191,16 +200,26 @@ export function registerHsoc(program: Command): void {
     )
     .option('--json', 'print the rows as one JSON document')
     .action(async (opts: CompareOptions) => {
+      const calibration = opts.calibration;
+      if (calibration !== 'per-type' && calibration !== 'nominal')
+        throw new ArbiterError('bad-option', `--calibration: unknown '${calibration}' (per-type, nominal)`);
+      const power = { budget: 1000, ...(opts.dvfs && { dvfs: STOMP_DVFS }) };
+      const trainEnv = profiledTrainingEnv(calibration, power);
       const selection =
         opts.episodes > 0
-          ? selectLnnRulePolicy({ restarts: opts.restarts, train: { episodes: opts.episodes } })
+          ? selectLnnRulePolicy({
+              restarts: opts.restarts,
+              train: { episodes: opts.episodes, env: { ...trainEnv, jobs: 4 } },
+              env: trainEnv,
+            })
           : undefined;
       const knowledgeBase = selection
         ? (JSON.parse(await readFile(opts.kb, 'utf8')) as KnowledgeBaseSpec)
         : undefined;
       const rows = runHsocProfiledComparison({
         seeds: opts.seeds,
-        ...(opts.dvfs && { power: { budget: 1000, dvfs: STOMP_DVFS } }),
+        calibration,
+        power,
         ...(selection && { rules: selection.policy }),
         ...(knowledgeBase && { knowledgeBase }),
       });
@@ -219,7 +238,8 @@ export function registerHsoc(program: Command): void {
             'mean completion',
             'vs control',
             '95 % CI',
-            'gap to ideal',
+            'gap to static target',
+            'gap to lower bound',
             'misses',
           ],
           rows.map((r) => [
@@ -230,9 +250,10 @@ export function registerHsoc(program: Command): void {
             pct(r.vsControlPct),
             `[${r.ci95.map((x) => x.toFixed(2)).join(', ')}]`,
             pct(r.gapToIdealPct),
+            pct(r.gapToLowerBoundPct),
             r.deadlineMissRatio.toFixed(3),
           ]),
-          ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+          ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
         ) +
           (rules.length > 0 ? `\n\nLNN rules:\n${rules.join('\n')}` : '') +
           '\n',

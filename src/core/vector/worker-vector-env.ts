@@ -3,13 +3,12 @@
  * worker threads that step in parallel, with exactly the results of a {@link SyncVectorEnv} built
  * from the same factory and seeds.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ArbiterError } from '../errors.js';
+import { siblingModule, startModuleWorker } from '../module-worker.js';
 import { flatDim, spaceFromJson, type Space, type SpaceJson } from '../spaces.js';
 import type { VectorEnv, VectorResetResult, VectorStepResult } from '../vector-env.js';
 import { actionRowLength } from './sync-vector-env.js';
@@ -330,46 +329,12 @@ function moduleUrl(m: string): string {
   return pathToFileURL(isAbsolute(m) ? m : resolve(process.cwd(), m)).href;
 }
 
-// Starts a worker on the compiled (.js) or source (.ts) entry; TypeScript goes through tsx's
-// ESM API, registered inside the worker before its entry is imported (on Node 20, `--import tsx`
-// in a worker's execArgv does not apply to the worker's entry module).
+// Starts a worker on the compiled (.js) or source (.ts) entry (TypeScript through tsx).
 function spawnWorker(workerData: WorkerInit, useTsx: boolean): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  return spawnModuleWorker(
-    new URL(ts ? './vector-env-worker.ts' : './vector-env-worker.js', import.meta.url),
-    workerData,
+  return startModuleWorker(
+    siblingModule(import.meta.url, 'vector-env-worker').url,
     useTsx,
+    { workerData },
+    'vector-env',
   );
-}
-
-/**
- * @internal Starts a worker thread on the ESM module `entry` with `workerData`; with `useTsx`,
- * TypeScript modules (the entry, or the modules it imports) load through tsx.
- */
-export function spawnModuleWorker(entry: URL, workerData: unknown, useTsx: boolean): Worker {
-  if (!useTsx) return new Worker(entry, { workerData });
-  const boot =
-    `import(${JSON.stringify(tsxApiUrl())})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-function tsxApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  let pkgPath: string;
-  try {
-    pkgPath = require.resolve('tsx/package.json');
-  } catch {
-    throw new ArbiterError(
-      'vector-env',
-      'loading TypeScript modules in worker threads needs tsx (npm i -D tsx), or build to JavaScript first',
-    );
-  }
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports?: Record<string, { import?: { default?: string } } | string>;
-  };
-  const api = pkg.exports?.['./esm/api'];
-  const rel =
-    typeof api === 'object' && api.import?.default ? api.import.default : './dist/esm/api/index.mjs';
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
 }

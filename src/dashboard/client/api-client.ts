@@ -1,8 +1,19 @@
 /**
  * The browser side of the dashboard's JSON API: typed fetches that turn an error answer into an
- * `Error` carrying the server's message.
+ * `ApiRequestError` carrying the server's message (and, for invalid input, where it sits).
  */
 import type { ApiError } from '../dashboard-api.js';
+
+/** An error answer of the API, as thrown by {@link getJson} and {@link postJson}. */
+export class ApiRequestError extends Error {
+  /** The answer's body (`code`, `message`, and `file`/`line`/`item`/`rule` for invalid input). */
+  readonly detail: ApiError;
+
+  constructor(detail: ApiError) {
+    super(detail.message);
+    this.detail = detail;
+  }
+}
 
 /** GETs `url` and returns its JSON body, or throws with the server's error message. */
 export async function getJson<T>(url: string): Promise<T> {
@@ -23,13 +34,15 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
 async function answer<T>(res: Response): Promise<T> {
   const text = await res.text();
   if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
+    let detail: ApiError = { code: String(res.status), message: `${res.status} ${res.statusText}` };
     try {
-      message = (JSON.parse(text) as ApiError).message ?? message;
+      const body = JSON.parse(text) as Partial<ApiError>;
+      if (typeof body.message === 'string')
+        detail = { ...body, code: body.code ?? detail.code, message: body.message };
     } catch {
       // not JSON: keep the status line
     }
-    throw new Error(message);
+    throw new ApiRequestError(detail);
   }
   return JSON.parse(text) as T;
 }

@@ -1,17 +1,20 @@
 /**
- * The HSoC view: one episode of a workload at a load, from a seed, under a power-sharing policy,
- * drawn as a timeline — a row per PE with its tasks as bars (workload jobs coloured by job,
+ * The HSoC view: one episode of a workload (built-in, or a workload file or STOMP trace under the
+ * folder) at a load, from a seed, under a power-sharing policy, drawn as a timeline — a row per PE with its tasks as bars (workload jobs coloured by job,
  * background jobs grey) and the tokens it was granted as a step line — and a slider over the
- * decisions showing, at each event, the bin every agent chose and the rule that fired.
+ * decisions showing, at each event, the bin every agent chose and the rule that fired. A file the
+ * server's readers refuse is shown with its file, line or item, and rule.
  */
-import type { HsocTraceAnswer, HsocTraceOptions, HsocTraceRequest } from '../dashboard-api.js';
-import { byId, element, getJson, postJson, setStatus } from './api-client.js';
+import type { ApiError, HsocTraceAnswer, HsocTraceOptions, HsocTraceRequest } from '../dashboard-api.js';
+import { ApiRequestError, byId, element, getJson, postJson, setStatus } from './api-client.js';
 import { StepSlider } from './step-slider.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const ROW = 44;
 const LEFT = 60;
 const WIDTH = 1100;
+/** Option values of the workload files (built-in workloads are their names). */
+const FILE_PREFIX = 'file:';
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#eeca3b', '#9d755d'];
 
 function svg<K extends keyof SVGElementTagNameMap>(
@@ -42,7 +45,27 @@ export class HsocView {
       select.replaceChildren(...values.map((v) => element('option', v, { value: v })));
       if (values.includes(chosen)) select.value = chosen;
     };
-    fill('hsoc-workload', options.workloads, '5-task');
+    const workload = byId<HTMLSelectElement>('hsoc-workload');
+    const group = (label: string, values: { value: string; text: string }[]): HTMLOptGroupElement => {
+      const g = element('optgroup', undefined, { label });
+      g.append(...values.map((v) => element('option', v.text, { value: v.value })));
+      return g;
+    };
+    workload.replaceChildren(
+      group(
+        'built-in',
+        options.workloads.map((w) => ({ value: w, text: w })),
+      ),
+      ...(options.files.length > 0
+        ? [
+            group(
+              'files under the folder',
+              options.files.map((f) => ({ value: FILE_PREFIX + f.path, text: f.path })),
+            ),
+          ]
+        : []),
+    );
+    workload.value = '5-task';
     fill('hsoc-load', options.loads, 'medium');
     fill('hsoc-policy', options.policies, 'need');
     byId('run-hsoc').addEventListener('click', () => void this.run());
@@ -53,18 +76,25 @@ export class HsocView {
   }
 
   private async run(): Promise<void> {
+    const workload = byId<HTMLSelectElement>('hsoc-workload').value;
     const request: HsocTraceRequest = {
-      workload: byId<HTMLSelectElement>('hsoc-workload').value,
+      ...(workload.startsWith(FILE_PREFIX) ? { file: workload.slice(FILE_PREFIX.length) } : { workload }),
       load: byId<HTMLSelectElement>('hsoc-load').value,
       policy: byId<HTMLSelectElement>('hsoc-policy').value,
       seed: byId<HTMLInputElement>('hsoc-seed').valueAsNumber || 0,
     };
-    setStatus(`simulating ${request.workload} at ${request.load} load with ${request.policy}…`);
+    const error = byId('hsoc-error');
+    setStatus(
+      `simulating ${request.file ?? request.workload} at ${request.load} load with ${request.policy}…`,
+    );
     try {
       this.answer = await postJson<HsocTraceAnswer>('/api/hsoc-trace', request);
       setStatus('');
+      error.hidden = true;
+      error.replaceChildren();
     } catch (e) {
-      setStatus((e as Error).message, true);
+      setStatus('the simulation failed (see above the timeline)', true);
+      showError(error, e instanceof ApiRequestError ? e.detail : { code: 'network', message: String(e) });
       return;
     }
     const a = this.answer;
@@ -179,4 +209,23 @@ export class HsocView {
     });
     table.replaceChildren(head, ...rows);
   }
+}
+
+/** Shows an error answer: its message, and for invalid input the file, line, item and rule, each labelled. */
+function showError(box: HTMLElement, detail: ApiError): void {
+  const list = element('dl');
+  for (const [key, label] of [
+    ['file', 'file'],
+    ['line', 'line'],
+    ['item', 'item'],
+    ['rule', 'rule'],
+  ] as const) {
+    const value = detail[key];
+    if (value === undefined) continue;
+    list.append(element('dt', label), element('dd', String(value), { 'data-field': key }));
+  }
+  box.replaceChildren(element('strong', detail.message, { 'data-field': 'message' }));
+  if (list.childElementCount > 0) box.append(list);
+  box.dataset.code = detail.code;
+  box.hidden = false;
 }

@@ -22,7 +22,10 @@ export class LearningCurveChart {
   private count = 0;
   private generation = 0;
 
-  /** Draws into `container`, whose `data-points` attribute always holds the number of points drawn. */
+  /**
+   * Draws into `container`, whose `data-points` attribute always holds the number of points drawn
+   * and `data-render-ms` how long the last full drawing took (parse, data, layout and SVG).
+   */
   constructor(private readonly container: HTMLElement) {}
 
   /** Replaces the chart with these points of `metric` (an empty list shows a hint instead). */
@@ -45,6 +48,7 @@ export class LearningCurveChart {
       this.setCount(0);
       return;
     }
+    const t0 = performance.now();
     const width = Math.max(320, this.container.clientWidth - 160);
     const { spec } = compile({
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -78,6 +82,7 @@ export class LearningCurveChart {
       return;
     }
     this.view = view;
+    this.container.dataset.renderMs = String(Math.round(performance.now() - t0));
     this.setCount(points.length);
   }
 

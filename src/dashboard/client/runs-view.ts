@@ -97,8 +97,12 @@ export class RunsView {
     byId('run-list')
       .querySelector('tbody')!
       .replaceChildren(...rows);
-    // When the list first showed, in ms since navigation (the browser tests read it).
-    document.body.dataset.runListMs ??= String(Math.round(performance.now()));
+    // When the list was first in the page, and once painted (the next frame's end), as performance
+    // marks since navigation: the browser tests hold them to the first-paint budget.
+    if (performance.getEntriesByName('run-list-shown').length === 0) {
+      performance.mark('run-list-shown');
+      requestAnimationFrame(() => setTimeout(() => performance.mark('run-list-painted'), 0));
+    }
   }
 
   private toggle(run: string, on: boolean): void {

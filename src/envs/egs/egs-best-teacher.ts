@@ -7,23 +7,14 @@
  * scheduling at tight deadlines, where `egs-greedy` is the weaker of the two.
  */
 import type { Rng } from '../../core/rng.js';
-import { createAnalysisContext } from '../../dag/analysis/analysis-context.js';
-import { coreLowerBound } from '../../dag/analysis/core-lower-bound.js';
-import { widthFromClosure } from '../../dag/analysis/width.js';
 import { withDeadline } from '../../dag/build-dag.js';
 import type { Dag } from '../../dag/dag-task.js';
-import {
-  incumbentAsEdgeGeneration,
-  listScheduleIncumbent,
-} from '../../dag/optimal/list-schedule-incumbent.js';
 import { scheduleOptimal } from '../../dag/optimal/optimal-scheduler.js';
-import { scheduleListSched } from '../../dag/schedule/min-cores-list-schedule.js';
-import { BOUND_METHODS } from '../../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { TimeBudget } from '../../dag/schedule/time-budget.js';
 import type { EgsEnv } from './egs-env.js';
 import { egsExpertEpisode, type EgsDemonstration } from './egs-expert.js';
 import { timetableTeacherEpisode } from './timetable-teacher.js';
+import { listTimetables } from './egs-list-hint.js';
 
 /** The teachers {@link bestTeacherEpisode} can ask. */
 export const EGS_TEACHERS = ['egs-greedy', 'listsched', 'incumbent', 'optimal'] as const;
@@ -54,31 +45,7 @@ export interface TeacherDemonstration extends EgsDemonstration {
 /** The default teachers: those that cost milliseconds. */
 export const DEFAULT_EGS_TEACHERS: readonly EgsTeacher[] = ['egs-greedy', 'listsched', 'incumbent'];
 
-/**
- * The timetables of the list-scheduling teachers on `dag` at `deadline`: `listsched` (fewest cores
- * over its priority orders) and the list-schedule incumbent of the exact method (other orders, the
- * ASAP timetable of its core sequences). `width`: the width W(G) when known (default: computed).
- */
-export function listTimetables(
-  dag: Dag,
-  deadline: number,
-  width?: number,
-): { listsched: ScheduleResult; incumbent: ScheduleResult } {
-  const ctx = createAnalysisContext(dag, deadline);
-  const lowerBound = coreLowerBound(dag, deadline, ctx.timing).lowerBound;
-  // W(G) bounds the cores list scheduling can need; a caller that knows it saves the matching.
-  width ??= widthFromClosure(ctx.reach).width;
-  const listsched = scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);
-  const incumbent = incumbentAsEdgeGeneration(
-    dag,
-    ctx.reach,
-    listScheduleIncumbent(dag, ctx.timing, lowerBound, new TimeBudget()),
-    'listsched',
-    lowerBound,
-    deadline,
-  );
-  return { listsched, incumbent };
-}
+export { listTimetables } from './egs-list-hint.js';
 
 /** Every asked teacher's episode on `dag`; the one with the fewest cores, then fewest steps. */
 export async function bestTeacherEpisode(

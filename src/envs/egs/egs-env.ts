@@ -33,6 +33,20 @@
  * | 4 | critical | v lies in some maximum antichain | {0, 1} |
  * | 5 | widthGap | (W(G_t) − lower bound) / n, the same for every node | [0, 1) |
  *
+ * With `features: 'v2'` the space is `GraphSpace(14, 4, maxNodes)` and eight more follow
+ * (`EGS_NODE_FEATURES_V2`; the list schedule is computed once at reset):
+ *
+ * | index | name | meaning | range |
+ * |---|---|---|---|
+ * | 6 | est | EST(v) / D in G_t | [0, 1] |
+ * | 7 | slack | max(0, LST(v) − EST(v)) / D | [0, 1] |
+ * | 8 | tLevel | EST(v) / L(G_t) | [0, 1] |
+ * | 9 | bLevel | (D − LST(v)) / L(G_t) | [0, D / L] |
+ * | 10 | inAntichain | v lies in the maximum antichain the matching finds | {0, 1} |
+ * | 11 | listStart | start of v in the best list schedule of the task / D | [0, 1] |
+ * | 12 | listNextOpen | v's next node on its list-schedule core is incomparable with v in G_t | {0, 1} |
+ * | 13 | listPrevOpen | the same for v's previous node on its core | {0, 1} |
+ *
  * Relations of the ordered pair (i, j), n × n × 4 at `(i·n + j)·4 + channel` (`EGS_RELATIONS`):
  *
  * | index | name | meaning | range |
@@ -81,6 +95,7 @@
  * | targetCores | none | integer ≥ 1 | also terminate once `W ≤ targetCores` |
  * | lowerBound | `'egs'` | `egs`, `load` | the bound that ends an episode |
  * | maxSteps | none | integer ≥ 1 | truncate after this many steps |
+ * | features | `'v1'` | `v1`, `v2` | the node feature set of the observations (see above) |
  * | sampler | default sampler | a `DagSampler` or its options | training tasks when reset gives none |
  *
  * Sampler options (`DAG_SAMPLER_OPTIONS_SCHEMA`, strict; defaults `DEFAULT_DAG_SAMPLER_OPTIONS`):
@@ -111,11 +126,15 @@ import { decodeEdgeAction, listEgsActions } from './egs-action-mask.js';
 import { egsLowerBound } from './egs-lower-bound.js';
 import { egsScheduleResult } from './egs-schedule-result.js';
 import {
-  EGS_NODE_FEATURE_DIM,
+  EGS_FEATURE_SETS,
   EGS_RELATION_DIM,
+  antichainFlags,
   buildEgsObservation,
+  egsNodeFeatureDim,
   egsObservationParts,
+  type EgsFeatureSet,
 } from './egs-observation.js';
+import { egsListHint, type EgsListHint } from './egs-list-hint.js';
 
 /**
  * Largest DAG the env (and so a learned EGS policy) works on: the action space is
@@ -147,6 +166,8 @@ export interface EgsEnvOptions {
   lowerBound?: 'egs' | 'load';
   /** Truncate after this many steps (default: none; episodes end within n(n − 1)/2 steps). */
   maxSteps?: number;
+  /** Node feature set of the observations (default `'v1'`; see the file comment). */
+  features?: EgsFeatureSet;
   /**
    * Training DAGs when reset gives none: a sampler, or overrides of its default options (whose
    * node range `[10, 50]` is cut to `maxNodes`).
@@ -163,6 +184,7 @@ export const EGS_OPTIONS_SCHEMA = z
     targetCores: zc.int(1).optional(),
     lowerBound: z.enum(['egs', 'load']).optional(),
     maxSteps: zc.int(1).optional(),
+    features: z.enum(EGS_FEATURE_SETS).optional(),
     sampler: z.union([z.instanceof(DagSampler), DAG_SAMPLER_OPTIONS_SCHEMA]).optional(),
   } satisfies ConfigShape<EgsEnvOptions>)
   .strict();
@@ -223,7 +245,7 @@ const MAX_SAMPLE_TRIES = 100;
 
 /** The EGS environment (see the file comment). Observation: {@link GraphObservation}. */
 export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
-  /** Graph observations with {@link EGS_NODE_FEATURE_DIM} features and {@link EGS_RELATION_DIM} relations. */
+  /** Graph observations with `egsNodeFeatureDim(features)` features and {@link EGS_RELATION_DIM} relations. */
   readonly observationSpace: GraphSpace;
   /** `Discrete(maxNodes²)`: action `i · maxNodes + j` adds edge `i → j`. */
   readonly actionSpace: Discrete;
@@ -237,6 +259,8 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   readonly antichainOnly: boolean;
   /** The sampler of training tasks. */
   readonly sampler: DagSampler;
+  /** The node feature set of the observations. */
+  readonly features: EgsFeatureSet;
 
   private readonly boundKind: 'egs' | 'load';
   private readonly targetCoresDefault: number | undefined;
@@ -255,6 +279,12 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   private startTime = 0;
   private needsReset = true;
   private lastMask: Uint8Array;
+  // v2 only: the task's list-schedule hint and the antichain flags (reused).
+  private hint: EgsListHint | undefined;
+  private hintDag: Dag | undefined;
+  private hintDeadline = NaN;
+  private hintSource: (dag: Dag, deadline: number) => EgsListHint = egsListHint;
+  private readonly flags: Uint8Array;
 
   constructor(options: EgsEnvOptions = {}) {
     parseConfig(EGS_OPTIONS_SCHEMA, options, { source: 'EgsEnv options', what: 'EGS-v0' });
@@ -279,7 +309,9 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
       this.sampler = new DagSampler({ nodes, ...options.sampler });
     }
     this.checkSamplerSize();
-    this.observationSpace = new GraphSpace(EGS_NODE_FEATURE_DIM, EGS_RELATION_DIM, maxNodes);
+    this.features = options.features ?? 'v1';
+    this.observationSpace = new GraphSpace(egsNodeFeatureDim(this.features), EGS_RELATION_DIM, maxNodes);
+    this.flags = new Uint8Array(this.features === 'v2' ? maxNodes : 0);
     this.actionSpace = new Discrete(maxNodes * maxNodes);
     this.tracker = new PosetWidthTracker(maxNodes);
     this.keptLateral = new Uint32Array((maxNodes + 31) >>> 5);
@@ -365,6 +397,22 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     return this.egs;
   }
 
+  /** `features: 'v2'`: the list-schedule hint of the episode's task (undefined before a reset or with v1). */
+  get listHint(): EgsListHint | undefined {
+    return this.hint;
+  }
+
+  /**
+   * Where `features: 'v2'` takes the list-schedule hint of a task from (default `egsListHint`: the
+   * best list schedule, computed at reset): a caller that computes the list schedules anyway (a
+   * scheduler's heuristic seed) hands them over instead of having them computed twice. The source
+   * must answer as `egsListHint` does, or the observations differ from the env's own.
+   */
+  useListHints(source: (dag: Dag, deadline: number) => EgsListHint): void {
+    this.hintSource = source;
+    this.hintDag = undefined;
+  }
+
   /** Current width W(G_t). */
   get width(): number {
     return this.tracker.width;
@@ -424,6 +472,12 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     if (this.boundKind === 'load')
       this.bound = Math.max(this.bound, coreLowerBound(dag, deadline).lowerBound);
     this.stopAt = Math.max(this.bound, target ?? 0);
+    // The same task again (a scheduler's episodes and beam each reset): the same list schedule.
+    if (this.features === 'v2' && (this.hintDag !== dag || this.hintDeadline !== deadline)) {
+      this.hint = this.hintSource(dag, deadline);
+      this.hintDag = dag;
+      this.hintDeadline = deadline;
+    }
     this.steps = 0;
     this.writeMask();
   }
@@ -448,7 +502,16 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   }
 
   private observation(): GraphObservation {
-    return buildEgsObservation(this.egs!, egsObservationParts(this.tracker, this.bound));
+    const egs = this.egs!;
+    if (this.features === 'v1')
+      return buildEgsObservation(egs, egsObservationParts(this.tracker, this.bound));
+    const inAntichain = antichainFlags(
+      this.tracker.antichain(egs.reach, this.antichainNodes),
+      egs.dag.n,
+      this.flags,
+    );
+    const extra = { inAntichain, ...(this.hint && { listHint: this.hint }) };
+    return buildEgsObservation(egs, egsObservationParts(this.tracker, this.bound, extra), 'v2');
   }
 
   private deadlineOf(dag: Dag, deadline: number | undefined): number {

@@ -1,10 +1,14 @@
 /**
  * The EGS graph observation: per-node features and pairwise relation channels of the
- * current graph G_t, as a {@link GraphObservation} with fresh arrays on every call.
+ * current graph G_t, as a {@link GraphObservation} with fresh arrays on every call. Two feature
+ * sets: `v1` (the original six) and `v2`, which adds what list scheduling knows (EST and slack,
+ * t- and b-levels, membership of the maximum antichain, the list schedule's start times and
+ * which core neighbours are still unserialised). A trained model records its set.
  */
 import type { GraphObservation } from '../../core/spaces.js';
 import type { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import type { PosetWidthTracker } from './critical-nodes.js';
+import type { EgsListHint } from './egs-list-hint.js';
 
 /**
  * Node features, in order (all dimensionless):
@@ -21,6 +25,48 @@ export const EGS_NODE_FEATURES = ['wcet', 'eft', 'lst', 'lateralWidth', 'critica
 
 /** Number of node features ({@link EGS_NODE_FEATURES}). */
 export const EGS_NODE_FEATURE_DIM = EGS_NODE_FEATURES.length;
+
+/**
+ * Node features of the `v2` set: {@link EGS_NODE_FEATURES}, then
+ * - `est`: `EST(v)/D` in G_t;
+ * - `slack`: `(LST(v) − EST(v))/D`, at least 0 (how much later v may still start);
+ * - `tLevel`: `EST(v)/L(G_t)` (the longest path into v, relative to the critical path);
+ * - `bLevel`: `(D − LST(v))/L(G_t)` (the longest path from v's start to a sink, which is what
+ *   list scheduling ranks by);
+ * - `inAntichain`: 1 when v lies in the maximum antichain the matching finds (the width
+ *   W(G_t) counts it), else 0;
+ * - `listStart`: v's start time in the best list schedule of the original task, over D;
+ * - `listNextOpen`: 1 when v's successor on its list-schedule core is still incomparable with v
+ *   in G_t (the list schedule's edge out of v is still to be added), else 0;
+ * - `listPrevOpen`: the same for v's predecessor on its core.
+ */
+export const EGS_NODE_FEATURES_V2 = [
+  ...EGS_NODE_FEATURES,
+  'est',
+  'slack',
+  'tLevel',
+  'bLevel',
+  'inAntichain',
+  'listStart',
+  'listNextOpen',
+  'listPrevOpen',
+] as const;
+
+/** The observation feature sets: `v1` = {@link EGS_NODE_FEATURES}, `v2` = {@link EGS_NODE_FEATURES_V2}. */
+export const EGS_FEATURE_SETS = ['v1', 'v2'] as const;
+
+/** One of {@link EGS_FEATURE_SETS}. */
+export type EgsFeatureSet = (typeof EGS_FEATURE_SETS)[number];
+
+/** Number of node features of a feature set. */
+export function egsNodeFeatureDim(set: EgsFeatureSet = 'v1'): number {
+  return set === 'v2' ? EGS_NODE_FEATURES_V2.length : EGS_NODE_FEATURE_DIM;
+}
+
+/** The feature set whose dimension is `dim`, or undefined. */
+export function egsFeatureSetOfDim(dim: number): EgsFeatureSet | undefined {
+  return EGS_FEATURE_SETS.find((s) => egsNodeFeatureDim(s) === dim);
+}
 
 /**
  * Relation channels of the ordered pair (i, j), in order (0/1 each):
@@ -45,29 +91,52 @@ export interface EgsObservationParts {
   width: number;
   /** The episode's lower bound on cores. */
   lowerBound: number;
+  /** `v2`: 1 for the nodes of the maximum antichain (by node). */
+  inAntichain?: ArrayLike<number>;
+  /** `v2`: the list-schedule hint of the task. */
+  listHint?: EgsListHint;
 }
 
-/** The {@link EgsObservationParts} of the graph a tracker follows, with the episode's lower bound. */
-export function egsObservationParts(tracker: PosetWidthTracker, lowerBound: number): EgsObservationParts {
+/**
+ * The {@link EgsObservationParts} of the graph a tracker follows, with the episode's lower bound
+ * and, for `v2`, the antichain flags and the list hint.
+ */
+export function egsObservationParts(
+  tracker: PosetWidthTracker,
+  lowerBound: number,
+  extra: { inAntichain?: ArrayLike<number>; listHint?: EgsListHint } = {},
+): EgsObservationParts {
   return {
     lateralWidth: tracker.lateralWidth,
     critical: tracker.critical,
     width: tracker.width,
     lowerBound,
+    ...extra,
   };
 }
 
 /**
- * The observation of G_t: `nodeFeatures` n × {@link EGS_NODE_FEATURE_DIM} (row-major) and
+ * Writes 1 into `out[v]` for each node of `antichain` and 0 for the others (n entries); returns
+ * `out`. The `inAntichain` flags of {@link EgsObservationParts}.
+ */
+export function antichainFlags(antichain: readonly number[], n: number, out: Uint8Array): Uint8Array {
+  out.fill(0, 0, n);
+  for (const v of antichain) out[v] = 1;
+  return out;
+}
+
+/**
+ * The observation of G_t: `nodeFeatures` n × {@link egsNodeFeatureDim} (row-major) and
  * `relations` n × n × {@link EGS_RELATION_DIM} (index `(i·n + j)·k + channel`). Fresh arrays.
  */
 export function buildEgsObservation(
   state: EdgeGenerationState,
   parts: EgsObservationParts,
+  features: EgsFeatureSet = 'v1',
 ): GraphObservation {
   const n = state.dag.n;
-  const nodeFeatures = new Float32Array(n * EGS_NODE_FEATURE_DIM);
-  writeEgsNodeFeatures(state, parts, nodeFeatures);
+  const nodeFeatures = new Float32Array(n * egsNodeFeatureDim(features));
+  writeEgsNodeFeatures(state, parts, nodeFeatures, features);
   if (codeScratch.length < n * n) codeScratch = new Uint8Array(n * n);
   const codes = codeScratch;
   writeEgsRelationCodes(state, codes);
@@ -86,15 +155,20 @@ export function buildEgsObservation(
 // The pair codes of the last observation built (grown with the largest graph; never returned).
 let codeScratch = new Uint8Array(0);
 
-/** Writes the node features of G_t ({@link EGS_NODE_FEATURES}, n rows) into `out`. */
+/**
+ * Writes the node features of G_t (n rows of `features`: {@link EGS_NODE_FEATURES} or
+ * {@link EGS_NODE_FEATURES_V2}) into `out`. `v2` reads `parts.inAntichain` and `parts.listHint`
+ * (zeros where absent).
+ */
 export function writeEgsNodeFeatures(
   state: EdgeGenerationState,
   parts: EgsObservationParts,
   out: Float32Array,
+  features: EgsFeatureSet = 'v1',
 ): void {
-  const { dag, deadline, eft, lst } = state;
+  const { dag, deadline, est, eft, lst, reach, ancestors } = state;
   const n = dag.n;
-  const F = EGS_NODE_FEATURE_DIM;
+  const F = egsNodeFeatureDim(features);
   const gap = (parts.width - parts.lowerBound) / n;
   for (let v = 0; v < n; v++) {
     const o = v * F;
@@ -104,6 +178,28 @@ export function writeEgsNodeFeatures(
     out[o + 3] = parts.lateralWidth[v]! / n;
     out[o + 4] = parts.critical[v] ? 1 : 0;
     out[o + 5] = gap;
+  }
+  if (features !== 'v2') return;
+  const L = Math.max(state.criticalPath, Number.MIN_VALUE);
+  const hint = parts.listHint;
+  const words = reach.words;
+  // u and v incomparable in G_t: neither reaches the other.
+  const open = (u: number, v: number): number => {
+    if (u < 0) return 0;
+    const k = v * words + (u >>> 5);
+    const bit = 1 << (u & 31);
+    return (reach.data[k]! | ancestors.data[k]!) & bit ? 0 : 1;
+  };
+  for (let v = 0; v < n; v++) {
+    const o = v * F + EGS_NODE_FEATURE_DIM;
+    out[o] = est[v]! / deadline;
+    out[o + 1] = Math.max(0, lst[v]! - est[v]!) / deadline;
+    out[o + 2] = est[v]! / L;
+    out[o + 3] = (deadline - lst[v]!) / L;
+    out[o + 4] = parts.inAntichain?.[v] ? 1 : 0;
+    out[o + 5] = hint ? hint.start[v]! / deadline : 0;
+    out[o + 6] = hint ? open(hint.coreNext[v]!, v) : 0;
+    out[o + 7] = hint ? open(hint.corePrev[v]!, v) : 0;
   }
 }
 

@@ -73,6 +73,7 @@
  * |---|---|---|
  * | workload | `'5-task'` | workload DAG: `'5-task'`, `'av-42'`, `'5-task-profiled'`, `'av-42-profiled'` or any DAG with typed (or per-type profiled) nodes |
  * | load | `'medium'` | load preset (`light`, `medium`, `heavy`) or a custom preset |
+ * | calibration | `'nominal'` | how presets become arrivals, availability and deadlines: `nominal` or `per-type` (bottleneck utilization per PE type, all PEs, deadlines 1.5 × isolated time) |
  * | jobs | 8 | workload jobs per episode |
  * | alpha | 0.5 | concavity α of the progress rate in the tokens |
  * | pes | 4 CPUs, 2 GPUs, 2 DSPs | the PEs (`STOMP_PES`: 3 CPUs, 3 GPUs, 3 FFT accelerators; `peMix`) |

@@ -34,6 +34,7 @@ import {
   ENVELOPE_TOKENS,
   availablePes,
   hsocLoadPreset,
+  isHsocLoad,
   type HsocLoad,
   type HsocLoadPreset,
   type PeType,
@@ -46,6 +47,11 @@ import {
   type HsocProfiledWorkload,
 } from './hsoc-profiled-workloads.js';
 import { HsocPowerModel, type HsocPowerModelOptions } from './hsoc-power-model.js';
+import {
+  HSOC_PER_TYPE_LOAD_PRESETS,
+  perTypeArrivalRates,
+  type HsocLoadCalibration,
+} from './hsoc-per-type-load.js';
 import { readTaskProfiles, subDeadlineRatios, taskSpeedMatrix } from './hsoc-task-profile.js';
 
 /** Task states. */
@@ -116,6 +122,12 @@ export interface HsocSimulatorOptions {
   workload?: HsocWorkload | HsocProfiledWorkload | Dag;
   /** Load preset. Default `'medium'`. */
   load?: HsocLoad | HsocLoadPreset;
+  /**
+   * How a preset becomes arrival rates, availability and deadlines: `nominal` (default; the
+   * presets of `HSOC_LOAD_PRESETS`) or `per-type` (`HSOC_PER_TYPE_LOAD_PRESETS`: bottleneck
+   * utilization per PE type, every PE available, deadlines from the isolated completion bound).
+   */
+  calibration?: HsocLoadCalibration;
   /** Workload jobs per episode. Default 8. */
   jobs?: number;
   /** Concavity α of the progress rate in the tokens. Default 0.5. */
@@ -126,7 +138,7 @@ export interface HsocSimulatorOptions {
   speeds?: Readonly<Partial<Record<PeType, Readonly<Record<string, number>>>>>;
   /** Look-ahead horizon of the scheduler's reservations (time units). Default 1. */
   lookahead?: number;
-  /** Relative deadline of a job in units of its critical path L. Default 1.5. */
+  /** Relative deadline of a job in units of its critical path L (`per-type`: of its isolated completion bound). Default 1.5. */
   deadlineFactor?: number;
   /** Congestion γ per running memory-intensive task. Default 0.1. */
   congestion?: number;
@@ -199,6 +211,8 @@ export class HsocSimulator {
   readonly power: HsocPowerModel;
   /** The load preset. */
   readonly preset: HsocLoadPreset;
+  /** How the preset was calibrated. */
+  readonly calibration: HsocLoadCalibration;
   /** The workload DAG. */
   readonly workload: Dag;
   /** Workload jobs per episode. */
@@ -254,7 +268,18 @@ export class HsocSimulator {
     this.lookahead = options.lookahead ?? 1;
     this.deadlineFactor = options.deadlineFactor ?? 1.5;
     this.congestionGamma = options.congestion ?? 0.1;
-    this.preset = hsocLoadPreset(options.load ?? 'medium');
+    this.calibration = options.calibration ?? 'nominal';
+    if (this.calibration !== 'nominal' && this.calibration !== 'per-type')
+      throw new ArbiterError(
+        'invalid-option',
+        `HSoC: calibration must be nominal or per-type, got '${String(this.calibration)}'`,
+      );
+    const load = options.load ?? 'medium';
+    this.preset = hsocLoadPreset(
+      this.calibration === 'per-type' && typeof load === 'string' && isHsocLoad(load)
+        ? HSOC_PER_TYPE_LOAD_PRESETS[load]
+        : load,
+    );
     this.trace = options.trace;
     if (this.trace !== undefined) {
       if (this.trace.length === 0) throw new ArbiterError('invalid-option', 'HSoC: the trace has no jobs');
@@ -291,12 +316,23 @@ export class HsocSimulator {
     this.plan = options.plan;
     for (const dag of this.trace?.map((j) => j.dag) ?? [this.workload]) this.checkRunnable(dag);
     this.workloadCriticalPath = longestPaths(this.workload).criticalPath;
-    this.arrivalRates = hsocArrivalRates(
-      this.preset,
-      volume(this.workload),
-      this.available.filter((a) => a).length,
-      this.alpha,
-    );
+    this.arrivalRates =
+      this.calibration === 'per-type'
+        ? perTypeArrivalRates({
+            preset: this.preset,
+            workload: this.workload,
+            workloadSpeed: this.tablesOf(this.workload).speed,
+            pes: this.pes,
+            available: this.available,
+            speeds: this.speeds,
+            phi: (share) => this.power.speedFactor(share),
+          })
+        : hsocArrivalRates(
+            this.preset,
+            volume(this.workload),
+            this.available.filter((a) => a).length,
+            this.alpha,
+          );
     const n = this.pes.length;
     this.peJob = new Int32Array(n).fill(-1);
     this.peTask = new Int32Array(n).fill(-1);
@@ -360,9 +396,13 @@ export class HsocSimulator {
     // Stable order: by arrival, workload jobs first at equal times (they were pushed first).
     const order = specs.map((_, i) => i).sort((a, b) => specs[a]!.arrival - specs[b]!.arrival || a - b);
     while (this.arrivalQueue.size > 0) this.arrivalQueue.pop(); // an interrupted episode's leftovers
-    this.jobs = order.map((i, id) =>
-      makeJob(id, specs[i]!, this.deadlineFactor, this.tablesOf(specs[i]!.dag, specs[i]!.kind === 'memory')),
-    );
+    this.jobs = order.map((i, id) => {
+      const spec = specs[i]!;
+      const tables = this.tablesOf(spec.dag, spec.kind === 'memory');
+      if (spec.deadline === undefined && this.calibration === 'per-type')
+        spec.deadline = this.deadlineFactor * this.isolatedMakespan(spec.dag, tables);
+      return makeJob(id, spec, this.deadlineFactor, tables);
+    });
     for (let j = 0; j < this.jobs.length; j++) this.arrivalQueue.push(j);
     this.events.length = 0;
     this.handleArrivals();
@@ -416,6 +456,43 @@ export class HsocSimulator {
     };
     if (dag === this.workload || this.trace?.some((j) => j.dag === dag)) this.dagTables.set(dag, tables);
     return tables;
+  }
+
+  /**
+   * The reference completion time of `dag` alone on the SoC (`per-type` deadlines): this scheduler
+   * places its tasks on the available PEs, the running PEs share the budget equally, no other job
+   * and no contention. Cached per DAG of the workload.
+   */
+  isolatedMakespan(dag: Dag, tables: DagTables = this.tablesOf(dag)): number {
+    if (tables.isolatedMakespan === undefined) {
+      const alone = new HsocSimulator({
+        workload: dag,
+        load: { ...this.preset, otherShare: 0, highPriorityShare: 0 },
+        jobs: 1,
+        pes: this.pes,
+        speeds: this.speeds,
+        lookahead: this.lookahead,
+        contentionModel: 'none',
+        power: {
+          budget: this.power.budget,
+          alpha: this.alpha,
+          ...(this.power.dvfs && { dvfs: this.power.dvfs }),
+        },
+        available: this.available,
+      });
+      alone.reset(new Rng(0));
+      const shares = new Float64Array(this.pes.length);
+      while (!alone.finished) {
+        let running = 0;
+        for (let p = 0; p < this.pes.length; p++) if (alone.isPeRunning(p)) running++;
+        for (let p = 0; p < this.pes.length; p++)
+          shares[p] = alone.isPeRunning(p) ? ENVELOPE_TOKENS / running : 0;
+        alone.setRequests(shares);
+        alone.advance();
+      }
+      tables.isolatedMakespan = alone.jobs[0]!.completedAt - alone.jobs[0]!.arrival;
+    }
+    return tables.isolatedMakespan;
   }
 
   /** Throws unless every task of `dag` can run on some available PE. */
@@ -669,6 +746,8 @@ interface DagTables {
   speed: Float64Array;
   subDeadline: Float64Array;
   memoryTask: Uint8Array;
+  /** Isolated reference completion time (`per-type` deadlines), computed on first use. */
+  isolatedMakespan?: number;
 }
 
 /** What {@link makeJob} needs of one arrival. */

@@ -143,6 +143,19 @@ export const OTHER_DAG_MEAN_VOLUME =
   2 * OTHER_END_WCET + ((OTHER_WIDTH[0] + OTHER_WIDTH[1]) / 2) * ((OTHER_WCET[0] + OTHER_WCET[1]) / 2);
 
 /**
+ * Expected work (reference time units) per task type of one {@link otherDag}: its two `control`
+ * ends, and E[k] · E[wcet] = 3 · 2 of `fusion` (memory intensive) or half `vision`, half `planning`.
+ * The per-type load calibration turns it into demand per PE type.
+ */
+export function otherDagExpectedWork(memoryIntense: boolean): { type: string; work: number }[] {
+  const middle = ((OTHER_WIDTH[0] + OTHER_WIDTH[1]) / 2) * ((OTHER_WCET[0] + OTHER_WCET[1]) / 2);
+  const ends = { type: 'control', work: 2 * OTHER_END_WCET };
+  return memoryIntense
+    ? [ends, { type: 'fusion', work: middle }]
+    : [ends, { type: 'vision', work: middle / 2 }, { type: 'planning', work: middle / 2 }];
+}
+
+/**
  * A background ("other") DAG: source → k ∈ [2, 4] parallel tasks → sink. Compute-intensive DAGs
  * run `vision`/`planning` kernels; memory-intensive ones run `fusion` kernels and congest the
  * interconnect while they run (see the simulator's congestion factor).

@@ -19,7 +19,7 @@
 import { buildLogicGraph } from '../../../logic/build-logic-graph.js';
 import { boundsOf, infer } from '../../../logic/infer.js';
 import type { BoundsSpec, KnowledgeBaseSpec } from '../../../logic/knowledge-base-spec.js';
-import { TASK_DONE } from '../hsoc-simulator.js';
+import { TASK_DONE, TASK_READY, type HsocSimulator } from '../hsoc-simulator.js';
 import type { HsocEnv } from '../hsoc-env.js';
 import type { HsocPolicy } from './hsoc-policy.js';
 import type { LnnRulePolicy } from './lnn-rule-policy.js';
@@ -59,6 +59,11 @@ export class DynamicRulePolicy implements HsocPolicy {
   runningDecisions = 0;
   /** Uniform decisions whose bin differs from what the LNN rules would have asked (since construction). */
   changedDecisions = 0;
+  /**
+   * Running decisions by (inferred, true) light load, the truth from full observation
+   * ({@link trueLightLoad}), since construction.
+   */
+  readonly confusion = { lightLight: 0, lightBusy: 0, busyLight: 0, busyBusy: 0 };
 
   /**
    * @param rules - the learned LNN rules used when light load is not predicted
@@ -116,7 +121,14 @@ export class DynamicRulePolicy implements HsocPolicy {
     const belief = this.infer(mem, v.highPriorityDag, now, L);
     mem.belief = belief;
     this.runningDecisions++;
-    if (belief.lightLoad[0] >= this.threshold) {
+    const inferred = belief.lightLoad[0] >= this.threshold;
+    const truth = trueLightLoad(sim);
+    if (inferred) {
+      if (truth) this.confusion.lightLight++;
+      else this.confusion.lightBusy++;
+    } else if (truth) this.confusion.busyLight++;
+    else this.confusion.busyBusy++;
+    if (inferred) {
       this.uniformDecisions++;
       const a = this.uniform.act(env, agent);
       if (a !== this.rules.act(env, agent, obs, mask)) this.changedDecisions++;
@@ -154,6 +166,27 @@ export class DynamicRulePolicy implements HsocPolicy {
     this.cache.set(key, belief);
     return belief;
   }
+}
+
+/**
+ * The SoC's true light-load state, from full observation: no ready task waits for a PE, and at
+ * most half of the available PEs hold a task (running or reserved).
+ */
+export function trueLightLoad(sim: HsocSimulator): boolean {
+  let holding = 0;
+  let available = 0;
+  for (let p = 0; p < sim.pes.length; p++) {
+    if (!sim.available[p]) continue;
+    available++;
+    if (sim.peJob[p]! >= 0) holding++;
+  }
+  if (2 * holding > available) return false;
+  for (let j = 0; j < sim.arrived; j++) {
+    const job = sim.jobs[j]!;
+    if (job.done === job.dag.n) continue;
+    for (let v = 0; v < job.dag.n; v++) if (job.state[v] === TASK_READY) return false;
+  }
+  return true;
 }
 
 function round(x: number): number {

@@ -1,12 +1,17 @@
 /**
- * The ideal static target: all PE assignments known up front. The episode is first run
- * with the uniform control under the dynamic scheduler; the PE every task got becomes a static plan.
- * The episode is then replayed (same seed, same arrivals) with the scheduler bound to the plan and
- * every agent knowing where each future task of its DAG will run, and the token split is optimized
- * offline on that known schedule: a search over a family of split rules (the `Slack` token need,
- * balanced between siblings, 100 % alone in its DAG, with a floor of 0 … 50 tokens beside siblings,
- * 50 being the uniform request; floor 90 is close to uniform sharing among the running PEs), keeping
- * the best episode, then a per-task coordinate descent over request bins.
+ * The seed's "ideal target" (rows `static-target` of the profiled comparison, `ideal-static` of the
+ * first benchmark): all PE assignments known up front. The episode is first run with the uniform
+ * control under the dynamic scheduler; the PE every task got becomes a static plan. The episode is
+ * then replayed (same seed, same arrivals) with the scheduler bound to the plan and every agent
+ * knowing where each future task of its DAG will run, and the token split is searched offline on
+ * that known schedule: a family of split rules (the `Slack` token need, balanced between siblings,
+ * 100 % alone in its DAG, with a floor of 0 … 50 tokens beside siblings, 50 being the uniform
+ * request; floor 90 is close to uniform sharing among the running PEs), keeping the best episode,
+ * then optionally a per-task coordinate descent over request bins.
+ *
+ * A heuristic, not an optimum and not a bound: the assignment is the control's (never optimised),
+ * the split search is local, and a task bound to its planned PE waits for it even when another is
+ * free, so a runnable policy can beat it. The bound no policy can beat is `hsoc-lower-bound.ts`.
  */
 import { HsocEnv, type HsocEnvOptions, type HsocEpisodeMetrics } from '../hsoc-env.js';
 import { runHsocEpisode, type HsocPolicy } from './hsoc-policy.js';
