@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env } from '../core/env.js';
+import { clipToBox } from '../core/clip-to-box.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box, Space } from '../core/spaces.js';
@@ -750,15 +751,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   private envActions(actions: Int32Array | Float32Array): Int32Array | Float32Array {
     if (!this.clippedActions) return actions;
     // Box: the env gets actions clipped to its bounds; the buffer keeps the sampled ones.
-    const box = this.actionSpace as Box;
-    const k = box.size;
-    const out = this.clippedActions;
-    for (let i = 0; i < out.length; i++) {
-      const j = i % k;
-      const a = actions[i]!;
-      out[i] = a < box.low[j]! ? box.low[j]! : a > box.high[j]! ? box.high[j]! : a;
-    }
-    return out;
+    return clipToBox(actions as Float32Array, this.actionSpace as Box, this.clippedActions);
   }
 }
 

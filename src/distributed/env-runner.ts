@@ -7,6 +7,7 @@
  * of one `SyncVectorEnv` would be, its rows of the rollout are bit for bit the learner's own.
  * Transport-free: the local threads and the queue workers both drive this class.
  */
+import { clipToBox } from '../core/clip-to-box.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Env } from '../core/env.js';
 import { makeEnv } from '../core/make-env.js';
@@ -295,17 +296,6 @@ function prepare(net: RunnerNet, batch: number): PreparedNet {
 
 function forward(p: PreparedNet, x: Float32Array, batch: number, out: Float32Array): Float32Array {
   return denseForward(p.net.layers, p.net.activation, x, batch, out, p.work, p.kernelsT);
-}
-
-// The env gets actions clipped to its bounds; the rollout keeps the sampled ones.
-function clipToBox(actions: Float32Array, box: Box, out: Float32Array): Float32Array {
-  const k = box.size;
-  for (let i = 0; i < actions.length; i++) {
-    const j = i % k;
-    const a = actions[i]!;
-    out[i] = a < box.low[j]! ? box.low[j]! : a > box.high[j]! ? box.high[j]! : a;
-  }
-  return out;
 }
 
 /**
