@@ -188,4 +188,32 @@ export {
   type TrainTrialPayload,
 } from './distributed/trial-queue.js';
 export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './distributed/trial-worker.js';
+
+// env runners: on-policy rollouts on local threads or queue workers (RLlib's env-runner pattern)
+export {
+  EnvRunner,
+  runnerSlices,
+  mergeRunnerRollouts,
+  type RunnerEnvSpec,
+  type RunnerSlice,
+  type RunnerRolloutRequest,
+} from './distributed/env-runner.js';
+export { EnvRunnerError } from './distributed/env-runner-error.js';
+export {
+  runnerWeightsOf,
+  decodeRunnerNet,
+  type RunnerWeights,
+  type RunnerNet,
+} from './distributed/env-runner-weights.js';
+export {
+  LocalEnvRunners,
+  EnvRunnerThread,
+  type LocalEnvRunnersOptions,
+} from './distributed/env-runner-pool.js';
+export {
+  QueueEnvRunners,
+  ENV_RUNNER_JOB,
+  type QueueEnvRunnersOptions,
+  type EnvRunnerPayload,
+} from './distributed/env-runner-queue.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';

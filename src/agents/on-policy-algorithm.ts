@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import type { Env } from '../core/env.js';
+import { clipToBox } from '../core/clip-to-box.js';
 import { ArbiterError } from '../core/errors.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box, Space } from '../core/spaces.js';
@@ -45,6 +46,7 @@ import { checkpointTensor, saveCheckpoint, type Checkpoint, type CheckpointCount
 import { EpisodeTracker, type EpisodeTrackerState } from './episode-tracker.js';
 import { computeGae } from './gae.js';
 import { RolloutBuffer } from './rollout-buffer.js';
+import { skipActionDraws, type CollectedRollout, type RolloutSource } from './rollout-source.js';
 import { VecNormalizer, type VecNormalizerState } from './vec-normalizer.js';
 
 /** Settings every on-policy algorithm has. */
@@ -249,6 +251,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   private readonly stepOutputs: ActOutput[];
   private hostParamArrays: Float32Array[] = [];
   private hostGradArrays: Float32Array[] | undefined;
+  private rolloutSource: RolloutSource | undefined;
   private lossGrads: HostLossGrads = {
     dLogProb: new Float32Array(0),
     dEntropy: new Float32Array(0),
@@ -422,7 +425,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
       episodes: this.episodes,
       logInterval: this.config.logInterval,
     });
-    if (!this.started) await this.resetEnvs();
+    if (!this.started && !this.rolloutSource) await this.resetEnvs();
     await session.start();
     while (!session.done()) {
       const progress = session.progressRemaining();
@@ -452,6 +455,7 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
    * Returns false when a callback stopped training mid-rollout (the partial rollout is dropped).
    */
   protected async collectRollout(session: TrainingSession): Promise<boolean> {
+    if (this.rolloutSource) return this.collectFromSource(this.rolloutSource, session);
     const { numSteps } = this.config;
     const E = this.envs.numEnvs;
     const buf = this.buffer;
@@ -487,6 +491,75 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
     }
     const lastValues = this.policy.value(this.nextObs, E);
     this.computeTargets(lastValues);
+    return true;
+  }
+
+  /**
+   * Collects rollouts from `source` (env runners) instead of this algorithm's own envs, from the
+   * next rollout on; `undefined` switches back. The source's runners start from a fresh reset
+   * (seeded as the first reset here would be) and keep their envs between rollouts; checkpoints
+   * then hold no env state, so a resumed run restarts its envs. Observation normalization is
+   * refused: its statistics change within a rollout, which runners cannot follow step by step.
+   */
+  useRolloutSource(source: RolloutSource | undefined): void {
+    if (source !== undefined) {
+      if (source.numEnvs !== this.envs.numEnvs)
+        throw new ArbiterError(
+          'invalid-config',
+          `the rollout source has ${source.numEnvs} env copies, the algorithm ${this.envs.numEnvs} (numEnvs)`,
+        );
+      if (this.config.normalizeObservation)
+        throw new ArbiterError(
+          'invalid-config',
+          'env runners do not support normalizeObservation (its statistics change within a rollout); turn it off or train without env runners',
+        );
+    }
+    this.rolloutSource = source;
+  }
+
+  /**
+   * {@link OnPolicyAlgorithm.collectRollout} from a {@link RolloutSource}: the runners step and
+   * act; here the rollout goes into the buffer step by step with the same bookkeeping as the own
+   * envs' loop (counters, episodes, reward normalization, callbacks), and the action stream
+   * advances past the draws the runners made.
+   */
+  private async collectFromSource(source: RolloutSource, session: TrainingSession): Promise<boolean> {
+    const { numSteps } = this.config;
+    const E = this.envs.numEnvs;
+    const buf = this.buffer;
+    const rollout = await source.collect({
+      policy: this.policy,
+      obsDim: this.obsDim,
+      numSteps,
+      actionRngState: this.actionRng.getState(),
+      resetSeed: (this.config.seed + this.counters.numTimesteps) | 0,
+    });
+    skipActionDraws(this.actionRng, this.policy.actionKind, numSteps * E, this.policy.actionDim);
+    assertSameRngState(this.actionRng.getState(), rollout);
+    this.masked = this.policy.actionKind === 'discrete' && rollout.masks !== undefined;
+    buf.resetFlags();
+    buf.obs.set(rollout.obs);
+    if (this.masked) buf.masks!.set(rollout.masks!);
+    buf.actions.set(rollout.actions);
+    buf.logProbs.set(rollout.logProbs);
+    buf.values.set(rollout.values);
+    buf.terminated.set(rollout.terminated);
+    buf.truncated.set(rollout.truncated);
+    buf.finalValues.set(rollout.finalValues);
+    for (let step = 0; step < numSteps; step++) {
+      const rows = step * E;
+      const rewards = rollout.rewards.subarray(rows, rows + E);
+      const terminated = rollout.terminated.subarray(rows, rows + E);
+      const truncated = rollout.truncated.subarray(rows, rows + E);
+      this.counters.numTimesteps += E;
+      this.counters.numEpisodes += this.episodes.record(rewards, terminated, truncated);
+      this.normalizer.normalizeRewards(rewards, terminated, truncated, this.rolloutRewards, true);
+      buf.rewardRows[step]!.set(this.rolloutRewards);
+      if (!(await session.step())) return false;
+    }
+    this.nextObs.set(rollout.lastObs);
+    if (this.masked) this.nextMasks.set(rollout.lastMasks!);
+    this.computeTargets(this.policy.value(this.nextObs, E));
     return true;
   }
 
@@ -678,16 +751,21 @@ export abstract class OnPolicyAlgorithm<C extends OnPolicyConfig> extends DeepAl
   private envActions(actions: Int32Array | Float32Array): Int32Array | Float32Array {
     if (!this.clippedActions) return actions;
     // Box: the env gets actions clipped to its bounds; the buffer keeps the sampled ones.
-    const box = this.actionSpace as Box;
-    const k = box.size;
-    const out = this.clippedActions;
-    for (let i = 0; i < out.length; i++) {
-      const j = i % k;
-      const a = actions[i]!;
-      out[i] = a < box.low[j]! ? box.low[j]! : a > box.high[j]! ? box.high[j]! : a;
-    }
-    return out;
+    return clipToBox(actions as Float32Array, this.actionSpace as Box, this.clippedActions);
   }
+}
+
+/** Throws when a runner's action stream ended elsewhere than the learner's (a runner diverged). */
+function assertSameRngState(expected: RngState, rollout: CollectedRollout): void {
+  const got = rollout.actionRngState;
+  if (
+    got.s.some((v, i) => v !== expected.s[i]) ||
+    (got.spareNormal ?? null) !== (expected.spareNormal ?? null)
+  )
+    throw new ArbiterError(
+      'rollout-mismatch',
+      'an env runner ended its rollout with another action-sampling state than the learner (it drew a different number of values)',
+    );
 }
 
 /** Shape of the envs' observation Box (for a CNN policy), or undefined for other spaces. */

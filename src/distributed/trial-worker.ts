@@ -6,12 +6,15 @@
  * trial that fails deterministically (an invalid payload, a bad config) fails its job with
  * `UnrecoverableError`: reported once, never retried; a lost trial process fails the attempt
  * and BullMQ retries it. Retries and duplicates cannot produce a second result: see `runTrial`.
+ * An `env-runner` job makes the worker an env runner of a training run (`serveEnvRunnerJob`).
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { hostname } from 'node:os';
 import { pid } from 'node:process';
 import { ArbiterError } from '../core/errors.js';
 import type { TrialResult } from './run-trial.js';
+import { serveEnvRunnerJob, type EnvRunnerJobResult } from './env-runner-job.js';
+import { ENV_RUNNER_JOB } from './env-runner-queue.js';
 import { TrialFailedError, TrialPool } from './trial-pool.js';
 import { parseTrainTrialPayload, queueConnection, TRAIN_TRIAL_JOB, TRIAL_QUEUE_NAME } from './trial-queue.js';
 
@@ -56,10 +59,15 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   const concurrency = options.concurrency ?? 1;
   const name = options.name ?? `${hostname()}-${pid}`;
   const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });
-  const processJob = async (job: Job): Promise<TrialResult> => {
+  const processJob = async (job: Job): Promise<TrialResult | EnvRunnerJobResult> => {
+    if (job.name === ENV_RUNNER_JOB)
+      return serveEnvRunnerJob(job, options.url, {
+        ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
+        ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
+      });
     if (job.name !== TRAIN_TRIAL_JOB)
       throw new UnrecoverableError(
-        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' jobs)`,
+        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' and '${ENV_RUNNER_JOB}' jobs)`,
       );
     let payload;
     try {
@@ -88,9 +96,10 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     runRetryDelay: 1000, // after a lost connection, look for jobs again soon (BullMQ waits 15 s)
     name,
   });
-  worker.on('completed', (job: Job, result: TrialResult) =>
-    options.onJob?.({ id: String(job.id), result, retry: false }),
-  );
+  worker.on('completed', (job: Job, result: TrialResult | EnvRunnerJobResult) => {
+    if (job.name === TRAIN_TRIAL_JOB)
+      options.onJob?.({ id: String(job.id), result: result as TrialResult, retry: false });
+  });
   worker.on('failed', (job: Job | undefined, e: Error) => {
     if (job === undefined) return;
     const retry = !(e instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);

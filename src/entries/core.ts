@@ -46,6 +46,7 @@ export {
   type SpaceJson,
   type JsonBound,
 } from '../core/spaces.js';
+export { clipToBox } from '../core/clip-to-box.js';
 export type { Env, EnvSpec, Info, ResetOptions, ResetResult, StepResult } from '../core/env.js';
 export { SpacesOnlyEnv } from '../core/spaces-only-env.js';
 export {

@@ -152,6 +152,12 @@ export type {
   HostLossGrads,
   HostObjective,
 } from '../agents/on-policy-algorithm.js';
+export {
+  skipActionDraws,
+  type RolloutSource,
+  type RolloutRequest,
+  type CollectedRollout,
+} from '../agents/rollout-source.js';
 export { policyGradientLossHost, type PolicyGradientLossTerms } from '../agents/policy-gradient-loss.js';
 export {
   qIteration,

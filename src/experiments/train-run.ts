@@ -18,6 +18,8 @@ import {
 } from '../agents/algorithm-registry.js';
 import { CheckpointCallback, EvalCallback } from '../agents/callbacks.js';
 import { evaluatePolicy, type EvaluationResult } from '../agents/evaluate-policy.js';
+import { OnPolicyAlgorithm, type OnPolicyConfig } from '../agents/on-policy-algorithm.js';
+import type { RolloutSource } from '../agents/rollout-source.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
 import { writeLearningCurve } from '../report/learning-curve.js';
 import {
@@ -85,8 +87,24 @@ export interface TrainRunOptions {
   name?: string;
   /** Continue this run folder from its `latest` checkpoint. */
   resume?: string;
+  /**
+   * Collect the rollouts of an on-policy algorithm from env runners instead of its own envs: called
+   * once with the run's env and its number of env copies, its source is closed when the run ends
+   * (see `OnPolicyAlgorithm.useRolloutSource`).
+   */
+  rolloutSource?: (run: RolloutSourceRequest) => Promise<RolloutSource>;
   /** Progress after each update: steps done in the run, total, latest metrics. */
   onProgress?: (done: number, total: number, metrics: Readonly<Record<string, number>>) => void;
+}
+
+/** What a {@link TrainRunOptions.rolloutSource} factory is told about the run. */
+export interface RolloutSourceRequest {
+  /** Registered env id. */
+  env: string;
+  /** Its (validated) options. */
+  envOptions: Record<string, unknown>;
+  /** The algorithm's env copies (the runners' copies together). */
+  numEnvs: number;
 }
 
 /** What {@link trainRun} returns (and `arbiter train --json` prints). */
@@ -163,7 +181,22 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     evalAtEnd: false,
   });
   const checkpoints = new CheckpointCallback({ dir: runDir, everySteps: cfg.checkpointEvery });
+  let source: RolloutSource | undefined;
   try {
+    if (options.rolloutSource) {
+      if (!(algo instanceof OnPolicyAlgorithm))
+        throw new ArbiterError(
+          'invalid-config',
+          `env runners collect rollouts of on-policy algorithms (ppo, a2c, reinforce), not ${cfg.algo}`,
+        );
+      const onPolicy = algo as OnPolicyAlgorithm<OnPolicyConfig>;
+      source = await options.rolloutSource({
+        env: cfg.env,
+        envOptions: cfg.envOptions,
+        numEnvs: onPolicy.config.numEnvs,
+      });
+      onPolicy.useRolloutSource(source);
+    }
     const remaining = cfg.steps - algo.counters.numTimesteps;
     if (cfg.algo === 'q-iteration') {
       await algo.save(latestCheckpointDir(runDir)); // solved exactly at creation: nothing to learn
@@ -190,6 +223,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     }
     throw e;
   } finally {
+    await source?.close();
     await run.close();
   }
 

@@ -11,6 +11,9 @@ import { writeJson } from '../output.js';
 import { parseInteger, parsePositiveInt } from '../parse-number.js';
 import { startProgress, type Progress } from '../progress.js';
 import { readJsonObjectOption } from '../../core/read-json-object.js';
+import { ArbiterError } from '../../core/errors.js';
+import type { RolloutSource } from '../../agents/rollout-source.js';
+import type { RolloutSourceRequest } from '../../experiments/train-run.js';
 
 interface TrainOptions {
   env?: string;
@@ -24,10 +27,41 @@ interface TrainOptions {
   runs: string;
   name?: string;
   resume?: string;
+  envRunners?: number;
+  queue?: string;
   json?: boolean;
 }
 
-/** `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--resume RUN] [--json]`. */
+/** The env runners' rollout source for `trainRun`: K local threads, or K queue workers' slots. */
+async function envRunnersFactory(
+  runners: number,
+  queue: string | undefined,
+): Promise<(run: RolloutSourceRequest) => Promise<RolloutSource>> {
+  if (queue === undefined) {
+    const { LocalEnvRunners } = await import('../../distributed/env-runner-pool.js');
+    return (run) =>
+      LocalEnvRunners.start({ env: { id: run.env, options: run.envOptions }, numEnvs: run.numEnvs, runners });
+  }
+  const { QueueEnvRunners } = await import('../../distributed/env-runner-queue.js');
+  const { parseRedisUrl, redactRedisUrl } = await import('../../distributed/redis-url.js');
+  parseRedisUrl(queue);
+  return (run) => {
+    process.stderr.write(
+      `env runners wait for ${runners} worker slot(s) on ${redactRedisUrl(queue)}: start \`arbiter worker --queue ${redactRedisUrl(queue)}\`\n`,
+    );
+    return QueueEnvRunners.start({
+      url: queue,
+      env: { id: run.env, options: run.envOptions },
+      numEnvs: run.numEnvs,
+      runners,
+    });
+  };
+}
+
+/**
+ * `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--resume RUN]
+ * [--env-runners K [--queue URL]] [--json]`.
+ */
 export function registerTrain(program: Command): void {
   registerBuiltinEnvs();
   program
@@ -60,6 +94,15 @@ export function registerTrain(program: Command): void {
       '--resume <run-dir>',
       'continue a run bit-exactly from its latest checkpoint (a corrupt latest/ falls back to the newest good checkpoints/step-N); algo, --env, --seed, --config given too must match the run',
     )
+    .option(
+      '--env-runners <K>',
+      'collect on-policy rollouts on K env runners, each stepping a fixed slice of the numEnvs copies (local threads, or workers with --queue); the same run as with 0 (its own envs), bit for bit',
+      parseInteger,
+    )
+    .option(
+      '-q, --queue <url>',
+      'with --env-runners: the runners are `arbiter worker`s on this Redis (redis://[user:password@]HOST:PORT[/db], rediss:// for TLS), one worker slot each',
+    )
     .option('--json', 'print one JSON document with runDir and finalEvalMeanReturn')
     .action(async (algo: string | undefined, opts: TrainOptions, cmd: Command) => {
       const config = opts.config ? await readJsonObjectOption(opts.config, '--config') : undefined;
@@ -71,6 +114,14 @@ export function registerTrain(program: Command): void {
       // Created at the first report, which knows the run's total (also when resuming).
       let progress: Progress | undefined;
       const { trainRun } = await import('../../experiments/train-run.js'); // loads TensorFlow.js only when training
+      if (opts.queue !== undefined && opts.envRunners === undefined)
+        throw new ArbiterError('invalid-option', '--queue needs --env-runners K (the number of runners)');
+      if (opts.envRunners !== undefined && opts.envRunners < 0)
+        throw new ArbiterError('invalid-option', `--env-runners must be 0 or more, got ${opts.envRunners}`);
+      // 0 runners: the algorithm steps its own envs.
+      const rolloutSource = opts.envRunners
+        ? await envRunnersFactory(opts.envRunners, opts.queue)
+        : undefined;
       const t0 = performance.now();
       let result;
       try {
@@ -87,6 +138,7 @@ export function registerTrain(program: Command): void {
           runsRoot: opts.runs,
           ...(opts.name !== undefined && { name: opts.name }),
           ...(opts.resume !== undefined && { resume: opts.resume }),
+          ...(rolloutSource && { rolloutSource }),
           onProgress: (done, total, metrics) => {
             progress ??= startProgress(total, `train ${algo ?? 'resume'}`, !opts.json);
             const secs = (performance.now() - t0) / 1000;

@@ -1,0 +1,299 @@
+/**
+ * Env runners on `arbiter worker`s through BullMQ: a {@link RolloutSource} whose runners live on
+ * any machine that runs a worker on the same Redis. The learner adds one `env-runner` job per
+ * runner to the trial queue (data only: the run's id, the runner's slice, a built-in env id with
+ * its options); the worker that takes it builds the slice's env copies and serves the run's
+ * rollout queue for that runner until the learner sends `close`. Each iteration the learner adds a
+ * `rollout` job to every runner's queue (the weights as Float32 artifacts, the action stream's
+ * state, the iteration number) and merges the rollouts they return.
+ *
+ * A runner holds its envs' state between iterations, so a lost runner cannot be replaced: its
+ * worker failing, its job stalling (the worker killed: its lock expires and a live worker's
+ * stalled check reports it), or no answer within `timeoutMs` fails the iteration with an
+ * {@link EnvRunnerError}. A restarted runner job refuses every rollout but the first (it would
+ * continue from fresh envs), so a retry can never change a run silently.
+ */
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { CollectedRollout, RolloutRequest, RolloutSource } from '../agents/rollout-source.js';
+import { parseConfig } from '../core/config-schema.js';
+import { ArbiterError } from '../core/errors.js';
+import { mergeRunnerRollouts, runnerSlices, type RunnerSlice } from './env-runner.js';
+import { EnvRunnerError } from './env-runner-error.js';
+import { runnerWeightsOf } from './env-runner-weights.js';
+import { redactRedisUrl } from './redis-url.js';
+import { decodeRollout, encodeRunnerRequest, type RunnerRequestJson } from './rollout-codec.js';
+import { queueConnection, TRIAL_QUEUE_NAME } from './trial-queue.js';
+
+/** The job kind that makes a worker an env runner of one training run. */
+export const ENV_RUNNER_JOB = 'env-runner';
+
+/** Job kinds of a runner's rollout queue. */
+export const ROLLOUT_JOB = 'rollout';
+/** Ends a runner (its job completes). */
+export const CLOSE_RUNNER_JOB = 'close';
+
+/** The payload of an {@link ENV_RUNNER_JOB} job. */
+export interface EnvRunnerPayload {
+  /** The training run (names its rollout queues). */
+  runId: string;
+  /** The runner's index. */
+  runner: number;
+  /** Its env copies. */
+  slice: RunnerSlice;
+  /** A built-in env id and its options (validated by the env's schema on the worker). */
+  env: { id: string; options: Record<string, unknown> };
+  /** The runner ends with an error after this long without a request, in ms. */
+  idleMs: number;
+}
+
+const PAYLOAD_SCHEMA = z
+  .object({
+    runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+    runner: z.number().int().min(0),
+    slice: z
+      .object({
+        start: z.number().int().min(0),
+        count: z.number().int().min(1),
+        numEnvs: z.number().int().min(1),
+      })
+      .strict()
+      .refine((s) => s.start + s.count <= s.numEnvs, 'the slice must lie within numEnvs'),
+    env: z.object({ id: z.string().min(1), options: z.record(z.string(), z.unknown()) }).strict(),
+    idleMs: z.number().int().min(1),
+  })
+  .strict();
+
+/** Checks an env-runner job's payload (a `ValidationError` naming `source`). */
+export function parseEnvRunnerPayload(input: unknown, source: string): EnvRunnerPayload {
+  return parseConfig(PAYLOAD_SCHEMA, input, { source, what: 'env-runner job' }) as EnvRunnerPayload;
+}
+
+/** The data of a {@link ROLLOUT_JOB} job. */
+export interface RolloutJobData {
+  /** 0 for the run's first rollout, then 1, 2, …: a runner serves them in order. */
+  iteration: number;
+  /** The request. */
+  request: RunnerRequestJson;
+}
+
+/** The BullMQ queue of runner `runner`'s rollouts in run `runId`. */
+export function rolloutQueueName(runId: string, runner: number): string {
+  return `arbiter-rollouts-${runId}-${runner}`;
+}
+
+/** Options of {@link QueueEnvRunners.start}. */
+export interface QueueEnvRunnersOptions {
+  /** Redis URL. */
+  url: string;
+  /** A built-in env id and its options. */
+  env: { id: string; options?: Record<string, unknown> };
+  /** Env copies over all runners. */
+  numEnvs: number;
+  /** Runners (1 … numEnvs), each an `env-runner` job taking one worker slot. */
+  runners: number;
+  /** The queue workers take jobs from (default {@link TRIAL_QUEUE_NAME}). */
+  queueName?: string;
+  /** A rollout not back this long fails the iteration, in ms (default 600 000). */
+  timeoutMs?: number;
+  /** How often runner jobs are looked at, in ms (default 1000). */
+  pollMs?: number;
+}
+
+interface RunnerQueue {
+  index: number;
+  slice: RunnerSlice;
+  jobId: string;
+  queue: Queue;
+  events: QueueEvents;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Env runners on queue workers (see the module doc). */
+export class QueueEnvRunners implements RolloutSource {
+  /** Env copies over all runners. */
+  readonly numEnvs: number;
+  /** The run's id (in its job ids and rollout queue names). */
+  readonly runId: string;
+  private readonly main: Queue;
+  private readonly mainEvents: QueueEvents;
+  private readonly runners: RunnerQueue[];
+  private readonly slices: RunnerSlice[];
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+  private readonly where: string;
+  private iteration = 0;
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(options: QueueEnvRunnersOptions, runId: string) {
+    this.numEnvs = options.numEnvs;
+    this.runId = runId;
+    this.slices = runnerSlices(options.numEnvs, options.runners);
+    this.timeoutMs = options.timeoutMs ?? 600_000;
+    this.pollMs = options.pollMs ?? 1000;
+    this.where = redactRedisUrl(options.url);
+    const name = options.queueName ?? TRIAL_QUEUE_NAME;
+    this.main = new Queue(name, { connection: queueConnection(options.url) });
+    this.mainEvents = new QueueEvents(name, { connection: queueConnection(options.url, true) });
+    this.runners = this.slices.map((slice, index) => {
+      const q = rolloutQueueName(runId, index);
+      return {
+        index,
+        slice,
+        jobId: `${ENV_RUNNER_JOB}-${runId}-${index}`,
+        queue: new Queue(q, { connection: queueConnection(options.url) }),
+        events: new QueueEvents(q, { connection: queueConnection(options.url, true) }),
+      };
+    });
+    // The clients reconnect by themselves; meanwhile waits time out or read the jobs' state.
+    for (const q of [this.main, ...this.runners.map((r) => r.queue)]) q.on('error', () => undefined);
+    for (const e of [this.mainEvents, ...this.runners.map((r) => r.events)]) e.on('error', () => undefined);
+    // A killed worker's runner job is found stalled by a live worker: nothing can continue its envs.
+    this.mainEvents.on('stalled', ({ jobId }) => {
+      const r = this.runners.find((x) => x.jobId === jobId);
+      if (r)
+        this.failure ??= new EnvRunnerError(
+          r.index,
+          r.slice,
+          'its worker stopped renewing its job lock (killed or hung)',
+        );
+    });
+  }
+
+  /** Adds the runner jobs (workers start the runners when they take them). */
+  static async start(options: QueueEnvRunnersOptions): Promise<QueueEnvRunners> {
+    const runners = new QueueEnvRunners(options, randomUUID());
+    try {
+      await Promise.all([
+        runners.mainEvents.waitUntilReady(),
+        ...runners.runners.map((r) => r.events.waitUntilReady()),
+      ]);
+      for (const r of runners.runners) {
+        const payload: EnvRunnerPayload = {
+          runId: runners.runId,
+          runner: r.index,
+          slice: r.slice,
+          env: { id: options.env.id, options: options.env.options ?? {} },
+          idleMs: runners.timeoutMs,
+        };
+        await runners.main.add(ENV_RUNNER_JOB, payload, {
+          jobId: r.jobId,
+          attempts: 1,
+          removeOnComplete: true,
+          removeOnFail: false,
+        });
+      }
+    } catch (e) {
+      await runners.close();
+      throw new ArbiterError(
+        'queue-unreachable',
+        `cannot add the env-runner jobs on ${runners.where}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    return runners;
+  }
+
+  /** Sends the weights to every runner and merges their rollouts. */
+  async collect(request: RolloutRequest): Promise<CollectedRollout> {
+    if (this.closed) throw new ArbiterError('invalid-state', 'the env runners are closed');
+    if (this.failure) throw this.failure;
+    const data: RolloutJobData = {
+      iteration: this.iteration,
+      request: encodeRunnerRequest({
+        weights: runnerWeightsOf(request.policy),
+        numSteps: request.numSteps,
+        actionRngState: request.actionRngState,
+        resetSeed: request.resetSeed,
+      }),
+    };
+    const obsDim = request.obsDim;
+    const stop = { done: false };
+    try {
+      const parts = await Promise.race([
+        Promise.all(this.runners.map((r) => this.rolloutOf(r, data, request.numSteps, obsDim))),
+        this.watch(stop),
+      ]);
+      this.iteration++;
+      return mergeRunnerRollouts(parts, this.slices, request.numSteps);
+    } catch (e) {
+      this.failure ??= e instanceof Error ? e : new Error(String(e));
+      throw this.failure;
+    } finally {
+      stop.done = true;
+    }
+  }
+
+  /** Ends the runners (their jobs complete) and closes the connections. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.runners.map(async (r) => {
+        // A runner not started yet never will be; a running one ends at its close job.
+        await this.main.remove(r.jobId).catch(() => undefined);
+        await r.queue
+          .add(CLOSE_RUNNER_JOB, {}, { jobId: CLOSE_RUNNER_JOB, removeOnComplete: true })
+          .catch(() => undefined);
+      }),
+    );
+    await Promise.all([
+      this.mainEvents.close(),
+      this.main.close(),
+      ...this.runners.flatMap((r) => [r.events.close(), r.queue.close()]),
+    ]);
+  }
+
+  private async rolloutOf(
+    r: RunnerQueue,
+    data: RolloutJobData,
+    numSteps: number,
+    obsDim: number,
+  ): Promise<CollectedRollout> {
+    const job: Job = await r.queue.add(ROLLOUT_JOB, data, {
+      jobId: `${ROLLOUT_JOB}-${data.iteration}`,
+      attempts: 1,
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+    let value: unknown;
+    try {
+      value = await job.waitUntilFinished(r.events, this.timeoutMs);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new EnvRunnerError(
+        r.index,
+        r.slice,
+        /timed out/i.test(msg)
+          ? `no rollout within ${this.timeoutMs} ms (is an \`arbiter worker --queue ${this.where}\` with a free slot running?)`
+          : `its rollout failed: ${msg}`,
+      );
+    }
+    await job.remove().catch(() => undefined);
+    return decodeRollout(
+      value,
+      { numSteps, copies: r.slice.count, obsDim },
+      `runner ${r.index} rollout ${data.iteration}`,
+    );
+  }
+
+  /** Rejects once a runner job failed, ended or stalled; never resolves otherwise. */
+  private async watch(stop: { done: boolean }): Promise<never> {
+    for (;;) {
+      await sleep(this.pollMs);
+      if (stop.done) return new Promise<never>(() => undefined);
+      if (this.failure) throw this.failure;
+      for (const r of this.runners) {
+        const job = await this.main.getJob(r.jobId).catch(() => null);
+        if (job === null) continue; // Redis unreachable for now: the rollout wait times out
+        if (job === undefined) throw new EnvRunnerError(r.index, r.slice, 'its runner job is gone');
+        const state = await job.getState().catch(() => 'unknown');
+        if (state === 'failed')
+          throw new EnvRunnerError(r.index, r.slice, `its worker failed: ${job.failedReason}`);
+        if (state === 'completed') throw new EnvRunnerError(r.index, r.slice, 'its runner ended');
+      }
+    }
+  }
+}

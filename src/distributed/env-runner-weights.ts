@@ -1,0 +1,75 @@
+/**
+ * The weights an env runner acts with, as data: the actor and the critic of an MLP
+ * {@link ActorCriticPolicy} each as a Float32 policy artifact in its binary encoding (the format
+ * `arbiter export` writes), plus the Gaussian log-std for Box actions. The artifact round-trips
+ * Float32 weights exactly, so the runner's forward pass (the learner's own dense kernel) gives
+ * the learner's logits and values bit for bit.
+ */
+import { ArbiterError } from '../core/errors.js';
+import { mlpPolicyArtifact } from '../deploy/extract-policy-artifact.js';
+import { decodePolicyArtifact, encodePolicyArtifact, isInt8Artifact } from '../deploy/policy-artifact.js';
+import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
+import type { DenseActivation, DenseLayerF32 } from '../nn/dense-forward.js';
+import type { Policy } from '../nn/policy.js';
+
+/** What a runner receives each iteration (structured-cloneable; base64 for a queue job). */
+export interface RunnerWeights {
+  /** The actor (observation → logits or Gaussian means), binary policy artifact. */
+  actor: Uint8Array;
+  /** The critic (observation → V), binary policy artifact. */
+  critic: Uint8Array;
+  /** Box actions: log σ per action dimension; absent for Discrete. */
+  logStd?: Float32Array;
+}
+
+/** A decoded dense network: its layers and the hidden nonlinearity. */
+export interface RunnerNet {
+  /** Layers in order (kernels row-major inDim × outDim). */
+  layers: DenseLayerF32[];
+  /** Hidden nonlinearity (the last layer is linear). */
+  activation: DenseActivation;
+}
+
+/**
+ * The runner weights of `policy`. Env runners support the MLP actor-critic with separate actor
+ * and critic networks (the default); other policies throw `unsupported-model`.
+ */
+export function runnerWeightsOf(policy: Policy<Float32Array>): RunnerWeights {
+  if (!(policy instanceof ActorCriticPolicy) || policy.trunk !== undefined)
+    throw new ArbiterError(
+      'unsupported-model',
+      'env runners support the MLP actor-critic policy without a shared trunk (not shareTrunk, CNN or graph policies); train without --env-runners',
+    );
+  const weights: RunnerWeights = {
+    actor: encodePolicyArtifact(mlpPolicyArtifact(policy.actor)),
+    critic: encodePolicyArtifact(mlpPolicyArtifact(policy.critic)),
+  };
+  if (policy.actionKind === 'box') weights.logStd = Float32Array.from(policy.getWeights().logStd!);
+  return weights;
+}
+
+/** Decodes one network of {@link RunnerWeights} (`what` names it in errors). */
+export function decodeRunnerNet(bytes: Uint8Array, what: string): RunnerNet {
+  const artifact = decodePolicyArtifact(bytes, what);
+  if (isInt8Artifact(artifact) || artifact.kind !== 'mlp')
+    throw new ArbiterError(
+      'invalid-input',
+      `${what}: env runners take Float32 MLP artifacts, got ${artifact.kind}`,
+    );
+  const layers = artifact.layers;
+  const hidden = layers.slice(0, -1).map((l) => l.activation);
+  const activation = hidden[0] ?? 'tanh';
+  if (
+    activation === 'linear' ||
+    hidden.some((a) => a !== activation) ||
+    layers.at(-1)!.activation !== 'linear'
+  )
+    throw new ArbiterError(
+      'invalid-input',
+      `${what}: expected one hidden nonlinearity (tanh or relu) and a linear output layer`,
+    );
+  return {
+    activation,
+    layers: layers.map((l) => ({ kernel: l.weights, bias: l.bias, inDim: l.inputDim, outDim: l.outputDim })),
+  };
+}
