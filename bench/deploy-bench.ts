@@ -23,6 +23,7 @@ import {
   encodePolicyArtifact,
   policyArtifactToJson,
   type FloatPolicyArtifact,
+  type PolicyArtifact,
 } from '../src/deploy/policy-artifact.js';
 import { quantizeInt8 } from '../src/deploy/quantize-int8.js';
 import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
@@ -85,7 +86,7 @@ export interface DeployBenchOptions {
  * so a load spike on a shared machine hits every contender alike): per function the median and
  * the minimum over `repeats` rounds of `n[k]` decisions each.
  */
-function usPerDecision(
+export function usPerDecision(
   fns: readonly ((obs: Float32Array) => number)[],
   states: Float32Array[],
   n: readonly number[],
@@ -105,7 +106,7 @@ function usPerDecision(
 }
 
 /** Whether a C compiler answers as `cc`. */
-function hasCc(): boolean {
+export function hasCc(): boolean {
   return spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -114,14 +115,14 @@ function hasCc(): boolean {
  * `cc -O2`, on the same observations, timed inside the C program (`repeats` rounds of
  * `decisions`); undefined without a C compiler.
  */
-function cDecisionUs(
-  art: FloatPolicyArtifact,
+export function cDecisionUs(
+  art: PolicyArtifact,
   states: readonly Float32Array[],
   decisions: number,
   repeats: number,
 ): { median: number; min: number } | undefined {
   if (!hasCc()) return undefined;
-  const plain: FloatPolicyArtifact = { ...art };
+  const plain: PolicyArtifact = { ...art };
   delete plain.normalization;
   const dir = mkdtempSync(path.join(tmpdir(), 'arbiter-deploy-bench-'));
   try {
