@@ -23,6 +23,7 @@ import {
   encodePolicyArtifact,
   policyArtifactToJson,
   type FloatPolicyArtifact,
+  type PolicyArtifact,
 } from '../src/deploy/policy-artifact.js';
 import { quantizeInt8 } from '../src/deploy/quantize-int8.js';
 import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
@@ -105,7 +106,7 @@ function decisionsPerRound(us: number, roundMs: number): number {
  * the minimum over `repeats` rounds of `n[k]` decisions each (`n` undefined: each function's
  * rounds sized to last about `roundMs`, from the warm-up's speed).
  */
-function usPerDecision(
+export function usPerDecision(
   fns: readonly ((obs: Float32Array) => number)[],
   states: Float32Array[],
   nGiven: readonly number[] | undefined,
@@ -138,7 +139,7 @@ function usPerDecision(
 }
 
 /** Whether a C compiler answers as `cc`. */
-function hasCc(): boolean {
+export function hasCc(): boolean {
   return spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -148,15 +149,15 @@ function hasCc(): boolean {
  * `decisions`, or with 0 of as many as last about `roundMs`, measured by the program on 200
  * decisions); undefined without a C compiler.
  */
-function cDecisionUs(
-  art: FloatPolicyArtifact,
+export function cDecisionUs(
+  art: PolicyArtifact,
   states: readonly Float32Array[],
   decisions: number,
   repeats: number,
   roundMs: number,
 ): { median: number; min: number } | undefined {
   if (!hasCc()) return undefined;
-  const plain: FloatPolicyArtifact = { ...art };
+  const plain: PolicyArtifact = { ...art };
   delete plain.normalization;
   const dir = mkdtempSync(path.join(tmpdir(), 'arbiter-deploy-bench-'));
   try {

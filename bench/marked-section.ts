@@ -1,24 +1,45 @@
 /**
- * A block of a Markdown report that another benchmark owns, between two HTML comments: each
- * benchmark rewrites its own part of a shared results file and keeps the other's.
+ * Blocks of a Markdown report that another benchmark owns, each between two HTML comments named
+ * for it: each benchmark rewrites its own part of a shared results file and keeps the others'.
  */
 
-const START = '<!-- od3-pixel:start -->';
-const END = '<!-- od3-pixel:end -->';
+/** The default block name (the PixelPong section of bench/results/od3.md). */
+const DEFAULT_NAME = 'od3-pixel';
 
-/** The marked block of `text` (markers included), or '' when it has none. */
-export function markedSection(text: string): string {
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  return a >= 0 && b > a ? text.slice(a, b + END.length) : '';
+const markers = (name: string): [string, string] => [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+
+/** The marked block `name` of `text` (markers included), or '' when it has none. */
+export function markedSection(text: string, name = DEFAULT_NAME): string {
+  const [start, end] = markers(name);
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  return a >= 0 && b > a ? text.slice(a, b + end.length) : '';
 }
 
-/** `text` without its marked block, with `body` (given without markers; '' for none) as the block at the end. */
-export function withMarkedSection(text: string, body: string): string {
-  const old = markedSection(text);
+/**
+ * `text` without its block `name`, with `body` (given with or without markers; '' for none) as
+ * that block at the end.
+ */
+export function withMarkedSection(text: string, body: string, name = DEFAULT_NAME): string {
+  const [start, end] = markers(name);
+  const old = markedSection(text, name);
   const rest = (old ? text.replace(old, '') : text).trimEnd();
-  const inner = body.startsWith(START)
-    ? body.slice(START.length, body.length - END.length).trim()
+  const inner = body.startsWith(start)
+    ? body.slice(start.length, body.length - end.length).trim()
     : body.trim();
-  return inner ? `${rest}\n\n${START}\n${inner}\n${END}\n` : `${rest}\n`;
+  return inner ? `${rest}\n\n${start}\n${inner}\n${end}\n` : `${rest}\n`;
 }
+
+/**
+ * `text` without any block of `names`, then every block of `names` that `old` has, in that order,
+ * at the end (a benchmark that rewrites the rest of a report keeps the others' blocks in place).
+ */
+export function withMarkedSectionsOf(text: string, old: string, names: readonly string[]): string {
+  let out = text;
+  for (const n of names) out = withMarkedSection(out, '', n);
+  for (const n of names) out = withMarkedSection(out, markedSection(old, n), n);
+  return out;
+}
+
+/** The blocks of bench/results/od3.md that the pixel benchmark owns, in report order. */
+export const OD3_PIXEL_BLOCKS = ['od3-pixel-reading', 'od3-pixel', 'od3-pixel-jobs'] as const;
