@@ -307,7 +307,7 @@ export function studentExportFigures(
     return d;
   };
   const sample = states.slice(0, 256);
-  const [tsF, ts8] = usPerDecision([(o) => rtF.act(o), (o) => rt8.act(o)], [...sample], [2000, 2000], 7);
+  const [tsF, ts8] = usPerDecision([(o) => rtF.act(o), (o) => rt8.act(o)], [...sample], [2000, 2000], 7, 3);
   const cF = generatePolicyC(art);
   const c8 = generatePolicyC(q8);
   return {
@@ -326,8 +326,8 @@ export function studentExportFigures(
     us: {
       tsFloat: tsF!.median,
       tsInt8: ts8!.median,
-      cFloat: cDecisionUs(art, sample, 2000, 7)?.median ?? null,
-      cInt8: cDecisionUs(q8, sample, 2000, 7)?.median ?? null,
+      cFloat: cDecisionUs(art, sample, 2000, 7, 3)?.median ?? null,
+      cInt8: cDecisionUs(q8, sample, 2000, 7, 3)?.median ?? null,
     },
   };
 }
