@@ -1,7 +1,7 @@
 /**
- * A queue worker (`arbiter worker`): takes `train-trial` jobs from the BullMQ queue and runs each
- * on a local {@link TrialPool} process, so that this process's event loop stays free to renew job
- * locks however long a trial trains. A worker that dies mid-job stops renewing its lock; BullMQ's
+ * A queue worker (`arbiter worker`): takes `train-trial` and `bench-cell` jobs from the BullMQ
+ * queue and runs each on a local {@link TrialPool} process, so that this process's event loop
+ * stays free to renew job locks however long a trial trains. A worker that dies mid-job stops renewing its lock; BullMQ's
  * stalled-job check (run by every live worker) then puts the job back for another worker. A
  * trial that fails deterministically (an invalid payload, a bad config) fails its job with
  * `UnrecoverableError`: reported once, never retried; a lost trial process fails the attempt
@@ -13,7 +13,15 @@ import { pid } from 'node:process';
 import { ArbiterError } from '../core/errors.js';
 import type { TrialResult } from './run-trial.js';
 import { TrialFailedError, TrialPool } from './trial-pool.js';
-import { parseTrainTrialPayload, queueConnection, TRAIN_TRIAL_JOB, TRIAL_QUEUE_NAME } from './trial-queue.js';
+import type { CellOutcome } from './bench-cell.js';
+import {
+  BENCH_CELL_JOB,
+  parseBenchCellPayload,
+  parseTrainTrialPayload,
+  queueConnection,
+  TRAIN_TRIAL_JOB,
+  TRIAL_QUEUE_NAME,
+} from './trial-queue.js';
 
 /** Options of {@link startTrialWorker}. */
 export interface TrialWorkerOptions {
@@ -23,7 +31,7 @@ export interface TrialWorkerOptions {
   concurrency?: number;
   /** Queue name (default `arbiter-trials`). */
   queueName?: string;
-  /** Put trial folders here instead of where the coordinator named (e.g. on another machine). */
+  /** Put trial folders and cell outcomes here instead of where the coordinator named (e.g. elsewhere). */
   trialsRoot?: string;
   /** How long a job's lock lasts without renewal, in ms (default 30 000). */
   lockDurationMs?: number;
@@ -37,8 +45,14 @@ export interface TrialWorkerOptions {
    * `crashRetries` come on top of the job's attempts.
    */
   pool?: TrialPool;
-  /** Called when a job settles. */
-  onJob?: (event: { id: string; result?: TrialResult; error?: string; retry: boolean }) => void;
+  /** Called when a job settles: `result` for a trial, `cell` for a benchmark cell. */
+  onJob?: (event: {
+    id: string;
+    result?: TrialResult;
+    cell?: CellOutcome;
+    error?: string;
+    retry: boolean;
+  }) => void;
 }
 
 /** A running worker. */
@@ -56,24 +70,29 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   const concurrency = options.concurrency ?? 1;
   const name = options.name ?? `${hostname()}-${pid}`;
   const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });
-  const processJob = async (job: Job): Promise<TrialResult> => {
-    if (job.name !== TRAIN_TRIAL_JOB)
+  const processJob = async (job: Job): Promise<TrialResult | CellOutcome> => {
+    if (job.name !== TRAIN_TRIAL_JOB && job.name !== BENCH_CELL_JOB)
       throw new UnrecoverableError(
-        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' jobs)`,
+        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' and '${BENCH_CELL_JOB}' jobs)`,
       );
     let payload;
     try {
-      payload = parseTrainTrialPayload(job.data, `job ${job.id}`);
+      payload =
+        job.name === TRAIN_TRIAL_JOB
+          ? parseTrainTrialPayload(job.data, `job ${job.id}`)
+          : parseBenchCellPayload(job.data, `job ${job.id}`);
     } catch (e) {
       throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
     }
-    if (payload.trial.id !== job.id)
+    const itemId = 'trial' in payload ? payload.trial.id : payload.cell.id;
+    if (itemId !== job.id)
       throw new UnrecoverableError(
-        `job ${job.id} carries trial ${payload.trial.id}: a job id must name its trial`,
+        `job ${job.id} carries ${'trial' in payload ? 'trial' : 'cell'} ${itemId}: a job id must name its trial or cell`,
       );
     try {
-      const { result } = await pool.run(payload.trial, options.trialsRoot ?? payload.trialsRoot);
-      return result;
+      if ('trial' in payload)
+        return (await pool.run(payload.trial, options.trialsRoot ?? payload.trialsRoot)).result;
+      return (await pool.runCell(payload.cell, options.trialsRoot ?? payload.cellsRoot)).outcome;
     } catch (e) {
       if (e instanceof TrialFailedError && e.deterministic) throw new UnrecoverableError(e.message);
       throw e;
@@ -88,8 +107,12 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     runRetryDelay: 1000, // after a lost connection, look for jobs again soon (BullMQ waits 15 s)
     name,
   });
-  worker.on('completed', (job: Job, result: TrialResult) =>
-    options.onJob?.({ id: String(job.id), result, retry: false }),
+  worker.on('completed', (job: Job, value: TrialResult | CellOutcome) =>
+    options.onJob?.({
+      id: String(job.id),
+      ...(job.name === BENCH_CELL_JOB ? { cell: value as CellOutcome } : { result: value as TrialResult }),
+      retry: false,
+    }),
   );
   worker.on('failed', (job: Job | undefined, e: Error) => {
     if (job === undefined) return;

@@ -1,6 +1,7 @@
 /**
  * The `arbiter sweep` command: a grid or seeded random search of training runs from a sweep file,
- * on local trial processes, with a summary (JSON, Markdown, SVG) rewritten as trials finish.
+ * or the cells of a benchmark, on local trial processes or queue workers, with a summary (JSON,
+ * Markdown, SVG) rewritten as trials finish.
  */
 import type { Command } from 'commander';
 import { ArbiterError } from '../../core/errors.js';
@@ -39,11 +40,11 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'grid or seeded random search of training runs (trials on local processes, or on `arbiter worker`s with --queue); writes <out>/trials/<id>/ run folders and summary.json, summary.md, summary.svg',
+      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
     )
     .argument(
       '<sweep.json>',
-      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}',
+      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs", …} (docs/sweeps.md)',
     )
     .option('-w, --workers <N>', 'local trial processes (default: the number of cores)', parsePositiveInt)
     .option(
@@ -54,13 +55,24 @@ export function registerSweep(program: Command): void {
     .option('--resume', 'continue the sweep in the folder: finished trials are not run again')
     .option('--json', 'print one JSON document: {"trials": [...], "best": ...}')
     .action(async (file: string, opts: SweepOptions) => {
-      const { runSweep } = await import('../../distributed/run-sweep.js'); // loads TensorFlow.js only here
+      const [{ readJsonObjectFile }, { isCellSweep }] = await Promise.all([
+        import('../../core/read-json-object.js'),
+        import('../../distributed/cell-sweep-spec.js'),
+      ]);
+      const cells = isCellSweep(await readJsonObjectFile(file));
       if (opts.queue !== undefined) {
         const { parseRedisUrl, redactRedisUrl } = await import('../../distributed/redis-url.js');
         parseRedisUrl(opts.queue);
         const url = redactRedisUrl(opts.queue);
-        process.stderr.write(`trials go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`);
+        process.stderr.write(
+          `${cells ? 'cells' : 'trials'} go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`,
+        );
       }
+      if (cells) {
+        const { runCellSweepCommand } = await import('./sweep-cells.js');
+        return runCellSweepCommand(file, opts);
+      }
+      const { runSweep } = await import('../../distributed/run-sweep.js');
       let progress: ReturnType<typeof startProgress> | undefined;
       const result = await runSweep({
         file,

@@ -18,7 +18,9 @@ interface WorkerOptions {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run sweep trials from a Redis queue (started by `arbiter sweep --queue`) until stopped')
+    .description(
+      'run sweep trials and benchmark cells from a Redis queue (started by `arbiter sweep --queue`) until stopped',
+    )
     .requiredOption(
       '-q, --queue <url>',
       'Redis URL: redis://[user:password@]HOST:PORT[/db], rediss:// for TLS',
@@ -46,7 +48,9 @@ export function registerWorker(program: Command): void {
           process.stderr.write(
             e.result
               ? `trial ${e.id}: ${e.result.finalEvalMeanReturn.toFixed(2)} (${e.result.runDir})\n`
-              : `trial ${e.id} failed${e.retry ? ' (will be retried)' : ''}: ${e.error}\n`,
+              : e.cell
+                ? `cell ${e.id}: done in ${e.cell.wallSeconds.toFixed(1)} s\n`
+                : `job ${e.id} failed${e.retry ? ' (will be retried)' : ''}: ${e.error}\n`,
           ),
       });
       process.stderr.write(

@@ -1,0 +1,149 @@
+/**
+ * The coordinator of a benchmark-cell sweep (`arbiter sweep CELLS.json`): expands the file into
+ * cells, hands each unfinished one to a dispatcher — local trial processes by default, a queue's
+ * workers with `queue` — and rewrites the summary as outcomes come in. The sweep folder holds
+ * `sweep.json` (the file as read), `cells/<id>.json` (each cell's outcome) and the summary files.
+ * With `resume` a coordinator that died is replaced: cells whose outcomes exist (a file, or an
+ * entry of the summary for cells run on other machines) are not run again.
+ */
+import { existsSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { ArbiterError, ValidationError } from '../core/errors.js';
+import { readJsonObjectFile } from '../core/read-json-object.js';
+import type { BenchCell, CellOutcome } from './bench-cell.js';
+import { expandCellSweep, readCellSweepSpec } from './cell-sweep-spec.js';
+import { CellSweepSummary, type CellFailure, type CellSweepSummaryData } from './cell-summary.js';
+import { parseRedisUrl } from './redis-url.js';
+import { readCellOutcome, type CellRun } from './run-bench-cell.js';
+import { TrialPool } from './trial-pool.js';
+import { TrialQueueDispatcher } from './trial-queue.js';
+
+/** Runs benchmark cells somewhere: local processes, a queue's workers, or this process. */
+export interface CellDispatcher {
+  /** Runs (or finds the outcome of) `cell`, its outcome file under `cellsRoot`. */
+  runCell(cell: BenchCell, cellsRoot: string): Promise<CellRun>;
+  /** Releases processes or connections. */
+  close(): Promise<void>;
+}
+
+/** What happened to one cell, for progress output. */
+export interface CellSweepEvent {
+  /** The cell. */
+  cell: BenchCell;
+  /** Its outcome, when it finished. */
+  outcome?: CellOutcome;
+  /** Its failure, when it failed. */
+  failure?: CellFailure;
+  /** True when the outcome was there already (a resumed sweep, a duplicate job). */
+  reused: boolean;
+  /** Cells settled so far (finished or failed), this one included. */
+  settled: number;
+  /** Cells in the sweep. */
+  total: number;
+}
+
+/** Options of {@link runCellSweep}. */
+export interface RunCellSweepOptions {
+  /** The sweep file. */
+  file: string;
+  /** Local processes (default the number of cores); ignored with `queue` or `dispatcher`. */
+  workers?: number;
+  /** The sweep folder (default `sweeps/<file name without .json>`). */
+  out?: string;
+  /** Continue the sweep in `out` (required when `out` holds one already). */
+  resume?: boolean;
+  /** Where cells run (default a {@link TrialPool} of `workers` processes, closed at the end). */
+  dispatcher?: CellDispatcher;
+  /** Send the cells to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
+  queue?: string;
+  /** Called as each cell settles. */
+  onCell?: (event: CellSweepEvent) => void;
+}
+
+/** What {@link runCellSweep} returns. */
+export interface RunCellSweepResult extends CellSweepSummaryData {
+  /** The sweep folder. */
+  out: string;
+  /** Wall time of this call, in seconds. */
+  wallSeconds: number;
+}
+
+/** Runs a benchmark-cell sweep (see the module doc). */
+export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCellSweepResult> {
+  const t0 = performance.now();
+  const spec = await readCellSweepSpec(options.file);
+  const cells = await expandCellSweep(spec, options.file);
+  const title = basename(options.file, extname(options.file));
+  const out = resolve(options.out ?? join('sweeps', title));
+  const cellsRoot = join(out, 'cells');
+  const specFile = join(out, 'sweep.json');
+  if (existsSync(specFile) && options.resume !== true)
+    throw new ArbiterError(
+      'sweep-exists',
+      `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
+    );
+  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
+  const summary = new CellSweepSummary(out, title, spec.benchmark, cells);
+  if (options.resume === true) await loadEarlierOutcomes(summary, out, cells);
+  await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
+  await summary.write();
+
+  const dispatcher: CellDispatcher =
+    options.dispatcher ??
+    (options.queue !== undefined
+      ? new TrialQueueDispatcher(options.queue)
+      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+
+  let settled = 0;
+  const report = (event: Omit<CellSweepEvent, 'settled' | 'total'>): void =>
+    options.onCell?.({ ...event, settled: ++settled, total: cells.length });
+  try {
+    for (const cell of cells) {
+      const outcome = summary.outcome(cell.id);
+      if (outcome !== undefined) report({ cell, outcome, reused: true });
+    }
+    await Promise.all(
+      cells
+        .filter((c) => summary.outcome(c.id) === undefined)
+        .map(async (cell) => {
+          try {
+            const { outcome, reused } = await dispatcher.runCell(cell, cellsRoot);
+            summary.addOutcome(outcome);
+            await summary.write();
+            report({ cell, outcome, reused });
+          } catch (e) {
+            const failure = { id: cell.id, error: e instanceof Error ? e.message : String(e) };
+            summary.addFailure(failure);
+            await summary.write();
+            report({ cell, failure, reused: false });
+          }
+        }),
+    );
+  } finally {
+    if (options.dispatcher === undefined) await dispatcher.close();
+    await rmdir(join(cellsRoot, '.partial')).catch(() => undefined); // only when empty
+  }
+  return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** Outcomes from before a restart: cell files on this machine, and the last summary. */
+async function loadEarlierOutcomes(
+  summary: CellSweepSummary,
+  out: string,
+  cells: readonly BenchCell[],
+): Promise<void> {
+  const file = join(out, 'summary.json');
+  if (existsSync(file)) {
+    const earlier = (await readJsonObjectFile(file)) as Partial<CellSweepSummaryData>;
+    if (!Array.isArray(earlier.cells))
+      throw new ValidationError('sweep-summary', 'has no cells list', { file });
+    const ids = new Set(cells.map((c) => c.id));
+    for (const o of earlier.cells) if (ids.has(o.id)) summary.addOutcome(o);
+  }
+  for (const c of cells) {
+    const o = await readCellOutcome(join(out, 'cells'), c.id);
+    if (o !== undefined) summary.addOutcome(o);
+  }
+}
