@@ -15,8 +15,8 @@ import { readJsonObjectFile } from '../core/read-json-object.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
 import { expandCellSweep, readCellSweepSpec } from './cell-sweep-spec.js';
 import { CellSweepSummary, type CellFailure, type CellSweepSummaryData } from './cell-summary.js';
-import { parseRedisUrl } from './redis-url.js';
 import { readCellOutcome, type CellRun } from './run-bench-cell.js';
+import { probeRedis } from './redis-probe.js';
 import { TrialPool } from './trial-pool.js';
 import { TrialQueueDispatcher } from './trial-queue.js';
 
@@ -58,6 +58,8 @@ export interface RunCellSweepOptions {
   dispatcher?: CellDispatcher;
   /** Send the cells to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
   queue?: string;
+  /** With `queue`: how long to try to reach Redis at the start, in ms (default 10 000). */
+  connectTimeoutMs?: number;
   /** Called as each cell settles. */
   onCell?: (event: CellSweepEvent) => void;
 }
@@ -84,7 +86,9 @@ export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCel
       'sweep-exists',
       `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
     );
-  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
+  // A bad or unreachable queue URL fails before the sweep folder exists.
+  if (options.dispatcher === undefined && options.queue !== undefined)
+    await probeRedis(options.queue, options.connectTimeoutMs);
   const summary = new CellSweepSummary(out, title, spec.benchmark, cells);
   if (options.resume === true) await loadEarlierOutcomes(summary, out, cells);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');

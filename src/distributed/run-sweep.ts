@@ -19,7 +19,7 @@ import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-
 import type { SweepTrial } from './sweep-trial.js';
 import { TrialPool } from './trial-pool.js';
 import { TrialQueueDispatcher } from './trial-queue.js';
-import { parseRedisUrl } from './redis-url.js';
+import { probeRedis } from './redis-probe.js';
 
 /** Runs trials somewhere: local processes, or a queue's workers. */
 export interface TrialDispatcher {
@@ -59,6 +59,8 @@ export interface RunSweepOptions {
   dispatcher?: TrialDispatcher;
   /** Send the trials to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
   queue?: string;
+  /** With `queue`: how long to try to reach Redis at the start, in ms (default 10 000). */
+  connectTimeoutMs?: number;
   /** Called as each trial settles. */
   onTrial?: (event: SweepTrialEvent) => void;
 }
@@ -85,7 +87,9 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
       'sweep-exists',
       `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
     );
-  parseQueueUrl(options); // a bad URL fails before the sweep folder exists
+  // A bad or unreachable queue URL fails before the sweep folder exists.
+  if (options.dispatcher === undefined && options.queue !== undefined)
+    await probeRedis(options.queue, options.connectTimeoutMs);
   const summary = new SweepSummary(out, title, trials);
   if (options.resume === true) await loadEarlierResults(summary, out, trials);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
@@ -132,10 +136,6 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty
   }
   return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
-}
-
-function parseQueueUrl(options: RunSweepOptions): void {
-  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
 }
 
 /** Results from before a restart: trial folders on this machine, and the last summary. */

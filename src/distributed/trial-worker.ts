@@ -14,6 +14,7 @@ import { ArbiterError } from '../core/errors.js';
 import type { TrialResult } from './run-trial.js';
 import { TrialFailedError, TrialPool } from './trial-pool.js';
 import type { CellOutcome } from './bench-cell.js';
+import { probeRedis } from './redis-probe.js';
 import {
   BENCH_CELL_JOB,
   parseBenchCellPayload,
@@ -45,6 +46,8 @@ export interface TrialWorkerOptions {
    * `crashRetries` come on top of the job's attempts.
    */
   pool?: TrialPool;
+  /** How long to try to reach Redis at the start before failing, in ms (default 10 000). */
+  connectTimeoutMs?: number;
   /** Called when a job settles: `result` for a trial, `cell` for a benchmark cell. */
   onJob?: (event: {
     id: string;
@@ -67,6 +70,8 @@ export interface TrialWorker {
 
 /** Starts a worker (see the module doc); it runs until {@link TrialWorker.close}. */
 export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
+  // Once running, a worker waits out a lost connection; a Redis not there at the start is an error.
+  await probeRedis(options.url, options.connectTimeoutMs);
   const concurrency = options.concurrency ?? 1;
   const name = options.name ?? `${hostname()}-${pid}`;
   const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });

@@ -13,6 +13,7 @@ export interface CellSweepCommandOptions {
   out?: string;
   resume?: boolean;
   json?: boolean;
+  connectTimeout: number;
 }
 
 /** Runs the cell sweep `file` and prints its tables (or, with `json`, its summary document). */
@@ -28,6 +29,7 @@ export async function runCellSweepCommand(file: string, opts: CellSweepCommandOp
     ...(opts.queue !== undefined && { queue: opts.queue }),
     ...(opts.out !== undefined && { out: opts.out }),
     ...(opts.resume === true && { resume: true }),
+    connectTimeoutMs: opts.connectTimeout * 1000,
     onCell: (e) => {
       progress ??= startProgress(e.total, 'sweep', !opts.json);
       progress.update(e.settled, e.outcome ? describeCell(e.cell) : '');

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ArbiterError } from '../../core/errors.js';
 import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
-import { parsePositiveInt } from '../parse-number.js';
+import { parsePositiveInt, parsePositiveNumber } from '../parse-number.js';
 import { startProgress } from '../progress.js';
 
 interface SweepOptions {
@@ -16,6 +16,7 @@ interface SweepOptions {
   out?: string;
   resume?: boolean;
   json?: boolean;
+  connectTimeout: number;
 }
 
 /** The `--json` view of a trial: what it tried and what it got. */
@@ -51,6 +52,12 @@ export function registerSweep(program: Command): void {
       '-q, --queue <url>',
       'send trials as jobs to `arbiter worker`s through Redis: redis://[user:password@]HOST:PORT[/db], rediss:// for TLS',
     )
+    .option(
+      '--connect-timeout <seconds>',
+      'with --queue: fail when Redis cannot be reached at the start within this time',
+      parsePositiveNumber,
+      10,
+    )
     .option('-o, --out <dir>', 'sweep folder (default sweeps/<file name>)')
     .option('--resume', 'continue the sweep in the folder: finished trials are not run again')
     .option('--json', 'print one JSON document: {"trials": [...], "best": ...}')
@@ -80,6 +87,7 @@ export function registerSweep(program: Command): void {
         ...(opts.queue !== undefined && { queue: opts.queue }),
         ...(opts.out !== undefined && { out: opts.out }),
         ...(opts.resume === true && { resume: true }),
+        connectTimeoutMs: opts.connectTimeout * 1000,
         onTrial: (e) => {
           progress ??= startProgress(e.total, 'sweep', !opts.json);
           progress.update(
