@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoOf } from '../core/file-error.js';
 import { ValidationError } from '../core/errors.js';
-import { trainRun } from '../experiments/train-run.js';
 import type { SweepTrial } from './sweep-trial.js';
 
 /** The result of a finished trial (`trial.json`). */
@@ -80,6 +79,8 @@ export async function runTrial(trial: SweepTrial, trialsRoot: string): Promise<T
   const partialDir = resolve(partialRoot, name);
   const finalDir = trialDir(trialsRoot, trial.id);
   try {
+    // Loaded here: only the process that trains pays for TensorFlow.js.
+    const { trainRun } = await import('../experiments/train-run.js');
     const r = await trainRun({
       algo: trial.algo,
       env: trial.env,
