@@ -19,6 +19,7 @@ import { hsocWorkloadTables } from '../report/hsoc-benchmark-markdown.js';
 import type { HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';
 import { formatMarkdownTable } from '../report/markdown-table.js';
 import type { BenchCell, CellBenchmark, CellOutcome } from './bench-cell.js';
+import { ResultLedger } from './result-ledger.js';
 
 /** A cell that failed, as the summary records it. */
 export interface CellFailure {
@@ -77,11 +78,7 @@ export function cellFiguresMarkdown(figures: CellFigures): string {
 }
 
 /** The summary files of one cell sweep folder (see the module doc). */
-export class CellSweepSummary {
-  private readonly outcomes = new Map<string, CellOutcome>();
-  private readonly failures = new Map<string, CellFailure>();
-  private writing: Promise<void> = Promise.resolve();
-
+export class CellSweepSummary extends ResultLedger<CellOutcome, CellFailure> {
   /**
    * @param dir the sweep folder
    * @param title the sweep's name in the reports
@@ -93,29 +90,15 @@ export class CellSweepSummary {
     readonly title: string,
     readonly benchmark: CellBenchmark,
     private readonly cells: readonly BenchCell[],
-  ) {}
-
-  /** Records a finished cell (replacing a failure of the same cell). */
-  addOutcome(outcome: CellOutcome): void {
-    this.failures.delete(outcome.id);
-    this.outcomes.set(outcome.id, outcome);
-  }
-
-  /** Records a failed cell. */
-  addFailure(failure: CellFailure): void {
-    if (!this.outcomes.has(failure.id)) this.failures.set(failure.id, failure);
-  }
-
-  /** The outcome of cell `id`, when it has one. */
-  outcome(id: string): CellOutcome | undefined {
-    return this.outcomes.get(id);
+  ) {
+    super();
   }
 
   /** The summary as it stands. */
   data(): CellSweepSummaryData {
     const inOrder = <T extends { id: string }>(m: Map<string, T>): T[] =>
       this.cells.flatMap((c) => (m.has(c.id) ? [m.get(c.id)!] : []));
-    const cells = inOrder(this.outcomes);
+    const cells = inOrder(this.results);
     return {
       sweep: this.title,
       benchmark: this.benchmark,
@@ -126,14 +109,7 @@ export class CellSweepSummary {
     };
   }
 
-  /** Rewrites both files after the writes already queued (resolves when they are on disk). */
-  write(): Promise<void> {
-    const next = this.writing.then(() => this.writeNow());
-    this.writing = next.catch(() => undefined); // one failed write must not block the next ones
-    return next;
-  }
-
-  private async writeNow(): Promise<void> {
+  protected async writeNow(): Promise<void> {
     const data = this.data();
     await writeFileAtomic(join(this.dir, 'summary.json'), JSON.stringify(data, null, 1) + '\n');
     await writeFileAtomic(join(this.dir, 'summary.md'), this.markdown(data));

@@ -7,14 +7,14 @@
  * the number of attempts.
  */
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rm } from 'node:fs/promises';
+import { link, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoOf } from '../core/file-error.js';
-import { ValidationError } from '../core/errors.js';
 import { runEgsCell } from '../experiments/egs-cell.js';
 import { runHsocCell } from '../experiments/hsoc-cell.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
+import { readResultFile } from './run-trial.js';
 
 /** What {@link runBenchCell} did: the cell's one outcome, and whether it was there already. */
 export interface CellRun {
@@ -31,19 +31,7 @@ export function cellFile(cellsRoot: string, id: string): string {
 
 /** The outcome of cell `id` under `cellsRoot`, or undefined when it has not finished. */
 export async function readCellOutcome(cellsRoot: string, id: string): Promise<CellOutcome | undefined> {
-  const file = cellFile(cellsRoot, id);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if (errnoOf(e) === 'ENOENT') return undefined;
-    throw e;
-  }
-  try {
-    return JSON.parse(text) as CellOutcome;
-  } catch (e) {
-    throw new ValidationError('json-syntax', (e as Error).message, { file });
-  }
+  return (await readResultFile(cellFile(cellsRoot, id))) as CellOutcome | undefined;
 }
 
 /** Computes a cell here, in this process. */

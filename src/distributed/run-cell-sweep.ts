@@ -15,6 +15,7 @@ import { readJsonObjectFile } from '../core/read-json-object.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
 import { expandCellSweep, readCellSweepSpec } from './cell-sweep-spec.js';
 import { CellSweepSummary, type CellFailure, type CellSweepSummaryData } from './cell-summary.js';
+import { settleEach } from './result-ledger.js';
 import { readCellOutcome, type CellRun } from './run-bench-cell.js';
 import { probeRedis } from './redis-probe.js';
 import { TrialPool } from './trial-pool.js';
@@ -104,27 +105,20 @@ export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCel
   const report = (event: Omit<CellSweepEvent, 'settled' | 'total'>): void =>
     options.onCell?.({ ...event, settled: ++settled, total: cells.length });
   try {
-    for (const cell of cells) {
-      const outcome = summary.outcome(cell.id);
-      if (outcome !== undefined) report({ cell, outcome, reused: true });
-    }
-    await Promise.all(
-      cells
-        .filter((c) => summary.outcome(c.id) === undefined)
-        .map(async (cell) => {
-          try {
-            const { outcome, reused } = await dispatcher.runCell(cell, cellsRoot);
-            summary.addOutcome(outcome);
-            await summary.write();
-            report({ cell, outcome, reused });
-          } catch (e) {
-            const failure = { id: cell.id, error: e instanceof Error ? e.message : String(e) };
-            summary.addFailure(failure);
-            await summary.write();
-            report({ cell, failure, reused: false });
-          }
+    await settleEach(cells, summary, {
+      run: async (cell) => {
+        const { outcome, reused } = await dispatcher.runCell(cell, cellsRoot);
+        return { value: outcome, reused };
+      },
+      failure: (cell, error) => ({ id: cell.id, error }),
+      report: (cell, e) =>
+        report({
+          cell,
+          ...(e.result && { outcome: e.result }),
+          ...(e.failure && { failure: e.failure as CellFailure }),
+          reused: e.reused,
         }),
-    );
+    });
   } finally {
     if (options.dispatcher === undefined) await dispatcher.close();
     await rmdir(join(cellsRoot, '.partial')).catch(() => undefined); // only when empty
@@ -144,10 +138,10 @@ async function loadEarlierOutcomes(
     if (!Array.isArray(earlier.cells))
       throw new ValidationError('sweep-summary', 'has no cells list', { file });
     const ids = new Set(cells.map((c) => c.id));
-    for (const o of earlier.cells) if (ids.has(o.id)) summary.addOutcome(o);
+    for (const o of earlier.cells) if (ids.has(o.id)) summary.addResult(o);
   }
   for (const c of cells) {
     const o = await readCellOutcome(join(out, 'cells'), c.id);
-    if (o !== undefined) summary.addOutcome(o);
+    if (o !== undefined) summary.addResult(o);
   }
 }

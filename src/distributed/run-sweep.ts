@@ -14,6 +14,7 @@ import { ArbiterError, ValidationError } from '../core/errors.js';
 import { readJsonObjectFile } from '../core/read-json-object.js';
 import { expandSweep } from './expand-sweep.js';
 import { readTrialResult, type TrialOutcome, type TrialResult } from './run-trial.js';
+import { settleEach } from './result-ledger.js';
 import { readSweepSpec } from './sweep-spec.js';
 import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-summary.js';
 import type { SweepTrial } from './sweep-trial.js';
@@ -105,32 +106,20 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>
     options.onTrial?.({ ...event, settled: ++settled, total: trials.length });
   try {
-    for (const trial of trials) {
-      const result = summary.result(trial.id);
-      if (result !== undefined) report({ trial, result, reused: true });
-    }
-    await Promise.all(
-      trials
-        .filter((t) => summary.result(t.id) === undefined)
-        .map(async (trial) => {
-          try {
-            const { result, reused } = await dispatcher.run(trial, trialsRoot);
-            summary.addResult(result);
-            await summary.write();
-            report({ trial, result, reused });
-          } catch (e) {
-            const failure = {
-              id: trial.id,
-              params: trial.params,
-              seed: trial.seed,
-              error: e instanceof Error ? e.message : String(e),
-            };
-            summary.addFailure(failure);
-            await summary.write();
-            report({ trial, failure, reused: false });
-          }
+    await settleEach(trials, summary, {
+      run: async (trial) => {
+        const { result, reused } = await dispatcher.run(trial, trialsRoot);
+        return { value: result, reused };
+      },
+      failure: (trial, error) => ({ id: trial.id, params: trial.params, seed: trial.seed, error }),
+      report: (trial, e) =>
+        report({
+          trial,
+          ...(e.result && { result: e.result }),
+          ...(e.failure && { failure: e.failure as TrialFailure }),
+          reused: e.reused,
         }),
-    );
+    });
   } finally {
     if (options.dispatcher === undefined) await dispatcher.close();
     await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty

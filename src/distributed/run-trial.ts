@@ -55,7 +55,14 @@ export function trialDir(trialsRoot: string, id: string): string {
 
 /** The result of trial `id` under `trialsRoot`, or undefined when it has not finished. */
 export async function readTrialResult(trialsRoot: string, id: string): Promise<TrialResult | undefined> {
-  const file = join(trialDir(trialsRoot, id), TRIAL_RESULT_FILE);
+  return (await readResultFile(join(trialDir(trialsRoot, id), TRIAL_RESULT_FILE))) as TrialResult | undefined;
+}
+
+/**
+ * The parsed JSON of a result file, or undefined when there is none (not finished); a torn or
+ * foreign file is a `ValidationError` naming it.
+ */
+export async function readResultFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -64,7 +71,7 @@ export async function readTrialResult(trialsRoot: string, id: string): Promise<T
     throw e;
   }
   try {
-    return JSON.parse(text) as TrialResult;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new ValidationError('json-syntax', (e as Error).message, { file });
   }

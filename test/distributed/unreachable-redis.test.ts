@@ -1,31 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeRedis } from '../../src/distributed/redis-probe.js';
+import { freePort } from '../helpers/redis-server.js';
 import { tinySweep } from '../helpers/tiny-sweep.js';
 import { cli } from '../cli/run-cli-helper.js';
-
-/** A port on 127.0.0.1 with nothing listening on it (taken and released). */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let root: string;
 let url: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'arbiter-unreachable-'));
-  url = `redis://:secret@127.0.0.1:${await closedPort()}`;
+  url = `redis://:secret@127.0.0.1:${await freePort()}`;
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
