@@ -8,18 +8,16 @@
  */
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { ArbiterError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { readJsonObjectFile } from '../core/read-json-object.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
 import { expandCellSweep, readCellSweepSpec } from './cell-sweep-spec.js';
 import { CellSweepSummary, type CellFailure, type CellSweepSummaryData } from './cell-summary.js';
 import { settleEach } from './result-ledger.js';
+import { defaultDispatcher, openSweepFolder } from './sweep-folder.js';
 import { readCellOutcome, type CellRun } from './run-bench-cell.js';
-import { probeRedis } from './redis-probe.js';
-import { TrialPool } from './trial-pool.js';
-import { TrialQueueDispatcher } from './trial-queue.js';
 
 /** Runs benchmark cells somewhere: local processes, a queue's workers, or this process. */
 export interface CellDispatcher {
@@ -78,28 +76,14 @@ export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCel
   const t0 = performance.now();
   const spec = await readCellSweepSpec(options.file);
   const cells = await expandCellSweep(spec, options.file);
-  const title = basename(options.file, extname(options.file));
-  const out = resolve(options.out ?? join('sweeps', title));
+  const { title, out, specFile } = await openSweepFolder(options);
   const cellsRoot = join(out, 'cells');
-  const specFile = join(out, 'sweep.json');
-  if (existsSync(specFile) && options.resume !== true)
-    throw new ArbiterError(
-      'sweep-exists',
-      `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
-    );
-  // A bad or unreachable queue URL fails before the sweep folder exists.
-  if (options.dispatcher === undefined && options.queue !== undefined)
-    await probeRedis(options.queue, options.connectTimeoutMs);
   const summary = new CellSweepSummary(out, title, spec.benchmark, cells);
   if (options.resume === true) await loadEarlierOutcomes(summary, out, cells);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
   await summary.write();
 
-  const dispatcher: CellDispatcher =
-    options.dispatcher ??
-    (options.queue !== undefined
-      ? new TrialQueueDispatcher(options.queue)
-      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+  const dispatcher: CellDispatcher = options.dispatcher ?? defaultDispatcher(options);
 
   let settled = 0;
   const report = (event: Omit<CellSweepEvent, 'settled' | 'total'>): void =>

@@ -8,19 +8,17 @@
  */
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { ArbiterError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { readJsonObjectFile } from '../core/read-json-object.js';
 import { expandSweep } from './expand-sweep.js';
 import { readTrialResult, type TrialOutcome, type TrialResult } from './run-trial.js';
 import { settleEach } from './result-ledger.js';
+import { defaultDispatcher, openSweepFolder } from './sweep-folder.js';
 import { readSweepSpec } from './sweep-spec.js';
 import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-summary.js';
 import type { SweepTrial } from './sweep-trial.js';
-import { TrialPool } from './trial-pool.js';
-import { TrialQueueDispatcher } from './trial-queue.js';
-import { probeRedis } from './redis-probe.js';
 
 /** Runs trials somewhere: local processes, or a queue's workers. */
 export interface TrialDispatcher {
@@ -79,28 +77,14 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const t0 = performance.now();
   const spec = await readSweepSpec(options.file);
   const trials = expandSweep(spec, options.file);
-  const title = basename(options.file, extname(options.file));
-  const out = resolve(options.out ?? join('sweeps', title));
+  const { title, out, specFile } = await openSweepFolder(options);
   const trialsRoot = join(out, 'trials');
-  const specFile = join(out, 'sweep.json');
-  if (existsSync(specFile) && options.resume !== true)
-    throw new ArbiterError(
-      'sweep-exists',
-      `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
-    );
-  // A bad or unreachable queue URL fails before the sweep folder exists.
-  if (options.dispatcher === undefined && options.queue !== undefined)
-    await probeRedis(options.queue, options.connectTimeoutMs);
   const summary = new SweepSummary(out, title, trials);
   if (options.resume === true) await loadEarlierResults(summary, out, trials);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
   await summary.write();
 
-  const dispatcher =
-    options.dispatcher ??
-    (options.queue !== undefined
-      ? new TrialQueueDispatcher(options.queue)
-      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+  const dispatcher = options.dispatcher ?? defaultDispatcher(options);
 
   let settled = 0;
   const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>

@@ -6,7 +6,11 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellId, parseBenchCell, type BenchCell } from '../../src/distributed/bench-cell.js';
 import { cellFigures, type CellFigures } from '../../src/distributed/cell-summary.js';
-import { expandCellSweep, parseCellSweepSpec } from '../../src/distributed/cell-sweep-spec.js';
+import {
+  expandCellSweep,
+  parseCellSweepSpec,
+  readCellSweepSpec,
+} from '../../src/distributed/cell-sweep-spec.js';
 import { computeBenchCell, runBenchCell } from '../../src/distributed/run-bench-cell.js';
 import { runCellSweep } from '../../src/distributed/run-cell-sweep.js';
 import { TrialPool } from '../../src/distributed/trial-pool.js';
@@ -92,6 +96,12 @@ describe('benchmark cells', () => {
       /f\.json.*policies/,
     );
     expect(() => parseCellSweepSpec({ ...EGS, sets: ['gen-10-20'], extra: 1 }, 'f.json')).toThrow(/extra/);
+    // The shipped examples are valid sweep files.
+    for (const [file, n] of [
+      ['examples/sweeps/hsoc-cells.json', 2 * 3 * 6 * 2],
+      ['examples/sweeps/egs-cells.json', 3 * 8],
+    ] as const)
+      expect(await expandCellSweep(await readCellSweepSpec(file), file)).toHaveLength(n);
   });
 
   it('running a cell twice gives its one outcome: the second attempt reads the first one back', async () => {
