@@ -16,6 +16,28 @@ export interface CellSweepCommandOptions {
   connectTimeout: number;
 }
 
+/** The options of either sweep runner from the command's (trials and cells alike). */
+export function sweepRunOptions(
+  file: string,
+  opts: CellSweepCommandOptions,
+): {
+  file: string;
+  workers?: number;
+  queue?: string;
+  out?: string;
+  resume?: boolean;
+  connectTimeoutMs: number;
+} {
+  return {
+    file,
+    ...(opts.workers !== undefined && { workers: opts.workers }),
+    ...(opts.queue !== undefined && { queue: opts.queue }),
+    ...(opts.out !== undefined && { out: opts.out }),
+    ...(opts.resume === true && { resume: true }),
+    connectTimeoutMs: opts.connectTimeout * 1000,
+  };
+}
+
 /** Runs the cell sweep `file` and prints its tables (or, with `json`, its summary document). */
 export async function runCellSweepCommand(file: string, opts: CellSweepCommandOptions): Promise<void> {
   const [{ runCellSweep }, { cellFiguresMarkdown, describeCell }] = await Promise.all([
@@ -24,12 +46,7 @@ export async function runCellSweepCommand(file: string, opts: CellSweepCommandOp
   ]);
   let progress: ReturnType<typeof startProgress> | undefined;
   const result = await runCellSweep({
-    file,
-    ...(opts.workers !== undefined && { workers: opts.workers }),
-    ...(opts.queue !== undefined && { queue: opts.queue }),
-    ...(opts.out !== undefined && { out: opts.out }),
-    ...(opts.resume === true && { resume: true }),
-    connectTimeoutMs: opts.connectTimeout * 1000,
+    ...sweepRunOptions(file, opts),
     onCell: (e) => {
       progress ??= startProgress(e.total, 'sweep', !opts.json);
       progress.update(e.settled, e.outcome ? describeCell(e.cell) : '');

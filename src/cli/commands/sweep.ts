@@ -75,19 +75,12 @@ export function registerSweep(program: Command): void {
           `${cells ? 'cells' : 'trials'} go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`,
         );
       }
-      if (cells) {
-        const { runCellSweepCommand } = await import('./sweep-cells.js');
-        return runCellSweepCommand(file, opts);
-      }
+      const { runCellSweepCommand, sweepRunOptions } = await import('./sweep-cells.js');
+      if (cells) return runCellSweepCommand(file, opts);
       const { runSweep } = await import('../../distributed/run-sweep.js');
       let progress: ReturnType<typeof startProgress> | undefined;
       const result = await runSweep({
-        file,
-        ...(opts.workers !== undefined && { workers: opts.workers }),
-        ...(opts.queue !== undefined && { queue: opts.queue }),
-        ...(opts.out !== undefined && { out: opts.out }),
-        ...(opts.resume === true && { resume: true }),
-        connectTimeoutMs: opts.connectTimeout * 1000,
+        ...sweepRunOptions(file, opts),
         onTrial: (e) => {
           progress ??= startProgress(e.total, 'sweep', !opts.json);
           progress.update(
