@@ -14,7 +14,7 @@ import { runSpeedBench } from './speed-bench.js';
 
 // `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
-// `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min) and
+// `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min) and
 // egs-learn (~10 min) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
