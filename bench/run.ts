@@ -15,7 +15,7 @@ import { runSpeedBench } from './speed-bench.js';
 
 // `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
-// `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min),
+// `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
 // egs-learn (~10 min) and env-runners (~3 min) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
+import { runCellSweep, type RunCellSweepResult } from '../src/distributed/run-cell-sweep.js';
 import { runSweep, type RunSweepResult } from '../src/distributed/run-sweep.js';
 import { queueConnection } from '../src/distributed/trial-queue.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
@@ -11,8 +12,9 @@ import { REDIS_SERVER, startRedis } from '../test/helpers/redis-server.js';
 import { describeMachine } from './machine.js';
 
 // `npm run bench -- scale-out`: a 16-trial PPO CartPole sweep on 1 and 2 local trial processes and
-// through Redis with 2 `arbiter worker` processes, and BullMQ's bookkeeping rate with no-op jobs.
-// Writes bench/results/scale-out.md. About 2 minutes on 2 idle cores.
+// through Redis with 2 `arbiter worker` processes, the same for a sweep of HSoC benchmark cells,
+// and BullMQ's bookkeeping rate with no-op jobs. Writes bench/results/scale-out.md. About 3
+// minutes on 2 idle cores.
 
 const SWEEP = {
   algo: 'ppo',
@@ -21,6 +23,14 @@ const SWEEP = {
   seeds: [1, 2, 3, 4, 5, 6, 7, 8],
   grid: { learningRate: [0.00025, 0.001] },
   evalEpisodes: 5,
+};
+// HSoC cells: both workloads × 3 loads × 4 policies × 40 seeds in cells of 10 = 96 cells.
+const CELLS = {
+  benchmark: 'hsoc',
+  policies: ['uniform', 'uniform-running', 'seed-rules', 'ideal-static'],
+  seeds: 40,
+  seedsPerCell: 10,
+  idealTaskSearch: false,
 };
 const NOOP_JOBS = 5000;
 const NOOP_WORKERS = 4;
@@ -94,6 +104,14 @@ export async function runScaleOutBench(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'arbiter-scale-out-'));
   const file = path.join(dir, 'ppo-cartpole-16.json');
   await writeFile(file, JSON.stringify(SWEEP));
+  const cellFile = path.join(dir, 'hsoc-cells.json');
+  await writeFile(cellFile, JSON.stringify(CELLS));
+  const cellRows: { runner: string; r: RunCellSweepResult }[] = [];
+  for (const workers of [1, 2]) {
+    const r = await runCellSweep({ file: cellFile, out: path.join(dir, `cells-${workers}`), workers });
+    cellRows.push({ runner: `local, ${workers} process${workers > 1 ? 'es' : ''}`, r });
+    console.log(`cells local ${workers}: ${r.wallSeconds.toFixed(1)} s`);
+  }
   const load0 = os.loadavg()[0]!;
   const rows: Row[] = [];
   const metric = (r: RunSweepResult): string => JSON.stringify(r.trials.map((t) => t.finalEvalMeanReturn));
@@ -113,6 +131,11 @@ export async function runScaleOutBench(): Promise<void> {
     rows.push(row('BullMQ on Redis, 2 `arbiter worker`s', r));
     same &&= metric(r) === reference;
     console.log(`queue: ${r.wallSeconds.toFixed(1)} s`);
+    const rc = await runCellSweep({ file: cellFile, out: path.join(dir, 'cells-queue'), queue: redis.url });
+    cellRows.push({ runner: 'BullMQ on Redis, 2 `arbiter worker`s', r: rc });
+    console.log(`cells queue: ${rc.wallSeconds.toFixed(1)} s`);
+    const figures = (x: RunCellSweepResult): string => JSON.stringify(x.figures);
+    const sameCells = cellRows.every((c) => figures(c.r) === figures(cellRows[0]!.r));
     const noop = await noopRate(redis.url);
     const load1 = os.loadavg()[0]!;
     const local1 = rows[0]!;
@@ -120,6 +143,8 @@ export async function runScaleOutBench(): Promise<void> {
     const queued = rows[2]!;
     const text = [
       '# Scale-out: sweeps on local processes and on BullMQ workers',
+      '',
+      'Command: `npm run bench -- scale-out` (bench/scale-out-bench.ts).',
       '',
       `Machine: ${describeMachine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`,
       '(other work shares these cores: the figures are only as steady as that load).',
@@ -136,6 +161,22 @@ export async function runScaleOutBench(): Promise<void> {
       `- 2 vs 1 local processes: ${(local1.wallS / local2.wallS).toFixed(2)}× faster (${os.availableParallelism()} logical cores).`,
       `- Through Redis with 2 workers vs 2 local processes: ${(((queued.wallS - local2.wallS) / local2.wallS) * 100).toFixed(1)} % wall time (target ≤ 5 % overhead).`,
       `- Every runner gave the same final evaluation for every trial: ${same ? 'yes' : 'NO'}.`,
+      '',
+      `HSoC benchmark cells (\`arbiter sweep\` of a \`"benchmark": "hsoc"\` file): ${JSON.stringify(CELLS)}, ` +
+        `${cellRows[0]!.r.total} cells (a policy on a workload at a load over 10 seeds). Same runners; the workers were warm from the sweep above.`,
+      '',
+      formatMarkdownTable(
+        ['runner', 'wall s', 'cells/s', 'cell s (sum over cells)'],
+        cellRows.map(({ runner, r }) => [
+          runner,
+          r.wallSeconds,
+          r.cells.length / r.wallSeconds,
+          r.cells.reduce((a, c) => a + c.wallSeconds, 0),
+        ]),
+      ),
+      '',
+      `- 2 vs 1 local processes: ${(cellRows[0]!.r.wallSeconds / cellRows[1]!.r.wallSeconds).toFixed(2)}× faster; Redis with 2 workers vs 2 local processes: ${(((rc.wallSeconds - cellRows[1]!.r.wallSeconds) / cellRows[1]!.r.wallSeconds) * 100).toFixed(1)} % wall time.`,
+      `- Every runner gave the same benchmark rows (summary figures): ${sameCells ? 'yes' : 'NO'}.`,
       '',
       `Bookkeeping: ${NOOP_JOBS} no-op jobs through the same Redis, ${NOOP_WORKERS} BullMQ workers × ${NOOP_CONCURRENCY} concurrent: ` +
         `${Math.round(noop.addPerS)} jobs/s added, ${Math.round(noop.endToEndPerS)} jobs/s added and completed (target ≥ 1,000/s).`,

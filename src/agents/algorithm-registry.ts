@@ -6,17 +6,18 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
-import { parseConfig } from '../core/config-schema.js';
-import { A2C, resolveA2cConfig } from './a2c.js';
+
+import { A2C } from './a2c.js';
 import { isAlgorithmName, type AlgorithmName } from './algorithm-names.js';
 import type { Algorithm } from './base-algorithm.js';
 import { loadCheckpoint, type CheckpointCounters } from './checkpoint.js';
 import type { DeepAlgorithm } from './deep-algorithm.js';
-import { DQN, resolveDqnConfig } from './dqn.js';
-import { PPO, resolvePpoConfig } from './ppo.js';
-import { REINFORCE, resolveReinforceConfig } from './reinforce.js';
-import { Q_ITERATION_SCHEMA, qIteration, type FiniteMdp } from './tabular/q-iteration.js';
-import { Q_LEARNING_FILE, QLearning, resolveQLearningConfig } from './tabular/q-learning.js';
+import { DQN } from './dqn.js';
+import { PPO } from './ppo.js';
+import { REINFORCE } from './reinforce.js';
+import { qIteration, type FiniteMdp } from './tabular/q-iteration.js';
+import { Q_LEARNING_FILE, QLearning } from './tabular/q-learning.js';
+import { resolveAlgorithmConfig } from './algorithm-config.js';
 
 /** An algorithm with its step counters (every algorithm here has them). */
 export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounters };
@@ -30,33 +31,7 @@ const DEEP_ALGORITHMS: Record<
   }
 > = { ppo: PPO, a2c: A2C, reinforce: REINFORCE, dqn: DQN };
 
-/**
- * Validates `config` for algorithm `name` against its strict schema: a `ValidationError` naming
- * `source` (e.g. `--config` or the config file), the key and the rule (type, range, enum, unknown
- * key with a "did you mean"). Returns the config with defaults filled in.
- */
-export function resolveAlgorithmConfig(
-  name: AlgorithmName,
-  config: Record<string, unknown> = {},
-  source = `${name} config`,
-): Record<string, unknown> {
-  switch (name) {
-    case 'ppo':
-      return { ...resolvePpoConfig(config, source) };
-    case 'a2c':
-      return { ...resolveA2cConfig(config, source) };
-    case 'reinforce':
-      return { ...resolveReinforceConfig(config, source) };
-    case 'dqn':
-      return { ...resolveDqnConfig(config, source) };
-    case 'q-learning':
-      return { ...resolveQLearningConfig(config, source) };
-    case 'q-iteration': {
-      const { seed: _seed, ...rest } = config; // solved exactly: nothing random to seed
-      return { ...parseConfig(Q_ITERATION_SCHEMA, rest, { source, what: 'q-iteration' }) };
-    }
-  }
-}
+export { resolveAlgorithmConfig } from './algorithm-config.js';
 
 /**
  * Builds an algorithm on fresh environments from `makeEnv` (on-policy methods call it once per

@@ -10,8 +10,7 @@
  * episode, whose returns are then complete). A time-limit truncation bootstraps γ·V(final obs)
  * when a baseline exists and 0 otherwise.
  */
-import { z } from 'zod';
-import { zc, type ConfigShape } from '../core/config-schema.js';
+
 import { Adam } from '../nn/adam.js';
 import { AdamF32 } from '../nn/adam-f32.js';
 import type { PolicyEvaluationHost } from '../nn/policy.js';
@@ -20,78 +19,21 @@ import { tf } from '../nn/tf-backend.js';
 import { standardize } from './batch-utils.js';
 import { computeDiscountedReturns } from './gae.js';
 import {
-  ON_POLICY_SHAPE,
   OnPolicyAlgorithm,
-  onPolicyConfigResolver,
   type EnvInput,
   type HostLossGrads,
-  type OnPolicyConfig,
   type PolicyFactory,
 } from './on-policy-algorithm.js';
 import type { Minibatch } from './rollout-buffer.js';
+import { resolveReinforceConfig } from './reinforce-config.js';
+import type { ReinforceConfig } from './reinforce-config.js';
 
-/** REINFORCE hyper-parameters. */
-export interface ReinforceConfig extends OnPolicyConfig {
-  /** Parallel env copies. Default 4. */
-  numEnvs: number;
-  /** Vector steps per update. Default 256. */
-  numSteps: number;
-  /** Discount γ. Default 0.99. */
-  gamma: number;
-  /** Unused by REINFORCE (returns are Monte-Carlo); kept for the shared config. Default 1. */
-  gaeLambda: number;
-  /** Adam learning rate. Default 1e-3. */
-  learningRate: number;
-  /** Anneal the learning rate linearly to 0. Default false. */
-  annealLr: boolean;
-  /** Subtract the learned value V(s) from the return. Default true. */
-  baseline: boolean;
-  /** Value loss coefficient (with a baseline). Default 0.5. */
-  vfCoef: number;
-  /** Entropy bonus coefficient. Default 0. */
-  entCoef: number;
-  /** Standardize the advantages (G − b) per update. Default true. */
-  normalizeAdvantages: boolean;
-}
-
-/** Defaults of {@link ReinforceConfig}. */
-export const REINFORCE_DEFAULTS: ReinforceConfig = {
-  numEnvs: 4,
-  numSteps: 256,
-  gamma: 0.99,
-  gaeLambda: 1,
-  learningRate: 1e-3,
-  annealLr: false,
-  baseline: true,
-  vfCoef: 0.5,
-  entCoef: 0,
-  normalizeAdvantages: true,
-  maxGradNorm: 10,
-  learner: 'fast',
-  policy: { hiddenSizes: [64, 64], activation: 'tanh', shareTrunk: false },
-  normalizeObservation: false,
-  normalizeReward: false,
-  seed: 1,
-  logInterval: 1,
-};
-
-/** Rules of every {@link ReinforceConfig} key (strict: unknown keys are refused). */
-export const REINFORCE_SCHEMA = z
-  .object({
-    ...ON_POLICY_SHAPE,
-    baseline: z.boolean().optional(),
-    vfCoef: zc.nonNegative().optional(),
-    entCoef: zc.finite().optional(),
-    normalizeAdvantages: z.boolean().optional(),
-  } satisfies ConfigShape<ReinforceConfig>)
-  .strict();
-
-/**
- * Validates overrides of {@link REINFORCE_DEFAULTS} (a `ValidationError` naming `source`, the key
- * and the rule) and fills in the defaults.
- */
-export const resolveReinforceConfig: (config: unknown, source?: string) => ReinforceConfig =
-  onPolicyConfigResolver(REINFORCE_SCHEMA, REINFORCE_DEFAULTS, 'REINFORCE');
+export {
+  REINFORCE_DEFAULTS,
+  REINFORCE_SCHEMA,
+  resolveReinforceConfig,
+  type ReinforceConfig,
+} from './reinforce-config.js';
 
 /** Names of the diagnostics of one REINFORCE step. */
 type ReinforceDiagnostic = 'policyLoss' | 'valueLoss' | 'entropyMean';

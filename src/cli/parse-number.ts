@@ -19,6 +19,13 @@ export function parsePositiveInt(value: string): number {
   return x;
 }
 
+/** Commander parser for a positive number option (seconds). */
+export function parsePositiveNumber(value: string): number {
+  const x = parseNumber(value);
+  if (!(x > 0)) throw new InvalidArgumentError(`'${value}' is not a positive number.`);
+  return x;
+}
+
 /** Commander parser for an integer option (seeds). */
 export function parseInteger(value: string): number {
   const x = parseNumber(value);

@@ -8,7 +8,7 @@
 import { ArbiterError, ValidationError } from '../core/errors.js';
 import { envRegistration, validateEnvOptions } from '../core/registry.js';
 import { Rng } from '../core/rng.js';
-import { resolveAlgorithmConfig } from '../agents/algorithm-registry.js';
+import { resolveAlgorithmConfig } from '../agents/algorithm-config.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
 import type { SweepDistribution, SweepSpec } from './sweep-spec.js';
 import { trialId, type SweepTrial } from './sweep-trial.js';

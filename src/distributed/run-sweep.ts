@@ -8,18 +8,17 @@
  */
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { ArbiterError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { readJsonObjectFile } from '../core/read-json-object.js';
 import { expandSweep } from './expand-sweep.js';
 import { readTrialResult, type TrialOutcome, type TrialResult } from './run-trial.js';
+import { settleEach } from './result-ledger.js';
+import { defaultDispatcher, openSweepFolder } from './sweep-folder.js';
 import { readSweepSpec } from './sweep-spec.js';
 import { SweepSummary, type SweepSummaryData, type TrialFailure } from './sweep-summary.js';
 import type { SweepTrial } from './sweep-trial.js';
-import { TrialPool } from './trial-pool.js';
-import { TrialQueueDispatcher } from './trial-queue.js';
-import { parseRedisUrl } from './redis-url.js';
 
 /** Runs trials somewhere: local processes, or a queue's workers. */
 export interface TrialDispatcher {
@@ -59,6 +58,8 @@ export interface RunSweepOptions {
   dispatcher?: TrialDispatcher;
   /** Send the trials to `arbiter worker`s through the BullMQ queue at this Redis URL (unless `dispatcher`). */
   queue?: string;
+  /** With `queue`: how long to try to reach Redis at the start, in ms (default 10 000). */
+  connectTimeoutMs?: number;
   /** Called as each trial settles. */
   onTrial?: (event: SweepTrialEvent) => void;
 }
@@ -76,66 +77,38 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const t0 = performance.now();
   const spec = await readSweepSpec(options.file);
   const trials = expandSweep(spec, options.file);
-  const title = basename(options.file, extname(options.file));
-  const out = resolve(options.out ?? join('sweeps', title));
+  const { title, out, specFile } = await openSweepFolder(options);
   const trialsRoot = join(out, 'trials');
-  const specFile = join(out, 'sweep.json');
-  if (existsSync(specFile) && options.resume !== true)
-    throw new ArbiterError(
-      'sweep-exists',
-      `${out} holds a sweep already: pass --resume to continue it, or choose another --out`,
-    );
-  parseQueueUrl(options); // a bad URL fails before the sweep folder exists
   const summary = new SweepSummary(out, title, trials);
   if (options.resume === true) await loadEarlierResults(summary, out, trials);
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
   await summary.write();
 
-  const dispatcher =
-    options.dispatcher ??
-    (options.queue !== undefined
-      ? new TrialQueueDispatcher(options.queue)
-      : new TrialPool({ ...(options.workers !== undefined && { size: options.workers }) }));
+  const dispatcher = options.dispatcher ?? defaultDispatcher(options);
 
   let settled = 0;
   const report = (event: Omit<SweepTrialEvent, 'settled' | 'total'>): void =>
     options.onTrial?.({ ...event, settled: ++settled, total: trials.length });
   try {
-    for (const trial of trials) {
-      const result = summary.result(trial.id);
-      if (result !== undefined) report({ trial, result, reused: true });
-    }
-    await Promise.all(
-      trials
-        .filter((t) => summary.result(t.id) === undefined)
-        .map(async (trial) => {
-          try {
-            const { result, reused } = await dispatcher.run(trial, trialsRoot);
-            summary.addResult(result);
-            await summary.write();
-            report({ trial, result, reused });
-          } catch (e) {
-            const failure = {
-              id: trial.id,
-              params: trial.params,
-              seed: trial.seed,
-              error: e instanceof Error ? e.message : String(e),
-            };
-            summary.addFailure(failure);
-            await summary.write();
-            report({ trial, failure, reused: false });
-          }
+    await settleEach(trials, summary, {
+      run: async (trial) => {
+        const { result, reused } = await dispatcher.run(trial, trialsRoot);
+        return { value: result, reused };
+      },
+      failure: (trial, error) => ({ id: trial.id, params: trial.params, seed: trial.seed, error }),
+      report: (trial, e) =>
+        report({
+          trial,
+          ...(e.result && { result: e.result }),
+          ...(e.failure && { failure: e.failure as TrialFailure }),
+          reused: e.reused,
         }),
-    );
+    });
   } finally {
     if (options.dispatcher === undefined) await dispatcher.close();
     await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty
   }
   return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
-}
-
-function parseQueueUrl(options: RunSweepOptions): void {
-  if (options.dispatcher === undefined && options.queue !== undefined) parseRedisUrl(options.queue);
 }
 
 /** Results from before a restart: trial folders on this machine, and the last summary. */

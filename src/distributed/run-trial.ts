@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoOf } from '../core/file-error.js';
 import { ValidationError } from '../core/errors.js';
-import { trainRun } from '../experiments/train-run.js';
 import type { SweepTrial } from './sweep-trial.js';
 
 /** The result of a finished trial (`trial.json`). */
@@ -56,7 +55,14 @@ export function trialDir(trialsRoot: string, id: string): string {
 
 /** The result of trial `id` under `trialsRoot`, or undefined when it has not finished. */
 export async function readTrialResult(trialsRoot: string, id: string): Promise<TrialResult | undefined> {
-  const file = join(trialDir(trialsRoot, id), TRIAL_RESULT_FILE);
+  return (await readResultFile(join(trialDir(trialsRoot, id), TRIAL_RESULT_FILE))) as TrialResult | undefined;
+}
+
+/**
+ * The parsed JSON of a result file, or undefined when there is none (not finished); a torn or
+ * foreign file is a `ValidationError` naming it.
+ */
+export async function readResultFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -65,7 +71,7 @@ export async function readTrialResult(trialsRoot: string, id: string): Promise<T
     throw e;
   }
   try {
-    return JSON.parse(text) as TrialResult;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new ValidationError('json-syntax', (e as Error).message, { file });
   }
@@ -80,6 +86,8 @@ export async function runTrial(trial: SweepTrial, trialsRoot: string): Promise<T
   const partialDir = resolve(partialRoot, name);
   const finalDir = trialDir(trialsRoot, trial.id);
   try {
+    // Loaded here: only the process that trains pays for TensorFlow.js.
+    const { trainRun } = await import('../experiments/train-run.js');
     const r = await trainRun({
       algo: trial.algo,
       env: trial.env,

@@ -1,12 +1,13 @@
 /**
  * A sweep's summary, rewritten as trials finish: `summary.json` (every result and failure, the
  * best trial), `summary.md` (tables) and `summary.svg` (the metric against the swept parameter),
- * each written atomically, one rewrite at a time, so a reader (or a crash) never sees a torn file.
+ * each written atomically, one rewrite at a time (see `ResultLedger`), so a reader (or a crash) never sees a torn file.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sweepMarkdown, sweepPlotSvg, type SweepReport } from '../report/sweep-report.js';
 import type { TrialResult } from './run-trial.js';
+import { ResultLedger } from './result-ledger.js';
 import type { SweepTrial } from './sweep-trial.js';
 
 /** A trial that failed, as the summary records it. */
@@ -46,11 +47,7 @@ export function bestTrial(results: readonly TrialResult[]): TrialResult | undefi
 }
 
 /** The summary files of one sweep folder (see the module doc). */
-export class SweepSummary {
-  private readonly results = new Map<string, TrialResult>();
-  private readonly failures = new Map<string, TrialFailure>();
-  private writing: Promise<void> = Promise.resolve();
-
+export class SweepSummary extends ResultLedger<TrialResult, TrialFailure> {
   /**
    * @param dir the sweep folder
    * @param title the sweep's name in the reports
@@ -60,22 +57,8 @@ export class SweepSummary {
     readonly dir: string,
     readonly title: string,
     private readonly trials: readonly SweepTrial[],
-  ) {}
-
-  /** Records a finished trial (replacing a failure of the same trial). */
-  addResult(result: TrialResult): void {
-    this.failures.delete(result.id);
-    this.results.set(result.id, result);
-  }
-
-  /** Records a failed trial. */
-  addFailure(failure: TrialFailure): void {
-    if (!this.results.has(failure.id)) this.failures.set(failure.id, failure);
-  }
-
-  /** The result of trial `id`, when it has one. */
-  result(id: string): TrialResult | undefined {
-    return this.results.get(id);
+  ) {
+    super();
   }
 
   /** The summary as it stands. */
@@ -93,14 +76,7 @@ export class SweepSummary {
     };
   }
 
-  /** Rewrites the three files after the writes already queued (resolves when they are on disk). */
-  write(): Promise<void> {
-    const next = this.writing.then(() => this.writeNow());
-    this.writing = next.catch(() => undefined); // one failed write must not block the next ones
-    return next;
-  }
-
-  private async writeNow(): Promise<void> {
+  protected async writeNow(): Promise<void> {
     const data = this.data();
     const report: SweepReport = {
       title: this.title,

@@ -1,7 +1,7 @@
 /**
- * A pool of trial processes on this machine: each runs one trial at a time (training is CPU-bound
- * and blocks its event loop, so a process per trial keeps the caller — a sweep coordinator, a
- * queue worker renewing its job locks — responsive). Processes start on demand, load the library
+ * A pool of trial processes on this machine: each runs one trial or benchmark cell at a time
+ * (training is CPU-bound and blocks its event loop, so a process per trial keeps the caller — a
+ * sweep coordinator, a queue worker renewing its job locks — responsive). Processes start on demand, load the library
  * once and serve trial after trial. A process that dies mid-trial is replaced and its trial given
  * to another, up to `crashRetries` times.
  */
@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ArbiterError } from '../core/errors.js';
+import type { BenchCell } from './bench-cell.js';
+import type { CellRun } from './run-bench-cell.js';
 import type { TrialOutcome } from './run-trial.js';
 import type { SweepTrial } from './sweep-trial.js';
 
@@ -19,12 +21,12 @@ const MAX_FAILED_STARTS = 3;
 /** A message from a trial process to the pool. */
 export type ChildReply =
   | { kind: 'ready' }
-  | { kind: 'done'; outcome: TrialOutcome }
+  | { kind: 'done'; outcome: TrialOutcome | CellRun }
   | { kind: 'error'; message: string; deterministic: boolean };
 
 /** A trial that failed: `deterministic` when another attempt would fail the same way. */
 export class TrialFailedError extends ArbiterError {
-  /** The trial's id. */
+  /** The trial's id (or the benchmark cell's). */
   readonly trialId: string;
   /** True for a failure of the trial itself (e.g. a bad config), false for a lost process. */
   readonly deterministic: boolean;
@@ -44,11 +46,15 @@ export interface TrialPoolOptions {
   crashRetries?: number;
 }
 
+/** What a trial process is asked to do: a trial, or a benchmark cell. */
+export type ChildRequest = { trial: SweepTrial; trialsRoot: string } | { cell: BenchCell; cellsRoot: string };
+
 interface Task {
-  trial: SweepTrial;
-  trialsRoot: string;
+  /** The trial's or cell's id. */
+  id: string;
+  request: ChildRequest;
   crashes: number;
-  resolve: (o: TrialOutcome) => void;
+  resolve: (o: never) => void;
   reject: (e: Error) => void;
 }
 
@@ -76,9 +82,18 @@ export class TrialPool {
 
   /** Runs `trial` under `trialsRoot` on a free process (queued while all are busy). */
   run(trial: SweepTrial, trialsRoot: string): Promise<TrialOutcome> {
+    return this.submit<TrialOutcome>(trial.id, { trial, trialsRoot });
+  }
+
+  /** Runs benchmark cell `cell` under `cellsRoot` on a free process (queued while all are busy). */
+  runCell(cell: BenchCell, cellsRoot: string): Promise<CellRun> {
+    return this.submit<CellRun>(cell.id, { cell, cellsRoot });
+  }
+
+  private submit<T>(id: string, request: ChildRequest): Promise<T> {
     if (this.closed) return Promise.reject(new ArbiterError('pool-closed', 'the trial pool is closed'));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ trial, trialsRoot, crashes: 0, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ id, request, crashes: 0, resolve: resolve as (o: never) => void, reject });
       this.dispatch();
     });
   }
@@ -87,7 +102,7 @@ export class TrialPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.waiting.splice(0))
-      t.reject(new TrialFailedError(t.trial.id, 'the trial pool was closed', false));
+      t.reject(new TrialFailedError(t.id, 'the trial pool was closed', false));
     await Promise.all(
       this.slots.splice(0).map(
         (s) =>
@@ -109,7 +124,7 @@ export class TrialPool {
       }
       const task = this.waiting.shift()!;
       slot.task = task;
-      slot.proc.send({ trial: task.trial, trialsRoot: task.trialsRoot });
+      slot.proc.send(task.request);
     }
   }
 
@@ -130,8 +145,8 @@ export class TrialPool {
         const task = slot.task;
         slot.task = undefined;
         if (task !== undefined) {
-          if (m.kind === 'done') task.resolve(m.outcome);
-          else task.reject(new TrialFailedError(task.trial.id, m.message, m.deterministic));
+          if (m.kind === 'done') task.resolve(m.outcome as never);
+          else task.reject(new TrialFailedError(task.id, m.message, m.deterministic));
         }
       }
       this.dispatch();
@@ -148,7 +163,7 @@ export class TrialPool {
         else
           task.reject(
             new TrialFailedError(
-              task.trial.id,
+              task.id,
               `its process ended (${signal ?? `exit code ${code}`}) before the trial finished`,
               false,
             ),
@@ -159,7 +174,7 @@ export class TrialPool {
         for (const t of this.waiting.splice(0))
           t.reject(
             new TrialFailedError(
-              t.trial.id,
+              t.id,
               `trial processes end before they start (${signal ?? `exit code ${code}`}); see their output above`,
               false,
             ),

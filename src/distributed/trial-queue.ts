@@ -1,10 +1,10 @@
 /**
- * Sweep trials as BullMQ jobs on Redis. A job is data only: a known kind (`train-trial`) and a
- * payload checked by a strict schema (the trial and the folder of trial folders); no code travels.
- * The job id is the trial id, so adding a trial that is already queued, running or finished is a
- * no-op, and the coordinator waits for the one job there is: its return value is the trial's
- * result, its failure reason the trial's error. Jobs are kept after they finish, so that a
- * restarted coordinator (`--resume`) reads results instead of training again.
+ * Sweep trials and benchmark cells as BullMQ jobs on Redis. A job is data only: a known kind
+ * (`train-trial`, `bench-cell`) and a payload checked by a strict schema (the trial or cell and
+ * the folder of results); no code travels. The job id is the trial's or cell's id, so adding one
+ * that is already queued, running or finished is a no-op, and the coordinator waits for the one
+ * job there is: its return value is the result, its failure reason the error. Jobs are kept after
+ * they finish, so that a restarted coordinator (`--resume`) reads results instead of training again.
  */
 import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
@@ -12,14 +12,19 @@ import { parseConfig } from '../core/config-schema.js';
 import { parseRedisUrl } from './redis-url.js';
 import type { TrialDispatcher } from './run-sweep.js';
 import type { TrialOutcome, TrialResult } from './run-trial.js';
+import { isCellOutcomeOf, parseBenchCell, type BenchCell, type CellOutcome } from './bench-cell.js';
+import type { CellRun } from './run-bench-cell.js';
 import { parseSweepTrial, type SweepTrial } from './sweep-trial.js';
 import { TrialFailedError } from './trial-pool.js';
 
 /** The BullMQ queue of sweep trials (default name). */
 export const TRIAL_QUEUE_NAME = 'arbiter-trials';
 
-/** The one job kind workers accept: train a sweep trial. */
+/** A job kind workers accept: train a sweep trial. */
 export const TRAIN_TRIAL_JOB = 'train-trial';
+
+/** A job kind workers accept: run a benchmark cell (payload {@link BenchCellPayload}). */
+export const BENCH_CELL_JOB = 'bench-cell';
 
 /** The payload of a {@link TRAIN_TRIAL_JOB} job. */
 export interface TrainTrialPayload {
@@ -35,6 +40,22 @@ const PAYLOAD_SCHEMA = z.object({ trial: z.unknown(), trialsRoot: z.string().min
 export function parseTrainTrialPayload(input: unknown, source: string): TrainTrialPayload {
   const p = parseConfig(PAYLOAD_SCHEMA, input, { source, what: 'train-trial job' });
   return { trial: parseSweepTrial(p.trial, source), trialsRoot: p.trialsRoot };
+}
+
+/** The payload of a {@link BENCH_CELL_JOB} job. */
+export interface BenchCellPayload {
+  /** The cell. */
+  cell: BenchCell;
+  /** Folder of cell outcomes, as the coordinator names it (a worker may override it). */
+  cellsRoot: string;
+}
+
+const CELL_PAYLOAD_SCHEMA = z.object({ cell: z.unknown(), cellsRoot: z.string().min(1) }).strict();
+
+/** Checks a cell job's payload (a `ValidationError` naming `source` when it is not a cell payload). */
+export function parseBenchCellPayload(input: unknown, source: string): BenchCellPayload {
+  const p = parseConfig(CELL_PAYLOAD_SCHEMA, input, { source, what: 'bench-cell job' });
+  return { cell: parseBenchCell(p.cell, source), cellsRoot: p.cellsRoot };
 }
 
 /**
@@ -72,7 +93,7 @@ export interface TrialQueueOptions {
   pollMs?: number;
 }
 
-/** A {@link TrialDispatcher} that sends trials to `arbiter worker`s through a BullMQ queue. */
+/** A {@link TrialDispatcher} that sends trials (and benchmark cells) to `arbiter worker`s through a BullMQ queue. */
 export class TrialQueueDispatcher implements TrialDispatcher {
   private readonly queue: Queue;
   private readonly events: QueueEvents;
@@ -101,11 +122,28 @@ export class TrialQueueDispatcher implements TrialDispatcher {
    */
   async run(trial: SweepTrial, trialsRoot: string): Promise<TrialOutcome> {
     const payload: TrainTrialPayload = { trial, trialsRoot };
+    const result = await this.runJob(TRAIN_TRIAL_JOB, trial.id, payload, isResultOf);
+    return { result, reused: false };
+  }
+
+  /** Adds a benchmark cell's job and waits for its one outcome, as {@link run} does for trials. */
+  async runCell(cell: BenchCell, cellsRoot: string): Promise<CellRun> {
+    const payload: BenchCellPayload = { cell, cellsRoot };
+    const outcome = await this.runJob<CellOutcome>(BENCH_CELL_JOB, cell.id, payload, isCellOutcomeOf);
+    return { outcome, reused: false };
+  }
+
+  private async runJob<T>(
+    kind: string,
+    id: string,
+    payload: object,
+    isAnswer: (v: unknown, id: string) => v is T,
+  ): Promise<T> {
     for (let errors = 0; ;) {
       let state: JobOutcome;
       try {
-        const job = await this.queue.add(TRAIN_TRIAL_JOB, payload, {
-          jobId: trial.id,
+        const job = await this.queue.add(kind, payload, {
+          jobId: id,
           attempts: this.attempts,
           backoff: { type: 'fixed', delay: 1000 },
           removeOnComplete: false,
@@ -115,9 +153,9 @@ export class TrialQueueDispatcher implements TrialDispatcher {
         const event = job.waitUntilFinished(this.events).then(
           (value: unknown): JobOutcome => ({ value }),
           // A failure event, or the connection failing: the job's own state tells which.
-          (): Promise<JobOutcome> => this.outcome(trial.id),
+          (): Promise<JobOutcome> => this.outcome(id),
         );
-        state = await Promise.race([event, this.watch(trial.id, stop)]).finally(() => (stop.done = true));
+        state = await Promise.race([event, this.watch(id, stop)]).finally(() => (stop.done = true));
         errors = 0;
       } catch (e) {
         // Redis unreachable or restarting: adding the job again is harmless (same id).
@@ -126,13 +164,13 @@ export class TrialQueueDispatcher implements TrialDispatcher {
         continue;
       }
       if ('value' in state) {
-        if (isResultOf(state.value, trial.id)) return { result: state.value, reused: false };
+        if (isAnswer(state.value, id)) return state.value;
         // Completed without its result (its worker finished across a Redis restart): run it again,
         // which reads the trial's folder when it has one.
-        await this.queue.remove(trial.id).catch(() => undefined);
+        await this.queue.remove(id).catch(() => undefined);
         continue;
       }
-      if ('error' in state) throw new TrialFailedError(trial.id, state.error, true);
+      if ('error' in state) throw new TrialFailedError(id, state.error, true);
       if ('pending' in state) await sleep(this.pollMs); // the wait broke off (e.g. a reconnection)
     }
   }

@@ -1,7 +1,7 @@
 /**
- * A queue worker (`arbiter worker`): takes `train-trial` jobs from the BullMQ queue and runs each
- * on a local {@link TrialPool} process, so that this process's event loop stays free to renew job
- * locks however long a trial trains. A worker that dies mid-job stops renewing its lock; BullMQ's
+ * A queue worker (`arbiter worker`): takes `train-trial` and `bench-cell` jobs from the BullMQ
+ * queue and runs each on a local {@link TrialPool} process, so that this process's event loop
+ * stays free to renew job locks however long a trial trains. A worker that dies mid-job stops renewing its lock; BullMQ's
  * stalled-job check (run by every live worker) then puts the job back for another worker. A
  * trial that fails deterministically (an invalid payload, a bad config) fails its job with
  * `UnrecoverableError`: reported once, never retried; a lost trial process fails the attempt
@@ -16,7 +16,16 @@ import type { TrialResult } from './run-trial.js';
 import { serveEnvRunnerJob, type EnvRunnerJobResult } from './env-runner-job.js';
 import { ENV_RUNNER_JOB } from './env-runner-queue.js';
 import { TrialFailedError, TrialPool } from './trial-pool.js';
-import { parseTrainTrialPayload, queueConnection, TRAIN_TRIAL_JOB, TRIAL_QUEUE_NAME } from './trial-queue.js';
+import type { CellOutcome } from './bench-cell.js';
+import { probeRedis } from './redis-probe.js';
+import {
+  BENCH_CELL_JOB,
+  parseBenchCellPayload,
+  parseTrainTrialPayload,
+  queueConnection,
+  TRAIN_TRIAL_JOB,
+  TRIAL_QUEUE_NAME,
+} from './trial-queue.js';
 
 /** Options of {@link startTrialWorker}. */
 export interface TrialWorkerOptions {
@@ -26,7 +35,7 @@ export interface TrialWorkerOptions {
   concurrency?: number;
   /** Queue name (default `arbiter-trials`). */
   queueName?: string;
-  /** Put trial folders here instead of where the coordinator named (e.g. on another machine). */
+  /** Put trial folders and cell outcomes here instead of where the coordinator named (e.g. elsewhere). */
   trialsRoot?: string;
   /** How long a job's lock lasts without renewal, in ms (default 30 000). */
   lockDurationMs?: number;
@@ -40,8 +49,16 @@ export interface TrialWorkerOptions {
    * `crashRetries` come on top of the job's attempts.
    */
   pool?: TrialPool;
-  /** Called when a job settles. */
-  onJob?: (event: { id: string; result?: TrialResult; error?: string; retry: boolean }) => void;
+  /** How long to try to reach Redis at the start before failing, in ms (default 10 000). */
+  connectTimeoutMs?: number;
+  /** Called when a job settles: `result` for a trial, `cell` for a benchmark cell. */
+  onJob?: (event: {
+    id: string;
+    result?: TrialResult;
+    cell?: CellOutcome;
+    error?: string;
+    retry: boolean;
+  }) => void;
 }
 
 /** A running worker. */
@@ -56,32 +73,39 @@ export interface TrialWorker {
 
 /** Starts a worker (see the module doc); it runs until {@link TrialWorker.close}. */
 export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
+  // Once running, a worker waits out a lost connection; a Redis not there at the start is an error.
+  await probeRedis(options.url, options.connectTimeoutMs);
   const concurrency = options.concurrency ?? 1;
   const name = options.name ?? `${hostname()}-${pid}`;
   const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });
-  const processJob = async (job: Job): Promise<TrialResult | EnvRunnerJobResult> => {
+  const processJob = async (job: Job): Promise<TrialResult | CellOutcome | EnvRunnerJobResult> => {
     if (job.name === ENV_RUNNER_JOB)
       return serveEnvRunnerJob(job, options.url, {
         ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
         ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
       });
-    if (job.name !== TRAIN_TRIAL_JOB)
+    if (job.name !== TRAIN_TRIAL_JOB && job.name !== BENCH_CELL_JOB)
       throw new UnrecoverableError(
-        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}' and '${ENV_RUNNER_JOB}' jobs)`,
+        `unknown job kind '${job.name}' (this worker runs '${TRAIN_TRIAL_JOB}', '${BENCH_CELL_JOB}' and '${ENV_RUNNER_JOB}' jobs)`,
       );
     let payload;
     try {
-      payload = parseTrainTrialPayload(job.data, `job ${job.id}`);
+      payload =
+        job.name === TRAIN_TRIAL_JOB
+          ? parseTrainTrialPayload(job.data, `job ${job.id}`)
+          : parseBenchCellPayload(job.data, `job ${job.id}`);
     } catch (e) {
       throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
     }
-    if (payload.trial.id !== job.id)
+    const itemId = 'trial' in payload ? payload.trial.id : payload.cell.id;
+    if (itemId !== job.id)
       throw new UnrecoverableError(
-        `job ${job.id} carries trial ${payload.trial.id}: a job id must name its trial`,
+        `job ${job.id} carries ${'trial' in payload ? 'trial' : 'cell'} ${itemId}: a job id must name its trial or cell`,
       );
     try {
-      const { result } = await pool.run(payload.trial, options.trialsRoot ?? payload.trialsRoot);
-      return result;
+      if ('trial' in payload)
+        return (await pool.run(payload.trial, options.trialsRoot ?? payload.trialsRoot)).result;
+      return (await pool.runCell(payload.cell, options.trialsRoot ?? payload.cellsRoot)).outcome;
     } catch (e) {
       if (e instanceof TrialFailedError && e.deterministic) throw new UnrecoverableError(e.message);
       throw e;
@@ -96,9 +120,14 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     runRetryDelay: 1000, // after a lost connection, look for jobs again soon (BullMQ waits 15 s)
     name,
   });
-  worker.on('completed', (job: Job, result: TrialResult | EnvRunnerJobResult) => {
-    if (job.name === TRAIN_TRIAL_JOB)
-      options.onJob?.({ id: String(job.id), result: result as TrialResult, retry: false });
+  worker.on('completed', (job: Job, value: TrialResult | CellOutcome | EnvRunnerJobResult) => {
+    // Env-runner jobs serve a training run's rollouts; they are not sweep items.
+    if (job.name === ENV_RUNNER_JOB) return;
+    options.onJob?.({
+      id: String(job.id),
+      ...(job.name === BENCH_CELL_JOB ? { cell: value as CellOutcome } : { result: value as TrialResult }),
+      retry: false,
+    });
   });
   worker.on('failed', (job: Job | undefined, e: Error) => {
     if (job === undefined) return;

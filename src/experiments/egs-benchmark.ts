@@ -7,7 +7,7 @@
  */
 import { mean } from '../core/statistics.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
-import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
+import type { Dag } from '../dag/dag-task.js';
 import type { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import { scheduleWithMethod, type AnyScheduleMethod, type MethodOptions } from '../deploy/schedule-method.js';
 import type { EgsBenchmarkSummary } from '../report/egs-benchmark-report.js';
@@ -64,6 +64,43 @@ export interface EgsBenchmarkRow {
   valid: boolean;
 }
 
+/** The scheduling options of `options` for every method of the benchmark. */
+export function egsMethodOptions(options: EgsBenchmarkOptions): MethodOptions {
+  return {
+    timeLimitS: options.optimalTimeLimitS ?? 5,
+    schedulers: { egs: options.scheduler, 'egs-search': options.searchScheduler ?? options.scheduler },
+  };
+}
+
+/**
+ * One method on one DAG of set `set`, as a row (undefined for `optimal` on a DAG above the size
+ * limit, which the benchmark leaves out).
+ */
+export async function runEgsMethodOnDag(
+  set: string,
+  dag: Dag,
+  method: (typeof EGS_BENCHMARK_METHODS)[number],
+  options: EgsBenchmarkOptions,
+  methodOptions: MethodOptions = egsMethodOptions(options),
+): Promise<EgsBenchmarkRow | undefined> {
+  if (method === 'optimal' && dag.n > (options.optimalMaxNodes ?? 20)) return undefined;
+  const r = await scheduleWithMethod(dag, method, {
+    ...methodOptions,
+    ...(method === 'egs-search' && { samples: options.searchSamples ?? 16 }),
+  });
+  return {
+    set,
+    dag: dag.name,
+    n: dag.n,
+    method,
+    cores: r.feasible ? r.cores : dag.n,
+    feasible: r.feasible,
+    ...(r.optimal !== undefined && { optimal: r.optimal }),
+    timeMs: r.timeMs,
+    valid: !r.feasible || checkSchedule(dag, r).ok,
+  };
+}
+
 /** Runs every method on every DAG of `sets` (see the file comment). */
 export async function runEgsBenchmark(
   sets: readonly EgsBenchmarkSet[],
@@ -71,36 +108,13 @@ export async function runEgsBenchmark(
 ): Promise<EgsBenchmarkRow[]> {
   const rows: EgsBenchmarkRow[] = [];
   const total = sets.reduce((s, x) => s + x.dags.length, 0);
-  const optimalMax = options.optimalMaxNodes ?? 20;
-  const methodOptions: MethodOptions = {
-    timeLimitS: options.optimalTimeLimitS ?? 5,
-    schedulers: { egs: options.scheduler, 'egs-search': options.searchScheduler ?? options.scheduler },
-  };
+  const methodOptions = egsMethodOptions(options);
   let done = 0;
   for (const set of sets) {
     for (const dag of set.dags) {
-      const add = (method: string, r: ScheduleResult): void => {
-        rows.push({
-          set: set.name,
-          dag: dag.name,
-          n: dag.n,
-          method,
-          cores: r.feasible ? r.cores : dag.n,
-          feasible: r.feasible,
-          ...(r.optimal !== undefined && { optimal: r.optimal }),
-          timeMs: r.timeMs,
-          valid: !r.feasible || checkSchedule(dag, r).ok,
-        });
-      };
       for (const m of EGS_BENCHMARK_METHODS) {
-        if (m === 'optimal' && dag.n > optimalMax) continue;
-        add(
-          m,
-          await scheduleWithMethod(dag, m, {
-            ...methodOptions,
-            ...(m === 'egs-search' && { samples: options.searchSamples ?? 16 }),
-          }),
-        );
+        const row = await runEgsMethodOnDag(set.name, dag, m, options, methodOptions);
+        if (row !== undefined) rows.push(row);
       }
       options.onDag?.(++done, total);
     }

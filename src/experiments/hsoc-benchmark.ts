@@ -4,7 +4,6 @@
  * src/report/hsoc-benchmark-markdown.ts and src/report/hsoc-bar-chart.ts.
  */
 import { ArbiterError } from '../core/errors.js';
-import { mean, pairedDifference, sampleStd } from '../core/statistics.js';
 import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS } from '../envs/hsoc/hsoc-platform.js';
 import { HSOC_WORKLOADS, type HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
@@ -17,6 +16,7 @@ import { UniformPolicy } from '../envs/hsoc/policies/uniform-policy.js';
 import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import type { HsocBenchmarkResult, HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';
 import { measureHsocDecisionLatency } from './hsoc-decision-latency.js';
+import { compareHsocRows, hsocRow } from './hsoc-benchmark-rows.js';
 import { trainPpoBaseline } from './hsoc-ppo-baseline.js';
 
 /** Settings of {@link runHsocBenchmark}. */
@@ -88,24 +88,13 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
         run: (seed: number) => { meanCompletion: number; deadlineMissRatio: number },
       ): HsocBenchmarkRow => {
         const c: number[] = [];
-        let miss = 0;
+        const miss: number[] = [];
         for (let s = 0; s < count; s++) {
           const m = run(first + s);
           c.push(m.meanCompletion);
-          miss += m.deadlineMissRatio;
+          miss.push(m.deadlineMissRatio);
         }
-        const m = mean(c);
-        return {
-          workload,
-          load,
-          policy: name,
-          meanCompletion: m,
-          stdCompletion: sampleStd(c, m),
-          missRatio: miss / count,
-          gapToIdeal: NaN,
-          perSeed: c,
-          vsUniform: { mean: NaN, std: NaN, t: NaN, significant: false, ci95: [NaN, NaN] },
-        };
+        return hsocRow(workload, load, name, c, miss);
       };
       const byPolicy = (p: HsocPolicy): HsocBenchmarkRow =>
         cell(p.name, seeds, seedBase, (seed) => runHsocEpisode(env, p, seed));
@@ -121,11 +110,7 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
       ];
       if (ppo) cellRows.push(byPolicy(ppo));
       cellRows.push(ideal);
-      const uniform = cellRows[0]!;
-      for (const r of cellRows) {
-        r.gapToIdeal = (100 * (r.meanCompletion - ideal.meanCompletion)) / ideal.meanCompletion;
-        r.vsUniform = pairedDifference(r.perSeed, uniform.perSeed);
-      }
+      compareHsocRows(cellRows);
       rows.push(...cellRows);
       if (poweredSeeds > 0) {
         const many = (p: HsocPolicy): HsocBenchmarkRow =>
@@ -138,7 +123,7 @@ export async function runHsocBenchmark(options: HsocBenchmarkOptions): Promise<H
           // Its own instance: the PLNN counts below stay those of the tables' seeds.
           many(new DynamicRulePolicy(policy, options.knowledgeBase, options.threshold ?? 0.5)),
         ];
-        for (const r of pr) r.vsUniform = pairedDifference(r.perSeed, pr[0]!.perSeed);
+        compareHsocRows(pr);
         powered.push(...pr);
       }
       lightLoadPredicted.push({

@@ -8,8 +8,7 @@
  * learner ({@link ActorCriticPolicy.evaluateActionsHost} and its backward pass), on the same
  * weights: whichever side changed last is the truth (see {@link Mlp}).
  */
-import { z } from 'zod';
-import { zc, type ConfigShape } from '../core/config-schema.js';
+
 import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
@@ -24,7 +23,7 @@ import {
   sampleMaskedCategorical,
 } from './masked-categorical.js';
 import { maskedCategoricalBackward, maskedCategoricalForward } from './masked-categorical-backward.js';
-import { CNN_NET_SCHEMA, type CnnNetConfig } from './cnn-architecture.js';
+
 import { Cnn } from './cnn.js';
 import { Mlp } from './mlp.js';
 import type {
@@ -36,54 +35,10 @@ import type {
   PolicyEvaluationHost,
 } from './policy.js';
 import { assertTfReady, tf } from './tf-backend.js';
+import { ACTOR_CRITIC_DEFAULTS } from './actor-critic-config.js';
+import type { ActorCriticConfig } from './actor-critic-config.js';
 
-/** Architecture of an {@link ActorCriticPolicy}. */
-export interface ActorCriticConfig {
-  /** Hidden layer widths of the actor (and of the trunk when shared). Default `[64, 64]`. */
-  hiddenSizes?: number[];
-  /** Hidden layer widths of the critic when not shared. Default: `hiddenSizes`. */
-  valueHiddenSizes?: number[];
-  /** Hidden nonlinearity. Default `'tanh'`. */
-  activation?: DenseActivation;
-  /** One trunk for actor and critic, with two linear heads. Default false (separate networks). */
-  shareTrunk?: boolean;
-  /** Initial log standard deviation of Box actions. Default 0 (σ = 1). */
-  logStdInit?: number;
-  /** Orthogonal gain of the policy head. Default 0.01 (near-uniform initial policy). */
-  policyGain?: number;
-  /** Orthogonal gain of the value head. Default 1. */
-  valueGain?: number;
-  /**
-   * A shared CNN trunk for image observations instead of the MLPs (`hiddenSizes`, `shareTrunk`
-   * and `activation` are then unused; ReLU throughout): its last `fc` width is the feature
-   * width of both heads. Needs the observation shape (see the constructor). Default: none.
-   */
-  net?: CnnNetConfig | null;
-}
-
-/** Defaults of {@link ActorCriticConfig}. */
-export const ACTOR_CRITIC_DEFAULTS: Required<Omit<ActorCriticConfig, 'valueHiddenSizes' | 'net'>> = {
-  hiddenSizes: [64, 64],
-  activation: 'tanh',
-  shareTrunk: false,
-  logStdInit: 0,
-  policyGain: 0.01,
-  valueGain: 1,
-};
-
-/** Schema of {@link ActorCriticConfig} (rules only; the defaults are documented on the interface). */
-export const ACTOR_CRITIC_SCHEMA = z
-  .object({
-    hiddenSizes: zc.layerSizes().optional(),
-    valueHiddenSizes: zc.layerSizes().optional(),
-    activation: z.enum(['tanh', 'relu']).optional(),
-    shareTrunk: z.boolean().optional(),
-    logStdInit: zc.finite().optional(),
-    policyGain: zc.positive().optional(),
-    valueGain: zc.positive().optional(),
-    net: CNN_NET_SCHEMA.nullable().optional(),
-  } satisfies ConfigShape<ActorCriticConfig>)
-  .strict();
+export { ACTOR_CRITIC_DEFAULTS, ACTOR_CRITIC_SCHEMA, type ActorCriticConfig } from './actor-critic-config.js';
 
 /** An MLP actor-critic on flat observations (see module doc). */
 export class ActorCriticPolicy implements Policy<Float32Array>, HostTrainablePolicy {

@@ -47,12 +47,13 @@ export function hsocPresetTable(): string {
   );
 }
 
-/** The results as Markdown: one table per workload, the rules, the PLNN predictions, the latency. */
-export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number): string {
+/**
+ * One table per workload of `rows` (every load and policy: mean completion, paired difference to
+ * the control, deadline misses, gap to the ideal static split), as the benchmark's report has them.
+ */
+export function hsocWorkloadTables(rows: readonly HsocBenchmarkRow[]): string {
   const parts: string[] = [];
-  parts.push('### Load presets\n');
-  parts.push(hsocPresetTable() + '\n');
-  for (const workload of HSOC_WORKLOADS) {
+  for (const workload of HSOC_WORKLOADS.filter((w) => rows.some((r) => r.workload === w))) {
     parts.push(`### Workload ${workload}\n`);
     parts.push(
       formatMarkdownTable(
@@ -66,7 +67,7 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
           'deadline-miss ratio',
           'gap to ideal static %',
         ],
-        result.rows
+        rows
           .filter((r) => r.workload === workload)
           .map((r) => [
             r.load,
@@ -84,6 +85,15 @@ export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number
     );
     parts.push('');
   }
+  return parts.join('\n');
+}
+
+/** The results as Markdown: one table per workload, the rules, the PLNN predictions, the latency. */
+export function hsocBenchmarkMarkdown(result: HsocBenchmarkResult, seeds: number): string {
+  const parts: string[] = [];
+  parts.push('### Load presets\n');
+  parts.push(hsocPresetTable() + '\n');
+  parts.push(hsocWorkloadTables(result.rows));
   const bullets = (lines: string[]): string => lines.map((l) => `- ${l}`).join('\n') + '\n';
   const powered = result.powered;
   const n = powered[0]?.perSeed.length ?? 0;

@@ -25,7 +25,8 @@ export interface TestRedis {
   restart(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A free port on 127.0.0.1 (taken and released: nothing listens on it afterwards). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

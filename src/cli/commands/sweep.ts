@@ -1,12 +1,13 @@
 /**
  * The `arbiter sweep` command: a grid or seeded random search of training runs from a sweep file,
- * on local trial processes, with a summary (JSON, Markdown, SVG) rewritten as trials finish.
+ * or the cells of a benchmark, on local trial processes or queue workers, with a summary (JSON,
+ * Markdown, SVG) rewritten as trials finish.
  */
 import type { Command } from 'commander';
 import { ArbiterError } from '../../core/errors.js';
 import { formatTable } from '../../report/table.js';
 import { writeJson } from '../output.js';
-import { parsePositiveInt } from '../parse-number.js';
+import { parsePositiveInt, parsePositiveNumber } from '../parse-number.js';
 import { startProgress } from '../progress.js';
 
 interface SweepOptions {
@@ -15,6 +16,7 @@ interface SweepOptions {
   out?: string;
   resume?: boolean;
   json?: boolean;
+  connectTimeout: number;
 }
 
 /** The `--json` view of a trial: what it tried and what it got. */
@@ -39,35 +41,46 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'grid or seeded random search of training runs (trials on local processes, or on `arbiter worker`s with --queue); writes <out>/trials/<id>/ run folders and summary.json, summary.md, summary.svg',
+      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
     )
     .argument(
       '<sweep.json>',
-      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}',
+      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs", …} (docs/sweeps.md)',
     )
     .option('-w, --workers <N>', 'local trial processes (default: the number of cores)', parsePositiveInt)
     .option(
       '-q, --queue <url>',
       'send trials as jobs to `arbiter worker`s through Redis: redis://[user:password@]HOST:PORT[/db], rediss:// for TLS',
     )
+    .option(
+      '--connect-timeout <seconds>',
+      'with --queue: fail when Redis cannot be reached at the start within this time',
+      parsePositiveNumber,
+      10,
+    )
     .option('-o, --out <dir>', 'sweep folder (default sweeps/<file name>)')
     .option('--resume', 'continue the sweep in the folder: finished trials are not run again')
     .option('--json', 'print one JSON document: {"trials": [...], "best": ...}')
     .action(async (file: string, opts: SweepOptions) => {
-      const { runSweep } = await import('../../distributed/run-sweep.js'); // loads TensorFlow.js only here
+      const [{ readJsonObjectFile }, { isCellSweep }] = await Promise.all([
+        import('../../core/read-json-object.js'),
+        import('../../distributed/cell-sweep-spec.js'),
+      ]);
+      const cells = isCellSweep(await readJsonObjectFile(file));
       if (opts.queue !== undefined) {
         const { parseRedisUrl, redactRedisUrl } = await import('../../distributed/redis-url.js');
         parseRedisUrl(opts.queue);
         const url = redactRedisUrl(opts.queue);
-        process.stderr.write(`trials go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`);
+        process.stderr.write(
+          `${cells ? 'cells' : 'trials'} go to ${url}: start workers with \`arbiter worker --queue ${url}\`\n`,
+        );
       }
+      const { runCellSweepCommand, sweepRunOptions } = await import('./sweep-cells.js');
+      if (cells) return runCellSweepCommand(file, opts);
+      const { runSweep } = await import('../../distributed/run-sweep.js');
       let progress: ReturnType<typeof startProgress> | undefined;
       const result = await runSweep({
-        file,
-        ...(opts.workers !== undefined && { workers: opts.workers }),
-        ...(opts.queue !== undefined && { queue: opts.queue }),
-        ...(opts.out !== undefined && { out: opts.out }),
-        ...(opts.resume === true && { resume: true }),
+        ...sweepRunOptions(file, opts),
         onTrial: (e) => {
           progress ??= startProgress(e.total, 'sweep', !opts.json);
           progress.update(

@@ -3,7 +3,7 @@
  * on this machine until stopped (SIGINT or SIGTERM: the running trials finish first).
  */
 import type { Command } from 'commander';
-import { parsePositiveInt } from '../parse-number.js';
+import { parsePositiveInt, parsePositiveNumber } from '../parse-number.js';
 
 interface WorkerOptions {
   queue: string;
@@ -12,13 +12,16 @@ interface WorkerOptions {
   name?: string;
   lockMs?: number;
   stalledMs?: number;
+  connectTimeout: number;
 }
 
 /** `arbiter worker --queue redis://HOST:PORT [--concurrency N] [--runs DIR]`. */
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run sweep trials from a Redis queue (started by `arbiter sweep --queue`) until stopped')
+    .description(
+      'run sweep trials and benchmark cells from a Redis queue (started by `arbiter sweep --queue`) until stopped',
+    )
     .requiredOption(
       '-q, --queue <url>',
       'Redis URL: redis://[user:password@]HOST:PORT[/db], rediss:// for TLS',
@@ -32,12 +35,19 @@ export function registerWorker(program: Command): void {
       parsePositiveInt,
     )
     .option('--stalled-ms <ms>', 'how often to look for jobs of lost workers', parsePositiveInt)
+    .option(
+      '--connect-timeout <seconds>',
+      'fail (exit status 1) when Redis cannot be reached at the start within this time',
+      parsePositiveNumber,
+      10,
+    )
     .action(async (opts: WorkerOptions) => {
       const { startTrialWorker } = await import('../../distributed/trial-worker.js');
       const { redactRedisUrl } = await import('../../distributed/redis-url.js');
       const worker = await startTrialWorker({
         url: opts.queue,
         concurrency: opts.concurrency,
+        connectTimeoutMs: opts.connectTimeout * 1000,
         ...(opts.runs !== undefined && { trialsRoot: opts.runs }),
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.lockMs !== undefined && { lockDurationMs: opts.lockMs }),
@@ -46,7 +56,9 @@ export function registerWorker(program: Command): void {
           process.stderr.write(
             e.result
               ? `trial ${e.id}: ${e.result.finalEvalMeanReturn.toFixed(2)} (${e.result.runDir})\n`
-              : `trial ${e.id} failed${e.retry ? ' (will be retried)' : ''}: ${e.error}\n`,
+              : e.cell
+                ? `cell ${e.id}: done in ${e.cell.wallSeconds.toFixed(1)} s\n`
+                : `job ${e.id} failed${e.retry ? ' (will be retried)' : ''}: ${e.error}\n`,
           ),
       });
       process.stderr.write(

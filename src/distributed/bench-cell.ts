@@ -1,0 +1,98 @@
+/**
+ * One benchmark cell of a sweep: which benchmark (`hsoc`, `egs`) and the complete input of one
+ * of its cells, plain data, validated by a strict schema wherever it crosses a process or machine
+ * boundary, and named by a content hash of that input, so that the same cell has the same id in
+ * every process, after every restart (a duplicate delivery is recognised as the same cell).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from '../core/canonical-json.js';
+import { parseConfig, zc } from '../core/config-schema.js';
+import { ValidationError } from '../core/errors.js';
+import { HSOC_LOADS } from '../envs/hsoc/hsoc-platform.js';
+import { HSOC_WORKLOADS } from '../envs/hsoc/hsoc-workloads.js';
+import { knowledgeBaseSchema } from '../logic/knowledge-base.js';
+import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
+import type { EgsCellInput, EgsCellResult } from '../experiments/egs-cell.js';
+import { HSOC_CELL_POLICIES, type HsocCellInput, type HsocCellResult } from '../experiments/hsoc-cell.js';
+
+/** The benchmarks whose cells a sweep can run. */
+export const CELL_BENCHMARKS = ['hsoc', 'egs'] as const;
+
+/** One of {@link CELL_BENCHMARKS}. */
+export type CellBenchmark = (typeof CELL_BENCHMARKS)[number];
+
+/** A cell: its benchmark and input, and the id of the two. */
+export type BenchCell =
+  | { id: string; benchmark: 'hsoc'; input: HsocCellInput }
+  | { id: string; benchmark: 'egs'; input: EgsCellInput };
+
+/** A finished cell (`cells/<id>.json`, and a queue job's return value). */
+export type CellOutcome = (
+  | { id: string; benchmark: 'hsoc'; result: HsocCellResult }
+  | { id: string; benchmark: 'egs'; result: EgsCellResult }
+) & {
+  /** Wall time of the cell, in seconds. */
+  wallSeconds: number;
+};
+
+const [w0, ...wRest] = HSOC_WORKLOADS;
+const [l0, ...lRest] = HSOC_LOADS;
+
+const HSOC_INPUT_SCHEMA = z
+  .object({
+    workload: z.enum([w0!, ...wRest]),
+    load: z.enum([l0!, ...lRest]),
+    policy: z.enum(HSOC_CELL_POLICIES),
+    seedBase: zc.seed(),
+    seeds: zc.int(1),
+    jobs: zc.int(1),
+    lnn: z.object({ restarts: zc.int(1), trainEpisodes: zc.int(1) }).strict(),
+    threshold: zc.unit(),
+    ppoSteps: zc.int(1),
+    idealTaskSearch: z.boolean(),
+    knowledgeBase: knowledgeBaseSchema.optional(),
+  })
+  .strict();
+
+const EGS_INPUT_SCHEMA = z
+  .object({
+    sets: z.object({ count: zc.int(1), seed: zc.seed(), slack: zc.nonNegative() }).strict(),
+    set: z.string().min(1),
+    method: z.enum(EGS_BENCHMARK_METHODS),
+    model: z.string().min(1).optional(),
+    samples: zc.int(0),
+    timeLimitS: zc.positive(),
+    optimalMaxNodes: zc.int(1),
+  })
+  .strict();
+
+/** Rules of a {@link BenchCell} received from another process or from a queue (strict). */
+export const BENCH_CELL_SCHEMA = z.discriminatedUnion('benchmark', [
+  z.object({ id: z.string(), benchmark: z.literal('hsoc'), input: HSOC_INPUT_SCHEMA }).strict(),
+  z.object({ id: z.string(), benchmark: z.literal('egs'), input: EGS_INPUT_SCHEMA }).strict(),
+]);
+
+/** The id of a cell: `c` and 16 hex digits of the SHA-256 of its benchmark and input (canonical JSON). */
+export function cellId(cell: Pick<BenchCell, 'benchmark' | 'input'>): string {
+  const doc = canonicalJson({ benchmark: cell.benchmark, input: cell.input });
+  return 'c' + createHash('sha256').update(doc).digest('hex').slice(0, 16);
+}
+
+/** Validates a cell that came from elsewhere: the schema, and an id that matches its content. */
+export function parseBenchCell(input: unknown, source: string): BenchCell {
+  const cell = parseConfig(BENCH_CELL_SCHEMA, input, { source, what: 'benchmark cell' }) as BenchCell;
+  const expected = cellId(cell);
+  if (cell.id !== expected)
+    throw new ValidationError('cell-id', `id ${cell.id} does not match the cell's content (${expected})`, {
+      file: source,
+      item: "key 'id'",
+    });
+  return cell;
+}
+
+/** Whether `v` is the outcome of cell `id` (what a worker's job returns). */
+export function isCellOutcomeOf(v: unknown, id: string): v is CellOutcome {
+  const o = v as Partial<CellOutcome> | null;
+  return o !== null && typeof o === 'object' && o.id === id && typeof o.result === 'object';
+}

@@ -1,0 +1,172 @@
+/**
+ * The benchmark-cell sweep file (`arbiter sweep CELLS.json`, told from a training sweep by its
+ * `benchmark` key) and its cells. HSoC: workloads × loads × policies × seed chunks; EGS: generated
+ * held-out sets × methods. Every setting has the default of the benchmark's own command
+ * (`arbiter bench hsoc`, `arbiter bench egs`). The file is checked by a strict schema: unknown
+ * keys, wrong types and out-of-range values are errors that name the file, the key and the rule.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { parseConfig, zc } from '../core/config-schema.js';
+import { ValidationError } from '../core/errors.js';
+import { readJsonObjectFile } from '../core/read-json-object.js';
+import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
+import { HSOC_WORKLOADS, type HsocWorkload } from '../envs/hsoc/hsoc-workloads.js';
+import { knowledgeBaseSchema } from '../logic/knowledge-base.js';
+import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
+import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
+import { egsCellSetNames } from '../experiments/egs-cell.js';
+import { HSOC_CELL_POLICIES } from '../experiments/hsoc-cell.js';
+import { cellId, type BenchCell } from './bench-cell.js';
+
+const unique = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .min(1)
+    .refine((a) => new Set(a).size === a.length, 'values must differ');
+
+const [w0, ...wRest] = HSOC_WORKLOADS;
+const [l0, ...lRest] = HSOC_LOADS;
+
+const HSOC_SWEEP_SCHEMA = z
+  .object({
+    benchmark: z.literal('hsoc'),
+    workloads: unique(z.enum([w0!, ...wRest])).optional(),
+    loads: unique(z.enum([l0!, ...lRest])).optional(),
+    policies: unique(z.enum(HSOC_CELL_POLICIES)).optional(),
+    seeds: zc.int(1).optional(),
+    seedBase: zc.seed().optional(),
+    seedsPerCell: zc.int(1).optional(),
+    jobs: z
+      .object({ '5-task': zc.int(1).optional(), 'av-42': zc.int(1).optional() })
+      .strict()
+      .optional(),
+    restarts: zc.int(1).optional(),
+    trainEpisodes: zc.int(1).optional(),
+    threshold: zc.unit().optional(),
+    ppoSteps: zc.int(1).optional(),
+    idealTaskSearch: z.boolean().optional(),
+    kb: z.string().min(1).optional(),
+  })
+  .strict();
+
+const EGS_SWEEP_SCHEMA = z
+  .object({
+    benchmark: z.literal('egs'),
+    count: zc.int(1).optional(),
+    seed: zc.seed().optional(),
+    slack: zc.nonNegative().optional(),
+    sets: unique(z.string()).optional(),
+    methods: unique(z.enum(EGS_BENCHMARK_METHODS)).optional(),
+    model: z.string().min(1).optional(),
+    samples: zc.int(0).optional(),
+    timeLimit: zc.positive().optional(),
+    optimalMaxNodes: zc.int(1).optional(),
+  })
+  .strict();
+
+const CELL_SWEEP_SCHEMA = z.discriminatedUnion('benchmark', [HSOC_SWEEP_SCHEMA, EGS_SWEEP_SCHEMA]);
+
+/** A parsed benchmark-cell sweep file, as written (defaults are filled in by {@link expandCellSweep}). */
+export type CellSweepSpec = z.output<typeof CELL_SWEEP_SCHEMA>;
+
+/** Whether a parsed sweep file describes benchmark cells (it has a `benchmark` key). */
+export function isCellSweep(doc: Readonly<Record<string, unknown>>): boolean {
+  return 'benchmark' in doc;
+}
+
+/** Checks a cell sweep object (e.g. a parsed file); a `ValidationError` names `source`, the key and the rule. */
+export function parseCellSweepSpec(input: unknown, source: string): CellSweepSpec {
+  return parseConfig(CELL_SWEEP_SCHEMA, input, { source, what: 'cell sweep' });
+}
+
+/** Reads and checks a cell sweep file (errors name the file). */
+export async function readCellSweepSpec(file: string): Promise<CellSweepSpec> {
+  return parseCellSweepSpec(await readJsonObjectFile(file), file);
+}
+
+/**
+ * The cells of `spec` in order. HSoC: workload, load, policy (each in the benchmark's order, as
+ * listed in the file), then seed chunks of `seedsPerCell`; the knowledge base (file `kb`, default
+ * `examples/logic/light-load.json`) is read here and travels in the `dynamic-rules` cells. EGS:
+ * set, then method. `source` (the file) is named in errors.
+ */
+export async function expandCellSweep(spec: CellSweepSpec, source: string): Promise<BenchCell[]> {
+  if (spec.benchmark === 'egs') {
+    const names = egsCellSetNames();
+    const sets = spec.sets ?? names;
+    sets.forEach((s, i) => {
+      if (!names.includes(s))
+        throw new ValidationError('cell-sweep', `no generated set '${s}' (sets: ${names.join(', ')})`, {
+          file: source,
+          item: `sets[${i}]`,
+        });
+    });
+    const cells: BenchCell[] = [];
+    for (const set of sets)
+      for (const method of spec.methods ?? EGS_BENCHMARK_METHODS) {
+        const input = {
+          sets: { count: spec.count ?? 16, seed: spec.seed ?? 0xbe4c0e65, slack: spec.slack ?? 0.3 },
+          set,
+          method,
+          ...(spec.model !== undefined && { model: spec.model }),
+          samples: spec.samples ?? 16,
+          timeLimitS: spec.timeLimit ?? 5,
+          optimalMaxNodes: spec.optimalMaxNodes ?? 20,
+        };
+        cells.push({ id: cellId({ benchmark: 'egs', input }), benchmark: 'egs', input });
+      }
+    return cells;
+  }
+  const policies = spec.policies ?? HSOC_CELL_POLICIES;
+  const knowledgeBase = policies.includes('dynamic-rules')
+    ? await readKnowledgeBase(spec.kb ?? 'examples/logic/light-load.json', source)
+    : undefined;
+  const seeds = spec.seeds ?? 20;
+  const seedBase = spec.seedBase ?? 1000;
+  const chunk = spec.seedsPerCell ?? seeds;
+  const jobs: Record<HsocWorkload, number> = { '5-task': 12, 'av-42': 4, ...spec.jobs };
+  const cells: BenchCell[] = [];
+  const inOrder = <T>(all: readonly T[], chosen: readonly T[] | undefined): T[] =>
+    all.filter((x) => chosen === undefined || chosen.includes(x));
+  for (const workload of inOrder(HSOC_WORKLOADS, spec.workloads))
+    for (const load of inOrder<HsocLoad>(HSOC_LOADS, spec.loads))
+      for (const policy of inOrder(HSOC_CELL_POLICIES, policies))
+        for (let s = 0; s < seeds; s += chunk) {
+          const input = {
+            workload,
+            load,
+            policy,
+            seedBase: seedBase + s,
+            seeds: Math.min(chunk, seeds - s),
+            jobs: jobs[workload],
+            lnn: { restarts: spec.restarts ?? 8, trainEpisodes: spec.trainEpisodes ?? 2000 },
+            threshold: spec.threshold ?? 0.5,
+            ppoSteps: spec.ppoSteps ?? 60_000,
+            idealTaskSearch: spec.idealTaskSearch ?? true,
+            ...(policy === 'dynamic-rules' && { knowledgeBase }),
+          };
+          cells.push({ id: cellId({ benchmark: 'hsoc', input }), benchmark: 'hsoc', input });
+        }
+  return cells;
+}
+
+async function readKnowledgeBase(file: string, source: string): Promise<KnowledgeBaseSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ValidationError(
+      'cell-sweep',
+      `cannot read the knowledge base ${file}: ${(e as Error).message}`,
+      {
+        file: source,
+        item: "key 'kb'",
+      },
+    );
+  }
+  return parseConfig(knowledgeBaseSchema, JSON.parse(text), {
+    source: file,
+    what: 'knowledge base',
+  }) as KnowledgeBaseSpec;
+}
