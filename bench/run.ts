@@ -12,7 +12,7 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy | egs | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section…] | egs-learn [key=value…]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~2 min, needs redis-server), soundness (~10 min), speed (~30 min) and
 // egs-learn (~10 min) run only when named.
@@ -22,7 +22,7 @@ if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefi
 if (!only || only === 'deploy') await runDeployBench();
 if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
-if (!only || only === 'hsoc') await runHsocBench();
+if (!only || only === 'hsoc') await runHsocBench(only ? sections : []);
 if (only === 'od3' && sections[0] === 'pixel') await runOd3PixelBench(parseOd3PixelArgs(sections.slice(1)));
 else if (only === 'od3') await runOd3Bench();
 if (only === 'scale') await runScaleBench(sections.map(Number));

@@ -1,0 +1,64 @@
+/**
+ * Learning curves of LNN rule learning on the HSoC panel, for sample efficiency: REINFORCE
+ * trainings (`lnn-rule-reinforce.ts`, seeds 1, 2, …) with the rules as learned so far evaluated on
+ * an {@link HsocEvalPanel} every `evalEvery` episodes, each point with the env steps spent: the
+ * agent decisions sampled by the policy and those of the paired uniform-control baseline episodes
+ * the algorithm also runs.
+ */
+import { trainLnnRulePolicy, type TrainLnnRulePolicyOptions } from '../agents/lnn-rule-reinforce.js';
+import type { HsocEvalPanel } from './hsoc-eval-panel.js';
+
+/** Settings of {@link lnnRuleLearningCurves}. */
+export interface LnnLearningCurveOptions {
+  /** Independent trainings (seeds 1 … restarts). */
+  restarts: number;
+  /** Options of every training (its `seed` and `onEpisode` are set here). */
+  train: Omit<TrainLnnRulePolicyOptions, 'seed' | 'onEpisode'>;
+  /** Episodes between evaluations (the first after `evalEvery` episodes). */
+  evalEvery: number;
+  /** The evaluation episodes. */
+  panel: HsocEvalPanel;
+}
+
+/** One evaluation of an LNN training. */
+export interface LnnCurvePoint {
+  /** Training episodes so far. */
+  episodes: number;
+  /** Agent decisions sampled by the policy so far. */
+  decisions: number;
+  /** Env steps so far: `decisions` plus the baseline episodes' decisions. */
+  envSteps: number;
+  /** Mean DAG completion per panel cell. */
+  meanCompletion: number[];
+  /** Panel score (mean over cells of policy / control). */
+  score: number;
+}
+
+/** The learning curve of one training. */
+export interface LnnLearningCurve {
+  /** Training seed. */
+  seed: number;
+  /** Its evaluations, in order. */
+  points: LnnCurvePoint[];
+}
+
+/** Runs the trainings; deterministic (the same trainings as `selectLnnRulePolicy` with the same options). */
+export function lnnRuleLearningCurves(options: LnnLearningCurveOptions): LnnLearningCurve[] {
+  return Array.from({ length: options.restarts }, (_, k) => {
+    const points: LnnCurvePoint[] = [];
+    trainLnnRulePolicy({
+      ...options.train,
+      seed: k + 1,
+      onEpisode: (ep, _c, p) => {
+        if ((ep + 1) % options.evalEvery !== 0) return;
+        points.push({
+          episodes: ep + 1,
+          decisions: p.decisions,
+          envSteps: p.decisions + p.baselineDecisions,
+          ...options.panel.evaluate(p.policy),
+        });
+      },
+    });
+    return { seed: k + 1, points };
+  });
+}

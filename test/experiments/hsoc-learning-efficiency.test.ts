@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { HsocEvalPanel } from '../../src/experiments/hsoc-eval-panel.js';
+import { lnnRuleLearningCurves } from '../../src/experiments/hsoc-lnn-learning-curve.js';
+import { trainPpoUntilFlat } from '../../src/experiments/hsoc-ppo-until-flat.js';
+import { profiledTrainingEnv } from '../../src/experiments/hsoc-profiled-comparison.js';
+import { UniformPolicy } from '../../src/envs/hsoc/policies/uniform-policy.js';
+import {
+  hsocLearningEfficiencyMarkdown,
+  stepsToReachText,
+} from '../../src/report/hsoc-learning-efficiency-markdown.js';
+
+const jobs = { '5-task-profiled': 2, 'av-42-profiled': 1 } as const;
+const panel = new HsocEvalPanel({
+  env: profiledTrainingEnv(),
+  jobs,
+  seeds: 1,
+  cells: [{ workload: '5-task-profiled', load: 'light' }],
+});
+const env = { ...profiledTrainingEnv(), jobs: 2 };
+
+describe('HsocEvalPanel', () => {
+  it('scores the control 1 on every cell, and covers every profiled cell by default', () => {
+    const all = new HsocEvalPanel({ env: profiledTrainingEnv(), jobs, seeds: 1 });
+    expect(all.cells.map((c) => `${c.workload}/${c.load}`)).toHaveLength(6);
+    const e = all.evaluate(new UniformPolicy());
+    expect(e.score).toBe(1);
+    expect(e.meanCompletion).toEqual(all.cells.map((c) => c.control));
+    // A policy that always asks for nothing beyond the masks' floor is not the control.
+    const idle = all.evaluate({ name: 'first-allowed', act: (_e, _a, _o, mask) => mask.indexOf(1) });
+    expect(idle.score).not.toBe(1);
+  });
+});
+
+describe('trainPpoUntilFlat', () => {
+  it('stops once the plateau rule holds, evaluating the untrained policy first', async () => {
+    // Any relative improvement is < 10: flat at the second evaluation during training (window 1).
+    const r = await trainPpoUntilFlat({
+      cap: 50_000,
+      evalEvery: 768,
+      rule: { window: 1, tolerance: 10 },
+      panel,
+      env,
+    });
+    expect(r.flat).toBe(true);
+    expect(r.curve.map((p) => p.steps)).toEqual([0, 768, 1536]);
+    expect(r.steps).toBe(1536);
+    expect(r.curve[0]!.improvement).toBeUndefined();
+    expect(r.curve[1]!.improvement).toBeUndefined();
+    const [, a, b] = r.curve;
+    expect(r.curve[2]!.improvement).toBeCloseTo((a!.score - b!.score) / a!.score, 12);
+  });
+
+  it('stops at the cap when the curve never flattens, with a final evaluation', async () => {
+    const r = await trainPpoUntilFlat({
+      cap: 2000,
+      evalEvery: 768,
+      rule: { window: 5, tolerance: 0 },
+      panel,
+      env,
+    });
+    expect(r.flat).toBe(false);
+    expect(r.steps).toBeGreaterThanOrEqual(2000);
+    expect(r.curve[r.curve.length - 1]!.steps).toBe(r.steps);
+  });
+});
+
+describe('lnnRuleLearningCurves and the sample-efficiency table', () => {
+  it('counts env steps per evaluation and renders "not reached" honestly', () => {
+    const curves = lnnRuleLearningCurves({
+      restarts: 2,
+      train: { episodes: 4, env },
+      evalEvery: 2,
+      panel,
+    });
+    expect(curves.map((c) => c.seed)).toEqual([1, 2]);
+    for (const c of curves) {
+      expect(c.points.map((p) => p.episodes)).toEqual([2, 4]);
+      for (const p of c.points) expect(p.envSteps).toBeGreaterThan(p.decisions);
+      expect(c.points[1]!.envSteps).toBeGreaterThan(c.points[0]!.envSteps);
+    }
+    expect(stepsToReachText([{ steps: 5, value: 3 }], 2)).toBe('not reached within 5');
+    expect(
+      stepsToReachText(
+        [
+          { steps: 5, value: 3 },
+          { steps: 1500, value: 2 },
+        ],
+        2,
+      ),
+    ).toBe('1,500');
+    const md = hsocLearningEfficiencyMarkdown({
+      cells: panel.cells,
+      panel: { seeds: 1, seedBase: 5000 },
+      ppo: {
+        flat: false,
+        steps: 10,
+        curve: [
+          { steps: 10, meanCompletion: [panel.cells[0]!.control * 2], score: 2, improvement: undefined },
+        ],
+      },
+      rule: { window: 3, tolerance: 0.01 },
+      cap: 10,
+      evalEvery: 10,
+      ppoSeconds: 1,
+      lnn: [{ seed: 1, points: [{ envSteps: 40, decisions: 20, meanCompletion: [0] }] }],
+      lnnEpisodes: 4,
+      lnnEvalEvery: 2,
+      plots: { ppo: 'a.svg', efficiency: 'b.svg' },
+    });
+    expect(md).toContain('| 5-task-profiled | light |');
+    expect(md).toContain('not reached within 10 | 40 (20) |');
+    expect(md).toContain('**Result: not flat**');
+  });
+});
