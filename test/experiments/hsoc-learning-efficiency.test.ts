@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PlateauRule } from '../../src/core/learning-plateau.js';
 import { HsocEvalPanel } from '../../src/experiments/hsoc-eval-panel.js';
 import { lnnRuleLearningCurves } from '../../src/experiments/hsoc-lnn-learning-curve.js';
 import { trainPpoUntilFlat } from '../../src/experiments/hsoc-ppo-until-flat.js';
@@ -32,15 +33,13 @@ describe('HsocEvalPanel', () => {
 });
 
 describe('trainPpoUntilFlat', () => {
+  // One PPO update is 3 envs × 256 steps = 768 steps.
+  const train = (cap: number, rule: PlateauRule) =>
+    trainPpoUntilFlat({ cap, evalEvery: 768, rule, panel, env });
+
   it('stops once the plateau rule holds, evaluating the untrained policy first', async () => {
     // Any relative improvement is < 10: flat at the second evaluation during training (window 1).
-    const r = await trainPpoUntilFlat({
-      cap: 50_000,
-      evalEvery: 768,
-      rule: { window: 1, tolerance: 10 },
-      panel,
-      env,
-    });
+    const r = await train(50_000, { window: 1, tolerance: 10 });
     expect(r.flat).toBe(true);
     expect(r.curve.map((p) => p.steps)).toEqual([0, 768, 1536]);
     expect(r.steps).toBe(1536);
@@ -51,13 +50,7 @@ describe('trainPpoUntilFlat', () => {
   });
 
   it('stops at the cap when the curve never flattens, with a final evaluation', async () => {
-    const r = await trainPpoUntilFlat({
-      cap: 2000,
-      evalEvery: 768,
-      rule: { window: 5, tolerance: 0 },
-      panel,
-      env,
-    });
+    const r = await train(2000, { window: 5, tolerance: 0 });
     expect(r.flat).toBe(false);
     expect(r.steps).toBeGreaterThanOrEqual(2000);
     expect(r.curve[r.curve.length - 1]!.steps).toBe(r.steps);
