@@ -78,6 +78,11 @@ async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: 
   const evalEvery = envInt('HSOC_PPO_EVAL', 200_000);
   const panelSeeds = envInt('HSOC_PANEL_SEEDS', 10);
   const lnnEvalEvery = envInt('HSOC_LNN_EVAL', 100);
+  // Finer resolution early in training, for the steps-to-reach figures.
+  const extraEvals = {
+    ppoSteps: [10_000, 25_000, 50_000, 100_000, 150_000].filter((x) => x < evalEvery),
+    lnnEpisodes: [5, 10, 25, 50].filter((x) => x < lnnEvalEvery),
+  };
   const t0 = performance.now();
   const panel = new HsocEvalPanel({
     env: trainEnv,
@@ -89,6 +94,7 @@ async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: 
     cap,
     evalEvery,
     rule: PPO_RULE,
+    extraEvalSteps: extraEvals.ppoSteps,
     panel,
     env: trainEnv,
     onEval: (p) =>
@@ -101,6 +107,7 @@ async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: 
     restarts,
     train: { episodes, env: { ...trainEnv, jobs: 4 } },
     evalEvery: lnnEvalEvery,
+    extraEvalEpisodes: extraEvals.lnnEpisodes,
     panel,
   });
   console.log(`hsoc bench: LNN learning curves at ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -143,6 +150,7 @@ async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: 
         cap,
         evalEvery,
         panel: { seeds: panelSeeds, seedBase: PANEL_SEED_BASE, cells: panel.cells },
+        extraEvals,
         ppo: { flat: ppo.flat, steps: ppo.steps, curve: ppo.curve, trainingReturns: ppo.returns },
         lnn: { episodes, evalEvery: lnnEvalEvery, curves: lnn },
       },
@@ -161,6 +169,7 @@ async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: 
     lnn,
     lnnEpisodes: episodes,
     lnnEvalEvery,
+    extraEvals,
     plots: { ppo: 'hsoc/ppo-learning-curve.svg', efficiency: 'hsoc/sample-efficiency.svg' },
   });
   return { policy: ppo.policy, markdown, steps: ppo.steps, flat: ppo.flat, cap, seconds: ppoSeconds };

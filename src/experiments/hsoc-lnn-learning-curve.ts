@@ -16,6 +16,8 @@ export interface LnnLearningCurveOptions {
   train: Omit<TrainLnnRulePolicyOptions, 'seed' | 'onEpisode'>;
   /** Episodes between evaluations (the first after `evalEvery` episodes). */
   evalEvery: number;
+  /** Further evaluations after these episode counts (finer resolution early in training). */
+  extraEvalEpisodes?: readonly number[];
   /** The evaluation episodes. */
   panel: HsocEvalPanel;
 }
@@ -50,7 +52,7 @@ export function lnnRuleLearningCurves(options: LnnLearningCurveOptions): LnnLear
       ...options.train,
       seed: k + 1,
       onEpisode: (ep, _c, p) => {
-        if ((ep + 1) % options.evalEvery !== 0) return;
+        if ((ep + 1) % options.evalEvery !== 0 && !options.extraEvalEpisodes?.includes(ep + 1)) return;
         points.push({
           episodes: ep + 1,
           decisions: p.decisions,

@@ -19,6 +19,8 @@ export interface PpoUntilFlatOptions {
   cap: number;
   /** Env steps between evaluations (taken after the first update past each multiple). */
   evalEvery: number;
+  /** Further evaluation points (env steps) between the regular ones, for sample efficiency; not counted by the flatness rule. */
+  extraEvalSteps?: readonly number[];
   /** When the curve of panel scores is flat. */
   rule: PlateauRule;
   /** The evaluation episodes. */
@@ -39,8 +41,10 @@ export interface PpoCurvePoint {
   meanCompletion: number[];
   /** Panel score (mean over cells of policy / control; lower is better). */
   score: number;
-  /** The plateau rule's relative improvement at this point (undefined while too few points). */
+  /** The plateau rule's relative improvement at this point (undefined while too few points, and off the regular points). */
   improvement: number | undefined;
+  /** Whether it is a regular evaluation (every `evalEvery` steps), the ones the flatness rule reads. */
+  regular: boolean;
 }
 
 /** What {@link trainPpoUntilFlat} returns. */
@@ -71,24 +75,34 @@ export async function trainPpoUntilFlat(options: PpoUntilFlatOptions): Promise<P
   let next = options.evalEvery;
   let steps = 0;
   let flat = false;
-  // The untrained policy (step 0) is shown but not part of the flatness rule.
-  const trainedScores = (): number[] => curve.filter((p) => p.steps > 0).map((p) => p.score);
-  const evaluate = (model: PPO, at: number): void => {
+  // The untrained policy (step 0) and the extra points are shown but not part of the flatness rule.
+  const trainedScores = (): number[] => curve.filter((p) => p.regular).map((p) => p.score);
+  const extra = [...(options.extraEvalSteps ?? [])].sort((a, b) => a - b);
+  let nextExtra = 0;
+  const evaluate = (model: PPO, at: number, regular: boolean): void => {
     const e = options.panel.evaluate(greedy(model));
-    const scores = at > 0 ? [...trainedScores(), e.score] : [];
-    const point = { steps: at, ...e, improvement: plateauImprovement(scores, options.rule) };
+    const improvement = regular ? plateauImprovement([...trainedScores(), e.score], options.rule) : undefined;
+    const point = { steps: at, ...e, improvement, regular };
     curve.push(point);
     options.onEval?.(point);
   };
   let trained: PPO | undefined;
   const callback: Callback<PPO> = {
-    onTrainingStart: (ctx) => evaluate(ctx.algo, 0),
+    onTrainingStart: (ctx) => evaluate(ctx.algo, 0, false),
     onUpdateEnd: (ctx) => {
       trained = ctx.algo;
       steps = ctx.numTimesteps;
-      if (steps < next) return true;
+      let crossedExtra = false;
+      while (nextExtra < extra.length && steps >= extra[nextExtra]!) {
+        crossedExtra = true;
+        nextExtra++;
+      }
+      if (steps < next) {
+        if (crossedExtra) evaluate(ctx.algo, steps, false);
+        return true;
+      }
       next += options.evalEvery * Math.ceil((steps - next + 1) / options.evalEvery);
-      evaluate(ctx.algo, steps);
+      evaluate(ctx.algo, steps, true);
       flat = isPlateau(trainedScores(), options.rule);
       return !flat;
     },
@@ -100,7 +114,9 @@ export async function trainPpoUntilFlat(options: PpoUntilFlatOptions): Promise<P
     (s, r) => returns.push([s, r]),
     [callback],
   );
-  if (trained !== undefined && (curve.length === 0 || curve[curve.length - 1]!.steps < steps))
-    evaluate(trained, steps);
+  if (trained !== undefined && (curve.length === 0 || curve[curve.length - 1]!.steps < steps)) {
+    evaluate(trained, steps, true);
+    flat = isPlateau(trainedScores(), options.rule); // the final point may satisfy the rule at the cap
+  }
   return { policy, curve, flat, steps, returns };
 }

@@ -49,6 +49,29 @@ describe('trainPpoUntilFlat', () => {
     expect(r.curve[2]!.improvement).toBeCloseTo((a!.score - b!.score) / a!.score, 12);
   });
 
+  it('takes extra evaluations that the flatness rule does not read', async () => {
+    const r = await trainPpoUntilFlat({
+      cap: 2000,
+      evalEvery: 1536,
+      extraEvalSteps: [700],
+      rule: { window: 1, tolerance: 10 },
+      panel,
+      env,
+    });
+    expect(r.curve.map((p) => [p.steps, p.regular])).toEqual([
+      [0, false],
+      [768, false],
+      [1536, true],
+      [2304, true],
+    ]);
+    // Only two regular points: the window-1 rule compares 2304 with 1536, never with the extra one.
+    expect(r.curve[1]!.improvement).toBeUndefined();
+    expect(r.curve[2]!.improvement).toBeUndefined();
+    expect(r.curve[3]!.improvement).toBeDefined();
+    // The final point at the cap satisfies the rule (any improvement < 10).
+    expect(r.flat).toBe(true);
+  });
+
   it('stops at the cap when the curve never flattens, with a final evaluation', async () => {
     const r = await train(2000, { window: 5, tolerance: 0 });
     expect(r.flat).toBe(false);
