@@ -1,7 +1,7 @@
 /**
  * Learning curves of LNN rule learning on the HSoC panel, for sample efficiency: REINFORCE
  * trainings (`lnn-rule-reinforce.ts`, seeds 1, 2, …) with the rules as learned so far evaluated on
- * an {@link HsocEvalPanel} every `evalEvery` episodes, each point with the env steps spent: the
+ * an {@link HsocEvalPanel} before training and every `evalEvery` episodes, each point with the env steps spent: the
  * agent decisions sampled by the policy and those of the paired uniform-control baseline episodes
  * the algorithm also runs.
  */
@@ -47,7 +47,11 @@ export interface LnnLearningCurve {
 /** Runs the trainings; deterministic (the same trainings as `selectLnnRulePolicy` with the same options). */
 export function lnnRuleLearningCurves(options: LnnLearningCurveOptions): LnnLearningCurve[] {
   return Array.from({ length: options.restarts }, (_, k) => {
-    const points: LnnCurvePoint[] = [];
+    // The untrained rules (same seed, no episode) are the curve's first point, at 0 steps.
+    const untrained = trainLnnRulePolicy({ ...options.train, seed: k + 1, episodes: 0 }).policy;
+    const points: LnnCurvePoint[] = [
+      { episodes: 0, decisions: 0, envSteps: 0, ...options.panel.evaluate(untrained) },
+    ];
     trainLnnRulePolicy({
       ...options.train,
       seed: k + 1,

@@ -116,11 +116,11 @@ export function hsocLearningEfficiencyMarkdown(r: HsocLearningEfficiencyReport):
     '',
     `Env steps (agent decisions, the unit of the single-agent PPO env) until an evaluation on the panel first has a mean ` +
       `completion ≤ the control's in that cell; both learners train on the profiled 5-task DAG (4 jobs, loads mixed), so ` +
-      `AV-42 is transfer. PPO: evaluated every ${n(r.evalEvery)} steps${
+      `AV-42 is transfer; 0 = the untrained policy already reaches it. PPO: evaluated before training and every ${n(r.evalEvery)} steps${
         r.extraEvals ? ` and after ${r.extraEvals.ppoSteps.map(n).join(', ')}` : ''
       }. LNN rules: ${r.lnn.length} REINFORCE trainings ` +
-      `(seeds ${r.lnn.map((c) => c.seed).join(', ')}; the bench keeps the best on validation) of ${n(r.lnnEpisodes)} episodes, ` +
-      `evaluated every ${r.lnnEvalEvery} episodes${
+      `(seeds ${r.lnn.map((c) => c.seed).join(', ')}; the bench keeps the best on validation) of ${n(r.lnnEpisodes)} episodes, evaluated before training (0 steps: the untrained rules), ` +
+      `then every ${r.lnnEvalEvery} episodes${
         r.extraEvals ? ` and after ${r.extraEvals.lnnEpisodes.join(', ')}` : ''
       }; each LNN figure counts the policy's sampled decisions plus the ` +
       `decisions of the paired uniform-control baseline episode REINFORCE runs per training episode (sampled decisions ` +

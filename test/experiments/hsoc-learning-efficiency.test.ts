@@ -90,9 +90,10 @@ describe('lnnRuleLearningCurves and the sample-efficiency table', () => {
     });
     expect(curves.map((c) => c.seed)).toEqual([1, 2]);
     for (const c of curves) {
-      expect(c.points.map((p) => p.episodes)).toEqual([2, 4]);
-      for (const p of c.points) expect(p.envSteps).toBeGreaterThan(p.decisions);
-      expect(c.points[1]!.envSteps).toBeGreaterThan(c.points[0]!.envSteps);
+      expect(c.points.map((p) => p.episodes)).toEqual([0, 2, 4]);
+      expect(c.points[0]!.envSteps).toBe(0);
+      for (const p of c.points.slice(1)) expect(p.envSteps).toBeGreaterThan(p.decisions);
+      expect(c.points[2]!.envSteps).toBeGreaterThan(c.points[1]!.envSteps);
     }
     expect(stepsToReachText([{ steps: 5, value: 3 }], 2)).toBe('not reached within 5');
     expect(
