@@ -3,7 +3,15 @@
  * and the `per-type` load presets, written to bench/results/hsoc.md and bench/results/hsoc.json
  * (learned rules in bench/results/hsoc/lnn-rules.json). Sizes from the environment:
  * HSOC_SEEDS (paired evaluation seeds, default 200), HSOC_EPISODES (REINFORCE episodes per LNN
- * training, default 1000), HSOC_RESTARTS (LNN trainings, default 4), HSOC_PPO_STEPS (default 200 000).
+ * training, default 1000), HSOC_RESTARTS (LNN trainings, default 4); ppo-shared trains until its
+ * learning curve is flat or HSOC_PPO_CAP steps (default 4 000 000), evaluated every HSOC_PPO_EVAL
+ * steps (default 200 000) on HSOC_PANEL_SEEDS episodes per cell (default 10), LNN curves every
+ * HSOC_LNN_EVAL episodes (default 100).
+ *
+ * `npm run bench -- hsoc ppo-only`: only the ppo-shared training, its learning curve and the
+ * sample-efficiency comparison; its rows of hsoc.json / hsoc.md are replaced (re-evaluated on the
+ * same paired seeds against a re-run control, gaps from the stored static-target and lower-bound
+ * means) and its sections rewritten, everything else kept (including the hand-written Reading).
  */
 import { readFile } from 'node:fs/promises';
 import { execSync } from 'node:child_process';
@@ -15,13 +23,28 @@ import type { HsocPerTypeArrivalRates } from '../src/envs/hsoc/hsoc-per-type-loa
 import { HSOC_LOADS, STOMP_PES } from '../src/envs/hsoc/hsoc-platform.js';
 import { HSOC_PROFILED_WORKLOADS } from '../src/envs/hsoc/hsoc-profiled-workloads.js';
 import { measureHsocDecisionLatency } from '../src/experiments/hsoc-decision-latency.js';
-import { trainPpoBaseline } from '../src/experiments/hsoc-ppo-baseline.js';
+import { HsocEvalPanel } from '../src/experiments/hsoc-eval-panel.js';
+import { lnnRuleLearningCurves } from '../src/experiments/hsoc-lnn-learning-curve.js';
+import { trainPpoUntilFlat } from '../src/experiments/hsoc-ppo-until-flat.js';
+import type { PlateauRule } from '../src/core/learning-plateau.js';
+import { mean, pairedDifference } from '../src/core/statistics.js';
+import type { HsocEnvOptions } from '../src/envs/hsoc/hsoc-env.js';
+import { runHsocEpisode, type HsocPolicy } from '../src/envs/hsoc/policies/hsoc-policy.js';
+import { UniformPolicy } from '../src/envs/hsoc/policies/uniform-policy.js';
 import {
+  HSOC_PPO_SECTION_HEADING,
+  hsocLearningEfficiencyMarkdown,
+} from '../src/report/hsoc-learning-efficiency-markdown.js';
+import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
+import type { HsocProfiledRow } from '../src/report/hsoc-profiled-row.js';
+import {
+  LOWER_BOUND,
+  STATIC_TARGET,
   profiledTrainingEnv,
   runHsocProfiledComparison,
 } from '../src/experiments/hsoc-profiled-comparison.js';
 import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base-spec.js';
-import { hsocProfiledMarkdown } from '../src/report/hsoc-profiled-markdown.js';
+import { hsocProfiledMarkdown, hsocProfiledRowLine } from '../src/report/hsoc-profiled-markdown.js';
 import { describeMachine } from './machine.js';
 
 const OUT = 'bench/results';
@@ -33,12 +56,228 @@ function envInt(name: string, fallback: number): number {
   return v === undefined ? fallback : Number.parseInt(v, 10);
 }
 
-/** Runs the HSoC comparison and writes bench/results/hsoc.md and hsoc.json. */
-export async function runHsocBench(): Promise<void> {
+/** The flatness rule of ppo-shared's training. */
+const PPO_RULE: PlateauRule = { window: 3, tolerance: 0.01 };
+const PANEL_SEED_BASE = 5000;
+
+interface PpoSection {
+  policy: HsocPolicy;
+  markdown: string;
+  steps: number;
+  flat: boolean;
+  cap: number;
+  seconds: number;
+}
+
+/**
+ * ppo-shared trained until flat (or capped), the LNN trainings' curves on the same panel, the two
+ * plots and the numbers (bench/results/hsoc/learning-curves.json), and the Markdown section.
+ */
+async function ppoSection(trainEnv: HsocEnvOptions, episodes: number, restarts: number): Promise<PpoSection> {
+  const cap = envInt('HSOC_PPO_CAP', 4_000_000);
+  const evalEvery = envInt('HSOC_PPO_EVAL', 200_000);
+  const panelSeeds = envInt('HSOC_PANEL_SEEDS', 10);
+  const lnnEvalEvery = envInt('HSOC_LNN_EVAL', 100);
+  // Finer resolution early in training, for the steps-to-reach figures.
+  const extraEvals = {
+    ppoSteps: [10_000, 25_000, 50_000, 100_000, 150_000].filter((x) => x < evalEvery),
+    lnnEpisodes: [5, 10, 25, 50].filter((x) => x < lnnEvalEvery),
+  };
+  const t0 = performance.now();
+  const panel = new HsocEvalPanel({
+    env: trainEnv,
+    jobs: JOBS,
+    seeds: panelSeeds,
+    seedBase: PANEL_SEED_BASE,
+  });
+  const ppo = await trainPpoUntilFlat({
+    cap,
+    evalEvery,
+    rule: PPO_RULE,
+    extraEvalSteps: extraEvals.ppoSteps,
+    panel,
+    env: trainEnv,
+    onEval: (p) =>
+      console.log(
+        `hsoc bench: ppo-shared at ${p.steps} steps, score ${p.score.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      ),
+  });
+  const ppoSeconds = (performance.now() - t0) / 1000;
+  const lnn = lnnRuleLearningCurves({
+    restarts,
+    train: { episodes, env: { ...trainEnv, jobs: 4 } },
+    evalEvery: lnnEvalEvery,
+    extraEvalEpisodes: extraEvals.lnnEpisodes,
+    panel,
+  });
+  console.log(`hsoc bench: LNN learning curves at ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const cellName = (i: number): string => `${panel.cells[i]!.workload} ${panel.cells[i]!.load}`;
+  const ppoSvg = await renderLinePlotSvg({
+    title: 'ppo-shared learning curve: panel mean completion / control, per cell',
+    xLabel: 'env steps (agent decisions)',
+    yLabel: 'mean completion / control (lower is better)',
+    series: [
+      ...panel.cells.map((_, i) => ({
+        name: cellName(i),
+        x: ppo.curve.map((p) => p.steps),
+        y: ppo.curve.map((p) => p.meanCompletion[i]! / panel.cells[i]!.control),
+      })),
+      { name: 'score (mean of cells)', x: ppo.curve.map((p) => p.steps), y: ppo.curve.map((p) => p.score) },
+    ],
+    hline: { y: 1, label: 'control' },
+  });
+  const effSvg = await renderLinePlotSvg({
+    title: 'Sample efficiency: panel score vs env steps, ppo-shared and LNN rule trainings',
+    xLabel: 'env steps (agent decisions; LNN: sampled + baseline episodes)',
+    yLabel: 'mean over cells of completion / control',
+    series: [
+      { name: 'ppo-shared', x: ppo.curve.map((p) => p.steps), y: ppo.curve.map((p) => p.score) },
+      ...lnn.map((c) => ({
+        name: `LNN seed ${c.seed}`,
+        x: c.points.map((p) => p.envSteps),
+        y: c.points.map((p) => p.score),
+      })),
+    ],
+    hline: { y: 1, label: 'control' },
+  });
+  await writeFileAtomic(path.join(OUT, 'hsoc', 'ppo-learning-curve.svg'), ppoSvg);
+  await writeFileAtomic(path.join(OUT, 'hsoc', 'sample-efficiency.svg'), effSvg);
+  await writeFileAtomic(
+    path.join(OUT, 'hsoc', 'learning-curves.json'),
+    JSON.stringify(
+      {
+        rule: PPO_RULE,
+        cap,
+        evalEvery,
+        panel: { seeds: panelSeeds, seedBase: PANEL_SEED_BASE, cells: panel.cells },
+        extraEvals,
+        ppo: { flat: ppo.flat, steps: ppo.steps, curve: ppo.curve, trainingReturns: ppo.returns },
+        lnn: { episodes, evalEvery: lnnEvalEvery, curves: lnn },
+      },
+      null,
+      1,
+    ) + '\n',
+  );
+  const markdown = hsocLearningEfficiencyMarkdown({
+    cells: panel.cells,
+    panel: { seeds: panelSeeds, seedBase: PANEL_SEED_BASE },
+    ppo,
+    rule: PPO_RULE,
+    cap,
+    evalEvery,
+    ppoSeconds,
+    lnn,
+    lnnEpisodes: episodes,
+    lnnEvalEvery,
+    extraEvals,
+    plots: { ppo: 'hsoc/ppo-learning-curve.svg', efficiency: 'hsoc/sample-efficiency.svg' },
+  });
+  return { policy: ppo.policy, markdown, steps: ppo.steps, flat: ppo.flat, cap, seconds: ppoSeconds };
+}
+
+const ppoDescription = (s: PpoSection): string =>
+  `\`ppo-shared\` (one PPO MLP shared by all agents, trained on the profiled 5-task DAG until its learning curve was ${
+    s.flat ? `flat: ${s.steps} steps` : `flat or ${s.cap} steps: not flat, ${s.steps} steps`
+  })`;
+
+/**
+ * `hsoc ppo-only`: re-trains ppo-shared, re-evaluates its rows on the paired seeds of hsoc.json and
+ * rewrites its rows and sections of hsoc.md / hsoc.json, keeping the rest.
+ */
+async function runHsocPpoOnly(): Promise<void> {
+  const episodes = envInt('HSOC_EPISODES', 1000);
+  const restarts = envInt('HSOC_RESTARTS', 4);
+  const loadBefore = execSync('uptime').toString().trim();
+  const t0 = performance.now();
+  const json = JSON.parse(await readFile(path.join(OUT, 'hsoc.json'), 'utf8')) as {
+    env: Record<string, number>;
+    rows: Omit<HsocProfiledRow, 'perSeed'>[];
+    [k: string]: unknown;
+  };
+  const stored = json.env['HSOC_SEEDS'] ?? 200;
+  const seeds = envInt('HSOC_SEEDS', stored); // fewer only for a smoke run (then the control check is skipped)
+  const trainEnv = profiledTrainingEnv();
+  const section = await ppoSection(trainEnv, episodes, restarts);
+  const newRows: Omit<HsocProfiledRow, 'perSeed'>[] = [];
+  for (const workload of HSOC_PROFILED_WORKLOADS)
+    for (const load of HSOC_LOADS) {
+      const env = new HsocEnv({ ...trainEnv, workload, load, jobs: JOBS[workload], pes: STOMP_PES });
+      const run = (p: HsocPolicy): { c: number[]; miss: number } => {
+        const c: number[] = [];
+        let miss = 0;
+        for (let s = 0; s < seeds; s++) {
+          const m = runHsocEpisode(env, p, SEED_BASE + s);
+          c.push(m.meanCompletion);
+          miss += m.deadlineMissRatio;
+        }
+        return { c, miss: miss / seeds };
+      };
+      const control = run(new UniformPolicy()).c;
+      const ppo = run(section.policy);
+      const ref = (policy: string): number =>
+        json.rows.find((r) => r.workload === workload && r.load === load && r.policy === policy)!
+          .meanCompletion;
+      const uniform = ref('uniform');
+      if (seeds === stored && Math.abs(mean(control) - uniform) > 1e-9 * uniform)
+        throw new Error(
+          `hsoc ppo-only: the control of ${workload}/${load} differs from hsoc.json; run the full bench`,
+        );
+      const d = pairedDifference(ppo.c, control);
+      const m = mean(ppo.c);
+      newRows.push({
+        workload,
+        load,
+        policy: 'ppo-shared',
+        seeds,
+        meanCompletion: m,
+        vsControlPct: d.mean,
+        ci95: d.ci95,
+        gapToIdealPct: (100 * (m - ref(STATIC_TARGET))) / ref(STATIC_TARGET),
+        gapToLowerBoundPct: (100 * (m - ref(LOWER_BOUND))) / ref(LOWER_BOUND),
+        deadlineMissRatio: ppo.miss,
+      });
+      console.log(`hsoc bench: ppo-shared ${workload}/${load} ${d.mean.toFixed(2)} % vs control`);
+    }
+  const loadAfter = execSync('uptime').toString().trim();
+  const totalS = (performance.now() - t0) / 1000;
+  const isPpo = (r: { policy: string }): boolean => r.policy === 'ppo-shared';
+  json.rows = json.rows.map((r) =>
+    isPpo(r) ? newRows.find((n) => n.workload === r.workload && n.load === r.load)! : r,
+  );
+  const { HSOC_PPO_STEPS: _old, ...envRest } = json.env;
+  json.env = { ...envRest, HSOC_PPO_CAP: section.cap, HSOC_PPO_STEPS_TRAINED: section.steps };
+  json['ppoOnly'] = {
+    command: 'npm run bench -- hsoc ppo-only',
+    uptimeBefore: loadBefore,
+    uptimeAfter: loadAfter,
+    seconds: Math.round(totalS),
+    flat: section.flat,
+  };
+  await writeFileAtomic(path.join(OUT, 'hsoc.json'), JSON.stringify(json, null, 1) + '\n');
+  const mdPath = path.join(OUT, 'hsoc.md');
+  let md = await readFile(mdPath, 'utf8');
+  md = md.replace(/`ppo-shared` \(one PPO MLP shared by all agents,[^)]*\)/, ppoDescription(section));
+  for (const r of newRows) {
+    const w = md.indexOf(`### Workload ${r.workload}\n`);
+    const line = new RegExp(`^\\| ${r.load} \\| ppo-shared \\|.*$`, 'm');
+    const head = md.slice(0, w);
+    md = head + md.slice(w).replace(line, hsocProfiledRowLine({ ...r, perSeed: [] }));
+  }
+  const a = md.indexOf(HSOC_PPO_SECTION_HEADING);
+  const b = md.indexOf('\nDecision latency of the LNN rule policy');
+  if (a < 0 || b < a) throw new Error('hsoc ppo-only: hsoc.md has no ppo-shared section; run the full bench');
+  const provenance = `Rows and section from \`npm run bench -- hsoc ppo-only\` (${totalS.toFixed(0)} s; \`uptime\` before: \`${loadBefore}\`; after: \`${loadAfter}\`); ppo-shared rows re-evaluated on the same ${seeds} paired seeds.\n`;
+  md = md.slice(0, a) + section.markdown.replace('\n\n', `\n\n${provenance}\n`) + md.slice(b);
+  await writeFileAtomic(mdPath, md);
+  console.log(`wrote ${OUT}/hsoc.md and ${OUT}/hsoc.json (ppo-shared rows and sections)`);
+}
+
+/** Runs the HSoC comparison and writes bench/results/hsoc.md and hsoc.json (`ppo-only`: see the module comment). */
+export async function runHsocBench(sections: readonly string[] = []): Promise<void> {
+  if (sections.includes('ppo-only')) return runHsocPpoOnly();
   const seeds = envInt('HSOC_SEEDS', 200);
   const episodes = envInt('HSOC_EPISODES', 1000);
   const restarts = envInt('HSOC_RESTARTS', 4);
-  const ppoSteps = envInt('HSOC_PPO_STEPS', 200_000);
   const loadBefore = execSync('uptime').toString().trim();
   const t0 = performance.now();
   const lap = (what: string): void =>
@@ -51,14 +290,9 @@ export async function runHsocBench(): Promise<void> {
     env: trainEnv,
   });
   lap(`LNN rules (${restarts} × ${episodes} episodes)`);
-  const ppoCurve: [number, number][] = [];
-  const ppo =
-    ppoSteps > 0
-      ? await trainPpoBaseline(ppoSteps, 1, trainEnv, (steps, r) => {
-          ppoCurve.push([steps, r]);
-        })
-      : undefined;
-  lap(`ppo-shared (${ppoSteps} steps)`);
+  const section = envInt('HSOC_PPO_CAP', 1) > 0 ? await ppoSection(trainEnv, episodes, restarts) : undefined;
+  const ppo = section?.policy;
+  lap(`ppo-shared (${section?.steps ?? 0} steps) and the learning curves`);
   const tCompare = performance.now();
   const rows = runHsocProfiledComparison({
     seeds,
@@ -90,9 +324,6 @@ export async function runHsocBench(): Promise<void> {
   const latencyUs = measureHsocDecisionLatency(selection.policy);
   const loadAfter = execSync('uptime').toString().trim();
   const totalS = (performance.now() - t0) / 1000;
-  // Thin the PPO curve to about 20 points for the report.
-  const step = Math.max(1, Math.ceil(ppoCurve.length / 20));
-  const thinCurve = ppoCurve.filter((_, i) => i % step === 0 || i === ppoCurve.length - 1);
   await writeFileAtomic(
     path.join(OUT, 'hsoc', 'lnn-rules.json'),
     JSON.stringify(selection.policy.toJSON(), null, 1) + '\n',
@@ -106,7 +337,8 @@ export async function runHsocBench(): Promise<void> {
           HSOC_SEEDS: seeds,
           HSOC_EPISODES: episodes,
           HSOC_RESTARTS: restarts,
-          HSOC_PPO_STEPS: ppoSteps,
+          HSOC_PPO_CAP: section?.cap ?? 0,
+          HSOC_PPO_STEPS_TRAINED: section?.steps ?? 0,
         },
         machine: describeMachine(),
         uptimeBefore: loadBefore,
@@ -122,7 +354,7 @@ export async function runHsocBench(): Promise<void> {
   const md = `# HSoC power sharing on the profiled workloads: the seed's claims, measured
 
 Machine: ${describeMachine()}  
-Command: \`${seeds === 200 && episodes === 1000 && restarts === 4 && ppoSteps === 200_000 ? '' : `HSOC_SEEDS=${seeds} HSOC_EPISODES=${episodes} HSOC_RESTARTS=${restarts} HSOC_PPO_STEPS=${ppoSteps} `}npm run bench -- hsoc\` (${totalS.toFixed(0)} s in all, the comparison ${compareS.toFixed(0)} s; one process).  
+Command: \`${seeds === 200 && episodes === 1000 && restarts === 4 && section?.cap === 4_000_000 ? '' : `HSOC_SEEDS=${seeds} HSOC_EPISODES=${episodes} HSOC_RESTARTS=${restarts} HSOC_PPO_CAP=${section?.cap ?? 0} `}npm run bench -- hsoc\` (${totalS.toFixed(0)} s in all, the comparison ${compareS.toFixed(0)} s; one process).  
 \`uptime\` before: \`${loadBefore}\`; after: \`${loadAfter}\` (the machine is shared: timings are not comparable across runs, results are deterministic).
 
 Setup: the profiled DAGs (\`examples/hsoc/5-task-profiled.json\`, \`av-42-profiled.json\`) on STOMP's PE mix
@@ -139,8 +371,7 @@ siblings), \`slack-peak\` (requests where the seed's \`Slack\` predicate peaks: 
 siblings = ratio of their sub-deadlines), \`lnn-rules\` (3 LNN rules learned with REINFORCE on the profiled
 5-task DAG, ${restarts} trainings × ${episodes} episodes, best on validation kept), \`dynamic-rules\` (the LNN rules,
 switched to uniform sharing among running PEs when the PLNN on \`examples/logic/light-load.json\` infers light
-load from the agent's partial observations), \`ppo-shared\` (one PPO MLP shared by all agents, ${ppoSteps} steps on
-the profiled 5-task DAG).
+load from the agent's partial observations)${section ? `, ${ppoDescription(section)}` : ''}.
 
 References (not runnable policies):
 - \`static-target\` — the seed's "ideal target": the control's PE assignment of the same episode fixed up front
@@ -164,7 +395,7 @@ ${hsocProfiledMarkdown({
   rules,
   candidates: selection.candidates,
   chosen: selection.chosen,
-  ppoCurve: thinCurve,
+  ...(section && { ppoSection: section.markdown }),
   lnnCurve: selection.curve,
   latencyUs,
 })}`;

@@ -13,7 +13,7 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
 // egs-learn (~10 min) and env-runners (~3 min) run only when named.
@@ -33,7 +33,7 @@ if (!only || only === 'deploy')
   );
 if (!only || only === 'egs') await runEgsBench();
 if (!only || only === 'logic') await runLogicBench();
-if (!only || only === 'hsoc') await runHsocBench();
+if (!only || only === 'hsoc') await runHsocBench(only ? sections : []);
 if (only === 'od3' && sections[0] === 'pixel') await runOd3PixelBench(parseOd3PixelArgs(sections.slice(1)));
 else if (only === 'od3') await runOd3Bench();
 if (only === 'scale') await runScaleBench(sections.map(Number));

@@ -108,6 +108,31 @@ export {
 // HSoC benchmark, EGS imitation
 export { runHsocBenchmark, type HsocBenchmarkOptions } from './experiments/hsoc-benchmark.js';
 export { trainPpoBaseline } from './experiments/hsoc-ppo-baseline.js';
+export {
+  HsocEvalPanel,
+  type HsocEvalPanelOptions,
+  type HsocEvalCell,
+  type HsocPanelEvaluation,
+} from './experiments/hsoc-eval-panel.js';
+export {
+  trainPpoUntilFlat,
+  type PpoUntilFlatOptions,
+  type PpoUntilFlatResult,
+  type PpoCurvePoint,
+} from './experiments/hsoc-ppo-until-flat.js';
+export {
+  lnnRuleLearningCurves,
+  type LnnLearningCurveOptions,
+  type LnnLearningCurve,
+  type LnnCurvePoint,
+} from './experiments/hsoc-lnn-learning-curve.js';
+export {
+  HSOC_PPO_SECTION_HEADING,
+  hsocLearningEfficiencyMarkdown,
+  stepsToReachText,
+  type HsocLearningEfficiencyReport,
+  type HsocPanelPoint,
+} from './report/hsoc-learning-efficiency-markdown.js';
 export { measureHsocDecisionLatency } from './experiments/hsoc-decision-latency.js';
 export {
   LOWER_BOUND,
@@ -120,6 +145,7 @@ export { type HsocProfiledRow } from './report/hsoc-profiled-row.js';
 export {
   hsocProfiledClaims,
   hsocProfiledMarkdown,
+  hsocProfiledRowLine,
   type HsocProfiledReport,
 } from './report/hsoc-profiled-markdown.js';
 export { type HsocBenchmarkRow, type HsocBenchmarkResult } from './report/hsoc-benchmark-result.js';

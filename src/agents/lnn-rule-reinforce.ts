@@ -30,7 +30,7 @@ import { logicalConstraintLoss } from '../logic/lnn-losses.js';
 import { TOKEN_BINS, slackOf } from '../envs/hsoc/hsoc-agent-view.js';
 import { HsocEnv, type HsocEnvOptions } from '../envs/hsoc/hsoc-env.js';
 import { HSOC_LOADS, type HsocLoad } from '../envs/hsoc/hsoc-platform.js';
-import { runHsocEpisode } from '../envs/hsoc/policies/hsoc-policy.js';
+import { runHsocEpisode, type HsocPolicy } from '../envs/hsoc/policies/hsoc-policy.js';
 import {
   HSOC_HEADS,
   HSOC_PREDICATES,
@@ -60,8 +60,21 @@ export interface TrainLnnRulePolicyOptions {
   loads?: readonly HsocLoad[];
   /** First episode seed (training seeds are `seedBase + episode`). Default 100 000. */
   seedBase?: number;
-  /** Called after each episode with the mean normalized completion time of its jobs. */
-  onEpisode?: (episode: number, meanNormalizedCompletion: number) => void;
+  /**
+   * Called after each episode (and its update) with the mean normalized completion time of its
+   * jobs and the training so far: the policy as updated, and the env steps (agent decisions) spent.
+   */
+  onEpisode?: (episode: number, meanNormalizedCompletion: number, progress: LnnTrainingProgress) => void;
+}
+
+/** Training so far, as {@link TrainLnnRulePolicyOptions.onEpisode} sees it after an episode. */
+export interface LnnTrainingProgress {
+  /** The policy being trained, after this episode's update (evaluate it, do not keep it). */
+  policy: LnnRulePolicy;
+  /** Agent decisions sampled by the policy so far. */
+  decisions: number;
+  /** Agent decisions of the paired uniform-control baseline episodes so far (env steps too). */
+  baselineDecisions: number;
 }
 
 /** What {@link trainLnnRulePolicy} returns. */
@@ -72,6 +85,8 @@ export interface TrainLnnRulePolicyResult {
   curve: number[];
   /** Decisions sampled in total. */
   decisions: number;
+  /** Agent decisions of the paired uniform-control baseline episodes in total. */
+  baselineDecisions: number;
 }
 
 /** Return charged per full envelope requested by a PE that runs no task (wasted power). */
@@ -116,8 +131,17 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
   const withSlack = new Float64Array(HSOC_PREDICATES.length);
   const envs = new Map<HsocLoad, HsocEnv>();
   const curve: number[] = [];
-  const uniform = new UniformPolicy();
+  const control = new UniformPolicy();
   let total = 0;
+  let baselineTotal = 0;
+  // The baseline episodes are env interactions too: count their decisions for sample efficiency.
+  const uniform: HsocPolicy = {
+    name: control.name,
+    act: (e, agent) => {
+      baselineTotal++;
+      return control.act(e, agent);
+    },
+  };
 
   const softmax = (d: Decision): void => {
     let max = -Infinity;
@@ -188,7 +212,6 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
     const ret = jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
     const episodeMean = mean(ret);
     curve.push(-episodeMean);
-    options.onEpisode?.(ep, -episodeMean);
     // 3. Paired baseline: the same episode (same seed) under uniform sharing, job by job.
     runHsocEpisode(env, uniform, seedBase + ep);
     const base = env.sim.jobs.map((j) => -(j.completedAt - j.arrival) / j.criticalPath);
@@ -227,6 +250,7 @@ export function trainLnnRulePolicy(options: TrainLnnRulePolicyOptions = {}): Tra
         layer.params[k]! - (lr * (m[k]! / (1 - 0.9 ** t))) / (Math.sqrt(v[k]! / (1 - 0.999 ** t)) + 1e-8);
     }
     layer.project();
+    options.onEpisode?.(ep, -episodeMean, { policy, decisions: total, baselineDecisions: baselineTotal });
   }
-  return { policy, curve, decisions: total };
+  return { policy, curve, decisions: total, baselineDecisions: baselineTotal };
 }

@@ -78,6 +78,8 @@ export {
   tCritical95,
   type PairedDifference,
 } from '../core/statistics.js';
+export { isPlateau, plateauImprovement, type PlateauRule } from '../core/learning-plateau.js';
+export { stepsToReach, type CurvePoint } from '../core/steps-to-target.js';
 export {
   NormalizeObservation,
   type NormalizeObservationOptions,

@@ -268,6 +268,7 @@ export {
   trainLnnRulePolicy,
   type TrainLnnRulePolicyOptions,
   type TrainLnnRulePolicyResult,
+  type LnnTrainingProgress,
 } from '../agents/lnn-rule-reinforce.js';
 export {
   selectLnnRulePolicy,

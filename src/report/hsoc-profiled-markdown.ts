@@ -28,8 +28,8 @@ export interface HsocProfiledReport {
   candidates: readonly { seed: number; vsUniform: Record<string, number>; score: number; rules: string[] }[];
   /** Index of the chosen candidate. */
   chosen: number;
-  /** PPO learning curve: (environment steps, mean episode return), sampled. */
-  ppoCurve: readonly [number, number][];
+  /** The ppo-shared learning-curve and sample-efficiency section (Markdown), if PPO ran. */
+  ppoSection?: string;
   /** LNN training curve of the chosen candidate (mean normalized completion per episode). */
   lnnCurve: readonly number[];
   /** LNN decision latency, µs per agent decision. */
@@ -110,6 +110,13 @@ export function hsocProfiledClaims(rows: readonly HsocProfiledRow[]): string[] {
   return lines;
 }
 
+/** One line of a workload table: a row of the comparison. */
+export function hsocProfiledRowLine(r: HsocProfiledRow): string {
+  return `| ${r.load} | ${r.policy} | ${r.seeds} | ${f(r.meanCompletion, 3)} | ${pct(r.vsControlPct)} | ${ci(r.ci95)} | ${pct(
+    r.gapToIdealPct,
+  )} | ${pct(r.gapToLowerBoundPct)} | ${f(r.deadlineMissRatio, 3)} |`;
+}
+
 /** The Markdown body (the bench adds the machine, command and timing on top). */
 export function hsocProfiledMarkdown(report: HsocProfiledReport): string {
   const out: string[] = [];
@@ -130,12 +137,7 @@ export function hsocProfiledMarkdown(report: HsocProfiledReport): string {
       '| load | policy | seeds | mean DAG completion | vs control % (paired) | 95 % CI | gap to static target % | gap to lower bound % | deadline-miss ratio |',
       '|---|---|---:|---:|---:|---|---:|---:|---:|',
     );
-    for (const r of report.rows.filter((x) => x.workload === w))
-      out.push(
-        `| ${r.load} | ${r.policy} | ${r.seeds} | ${f(r.meanCompletion, 3)} | ${pct(r.vsControlPct)} | ${ci(r.ci95)} | ${pct(
-          r.gapToIdealPct,
-        )} | ${pct(r.gapToLowerBoundPct)} | ${f(r.deadlineMissRatio, 3)} |`,
-      );
+    for (const r of report.rows.filter((x) => x.workload === w)) out.push(hsocProfiledRowLine(r));
   }
   out.push('', '### PLNN switch (dynamic rules) and its light-load inference', '');
   out.push(
@@ -184,15 +186,7 @@ export function hsocProfiledMarkdown(report: HsocProfiledReport): string {
         .join(', ')}.`,
     );
   }
-  if (report.ppoCurve.length > 0)
-    out.push(
-      '',
-      '### ppo-shared learning curve',
-      '',
-      `Mean episode return (team reward) after each sampled update: ${report.ppoCurve
-        .map(([s, r]) => `${s}: ${f(r, 2)}`)
-        .join(', ')}.`,
-    );
+  if (report.ppoSection) out.push('', report.ppoSection.trimEnd());
   out.push('', `Decision latency of the LNN rule policy: **${f(report.latencyUs)} µs** per agent decision.`);
   return out.join('\n') + '\n';
 }
