@@ -24,10 +24,9 @@ import { EnvRunnerError } from './env-runner-error.js';
 import { runnerWeightsOf } from './env-runner-weights.js';
 import { redactRedisUrl } from './redis-url.js';
 import { decodeRollout, encodeRunnerRequest, type RunnerRequestJson } from './rollout-codec.js';
-import { queueConnection, TRIAL_QUEUE_NAME } from './trial-queue.js';
+import { ENV_RUNNER_JOB, queueConnection, TRIAL_QUEUE_NAME } from './trial-queue.js';
 
-/** The job kind that makes a worker an env runner of one training run. */
-export const ENV_RUNNER_JOB = 'env-runner';
+export { ENV_RUNNER_JOB };
 
 /** Job kinds of a runner's rollout queue. */
 export const ROLLOUT_JOB = 'rollout';

@@ -26,6 +26,9 @@ export const TRAIN_TRIAL_JOB = 'train-trial';
 /** A job kind workers accept: run a benchmark cell (payload {@link BenchCellPayload}). */
 export const BENCH_CELL_JOB = 'bench-cell';
 
+/** A job kind workers accept: become an env runner of one training run (serves its rollouts). */
+export const ENV_RUNNER_JOB = 'env-runner';
+
 /** The payload of a {@link TRAIN_TRIAL_JOB} job. */
 export interface TrainTrialPayload {
   /** The trial. */

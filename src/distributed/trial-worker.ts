@@ -13,13 +13,13 @@ import { hostname } from 'node:os';
 import { pid } from 'node:process';
 import { ArbiterError } from '../core/errors.js';
 import type { TrialResult } from './run-trial.js';
-import { serveEnvRunnerJob, type EnvRunnerJobResult } from './env-runner-job.js';
-import { ENV_RUNNER_JOB } from './env-runner-queue.js';
+import type { EnvRunnerJobResult } from './env-runner-job.js';
 import { TrialFailedError, TrialPool } from './trial-pool.js';
 import type { CellOutcome } from './bench-cell.js';
 import { probeRedis } from './redis-probe.js';
 import {
   BENCH_CELL_JOB,
+  ENV_RUNNER_JOB,
   parseBenchCellPayload,
   parseTrainTrialPayload,
   queueConnection,
@@ -79,8 +79,9 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   const name = options.name ?? `${hostname()}-${pid}`;
   const pool = options.pool ?? new TrialPool({ size: concurrency, crashRetries: 0 });
   const processJob = async (job: Job): Promise<TrialResult | CellOutcome | EnvRunnerJobResult> => {
+    // Loaded on demand: an env runner steps policies (TF.js), a sweep worker need not.
     if (job.name === ENV_RUNNER_JOB)
-      return serveEnvRunnerJob(job, options.url, {
+      return (await import('./env-runner-job.js')).serveEnvRunnerJob(job, options.url, {
         ...(options.lockDurationMs !== undefined && { lockDurationMs: options.lockDurationMs }),
         ...(options.stalledIntervalMs !== undefined && { stalledIntervalMs: options.stalledIntervalMs }),
       });
