@@ -115,7 +115,7 @@ export interface Od3BenchOptions {
 
 /** One evaluation of a learning curve. */
 export interface CurvePoint {
-  /** Environment steps (the nominal grid point). */
+  /** Environment steps (the nominal grid point; at the end, the steps done). */
   step: number;
   /** Training wall seconds so far, evaluations excluded. */
   wall: number;
@@ -134,12 +134,17 @@ export interface RunResult {
   updates: number;
 }
 
-/** Records the deterministic evaluation return every `every` steps (and at 0 and the end). */
+/**
+ * Records the deterministic evaluation return every `every` steps, at 0 and at the last step (once,
+ * when the last step is also a grid point).
+ */
 export class CurveRecorder implements Callback {
   readonly points: CurvePoint[] = [];
   private next = 0;
   private t0 = 0;
   private evalMs = 0;
+  /** The actual step count at the last evaluation. */
+  private lastAt = -1;
 
   constructor(
     private readonly every: number,
@@ -148,21 +153,28 @@ export class CurveRecorder implements Callback {
 
   onTrainingStart(): void {
     this.t0 = performance.now();
-    this.record(0);
+    this.record(0, 0);
     this.next = this.every;
   }
 
   onStep(ctx: TrainingContext): void {
     if (ctx.numTimesteps < this.next) return;
-    this.record(this.next);
+    this.record(this.next, ctx.numTimesteps);
     while (this.next <= ctx.numTimesteps) this.next += this.every;
+  }
+
+  // A budget that is no multiple of `every` would otherwise end on the last grid point before it
+  // (e.g. 4,587 of 5,000 steps); none is added when the last step was just evaluated.
+  onTrainingEnd(ctx: TrainingContext): void {
+    if (this.lastAt !== ctx.numTimesteps) this.record(ctx.numTimesteps, ctx.numTimesteps);
   }
 
   trainSeconds(): number {
     return (performance.now() - this.t0 - this.evalMs) / 1000;
   }
 
-  private record(step: number): void {
+  private record(step: number, at: number): void {
+    this.lastAt = at;
     const wall = this.trainSeconds();
     const e0 = performance.now();
     const ret = this.evaluate();
