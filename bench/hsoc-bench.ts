@@ -11,7 +11,8 @@
  * `npm run bench -- hsoc ppo-only`: only the ppo-shared training, its learning curve and the
  * sample-efficiency comparison; its rows of hsoc.json / hsoc.md are replaced (re-evaluated on the
  * same paired seeds against a re-run control, gaps from the stored static-target and lower-bound
- * means) and its sections rewritten, everything else kept (including the hand-written Reading).
+ * means) and its sections rewritten, everything else kept. Both modes keep the hand-written
+ * Reading, the block between `<!-- hsoc-reading:start -->` and `<!-- hsoc-reading:end -->`.
  */
 import { readFile } from 'node:fs/promises';
 import { execSync } from 'node:child_process';
@@ -46,6 +47,7 @@ import {
 import type { KnowledgeBaseSpec } from '../src/logic/knowledge-base-spec.js';
 import { hsocProfiledMarkdown, hsocProfiledRowLine } from '../src/report/hsoc-profiled-markdown.js';
 import { describeMachine } from './machine.js';
+import { HSOC_HAND_BLOCKS, rewriteKeepingMarkedSections } from './marked-section.js';
 
 const OUT = 'bench/results';
 const SEED_BASE = 3000;
@@ -181,6 +183,26 @@ const ppoDescription = (s: PpoSection): string =>
   })`;
 
 /**
+ * `md` (hsoc.md without its hand-written blocks) with ppo-shared's description, table rows and
+ * section replaced by `ppo`'s.
+ */
+export function hsocPpoOnlyMarkdown(
+  md: string,
+  ppo: { description: string; markdown: string; rows: readonly Omit<HsocProfiledRow, 'perSeed'>[] },
+): string {
+  let out = md.replace(/`ppo-shared` \(one PPO MLP shared by all agents,[^)]*\)/, ppo.description);
+  for (const r of ppo.rows) {
+    const w = out.indexOf(`### Workload ${r.workload}\n`);
+    const line = new RegExp(`^\\| ${r.load} \\| ppo-shared \\|.*$`, 'm');
+    out = out.slice(0, w) + out.slice(w).replace(line, hsocProfiledRowLine({ ...r, perSeed: [] }));
+  }
+  const a = out.indexOf(HSOC_PPO_SECTION_HEADING);
+  const b = out.indexOf('\nDecision latency of the LNN rule policy');
+  if (a < 0 || b < a) throw new Error('hsoc ppo-only: hsoc.md has no ppo-shared section; run the full bench');
+  return out.slice(0, a) + ppo.markdown + out.slice(b);
+}
+
+/**
  * `hsoc ppo-only`: re-trains ppo-shared, re-evaluates its rows on the paired seeds of hsoc.json and
  * rewrites its rows and sections of hsoc.md / hsoc.json, keeping the rest.
  */
@@ -254,21 +276,14 @@ async function runHsocPpoOnly(): Promise<void> {
     flat: section.flat,
   };
   await writeFileAtomic(path.join(OUT, 'hsoc.json'), JSON.stringify(json, null, 1) + '\n');
-  const mdPath = path.join(OUT, 'hsoc.md');
-  let md = await readFile(mdPath, 'utf8');
-  md = md.replace(/`ppo-shared` \(one PPO MLP shared by all agents,[^)]*\)/, ppoDescription(section));
-  for (const r of newRows) {
-    const w = md.indexOf(`### Workload ${r.workload}\n`);
-    const line = new RegExp(`^\\| ${r.load} \\| ppo-shared \\|.*$`, 'm');
-    const head = md.slice(0, w);
-    md = head + md.slice(w).replace(line, hsocProfiledRowLine({ ...r, perSeed: [] }));
-  }
-  const a = md.indexOf(HSOC_PPO_SECTION_HEADING);
-  const b = md.indexOf('\nDecision latency of the LNN rule policy');
-  if (a < 0 || b < a) throw new Error('hsoc ppo-only: hsoc.md has no ppo-shared section; run the full bench');
   const provenance = `Rows and section from \`npm run bench -- hsoc ppo-only\` (${totalS.toFixed(0)} s; \`uptime\` before: \`${loadBefore}\`; after: \`${loadAfter}\`); ppo-shared rows re-evaluated on the same ${seeds} paired seeds.\n`;
-  md = md.slice(0, a) + section.markdown.replace('\n\n', `\n\n${provenance}\n`) + md.slice(b);
-  await writeFileAtomic(mdPath, md);
+  await rewriteKeepingMarkedSections(path.join(OUT, 'hsoc.md'), HSOC_HAND_BLOCKS, (md) =>
+    hsocPpoOnlyMarkdown(md, {
+      description: ppoDescription(section),
+      markdown: section.markdown.replace('\n\n', `\n\n${provenance}\n`),
+      rows: newRows,
+    }),
+  );
   console.log(`wrote ${OUT}/hsoc.md and ${OUT}/hsoc.json (ppo-shared rows and sections)`);
 }
 
@@ -399,6 +414,7 @@ ${hsocProfiledMarkdown({
   lnnCurve: selection.curve,
   latencyUs,
 })}`;
-  await writeFileAtomic(path.join(OUT, 'hsoc.md'), md);
+  // The hand-written Reading is a marked block of the old report: carried over, never regenerated.
+  await rewriteKeepingMarkedSections(path.join(OUT, 'hsoc.md'), HSOC_HAND_BLOCKS, () => md);
   console.log(`wrote ${OUT}/hsoc.md and ${OUT}/hsoc.json`);
 }

@@ -1,7 +1,11 @@
 /**
  * Blocks of a Markdown report that another benchmark owns, each between two HTML comments named
- * for it: each benchmark rewrites its own part of a shared results file and keeps the others'.
+ * for it: each benchmark rewrites its own part of a shared results file and keeps the others' (or
+ * the hand-written ones).
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../src/core/atomic-write.js';
 
 /** The default block name (the PixelPong section of bench/results/od3.md). */
 const DEFAULT_NAME = 'od3-pixel';
@@ -41,5 +45,22 @@ export function withMarkedSectionsOf(text: string, old: string, names: readonly 
   return out;
 }
 
+/**
+ * Rewrites `file` as `build(rest)` followed by the blocks `names` of its old text, in that order;
+ * `rest` is the old text without those blocks ('' when there is no file yet).
+ */
+export async function rewriteKeepingMarkedSections(
+  file: string,
+  names: readonly string[],
+  build: (rest: string) => string,
+): Promise<void> {
+  const old = existsSync(file) ? await readFile(file, 'utf8') : '';
+  const rest = old && names.reduce((t, n) => withMarkedSection(t, '', n), old);
+  await writeFileAtomic(file, withMarkedSectionsOf(build(rest), old, names));
+}
+
 /** The blocks of bench/results/od3.md that the pixel benchmark owns, in report order. */
 export const OD3_PIXEL_BLOCKS = ['od3-pixel-reading', 'od3-pixel', 'od3-pixel-jobs'] as const;
+
+/** The hand-written blocks of bench/results/hsoc.md, which the HSoC benchmark keeps. */
+export const HSOC_HAND_BLOCKS = ['hsoc-reading'] as const;

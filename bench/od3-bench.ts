@@ -46,7 +46,7 @@ import { JOBS_ENV_OPTIONS, JOBS_EVAL_SEED, PPO_JOBS } from './jobs-learning.js';
 import { describeMachine } from './machine.js';
 import { PPO_CARTPOLE } from './rl-learning.js';
 import { mean, populationStd as std } from '../src/core/statistics.js';
-import { OD3_PIXEL_BLOCKS, withMarkedSectionsOf } from './marked-section.js';
+import { OD3_PIXEL_BLOCKS, rewriteKeepingMarkedSections } from './marked-section.js';
 
 /** How one environment is run. */
 interface EnvPlan {
@@ -307,8 +307,7 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
   const text = md.join('\n');
   if (out !== null) {
     // The pixel sections (bench/od3-pixel-bench.ts) are their own runs: keep them.
-    const old = existsSync(out) ? await readFile(out, 'utf8') : '';
-    await writeFileAtomic(out, withMarkedSectionsOf(text, old, OD3_PIXEL_BLOCKS));
+    await rewriteKeepingMarkedSections(out, OD3_PIXEL_BLOCKS, () => text);
   }
   return text;
 }
