@@ -13,8 +13,11 @@ import {
 import { computeBenchCell } from '../../src/distributed/run-bench-cell.js';
 import { runCellSweep } from '../../src/distributed/run-cell-sweep.js';
 import { TrialPool } from '../../src/distributed/trial-pool.js';
+import { TrialQueueDispatcher } from '../../src/distributed/trial-queue.js';
+import { startTrialWorker } from '../../src/distributed/trial-worker.js';
 import { SOUNDNESS_SEED } from '../../src/experiments/soundness-dags.js';
 import { soundnessRows } from '../../src/experiments/soundness-rows.js';
+import { REDIS_SERVER, startRedis } from '../helpers/redis-server.js';
 import { runSoundnessShard, type SoundnessShardResult } from '../../src/experiments/soundness-shard.js';
 
 // A tiny soundness set: 3 tasks per shape (12 tasks) in shards of 5 (the last one short), few
@@ -116,3 +119,28 @@ describe('a soundness cell sweep on local processes', () => {
     ).toEqual(cells.map((c) => `${c.id}.json`).sort());
   }, 120_000);
 });
+
+describe.skipIf(REDIS_SERVER === undefined)(
+  'a soundness cell sweep through BullMQ on a real redis-server',
+  () => {
+    it('a queue worker gives the figures of one process', async () => {
+      const redis = await startRedis();
+      const pool = new TrialPool({ size: 2, crashRetries: 0 });
+      const dispatcher = new TrialQueueDispatcher(redis.url);
+      const worker = await startTrialWorker({ url: redis.url, concurrency: 2, pool, name: 'soundness' });
+      try {
+        const result = await runCellSweep({ file, out: join(root, 'queue'), dispatcher });
+        expect(result.failed).toEqual([]);
+        const cells = await expandCellSweep(parseCellSweepSpec(SPEC, 'f.json'), 'f.json');
+        const here = [];
+        for (const c of cells) here.push(await computeBenchCell(c));
+        expect(result.figures).toEqual(cellFigures('soundness', here));
+      } finally {
+        await worker.close();
+        await pool.close();
+        await dispatcher.close();
+        await redis.stop();
+      }
+    }, 120_000);
+  },
+);
