@@ -6,6 +6,7 @@ import { SOUNDNESS_SEED, SOUNDNESS_SLACKS, soundnessDagSet } from '../src/experi
 import {
   runSoundnessShard,
   SOUNDNESS_DEFAULTS,
+  SOUNDNESS_METHODS,
   type SoundnessCounts,
 } from '../src/experiments/soundness-shard.js';
 import {
@@ -41,7 +42,8 @@ export async function runSoundnessBench(args: readonly string[] = []): Promise<v
   const tasks = soundnessDagSet(o.perShape);
   let done = 0;
   // One shard over the whole set: the same computation a soundness cell sweep splits up.
-  const shard = await runSoundnessShard({ ...o, seed: SOUNDNESS_SEED, from: 0, to: tasks.length }, () => {
+  const whole = { ...o, seed: SOUNDNESS_SEED, from: 0, to: tasks.length, methods: [...SOUNDNESS_METHODS] };
+  const shard = await runSoundnessShard(whole, () => {
     if (++done % 200 === 0)
       process.stderr.write(
         `soundness: ${done}/${tasks.length} tasks, ${Math.round((performance.now() - t0) / 1000)} s\n`,

@@ -16,7 +16,11 @@ import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
 import type { EgsCellInput, EgsCellResult } from '../experiments/egs-cell.js';
 import { HSOC_CELL_POLICIES, type HsocCellInput, type HsocCellResult } from '../experiments/hsoc-cell.js';
 import { DAG_SHAPES } from '../experiments/shaped-dag.js';
-import type { SoundnessShardInput, SoundnessShardResult } from '../experiments/soundness-shard.js';
+import {
+  SOUNDNESS_METHODS,
+  type SoundnessShardInput,
+  type SoundnessShardResult,
+} from '../experiments/soundness-shard.js';
 
 /** The benchmarks whose cells a sweep can run. */
 export const CELL_BENCHMARKS = ['hsoc', 'egs', 'soundness'] as const;
@@ -82,6 +86,10 @@ const SOUNDNESS_INPUT_SCHEMA = z
     staticBudget: zc.int(1),
     egsEvery: zc.int(1),
     optimalEvery: zc.int(1),
+    methods: z
+      .array(z.enum(SOUNDNESS_METHODS))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'values must differ'),
   })
   .strict()
   .refine((i) => i.from < i.to && i.to <= DAG_SHAPES.length * i.perShape, {

@@ -168,7 +168,8 @@ export class CellSweepSummary extends ResultLedger<CellOutcome, CellFailure> {
 
 /** A cell in a few words: `5-task light uniform seeds 1000–1019`, `gen-10-20 listsched`, `soundness tasks 0–99`. */
 export function describeCell(cell: BenchCell): string {
-  if (cell.benchmark === 'soundness') return `soundness tasks ${cell.input.from}–${cell.input.to - 1}`;
+  if (cell.benchmark === 'soundness')
+    return `soundness tasks ${cell.input.from}–${cell.input.to - 1} ${cell.input.methods.join(', ')}`;
   if (cell.benchmark === 'egs') return `${cell.input.set} ${cell.input.method}`;
   const i = cell.input;
   return `${i.workload} ${i.load} ${i.policy} seeds ${i.seedBase}–${i.seedBase + i.seeds - 1}`;

@@ -20,7 +20,7 @@ import { egsCellSetNames } from '../experiments/egs-cell.js';
 import { HSOC_CELL_POLICIES } from '../experiments/hsoc-cell.js';
 import { DAG_SHAPES } from '../experiments/shaped-dag.js';
 import { SOUNDNESS_SEED } from '../experiments/soundness-dags.js';
-import { SOUNDNESS_DEFAULTS } from '../experiments/soundness-shard.js';
+import { SOUNDNESS_DEFAULTS, SOUNDNESS_METHODS } from '../experiments/soundness-shard.js';
 import { cellId, type BenchCell } from './bench-cell.js';
 
 const unique = <T extends z.ZodType>(item: T) =>
@@ -75,6 +75,8 @@ const SOUNDNESS_SWEEP_SCHEMA = z
     perShape: zc.int(1).optional(),
     seed: zc.seed().optional(),
     tasksPerCell: zc.int(1).optional(),
+    methods: unique(z.enum(SOUNDNESS_METHODS)).optional(),
+    methodsPerCell: zc.int(1).optional(),
     draws: zc.int(1).optional(),
     budget: zc.int(1).optional(),
     staticBudget: zc.int(1).optional(),
@@ -112,7 +114,7 @@ export async function readCellSweepSpec(file: string): Promise<CellSweepSpec> {
  * listed in the file), then seed chunks of `seedsPerCell`; the knowledge base (file `kb`, default
  * `examples/logic/light-load.json`) is read here and travels in the `dynamic-rules` cells. EGS:
  * set, then method. Soundness: slices of `tasksPerCell` tasks (default 100) of the whole set, in
- * task order. `source` (the file) is named in errors.
+ * task order, then runs of `methodsPerCell` of the chosen methods (in the benchmark's order). `source` (the file) is named in errors.
  */
 export async function expandCellSweep(spec: CellSweepSpec, source: string): Promise<BenchCell[]> {
   if (spec.benchmark === 'soundness') {
@@ -120,21 +122,25 @@ export async function expandCellSweep(spec: CellSweepSpec, source: string): Prom
     const perShape = spec.perShape ?? d.perShape;
     const total = DAG_SHAPES.length * perShape;
     const chunk = spec.tasksPerCell ?? 100;
+    const methods = SOUNDNESS_METHODS.filter((m) => spec.methods === undefined || spec.methods.includes(m));
+    const perCell = spec.methodsPerCell ?? methods.length;
     const cells: BenchCell[] = [];
-    for (let from = 0; from < total; from += chunk) {
-      const input = {
-        seed: spec.seed ?? SOUNDNESS_SEED,
-        perShape,
-        from,
-        to: Math.min(total, from + chunk),
-        draws: spec.draws ?? d.draws,
-        budget: spec.budget ?? d.budget,
-        staticBudget: spec.staticBudget ?? d.staticBudget,
-        egsEvery: spec.egsEvery ?? d.egsEvery,
-        optimalEvery: spec.optimalEvery ?? d.optimalEvery,
-      };
-      cells.push({ id: cellId({ benchmark: 'soundness', input }), benchmark: 'soundness', input });
-    }
+    for (let from = 0; from < total; from += chunk)
+      for (let m = 0; m < methods.length; m += perCell) {
+        const input = {
+          seed: spec.seed ?? SOUNDNESS_SEED,
+          perShape,
+          from,
+          to: Math.min(total, from + chunk),
+          draws: spec.draws ?? d.draws,
+          budget: spec.budget ?? d.budget,
+          staticBudget: spec.staticBudget ?? d.staticBudget,
+          egsEvery: spec.egsEvery ?? d.egsEvery,
+          optimalEvery: spec.optimalEvery ?? d.optimalEvery,
+          methods: methods.slice(m, m + perCell),
+        };
+        cells.push({ id: cellId({ benchmark: 'soundness', input }), benchmark: 'soundness', input });
+      }
     return cells;
   }
   if (spec.benchmark === 'egs') {

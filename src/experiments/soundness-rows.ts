@@ -1,12 +1,15 @@
 /**
  * The soundness benchmark's rows from its shards: the accumulators of every shard added in task
- * order (so the rows of any split equal those of one run over the whole set), one row per method,
- * dispatch and shape, and one per method and dispatch over all shapes.
+ * order (so the rows of any split, by tasks or by methods, equal those of one run over the whole
+ * set), one row per method, dispatch and shape, and one per method and dispatch over all shapes,
+ * in a fixed order: dynamic then static-order, methods and shapes in their lists' order.
  */
 import type { SoundnessRow } from '../report/soundness-tables.js';
+import { DAG_SHAPES } from './shaped-dag.js';
 import {
   addSoundnessAcc,
   newSoundnessAcc,
+  SOUNDNESS_METHODS,
   type SoundnessAcc,
   type SoundnessShardResult,
 } from './soundness-shard.js';
@@ -19,19 +22,23 @@ export interface SoundnessTotals {
   zhao2020: (number | null)[];
   /** The first few violations of each row, in words. */
   examples: string[];
-  /** Tasks covered by the shards. */
+  /** Tasks covered by the shards (by at least one method). */
   tasks: number;
 }
 
-/** Puts shards together (any order; they are sorted by their first task and must not overlap). */
+/** Puts shards together (any order; two shards over the same task must check different methods). */
 export function soundnessRows(shards: readonly SoundnessShardResult[]): SoundnessTotals {
   const sorted = [...shards].sort((a, b) => a.from - b.from);
-  for (let i = 1; i < sorted.length; i++)
-    if (sorted[i]!.from < sorted[i - 1]!.to)
-      throw new Error(
-        `soundness shards [${sorted[i - 1]!.from}, ${sorted[i - 1]!.to}) and [${sorted[i]!.from}, ${sorted[i]!.to}) overlap`,
-      );
-  const acc = new Map<string, SoundnessAcc>(); // key: method|dispatch|shape, in first-seen order
+  for (let i = 0; i < sorted.length; i++)
+    for (let j = i + 1; j < sorted.length && sorted[j]!.from < sorted[i]!.to; j++) {
+      const [a, b] = [sorted[i]!, sorted[j]!];
+      const both = a.methods.filter((m) => b.methods.includes(m));
+      if (both.length > 0)
+        throw new Error(
+          `soundness shards [${a.from}, ${a.to}) and [${b.from}, ${b.to}) overlap (both check ${both.join(', ')})`,
+        );
+    }
+  const acc = new Map<string, SoundnessAcc>(); // key: method|dispatch|shape
   for (const shard of sorted)
     for (const [key, a] of shard.groups) {
       if (!acc.has(key)) acc.set(key, newSoundnessAcc());
@@ -39,11 +46,23 @@ export function soundnessRows(shards: readonly SoundnessShardResult[]): Soundnes
       addSoundnessAcc(into, a);
       into.examples.splice(5); // as if one run had seen them: the first five
     }
+  const order = (key: string): number[] => {
+    const [method, dispatch, shape] = key.split('|') as [string, string, string];
+    const m = (SOUNDNESS_METHODS as readonly string[]).indexOf(method);
+    const s = (DAG_SHAPES as readonly string[]).indexOf(shape);
+    return [dispatch === 'dynamic' ? 0 : 1, m < 0 ? SOUNDNESS_METHODS.length : m, method.length, s];
+  };
+  const cmp = (x: string, y: string): number => {
+    const [a, b] = [order(x), order(y)];
+    const d = a.findIndex((v, i) => v !== b[i]);
+    return d < 0 ? (x < y ? -1 : x > y ? 1 : 0) : a[d]! - b[d]!;
+  };
+  const keysInOrder = [...acc.keys()].sort(cmp);
   const rows: SoundnessRow[] = [];
-  const keys = [...new Set([...acc.keys()].map((k) => k.split('|').slice(0, 2).join('|')))];
+  const keys = [...new Set(keysInOrder.map((k) => k.split('|').slice(0, 2).join('|')))];
   for (const key of keys) {
     const [method, dispatch] = key.split('|') as [string, SoundnessRow['dispatch']];
-    const shapes = [...acc.keys()].filter((k) => k.startsWith(key + '|')).map((k) => k.split('|')[2]!);
+    const shapes = keysInOrder.filter((k) => k.startsWith(key + '|')).map((k) => k.split('|')[2]!);
     const all = newSoundnessAcc();
     for (const shape of [...shapes, 'all']) {
       const a = shape === 'all' ? all : acc.get(`${key}|${shape}`)!;
@@ -68,9 +87,20 @@ export function soundnessRows(shards: readonly SoundnessShardResult[]): Soundnes
   return {
     rows,
     zhao2020: sorted.flatMap((s) => s.zhao2020),
-    examples: [...acc.values()].flatMap((a) => a.examples),
-    tasks: sorted.reduce((n, s) => n + s.to - s.from, 0),
+    examples: keysInOrder.flatMap((k) => acc.get(k)!.examples),
+    tasks: coveredTasks(sorted),
   };
+}
+
+/** Tasks in the union of the shards' slices (sorted by `from`). */
+function coveredTasks(sorted: readonly SoundnessShardResult[]): number {
+  let n = 0;
+  let end = 0;
+  for (const s of sorted) {
+    n += Math.max(0, s.to - Math.max(s.from, end));
+    end = Math.max(end, s.to);
+  }
+  return n;
 }
 
 function round(x: number): number {

@@ -1,10 +1,9 @@
 /**
- * One shard of the soundness benchmark: a contiguous slice of the soundness DAG set, every method
- * checked on each of its tasks under random and adversarial execution times ≤ WCET, as plain data
+ * One shard of the soundness benchmark: a contiguous slice of the soundness DAG set and some of
+ * its methods, each checked on each of the slice's tasks under random and adversarial execution times ≤ WCET, as plain data
  * in and out, so that shards can run anywhere (a sweep's processes or machines). The tasks are
- * drawn again from their seeds where the shard runs; the shard's per-(method, dispatch, shape)
- * accumulators keep their first-seen order, so {@link soundnessRows} of the shards in task order
- * gives the rows of one run over the whole set, bit for bit.
+ * drawn again from their seeds where the shard runs, and every seed depends on the task alone, so
+ * `soundnessRows` of shards that cover the set gives the rows of one run over it, bit for bit.
  */
 import { createAnalysisContext } from '../dag/analysis/analysis-context.js';
 import type { Dag } from '../dag/dag-task.js';
@@ -23,6 +22,26 @@ import {
   simulateStaticOrder,
 } from './execution-time-simulator.js';
 import { soundnessDagSet } from './soundness-dags.js';
+
+/**
+ * The methods a shard can check, in the order of the benchmark's rows: the analytic bounds under
+ * dynamic dispatch (graham also under a random order) and every timetable under static order.
+ */
+export const SOUNDNESS_METHODS = [
+  'graham',
+  'graham (random order)',
+  'he2019',
+  'zhao2020',
+  'he2021',
+  'listsched',
+  'egs-greedy',
+  'optimal',
+  'egs',
+  'egs-search',
+] as const;
+
+/** One of {@link SOUNDNESS_METHODS}. */
+export type SoundnessMethod = (typeof SOUNDNESS_METHODS)[number];
 
 /** The counts of a soundness run (`npm run bench -- soundness key=value …`). */
 export interface SoundnessCounts {
@@ -58,6 +77,8 @@ export interface SoundnessShardInput extends SoundnessCounts {
   from: number;
   /** One past the last task. */
   to: number;
+  /** The methods checked (rows of other methods are not computed). */
+  methods: SoundnessMethod[];
 }
 
 /** What one (method, dispatch, shape) has seen so far. */
@@ -80,15 +101,17 @@ export interface SoundnessAcc {
   examples: string[];
 }
 
-/** A finished shard: its accumulators (first-seen order) and zhao2020's boundCores per task. */
+/** A finished shard: its accumulators and zhao2020's boundCores per task. */
 export interface SoundnessShardResult {
   /** First task. */
   from: number;
   /** One past the last task. */
   to: number;
-  /** `[method|dispatch|shape, accumulator]` in the order first seen. */
+  /** The methods checked. */
+  methods: SoundnessMethod[];
+  /** `[method|dispatch|shape, accumulator]`. */
   groups: [string, SoundnessAcc][];
-  /** boundCores of zhao2020 per task of the shard (null: not proved). */
+  /** boundCores of zhao2020 per task of the shard (null: not proved; empty without zhao2020). */
   zhao2020: (number | null)[];
 }
 
@@ -184,7 +207,7 @@ function checkStatic(dag: Dag, r: ScheduleResult, seed: number, o: SoundnessCoun
 let egsScheduler: EgsPolicyScheduler | undefined;
 
 /**
- * Runs one shard. Per task: every schedule method (optimal on every `optimalEvery`-th task with
+ * Runs one shard. Per task, of the shard's methods: every schedule method (optimal on every `optimalEvery`-th task with
  * n ≤ 14), each analytic bound under dynamic dispatch on its boundCores with the method's own
  * order (graham also with a random order, since its bound holds for any), and every timetable
  * (egs and egs-search of the shipped small model on every `egsEvery`-th task) under static-order
@@ -197,8 +220,11 @@ export async function runSoundnessShard(
   const tasks = soundnessDagSet(input.perShape, input.seed);
   if (!(0 <= input.from && input.from <= input.to && input.to <= tasks.length))
     throw new Error(`soundness shard [${input.from}, ${input.to}) is not within the ${tasks.length} tasks`);
-  egsScheduler ??= new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
-  const egs = egsScheduler;
+  const chosen = new Set<string>(input.methods);
+  const want = (method: string): boolean => chosen.has(method);
+  if (want('egs') || want('egs-search'))
+    egsScheduler ??= new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));
+  const egs = egsScheduler!;
   const acc = new Map<string, SoundnessAcc>();
   const get = (method: string, dispatch: string, shape: string): SoundnessAcc => {
     const key = `${method}|${dispatch}|${shape}`;
@@ -213,24 +239,38 @@ export async function runSoundnessShard(
     const withOptimal = k % input.optimalEvery === 0 && dag.n <= 14;
     const results: ScheduleResult[] = [];
     for (const method of SCHEDULE_METHODS)
-      if (method !== 'optimal' || withOptimal)
+      if (
+        (method !== 'optimal' || withOptimal) &&
+        (want(method) || (method === 'graham' && want('graham (random order)')))
+      )
         results.push(await scheduleDag(dag, method, { timeLimitS: 2 }));
     const byName = new Map(results.map((r) => [r.method, r]));
-    const graham = byName.get('graham')!;
-    const lst = ranksFromKeys(ctx.timing.lst, 'ascending');
-    checkDynamic(dag, graham, lst, L, seed * 8 + 1, input, get('graham', 'dynamic', shape));
-    const rand = seededRandom(seed * 8 + 2);
-    const shuffled = Int32Array.from({ length: dag.n }, () => Math.floor(rand() * dag.n));
-    checkDynamic(
-      dag,
-      graham,
-      shuffled,
-      L,
-      seed * 8 + 3,
-      input,
-      get('graham (random order)', 'dynamic', shape),
-    );
+    const graham = byName.get('graham');
+    if (want('graham'))
+      checkDynamic(
+        dag,
+        graham!,
+        ranksFromKeys(ctx.timing.lst, 'ascending'),
+        L,
+        seed * 8 + 1,
+        input,
+        get('graham', 'dynamic', shape),
+      );
+    if (want('graham (random order)')) {
+      const rand = seededRandom(seed * 8 + 2);
+      const shuffled = Int32Array.from({ length: dag.n }, () => Math.floor(rand() * dag.n));
+      checkDynamic(
+        dag,
+        graham!,
+        shuffled,
+        L,
+        seed * 8 + 3,
+        input,
+        get('graham (random order)', 'dynamic', shape),
+      );
+    }
     BOUND_METHODS.forEach((method, q) => {
+      if (!want(method.method)) return;
       const r = byName.get(method.method)!;
       checkDynamic(
         dag,
@@ -242,14 +282,22 @@ export async function runSoundnessShard(
         get(method.method, 'dynamic', shape),
       );
     });
-    const zhao = byName.get('zhao2020')!;
-    zhao2020.push(zhao.feasible ? zhao.boundCores! : null);
-    const timetables = [...results];
-    if (k % input.egsEvery === 0)
-      timetables.push(egs.greedy(dag), egs.search(dag, { beamWidth: 2, expand: 2 }));
+    const zhao = byName.get('zhao2020');
+    if (zhao !== undefined) zhao2020.push(zhao.feasible ? zhao.boundCores! : null);
+    const timetables = results.filter((r) => want(r.method));
+    if (k % input.egsEvery === 0) {
+      if (want('egs')) timetables.push(egs.greedy(dag));
+      if (want('egs-search')) timetables.push(egs.search(dag, { beamWidth: 2, expand: 2 }));
+    }
     for (const r of timetables)
       checkStatic(dag, r, seed * 8 + 7, input, get(r.method, 'static-order', shape));
     progress?.(k);
   }
-  return { from: input.from, to: input.to, groups: [...acc.entries()], zhao2020 };
+  return {
+    from: input.from,
+    to: input.to,
+    methods: [...input.methods],
+    groups: [...acc.entries()],
+    zhao2020,
+  };
 }

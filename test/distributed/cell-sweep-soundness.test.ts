@@ -18,21 +18,36 @@ import { startTrialWorker } from '../../src/distributed/trial-worker.js';
 import { SOUNDNESS_SEED } from '../../src/experiments/soundness-dags.js';
 import { soundnessRows } from '../../src/experiments/soundness-rows.js';
 import { REDIS_SERVER, startRedis } from '../helpers/redis-server.js';
-import { runSoundnessShard, type SoundnessShardResult } from '../../src/experiments/soundness-shard.js';
+import {
+  runSoundnessShard,
+  SOUNDNESS_METHODS,
+  type SoundnessShardResult,
+} from '../../src/experiments/soundness-shard.js';
 
-// A tiny soundness set: 3 tasks per shape (12 tasks) in shards of 5 (the last one short), few
-// simulations, egs on every 3rd task and optimal on every 5th, so every kind of check runs.
+// A tiny soundness set: 3 tasks per shape (12 tasks) in shards of 5 tasks (the last one short) ×
+// 4 methods (10 methods: 4, 4, 2), few simulations, egs on every 3rd task and optimal on every
+// 5th, so every kind of check runs.
 const SPEC = {
   benchmark: 'soundness',
   perShape: 3,
   tasksPerCell: 5,
+  methodsPerCell: 4,
   draws: 2,
   budget: 10,
   staticBudget: 10,
   egsEvery: 3,
   optimalEvery: 5,
 };
-const COUNTS = { perShape: 3, draws: 2, budget: 10, staticBudget: 10, egsEvery: 3, optimalEvery: 5 };
+const ALL = [...SOUNDNESS_METHODS];
+const COUNTS = {
+  methods: ALL,
+  perShape: 3,
+  draws: 2,
+  budget: 10,
+  staticBudget: 10,
+  egsEvery: 3,
+  optimalEvery: 5,
+};
 
 let root: string;
 let file: string;
@@ -46,12 +61,16 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describe('soundness shards as benchmark cells', () => {
   it('shards are contiguous slices named by their input; a cell is checked on receipt', async () => {
     const cells = await expandCellSweep(parseCellSweepSpec(SPEC, 'f.json'), 'f.json');
-    expect(cells.map((c) => c.benchmark === 'soundness' && [c.input.from, c.input.to])).toEqual([
+    const slices = [
       [0, 5],
       [5, 10],
       [10, 12],
-    ]);
-    expect(new Set(cells.map((c) => c.id)).size).toBe(3);
+    ];
+    const runs = [ALL.slice(0, 4), ALL.slice(4, 8), ALL.slice(8)];
+    expect(
+      cells.map((c) => c.benchmark === 'soundness' && [c.input.from, c.input.to, c.input.methods]),
+    ).toEqual(slices.flatMap(([from, to]) => runs.map((m) => [from, to, m])));
+    expect(new Set(cells.map((c) => c.id)).size).toBe(9);
     const again = await expandCellSweep(
       parseCellSweepSpec({ ...SPEC, seed: SOUNDNESS_SEED }, 'f.json'),
       'f.json',
@@ -64,8 +83,16 @@ describe('soundness shards as benchmark cells', () => {
     expect(() => parseBenchCell({ ...c, input: { ...c.input, to: 6 } }, 'job 1')).toThrow(/does not match/);
     expect(() => parseBenchCell({ ...c, input: { ...c.input, to: 13 } }, 'job 1')).toThrow(/input\.to/);
     expect(() => parseCellSweepSpec({ ...SPEC, tasksPerCell: 0 }, 'f.json')).toThrow(/f\.json.*tasksPerCell/);
-    expect(() => parseCellSweepSpec({ ...SPEC, methods: ['graham'] }, 'f.json')).toThrow(/methods/);
-    // The shipped example: the committed bench run's 4000 tasks in 40 shards.
+    expect(() => parseCellSweepSpec({ ...SPEC, methods: ['graham', 'nope'] }, 'f.json')).toThrow(/methods/);
+    expect(() => parseBenchCell({ ...c, input: { ...c.input, methods: [] } }, 'job 1')).toThrow(/methods/);
+    const some = await expandCellSweep(
+      parseCellSweepSpec({ ...SPEC, methods: ['optimal', 'graham'], methodsPerCell: undefined }, 'f.json'),
+      'f.json',
+    );
+    expect(some.map((x) => x.benchmark === 'soundness' && x.input.methods)).toEqual(
+      slices.map(() => ['graham', 'optimal']),
+    );
+    // The shipped example: the committed bench run's 4000 tasks in 40 slices of all methods.
     const example = 'examples/sweeps/soundness-cells.json';
     expect(await expandCellSweep(await readCellSweepSpec(example), example)).toHaveLength(40);
   });
@@ -82,9 +109,12 @@ describe('soundness shards as benchmark cells', () => {
       [0, 1],
       [1, 7],
     ] as const)
-      parts.push(await runSoundnessShard({ ...COUNTS, seed: SOUNDNESS_SEED, from, to }));
+      for (const methods of [ALL.slice(0, 3), ALL.slice(3, 7), ALL.slice(7)])
+        parts.push(await runSoundnessShard({ ...COUNTS, seed: SOUNDNESS_SEED, from, to, methods }));
     expect(soundnessRows(parts)).toEqual(whole);
     expect(() => soundnessRows([parts[1]!, parts[1]!])).toThrow(/overlap/);
+    // A shard computes only its methods' rows.
+    expect(new Set(parts[0]!.groups.map(([k]) => k.split('|')[0]))).toEqual(new Set(ALL.slice(0, 3)));
   }, 60_000);
 });
 
