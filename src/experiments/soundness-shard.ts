@@ -10,7 +10,12 @@ import type { Dag } from '../dag/dag-task.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
 import { ranksFromKeys } from '../dag/schedule/priority-order.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
-import { BOUND_METHODS, SCHEDULE_METHODS, scheduleDag } from '../dag/schedule/schedule-dag.js';
+import {
+  BOUND_METHODS,
+  SCHEDULE_METHODS,
+  scheduleDag,
+  type ScheduleMethod,
+} from '../dag/schedule/schedule-dag.js';
 import { loadEgsPolicyModel, SMALL_EGS_MODEL_PATH } from '../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import {
@@ -27,21 +32,16 @@ import { soundnessDagSet } from './soundness-dags.js';
  * The methods a shard can check, in the order of the benchmark's rows: the analytic bounds under
  * dynamic dispatch (graham also under a random order) and every timetable under static order.
  */
-export const SOUNDNESS_METHODS = [
+export const SOUNDNESS_METHODS: readonly [SoundnessMethod, ...SoundnessMethod[]] = [
   'graham',
   'graham (random order)',
-  'he2019',
-  'zhao2020',
-  'he2021',
-  'listsched',
-  'egs-greedy',
-  'optimal',
+  ...SCHEDULE_METHODS.filter((m) => m !== 'graham'),
   'egs',
   'egs-search',
-] as const;
+];
 
-/** One of {@link SOUNDNESS_METHODS}. */
-export type SoundnessMethod = (typeof SOUNDNESS_METHODS)[number];
+/** One of {@link SOUNDNESS_METHODS}: a schedule method, graham under a random order, or a learned policy. */
+export type SoundnessMethod = ScheduleMethod | 'graham (random order)' | 'egs' | 'egs-search';
 
 /** The counts of a soundness run (`npm run bench -- soundness key=value …`). */
 export interface SoundnessCounts {
