@@ -1,5 +1,5 @@
 /**
- * One benchmark cell of a sweep: which benchmark (`hsoc`, `egs`) and the complete input of one
+ * One benchmark cell of a sweep: which benchmark (`hsoc`, `egs`, `soundness`) and the complete input of one
  * of its cells, plain data, validated by a strict schema wherever it crosses a process or machine
  * boundary, and named by a content hash of that input, so that the same cell has the same id in
  * every process, after every restart (a duplicate delivery is recognised as the same cell).
@@ -15,9 +15,15 @@ import { knowledgeBaseSchema } from '../logic/knowledge-base.js';
 import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
 import type { EgsCellInput, EgsCellResult } from '../experiments/egs-cell.js';
 import { HSOC_CELL_POLICIES, type HsocCellInput, type HsocCellResult } from '../experiments/hsoc-cell.js';
+import { DAG_SHAPES } from '../experiments/shaped-dag.js';
+import {
+  SOUNDNESS_METHODS,
+  type SoundnessShardInput,
+  type SoundnessShardResult,
+} from '../experiments/soundness-shard.js';
 
 /** The benchmarks whose cells a sweep can run. */
-export const CELL_BENCHMARKS = ['hsoc', 'egs'] as const;
+export const CELL_BENCHMARKS = ['hsoc', 'egs', 'soundness'] as const;
 
 /** One of {@link CELL_BENCHMARKS}. */
 export type CellBenchmark = (typeof CELL_BENCHMARKS)[number];
@@ -25,12 +31,14 @@ export type CellBenchmark = (typeof CELL_BENCHMARKS)[number];
 /** A cell: its benchmark and input, and the id of the two. */
 export type BenchCell =
   | { id: string; benchmark: 'hsoc'; input: HsocCellInput }
-  | { id: string; benchmark: 'egs'; input: EgsCellInput };
+  | { id: string; benchmark: 'egs'; input: EgsCellInput }
+  | { id: string; benchmark: 'soundness'; input: SoundnessShardInput };
 
 /** A finished cell (`cells/<id>.json`, and a queue job's return value). */
 export type CellOutcome = (
   | { id: string; benchmark: 'hsoc'; result: HsocCellResult }
   | { id: string; benchmark: 'egs'; result: EgsCellResult }
+  | { id: string; benchmark: 'soundness'; result: SoundnessShardResult }
 ) & {
   /** Wall time of the cell, in seconds. */
   wallSeconds: number;
@@ -67,10 +75,33 @@ const EGS_INPUT_SCHEMA = z
   })
   .strict();
 
+const SOUNDNESS_INPUT_SCHEMA = z
+  .object({
+    seed: zc.seed(),
+    perShape: zc.int(1),
+    from: zc.int(0),
+    to: zc.int(0),
+    draws: zc.int(1),
+    budget: zc.int(1),
+    staticBudget: zc.int(1),
+    egsEvery: zc.int(1),
+    optimalEvery: zc.int(1),
+    methods: z
+      .array(z.enum(SOUNDNESS_METHODS))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'values must differ'),
+  })
+  .strict()
+  .refine((i) => i.from < i.to && i.to <= DAG_SHAPES.length * i.perShape, {
+    message: 'tasks from…to must be a non-empty slice of the set',
+    path: ['to'],
+  });
+
 /** Rules of a {@link BenchCell} received from another process or from a queue (strict). */
 export const BENCH_CELL_SCHEMA = z.discriminatedUnion('benchmark', [
   z.object({ id: z.string(), benchmark: z.literal('hsoc'), input: HSOC_INPUT_SCHEMA }).strict(),
   z.object({ id: z.string(), benchmark: z.literal('egs'), input: EGS_INPUT_SCHEMA }).strict(),
+  z.object({ id: z.string(), benchmark: z.literal('soundness'), input: SOUNDNESS_INPUT_SCHEMA }).strict(),
 ]);
 
 /** The id of a cell: `c` and 16 hex digits of the SHA-256 of its benchmark and input (canonical JSON). */

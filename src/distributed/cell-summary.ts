@@ -2,7 +2,8 @@
  * A benchmark-cell sweep's summary, rewritten as cells finish: `summary.json` (every cell's
  * outcome and failure, and the benchmark's figures put together from the finished cells) and
  * `summary.md` (the tables of the benchmark's own report: `arbiter bench hsoc`'s per-workload
- * tables, `arbiter bench egs`'s per-set tables), each written atomically, one rewrite at a time.
+ * tables, `arbiter bench egs`'s per-set tables, `npm run bench -- soundness`'s bound and
+ * timetable tables), each written atomically, one rewrite at a time.
  * The figures depend only on the finished cells, never on where or in which order they ran.
  */
 import { join } from 'node:path';
@@ -14,10 +15,12 @@ import {
 } from '../experiments/egs-benchmark.js';
 import { egsCellSetNames, type EgsCellResult } from '../experiments/egs-cell.js';
 import { hsocCellRows } from '../experiments/hsoc-cell.js';
+import { soundnessRows } from '../experiments/soundness-rows.js';
 import { egsBenchmarkTables, type EgsBenchmarkSummary } from '../report/egs-benchmark-report.js';
 import { hsocWorkloadTables } from '../report/hsoc-benchmark-markdown.js';
 import type { HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';
 import { formatMarkdownTable } from '../report/markdown-table.js';
+import { soundnessTables, type SoundnessRow } from '../report/soundness-tables.js';
 import type { BenchCell, CellBenchmark, CellOutcome } from './bench-cell.js';
 import { ResultLedger } from './result-ledger.js';
 
@@ -32,7 +35,16 @@ export interface CellFailure {
 /** The benchmark's figures from the finished cells. */
 export type CellFigures =
   | { benchmark: 'hsoc'; rows: HsocBenchmarkRow[] }
-  | { benchmark: 'egs'; summary: EgsBenchmarkSummary[]; rows: EgsBenchmarkRow[] };
+  | { benchmark: 'egs'; summary: EgsBenchmarkSummary[]; rows: EgsBenchmarkRow[] }
+  | {
+      benchmark: 'soundness';
+      /** The rows as `npm run bench -- soundness` writes them (bench/results/soundness.json). */
+      rows: SoundnessRow[];
+      /** Tasks the finished shards covered. */
+      tasks: number;
+      /** The first few violations of each row, in words. */
+      examples: string[];
+    };
 
 /** The content of `summary.json`. */
 export interface CellSweepSummaryData {
@@ -52,9 +64,16 @@ export interface CellSweepSummaryData {
 
 /**
  * The benchmark's figures from cell outcomes (any order): HSoC rows as `runHsocBenchmark` gives
- * them, EGS rows (in set, method, DAG order) and their summary as `summarizeEgsBenchmark` gives it.
+ * them, EGS rows (in set, method, DAG order) and their summary as `summarizeEgsBenchmark` gives it,
+ * soundness rows as one run over the finished shards' tasks gives them.
  */
 export function cellFigures(benchmark: CellBenchmark, outcomes: readonly CellOutcome[]): CellFigures {
+  if (benchmark === 'soundness') {
+    const { rows, tasks, examples } = soundnessRows(
+      outcomes.flatMap((o) => (o.benchmark === 'soundness' ? [o.result] : [])),
+    );
+    return { benchmark, rows, tasks, examples };
+  }
   if (benchmark === 'hsoc')
     return {
       benchmark,
@@ -72,9 +91,10 @@ export function cellFigures(benchmark: CellBenchmark, outcomes: readonly CellOut
 
 /** The figures as the benchmark's own Markdown tables. */
 export function cellFiguresMarkdown(figures: CellFigures): string {
-  return figures.benchmark === 'hsoc'
-    ? hsocWorkloadTables(figures.rows)
-    : egsBenchmarkTables(figures.summary);
+  if (figures.benchmark === 'hsoc') return hsocWorkloadTables(figures.rows);
+  if (figures.benchmark === 'egs') return egsBenchmarkTables(figures.summary);
+  const violations = figures.examples.map((e) => `- ${e}\n`).join('');
+  return soundnessTables(figures.rows) + (violations ? `\n## Violations (first few)\n\n${violations}` : '');
 }
 
 /** The summary files of one cell sweep folder (see the module doc). */
@@ -146,8 +166,10 @@ export class CellSweepSummary extends ResultLedger<CellOutcome, CellFailure> {
   }
 }
 
-/** A cell in a few words: `5-task light uniform seeds 1000–1019`, `gen-10-20 listsched`. */
+/** A cell in a few words: `5-task light uniform seeds 1000–1019`, `gen-10-20 listsched`, `soundness tasks 0–99`. */
 export function describeCell(cell: BenchCell): string {
+  if (cell.benchmark === 'soundness')
+    return `soundness tasks ${cell.input.from}–${cell.input.to - 1} ${cell.input.methods.join(', ')}`;
   if (cell.benchmark === 'egs') return `${cell.input.set} ${cell.input.method}`;
   const i = cell.input;
   return `${i.workload} ${i.load} ${i.policy} seeds ${i.seedBase}–${i.seedBase + i.seeds - 1}`;

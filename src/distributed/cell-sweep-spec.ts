@@ -1,8 +1,9 @@
 /**
  * The benchmark-cell sweep file (`arbiter sweep CELLS.json`, told from a training sweep by its
  * `benchmark` key) and its cells. HSoC: workloads × loads × policies × seed chunks; EGS: generated
- * held-out sets × methods. Every setting has the default of the benchmark's own command
- * (`arbiter bench hsoc`, `arbiter bench egs`). The file is checked by a strict schema: unknown
+ * held-out sets × methods; soundness: shards of the soundness DAG set (every method on each).
+ * Every setting has the default of the benchmark's own command
+ * (`arbiter bench hsoc`, `arbiter bench egs`, `npm run bench -- soundness`). The file is checked by a strict schema: unknown
  * keys, wrong types and out-of-range values are errors that name the file, the key and the rule.
  */
 import { readFile } from 'node:fs/promises';
@@ -17,6 +18,9 @@ import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
 import { egsCellSetNames } from '../experiments/egs-cell.js';
 import { HSOC_CELL_POLICIES } from '../experiments/hsoc-cell.js';
+import { DAG_SHAPES } from '../experiments/shaped-dag.js';
+import { SOUNDNESS_SEED } from '../experiments/soundness-dags.js';
+import { SOUNDNESS_DEFAULTS, SOUNDNESS_METHODS } from '../experiments/soundness-shard.js';
 import { cellId, type BenchCell } from './bench-cell.js';
 
 const unique = <T extends z.ZodType>(item: T) =>
@@ -65,7 +69,27 @@ const EGS_SWEEP_SCHEMA = z
   })
   .strict();
 
-const CELL_SWEEP_SCHEMA = z.discriminatedUnion('benchmark', [HSOC_SWEEP_SCHEMA, EGS_SWEEP_SCHEMA]);
+const SOUNDNESS_SWEEP_SCHEMA = z
+  .object({
+    benchmark: z.literal('soundness'),
+    perShape: zc.int(1).optional(),
+    seed: zc.seed().optional(),
+    tasksPerCell: zc.int(1).optional(),
+    methods: unique(z.enum(SOUNDNESS_METHODS)).optional(),
+    methodsPerCell: zc.int(1).optional(),
+    draws: zc.int(1).optional(),
+    budget: zc.int(1).optional(),
+    staticBudget: zc.int(1).optional(),
+    egsEvery: zc.int(1).optional(),
+    optimalEvery: zc.int(1).optional(),
+  })
+  .strict();
+
+const CELL_SWEEP_SCHEMA = z.discriminatedUnion('benchmark', [
+  HSOC_SWEEP_SCHEMA,
+  EGS_SWEEP_SCHEMA,
+  SOUNDNESS_SWEEP_SCHEMA,
+]);
 
 /** A parsed benchmark-cell sweep file, as written (defaults are filled in by {@link expandCellSweep}). */
 export type CellSweepSpec = z.output<typeof CELL_SWEEP_SCHEMA>;
@@ -89,9 +113,36 @@ export async function readCellSweepSpec(file: string): Promise<CellSweepSpec> {
  * The cells of `spec` in order. HSoC: workload, load, policy (each in the benchmark's order, as
  * listed in the file), then seed chunks of `seedsPerCell`; the knowledge base (file `kb`, default
  * `examples/logic/light-load.json`) is read here and travels in the `dynamic-rules` cells. EGS:
- * set, then method. `source` (the file) is named in errors.
+ * set, then method. Soundness: slices of `tasksPerCell` tasks (default 100) of the whole set, in
+ * task order, then runs of `methodsPerCell` of the chosen methods (in the benchmark's order). `source` (the file) is named in errors.
  */
 export async function expandCellSweep(spec: CellSweepSpec, source: string): Promise<BenchCell[]> {
+  if (spec.benchmark === 'soundness') {
+    const d = SOUNDNESS_DEFAULTS;
+    const perShape = spec.perShape ?? d.perShape;
+    const total = DAG_SHAPES.length * perShape;
+    const chunk = spec.tasksPerCell ?? 100;
+    const methods = SOUNDNESS_METHODS.filter((m) => spec.methods === undefined || spec.methods.includes(m));
+    const perCell = spec.methodsPerCell ?? methods.length;
+    const cells: BenchCell[] = [];
+    for (let from = 0; from < total; from += chunk)
+      for (let m = 0; m < methods.length; m += perCell) {
+        const input = {
+          seed: spec.seed ?? SOUNDNESS_SEED,
+          perShape,
+          from,
+          to: Math.min(total, from + chunk),
+          draws: spec.draws ?? d.draws,
+          budget: spec.budget ?? d.budget,
+          staticBudget: spec.staticBudget ?? d.staticBudget,
+          egsEvery: spec.egsEvery ?? d.egsEvery,
+          optimalEvery: spec.optimalEvery ?? d.optimalEvery,
+          methods: methods.slice(m, m + perCell),
+        };
+        cells.push({ id: cellId({ benchmark: 'soundness', input }), benchmark: 'soundness', input });
+      }
+    return cells;
+  }
   if (spec.benchmark === 'egs') {
     const names = egsCellSetNames();
     const sets = spec.sets ?? names;

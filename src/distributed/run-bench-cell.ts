@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoOf } from '../core/file-error.js';
 import { runEgsCell } from '../experiments/egs-cell.js';
 import { runHsocCell } from '../experiments/hsoc-cell.js';
+import { runSoundnessShard } from '../experiments/soundness-shard.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
 import { readResultFile } from './run-trial.js';
 
@@ -41,6 +42,10 @@ export async function computeBenchCell(cell: BenchCell): Promise<CellOutcome> {
   if (cell.benchmark === 'hsoc') {
     const result = await runHsocCell(cell.input);
     return { id: cell.id, benchmark: 'hsoc', result, wallSeconds: seconds() };
+  }
+  if (cell.benchmark === 'soundness') {
+    const result = await runSoundnessShard(cell.input);
+    return { id: cell.id, benchmark: 'soundness', result, wallSeconds: seconds() };
   }
   const result = await runEgsCell(cell.input);
   return { id: cell.id, benchmark: 'egs', result, wallSeconds: seconds() };

@@ -6,7 +6,7 @@ import { loadEgsPolicyModel } from '../../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
 import { tightDeadline } from '../../src/experiments/egs-benchmark-sets.js';
 import { randomGraphNet } from '../helpers/random-graph-net.js';
-import { shapedDag } from '../helpers/shaped-dag.js';
+import { shapedDag } from '../../src/experiments/shaped-dag.js';
 import { arbTightTask } from '../helpers/tight-task.js';
 
 const arbTight = arbTightTask(24);

@@ -7,7 +7,7 @@ import { egsAblationSets } from '../../src/experiments/egs-learn-ablation.js';
 import { tightDeadline, tightEgsSets } from '../../src/experiments/egs-benchmark-sets.js';
 import { collectTeacherDemonstrations, sampleTrainingDags } from '../../src/experiments/egs-imitation.js';
 import { egsAblationTables, egsAblationTraining } from '../../src/report/egs-ablation-report.js';
-import { DAG_SHAPES, shapedDag } from '../helpers/shaped-dag.js';
+import { DAG_SHAPES, shapedDag } from '../../src/experiments/shaped-dag.js';
 
 describe('EGS teachers and tight deadlines', () => {
   it('at D = tightDeadline(dag, m), listsched needs at most m cores (property)', async () => {

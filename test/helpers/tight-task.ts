@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Dag } from '../../src/dag/dag-task.js';
 import { tightDeadline } from '../../src/experiments/egs-benchmark-sets.js';
-import { DAG_SHAPES, shapedDag } from './shaped-dag.js';
+import { DAG_SHAPES, shapedDag } from '../../src/experiments/shaped-dag.js';
 
 /** A task of {@link arbTightTask}: the DAG, its tight deadline and the seed it was drawn with. */
 export interface TightTask {

@@ -45,7 +45,7 @@ export function registerSweep(program: Command): void {
     )
     .argument(
       '<sweep.json>',
-      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs", …} (docs/sweeps.md)',
+      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs" | "soundness", …} (docs/sweeps.md)',
     )
     .option('-w, --workers <N>', 'local trial processes (default: the number of cores)', parsePositiveInt)
     .option(

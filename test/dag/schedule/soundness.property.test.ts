@@ -27,8 +27,13 @@ import {
   seededRandom,
   simulateDynamic,
   simulateStaticOrder,
-} from '../../helpers/execution-time-simulator.js';
-import { DAG_SHAPES, shapedDag, zhaoEstBlockerDag, type DagShape } from '../../helpers/shaped-dag.js';
+} from '../../../src/experiments/execution-time-simulator.js';
+import {
+  DAG_SHAPES,
+  shapedDag,
+  zhaoEstBlockerDag,
+  type DagShape,
+} from '../../../src/experiments/shaped-dag.js';
 
 const EPS = 1e-9;
 

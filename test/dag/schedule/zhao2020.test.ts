@@ -13,8 +13,12 @@ import {
   zhao2020Bound,
   zhao2020Priority,
 } from '../../../src/dag/schedule/zhao2020.js';
-import { adversarialSearch, seededRandom, simulateDynamic } from '../../helpers/execution-time-simulator.js';
-import { zhaoEstBlockerDag } from '../../helpers/shaped-dag.js';
+import {
+  adversarialSearch,
+  seededRandom,
+  simulateDynamic,
+} from '../../../src/experiments/execution-time-simulator.js';
+import { zhaoEstBlockerDag } from '../../../src/experiments/shaped-dag.js';
 
 const EPS = 1e-9;
 const RUNS = { numRuns: 300, seed: 2020 };

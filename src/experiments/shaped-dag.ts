@@ -2,10 +2,10 @@
  * Seeded random DAG tasks of several shapes for the soundness tests and `bench/soundness-bench.ts`:
  * one (shape, seed, n, slack) fixes the task, so any counterexample replays from those alone.
  */
-import { buildDag } from '../../src/dag/build-dag.js';
-import type { Dag, DagTaskSpec } from '../../src/dag/dag-task.js';
-import { withSlackDeadline } from '../../src/dag/generate/deadline.js';
-import { generateDag } from '../../src/dag/generate/generate-dag.js';
+import { buildDag } from '../dag/build-dag.js';
+import type { Dag, DagTaskSpec } from '../dag/dag-task.js';
+import { withSlackDeadline } from '../dag/generate/deadline.js';
+import { generateDag } from '../dag/generate/generate-dag.js';
 import { seededRandom } from './execution-time-simulator.js';
 
 /** The DAG shapes of the soundness checks. */

@@ -12,8 +12,8 @@
  * - static-order: each core runs its nodes in the timetable's order; a node starts as soon as
  *   its predecessors and its predecessor on the core are done.
  */
-import type { Dag } from '../../src/dag/dag-task.js';
-import type { ScheduledNode } from '../../src/dag/schedule/schedule-result.js';
+import type { Dag } from '../dag/dag-task.js';
+import type { ScheduledNode } from '../dag/schedule/schedule-result.js';
 
 /** Start and finish of every node (by index) and the makespan. */
 export interface SimulatedRun {
