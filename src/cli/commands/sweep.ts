@@ -41,7 +41,7 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
+      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS, soundness shards), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
     )
     .argument(
       '<sweep.json>',
