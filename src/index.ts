@@ -229,6 +229,8 @@ export {
   runnerWeightsOf,
   decodeRunnerNet,
   type RunnerWeights,
+  type MlpRunnerWeights,
+  type GraphRunnerWeights,
   type RunnerNet,
 } from './distributed/env-runner-weights.js';
 export {

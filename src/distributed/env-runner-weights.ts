@@ -1,25 +1,46 @@
 /**
  * The weights an env runner acts with, as data: the actor and the critic of an MLP
  * {@link ActorCriticPolicy} each as a Float32 policy artifact in its binary encoding (the format
- * `arbiter export` writes), plus the Gaussian log-std for Box actions. The artifact round-trips
- * Float32 weights exactly, so the runner's forward pass (the learner's own dense kernel) gives
- * the learner's logits and values bit for bit.
+ * `arbiter export` writes), plus the Gaussian log-std for Box actions; or a {@link GraphPolicy}'s
+ * layout, sizes and named Float32 weights (its `getWeights`). Both round-trip Float32 weights
+ * exactly, so the runner's forward pass (the learner's own kernels) gives the learner's logits
+ * and values bit for bit.
  */
 import { ArbiterError } from '../core/errors.js';
 import { mlpPolicyArtifact } from '../deploy/extract-policy-artifact.js';
 import { decodePolicyArtifact, encodePolicyArtifact, isInt8Artifact } from '../deploy/policy-artifact.js';
 import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
 import type { DenseActivation, DenseLayerF32 } from '../nn/dense-forward.js';
+import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
+import type { GraphNetDims } from '../nn/graph-net-f32.js';
+import { GraphPolicy } from '../nn/graph-policy.js';
 import type { Policy } from '../nn/policy.js';
 
-/** What a runner receives each iteration (structured-cloneable; base64 for a queue job). */
-export interface RunnerWeights {
+/** What a runner receives each iteration (structured-cloneable). */
+export type RunnerWeights = MlpRunnerWeights | GraphRunnerWeights;
+
+/** The MLP actor-critic's runner weights (base64 for a queue job). */
+export interface MlpRunnerWeights {
+  /** Absent or `mlp`. */
+  kind?: 'mlp';
   /** The actor (observation → logits or Gaussian means), binary policy artifact. */
   actor: Uint8Array;
   /** The critic (observation → V), binary policy artifact. */
   critic: Uint8Array;
   /** Box actions: log σ per action dimension; absent for Discrete. */
   logStd?: Float32Array;
+}
+
+/** A graph policy's runner weights (local runners only). */
+export interface GraphRunnerWeights {
+  /** Always `graph`. */
+  kind: 'graph';
+  /** The padded observation layout. */
+  layout: PaddedGraphLayout;
+  /** Network sizes. */
+  dims: GraphNetDims;
+  /** Every weight by `graphNetParams` name (copies; row-major as in the policy). */
+  weights: Record<string, Float32Array>;
 }
 
 /** A decoded dense network: its layers and the hidden nonlinearity. */
@@ -32,15 +53,22 @@ export interface RunnerNet {
 
 /**
  * The runner weights of `policy`. Env runners support the MLP actor-critic with separate actor
- * and critic networks (the default); other policies throw `unsupported-model`.
+ * and critic networks (the default) and the graph policy; other policies throw `unsupported-model`.
  */
 export function runnerWeightsOf(policy: Policy<Float32Array>): RunnerWeights {
+  if (policy instanceof GraphPolicy)
+    return {
+      kind: 'graph',
+      layout: { ...policy.layout },
+      dims: { ...policy.dims },
+      weights: policy.getWeights(),
+    };
   if (!(policy instanceof ActorCriticPolicy) || policy.trunk !== undefined)
     throw new ArbiterError(
       'unsupported-model',
-      'env runners support the MLP actor-critic policy without a shared trunk (not shareTrunk, CNN or graph policies); train without --env-runners',
+      'env runners support the MLP actor-critic policy without a shared trunk and the graph policy (not shareTrunk or CNN policies); train without --env-runners',
     );
-  const weights: RunnerWeights = {
+  const weights: MlpRunnerWeights = {
     actor: encodePolicyArtifact(mlpPolicyArtifact(policy.actor)),
     critic: encodePolicyArtifact(mlpPolicyArtifact(policy.critic)),
   };

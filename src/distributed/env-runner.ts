@@ -23,7 +23,10 @@ import {
   type DenseWorkspace,
 } from '../nn/dense-forward.js';
 import { sampleDiagGaussian } from '../nn/diag-gaussian.js';
+import { GraphActor } from '../nn/graph-actor.js';
+import { GraphNetF32 } from '../nn/graph-net-f32.js';
 import { maskedLogSumExp, sampleMaskedCategorical } from '../nn/masked-categorical.js';
+import type { ActOutput } from '../nn/policy.js';
 import { decodeRunnerNet, type RunnerNet, type RunnerWeights } from './env-runner-weights.js';
 
 /**
@@ -102,6 +105,14 @@ export async function envFactoryOf(spec: RunnerEnvSpec): Promise<(index: number)
   return (index) => (fn as (options: unknown, index: number) => Env)(spec.options, index);
 }
 
+/** A policy acting on one runner's rows of a step. */
+interface SliceActor {
+  /** Samples the slice's rows of `obs` (out: that step's slice of the rollout arrays). */
+  act(obs: Float32Array, masks: Uint8Array | undefined, rng: Rng, out: ActOutput): void;
+  /** V of one observation. */
+  value(obs: Float32Array): number;
+}
+
 interface PreparedNet {
   net: RunnerNet;
   kernelsT: Float32Array[];
@@ -123,6 +134,7 @@ export class EnvRunner {
   private started = false;
   private readonly rng = new Rng(0);
   private readonly oneValue = new Float32Array(1);
+  private graph: GraphActor | undefined;
 
   constructor(envs: SyncVectorEnv, slice: RunnerSlice) {
     if (envs.numEnvs !== slice.count)
@@ -163,16 +175,7 @@ export class EnvRunner {
     const n = this.actionDim;
     const discrete = this.actionKind === 'discrete';
     if (!this.started) this.reset(req.resetSeed);
-    const actor = prepare(decodeRunnerNet(req.weights.actor, 'actor weights'), C);
-    const critic = prepare(decodeRunnerNet(req.weights.critic, 'critic weights'), C);
-    if (actor.net.layers[0]!.inDim !== d || actor.net.layers.at(-1)!.outDim !== n)
-      throw new ArbiterError(
-        'invalid-input',
-        `env runner: the actor maps ${actor.net.layers[0]!.inDim} → ${actor.net.layers.at(-1)!.outDim}, the envs need ${d} → ${n}`,
-      );
-    const logStd = req.weights.logStd;
-    if (!discrete && logStd?.length !== n)
-      throw new ArbiterError('invalid-input', `env runner: Box actions need ${n} log-std values`);
+    const actor = this.sliceActor(req.weights, C);
     const rng = this.rng;
     rng.setState(req.actionRngState);
     const out = allocateRollout(
@@ -184,38 +187,21 @@ export class EnvRunner {
       discrete,
       req.actionRngState,
     );
-    const head = new Float32Array(C * n);
     const clipped = discrete ? undefined : new Float32Array(C * n);
+    const aw = discrete ? 1 : n;
     for (let t = 0; t < T; t++) {
       const obs = out.obs.subarray(t * C * d, (t + 1) * C * d);
       obs.set(this.nextObs);
       const masks = out.masks?.subarray(t * C * n, (t + 1) * C * n);
       if (masks) masks.set(this.nextMasks);
-      forward(actor, obs, C, head);
       // The rows before this slice draw first, those after it last: one stream for all runners.
       skipActionDraws(rng, this.actionKind, start, n);
-      if (discrete) {
-        const actions = out.actions as Int32Array;
-        for (let b = 0; b < C; b++) {
-          const a = sampleMaskedCategorical(head, b * n, n, rng, false, masks, b * n);
-          actions[t * C + b] = a;
-          out.logProbs[t * C + b] = head[b * n + a]! - maskedLogSumExp(head, b * n, n, masks, b * n);
-        }
-      } else {
-        const actions = out.actions as Float32Array;
-        for (let b = 0; b < C; b++)
-          out.logProbs[t * C + b] = sampleDiagGaussian(
-            head,
-            b * n,
-            logStd!,
-            rng,
-            false,
-            actions,
-            (t * C + b) * n,
-          );
-      }
+      actor.act(obs, masks, rng, {
+        actions: out.actions.subarray(t * C * aw, (t + 1) * C * aw),
+        logProbs: out.logProbs.subarray(t * C, (t + 1) * C),
+        values: out.values.subarray(t * C, (t + 1) * C),
+      });
       skipActionDraws(rng, this.actionKind, E - start - C, n);
-      forward(critic, obs, C, out.values.subarray(t * C, (t + 1) * C));
       const stepActions = discrete
         ? (out.actions as Int32Array).subarray(t * C, (t + 1) * C)
         : clipToBox(
@@ -233,7 +219,7 @@ export class EnvRunner {
         if (!finalObs)
           throw new ArbiterError('vector-env', `vector env gave no finalObs for truncated copy ${start + e}`);
         // One row, as the learner bootstraps it.
-        out.finalValues[t * C + e] = forward(critic, finalObs, 1, this.oneValue)[0]!;
+        out.finalValues[t * C + e] = actor.value(finalObs);
       }
       this.nextObs.set(res.obs);
       if (this.hasMasks) this.nextMasks.set(res.actionMasks!.subarray(0, C * n));
@@ -247,6 +233,66 @@ export class EnvRunner {
   /** Closes the env copies. */
   async close(): Promise<void> {
     await this.envs.close();
+  }
+
+  // The request's policy acting on this slice's C rows per step (checked against the envs).
+  private sliceActor(weights: RunnerWeights, C: number): SliceActor {
+    const d = this.obsDim;
+    const n = this.actionDim;
+    if (weights.kind === 'graph') {
+      const { layout } = weights;
+      if (this.actionKind !== 'discrete' || layout.size !== d || layout.maxNodes * layout.maxNodes !== n)
+        throw new ArbiterError(
+          'invalid-input',
+          `env runner: the graph policy takes ${layout.size} values and ${layout.maxNodes ** 2} actions, the envs give ${d} and need ${this.actionKind === 'discrete' ? n : 'Box'} actions`,
+        );
+      // Same sizes: reuse the network (and its WebAssembly memory), only the weights change.
+      if (this.graph && JSON.stringify(this.graph.net.dims) === JSON.stringify(weights.dims))
+        this.graph.net.setWeights(weights.weights);
+      else this.graph = new GraphActor(layout, new GraphNetF32(weights.dims, weights.weights));
+      const graph = this.graph;
+      return {
+        act: (obs, masks, rng, out) => graph.act(obs, C, masks, rng, false, out),
+        value: (obs) => graph.value(obs, 1, this.oneValue)[0]!,
+      };
+    }
+    const actor = prepare(decodeRunnerNet(weights.actor, 'actor weights'), C);
+    const critic = prepare(decodeRunnerNet(weights.critic, 'critic weights'), C);
+    if (actor.net.layers[0]!.inDim !== d || actor.net.layers.at(-1)!.outDim !== n)
+      throw new ArbiterError(
+        'invalid-input',
+        `env runner: the actor maps ${actor.net.layers[0]!.inDim} → ${actor.net.layers.at(-1)!.outDim}, the envs need ${d} → ${n}`,
+      );
+    const discrete = this.actionKind === 'discrete';
+    const logStd = weights.logStd;
+    if (!discrete && logStd?.length !== n)
+      throw new ArbiterError('invalid-input', `env runner: Box actions need ${n} log-std values`);
+    const head = new Float32Array(C * n);
+    return {
+      act: (obs, masks, rng, out) => {
+        forward(actor, obs, C, head);
+        if (discrete) {
+          const actions = out.actions as Int32Array;
+          for (let b = 0; b < C; b++) {
+            const a = sampleMaskedCategorical(head, b * n, n, rng, false, masks, b * n);
+            actions[b] = a;
+            out.logProbs[b] = head[b * n + a]! - maskedLogSumExp(head, b * n, n, masks, b * n);
+          }
+        } else
+          for (let b = 0; b < C; b++)
+            out.logProbs[b] = sampleDiagGaussian(
+              head,
+              b * n,
+              logStd!,
+              rng,
+              false,
+              out.actions as Float32Array,
+              b * n,
+            );
+        forward(critic, obs, C, out.values);
+      },
+      value: (obs) => forward(critic, obs, 1, this.oneValue)[0]!,
+    };
   }
 
   private reset(seed: number): void {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CollectedRollout } from '../agents/rollout-source.js';
 import { parseConfig } from '../core/config-schema.js';
-import { ValidationError } from '../core/errors.js';
+import { ArbiterError, ValidationError } from '../core/errors.js';
 import type { RunnerRolloutRequest } from './env-runner.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -55,13 +55,22 @@ const REQUEST_SCHEMA = z
 /** A {@link RunnerRolloutRequest} as JSON. */
 export type RunnerRequestJson = z.infer<typeof REQUEST_SCHEMA>;
 
-/** Encodes a rollout request for a queue job. */
+/**
+ * Encodes a rollout request for a queue job. Graph-policy weights throw `unsupported-model`:
+ * queue runners take the MLP actor-critic only.
+ */
 export function encodeRunnerRequest(req: RunnerRolloutRequest): RunnerRequestJson {
+  const w = req.weights;
+  if (w.kind === 'graph')
+    throw new ArbiterError(
+      'unsupported-model',
+      'queue env runners support the MLP actor-critic only; run a graph policy on local env runners (no --queue)',
+    );
   return {
     weights: {
-      actor: toBase64(req.weights.actor),
-      critic: toBase64(req.weights.critic),
-      ...(req.weights.logStd && { logStd: toBase64(req.weights.logStd) }),
+      actor: toBase64(w.actor),
+      critic: toBase64(w.critic),
+      ...(w.logStd && { logStd: toBase64(w.logStd) }),
     },
     numSteps: req.numSteps,
     actionRngState: { s: [...req.actionRngState.s], spareNormal: req.actionRngState.spareNormal ?? null },

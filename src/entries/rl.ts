@@ -99,6 +99,7 @@ export { maskedCategoricalForward, maskedCategoricalBackward } from '../nn/maske
 export { diagGaussianForward, diagGaussianBackward } from '../nn/diag-gaussian-backward.js';
 export { GraphPolicy, GRAPH_POLICY_DEFAULTS, type GraphPolicyConfig } from '../nn/graph-policy.js';
 export { GraphNetF32, type GraphInput, type GraphNetDims, type GraphNetKernel } from '../nn/graph-net-f32.js';
+export { GraphActor } from '../nn/graph-actor.js';
 export { GraphNetWasm } from '../nn/graph-net-wasm.js';
 export { GraphNetTrainer, type GraphNetEvaluation } from '../nn/graph-net-train.js';
 export { createGraphTrainKernels, type GraphTrainKernels } from '../nn/graph-train-kernels.js';

@@ -28,19 +28,12 @@ import {
   MASKED_LOGIT,
   categoricalEntropy,
   categoricalLogProb,
-  logSumExpAmong,
   maskedLogSoftmax,
-  sampleCategoricalAmong,
 } from './masked-categorical.js';
+import { GraphActor } from './graph-actor.js';
 import { GraphNetTrainer } from './graph-net-train.js';
 import { orthogonalMatrix } from './orthogonal-init.js';
-import type {
-  ActOutput,
-  HostTrainablePolicy,
-  Policy,
-  PolicyEvaluation,
-  PolicyEvaluationHost,
-} from './policy.js';
+import type { HostTrainablePolicy, Policy, PolicyEvaluation, PolicyEvaluationHost } from './policy.js';
 import { assertTfReady, tf } from './tf-backend.js';
 
 /** Architecture of a {@link GraphPolicy}; every field has a default. */
@@ -110,9 +103,7 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   private deviceStale = false;
   private netStale = false;
   private trainer: GraphNetTrainer | undefined;
-  private readonly logits: Float32Array;
-  // Allowed actions of the current row, ascending (reused).
-  private readonly allowed: number[] = [];
+  private readonly actor: GraphActor;
   private disposed = false;
 
   /**
@@ -154,7 +145,7 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     this.hostByName = host;
     this.grads = this.host.map((a) => new Float32Array(a.length));
     this.net = new GraphNetF32(this.dims, host);
-    this.logits = new Float32Array(this.actionDim);
+    this.actor = new GraphActor(layout, this.net);
   }
 
   /** A `makePolicy` for PPO/A2C/REINFORCE: checks that the flat observation length matches `layout`. */
@@ -231,48 +222,16 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     this.netStale = true;
   }
 
-  /**
-   * Chooses edges on the Float32 path, one graph at a time (see {@link Policy.act}): only the
-   * allowed pairs of the real n × n block get a logit, and the masked softmax runs over their
-   * ascending list (the same operations as over the full masked row, so the same action and
-   * log-probability).
-   */
-  act(
-    obs: Float32Array,
-    batch: number,
-    masks: Uint8Array | undefined,
-    rng: Rng,
-    deterministic: boolean,
-    out: ActOutput,
-  ): void {
+  /** Chooses edges on the Float32 path, one graph at a time (see {@link GraphActor.act}). */
+  act(...args: Parameters<GraphActor['act']>): void {
     this.syncNet();
-    const A = this.actionDim;
-    const N = this.layout.maxNodes;
-    const logits = this.logits;
-    const allowed = this.allowed;
-    for (let b = 0; b < batch; b++) {
-      const n = this.encodeRow(obs, b);
-      allowed.length = 0;
-      const off = b * A;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) {
-          const a = i * N + j;
-          if (masks === undefined || masks[off + a]) allowed.push(a);
-        }
-      this.net.pairLogitsAt(n, allowed, N, logits);
-      const a = sampleCategoricalAmong(logits, allowed, rng, deterministic);
-      out.actions[b] = a;
-      out.logProbs[b] = logits[a]! - logSumExpAmong(logits, allowed);
-      out.values[b] = this.net.value(n);
-    }
+    this.actor.act(...args);
   }
 
   /** V(obs) on the Float32 path. */
   value(obs: Float32Array, batch: number, out?: Float32Array): Float32Array {
     this.syncNet();
-    const values = out ?? new Float32Array(batch);
-    for (let b = 0; b < batch; b++) values[b] = this.net.value(this.encodeRow(obs, b));
-    return values;
+    return this.actor.value(obs, batch, out);
   }
 
   /**
@@ -281,7 +240,7 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
    */
   logitsF32(obs: Float32Array, b: number, out: Float32Array): number {
     this.syncNet();
-    const n = this.encodeRow(obs, b);
+    const n = this.actor.encodeRow(obs, b);
     out.fill(MASKED_LOGIT, 0, this.actionDim);
     this.net.pairLogits(n, out, this.layout.maxNodes, 0);
     return n;
@@ -438,22 +397,6 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     const hidden = tf.tanh(dense(pooled, 'value/1')) as tf.Tensor2D;
     const values = tf.reshape(dense(hidden, 'value/2'), [B]) as tf.Tensor1D;
     return { logits, values };
-  }
-
-  // Encodes row b of the padded batch on the Float32 path; returns its node count.
-  private encodeRow(obs: Float32Array, b: number): number {
-    const { size, maxNodes: N, nodeFeatureDim: F, relationsOffset } = this.layout;
-    const o = b * size;
-    const n = obs[o]!;
-    if (!Number.isInteger(n) || n < 1 || n > N)
-      throw new ArbiterError('invalid-input', `GraphPolicy: row ${b} has node count ${n}`);
-    this.net.encode({
-      numNodes: n,
-      nodeFeatures: obs.subarray(o + 1, o + 1 + n * F),
-      relations: obs.subarray(o + relationsOffset, o + size),
-      relStride: N,
-    });
-    return n;
   }
 
   private syncHost(): void {

@@ -10,8 +10,15 @@ import { LocalEnvRunners } from '../../src/distributed/env-runner-pool.js';
 import { runnerSlices } from '../../src/distributed/env-runner.js';
 import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import type { Env } from '../../src/core/env.js';
+import { Rng } from '../../src/core/rng.js';
+import { PadGraphObservation } from '../../src/core/wrappers/pad-graph-observation.js';
+import { runnerWeightsOf } from '../../src/distributed/env-runner-weights.js';
+import { encodeRunnerRequest } from '../../src/distributed/rollout-codec.js';
+import { EgsEnv } from '../../src/envs/egs/egs-env.js';
+import { GraphPolicy } from '../../src/nn/graph-policy.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 import { TargetEnv } from '../agents/fixtures/target-env.js';
+import { EGS_MAX_NODES, egsGraphEnv } from './fixtures/egs-graph-env-factory.js';
 import { expectSameRun, ppoRunFingerprint, type RunFingerprint } from '../helpers/ppo-run-fingerprint.js';
 
 beforeAll(async () => {
@@ -82,6 +89,69 @@ describe('local env runners', () => {
       expect(reference.tensors['policy/logStd']).toBeDefined();
     },
   );
+
+  it(
+    'a graph policy on EGS-v0: K = 2 runners (2 envs × 16 steps × 2 iterations) give the K = 0 run',
+    { timeout: 60_000 },
+    async () => {
+      const config = {
+        numEnvs: 2,
+        numSteps: 16,
+        updateEpochs: 2,
+        numMinibatches: 2,
+        seed: 5,
+        clipVloss: false,
+      };
+      const steps = 2 * 2 * 16;
+      const layout = new PadGraphObservation(new EgsEnv({ maxNodes: EGS_MAX_NODES })).layout;
+      const policy = GraphPolicy.factory(layout, {
+        hiddenDim: 8,
+        numHeads: 2,
+        numLayers: 1,
+        valueHiddenDim: 8,
+      });
+      const run = (seed: number, runners: number): Promise<RunFingerprint> =>
+        ppoRunFingerprint(
+          egsGraphEnv,
+          { ...config, seed },
+          steps,
+          runners > 0
+            ? (numEnvs) =>
+                LocalEnvRunners.start({
+                  env: {
+                    module: new URL('./fixtures/egs-graph-env-factory.ts', import.meta.url).href,
+                    export: 'egsGraphEnv',
+                  },
+                  numEnvs,
+                  runners,
+                })
+            : undefined,
+          policy,
+        );
+      const reference = await run(5, 0);
+      expect(reference.metrics.length).toBe(2);
+      expect(Object.keys(reference.tensors).some((k) => k.includes('embed/kernel'))).toBe(true);
+      expectSameRun(await run(5, 2), reference, 'EGS-v0 graph policy, K = 2');
+      // Another seed differs: the comparison can fail.
+      expect((await run(6, 2)).tensors).not.toEqual(reference.tensors);
+    },
+  );
+
+  it('queue runners refuse a graph policy with a clear error', () => {
+    const layout = new PadGraphObservation(new EgsEnv({ maxNodes: EGS_MAX_NODES })).layout;
+    const env = egsGraphEnv();
+    const policy = GraphPolicy.factory(layout, { hiddenDim: 8, numHeads: 2, numLayers: 1 })(
+      layout.size,
+      env.actionSpace,
+      new Rng(0),
+    );
+    const weights = runnerWeightsOf(policy);
+    expect(weights.kind).toBe('graph');
+    expect(() =>
+      encodeRunnerRequest({ weights, numSteps: 1, actionRngState: new Rng(0).getState(), resetSeed: 0 }),
+    ).toThrow(/queue env runners support the MLP actor-critic only/);
+    policy.dispose();
+  });
 
   it('refuses observation normalization and a source of another width', async () => {
     const model = new PPO(() => makeEnv('CartPole-v1'), { ...CONFIG, normalizeObservation: true });

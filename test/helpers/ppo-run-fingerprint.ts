@@ -4,6 +4,7 @@
  * With a source, also checks that the run took its rollouts from it (one per iteration).
  */
 import { expect } from 'vitest';
+import type { PolicyFactory } from '../../src/agents/on-policy-algorithm.js';
 import { PPO, type PpoConfig } from '../../src/agents/ppo.js';
 import type { RolloutRequest, RolloutSource } from '../../src/agents/rollout-source.js';
 import type { Env } from '../../src/core/env.js';
@@ -20,15 +21,17 @@ export interface RunFingerprint {
 
 /**
  * Trains PPO on `env` (an id, or a factory called once per copy) for `steps` with `config`, its rollouts from `makeSource` (K = 0 without),
- * and returns the fingerprint. `steps` must be a whole number of iterations.
+ * its policy from `makePolicy` (the MLP actor-critic without), and returns the fingerprint.
+ * `steps` must be a whole number of iterations.
  */
 export async function ppoRunFingerprint(
   env: string | (() => Env),
   config: Partial<PpoConfig>,
   steps: number,
   makeSource?: (numEnvs: number) => Promise<RolloutSource>,
+  makePolicy?: PolicyFactory,
 ): Promise<RunFingerprint> {
-  const model = new PPO(typeof env === 'string' ? () => makeEnv(env) : env, config);
+  const model = new PPO(typeof env === 'string' ? () => makeEnv(env) : env, config, makePolicy);
   const metrics: string[] = [];
   const sink: MetricsSink = {
     write(step, m) {
