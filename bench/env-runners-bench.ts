@@ -11,25 +11,35 @@ import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import { initTf } from '../src/nn/tf-backend.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { hsocRunnerEnv } from './hsoc-runner-env.js';
+import { EGS_RUNNER_MAX_NODES, egsRunnerEnv } from './egs-runner-env.js';
+import type { PolicyFactory } from '../src/agents/on-policy-algorithm.js';
+import { PadGraphObservation } from '../src/core/wrappers/pad-graph-observation.js';
+import { EgsEnv } from '../src/envs/egs/egs-env.js';
+import { GraphPolicy } from '../src/nn/graph-policy.js';
 import { REDIS_SERVER, startRedis } from '../test/helpers/redis-server.js';
 import { describeMachine } from './machine.js';
 
 // `npm run bench -- env-runners`: PPO (fast learner) steps/s with K = 0 (the algorithm steps its
 // own envs), 1 and 2 local env-runner threads, on CartPole-v1 (cheap env: runners cannot pay),
-// Jobs-v0 and HSoC (5-task, 4 jobs; the costliest MLP env), and K = 1, 2 through Redis. Each cell trains a fixed number of
+// Jobs-v0, HSoC (5-task, 4 jobs; the costliest MLP env) and EGS-v0 (10–14-node DAGs, graph
+// policy; threads only), and K = 1, 2 through Redis. Each cell trains a fixed number of
 // iterations after one warm-up iteration (runner start-up excluded, reported apart), best of two
 // rounds; the final weights of every K are compared with K = 0's. Writes
 // bench/results/env-runners.md. About 2 minutes on 2 cores.
 
-interface Case {
+/** One env of the table. */
+export interface Case {
   name: string;
   env: RunnerEnvSpec;
   make: () => () => Env;
   config: Partial<PpoConfig>;
   iterations: number;
+  /** The policy (the MLP actor-critic when absent). */
+  policy?: PolicyFactory;
 }
 
-const CASES: Case[] = [
+/** The table's envs, in order. */
+export const CASES: Case[] = [
   {
     name: 'CartPole-v1',
     env: { id: 'CartPole-v1' },
@@ -55,6 +65,20 @@ const CASES: Case[] = [
     config: { numEnvs: 4, numSteps: 256 },
     iterations: 16,
   },
+  {
+    name: 'EGS-v0 (10–14 nodes, graph policy)',
+    env: { module: new URL('./egs-runner-env.ts', import.meta.url).href, export: 'egsRunnerEnv' },
+    make: () => egsRunnerEnv,
+    config: { numEnvs: 4, numSteps: 64, clipVloss: false },
+    iterations: 10,
+    policy: GraphPolicy.factory(
+      new PadGraphObservation(new EgsEnv({ maxNodes: EGS_RUNNER_MAX_NODES })).layout,
+      {
+        hiddenDim: 16,
+        numHeads: 2,
+      },
+    ),
+  },
 ];
 /** K and where the runners run: local threads, or slots of an `arbiter worker` through Redis. */
 const RUNNERS: { k: number; via: 'threads' | 'redis' }[] = [
@@ -66,14 +90,16 @@ const RUNNERS: { k: number; via: 'threads' | 'redis' }[] = [
 ];
 const ROUNDS = 2;
 
-interface Cell {
+/** What one cell measured. */
+export interface Cell {
   stepsPerS: number;
   startS: number;
   weights: string;
 }
 
-async function cell(c: Case, k: number, redisUrl: string | undefined): Promise<Cell> {
-  const model = new PPO(c.make(), { ...c.config, seed: 1 });
+/** One cell: `c` trained with K = `k` runners (local threads, or through Redis at `redisUrl`). */
+export async function cell(c: Case, k: number, redisUrl: string | undefined): Promise<Cell> {
+  const model = new PPO(c.make(), { ...c.config, seed: 1 }, c.policy);
   const perIter = model.config.numEnvs * model.config.numSteps;
   const numEnvs = model.config.numEnvs;
   const t0 = performance.now();
@@ -154,7 +180,7 @@ export async function runEnvRunnersBench(): Promise<void> {
 
 Load: before \`${loadBefore}\`; after \`${loadAfter}\`.
 
-PPO, fast learner, default MLP policy, seed 1. Steps/s over a fixed number of iterations after one
+PPO, fast learner, default MLP policy (EGS-v0: the graph policy, d = 16, 2 heads), seed 1. Steps/s over a fixed number of iterations after one
 warm-up iteration, best of ${ROUNDS} rounds (rounds interleave the cells); start = seconds to start the
 runners and build their envs (once per run, not in steps/s). Redis rows: our own redis-server on
 127.0.0.1 and one \`arbiter worker\` (in this process, a slot per runner), so they measure the
@@ -168,8 +194,7 @@ Reading: a runner runs the same forward pass and env steps the learner would (ro
 not reduced, only moved), and the learner waits for the rollout while the runners step, then the
 runners wait while it trains. So K runners can at best overlap the envs' stepping across cores;
 CartPole's step is far cheaper than the per-iteration message and merge, so runners cost there.
-EGS-v0 is not in the table: its graph observations need the graph policy, which env runners do not
-support yet (they run the MLP actor-critic). A Redis row's start is only adding the jobs: its
+EGS-v0 has thread rows only: queue runners take the MLP actor-critic, not the graph policy. A Redis row's start is only adding the jobs: its
 worker builds the envs at the first rollout, inside the warm-up iteration.
 
 Noise: on a 2-core machine shared with other jobs (load 8–10), the same cell moves by tens of
