@@ -4,6 +4,9 @@
  * in the order asked, and the coordinator's loop that runs every unfinished item once and records
  * how it settled.
  */
+import { existsSync } from 'node:fs';
+import { ValidationError } from '../core/errors.js';
+import { readJsonObjectFile } from '../core/read-json-object.js';
 
 /** Results and failures by item id, and serialized rewrites of the summary files. */
 export abstract class ResultLedger<R extends { id: string }, F extends { id: string }> {
@@ -20,6 +23,30 @@ export abstract class ResultLedger<R extends { id: string }, F extends { id: str
   /** Records a failed item (unless it finished). */
   addFailure(failure: F): void {
     if (!this.results.has(failure.id)) this.failures.set(failure.id, failure);
+  }
+
+  /**
+   * Results from before a restart, for the items `ids` of this sweep: those listed under
+   * `listKey` in the last summary file (when there is one), then each item's own file on this
+   * machine (`readItem`), which wins.
+   */
+  async loadEarlier(
+    summaryFile: string,
+    listKey: string,
+    ids: readonly string[],
+    readItem: (id: string) => Promise<R | undefined>,
+  ): Promise<void> {
+    if (existsSync(summaryFile)) {
+      const earlier = (await readJsonObjectFile(summaryFile))[listKey];
+      if (!Array.isArray(earlier))
+        throw new ValidationError('sweep-summary', `has no ${listKey} list`, { file: summaryFile });
+      const wanted = new Set(ids);
+      for (const r of earlier as R[]) if (wanted.has(r.id)) this.addResult(r);
+    }
+    for (const id of ids) {
+      const r = await readItem(id);
+      if (r !== undefined) this.addResult(r);
+    }
   }
 
   /** The result of item `id`, when it has one. */

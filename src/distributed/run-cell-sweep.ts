@@ -6,12 +6,9 @@
  * With `resume` a coordinator that died is replaced: cells whose outcomes exist (a file, or an
  * entry of the summary for cells run on other machines) are not run again.
  */
-import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { ValidationError } from '../core/errors.js';
-import { readJsonObjectFile } from '../core/read-json-object.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
 import { expandCellSweep, readCellSweepSpec } from './cell-sweep-spec.js';
 import { CellSweepSummary, type CellFailure, type CellSweepSummaryData } from './cell-summary.js';
@@ -79,7 +76,13 @@ export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCel
   const { title, out, specFile } = await openSweepFolder(options);
   const cellsRoot = join(out, 'cells');
   const summary = new CellSweepSummary(out, title, spec.benchmark, cells);
-  if (options.resume === true) await loadEarlierOutcomes(summary, out, cells);
+  if (options.resume === true)
+    await summary.loadEarlier(
+      join(out, 'summary.json'),
+      'cells',
+      cells.map((c) => c.id),
+      (id) => readCellOutcome(cellsRoot, id),
+    );
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
   await summary.write();
 
@@ -108,24 +111,4 @@ export async function runCellSweep(options: RunCellSweepOptions): Promise<RunCel
     await rmdir(join(cellsRoot, '.partial')).catch(() => undefined); // only when empty
   }
   return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
-}
-
-/** Outcomes from before a restart: cell files on this machine, and the last summary. */
-async function loadEarlierOutcomes(
-  summary: CellSweepSummary,
-  out: string,
-  cells: readonly BenchCell[],
-): Promise<void> {
-  const file = join(out, 'summary.json');
-  if (existsSync(file)) {
-    const earlier = (await readJsonObjectFile(file)) as Partial<CellSweepSummaryData>;
-    if (!Array.isArray(earlier.cells))
-      throw new ValidationError('sweep-summary', 'has no cells list', { file });
-    const ids = new Set(cells.map((c) => c.id));
-    for (const o of earlier.cells) if (ids.has(o.id)) summary.addResult(o);
-  }
-  for (const c of cells) {
-    const o = await readCellOutcome(join(out, 'cells'), c.id);
-    if (o !== undefined) summary.addResult(o);
-  }
 }

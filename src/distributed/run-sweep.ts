@@ -6,12 +6,9 @@
  * a coordinator that died is replaced: trials whose results exist (a `trial.json`, or an entry of
  * the summary for trials run on other machines) are not run again.
  */
-import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { ValidationError } from '../core/errors.js';
-import { readJsonObjectFile } from '../core/read-json-object.js';
 import { expandSweep } from './expand-sweep.js';
 import { readTrialResult, type TrialOutcome, type TrialResult } from './run-trial.js';
 import { settleEach } from './result-ledger.js';
@@ -80,7 +77,13 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
   const { title, out, specFile } = await openSweepFolder(options);
   const trialsRoot = join(out, 'trials');
   const summary = new SweepSummary(out, title, trials);
-  if (options.resume === true) await loadEarlierResults(summary, out, trials);
+  if (options.resume === true)
+    await summary.loadEarlier(
+      join(out, 'summary.json'),
+      'trials',
+      trials.map((t) => t.id),
+      (id) => readTrialResult(trialsRoot, id),
+    );
   await writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + '\n');
   await summary.write();
 
@@ -109,24 +112,4 @@ export async function runSweep(options: RunSweepOptions): Promise<RunSweepResult
     await rmdir(join(trialsRoot, '.partial')).catch(() => undefined); // only when empty
   }
   return { out, ...summary.data(), wallSeconds: (performance.now() - t0) / 1000 };
-}
-
-/** Results from before a restart: trial folders on this machine, and the last summary. */
-async function loadEarlierResults(
-  summary: SweepSummary,
-  out: string,
-  trials: readonly SweepTrial[],
-): Promise<void> {
-  const file = join(out, 'summary.json');
-  if (existsSync(file)) {
-    const earlier = (await readJsonObjectFile(file)) as Partial<SweepSummaryData>;
-    if (!Array.isArray(earlier.trials))
-      throw new ValidationError('sweep-summary', 'has no trials list', { file });
-    const ids = new Set(trials.map((t) => t.id));
-    for (const r of earlier.trials) if (ids.has(r.id)) summary.addResult(r);
-  }
-  for (const t of trials) {
-    const r = await readTrialResult(join(out, 'trials'), t.id);
-    if (r !== undefined) summary.addResult(r);
-  }
 }
