@@ -5,6 +5,7 @@
  * time-indexed model on an integer time grid, else the successor (path-cover) model.
  */
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { createAnalysisContext } from '../analysis/analysis-context.js';
 import { coreLowerBound, type LowerBoundName } from '../analysis/core-lower-bound.js';
 import { mCoreWindowsBound, windowProblem, type WindowProblem } from '../analysis/m-core-windows.js';
 import { timeGrid } from '../analysis/time-grid.js';
@@ -18,6 +19,7 @@ import { ceilLowerBound, withinDeadline } from '../time-tolerance.js';
 import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
 import { solveLp, type LpSolution } from './highs-solver.js';
 import { listScheduleIncumbent } from './list-schedule-incumbent.js';
+import { makespanListSchedule } from './makespan-list-schedule.js';
 import {
   buildMinCoresMilp,
   chainsFromSolution,
@@ -48,6 +50,9 @@ const MAX_TIME_INDEXED_NONZEROS = 2_000_000;
  * with a margin.
  */
 const TIME_INDEXED_SECONDS_PER_NONZERO = 6e-6;
+
+/** Share of the time limit each fewer-cores probe of randomised list schedules may use. */
+const PROBE_SHARE = 0.02;
 
 /** Largest DAG for the m-core window bound (its ancestor bitsets are n² bits). */
 const MAX_WINDOW_BOUND_NODES = 4000;
@@ -165,6 +170,19 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
       throw new Error(`optimal: internal error, answer fails the checker: ${check.violations[0]}`);
     return result;
   };
+  // Fewer cores by makespan: randomised list schedules on k = cores − 1, cores − 2, … while one
+  // meets D (the min-cores scan above tries only four fixed orders).
+  if (best.cores > lowerBound) {
+    const ctx = createAnalysisContext(dag, D);
+    for (let k = best.cores - 1; k >= lowerBound && !budget.expired; k--) {
+      const probe = makespanListSchedule(ctx, k, {
+        target: D,
+        budget,
+        randomBudgetS: PROBE_SHARE * timeLimitS,
+      });
+      if (!withinDeadline(probe.makespan, D) || !offer(probe.chains, 'listsched')) break;
+    }
+  }
   const warm = `the ${best.by} timetable`;
   if (best.cores <= lowerBound) {
     note = `${warm} reaches the ${lowerBoundBy} lower bound; no solver needed`;
