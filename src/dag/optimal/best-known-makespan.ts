@@ -29,6 +29,7 @@ import {
   dominancePairs,
   startsFromSolution,
   timeIndexedSize,
+  timeIndexedStart,
 } from './time-indexed-milp.js';
 
 /** The best makespan known on m cores, and whether it is proved optimal. */
@@ -49,6 +50,16 @@ export interface BestKnownMakespanOptions {
   timeLimitS?: number;
   /** Seed of the randomised tie-breaks of the list schedules (default 0). */
   seed?: number;
+}
+
+/** Options of {@link bestKnownMakespanDetail}: those of {@link bestKnownMakespan} and the MILP used. */
+export interface BestKnownMakespanDetailOptions extends BestKnownMakespanOptions {
+  /**
+   * `objective` (default): one time-indexed model minimizing the makespan, MIP-started from the
+   * best list schedule; `descent`: feasibility models at horizon upper − 1, repeated below each
+   * schedule found. Measured on six hard 50-node cases (20 s each): objective proved 4, descent 3.
+   */
+  model?: 'objective' | 'descent';
 }
 
 /** {@link BestKnownMakespan} with the timetable and the bound's name, for callers that check it. */
@@ -81,10 +92,11 @@ const SECONDS_PER_NONZERO = 6e-6;
  *    (`seed`); each as the ASAP timetable of its core sequences.
  * 2. Lower bound: `max(L, ⌈vol/m⌉)`, raised by horizons the m-core windows refute
  *    (`gridMakespanLowerBound`).
- * 3. Exact (WCETs whole multiples of a grid 1/k, k ≤ 1000): while the bounds differ and time is
- *    left, the time-indexed model of `buildTimeIndexedMilp` asks HiGHS for a schedule on m cores
- *    with makespan ≤ upper − 1 (windows tightened for that horizon): infeasible proves `upper`,
- *    a schedule lowers it, and the search repeats below it.
+ * 3. Exact (WCETs whole multiples of a grid 1/k, k ≤ 1000): the time-indexed model of
+ *    `buildTimeIndexedMilp` on m cores with windows tightened for horizon `upper`, minimizing
+ *    the makespan, MIP-started from the best list schedule (`model: 'objective'`); HiGHS's dual
+ *    bound raises the lower bound. Or (`model: 'descent'`) feasibility models at horizon
+ *    upper − 1: infeasible proves `upper`, a schedule lowers it and the search repeats below.
  *
  * With WCETs on no grid, only step 1 and `max(L, vol/m)` run; `proven` is then only set when a
  * timetable reaches that bound. Every timetable passes `checkSchedule`. Throws an `ArbiterError`
@@ -104,7 +116,7 @@ export async function bestKnownMakespan(
 export async function bestKnownMakespanDetail(
   dag: Dag,
   m: number,
-  options: BestKnownMakespanOptions = {},
+  options: BestKnownMakespanDetailOptions = {},
 ): Promise<BestKnownMakespanDetail> {
   if (!Number.isInteger(m) || m < 1)
     throw new ArbiterError('bad-option', `bestKnownMakespan: m must be an integer >= 1, got ${m}`);
@@ -177,6 +189,43 @@ export async function bestKnownMakespanDetail(
   if (lower >= upper) return finish(`${best.by} reaches the ${lowerBy} lower bound`);
 
   const pairs = dominancePairs(dag, grid.wcet);
+  if ((options.model ?? 'objective') === 'objective') {
+    const w = mCoreWindows(atHorizon(p, upper), m);
+    const size = timeIndexedSize(dag, grid.wcet, w.est, w.lst);
+    if (w.refutedBy !== undefined || size.variables > MAX_VARIABLES || size.nonzeros > MAX_NONZEROS)
+      return finish('makespan model not built');
+    const milp = buildTimeIndexedMilp(dag, {
+      wcet: grid.wcet,
+      est: w.est,
+      lst: w.lst,
+      deadline: upper,
+      minCores: m,
+      maxCores: m,
+      ordered: pairs,
+      makespanLowerBound: lower,
+    });
+    const startGrid = Float64Array.from(best.start, (x) => Math.round(x * grid.scale));
+    const sol = await solveLp(milp.lp, {
+      timeLimitS: budget.remainingS,
+      mipRelGap: 0,
+      mipAbsGap: 0.999,
+      start: timeIndexedStart(dag, milp, startGrid, { cores: m, cmax: upper }),
+    });
+    if (sol.hasSolution) {
+      const chains = chainsFromStarts(grid.wcet, startsFromSolution(dag, milp, sol.values));
+      const table = chains.length <= m ? chainTimetable(dag, chains) : undefined;
+      if (table && gridOf(table) < upper) {
+        best = { ...table, by: 'milp' };
+        upper = gridOf(table);
+      }
+    }
+    const dual = sol.status === 'infeasible' ? upper : sol.dualBound;
+    if (dual !== undefined && Math.ceil(dual - 1e-6) > lower) {
+      lower = Math.min(upper, Math.ceil(dual - 1e-6));
+      lowerBy = 'solver';
+    }
+    return finish(`makespan MILP ${sol.highsStatus} after ${(sol.timeMs / 1000).toFixed(1)} s`);
+  }
   let solves = 0;
   while (lower < upper) {
     const T = upper - 1;

@@ -84,7 +84,10 @@ interface Candidate extends ChainTimetable {
  * of the task with makespan ≤ D.
  *
  * 1. Upper bound: the fewest cores of the list-scheduling incumbent and of every checked warm
- *    start (`warmStarts`); the answer is never worse than the best of them.
+ *    start (`warmStarts`); the answer is never worse than the best of them. Then a fewer-cores
+ *    probe: seeded randomised list schedules (`makespanListSchedule`) on k = cores − 1, cores − 2,
+ *    … while one meets D (at D = the best makespan on m cores this often finds m cores where the
+ *    four fixed orders need m + 1).
  * 2. Lower bound: `coreLowerBound` (⌈vol/D⌉, window load), then the m-core window bound
  *    (`mCoreWindowsBound`) between it and the upper bound. Equal bounds prove the answer.
  * 3. Otherwise a MILP looks for a schedule on fewer cores than the upper bound: on an integer time

@@ -56,14 +56,17 @@ describe('bestKnownMakespan', () => {
   it('property: on ≤ 7 nodes it proves the exhaustive-search optimum, its bounds never exceed it, and its timetable checks', async () => {
     await fc.assert(
       fc.asyncProperty(arbCase, async ({ dag, m }) => {
-        const d = await bestKnownMakespanDetail(dag, m, { timeLimitS: 20 });
-        expect(checkSchedule(dag, asResult(dag, d)).violations).toEqual([]);
-        expect(d.cores).toBeLessThanOrEqual(m);
-        const opt = bruteForceMakespan(dag, m, d.makespan);
-        // Every WCET of the generator lies on a grid, so the exact search always settles it.
-        expect(d.proven).toBe(true);
-        expect(d.makespan).toBeCloseTo(opt, 9);
-        expect(d.lowerBound).toBeLessThanOrEqual(opt + 1e-9);
+        let opt: number | undefined;
+        for (const model of ['objective', 'descent'] as const) {
+          const d = await bestKnownMakespanDetail(dag, m, { timeLimitS: 20, model });
+          expect(checkSchedule(dag, asResult(dag, d)).violations).toEqual([]);
+          expect(d.cores).toBeLessThanOrEqual(m);
+          opt ??= bruteForceMakespan(dag, m, d.makespan);
+          // Every WCET of the generator lies on a grid, so the exact search always settles it.
+          expect(d.proven).toBe(true);
+          expect(d.makespan).toBeCloseTo(opt, 9);
+          expect(d.lowerBound).toBeLessThanOrEqual(opt + 1e-9);
+        }
       }),
       { numRuns: 60, seed: 1616 },
     );
@@ -132,6 +135,17 @@ describe('bestKnownMakespan', () => {
     expect(d.proven).toBe(d.makespan <= d.lowerBound * (1 + 1e-9));
     expect(d.note).toMatch(/no grid/);
   });
+
+  it('both MILP models agree where the list schedules and bounds do not meet (50-node fork-join, m = 8)', async () => {
+    const dag = generateDag({ kind: 'fork-join', nodes: 50, seed: 9403 });
+    const byObjective = await bestKnownMakespanDetail(dag, 8, { timeLimitS: 20, model: 'objective' });
+    const byDescent = await bestKnownMakespanDetail(dag, 8, { timeLimitS: 20, model: 'descent' });
+    for (const d of [byObjective, byDescent]) {
+      expect(checkSchedule(dag, asResult(dag, d)).violations).toEqual([]);
+      expect(d).toMatchObject({ proven: true, by: 'milp' });
+    }
+    expect(byObjective.makespan).toBe(byDescent.makespan);
+  }, 60_000);
 
   it('rejects a core count that is not a positive integer', async () => {
     const dag = buildDag({ nodes: [{ id: 0, wcet: 1 }], edges: [] });
