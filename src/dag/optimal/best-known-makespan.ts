@@ -192,8 +192,13 @@ export async function bestKnownMakespanDetail(
   if ((options.model ?? 'objective') === 'objective') {
     const w = mCoreWindows(atHorizon(p, upper), m);
     const size = timeIndexedSize(dag, grid.wcet, w.est, w.lst);
-    if (w.refutedBy !== undefined || size.variables > MAX_VARIABLES || size.nonzeros > MAX_NONZEROS)
-      return finish('makespan model not built');
+    if (
+      w.refutedBy !== undefined ||
+      size.variables > MAX_VARIABLES ||
+      size.nonzeros > MAX_NONZEROS ||
+      size.nonzeros * SECONDS_PER_NONZERO > 0.5 * budget.remainingS
+    )
+      return finish('makespan model not built: too large for the time left');
     const milp = buildTimeIndexedMilp(dag, {
       wcet: grid.wcet,
       est: w.est,

@@ -249,7 +249,10 @@ describe('scheduleOptimal', () => {
     const dag = generateDag({ kind: 'layered', nodes: 30, seed: 16, slack: 0 });
     const r = await scheduleOptimal(dag, { timeLimitS: 20 });
     expectValid(dag, r);
-    expect(r.note).toMatch(/^HiGHS proved the minimum in [\d.]+ s \(time-indexed MILP/);
+    // Either the makespan search on one core fewer finds the timetable, or the min-cores model does.
+    expect(r.note).toMatch(
+      /^(HiGHS proved the minimum in [\d.]+ s \(time-indexed MILP|the optimal timetable reaches)/,
+    );
     expect(r.upperBoundBy).toBe('optimal');
     expect(r.optimal).toBe(true);
     expect(r.gap).toBe(0);
