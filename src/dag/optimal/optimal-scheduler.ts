@@ -5,6 +5,7 @@
  * time-indexed model on an integer time grid, else the successor (path-cover) model.
  */
 import { ArbiterError, DeadlineInfeasibleError, ValidationError } from '../../core/errors.js';
+import { createAnalysisContext } from '../analysis/analysis-context.js';
 import { coreLowerBound, type LowerBoundName } from '../analysis/core-lower-bound.js';
 import { mCoreWindowsBound, windowProblem, type WindowProblem } from '../analysis/m-core-windows.js';
 import { timeGrid } from '../analysis/time-grid.js';
@@ -12,12 +13,14 @@ import { computeTiming } from '../analysis/timing.js';
 import type { Dag } from '../dag-task.js';
 import { checkSchedule } from '../schedule/check-schedule.js';
 import { timetableGuarantees } from '../schedule/dispatch-guarantee.js';
-import type { MethodName, ScheduleResult } from '../schedule/schedule-result.js';
+import type { MethodName, ScheduledNode, ScheduleResult } from '../schedule/schedule-result.js';
 import { TimeBudget } from '../schedule/time-budget.js';
-import { ceilLowerBound, withinDeadline } from '../time-tolerance.js';
+import { ceilLowerBound, timeLeq, withinDeadline } from '../time-tolerance.js';
 import { chainTimetable, type ChainTimetable } from './chain-timetable.js';
 import { solveLp, type LpSolution } from './highs-solver.js';
+import { bestKnownMakespanDetail } from './best-known-makespan.js';
 import { listScheduleIncumbent } from './list-schedule-incumbent.js';
+import { makespanListSchedule } from './makespan-list-schedule.js';
 import {
   buildMinCoresMilp,
   chainsFromSolution,
@@ -49,6 +52,12 @@ const MAX_TIME_INDEXED_NONZEROS = 2_000_000;
  */
 const TIME_INDEXED_SECONDS_PER_NONZERO = 6e-6;
 
+/** Share of the time limit each fewer-cores probe of randomised list schedules may use. */
+const PROBE_SHARE = 0.02;
+
+/** Share of the time left that the makespan search on one core fewer may use. */
+const MAKESPAN_SHARE = 0.5;
+
 /** Largest DAG for the m-core window bound (its ancestor bitsets are n² bits). */
 const MAX_WINDOW_BOUND_NODES = 4000;
 
@@ -79,7 +88,10 @@ interface Candidate extends ChainTimetable {
  * of the task with makespan ≤ D.
  *
  * 1. Upper bound: the fewest cores of the list-scheduling incumbent and of every checked warm
- *    start (`warmStarts`); the answer is never worse than the best of them.
+ *    start (`warmStarts`); the answer is never worse than the best of them. Then a fewer-cores
+ *    probe: seeded randomised list schedules (`makespanListSchedule`) on k = cores − 1, cores − 2,
+ *    … while one meets D (at D = the best makespan on m cores this often finds m cores where the
+ *    four fixed orders need m + 1).
  * 2. Lower bound: `coreLowerBound` (⌈vol/D⌉, window load), then the m-core window bound
  *    (`mCoreWindowsBound`) between it and the upper bound. Equal bounds prove the answer.
  * 3. Otherwise a MILP looks for a schedule on fewer cores than the upper bound: on an integer time
@@ -156,7 +168,7 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
   };
   for (const r of options.warmStarts ?? [])
     if (r.feasible && r.schedule.length > 0 && r.cores < best.cores && checkSchedule(dag, r).ok)
-      offer(chainsOfTimetable(dag, r), r.method);
+      offer(chainsOfSchedule(dag, r.schedule), r.method);
   const finish = (proved: boolean): ScheduleResult => {
     const result = resultOf(best, proved || best.cores <= lowerBound);
     // Every candidate was checked when taken but the first; the answer is checked once more.
@@ -165,6 +177,19 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
       throw new Error(`optimal: internal error, answer fails the checker: ${check.violations[0]}`);
     return result;
   };
+  // Fewer cores by makespan: randomised list schedules on k = cores − 1, cores − 2, … while one
+  // meets D (the min-cores scan above tries only four fixed orders).
+  if (best.cores > lowerBound) {
+    const ctx = createAnalysisContext(dag, D);
+    for (let k = best.cores - 1; k >= lowerBound && !budget.expired; k--) {
+      const probe = makespanListSchedule(ctx, k, {
+        target: D,
+        budget,
+        randomBudgetS: PROBE_SHARE * timeLimitS,
+      });
+      if (!withinDeadline(probe.makespan, D) || !offer(probe.chains, 'listsched')) break;
+    }
+  }
   const warm = `the ${best.by} timetable`;
   if (best.cores <= lowerBound) {
     note = `${warm} reaches the ${lowerBoundBy} lower bound; no solver needed`;
@@ -184,6 +209,27 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
       note = `${warm} reaches the ${lowerBoundBy} lower bound; no solver needed`;
       return finish(true);
     }
+  }
+
+  // Makespan lever: k cores meet D iff the shortest makespan on k cores is ≤ D, so the makespan
+  // search on k = cores − 1 either finds a timetable on k cores or proves k too few (its lower
+  // bound > D). It gets half the time left; the min-cores MILP below the rest.
+  let byMakespan = '';
+  // Its bounds cost a few m-core window passes, so it runs only where one pass is cheap.
+  const leverFits = dag.n <= MAX_WINDOW_BOUND_NODES && 8 * windowCostS <= budget.remainingS;
+  while (grid && leverFits && best.cores > lowerBound && !budget.expired) {
+    const k = best.cores - 1;
+    const mk = await bestKnownMakespanDetail(dag, k, { timeLimitS: MAKESPAN_SHARE * budget.remainingS });
+    if (withinDeadline(mk.makespan, D) && offer(chainsOfSchedule(dag, mk.schedule), 'optimal')) continue;
+    if (!timeLeq(mk.lowerBound, D)) {
+      raise(best.cores, mk.lowerBoundBy === 'solver' ? 'solver' : 'm-core-windows');
+      byMakespan = ` (the makespan on ${k} cores is proved ≥ ${mk.lowerBound} > D)`;
+    }
+    break;
+  }
+  if (best.cores <= lowerBound) {
+    note = `the ${best.by} timetable reaches the ${lowerBoundBy} lower bound${byMakespan}`;
+    return finish(true);
   }
 
   const fallback = `${warm}, not proved optimal`;
@@ -275,9 +321,9 @@ export async function scheduleOptimal(dag: Dag, options: OptimalOptions = {}): P
 }
 
 /** A checked timetable's core sequences: busy nodes of each core in start order. */
-function chainsOfTimetable(dag: Dag, r: ScheduleResult): number[][] {
+function chainsOfSchedule(dag: Dag, schedule: readonly ScheduledNode[]): number[][] {
   const byCore = new Map<number, { v: number; start: number }[]>();
-  for (const s of r.schedule) {
+  for (const s of schedule) {
     const v = dag.indexOf.get(String(s.node))!;
     if (!(dag.wcet[v]! > 0)) continue;
     let list = byCore.get(s.core);

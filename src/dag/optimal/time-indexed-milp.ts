@@ -25,6 +25,11 @@ export interface TimeIndexedMilpOptions {
    * optimum ({@link dominancePairs}).
    */
   ordered?: readonly (readonly [number, number])[];
+  /**
+   * Minimize the makespan `Cmax ≥ start_v + C_v` (a column named `cmax`, at least this lower bound)
+   * instead of the core count, which then stays `maxCores`.
+   */
+  makespanLowerBound?: number;
 }
 
 /** The model text and what is needed to read its solutions. */
@@ -134,10 +139,23 @@ export function buildTimeIndexedMilp(dag: Dag, o: TimeIndexedMilpOptions): TimeI
       else rows.push(`d${u}_${v}_${t}: ${a} - ${b} >= 0`);
     }
   }
-  const lines = ['Minimize', ' obj: cores', 'Subject To'];
+  const byMakespan = o.makespanLowerBound !== undefined;
+  if (byMakespan) {
+    // start_v + C_v = lst_v − Σ_t x_v_t + C_v ≤ cmax, for the sinks (every finish is ≤ some sink's).
+    for (let v = 0; v < n; v++) {
+      if (succ[v]!.length > 0) continue;
+      const steps: string[] = [];
+      for (let t = est[v]!; t < lst[v]!; t++) steps.push(` + ${name(v, t)}`);
+      rows.push(`f${v}: cmax${steps.join('')} >= ${lst[v]! + wcet[v]!}`);
+    }
+  }
+  const lines = ['Minimize', byMakespan ? ' obj: cmax' : ' obj: cores', 'Subject To'];
   for (const r of rows) lines.push(` ${r}`);
   lines.push(` lo: cores >= ${o.minCores}`);
-  lines.push('Bounds', ` ${o.minCores} <= cores <= ${o.maxCores}`, 'General', ' cores');
+  lines.push('Bounds', ` ${o.minCores} <= cores <= ${o.maxCores}`);
+  if (byMakespan) lines.push(` ${o.makespanLowerBound} <= cmax <= ${H}`);
+  lines.push('General', ' cores');
+  if (byMakespan) lines.push(' cmax');
   lines.push(...binariesSection(binaries));
   lines.push('End');
   return { lp: wrapLpLines(lines).join('\n'), variables, est, lst };
@@ -216,4 +234,20 @@ export function dominancePairs(dag: Dag, wcet: ArrayLike<number>, maxPairs = 200
     }
   }
   return pairs;
+}
+
+/**
+ * A MIP start for {@link buildTimeIndexedMilp}'s model from integer start times (grid units, each
+ * within its window): `x_v_t = 1` iff `start_v ≤ t`, plus the given values of other columns.
+ */
+export function timeIndexedStart(
+  dag: Dag,
+  milp: TimeIndexedMilp,
+  start: ArrayLike<number>,
+  extra: Readonly<Record<string, number>> = {},
+): Map<string, number> {
+  const values = new Map<string, number>(Object.entries(extra));
+  for (let v = 0; v < dag.n; v++)
+    for (let t = milp.est[v]!; t < milp.lst[v]!; t++) values.set(`x${v}_${t}`, start[v]! <= t ? 1 : 0);
+  return values;
 }

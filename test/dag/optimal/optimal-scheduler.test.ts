@@ -244,11 +244,15 @@ describe('scheduleOptimal', () => {
   });
 
   it('proves a minimum with the time-indexed model and reports the bounds (STG-style integer DAG)', async () => {
-    // D = L: list scheduling needs one core more than the optimum the MILP finds.
-    const dag = generateDag({ kind: 'layered', nodes: 30, seed: 1, slack: 0 });
+    // D = L: list scheduling, even the randomised fewer-cores probe, needs one core more than the
+    // optimum the MILP finds (seed 1 is now settled by the probe).
+    const dag = generateDag({ kind: 'layered', nodes: 30, seed: 16, slack: 0 });
     const r = await scheduleOptimal(dag, { timeLimitS: 20 });
     expectValid(dag, r);
-    expect(r.note).toMatch(/^HiGHS proved the minimum in [\d.]+ s \(time-indexed MILP/);
+    // Either the makespan search on one core fewer finds the timetable, or the min-cores model does.
+    expect(r.note).toMatch(
+      /^(HiGHS proved the minimum in [\d.]+ s \(time-indexed MILP|the optimal timetable reaches)/,
+    );
     expect(r.upperBoundBy).toBe('optimal');
     expect(r.optimal).toBe(true);
     expect(r.gap).toBe(0);
