@@ -15,12 +15,15 @@
  * check are paid once per 4k multiply-adds, not per k), blocks of fewer than five quads spread
  * them over two or four accumulator sets (add latency, not arithmetic, bounds short chains),
  * then the bias-started sums get the activation in registers (the dense kernel's `tanhF32x4`,
- * same results, with its clamp as `f32x4.pmin`: decisions 2 to 8 % faster, measured) and are stored.
- * Measured slower on one core here (`bench/results/deploy.md` has the roofline): blocks of 8 to 12
- * quads (V8 loads a block's weights into registers before multiplying and spills), unrolling the
- * input loop of wide blocks (V8 already unrolls it), the tanh constants loaded from memory
- * instead of rebuilt from immediates. Float32 accumulators, like `dense`: results differ from a
- * double-precision sum by summation order and rounding only (~1e-7 of Σ|x·w|).
+ * same results, with its clamp as `f32x4.pmin`: decisions 2 to 8 % faster, measured) and are
+ * stored. Float32 accumulators, like `dense`: results differ from a double-precision sum by
+ * summation order and rounding only (~1e-7 of Σ|x·w|).
+ *
+ * Measured on one core (`bench/results/deploy.md` has the roofline) and not taken: blocks of 8 to
+ * 12 quads (slower: V8 loads a block's weights into registers before multiplying and spills),
+ * unrolling the input loop of wide blocks (slower: V8 already unrolls it), the tanh constants
+ * loaded from memory instead of rebuilt from immediates (slower), tanh as a separate pass over
+ * each layer's outputs (no faster).
  */
 import { Code, type WasmFunction } from './wasm-writer.js';
 
