@@ -5,7 +5,7 @@
  */
 
 /** SHA-256 of the kernel sources these bytes were built from. */
-export const DENSE_KERNEL_SOURCE_SHA256 = '82c418ccf2a7a2d0b023f82363e46efeed42cab6425b9d3570d4a4aed46c552e';
+export const DENSE_KERNEL_SOURCE_SHA256 = '42df715265d00543a2da406fb9f9a663a09c4ab173eeef0c47be9a1229f3b9a8';
 
 /** The kernel module (exports `memory`, `dense`, `tanh`, `relu` and the training kernels `denseAcc`, `tanhBack`, `reluBack`, `transpose`, and the single-decision `forwardPacked`). */
 export const DENSE_KERNEL_WASM_BASE64 =
