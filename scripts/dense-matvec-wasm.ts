@@ -15,13 +15,25 @@
  * check are paid once per 4k multiply-adds, not per k), blocks of fewer than five quads spread
  * them over two or four accumulator sets (add latency, not arithmetic, bounds short chains),
  * then the bias-started sums get the activation in registers (the dense kernel's `tanhF32x4`,
- * same results) and are stored. Float32 accumulators, like `dense`: results differ from a
- * double-precision sum by summation order and rounding only (~1e-7 of Σ|x·w|).
+ * same results, with its clamp as `f32x4.pmin`: decisions 2 to 8 % faster, measured) and are
+ * stored. Float32 accumulators, like `dense`: results differ from a double-precision sum by
+ * summation order and rounding only (~1e-7 of Σ|x·w|).
+ *
+ * Measured on one core (`bench/results/deploy.md` has the roofline) and not taken: blocks of 8 to
+ * 12 quads (slower: V8 loads a block's weights into registers before multiplying and spills),
+ * unrolling the input loop of wide blocks (slower: V8 already unrolls it), the tanh constants
+ * loaded from memory instead of rebuilt from immediates (slower), tanh as a separate pass over
+ * each layer's outputs (no faster), and a fused multiply-add (relaxed SIMD's
+ * `f32x4.relaxed_madd`, behind `--experimental-wasm-relaxed-simd` in Node 20, other rounding):
+ * only 5 % faster on 256-wide layers, which are bound by reading their weights, not by arithmetic.
  */
 import { Code, type WasmFunction } from './wasm-writer.js';
 
-/** Emits tanh of the f32x4 on the stack, leaving it there; scratch in five v128 locals from `base`. */
-export type TanhF32x4Emitter = (c: Code, base: number) => void;
+/**
+ * Emits tanh of the f32x4 on the stack, leaving it there; scratch in five v128 locals from
+ * `base`; `minOp` clamps |x| (the dense kernel's `tanhF32x4`).
+ */
+export type TanhF32x4Emitter = (c: Code, base: number, minOp?: 'f32x4.min' | 'f32x4.pmin') => void;
 
 // Parameters, then locals (wasm local indices).
 const TABLE = 0;
@@ -132,7 +144,7 @@ function packedBlock(c: Code, k: number, tanh: TanhF32x4Emitter, plan: BlockPlan
   c.get(ACT).i32(1).op('i32.eq').if();
   for (let v = 0; v < k; v++) {
     c.get(acc(0, v));
-    tanh(c, TANH_SCRATCH);
+    tanh(c, TANH_SCRATCH, 'f32x4.pmin');
     c.set(acc(0, v));
   }
   c.end();

@@ -31,6 +31,14 @@ const ACT_CODE: Record<LayerActivation, number> = { linear: 0, tanh: 1, relu: 2 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
+ * Bytes of one `n × m` layer in the packed layout (weights, biases and the zero columns that fill
+ * the last quad): what the kernel reads of it per decision.
+ */
+export function matVecLayerBytes(n: number, m: number): number {
+  return 16 * Math.ceil(m / 4) * (n + 1);
+}
+
+/**
  * Packs a row-major `n × m` kernel and its `m` biases for `forwardPacked`: output quads in
  * blocks of min(6, quads left); each block its 4k biases, then for each input i the 4k weights
  * `W[i][j…j+4k−1]`; columns past `m` zero. Writes `4·⌈m/4⌉·(n + 1)` floats into `dst` at `at`.
@@ -108,7 +116,7 @@ export class WasmMatVecNet {
           `WasmMatVecNet: layer ${i} takes ${l.inDim} inputs, layer ${i - 1} gives ${layers[i - 1]!.outDim}`,
         );
       wAt.push(off);
-      off = align16(off + 16 * Math.ceil(l.outDim / 4) * (l.inDim + 1));
+      off = align16(off + matVecLayerBytes(l.inDim, l.outDim));
       width = Math.max(width, 4 * Math.ceil(l.outDim / 4));
     });
     this.xAt = off;

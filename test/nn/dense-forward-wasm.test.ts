@@ -245,6 +245,30 @@ describe.runIf(wasmSimdAvailable())('WasmMatVecNet', () => {
     expect(Array.from(net.forward(x))).toEqual(first);
   });
 
+  it('gives the batch kernel’s tanh bit for bit over finite Float32 values of every magnitude (its clamp is f32x4.pmin)', () => {
+    const w = 64;
+    const diagonal: DenseLayerF32 = {
+      inDim: w,
+      outDim: w,
+      kernel: Float32Array.from({ length: w * w }, (_, i) => (i % (w + 1) === 0 ? 1 : 0)),
+      bias: new Float32Array(w),
+    };
+    const single = new WasmMatVecNet([diagonal], ['tanh']);
+    const batch = new WasmDenseNet([diagonal], ['tanh'], 1);
+    const bits = new Uint32Array(w);
+    const x = new Float32Array(bits.buffer);
+    let compared = 0;
+    for (let k = 0; k < 2 ** 32; k += 65_537 * w) {
+      for (let i = 0; i < w; i++) bits[i] = (k + 65_537 * i) >>> 0;
+      for (let i = 0; i < w; i++) if (!Number.isFinite(x[i]!)) x[i] = 0; // ∞ · 0 would be NaN for all
+      const a = Array.from(single.forward(x));
+      const b = Array.from(batch.forward(x, 1));
+      for (let i = 0; i < w; i++) if (!Object.is(a[i], b[i])) expect([x[i], a[i]]).toEqual([x[i], b[i]]);
+      compared += w;
+    }
+    expect(compared).toBeGreaterThan(60_000);
+  });
+
   it('keeps −0, NaN and ±∞ through the layers like the batch kernel', () => {
     const net = new WasmMatVecNet([identityLayer(), identityLayer()], ['tanh', 'linear']);
     expect(Object.is(net.forward(Float32Array.of(-0))[0], -0)).toBe(true);
