@@ -4,8 +4,9 @@
  * slice of the vector env. Threads rather than processes: a rollout
  * moves megabytes of typed arrays per iteration, which threads hand over without copying
  * (transfer lists) while a child process would serialize them; a thread starts in a fraction of
- * a process's time. A runner thread that throws or exits fails the rollout with an
- * {@link EnvRunnerError}, and every later one (its envs are gone).
+ * a process's time. A runner thread that throws or exits fails its rollout with a `lost`
+ * {@link EnvRunnerError}, and every later one (its envs are gone); {@link LocalEnvRunners} then
+ * replaces it.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,7 @@ import {
 } from './env-runner.js';
 import { EnvRunnerError } from './env-runner-error.js';
 import { runnerWeightsOf } from './env-runner-weights.js';
+import { RolloutHistory } from './rollout-history.js';
 
 /** @internal What a runner thread gets as `workerData`. */
 export interface RunnerThreadInit {
@@ -118,7 +120,7 @@ export class EnvRunnerThread {
   }
 
   private fail(cause: string): void {
-    this.failure ??= new EnvRunnerError(this.index, this.slice, cause);
+    this.failure ??= new EnvRunnerError(this.index, this.slice, cause, true);
     const p = this.pending;
     this.pending = undefined;
     p?.reject(this.failure);
@@ -133,19 +135,32 @@ export interface LocalEnvRunnersOptions {
   numEnvs: number;
   /** Runner threads (1 … numEnvs). */
   runners: number;
+  /** Lost runner threads replaced over the run before a loss fails it (default 3). */
+  maxRestarts?: number;
+  /** Told of each replacement (runner index, the loss). */
+  onRestart?: (runner: number, cause: EnvRunnerError) => void;
 }
 
-/** K env runners on worker threads of this process (see the module doc). */
+/**
+ * K env runners on worker threads of this process (see the module doc). A runner thread that dies
+ * (exits, throws outside a rollout step) is replaced by a fresh thread that replays its slice's
+ * history and answers the same rollout request, so the run goes on unchanged.
+ */
 export class LocalEnvRunners implements RolloutSource {
   /** Env copies over all runners. */
   readonly numEnvs: number;
   /** The runners' slices, in order. */
   readonly slices: readonly RunnerSlice[];
+  /** Runner threads replaced so far. */
+  restarts = 0;
   private readonly threads: EnvRunnerThread[];
+  private readonly options: LocalEnvRunnersOptions;
+  private readonly history = new RolloutHistory();
   private closed = false;
 
-  private constructor(numEnvs: number, slices: RunnerSlice[], threads: EnvRunnerThread[]) {
-    this.numEnvs = numEnvs;
+  private constructor(options: LocalEnvRunnersOptions, slices: RunnerSlice[], threads: EnvRunnerThread[]) {
+    this.options = options;
+    this.numEnvs = options.numEnvs;
     this.slices = slices;
     this.threads = threads;
   }
@@ -162,7 +177,7 @@ export class LocalEnvRunners implements RolloutSource {
       await Promise.all(threads.map((t) => t.close()));
       throw failed.reason;
     }
-    return new LocalEnvRunners(options.numEnvs, slices, threads);
+    return new LocalEnvRunners(options, slices, threads);
   }
 
   /** Sends the current weights to every runner and merges their rollouts. */
@@ -174,8 +189,10 @@ export class LocalEnvRunners implements RolloutSource {
       actionRngState: request.actionRngState,
       resetSeed: request.resetSeed,
     };
-    const parts = await Promise.all(this.threads.map((t) => t.rollout(runnerRequest)));
-    return mergeRunnerRollouts(parts, this.slices, request.numSteps);
+    const parts = await Promise.all(this.threads.map((_, i) => this.rolloutOf(i, runnerRequest)));
+    const merged = mergeRunnerRollouts(parts, this.slices, request.numSteps);
+    this.history.record(request.resetSeed, request.numSteps, merged);
+    return merged;
   }
 
   /** Closes the env copies and stops the threads. Idempotent. */
@@ -183,6 +200,31 @@ export class LocalEnvRunners implements RolloutSource {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.threads.map((t) => t.close()));
+  }
+
+  // Runner i's part, on a replacement thread (replaying the slice) while lost ones can be replaced.
+  private async rolloutOf(i: number, request: RunnerRolloutRequest): Promise<CollectedRollout> {
+    let req = request;
+    for (;;) {
+      try {
+        return await this.threads[i]!.rollout(req);
+      } catch (e) {
+        const max = this.options.maxRestarts ?? 3;
+        if (!(e instanceof EnvRunnerError && e.lost) || this.closed) throw e;
+        if (this.restarts >= max)
+          throw new EnvRunnerError(
+            i,
+            this.slices[i]!,
+            `${e.reason} (${max} lost runners replaced already)`,
+          );
+        this.restarts++;
+        this.options.onRestart?.(i, e);
+        await this.threads[i]!.close();
+        this.threads[i] = await EnvRunnerThread.start(this.options.env, this.slices[i]!, i);
+        const replay = this.history.replayOf(this.slices[i]!);
+        req = replay ? { ...request, replay } : request;
+      }
+    }
   }
 }
 
