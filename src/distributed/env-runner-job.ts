@@ -10,14 +10,14 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
-import { EnvRunnerThread } from './env-runner-pool.js';
+import { EnvRunnerThread } from './runner-thread.js';
 import {
   CLOSE_RUNNER_JOB,
   parseEnvRunnerPayload,
   ROLLOUT_JOB,
   rolloutQueueName,
   type RolloutJobData,
-} from './env-runner-queue.js';
+} from './env-runner-payload.js';
 import { decodeRunnerRequest, encodeRollout, type RolloutJson } from './rollout-codec.js';
 import { queueConnection } from './trial-queue.js';
 

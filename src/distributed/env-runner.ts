@@ -22,10 +22,10 @@ import {
   transposeInto,
   type DenseWorkspace,
 } from '../nn/dense-forward.js';
-import { sampleDiagGaussian } from '../nn/diag-gaussian.js';
+import { sampleDiagGaussian } from '../nn/diag-gaussian-host.js';
 import { GraphActor } from '../nn/graph-actor.js';
 import { GraphNetF32 } from '../nn/graph-net-f32.js';
-import { maskedLogSumExp, sampleMaskedCategorical } from '../nn/masked-categorical.js';
+import { maskedLogSumExp, sampleMaskedCategorical } from '../nn/masked-categorical-host.js';
 import type { ActOutput } from '../nn/policy.js';
 import { decodeRunnerNet, type RunnerNet, type RunnerWeights } from './env-runner-weights.js';
 

@@ -15,7 +15,7 @@ import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import type { Env } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { PadGraphObservation } from '../../src/core/wrappers/pad-graph-observation.js';
-import { runnerWeightsOf } from '../../src/distributed/env-runner-weights.js';
+import { runnerWeightsOf } from '../../src/distributed/policy-runner-weights.js';
 import { decodeRunnerRequest, encodeRunnerRequest } from '../../src/distributed/rollout-codec.js';
 import { EgsEnv } from '../../src/envs/egs/egs-env.js';
 import { GraphPolicy } from '../../src/nn/graph-policy.js';
