@@ -225,8 +225,8 @@ export {
   type RunnerRolloutRequest,
 } from './distributed/env-runner.js';
 export { EnvRunnerError } from './distributed/env-runner-error.js';
+export { runnerWeightsOf } from './distributed/policy-runner-weights.js';
 export {
-  runnerWeightsOf,
   decodeRunnerNet,
   type RunnerWeights,
   type MlpRunnerWeights,

@@ -18,6 +18,7 @@ import { REINFORCE } from './reinforce.js';
 import { qIteration, type FiniteMdp } from './tabular/q-iteration.js';
 import { Q_LEARNING_FILE, QLearning } from './tabular/q-learning.js';
 import { resolveAlgorithmConfig } from './algorithm-config.js';
+import type { PolicyFactory } from './on-policy-algorithm.js';
 
 /** An algorithm with its step counters (every algorithm here has them). */
 export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounters };
@@ -26,10 +27,19 @@ export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounte
 const DEEP_ALGORITHMS: Record<
   'ppo' | 'a2c' | 'reinforce' | 'dqn',
   {
-    create(makeEnv: () => Env, config: Record<string, unknown>): Promise<DeepAlgorithm>;
-    load(dir: string, makeEnv: () => Env): Promise<DeepAlgorithm>;
+    create(makeEnv: () => Env, config: Record<string, unknown>, makePolicy?: PolicyFactory): Promise<DeepAlgorithm>;
+    load(dir: string, makeEnv: () => Env, makePolicy?: PolicyFactory): Promise<DeepAlgorithm>;
   }
 > = { ppo: PPO, a2c: A2C, reinforce: REINFORCE, dqn: DQN };
+
+// A custom policy is for the on-policy algorithms (their constructors take a policy factory).
+function checkPolicyFactory(name: AlgorithmName, makePolicy: PolicyFactory | undefined): void {
+  if (makePolicy !== undefined && name !== 'ppo' && name !== 'a2c' && name !== 'reinforce')
+    throw new ArbiterError(
+      'invalid-config',
+      `a custom policy (e.g. a graph policy) trains with ppo, a2c or reinforce, not ${name}`,
+    );
+}
 
 export { resolveAlgorithmConfig } from './algorithm-config.js';
 
@@ -38,19 +48,23 @@ export { resolveAlgorithmConfig } from './algorithm-config.js';
  * vector copy). `q-iteration` solves the env's exact model (`env.model`, e.g. GridWorld) at once
  * and returns the greedy agent as a {@link QLearning} holding the optimal Q-table, so it can be
  * saved, loaded and evaluated like the others. Config keys are those of each algorithm's config,
- * validated by {@link resolveAlgorithmConfig} (errors name `source`).
+ * validated by {@link resolveAlgorithmConfig} (errors name `source`). `makePolicy`: a custom
+ * policy (ppo, a2c, reinforce only).
  */
 export async function createAlgorithm(
   name: AlgorithmName,
   makeEnv: () => Env,
   config: Record<string, unknown> = {},
   source?: string,
+  makePolicy?: PolicyFactory,
 ): Promise<CountedAlgorithm> {
   const c = resolveAlgorithmConfig(name, config, source);
+  checkPolicyFactory(name, makePolicy);
   switch (name) {
     case 'ppo':
     case 'a2c':
     case 'reinforce':
+      return DEEP_ALGORITHMS[name].create(makeEnv, c, makePolicy);
     case 'dqn':
       return DEEP_ALGORITHMS[name].create(makeEnv, c);
     case 'q-learning':
@@ -69,14 +83,20 @@ export async function createAlgorithm(
 
 /**
  * Loads a checkpoint written by `save` onto fresh environments from `makeEnv`; the algorithm is
- * read from the checkpoint itself.
+ * read from the checkpoint itself. `makePolicy`: the custom policy it was trained with, if any.
  */
-export async function loadAlgorithm(dir: string, makeEnv: () => Env): Promise<CountedAlgorithm> {
+export async function loadAlgorithm(
+  dir: string,
+  makeEnv: () => Env,
+  makePolicy?: PolicyFactory,
+): Promise<CountedAlgorithm> {
   const algo = await checkpointAlgorithm(dir);
+  checkPolicyFactory(algo, makePolicy);
   switch (algo) {
     case 'ppo':
     case 'a2c':
     case 'reinforce':
+      return DEEP_ALGORITHMS[algo].load(dir, makeEnv, makePolicy);
     case 'dqn':
       return DEEP_ALGORITHMS[algo].load(dir, makeEnv);
     case 'q-learning':
@@ -98,18 +118,20 @@ export interface SkippedCheckpoint {
  * folders from the largest N down. Only unreadable or torn checkpoints (`checkpoint-missing`,
  * `checkpoint-corrupt`) are skipped; each skip is reported through `onSkip`. Any other error (e.g.
  * `checkpoint-mismatch`) is thrown as is. Throws `checkpoint-missing` when none is usable.
+ * `makePolicy`: the custom policy the run trained, if any.
  */
 export async function loadNewestCheckpoint(
   runDir: string,
   makeEnv: () => Env,
   onSkip: (skipped: SkippedCheckpoint, next: string | undefined) => void = () => {},
+  makePolicy?: PolicyFactory,
 ): Promise<{ algo: CountedAlgorithm; dir: string; skipped: SkippedCheckpoint[] }> {
   const candidates = checkpointCandidates(runDir);
   const skipped: SkippedCheckpoint[] = [];
   for (let i = 0; i < candidates.length; i++) {
     const dir = candidates[i]!;
     try {
-      const algo = await loadAlgorithm(dir, makeEnv);
+      const algo = await loadAlgorithm(dir, makeEnv, makePolicy);
       return { algo, dir, skipped };
     } catch (e) {
       const code = (e as { code?: unknown }).code;

@@ -4,19 +4,20 @@
  * {@link EnvRunnerThread} (the worker's event loop stays free to renew the job's lock), and a
  * BullMQ worker on the run's rollout queue for `r` answers the learner's rollout jobs in order.
  * The job completes at the learner's `close`, fails when the runner fails, when no request came
- * for the payload's `idleMs`, or when asked for a rollout out of order (a restarted runner
- * job: its envs would start afresh, so it serves only a run's first rollout).
+ * for the payload's `idleMs`, or when asked for a rollout out of order (BullMQ restarting a
+ * stalled runner job: its envs would start afresh; the learner starts a replacement job of its
+ * own instead, which replays the slice's history in its first rollout).
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
-import { EnvRunnerThread } from './env-runner-pool.js';
+import { EnvRunnerThread } from './runner-thread.js';
 import {
   CLOSE_RUNNER_JOB,
   parseEnvRunnerPayload,
   ROLLOUT_JOB,
   rolloutQueueName,
   type RolloutJobData,
-} from './env-runner-queue.js';
+} from './env-runner-payload.js';
 import { decodeRunnerRequest, encodeRollout, type RolloutJson } from './rollout-codec.js';
 import { queueConnection } from './trial-queue.js';
 
@@ -64,7 +65,8 @@ export async function serveEnvRunnerJob(
   } catch (e) {
     throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
   }
-  let served = 0;
+  // A replacement runner starts at the iteration its predecessor was lost in.
+  let served = payload.firstIteration ?? 0;
   let settle: (error: Error | undefined) => void = () => undefined;
   const ended = new Promise<Error | undefined>((resolve) => (settle = resolve));
   let idle: NodeJS.Timeout | undefined;
@@ -78,7 +80,7 @@ export async function serveEnvRunnerJob(
   };
   resetIdle();
   const rollouts = new Worker(
-    rolloutQueueName(payload.runId, payload.runner),
+    rolloutQueueName(payload.runId, payload.runner, payload.generation ?? 0),
     async (rj: Job): Promise<RolloutJson | 'closed'> => {
       resetIdle();
       if (rj.name === CLOSE_RUNNER_JOB) {
@@ -92,7 +94,7 @@ export async function serveEnvRunnerJob(
         };
         if (data.iteration !== served)
           throw new Error(
-            `env runner ${payload.runner} has served ${served} rollouts and was asked for rollout ${data.iteration} (a restarted runner: its envs would not continue the run's episodes)`,
+            `env runner ${payload.runner} expected rollout ${served} and was asked for rollout ${data.iteration} (a restarted runner job: its envs would not continue the run's episodes)`,
           );
         const rollout = await thread.rollout(decodeRunnerRequest(data.request, `rollout job ${rj.id}`));
         served++;
@@ -117,5 +119,5 @@ export async function serveEnvRunnerJob(
   await rollouts.close();
   await thread.close();
   if (error) throw error;
-  return { runner: payload.runner, rollouts: served };
+  return { runner: payload.runner, rollouts: served - (payload.firstIteration ?? 0) };
 }

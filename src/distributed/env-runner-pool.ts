@@ -4,15 +4,12 @@
  * slice of the vector env. Threads rather than processes: a rollout
  * moves megabytes of typed arrays per iteration, which threads hand over without copying
  * (transfer lists) while a child process would serialize them; a thread starts in a fraction of
- * a process's time. A runner thread that throws or exits fails the rollout with an
- * {@link EnvRunnerError}, and every later one (its envs are gone).
+ * a process's time. A runner thread that throws or exits fails its rollout with a `lost`
+ * {@link EnvRunnerError}, and every later one (its envs are gone); {@link LocalEnvRunners} then
+ * replaces it.
  */
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Worker } from 'node:worker_threads';
 import type { CollectedRollout, RolloutRequest, RolloutSource } from '../agents/rollout-source.js';
 import { ArbiterError } from '../core/errors.js';
-import { siblingModule, startModuleWorker } from '../core/module-worker.js';
 import {
   mergeRunnerRollouts,
   runnerSlices,
@@ -21,109 +18,16 @@ import {
   type RunnerSlice,
 } from './env-runner.js';
 import { EnvRunnerError } from './env-runner-error.js';
-import { runnerWeightsOf } from './env-runner-weights.js';
+import { runnerWeightsOf } from './policy-runner-weights.js';
+import { RolloutHistory } from './rollout-history.js';
+import { EnvRunnerThread } from './runner-thread.js';
 
-/** @internal What a runner thread gets as `workerData`. */
-export interface RunnerThreadInit {
-  env: RunnerEnvSpec;
-  slice: RunnerSlice;
-}
-
-/** @internal Requests to a runner thread. */
-export type RunnerThreadRequest = { type: 'rollout'; request: RunnerRolloutRequest } | { type: 'close' };
-
-/** @internal Replies of a runner thread. */
-export type RunnerThreadReply =
-  | { type: 'ready' }
-  | { type: 'rollout'; rollout: CollectedRollout }
-  | { type: 'closed' }
-  | { type: 'error'; message: string; code: string | null };
-
-/**
- * One env runner on a worker thread of this process: {@link EnvRunnerThread.rollout} sends a
- * request and waits for its rollout. A thread that threw or exited fails the pending and every
- * later request with an {@link EnvRunnerError}.
- */
-export class EnvRunnerThread {
-  /** The runner's index (named in errors). */
-  readonly index: number;
-  /** Its env copies. */
-  readonly slice: RunnerSlice;
-  private readonly worker: Worker;
-  private failure: Error | undefined;
-  private pending: { resolve: (r: RunnerThreadReply) => void; reject: (e: Error) => void } | undefined;
-  private closed = false;
-
-  private constructor(worker: Worker, index: number, slice: RunnerSlice) {
-    this.worker = worker;
-    this.index = index;
-    this.slice = slice;
-    worker.on('message', (m: RunnerThreadReply) => {
-      const p = this.pending;
-      this.pending = undefined;
-      if (m.type === 'error') {
-        const e = new EnvRunnerError(index, slice, m.message);
-        this.failure ??= e;
-        p?.reject(e);
-      } else p?.resolve(m);
-    });
-    worker.on('error', (e: Error) => this.fail(`its thread threw: ${e.message}`));
-    worker.on('exit', (code) => this.fail(`its thread exited (code ${code})`));
-  }
-
-  /**
-   * Starts runner `index` on `slice` and waits until it has built its env copies (a module
-   * factory's path is resolved against the current directory).
-   */
-  static async start(env: RunnerEnvSpec, slice: RunnerSlice, index: number): Promise<EnvRunnerThread> {
-    const spec = 'module' in env ? { ...env, module: moduleUrl(env.module) } : env;
-    const entry = siblingModule(import.meta.url, 'env-runner-thread');
-    const useTsx = entry.ts || ('module' in spec && /\.[mc]?ts$/.test(spec.module));
-    const init: RunnerThreadInit = { env: spec, slice };
-    const worker = startModuleWorker(entry.url, useTsx, { workerData: init }, 'env-runner-failed');
-    const thread = new EnvRunnerThread(worker, index, slice);
-    try {
-      await thread.request(null);
-    } catch (e) {
-      await thread.close();
-      throw e;
-    }
-    return thread;
-  }
-
-  /** One rollout of this runner's copies. */
-  async rollout(request: RunnerRolloutRequest): Promise<CollectedRollout> {
-    const reply = await this.request({ type: 'rollout', request });
-    return (reply as Extract<RunnerThreadReply, { type: 'rollout' }>).rollout;
-  }
-
-  /** Closes the env copies and stops the thread. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      if (!this.failure) await this.request({ type: 'close' });
-    } catch {
-      // A failed runner has nothing left to close.
-    }
-    await this.worker.terminate();
-  }
-
-  private request(msg: RunnerThreadRequest | null): Promise<RunnerThreadReply> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      if (msg) this.worker.postMessage(msg);
-    });
-  }
-
-  private fail(cause: string): void {
-    this.failure ??= new EnvRunnerError(this.index, this.slice, cause);
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(this.failure);
-  }
-}
+export {
+  EnvRunnerThread,
+  type RunnerThreadInit,
+  type RunnerThreadReply,
+  type RunnerThreadRequest,
+} from './runner-thread.js';
 
 /** Options of {@link LocalEnvRunners.start}. */
 export interface LocalEnvRunnersOptions {
@@ -133,19 +37,32 @@ export interface LocalEnvRunnersOptions {
   numEnvs: number;
   /** Runner threads (1 … numEnvs). */
   runners: number;
+  /** Lost runner threads replaced over the run before a loss fails it (default 3). */
+  maxRestarts?: number;
+  /** Told of each replacement (runner index, the loss). */
+  onRestart?: (runner: number, cause: EnvRunnerError) => void;
 }
 
-/** K env runners on worker threads of this process (see the module doc). */
+/**
+ * K env runners on worker threads of this process (see the module doc). A runner thread that dies
+ * (exits, throws outside a rollout step) is replaced by a fresh thread that replays its slice's
+ * history and answers the same rollout request, so the run goes on unchanged.
+ */
 export class LocalEnvRunners implements RolloutSource {
   /** Env copies over all runners. */
   readonly numEnvs: number;
   /** The runners' slices, in order. */
   readonly slices: readonly RunnerSlice[];
+  /** Runner threads replaced so far. */
+  restarts = 0;
   private readonly threads: EnvRunnerThread[];
+  private readonly options: LocalEnvRunnersOptions;
+  private readonly history = new RolloutHistory();
   private closed = false;
 
-  private constructor(numEnvs: number, slices: RunnerSlice[], threads: EnvRunnerThread[]) {
-    this.numEnvs = numEnvs;
+  private constructor(options: LocalEnvRunnersOptions, slices: RunnerSlice[], threads: EnvRunnerThread[]) {
+    this.options = options;
+    this.numEnvs = options.numEnvs;
     this.slices = slices;
     this.threads = threads;
   }
@@ -162,7 +79,7 @@ export class LocalEnvRunners implements RolloutSource {
       await Promise.all(threads.map((t) => t.close()));
       throw failed.reason;
     }
-    return new LocalEnvRunners(options.numEnvs, slices, threads);
+    return new LocalEnvRunners(options, slices, threads);
   }
 
   /** Sends the current weights to every runner and merges their rollouts. */
@@ -174,8 +91,10 @@ export class LocalEnvRunners implements RolloutSource {
       actionRngState: request.actionRngState,
       resetSeed: request.resetSeed,
     };
-    const parts = await Promise.all(this.threads.map((t) => t.rollout(runnerRequest)));
-    return mergeRunnerRollouts(parts, this.slices, request.numSteps);
+    const parts = await Promise.all(this.threads.map((_, i) => this.rolloutOf(i, runnerRequest)));
+    const merged = mergeRunnerRollouts(parts, this.slices, request.numSteps);
+    this.history.record(request.resetSeed, request.numSteps, merged);
+    return merged;
   }
 
   /** Closes the env copies and stops the threads. Idempotent. */
@@ -184,9 +103,25 @@ export class LocalEnvRunners implements RolloutSource {
     this.closed = true;
     await Promise.all(this.threads.map((t) => t.close()));
   }
-}
 
-function moduleUrl(m: string): string {
-  if (/^(file|data|node):/.test(m)) return m;
-  return pathToFileURL(isAbsolute(m) ? m : resolve(process.cwd(), m)).href;
+  // Runner i's part, on a replacement thread (replaying the slice) while lost ones can be replaced.
+  private async rolloutOf(i: number, request: RunnerRolloutRequest): Promise<CollectedRollout> {
+    let req = request;
+    for (;;) {
+      try {
+        return await this.threads[i]!.rollout(req);
+      } catch (e) {
+        const max = this.options.maxRestarts ?? 3;
+        if (!(e instanceof EnvRunnerError && e.lost) || this.closed) throw e;
+        if (this.restarts >= max)
+          throw new EnvRunnerError(i, this.slices[i]!, `${e.reason} (${max} lost runners replaced already)`);
+        this.restarts++;
+        this.options.onRestart?.(i, e);
+        await this.threads[i]!.close();
+        this.threads[i] = await EnvRunnerThread.start(this.options.env, this.slices[i]!, i);
+        const replay = this.history.replayOf(this.slices[i]!);
+        req = replay ? { ...request, replay } : request;
+      }
+    }
+  }
 }

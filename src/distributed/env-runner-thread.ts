@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectedRollout } from '../agents/rollout-source.js';
 import { EnvRunner } from './env-runner.js';
-import type { RunnerThreadInit, RunnerThreadReply, RunnerThreadRequest } from './env-runner-pool.js';
+import type { RunnerThreadInit, RunnerThreadReply, RunnerThreadRequest } from './runner-thread.js';
 
 const port = parentPort;
 const init = workerData as RunnerThreadInit;

@@ -1,20 +1,17 @@
 /**
  * The weights an env runner acts with, as data: the actor and the critic of an MLP
  * {@link ActorCriticPolicy} each as a Float32 policy artifact in its binary encoding (the format
- * `arbiter export` writes), plus the Gaussian log-std for Box actions; or a {@link GraphPolicy}'s
- * layout, sizes and named Float32 weights (its `getWeights`). Both round-trip Float32 weights
+ * `arbiter export` writes), plus the Gaussian log-std for Box actions; or a `GraphPolicy`'s
+ * layout, sizes and named Float32 weights (its `getWeights`). TF-free (runner threads and queue
+ * workers load it); the learner side, `runnerWeightsOf`, is in `policy-runner-weights.ts`. Both round-trip Float32 weights
  * exactly, so the runner's forward pass (the learner's own kernels) gives the learner's logits
  * and values bit for bit.
  */
 import { ArbiterError } from '../core/errors.js';
-import { mlpPolicyArtifact } from '../deploy/extract-policy-artifact.js';
-import { decodePolicyArtifact, encodePolicyArtifact, isInt8Artifact } from '../deploy/policy-artifact.js';
-import { ActorCriticPolicy } from '../nn/actor-critic-policy.js';
+import { decodePolicyArtifact, isInt8Artifact } from '../deploy/policy-artifact.js';
 import type { DenseActivation, DenseLayerF32 } from '../nn/dense-forward.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import type { GraphNetDims } from '../nn/graph-net-f32.js';
-import { GraphPolicy } from '../nn/graph-policy.js';
-import type { Policy } from '../nn/policy.js';
 
 /** What a runner receives each iteration (structured-cloneable). */
 export type RunnerWeights = MlpRunnerWeights | GraphRunnerWeights;
@@ -31,7 +28,7 @@ export interface MlpRunnerWeights {
   logStd?: Float32Array;
 }
 
-/** A graph policy's runner weights (local runners only). */
+/** A graph policy's runner weights (base64 per weight for a queue job). */
 export interface GraphRunnerWeights {
   /** Always `graph`. */
   kind: 'graph';
@@ -49,31 +46,6 @@ export interface RunnerNet {
   layers: DenseLayerF32[];
   /** Hidden nonlinearity (the last layer is linear). */
   activation: DenseActivation;
-}
-
-/**
- * The runner weights of `policy`. Env runners support the MLP actor-critic with separate actor
- * and critic networks (the default) and the graph policy; other policies throw `unsupported-model`.
- */
-export function runnerWeightsOf(policy: Policy<Float32Array>): RunnerWeights {
-  if (policy instanceof GraphPolicy)
-    return {
-      kind: 'graph',
-      layout: { ...policy.layout },
-      dims: { ...policy.dims },
-      weights: policy.getWeights(),
-    };
-  if (!(policy instanceof ActorCriticPolicy) || policy.trunk !== undefined)
-    throw new ArbiterError(
-      'unsupported-model',
-      'env runners support the MLP actor-critic policy without a shared trunk and the graph policy (not shareTrunk or CNN policies); train without --env-runners',
-    );
-  const weights: MlpRunnerWeights = {
-    actor: encodePolicyArtifact(mlpPolicyArtifact(policy.actor)),
-    critic: encodePolicyArtifact(mlpPolicyArtifact(policy.critic)),
-  };
-  if (policy.actionKind === 'box') weights.logStd = Float32Array.from(policy.getWeights().logStd!);
-  return weights;
 }
 
 /** Decodes one network of {@link RunnerWeights} (`what` names it in errors). */

@@ -10,7 +10,7 @@
 import { clipToBox } from '../core/clip-to-box.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Env } from '../core/env.js';
-import { makeEnv } from '../core/make-env.js';
+import { makeFlatEnv } from '../core/make-flat-env.js';
 import { Rng, type RngState } from '../core/rng.js';
 import type { Box } from '../core/spaces.js';
 import { SyncVectorEnv } from '../core/vector/sync-vector-env.js';
@@ -22,16 +22,16 @@ import {
   transposeInto,
   type DenseWorkspace,
 } from '../nn/dense-forward.js';
-import { sampleDiagGaussian } from '../nn/diag-gaussian.js';
+import { sampleDiagGaussian } from '../nn/diag-gaussian-host.js';
 import { GraphActor } from '../nn/graph-actor.js';
 import { GraphNetF32 } from '../nn/graph-net-f32.js';
-import { maskedLogSumExp, sampleMaskedCategorical } from '../nn/masked-categorical.js';
+import { maskedLogSumExp, sampleMaskedCategorical } from '../nn/masked-categorical-host.js';
 import type { ActOutput } from '../nn/policy.js';
 import { decodeRunnerNet, type RunnerNet, type RunnerWeights } from './env-runner-weights.js';
 
 /**
  * How a runner builds its env copies, as data: a registered (built-in) env id with validated
- * options, as `arbiter train` makes them; or, for local runners only, an ESM module's exported
+ * options, as `arbiter train` makes them (`makeFlatEnv`: graph observations padded); or, for local runners only, an ESM module's exported
  * factory `(options, index) => Env` (index: the copy's number in the whole vector env).
  */
 export type RunnerEnvSpec =
@@ -70,6 +70,26 @@ export interface RunnerRolloutRequest {
   actionRngState: RngState;
   /** First reset's seed for copy 0 (this runner's copy j gets `resetSeed + start + j`). */
   resetSeed: number;
+  /**
+   * For a replacement runner (its predecessor was lost): the steps its slice took so far, replayed
+   * on fresh envs before this rollout, so they continue exactly where the lost runner's stood.
+   */
+  replay?: RunnerReplay;
+}
+
+/**
+ * A runner slice's history: the first reset's seed and every action since, as the learner
+ * received them (unclipped; Box actions are clipped again as at the first run). Envs are
+ * deterministic given their reset seed and actions, so replaying this brings fresh copies, RNGs
+ * included, to the lost runner's state.
+ */
+export interface RunnerReplay {
+  /** The seed of the slice's first reset (copy 0 of the whole vector env; as `resetSeed`). */
+  resetSeed: number;
+  /** Vector steps taken since. */
+  numSteps: number;
+  /** The slice's actions, step-major (numSteps · count, or · actionDim for Box). */
+  actions: Int32Array | Float32Array;
 }
 
 /** The slices of `numEnvs` copies over `runners` runners: balanced, contiguous, in order. */
@@ -93,7 +113,7 @@ export function runnerSlices(numEnvs: number, runners: number): RunnerSlice[] {
 export async function envFactoryOf(spec: RunnerEnvSpec): Promise<(index: number) => Env> {
   if ('id' in spec) {
     registerBuiltinEnvs();
-    return () => makeEnv(spec.id, { options: spec.options });
+    return () => makeFlatEnv(spec.id, { options: spec.options });
   }
   const mod = (await import(spec.module)) as Record<string, unknown>;
   const fn = mod[spec.export];
@@ -174,6 +194,11 @@ export class EnvRunner {
     const d = this.obsDim;
     const n = this.actionDim;
     const discrete = this.actionKind === 'discrete';
+    if (req.replay) {
+      if (this.started)
+        throw new ArbiterError('invalid-state', 'env runner: a replay is for a fresh runner only');
+      this.replayHistory(req.replay);
+    }
     if (!this.started) this.reset(req.resetSeed);
     const actor = this.sliceActor(req.weights, C);
     const rng = this.rng;
@@ -293,6 +318,33 @@ export class EnvRunner {
       },
       value: (obs) => forward(critic, obs, 1, this.oneValue)[0]!,
     };
+  }
+
+  // Brings fresh copies to the state after `replay` (its steps as the first runner took them).
+  private replayHistory(replay: RunnerReplay): void {
+    const C = this.slice.count;
+    const aw = this.actionKind === 'discrete' ? 1 : this.actionDim;
+    const discrete = this.actionKind === 'discrete';
+    if (
+      !Number.isInteger(replay.numSteps) ||
+      replay.numSteps < 0 ||
+      replay.actions.length !== replay.numSteps * C * aw ||
+      discrete !== replay.actions instanceof Int32Array
+    )
+      throw new ArbiterError(
+        'invalid-input',
+        `env runner replay: ${replay.actions.length} ${replay.actions instanceof Int32Array ? 'integer' : 'real'} action values for ${replay.numSteps} steps of ${C} copies, expected ${replay.numSteps * C * aw} ${discrete ? 'integer' : 'real'} ones`,
+      );
+    this.reset(replay.resetSeed);
+    const clipped = discrete ? undefined : new Float32Array(C * aw);
+    for (let t = 0; t < replay.numSteps; t++) {
+      const row = replay.actions.subarray(t * C * aw, (t + 1) * C * aw);
+      const res = this.envs.stepSync(
+        discrete ? row : clipToBox(row as Float32Array, this.envs.singleActionSpace as Box, clipped!),
+      );
+      this.nextObs.set(res.obs);
+      if (this.hasMasks) this.nextMasks.set(res.actionMasks!.subarray(0, C * this.actionDim));
+    }
   }
 
   private reset(seed: number): void {

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { CollectedRollout } from '../agents/rollout-source.js';
 import { parseConfig } from '../core/config-schema.js';
-import { ArbiterError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { paddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import type { RunnerRolloutRequest } from './env-runner.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -43,12 +44,57 @@ const RNG_STATE = z
   })
   .strict();
 
+const POSITIVE_INT = z.number().int().min(1);
+
+// A graph policy's weights: its padded layout, sizes and every named Float32 weight as base64.
+const GRAPH_WEIGHTS_SCHEMA = z
+  .object({
+    kind: z.literal('graph'),
+    layout: z
+      .object({
+        maxNodes: POSITIVE_INT,
+        nodeFeatureDim: POSITIVE_INT,
+        relationDim: POSITIVE_INT,
+        featuresOffset: z.literal(1),
+        relationsOffset: POSITIVE_INT,
+        size: POSITIVE_INT,
+      })
+      .strict(),
+    dims: z
+      .object({
+        nodeFeatureDim: POSITIVE_INT,
+        relationDim: POSITIVE_INT,
+        hiddenDim: POSITIVE_INT,
+        numHeads: POSITIVE_INT,
+        numLayers: POSITIVE_INT,
+        ffnDim: POSITIVE_INT,
+        valueHiddenDim: POSITIVE_INT,
+        logitClip: z.number().min(0),
+      })
+      .strict(),
+    weights: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+const MLP_WEIGHTS_SCHEMA = z
+  .object({ actor: z.string(), critic: z.string(), logStd: z.string().optional() })
+  .strict();
+
 const REQUEST_SCHEMA = z
   .object({
-    weights: z.object({ actor: z.string(), critic: z.string(), logStd: z.string().optional() }).strict(),
+    weights: z.union([MLP_WEIGHTS_SCHEMA, GRAPH_WEIGHTS_SCHEMA]),
     numSteps: z.number().int().min(1),
     actionRngState: RNG_STATE,
     resetSeed: z.number().int(),
+    replay: z
+      .object({
+        resetSeed: z.number().int(),
+        numSteps: z.number().int().min(0),
+        actionKind: z.enum(['discrete', 'box']),
+        actions: z.string(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -56,42 +102,85 @@ const REQUEST_SCHEMA = z
 export type RunnerRequestJson = z.infer<typeof REQUEST_SCHEMA>;
 
 /**
- * Encodes a rollout request for a queue job. Graph-policy weights throw `unsupported-model`:
- * queue runners take the MLP actor-critic only.
+ * Encodes a rollout request for a queue job: the MLP actor-critic's two Float32 artifacts (the
+ * binary format `arbiter export` writes), or a graph policy's layout, sizes and named Float32
+ * weights, each as base64 of its bytes (exact).
  */
 export function encodeRunnerRequest(req: RunnerRolloutRequest): RunnerRequestJson {
   const w = req.weights;
-  if (w.kind === 'graph')
-    throw new ArbiterError(
-      'unsupported-model',
-      'queue env runners support the MLP actor-critic only; run a graph policy on local env runners (no --queue)',
-    );
+  const weights: RunnerRequestJson['weights'] =
+    w.kind === 'graph'
+      ? {
+          kind: 'graph',
+          layout: { ...w.layout, featuresOffset: 1 },
+          dims: { ...w.dims },
+          weights: Object.fromEntries(Object.entries(w.weights).map(([k, v]) => [k, toBase64(v)])),
+        }
+      : {
+          actor: toBase64(w.actor),
+          critic: toBase64(w.critic),
+          ...(w.logStd && { logStd: toBase64(w.logStd) }),
+        };
   return {
-    weights: {
-      actor: toBase64(w.actor),
-      critic: toBase64(w.critic),
-      ...(w.logStd && { logStd: toBase64(w.logStd) }),
-    },
+    weights,
     numSteps: req.numSteps,
     actionRngState: { s: [...req.actionRngState.s], spareNormal: req.actionRngState.spareNormal ?? null },
     resetSeed: req.resetSeed,
+    ...(req.replay && {
+      replay: {
+        resetSeed: req.replay.resetSeed,
+        numSteps: req.replay.numSteps,
+        actionKind: req.replay.actions instanceof Int32Array ? 'discrete' : 'box',
+        actions: toBase64(req.replay.actions),
+      },
+    }),
   };
 }
 
 /** Decodes and checks a rollout request from a queue job (`source` names it in errors). */
 export function decodeRunnerRequest(input: unknown, source: string): RunnerRolloutRequest {
   const r = parseConfig(REQUEST_SCHEMA, input, { source, what: 'rollout request' }) as RunnerRequestJson;
+  const w = r.weights;
+  if ('kind' in w) {
+    const { maxNodes, nodeFeatureDim, relationDim } = w.layout;
+    const own = paddedGraphLayout(maxNodes, nodeFeatureDim, relationDim);
+    if (own.relationsOffset !== w.layout.relationsOffset || own.size !== w.layout.size)
+      throw new ValidationError(
+        'graph-layout',
+        `${source}: weights.layout has relationsOffset ${w.layout.relationsOffset} and size ${w.layout.size}, expected ${own.relationsOffset} and ${own.size} for ${maxNodes} nodes`,
+      );
+  }
   return {
-    weights: {
-      actor: fromBase64(r.weights.actor, u8, 'weights.actor', source),
-      critic: fromBase64(r.weights.critic, u8, 'weights.critic', source),
-      ...(r.weights.logStd !== undefined && {
-        logStd: fromBase64(r.weights.logStd, f32, 'weights.logStd', source),
-      }),
-    },
+    weights:
+      'kind' in w
+        ? {
+            kind: 'graph',
+            layout: w.layout,
+            dims: w.dims,
+            // Sizes are checked against the network's parameters when the runner loads them.
+            weights: Object.fromEntries(
+              Object.entries(w.weights).map(([k, v]) => [k, fromBase64(v, f32, `weights.${k}`, source)]),
+            ),
+          }
+        : {
+            actor: fromBase64(w.actor, u8, 'weights.actor', source),
+            critic: fromBase64(w.critic, u8, 'weights.critic', source),
+            ...(w.logStd !== undefined && { logStd: fromBase64(w.logStd, f32, 'weights.logStd', source) }),
+          },
     numSteps: r.numSteps,
     actionRngState: { s: r.actionRngState.s, spareNormal: r.actionRngState.spareNormal },
     resetSeed: r.resetSeed,
+    // The runner checks the replay's length against its slice.
+    ...(r.replay && {
+      replay: {
+        resetSeed: r.replay.resetSeed,
+        numSteps: r.replay.numSteps,
+        actions:
+          r.replay.actionKind === 'discrete'
+            ? fromBase64(r.replay.actions, i32, 'replay.actions', source)
+            : fromBase64(r.replay.actions, f32, 'replay.actions', source),
+      },
+    }),
   };
 }
 

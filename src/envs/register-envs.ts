@@ -8,6 +8,12 @@ import { registerEnv } from '../core/registry.js';
 import { CARTPOLE_SPEC, CartPole } from './cartpole.js';
 import { EGS_OPTIONS_SCHEMA, EGS_SPEC, EgsEnv, type EgsEnvOptions } from './egs/egs-env.js';
 import { GRIDWORLD_OPTIONS_SCHEMA, GRIDWORLD_SPEC, GridWorld, type GridWorldOptions } from './gridworld.js';
+import {
+  HSOC_REGISTERED_OPTIONS_SCHEMA,
+  HSOC_REGISTERED_SPEC,
+  type HsocRegisteredOptions,
+} from './hsoc/hsoc-registration.js';
+import { HsocSingleAgentEnv } from './hsoc/hsoc-single-agent-env.js';
 import { JOBS_OPTIONS_SCHEMA, JOBS_SPEC, JobsEnv, type JobsOptions } from './jobs/jobs-env.js';
 import {
   PIXEL_PONG_OPTIONS_SCHEMA,
@@ -23,11 +29,13 @@ export const BUILTIN_ENV_IDS = [
   JOBS_SPEC.id,
   EGS_SPEC.id,
   PIXEL_PONG_SPEC.id,
+  HSOC_REGISTERED_SPEC.id,
 ] as const;
 
 /**
  * Registers `CartPole-v1` (no options), `GridWorld-v0` ({@link GridWorldOptions}), `Jobs-v0`
- * ({@link JobsOptions}), `EGS-v0` ({@link EgsEnvOptions}) and `PixelPong-v0` ({@link PixelPongOptions}), each with its options schema
+ * ({@link JobsOptions}), `EGS-v0` ({@link EgsEnvOptions}), `PixelPong-v0` ({@link PixelPongOptions}) and `HSoC-v0` (the
+ * single-agent HSoC env, {@link HsocRegisteredOptions}), each with its options schema
  * (`makeEnv` validates options before the factory sees them). Idempotent: calling it again re-registers the same factories.
  */
 export function registerBuiltinEnvs(): void {
@@ -63,5 +71,13 @@ export function registerBuiltinEnvs(): void {
     description: 'Pong on a 10×10 grid of binary pixels (4 channels), scripted tracker opponent, ±1 a point',
     create: (options?: Record<string, unknown>): Env =>
       new PixelPong(options as PixelPongOptions | undefined),
+  });
+  registerEnv({
+    ...HSOC_REGISTERED_SPEC,
+    optionsSchema: HSOC_REGISTERED_OPTIONS_SCHEMA,
+    description:
+      'HSoC power-token allocation, one shared-parameter agent deciding for each PE in turn (Discrete(11), masked)',
+    create: (options?: Record<string, unknown>): Env =>
+      new HsocSingleAgentEnv(options as HsocRegisteredOptions | undefined) as Env,
   });
 }

@@ -54,6 +54,7 @@ export async function loadModelTarget(
 ): Promise<LoadedModel> {
   const { loadAlgorithm, loadNewestCheckpoint } = await import('../agents/algorithm-registry.js');
   const { envFactory } = await import('./train-run.js');
+  const { runPolicyFactory } = await import('./train-run-policy.js');
   const { validateEnvOptions } = await import('../core/registry.js');
   registerBuiltinEnvs();
   const isRun = existsSync(runPaths(target).config);
@@ -77,14 +78,24 @@ export async function loadModelTarget(
     envOptions = o.value;
   }
   const makeEnv = envFactory({ env, envOptions });
+  // A graph env's run trained a graph policy: its sizes are the run's (defaults without a run).
+  const makePolicy = runPolicyFactory({
+    env,
+    envOptions,
+    ...(run !== undefined && { algo: run.algo, policy: run.policy }),
+  });
   if (isRun) {
-    const loaded = await loadNewestCheckpoint(target, makeEnv, (s, next) =>
-      process.stderr.write(
-        `warning: skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}\n`,
-      ),
+    const loaded = await loadNewestCheckpoint(
+      target,
+      makeEnv,
+      (s, next) =>
+        process.stderr.write(
+          `warning: skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}\n`,
+        ),
+      makePolicy,
     );
     return { algo: loaded.algo, modelDir: loaded.dir, env, makeEnv };
   }
-  const algo = await loadAlgorithm(target, makeEnv);
+  const algo = await loadAlgorithm(target, makeEnv, makePolicy);
   return { algo, modelDir: target, env, makeEnv };
 }

@@ -1,14 +1,16 @@
 /**
  * One training run as `arbiter train` does it: a run folder with config, metrics (CSV, JSONL,
  * TensorBoard), periodic evaluation and checkpoints, resume, a final held-out evaluation and an
- * SVG learning curve. A library user can call it directly.
+ * SVG learning curve. A library user can call it directly. An env with graph observations (EGS-v0)
+ * trains the graph policy on its padded observations (`train-run-policy.ts`), PPO with the EGS
+ * settings as defaults.
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Env } from '../core/env.js';
 import { ArbiterError } from '../core/errors.js';
-import { makeEnv } from '../core/make-env.js';
+import { makeFlatEnv } from '../core/make-flat-env.js';
 import { envRegistration, validateEnvOptions } from '../core/registry.js';
 import { ALGORITHM_NAMES, isAlgorithmName, type AlgorithmName } from '../agents/algorithm-names.js';
 import {
@@ -22,6 +24,7 @@ import { OnPolicyAlgorithm, type OnPolicyConfig } from '../agents/on-policy-algo
 import type { RolloutSource } from '../agents/rollout-source.js';
 import { registerBuiltinEnvs } from '../envs/register-envs.js';
 import { writeLearningCurve } from '../report/learning-curve.js';
+import { runConfigDefaults, runPolicyFactory } from './train-run-policy.js';
 import {
   createRunDirectory,
   openRunDirectory,
@@ -53,6 +56,8 @@ export interface TrainRunConfig {
   evalEpisodes: number;
   /** Save a checkpoint every this many steps. */
   checkpointEvery: number;
+  /** Graph policy settings (`GraphPolicyConfig`), for envs with graph observations only. */
+  policy?: Record<string, unknown>;
 }
 
 /** Options of {@link trainRun}. */
@@ -73,6 +78,13 @@ export interface TrainRunOptions {
   envOptions?: Record<string, unknown>;
   /** Where `envOptions` came from, named in validation errors (default `envOptions`). */
   envOptionsSource?: string;
+  /**
+   * Graph policy settings for an env with graph observations (EGS-v0: the graph policy over its
+   * padded observations; default sizes when absent). With `resume`: must be the run's.
+   */
+  policy?: Record<string, unknown>;
+  /** Where `policy` came from, named in validation errors (default `policy`). */
+  policySource?: string;
   /** Receives warnings (e.g. a skipped corrupt checkpoint). Default: stderr. */
   onWarning?: (message: string) => void;
   /** Evaluate every this many steps (default steps/20, at least 1000). */
@@ -151,8 +163,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const saved = readRunConfig<TrainRunConfig>(options.resume);
     checkResumeMatches(options, saved);
     cfg = { ...saved, steps: options.steps ?? saved.steps };
-    const loaded = await loadNewestCheckpoint(options.resume, envFactory(cfg), (s, next) =>
-      warn(`skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}`),
+    const loaded = await loadNewestCheckpoint(
+      options.resume,
+      envFactory(cfg),
+      (s, next) => warn(`skipping checkpoint ${s.dir}: ${s.reason}${next ? `; trying ${next}` : ''}`),
+      runPolicyFactory(cfg, `${options.resume} config.json policy`),
     );
     algo = loaded.algo;
     loadedFrom = loaded.dir;
@@ -160,11 +175,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   } else {
     cfg = resolveConfig(options);
     validateEnvOptions(cfg.env, cfg.envOptions, options.envOptionsSource ?? 'envOptions');
+    const makePolicy = runPolicyFactory(cfg, options.policySource ?? 'policy');
     algo = await createAlgorithm(
       cfg.algo,
       envFactory(cfg),
-      { ...cfg.config, seed: cfg.seed },
+      { ...runConfigDefaults(cfg.algo, cfg.env), ...cfg.config, seed: cfg.seed },
       options.configSource ?? 'config',
+      makePolicy,
     );
     run = await createRunDirectory<TrainRunConfig>({
       root: options.runsRoot ?? 'runs',
@@ -272,9 +289,12 @@ export function evaluateAlgorithm(
   });
 }
 
-/** Fresh environments of a run: the registered env with the run's options and step limit. */
+/**
+ * Fresh environments of a run: the registered env with the run's options and step limit, its
+ * graph observations padded (`makeFlatEnv`).
+ */
 export function envFactory(cfg: Pick<TrainRunConfig, 'env' | 'envOptions'>): () => Env {
-  return () => makeEnv(cfg.env, { options: cfg.envOptions });
+  return () => makeFlatEnv(cfg.env, { options: cfg.envOptions });
 }
 
 /**
@@ -294,6 +314,7 @@ function checkResumeMatches(options: TrainRunOptions, saved: TrainRunConfig): vo
   differ('seed', options.seed, saved.seed);
   differ('config', options.config, saved.config);
   differ('envOptions', options.envOptions, saved.envOptions);
+  differ('policy', options.policy, saved.policy ?? {});
 }
 
 function resolveConfig(options: TrainRunOptions): TrainRunConfig {
@@ -324,5 +345,6 @@ function resolveConfig(options: TrainRunOptions): TrainRunConfig {
       'checkpointEvery',
       options.checkpointEvery ?? Math.max(1000, Math.round(steps / 10)),
     ),
+    ...(options.policy !== undefined && { policy: options.policy }),
   };
 }

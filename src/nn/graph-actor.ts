@@ -9,7 +9,7 @@ import { ArbiterError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import type { GraphNetF32 } from './graph-net-f32.js';
-import { logSumExpAmong, sampleCategoricalAmong } from './masked-categorical.js';
+import { logSumExpAmong, sampleCategoricalAmong } from './masked-categorical-host.js';
 import type { ActOutput } from './policy.js';
 
 /** Acts with a graph network on padded graph observations (see the module doc). */

@@ -94,9 +94,9 @@ describe('arbiter train / eval', () => {
     const b = await cli('train', 'ppo', '--env', 'Pong-v9', '--runs', root);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/unknown environment 'Pong-v9'.*CartPole-v1/);
-    const g = await cli('train', 'ppo', '--env', 'EGS-v0', '--runs', root);
+    const g = await cli('train', 'q-learning', '--env', 'EGS-v0', '--runs', root);
     expect(g.code).toBe(1);
-    expect(g.stderr).toMatch(/Graph observation space.*graph policy/);
+    expect(g.stderr).toMatch(/EGS-v0 has graph observations: train it with ppo/);
     const bad = path.join(root, 'bad.json');
     await writeFile(bad, '{ "learningRate": 0.001, }');
     const c = await cli('train', 'ppo', '--env', 'CartPole-v1', '--config', bad, '--runs', root);

@@ -3,6 +3,9 @@
  * slice of the vector env, a fixed-seed PPO run is bit-identical to K = 0 (weights, optimizer
  * state, counters, logged metrics); a runner that dies fails the iteration with a clear error.
  */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PPO, type PpoConfig } from '../../src/agents/ppo.js';
 import { makeEnv } from '../../src/core/make-env.js';
@@ -12,12 +15,13 @@ import { registerBuiltinEnvs } from '../../src/envs/register-envs.js';
 import type { Env } from '../../src/core/env.js';
 import { Rng } from '../../src/core/rng.js';
 import { PadGraphObservation } from '../../src/core/wrappers/pad-graph-observation.js';
-import { runnerWeightsOf } from '../../src/distributed/env-runner-weights.js';
-import { encodeRunnerRequest } from '../../src/distributed/rollout-codec.js';
+import { runnerWeightsOf } from '../../src/distributed/policy-runner-weights.js';
+import { decodeRunnerRequest, encodeRunnerRequest } from '../../src/distributed/rollout-codec.js';
 import { EgsEnv } from '../../src/envs/egs/egs-env.js';
 import { GraphPolicy } from '../../src/nn/graph-policy.js';
 import { initTf } from '../../src/nn/tf-backend.js';
 import { TargetEnv } from '../agents/fixtures/target-env.js';
+import { crashingCartPole } from './fixtures/crashing-env.js';
 import { EGS_MAX_NODES, egsGraphEnv } from './fixtures/egs-graph-env-factory.js';
 import { expectSameRun, ppoRunFingerprint, type RunFingerprint } from '../helpers/ppo-run-fingerprint.js';
 
@@ -137,7 +141,7 @@ describe('local env runners', () => {
     },
   );
 
-  it('queue runners refuse a graph policy with a clear error', () => {
+  it('graph-policy weights travel through the queue codec exactly', () => {
     const layout = new PadGraphObservation(new EgsEnv({ maxNodes: EGS_MAX_NODES })).layout;
     const env = egsGraphEnv();
     const policy = GraphPolicy.factory(layout, { hiddenDim: 8, numHeads: 2, numLayers: 1 })(
@@ -147,9 +151,13 @@ describe('local env runners', () => {
     );
     const weights = runnerWeightsOf(policy);
     expect(weights.kind).toBe('graph');
-    expect(() =>
-      encodeRunnerRequest({ weights, numSteps: 1, actionRngState: new Rng(0).getState(), resetSeed: 0 }),
-    ).toThrow(/queue env runners support the MLP actor-critic only/);
+    const request = { weights, numSteps: 1, actionRngState: new Rng(0).getState(), resetSeed: 0 };
+    const back = decodeRunnerRequest(JSON.parse(JSON.stringify(encodeRunnerRequest(request))), 'test');
+    expect(back).toEqual(request);
+    // A layout whose offsets disagree with its sizes is refused, naming the source.
+    const bad = encodeRunnerRequest(request);
+    (bad.weights as { layout: { size: number } }).layout.size += 1;
+    expect(() => decodeRunnerRequest(bad, 'job 7')).toThrow(/job 7: weights.layout has/);
     policy.dispose();
   });
 
@@ -168,7 +176,36 @@ describe('local env runners', () => {
   });
 
   it(
-    'a runner thread that dies mid-rollout fails the iteration with an error naming it',
+    'a runner thread that dies mid-rollout is replaced, replays its slice and the run is unchanged',
+    { timeout: 60_000 },
+    async () => {
+      const config = { ...CONFIG, numEnvs: 4 };
+      const steps = 3 * 4 * 64;
+      const plain = (): Env => crashingCartPole({ crashCopy: -1, crashStep: 0 }, 0);
+      const reference = await ppoRunFingerprint(plain, config, steps);
+      const onceFile = path.join(mkdtempSync(path.join(tmpdir(), 'arbiter-crash-')), 'crashed');
+      let runners: LocalEnvRunners | undefined;
+      const got = await ppoRunFingerprint(plain, config, steps, async (numEnvs) => {
+        runners = await LocalEnvRunners.start({
+          env: {
+            module: new URL('./fixtures/crashing-env.ts', import.meta.url).href,
+            export: 'crashingCartPole',
+            // Copy 3 (runner 1) dies at its 100th step: in the second rollout, mid-way.
+            options: { crashCopy: 3, crashStep: 100, onceFile },
+          },
+          numEnvs,
+          runners: 2,
+        });
+        return runners;
+      });
+      expect(existsSync(onceFile)).toBe(true);
+      expect(runners!.restarts).toBe(1);
+      expectSameRun(got, reference, 'K = 2, runner 1 replaced mid-rollout');
+    },
+  );
+
+  it(
+    'a runner that dies again after each replacement fails the iteration with an error naming it',
     { timeout: 60_000 },
     async () => {
       const model = new PPO(() => makeEnv('CartPole-v1'), CONFIG);
@@ -180,15 +217,16 @@ describe('local env runners', () => {
         },
         numEnvs: 5,
         runners: 2,
+        maxRestarts: 1,
       });
       try {
         model.useRolloutSource(source);
-        // Copy 4 belongs to runner 1 (copies 3…4) and dies in the second rollout.
+        // Copy 4 belongs to runner 1 (copies 3…4) and dies in the second rollout, also on replay.
         await expect(model.learn({ totalTimesteps: STEPS })).rejects.toThrow(
-          /env runner 1 \(env copies 3…4 of 5\) failed: its thread exited \(code 3\)/,
+          /env runner 1 \(env copies 3…4 of 5\) failed: its thread exited \(code 3\) \(1 lost runners replaced already\)/,
         );
         expect(model.counters.numUpdates).toBe(1);
-        await expect(model.learn({ totalTimesteps: STEPS })).rejects.toThrow(/env runner 1/);
+        expect(source.restarts).toBe(1);
       } finally {
         await source.close();
         await model.close();

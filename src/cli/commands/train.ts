@@ -21,6 +21,7 @@ interface TrainOptions {
   seed: number;
   config?: string;
   envOptions?: string;
+  policy?: string;
   evalEvery?: number;
   evalEpisodes: number;
   checkpointEvery?: number;
@@ -59,8 +60,8 @@ async function envRunnersFactory(
 }
 
 /**
- * `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--resume RUN]
- * [--env-runners K [--queue URL]] [--json]`.
+ * `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--policy file.json]
+ * [--resume RUN] [--env-runners K [--queue URL]] [--json]`.
  */
 export function registerTrain(program: Command): void {
   registerBuiltinEnvs();
@@ -84,6 +85,10 @@ export function registerTrain(program: Command): void {
     .option(
       '--env-options <json|file>',
       'environment options, inline JSON or a JSON file (e.g. \'{"load":"high"}\' for Jobs-v0); checked like --config',
+    )
+    .option(
+      '--policy <json|file>',
+      'graph policy sizes for envs with graph observations (EGS-v0, trained with ppo, a2c or reinforce): {"hiddenDim":32,"numHeads":4,"numLayers":2,"ffnDim":64,"valueHiddenDim":64,"logitClip":10} (these are the defaults); PPO on EGS-v0 starts from the EGS training settings (8 envs × 64 steps, lr 1e-3 annealed, γ 0.995), which --config overrides',
     )
     .option('--eval-every <N>', 'evaluate every N steps (default steps/20)', parsePositiveInt)
     .option('--eval-episodes <N>', 'episodes per evaluation', parsePositiveInt, 10)
@@ -109,6 +114,7 @@ export function registerTrain(program: Command): void {
       const envOptions = opts.envOptions
         ? await readJsonObjectOption(opts.envOptions, '--env-options')
         : undefined;
+      const policy = opts.policy ? await readJsonObjectOption(opts.policy, '--policy') : undefined;
       // With --resume, a seed counts as given only when typed (the default 0 must not clash).
       const seedGiven = opts.resume === undefined || cmd.getOptionValueSource('seed') === 'cli';
       // Created at the first report, which knows the run's total (also when resuming).
@@ -132,6 +138,7 @@ export function registerTrain(program: Command): void {
           ...(seedGiven && { seed: opts.seed }),
           ...(config && { config: config.value, configSource: config.source }),
           ...(envOptions && { envOptions: envOptions.value, envOptionsSource: envOptions.source }),
+          ...(policy && { policy: policy.value, policySource: policy.source }),
           ...(opts.evalEvery !== undefined && { evalEvery: opts.evalEvery }),
           evalEpisodes: opts.evalEpisodes,
           ...(opts.checkpointEvery !== undefined && { checkpointEvery: opts.checkpointEvery }),
