@@ -2,6 +2,7 @@ import { runDagBench } from './dag-bench.js';
 import { runDeployBench } from './deploy-bench.js';
 import { runEgsBench } from './egs-bench.js';
 import { runEgsLearnBench } from './egs-learn-bench.js';
+import { runEgsSetsBench } from './egs-sets.js';
 import { runEnvRunnersBench } from './env-runners-bench.js';
 import { runHsocBench } from './hsoc-bench.js';
 import { runLogicBench } from './logic-bench.js';
@@ -14,10 +15,11 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners | optimal-proof [bk=S opt=S]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners | optimal-proof [bk=S opt=S]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
-// egs-learn (~10 min), env-runners (~3 min) and optimal-proof (~5 min) run only when named.
+// egs-learn (~10 min), env-runners (~3 min), optimal-proof (~5 min) and egs-sets (the set file
+// `egs` reads) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
@@ -32,7 +34,8 @@ if (!only || only === 'deploy')
       }),
     ),
   );
-if (!only || only === 'egs') await runEgsBench();
+if (only === 'egs-sets') await runEgsSetsBench(sections);
+if (!only || only === 'egs') await runEgsBench(only ? sections : []);
 if (!only || only === 'logic') await runLogicBench();
 if (!only || only === 'hsoc') await runHsocBench(only ? sections : []);
 if (only === 'od3' && sections[0] === 'pixel') await runOd3PixelBench(parseOd3PixelArgs(sections.slice(1)));

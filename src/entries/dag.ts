@@ -31,6 +31,15 @@ export { writeDagFile, formatDag } from '../dag/io/write-dag-file.js';
 // generators
 export { generateLayeredDag, type LayeredDagOptions } from '../dag/generate/layered-dag.js';
 export { generateForkJoinDag, type ForkJoinDagOptions } from '../dag/generate/fork-join-dag.js';
+export {
+  generateSameProbabilityDag,
+  sameProbabilityEdgeProbability,
+  type SameProbabilityDagOptions,
+} from '../dag/generate/same-probability-dag.js';
+export {
+  generateSamePredecessorsDag,
+  type SamePredecessorsDagOptions,
+} from '../dag/generate/same-predecessors-dag.js';
 export { deadlineBySlack, withSlackDeadline, type DeadlineBySlackOptions } from '../dag/generate/deadline.js';
 export {
   generateDag,

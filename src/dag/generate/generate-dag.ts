@@ -1,5 +1,5 @@
 /**
- * Seeded random DAG tasks by family (layered or fork-join) with a slack-based deadline: one task, or a
+ * Seeded random DAG tasks by family (layered, fork-join or the two Kasahara-style ones) with a slack-based deadline: one task, or a
  * set in which each task can be reproduced alone from its seed.
  */
 import { ArbiterError } from '../../core/errors.js';
@@ -9,16 +9,29 @@ import type { Dag, DagTaskSpec } from '../dag-task.js';
 import { withSlackDeadline } from './deadline.js';
 import { generateForkJoinDag, type ForkJoinDagOptions } from './fork-join-dag.js';
 import { generateLayeredDag, type LayeredDagOptions } from './layered-dag.js';
+import { generateSamePredecessorsDag } from './same-predecessors-dag.js';
+import { generateSameProbabilityDag, type SameProbabilityDagOptions } from './same-probability-dag.js';
 
 /** The random DAG families {@link generateDag} knows. */
-export type DagKind = 'layered' | 'fork-join';
+export type DagKind = 'layered' | 'fork-join' | 'same-probability' | 'same-predecessors';
+
+/** Every {@link DagKind}. */
+export const DAG_KINDS: readonly DagKind[] = [
+  'layered',
+  'fork-join',
+  'same-probability',
+  'same-predecessors',
+];
 
 /**
  * Options of {@link generateDag}: the family, size, seed and slack, plus the options of the
  * family's generator (those of the other family are ignored).
  */
 export interface GenerateDagOptions
-  extends Omit<LayeredDagOptions, 'nodes' | 'name'>, Omit<ForkJoinDagOptions, 'nodes' | 'name'> {
+  extends
+    Omit<LayeredDagOptions, 'nodes' | 'name'>,
+    Omit<ForkJoinDagOptions, 'nodes' | 'name'>,
+    Omit<SameProbabilityDagOptions, 'nodes' | 'name' | 'edgeProbability'> {
   /** Generator family. Default `'layered'`. */
   kind?: DagKind;
   /** Number of nodes (integer ≥ 1); fork-join DAGs meet it exactly too. */
@@ -51,7 +64,16 @@ export function generateDag(options: GenerateDagOptions): Dag {
   let spec: DagTaskSpec;
   if (kind === 'layered') spec = generateLayeredDag({ ...options, nodes, name }, rng);
   else if (kind === 'fork-join') spec = generateForkJoinDag({ ...options, nodes, name }, rng);
-  else throw new ArbiterError('bad-option', `kind must be 'layered' or 'fork-join', got '${String(kind)}'`);
+  // The Kasahara-style families share the layered family's `edgeProbability` key; WCETs 1–10 unless given.
+  else if (kind === 'same-probability')
+    spec = generateSameProbabilityDag({ wcetMax: 10, ...options, nodes, name }, rng);
+  else if (kind === 'same-predecessors')
+    spec = generateSamePredecessorsDag({ wcetMax: 10, ...options, nodes, name }, rng);
+  else
+    throw new ArbiterError(
+      'bad-option',
+      `kind must be one of ${DAG_KINDS.join(', ')}, got '${String(kind)}'`,
+    );
   return withSlackDeadline(buildDag(spec), slack);
 }
 
