@@ -131,6 +131,22 @@ export interface HeuristicSeed {
   from: string;
 }
 
+/** A task loaded for decisions: a private copy of its initial state and its bounds. */
+interface LoadedTask {
+  state: EdgeGenerationState;
+  /** Row stride of actions (the env's maxNodes). */
+  N: number;
+  /** The env's lower bound. */
+  bound: number;
+  /** W(G). */
+  width: number;
+  /** Where episodes stop: the larger of `bound` and the window load bound. */
+  stopAt: number;
+}
+
+/** A loaded task, or the answer of one that needs no decision. */
+type TaskStart = { terminal: ScheduleResult } | LoadedTask;
+
 /** A candidate answer with the part of the method that produced it. */
 interface Candidate {
   result: ScheduleResult;
@@ -219,6 +235,9 @@ export class EgsPolicyScheduler {
   private hint: EgsListHint | undefined;
   private lastLists: { dag: Dag; deadline: number; lists: ReturnType<typeof listTimetables> } | undefined;
   private readonly probe = new WidthDropProbe();
+  private lastStart:
+    { dag: Dag; deadline: number; hint: EgsListHint | undefined; start: LoadedTask } | undefined;
+  private lastLoadBound: { dag: Dag; deadline: number; bound: number } | undefined;
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
   readonly antichainOnly: boolean;
@@ -357,7 +376,7 @@ export class EgsPolicyScheduler {
   ): Candidate {
     let best = answer;
     // Below the load bound no edge helps: an episode from there would end at once.
-    const stopAt = Math.max(seed.result.lowerBound, coreLowerBound(dag, seed.result.deadline).lowerBound);
+    const stopAt = Math.max(seed.result.lowerBound, this.loadBound(dag, seed.result.deadline));
     if (better(seed.result, best.result))
       best = {
         result: seed.result,
@@ -611,26 +630,44 @@ export class EgsPolicyScheduler {
   }
 
   // Loads the task through the env (deadline checks, lower bound); a terminal result or a private
-  // copy of the initial graph state.
-  private start(
-    dag: Dag,
-    deadline: number | undefined,
-  ):
-    | { terminal: ScheduleResult }
-    | { state: EdgeGenerationState; N: number; bound: number; stopAt: number; width: number } {
+  // copy of the initial graph state. The loaded task is kept: a search's episodes and the seed's
+  // continuation all start from it (each on its own copy of the state).
+  private start(dag: Dag, deadline: number | undefined): TaskStart {
+    const D = deadline ?? dag.deadline;
+    const last = this.lastStart;
+    if (last && last.dag === dag && last.deadline === D) {
+      this.hint = last.hint;
+      return { ...last.start, state: last.start.state.clone() };
+    }
     const env = this.envFor(dag.n);
-    const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
-    if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
+    const ended = env.inspect({ dag, ...(deadline !== undefined && { deadline }) });
+    if (ended) return { terminal: ended.schedule };
     const state = env.state.clone();
     const bound = env.lowerBound;
     this.hint = env.listHint;
-    return {
+    const start = {
       state,
       N: env.maxNodes,
       bound,
       width: env.width,
-      stopAt: Math.max(bound, coreLowerBound(dag, state.deadline).lowerBound),
+      stopAt: Math.max(bound, this.loadBound(dag, state.deadline)),
     };
+    this.lastStart = {
+      dag,
+      deadline: state.deadline,
+      hint: this.hint,
+      start: { ...start, state: state.clone() },
+    };
+    return start;
+  }
+
+  // coreLowerBound(dag, D).lowerBound, kept for the last task (a window scan per call otherwise).
+  private loadBound(dag: Dag, deadline: number): number {
+    const last = this.lastLoadBound;
+    if (last && last.dag === dag && last.deadline === deadline) return last.bound;
+    const bound = coreLowerBound(dag, deadline).lowerBound;
+    this.lastLoadBound = { dag, deadline, bound };
+    return bound;
   }
 
   // The env's rule (listEgsActions) with this scheduler's env settings: critical endpoints, and

@@ -219,16 +219,12 @@ export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Arra
   for (let i = 0; i < n; i++) {
     const ri = i * words;
     // covered = every node reachable from a descendant of i: j is in the reduction iff i reaches
-    // j and j is not covered (no w with i → w → j).
+    // j and j is not covered (no w with i → w → j). Every descendant is one of a direct
+    // successor's or that successor, so the successors' rows alone make the same set.
     covered.fill(0, 0, words);
-    for (let k = 0; k < words; k++) {
-      let x = r[ri + k]!;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        const rw = ((k << 5) + (31 - Math.clz32(low))) * words;
-        for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
-      }
+    for (const s of state.successors(i)) {
+      const rw = s * words;
+      for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
     }
     const row = i * n;
     for (let k = 0; k < words; k++) {
