@@ -36,7 +36,7 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { PosetWidthTracker } from '../envs/egs/critical-nodes.js';
+import { PosetWidthTracker, edgeKeepsLateralWidths } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 import { listEgsActions } from '../envs/egs/egs-action-mask.js';
@@ -54,6 +54,7 @@ import {
   egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
+  addEdgeToRelationCodes,
   type EgsFeatureSet,
 } from '../envs/egs/egs-observation.js';
 import { bestOfListTimetables, listHintOf, type EgsListHint } from '../envs/egs/egs-list-hint.js';
@@ -235,6 +236,8 @@ export class EgsPolicyScheduler {
   private hint: EgsListHint | undefined;
   private lastLists: { dag: Dag; deadline: number; lists: ReturnType<typeof listTimetables> } | undefined;
   private readonly probe = new WidthDropProbe();
+  // Nodes whose lateral width a step's edge cannot change (a bitset, reused).
+  private keep = new Uint32Array(0);
   private lastStart:
     { dag: Dag; deadline: number; hint: EgsListHint | undefined; start: LoadedTask } | undefined;
   private lastLoadBound: { dag: Dag; deadline: number; bound: number } | undefined;
@@ -592,6 +595,10 @@ export class EgsPolicyScheduler {
     // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
     const tracker = new PosetWidthTracker(dag.n);
     tracker.reset(state.reach, state.ancestors);
+    if (this.keep.length < state.reach.words) this.keep = new Uint32Array(state.reach.words);
+    // The relation codes follow the state edge by edge (this.codes is the episode's until it ends).
+    this.ensureBuffers(dag.n);
+    writeEgsRelationCodes(state, this.codes);
     const allowed: number[] = [];
     const antichain: number[] = [];
     let since = refresh;
@@ -605,14 +612,27 @@ export class EgsPolicyScheduler {
       // episode still draws its number, so the draws stay aligned with the env path).
       if (since >= refresh && !(refresh === 1 && allowed.length === 1)) {
         // Reused logits (refresh > 1) must cover the later steps' edges too.
-        this.observeAndForward(state, tracker, bound, N, refresh === 1 ? allowed : undefined);
+        this.observeAndForward(
+          state,
+          tracker,
+          bound,
+          N,
+          refresh === 1 ? allowed : undefined,
+          antichain,
+          true,
+        );
         since = 0;
       }
       const width = tracker.width;
       const a = this.choose(allowed, rng, lookahead, state, N);
-      state.addEdge(Math.floor(a / N), a % N);
+      const i = Math.floor(a / N);
+      const j = a % N;
+      // As the env does: nodes the edge cannot touch keep their lateral width (no matching).
+      const keep = edgeKeepsLateralWidths(state.reach, state.ancestors, i, j, this.keep);
+      addEdgeToRelationCodes(state, i, j, this.codes);
+      state.addEdge(i, j);
       steps++;
-      tracker.update(state.reach, state.ancestors);
+      tracker.update(state.reach, state.ancestors, keep);
       if (tracker.width < width) {
         stall = 0;
         since = refresh;
@@ -690,23 +710,33 @@ export class EgsPolicyScheduler {
     bound: number,
     N: number,
     only: readonly number[] | undefined,
+    antichain?: readonly number[],
+    codesReady = false,
   ): void {
     const n = state.dag.n;
-    if (this.codes.length < n * n) {
-      this.featureRows = new Float32Array(n * egsNodeFeatureDim(this.features));
-      this.codes = new Uint8Array(n * n);
-      this.flags = new Uint8Array(n);
-    }
+    this.ensureBuffers(n);
     const parts =
       this.features === 'v1'
         ? egsObservationParts(tracker, bound)
         : egsObservationParts(tracker, bound, {
-            inAntichain: antichainFlags(tracker.antichain(state.reach, this.flagNodes), n, this.flags),
+            inAntichain: antichainFlags(
+              antichain ?? tracker.antichain(state.reach, this.flagNodes),
+              n,
+              this.flags,
+            ),
             ...(this.hint && { listHint: this.hint }),
           });
     writeEgsNodeFeatures(state, parts, this.featureRows, this.features);
-    writeEgsRelationCodes(state, this.codes);
+    if (!codesReady) writeEgsRelationCodes(state, this.codes);
     this.run({ numNodes: n, nodeFeatures: this.featureRows, relationCodes: this.codes }, N, only);
+  }
+
+  // Observation buffers for n nodes (grown with the largest graph).
+  private ensureBuffers(n: number): void {
+    if (this.codes.length >= n * n) return;
+    this.featureRows = new Float32Array(n * egsNodeFeatureDim(this.features));
+    this.codes = new Uint8Array(n * n);
+    this.flags = new Uint8Array(n);
   }
 
   // Picks among `allowed` from the current logits: a sample (rng), the first W-lowering one of the
