@@ -782,7 +782,7 @@ export class EgsPolicyScheduler {
   private listTimetablesOf(dag: Dag, deadline: number, width?: number): ReturnType<typeof listTimetables> {
     const last = this.lastLists;
     if (last && last.dag === dag && last.deadline === deadline) return last.lists;
-    const lists = listTimetables(dag, deadline, width);
+    const lists = listTimetables(dag, deadline, width, this.loadBound(dag, deadline));
     this.lastLists = { dag, deadline, lists };
     return lists;
   }
