@@ -36,7 +36,7 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { PosetWidthTracker } from '../envs/egs/critical-nodes.js';
+import { PosetWidthTracker, edgeKeepsLateralWidths } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 import { listEgsActions } from '../envs/egs/egs-action-mask.js';
@@ -54,6 +54,7 @@ import {
   egsObservationParts,
   writeEgsNodeFeatures,
   writeEgsRelationCodes,
+  addEdgeToRelationCodes,
   type EgsFeatureSet,
 } from '../envs/egs/egs-observation.js';
 import { bestOfListTimetables, listHintOf, type EgsListHint } from '../envs/egs/egs-list-hint.js';
@@ -130,6 +131,22 @@ export interface HeuristicSeed {
   /** Which heuristic gave it. */
   from: string;
 }
+
+/** A task loaded for decisions: a private copy of its initial state and its bounds. */
+interface LoadedTask {
+  state: EdgeGenerationState;
+  /** Row stride of actions (the env's maxNodes). */
+  N: number;
+  /** The env's lower bound. */
+  bound: number;
+  /** W(G). */
+  width: number;
+  /** Where episodes stop: the larger of `bound` and the window load bound. */
+  stopAt: number;
+}
+
+/** A loaded task, or the answer of one that needs no decision. */
+type TaskStart = { terminal: ScheduleResult } | LoadedTask;
 
 /** A candidate answer with the part of the method that produced it. */
 interface Candidate {
@@ -219,6 +236,11 @@ export class EgsPolicyScheduler {
   private hint: EgsListHint | undefined;
   private lastLists: { dag: Dag; deadline: number; lists: ReturnType<typeof listTimetables> } | undefined;
   private readonly probe = new WidthDropProbe();
+  // Nodes whose lateral width a step's edge cannot change (a bitset, reused).
+  private keep = new Uint32Array(0);
+  private lastStart:
+    { dag: Dag; deadline: number; hint: EgsListHint | undefined; start: LoadedTask } | undefined;
+  private lastLoadBound: { dag: Dag; deadline: number; bound: number } | undefined;
 
   /** Whether decisions are restricted to one maximum antichain (the env's `antichainOnly`). */
   readonly antichainOnly: boolean;
@@ -357,7 +379,7 @@ export class EgsPolicyScheduler {
   ): Candidate {
     let best = answer;
     // Below the load bound no edge helps: an episode from there would end at once.
-    const stopAt = Math.max(seed.result.lowerBound, coreLowerBound(dag, seed.result.deadline).lowerBound);
+    const stopAt = Math.max(seed.result.lowerBound, this.loadBound(dag, seed.result.deadline));
     if (better(seed.result, best.result))
       best = {
         result: seed.result,
@@ -550,10 +572,16 @@ export class EgsPolicyScheduler {
    * One episode (greedy, or sampled with `rng`) without the env's per-step allocations: the env
    * builds a fresh n² mask and a fresh observation after every edge. Here a step costs one closure
    * update and one warm tracker update (W, the antichain, critical nodes and lateral widths from one
-   * matching); the allowed edges are listed from the antichain, and the observation is written into
-   * reused buffers only when the network runs. The env still loads the task (deadline checks, lower
-   * bound, the same features), the mask is the env's rule, and the episode also ends once W reaches
-   * the window load bound (`coreLowerBound`), below which no edge can go.
+   * matching; the nodes the edge cannot touch keep theirs), and the relation codes are updated on
+   * the pairs the edge adds only; the allowed edges are listed from the antichain, and the node
+   * features are written into reused buffers only when the network runs. The env still loads the
+   * task (`inspect`: deadline checks, lower bound, the same features), the mask is the env's rule,
+   * and the episode also ends once W reaches the window load bound (`coreLowerBound`), below which
+   * no edge can go.
+   *
+   * Where the time goes (bench/results/egs-speed.md): on 100-node DAGs the graph network's
+   * attention (O(n²) per layer, already on WebAssembly) is most of a step; on wide 1,000-node DAGs
+   * the lateral matchings and the ~n² allowed pairs of the antichain are.
    */
   private fastEpisode(
     dag: Dag,
@@ -573,6 +601,10 @@ export class EgsPolicyScheduler {
     // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
     const tracker = new PosetWidthTracker(dag.n);
     tracker.reset(state.reach, state.ancestors);
+    if (this.keep.length < state.reach.words) this.keep = new Uint32Array(state.reach.words);
+    // The relation codes follow the state edge by edge (this.codes is the episode's until it ends).
+    this.ensureBuffers(dag.n);
+    writeEgsRelationCodes(state, this.codes);
     const allowed: number[] = [];
     const antichain: number[] = [];
     let since = refresh;
@@ -586,14 +618,27 @@ export class EgsPolicyScheduler {
       // episode still draws its number, so the draws stay aligned with the env path).
       if (since >= refresh && !(refresh === 1 && allowed.length === 1)) {
         // Reused logits (refresh > 1) must cover the later steps' edges too.
-        this.observeAndForward(state, tracker, bound, N, refresh === 1 ? allowed : undefined);
+        this.observeAndForward(
+          state,
+          tracker,
+          bound,
+          N,
+          refresh === 1 ? allowed : undefined,
+          antichain,
+          true,
+        );
         since = 0;
       }
       const width = tracker.width;
       const a = this.choose(allowed, rng, lookahead, state, N);
-      state.addEdge(Math.floor(a / N), a % N);
+      const i = Math.floor(a / N);
+      const j = a % N;
+      // As the env does: nodes the edge cannot touch keep their lateral width (no matching).
+      const keep = edgeKeepsLateralWidths(state.reach, state.ancestors, i, j, this.keep);
+      addEdgeToRelationCodes(state, i, j, this.codes);
+      state.addEdge(i, j);
       steps++;
-      tracker.update(state.reach, state.ancestors);
+      tracker.update(state.reach, state.ancestors, keep);
       if (tracker.width < width) {
         stall = 0;
         since = refresh;
@@ -611,26 +656,44 @@ export class EgsPolicyScheduler {
   }
 
   // Loads the task through the env (deadline checks, lower bound); a terminal result or a private
-  // copy of the initial graph state.
-  private start(
-    dag: Dag,
-    deadline: number | undefined,
-  ):
-    | { terminal: ScheduleResult }
-    | { state: EdgeGenerationState; N: number; bound: number; stopAt: number; width: number } {
+  // copy of the initial graph state. The loaded task is kept: a search's episodes and the seed's
+  // continuation all start from it (each on its own copy of the state).
+  private start(dag: Dag, deadline: number | undefined): TaskStart {
+    const D = deadline ?? dag.deadline;
+    const last = this.lastStart;
+    if (last && last.dag === dag && last.deadline === D) {
+      this.hint = last.hint;
+      return { ...last.start, state: last.start.state.clone() };
+    }
     const env = this.envFor(dag.n);
-    const r = env.reset({ options: { dag, ...(deadline !== undefined && { deadline }) } });
-    if (egsEpisodeEnded(r.info)) return { terminal: r.info.schedule };
+    const ended = env.inspect({ dag, ...(deadline !== undefined && { deadline }) });
+    if (ended) return { terminal: ended.schedule };
     const state = env.state.clone();
     const bound = env.lowerBound;
     this.hint = env.listHint;
-    return {
+    const start = {
       state,
       N: env.maxNodes,
       bound,
       width: env.width,
-      stopAt: Math.max(bound, coreLowerBound(dag, state.deadline).lowerBound),
+      stopAt: Math.max(bound, this.loadBound(dag, state.deadline)),
     };
+    this.lastStart = {
+      dag,
+      deadline: state.deadline,
+      hint: this.hint,
+      start: { ...start, state: state.clone() },
+    };
+    return start;
+  }
+
+  // coreLowerBound(dag, D).lowerBound, kept for the last task (a window scan per call otherwise).
+  private loadBound(dag: Dag, deadline: number): number {
+    const last = this.lastLoadBound;
+    if (last && last.dag === dag && last.deadline === deadline) return last.bound;
+    const bound = coreLowerBound(dag, deadline).lowerBound;
+    this.lastLoadBound = { dag, deadline, bound };
+    return bound;
   }
 
   // The env's rule (listEgsActions) with this scheduler's env settings: critical endpoints, and
@@ -653,23 +716,33 @@ export class EgsPolicyScheduler {
     bound: number,
     N: number,
     only: readonly number[] | undefined,
+    antichain?: readonly number[],
+    codesReady = false,
   ): void {
     const n = state.dag.n;
-    if (this.codes.length < n * n) {
-      this.featureRows = new Float32Array(n * egsNodeFeatureDim(this.features));
-      this.codes = new Uint8Array(n * n);
-      this.flags = new Uint8Array(n);
-    }
+    this.ensureBuffers(n);
     const parts =
       this.features === 'v1'
         ? egsObservationParts(tracker, bound)
         : egsObservationParts(tracker, bound, {
-            inAntichain: antichainFlags(tracker.antichain(state.reach, this.flagNodes), n, this.flags),
+            inAntichain: antichainFlags(
+              antichain ?? tracker.antichain(state.reach, this.flagNodes),
+              n,
+              this.flags,
+            ),
             ...(this.hint && { listHint: this.hint }),
           });
     writeEgsNodeFeatures(state, parts, this.featureRows, this.features);
-    writeEgsRelationCodes(state, this.codes);
+    if (!codesReady) writeEgsRelationCodes(state, this.codes);
     this.run({ numNodes: n, nodeFeatures: this.featureRows, relationCodes: this.codes }, N, only);
+  }
+
+  // Observation buffers for n nodes (grown with the largest graph).
+  private ensureBuffers(n: number): void {
+    if (this.codes.length >= n * n) return;
+    this.featureRows = new Float32Array(n * egsNodeFeatureDim(this.features));
+    this.codes = new Uint8Array(n * n);
+    this.flags = new Uint8Array(n);
   }
 
   // Picks among `allowed` from the current logits: a sample (rng), the first W-lowering one of the
@@ -715,7 +788,7 @@ export class EgsPolicyScheduler {
   private listTimetablesOf(dag: Dag, deadline: number, width?: number): ReturnType<typeof listTimetables> {
     const last = this.lastLists;
     if (last && last.dag === dag && last.deadline === deadline) return last.lists;
-    const lists = listTimetables(dag, deadline, width);
+    const lists = listTimetables(dag, deadline, width, this.loadBound(dag, deadline));
     this.lastLists = { dag, deadline, lists };
     return lists;
   }

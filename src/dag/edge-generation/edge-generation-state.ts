@@ -75,6 +75,11 @@ export class EdgeGenerationState {
     return L;
   }
 
+  /** Direct successors of v in the current graph (the task's edges, then the added ones); do not modify. */
+  successors(v: number): readonly number[] {
+    return this.succ[v]!;
+  }
+
   /** Whether adding `i → j` is a valid action (the EGS action mask). */
   isValid(i: number, j: number): boolean {
     return (

@@ -68,23 +68,45 @@ export function listEgsActions(
   antichain?: readonly number[],
 ): number[] {
   out.length = 0;
+  const n = state.dag.n;
+  const words = state.reach.words;
+  if (candidateScratch.length < words) candidateScratch = new Uint32Array(words);
+  const allowedJ = candidateScratch;
   if (antichain) {
-    for (const i of antichain) for (const j of antichain) if (state.isValid(i, j)) out.push(i * maxNodes + j);
-    if (out.length > 0) return out.sort((a, b) => a - b);
+    // The same pairs as state.isValid(i, j) over i, j in the antichain, listed on bitsets with i
+    // and j ascending (so no sort): a wide graph's antichain has ~n² pairs.
+    allowedJ.fill(0, 0, words);
+    for (const v of antichain)
+      if (Number.isInteger(v) && v >= 0 && v < n) allowedJ[v >>> 5]! |= 1 << (v & 31);
+    validPairsOf(state, maxNodes, allowedJ, allowedJ, out);
+    if (out.length > 0) return out;
   }
-  // The pairs state.isValid allows, row by row on the closure's words: candidates j are the
-  // (critical) nodes neither reached from i nor reaching i, then the window test; ascending.
+  // The pairs state.isValid allows between (critical) nodes, in the same way.
+  allowedJ.fill(0, 0, words);
+  for (let j = 0; j < n; j++) if (!critical || critical[j]) allowedJ[j >>> 5]! |= 1 << (j & 31);
+  return validPairsOf(state, maxNodes, allowedJ, allowedJ, out);
+}
+
+/**
+ * Appends to `out` every action i → j with i in `fromSet`, j in `toSet` (bitsets) and
+ * `state.isValid(i, j)`, ascending: row by row on the closure's words, candidates j are the nodes
+ * of `toSet` neither reached from i nor reaching i, then the window test.
+ */
+function validPairsOf(
+  state: EdgeGenerationState,
+  maxNodes: number,
+  fromSet: Uint32Array,
+  toSet: Uint32Array,
+  out: number[],
+): number[] {
   const n = state.dag.n;
   const { reach, ancestors, eft, lst, deadline } = state;
   const words = reach.words;
-  if (candidateScratch.length < words) candidateScratch = new Uint32Array(words);
-  const allowedJ = candidateScratch;
-  allowedJ.fill(0, 0, words);
-  for (let j = 0; j < n; j++) if (!critical || critical[j]) allowedJ[j >>> 5]! |= 1 << (j & 31);
+  const allowedJ = toSet;
   const r = reach.data;
   const a = ancestors.data;
   for (let i = 0; i < n; i++) {
-    if (critical && !critical[i]) continue;
+    if ((fromSet[i >>> 5]! & (1 << (i & 31))) === 0) continue;
     const row = i * maxNodes;
     const ri = i * words;
     for (let k = 0; k < words; k++) {

@@ -240,6 +240,9 @@ export function egsEpisodeEnded(info: EgsInfo): info is EgsInfo & EgsEpisodeInfo
  */
 export const EGS_SPEC: EnvSpec = { id: 'EGS-v0' };
 
+/** The mask after {@link EgsEnv.inspect}: none (every action masked). */
+const NO_MASK = new Uint8Array(0);
+
 /** Resampling attempts before giving up on a sampler whose tasks need no decision. */
 const MAX_SAMPLE_TRIES = 100;
 
@@ -358,6 +361,25 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     return { obs: this.observation(), info };
   }
 
+  /**
+   * Loads `options.dag` as `reset({ options })` does (the same checks, state, width, lower bound and
+   * list hint) but builds neither an observation nor the maxNodes² mask array: for a caller that
+   * reads `state`, `width`, `lowerBound` and `listHint` and steps its own copy of the state (the
+   * EGS policy scheduler, where those arrays were most of a 1,000-node reset). Returns the
+   * {@link EgsEpisodeInfo} when the task needs no decision, else undefined. `step` throws until the
+   * next reset, and `actionMasks()` is empty.
+   */
+  inspect(options: Pick<EgsResetOptions, 'dag' | 'deadline' | 'targetCores'>): EgsEpisodeInfo | undefined {
+    this.needsReset = true;
+    const { dag } = options;
+    if (dag === undefined) throw invalid('inspect needs options.dag');
+    const target = options.targetCores ?? this.targetCoresDefault;
+    if (target !== undefined) checkTarget(target);
+    this.startTime = performance.now();
+    this.load(dag, this.deadlineOf(dag, options.deadline), target, false);
+    return this.isTerminal() ? this.episodeInfo() : undefined;
+  }
+
   /** Adds the edge of `action`; throws `invalid-action` for a masked action. */
   step(action: number): StepResult<GraphObservation, EgsInfo> {
     if (this.needsReset)
@@ -457,7 +479,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     };
   }
 
-  private load(dag: Dag, deadline: number, target: number | undefined): void {
+  private load(dag: Dag, deadline: number, target: number | undefined, withMask = true): void {
     if (dag.n > this.maxNodes)
       throw new ArbiterError(
         'too-many-nodes',
@@ -479,7 +501,11 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
       this.hintDeadline = deadline;
     }
     this.steps = 0;
-    this.writeMask();
+    if (withMask) this.writeMask();
+    else {
+      this.lastMask = NO_MASK;
+      this.validCount = this.listAllowed().length;
+    }
   }
 
   private isTerminal(): boolean {
@@ -489,16 +515,21 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
   /** A fresh mask array (callers may keep the previous one). */
   private writeMask(): void {
     this.lastMask = new Uint8Array(this.maxNodes * this.maxNodes);
+    const allowed = this.listAllowed();
+    for (const a of allowed) this.lastMask[a] = 1;
+    this.validCount = allowed.length;
+  }
+
+  // The allowed actions of the current state (ascending, into a reused list).
+  private listAllowed(): number[] {
     const egs = this.egs!;
-    const allowed = listEgsActions(
+    return listEgsActions(
       egs,
       this.maxNodes,
       this.allowed,
       this.criticalOnly ? this.tracker.critical : undefined,
       this.antichainOnly ? this.tracker.antichain(egs.reach, this.antichainNodes) : undefined,
     );
-    for (const a of allowed) this.lastMask[a] = 1;
-    this.validCount = allowed.length;
   }
 
   private observation(): GraphObservation {

@@ -21,15 +21,18 @@ import { TimeBudget } from '../../dag/schedule/time-budget.js';
 /**
  * The timetables of the list-scheduling teachers on `dag` at `deadline`: `listsched` (fewest cores
  * over its priority orders) and the list-schedule incumbent as edge generation (the per-core orders
- * of the ASAP timetable of its core sequences). `width`: the width W(G) when known (default: computed).
+ * of the ASAP timetable of its core sequences). `width`: the width W(G) when known (default: computed);
+ * `lowerBound`: `coreLowerBound(dag, deadline).lowerBound` when known (default: computed).
  */
 export function listTimetables(
   dag: Dag,
   deadline: number,
   width?: number,
+  lowerBound?: number,
 ): { listsched: ScheduleResult; incumbent: ScheduleResult } {
   const ctx = createAnalysisContext(dag, deadline);
-  const lowerBound = coreLowerBound(dag, deadline, ctx.timing).lowerBound;
+  // A caller that has the window load bound saves its O(n² log n) scan.
+  lowerBound ??= coreLowerBound(dag, deadline, ctx.timing).lowerBound;
   // W(G) bounds the cores list scheduling can need; a caller that knows it saves the matching.
   width ??= widthFromClosure(ctx.reach).width;
   const listsched = scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);

@@ -219,16 +219,12 @@ export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Arra
   for (let i = 0; i < n; i++) {
     const ri = i * words;
     // covered = every node reachable from a descendant of i: j is in the reduction iff i reaches
-    // j and j is not covered (no w with i → w → j).
+    // j and j is not covered (no w with i → w → j). Every descendant is one of a direct
+    // successor's or that successor, so the successors' rows alone make the same set.
     covered.fill(0, 0, words);
-    for (let k = 0; k < words; k++) {
-      let x = r[ri + k]!;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        const rw = ((k << 5) + (31 - Math.clz32(low))) * words;
-        for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
-      }
+    for (const s of state.successors(i)) {
+      const rw = s * words;
+      for (let t = 0; t < words; t++) covered[t]! |= r[rw + t]!;
     }
     const row = i * n;
     for (let k = 0; k < words; k++) {
@@ -251,3 +247,68 @@ export function writeEgsRelationCodes(state: EdgeGenerationState, out: Uint8Arra
 
 // Scratch of writeEgsRelationCodes (one row of words, grown when needed).
 let coveredScratch = new Uint32Array(0);
+
+/**
+ * Updates relation codes written by {@link writeEgsRelationCodes} for `state` to those of the
+ * graph with `i → j` added; call it just before `state.addEdge(i, j)` (it reads the closure before
+ * the edge). The edge adds the pairs (s, t), s = i or an ancestor of i, t = j or a descendant of j:
+ * those become `reaches` (their transposes `reachedBy`), none is incomparable any more, and none
+ * is an edge of the reduction but i → j itself (each other one now has a path through i → j).
+ * Pairs outside that product keep their codes: a reduction edge u → v loses its place only to a
+ * path u ⇝ i → j ⇝ v. O(|s| · |t|) rather than the O(n²) of a full write.
+ */
+export function addEdgeToRelationCodes(
+  state: EdgeGenerationState,
+  i: number,
+  j: number,
+  codes: Uint8Array,
+): void {
+  const { reach, ancestors } = state;
+  const n = state.dag.n;
+  const words = reach.words;
+  const sources = collectRow(ancestors.data, i, words, i, sourceScratch);
+  sourceScratch = sources.list;
+  const targets = collectRow(reach.data, j, words, j, targetScratch);
+  targetScratch = targets.list;
+  const S = sources.list;
+  const T = targets.list;
+  for (let a = 0; a < sources.count; a++) {
+    const s = S[a]!;
+    const row = s * n;
+    for (let b = 0; b < targets.count; b++) {
+      // s reaches t (no other channel: the graph stays acyclic, the pair is comparable, and no
+      // longer a reduction edge); t is reached by s.
+      const t = T[b]!;
+      codes[row + t] = 2;
+      codes[t * n + s] = 4;
+    }
+  }
+  codes[i * n + j] = 3;
+}
+
+// Row v of a bit matrix plus `self`, as a node list (grown when needed).
+function collectRow(
+  data: Uint32Array,
+  v: number,
+  words: number,
+  self: number,
+  list: Int32Array,
+): { list: Int32Array; count: number } {
+  if (list.length < (words << 5) + 1) list = new Int32Array((words << 5) + 1);
+  let count = 0;
+  const base = v * words;
+  for (let k = 0; k < words; k++) {
+    let x = data[base + k]!;
+    while (x !== 0) {
+      const low = x & -x;
+      x ^= low;
+      list[count++] = (k << 5) + (31 - Math.clz32(low));
+    }
+  }
+  list[count++] = self;
+  return { list, count };
+}
+
+// Node lists of addEdgeToRelationCodes (grown when needed).
+let sourceScratch: Int32Array = new Int32Array(0);
+let targetScratch: Int32Array = new Int32Array(0);

@@ -7,7 +7,10 @@ import {
   EGS_NODE_FEATURES,
   EGS_RELATION_DIM,
   EGS_RELATIONS,
+  addEdgeToRelationCodes,
+  writeEgsRelationCodes,
 } from '../../../src/envs/egs/egs-observation.js';
+import { EdgeGenerationState } from '../../../src/dag/edge-generation/edge-generation-state.js';
 import { arbSmallDagTask } from '../../dag/optimal/random-small-dag.js';
 import { arbDag, egsExample } from '../../helpers/random-dag.js';
 import { brutePoset } from './brute-force-poset.js';
@@ -89,6 +92,40 @@ describe('EGS observation', () => {
         },
       ),
       { numRuns: 60, seed: 21 },
+    );
+  });
+
+  it('relation codes after added edges (written, or kept edge by edge): the reduction, reach and incomparability by definition', () => {
+    fc.assert(
+      fc.property(arbDag({ minNodes: 2, maxNodes: 40, slack: [0.5, 1] }), fc.integer(), (dag, seed) => {
+        const state = new EdgeGenerationState(dag, dag.deadline!);
+        const rng = new Rng(seed);
+        const n = dag.n;
+        // Also kept edge by edge from the task's own codes (addEdgeToRelationCodes).
+        const kept = new Uint8Array(n * n);
+        writeEgsRelationCodes(state, kept);
+        for (let t = 0; t < n; t++) {
+          const i = rng.int(n);
+          const j = rng.int(n);
+          if (!state.isValid(i, j)) continue;
+          addEdgeToRelationCodes(state, i, j, kept);
+          state.addEdge(i, j);
+        }
+        const codes = new Uint8Array(n * n);
+        writeEgsRelationCodes(state, codes);
+        expect(kept).toEqual(codes);
+        const r = (a: number, b: number): boolean => state.reach.has(a, b);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            let covered = false;
+            for (let w = 0; w < n && !covered; w++) covered = r(i, w) && r(w, j);
+            const edge = r(i, j) && !covered;
+            const inc = i !== j && !r(i, j) && !r(j, i);
+            const want = (edge ? 1 : 0) | (r(i, j) ? 2 : 0) | (r(j, i) ? 4 : 0) | (inc ? 8 : 0);
+            expect(codes[i * n + j]).toBe(want);
+          }
+      }),
+      { numRuns: 60 },
     );
   });
 });
