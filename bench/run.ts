@@ -1,6 +1,7 @@
 import { runDagBench } from './dag-bench.js';
 import { runDeployBench } from './deploy-bench.js';
 import { runEgsBench } from './egs-bench.js';
+import { runEgsExpertIterationBench } from './egs-expert-iteration-bench.js';
 import { runEgsLearnBench } from './egs-learn-bench.js';
 import { runEnvRunnersBench } from './env-runners-bench.js';
 import { runHsocBench } from './hsoc-bench.js';
@@ -13,10 +14,10 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | env-runners]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-expert-iteration [key=value…] | env-runners]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
-// egs-learn (~10 min) and env-runners (~3 min) run only when named.
+// egs-learn (~10 min), egs-expert-iteration (~40 min) and env-runners (~3 min) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
 if (!only || only === 'rl') await runRlBench(sections.length ? sections : undefined);
@@ -41,4 +42,5 @@ if (only === 'scale-out') await runScaleOutBench();
 if (only === 'soundness') await runSoundnessBench(sections);
 if (only === 'speed') await runSpeedBench(sections);
 if (only === 'egs-learn') await runEgsLearnBench(sections);
+if (only === 'egs-expert-iteration') await runEgsExpertIterationBench(sections);
 if (only === 'env-runners') await runEnvRunnersBench();
