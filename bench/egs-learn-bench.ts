@@ -7,7 +7,8 @@
  * stg-optimal-makespans.csv, examples/dag), `out` (folder of the results, bench/results),
  * `validation` (validation DAGs sampled like the training ones, 0), `finetune` (PPO fine-tune steps
  * of the DAgger policy on the training DAGs, 0), `features` (comma-separated feature sets, v1,v2),
- * `models` (folder to save every trained model in, none).
+ * `models` (folder to save every trained model in, none), `expert` (expert-iteration search rounds,
+ * 0: no expert-iteration variant).
  */
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -43,6 +44,7 @@ export async function runEgsLearnBench(args: readonly string[] = []): Promise<vo
     seed: num('seed', 1),
     validationDags: num('validation', 0),
     fineTuneSteps: num('finetune', 0),
+    expertRounds: num('expert', 0),
     features: (opt['features'] ?? 'v1,v2').split(',') as EgsFeatureSet[],
     onLog: (line: string) => console.log(line),
     ...(opt['models'] !== undefined && {
@@ -77,6 +79,9 @@ and policy episodes, ${config.searchTimeS} s per DAG). Training: ${config.trainD
 (10–40 nodes, tight deadlines on m ∈ [2, 6]), ${config.epochs} epochs of behaviour cloning of a
 policy of width ${config.policy.hiddenDim} with ${config.policy.numLayers} layer(s), then
 ${config.daggerRounds} DAgger rounds, then (\`+ ppo\`) ${config.fineTuneSteps} PPO fine-tune steps on the training DAGs;
+\`expert iteration\` (when present): cloning of the best heuristic teacher, then ${config.expertRounds} rounds of
+\`egs-search\` with the current policy on ${config.trainDags} fresh DAGs per round, the best answer relabelled along
+the policy's own states and cloned (the last round's policy; \`src/experiments/egs-expert-iteration.ts\`);
 "shipped small policy" is \`models/egs-graph-policy-small.json\`; PPO from scratch on the env's sampler
 (slack deadlines), ${config.ppoSteps} steps, fast learner, no demonstrations. Feature sets: \`v1\` the
 original six node features, \`[v2]\` fourteen (EST, slack, t/b-levels, maximum-antichain

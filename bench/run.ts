@@ -1,6 +1,7 @@
 import { runDagBench } from './dag-bench.js';
 import { runDeployBench } from './deploy-bench.js';
 import { runEgsBench } from './egs-bench.js';
+import { runEgsExpertIterationBench } from './egs-expert-iteration-bench.js';
 import { runEgsLearnBench } from './egs-learn-bench.js';
 import { runEgsSetsBench } from './egs-sets.js';
 import { runEgsSpeedBench } from './egs-speed-bench.js';
@@ -16,10 +17,10 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-speed [key=value…] | env-runners | optimal-proof [bk=S opt=S]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-speed [key=value…] | egs-expert-iteration [key=value…] | env-runners | optimal-proof [bk=S opt=S]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
-// egs-learn (~10 min), egs-speed (~2 min), env-runners (~3 min), optimal-proof (~5 min) and
+// egs-learn (~10 min), egs-speed (~2 min), egs-expert-iteration (~40 min), env-runners (~3 min), optimal-proof (~5 min) and
 // egs-sets (the set file `egs` reads) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
@@ -47,5 +48,6 @@ if (only === 'soundness') await runSoundnessBench(sections);
 if (only === 'speed') await runSpeedBench(sections);
 if (only === 'egs-learn') await runEgsLearnBench(sections);
 if (only === 'egs-speed') await runEgsSpeedBench(sections);
+if (only === 'egs-expert-iteration') await runEgsExpertIterationBench(sections);
 if (only === 'env-runners') await runEnvRunnersBench();
 if (only === 'optimal-proof') await runOptimalProofBench(sections);

@@ -17,6 +17,7 @@ import type { EgsFeatureSet } from '../envs/egs/egs-observation.js';
 import type { EgsDemonstrationStep } from '../envs/egs/egs-expert.js';
 import { ReplanningTeacher } from '../envs/egs/timetable-teacher.js';
 import { argmaxAmong } from '../core/masked-argmax.js';
+import type { GraphNetF32 } from '../nn/graph-net-f32.js';
 import type { GraphPolicy } from '../nn/graph-policy.js';
 import { cloneEgsExpert, type EgsDemonstrations } from './egs-imitation.js';
 
@@ -47,8 +48,8 @@ export interface EgsDaggerOptions {
   ) => void;
 }
 
-/** The plan of the teacher: the fewer-core list schedule of the given graph. */
-function listPlan(dag: Dag, deadline: number): ReturnType<typeof listTimetables>['listsched'] {
+/** The plan of the DAgger teacher: the fewer-core list schedule of the given graph at `deadline`. */
+export function listPlan(dag: Dag, deadline: number): ReturnType<typeof listTimetables>['listsched'] {
   const { listsched, incumbent } = listTimetables(dag, deadline);
   return incumbent.feasible && incumbent.cores < listsched.cores ? incumbent : listsched;
 }
@@ -68,50 +69,13 @@ export async function egsDagger(
   const teacher = new ReplanningTeacher(listPlan);
   const beta = opts.beta ?? 0.3;
   const data: EgsDemonstrations = { ...demos, steps: [...demos.steps], returns: [...demos.returns] };
-  const logits = new Float32Array(N * N);
-  const allowed: number[] = [];
   for (let round = 1; round <= (opts.rounds ?? 2); round++) {
     const t0 = performance.now();
-    const net = policy.inferenceNet();
-    let cores = 0;
-    for (const dag of opts.dags) {
-      teacher.reset();
-      const r = env.reset({ options: { dag } });
-      if (r.info.terminal) {
-        cores += r.info.cores ?? 0;
-        continue;
-      }
-      const steps: EgsDemonstrationStep[] = [];
-      const limit = (opts.stepsPerNode ?? 3) * dag.n;
-      let obs = r.obs as GraphObservation;
-      for (let t = 0; ; t++) {
-        const mask = env.actionMasks();
-        const label = teacher.action(env);
-        allowed.length = 0;
-        for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
-        net.encode({ numNodes: obs.numNodes, nodeFeatures: obs.nodeFeatures, relations: obs.relations });
-        net.pairLogits(obs.numNodes, logits, N, 0);
-        const act = opts.rng.random() < beta ? label : argmaxAmong(logits, allowed);
-        const s = env.step(act);
-        steps.push({ obs, mask, action: label, reward: s.reward });
-        obs = s.obs as GraphObservation;
-        if (egsEpisodeEnded(s.info)) {
-          cores += s.info.cores;
-          break;
-        }
-        if (t + 1 >= limit) {
-          cores += env.currentResult().cores;
-          break;
-        }
-      }
-      // Returns-to-go along the trajectory actually run.
-      let ret = steps.reduce((x, s) => x + s.reward, 0);
-      for (const s of steps) {
-        data.steps.push(s);
-        data.returns.push(ret);
-        ret -= s.reward;
-      }
-    }
+    const cores = labelPolicyStates(policy.inferenceNet(), env, opts.dags, () => teacher, data, {
+      beta,
+      stepsPerNode: opts.stepsPerNode ?? 3,
+      rng: opts.rng,
+    });
     const nll = await cloneEgsExpert(policy, layout, data, {
       epochs: opts.epochs ?? 2,
       batch: opts.batch ?? 32,
@@ -119,11 +83,81 @@ export async function egsDagger(
       rng: opts.rng,
     });
     opts.onRound?.(round, {
-      policyCores: cores / Math.max(1, opts.dags.length),
+      policyCores: cores,
       states: data.steps.length,
       nll,
       seconds: (performance.now() - t0) / 1000,
     });
   }
   return data;
+}
+
+/** Options of {@link labelPolicyStates}. */
+export interface LabelPolicyStatesOptions {
+  /** Probability of executing the teacher's action instead of the policy's. */
+  beta: number;
+  /** Episodes are cut after this many steps per node. */
+  stepsPerNode: number;
+  /** Draws beta. */
+  rng: Rng;
+}
+
+/**
+ * The DAgger relabelling: runs the policy's greedy episodes (argmax under the mask; the teacher's
+ * action instead with probability `beta`) on `dags` in `env`, labels every visited state with the
+ * action of `teacherFor(dag, k)` (reset before each episode), and appends the labelled states with
+ * their returns-to-go to `data`. Returns the mean cores of the episodes run.
+ */
+export function labelPolicyStates(
+  net: GraphNetF32,
+  env: EgsEnv,
+  dags: readonly Dag[],
+  teacherFor: (dag: Dag, k: number) => ReplanningTeacher,
+  data: EgsDemonstrations,
+  opts: LabelPolicyStatesOptions,
+): number {
+  const N = env.maxNodes;
+  const logits = new Float32Array(N * N);
+  const allowed: number[] = [];
+  let cores = 0;
+  for (const [k, dag] of dags.entries()) {
+    const teacher = teacherFor(dag, k);
+    teacher.reset();
+    const r = env.reset({ options: { dag } });
+    if (r.info.terminal) {
+      cores += r.info.cores ?? 0;
+      continue;
+    }
+    const steps: EgsDemonstrationStep[] = [];
+    const limit = opts.stepsPerNode * dag.n;
+    let obs = r.obs as GraphObservation;
+    for (let t = 0; ; t++) {
+      const mask = env.actionMasks();
+      const label = teacher.action(env);
+      allowed.length = 0;
+      for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
+      net.encode({ numNodes: obs.numNodes, nodeFeatures: obs.nodeFeatures, relations: obs.relations });
+      net.pairLogits(obs.numNodes, logits, N, 0);
+      const act = opts.rng.random() < opts.beta ? label : argmaxAmong(logits, allowed);
+      const s = env.step(act);
+      steps.push({ obs, mask, action: label, reward: s.reward });
+      obs = s.obs as GraphObservation;
+      if (egsEpisodeEnded(s.info)) {
+        cores += s.info.cores;
+        break;
+      }
+      if (t + 1 >= limit) {
+        cores += env.currentResult().cores;
+        break;
+      }
+    }
+    // Returns-to-go along the trajectory actually run.
+    let ret = steps.reduce((x, s) => x + s.reward, 0);
+    for (const s of steps) {
+      data.steps.push(s);
+      data.returns.push(ret);
+      ret -= s.reward;
+    }
+  }
+  return cores / Math.max(1, dags.length);
 }

@@ -4,7 +4,9 @@
  * cloning of the best teacher per DAG (list-scheduling timetables as edge sequences), the latter
  * followed by DAgger rounds (a re-planning teacher labels the policy's own states), by a PPO
  * fine-tune on the training DAGs, or with search seeded by the best heuristic, and PPO from
- * scratch without any demonstration (the EGS paper's setting), each with the original (`v1`) and
+ * scratch without any demonstration (the EGS paper's setting), expert iteration (search with the
+ * current policy finds better answers, the policy is cloned on them along its own states; alone
+ * and seeded), each with the original (`v1`) and
  * the list-scheduling (`v2`) observation features, next to `listsched`, `egs-greedy` and the
  * shipped small policy (all policies greedy, without the heuristic seed, except the seeded
  * variants). Every variant is trained here with fixed seeds on DAGs disjoint from the evaluation
@@ -24,12 +26,7 @@ import { readDagFile } from '../dag/io/read-dag-file.js';
 import { checkSchedule } from '../dag/schedule/check-schedule.js';
 import { scheduleDag } from '../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../dag/schedule/schedule-result.js';
-import {
-  EGS_MODEL_FORMAT,
-  SMALL_EGS_MODEL_PATH,
-  loadEgsPolicyModel,
-  type EgsPolicyModel,
-} from '../deploy/egs-policy-model.js';
+import { SMALL_EGS_MODEL_PATH, loadEgsPolicyModel, type EgsPolicyModel } from '../deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../deploy/egs-policy-scheduler.js';
 import type { EgsTeacher } from '../envs/egs/egs-best-teacher.js';
 import { DagSampler } from '../envs/egs/dag-sampler.js';
@@ -40,6 +37,7 @@ import { initTf } from '../nn/tf-backend.js';
 import type { EgsAblationRow, EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { tightEgsSets } from './egs-benchmark-sets.js';
 import { egsDagger } from './egs-dagger.js';
+import { egsPolicyModelOf, runEgsExpertIteration } from './egs-expert-iteration.js';
 import { EGS_PPO } from './egs-ppo-settings.js';
 import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
 
@@ -110,6 +108,11 @@ export interface EgsAblationConfig {
   ppoSteps?: number;
   /** PPO fine-tune of the DAgger policy on the training DAGs: steps (default 0: none). */
   fineTuneSteps?: number;
+  /**
+   * Expert iteration ({@link runEgsExpertIteration}): search rounds after its cloning round, each on
+   * `trainDags` fresh DAGs sampled like the training DAGs (default 0: no expert-iteration variant).
+   */
+  expertRounds?: number;
   /** `egs-search` time per DAG in seconds (default 0.5). */
   searchTimeS?: number;
   /** Hard time budget of a policy method per DAG in seconds (default 20). */
@@ -141,6 +144,8 @@ const PER_FEATURE_VARIANTS = [
   'bc best teacher + dagger + ppo',
   'bc best teacher + dagger + seeded greedy',
   'bc best teacher + dagger + seeded search',
+  'expert iteration',
+  'expert iteration + seeded search',
   'ppo from scratch',
 ] as const;
 
@@ -200,7 +205,7 @@ export async function runEgsLearnAblation(
   run.set('egs-greedy', async (dag) => scheduleDag(dag, 'egs-greedy'));
   run.set('shipped small policy', greedy(new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH))));
   const scheduler = async (name: string, policy: GraphPolicy, features: EgsFeatureSet, extra = {}) => {
-    const model = modelOf(policy, features, { trainedBy: name, seed, ...extra });
+    const model = egsPolicyModelOf(policy, features, { trainedBy: name, seed, ...extra });
     await config.onModel?.(name, model);
     return new EgsPolicyScheduler(model);
   };
@@ -295,6 +300,38 @@ export async function runEgsLearnAblation(
       }
     } finally {
       policy.dispose();
+    }
+    const expertRounds = config.expertRounds ?? 0;
+    if (expertRounds > 0) {
+      const name = tag('expert iteration');
+      const t0 = performance.now();
+      const { rounds, models } = await runEgsExpertIteration({
+        features,
+        policy: policyConfig,
+        rounds: expertRounds,
+        curriculum: Array.from({ length: expertRounds + 1 }, () => nodes),
+        tightCores,
+        dagsPerRound: config.trainDags ?? 120,
+        ...(config.searchTimeS !== undefined && { searchTimeS: config.searchTimeS }),
+        validationDags: 0,
+        seed,
+      });
+      for (const r of rounds)
+        training.dagger.push({
+          round: r.round,
+          policyCores: r.policyCores,
+          states: r.states,
+          nll: r.nll,
+          seconds: r.seconds.targets + r.seconds.label + r.seconds.train,
+          variant: name,
+        });
+      log(`${name}: ${expertRounds} rounds, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      // The last round's policy (the ablation chooses nothing on its evaluation sets).
+      const model = models[models.length - 1]!;
+      await config.onModel?.(name, model);
+      const ei = new EgsPolicyScheduler(model);
+      run.set(name, greedy(ei));
+      run.set(tag('expert iteration + seeded search'), search(ei));
     }
     const ppoSteps = config.ppoSteps ?? 20_000;
     if (ppoSteps > 0) {
@@ -410,12 +447,4 @@ async function runPpo(
   } finally {
     await model.close();
   }
-}
-
-function modelOf(
-  policy: GraphPolicy,
-  features: EgsFeatureSet,
-  meta: Record<string, unknown>,
-): EgsPolicyModel {
-  return { format: EGS_MODEL_FORMAT, dims: policy.dims, features, weights: policy.getWeights(), meta };
 }
