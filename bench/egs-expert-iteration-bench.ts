@@ -58,7 +58,11 @@ export async function runEgsExpertIterationBench(args: readonly string[] = []): 
   const logFile = path.join(run, 'log.jsonl');
   await writeFile(logFile, '');
   const lines: string[] = [];
-  const { rounds: records, models, validation } = await runEgsExpertIteration({
+  const {
+    rounds: records,
+    models,
+    validation,
+  } = await runEgsExpertIteration({
     rounds,
     curriculum,
     dagsPerRound: num('dags', 48),

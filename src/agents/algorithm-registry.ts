@@ -27,7 +27,11 @@ export type CountedAlgorithm = Algorithm & { readonly counters: CheckpointCounte
 const DEEP_ALGORITHMS: Record<
   'ppo' | 'a2c' | 'reinforce' | 'dqn',
   {
-    create(makeEnv: () => Env, config: Record<string, unknown>, makePolicy?: PolicyFactory): Promise<DeepAlgorithm>;
+    create(
+      makeEnv: () => Env,
+      config: Record<string, unknown>,
+      makePolicy?: PolicyFactory,
+    ): Promise<DeepAlgorithm>;
     load(dir: string, makeEnv: () => Env, makePolicy?: PolicyFactory): Promise<DeepAlgorithm>;
   }
 > = { ppo: PPO, a2c: A2C, reinforce: REINFORCE, dqn: DQN };

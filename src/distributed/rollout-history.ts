@@ -28,7 +28,8 @@ export class RolloutHistory {
     const first = this.chunks[0]!.actions;
     const aw = first.length / (this.chunks[0]!.numSteps * E);
     const numSteps = this.chunks.reduce((s, c) => s + c.numSteps, 0);
-    const actions = first instanceof Int32Array ? new Int32Array(numSteps * C * aw) : new Float32Array(numSteps * C * aw);
+    const actions =
+      first instanceof Int32Array ? new Int32Array(numSteps * C * aw) : new Float32Array(numSteps * C * aw);
     let t = 0;
     for (const c of this.chunks)
       for (let u = 0; u < c.numSteps; u++, t++)

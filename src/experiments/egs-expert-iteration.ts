@@ -171,7 +171,15 @@ export function scoreEgsPolicy(
   budgetS = 20,
 ): EgsValidationScore {
   if (set.dags.length === 0)
-    return { alone: NaN, aloneWithin: 0, seeded: NaN, seededWithin: 0, invalid: 0, msAlone: NaN, msSeeded: NaN };
+    return {
+      alone: NaN,
+      aloneWithin: 0,
+      seeded: NaN,
+      seededWithin: 0,
+      invalid: 0,
+      msAlone: NaN,
+      msSeeded: NaN,
+    };
   const alone: number[] = [];
   const seeded: number[] = [];
   const ms = [0, 0];
@@ -239,12 +247,7 @@ export async function runEgsExpertIteration(config: EgsExpertIterationConfig = {
   const layout = new PadGraphObservation(env).layout;
   const policy = new GraphPolicy(layout, env.actionSpace, policyConfig, new Rng(seed + 1));
   const rng = new Rng(seed);
-  const validation = await egsValidationSet(
-    config.validationDags ?? 40,
-    curriculum[R]!,
-    tightCores,
-    seed,
-  );
+  const validation = await egsValidationSet(config.validationDags ?? 40, curriculum[R]!, tightCores, seed);
   log(
     `validation: ${validation.dags.length} DAGs, ${curriculum[R]![0]}–${curriculum[R]![1]} nodes, ` +
       `listsched ${mean(validation.listsched).toFixed(2)} mean cores`,

@@ -42,7 +42,11 @@ export const HSOC_REGISTERED_OPTIONS_SCHEMA = z
     calibration: z.enum(['nominal', 'per-type']).optional(),
     jobs: zc.int(1).max(100_000).optional(),
     alpha: zc.positive().max(1).optional(),
-    pes: z.array(z.enum(['cpu', 'gpu', 'dsp', 'fft'])).min(1).max(64).optional(),
+    pes: z
+      .array(z.enum(['cpu', 'gpu', 'dsp', 'fft']))
+      .min(1)
+      .max(64)
+      .optional(),
     lookahead: zc.nonNegative().optional(),
     deadlineFactor: zc.positive().optional(),
     congestion: zc.nonNegative().optional(),
