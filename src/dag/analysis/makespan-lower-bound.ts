@@ -5,6 +5,7 @@
  * holds more forced work than m cores can do in it).
  */
 import type { Dag } from '../dag-task.js';
+import { computeTiming } from './timing.js';
 import { mCoreWindows, type MCoreWindows, type WindowProblem } from './m-core-windows.js';
 import { transitiveClosure } from './transitive-closure.js';
 
@@ -104,15 +105,6 @@ export function gridMakespanLowerBound(
  * nothing is rounded up.
  */
 export function realMakespanLowerBound(dag: Dag, m: number): { lowerBound: number; by: MakespanBoundName } {
-  const finish = new Float64Array(dag.n);
-  let L = 0;
-  let vol = 0;
-  for (const v of dag.topoOrder) {
-    let s = 0;
-    for (const u of dag.pred[v]!) s = Math.max(s, finish[u]!);
-    finish[v] = s + dag.wcet[v]!;
-    L = Math.max(L, finish[v]!);
-    vol += dag.wcet[v]!;
-  }
+  const { criticalPath: L, volume: vol } = computeTiming(dag);
   return vol / m > L ? { lowerBound: vol / m, by: 'volume' } : { lowerBound: L, by: 'critical-path' };
 }
