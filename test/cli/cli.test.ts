@@ -171,4 +171,34 @@ describe('arbiter CLI', () => {
     expect(c.code).toBe(0);
     expect((await readdir(out)).filter((f) => f.endsWith('.stg'))).toHaveLength(4);
   });
+
+  it('dag generate makes the Kasahara-style kinds, and refuses --mean-preds where it does not apply', async () => {
+    for (const kind of ['same-probability', 'same-predecessors']) {
+      const r = await cli(
+        'dag',
+        'generate',
+        '--nodes',
+        '40',
+        '--kind',
+        kind,
+        '--mean-preds',
+        '2',
+        '--seed',
+        '5',
+      );
+      expect(r.code).toBe(0);
+      const task = JSON.parse(r.stdout) as { nodes: { wcet: number }[]; edges: unknown[] };
+      expect(task.nodes).toHaveLength(40);
+      expect(task.nodes.every((v) => Number.isInteger(v.wcet) && v.wcet >= 1 && v.wcet <= 10)).toBe(true);
+      expect(task.edges.length).toBeGreaterThan(0);
+    }
+    const wrongKind = await cli('dag', 'generate', '--kind', 'layered', '--mean-preds', '2');
+    expect(wrongKind.code).toBe(1);
+    expect(wrongKind.stderr).toMatch(/--mean-preds applies to same-probability/);
+    const negative = await cli('dag', 'generate', '--kind', 'same-predecessors', '--mean-preds', '-1');
+    expect(negative.code).not.toBe(0);
+    const unknown = await cli('dag', 'generate', '--kind', 'kasahara');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/same-probability, same-predecessors/);
+  });
 });
