@@ -8,7 +8,7 @@
  * checkpoint per round (`round-K.json`, atomic), `log.jsonl` (one record per round, also copied to
  * bench/results/egs-expert-iteration-log.jsonl) and `chosen.json` (the round with the fewest
  * validation cores seeded, then alone). Keys: `rounds` (4), `dags` (per round, 48), `hidden` /
- * `layers` (32 / 2), `features` (v2), `search` (s per DAG, 0.5), `validation` (40), `epochs` (2),
+ * `layers` (32 / 2), `features` (v2), `search` (s per DAG, 0.5), `samples` / `beam` (training search effort, 48 / 8), `validation` (40), `epochs` (2),
  * `bcEpochs` (6), `maxNodes` (last curriculum range end, 100), `seed` (1), `run`, `out`
  * (bench/results).
  */
@@ -69,6 +69,8 @@ export async function runEgsExpertIterationBench(args: readonly string[] = []): 
     features: (opt['features'] ?? 'v2') as EgsFeatureSet,
     policy: { hiddenDim: num('hidden', 32), numHeads: 4, numLayers: num('layers', 2) },
     searchTimeS,
+    searchSamples: num('samples', 48),
+    searchBeamWidth: num('beam', 8),
     validationDags: num('validation', 40),
     epochs: num('epochs', 2),
     bcEpochs: num('bcEpochs', 6),
@@ -140,8 +142,8 @@ Load average (1, 5, 15 min): ${loadAtStart} at the start, ${load()} at the end (
 Expert iteration (\`src/experiments/egs-expert-iteration.ts\`): round 0 clones the best heuristic teacher per DAG
 (listsched, its incumbent, the exact method on ≤ 20 nodes with 1 s, egs-greedy); each later round samples
 ${num('dags', 48)} fresh training DAGs (tight deadlines D = the best list-schedule makespan on m ∈ [2, 8]; node
-range per round below), runs \`egs-search\` with the current policy (${searchTimeS} s per DAG, seeded with the best
-heuristic), keeps the fewest-core answer of the search and the teachers as the target G', adds the teacher's
+range per round below), runs \`egs-search\` with the current policy (${searchTimeS} s per DAG, ${num('samples', 48)} policy episodes,
+beam ${num('beam', 8)}, seeded with the best heuristic; validation uses the method's defaults), keeps the fewest-core answer of the search and the teachers as the target G', adds the teacher's
 episode towards G' and the current policy's own episodes with every visited state relabelled towards G'
 (DAgger, β = 0.3), and clones the policy again on the aggregate. Policy: width ${num('hidden', 32)},
 ${num('layers', 2)} layer(s), features ${opt['features'] ?? 'v2'}. Validation: ${n} DAGs sampled like the last
