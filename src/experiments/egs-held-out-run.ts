@@ -5,7 +5,6 @@
  * set, and a choice of sets and methods checked against the set file. One place, so that every
  * entry point measures the same thing.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArbiterError } from '../core/errors.js';
@@ -17,7 +16,7 @@ import {
   type EgsHeldOutOptions,
 } from './egs-held-out-benchmark.js';
 import { EGS_SET_DECLARATION, type EgsHeldOutSet, type EgsHeldOutSets } from './egs-held-out-sets.js';
-import { EGS_SET_FILE, parseEgsSetFile, readEgsSetFile, type EgsSetFile } from './egs-set-file.js';
+import { EGS_SET_FILE, readEgsSetFile, type EgsSetFile } from './egs-set-file.js';
 
 /** The package's own set file (`bench/data/egs-sets-v1.json` under the package root). */
 export const PACKAGE_EGS_SET_FILE = fileURLToPath(new URL(`../../${EGS_SET_FILE}`, import.meta.url));
@@ -158,15 +157,5 @@ export function selectEgsHeldOutSets<T extends EgsHeldOutSets>(
 export async function openEgsHeldOutSetFile(file?: string): Promise<{ path: string; file: EgsSetFile }> {
   const own = file === undefined || path.resolve(file) === PACKAGE_EGS_SET_FILE;
   const p = file ?? PACKAGE_EGS_SET_FILE;
-  if (own) return { path: p, file: await readEgsSetFile(p, EGS_SET_DECLARATION, PACKAGE_ROOT) };
-  let text: string;
-  try {
-    text = await readFile(p, 'utf8');
-  } catch (e) {
-    throw new ArbiterError(
-      'egs-sets-missing',
-      `${p}: cannot read the EGS set file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
-  }
-  return { path: p, file: parseEgsSetFile(text, p) };
+  return { path: p, file: await readEgsSetFile(p, own ? EGS_SET_DECLARATION : null, PACKAGE_ROOT) };
 }
