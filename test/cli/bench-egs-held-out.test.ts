@@ -73,6 +73,12 @@ describe('arbiter bench egs --sets FILE (issue-16 regime)', () => {
     expect(md).toContain(`Sets: \`${sets}\``);
     expect(md).toContain('Methods run: egs, listsched.');
     expect(md).toContain('--methods listsched,egs');
+    // Every per-set table row has as many cells as its header.
+    const lines = md.split('\n');
+    const cells = (l: string): number => l.split('|').length;
+    const heads = lines.flatMap((l, i) => (l.startsWith('| method | DAGs |') ? [i] : []));
+    expect(heads).toHaveLength(2);
+    for (const i of heads) expect(cells(lines[i + 2]!)).toBe(cells(lines[i]!));
   }, 60_000);
 
   it('--only runs the named sets; an unknown set or method, a negative limit, a missing file exit 1 with a message', async () => {
