@@ -79,7 +79,12 @@ export async function runBenchEgsHeldOut(opts: BenchEgsHeldOutOptions): Promise<
     ...(opts.model !== undefined && { model: opts.model }),
   };
   run.checkEgsHeldOutChoice(choice);
-  const opened = await run.openEgsHeldOutSetFile(opts.sets);
+  const opened = await run.openEgsHeldOutSetFile(opts.sets).catch((e: unknown) => {
+    // The default file is only in a checkout of the repository (not in the npm package).
+    if (opts.sets === undefined && e instanceof ArbiterError && e.code === 'egs-sets-missing')
+      throw new ArbiterError(e.code, `${e.message}, or name a set file with --sets FILE`);
+    throw e;
+  });
   const file = run.selectEgsHeldOutSets(opened.file, list(opts.only), opened.path);
   const policies = run.egsHeldOutPolicies(opts.model);
   const options = run.egsHeldOutRunOptions(choice, policies);
