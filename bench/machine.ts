@@ -1,10 +1,4 @@
-import os from 'node:os';
-
-/** One line describing the machine a benchmark ran on. */
-export function describeMachine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} logical cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
-}
+export { describeMachine } from '../src/core/describe-machine.js';
 
 /** Median of a list of numbers. */
 export function median(xs: readonly number[]): number {

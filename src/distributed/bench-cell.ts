@@ -1,5 +1,5 @@
 /**
- * One benchmark cell of a sweep: which benchmark (`hsoc`, `egs`, `soundness`) and the complete input of one
+ * One benchmark cell of a sweep: which benchmark (`hsoc`, `egs`, `egs-held-out`, `soundness`) and the complete input of one
  * of its cells, plain data, validated by a strict schema wherever it crosses a process or machine
  * boundary, and named by a content hash of that input, so that the same cell has the same id in
  * every process, after every restart (a duplicate delivery is recognised as the same cell).
@@ -14,6 +14,8 @@ import { HSOC_WORKLOADS } from '../envs/hsoc/hsoc-workloads.js';
 import { knowledgeBaseSchema } from '../logic/knowledge-base.js';
 import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
 import type { EgsCellInput, EgsCellResult } from '../experiments/egs-cell.js';
+import { EGS_HELD_OUT_METHODS } from '../experiments/egs-held-out-benchmark.js';
+import type { EgsHeldOutCellInput, EgsHeldOutCellResult } from '../experiments/egs-held-out-cell.js';
 import { HSOC_CELL_POLICIES, type HsocCellInput, type HsocCellResult } from '../experiments/hsoc-cell.js';
 import { DAG_SHAPES } from '../experiments/shaped-dag.js';
 import {
@@ -22,8 +24,8 @@ import {
   type SoundnessShardResult,
 } from '../experiments/soundness-shard.js';
 
-/** The benchmarks whose cells a sweep can run. */
-export const CELL_BENCHMARKS = ['hsoc', 'egs', 'soundness'] as const;
+/** The benchmarks whose cells a sweep can run (`egs-held-out`: the issue-16 regime of a set file). */
+export const CELL_BENCHMARKS = ['hsoc', 'egs', 'egs-held-out', 'soundness'] as const;
 
 /** One of {@link CELL_BENCHMARKS}. */
 export type CellBenchmark = (typeof CELL_BENCHMARKS)[number];
@@ -32,12 +34,14 @@ export type CellBenchmark = (typeof CELL_BENCHMARKS)[number];
 export type BenchCell =
   | { id: string; benchmark: 'hsoc'; input: HsocCellInput }
   | { id: string; benchmark: 'egs'; input: EgsCellInput }
+  | { id: string; benchmark: 'egs-held-out'; input: EgsHeldOutCellInput }
   | { id: string; benchmark: 'soundness'; input: SoundnessShardInput };
 
 /** A finished cell (`cells/<id>.json`, and a queue job's return value). */
 export type CellOutcome = (
   | { id: string; benchmark: 'hsoc'; result: HsocCellResult }
   | { id: string; benchmark: 'egs'; result: EgsCellResult }
+  | { id: string; benchmark: 'egs-held-out'; result: EgsHeldOutCellResult }
   | { id: string; benchmark: 'soundness'; result: SoundnessShardResult }
 ) & {
   /** Wall time of the cell, in seconds. */
@@ -75,6 +79,22 @@ const EGS_INPUT_SCHEMA = z
   })
   .strict();
 
+const EGS_HELD_OUT_INPUT_SCHEMA = z
+  .object({
+    setFile: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'),
+    set: z.string().min(1),
+    setIndex: zc.int(0),
+    from: zc.int(0),
+    to: zc.int(1),
+    method: z.enum(EGS_HELD_OUT_METHODS),
+    optimalTimeLimitS: zc.positive(),
+    budgetS: zc.positive(),
+    model: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((i) => i.from < i.to, { message: 'DAGs from…to must be a non-empty range', path: ['to'] });
+
 const SOUNDNESS_INPUT_SCHEMA = z
   .object({
     seed: zc.seed(),
@@ -101,6 +121,9 @@ const SOUNDNESS_INPUT_SCHEMA = z
 export const BENCH_CELL_SCHEMA = z.discriminatedUnion('benchmark', [
   z.object({ id: z.string(), benchmark: z.literal('hsoc'), input: HSOC_INPUT_SCHEMA }).strict(),
   z.object({ id: z.string(), benchmark: z.literal('egs'), input: EGS_INPUT_SCHEMA }).strict(),
+  z
+    .object({ id: z.string(), benchmark: z.literal('egs-held-out'), input: EGS_HELD_OUT_INPUT_SCHEMA })
+    .strict(),
   z.object({ id: z.string(), benchmark: z.literal('soundness'), input: SOUNDNESS_INPUT_SCHEMA }).strict(),
 ]);
 

@@ -2,7 +2,7 @@
  * A benchmark-cell sweep's summary, rewritten as cells finish: `summary.json` (every cell's
  * outcome and failure, and the benchmark's figures put together from the finished cells) and
  * `summary.md` (the tables of the benchmark's own report: `arbiter bench hsoc`'s per-workload
- * tables, `arbiter bench egs`'s per-set tables, `npm run bench -- soundness`'s bound and
+ * tables, `arbiter bench egs`'s per-set tables (either regime), `npm run bench -- soundness`'s bound and
  * timetable tables), each written atomically, one rewrite at a time.
  * The figures depend only on the finished cells, never on where or in which order they ran.
  */
@@ -14,9 +14,16 @@ import {
   type EgsBenchmarkRow,
 } from '../experiments/egs-benchmark.js';
 import { egsCellSetNames, type EgsCellResult } from '../experiments/egs-cell.js';
+import {
+  EGS_HELD_OUT_METHODS,
+  type EgsHeldOutDagRow,
+  type EgsHeldOutSummaryRow,
+} from '../experiments/egs-held-out-benchmark.js';
+import { egsHeldOutCellFigures } from '../experiments/egs-held-out-cell.js';
 import { hsocCellRows } from '../experiments/hsoc-cell.js';
 import { soundnessRows } from '../experiments/soundness-rows.js';
 import { egsBenchmarkTables, type EgsBenchmarkSummary } from '../report/egs-benchmark-report.js';
+import { egsHeldOutSetTables, egsHeldOutSummaryTable } from '../report/egs-held-out-report.js';
 import { hsocWorkloadTables } from '../report/hsoc-benchmark-markdown.js';
 import type { HsocBenchmarkRow } from '../report/hsoc-benchmark-result.js';
 import { formatMarkdownTable } from '../report/markdown-table.js';
@@ -36,6 +43,7 @@ export interface CellFailure {
 export type CellFigures =
   | { benchmark: 'hsoc'; rows: HsocBenchmarkRow[] }
   | { benchmark: 'egs'; summary: EgsBenchmarkSummary[]; rows: EgsBenchmarkRow[] }
+  | { benchmark: 'egs-held-out'; summary: EgsHeldOutSummaryRow[]; rows: EgsHeldOutDagRow[] }
   | {
       benchmark: 'soundness';
       /** The rows as `npm run bench -- soundness` writes them (bench/results/soundness.json). */
@@ -79,6 +87,11 @@ export function cellFigures(benchmark: CellBenchmark, outcomes: readonly CellOut
       benchmark,
       rows: hsocCellRows(outcomes.flatMap((o) => (o.benchmark === 'hsoc' ? [o.result] : []))),
     };
+  if (benchmark === 'egs-held-out')
+    return {
+      benchmark,
+      ...egsHeldOutCellFigures(outcomes.flatMap((o) => (o.benchmark === 'egs-held-out' ? [o.result] : []))),
+    };
   const sets = egsCellSetNames();
   const rank = (r: EgsCellResult): number =>
     sets.indexOf(r.set) * EGS_BENCHMARK_METHODS.length + EGS_BENCHMARK_METHODS.indexOf(r.method);
@@ -93,6 +106,11 @@ export function cellFigures(benchmark: CellBenchmark, outcomes: readonly CellOut
 export function cellFiguresMarkdown(figures: CellFigures): string {
   if (figures.benchmark === 'hsoc') return hsocWorkloadTables(figures.rows);
   if (figures.benchmark === 'egs') return egsBenchmarkTables(figures.summary);
+  if (figures.benchmark === 'egs-held-out')
+    return (
+      `## Mean cores, set × method\n\n${egsHeldOutSummaryTable(figures.summary, EGS_HELD_OUT_METHODS)}\n\n` +
+      `## Per set\n\n${egsHeldOutSetTables(figures.summary, figures.rows)}`
+    );
   const violations = figures.examples.map((e) => `- ${e}\n`).join('');
   return soundnessTables(figures.rows) + (violations ? `\n## Violations (first few)\n\n${violations}` : '');
 }
@@ -171,6 +189,8 @@ export function describeCell(cell: BenchCell): string {
   if (cell.benchmark === 'soundness')
     return `soundness tasks ${cell.input.from}–${cell.input.to - 1} ${cell.input.methods.join(', ')}`;
   if (cell.benchmark === 'egs') return `${cell.input.set} ${cell.input.method}`;
+  if (cell.benchmark === 'egs-held-out')
+    return `${cell.input.set} DAGs ${cell.input.from}–${cell.input.to - 1} ${cell.input.method}`;
   const i = cell.input;
   return `${i.workload} ${i.load} ${i.policy} seeds ${i.seedBase}–${i.seedBase + i.seeds - 1}`;
 }

@@ -1,12 +1,13 @@
 /**
  * The benchmark-cell sweep file (`arbiter sweep CELLS.json`, told from a training sweep by its
  * `benchmark` key) and its cells. HSoC: workloads × loads × policies × seed chunks; EGS: generated
- * held-out sets × methods; soundness: shards of the soundness DAG set (every method on each).
+ * held-out sets × methods; EGS held-out (issue 16): sets of a set file × DAG slices × methods; soundness: shards of the soundness DAG set (every method on each).
  * Every setting has the default of the benchmark's own command
  * (`arbiter bench hsoc`, `arbiter bench egs`, `npm run bench -- soundness`). The file is checked by a strict schema: unknown
  * keys, wrong types and out-of-range values are errors that name the file, the key and the rule.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseConfig, zc } from '../core/config-schema.js';
 import { ValidationError } from '../core/errors.js';
@@ -17,6 +18,14 @@ import { knowledgeBaseSchema } from '../logic/knowledge-base.js';
 import type { KnowledgeBaseSpec } from '../logic/knowledge-base-spec.js';
 import { EGS_BENCHMARK_METHODS } from '../experiments/egs-benchmark.js';
 import { egsCellSetNames } from '../experiments/egs-cell.js';
+import { EGS_HELD_OUT_METHODS, egsHeldOutMethodsOf } from '../experiments/egs-held-out-benchmark.js';
+import { egsSetFileHash } from '../experiments/egs-held-out-cell.js';
+import {
+  EGS_HELD_OUT_LARGE_METHODS,
+  EGS_HELD_OUT_LIMITS,
+  openEgsHeldOutSetFile,
+  selectEgsHeldOutSets,
+} from '../experiments/egs-held-out-run.js';
 import { HSOC_CELL_POLICIES } from '../experiments/hsoc-cell.js';
 import { DAG_SHAPES } from '../experiments/shaped-dag.js';
 import { SOUNDNESS_SEED } from '../experiments/soundness-dags.js';
@@ -69,6 +78,19 @@ const EGS_SWEEP_SCHEMA = z
   })
   .strict();
 
+const EGS_HELD_OUT_SWEEP_SCHEMA = z
+  .object({
+    benchmark: z.literal('egs-held-out'),
+    setFile: z.string().min(1).optional(),
+    only: unique(z.string().min(1)).optional(),
+    methods: unique(z.enum(EGS_HELD_OUT_METHODS)).optional(),
+    dagsPerCell: zc.int(1).optional(),
+    optimalLimit: zc.positive().optional(),
+    budget: zc.positive().optional(),
+    model: z.string().min(1).optional(),
+  })
+  .strict();
+
 const SOUNDNESS_SWEEP_SCHEMA = z
   .object({
     benchmark: z.literal('soundness'),
@@ -88,6 +110,7 @@ const SOUNDNESS_SWEEP_SCHEMA = z
 const CELL_SWEEP_SCHEMA = z.discriminatedUnion('benchmark', [
   HSOC_SWEEP_SCHEMA,
   EGS_SWEEP_SCHEMA,
+  EGS_HELD_OUT_SWEEP_SCHEMA,
   SOUNDNESS_SWEEP_SCHEMA,
 ]);
 
@@ -143,6 +166,7 @@ export async function expandCellSweep(spec: CellSweepSpec, source: string): Prom
       }
     return cells;
   }
+  if (spec.benchmark === 'egs-held-out') return expandEgsHeldOutCells(spec, source);
   if (spec.benchmark === 'egs') {
     const names = egsCellSetNames();
     const sets = spec.sets ?? names;
@@ -199,6 +223,52 @@ export async function expandCellSweep(spec: CellSweepSpec, source: string): Prom
           };
           cells.push({ id: cellId({ benchmark: 'hsoc', input }), benchmark: 'hsoc', input });
         }
+  return cells;
+}
+
+/**
+ * EGS held-out cells: per chosen set of the set file (default the package's), in the file's
+ * order, slices of `dagsPerCell` DAGs (default the whole set), then each chosen method that the
+ * benchmark runs on that set (report order).
+ */
+async function expandEgsHeldOutCells(
+  spec: Extract<CellSweepSpec, { benchmark: 'egs-held-out' }>,
+  source: string,
+): Promise<BenchCell[]> {
+  const opened = await openEgsHeldOutSetFile(spec.setFile);
+  const setFile = resolve(opened.path);
+  const sha256 = egsSetFileHash(await readFile(setFile, 'utf8'));
+  let chosen;
+  try {
+    chosen = selectEgsHeldOutSets(opened.file, spec.only, setFile);
+  } catch (e) {
+    throw new ValidationError('cell-sweep', (e as Error).message, { file: source, item: "key 'only'" });
+  }
+  const select = {
+    largeMethods: EGS_HELD_OUT_LARGE_METHODS,
+    ...(spec.methods !== undefined && { methods: spec.methods }),
+  };
+  const cells: BenchCell[] = [];
+  for (const set of chosen.sets) {
+    const setIndex = opened.file.sets.indexOf(set);
+    const chunk = spec.dagsPerCell ?? set.items.length;
+    for (let from = 0; from < set.items.length; from += chunk)
+      for (const method of egsHeldOutMethodsOf(set, select)) {
+        const input = {
+          setFile,
+          sha256,
+          set: set.name,
+          setIndex,
+          from,
+          to: Math.min(set.items.length, from + chunk),
+          method,
+          optimalTimeLimitS: spec.optimalLimit ?? EGS_HELD_OUT_LIMITS.optimalTimeLimitS,
+          budgetS: spec.budget ?? EGS_HELD_OUT_LIMITS.budgetS,
+          ...(spec.model !== undefined && { model: spec.model }),
+        };
+        cells.push({ id: cellId({ benchmark: 'egs-held-out', input }), benchmark: 'egs-held-out', input });
+      }
+  }
   return cells;
 }
 

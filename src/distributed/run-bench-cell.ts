@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { errnoOf } from '../core/file-error.js';
 import { runEgsCell } from '../experiments/egs-cell.js';
+import { runEgsHeldOutCell } from '../experiments/egs-held-out-cell.js';
 import { runHsocCell } from '../experiments/hsoc-cell.js';
 import { runSoundnessShard } from '../experiments/soundness-shard.js';
 import type { BenchCell, CellOutcome } from './bench-cell.js';
@@ -46,6 +47,10 @@ export async function computeBenchCell(cell: BenchCell): Promise<CellOutcome> {
   if (cell.benchmark === 'soundness') {
     const result = await runSoundnessShard(cell.input);
     return { id: cell.id, benchmark: 'soundness', result, wallSeconds: seconds() };
+  }
+  if (cell.benchmark === 'egs-held-out') {
+    const result = await runEgsHeldOutCell(cell.input);
+    return { id: cell.id, benchmark: 'egs-held-out', result, wallSeconds: seconds() };
   }
   const result = await runEgsCell(cell.input);
   return { id: cell.id, benchmark: 'egs', result, wallSeconds: seconds() };

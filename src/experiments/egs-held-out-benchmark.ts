@@ -59,7 +59,10 @@ export interface EgsHeldOutOptions {
 }
 
 /** The methods run on `set` under `options`. */
-export function egsHeldOutMethodsOf(set: EgsHeldOutSet, options: EgsHeldOutOptions): EgsHeldOutMethod[] {
+export function egsHeldOutMethodsOf(
+  set: EgsHeldOutSet,
+  options: Pick<EgsHeldOutOptions, 'methods' | 'largeMethods' | 'largeNodes' | 'optimalMaxNodes'>,
+): EgsHeldOutMethod[] {
   const all = options.methods ?? EGS_HELD_OUT_METHODS;
   const large = options.largeMethods ?? ['egs', 'egs-policy', 'listsched', 'graham', 'zhao2020'];
   return all.filter((m) => {

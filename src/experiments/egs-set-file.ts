@@ -192,19 +192,26 @@ export function parseEgsSetFile(text: string, file: string): EgsSetFile {
  * Reads and validates a set file and checks it is current for `decl`: the same declaration, and
  * every generated DAG (and STG sample, read from `root`) identical to what the code makes now.
  * A missing file or a stale one is an {@link ArbiterError} (`egs-sets-missing`, `egs-sets-stale`)
- * that says to run `npm run bench -- egs-sets`.
+ * that says to run `npm run bench -- egs-sets`. With `decl` null (a set of the user's own) only
+ * the format and the DAGs are checked.
  */
-export async function readEgsSetFile(path: string, decl: EgsSetDeclaration, root = '.'): Promise<EgsSetFile> {
+export async function readEgsSetFile(
+  path: string,
+  decl: EgsSetDeclaration | null,
+  root = '.',
+): Promise<EgsSetFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
+    const hint = decl === null ? '' : '; make it with `npm run bench -- egs-sets`';
     throw new ArbiterError(
       'egs-sets-missing',
-      `${path}: cannot read the EGS set file (${(e as NodeJS.ErrnoException).code ?? String(e)}); make it with \`npm run bench -- egs-sets\``,
+      `${path}: cannot read the EGS set file (${(e as NodeJS.ErrnoException).code ?? String(e)})${hint}`,
     );
   }
   const file = parseEgsSetFile(text, path);
+  if (decl === null) return file;
   const stale = (why: string): ArbiterError =>
     new ArbiterError(
       'egs-sets-stale',

@@ -78,6 +78,7 @@ export function egsHeldOutSetTables(
         'mean gap to best',
         'ms per DAG',
         'budget cut',
+        'fallback answered',
         'invalid',
       ],
       ss.map((s) => {

@@ -100,6 +100,8 @@ describe('benchmark cells', () => {
     for (const [file, n] of [
       ['examples/sweeps/hsoc-cells.json', 2 * 3 * 6 * 2],
       ['examples/sweeps/egs-cells.json', 3 * 8],
+      // Three 16-DAG sets in slices of 4 and three 1-DAG STG sets, all ten methods (50 nodes).
+      ['examples/sweeps/egs-held-out-cells.json', (3 * 4 + 3) * 10],
     ] as const)
       expect(await expandCellSweep(await readCellSweepSpec(file), file)).toHaveLength(n);
   });

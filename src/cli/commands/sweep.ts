@@ -41,11 +41,11 @@ export function registerSweep(program: Command): void {
   program
     .command('sweep')
     .description(
-      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS, soundness shards), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
+      'grid or seeded random search of training runs, or benchmark cells (HSoC, EGS in either regime, soundness shards), on local processes or on `arbiter worker`s with --queue; writes <out>/trials/<id>/ run folders (or <out>/cells/<id>.json) and summary.json, summary.md',
     )
     .argument(
       '<sweep.json>',
-      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs" | "soundness", …} (docs/sweeps.md)',
+      'sweep file: {"algo","env","steps","seeds","grid","random","config","envOptions"}, or benchmark cells {"benchmark": "hsoc" | "egs" | "egs-held-out" | "soundness", …} (docs/sweeps.md)',
     )
     .option('-w, --workers <N>', 'local trial processes (default: the number of cores)', parsePositiveInt)
     .option(
