@@ -27,7 +27,7 @@ import { describeMachine } from './machine.js';
 // policy), K = 1, 2 through Redis, and K = 1, 2 pipelined threads (`--async-rollouts`). Each cell
 // trains a fixed number of iterations after one warm-up iteration (runner start-up excluded,
 // reported apart), best of two rounds; the final weights of every synchronous K are compared with
-// K = 0's. Writes bench/results/env-runners.md. About 3 minutes on 2 cores.
+// K = 0's. Writes bench/results/env-runners.md. About 4 minutes on 2 loaded cores.
 
 // EGS-v0 as a registered id (padded by makeFlatEnv), so queue workers can build it too.
 const EGS_OPTIONS = { maxNodes: 14, sampler: { nodes: [10, 14] } };
