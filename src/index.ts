@@ -244,4 +244,5 @@ export {
   type QueueEnvRunnersOptions,
   type EnvRunnerPayload,
 } from './distributed/env-runner-queue.js';
+export { PipelinedRollouts } from './distributed/pipelined-rollouts.js';
 export { parseRedisUrl, redactRedisUrl, type RedisUrlOptions } from './distributed/redis-url.js';

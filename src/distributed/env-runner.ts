@@ -155,6 +155,9 @@ export class EnvRunner {
   private readonly rng = new Rng(0);
   private readonly oneValue = new Float32Array(1);
   private graph: GraphActor | undefined;
+  private actorNet: PreparedNet | undefined;
+  private criticNet: PreparedNet | undefined;
+  private head = new Float32Array(0);
 
   constructor(envs: SyncVectorEnv, slice: RunnerSlice) {
     if (envs.numEnvs !== slice.count)
@@ -281,8 +284,11 @@ export class EnvRunner {
         value: (obs) => graph.value(obs, 1, this.oneValue)[0]!,
       };
     }
-    const actor = prepare(decodeRunnerNet(weights.actor, 'actor weights'), C);
-    const critic = prepare(decodeRunnerNet(weights.critic, 'critic weights'), C);
+    // Same sizes as the last request: reuse the transposed kernels' and workspaces' buffers.
+    const actor = prepare(decodeRunnerNet(weights.actor, 'actor weights'), C, this.actorNet);
+    const critic = prepare(decodeRunnerNet(weights.critic, 'critic weights'), C, this.criticNet);
+    this.actorNet = actor;
+    this.criticNet = critic;
     if (actor.net.layers[0]!.inDim !== d || actor.net.layers.at(-1)!.outDim !== n)
       throw new ArbiterError(
         'invalid-input',
@@ -292,7 +298,8 @@ export class EnvRunner {
     const logStd = weights.logStd;
     if (!discrete && logStd?.length !== n)
       throw new ArbiterError('invalid-input', `env runner: Box actions need ${n} log-std values`);
-    const head = new Float32Array(C * n);
+    if (this.head.length !== C * n) this.head = new Float32Array(C * n);
+    const head = this.head;
     return {
       act: (obs, masks, rng, out) => {
         forward(actor, obs, C, head);
@@ -383,13 +390,18 @@ function allocateRollout(
   };
 }
 
-function prepare(net: RunnerNet, batch: number): PreparedNet {
-  const kernelsT = net.layers.map((l) => {
-    const t = new Float32Array(l.inDim * l.outDim);
+// `net` ready for denseForward; into `prev`'s buffers when its layers have the same sizes.
+function prepare(net: RunnerNet, batch: number, prev: PreparedNet | undefined): PreparedNet {
+  const same =
+    prev !== undefined &&
+    prev.net.layers.length === net.layers.length &&
+    prev.net.layers.every((l, i) => l.inDim === net.layers[i]!.inDim && l.outDim === net.layers[i]!.outDim);
+  const kernelsT = net.layers.map((l, i) => {
+    const t = same ? prev.kernelsT[i]! : new Float32Array(l.inDim * l.outDim);
     transposeInto(l.kernel, l.inDim, l.outDim, t);
     return t;
   });
-  return { net, kernelsT, work: createDenseWorkspace(net.layers, batch) };
+  return { net, kernelsT, work: same ? prev.work : createDenseWorkspace(net.layers, batch) };
 }
 
 function forward(p: PreparedNet, x: Float32Array, batch: number, out: Float32Array): Float32Array {
@@ -406,6 +418,8 @@ export function mergeRunnerRollouts(
   slices: readonly RunnerSlice[],
   numSteps: number,
 ): CollectedRollout {
+  // One runner owns every copy: its rollout is already laid out as the whole vector env's.
+  if (parts.length === 1 && slices[0]!.count === slices[0]!.numEnvs) return parts[0]!;
   const E = slices[0]!.numEnvs;
   const T = numSteps;
   const first = parts[0]!;

@@ -1,6 +1,7 @@
 /**
  * `arbiter train … --env-runners K`: the run with two local runner threads equals the run
- * without (same checkpoint bytes, same final evaluation); misuse is refused with a clear message.
+ * without (same checkpoint bytes, same final evaluation); `--async-rollouts` gives one run per
+ * seed; misuse is refused with a clear message.
  */
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,6 +64,20 @@ describe('arbiter train --env-runners', () => {
     expect(ckptB!.counters).toEqual(ckptA!.counters);
   });
 
+  it('--async-rollouts trains with one runner thread, the same run twice', { timeout: 120_000 }, async () => {
+    const a = await train('async-a', '--env-runners', '1', '--async-rollouts');
+    const b = await train('async-b', '--env-runners', '1', '--async-rollouts');
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const [ckptA, ckptB] = await Promise.all(
+      ['async-a', 'async-b'].map((run) => loadCheckpoint(path.join(root, run, 'latest'))),
+    );
+    expect(ckptB!.counters).toEqual(ckptA!.counters);
+    expect(Object.entries(ckptB!.tensors).map(([k, v]) => [k, Array.from(v)])).toEqual(
+      Object.entries(ckptA!.tensors).map(([k, v]) => [k, Array.from(v)]),
+    );
+  });
+
   it('refuses --queue without --env-runners, and env runners for an off-policy algorithm', async () => {
     const q = await cli(
       'train',
@@ -76,6 +91,9 @@ describe('arbiter train --env-runners', () => {
     );
     expect(q.code).not.toBe(0);
     expect(q.stderr).toMatch(/--queue needs --env-runners/);
+    const a = await cli('train', 'ppo', '--env', 'CartPole-v1', '--async-rollouts', '--runs', root);
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toMatch(/--async-rollouts needs --env-runners/);
     const d = await cli(
       'train',
       'dqn',

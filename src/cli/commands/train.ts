@@ -30,6 +30,7 @@ interface TrainOptions {
   resume?: string;
   envRunners?: number;
   queue?: string;
+  asyncRollouts?: boolean;
   json?: boolean;
 }
 
@@ -59,9 +60,17 @@ async function envRunnersFactory(
   };
 }
 
+/** `factory`'s sources wrapped in {@link PipelinedRollouts} (`--async-rollouts`). */
+async function pipelined(
+  factory: (run: RolloutSourceRequest) => Promise<RolloutSource>,
+): Promise<(run: RolloutSourceRequest) => Promise<RolloutSource>> {
+  const { PipelinedRollouts } = await import('../../distributed/pipelined-rollouts.js');
+  return async (run) => new PipelinedRollouts(await factory(run));
+}
+
 /**
  * `arbiter train ALGO --env ENV [--steps N] [--seed S] [--config file.json] [--policy file.json]
- * [--resume RUN] [--env-runners K [--queue URL]] [--json]`.
+ * [--resume RUN] [--env-runners K [--queue URL] [--async-rollouts]] [--json]`.
  */
 export function registerTrain(program: Command): void {
   registerBuiltinEnvs();
@@ -108,6 +117,10 @@ export function registerTrain(program: Command): void {
       '-q, --queue <url>',
       'with --env-runners: the runners are `arbiter worker`s on this Redis (redis://[user:password@]HOST:PORT[/db], rediss:// for TLS), one worker slot each',
     )
+    .option(
+      '--async-rollouts',
+      'with --env-runners: the runners collect the next rollout while the learner trains on this one (faster on few cores; rollout i then uses the weights from before update i − 1, one update behind: a different run from K = 0, deterministic for a seed)',
+    )
     .option('--json', 'print one JSON document with runDir and finalEvalMeanReturn')
     .action(async (algo: string | undefined, opts: TrainOptions, cmd: Command) => {
       const config = opts.config ? await readJsonObjectOption(opts.config, '--config') : undefined;
@@ -125,9 +138,13 @@ export function registerTrain(program: Command): void {
       if (opts.envRunners !== undefined && opts.envRunners < 0)
         throw new ArbiterError('invalid-option', `--env-runners must be 0 or more, got ${opts.envRunners}`);
       // 0 runners: the algorithm steps its own envs.
-      const rolloutSource = opts.envRunners
+      if (opts.asyncRollouts && !opts.envRunners)
+        throw new ArbiterError('invalid-option', '--async-rollouts needs --env-runners K (1 or more)');
+      const runnersSource = opts.envRunners
         ? await envRunnersFactory(opts.envRunners, opts.queue)
         : undefined;
+      const rolloutSource =
+        runnersSource && opts.asyncRollouts ? await pipelined(runnersSource) : runnersSource;
       const t0 = performance.now();
       let result;
       try {
