@@ -228,6 +228,9 @@ export class EgsPolicyScheduler {
   readonly net: GraphNetF32;
   private readonly envs = new Map<number, EgsEnv>();
   private logits = new Float32Array(0);
+  // The endpoints of the scored pairs (run's rows for the network) and their marks, reused.
+  private rows = new Int32Array(0);
+  private rowMark = new Uint8Array(0);
   private featureRows = new Float32Array(0);
   private codes = new Uint8Array(0);
   private flags = new Uint8Array(0);
@@ -776,11 +779,38 @@ export class EgsPolicyScheduler {
 
   // Logits of the graph `g` into this.logits (row stride N = env.maxNodes): of the listed actions
   // only, or of every pair (when the logits are reused for later steps).
+  // With `only`, the network's last layer runs on the listed pairs' endpoints alone (the same
+  // logits for them at a fraction of the attention; see GraphNetF32.encode).
   private run(g: GraphInput, N: number, only?: readonly number[]): void {
     if (this.logits.length < N * N) this.logits = new Float32Array(N * N);
-    this.net.encode(g);
-    if (only) this.net.pairLogitsAt(g.numNodes, only, N, this.logits);
-    else this.net.pairLogits(g.numNodes, this.logits, N, 0);
+    if (!only) {
+      this.net.encode(g);
+      this.net.pairLogits(g.numNodes, this.logits, N, 0);
+      return;
+    }
+    const n = g.numNodes;
+    if (this.rowMark.length < n) {
+      this.rowMark = new Uint8Array(n);
+      this.rows = new Int32Array(n);
+    }
+    const mark = this.rowMark;
+    const rows = this.rows;
+    let count = 0;
+    for (const a of only) {
+      const i = Math.floor(a / N);
+      const j = a - i * N;
+      if (!mark[i]) {
+        mark[i] = 1;
+        rows[count++] = i;
+      }
+      if (!mark[j]) {
+        mark[j] = 1;
+        rows[count++] = j;
+      }
+    }
+    for (let p = 0; p < count; p++) mark[rows[p]!] = 0;
+    this.net.encode(g, rows, count);
+    this.net.pairLogitsAt(n, only, N, this.logits);
   }
 
   // listTimetables of the last task asked (the seed and the v2 list hint both need them; W only
