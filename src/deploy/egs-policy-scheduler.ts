@@ -36,7 +36,7 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { PosetWidthTracker, edgeKeepsLateralWidths } from '../envs/egs/critical-nodes.js';
+import { PosetWidthTracker } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 import { listEgsActions } from '../envs/egs/egs-action-mask.js';
@@ -601,8 +601,9 @@ export class EgsPolicyScheduler {
     const { N, bound, stopAt } = start;
     // From a given G' (a heuristic's answer), on a copy of it.
     const state = from ? from.clone() : start.state;
-    // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
-    const tracker = new PosetWidthTracker(dag.n);
+    // As in the env: one warm-started matching serves W, the antichain and the critical nodes;
+    // the witnesses spare the lateral matchings an edge provably leaves alone (keptByEdge).
+    const tracker = new PosetWidthTracker(dag.n, { witnesses: true });
     tracker.reset(state.reach, state.ancestors);
     if (this.keep.length < state.reach.words) this.keep = new Uint32Array(state.reach.words);
     // The relation codes follow the state edge by edge (this.codes is the episode's until it ends).
@@ -636,8 +637,9 @@ export class EgsPolicyScheduler {
       const a = this.choose(allowed, rng, lookahead, state, N);
       const i = Math.floor(a / N);
       const j = a % N;
-      // As the env does: nodes the edge cannot touch keep their lateral width (no matching).
-      const keep = edgeKeepsLateralWidths(state.reach, state.ancestors, i, j, this.keep);
+      // Nodes whose lateral width the edge cannot change keep it (no matching): those the env
+      // skips too, and those whose witness antichain survives the edge (same widths either way).
+      const keep = tracker.keptByEdge(state.reach, state.ancestors, i, j, this.keep);
       addEdgeToRelationCodes(state, i, j, this.codes);
       state.addEdge(i, j);
       steps++;
