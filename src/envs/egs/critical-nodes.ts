@@ -52,13 +52,14 @@ export class PosetWidthTracker {
   // incomparable with v, i.e. an antichain through v of size lateralWidth[v] + 1.
   private readonly witness: Uint32Array;
   private readonly witnessWords: number;
+  private readonly hasWitness: Uint8Array;
   private readonly sources: Uint32Array;
   private readonly targets: Uint32Array;
 
   /**
    * @param capacity - largest number of nodes
    * @param options - `witnesses` (default false): also keep, per node, an antichain that proves its
-   *   lateral width (one König pass per lateral matching), which lets
+   *   lateral width (read off each lateral matching's own search, no extra pass), which lets
    *   {@link PosetWidthTracker.keptByEdge} skip most lateral matchings of the next edge
    */
   constructor(capacity: number, options: { witnesses?: boolean } = {}) {
@@ -73,6 +74,7 @@ export class PosetWidthTracker {
     const keep = options.witnesses === true;
     this.witnessWords = keep ? words : 0;
     this.witness = new Uint32Array(keep ? capacity * words : 0);
+    this.hasWitness = new Uint8Array(keep ? capacity : 0);
     this.sources = new Uint32Array(words);
     this.targets = new Uint32Array(words);
   }
@@ -118,7 +120,7 @@ export class PosetWidthTracker {
     const wit = this.witness;
     for (let v = 0; v < n; v++) {
       const bit = 1 << (v & 31);
-      if (out[v >>> 5]! & bit) continue;
+      if (out[v >>> 5]! & bit || !this.hasWitness[v]) continue;
       const base = v * ww;
       let hitS = 0;
       let hitT = 0;
@@ -179,17 +181,18 @@ export class PosetWidthTracker {
   }
 
   // Witness of v from the lateral matching just maximized on `subset` (v's incomparable nodes):
-  // König's antichain of that sub-poset read off the maximize's own search (one more maximize,
-  // which finds nothing to augment, when it had augmented), plus v; just v when the subset is empty.
+  // König's antichain of that sub-poset read off the maximize's own search, plus v; just v when
+  // the subset is empty.
   private storeWitness(reach: BitMatrix, v: number, nonEmpty: boolean): void {
     const words = reach.words;
     const row = v * this.witnessWords;
     const wit = this.witness;
     wit.fill(0, row, row + words);
-    if (nonEmpty) {
-      if (!this.lateral.swept) this.lateral.maximize(reach, this.subset);
-      this.lateral.sweepAntichain(this.subset, words, wit, row);
-    }
+    // After an augmentation the search's marks are not König's sets: no witness (v's lateral
+    // matching runs again at the next edge that is not kept otherwise) rather than a second search.
+    // Rare along an episode; common at reset, where the warm start is the global matching.
+    this.hasWitness[v] = !nonEmpty || this.lateral.swept ? 1 : 0;
+    if (nonEmpty && this.hasWitness[v]) this.lateral.sweepAntichain(this.subset, words, wit, row);
     wit[row + (v >>> 5)]! |= 1 << (v & 31);
   }
 
@@ -212,9 +215,11 @@ export class PosetWidthTracker {
 
   /**
    * The witness of v's lateral width (with witnesses kept): v and lateralWidth[v] nodes, pairwise
-   * incomparable, ascending. Allocates; for tests and checks.
+   * incomparable, ascending; undefined when v has none (its last lateral matching augmented).
+   * Allocates; for tests and checks.
    */
-  witnessOf(v: number): number[] {
+  witnessOf(v: number): number[] | undefined {
+    if (!this.hasWitness[v]) return undefined;
     const out: number[] = [];
     const ww = this.witnessWords;
     for (let u = 0; u < this.n && ww > 0; u++)
