@@ -10,7 +10,10 @@
  * unseeded 1,000-node episode, 10: it does not end by itself within minutes), `seed` (of the DAGs,
  * 0x5eed), `base` (a checkout of the code before a change, with its node_modules: its schedulers
  * run on the same DAGs in the same run, interleaved, for before/after ratios and a check that the
- * answers are the same), `out` (folder, bench/results).
+ * answers are the same), `kinds` (1: DAGs from `generateDag` of the four kinds, same-probability,
+ * same-predecessors, layered and fork-join in turn, WCET 1–10, at tight deadlines D = the best
+ * list-schedule makespan on m = 4, 2, 8 cores in turn, instead of the sampler's layered / fork-join
+ * DAGs at tight m = 4 / slack 0.3), `out` (folder, bench/results).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,7 @@ import { Rng } from '../src/core/rng.js';
 import { withDeadline } from '../src/dag/build-dag.js';
 import type { Dag } from '../src/dag/dag-task.js';
 import { withSlackDeadline } from '../src/dag/generate/deadline.js';
+import { generateDag, type DagKind } from '../src/dag/generate/generate-dag.js';
 import { checkSchedule } from '../src/dag/schedule/check-schedule.js';
 import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { LARGE_EGS_MODEL_PATH, SMALL_EGS_MODEL_PATH } from '../src/deploy/egs-policy-model.js';
@@ -85,7 +89,17 @@ export async function runEgsSpeedBench(args: readonly string[] = []): Promise<vo
   const variants = [await loadVariant('new', '.')];
   if (opt['base'] !== undefined) variants.unshift(await loadVariant('base', opt['base']));
   const rng = new Rng(num('seed', 0x5eed));
+  const kinds = opt['kinds'] === '1';
+  const KINDS: DagKind[] = ['same-probability', 'same-predecessors', 'layered', 'fork-join'];
+  let drawn = 0;
   const sample = (n: number, count: number): { dag: Dag; regime: string }[] => {
+    if (kinds)
+      return Array.from({ length: count }, (_, k) => {
+        const seed = num('seed', 0x5eed) + drawn++;
+        const dag = generateDag({ kind: KINDS[k % 4]!, nodes: n, seed, wcetMin: 1, wcetMax: 10 });
+        const m = [4, 2, 8][k % 3]!;
+        return { dag: withDeadline(dag, tightDeadline(dag, m)), regime: `tight (m = ${m})` };
+      });
     const sampler = new DagSampler({ nodes: [n, n], slack: [0, 0] });
     return Array.from({ length: count }, (_, k) => {
       const dag = sampler.sample(rng);
@@ -197,8 +211,12 @@ export async function runEgsSpeedBench(args: readonly string[] = []): Promise<vo
     ),
     `Load average at start ${loadAtStart}, at end ${load()}; wall ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
     '',
-    'One call per DAG (sampled layered / fork-join DAGs; tight: D = the best list-schedule makespan on',
-    '4 cores; slack: D = L + 0.3·(vol − L)), median ms per DAG; `egs` with the small policy, `egs-search`',
+    kinds
+      ? 'One call per DAG (`generateDag` DAGs, same-probability / same-predecessors / layered / fork-join in turn,\n' +
+        'WCET 1–10; tight (m): D = the best list-schedule makespan on m cores), median ms per DAG; `egs` with the\n' +
+        'small policy, `egs-search`'
+      : 'One call per DAG (sampled layered / fork-join DAGs; tight: D = the best list-schedule makespan on\n' +
+        '4 cores; slack: D = L + 0.3·(vol − L)), median ms per DAG; `egs` with the small policy, `egs-search`',
     'with the large one (its search time, 0.5 s by default, bounds it). Targets (issue 16): `egs` ≤ 20 ms',
     'per 100-node DAG and ≤ 1 s per 1,000-node DAG; `egs-search` ≤ 1 s per 100-node DAG. The unseeded',
     '1,000-node episode runs until its time budget; its rate is edges decided per second. Wall ms and,',

@@ -12,9 +12,11 @@
  *   so one f64x2 lane computes one output; outDim is even. Each output keeps the JavaScript
  *   loop's four partial sums (inputs i mod 4, the tail into the first) and adds them as
  *   `((s0 + s1) + s2) + s3`. Two column pairs per block: eight accumulators in registers.
- * - `attention(q, k, v, att, codes, table, scratch, n, d, heads, scale)`: the multi-head
- *   attention of one layer, queries a and a + 1 in the two lanes (the JavaScript loop pairs them
- *   the same way; an odd last query is paired with itself): logits `q·k·scale + table[code·H + h]`,
+ * - `attention(q, k, v, att, codes, table, scratch, n, d, heads, scale, queries)`: the multi-head
+ *   attention of one layer, `queries` query rows (of q, codes and att; ≤ n) against the n keys and
+ *   values, queries a and a + 1 in the two lanes (the JavaScript loop pairs them the same way; an
+ *   odd last query is paired with itself; each lane's arithmetic is its own row's alone, so a row's
+ *   result does not depend on which rows are asked): logits `q·k·scale + table[code·H + h]`,
  *   the running max, e^(logit − max) by the same range reduction and polynomial as `fastExp`,
  *   the weighted sum of the values, normalized by 1/Σe. `scratch` holds 16·(n + 2·dh) bytes.
  */
@@ -363,8 +365,8 @@ interface PairLoopLocals {
   ROW: number;
 }
 
-// attention's parameters (wasm local indices).
-const AT = { Q: 0, K: 1, V: 2, ATT: 3, CODES: 4, TABLE: 5, SCRATCH: 6, N: 7, D: 8, H: 9, SCALE: 10 };
+// attention's parameters (wasm local indices); NQ: the query rows (codes rows keep stride n).
+const AT = { Q: 0, K: 1, V: 2, ATT: 3, CODES: 4, TABLE: 5, SCRATCH: 6, N: 7, D: 8, H: 9, SCALE: 10, NQ: 11 };
 
 /**
  * The loops over heads h and query pairs (a, b = a + 1, or a for an odd last query) around
@@ -372,7 +374,7 @@ const AT = { Q: 0, K: 1, V: 2, ATT: 3, CODES: 4, TABLE: 5, SCRATCH: 6, N: 7, D: 
  * query rows at the head, CA/CB their pair-code rows.
  */
 function pairLoops(c: GraphCode, l: PairLoopLocals, headBytes: () => void, body: () => void): void {
-  const { Q, CODES, N, H } = AT;
+  const { Q, CODES, N, H, NQ } = AT;
   c.i32(0).set(l.HI);
   c.block().loop(); // heads
   c.get(l.HI).get(H).op('i32.ge_u').brIf(1);
@@ -381,10 +383,10 @@ function pairLoops(c: GraphCode, l: PairLoopLocals, headBytes: () => void, body:
   c.op('i32.mul').set(l.HO);
   c.i32(0).set(l.A);
   c.block().loop(); // query pairs
-  c.get(l.A).get(N).op('i32.ge_u').brIf(1);
-  // b = a + 1 < n ? a + 1 : a
+  c.get(l.A).get(NQ).op('i32.ge_u').brIf(1);
+  // b = a + 1 < queries ? a + 1 : a
   c.get(l.A).i32(1).op('i32.add').set(l.BQ);
-  c.get(l.BQ).get(N).op('i32.ge_u').if().get(l.A).set(l.BQ).end();
+  c.get(l.BQ).get(NQ).op('i32.ge_u').if().get(l.A).set(l.BQ).end();
   c.get(l.A).get(l.ROW).op('i32.mul').get(Q).op('i32.add').get(l.HO).op('i32.add').set(l.QA);
   c.get(l.BQ).get(l.ROW).op('i32.mul').get(Q).op('i32.add').get(l.HO).op('i32.add').set(l.QB);
   c.get(l.A).get(N).op('i32.mul').get(CODES).op('i32.add').set(l.CA);
@@ -396,10 +398,10 @@ function pairLoops(c: GraphCode, l: PairLoopLocals, headBytes: () => void, body:
   c.br(0).end().end();
 }
 
-// attention(q, k, v, att, codes, table, scratch, n, d, heads, scale)
+// attention(q, k, v, att, codes, table, scratch, n, d, heads, scale, queries)
 function attentionFunction(): WasmFunction {
   const { Q, K, V, ATT, TABLE, SCRATCH, N, D, H, SCALE } = AT;
-  const L = new Locals(11);
+  const L = new Locals(12);
   const DH = L.add('i32');
   const HI = L.add('i32'); // head
   const A = L.add('i32');
@@ -520,7 +522,7 @@ function attentionFunction(): WasmFunction {
       c.br(0).end().end();
     },
   );
-  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
+  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64', 'i32'];
   return { name: 'attention', params, results: [], locals: L.list(), body: c };
 }
 
@@ -535,7 +537,7 @@ const KEY_BLOCK = 4;
  */
 function attentionFixedFunction(dh: number): WasmFunction {
   const { Q, K, V, ATT, TABLE, SCRATCH, N, D, H, SCALE } = AT;
-  const L = new Locals(11);
+  const L = new Locals(12);
   const HI = L.add('i32');
   const A = L.add('i32');
   const BQ = L.add('i32');
@@ -671,7 +673,7 @@ function attentionFixedFunction(dh: number): WasmFunction {
       }
     },
   );
-  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64'];
+  const params: ValType[] = [...Array<ValType>(10).fill('i32'), 'f64', 'i32'];
   return { name: `attention${dh}`, params, results: [], locals: L.list(), body: c };
 }
 

@@ -36,7 +36,7 @@ import { coreLowerBound } from '../dag/analysis/core-lower-bound.js';
 import type { WidthResult } from '../dag/analysis/width.js';
 import type { EdgeGenerationState } from '../dag/edge-generation/edge-generation-state.js';
 import { WidthDropProbe } from '../dag/edge-generation/width-drop-probe.js';
-import { PosetWidthTracker, edgeKeepsLateralWidths } from '../envs/egs/critical-nodes.js';
+import { PosetWidthTracker } from '../envs/egs/critical-nodes.js';
 import { EGS_MAX_NODES, EgsEnv, egsEpisodeEnded } from '../envs/egs/egs-env.js';
 import { egsScheduleResult } from '../envs/egs/egs-schedule-result.js';
 import { listEgsActions } from '../envs/egs/egs-action-mask.js';
@@ -228,6 +228,9 @@ export class EgsPolicyScheduler {
   readonly net: GraphNetF32;
   private readonly envs = new Map<number, EgsEnv>();
   private logits = new Float32Array(0);
+  // The endpoints of the scored pairs (run's rows for the network) and their marks, reused.
+  private rows = new Int32Array(0);
+  private rowMark = new Uint8Array(0);
   private featureRows = new Float32Array(0);
   private codes = new Uint8Array(0);
   private flags = new Uint8Array(0);
@@ -579,9 +582,12 @@ export class EgsPolicyScheduler {
    * and the episode also ends once W reaches the window load bound (`coreLowerBound`), below which
    * no edge can go.
    *
-   * Where the time goes (bench/results/egs-speed.md): on 100-node DAGs the graph network's
-   * attention (O(n²) per layer, already on WebAssembly) is most of a step; on wide 1,000-node DAGs
-   * the lateral matchings and the ~n² allowed pairs of the antichain are.
+   * The network's last layer runs on the allowed edges' endpoints only (a few antichain nodes:
+   * O(W·n) attention instead of O(n²), same logits), and the tracker keeps a witness antichain per
+   * node, so most lateral matchings of a step are skipped (same widths). Where the time goes
+   * (bench/results/egs-speed.md): on 100-node DAGs the network (key/value projections of every
+   * node, the antichain rows' attention) and the tracker share a step; on wide 1,000-node DAGs
+   * (W in the hundreds) the lateral matchings of the nodes whose witness an edge breaks dominate.
    */
   private fastEpisode(
     dag: Dag,
@@ -598,8 +604,9 @@ export class EgsPolicyScheduler {
     const { N, bound, stopAt } = start;
     // From a given G' (a heuristic's answer), on a copy of it.
     const state = from ? from.clone() : start.state;
-    // As in the env: one warm-started matching serves W, the antichain and the critical nodes.
-    const tracker = new PosetWidthTracker(dag.n);
+    // As in the env: one warm-started matching serves W, the antichain and the critical nodes;
+    // the witnesses spare the lateral matchings an edge provably leaves alone (keptByEdge).
+    const tracker = new PosetWidthTracker(dag.n, { witnesses: true });
     tracker.reset(state.reach, state.ancestors);
     if (this.keep.length < state.reach.words) this.keep = new Uint32Array(state.reach.words);
     // The relation codes follow the state edge by edge (this.codes is the episode's until it ends).
@@ -633,8 +640,9 @@ export class EgsPolicyScheduler {
       const a = this.choose(allowed, rng, lookahead, state, N);
       const i = Math.floor(a / N);
       const j = a % N;
-      // As the env does: nodes the edge cannot touch keep their lateral width (no matching).
-      const keep = edgeKeepsLateralWidths(state.reach, state.ancestors, i, j, this.keep);
+      // Nodes whose lateral width the edge cannot change keep it (no matching): those the env
+      // skips too, and those whose witness antichain survives the edge (same widths either way).
+      const keep = tracker.keptByEdge(state.reach, state.ancestors, i, j, this.keep);
       addEdgeToRelationCodes(state, i, j, this.codes);
       state.addEdge(i, j);
       steps++;
@@ -776,11 +784,38 @@ export class EgsPolicyScheduler {
 
   // Logits of the graph `g` into this.logits (row stride N = env.maxNodes): of the listed actions
   // only, or of every pair (when the logits are reused for later steps).
+  // With `only`, the network's last layer runs on the listed pairs' endpoints alone (the same
+  // logits for them at a fraction of the attention; see GraphNetF32.encode).
   private run(g: GraphInput, N: number, only?: readonly number[]): void {
     if (this.logits.length < N * N) this.logits = new Float32Array(N * N);
-    this.net.encode(g);
-    if (only) this.net.pairLogitsAt(g.numNodes, only, N, this.logits);
-    else this.net.pairLogits(g.numNodes, this.logits, N, 0);
+    if (!only) {
+      this.net.encode(g);
+      this.net.pairLogits(g.numNodes, this.logits, N, 0);
+      return;
+    }
+    const n = g.numNodes;
+    if (this.rowMark.length < n) {
+      this.rowMark = new Uint8Array(n);
+      this.rows = new Int32Array(n);
+    }
+    const mark = this.rowMark;
+    const rows = this.rows;
+    let count = 0;
+    for (const a of only) {
+      const i = Math.floor(a / N);
+      const j = a - i * N;
+      if (!mark[i]) {
+        mark[i] = 1;
+        rows[count++] = i;
+      }
+      if (!mark[j]) {
+        mark[j] = 1;
+        rows[count++] = j;
+      }
+    }
+    for (let p = 0; p < count; p++) mark[rows[p]!] = 0;
+    this.net.encode(g, rows, count);
+    this.net.pairLogitsAt(n, only, N, this.logits);
   }
 
   // listTimetables of the last task asked (the seed and the v2 list hint both need them; W only

@@ -258,6 +258,17 @@ export class GraphNetF32 {
   private scores = new Float64Array(0);
   private acc = new Float64Array(0);
   private codes = new Uint8Array(0);
+  // Compacted rows of a partial encode's last layer (see encode's `rows`).
+  private xr = new Float32Array(0);
+  private yr = new Float32Array(0);
+  private qr = new Float32Array(0);
+  private attr = new Float32Array(0);
+  private ffr = new Float32Array(0);
+  private codesR = new Uint8Array(0);
+  private encodedRow = new Uint8Array(0);
+  private rowList = new Int32Array(0);
+  private rowCount = 0;
+  private encodedAll = true;
   private readonly biasTable: Float32Array;
   private readonly decoderScale: number;
   private readonly pooled: Float32Array;
@@ -334,38 +345,118 @@ export class GraphNetF32 {
   /**
    * Encodes the graph: writes the final node embeddings (n × d) into an internal buffer and
    * returns it (valid until the next call).
+   *
+   * With `rows` (its first `count` entries: distinct node indices), the last layer is computed for
+   * those rows only: a row's attention output, feed-forward block and norms depend on its own row
+   * and on every row's keys and values, which the earlier layers and the last layer's key/value
+   * projections still compute for all n nodes, so the listed rows get exactly the embeddings of a
+   * full pass, with O(count·n) attention instead of O(n²). Why: a decision scores only its allowed
+   * edges, whose endpoints are a few nodes of one antichain. After such a call the other rows are
+   * stale: {@link GraphNetF32.pairLogitsAt} accepts only pairs of listed rows, and
+   * {@link GraphNetF32.pairLogits} and {@link GraphNetF32.value} refuse until a full encode.
    */
-  encode(g: GraphInput): Float32Array {
-    const { hiddenDim: d, nodeFeatureDim: F, ffnDim: f } = this.dims;
+  encode(g: GraphInput, rows?: Int32Array, count = rows?.length ?? 0): Float32Array {
+    const { hiddenDim: d, nodeFeatureDim: F } = this.dims;
     const n = g.numNodes;
     this.ensure(n);
     const codes = this.relationCodes(g);
+    const partial = rows !== undefined && this.dims.numLayers > 0;
+    if (partial) this.markRows(n, rows, count);
+    else this.encodedAll = true;
     if (this.wasm) {
-      this.wasm.encode(n, g.nodeFeatures, codes, this.y);
+      this.wasm.encode(n, g.nodeFeatures, codes, this.y, partial ? rows : undefined, count);
       return this.y;
     }
     const w = this.w;
     const { x, y, q, k, v, att, ff } = this;
     linear(g.nodeFeatures, n, F, w['embed/kernel']!, w['embed/bias']!, d, x);
-    for (let l = 0; l < this.dims.numLayers; l++) {
+    const layers = this.dims.numLayers;
+    for (let l = 0; l < layers; l++) {
       const L = `layer${l}`;
       layerNormRows(x, n, d, w[`${L}/ln1/gamma`]!, w[`${L}/ln1/beta`]!, y);
-      linear(y, n, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, q);
       linear(y, n, d, w[`${L}/attn/k/kernel`]!, w[`${L}/attn/k/bias`]!, d, k);
       linear(y, n, d, w[`${L}/attn/v/kernel`]!, w[`${L}/attn/v/bias`]!, d, v);
       this.relationTable(w[`${L}/attn/relation_bias`]!);
-      this.attention(n, codes);
-      // x += att · W_o + b_o (y is free again, use it for the projection).
-      linear(att, n, d, w[`${L}/attn/o/kernel`]!, w[`${L}/attn/o/bias`]!, d, y);
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
-      layerNormRows(x, n, d, w[`${L}/ln2/gamma`]!, w[`${L}/ln2/beta`]!, y);
-      linear(y, n, d, w[`${L}/ffn/1/kernel`]!, w[`${L}/ffn/1/bias`]!, f, ff);
-      for (let t = 0; t < n * f; t++) if (ff[t]! < 0) ff[t] = 0;
-      linear(ff, n, f, w[`${L}/ffn/2/kernel`]!, w[`${L}/ffn/2/bias`]!, d, y);
-      for (let t = 0; t < n * d; t++) x[t] = x[t]! + y[t]!;
+      if (partial && l === layers - 1) {
+        this.lastLayerRows(L, n, codes, rows, count);
+        return y;
+      }
+      linear(y, n, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, q);
+      this.attention(n, n, q, codes, att);
+      this.residualBlock(L, n, att, x, y, ff);
     }
     layerNormRows(x, n, d, w['final_ln/gamma']!, w['final_ln/beta']!, y);
     return y;
+  }
+
+  // x += att · W_o + b_o, then x += W₂ · relu(W₁ · LN₂(x)) on `rows` rows (y and ff: scratch).
+  private residualBlock(
+    L: string,
+    rows: number,
+    att: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
+    ff: Float32Array,
+  ): void {
+    const { hiddenDim: d, ffnDim: f } = this.dims;
+    const w = this.w;
+    linear(att, rows, d, w[`${L}/attn/o/kernel`]!, w[`${L}/attn/o/bias`]!, d, y);
+    for (let t = 0; t < rows * d; t++) x[t] = x[t]! + y[t]!;
+    layerNormRows(x, rows, d, w[`${L}/ln2/gamma`]!, w[`${L}/ln2/beta`]!, y);
+    linear(y, rows, d, w[`${L}/ffn/1/kernel`]!, w[`${L}/ffn/1/bias`]!, f, ff);
+    for (let t = 0; t < rows * f; t++) if (ff[t]! < 0) ff[t] = 0;
+    linear(ff, rows, f, w[`${L}/ffn/2/kernel`]!, w[`${L}/ffn/2/bias`]!, d, y);
+    for (let t = 0; t < rows * d; t++) x[t] = x[t]! + y[t]!;
+  }
+
+  // The last layer on the listed rows, compacted (their x and LN₁ rows, queries and codes rows),
+  // then its final norm scattered back into their rows of y; kept compacted in yr for the decoder.
+  private lastLayerRows(L: string, n: number, codes: Uint8Array, rows: Int32Array, count: number): void {
+    const d = this.dims.hiddenDim;
+    const w = this.w;
+    const { x, y, xr, yr, qr, attr, ffr, codesR } = this;
+    for (let p = 0; p < count; p++) {
+      const r = rows[p]!;
+      for (let t = 0; t < d; t++) {
+        xr[p * d + t] = x[r * d + t]!;
+        yr[p * d + t] = y[r * d + t]!;
+      }
+      codesR.set(codes.subarray(r * n, r * n + n), p * n);
+    }
+    linear(yr, count, d, w[`${L}/attn/q/kernel`]!, w[`${L}/attn/q/bias`]!, d, qr);
+    this.attention(count, n, qr, codesR, attr);
+    this.residualBlock(L, count, attr, xr, yr, ffr);
+    layerNormRows(xr, count, d, w['final_ln/gamma']!, w['final_ln/beta']!, yr);
+    for (let p = 0; p < count; p++) {
+      const r = rows[p]!;
+      for (let t = 0; t < d; t++) y[r * d + t] = yr[p * d + t]!;
+    }
+  }
+
+  // Marks the rows of a partial encode (for pairLogitsAt's check) and keeps their list.
+  private markRows(n: number, rows: Int32Array, count: number): void {
+    const mark = this.encodedRow;
+    if (this.encodedAll) mark.fill(0, 0, n);
+    else for (let p = 0; p < this.rowCount; p++) mark[this.rowList[p]!] = 0;
+    if (count > n || rows.length < count)
+      throw new ArbiterError('invalid-option', `graph network: ${count} rows asked of ${n} nodes`);
+    for (let p = 0; p < count; p++) {
+      const r = rows[p]!;
+      if (!(r >= 0 && r < n) || mark[r])
+        throw new ArbiterError('invalid-option', `graph network: row ${r} is out of range or repeated`);
+      mark[r] = 1;
+    }
+    this.rowList.set(rows.subarray(0, count));
+    this.rowCount = count;
+    this.encodedAll = false;
+  }
+
+  private refusePartial(what: string): void {
+    if (!this.encodedAll)
+      throw new ArbiterError(
+        'invalid-option',
+        `graph network: ${what} needs every row, but the last encode computed some rows only`,
+      );
   }
 
   /**
@@ -373,6 +464,7 @@ export class GraphNetF32 {
    * logit(i → j) is written at `out[outOffset + i·outStride + j]`; nothing else is touched.
    */
   pairLogits(n: number, out: Float32Array, outStride: number, outOffset = 0): void {
+    this.refusePartial('pairLogits');
     this.decoderProjections(n);
     for (let i = 0; i < n; i++) {
       const oo = outOffset + i * outStride;
@@ -387,14 +479,43 @@ export class GraphNetF32 {
    */
   pairLogitsAt(n: number, actions: readonly number[], stride: number, out: Float32Array): void {
     this.decoderProjections(n);
-    for (const a of actions) out[a] = this.pairLogit(Math.floor(a / stride), a % stride);
+    if (this.encodedAll) {
+      for (const a of actions) out[a] = this.pairLogit(Math.floor(a / stride), a % stride);
+      return;
+    }
+    const mark = this.encodedRow;
+    for (const a of actions) {
+      const i = Math.floor(a / stride);
+      const j = a % stride;
+      if (!mark[i] || !mark[j])
+        throw new ArbiterError(
+          'invalid-option',
+          `graph network: pair (${i}, ${j}) has a row the last (partial) encode did not compute`,
+        );
+      out[a] = this.pairLogit(i, j);
+    }
   }
 
-  // Decoder queries and keys of the encoded nodes (into q, k).
+  // Decoder queries and keys of the encoded nodes (into q, k; of the listed rows after a partial
+  // encode, at their own rows).
   private decoderProjections(n: number): void {
     if (this.wasm) return this.wasm.decoder(n, this.q, this.k);
     const d = this.dims.hiddenDim;
     const w = this.w;
+    if (!this.encodedAll) {
+      const count = this.rowCount;
+      const { yr, qr, attr, q, k } = this;
+      linear(yr, count, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, qr);
+      linear(yr, count, d, w['decoder/k/kernel']!, w['decoder/k/bias']!, d, attr);
+      for (let p = 0; p < count; p++) {
+        const o = this.rowList[p]! * d;
+        for (let t = 0; t < d; t++) {
+          q[o + t] = qr[p * d + t]!;
+          k[o + t] = attr[p * d + t]!;
+        }
+      }
+      return;
+    }
     linear(this.y, n, d, w['decoder/q/kernel']!, w['decoder/q/bias']!, d, this.q);
     linear(this.y, n, d, w['decoder/k/kernel']!, w['decoder/k/bias']!, d, this.k);
   }
@@ -420,6 +541,7 @@ export class GraphNetF32 {
 
   /** V of the last {@link GraphNetF32.encode}d graph (n nodes). */
   value(n: number): number {
+    this.refusePartial('value');
     const { hiddenDim: d, valueHiddenDim: vhDim } = this.dims;
     const z = this.y;
     const pooled = this.pooled;
@@ -433,22 +555,24 @@ export class GraphNetF32 {
   }
 
   /**
-   * Multi-head attention of the current layer on the n rows of q, k, v (relation bias looked up
-   * by each pair's code in `biasTable`) into `att`. Per head, two queries a and b at a time (why:
+   * Multi-head attention of the current layer: the `nq` query rows of `q` (codes rows of stride n
+   * in `codes`) against the n rows of k, v (relation bias looked up by each pair's code in
+   * `biasTable`) into the `nq` rows of `att`. Per head, two queries a and b at a time (why:
    * each key and value read serves both; measured 7–10% faster per EGS decision): their
    * logits against every key (q·k/√dh + bias), then the exponentials of the stable softmax
-   * weighting the values in the same pass, normalized at the end. For odd n the last query is
-   * paired with itself.
+   * weighting the values in the same pass, normalized at the end. For odd nq the last query is
+   * paired with itself. Each query's arithmetic is its own: a row's result is the same whichever
+   * rows are asked with it.
    */
-  private attention(n: number, codes: Uint8Array): void {
+  private attention(nq: number, n: number, q: Float32Array, codes: Uint8Array, att: Float32Array): void {
     const { hiddenDim: d, numHeads: H } = this.dims;
     const dh = d / H;
     const scale = 1 / Math.sqrt(dh);
-    const { q, k, v, att, scores, acc, biasTable: tb } = this;
+    const { k, v, scores, acc, biasTable: tb } = this;
     for (let h = 0; h < H; h++) {
       const ho = h * dh;
-      for (let a = 0; a < n; a += 2) {
-        const b = a + 1 < n ? a + 1 : a;
+      for (let a = 0; a < nq; a += 2) {
+        const b = a + 1 < nq ? a + 1 : a;
         const qa = a * d + ho;
         const qb = b * d + ho;
         const ca = a * n;
@@ -591,5 +715,14 @@ export class GraphNetF32 {
     this.scores = new Float64Array(2 * n);
     this.codes = new Uint8Array(n * n);
     this.acc = new Float64Array(2 * d);
+    this.xr = new Float32Array(n * d);
+    this.yr = new Float32Array(n * d);
+    this.qr = new Float32Array(n * d);
+    this.attr = new Float32Array(n * d);
+    this.ffr = new Float32Array(n * f);
+    this.codesR = new Uint8Array(n * n);
+    this.encodedRow = new Uint8Array(n);
+    this.rowList = new Int32Array(n);
+    this.encodedAll = true;
   }
 }

@@ -21,7 +21,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
-/** attention(q, k, v, att, codes, table, scratch, n, d, heads, scale). */
+/** attention(q, k, v, att, codes, table, scratch, n, d, heads, scale, queries). */
 type AttentionKernel = (
   q: number,
   k: number,
@@ -34,6 +34,7 @@ type AttentionKernel = (
   d: number,
   heads: number,
   scale: number,
+  queries: number,
 ) => void;
 
 interface Kernels {
@@ -98,6 +99,15 @@ export class GraphNetWasm {
   private ff = 0;
   private scratch = 0;
   private codes = 0;
+  // The last layer's rows when only some are asked (encode's `rows`): r × d / r × f, compacted.
+  private xr = 0;
+  private yr = 0;
+  private qr = 0;
+  private attr = 0;
+  private ffr = 0;
+  // Rows of the last partial encode (compacted order), or count −1 after a full one.
+  private rowList = new Int32Array(0);
+  private rowCount = -1;
   private readonly lnAt: Record<string, { gamma: number; beta: number }> = {};
 
   private constructor(kernels: Kernels, dims: GraphNetDims, eps: number) {
@@ -191,23 +201,41 @@ export class GraphNetWasm {
 
   /**
    * Encodes a graph of n nodes (features n × F, pair codes n × n) and writes the final node
-   * embeddings (n × d, Float32) into `z`.
+   * embeddings (n × d, Float32) into `z`. With `rows` (the first `count` entries, distinct node
+   * indices), the last layer runs on those rows only: every row's attention, feed-forward block and
+   * norm depend on its own row and on the keys and values of all rows, so the listed rows get the
+   * same embeddings as a full pass, at O(count·n) instead of O(n²) attention; the other rows of `z`
+   * are left as they were, and {@link GraphNetWasm.decoder} then projects the listed rows only.
    */
-  encode(n: number, features: Float32Array, codes: Uint8Array, z: Float32Array): void {
+  encode(
+    n: number,
+    features: Float32Array,
+    codes: Uint8Array,
+    z: Float32Array,
+    rows?: Int32Array,
+    count = 0,
+  ): void {
     const { nodeFeatureDim: F, hiddenDim: d, numHeads: H } = this.dims;
     this.ensure(n);
     const h = this.f64;
     const feat = this.feat >>> 3;
     for (let t = 0; t < n * F; t++) h[feat + t] = features[t]!;
-    this.u8.set(codes.subarray(0, n * n), this.codes);
+    const layers = this.dims.numLayers;
+    const partial = rows !== undefined && layers > 0;
+    // A partial pass reads the codes of the listed rows only (copied below, compacted).
+    if (!partial || layers > 1) this.u8.set(codes.subarray(0, n * n), this.codes);
     this.linear('embed', this.feat, this.x, n, PLAIN);
     const scale = 1 / Math.sqrt(d / H);
-    for (let l = 0; l < this.dims.numLayers; l++) {
+    for (let l = 0; l < layers; l++) {
       const L = `layer${l}`;
       this.layerNorm(`${L}/ln1`, this.x, this.y, n);
-      this.linear(`${L}/attn/q`, this.y, this.q, n, PLAIN);
       this.linear(`${L}/attn/k`, this.y, this.kk, n, PLAIN);
       this.linear(`${L}/attn/v`, this.y, this.v, n, PLAIN);
+      if (partial && l === layers - 1) {
+        this.lastLayerRows(L, l, n, codes, rows, count, scale);
+        break;
+      }
+      this.linear(`${L}/attn/q`, this.y, this.q, n, PLAIN);
       this.attention(
         this.q,
         this.kk,
@@ -220,6 +248,7 @@ export class GraphNetWasm {
         d,
         H,
         scale,
+        n,
       );
       // x = fround(x + fround(att · W_o + b_o)), as the JavaScript loops' projection then sum.
       this.linear(`${L}/attn/o`, this.att, this.x, n, ADD);
@@ -227,17 +256,98 @@ export class GraphNetWasm {
       this.linear(`${L}/ffn/1`, this.y, this.ff, n, RELU);
       this.linear(`${L}/ffn/2`, this.ff, this.x, n, ADD);
     }
+    if (partial) {
+      const Y = this.yr >>> 3;
+      for (let p = 0; p < count; p++) {
+        const zo = rows[p]! * d;
+        const yo = Y + p * d;
+        for (let t = 0; t < d; t++) z[zo + t] = h[yo + t]!;
+      }
+      if (this.rowList.length < count) this.rowList = new Int32Array(n);
+      this.rowList.set(rows.subarray(0, count));
+      this.rowCount = count;
+      return;
+    }
+    this.rowCount = -1;
     this.layerNorm('final_ln', this.x, this.y, n);
     const Y = this.y >>> 3;
     for (let t = 0; t < n * d; t++) z[t] = h[Y + t]!;
   }
 
-  /** The decoder's queries and keys of the last encoded graph (n × d each) into `q` and `k`. */
+  // The last layer (index l) on the listed rows, compacted: their normed rows, queries and codes
+  // rows, attention against every key, projection, feed-forward block and final norm into yr.
+  private lastLayerRows(
+    L: string,
+    l: number,
+    n: number,
+    codes: Uint8Array,
+    rows: Int32Array,
+    count: number,
+    scale: number,
+  ): void {
+    const { hiddenDim: d, numHeads: H } = this.dims;
+    const h = this.f64;
+    const X = this.x >>> 3;
+    const Y = this.y >>> 3;
+    const XR = this.xr >>> 3;
+    const YR = this.yr >>> 3;
+    for (let p = 0; p < count; p++) {
+      const r = rows[p]!;
+      const src = r * d;
+      const dst = p * d;
+      for (let t = 0; t < d; t++) {
+        h[XR + dst + t] = h[X + src + t]!;
+        h[YR + dst + t] = h[Y + src + t]!;
+      }
+      this.u8.set(codes.subarray(r * n, r * n + n), this.codes + p * n);
+    }
+    this.linear(`${L}/attn/q`, this.yr, this.qr, count, PLAIN);
+    this.attention(
+      this.qr,
+      this.kk,
+      this.v,
+      this.attr,
+      this.codes,
+      this.tables[l]!,
+      this.scratch,
+      n,
+      d,
+      H,
+      scale,
+      count,
+    );
+    this.linear(`${L}/attn/o`, this.attr, this.xr, count, ADD);
+    this.layerNorm(`${L}/ln2`, this.xr, this.yr, count);
+    this.linear(`${L}/ffn/1`, this.yr, this.ffr, count, RELU);
+    this.linear(`${L}/ffn/2`, this.ffr, this.xr, count, ADD);
+    this.layerNorm('final_ln', this.xr, this.yr, count);
+  }
+
+  /**
+   * The decoder's queries and keys of the last encoded graph (n × d each) into `q` and `k`; after a
+   * partial {@link GraphNetWasm.encode}, of its listed rows only (at their own rows of `q`, `k`).
+   */
   decoder(n: number, q: Float32Array, k: Float32Array): void {
     const d = this.dims.hiddenDim;
+    const h = this.f64;
+    const count = this.rowCount;
+    if (count >= 0) {
+      this.linear('decoder/q', this.yr, this.qr, count, PLAIN);
+      this.linear('decoder/k', this.yr, this.attr, count, PLAIN);
+      const Q = this.qr >>> 3;
+      const K = this.attr >>> 3;
+      for (let p = 0; p < count; p++) {
+        const o = this.rowList[p]! * d;
+        const s = p * d;
+        for (let t = 0; t < d; t++) {
+          q[o + t] = h[Q + s + t]!;
+          k[o + t] = h[K + s + t]!;
+        }
+      }
+      return;
+    }
     this.linear('decoder/q', this.y, this.q, n, PLAIN);
     this.linear('decoder/k', this.y, this.kk, n, PLAIN);
-    const h = this.f64;
     const Q = this.q >>> 3;
     const K = this.kk >>> 3;
     for (let t = 0; t < n * d; t++) {
@@ -275,6 +385,11 @@ export class GraphNetWasm {
     this.ff = take(n * f * 8);
     this.scratch = take((n + 2 * (d / H)) * 16);
     this.codes = take(n * n);
+    this.xr = take(n * d * 8);
+    this.yr = take(n * d * 8);
+    this.qr = take(n * d * 8);
+    this.attr = take(n * d * 8);
+    this.ffr = take(n * f * 8);
     this.reserve(at);
     this.cap = n;
   }

@@ -38,6 +38,8 @@ export class ClosureMatching {
   private words = 0;
   /** Whether `zL` holds König's left set of the current matching (set by `antichain`). */
   private konigFresh = false;
+  /** Whether the last maximize found no augmenting path (see `swept`). */
+  private sweptClean = false;
 
   /** @param capacity - largest number of nodes (≥ 0) */
   constructor(capacity: number) {
@@ -57,6 +59,7 @@ export class ClosureMatching {
   /** Empties the matching for the first `n` vertices. */
   clear(n: number): void {
     this.konigFresh = false;
+    this.sweptClean = false;
     this.matchL.fill(-1, 0, n);
     this.matchR.fill(-1, 0, n);
     this.size = 0;
@@ -98,16 +101,60 @@ export class ClosureMatching {
     // free vertex while the matching is unchanged, so later searches may skip it (same paths
     // found, without rescanning those rows for every free vertex).
     this.visited.fill(0);
+    let augmented = false;
     for (let u = 0; u < n; u++) {
       if (this.matchL[u] !== -1 || !hasBit(active, u)) continue;
       if (this.augment(u)) {
         this.size++;
         this.visited.fill(0);
+        augmented = true;
       }
     }
+    this.sweptClean = !augmented;
     this.rows = EMPTY;
     this.subset = EMPTY;
     return this.size;
+  }
+
+  /**
+   * Whether the last {@link ClosureMatching.maximize} found no augmenting path: then its failed
+   * searches, which share their visited marks, explored from every free left vertex of its subset,
+   * and {@link ClosureMatching.sweepAntichain} can read König's sets off them.
+   */
+  get swept(): boolean {
+    return this.sweptClean;
+  }
+
+  /**
+   * One maximum antichain of the closure restricted to `subset` (the last
+   * {@link ClosureMatching.maximize}'s, which must have been {@link ClosureMatching.swept}), as
+   * bits ORed into `out`: König's construction from the visited marks of that maximize (the right
+   * vertices Z_R reached by alternating paths from the free left vertices; the left ones Z_L are
+   * those free vertices and Z_R's partners): the nodes in Z_L and not in Z_R. No extra search.
+   */
+  sweepAntichain(subset: Uint32Array, words: number, out: Uint32Array, outOffset = 0): void {
+    if (!this.sweptClean) throw new RangeError('ClosureMatching.sweepAntichain: the last maximize augmented');
+    const { matchL, matchR, visited } = this;
+    for (let k = 0; k < words; k++) {
+      // Free left vertices of the subset, then the partners of the reached right vertices.
+      let bits = subset[k]!;
+      let z = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        if (matchL[(k << 5) + (31 - Math.clz32(low))] === -1) z |= low;
+      }
+      out[outOffset + k]! |= z & ~visited[k]!;
+    }
+    for (let k = 0; k < words; k++) {
+      let bits = visited[k]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const w = matchR[(k << 5) + (31 - Math.clz32(low))]!;
+        if (w !== -1 && !hasBit(visited, w)) out[outOffset + (w >>> 5)]! |= 1 << (w & 31);
+      }
+    }
   }
 
   /**

@@ -48,9 +48,21 @@ export class PosetWidthTracker {
   private readonly subset: Uint32Array;
   private readonly all: Uint32Array;
   private n = 0;
+  // Witnesses (when kept): row v (⌈capacity/32⌉ words) = v plus a maximum antichain of the nodes
+  // incomparable with v, i.e. an antichain through v of size lateralWidth[v] + 1.
+  private readonly witness: Uint32Array;
+  private readonly witnessWords: number;
+  private readonly hasWitness: Uint8Array;
+  private readonly sources: Uint32Array;
+  private readonly targets: Uint32Array;
 
-  /** @param capacity - largest number of nodes */
-  constructor(capacity: number) {
+  /**
+   * @param capacity - largest number of nodes
+   * @param options - `witnesses` (default false): also keep, per node, an antichain that proves its
+   *   lateral width (read off each lateral matching's own search, no extra pass), which lets
+   *   {@link PosetWidthTracker.keptByEdge} skip most lateral matchings of the next edge
+   */
+  constructor(capacity: number, options: { witnesses?: boolean } = {}) {
     this.capacity = capacity;
     this.lateralWidth = new Int32Array(capacity);
     this.critical = new Uint8Array(capacity);
@@ -59,6 +71,17 @@ export class PosetWidthTracker {
     const words = (capacity + 31) >>> 5;
     this.subset = new Uint32Array(words);
     this.all = new Uint32Array(words);
+    const keep = options.witnesses === true;
+    this.witnessWords = keep ? words : 0;
+    this.witness = new Uint32Array(keep ? capacity * words : 0);
+    this.hasWitness = new Uint8Array(keep ? capacity : 0);
+    this.sources = new Uint32Array(words);
+    this.targets = new Uint32Array(words);
+  }
+
+  /** Whether this tracker keeps lateral-width witnesses (see the constructor). */
+  get keepsWitnesses(): boolean {
+    return this.witnessWords > 0;
   }
 
   /** Starts over on a new closure (drops the warm matching). */
@@ -66,6 +89,49 @@ export class PosetWidthTracker {
     this.n = reach.n;
     this.global.clear(reach.n);
     this.update(reach, ancestors);
+  }
+
+  /**
+   * Writes into `out` (⌈n/32⌉ words) the nodes whose lateral width the edge `i → j` cannot change,
+   * from the closure before it is added (then add the edge and call
+   * {@link PosetWidthTracker.update} with `out`): those of {@link edgeKeepsLateralWidths}, and,
+   * with witnesses, every node whose witness antichain survives the edge. Why that suffices: the
+   * edge adds exactly the pairs (s, t) with s in S = {i} ∪ ancestors(i) and t in T = {j} ∪
+   * descendants(j). A witness A of v (v plus lateralWidth[v] nodes incomparable with v, pairwise
+   * incomparable) that misses S or misses T gains no pair, so A − v is still an antichain of nodes
+   * incomparable with v: the lateral width does not drop below it, and it cannot grow (the
+   * incomparable set only shrinks, its order only gains pairs). The witness stays valid.
+   * Costs O(n·n/32) word operations instead of the lateral matchings.
+   */
+  keptByEdge(reach: BitMatrix, ancestors: BitMatrix, i: number, j: number, out: Uint32Array): Uint32Array {
+    edgeKeepsLateralWidths(reach, ancestors, i, j, out);
+    const ww = this.witnessWords;
+    if (ww === 0) return out;
+    const words = reach.words;
+    const n = this.n;
+    const S = this.sources;
+    const T = this.targets;
+    for (let k = 0; k < words; k++) {
+      S[k] = ancestors.data[i * words + k]!;
+      T[k] = reach.data[j * words + k]!;
+    }
+    S[i >>> 5]! |= 1 << (i & 31);
+    T[j >>> 5]! |= 1 << (j & 31);
+    const wit = this.witness;
+    for (let v = 0; v < n; v++) {
+      const bit = 1 << (v & 31);
+      if (out[v >>> 5]! & bit || !this.hasWitness[v]) continue;
+      const base = v * ww;
+      let hitS = 0;
+      let hitT = 0;
+      for (let k = 0; k < words && (hitS === 0 || hitT === 0); k++) {
+        const a = wit[base + k]!;
+        hitS |= a & S[k]!;
+        hitT |= a & T[k]!;
+      }
+      if (hitS === 0 || hitT === 0) out[v >>> 5]! |= bit;
+    }
+    return out;
   }
 
   /**
@@ -105,12 +171,29 @@ export class PosetWidthTracker {
         this.lateral.restrictFrom(this.global, n, subset);
         lw = size - this.lateral.maximize(reach, subset);
       }
+      if (this.witnessWords > 0) this.storeWitness(reach, v, size > 0);
       this.lateralWidth[v] = lw;
       const c = lw === this.width - 1 ? 1 : 0;
       this.critical[v] = c;
       count += c;
     }
     this.criticalCount = count;
+  }
+
+  // Witness of v from the lateral matching just maximized on `subset` (v's incomparable nodes):
+  // König's antichain of that sub-poset read off the maximize's own search, plus v; just v when
+  // the subset is empty.
+  private storeWitness(reach: BitMatrix, v: number, nonEmpty: boolean): void {
+    const words = reach.words;
+    const row = v * this.witnessWords;
+    const wit = this.witness;
+    wit.fill(0, row, row + words);
+    // After an augmentation the search's marks are not König's sets: no witness (v's lateral
+    // matching runs again at the next edge that is not kept otherwise) rather than a second search.
+    // Rare along an episode; common at reset, where the warm start is the global matching.
+    this.hasWitness[v] = !nonEmpty || this.lateral.swept ? 1 : 0;
+    if (nonEmpty && this.hasWitness[v]) this.lateral.sweepAntichain(this.subset, words, wit, row);
+    wit[row + (v >>> 5)]! |= 1 << (v & 31);
   }
 
   /**
@@ -128,6 +211,20 @@ export class PosetWidthTracker {
    */
   chains(): number[][] {
     return this.global.chains(this.n);
+  }
+
+  /**
+   * The witness of v's lateral width (with witnesses kept): v and lateralWidth[v] nodes, pairwise
+   * incomparable, ascending; undefined when v has none (its last lateral matching augmented).
+   * Allocates; for tests and checks.
+   */
+  witnessOf(v: number): number[] | undefined {
+    if (!this.hasWitness[v]) return undefined;
+    const out: number[] = [];
+    const ww = this.witnessWords;
+    for (let u = 0; u < this.n && ww > 0; u++)
+      if (this.witness[v * ww + (u >>> 5)]! & (1 << (u & 31))) out.push(u);
+    return out;
   }
 
   /** A copy of the current results. */

@@ -115,7 +115,7 @@ import type { Dag, NodeId } from '../../dag/dag-task.js';
 import { EdgeGenerationState } from '../../dag/edge-generation/edge-generation-state.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { withinDeadline } from '../../dag/time-tolerance.js';
-import { PosetWidthTracker, edgeKeepsLateralWidths } from './critical-nodes.js';
+import { PosetWidthTracker } from './critical-nodes.js';
 import {
   DAG_SAMPLER_OPTIONS_SCHEMA,
   DEFAULT_DAG_SAMPLER_OPTIONS,
@@ -316,7 +316,8 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     this.observationSpace = new GraphSpace(egsNodeFeatureDim(this.features), EGS_RELATION_DIM, maxNodes);
     this.flags = new Uint8Array(this.features === 'v2' ? maxNodes : 0);
     this.actionSpace = new Discrete(maxNodes * maxNodes);
-    this.tracker = new PosetWidthTracker(maxNodes);
+    // Witnesses spare most lateral matchings of a step (keptByEdge; the same widths).
+    this.tracker = new PosetWidthTracker(maxNodes, { witnesses: true });
     this.keptLateral = new Uint32Array((maxNodes + 31) >>> 5);
     this.lastMask = new Uint8Array(maxNodes * maxNodes);
   }
@@ -392,7 +393,7 @@ export class EgsEnv implements Env<GraphObservation, number, EgsInfo> {
     const egs = this.egs!;
     const [i, j] = decodeEdgeAction(action, this.maxNodes);
     const before = this.tracker.width;
-    const keep = edgeKeepsLateralWidths(egs.reach, egs.ancestors, i, j, this.keptLateral);
+    const keep = this.tracker.keptByEdge(egs.reach, egs.ancestors, i, j, this.keptLateral);
     egs.addEdge(i, j);
     this.tracker.update(egs.reach, egs.ancestors, keep);
     this.steps++;
