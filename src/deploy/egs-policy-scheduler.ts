@@ -129,7 +129,7 @@ export interface EgsSearchOptions {
    * the search (default true).
    */
   portfolio?: boolean;
-  /** Wall-clock cap of the portfolio in seconds (default 0.25); within it the result depends on `seed` only. */
+  /** Wall-clock cap of the portfolio in seconds (default 0.3); within it the result depends on `seed` only. */
   portfolioTimeS?: number;
 }
 
@@ -137,7 +137,7 @@ export interface EgsSearchOptions {
 export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
 
 /** Default of {@link EgsSearchOptions.portfolioTimeS}. */
-export const DEFAULT_EGS_PORTFOLIO_TIME_S = 0.25;
+export const DEFAULT_EGS_PORTFOLIO_TIME_S = 0.3;
 
 /** The best heuristic answer as edge generation, and the graph state G' it ends in. */
 export interface HeuristicSeed {
