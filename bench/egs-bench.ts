@@ -210,7 +210,7 @@ Methods (all through \`scheduleWithMethod\`, every timetable through the shared 
 **seeded with the best heuristic answer by default** (the fewer-core list schedule as an edge-generation answer, kept unless the
 policy does better), so they are never worse than \`listsched\`. \`egs-search\` first runs the **list portfolio**
 (\`fewestCoresListPortfolio\`: the orders and seeded random perturbations of \`makespanListSchedule\`, core count by core
-count, ≤ 0.3 s), which is **the same portfolio, with the same default seed 0, that set D here** wherever D came from a list schedule:
+count, 400 rounds each, ≤ 1 s), which is **the same portfolio, with the same default seed 0, that set D here** wherever D came from a list schedule:
 there it replays the m-core schedule that defined D, so its gains over \`listsched\` at these deadlines are the portfolio's, not
 the policy's (the note's \`answer from:\` says which part answered; bench/results/egs-search-dev.md has the ablation). \`egs-policy\` = the learned small policy **alone** (greedy,
 \`heuristicSeed: false\`), so nothing is hidden by the seed. \`optimal\` (exact MILP, warm-started from listsched) runs on the

@@ -117,9 +117,10 @@ export interface EgsSearchOptions {
   /** Seed with the best heuristic (default true; see {@link EgsDecodeOptions.heuristicSeed}). */
   heuristicSeed?: boolean;
   /**
-   * Search time in seconds (default 0.5): once spent, no further beam depth or policy episode
-   * starts and the best answer so far is returned (the seed makes any prefix of the search a
-   * good answer). Unlike `timeBudgetS`, reaching it is the normal end of a search, not a cut.
+   * Search time in seconds (default 0.5, shortened to what is left of 0.9 s after the seeds, at
+   * least 0.1 s): once spent, no further beam depth or policy episode starts and the best answer
+   * so far is returned (the seed makes any prefix of the search a good answer). Unlike
+   * `timeBudgetS`, reaching it is the normal end of a search, not a cut.
    */
   searchTimeS?: number;
   /**
@@ -129,7 +130,10 @@ export interface EgsSearchOptions {
    * the search (default true).
    */
   portfolio?: boolean;
-  /** Wall-clock cap of the portfolio in seconds (default 0.3); within it the result depends on `seed` only. */
+  /**
+   * Wall-clock cap of the portfolio in seconds (default 1, a safety net: its rounds, 400 per core
+   * count, end it first on a quiet core); within it the result depends on `seed` only.
+   */
   portfolioTimeS?: number;
 }
 
@@ -137,7 +141,13 @@ export interface EgsSearchOptions {
 export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
 
 /** Default of {@link EgsSearchOptions.portfolioTimeS}. */
-export const DEFAULT_EGS_PORTFOLIO_TIME_S = 0.3;
+export const DEFAULT_EGS_PORTFOLIO_TIME_S = 1;
+
+/** What the default search time is shortened to fit: seeds and search of one call, in seconds. */
+const DEFAULT_EGS_TOTAL_TIME_S = 0.9;
+
+/** The least default search time, however long the seeds took. */
+const MIN_EGS_SEARCH_TIME_S = 0.1;
 
 /** The best heuristic answer as edge generation, and the graph state G' it ends in. */
 export interface HeuristicSeed {
@@ -459,7 +469,14 @@ export class EgsPolicyScheduler {
       seed = this.portfolioSeed(dag, seed, stopAt, options, budget) ?? seed;
     // The search's own time; the hard budget still caps it.
     const searchTime = new TimeBudget(
-      Math.min(options.searchTimeS ?? DEFAULT_EGS_SEARCH_TIME_S, budget.remainingS),
+      Math.min(
+        options.searchTimeS ??
+          Math.min(
+            DEFAULT_EGS_SEARCH_TIME_S,
+            Math.max(MIN_EGS_SEARCH_TIME_S, DEFAULT_EGS_TOTAL_TIME_S - (performance.now() - t0) / 1000),
+          ),
+        budget.remainingS,
+      ),
     );
     const tracker = new PosetWidthTracker(dag.n);
 

@@ -16,7 +16,7 @@ export interface FewestCoresListPortfolioOptions {
   seed?: number;
   /** Random rounds per core count (default 400, as `makespanListSchedule`). */
   rounds?: number;
-  /** Wall-clock cap (default: none): once spent, no further schedule starts. */
+  /** Wall-clock cap (default: a `new TimeBudget()`): once spent, no further schedule starts. */
   budget?: TimeBudget;
 }
 
