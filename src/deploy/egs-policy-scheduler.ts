@@ -20,6 +20,9 @@
  * at once when it reaches the lower bound, and otherwise stays unless the policy does better (its
  * episodes, the beam with G' as a second root, or its continuation from G'); so neither method
  * answers worse than list scheduling, and the note's `answer from:` says which part answered.
+ * `egs-search` first tries to beat that seed with the list portfolio ({@link fewestCoresListPortfolio}:
+ * the orders of `makespanListSchedule` and seeded perturbations, core count by core count), which at
+ * tight deadlines often meets D on a core fewer; the fewer-core timetable then seeds the search.
  *
  * Two speed settings bound the work on large graphs: `refresh` R runs the network only every R
  * steps and after every width drop (in between the last logits are reused under the current mask),
@@ -45,6 +48,8 @@ import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
 import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
 import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
+import { fewestCoresListPortfolio } from '../dag/optimal/fewest-cores-list-portfolio.js';
+import { createAnalysisContext } from '../dag/analysis/analysis-context.js';
 import { listTimetables } from '../envs/egs/egs-best-teacher.js';
 import { timetableAsEgsResult } from '../envs/egs/timetable-teacher.js';
 import {
@@ -112,15 +117,37 @@ export interface EgsSearchOptions {
   /** Seed with the best heuristic (default true; see {@link EgsDecodeOptions.heuristicSeed}). */
   heuristicSeed?: boolean;
   /**
-   * Search time in seconds (default 0.5): once spent, no further beam depth or policy episode
-   * starts and the best answer so far is returned (the seed makes any prefix of the search a
-   * good answer). Unlike `timeBudgetS`, reaching it is the normal end of a search, not a cut.
+   * Search time in seconds (default 0.5, shortened to what is left of 0.9 s after the seeds, at
+   * least 0.1 s): once spent, no further beam depth or policy episode starts and the best answer
+   * so far is returned (the seed makes any prefix of the search a good answer). Unlike
+   * `timeBudgetS`, reaching it is the normal end of a search, not a cut.
    */
   searchTimeS?: number;
+  /**
+   * With the heuristic seed: also look for a list schedule on fewer cores than the seed's with the
+   * portfolio of {@link fewestCoresListPortfolio} (the orders of `makespanListSchedule` and its
+   * random perturbations, seeded by `seed`), before the policy search; the fewer-core one seeds
+   * the search (default true).
+   */
+  portfolio?: boolean;
+  /**
+   * Wall-clock cap of the portfolio in seconds (default 1, a safety net: its rounds, 400 per core
+   * count, end it first on a quiet core); within it the result depends on `seed` only.
+   */
+  portfolioTimeS?: number;
 }
 
 /** Default of {@link EgsSearchOptions.searchTimeS}. */
 export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
+
+/** Default of {@link EgsSearchOptions.portfolioTimeS}. */
+export const DEFAULT_EGS_PORTFOLIO_TIME_S = 1;
+
+/** What the default search time is shortened to fit: seeds and search of one call, in seconds. */
+const DEFAULT_EGS_TOTAL_TIME_S = 0.9;
+
+/** The least default search time, however long the seeds took. */
+const MIN_EGS_SEARCH_TIME_S = 0.1;
 
 /** The best heuristic answer as edge generation, and the graph state G' it ends in. */
 export interface HeuristicSeed {
@@ -369,6 +396,29 @@ export class EgsPolicyScheduler {
     return { ...timetableAsEgsResult(dag, timetable, lowerBound, deadline), from };
   }
 
+  // A list schedule of the portfolio on fewer cores than `seed` (as a seed), or undefined.
+  private portfolioSeed(
+    dag: Dag,
+    seed: HeuristicSeed,
+    stopAt: number,
+    options: EgsSearchOptions,
+    budget: TimeBudget,
+  ): HeuristicSeed | undefined {
+    const D = seed.result.deadline;
+    const ctx = createAnalysisContext(dag, D);
+    const found = fewestCoresListPortfolio(ctx, stopAt, seed.result.cores, {
+      seed: options.seed ?? 0,
+      budget: new TimeBudget(
+        Math.min(options.portfolioTimeS ?? DEFAULT_EGS_PORTFOLIO_TIME_S, budget.remainingS),
+      ),
+    });
+    if (!found) return undefined;
+    const lowerBound = seed.result.lowerBound;
+    const timetable = incumbentAsEdgeGeneration(dag, ctx.reach, found, 'listsched', lowerBound, D);
+    if (!timetable.feasible || timetable.cores >= seed.result.cores) return undefined;
+    return { ...timetableAsEgsResult(dag, timetable, lowerBound, D), from: `list portfolio (${found.by})` };
+  }
+
   // `answer` or, when fewer cores, the heuristic seed or the policy's continuation of it
   // (`samples` episodes from G' of the seed: the greedy one and samples − 1 sampled).
   private seeded(
@@ -417,10 +467,19 @@ export class EgsPolicyScheduler {
       };
     const { N, bound, stopAt } = start;
     const seeded = options.heuristicSeed ?? true;
-    const seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
+    let seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
+    if (seed && seed.result.cores > stopAt && (options.portfolio ?? true))
+      seed = this.portfolioSeed(dag, seed, stopAt, options, budget) ?? seed;
     // The search's own time; the hard budget still caps it.
     const searchTime = new TimeBudget(
-      Math.min(options.searchTimeS ?? DEFAULT_EGS_SEARCH_TIME_S, budget.remainingS),
+      Math.min(
+        options.searchTimeS ??
+          Math.min(
+            DEFAULT_EGS_SEARCH_TIME_S,
+            Math.max(MIN_EGS_SEARCH_TIME_S, DEFAULT_EGS_TOTAL_TIME_S - (performance.now() - t0) / 1000),
+          ),
+        budget.remainingS,
+      ),
     );
     const tracker = new PosetWidthTracker(dag.n);
 

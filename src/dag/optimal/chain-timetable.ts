@@ -26,6 +26,41 @@ export interface ChainTimetable {
  * DAG (a cycle through chain and DAG edges).
  */
 export function chainTimetable(dag: Dag, chains: readonly (readonly number[])[]): ChainTimetable | undefined {
+  const start = chainStarts(dag, chains);
+  if (!start) return undefined;
+  const { n, wcet } = dag;
+  const core = new Int32Array(n);
+  let cores = 0;
+  for (const chain of chains) {
+    if (chain.length === 0) continue;
+    for (const v of chain) core[v] = cores;
+    cores++;
+  }
+  const schedule: ScheduledNode[] = [];
+  let makespan = 0;
+  for (let v = 0; v < n; v++) {
+    const finish = start[v]! + wcet[v]!;
+    schedule.push({ node: dag.ids[v]!, core: core[v]!, start: start[v]!, finish });
+    if (finish > makespan) makespan = finish;
+  }
+  return { schedule, makespan, cores: Math.max(1, cores), start };
+}
+
+/**
+ * The makespan of {@link chainTimetable}'s timetable, without building it (the same start times,
+ * so the same value); `undefined` where `chainTimetable` is. For loops that keep only the best of
+ * many core sequences.
+ */
+export function chainMakespan(dag: Dag, chains: readonly (readonly number[])[]): number | undefined {
+  const start = chainStarts(dag, chains);
+  if (!start) return undefined;
+  let makespan = 0;
+  for (let v = 0; v < dag.n; v++) makespan = Math.max(makespan, start[v]! + dag.wcet[v]!);
+  return makespan;
+}
+
+// ASAP start times of fixed core sequences, or undefined when they contradict the DAG.
+function chainStarts(dag: Dag, chains: readonly (readonly number[])[]): Float64Array | undefined {
   const { n, wcet, succ } = dag;
   const core = new Int32Array(n).fill(-1);
   const coreNext = new Int32Array(n).fill(-1);
@@ -67,13 +102,5 @@ export function chainTimetable(dag: Dag, chains: readonly (readonly number[])[])
     for (const w of succ[v]!) relax(w);
     if (coreNext[v]! >= 0) relax(coreNext[v]!);
   }
-  if (seen < n) return undefined;
-  const schedule: ScheduledNode[] = [];
-  let makespan = 0;
-  for (let v = 0; v < n; v++) {
-    const finish = start[v]! + wcet[v]!;
-    schedule.push({ node: dag.ids[v]!, core: core[v]!, start: start[v]!, finish });
-    if (finish > makespan) makespan = finish;
-  }
-  return { schedule, makespan, cores: Math.max(1, cores), start };
+  return seen < n ? undefined : start;
 }
