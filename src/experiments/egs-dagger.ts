@@ -50,7 +50,8 @@ export interface EgsDaggerOptions {
 
 /** The plan of the DAgger teacher: the fewer-core list schedule of the given graph at `deadline`. */
 export function listPlan(dag: Dag, deadline: number): ReturnType<typeof listTimetables>['listsched'] {
-  const { listsched, incumbent } = listTimetables(dag, deadline);
+  // No wall-clock budget: the labels must not depend on the machine's speed.
+  const { listsched, incumbent } = listTimetables(dag, deadline, undefined, undefined, Infinity);
   return incumbent.feasible && incumbent.cores < listsched.cores ? incumbent : listsched;
 }
 

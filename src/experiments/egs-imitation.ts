@@ -100,6 +100,11 @@ export interface CollectTeacherDemonstrationsOptions {
   tries?: number;
   /** Observation feature set of the recorded states (default `'v1'`). */
   features?: EgsFeatureSet;
+  /**
+   * Node count of the env, which encodes the recorded actions (i · maxNodes + j): must be the
+   * policy's layout's (default: the largest DAG's, which is the layout's only when a DAG has that many).
+   */
+  maxNodes?: number;
   /** Draws the randomized expert choices. */
   rng: Rng;
   /** Called after each DAG. */
@@ -121,7 +126,7 @@ export async function collectTeacherDemonstrations(
   opts: CollectTeacherDemonstrationsOptions,
 ): Promise<TeacherDemonstrations> {
   const env = new EgsEnv({
-    maxNodes: Math.max(2, ...opts.dags.map((d) => d.n)),
+    maxNodes: opts.maxNodes ?? Math.max(2, ...opts.dags.map((d) => d.n)),
     features: opts.features ?? 'v1',
   });
   const demos = emptyDemonstrations();

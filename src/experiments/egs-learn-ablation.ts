@@ -16,6 +16,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Callback } from '../agents/callbacks.js';
 import { PPO, type PpoConfig } from '../agents/ppo.js';
 import { mean } from '../core/statistics.js';
 import { Rng } from '../core/rng.js';
@@ -219,7 +220,15 @@ export async function runEgsLearnAblation(
     const clone = async (name: string, teachers: readonly EgsTeacher[]) => {
       const t0 = performance.now();
       const rng = new Rng(seed);
-      const demos = await collectTeacherDemonstrations({ dags, teachers, tries: 2, rng, features });
+      // The layout's node count encodes the actions (the largest DAG may have fewer nodes).
+      const demos = await collectTeacherDemonstrations({
+        dags,
+        teachers,
+        tries: 2,
+        rng,
+        features,
+        maxNodes: nodes[1],
+      });
       const policy = new GraphPolicy(layout, actionSpace, policyConfig, new Rng(seed + 1));
       const nll = await cloneEgsExpert(policy, layout, demos, {
         epochs: config.epochs ?? 6,
@@ -381,8 +390,8 @@ export async function runEgsLearnAblation(
   return { rows, training };
 }
 
-// Draws the given training DAGs (with their tight deadlines) instead of generating tasks.
-class TrainingDagSampler extends DagSampler {
+/** Draws the given training DAGs (with their tight deadlines) instead of generating tasks. */
+export class TrainingDagSampler extends DagSampler {
   constructor(
     private readonly dags: readonly Dag[],
     nodes: [number, number],
@@ -395,10 +404,13 @@ class TrainingDagSampler extends DagSampler {
   }
 }
 
-// PPO on the fast learner: from scratch on the env's own sampler (no demonstrations, slack
-// deadlines in [0, 0.4]), or from `weights` on a given sampler (the fine-tune). Returns the policy
-// (the caller disposes it).
-async function runPpo(
+/**
+ * PPO on the fast learner: from scratch on the env's own sampler (no demonstrations, slack
+ * deadlines in [0, 0.4]), or from `weights` on a given sampler (the fine-tune). Records the run in
+ * `training.ppoRuns[name]`; `callbacks` (e.g. checkpoints, validation) only read the policy.
+ * Returns the policy (the caller disposes it).
+ */
+export async function runPpo(
   name: string,
   layout: PadGraphObservation<number>['layout'],
   policyConfig: GraphPolicyConfig,
@@ -409,6 +421,7 @@ async function runPpo(
   training: EgsAblationTraining,
   log: (line: string) => void,
   from?: { sampler: DagSampler; weights: Record<string, Float32Array>; ppo: Partial<PpoConfig> },
+  callbacks: Callback<PPO>[] = [],
 ): Promise<GraphPolicy> {
   const t0 = performance.now();
   const config: Partial<PpoConfig> = { ...EGS_PPO, ...from?.ppo, seed, learner: 'fast' };
@@ -427,6 +440,7 @@ async function runPpo(
   try {
     await model.learn({
       totalTimesteps: steps,
+      callbacks,
       progress: (_d, _t, m) => {
         const r = m['rollout/ep_rew_mean'];
         if (r !== undefined && Number.isFinite(r)) lastReturn = r;

@@ -16,30 +16,34 @@ import {
 import { scheduleListSched } from '../../dag/schedule/min-cores-list-schedule.js';
 import { BOUND_METHODS } from '../../dag/schedule/schedule-dag.js';
 import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
-import { TimeBudget } from '../../dag/schedule/time-budget.js';
+import { DEFAULT_TIME_BUDGET_S, TimeBudget } from '../../dag/schedule/time-budget.js';
 
 /**
  * The timetables of the list-scheduling teachers on `dag` at `deadline`: `listsched` (fewest cores
  * over its priority orders) and the list-schedule incumbent as edge generation (the per-core orders
  * of the ASAP timetable of its core sequences). `width`: the width W(G) when known (default: computed);
- * `lowerBound`: `coreLowerBound(dag, deadline).lowerBound` when known (default: computed).
+ * `lowerBound`: `coreLowerBound(dag, deadline).lowerBound` when known (default: computed);
+ * `budgetS`: wall-clock budget of each of the two scans (default {@link DEFAULT_TIME_BUDGET_S}; a
+ * scan past it answers with the cores found so far). Training passes `Infinity`: both scans are
+ * bounded by W(G) core counts anyway, and a teacher must not depend on the machine's speed.
  */
 export function listTimetables(
   dag: Dag,
   deadline: number,
   width?: number,
   lowerBound?: number,
+  budgetS: number = DEFAULT_TIME_BUDGET_S,
 ): { listsched: ScheduleResult; incumbent: ScheduleResult } {
   const ctx = createAnalysisContext(dag, deadline);
   // A caller that has the window load bound saves its O(n² log n) scan.
   lowerBound ??= coreLowerBound(dag, deadline, ctx.timing).lowerBound;
   // W(G) bounds the cores list scheduling can need; a caller that knows it saves the matching.
   width ??= widthFromClosure(ctx.reach).width;
-  const listsched = scheduleListSched(ctx, lowerBound, width, BOUND_METHODS);
+  const listsched = scheduleListSched(ctx, lowerBound, width, BOUND_METHODS, new TimeBudget(budgetS));
   const incumbent = incumbentAsEdgeGeneration(
     dag,
     ctx.reach,
-    listScheduleIncumbent(dag, ctx.timing, lowerBound, new TimeBudget()),
+    listScheduleIncumbent(dag, ctx.timing, lowerBound, new TimeBudget(budgetS)),
     'listsched',
     lowerBound,
     deadline,
