@@ -127,6 +127,9 @@ export interface EgsAblationConfig {
 }
 
 /** The variants of the ablation with the original features, in table order. */
+/** PPO settings of the fine-tune after DAgger (the shipped small policy's; `egs-small-train` reuses them). */
+export const EGS_FINE_TUNE_PPO = Object.freeze({ learningRate: 2e-4, entCoef: 0.003 });
+
 export const EGS_ABLATION_VARIANTS = [
   'listsched',
   'egs-greedy',
@@ -300,7 +303,7 @@ export async function runEgsLearnAblation(
             {
               sampler,
               weights,
-              ppo: { learningRate: 2e-4, entCoef: 0.003 },
+              ppo: EGS_FINE_TUNE_PPO,
             },
           );
           run.set(name, greedy(await scheduler(name, ft, features, { steps: fineTune })));

@@ -27,7 +27,7 @@ import type { EgsAblationTraining } from '../report/egs-ablation-report.js';
 import { egsDagger } from './egs-dagger.js';
 import { egsPolicyModelOf } from './egs-expert-iteration.js';
 import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
-import { TrainingDagSampler, egsVariantName, runPpo } from './egs-learn-ablation.js';
+import { EGS_FINE_TUNE_PPO, TrainingDagSampler, egsVariantName, runPpo } from './egs-learn-ablation.js';
 
 /** Settings of {@link trainEgsSmallPolicy}; the defaults are those of the shipped small policy. */
 export interface EgsSmallTrainConfig {
@@ -253,7 +253,7 @@ export async function trainEgsSmallPolicy(config: EgsSmallTrainConfig = {}): Pro
       {
         sampler: new TrainingDagSampler(dags, nodes),
         weights: policy.getWeights(),
-        ppo: { learningRate: 2e-4, entCoef: 0.003 },
+        ppo: EGS_FINE_TUNE_PPO,
       },
       [hook],
     );
