@@ -136,11 +136,14 @@ export class Cnn {
 
   /**
    * The same function as {@link Cnn.apply} on `batch` rows of `x`, in Float32 arithmetic without
-   * TensorFlow, into `out` when given. Allocates only when the batch grows.
+   * TensorFlow, into `out` when given. Allocates only when the batch grows. The head runs on the
+   * training pass's kernel ({@link Mlp.forwardTrainKernel}): its wide first layer (flattened
+   * features × units) dominated acting time on the JavaScript loops, which re-transpose it after
+   * every gradient step.
    */
   forwardF32(x: Float32Array, batch: number, out?: Float32Array): Float32Array {
     const features = this.convPass(x, batch, false);
-    return this.head.forwardF32(features, batch, out);
+    return this.head.forwardTrainKernel(features, batch, out);
   }
 
   /** The host convolution layers (current weights; do not mutate). */

@@ -63,6 +63,8 @@ export class Mlp {
   private deviceStale = false;
   private grads: DenseLayerF32[] | undefined;
   private trainCache: DenseTrainCache | undefined;
+  // The training kernel's state of forwardTrainKernel (apart from forwardTrain's, which backward reads).
+  private inferCache: DenseTrainCache | undefined;
   private work: DenseWorkspace | undefined;
   private workBatch = 0;
   private disposed = false;
@@ -161,6 +163,25 @@ export class Mlp {
       this.hostTStale = false;
     }
     return denseForward(this.host, this.config.activation, x, batch, out, this.work, this.hostT);
+  }
+
+  /**
+   * {@link Mlp.forwardF32}'s function on the training pass's kernel ({@link Mlp.forwardTrain}'s
+   * arithmetic: WebAssembly SIMD on row-major weights for all but tiny networks), without touching
+   * the state {@link Mlp.backward} reads. For wide layers whose weights change every few calls (a
+   * learner's acting network): forwardF32 re-transposes its kernels after every weight change and
+   * runs JavaScript loops. Writes into `out` when given.
+   */
+  forwardTrainKernel(x: Float32Array, batch: number, out?: Float32Array): Float32Array {
+    this.assertLive();
+    this.syncHost();
+    if (!this.inferCache || this.inferCache.capacity < batch)
+      this.inferCache = createDenseTrainCache(this.host, batch);
+    const y = denseForwardTrain(this.host, this.config.activation, x, batch, this.inferCache);
+    const n = batch * this.config.outputDim;
+    const result = out ?? new Float32Array(n);
+    result.set(y.subarray(0, n));
+    return result;
   }
 
   /** The host-side layers used by {@link Mlp.forwardF32} (current weights; do not mutate). */

@@ -57,6 +57,33 @@ describe('Cnn', () => {
     );
   });
 
+  it('a wide head (the training kernel on WebAssembly) acts as TF.js does and as forwardTrain does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 4 }), (seed, batch) => {
+        const rng = new Rng(seed);
+        const net = new Cnn(
+          {
+            inputShape: [7, 7, 2],
+            conv: [
+              { filters: 8, kernel: 3 },
+              { filters: 16, kernel: 3 },
+            ],
+            fc: [96],
+            outputDim: 6,
+          },
+          rng,
+        );
+        const x = Float32Array.from({ length: batch * 98 }, () => (rng.random() < 0.3 ? 1 : 0));
+        const host = Float32Array.from(net.forwardF32(x, batch));
+        const ref = tf.tidy(() => net.apply(tf.tensor2d(x, [batch, 98])).dataSync());
+        expect(maxAbsDiff(host, ref)).toBeLessThan(1e-4);
+        expect(Array.from(net.forwardTrain(x, batch))).toEqual(Array.from(host));
+        net.dispose();
+      }),
+      { numRuns: 6 },
+    );
+  });
+
   it.each(['normal', 'binary'])(
     'host gradients equal the TF.js gradients of the same loss (%s inputs)',
     (inputs) => {

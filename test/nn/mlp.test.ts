@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { Mlp } from '../../src/nn/mlp.js';
@@ -65,6 +66,59 @@ describe('Mlp', () => {
     tf.tidy(() => a.variables[3]!.assign(tf.zeros([2]).add(5)));
     expect(a.forwardF32(x, 1)[1]).toBeCloseTo(before[1]! + 5, 5);
     a.dispose();
+  });
+
+  it('forwardTrainKernel is forwardF32 on the training kernel, below and above the WebAssembly threshold', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom('tanh' as const, 'relu' as const),
+        (seed, inputDim, hidden, batch, activation) => {
+          const rng = new Rng(seed);
+          const mlp = new Mlp({ inputDim, hiddenSizes: [hidden], outputDim: 3, activation }, rng);
+          const x = randomInput(rng, batch * inputDim);
+          const ref = Float32Array.from(mlp.forwardF32(x, batch));
+          const out = new Float32Array(batch * 3 + 2).fill(7);
+          const got = mlp.forwardTrainKernel(x, batch, out);
+          expect(got).toBe(out);
+          expect(out[batch * 3]).toBe(7); // writes batch × outputDim values only
+          let scale = 1;
+          for (const v of ref) scale = Math.max(scale, Math.abs(v));
+          for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(2e-5 * scale);
+          // The same rows through the training pass give the same values bit for bit.
+          expect(Array.from(mlp.forwardTrain(x, batch))).toEqual(Array.from(got.subarray(0, batch * 3)));
+          mlp.dispose();
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('forwardTrainKernel between forwardTrain and backward leaves the gradients unchanged, and follows host changes', () => {
+    const rng = new Rng(8);
+    const mlp = new Mlp({ inputDim: 64, hiddenSizes: [48], outputDim: 4, activation: 'relu' }, rng);
+    const B = 6;
+    const x = randomInput(rng, B * 64);
+    const other = randomInput(rng, 64);
+    const dOut = randomInput(rng, B * 4);
+    const grads = (interleave: boolean): number[][] => {
+      for (const g of mlp.hostGrads()) g.fill(0);
+      mlp.forwardTrain(x, B);
+      if (interleave) mlp.forwardTrainKernel(other, 1);
+      mlp.backward(dOut);
+      return mlp.hostGrads().map((g) => Array.from(g));
+    };
+    expect(grads(true)).toEqual(grads(false));
+    const before = Float32Array.from(mlp.forwardTrainKernel(other, 1));
+    mlp.hostParams()[3]![2]! += 1; // output bias 2, changed in place
+    mlp.markHostChanged();
+    const after = mlp.forwardTrainKernel(other, 1);
+    expect(after[2]).toBeCloseTo(before[2]! + 1, 5);
+    expect(after[0]).toBe(before[0]);
+    mlp.dispose();
   });
 
   it('same seed gives the same weights; different seeds differ', () => {
