@@ -119,7 +119,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--async-rollouts',
-      'with --env-runners: the runners collect the next rollout while the learner trains on this one (faster on few cores; rollout i then uses the weights from before update i − 1, one update behind: a different run from K = 0, deterministic for a seed)',
+      'with --env-runners: the runners collect the next rollout while the learner trains on this one (faster on few cores; rollout i then uses the weights from before update i − 1, one update behind: a different run from K = 0, deterministic for a seed; a --resume of it is not bit-identical to the uninterrupted run, since its first rollout after the resume uses the current weights)',
     )
     .option('--json', 'print one JSON document with runDir and finalEvalMeanReturn')
     .action(async (algo: string | undefined, opts: TrainOptions, cmd: Command) => {
