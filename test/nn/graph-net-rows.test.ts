@@ -6,14 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { GraphNetF32, graphNetParams, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
-
-function randomWeights(dims: GraphNetDims, rng: Rng, scale: number): Record<string, Float32Array> {
-  const w: Record<string, Float32Array> = {};
-  for (const p of graphNetParams(dims))
-    w[p.name] = Float32Array.from({ length: p.shape.reduce((s, x) => s * x, 1) }, () => scale * rng.normal());
-  return w;
-}
+import { GraphNetF32, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { randomGraphNetWeights } from '../helpers/graph-net-random-weights.js';
 
 const dimsArb = fc
   .record({
@@ -51,7 +45,7 @@ describe('GraphNetF32 partial encode (the last layer on listed rows)', () => {
     fc.assert(
       fc.property(dimsArb, fc.integer({ min: 0, max: 1e9 }), (dims, seed) => {
         const rng = new Rng(seed);
-        const w = randomWeights(dims, rng, 1);
+        const w = randomGraphNetWeights(dims, rng, 1);
         const nets = [new GraphNetF32(dims, w), new GraphNetF32(dims, w, 'js')];
         const d = dims.hiddenDim;
         for (const n of [1 + rng.int(5), 5 + rng.int(40), 2 + rng.int(10)]) {
@@ -95,7 +89,7 @@ describe('GraphNetF32 partial encode (the last layer on listed rows)', () => {
     };
     for (const kernel of ['auto', 'js'] as const) {
       const rng = new Rng(5);
-      const net = new GraphNetF32(dims, randomWeights(dims, rng, 1), kernel);
+      const net = new GraphNetF32(dims, randomGraphNetWeights(dims, rng, 1), kernel);
       const n = 6;
       const g = {
         numNodes: n,

@@ -7,18 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { wasmSimdAvailable } from '../../src/nn/dense-forward-wasm.js';
-import { GraphNetF32, graphNetParams, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { GraphNetF32, type GraphNetDims } from '../../src/nn/graph-net-f32.js';
+import { randomGraphNetWeights } from '../helpers/graph-net-random-weights.js';
 
 const simd = wasmSimdAvailable();
-
-function randomWeights(dims: GraphNetDims, rng: Rng, scale: number): Record<string, Float32Array> {
-  const w: Record<string, Float32Array> = {};
-  for (const p of graphNetParams(dims)) {
-    const size = p.shape.reduce((s, x) => s * x, 1);
-    w[p.name] = Float32Array.from({ length: size }, () => scale * rng.normal());
-  }
-  return w;
-}
 
 function randomGraph(dims: GraphNetDims, n: number, rng: Rng): { codes: Uint8Array; features: Float32Array } {
   return {
@@ -85,14 +77,14 @@ describe.skipIf(!simd)('GraphNetF32 on the WebAssembly kernels', () => {
       valueHiddenDim: 64,
       logitClip: 10,
     };
-    const w = randomWeights(dims, new Rng(1), 0.5);
+    const w = randomGraphNetWeights(dims, new Rng(1), 0.5);
     expect(new GraphNetF32(dims, w).usesWasm).toBe(true);
     expect(new GraphNetF32(dims, w, 'js').usesWasm).toBe(false);
     // Odd widths do not fit the paired kernels: the JavaScript loops run them.
     expect(
       new GraphNetF32(
         { ...dims, hiddenDim: 9, numHeads: 3 },
-        randomWeights({ ...dims, hiddenDim: 9, numHeads: 3 }, new Rng(1), 0.5),
+        randomGraphNetWeights({ ...dims, hiddenDim: 9, numHeads: 3 }, new Rng(1), 0.5),
       ).usesWasm,
     ).toBe(false);
   });
@@ -105,7 +97,7 @@ describe.skipIf(!simd)('GraphNetF32 on the WebAssembly kernels', () => {
         fc.constantFrom(0.3, 1, 3),
         (dims, seed, scale) => {
           const rng = new Rng(seed);
-          const w = randomWeights(dims, rng, scale);
+          const w = randomGraphNetWeights(dims, rng, scale);
           const js = new GraphNetF32(dims, w, 'js');
           const wasm = new GraphNetF32(dims, w);
           expect(wasm.usesWasm).toBe(true);
@@ -130,7 +122,7 @@ describe.skipIf(!simd)('GraphNetF32 on the WebAssembly kernels', () => {
       logitClip: 0,
     };
     const rng = new Rng(3);
-    const w = randomWeights(dims, rng, 1);
+    const w = randomGraphNetWeights(dims, rng, 1);
     for (let l = 0; l < 2; l++)
       w[`layer${l}/attn/relation_bias`] = Float32Array.from({ length: 8 }, () => 2000 * rng.normal());
     const js = new GraphNetF32(dims, w, 'js');
@@ -151,9 +143,9 @@ describe.skipIf(!simd)('GraphNetF32 on the WebAssembly kernels', () => {
       logitClip: 10,
     };
     const rng = new Rng(4);
-    const js = new GraphNetF32(dims, randomWeights(dims, rng, 0.5), 'js');
-    const wasm = new GraphNetF32(dims, randomWeights(dims, rng, 0.5));
-    const w = randomWeights(dims, rng, 0.7);
+    const js = new GraphNetF32(dims, randomGraphNetWeights(dims, rng, 0.5), 'js');
+    const wasm = new GraphNetF32(dims, randomGraphNetWeights(dims, rng, 0.5));
+    const w = randomGraphNetWeights(dims, rng, 0.7);
     js.setWeights(w);
     wasm.setWeights(w);
     const g = randomGraph(dims, 11, rng);
@@ -189,7 +181,7 @@ describe('GraphNetF32 relation coding', () => {
         logitClip: 0,
       };
       const rng = new Rng(K);
-      const net = new GraphNetF32(dims, randomWeights(dims, rng, 1));
+      const net = new GraphNetF32(dims, randomGraphNetWeights(dims, rng, 1));
       const n = 3;
       const stride = 5;
       const relations = new Float32Array(n * stride * K);
