@@ -18,7 +18,8 @@
  * Both methods are seeded with the best heuristic (`heuristicSeed`, default on): the fewer-core list
  * schedule, as an edge-generation answer (its per-core orders are edges of a G' ⊇ G), is the answer
  * at once when it reaches the lower bound, and otherwise stays unless the policy does better (its
- * episodes, the beam with G' as a second root, or its continuation from G'); so neither method
+ * continuation from G'; for `egs-search` also its episodes from G and the beam with G' as a second
+ * root; `egs` runs its episodes from G too only with `fromScratch`); so neither method
  * answers worse than list scheduling, and the note's `answer from:` says which part answered.
  * `egs-search` first tries to beat that seed with the list portfolio ({@link fewestCoresListPortfolio}:
  * the orders of `makespanListSchedule` and seeded perturbations, core count by core count), which at
@@ -96,6 +97,13 @@ export interface EgsDecodeOptions {
    * which answer won.
    */
   heuristicSeed?: boolean;
+  /**
+   * With the heuristic seed: also run the policy's episodes from G itself, not only from the
+   * seed's G' (default false). On the dev DAGs of `npm run bench -- egs-scratch-dev` the episode
+   * from G never gave the answer at 100 nodes and rarely at 50, while it costs most of the time
+   * of a seeded call; without the seed it always runs.
+   */
+  fromScratch?: boolean;
 }
 
 /** Options of {@link EgsPolicyScheduler.search}. */
@@ -306,7 +314,8 @@ export class EgsPolicyScheduler {
 
   /**
    * The greedy episode and `samples − 1` episodes sampled from the policy (seeded by `seed`); the
-   * result with the fewest cores, then the fewest added edges (method `egs`).
+   * result with the fewest cores, then the fewest added edges (method `egs`). With the heuristic
+   * seed (the default) the episodes start from the seed's G' (see `fromScratch`).
    */
   sample(dag: Dag, samples: number, seed = 0, options: EgsDecodeOptions = {}): ScheduleResult {
     if (!Number.isInteger(samples) || samples < 1)
@@ -334,6 +343,13 @@ export class EgsPolicyScheduler {
       // At the lower bound already: no episode can do better.
       if (heuristic.result.cores <= start.stopAt)
         return done({ result: heuristic.result, source: `${heuristic.from} seed (at the lower bound)` });
+    }
+    if (heuristic && !(options.fromScratch ?? false)) {
+      // The policy's episodes go on from the seed's G' only (see `fromScratch`).
+      const from: Candidate = { result: heuristic.result, source: `${heuristic.from} seed` };
+      const answer = this.seeded(dag, from, options, budget, samples, new Rng(seed), heuristic);
+      const notes = budget.expired ? [`time budget of ${budget.seconds} s reached`] : [];
+      return done(answer, notes);
     }
     const { best, ran, cut } = this.episodes(dag, samples, new Rng(seed), options, budget);
     const notes: string[] = [];

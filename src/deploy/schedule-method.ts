@@ -68,6 +68,8 @@ export interface MethodOptions extends Omit<ScheduleOptions, 'onMethodStart'> {
    * answer is never worse than it (default true; see `EgsDecodeOptions.heuristicSeed`).
    */
   heuristicSeed?: boolean;
+  /** `egs` with the seed: also run the policy's episodes from G (default false; see `EgsDecodeOptions.fromScratch`). */
+  fromScratch?: boolean;
   /** Called before each method of {@link scheduleEveryMethod} starts (progress reporting). */
   onMethodStart?: (method: AnyScheduleMethod, index: number, total: number) => void;
 }
@@ -133,6 +135,7 @@ function runPolicyMethod(dag: Dag, method: PolicyMethod, o: MethodOptions): Sche
       ...common,
       ...(o.lookahead !== undefined && { lookahead: o.lookahead }),
       ...(o.refresh !== undefined && { refresh: o.refresh }),
+      ...(o.fromScratch !== undefined && { fromScratch: o.fromScratch }),
     });
   return scheduler.search(dag, {
     ...common,

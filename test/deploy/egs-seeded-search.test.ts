@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkSchedule } from '../../src/dag/schedule/check-schedule.js';
 import { scheduleDag } from '../../src/dag/schedule/schedule-dag.js';
 import { loadEgsPolicyModel } from '../../src/deploy/egs-policy-model.js';
@@ -35,6 +35,40 @@ describe('EGS methods seeded with the best heuristic', () => {
       }),
       { numRuns: 30, seed: 11 },
     );
+  });
+
+  it('seeded egs runs its episodes from the seed only, unless fromScratch; both are checked and ≤ listsched', async () => {
+    // `fastEpisode(dag, options, rng, budget, from)`: `from` is the state an episode starts in.
+    const proto = EgsPolicyScheduler.prototype as unknown as Record<
+      'fastEpisode',
+      (...a: unknown[]) => unknown
+    >;
+    const spy = vi.spyOn(proto, 'fastEpisode');
+    try {
+      await fc.assert(
+        fc.asyncProperty(arbTight, fc.integer({ min: 1, max: 3 }), async ({ dag, D, seed }, samples) => {
+          const s = new EgsPolicyScheduler(randomGraphNet(seed));
+          const list = await scheduleDag(dag, 'listsched', { deadline: D });
+          spy.mockClear();
+          const now = s.sample(dag, samples, seed, { deadline: D });
+          const starts = spy.mock.calls.map((c) => c[4]);
+          expect(starts.every((from) => from !== undefined)).toBe(true);
+          spy.mockClear();
+          const before = s.sample(dag, samples, seed, { deadline: D, fromScratch: true });
+          const fromG = spy.mock.calls.filter((c) => c[4] === undefined).length;
+          // No episode at all only when nothing is to decide or the seed is at the lower bound.
+          expect(fromG === samples || (starts.length === 0 && fromG === 0)).toBe(true);
+          if (starts.length === 0) expect(now.note).toMatch(/at the lower bound|the task as given/);
+          for (const r of [now, before]) {
+            expect(checkSchedule(dag, r).violations).toEqual([]);
+            expect(r.cores).toBeLessThanOrEqual(list.cores);
+          }
+        }),
+        { numRuns: 25, seed: 12 },
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('the heuristic seed is an edge-generation answer on ≤ listsched cores, and the search time bounds egs-search', async () => {

@@ -40,6 +40,12 @@ describe('every schedule method by name (the policy methods registered beside th
     expect(untimed(await scheduleWithMethod(dag, 'egs', { samples: 3, seed: 4 }))).toEqual(
       untimed(small.sample(dag, 3, 4)),
     );
+    const passed: unknown[] = [];
+    const spying = new EgsPolicyScheduler(small.net);
+    const sample = spying.sample.bind(spying);
+    spying.sample = (d, k, seed, o) => (passed.push(o), sample(d, k, seed, o));
+    await scheduleWithMethod(dag, 'egs', { fromScratch: true, schedulers: { egs: spying } });
+    expect(passed).toEqual([expect.objectContaining({ fromScratch: true })]);
     expect(untimed(await scheduleWithMethod(dag, 'listsched'))).toEqual(
       untimed(await scheduleDag(dag, 'listsched')),
     );

@@ -39,6 +39,7 @@ interface ScheduleCliOptions {
   samples?: number;
   lookahead: number;
   refresh: number;
+  fromScratch?: boolean;
   stall?: number;
   beam: number;
   seed: number;
@@ -48,7 +49,7 @@ interface ScheduleCliOptions {
 
 /**
  * `arbiter schedule FILE [--deadline D] [--method M|all] [--time-limit S] [--budget S] [--model FILE] [--samples K] [--lookahead K]
- * [--refresh R] [--stall S] [--beam B]
+ * [--from-scratch] [--refresh R] [--stall S] [--beam B]
  * [--json] [--gantt out.svg]`. `egs` uses the small pretrained policy shipped in `models/`,
  * `egs-search` the large one, unless `--model` names another.
  */
@@ -85,6 +86,10 @@ export function registerSchedule(program: Command): void {
       'egs: take the first of the K likeliest edges that lowers the width now (0 = argmax)',
       parseNumber,
       0,
+    )
+    .option(
+      '--from-scratch',
+      "egs: also run the policy's episodes from the DAG itself, not only from the list seed's G' (slower; rarely fewer cores)",
     )
     .option('--refresh <R>', 'egs: run the network every R steps and after each width drop', parseNumber, 1)
     .option('--stall <S>', 'egs/egs-search: stop after S steps without a width drop', parseNumber)
@@ -129,6 +134,7 @@ export function registerSchedule(program: Command): void {
           ...(opts.model !== undefined && { model: opts.model }),
           ...(opts.samples !== undefined && { samples: opts.samples }),
           ...(opts.stall !== undefined && { stallLimit: opts.stall }),
+          ...(opts.fromScratch === true && { fromScratch: true }),
           seed: opts.seed,
           lookahead: opts.lookahead,
           refresh: opts.refresh,
