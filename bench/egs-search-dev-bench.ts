@@ -2,8 +2,9 @@
  * `npm run bench -- egs-search-dev [key=value…]`: the ablation of the `egs-search` seed on the
  * development set of `egs-search-dev-set.ts` (its own seeds, never the held-out sets or the STG
  * samples), written to bench/results/egs-search-dev.md. Per (size, m): mean cores of `listsched`,
- * of `egs-search` without the list portfolio (the method before it), of `egs-search` as shipped,
- * and where the shipped method's answers came from (the policy, or a heuristic seed), plus the
+ * of `egs-search` without the list portfolio and the chain local search, without the local search
+ * (the method before it) and as shipped, and where the shipped method's answers came from (the
+ * policy, or a heuristic seed), plus the
  * time per DAG. Every answer is checked with `checkSchedule`.
  *
  * Keys: `per` (DAGs per generator and size, default 8), `cache` (JSON file of the deadlines, so a
@@ -42,6 +43,7 @@ function sourceOf(r: ScheduleResult): string {
   const from = /answer from: (.*)$/.exec(r.note ?? '')?.[1] ?? 'unknown';
   if (from.startsWith('policy')) return 'policy';
   if (from.startsWith('list portfolio')) return 'portfolio seed';
+  if (from.startsWith('chain local search')) return 'local search seed';
   return 'list seed';
 }
 
@@ -67,7 +69,11 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
   const search = (o: EgsSearchOptions) => (t: DevTask) => Promise.resolve(scheduler.search(t.dag, o));
   const variants: Variant[] = [
     { name: 'listsched', run: (t) => scheduleWithMethod(t.dag, 'listsched') },
-    { name: 'egs-search, no portfolio (before)', run: search({ portfolio: false }) },
+    {
+      name: 'egs-search, no portfolio, no local search',
+      run: search({ portfolio: false, localSearch: false }),
+    },
+    { name: 'egs-search, no local search (before)', run: search({ localSearch: false }) },
     { name: 'egs-search (new)', run: search({}) },
   ];
   const optimalS = Number(opt['optimal'] ?? 0);
@@ -77,7 +83,7 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
       run: (t) => scheduleWithMethod(t.dag, 'optimal', { timeLimitS: optimalS }),
     });
   // Warm-up (JIT, WebAssembly) on the first task, not counted.
-  for (const v of variants.slice(1, 3)) await v.run(tasks[0]!);
+  for (const v of variants.slice(1, 4)) await v.run(tasks[0]!);
   const cells = new Map<string, Cell>();
   // Tasks where the new method is above the core lower bound: what is left to find.
   const residual: string[] = [];
@@ -154,19 +160,19 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
     '',
     '| set | DAGs | core LB | ' +
       variants.map((v) => `${v.name} mean cores`).join(' | ') +
-      ' | new: answers from policy / portfolio seed / list seed | new ≤ m | ms per DAG (before / new, max new) | new CPU ms (mean, max) | invalid |',
+      ' | new: answers from policy / local search seed / portfolio seed / list seed | new ≤ m | ms per DAG (before / new, max new) | new CPU ms (mean, max) | invalid |',
     '|---|---|---|' + variants.map(() => '---|').join('') + '---|---|---|---|---|',
   ];
   for (const set of sets) {
     const c = (v: Variant): Cell => cells.get(`${set}|${v.name}`)!;
-    const before = c(variants[1]!);
-    const now = c(variants[2]!);
+    const before = c(variants[2]!);
+    const now = c(variants[3]!);
     const m = tasks.find((t) => t.set === set)!.m;
     const src = (s: string): number => now.sources.get(s) ?? 0;
     lines.push(
       `| ${set} | ${now.cores.length} | ${mean(lowerBounds.get(set)!).toFixed(2)} | ` +
         variants.map((v) => mean(c(v).cores).toFixed(2)).join(' | ') +
-        ` | ${src('policy')} / ${src('portfolio seed')} / ${src('list seed')} | ${now.cores.filter((k) => k <= m).length}/${now.cores.length}` +
+        ` | ${src('policy')} / ${src('local search seed')} / ${src('portfolio seed')} / ${src('list seed')} | ${now.cores.filter((k) => k <= m).length}/${now.cores.length}` +
         ` | ${mean(before.ms).toFixed(0)} / ${mean(now.ms).toFixed(0)}, ${max(now.ms).toFixed(0)} | ${mean(now.cpuMs).toFixed(0)}, ${max(now.cpuMs).toFixed(0)} | ${variants.reduce((s, v) => s + c(v).invalid, 0)} |`,
     );
   }

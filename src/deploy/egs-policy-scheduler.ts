@@ -23,7 +23,9 @@
  * answers worse than list scheduling, and the note's `answer from:` says which part answered.
  * `egs-search` first tries to beat that seed with the list portfolio ({@link fewestCoresListPortfolio}:
  * the orders of `makespanListSchedule` and seeded perturbations, core count by core count), which at
- * tight deadlines often meets D on a core fewer; the fewer-core timetable then seeds the search.
+ * tight deadlines often meets D on a core fewer, then the tabu search over core sequences of
+ * {@link chainLocalSearch} (which may keep a core idle while a node is ready, as no list schedule
+ * does) on fewer cores still; the fewer-core timetable then seeds the policy search.
  *
  * Two speed settings bound the work on large graphs: `refresh` R runs the network only every R
  * steps and after every width drop (in between the last logits are reused under the current mask),
@@ -51,6 +53,9 @@ import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
 import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
 import { fewestCoresListPortfolio } from '../dag/optimal/fewest-cores-list-portfolio.js';
 import { createAnalysisContext } from '../dag/analysis/analysis-context.js';
+import { chainLocalSearch } from '../dag/optimal/chain-local-search.js';
+import { chainTimetable } from '../dag/optimal/chain-timetable.js';
+import { makespanListSchedule } from '../dag/optimal/makespan-list-schedule.js';
 import { listTimetables } from '../envs/egs/egs-best-teacher.js';
 import { timetableAsEgsResult } from '../envs/egs/timetable-teacher.js';
 import {
@@ -143,6 +148,15 @@ export interface EgsSearchOptions {
    * count, end it first on a quiet core); within it the result depends on `seed` only.
    */
   portfolioTimeS?: number;
+  /**
+   * With the heuristic seed: then try to meet D on fewer cores than the best seed so far with the
+   * tabu search over core sequences of {@link chainLocalSearch} (from the best list schedule on
+   * one core fewer, then fewer while it succeeds), before the policy search (default true). Its
+   * sequences may keep a core idle while a node is ready, which no list schedule does.
+   */
+  localSearch?: boolean;
+  /** Wall-clock cap of the local search in seconds (default 0.3, `DEFAULT_EGS_LOCAL_SEARCH_TIME_S`). */
+  localSearchTimeS?: number;
 }
 
 /** Default of {@link EgsSearchOptions.searchTimeS}. */
@@ -150,6 +164,9 @@ export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
 
 /** Default of {@link EgsSearchOptions.portfolioTimeS}. */
 export const DEFAULT_EGS_PORTFOLIO_TIME_S = 1;
+
+/** Default of {@link EgsSearchOptions.localSearchTimeS}. */
+export const DEFAULT_EGS_LOCAL_SEARCH_TIME_S = 0.3;
 
 /** What the default search time is shortened to fit: seeds and search of one call, in seconds. */
 const DEFAULT_EGS_TOTAL_TIME_S = 0.9;
@@ -435,6 +452,43 @@ export class EgsPolicyScheduler {
     return { ...timetableAsEgsResult(dag, timetable, lowerBound, D), from: `list portfolio (${found.by})` };
   }
 
+  // Sequences on fewer cores than `seed` that meet D, found by the chain local search, as a seed.
+  private localSearchSeed(
+    dag: Dag,
+    seed: HeuristicSeed,
+    stopAt: number,
+    options: EgsSearchOptions,
+    budget: TimeBudget,
+  ): HeuristicSeed | undefined {
+    const D = seed.result.deadline;
+    const ctx = createAnalysisContext(dag, D);
+    const time = new TimeBudget(
+      Math.min(options.localSearchTimeS ?? DEFAULT_EGS_LOCAL_SEARCH_TIME_S, budget.remainingS),
+    );
+    let found: { chains: number[][]; from: string } | undefined;
+    for (let k = seed.result.cores - 1; k >= Math.max(1, stopAt) && !time.expired; k--) {
+      const start = makespanListSchedule(ctx, k, { rounds: 0 });
+      const r = chainLocalSearch(dag, start.chains, D, { seed: options.seed ?? 0, budget: time });
+      if (!r.met) break;
+      found = { chains: r.chains, from: `chain local search (from ${start.by} on ${k} cores)` };
+      k = r.chains.length; // it may have emptied a core
+    }
+    if (!found) return undefined;
+    const table = chainTimetable(dag, found.chains);
+    if (!table) return undefined;
+    const incumbent = { ...table, chains: found.chains };
+    const result = incumbentAsEdgeGeneration(
+      dag,
+      ctx.reach,
+      incumbent,
+      'listsched',
+      seed.result.lowerBound,
+      D,
+    );
+    if (!result.feasible || result.cores >= seed.result.cores) return undefined;
+    return { ...timetableAsEgsResult(dag, result, seed.result.lowerBound, D), from: found.from };
+  }
+
   // `answer` or, when fewer cores, the heuristic seed or the policy's continuation of it
   // (`samples` episodes from G' of the seed: the greedy one and samples − 1 sampled).
   private seeded(
@@ -486,6 +540,8 @@ export class EgsPolicyScheduler {
     let seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
     if (seed && seed.result.cores > stopAt && (options.portfolio ?? true))
       seed = this.portfolioSeed(dag, seed, stopAt, options, budget) ?? seed;
+    if (seed && seed.result.cores > stopAt && (options.localSearch ?? true))
+      seed = this.localSearchSeed(dag, seed, stopAt, options, budget) ?? seed;
     // The search's own time; the hard budget still caps it.
     const searchTime = new TimeBudget(
       Math.min(

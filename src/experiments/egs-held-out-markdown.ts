@@ -100,13 +100,14 @@ Sets: \`${r.setFilePath}\` (format version ${decl.version}), made by \`${file.ge
   ${provenD} of ${items.length} deadlines are proved minimal makespans.
 
 Methods (all through \`scheduleWithMethod\`, every timetable through the shared checker: **${invalid}** of ${rows.length} invalid):
-\`egs\` = greedy small policy, \`egs-search\` = beam 4×4 plus 16 episodes of the large policy (0.5 s search time), both
+\`egs\` = greedy small policy (continuing from the seed's G'), \`egs-search\` = beam 4×4 plus 16 episodes of the large policy (0.5 s search time), both
 **seeded with the best heuristic answer by default** (the fewer-core list schedule as an edge-generation answer, kept unless the
 policy does better), so they are never worse than \`listsched\`. \`egs-search\` first runs the **list portfolio**
 (\`fewestCoresListPortfolio\`: the orders and seeded random perturbations of \`makespanListSchedule\`, core count by core
 count, 400 rounds each, ≤ 1 s), which is **the same portfolio, with the same default seed 0, that set D here** wherever D came from a list schedule:
 there it replays the m-core schedule that defined D, so its gains over \`listsched\` at these deadlines are the portfolio's, not
-the policy's (the note's \`answer from:\` says which part answered; bench/results/egs-search-dev.md has the ablation). \`egs-policy\` = the learned small policy **alone** (greedy,
+the policy's; then, where that seed is above the lower bound, the **chain local search** (\`chainLocalSearch\`: tabu search over
+core sequences from the fixed-order list schedule on one core fewer, ≤ 0.3 s), whose gains are not the policy's either (the note's \`answer from:\` says which part answered; bench/results/egs-search-dev.md has the ablation). \`egs-policy\` = the learned small policy **alone** (greedy,
 \`heuristicSeed: false\`), so nothing is hidden by the seed. \`optimal\` (exact MILP, warm-started from listsched) runs on the
 50-node sets only, ${options.optimalTimeLimitS} s per DAG (\`optimalLimit=\`). Every other method has a ${options.budgetS} s budget per DAG (\`budget=\`);
 past it a method returns its best answer so far (the "budget cut" column counts these, ${cut.length} rows in all). Cut short,

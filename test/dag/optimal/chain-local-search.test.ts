@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createAnalysisContext } from '../../../src/dag/analysis/analysis-context.js';
+import { withDeadline } from '../../../src/dag/build-dag.js';
+import { generateDag } from '../../../src/dag/generate/generate-dag.js';
+import { chainLocalSearch } from '../../../src/dag/optimal/chain-local-search.js';
+import { chainMakespan, chainTimetable } from '../../../src/dag/optimal/chain-timetable.js';
+import { fewestCoresListPortfolio } from '../../../src/dag/optimal/fewest-cores-list-portfolio.js';
+import { incumbentAsEdgeGeneration } from '../../../src/dag/optimal/list-schedule-incumbent.js';
+import { makespanListSchedule } from '../../../src/dag/optimal/makespan-list-schedule.js';
+import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
+import { EGS_SET_DECLARATION, egsGeneratorOptions } from '../../../src/experiments/egs-held-out-sets.js';
+import { PORTFOLIO_BEATS_LISTSCHED } from '../../helpers/portfolio-dag.js';
+import { arbTightTask } from '../../helpers/tight-task.js';
+import type { Dag } from '../../../src/dag/dag-task.js';
+
+// The sequences meet D on their cores: a checked edge-generation answer.
+function expectChecked(dag: Dag, chains: number[][], D: number): void {
+  const ctx = createAnalysisContext(dag, D);
+  const table = chainTimetable(dag, chains)!;
+  const r = incumbentAsEdgeGeneration(dag, ctx.reach, { ...table, chains }, 'listsched', 1, D);
+  expect(r.feasible).toBe(true);
+  expect(checkSchedule(dag, r).violations).toEqual([]);
+}
+
+describe('chainLocalSearch', () => {
+  it('meets D on 2 cores from the fixed-order list schedule that misses it', () => {
+    const dag = PORTFOLIO_BEATS_LISTSCHED;
+    const ctx = createAnalysisContext(dag, 29);
+    const start = makespanListSchedule(ctx, 2, { rounds: 0 });
+    expect(start.makespan).toBeGreaterThan(29);
+    const r = chainLocalSearch(dag, start.chains, 29, { maxSteps: 500 });
+    expect(r.met).toBe(true);
+    expect(r.chains.length).toBeLessThanOrEqual(2);
+    expect(r.makespan).toBeLessThanOrEqual(29);
+    expectChecked(dag, r.chains, 29);
+  });
+
+  it('finds 4 cores where no list schedule of the portfolio meets D on fewer than 5 (a 50-node development DAG)', () => {
+    // dev-same-predecessors-n50-5 of bench/egs-search-dev-set.ts (seed base 0x0de50000), D = its proved 8-core makespan.
+    const o = egsGeneratorOptions(
+      { ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 },
+      'same-predecessors',
+      50,
+      5,
+    );
+    const dag = withDeadline(generateDag({ ...o, name: 'dev' }), 104);
+    const ctx = createAnalysisContext(dag, 104);
+    expect(fewestCoresListPortfolio(ctx, 1, 50)?.cores).toBe(5);
+    const start = makespanListSchedule(ctx, 4, { rounds: 0 });
+    const r = chainLocalSearch(dag, start.chains, 104, { maxSteps: 200 });
+    expect(r.met).toBe(true);
+    expect(r.chains.length).toBe(4);
+    expectChecked(dag, r.chains, 104);
+  });
+
+  it('property: a partition of the busy nodes on ≤ k cores, never longer than the start, deterministic', () => {
+    fc.assert(
+      fc.property(arbTightTask(30), fc.integer({ min: 1, max: 4 }), fc.nat(99), ({ dag, D }, k, seed) => {
+        const start = makespanListSchedule(createAnalysisContext(dag, D), k, { rounds: 0 });
+        const r = chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40 });
+        expect(r.chains.length).toBeLessThanOrEqual(start.chains.length);
+        const seen = r.chains.flat().sort((a, b) => a - b);
+        const busy = [...Array(dag.n).keys()].filter((v) => dag.wcet[v]! > 0);
+        expect(seen).toEqual(busy);
+        expect(chainMakespan(dag, r.chains)).toBe(r.makespan);
+        expect(r.makespan).toBeLessThanOrEqual(start.makespan);
+        expect(r.met).toBe(r.makespan <= D * 0.9 + 1e-9 * D);
+        expect(chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40 })).toEqual(r);
+        if (r.makespan <= D) expectChecked(dag, r.chains, D);
+      }),
+      { numRuns: 60, seed: 16 },
+    );
+  });
+
+  it('refuses sequences that put a node on two cores or leave a busy node out', () => {
+    const dag = PORTFOLIO_BEATS_LISTSCHED;
+    const start = makespanListSchedule(createAnalysisContext(dag, 29), 2, { rounds: 0 });
+    const [a, b] = start.chains as [number[], number[]];
+    expect(() => chainLocalSearch(dag, [a, [...b, a[0]!]], 29)).toThrow(/on two cores/);
+    expect(() => chainLocalSearch(dag, [a.slice(1), b], 29)).toThrow(/on no core/);
+  });
+});
