@@ -14,7 +14,6 @@
  */
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { mean } from '../src/core/statistics.js';
 import {
@@ -33,13 +32,9 @@ import {
   type EgsValidationScore,
 } from '../src/experiments/egs-expert-iteration.js';
 import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverages } from './machine.js';
 
-const load = (): string =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
+const load = loadAverages;
 
 /** Runs expert iteration with `key=value` overrides (see the file comment). */
 export async function runEgsExpertIterationBench(args: readonly string[] = []): Promise<void> {

@@ -9,7 +9,6 @@
  * Keys: `per` (DAGs per generator and size, default 8), `cache` (JSON file of the deadlines,
  * default bench/results/egs-search-dev-deadlines.json), `out` (folder, bench/results).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import type { Dag } from '../src/dag/dag-task.js';
@@ -19,7 +18,7 @@ import { loadEgsPolicyModel, SMALL_EGS_MODEL_PATH } from '../src/deploy/egs-poli
 import { EgsPolicyScheduler } from '../src/deploy/egs-policy-scheduler.js';
 import { scheduleWithMethod } from '../src/deploy/schedule-method.js';
 import { egsSearchDevSet } from './egs-search-dev-set.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverages } from './machine.js';
 
 interface Cell {
   cores: number[];
@@ -50,11 +49,7 @@ export async function runEgsScratchDevBench(args: readonly string[] = []): Promi
   const opt = Object.fromEntries(args.map((a) => a.split('=') as [string, string]));
   for (const k of Object.keys(opt))
     if (!KEYS.includes(k)) throw new Error(`egs-scratch-dev bench: unknown key ${k} (${KEYS.join('=, ')}=)`);
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(', ');
+  const load = loadAverages;
   const loadAtStart = load();
   const t0 = performance.now();
   const tasks = await egsSearchDevSet({

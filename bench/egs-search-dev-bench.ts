@@ -11,7 +11,6 @@
  * re-run skips the 5 s `bestKnownMakespan` per task), `optimal` (seconds: also run `optimal`
  * with this limit; default 0 = not run), `out` (folder, bench/results).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { coreLowerBound } from '../src/dag/analysis/core-lower-bound.js';
@@ -21,7 +20,7 @@ import { loadEgsPolicyModel, LARGE_EGS_MODEL_PATH } from '../src/deploy/egs-poli
 import { EgsPolicyScheduler, type EgsSearchOptions } from '../src/deploy/egs-policy-scheduler.js';
 import { scheduleWithMethod } from '../src/deploy/schedule-method.js';
 import { egsSearchDevSet, type DevTask } from './egs-search-dev-set.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverages } from './machine.js';
 
 /** A column of the table: a method or a variant of `egs-search`. */
 interface Variant {
@@ -53,11 +52,7 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
   for (const k of Object.keys(opt))
     if (!['per', 'cache', 'optimal', 'out'].includes(k))
       throw new Error(`egs-search-dev bench: unknown key ${k} (per=, cache=, optimal=, out=)`);
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(', ');
+  const load = loadAverages;
   const loadAtStart = load();
   const t0 = performance.now();
   const tasks = await egsSearchDevSet({

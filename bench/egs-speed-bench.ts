@@ -15,7 +15,6 @@
  * list-schedule makespan on m = 4, 2, 8 cores in turn, instead of the sampler's layered / fork-join
  * DAGs at tight m = 4 / slack 0.3), `out` (folder, bench/results).
  */
-import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -30,7 +29,7 @@ import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { LARGE_EGS_MODEL_PATH, SMALL_EGS_MODEL_PATH } from '../src/deploy/egs-policy-model.js';
 import { DagSampler } from '../src/envs/egs/dag-sampler.js';
 import { tightDeadline } from '../src/experiments/egs-benchmark-sets.js';
-import { describeMachine, median } from './machine.js';
+import { describeMachine, loadAverages, median } from './machine.js';
 
 /** What a variant (this tree, or `base`) offers: its scheduler class and model loader. */
 interface Variant {
@@ -76,11 +75,7 @@ export async function runEgsSpeedBench(args: readonly string[] = []): Promise<vo
   const opt = Object.fromEntries(args.map((a) => a.split('=') as [string, string]));
   const num = (k: string, d: number): number => (opt[k] !== undefined ? Number(opt[k]) : d);
   const t0 = performance.now();
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(', ');
+  const load = loadAverages;
   const loadAtStart = load();
   // A full collection before each timed call, so that neither variant pays for the other's garbage.
   v8.setFlagsFromString('--expose-gc');

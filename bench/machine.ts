@@ -1,3 +1,4 @@
+import os from 'node:os';
 export { describeMachine } from '../src/core/describe-machine.js';
 
 /** Median of a list of numbers. */
@@ -17,4 +18,12 @@ export async function timeIt(fn: () => unknown, repeat: number, warmup = 1): Pro
     out.push(performance.now() - t0);
   }
   return out;
+}
+
+/** The 1-, 5- and 15-minute load averages, as a bench file states them ("2.10, 1.95, 1.80"). */
+export function loadAverages(): string {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 }

@@ -9,14 +9,13 @@
  * Run: `npm run bench -- od3-speed [env=PixelPong-v0|Jobs-v0] [steps=3000] [repeats=1]
  * [learningStarts=200] [seed=1] [out=bench/results/od3-speed.md]`.
  */
-import os from 'node:os';
 import { DQN } from '../src/agents/dqn.js';
 import { DQN_PAPER_TEACHER } from '../src/agents/dqn-paper-teacher.js';
 import { ArbiterError } from '../src/core/errors.js';
 import { makeEnv } from '../src/core/make-env.js';
 import { registerBuiltinEnvs } from '../src/envs/register-envs.js';
 import { initTf } from '../src/nn/tf-backend.js';
-import { describeMachine, median } from './machine.js';
+import { describeMachine, loadAverages, median } from './machine.js';
 import { rewriteKeepingMarkedSections, withMarkedSection } from './marked-section.js';
 
 /** Arguments of {@link runOd3SpeedBench}. */
@@ -52,11 +51,7 @@ export function parseOd3SpeedArgs(argv: readonly string[]): Od3SpeedArgs {
   return a;
 }
 
-const load = (): string =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
+const load = loadAverages;
 
 /** Trains the teacher `repeats` times and rewrites its env's section of `out`. */
 export async function runOd3SpeedBench(a: Od3SpeedArgs): Promise<void> {

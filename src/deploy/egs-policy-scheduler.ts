@@ -50,9 +50,13 @@ import { declinedResult } from '../dag/schedule/declined-result.js';
 import { fallbackBudget, TimeBudget } from '../dag/schedule/time-budget.js';
 import { computeTiming } from '../dag/analysis/timing.js';
 import { transitiveClosure } from '../dag/analysis/transitive-closure.js';
-import { incumbentAsEdgeGeneration, listScheduleIncumbent } from '../dag/optimal/list-schedule-incumbent.js';
+import {
+  incumbentAsEdgeGeneration,
+  listScheduleIncumbent,
+  type Incumbent,
+} from '../dag/optimal/list-schedule-incumbent.js';
 import { fewestCoresListPortfolio } from '../dag/optimal/fewest-cores-list-portfolio.js';
-import { createAnalysisContext } from '../dag/analysis/analysis-context.js';
+import { createAnalysisContext, type AnalysisContext } from '../dag/analysis/analysis-context.js';
 import { chainLocalSearch } from '../dag/optimal/chain-local-search.js';
 import { chainTimetable } from '../dag/optimal/chain-timetable.js';
 import { makespanListSchedule } from '../dag/optimal/makespan-list-schedule.js';
@@ -429,39 +433,49 @@ export class EgsPolicyScheduler {
     return { ...timetableAsEgsResult(dag, timetable, lowerBound, deadline), from };
   }
 
+  // Core sequences that meet D on fewer cores than `seed`, as a seed; otherwise undefined.
+  private fewerCoreSeed(
+    dag: Dag,
+    ctx: AnalysisContext,
+    seed: HeuristicSeed,
+    found: Incumbent,
+    from: string,
+  ): HeuristicSeed | undefined {
+    const { deadline: D, lowerBound } = seed.result;
+    const timetable = incumbentAsEdgeGeneration(dag, ctx.reach, found, 'listsched', lowerBound, D);
+    if (!timetable.feasible || timetable.cores >= seed.result.cores) return undefined;
+    return { ...timetableAsEgsResult(dag, timetable, lowerBound, D), from };
+  }
+
   // A list schedule of the portfolio on fewer cores than `seed` (as a seed), or undefined.
   private portfolioSeed(
     dag: Dag,
+    ctx: AnalysisContext,
     seed: HeuristicSeed,
     stopAt: number,
     options: EgsSearchOptions,
     budget: TimeBudget,
   ): HeuristicSeed | undefined {
-    const D = seed.result.deadline;
-    const ctx = createAnalysisContext(dag, D);
     const found = fewestCoresListPortfolio(ctx, stopAt, seed.result.cores, {
       seed: options.seed ?? 0,
       budget: new TimeBudget(
         Math.min(options.portfolioTimeS ?? DEFAULT_EGS_PORTFOLIO_TIME_S, budget.remainingS),
       ),
     });
-    if (!found) return undefined;
-    const lowerBound = seed.result.lowerBound;
-    const timetable = incumbentAsEdgeGeneration(dag, ctx.reach, found, 'listsched', lowerBound, D);
-    if (!timetable.feasible || timetable.cores >= seed.result.cores) return undefined;
-    return { ...timetableAsEgsResult(dag, timetable, lowerBound, D), from: `list portfolio (${found.by})` };
+    return found && this.fewerCoreSeed(dag, ctx, seed, found, `list portfolio (${found.by})`);
   }
 
-  // Sequences on fewer cores than `seed` that meet D, found by the chain local search, as a seed.
+  // Sequences on fewer cores than `seed` that meet D, found by the chain local search (as a
+  // seed), or undefined.
   private localSearchSeed(
     dag: Dag,
+    ctx: AnalysisContext,
     seed: HeuristicSeed,
     stopAt: number,
     options: EgsSearchOptions,
     budget: TimeBudget,
   ): HeuristicSeed | undefined {
     const D = seed.result.deadline;
-    const ctx = createAnalysisContext(dag, D);
     const time = new TimeBudget(
       Math.min(options.localSearchTimeS ?? DEFAULT_EGS_LOCAL_SEARCH_TIME_S, budget.remainingS),
     );
@@ -473,20 +487,8 @@ export class EgsPolicyScheduler {
       found = { chains: r.chains, from: `chain local search (from ${start.by} on ${k} cores)` };
       k = r.chains.length; // it may have emptied a core
     }
-    if (!found) return undefined;
-    const table = chainTimetable(dag, found.chains);
-    if (!table) return undefined;
-    const incumbent = { ...table, chains: found.chains };
-    const result = incumbentAsEdgeGeneration(
-      dag,
-      ctx.reach,
-      incumbent,
-      'listsched',
-      seed.result.lowerBound,
-      D,
-    );
-    if (!result.feasible || result.cores >= seed.result.cores) return undefined;
-    return { ...timetableAsEgsResult(dag, result, seed.result.lowerBound, D), from: found.from };
+    const table = found && chainTimetable(dag, found.chains);
+    return table && this.fewerCoreSeed(dag, ctx, seed, { ...table, chains: found!.chains }, found!.from);
   }
 
   // `answer` or, when fewer cores, the heuristic seed or the policy's continuation of it
@@ -538,10 +540,13 @@ export class EgsPolicyScheduler {
     const { N, bound, stopAt } = start;
     const seeded = options.heuristicSeed ?? true;
     let seed = seeded ? this.heuristicSeed(dag, start.state.deadline, bound, start.width) : undefined;
-    if (seed && seed.result.cores > stopAt && (options.portfolio ?? true))
-      seed = this.portfolioSeed(dag, seed, stopAt, options, budget) ?? seed;
-    if (seed && seed.result.cores > stopAt && (options.localSearch ?? true))
-      seed = this.localSearchSeed(dag, seed, stopAt, options, budget) ?? seed;
+    if (seed && seed.result.cores > stopAt) {
+      const ctx = createAnalysisContext(dag, seed.result.deadline);
+      if (options.portfolio ?? true)
+        seed = this.portfolioSeed(dag, ctx, seed, stopAt, options, budget) ?? seed;
+      if (seed.result.cores > stopAt && (options.localSearch ?? true))
+        seed = this.localSearchSeed(dag, ctx, seed, stopAt, options, budget) ?? seed;
+    }
     // The search's own time; the hard budget still caps it.
     const searchTime = new TimeBudget(
       Math.min(
