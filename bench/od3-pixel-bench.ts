@@ -22,10 +22,10 @@
  * rerun with the same arguments, and its od3.json row is written as soon as it is done;
  * `reportOnly=1` writes the report of the finished cells without training more.
  *
- * Run: `npm run bench -- od3 pixel [env=PixelPong-v0|Jobs-v0] [steps=60000|20000]
- * [od3steps=steps/3] [seeds=1,2,3] [mb=4] [uf=32] [points=21] [evalEvery=…] [evalEpisodes=3|20]
+ * Run: `npm run bench -- od3 pixel [env=PixelPong-v0|Jobs-v0] [steps=45000|10000] [scale=1]
+ * [od3steps=steps/3] [seeds=1,2,3] [mb=4] [uf=32] [points=21] [evalEvery=…] [evalEpisodes=5|10]
  * [reportOnly=1] [out=…] [json=…] [cache=…]`; `mb=16,8,4 uf=8,16,32` gives the paper's full
- * variant grid, `steps` is the scale of longer runs. Time is CLOUD's: on two shared cores the
+ * variant grid; `scale=K` multiplies the default steps for longer runs (or give `steps`). Time is CLOUD's: on two shared cores the
  * largenet DQN trains at 40–110 PixelPong steps/s and 15–40 Jobs-image steps/s, and a good
  * PixelPong player's evaluation episodes are long (seconds each).
  */
@@ -108,8 +108,8 @@ function pixelPlan(env: string, points: number): PixelPlan {
       block: 'od3-pixel',
       plotPrefix: 'pixelpong',
       cacheSub: path.join(env, `points${points}`),
-      defaultSteps: 60_000,
-      defaultEvalEpisodes: 3,
+      defaultSteps: 45_000,
+      defaultEvalEpisodes: 5,
     };
   if (env === 'Jobs-v0')
     return {
@@ -120,8 +120,8 @@ function pixelPlan(env: string, points: number): PixelPlan {
       block: 'od3-pixel-jobs',
       plotPrefix: 'jobs-image',
       cacheSub: 'Jobs-v0-image',
-      defaultSteps: 20_000,
-      defaultEvalEpisodes: 20,
+      defaultSteps: 10_000,
+      defaultEvalEpisodes: 10,
     };
   throw new Error(`od3 pixel: env must be PixelPong-v0 or Jobs-v0, got '${env}'`);
 }
@@ -130,8 +130,10 @@ function pixelPlan(env: string, points: number): PixelPlan {
 export interface Od3PixelBenchOptions {
   /** `PixelPong-v0` (default) or `Jobs-v0` (its image observation). */
   env?: string;
-  /** CLOUD steps per seed. Default 60 000 (PixelPong), 20 000 (Jobs). */
+  /** CLOUD steps per seed. Default 45 000 (PixelPong), 10 000 (Jobs): the committed runs. */
   steps?: number;
+  /** Multiplies the default `steps` (longer runs; ignored when `steps` is given). Default 1. */
+  scale?: number;
   /** EDGE and EDGE-OD3 steps per run. Default ⌊steps / 3⌋. */
   od3Steps?: number;
   /** Seeds of every method. Default [1, 2, 3]. */
@@ -144,7 +146,7 @@ export interface Od3PixelBenchOptions {
   points?: number;
   /** Evaluation interval in steps. Default steps / 12 for CLOUD, od3Steps / 12 for the others (a good PixelPong player's evaluation episodes are long). */
   evalEvery?: number;
-  /** Episodes per evaluation. Default 3 (PixelPong), 20 (Jobs). */
+  /** Episodes per evaluation. Default 5 (PixelPong), 10 (Jobs). */
   evalEpisodes?: number;
   /** Report only the finished (cached) cells, train nothing more (CLOUD's first seed must be done). */
   reportOnly?: boolean;
@@ -175,21 +177,38 @@ export interface Od3ResultRow {
   trainWallS: number;
 }
 
-/** Parses `key=value` arguments into {@link Od3PixelBenchOptions}. */
+/**
+ * Parses `key=value` arguments into {@link Od3PixelBenchOptions}; an unknown key or a value that
+ * is not a positive integer (a positive number for `scale`) is an error naming the argument.
+ */
 export function parseOd3PixelArgs(args: readonly string[]): Od3PixelBenchOptions {
   const o: Od3PixelBenchOptions = {};
-  const list = (v: string): number[] => v.split(',').filter(Boolean).map(Number);
+  const int = (a: string, v: string): number => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < 1)
+      throw new Error(`od3 pixel: '${a}': the value must be an integer ≥ 1, got '${v}'`);
+    return x;
+  };
+  const list = (a: string, v: string): number[] =>
+    v
+      .split(',')
+      .filter(Boolean)
+      .map((x) => int(a, x));
   for (const a of args) {
     const [k, v = ''] = a.split('=');
     if (k === 'env') o.env = v;
-    else if (k === 'steps') o.steps = Number(v);
-    else if (k === 'od3steps') o.od3Steps = Number(v);
-    else if (k === 'seeds') o.seeds = list(v);
-    else if (k === 'mb') o.minibatches = list(v);
-    else if (k === 'uf') o.updateFreqs = list(v);
-    else if (k === 'points') o.points = Number(v);
-    else if (k === 'evalEvery') o.evalEvery = Number(v);
-    else if (k === 'evalEpisodes') o.evalEpisodes = Number(v);
+    else if (k === 'steps') o.steps = int(a, v);
+    else if (k === 'scale') {
+      o.scale = Number(v);
+      if (!(o.scale > 0) || !Number.isFinite(o.scale))
+        throw new Error(`od3 pixel: '${a}': the value must be a number > 0, got '${v}'`);
+    } else if (k === 'od3steps') o.od3Steps = int(a, v);
+    else if (k === 'seeds') o.seeds = list(a, v);
+    else if (k === 'mb') o.minibatches = list(a, v);
+    else if (k === 'uf') o.updateFreqs = list(a, v);
+    else if (k === 'points') o.points = int(a, v);
+    else if (k === 'evalEvery') o.evalEvery = int(a, v);
+    else if (k === 'evalEpisodes') o.evalEpisodes = int(a, v);
     else if (k === 'reportOnly') o.reportOnly = v !== '0' && v !== 'false';
     else if (k === 'out') o.out = v;
     else if (k === 'json') o.json = v;
@@ -336,7 +355,7 @@ export function studentExportFigures(
 export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Promise<string> {
   const plan = pixelPlan(options.env ?? 'PixelPong-v0', options.points ?? 21);
   const ENV_ID = plan.id;
-  const steps = options.steps ?? plan.defaultSteps;
+  const steps = options.steps ?? Math.round(plan.defaultSteps * (options.scale ?? 1));
   const od3Steps = options.od3Steps ?? Math.floor(steps / 3);
   const seeds = options.seeds ?? [1, 2, 3];
   const mbs = options.minibatches ?? [4];
