@@ -25,7 +25,7 @@ import { runSpeedBench } from './speed-bench.js';
 // `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | od3-speed [key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-train-small [key=value…] | egs-train-large [key=value…] | egs-train-large-validate [old=… new=…] | egs-speed [key=value…] | egs-expert-iteration [key=value…] | env-runners | optimal-proof [bk=S opt=S] | egs-search-dev [per=… cache=… optimal=S]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
-// egs-learn (~10 min), egs-train-small (~2 min), egs-train-large (~8 min), egs-train-large-validate (~3 min), egs-speed (~2 min), egs-expert-iteration (~40 min), env-runners (~4 min), optimal-proof (~5 min), egs-search-dev (~3 min), od3-speed (~1.5 min per repeat) and
+// egs-learn (~10 min), egs-train-small (~2 min), egs-train-large (~6 min), egs-train-large-validate (~10 s), egs-speed (~2 min), egs-expert-iteration (~40 min), env-runners (~4 min), optimal-proof (~5 min), egs-search-dev (~3 min), od3-speed (~1.5 min per repeat) and
 // egs-sets (the set file `egs` reads) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
