@@ -2,9 +2,9 @@
  * `npm run bench -- egs-expert-iteration [key=value…]`: trains an EGS graph policy from scratch by
  * expert iteration (`src/experiments/egs-expert-iteration.ts`) and writes
  * bench/results/egs-expert-iteration.md / .json / .svg (validation mean cores per round, alone
- * and seeded, vs listsched and the shipped policies). This is the documented command that trains
- * the shipped large policy (`models/egs-graph-policy.json`): with the defaults it is the run
- * recorded in the results file. Into `run` (default runs/egs-expert-iteration) it writes one
+ * and seeded, vs listsched and the shipped policies); with the defaults it is the run recorded in
+ * the results file (the shipped large policy, `models/egs-graph-policy.json`, is trained by
+ * `npm run bench -- egs-train-large` instead). Into `run` (default runs/egs-expert-iteration) it writes one
  * checkpoint per round (`round-K.json`, atomic), `log.jsonl` (one record per round, also copied to
  * bench/results/egs-expert-iteration-log.jsonl) and `chosen.json` (the round with the fewest
  * validation cores seeded, then alone). Keys: `rounds` (4), `dags` (per round, 48), `hidden` /

@@ -42,7 +42,9 @@ export interface EgsPolicyModel {
 
 /**
  * Path of the large shipped policy (`models/egs-graph-policy.json`: d = 32, two attention layers,
- * 21,697 parameters), the default of `egs-search`: a little better per decision, about 4× slower.
+ * 21,953 parameters, `v2` features; `npm run bench -- egs-train-large` reproduces it), the default
+ * of `egs-search`: a greedy episode about 4–5× the small one's time
+ * (bench/results/egs/large-train/validation.md).
  */
 export const LARGE_EGS_MODEL_PATH = fileURLToPath(
   new URL('../../models/egs-graph-policy.json', import.meta.url),

@@ -127,7 +127,7 @@ export interface EgsAblationConfig {
 }
 
 /** The variants of the ablation with the original features, in table order. */
-/** PPO settings of the fine-tune after DAgger (the shipped small policy's; `egs-small-train` reuses them). */
+/** PPO settings of the fine-tune after DAgger (the shipped policies'; `egs-policy-train` reuses them). */
 export const EGS_FINE_TUNE_PPO = Object.freeze({ learningRate: 2e-4, entCoef: 0.003 });
 
 export const EGS_ABLATION_VARIANTS = [

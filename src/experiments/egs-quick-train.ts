@@ -2,7 +2,8 @@
  * A short, fully seeded EGS training run for the demo: demonstrations of the non-learned expert
  * (best of two randomized `egs-greedy` passes) on small generated DAGs, then behaviour cloning of
  * the graph policy. Minutes, not hours: it shows the pipeline end to end; the shipped pretrained
- * policy is the one trained by `bench/egs-train.ts` (documented in bench/results/egs.md).
+ * policies are trained by `npm run bench -- egs-train-small` and `egs-train-large`
+ * (bench/results/egs/small-train, bench/results/egs/large-train).
  */
 import { Rng } from '../core/rng.js';
 import { PadGraphObservation } from '../core/wrappers/pad-graph-observation.js';

@@ -247,7 +247,7 @@ export function egsAcceptance(
     target:
       'Training reproducible from one documented command, curve, checkpoints and logs committed; shipped policies measured',
     measured:
-      'small policy (`egs`, `egs-policy`): `npm run bench -- egs-train-small` reproduces `models/egs-graph-policy-small.json` bit for bit, with its curve, checkpoints and log in `bench/results/egs/small-train/`; large policy (`egs-search`): trained by `bench/egs-train.ts` (logs in `bench/results/egs/`), its reproducibility not checked; the policies measured are the shipped `models/` files named above',
+      'small policy (`egs`, `egs-policy`): `npm run bench -- egs-train-small` reproduces `models/egs-graph-policy-small.json` bit for bit, with its curve, checkpoints and log in `bench/results/egs/small-train/`; large policy (`egs-search`): `npm run bench -- egs-train-large` reproduces `models/egs-graph-policy.json` bit for bit, with its curve, checkpoints and log in `bench/results/egs/large-train/`; the policies measured are the shipped `models/` files named above',
     met: false,
   });
   return lines;

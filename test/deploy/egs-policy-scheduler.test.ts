@@ -218,11 +218,13 @@ describe('EGS models with the v2 features', () => {
     expect(() => parseEgsPolicyModel({ ...v2, features: 'v9' }, 'f.json')).toThrow(
       /f\.json: features: must be one of v1, v2/,
     );
-    // The shipped large model is format /1 and reads as v1; the small one records v2.
+    // Both shipped models are format /2 and record v2 (the large one since `egs-train-large`);
+    // a file of format /1 reads as v1 (below).
     const shipped = loadEgsPolicyModel(LARGE_EGS_MODEL_PATH);
-    expect(shipped.format).toBe('arbiter-egs-graph-policy/1');
-    expect(shipped.features).toBe('v1');
-    expect(new EgsPolicyScheduler(shipped).features).toBe('v1');
+    expect(shipped.format).toBe('arbiter-egs-graph-policy/2');
+    expect(shipped.features).toBe('v2');
+    expect(shipped.dims).toMatchObject({ hiddenDim: 32, numLayers: 2, nodeFeatureDim: 14 });
+    expect(new EgsPolicyScheduler(shipped).features).toBe('v2');
     expect(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH).features).toBe('v2');
     const v1 = JSON.parse(egsPolicyModelToJson({ dims: DIMS, weights: weightsOf(DIMS), meta: {} })) as Record<
       string,

@@ -1,8 +1,11 @@
 /**
- * The training of the shipped small EGS policy alone (`models/egs-graph-policy-small.json`): the
- * `bc best teacher + dagger + ppo` chain of the learning ablation ({@link runEgsLearnAblation}),
- * with the same seeds and the same calls, so that it reproduces the ablation's model bit for bit
- * without training every other variant: behaviour cloning of the best teacher per DAG
+ * The training of a shipped EGS policy alone: the `bc best teacher + dagger + ppo` chain of the
+ * learning ablation ({@link runEgsLearnAblation}), with the same seeds and the same calls, at the
+ * network size of {@link EgsPolicyTrainConfig.policy}. With the small size
+ * ({@link EGS_SMALL_POLICY}, `models/egs-graph-policy-small.json`) it reproduces the ablation's
+ * model bit for bit without training every other variant; with the large size
+ * ({@link EGS_LARGE_POLICY}, `models/egs-graph-policy.json`) it is the large policy's run. The
+ * chain: behaviour cloning of the best teacher per DAG
  * (`egs-greedy`, `listsched`, the list-schedule incumbent), DAgger rounds, and a PPO fine-tune on
  * the training DAGs (fast learner). Every stage is bounded by steps, epochs or rounds, never by
  * wall time, so a fixed seed gives the same weights on any machine. Checkpoints after cloning,
@@ -29,8 +32,19 @@ import { egsPolicyModelOf } from './egs-expert-iteration.js';
 import { cloneEgsExpert, collectTeacherDemonstrations, sampleTrainingDags } from './egs-imitation.js';
 import { EGS_FINE_TUNE_PPO, TrainingDagSampler, egsVariantName, runPpo } from './egs-learn-ablation.js';
 
-/** Settings of {@link trainEgsSmallPolicy}; the defaults are those of the shipped small policy. */
-export interface EgsSmallTrainConfig {
+/** The small shipped policy's network: d = 16, 4 heads, one attention layer. */
+export const EGS_SMALL_POLICY: GraphPolicyConfig = { hiddenDim: 16, numHeads: 4, numLayers: 1 };
+
+/** The large shipped policy's network: d = 32, 4 heads, two attention layers. */
+export const EGS_LARGE_POLICY: GraphPolicyConfig = { hiddenDim: 32, numHeads: 4, numLayers: 2 };
+
+/** Node range of the training and validation DAGs. */
+const NODES: [number, number] = [10, 40];
+/** Core range at the tight deadline of the training and validation DAGs. */
+const TIGHT_CORES: [number, number] = [2, 6];
+
+/** Settings of {@link trainEgsPolicy}; the defaults are those of the shipped small policy. */
+export interface EgsPolicyTrainConfig {
   /** Training DAGs (default 160). */
   trainDags?: number;
   /** Behaviour-cloning epochs (default 8). */
@@ -47,7 +61,7 @@ export interface EgsSmallTrainConfig {
   checkpointEvery?: number;
   /** Observation features (default `v2`). */
   features?: EgsFeatureSet;
-  /** Graph policy (default hidden 16, 4 heads, 1 layer). */
+  /** Graph policy (default {@link EGS_SMALL_POLICY}). */
   policy?: GraphPolicyConfig;
   /** Seed (default 1). */
   seed?: number;
@@ -67,8 +81,8 @@ export interface EgsCurvePoint {
   meanCores: number;
 }
 
-/** Result of {@link trainEgsSmallPolicy}. */
-export interface EgsSmallTrainResult {
+/** Result of {@link trainEgsPolicy}. */
+export interface EgsPolicyTrainResult {
   /** The final model (its meta: `trainedBy`, `seed`, `steps`). */
   model: EgsPolicyModel;
   /** {@link egsWeightsHash} of the model's weights after each stage. */
@@ -92,30 +106,37 @@ export function egsWeightsHash(weights: Record<string, Float32Array>): string {
   return h.digest('hex');
 }
 
-/** Trains the small policy's chain (see the file comment). */
-export async function trainEgsSmallPolicy(config: EgsSmallTrainConfig = {}): Promise<EgsSmallTrainResult> {
+/**
+ * The validation DAGs of seed `seed` (the learning curve's; sampled like the training DAGs from
+ * another seed, disjoint from the benchmark's held-out sets).
+ */
+export function egsTrainValidationDags(seed = 1, count = 48): Dag[] {
+  return sampleTrainingDags({
+    count,
+    nodes: NODES,
+    tightCores: TIGHT_CORES,
+    rng: new Rng(seed * 7919 + 104_729),
+  });
+}
+
+/** Trains the chain (see the file comment). */
+export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise<EgsPolicyTrainResult> {
   await initTf();
   const log = config.onLog ?? (() => {});
   const record = async (r: Record<string, unknown>): Promise<void> => void (await config.onRecord?.(r));
   const seed = config.seed ?? 1;
   const features = config.features ?? 'v2';
-  const nodes: [number, number] = [10, 40];
-  const tightCores: [number, number] = [2, 6];
-  const policyConfig = config.policy ?? { hiddenDim: 16, numHeads: 4, numLayers: 1 };
+  const nodes = NODES;
+  const policyConfig = config.policy ?? EGS_SMALL_POLICY;
   const name = egsVariantName('bc best teacher + dagger + ppo', features);
   // The seeds of runEgsLearnAblation: training DAGs, validation DAGs, cloning, init, DAgger, PPO.
   const dags = sampleTrainingDags({
     count: config.trainDags ?? 160,
     nodes,
-    tightCores,
+    tightCores: TIGHT_CORES,
     rng: new Rng(seed * 7919 + 3),
   });
-  const validation = sampleTrainingDags({
-    count: config.validationDags ?? 48,
-    nodes,
-    tightCores,
-    rng: new Rng(seed * 7919 + 104_729),
-  });
+  const validation = egsTrainValidationDags(seed, config.validationDags ?? 48);
   const env = new EgsEnv({ maxNodes: nodes[1], features });
   const layout = new PadGraphObservation(env).layout;
   const training: EgsAblationTraining = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EgsPolicyModel } from '../../src/deploy/egs-policy-model.js';
-import { egsWeightsHash, trainEgsSmallPolicy } from '../../src/experiments/egs-small-train.js';
+import { egsWeightsHash, trainEgsPolicy } from '../../src/experiments/egs-policy-train.js';
 
 // The shipped small policy's chain at a tiny budget: 4 DAGs, 1 epoch, 1 DAgger round, 256 PPO steps.
 const tiny = async (seed: number) => {
   const checkpoints: string[] = [];
-  const r = await trainEgsSmallPolicy({
+  const r = await trainEgsPolicy({
     trainDags: 4,
     epochs: 1,
     daggerRounds: 1,
@@ -19,7 +19,7 @@ const tiny = async (seed: number) => {
   return { ...r, checkpoints };
 };
 
-describe('trainEgsSmallPolicy', () => {
+describe('trainEgsPolicy', () => {
   it('gives bit-identical weights for one seed and different weights for another', async () => {
     const a = await tiny(1);
     const b = await tiny(1);
