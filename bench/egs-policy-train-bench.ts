@@ -11,14 +11,13 @@
  * `checkpoint` (every N PPO steps, 8192).
  */
 import { appendFile, mkdir, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { egsPolicyModelToJson, loadEgsPolicyModel } from '../src/deploy/egs-policy-model.js';
 import { egsWeightsHash, trainEgsPolicy } from '../src/experiments/egs-policy-train.js';
 import type { GraphPolicyConfig } from '../src/nn/graph-policy.js';
 import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverages } from './machine.js';
 
 /** What distinguishes the small and the large policy's run. */
 export interface EgsTrainBenchSpec {
@@ -36,11 +35,7 @@ export interface EgsTrainBenchSpec {
   shippedName: string;
 }
 
-const load = (): string =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
+const load = loadAverages;
 
 /** SHA-256 of a model file's weights, or `(unreadable: …)`. */
 function shippedHash(file: string): string {

@@ -14,7 +14,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { mean } from '../src/core/statistics.js';
@@ -27,7 +26,7 @@ import {
 } from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../src/deploy/egs-policy-scheduler.js';
 import { egsTrainValidationDags, egsWeightsHash } from '../src/experiments/egs-policy-train.js';
-import { describeMachine, median } from './machine.js';
+import { describeMachine, loadAverages, median } from './machine.js';
 
 const KEYS = ['old', 'new', 'validation', 'seed', 'repeats', 'out'];
 
@@ -40,11 +39,7 @@ interface Column {
   fromPolicy: number;
 }
 
-const load = (): string =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
+const load = loadAverages;
 
 /** Runs the comparison (see the file comment). */
 export async function runEgsTrainLargeValidateBench(args: readonly string[] = []): Promise<void> {
