@@ -58,7 +58,7 @@ describe('chainLocalSearch', () => {
     fc.assert(
       fc.property(arbTightTask(30), fc.integer({ min: 1, max: 4 }), fc.nat(99), ({ dag, D }, k, seed) => {
         const start = makespanListSchedule(createAnalysisContext(dag, D), k, { rounds: 0 });
-        const r = chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40 });
+        const r = chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40, stall: 5 });
         expect(r.chains.length).toBeLessThanOrEqual(start.chains.length);
         const seen = r.chains.flat().sort((a, b) => a - b);
         const busy = [...Array(dag.n).keys()].filter((v) => dag.wcet[v]! > 0);
@@ -66,11 +66,23 @@ describe('chainLocalSearch', () => {
         expect(chainMakespan(dag, r.chains)).toBe(r.makespan);
         expect(r.makespan).toBeLessThanOrEqual(start.makespan);
         expect(r.met).toBe(r.makespan <= D * 0.9 + 1e-9 * D);
-        expect(chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40 })).toEqual(r);
+        expect(chainLocalSearch(dag, start.chains, D * 0.9, { seed, maxSteps: 40, stall: 5 })).toEqual(r);
         if (r.makespan <= D) expectChecked(dag, r.chains, D);
       }),
       { numRuns: 60, seed: 16 },
     );
+  });
+
+  it('restarts from the best with a kick after a stall, which finds what the plain descent does not', () => {
+    // dev-fork-join-n50-5 of bench/egs-search-dev-set.ts at its proved 8-core makespan (D = 66).
+    const o = egsGeneratorOptions({ ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 }, 'fork-join', 50, 5);
+    const dag = withDeadline(generateDag({ ...o, name: 'dev' }), 66);
+    const start = makespanListSchedule(createAnalysisContext(dag, 66), 8, { rounds: 0 });
+    expect(start.makespan).toBeGreaterThan(66);
+    const kicked = chainLocalSearch(dag, start.chains, 66, { seed: 1, maxSteps: 700 });
+    expect(kicked.met).toBe(true);
+    expectChecked(dag, kicked.chains, 66);
+    expect(chainLocalSearch(dag, start.chains, 66, { seed: 1, maxSteps: 700, kick: 0 }).met).toBe(false);
   });
 
   it('refuses sequences that put a node on two cores or leave a busy node out', () => {
