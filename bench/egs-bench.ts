@@ -7,11 +7,14 @@
  * output folder).
  */
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { Rng } from '../src/core/rng.js';
+import { loadEgsPolicyModel, type EgsPolicyModel } from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler, type EgsDecodeOptions } from '../src/deploy/egs-policy-scheduler.js';
+import { egsWeightsHash } from '../src/experiments/egs-policy-train.js';
 import { DagSampler } from '../src/envs/egs/dag-sampler.js';
 import {
   EGS_HELD_OUT_METHODS,
@@ -32,6 +35,12 @@ import { describeMachine } from './machine.js';
 
 const OUT = 'bench/results';
 const FIG = path.join(OUT, 'egs');
+
+// Whether `model` has the weights of the committed training output at `file` (false when absent).
+function sameWeights(model: EgsPolicyModel, file: string): boolean {
+  if (!existsSync(file)) return false;
+  return egsWeightsHash(loadEgsPolicyModel(file).weights) === egsWeightsHash(model.weights);
+}
 
 /**
  * Greedy inference time on ten 50-node DAGs: per DAG the median of three runs (the machine is
@@ -167,6 +176,10 @@ export async function runEgsBench(args: readonly string[] = []): Promise<void> {
       { title: 'Inference time (greedy, ten 50-node DAGs; per DAG the median of three runs)', body: timing },
     ],
     curve,
+    reproduced: {
+      small: sameWeights(policies.small, path.join(FIG, 'small-train', 'model.json')),
+      large: sameWeights(policies.large, path.join(FIG, 'large-train', 'model.json')),
+    },
   });
   await writeFileAtomic(path.join(OUT, 'egs.md'), md);
   console.log(`wrote ${OUT}/egs.md and egs.json (${invalid} invalid timetables, ${wallS.toFixed(0)} s)`);

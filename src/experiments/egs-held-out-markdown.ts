@@ -48,6 +48,8 @@ export interface EgsHeldOutReportInput {
   rowsFile?: string;
   /** The learning curve's image path, shown under "Training runs". */
   curve?: string;
+  /** Whether each shipped policy equals its committed training run's output (see `EgsAcceptanceOptions`). */
+  reproduced?: { small: boolean; large: boolean };
 }
 
 // "d = 8, 1 attention layer(s), features v1" for the text.
@@ -122,7 +124,7 @@ Columns: *proven optimal* = DAGs where the answer equals a proven lower bound on
 
 ## Acceptance (issue 16 targets)
 
-${egsAcceptanceTable(egsAcceptance(summary, rows, { optimalTimeLimitS: options.optimalTimeLimitS }))}
+${egsAcceptanceTable(egsAcceptance(summary, rows, { optimalTimeLimitS: options.optimalTimeLimitS, ...(r.reproduced && { reproduced: r.reproduced }) }))}
 
 ## Mean cores, set × method
 
