@@ -218,12 +218,13 @@ export function chainLocalSearch(
     }
     let move: { v: number; c: number; u: number; makespan: number; overflow: number } | undefined;
     let ties = 0;
-    for (let i = 0; i < tries; i++) {
+    // The budget is checked per core scanned: one scan is O(n · (n + e)), long on large DAGs.
+    for (let i = 0; i < tries && !budget.expired; i++) {
       const v = critical[i]!;
       const fromCore = coreOf[v]!;
       const fromPrev = prev[v]!;
       remove(v);
-      for (let c = 0; c < k; c++) {
+      for (let c = 0; c < k && !budget.expired; c++) {
         // u: the node v goes right after (-1: first on core c), walking core c.
         for (let u = -1; ;) {
           if (!(c === fromCore && u === fromPrev)) {

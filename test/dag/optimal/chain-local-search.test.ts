@@ -9,6 +9,7 @@ import { fewestCoresListPortfolio } from '../../../src/dag/optimal/fewest-cores-
 import { incumbentAsEdgeGeneration } from '../../../src/dag/optimal/list-schedule-incumbent.js';
 import { makespanListSchedule } from '../../../src/dag/optimal/makespan-list-schedule.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
+import { TimeBudget } from '../../../src/dag/schedule/time-budget.js';
 import { EGS_SET_DECLARATION, egsGeneratorOptions } from '../../../src/experiments/egs-held-out-sets.js';
 import { PORTFOLIO_BEATS_LISTSCHED } from '../../helpers/portfolio-dag.js';
 import { arbTightTask } from '../../helpers/tight-task.js';
@@ -83,6 +84,18 @@ describe('chainLocalSearch', () => {
     expect(kicked.met).toBe(true);
     expectChecked(dag, kicked.chains, 66);
     expect(chainLocalSearch(dag, start.chains, 66, { seed: 1, maxSteps: 700, kick: 0 }).met).toBe(false);
+  });
+
+  it('stops near its budget on a 1,000-node DAG, with sequences as valid as at the start', () => {
+    const dag = generateDag({ kind: 'layered', nodes: 1000, seed: 3 });
+    const start = makespanListSchedule(createAnalysisContext(dag, 1e9), 4, { rounds: 0 });
+    const t0 = performance.now();
+    const r = chainLocalSearch(dag, start.chains, start.makespan / 2, { budget: new TimeBudget(0.2) });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.met).toBe(false);
+    expect(r.makespan).toBeLessThanOrEqual(start.makespan);
+    expect(r.chains.flat().length).toBe(start.chains.flat().length);
+    expect(chainMakespan(dag, r.chains)).toBe(r.makespan);
   });
 
   it('refuses sequences that put a node on two cores or leave a busy node out', () => {
