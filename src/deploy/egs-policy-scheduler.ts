@@ -108,9 +108,9 @@ export interface EgsDecodeOptions {
   heuristicSeed?: boolean;
   /**
    * With the heuristic seed: also run the policy's episodes from G itself, not only from the
-   * seed's G' (default false). On the dev DAGs of `npm run bench -- egs-scratch-dev` the episode
-   * from G never gave the answer at 100 nodes and rarely at 50, while it costs most of the time
-   * of a seeded call; without the seed it always runs.
+   * seed's G' (default false). On the development DAGs of `npm run bench -- egs-scratch-dev` the
+   * episode from G gave the answer on 3 of 192 tasks (the continuation matched 2 of them) and took
+   * most of the time of a seeded call; without the seed it always runs.
    */
   fromScratch?: boolean;
 }
