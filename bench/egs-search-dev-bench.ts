@@ -72,6 +72,8 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
     { name: 'egs-search (new)', run: search({}) },
   ];
   const optimalS = Number(opt['optimal'] ?? 0);
+  if (!(optimalS >= 0))
+    throw new Error(`egs-search-dev bench: optimal= must be seconds ≥ 0, got '${opt['optimal']}'`);
   if (optimalS > 0)
     variants.push({
       name: `optimal (${optimalS} s)`,

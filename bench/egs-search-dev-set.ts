@@ -57,6 +57,10 @@ export async function egsSearchDevSet(options: DevSetOptions = {}): Promise<DevT
   const sizes = options.sizes ?? [50, 100];
   const cores = options.cores ?? [2, 4, 8];
   const per = options.perGenerator ?? 3;
+  if (!Number.isInteger(per) || per < 1)
+    throw new Error(
+      `egs development set: per (DAGs per generator and size) must be an integer ≥ 1, got ${per}`,
+    );
   const total = sizes.length * cores.length * EGS_SET_GENERATORS.length * per;
   const tasks: DevTask[] = [];
   for (const nodes of sizes)
