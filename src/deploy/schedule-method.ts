@@ -70,6 +70,8 @@ export interface MethodOptions extends Omit<ScheduleOptions, 'onMethodStart'> {
   heuristicSeed?: boolean;
   /** `egs` with the seed: also run the policy's episodes from G (default false; see `EgsDecodeOptions.fromScratch`). */
   fromScratch?: boolean;
+  /** `egs-search`: the chain local search seed (default true; see `EgsSearchOptions.localSearch`). */
+  localSearch?: boolean;
   /** Called before each method of {@link scheduleEveryMethod} starts (progress reporting). */
   onMethodStart?: (method: AnyScheduleMethod, index: number, total: number) => void;
 }
@@ -142,5 +144,6 @@ function runPolicyMethod(dag: Dag, method: PolicyMethod, o: MethodOptions): Sche
     ...(o.beamWidth !== undefined && { beamWidth: o.beamWidth }),
     ...(o.seed !== undefined && { seed: o.seed }),
     ...(o.samples !== undefined && { samples: o.samples }),
+    ...(o.localSearch !== undefined && { localSearch: o.localSearch }),
   });
 }

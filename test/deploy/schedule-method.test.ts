@@ -46,6 +46,11 @@ describe('every schedule method by name (the policy methods registered beside th
     spying.sample = (d, k, seed, o) => (passed.push(o), sample(d, k, seed, o));
     await scheduleWithMethod(dag, 'egs', { fromScratch: true, schedulers: { egs: spying } });
     expect(passed).toEqual([expect.objectContaining({ fromScratch: true })]);
+    const searched: unknown[] = [];
+    const search = spying.search.bind(spying);
+    spying.search = (d, o) => (searched.push(o), search(d, o));
+    await scheduleWithMethod(dag, 'egs-search', { localSearch: false, schedulers: { 'egs-search': spying } });
+    expect(searched).toEqual([expect.objectContaining({ localSearch: false })]);
     expect(untimed(await scheduleWithMethod(dag, 'listsched'))).toEqual(
       untimed(await scheduleDag(dag, 'listsched')),
     );

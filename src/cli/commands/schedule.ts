@@ -40,6 +40,7 @@ interface ScheduleCliOptions {
   lookahead: number;
   refresh: number;
   fromScratch?: boolean;
+  localSearch: boolean;
   stall?: number;
   beam: number;
   seed: number;
@@ -49,7 +50,7 @@ interface ScheduleCliOptions {
 
 /**
  * `arbiter schedule FILE [--deadline D] [--method M|all] [--time-limit S] [--budget S] [--model FILE] [--samples K] [--lookahead K]
- * [--from-scratch] [--refresh R] [--stall S] [--beam B]
+ * [--from-scratch] [--no-local-search] [--refresh R] [--stall S] [--beam B]
  * [--json] [--gantt out.svg]`. `egs` uses the small pretrained policy shipped in `models/`,
  * `egs-search` the large one, unless `--model` names another.
  */
@@ -90,6 +91,10 @@ export function registerSchedule(program: Command): void {
     .option(
       '--from-scratch',
       "egs: also run the policy's episodes from the DAG itself, not only from the list seed's G' (slower; rarely fewer cores)",
+    )
+    .option(
+      '--no-local-search',
+      'egs-search: skip the tabu search over core sequences that tries to beat the heuristic seed on fewer cores',
     )
     .option('--refresh <R>', 'egs: run the network every R steps and after each width drop', parseNumber, 1)
     .option('--stall <S>', 'egs/egs-search: stop after S steps without a width drop', parseNumber)
@@ -135,6 +140,7 @@ export function registerSchedule(program: Command): void {
           ...(opts.samples !== undefined && { samples: opts.samples }),
           ...(opts.stall !== undefined && { stallLimit: opts.stall }),
           ...(opts.fromScratch === true && { fromScratch: true }),
+          ...(!opts.localSearch && { localSearch: false }),
           seed: opts.seed,
           lookahead: opts.lookahead,
           refresh: opts.refresh,
