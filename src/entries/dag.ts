@@ -167,3 +167,9 @@ export {
   type TimeIndexedMilpOptions,
 } from '../dag/optimal/time-indexed-milp.js';
 export { solveLp, type SolveLpOptions, type LpSolution, type LpStatus } from '../dag/optimal/highs-solver.js';
+export { chainTimetable, chainMakespan, type ChainTimetable } from '../dag/optimal/chain-timetable.js';
+export {
+  chainLocalSearch,
+  type ChainLocalSearchOptions,
+  type ChainLocalSearchResult,
+} from '../dag/optimal/chain-local-search.js';

@@ -9,7 +9,7 @@
  * `stall` steps without a new best it restarts from the best, kicked by a few random moves
  * (on the 20 tasks of 50 nodes of the `egs-search-dev` development set, 20 DAGs per generator,
  * where the list portfolio stays above the lower bound: 12 met D on a core fewer with kicks, 10
- * without, `optimal` 17).
+ * without, 0.3 s each on a loaded machine; `optimal` 17 in 5 s).
  *
  * Unlike a list schedule, a sequence may keep a core idle while a ready node waits for a later
  * one, which the tightest deadlines can need. The answer is plain sequences: the caller builds
@@ -25,7 +25,7 @@ import { TIME_EPS } from '../time-tolerance.js';
 export interface ChainLocalSearchOptions {
   /** Seed of the choice of nodes to move and of ties (default 0). */
   seed?: number;
-  /** Wall-clock cap (default: a `new TimeBudget()`): once spent, no further step starts. */
+  /** Wall-clock cap (default: a `new TimeBudget()`): once spent, the search ends within one core's scan. */
   budget?: TimeBudget;
   /** Most steps (default 2,000). */
   maxSteps?: number;
