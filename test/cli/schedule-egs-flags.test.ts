@@ -2,24 +2,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withDeadline } from '../../src/dag/build-dag.js';
-import { generateDag } from '../../src/dag/generate/generate-dag.js';
 import { formatJsonDag } from '../../src/dag/io/json-format.js';
 import type { ScheduleResult } from '../../src/dag/schedule/schedule-result.js';
-import { EGS_SET_DECLARATION, egsGeneratorOptions } from '../../src/experiments/egs-held-out-sets.js';
 import { cli } from './run-cli-helper.js';
+import { devDag } from '../helpers/dev-dag.js';
 
 describe('arbiter schedule: --no-local-search and --from-scratch', () => {
   it('reach the methods (the note says which part answered)', async () => {
-    const o = egsGeneratorOptions(
-      { ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 },
-      'same-predecessors',
-      50,
-      5,
-    );
     const dir = await mkdtemp(path.join(os.tmpdir(), 'arbiter-ls-'));
     const file = path.join(dir, 'dev.json');
-    await writeFile(file, formatJsonDag(withDeadline(generateDag({ ...o, name: 'dev' }), 104)));
+    await writeFile(file, formatJsonDag(devDag('same-predecessors', 50, 5, 104)));
     const run = async (...flags: string[]): Promise<ScheduleResult> => {
       const r = await cli('schedule', file, '--method', 'egs-search', '--samples', '1', '--json', ...flags);
       expect(r.code).toBe(0);

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { withDeadline } from '../../src/dag/build-dag.js';
-import { generateDag } from '../../src/dag/generate/generate-dag.js';
 import { checkSchedule } from '../../src/dag/schedule/check-schedule.js';
 import { EgsPolicyScheduler } from '../../src/deploy/egs-policy-scheduler.js';
-import { EGS_SET_DECLARATION, egsGeneratorOptions } from '../../src/experiments/egs-held-out-sets.js';
 import { randomGraphNet } from '../helpers/random-graph-net.js';
+import { devDag } from '../helpers/dev-dag.js';
 
 describe('egs-search: the chain local search seed', () => {
   it('answers on fewer cores than the list portfolio where idle-keeping sequences are needed, checked', () => {
     // dev-same-predecessors-n50-5 of bench/egs-search-dev-set.ts, D = its proved 8-core makespan:
     // the portfolio's fewest is 5 cores, the core lower bound 4.
-    const o = egsGeneratorOptions(
-      { ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 },
-      'same-predecessors',
-      50,
-      5,
-    );
-    const dag = withDeadline(generateDag({ ...o, name: 'dev' }), 104);
+    const dag = devDag('same-predecessors', 50, 5, 104);
     const s = new EgsPolicyScheduler(randomGraphNet(3));
     const r = s.search(dag, { samples: 1, searchTimeS: 0.05 });
     expect(r.cores).toBe(4);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalysisContext } from '../../../src/dag/analysis/analysis-context.js';
-import { withDeadline } from '../../../src/dag/build-dag.js';
 import { generateDag } from '../../../src/dag/generate/generate-dag.js';
 import { chainLocalSearch } from '../../../src/dag/optimal/chain-local-search.js';
 import { chainMakespan, chainTimetable } from '../../../src/dag/optimal/chain-timetable.js';
@@ -10,8 +9,8 @@ import { incumbentAsEdgeGeneration } from '../../../src/dag/optimal/list-schedul
 import { makespanListSchedule } from '../../../src/dag/optimal/makespan-list-schedule.js';
 import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import { TimeBudget } from '../../../src/dag/schedule/time-budget.js';
-import { EGS_SET_DECLARATION, egsGeneratorOptions } from '../../../src/experiments/egs-held-out-sets.js';
 import { PORTFOLIO_BEATS_LISTSCHED } from '../../helpers/portfolio-dag.js';
+import { devDag } from '../../helpers/dev-dag.js';
 import { arbTightTask } from '../../helpers/tight-task.js';
 import type { Dag } from '../../../src/dag/dag-task.js';
 
@@ -39,13 +38,7 @@ describe('chainLocalSearch', () => {
 
   it('finds 4 cores where no list schedule of the portfolio meets D on fewer than 5 (a 50-node development DAG)', () => {
     // dev-same-predecessors-n50-5 of bench/egs-search-dev-set.ts (seed base 0x0de50000), D = its proved 8-core makespan.
-    const o = egsGeneratorOptions(
-      { ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 },
-      'same-predecessors',
-      50,
-      5,
-    );
-    const dag = withDeadline(generateDag({ ...o, name: 'dev' }), 104);
+    const dag = devDag('same-predecessors', 50, 5, 104);
     const ctx = createAnalysisContext(dag, 104);
     expect(fewestCoresListPortfolio(ctx, 1, 50)?.cores).toBe(5);
     const start = makespanListSchedule(ctx, 4, { rounds: 0 });
@@ -76,8 +69,7 @@ describe('chainLocalSearch', () => {
 
   it('restarts from the best with a kick after a stall, which finds what the plain descent does not', () => {
     // dev-fork-join-n50-5 of bench/egs-search-dev-set.ts at its proved 8-core makespan (D = 66).
-    const o = egsGeneratorOptions({ ...EGS_SET_DECLARATION, seedBase: 0x0de5_0000 }, 'fork-join', 50, 5);
-    const dag = withDeadline(generateDag({ ...o, name: 'dev' }), 66);
+    const dag = devDag('fork-join', 50, 5, 66);
     const start = makespanListSchedule(createAnalysisContext(dag, 66), 8, { rounds: 0 });
     expect(start.makespan).toBeGreaterThan(66);
     const kicked = chainLocalSearch(dag, start.chains, 66, { seed: 1, maxSteps: 700 });
