@@ -17,7 +17,7 @@ import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { loadEgsPolicyModel, SMALL_EGS_MODEL_PATH } from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler } from '../src/deploy/egs-policy-scheduler.js';
 import { scheduleWithMethod } from '../src/deploy/schedule-method.js';
-import { egsSearchDevSet } from './egs-search-dev-set.js';
+import { devSetPer, egsSearchDevSet } from './egs-search-dev-set.js';
 import { describeMachine, loadAverages } from './machine.js';
 
 interface Cell {
@@ -53,7 +53,7 @@ export async function runEgsScratchDevBench(args: readonly string[] = []): Promi
   const loadAtStart = load();
   const t0 = performance.now();
   const tasks = await egsSearchDevSet({
-    perGenerator: Number(opt['per'] ?? 8),
+    perGenerator: devSetPer(opt['per']),
     cache: opt['cache'] ?? 'bench/results/egs-search-dev-deadlines.json',
   });
   const scheduler = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH));

@@ -19,7 +19,7 @@ import type { ScheduleResult } from '../src/dag/schedule/schedule-result.js';
 import { loadEgsPolicyModel, LARGE_EGS_MODEL_PATH } from '../src/deploy/egs-policy-model.js';
 import { EgsPolicyScheduler, type EgsSearchOptions } from '../src/deploy/egs-policy-scheduler.js';
 import { scheduleWithMethod } from '../src/deploy/schedule-method.js';
-import { egsSearchDevSet, type DevTask } from './egs-search-dev-set.js';
+import { devSetPer, egsSearchDevSet, type DevTask } from './egs-search-dev-set.js';
 import { describeMachine, loadAverages } from './machine.js';
 
 /** A column of the table: a method or a variant of `egs-search`. */
@@ -56,7 +56,7 @@ export async function runEgsSearchDevBench(args: readonly string[] = []): Promis
   const loadAtStart = load();
   const t0 = performance.now();
   const tasks = await egsSearchDevSet({
-    perGenerator: Number(opt['per'] ?? 8),
+    perGenerator: devSetPer(opt['per']),
     ...(opt['cache'] !== undefined && { cache: opt['cache'] }),
   });
   const setupS = (performance.now() - t0) / 1000;

@@ -47,6 +47,14 @@ export interface DevSetOptions {
   onTask?: (done: number, total: number) => void;
 }
 
+/** The `per=` argument of a development bench (default 8), or an error naming it and its rule. */
+export function devSetPer(arg: string | undefined): number {
+  const per = Number(arg ?? 8);
+  if (!Number.isInteger(per) || per < 1)
+    throw new Error(`per=${arg}: DAGs per generator and size must be an integer ≥ 1`);
+  return per;
+}
+
 /** The development tasks (see the file comment). */
 export async function egsSearchDevSet(options: DevSetOptions = {}): Promise<DevTask[]> {
   const decl = { ...EGS_SET_DECLARATION, seedBase: EGS_SEARCH_DEV_SEED_BASE };
