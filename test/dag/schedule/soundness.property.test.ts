@@ -28,6 +28,7 @@ import {
   simulateDynamic,
   simulateStaticOrder,
 } from '../../../src/experiments/execution-time-simulator.js';
+import { devDag } from '../../helpers/dev-dag.js';
 import {
   DAG_SHAPES,
   shapedDag,
@@ -241,5 +242,12 @@ describe('timetables are anomaly-free under static-order dispatch', () => {
       }),
       { numRuns: 6, seed: 1305 },
     );
+  });
+
+  it('egs-search answered by the chain local search seed (a tight 50-node development DAG)', () => {
+    const dag = devDag('same-predecessors', 50, 5, 104);
+    const r = new EgsPolicyScheduler(loadEgsPolicyModel(SMALL_EGS_MODEL_PATH)).search(dag, { samples: 1 });
+    expect(r.note).toMatch(/answer from: chain local search/);
+    for (const seed of [1, 2, 3]) checkStaticOrder(dag, r, seed, 60);
   });
 });
