@@ -458,9 +458,7 @@ export class EgsPolicyScheduler {
   ): HeuristicSeed | undefined {
     const found = fewestCoresListPortfolio(ctx, stopAt, seed.result.cores, {
       seed: options.seed ?? 0,
-      budget: new TimeBudget(
-        Math.min(options.portfolioTimeS ?? DEFAULT_EGS_PORTFOLIO_TIME_S, budget.remainingS),
-      ),
+      budget: budget.within(options.portfolioTimeS ?? DEFAULT_EGS_PORTFOLIO_TIME_S),
     });
     return found && this.fewerCoreSeed(dag, ctx, seed, found, `list portfolio (${found.by})`);
   }
@@ -476,9 +474,7 @@ export class EgsPolicyScheduler {
     budget: TimeBudget,
   ): HeuristicSeed | undefined {
     const D = seed.result.deadline;
-    const time = new TimeBudget(
-      Math.min(options.localSearchTimeS ?? DEFAULT_EGS_LOCAL_SEARCH_TIME_S, budget.remainingS),
-    );
+    const time = budget.within(options.localSearchTimeS ?? DEFAULT_EGS_LOCAL_SEARCH_TIME_S);
     let found: { chains: number[][]; from: string } | undefined;
     for (let k = seed.result.cores - 1; k >= Math.max(1, stopAt) && !time.expired; k--) {
       const start = makespanListSchedule(ctx, k, { rounds: 0 });
@@ -548,15 +544,12 @@ export class EgsPolicyScheduler {
         seed = this.localSearchSeed(dag, ctx, seed, stopAt, options, budget) ?? seed;
     }
     // The search's own time; the hard budget still caps it.
-    const searchTime = new TimeBudget(
-      Math.min(
-        options.searchTimeS ??
-          Math.min(
-            DEFAULT_EGS_SEARCH_TIME_S,
-            Math.max(MIN_EGS_SEARCH_TIME_S, DEFAULT_EGS_TOTAL_TIME_S - (performance.now() - t0) / 1000),
-          ),
-        budget.remainingS,
-      ),
+    const searchTime = budget.within(
+      options.searchTimeS ??
+        Math.min(
+          DEFAULT_EGS_SEARCH_TIME_S,
+          Math.max(MIN_EGS_SEARCH_TIME_S, DEFAULT_EGS_TOTAL_TIME_S - (performance.now() - t0) / 1000),
+        ),
     );
     const tracker = new PosetWidthTracker(dag.n);
 

@@ -36,6 +36,11 @@ export class TimeBudget {
   get remainingS(): number {
     return Math.max(0, (this.endMs - performance.now()) / 1000);
   }
+
+  /** A budget of `seconds` from now that ends no later than this one (a stage's share of it). */
+  within(seconds: number): TimeBudget {
+    return new TimeBudget(Math.min(seconds, this.remainingS));
+  }
 }
 
 /**
