@@ -132,6 +132,23 @@ export interface RunResult {
   wall: number;
   /** Gradient updates done. */
   updates: number;
+  /** Where measured: the final and the best validated policy on fresh test episodes. */
+  test?: TestFigures;
+}
+
+/**
+ * A run's policy on fresh test episodes (never used to pick anything): the final one, and the
+ * checkpoint with the best validation return (the curve's evaluations), as a deployer ships it.
+ */
+export interface TestFigures {
+  /** Mean test return of the policy at the end of training. */
+  finalTest: number;
+  /** Mean test return of the best validated checkpoint. */
+  bestTest: number;
+  /** Environment steps when that checkpoint was taken. */
+  bestStep: number;
+  /** Its validation return (the curve's value there). */
+  bestEval: number;
 }
 
 /**

@@ -16,7 +16,10 @@
  *
  * Every method is evaluated as the paper evaluates its DQN, ε-greedy with ε = 0.05, on the same
  * episodes (fixed reset and ε seeds). Target: 95 % of CLOUD's converged return (its last
- * evaluation), `R ≥ R_T − 0.05·|R_T|` for any sign.
+ * evaluation), `R ≥ R_T − 0.05·|R_T|` for any sign. Those evaluations also validate: each run keeps
+ * its best-evaluated checkpoint, and after training that checkpoint and the final policy run on
+ * fresh test episodes (`testEpisodes`, reset seeds 8 000 000…), beside the teacher's final policy
+ * on the same episodes: the test reading of the target, free of the pick's selection bias.
  *
  * Resumable: every finished (method, variant, seed) cell is cached under `cache` and skipped by a
  * rerun with the same arguments, and its od3.json row is written as soon as it is done;
@@ -24,7 +27,7 @@
  *
  * Run: `npm run bench -- od3 pixel [env=PixelPong-v0|Jobs-v0] [steps=45000|10000] [scale=1]
  * [od3steps=steps/3] [seeds=1,2,3] [mb=4] [uf=32] [points=21] [evalEvery=…] [evalEpisodes=5|10]
- * [reportOnly=1] [out=…] [json=…] [cache=…]`; `mb=16,8,4 uf=8,16,32` gives the paper's full
+ * [testEpisodes=2·evalEpisodes] [reportOnly=1] [out=…] [json=…] [cache=…]`; `mb=16,8,4 uf=8,16,32` gives the paper's full
  * variant grid; `scale=K` multiplies the default steps for longer runs (or give `steps`). Time is CLOUD's: on two shared cores the
  * largenet DQN trains at 40–110 PixelPong steps/s and 15–40 Jobs-image steps/s, and a good
  * PixelPong player's evaluation episodes are long (seconds each).
@@ -76,6 +79,7 @@ import {
   SUMMARY_HEADERS,
   summarizeRuns,
   type RunResult,
+  type TestFigures,
 } from './od3-bench.js';
 
 /** An environment of the benchmark: its options, evaluation and where its results go. */
@@ -148,6 +152,8 @@ export interface Od3PixelBenchOptions {
   evalEvery?: number;
   /** Episodes per evaluation. Default 5 (PixelPong), 10 (Jobs). */
   evalEpisodes?: number;
+  /** Fresh test episodes of the final policy and of the best validated checkpoint. Default 2 × evalEpisodes. */
+  testEpisodes?: number;
   /** Report only the finished (cached) cells, train nothing more (CLOUD's first seed must be done). */
   reportOnly?: boolean;
   /** Markdown report (the env's marked section is replaced). Default bench/results/od3.md. */
@@ -175,6 +181,12 @@ export interface Od3ResultRow {
   wallSToTarget: number | null;
   /** Training wall seconds (evaluations excluded). */
   trainWallS: number;
+  /** The final policy's mean return on the fresh test episodes (null: not measured). */
+  finalTest?: number | null;
+  /** The best validated checkpoint's mean return on the fresh test episodes (null: not measured). */
+  bestCheckpointTest?: number | null;
+  /** Steps when that checkpoint was taken (null: not measured). */
+  bestCheckpointStep?: number | null;
 }
 
 /**
@@ -209,6 +221,7 @@ export function parseOd3PixelArgs(args: readonly string[]): Od3PixelBenchOptions
     else if (k === 'points') o.points = int(a, v);
     else if (k === 'evalEvery') o.evalEvery = int(a, v);
     else if (k === 'evalEpisodes') o.evalEpisodes = int(a, v);
+    else if (k === 'testEpisodes') o.testEpisodes = int(a, v);
     else if (k === 'reportOnly') o.reportOnly = v !== '0' && v !== 'false';
     else if (k === 'out') o.out = v;
     else if (k === 'json') o.json = v;
@@ -362,6 +375,7 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
   const ufs = options.updateFreqs ?? [32];
   const envOptions = plan.envOptions;
   const evalEpisodes = options.evalEpisodes ?? plan.defaultEvalEpisodes;
+  const testEpisodes = options.testEpisodes ?? 2 * evalEpisodes;
   const cloudEvery = options.evalEvery ?? Math.max(100, Math.round(steps / 12));
   const edgeEvery = options.evalEvery ?? Math.max(100, Math.round(od3Steps / 12));
   const out = options.out ?? 'bench/results/od3.md';
@@ -378,6 +392,8 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
   const numActions = probe.actionSpace.n;
   const inputShape = imageShape(probe.observationSpace, 'od3 pixel bench');
   const evalSeed = 7_000_000;
+  // Test episodes: reset seeds no evaluation (7_000_000…), export (9_000_000…) or training uses.
+  const testSeed = 8_000_000;
 
   // ε-greedy (ε = 0.05) on the same episodes and the same ε draws at every call; random actions
   // among the allowed ones where the env masks actions.
@@ -387,22 +403,51 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     for (let a = 0; a < numActions; a++) if (mask[a]) allowed.push(a);
     return allowed[rng.int(allowed.length)]!;
   };
-  const evaluator = (greedy: (o: Float32Array, m: Uint8Array | undefined) => number): (() => number) => {
-    const env = makeEnvFn();
-    return () => {
-      const rng = new Rng(evalSeed);
-      const act = (o: Float32Array, m: Uint8Array | undefined): number =>
-        rng.random() < DQN_PAPER_EVAL_EPSILON ? randomAllowed(rng, m) : greedy(o, m);
-      const e0 = performance.now();
-      const ret = evaluatePolicy((o, m) => act(o, m as Uint8Array | undefined), env, {
-        episodes: evalEpisodes,
-        seed: evalSeed,
-      }).meanReturn;
-      // Progress of long runs (the log is the only sign of life between finished cells).
-      log(
-        `eval ${ret.toFixed(2)} (${((performance.now() - e0) / 1000).toFixed(1)} s) at ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-      );
-      return ret;
+  type Greedy = (o: Float32Array, m: Uint8Array | undefined) => number;
+  const evaluatorOn =
+    (seed: number, episodes: number, tag: string) =>
+    (greedy: Greedy): (() => number) => {
+      const env = makeEnvFn();
+      return () => {
+        const rng = new Rng(seed);
+        const act = (o: Float32Array, m: Uint8Array | undefined): number =>
+          rng.random() < DQN_PAPER_EVAL_EPSILON ? randomAllowed(rng, m) : greedy(o, m);
+        const e0 = performance.now();
+        const ret = evaluatePolicy((o, m) => act(o, m as Uint8Array | undefined), env, {
+          episodes,
+          seed,
+        }).meanReturn;
+        // Progress of long runs (the log is the only sign of life between finished cells).
+        log(
+          `${tag} ${ret.toFixed(2)} (${((performance.now() - e0) / 1000).toFixed(1)} s) at ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
+        return ret;
+      };
+    };
+  const evaluator = evaluatorOn(evalSeed, evalEpisodes, 'eval');
+  const tester = evaluatorOn(testSeed, testEpisodes, 'test');
+  // The curve's evaluations double as validation: the best one's weights are kept (a copy) and,
+  // with the final policy, run on the test episodes after training.
+  const validated = (snapshot: () => FloatPolicyArtifact, steps: () => number) => {
+    let best: { ret: number; step: number; art: FloatPolicyArtifact } | undefined;
+    return {
+      wrap:
+        (ev: () => number): (() => number) =>
+        () => {
+          const ret = ev();
+          if (!best || ret > best.ret) best = { ret, step: steps(), art: snapshot() };
+          return ret;
+        },
+      test: (final: Greedy): TestFigures => {
+        const rt = createPolicyRuntime(best!.art);
+        const start = best!.art.actionSpace.start;
+        return {
+          finalTest: tester(final)(),
+          bestTest: tester((o, m) => rt.act(o, m) + start)(),
+          bestStep: best!.step,
+          bestEval: best!.ret,
+        };
+      },
     };
   };
   const runKey = (label: string, seed: number, n: number): string =>
@@ -421,16 +466,19 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
   ): Promise<RunResult | undefined> =>
     cell(runKey(label, seed, n), async () => {
       const model = await DQN.create(makeEnvFn, { ...cfg, seed });
-      const rec = new CurveRecorder(
-        every,
-        evaluator((o, m) => model.predict(o, { deterministic: true, mask: m })),
+      const greedy: Greedy = (o, m) => model.predict(o, { deterministic: true, mask: m });
+      const check = validated(
+        () => extractPolicyArtifact(model),
+        () => model.counters.numTimesteps,
       );
+      const rec = new CurveRecorder(every, check.wrap(evaluator(greedy)));
       await model.learn({ totalTimesteps: n, callbacks: [rec] });
       const wall = rec.trainSeconds();
+      const test = check.test(greedy);
       if (saveDir) await model.save(saveDir);
       await model.close();
       log(`${label} seed ${seed}: final ${rec.points.at(-1)!.ret.toFixed(2)}, ${wall.toFixed(0)} s`);
-      return { label, seed, points: rec.points, wall, updates: model.counters.numUpdates };
+      return { label, seed, points: rec.points, wall, updates: model.counters.numUpdates, test };
     });
 
   // Rows go to od3.json as soon as their cell is done (a partial run is still useful).
@@ -456,6 +504,9 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
       stepsToTarget: h ? h.step : null,
       wallSToTarget: h ? Number(h.wall.toFixed(2)) : null,
       trainWallS: Number(r.wall.toFixed(1)),
+      finalTest: r.test?.finalTest ?? null,
+      bestCheckpointTest: r.test?.bestTest ?? null,
+      bestCheckpointStep: r.test?.bestStep ?? null,
     };
   };
 
@@ -507,12 +558,15 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     cell(runKey(label, seed, od3Steps), async () => {
       const d = await Od3Distiller.create(teacher, makeEnvFn, { ...cfg, net: CNN_SMALLNET, seed });
       od3DecisionParams = d.studentDecisionParams();
-      const rec = new CurveRecorder(
-        edgeEvery,
-        evaluator((o, m) => d.predict(o, { deterministic: true, mask: m })),
+      const greedy: Greedy = (o, m) => d.predict(o, { deterministic: true, mask: m });
+      const check = validated(
+        () => extractPolicyArtifact(d.student),
+        () => d.counters.numTimesteps,
       );
+      const rec = new CurveRecorder(edgeEvery, check.wrap(evaluator(greedy)));
       await d.learn({ totalTimesteps: od3Steps, callbacks: [rec] });
       const wall = rec.trainSeconds();
+      const test = check.test(greedy);
       const updates = d.counters.numUpdates;
       // The distilled student, for the int8 / C export figures.
       if (keep) {
@@ -521,7 +575,7 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
       }
       await d.close();
       log(`${label} seed ${seed}: final ${rec.points.at(-1)!.ret.toFixed(2)}, ${wall.toFixed(0)} s`);
-      return { label, seed, points: rec.points, wall, updates };
+      return { label, seed, points: rec.points, wall, updates, test };
     });
 
   // Order of the cells: the main comparison first (EDGE-OD3, then EDGE), then the variants.
@@ -643,6 +697,44 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     od3.length === seeds.length &&
     od3.every((r) => r.points.at(-1)!.ret >= target) &&
     od3Hits.every((h) => h !== undefined && h.step <= steps / 3);
+  // The test reading: the best validated checkpoint (what a deployer ships) against the teacher,
+  // both on the fresh test episodes, so the pick of the checkpoint cannot flatter it.
+  const testSection = (): string[] => {
+    const teacherTest = cloud[0]?.test?.finalTest;
+    if (teacherTest === undefined) return [];
+    const targetTest = teacherTest - 0.05 * Math.abs(teacherTest);
+    const tested = od3.filter((r) => r.test);
+    const passTest =
+      ratio <= 0.1 && tested.length === seeds.length && tested.every((r) => r.test!.bestTest >= targetTest);
+    const f = (x: number): string => x.toFixed(2);
+    return [
+      `### Fresh test episodes (${testEpisodes} from reset seed ${testSeed}, ε = ${DQN_PAPER_EVAL_EPSILON})`,
+      '',
+      `Each run keeps the checkpoint of its best evaluation above (the validation episodes) and runs it, and its final policy, on ${testEpisodes} test episodes no evaluation or training uses. Teacher (CLOUD seed ${seeds[0]}, final) on them: ${f(teacherTest)} → test target ${f(targetTest)}.`,
+      '',
+      formatMarkdownTable(
+        ['method', 'seed', 'final: validation', 'final: test', 'best checkpoint: step', 'validation', 'test'],
+        [
+          ...cloud.map((r) => ['CLOUD', r] as const),
+          ...edge.map((r) => ['EDGE', r] as const),
+          ...od3Variants.flatMap((v) => v.runs.map((r) => [v.label, r] as const)),
+        ]
+          .filter(([, r]) => r.test)
+          .map(([m, r]) => [
+            m,
+            r.seed,
+            f(r.points.at(-1)!.ret),
+            f(r.test!.finalTest),
+            r.test!.bestStep,
+            f(r.test!.bestEval),
+            f(r.test!.bestTest),
+          ]),
+      ),
+      '',
+      `Acceptance, test reading (every EDGE-OD3 seed's best validated checkpoint, taken within its ${od3Steps} steps = 1/3 of CLOUD's, ≥ 95 % of the teacher on the test episodes; student ≤ 10 %): **${passTest ? 'MET' : 'NOT MET'}** — ${tested.map((r) => f(r.test!.bestTest)).join(' / ')} vs ${f(targetTest)}; final policies ${tested.map((r) => f(r.test!.finalTest)).join(' / ')}.`,
+      '',
+    ];
+  };
   const args = [
     `env=${ENV_ID}`,
     `steps=${steps}`,
@@ -652,6 +744,7 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     `uf=${ufs.join(',')}`,
     ...(ENV_ID === 'PixelPong-v0' ? [`points=${String(envOptions.pointsToWin)}`] : []),
     `evalEpisodes=${evalEpisodes}`,
+    `testEpisodes=${testEpisodes}`,
     ...(options.evalEvery ? [`evalEvery=${options.evalEvery}`] : []),
   ].join(' ');
   const done = (runs: RunResult[]): string =>
@@ -710,6 +803,7 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     '',
     '</details>',
     '',
+    ...testSection(),
     '### Exported student (int8, C)',
     '',
     ...exportMd,

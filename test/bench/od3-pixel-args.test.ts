@@ -13,6 +13,7 @@ describe('parseOd3PixelArgs', () => {
         'uf=',
         'points=5',
         'evalEpisodes=2',
+        'testEpisodes=4',
         'reportOnly=1',
       ]),
     ).toEqual({
@@ -24,6 +25,7 @@ describe('parseOd3PixelArgs', () => {
       updateFreqs: [],
       points: 5,
       evalEpisodes: 2,
+      testEpisodes: 4,
       reportOnly: true,
     });
     expect(parseOd3PixelArgs(['scale=2.5'])).toEqual({ scale: 2.5 });
@@ -35,6 +37,7 @@ describe('parseOd3PixelArgs', () => {
     expect(() => parseOd3PixelArgs(['steps=0'])).toThrow(/'steps=0'/);
     expect(() => parseOd3PixelArgs(['mb=16,x'])).toThrow(/'mb=16,x'.*got 'x'/);
     expect(() => parseOd3PixelArgs(['evalEpisodes=1.5'])).toThrow(/integer/);
+    expect(() => parseOd3PixelArgs(['testEpisodes=0'])).toThrow(/'testEpisodes=0'.*integer ≥ 1/);
     expect(() => parseOd3PixelArgs(['scale=-1'])).toThrow(/'scale=-1'.*> 0/);
     expect(() => parseOd3PixelArgs(['scale=x'])).toThrow(/'scale=x'/);
   });
