@@ -159,7 +159,7 @@ export interface EgsSearchOptions {
    * sequences may keep a core idle while a node is ready, which no list schedule does.
    */
   localSearch?: boolean;
-  /** Wall-clock cap of the local search in seconds (default 0.3, `DEFAULT_EGS_LOCAL_SEARCH_TIME_S`). */
+  /** Wall-clock cap of the local search in seconds (default 0.6, `DEFAULT_EGS_LOCAL_SEARCH_TIME_S`). */
   localSearchTimeS?: number;
 }
 
@@ -170,7 +170,7 @@ export const DEFAULT_EGS_SEARCH_TIME_S = 0.5;
 export const DEFAULT_EGS_PORTFOLIO_TIME_S = 1;
 
 /** Default of {@link EgsSearchOptions.localSearchTimeS}. */
-export const DEFAULT_EGS_LOCAL_SEARCH_TIME_S = 0.3;
+export const DEFAULT_EGS_LOCAL_SEARCH_TIME_S = 0.6;
 
 /** What the default search time is shortened to fit: seeds and search of one call, in seconds. */
 const DEFAULT_EGS_TOTAL_TIME_S = 0.9;

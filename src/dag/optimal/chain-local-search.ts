@@ -46,7 +46,7 @@ export interface ChainLocalSearchOptions {
   seed?: number;
   /** Wall-clock cap (default: a `new TimeBudget()`): once spent, the search ends within one core's scan. */
   budget?: TimeBudget;
-  /** Most steps (default 100,000: on 50 nodes about 0.3 s bounds the search first). */
+  /** Most steps (default 100,000: on 50 nodes a budget of a second or less ends the search first). */
   maxSteps?: number;
   /** Critical nodes whose moves are tried per step (default 6). */
   movers?: number;
