@@ -65,6 +65,11 @@ export interface EgsPolicyTrainConfig {
   policy?: GraphPolicyConfig;
   /** Seed (default 1). */
   seed?: number;
+  /**
+   * Cloning targets of the cloning and DAgger stages (default `'action'`, the shipped chain): the
+   * recorded action, or `'set'` every action the teacher accepted (see `cloneEgsExpert`).
+   */
+  targets?: 'action' | 'set';
   /** Progress lines. */
   onLog?: (line: string) => void;
   /** One structured record per event (stage end, epoch, round, PPO update, validation). */
@@ -176,6 +181,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
       learningRate: 1e-3,
       finalLearningRateFraction: 0.1,
       rng,
+      ...(config.targets && { targets: config.targets }),
       onEpoch: (epoch, m) => record({ stage: 'bc', epoch, ...m }),
     });
     const bcSeconds = (performance.now() - t0) / 1000;
@@ -208,6 +214,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
       rounds: config.daggerRounds ?? 2,
       rng: new Rng(seed + 2),
       features,
+      ...(config.targets && { targets: config.targets }),
       onRound: (round, info) => {
         training.dagger.push({
           round,

@@ -71,6 +71,12 @@ export interface EgsDemonstrationStep {
   mask: Uint8Array;
   /** The expert's action. */
   action: number;
+  /**
+   * Every action the teacher would have accepted in this state, ascending, `action` among them
+   * (a timetable teacher's allowed edges implied by its target graph); absent: only `action`.
+   * The labels of set-valued cloning (`cloneEgsExpert` with `targets: 'set'`).
+   */
+  targets?: Int32Array;
   /** Reward of the step (width drop). */
   reward: number;
 }
