@@ -31,6 +31,20 @@ export interface EgsExpertOptions {
  * allowed (the episode is over).
  */
 export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): number {
+  return egsExpertLabel(env, options, false).action;
+}
+
+/**
+ * {@link egsExpertAction} with the set of actions the expert accepts in this state (when
+ * `withTargets`): every edge among the `lookahead` by most slack that lowers the width at once,
+ * which its randomized runs choose from uniformly (ascending; absent when none lowers it, the
+ * expert then takes the edge of most slack). The action is the same either way.
+ */
+export function egsExpertLabel(
+  env: EgsEnv,
+  options: EgsExpertOptions = {},
+  withTargets = true,
+): { action: number; targets?: Int32Array } {
   const N = env.maxNodes;
   const mask = env.actionMasks();
   const state = env.state;
@@ -50,17 +64,18 @@ export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): nu
   }
   // The whole mask when the antichain has no allowed edge (possible: the mask may be stricter).
   if (cand.length === 0) for (let a = 0; a < N * N; a++) if (mask[a]) push(a);
-  if (cand.length === 0) return -1;
+  if (cand.length === 0) return { action: -1 };
   cand.sort((x, y) => y.slack - x.slack || x.key - y.key);
   const lowering: number[] = [];
   for (const c of cand.slice(0, lookahead)) {
     if (probe.lowers(Math.floor(c.a / N), c.a % N)) {
       lowering.push(c.a);
-      if (!rng) break;
+      if (!rng && !withTargets) break;
     }
   }
-  if (lowering.length === 0) return cand[0]!.a;
-  return rng ? lowering[rng.int(lowering.length)]! : lowering[0]!;
+  if (lowering.length === 0) return { action: cand[0]!.a };
+  const action = rng ? lowering[rng.int(lowering.length)]! : lowering[0]!;
+  return withTargets ? { action, targets: Int32Array.from(lowering).sort() } : { action };
 }
 
 /** One recorded decision of an expert episode. */
@@ -73,7 +88,8 @@ export interface EgsDemonstrationStep {
   action: number;
   /**
    * Every action the teacher would have accepted in this state, ascending, `action` among them
-   * (a timetable teacher's allowed edges implied by its target graph); absent: only `action`.
+   * (a timetable teacher's allowed edges implied by its target graph, the greedy expert's
+   * width-lowering candidates); absent: only `action`.
    * The labels of set-valued cloning (`cloneEgsExpert` with `targets: 'set'`).
    */
   targets?: Int32Array;
@@ -109,7 +125,7 @@ export function egsExpertEpisode(
     let info = r.info;
     if (!info.terminal) {
       for (;;) {
-        const action = egsExpertAction(env, {
+        const { action, targets } = egsExpertLabel(env, {
           lookahead: options.lookahead,
           antichainOnly: options.antichainOnly,
           rng: t === 0 ? undefined : rng,
@@ -117,7 +133,7 @@ export function egsExpertEpisode(
         if (action < 0) break; // cannot happen while the episode runs; kept as a guard
         const mask = env.actionMasks();
         const s = env.step(action);
-        steps.push({ obs: r.obs, mask, action, reward: s.reward });
+        steps.push({ obs: r.obs, mask, action, reward: s.reward, ...(targets && { targets }) });
         r = { obs: s.obs, info: s.info };
         if (s.terminated || s.truncated) {
           info = s.info;

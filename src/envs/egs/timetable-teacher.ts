@@ -25,7 +25,7 @@ import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { timeLeq } from '../../dag/time-tolerance.js';
 import { egsEpisodeEnded, type EgsEnv } from './egs-env.js';
 import { egsScheduleResult } from './egs-schedule-result.js';
-import { egsExpertAction, type EgsDemonstration, type EgsDemonstrationStep } from './egs-expert.js';
+import { egsExpertLabel, type EgsDemonstration, type EgsDemonstrationStep } from './egs-expert.js';
 
 /**
  * The node indices of each core of a checked timetable, in time order. Zero-WCET nodes (which the
@@ -156,21 +156,18 @@ export function timetableTeacherEpisode(
   while (!info.terminal && !egsEpisodeEnded(info)) {
     const implied = following ? impliedAction(env, target, probe, lookahead) : undefined;
     let action = implied?.action ?? -1;
+    let expert: { action: number; targets?: Int32Array } | undefined;
     if (action < 0) {
       following = false;
       if (options.continueWithExpert === false) break;
-      action = egsExpertAction(env, { lookahead });
+      expert = egsExpertLabel(env, { lookahead });
+      action = expert.action;
       if (action < 0) break;
     }
     const mask = env.actionMasks();
     const s = env.step(action);
-    steps.push({
-      obs: r.obs,
-      mask,
-      action,
-      reward: s.reward,
-      ...(implied && implied.action >= 0 && { targets: implied.targets }),
-    });
+    const targets = implied && implied.action >= 0 ? implied.targets : expert?.targets;
+    steps.push({ obs: r.obs, mask, action, reward: s.reward, ...(targets && { targets }) });
     r = { obs: s.obs, info: s.info };
     info = s.info;
   }
@@ -224,8 +221,8 @@ export class ReplanningTeacher {
 
   /**
    * {@link ReplanningTeacher.action} with the set of actions the teacher accepts in this state:
-   * every allowed edge its target implies (sorted, the action among them), or none when the
-   * greedy expert answered.
+   * every allowed edge its target implies (ascending, the action among them), or where the
+   * greedy expert answered, its width-lowering candidates (see `egsExpertLabel`).
    */
   label(env: EgsEnv): { action: number; targets?: Int32Array } {
     const state = env.state;
@@ -236,7 +233,7 @@ export class ReplanningTeacher {
       this.base = state.dag;
     }
     const implied = impliedAction(env, this.target, this.probe, this.lookahead);
-    return implied.action >= 0 ? implied : { action: egsExpertAction(env, { lookahead: this.lookahead }) };
+    return implied.action >= 0 ? implied : egsExpertLabel(env, { lookahead: this.lookahead });
   }
 }
 
