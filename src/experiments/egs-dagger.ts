@@ -6,7 +6,8 @@
  * policy in states the teacher never showed; labelling the policy's own states (the teacher plans
  * again from wherever the policy went) teaches it to recover, and the teacher's choice there is a
  * function of the state alone. Each label also records the set of actions the teacher accepts
- * there (`EgsDemonstrationStep.targets`), which set-valued cloning (`targets: 'set'`) trains on.
+ * there (`EgsDemonstrationStep.targets`; where the greedy expert answers, only with
+ * `targets: 'set'`), which set-valued cloning (`targets: 'set'`) trains on.
  */
 import type { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
@@ -70,7 +71,7 @@ export async function egsDagger(
 ): Promise<EgsDemonstrations> {
   const N = layout.maxNodes;
   const env = new EgsEnv({ maxNodes: N, features: opts.features ?? 'v1' });
-  const teacher = new ReplanningTeacher(listPlan);
+  const teacher = new ReplanningTeacher(listPlan, undefined, opts.targets === 'set');
   const beta = opts.beta ?? 0.3;
   const data: EgsDemonstrations = { ...demos, steps: [...demos.steps], returns: [...demos.returns] };
   for (let round = 1; round <= (opts.rounds ?? 2); round++) {

@@ -109,6 +109,11 @@ export interface CollectTeacherDemonstrationsOptions {
   maxNodes?: number;
   /** Draws the randomized expert choices. */
   rng: Rng;
+  /**
+   * Record the greedy expert's accepted sets on its steps too, for `targets: 'set'` cloning
+   * (default false; the timetable teachers' sets are recorded always, they cost nothing).
+   */
+  expertTargets?: boolean;
   /** Called after each DAG. */
   onDag?: (done: number, total: number, states: number) => void;
 }
@@ -137,6 +142,7 @@ export async function collectTeacherDemonstrations(
     const run = await bestTeacherEpisode(env, dag, opts.rng, {
       ...(opts.teachers && { teachers: opts.teachers }),
       ...(opts.tries !== undefined && { expertTries: opts.tries }),
+      ...(opts.expertTargets && { expertTargets: true }),
     });
     wins[run.teacher] = (wins[run.teacher] ?? 0) + 1;
     record(demos, run);

@@ -172,6 +172,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
     rng,
     features,
     maxNodes: nodes[1],
+    ...(config.targets === 'set' && { expertTargets: true }),
   });
   const policy = new GraphPolicy(layout, env.actionSpace, policyConfig, new Rng(seed + 1));
   try {

@@ -31,19 +31,20 @@ export interface EgsExpertOptions {
  * allowed (the episode is over).
  */
 export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): number {
-  return egsExpertLabel(env, options, false).action;
+  return egsExpertLabel(env, options).action;
 }
 
 /**
- * {@link egsExpertAction} with the set of actions the expert accepts in this state (when
- * `withTargets`): every edge among the `lookahead` by most slack that lowers the width at once,
- * which its randomized runs choose from uniformly (ascending; absent when none lowers it, the
- * expert then takes the edge of most slack). The action is the same either way.
+ * {@link egsExpertAction} with, when `withTargets`, the set of actions the expert accepts in this
+ * state: every edge among the `lookahead` by most slack that lowers the width at once, which its
+ * randomized runs choose from uniformly (ascending; absent when none lowers it, the expert then
+ * takes the edge of most slack). The action is the same either way; the set costs the
+ * deterministic expert a probe of every candidate instead of stopping at the first.
  */
 export function egsExpertLabel(
   env: EgsEnv,
   options: EgsExpertOptions = {},
-  withTargets = true,
+  withTargets = false,
 ): { action: number; targets?: Int32Array } {
   const N = env.maxNodes;
   const mask = env.actionMasks();
@@ -109,13 +110,14 @@ export interface EgsDemonstration {
 
 /**
  * Runs the expert on `dag` `tries` times (the first deterministic, the others randomized with
- * `rng`) and returns the run with the fewest cores (then the fewest steps).
+ * `rng`) and returns the run with the fewest cores (then the fewest steps). With `targets`, each
+ * step records the set the expert accepts ({@link egsExpertLabel}).
  */
 export function egsExpertEpisode(
   env: EgsEnv,
   dag: Dag,
   rng: Rng,
-  options: { tries?: number; lookahead?: number; antichainOnly?: boolean } = {},
+  options: { tries?: number; lookahead?: number; antichainOnly?: boolean; targets?: boolean } = {},
 ): EgsDemonstration {
   const tries = Math.max(1, options.tries ?? 1);
   let best: EgsDemonstration | undefined;
@@ -125,11 +127,15 @@ export function egsExpertEpisode(
     let info = r.info;
     if (!info.terminal) {
       for (;;) {
-        const { action, targets } = egsExpertLabel(env, {
-          lookahead: options.lookahead,
-          antichainOnly: options.antichainOnly,
-          rng: t === 0 ? undefined : rng,
-        });
+        const { action, targets } = egsExpertLabel(
+          env,
+          {
+            lookahead: options.lookahead,
+            antichainOnly: options.antichainOnly,
+            rng: t === 0 ? undefined : rng,
+          },
+          options.targets,
+        );
         if (action < 0) break; // cannot happen while the episode runs; kept as a guard
         const mask = env.actionMasks();
         const s = env.step(action);

@@ -131,6 +131,8 @@ export interface TimetableTeacherOptions {
   continueWithExpert?: boolean;
   /** Implied edges (by most slack) tried per step for an immediate width drop (default 24). */
   lookahead?: number;
+  /** Record the greedy expert's accepted sets on its steps too (`egsExpertLabel`; default false). */
+  expertTargets?: boolean;
 }
 
 /**
@@ -160,7 +162,7 @@ export function timetableTeacherEpisode(
     if (action < 0) {
       following = false;
       if (options.continueWithExpert === false) break;
-      expert = egsExpertLabel(env, { lookahead });
+      expert = egsExpertLabel(env, { lookahead }, options.expertTargets);
       action = expert.action;
       if (action < 0) break;
     }
@@ -202,10 +204,13 @@ export class ReplanningTeacher {
   /**
    * @param plan - a checked, feasible timetable of the given DAG (G_t as a DAG) at `deadline`
    * @param lookahead - implied edges (by most slack) tried per step for a width drop (default 24)
+   * @param expertTargets - {@link ReplanningTeacher.label} gives the greedy expert's accepted sets
+   *   too, where it answers (default false: no set there)
    */
   constructor(
     private readonly plan: (dagT: Dag, deadline: number) => ScheduleResult,
     private readonly lookahead = 24,
+    private readonly expertTargets = false,
   ) {}
 
   /** Forgets the target (call at each reset). */
@@ -222,7 +227,7 @@ export class ReplanningTeacher {
   /**
    * {@link ReplanningTeacher.action} with the set of actions the teacher accepts in this state:
    * every allowed edge its target implies (ascending, the action among them), or where the
-   * greedy expert answered, its width-lowering candidates (see `egsExpertLabel`).
+   * greedy expert answered, its width-lowering candidates when `expertTargets` (see `egsExpertLabel`).
    */
   label(env: EgsEnv): { action: number; targets?: Int32Array } {
     const state = env.state;
@@ -233,7 +238,9 @@ export class ReplanningTeacher {
       this.base = state.dag;
     }
     const implied = impliedAction(env, this.target, this.probe, this.lookahead);
-    return implied.action >= 0 ? implied : egsExpertLabel(env, { lookahead: this.lookahead });
+    return implied.action >= 0
+      ? implied
+      : egsExpertLabel(env, { lookahead: this.lookahead }, this.expertTargets);
   }
 }
 

@@ -32,10 +32,10 @@ describe('EGS expert', () => {
         const info = env.reset({ options: { dag } }).info;
         for (let t = 0; !info.terminal && t < 40; t++) {
           const plain = egsExpertAction(env);
-          const label = egsExpertLabel(env);
+          const label = egsExpertLabel(env, {}, true);
           const randomized = [new Rng(seed), new Rng(seed)];
           const a = egsExpertAction(env, { rng: randomized[0] });
-          const l = egsExpertLabel(env, { rng: randomized[1] });
+          const l = egsExpertLabel(env, { rng: randomized[1] }, true);
           expect(label.action).toBe(plain);
           expect(l.action).toBe(a);
           for (const x of [label, l])
@@ -48,8 +48,12 @@ describe('EGS expert', () => {
           if (s.terminated || s.truncated) break;
         }
         // Episodes record the sets; each holds its step's action.
-        const run = egsExpertEpisode(env, dag, new Rng(seed), { tries: 2 });
+        const run = egsExpertEpisode(env, dag, new Rng(seed), { tries: 2, targets: true });
         for (const s of run.steps) if (s.targets) expect(s.targets).toContain(s.action);
+        // Without `targets` no set is recorded, and the episode is the same.
+        const plainRun = egsExpertEpisode(env, dag, new Rng(seed), { tries: 2 });
+        expect(plainRun.steps.map((s) => s.action)).toEqual(run.steps.map((s) => s.action));
+        expect(plainRun.steps.every((s) => s.targets === undefined)).toBe(true);
       }),
       { numRuns: 40 },
     );
