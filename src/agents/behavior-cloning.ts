@@ -9,6 +9,12 @@
  * fine-tuning starts from the cloned policy. Used to warm-start the EGS graph policy from the
  * non-learned expert.
  *
+ * Set-valued targets: when the expert accepts several actions equally (a timetable teacher
+ * accepts every edge its target graph implies), `step` can take per row the set T of acceptable
+ * actions ({@link ActionSets}) and the first term becomes −mean log Σ_{a∈T} π(a | s) (see
+ * `action-sets.ts`); the policy must evaluate sets ({@link ActionSetEvaluator}). Without sets the
+ * step is the single-action one, unchanged.
+ *
  * Two learners compute the same step: `'fast'` (the default, for a policy that implements
  * {@link HostTrainablePolicy}) runs the policy's host pass and {@link AdamF32} on its host arrays;
  * `'tfjs'` (and any policy without a host pass) takes TF.js gradients and the TF.js {@link Adam}.
@@ -16,6 +22,7 @@
 import { z } from 'zod';
 import { parseConfig, zc, type ConfigShape } from '../core/config-schema.js';
 import { ArbiterError } from '../core/errors.js';
+import { evaluatesActionSets, type ActionSetEvaluator, type ActionSets } from '../nn/action-sets.js';
 import { AdamF32 } from '../nn/adam-f32.js';
 import { Adam } from '../nn/adam.js';
 import { clipGradNorm } from '../nn/clip-grad-norm.js';
@@ -64,7 +71,7 @@ export const BEHAVIOR_CLONING_SCHEMA = z
 
 /** Losses of one {@link BehaviorCloning.step}. */
 export interface BehaviorCloningMetrics {
-  /** Mean negative log-likelihood of the expert actions. */
+  /** Mean negative log-likelihood of the expert actions (of the target sets when given). */
   nll: number;
   /** Mean squared value error (0 without returns). */
   valueLoss: number;
@@ -129,7 +136,9 @@ export class BehaviorCloning<Obs> {
   /**
    * One gradient step on a minibatch of `batch` demonstrations: `actions` are the expert's,
    * `masks` (batch × actionDim) the allowed actions in each state, `returns` optional value
-   * targets. `lr` overrides the configured learning rate (for schedules).
+   * targets. `lr` overrides the configured learning rate (for schedules). `sets`, when given, are
+   * the acceptable actions of each row (the expert's own among them): the likelihood term is then
+   * that of the sets (see the file comment).
    */
   step(
     obs: Obs,
@@ -138,19 +147,33 @@ export class BehaviorCloning<Obs> {
     masks?: Uint8Array,
     returns?: Float32Array,
     lr = this.config.learningRate,
+    sets?: ActionSets,
   ): BehaviorCloningMetrics {
     if (returns && returns.length < batch)
       throw new ArbiterError(
         'invalid-input',
         `behaviour cloning: ${returns.length} returns for ${batch} rows`,
       );
-    if (this.host) return this.stepHost(this.host, obs, batch, actions, masks, returns, lr);
+    if (sets && !evaluatesActionSets(this.policy))
+      throw new ArbiterError(
+        'invalid-config',
+        'behaviour cloning: target sets need a policy that evaluates them (ActionSetEvaluator)',
+      );
+    if (this.host) return this.stepHost(this.host, obs, batch, actions, masks, returns, lr, sets);
     const { vfCoef, entCoef, maxGradNorm } = this.config;
     const variables = this.policy.variables;
     const out = tf.tidy(() => {
       let kept: tf.Tensor[] = [];
       const { grads } = tf.variableGrads(() => {
-        const ev = this.policy.evaluateActions(obs, batch, actions, masks);
+        const ev = sets
+          ? (this.policy as Policy<Obs> & ActionSetEvaluator<Obs>).evaluateActions(
+              obs,
+              batch,
+              actions,
+              masks,
+              sets,
+            )
+          : this.policy.evaluateActions(obs, batch, actions, masks);
         const nll = tf.neg(tf.mean(ev.logProb));
         const entropy = tf.mean(ev.entropy);
         const valueLoss = returns
@@ -181,6 +204,7 @@ export class BehaviorCloning<Obs> {
     masks: Uint8Array | undefined,
     returns: Float32Array | undefined,
     lr: number,
+    sets: ActionSets | undefined,
   ): BehaviorCloningMetrics {
     if (!(obs instanceof Float32Array))
       throw new ArbiterError(
@@ -188,7 +212,15 @@ export class BehaviorCloning<Obs> {
         'behaviour cloning: the fast learner needs Float32Array observations',
       );
     const { vfCoef, entCoef, maxGradNorm } = this.config;
-    const ev = host.evaluateActionsHost(obs, batch, actions, masks);
+    const ev = sets
+      ? (host as HostTrainablePolicy & Required<ActionSetEvaluator>).evaluateActionsHost(
+          obs,
+          batch,
+          actions,
+          masks,
+          sets,
+        )
+      : host.evaluateActionsHost(obs, batch, actions, masks);
     if (this.dLogProb.length < batch) {
       this.dLogProb = new Float32Array(batch);
       this.dEntropy = new Float32Array(batch);

@@ -5,7 +5,9 @@
  * a list schedule's G' chooses by a target the policy cannot see, so plain cloning leaves the
  * policy in states the teacher never showed; labelling the policy's own states (the teacher plans
  * again from wherever the policy went) teaches it to recover, and the teacher's choice there is a
- * function of the state alone.
+ * function of the state alone. Each label also records the set of actions the teacher accepts
+ * there (`EgsDemonstrationStep.targets`; where the greedy expert answers, only with
+ * `targets: 'set'`), which set-valued cloning (`targets: 'set'`) trains on.
  */
 import type { Rng } from '../core/rng.js';
 import type { GraphObservation } from '../core/spaces.js';
@@ -39,6 +41,8 @@ export interface EgsDaggerOptions {
   stepsPerNode?: number;
   /** Observation feature set of the policy (default `'v1'`). */
   features?: EgsFeatureSet;
+  /** Cloning targets (default `'action'`; see `CloneEgsExpertOptions.targets`). */
+  targets?: 'action' | 'set';
   /** Draws beta and shuffles the data. */
   rng: Rng;
   /** Called after each round with the policy's mean cores over its episodes (before retraining). */
@@ -67,7 +71,7 @@ export async function egsDagger(
 ): Promise<EgsDemonstrations> {
   const N = layout.maxNodes;
   const env = new EgsEnv({ maxNodes: N, features: opts.features ?? 'v1' });
-  const teacher = new ReplanningTeacher(listPlan);
+  const teacher = new ReplanningTeacher(listPlan, undefined, opts.targets === 'set');
   const beta = opts.beta ?? 0.3;
   const data: EgsDemonstrations = { ...demos, steps: [...demos.steps], returns: [...demos.returns] };
   for (let round = 1; round <= (opts.rounds ?? 2); round++) {
@@ -82,6 +86,7 @@ export async function egsDagger(
       batch: opts.batch ?? 32,
       learningRate: opts.learningRate ?? 5e-4,
       rng: opts.rng,
+      ...(opts.targets && { targets: opts.targets }),
     });
     opts.onRound?.(round, {
       policyCores: cores,
@@ -106,7 +111,7 @@ export interface LabelPolicyStatesOptions {
 /**
  * The DAgger relabelling: runs the policy's greedy episodes (argmax under the mask; the teacher's
  * action instead with probability `beta`) on `dags` in `env`, labels every visited state with the
- * action of `teacherFor(dag, k)` (reset before each episode), and appends the labelled states with
+ * action of `teacherFor(dag, k)` (reset before each episode) and the set it accepts, and appends the labelled states with
  * their returns-to-go to `data`. Returns the mean cores of the episodes run.
  */
 export function labelPolicyStates(
@@ -134,14 +139,14 @@ export function labelPolicyStates(
     let obs = r.obs as GraphObservation;
     for (let t = 0; ; t++) {
       const mask = env.actionMasks();
-      const label = teacher.action(env);
+      const { action: label, targets } = teacher.label(env);
       allowed.length = 0;
       for (let a = 0; a < N * N; a++) if (mask[a]) allowed.push(a);
       net.encode({ numNodes: obs.numNodes, nodeFeatures: obs.nodeFeatures, relations: obs.relations });
       net.pairLogits(obs.numNodes, logits, N, 0);
       const act = opts.rng.random() < opts.beta ? label : argmaxAmong(logits, allowed);
       const s = env.step(act);
-      steps.push({ obs, mask, action: label, reward: s.reward });
+      steps.push({ obs, mask, action: label, reward: s.reward, ...(targets && { targets }) });
       obs = s.obs as GraphObservation;
       if (egsEpisodeEnded(s.info)) {
         cores += s.info.cores;

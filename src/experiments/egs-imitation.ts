@@ -3,9 +3,11 @@
  * (`egs-quick-train.ts`) and the documented training run (`bench/egs-train.ts`): demonstrations of
  * the non-learned expert, or of the best teacher per DAG (list-scheduling timetables as edge
  * sequences, the expert), on sampled DAGs, then behaviour cloning on them (teacher actions under
- * the env's masks, value head on the returns-to-go).
+ * the env's masks, value head on the returns-to-go). The cloning target is the recorded action,
+ * or (`targets: 'set'`) the set of actions the teacher accepted in that state.
  */
 import { BehaviorCloning } from '../agents/behavior-cloning.js';
+import { packActionSets, type ActionSets } from '../nn/action-sets.js';
 import type { Rng } from '../core/rng.js';
 import { padGraphInto, type PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
 import { DagSampler, type SamplerRange } from '../envs/egs/dag-sampler.js';
@@ -107,6 +109,11 @@ export interface CollectTeacherDemonstrationsOptions {
   maxNodes?: number;
   /** Draws the randomized expert choices. */
   rng: Rng;
+  /**
+   * Record the greedy expert's accepted sets on its steps too, for `targets: 'set'` cloning
+   * (default false; the timetable teachers' sets are recorded always, they cost nothing).
+   */
+  expertTargets?: boolean;
   /** Called after each DAG. */
   onDag?: (done: number, total: number, states: number) => void;
 }
@@ -135,6 +142,7 @@ export async function collectTeacherDemonstrations(
     const run = await bestTeacherEpisode(env, dag, opts.rng, {
       ...(opts.teachers && { teachers: opts.teachers }),
       ...(opts.tries !== undefined && { expertTries: opts.tries }),
+      ...(opts.expertTargets && { expertTargets: true }),
     });
     wins[run.teacher] = (wins[run.teacher] ?? 0) + 1;
     record(demos, run);
@@ -176,6 +184,12 @@ export interface CloneEgsExpertOptions {
   rng: Rng;
   /** Gradient path of the behaviour cloning (default `'fast'`, see `BehaviorCloningConfig.learner`). */
   learner?: 'fast' | 'tfjs';
+  /**
+   * What a decision teaches (default `'action'`): the recorded action, or `'set'` every action
+   * the teacher accepted there (`EgsDemonstrationStep.targets`, the action alone where absent),
+   * with the loss −log Σ_{a∈T} π(a | s).
+   */
+  targets?: 'action' | 'set';
   /** Called after each gradient step. */
   onStep?: (done: number, total: number, epoch: number) => void;
   /** Called after each epoch with its mean losses and duration. */
@@ -203,6 +217,9 @@ export async function cloneEgsExpert(
   const masks = new Uint8Array(B * N * N);
   const actions = new Int32Array(B);
   const returns = new Float32Array(B);
+  const useSets = opts.targets === 'set';
+  const rows: ArrayLike<number>[] = new Array<ArrayLike<number>>(B);
+  let sets: ActionSets = { offsets: new Int32Array(B + 1), actions: new Int32Array(B) };
   const order = demos.steps.map((_, i) => i);
   const stepsPerEpoch = Math.floor(demos.steps.length / B);
   const total = stepsPerEpoch * opts.epochs;
@@ -224,9 +241,11 @@ export async function cloneEgsExpert(
           masks.set(demo.mask, b * N * N);
           actions[b] = demo.action;
           returns[b] = demos.returns[k]!;
+          if (useSets) rows[b] = demo.targets ?? [demo.action];
         }
+        if (useSets) sets = packActionSets(rows, sets);
         const lr = opts.learningRate * (1 - (drop * done) / Math.max(1, total));
-        const m = bc.step(obs, B, actions, masks, returns, lr);
+        const m = bc.step(obs, B, actions, masks, returns, lr, useSets ? sets : undefined);
         nll += m.nll;
         valueLoss += m.valueLoss;
         opts.onStep?.(++done, total, epoch);

@@ -65,6 +65,11 @@ export interface EgsPolicyTrainConfig {
   policy?: GraphPolicyConfig;
   /** Seed (default 1). */
   seed?: number;
+  /**
+   * Cloning targets of the cloning and DAgger stages (default `'action'`, the shipped chain): the
+   * recorded action, or `'set'` every action the teacher accepted (see `cloneEgsExpert`).
+   */
+  targets?: 'action' | 'set';
   /** Progress lines. */
   onLog?: (line: string) => void;
   /** One structured record per event (stage end, epoch, round, PPO update, validation). */
@@ -167,6 +172,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
     rng,
     features,
     maxNodes: nodes[1],
+    ...(config.targets === 'set' && { expertTargets: true }),
   });
   const policy = new GraphPolicy(layout, env.actionSpace, policyConfig, new Rng(seed + 1));
   try {
@@ -176,6 +182,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
       learningRate: 1e-3,
       finalLearningRateFraction: 0.1,
       rng,
+      ...(config.targets && { targets: config.targets }),
       onEpoch: (epoch, m) => record({ stage: 'bc', epoch, ...m }),
     });
     const bcSeconds = (performance.now() - t0) / 1000;
@@ -208,6 +215,7 @@ export async function trainEgsPolicy(config: EgsPolicyTrainConfig = {}): Promise
       rounds: config.daggerRounds ?? 2,
       rng: new Rng(seed + 2),
       features,
+      ...(config.targets && { targets: config.targets }),
       onRound: (round, info) => {
         training.dagger.push({
           round,

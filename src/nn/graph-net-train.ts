@@ -23,6 +23,10 @@
  * exp (within 2 Float32 steps of `Math.exp`), the logit clip with the dense kernel's tanh (within
  * 2 steps of `Math.tanh`), layer norms with Float32 sums: results agree with TF.js to Float32
  * rounding, not bit for bit.
+ *
+ * With target sets ({@link ActionSets}) the log-probability of a row is log Σ_{a∈T} π(a | s) and
+ * its gradient to the logits q_T − p (q_T: π restricted to T, renormalized) instead of
+ * onehot(a) − p; without them every step is the single-action pass, unchanged.
  */
 import { ArbiterError } from '../core/errors.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
@@ -37,6 +41,7 @@ import { graphNetParams, validateGraphNetDims, type GraphNetDims } from './graph
 import { trainingKernel } from './dense-train-wasm.js';
 import { createGraphTrainKernels, HEAP_SLACK, type GraphTrainKernels } from './graph-train-kernels.js';
 import { MASKED_LOGIT } from './masked-categorical.js';
+import { checkActionSets, type ActionSets } from './action-sets.js';
 
 /** Log-probabilities, entropies and values of the last {@link GraphNetTrainer.forward} (views). */
 export interface GraphNetEvaluation {
@@ -179,6 +184,12 @@ export class GraphNetTrainer {
   private ent = new Float64Array(0);
   private allowed = new Uint8Array(0);
   private logProb = new Float32Array(0);
+  // Target sets of the last forward pass (undefined: single actions): per row its local pairs
+  // (i·n + j) at setIdx[setOff[b] .. setOff[b + 1]), and log Σ_T exp(logit) over the allowed ones.
+  private sets = false;
+  private setOff = new Int32Array(1);
+  private setIdx = new Int32Array(0);
+  private setLse = new Float64Array(0);
   private entropy = new Float32Array(0);
   private pooled = new Float32Array(0);
   private dPooled = new Float32Array(0);
@@ -341,7 +352,9 @@ export class GraphNetTrainer {
    * Forward pass of `batch` padded graph observations (`layout`), keeping what
    * {@link GraphNetTrainer.backward} needs. `actions[b] = i·maxNodes + j` with i, j below the row's
    * node count; `masks` (batch × maxNodes², 1 = allowed) restricted to the real pairs. `obs` may
-   * change after the call. Returns views valid until the next call.
+   * change after the call. With `sets`, each row's `logProb` is log Σ_{a∈T} π(a | s) over its
+   * target set (members outside the row's nodes are refused, disallowed ones count 0).
+   * Returns views valid until the next call.
    */
   forward(
     obs: Float32Array,
@@ -349,6 +362,7 @@ export class GraphNetTrainer {
     layout: PaddedGraphLayout,
     actions: Int32Array | Float32Array,
     masks?: Uint8Array,
+    sets?: ActionSets,
   ): GraphNetEvaluation {
     const { hiddenDim: d, numHeads: H, relationDim: K, nodeFeatureDim: F, ffnDim: f } = this.dims;
     const N = layout.maxNodes;
@@ -384,6 +398,8 @@ export class GraphNetTrainer {
     }
     this.nodeOff[batch] = R;
     this.pairOff[batch] = Q;
+    this.sets = sets !== undefined;
+    if (sets) this.loadSets(sets, batch, N);
     this.ensureShape(R, Q, N * N * K);
     this.R = R;
     this.Q = Q;
@@ -495,9 +511,18 @@ export class GraphNetTrainer {
     const act = q0 + this.action[b]!;
     const shift = this.ent[b]! - this.lse[b]!;
     k.pairSoftmaxBack(A.prob + q0, A.logits + q0, A.g + q0, n * n, gLogProb, gEntropy, shift, C);
-    if (this.allowed[act]) {
-      const t = C > 0 ? heap[A.logits + act]! / C : 0;
-      heap[A.g + act] = heap[A.g + act]! + gLogProb * (C > 0 ? C * (1 - t * t) : 1);
+    const addAt = (at: number, w: number): void => {
+      const t = C > 0 ? heap[A.logits + at]! / C : 0;
+      heap[A.g + at] = heap[A.g + at]! + gLogProb * w * (C > 0 ? C * (1 - t * t) : 1);
+    };
+    if (!this.sets) {
+      if (this.allowed[act]) addAt(act, 1);
+    } else if (this.setLse[b]! > -Infinity) {
+      // d log Σ_T π / d logit_j = q_j − p_j, q_j = exp(logit_j − lse_T) on the allowed j ∈ T.
+      for (let s = this.setOff[b]!; s < this.setOff[b + 1]!; s++) {
+        const at = q0 + this.setIdx[s]!;
+        if (this.allowed[at]) addAt(at, Math.exp(heap[A.logits + at]! - this.setLse[b]!));
+      }
     }
     const S = A.g + q0;
     const qo = A.qk + r0 * 2 * d;
@@ -663,11 +688,60 @@ export class GraphNetTrainer {
       for (let r = 0; r < n; r++) s += heap[zo + r * d + t]!;
       this.pooled[po + t] = s / n;
     }
-    const lp = this.actionAllowed[b]
-      ? heap[A.logits + this.pairOff[b]! + this.action[b]!]! - this.lse[b]!
-      : MASKED_LOGIT - this.lse[b]!;
+    let lp: number;
+    if (this.sets) {
+      const lseT = this.setLogSumExp(b);
+      this.setLse[b] = lseT;
+      lp = lseT > -Infinity ? lseT - this.lse[b]! : MASKED_LOGIT - this.lse[b]!;
+    } else
+      lp = this.actionAllowed[b]
+        ? heap[A.logits + this.pairOff[b]! + this.action[b]!]! - this.lse[b]!
+        : MASKED_LOGIT - this.lse[b]!;
     this.logProb[b] = lp;
     this.entropy[b] = this.ent[b]!;
+  }
+
+  // The target sets as local pairs of each row (checked against the row's node count).
+  private loadSets(sets: ActionSets, batch: number, N: number): void {
+    checkActionSets(sets, batch, 'graph network trainer');
+    const total = sets.offsets[batch]!;
+    if (this.setIdx.length < total) this.setIdx = new Int32Array(Math.ceil(total * 1.25));
+    if (this.setOff.length < batch + 1) this.setOff = new Int32Array(batch + 1);
+    if (this.setLse.length < batch) this.setLse = new Float64Array(batch);
+    for (let b = 0; b <= batch; b++) this.setOff[b] = sets.offsets[b]!;
+    for (let b = 0; b < batch; b++) {
+      const n = this.nodes[b]!;
+      for (let s = sets.offsets[b]!; s < sets.offsets[b + 1]!; s++) {
+        const a = sets.actions[s]!;
+        const i = Math.floor(a / N);
+        const j = a - i * N;
+        if (i < 0 || i >= n || j >= n)
+          throw new ArbiterError(
+            'invalid-action',
+            `graph network trainer: target ${a} of row ${b} is outside its ${n} nodes`,
+          );
+        this.setIdx[s] = i * n + j;
+      }
+    }
+  }
+
+  // log Σ exp(clipped logit) over the allowed members of row b's target set (−∞ when none).
+  private setLogSumExp(b: number): number {
+    const heap = this.kern.heap;
+    const base = this.act!.logits + this.pairOff[b]!;
+    const q0 = this.pairOff[b]!;
+    let max = -Infinity;
+    for (let s = this.setOff[b]!; s < this.setOff[b + 1]!; s++) {
+      const p = this.setIdx[s]!;
+      if (this.allowed[q0 + p] && heap[base + p]! > max) max = heap[base + p]!;
+    }
+    if (max === -Infinity) return max;
+    let sum = 0;
+    for (let s = this.setOff[b]!; s < this.setOff[b + 1]!; s++) {
+      const p = this.setIdx[s]!;
+      if (this.allowed[q0 + p]) sum += Math.exp(heap[base + p]! - max);
+    }
+    return max + Math.log(sum);
   }
 
   // Throws for the relation value at plane index `at` (neither 0 nor 1), naming its pair.

@@ -12,8 +12,11 @@
  * The host arrays ({@link GraphPolicy.hostParams}) and the TF variables hold the same weights:
  * whichever side changed last is the truth, the other is refreshed when next read (as in `Mlp`).
  * Pairs outside the n × n real block are never allowed, whatever the given mask says.
+ * Both evaluations take optional target sets ({@link ActionSets}): `logProb` is then
+ * log Σ_{a∈T} π(a | s), for set-valued behaviour cloning.
  */
 import { ArbiterError } from '../core/errors.js';
+import { checkActionSets, type ActionSetEvaluator, type ActionSets } from './action-sets.js';
 import type { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import type { PaddedGraphLayout } from '../core/wrappers/pad-graph-observation.js';
@@ -77,9 +80,11 @@ export function graphPolicyDims(layout: PaddedGraphLayout, config: GraphPolicyCo
 }
 
 /** Graph actor-critic on padded graph observations (see the file comment). */
-export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
+export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy, ActionSetEvaluator {
   /** Always discrete (one action per ordered node pair). */
   readonly actionKind = 'discrete' as const;
+  /** Both evaluations take target sets (see the file comment). */
+  readonly evaluatesActionSets = true as const;
   /** `maxNodes²`. */
   readonly actionDim: number;
   /** The padded observation layout. */
@@ -186,16 +191,18 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
   /**
    * Host pass of {@link GraphPolicy.evaluateActions} (same function, each graph on its n real
    * nodes), keeping what {@link GraphPolicy.backwardHost} needs; views valid until the next call.
+   * With `sets`, `logProb` is log Σ_{a∈T} π(a | s) of each row's target set.
    */
   evaluateActionsHost(
     obs: Float32Array,
     batch: number,
     actions: Int32Array | Float32Array,
     masks?: Uint8Array,
+    sets?: ActionSets,
   ): PolicyEvaluationHost {
     this.syncHost();
     this.trainer ??= new GraphNetTrainer(this.dims, this.host, this.grads);
-    return this.trainer.forward(obs, batch, this.layout, actions, masks);
+    return this.trainer.forward(obs, batch, this.layout, actions, masks, sets);
   }
 
   /** Writes ∂L/∂weights of the last {@link GraphPolicy.evaluateActionsHost} into {@link GraphPolicy.hostGrads}. */
@@ -246,12 +253,16 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     return n;
   }
 
-  /** Differentiable evaluation of stored actions on a padded batch (see {@link Policy.evaluateActions}). */
+  /**
+   * Differentiable evaluation of stored actions on a padded batch (see {@link Policy.evaluateActions});
+   * with `sets`, `logProb` is log Σ_{a∈T} π(a | s) of each row's target set.
+   */
   evaluateActions(
     obs: Float32Array,
     batch: number,
     actions: Int32Array | Float32Array,
     masks?: Uint8Array,
+    sets?: ActionSets,
   ): PolicyEvaluation {
     const { maxNodes: N, nodeFeatureDim: F, relationDim: K, size, relationsOffset } = this.layout;
     // Cut the padding to the largest graph of the batch: the loss costs O(B·nMax²), not O(B·N²).
@@ -296,8 +307,29 @@ export class GraphPolicy implements Policy<Float32Array>, HostTrainablePolicy {
     const nodeMaskT = tf.tensor2d(nodeMask, [batch, M]);
     const { logits, values } = this.forwardTf(featT, relT, nodeMaskT, batch, M);
     const logp = maskedLogSoftmax(logits, tf.tensor2d(pairMask, [batch, M * M], 'int32'));
+    const entropy = categoricalEntropy(logp);
+    if (sets) {
+      // log Σ_T p: the log-probabilities of T's members (others −1e9), log-sum-exp per row.
+      checkActionSets(sets, batch, 'GraphPolicy');
+      const inSet = new Uint8Array(batch * M * M);
+      for (let b = 0; b < batch; b++)
+        for (let s = sets.offsets[b]!; s < sets.offsets[b + 1]!; s++) {
+          const t = sets.actions[s]!;
+          const i = Math.floor(t / N);
+          const j = t - i * N;
+          if (i < 0 || i >= counts[b]! || j >= counts[b]!)
+            throw new ArbiterError(
+              'invalid-action',
+              `GraphPolicy: target ${t} of row ${b} is outside its ${counts[b]} nodes`,
+            );
+          inSet[b * M * M + i * M + j] = 1;
+        }
+      const member = tf.tensor2d(inSet, [batch, M * M], 'bool');
+      const logProb = tf.logSumExp(tf.where(member, logp, tf.fill([batch, M * M], MASKED_LOGIT)), 1);
+      return { logProb: logProb as tf.Tensor1D, entropy, values };
+    }
     const a = tf.tensor1d(acts, 'int32');
-    return { logProb: categoricalLogProb(logp, a), entropy: categoricalEntropy(logp), values };
+    return { logProb: categoricalLogProb(logp, a), entropy, values };
   }
 
   /** Named copies of every weight (`graphNetParams` names). */

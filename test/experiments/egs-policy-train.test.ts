@@ -3,9 +3,10 @@ import type { EgsPolicyModel } from '../../src/deploy/egs-policy-model.js';
 import { egsWeightsHash, trainEgsPolicy } from '../../src/experiments/egs-policy-train.js';
 
 // The shipped small policy's chain at a tiny budget: 4 DAGs, 1 epoch, 1 DAgger round, 256 PPO steps.
-const tiny = async (seed: number) => {
+const tiny = async (seed: number, targets?: 'action' | 'set') => {
   const checkpoints: string[] = [];
   const r = await trainEgsPolicy({
+    ...(targets && { targets }),
     trainDags: 4,
     epochs: 1,
     daggerRounds: 1,
@@ -36,6 +37,17 @@ describe('trainEgsPolicy', () => {
     expect(a.checkpoints).toEqual(['bc', 'dagger', 'ppo-512']);
     expect(a.model.meta).toMatchObject({ seed: 1, steps: 512 });
   }, 120_000);
+
+  it("set-valued targets ('set') are seeded too, and change the cloned weights", async () => {
+    const a = await tiny(1);
+    const s = await tiny(1, 'set');
+    const t = await tiny(1, 'set');
+    expect(t.hashes).toEqual(s.hashes);
+    expect(s.hashes.bc).not.toBe(a.hashes.bc);
+    expect(s.hashes.dagger).not.toBe(a.hashes.dagger);
+    // 'action' is the default chain.
+    expect((await tiny(1, 'action')).hashes).toEqual(a.hashes);
+  }, 180_000);
 
   it('hashes the weight bytes: one flipped bit changes the hash', () => {
     const w = { a: new Float32Array([1, 2, 3]), b: new Float32Array([0.5]) };

@@ -34,6 +34,8 @@ export interface BestTeacherOptions {
   optimalMaxNodes?: number;
   /** `optimal`: solver time limit per DAG in seconds (default 2). */
   optimalTimeLimitS?: number;
+  /** The greedy expert's steps record its accepted sets too (`egsExpertLabel`; default false). */
+  expertTargets?: boolean;
 }
 
 /** A demonstration with the teacher that gave it. */
@@ -58,13 +60,20 @@ export async function bestTeacherEpisode(
   const deadline = options.deadline ?? dag.deadline!;
   const runs: TeacherDemonstration[] = [];
   const fromTimetable = (teacher: EgsTeacher, t: ScheduleResult): void => {
-    if (t.feasible) runs.push({ ...timetableTeacherEpisode(env, dag, t, { deadline }), teacher });
+    if (t.feasible)
+      runs.push({
+        ...timetableTeacherEpisode(env, dag, t, { deadline, expertTargets: options.expertTargets ?? false }),
+        teacher,
+      });
   };
   if (teachers.includes('egs-greedy')) {
     // egsExpertEpisode resets with the task's own deadline: give it the task at D.
     const atD = deadline === dag.deadline ? dag : withDeadline(dag, deadline);
     runs.push({
-      ...egsExpertEpisode(env, atD, rng, { tries: options.expertTries ?? 2 }),
+      ...egsExpertEpisode(env, atD, rng, {
+        tries: options.expertTries ?? 2,
+        targets: options.expertTargets ?? false,
+      }),
       teacher: 'egs-greedy',
     });
   }

@@ -31,6 +31,21 @@ export interface EgsExpertOptions {
  * allowed (the episode is over).
  */
 export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): number {
+  return egsExpertLabel(env, options).action;
+}
+
+/**
+ * {@link egsExpertAction} with, when `withTargets`, the set of actions the expert accepts in this
+ * state: every edge among the `lookahead` by most slack that lowers the width at once, which its
+ * randomized runs choose from uniformly (ascending; absent when none lowers it, the expert then
+ * takes the edge of most slack). The action is the same either way; the set costs the
+ * deterministic expert a probe of every candidate instead of stopping at the first.
+ */
+export function egsExpertLabel(
+  env: EgsEnv,
+  options: EgsExpertOptions = {},
+  withTargets = false,
+): { action: number; targets?: Int32Array } {
   const N = env.maxNodes;
   const mask = env.actionMasks();
   const state = env.state;
@@ -50,17 +65,18 @@ export function egsExpertAction(env: EgsEnv, options: EgsExpertOptions = {}): nu
   }
   // The whole mask when the antichain has no allowed edge (possible: the mask may be stricter).
   if (cand.length === 0) for (let a = 0; a < N * N; a++) if (mask[a]) push(a);
-  if (cand.length === 0) return -1;
+  if (cand.length === 0) return { action: -1 };
   cand.sort((x, y) => y.slack - x.slack || x.key - y.key);
   const lowering: number[] = [];
   for (const c of cand.slice(0, lookahead)) {
     if (probe.lowers(Math.floor(c.a / N), c.a % N)) {
       lowering.push(c.a);
-      if (!rng) break;
+      if (!rng && !withTargets) break;
     }
   }
-  if (lowering.length === 0) return cand[0]!.a;
-  return rng ? lowering[rng.int(lowering.length)]! : lowering[0]!;
+  if (lowering.length === 0) return { action: cand[0]!.a };
+  const action = rng ? lowering[rng.int(lowering.length)]! : lowering[0]!;
+  return withTargets ? { action, targets: Int32Array.from(lowering).sort() } : { action };
 }
 
 /** One recorded decision of an expert episode. */
@@ -71,6 +87,13 @@ export interface EgsDemonstrationStep {
   mask: Uint8Array;
   /** The expert's action. */
   action: number;
+  /**
+   * Every action the teacher would have accepted in this state, ascending, `action` among them
+   * (a timetable teacher's allowed edges implied by its target graph, the greedy expert's
+   * width-lowering candidates); absent: only `action`.
+   * The labels of set-valued cloning (`cloneEgsExpert` with `targets: 'set'`).
+   */
+  targets?: Int32Array;
   /** Reward of the step (width drop). */
   reward: number;
 }
@@ -87,13 +110,14 @@ export interface EgsDemonstration {
 
 /**
  * Runs the expert on `dag` `tries` times (the first deterministic, the others randomized with
- * `rng`) and returns the run with the fewest cores (then the fewest steps).
+ * `rng`) and returns the run with the fewest cores (then the fewest steps). With `targets`, each
+ * step records the set the expert accepts ({@link egsExpertLabel}).
  */
 export function egsExpertEpisode(
   env: EgsEnv,
   dag: Dag,
   rng: Rng,
-  options: { tries?: number; lookahead?: number; antichainOnly?: boolean } = {},
+  options: { tries?: number; lookahead?: number; antichainOnly?: boolean; targets?: boolean } = {},
 ): EgsDemonstration {
   const tries = Math.max(1, options.tries ?? 1);
   let best: EgsDemonstration | undefined;
@@ -103,15 +127,19 @@ export function egsExpertEpisode(
     let info = r.info;
     if (!info.terminal) {
       for (;;) {
-        const action = egsExpertAction(env, {
-          lookahead: options.lookahead,
-          antichainOnly: options.antichainOnly,
-          rng: t === 0 ? undefined : rng,
-        });
+        const { action, targets } = egsExpertLabel(
+          env,
+          {
+            lookahead: options.lookahead,
+            antichainOnly: options.antichainOnly,
+            rng: t === 0 ? undefined : rng,
+          },
+          options.targets,
+        );
         if (action < 0) break; // cannot happen while the episode runs; kept as a guard
         const mask = env.actionMasks();
         const s = env.step(action);
-        steps.push({ obs: r.obs, mask, action, reward: s.reward });
+        steps.push({ obs: r.obs, mask, action, reward: s.reward, ...(targets && { targets }) });
         r = { obs: s.obs, info: s.info };
         if (s.terminated || s.truncated) {
           info = s.info;

@@ -10,6 +10,9 @@
  * A (critical, and in the one antichain `antichainOnly` uses). Every step therefore passes the
  * mask, the width reaches W(G') ≤ m, and the env's own chain schedule meets D. After that the
  * teacher may hand over to the greedy expert, which can only lower the width further.
+ *
+ * The argument holds for every allowed edge G' implies, not only the one taken: each step also
+ * records that set ({@link EgsDemonstrationStep.targets}), the labels of set-valued cloning.
  */
 import { ArbiterError } from '../../core/errors.js';
 import { withEdges } from '../../dag/build-dag.js';
@@ -22,7 +25,7 @@ import type { ScheduleResult } from '../../dag/schedule/schedule-result.js';
 import { timeLeq } from '../../dag/time-tolerance.js';
 import { egsEpisodeEnded, type EgsEnv } from './egs-env.js';
 import { egsScheduleResult } from './egs-schedule-result.js';
-import { egsExpertAction, type EgsDemonstration, type EgsDemonstrationStep } from './egs-expert.js';
+import { egsExpertLabel, type EgsDemonstration, type EgsDemonstrationStep } from './egs-expert.js';
 
 /**
  * The node indices of each core of a checked timetable, in time order. Zero-WCET nodes (which the
@@ -128,6 +131,8 @@ export interface TimetableTeacherOptions {
   continueWithExpert?: boolean;
   /** Implied edges (by most slack) tried per step for an immediate width drop (default 24). */
   lookahead?: number;
+  /** Record the greedy expert's accepted sets on its steps too (`egsExpertLabel`; default false). */
+  expertTargets?: boolean;
 }
 
 /**
@@ -151,16 +156,20 @@ export function timetableTeacherEpisode(
   let info = r.info;
   let following = true;
   while (!info.terminal && !egsEpisodeEnded(info)) {
-    let action = following ? impliedAction(env, target, probe, lookahead) : -1;
+    const implied = following ? impliedAction(env, target, probe, lookahead) : undefined;
+    let action = implied?.action ?? -1;
+    let expert: { action: number; targets?: Int32Array } | undefined;
     if (action < 0) {
       following = false;
       if (options.continueWithExpert === false) break;
-      action = egsExpertAction(env, { lookahead });
+      expert = egsExpertLabel(env, { lookahead }, options.expertTargets);
+      action = expert.action;
       if (action < 0) break;
     }
     const mask = env.actionMasks();
     const s = env.step(action);
-    steps.push({ obs: r.obs, mask, action, reward: s.reward });
+    const targets = implied && implied.action >= 0 ? implied.targets : expert?.targets;
+    steps.push({ obs: r.obs, mask, action, reward: s.reward, ...(targets && { targets }) });
     r = { obs: s.obs, info: s.info };
     info = s.info;
   }
@@ -195,10 +204,13 @@ export class ReplanningTeacher {
   /**
    * @param plan - a checked, feasible timetable of the given DAG (G_t as a DAG) at `deadline`
    * @param lookahead - implied edges (by most slack) tried per step for a width drop (default 24)
+   * @param expertTargets - {@link ReplanningTeacher.label} gives the greedy expert's accepted sets
+   *   too, where it answers (default false: no set there)
    */
   constructor(
     private readonly plan: (dagT: Dag, deadline: number) => ScheduleResult,
     private readonly lookahead = 24,
+    private readonly expertTargets = false,
   ) {}
 
   /** Forgets the target (call at each reset). */
@@ -209,6 +221,15 @@ export class ReplanningTeacher {
 
   /** The teacher's action in `env`'s current state, or −1 when no action is allowed. */
   action(env: EgsEnv): number {
+    return this.label(env).action;
+  }
+
+  /**
+   * {@link ReplanningTeacher.action} with the set of actions the teacher accepts in this state:
+   * every allowed edge its target implies (ascending, the action among them), or where the
+   * greedy expert answered, its width-lowering candidates when `expertTargets` (see `egsExpertLabel`).
+   */
+  label(env: EgsEnv): { action: number; targets?: Int32Array } {
     const state = env.state;
     const left = (): boolean => !state.added.every(([a, b]) => this.target!.reach.has(a, b));
     if (!this.target || this.base !== state.dag || left()) {
@@ -216,18 +237,34 @@ export class ReplanningTeacher {
       this.target = timetableTarget(dagT, this.plan(dagT, state.deadline), state.deadline);
       this.base = state.dag;
     }
-    const a = impliedAction(env, this.target, this.probe, this.lookahead);
-    return a >= 0 ? a : egsExpertAction(env, { lookahead: this.lookahead });
+    const implied = impliedAction(env, this.target, this.probe, this.lookahead);
+    return implied.action >= 0
+      ? implied
+      : egsExpertLabel(env, { lookahead: this.lookahead }, this.expertTargets);
   }
 }
 
-// An allowed action that the target implies (see timetableTeacherEpisode), or −1.
+// An allowed action that the target implies (see timetableTeacherEpisode), or −1, with every such
+// action (ascending; the labels of set-valued cloning).
 function impliedAction(
   env: EgsEnv,
   target: EdgeGenerationState,
   probe: WidthDropProbe,
   lookahead: number,
-): number {
+): { action: number; targets: Int32Array } {
+  const N = env.maxNodes;
+  const cand = impliedCandidates(env, target);
+  if (cand.length === 0) return { action: -1, targets: new Int32Array(0) };
+  const targets = Int32Array.from(cand, (c) => c.a);
+  cand.sort((x, y) => y.slack - x.slack || x.a - y.a);
+  probe.load(env.state);
+  for (const c of cand.slice(0, lookahead))
+    if (probe.lowers(Math.floor(c.a / N), c.a % N)) return { action: c.a, targets };
+  return { action: cand[0]!.a, targets };
+}
+
+// The allowed implied actions with their slack, in action order.
+function impliedCandidates(env: EgsEnv, target: EdgeGenerationState): { a: number; slack: number }[] {
   const N = env.maxNodes;
   const mask = env.actionMasks();
   const state = env.state;
@@ -237,9 +274,5 @@ function impliedAction(
     for (let j = 0; j < n; j++)
       if (mask[i * N + j] && target.reach.has(i, j))
         cand.push({ a: i * N + j, slack: state.lst[j]! - state.eft[i]! });
-  if (cand.length === 0) return -1;
-  cand.sort((x, y) => y.slack - x.slack || x.a - y.a);
-  probe.load(state);
-  for (const c of cand.slice(0, lookahead)) if (probe.lowers(Math.floor(c.a / N), c.a % N)) return c.a;
-  return cand[0]!.a;
+  return cand;
 }

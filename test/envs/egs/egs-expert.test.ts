@@ -8,7 +8,7 @@ import { checkSchedule } from '../../../src/dag/schedule/check-schedule.js';
 import { scheduleEgsGreedy } from '../../../src/dag/schedule/egs-greedy.js';
 import { DagSampler } from '../../../src/envs/egs/dag-sampler.js';
 import { EgsEnv } from '../../../src/envs/egs/egs-env.js';
-import { egsExpertAction, egsExpertEpisode } from '../../../src/envs/egs/egs-expert.js';
+import { egsExpertAction, egsExpertEpisode, egsExpertLabel } from '../../../src/envs/egs/egs-expert.js';
 import { arbDag } from '../../helpers/random-dag.js';
 
 describe('EGS expert', () => {
@@ -22,6 +22,40 @@ describe('EGS expert', () => {
         expect(run.cores).toBe(run.info.schedule.cores);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('labels each state with the set it accepts: the same action as egsExpertAction, inside its width-lowering set', () => {
+    fc.assert(
+      fc.property(arbDag({ minNodes: 4, maxNodes: 12, slack: [0, 0.4] }), fc.integer(), (dag, seed) => {
+        const env = new EgsEnv({ maxNodes: 12 });
+        const info = env.reset({ options: { dag } }).info;
+        for (let t = 0; !info.terminal && t < 40; t++) {
+          const plain = egsExpertAction(env);
+          const label = egsExpertLabel(env, {}, true);
+          const randomized = [new Rng(seed), new Rng(seed)];
+          const a = egsExpertAction(env, { rng: randomized[0] });
+          const l = egsExpertLabel(env, { rng: randomized[1] }, true);
+          expect(label.action).toBe(plain);
+          expect(l.action).toBe(a);
+          for (const x of [label, l])
+            if (x.targets) {
+              expect(x.targets).toContain(x.action);
+              for (const y of x.targets) expect(env.actionMasks()[y]).toBe(1);
+            }
+          if (plain < 0) break;
+          const s = env.step(plain);
+          if (s.terminated || s.truncated) break;
+        }
+        // Episodes record the sets; each holds its step's action.
+        const run = egsExpertEpisode(env, dag, new Rng(seed), { tries: 2, targets: true });
+        for (const s of run.steps) if (s.targets) expect(s.targets).toContain(s.action);
+        // Without `targets` no set is recorded, and the episode is the same.
+        const plainRun = egsExpertEpisode(env, dag, new Rng(seed), { tries: 2 });
+        expect(plainRun.steps.map((s) => s.action)).toEqual(run.steps.map((s) => s.action));
+        expect(plainRun.steps.every((s) => s.targets === undefined)).toBe(true);
+      }),
+      { numRuns: 40 },
     );
   });
 

@@ -70,6 +70,51 @@ describe('timetable teacher', () => {
     );
   });
 
+  it('records the set of accepted actions: ascending, mask-allowed, implied by G′, the recorded action among them', async () => {
+    const env = new EgsEnv({ maxNodes: 24, antichainOnly: true });
+    const N = env.maxNodes;
+    // With the greedy expert's sets too, where it answers.
+    const teacher = new ReplanningTeacher((dagT, D) => listTimetables(dagT, D).listsched, 24, true);
+    let sets = 0;
+    let larger = 0;
+    await fc.assert(
+      fc.asyncProperty(arbTask, async ({ dag, D }) => {
+        const timetable = await scheduleDag(dag, 'listsched', { deadline: D });
+        const reach = timetableTarget(dag, timetable, D).reach;
+        const demo = timetableTeacherEpisode(env, dag, timetable);
+        for (const s of demo.steps) {
+          if (!s.targets) continue;
+          sets++;
+          if (s.targets.length > 1) larger++;
+          expect(s.targets).toContain(s.action);
+          const t = Array.from(s.targets);
+          expect(t).toEqual([...t].sort((x, y) => x - y));
+          for (const a of t) {
+            expect(s.mask[a]).toBe(1);
+            expect(reach.has(Math.floor(a / N), a % N)).toBe(true);
+          }
+        }
+        // The re-planning teacher's labels: the same action as `action`, inside its set.
+        teacher.reset();
+        let info = env.reset({ options: { dag, deadline: D } }).info;
+        while (!info.terminal && !egsEpisodeEnded(info)) {
+          const label = teacher.label(env);
+          expect(teacher.action(env)).toBe(label.action);
+          const mask = env.actionMasks();
+          if (label.targets) {
+            expect(label.targets).toContain(label.action);
+            for (const a of label.targets) expect(mask[a]).toBe(1);
+          }
+          info = env.step(label.action).info;
+        }
+      }),
+      { numRuns: 20, seed: 9 },
+    );
+    // Sets were recorded, and the teacher often accepts more than the one action it takes.
+    expect(sets).toBeGreaterThan(0);
+    expect(larger).toBeGreaterThan(0);
+  });
+
   it('handles the sampler’s zero-WCET dummy nodes (STG-style source and sink)', async () => {
     const sampler = new DagSampler({
       nodes: [12, 24],
