@@ -5,6 +5,7 @@ import { runEgsExpertIterationBench } from './egs-expert-iteration-bench.js';
 import { runEgsLearnBench } from './egs-learn-bench.js';
 import { runEgsSearchDevBench } from './egs-search-dev-bench.js';
 import { runEgsScratchDevBench } from './egs-scratch-dev-bench.js';
+import { runEgsSetBcDevBench } from './egs-setbc-dev-bench.js';
 import { runEgsSetsBench } from './egs-sets.js';
 import { runEgsSpeedBench } from './egs-speed-bench.js';
 import { runEgsTrainLargeBench } from './egs-train-large-bench.js';
@@ -23,10 +24,10 @@ import { runScaleOutBench } from './scale-out-bench.js';
 import { runSoundnessBench } from './soundness-bench.js';
 import { runSpeedBench } from './speed-bench.js';
 
-// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | od3-speed [key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-train-small [key=value…] | egs-train-large [key=value…] | egs-train-large-validate [old=… new=…] | egs-speed [key=value…] | egs-expert-iteration [key=value…] | env-runners | optimal-proof [bk=S opt=S] | egs-search-dev [per=… cache=… optimal=S] | egs-scratch-dev [per=… cache=…]]`:
+// `npm run bench [-- dag | rl [sections…] | deploy [decisions=… roundMs=… repeats=…] | egs-sets [timeLimit=S] | egs [optimalLimit=S] | logic | hsoc [ppo-only] | od3 [pixel key=value…] | od3-speed [key=value…] | scale [n…] | scale-out | soundness [key=value…] | speed [section… scale=… out=…] | egs-learn [key=value…] | egs-train-small [key=value…] | egs-train-large [key=value…] | egs-train-large-validate [old=… new=…] | egs-speed [key=value…] | egs-expert-iteration [key=value…] | env-runners | optimal-proof [bk=S opt=S] | egs-search-dev [per=… cache=… optimal=S] | egs-scratch-dev [per=… cache=…] | egs-setbc-dev [seeds=… per=…]]`:
 // every benchmark writes its own bench/results/<name>.md. OD3 (~30 min), scale (~15 min, needs
 // `npm run build`), scale-out (~3 min, needs redis-server), soundness (~10 min), speed (~30 min),
-// egs-learn (~10 min), egs-train-small (~2 min), egs-train-large (~6 min), egs-train-large-validate (~10 s), egs-speed (~2 min), egs-expert-iteration (~40 min), env-runners (~4 min), optimal-proof (~5 min), egs-search-dev (~3 min), egs-scratch-dev (~1 min), od3-speed (~1.5 min per repeat) and
+// egs-learn (~10 min), egs-train-small (~2 min), egs-train-large (~6 min), egs-train-large-validate (~10 s), egs-speed (~2 min), egs-expert-iteration (~40 min), env-runners (~4 min), optimal-proof (~5 min), egs-search-dev (~3 min), egs-scratch-dev (~1 min), egs-setbc-dev (~20 min), od3-speed (~1.5 min per repeat) and
 // egs-sets (the set file `egs` reads) run only when named.
 const [only, ...sections] = process.argv.slice(2);
 if (!only || only === 'dag') await runDagBench();
@@ -63,3 +64,4 @@ if (only === 'env-runners') await runEnvRunnersBench();
 if (only === 'optimal-proof') await runOptimalProofBench(sections);
 if (only === 'egs-search-dev') await runEgsSearchDevBench(sections);
 if (only === 'egs-scratch-dev') await runEgsScratchDevBench(sections);
+if (only === 'egs-setbc-dev') await runEgsSetBcDevBench(sections);
