@@ -266,7 +266,7 @@ export function chainLocalSearch(
       const j = i + Math.floor(rng.random() * (critical.length - i));
       [critical[i], critical[j]] = [critical[j]!, critical[i]!];
     }
-    // Pass 1: the exact makespan of every insertion, O(1) each (see insertionMakespan); the
+    // Pass 1: the exact makespan of every insertion, O(1) each (see the file comment); the
     // insertions at the smallest makespan go to a reservoir of at most TIE_CAP.
     let bestM = Infinity;
     let seen = 0;
