@@ -96,7 +96,7 @@ describe('chainLocalSearch', () => {
 
   it('restarts from the best with a kick after a stall, which finds what the plain descent does not', () => {
     // dev-layered-n50-19 of bench/egs-search-dev-set.ts at its proved 4-core makespan (D = 75),
-    // where the portfolio needs 5 cores: 7 of seeds 0–11 meet D within 3,000 steps with kicks, none without.
+    // where the portfolio needs 5 cores: 6 of seeds 0–11 meet D within 3,000 steps with kicks, none without.
     const dag = devDag('layered', 50, 19, 75);
     const start = makespanListSchedule(createAnalysisContext(dag, 75), 4, { rounds: 0 });
     expect(start.makespan).toBeGreaterThan(75);
