@@ -3,7 +3,7 @@
  * for it: each benchmark rewrites its own part of a shared results file and keeps the others' (or
  * the hand-written ones).
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../src/core/atomic-write.js';
 
@@ -54,13 +54,61 @@ export async function rewriteKeepingMarkedSections(
   names: readonly string[],
   build: (rest: string) => string,
 ): Promise<void> {
-  const old = existsSync(file) ? await readFile(file, 'utf8') : '';
-  const rest = old && names.reduce((t, n) => withMarkedSection(t, '', n), old);
-  await writeFileAtomic(file, withMarkedSectionsOf(build(rest), old, names));
+  await withResultLock(file, async () => {
+    const old = existsSync(file) ? await readFile(file, 'utf8') : '';
+    const rest = old && names.reduce((t, n) => withMarkedSection(t, '', n), old);
+    await writeFileAtomic(file, withMarkedSectionsOf(build(rest), old, names));
+  });
 }
 
 /** The blocks of bench/results/od3.md that the pixel benchmark owns, in report order. */
-export const OD3_PIXEL_BLOCKS = ['od3-pixel-reading', 'od3-pixel', 'od3-pixel-jobs'] as const;
+export const OD3_PIXEL_BLOCKS = ['od3-run', 'od3-pixel-reading', 'od3-pixel', 'od3-pixel-jobs'] as const;
+
+/** A lock older than this is taken to be left by a killed process. */
+const STALE_LOCK_MS = 120_000;
+
+/** Takes `file`'s lock (`file.lock`, created exclusively), waiting while another process holds it. */
+function acquireLock(file: string): string {
+  const lock = `${file}.lock`;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+      } catch {
+        // released meanwhile: try again
+      }
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
+/**
+ * Runs `fn` holding `file`'s lock, so benchmark processes that run side by side (the parts of
+ * `npm run bench -- od3`) do not lose each other's read-modify-write of a shared results file.
+ */
+export function withResultLockSync<T>(file: string, fn: () => T): T {
+  const lock = acquireLock(file);
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** {@link withResultLockSync} for an asynchronous `fn`. */
+export async function withResultLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = acquireLock(file);
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
 
 /** The hand-written blocks of bench/results/hsoc.md, which the HSoC benchmark keeps. */
 export const HSOC_HAND_BLOCKS = ['hsoc-reading'] as const;

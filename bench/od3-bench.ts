@@ -318,7 +318,7 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
   }
   md.push('## Acceptance', '', ...verdicts.map((v) => `- ${v}`), '');
   md.push(
-    `Whole benchmark: ${((performance.now() - t0) / 60_000).toFixed(1)} min wall (cached runs not re-timed).`,
+    `MLP sections: ${((performance.now() - t0) / 60_000).toFixed(1)} min wall (cached runs not re-timed; the whole benchmark's run is stated below).`,
     '',
   );
   const text = md.join('\n');
@@ -327,6 +327,37 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
     await rewriteKeepingMarkedSections(out, OD3_PIXEL_BLOCKS, () => text);
   }
   return text;
+}
+
+/**
+ * Parses the `key=value` arguments of `npm run bench -- od3 mlp` (`scale=`, `seeds=`, `envs=`,
+ * `variants=0`, `out=`, `cache=`) into {@link Od3BenchOptions}; an unknown key or a bad value is
+ * an error naming the argument.
+ */
+export function parseOd3MlpArgs(args: readonly string[]): Od3BenchOptions {
+  const o: Od3BenchOptions = {};
+  for (const a of args) {
+    const [k, v = ''] = a.split('=');
+    if (k === 'scale') {
+      o.scale = Number(v);
+      if (!(o.scale > 0) || !Number.isFinite(o.scale))
+        throw new Error(`od3 mlp: '${a}': the value must be a number > 0, got '${v}'`);
+    } else if (k === 'seeds') {
+      o.seeds = v.split(',').map(Number);
+      if (o.seeds.length === 0 || o.seeds.some((x) => !Number.isInteger(x) || x < 0))
+        throw new Error(`od3 mlp: '${a}': seeds are integers ≥ 0, got '${v}'`);
+    } else if (k === 'envs') {
+      const envs = v.split(',');
+      const bad = envs.filter((e) => !(e in PLANS));
+      if (bad.length > 0)
+        throw new Error(`od3 mlp: '${a}': envs are ${Object.keys(PLANS).join(', ')}, got '${v}'`);
+      o.envs = envs as EnvPlan['id'][];
+    } else if (k === 'variants') o.variants = v !== '0' && v !== 'false';
+    else if (k === 'out' && v) o.out = v;
+    else if (k === 'cache' && v) o.cacheDir = v;
+    else throw new Error(`od3 mlp: unknown argument '${a}' (scale=, seeds=, envs=, variants=, out=, cache=)`);
+  }
+  return o;
 }
 
 /** `make()`'s value, cached as JSON in `file`. */

@@ -70,7 +70,13 @@ import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { cDecisionUs, hasCc, usPerDecision } from './deploy-bench.js';
 import { describeMachine } from './machine.js';
-import { OD3_PIXEL_BLOCKS, withMarkedSection, withMarkedSectionsOf } from './marked-section.js';
+import {
+  OD3_PIXEL_BLOCKS,
+  withMarkedSection,
+  withMarkedSectionsOf,
+  withResultLock,
+  withResultLockSync,
+} from './marked-section.js';
 import {
   cached,
   CurveRecorder,
@@ -233,21 +239,23 @@ export function parseOd3PixelArgs(args: readonly string[]): Od3PixelBenchOptions
 
 /**
  * Replaces the rows of `json` with the same (env, method, variant, seed) by `rows` and keeps the
- * others; synchronous read-modify-write and an atomic rename, so two benchmark processes (one per
- * env) that finish cells at nearly the same time do not lose each other's rows.
+ * others; synchronous read-modify-write under the file's lock and an atomic rename, so benchmark
+ * processes run side by side (`npm run bench -- od3`) do not lose each other's rows.
  */
 export function upsertOd3Rows(json: string, rows: readonly Od3ResultRow[]): void {
   const key = (r: Od3ResultRow): string => `${r.env}|${r.method}|${r.variant}|${r.seed}`;
   const fresh = new Set(rows.map(key));
-  const old: Od3ResultRow[] = existsSync(json)
-    ? (JSON.parse(readFileSync(json, 'utf8')) as Od3ResultRow[])
-    : [];
-  const all = [...old.filter((r) => !fresh.has(key(r))), ...rows];
-  all.sort((a, b) => key(a).localeCompare(key(b)));
   mkdirSync(path.dirname(json), { recursive: true });
-  const tmp = `${json}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(all, null, 1)}\n`);
-  renameSync(tmp, json);
+  withResultLockSync(json, () => {
+    const old: Od3ResultRow[] = existsSync(json)
+      ? (JSON.parse(readFileSync(json, 'utf8')) as Od3ResultRow[])
+      : [];
+    const all = [...old.filter((r) => !fresh.has(key(r))), ...rows];
+    all.sort((a, b) => key(a).localeCompare(key(b)));
+    const tmp = `${json}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(all, null, 1)}\n`);
+    renameSync(tmp, json);
+  });
 }
 
 /** Figures of the exported student (float vs int8, TS runtime vs C) on held-out observations. */
@@ -845,8 +853,10 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
   );
   const section = md.join('\n');
   // Re-read just before writing: another env's process may have written its block meanwhile.
-  const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const updated = withMarkedSection(old, section, plan.block);
-  await writeFileAtomic(out, withMarkedSectionsOf(updated, updated, OD3_PIXEL_BLOCKS));
+  await withResultLock(out, async () => {
+    const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
+    const updated = withMarkedSection(old, section, plan.block);
+    await writeFileAtomic(out, withMarkedSectionsOf(updated, updated, OD3_PIXEL_BLOCKS));
+  });
   return section;
 }
