@@ -67,23 +67,19 @@ export const OD3_PIXEL_BLOCKS = ['od3-run', 'od3-pixel-reading', 'od3-pixel', 'o
 /** A lock older than this is taken to be left by a killed process. */
 const STALE_LOCK_MS = 120_000;
 
-/** Takes `file`'s lock (`file.lock`, created exclusively), waiting while another process holds it. */
-function acquireLock(file: string): string {
-  const lock = `${file}.lock`;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
+/** Tries once to take `file`'s lock (`file.lock`, created exclusively); clears a stale one. */
+function tryLock(lock: string): boolean {
+  try {
+    closeSync(openSync(lock, 'wx'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     try {
-      closeSync(openSync(lock, 'wx'));
-      return lock;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
-      } catch {
-        // released meanwhile: try again
-      }
-      Atomics.wait(pause, 0, 0, 20);
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+    } catch {
+      // released meanwhile: the next try takes it
     }
+    return false;
   }
 }
 
@@ -92,7 +88,11 @@ function acquireLock(file: string): string {
  * `npm run bench -- od3`) do not lose each other's read-modify-write of a shared results file.
  */
 export function withResultLockSync<T>(file: string, fn: () => T): T {
-  const lock = acquireLock(file);
+  const lock = `${file}.lock`;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  // Blocking is right here: the holder is another process (a synchronous caller cannot interleave
+  // with itself).
+  while (!tryLock(lock)) Atomics.wait(pause, 0, 0, 20);
   try {
     return fn();
   } finally {
@@ -100,9 +100,10 @@ export function withResultLockSync<T>(file: string, fn: () => T): T {
   }
 }
 
-/** {@link withResultLockSync} for an asynchronous `fn`. */
+/** {@link withResultLockSync} for an asynchronous `fn`; waits without blocking the event loop. */
 export async function withResultLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const lock = acquireLock(file);
+  const lock = `${file}.lock`;
+  while (!tryLock(lock)) await new Promise((r) => setTimeout(r, 20));
   try {
     return await fn();
   } finally {
