@@ -111,5 +111,23 @@ export async function withResultLock<T>(file: string, fn: () => Promise<T>): Pro
   }
 }
 
+/**
+ * Replaces (or adds) the block `name` of `file` by `body` under the file's lock, re-reading the
+ * file first (another process may have written its block meanwhile); the blocks `order` are then
+ * put in that order at the end.
+ */
+export async function upsertMarkedBlock(
+  file: string,
+  body: string,
+  name: string,
+  order: readonly string[],
+): Promise<void> {
+  await withResultLock(file, async () => {
+    const old = existsSync(file) ? await readFile(file, 'utf8') : '';
+    const updated = withMarkedSection(old, body, name);
+    await writeFileAtomic(file, withMarkedSectionsOf(updated, updated, order));
+  });
+}
+
 /** The hand-written blocks of bench/results/hsoc.md, which the HSoC benchmark keeps. */
 export const HSOC_HAND_BLOCKS = ['hsoc-reading'] as const;

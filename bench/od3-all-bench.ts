@@ -17,19 +17,13 @@
  * `npm run bench -- od3 pixel …` and `npm run bench -- od3 mlp …` run one part alone.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../src/core/atomic-write.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { describeMachine } from './machine.js';
-import {
-  OD3_PIXEL_BLOCKS,
-  withMarkedSection,
-  withMarkedSectionsOf,
-  withResultLock,
-} from './marked-section.js';
+import { OD3_PIXEL_BLOCKS, upsertMarkedBlock } from './marked-section.js';
 
 /** The parts of the whole benchmark, longest first (so a small `lanes` starts the long one early). */
 export const OD3_PARTS = ['pixelpong', 'jobs-image', 'mlp'] as const;
@@ -176,11 +170,7 @@ export async function runOd3AllBench(options: Od3AllOptions = {}): Promise<PartR
     ),
     '',
   ].join('\n');
-  await withResultLock(out, async () => {
-    const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
-    const updated = withMarkedSection(old, md, 'od3-run');
-    await writeFileAtomic(out, withMarkedSectionsOf(updated, updated, OD3_PIXEL_BLOCKS));
-  });
+  await upsertMarkedBlock(out, md, 'od3-run', OD3_PIXEL_BLOCKS);
   const failed = runs.filter((r) => r.code !== 0);
   if (failed.length > 0)
     throw new Error(

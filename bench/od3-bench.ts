@@ -290,8 +290,8 @@ export async function runOd3Bench(options: Od3BenchOptions = {}): Promise<string
   const md: string[] = [
     '# OD3: on-device DRL with distillation (CLOUD, EDGE, EDGE-OD3)',
     '',
-    `- machine: ${describeMachine()}; TF.js backend: ${tfBackendName() ?? 'unknown'}; shared with other work, run under \`nice -n 10\``,
-    `- command: bench/od3-bench.ts (\`npm run bench -- od3\`, or \`nice -n 10 npx tsx bench/od3-bench.ts\`), seeds ${seeds.join(', ')}, scale ${scale}${withVariants ? '' : ', no variants'}`,
+    `- machine: ${describeMachine()}; TF.js backend: ${tfBackendName() ?? 'unknown'}; shared with other work (the load while it ran: the whole benchmark's run, below)`,
+    `- command: bench/od3-bench.ts (\`npm run bench -- od3 mlp\`, one part of \`npm run bench -- od3\`; or \`npx tsx bench/od3-bench.ts\`), seeds ${seeds.join(', ')}, scale ${scale}${withVariants ? '' : ', no variants'}`,
     '- CLOUD: PPO teacher, hidden 128×128, trained from scratch (one run per seed; the seed-1 model teaches).',
     '- EDGE: PPO from scratch with the student architecture, same hyper-parameters as CLOUD.',
     '- EDGE-OD3: the student distilled from the seed-1 CLOUD model by `Od3Distiller` (student acts ε-greedily, ε 1 → 0.05 over the first 10% of steps; replay memory of its states; minibatch labeled by `softmax(z_T/τ)`, τ = 0.01; one Adam step (lr 1e-3) on the KL divergence per update).',

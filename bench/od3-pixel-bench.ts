@@ -70,13 +70,7 @@ import { renderLinePlotSvg } from '../src/report/line-plot-svg.js';
 import { formatMarkdownTable } from '../src/report/markdown-table.js';
 import { cDecisionUs, hasCc, usPerDecision } from './deploy-bench.js';
 import { describeMachine } from './machine.js';
-import {
-  OD3_PIXEL_BLOCKS,
-  withMarkedSection,
-  withMarkedSectionsOf,
-  withResultLock,
-  withResultLockSync,
-} from './marked-section.js';
+import { OD3_PIXEL_BLOCKS, upsertMarkedBlock, withResultLockSync } from './marked-section.js';
 import {
   cached,
   CurveRecorder,
@@ -852,11 +846,6 @@ export async function runOd3PixelBench(options: Od3PixelBenchOptions = {}): Prom
     `Section wall time: ${((performance.now() - t0) / 60_000).toFixed(1)} min (cached runs not re-timed).`,
   );
   const section = md.join('\n');
-  // Re-read just before writing: another env's process may have written its block meanwhile.
-  await withResultLock(out, async () => {
-    const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
-    const updated = withMarkedSection(old, section, plan.block);
-    await writeFileAtomic(out, withMarkedSectionsOf(updated, updated, OD3_PIXEL_BLOCKS));
-  });
+  await upsertMarkedBlock(out, section, plan.block, OD3_PIXEL_BLOCKS);
   return section;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { od3PartArgs, parseOd3AllArgs } from '../../bench/od3-all-bench.js';
 import { parseOd3MlpArgs } from '../../bench/od3-bench.js';
-import { withResultLock, withResultLockSync } from '../../bench/marked-section.js';
+import { upsertMarkedBlock, withResultLock, withResultLockSync } from '../../bench/marked-section.js';
 
 describe('npm run bench -- od3 arguments', () => {
   it('reads lanes, scale, cache and parts, and gives each part its own cache and the full grid', () => {
@@ -57,5 +57,20 @@ describe('npm run bench -- od3 arguments', () => {
       }),
     ).toThrow('boom');
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('upserts a marked block of a shared report and keeps the others in the given order', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'od3-md-')), 'od3.md');
+    writeFileSync(file, '# MLP part\n\n<!-- b:start -->\nold b\n<!-- b:end -->\n');
+    await Promise.all([
+      upsertMarkedBlock(file, 'run figures', 'a', ['a', 'b']),
+      upsertMarkedBlock(file, 'new b', 'b', ['a', 'b']),
+    ]);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith('# MLP part')).toBe(true);
+    expect(text).toContain('<!-- a:start -->\nrun figures\n<!-- a:end -->');
+    expect(text).toContain('<!-- b:start -->\nnew b\n<!-- b:end -->');
+    expect(text.indexOf('a:start')).toBeLessThan(text.indexOf('b:start'));
+    expect(text).not.toContain('old b');
   });
 });
