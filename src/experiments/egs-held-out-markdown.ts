@@ -109,7 +109,7 @@ policy does better), so they are never worse than \`listsched\`. \`egs-search\` 
 count, 400 rounds each, ≤ 1 s), which is **the same portfolio, with the same default seed 0, that set D here** wherever D came from a list schedule:
 there it replays the m-core schedule that defined D, so its gains over \`listsched\` at these deadlines are the portfolio's, not
 the policy's; then, where that seed is above the lower bound, the **chain local search** (\`chainLocalSearch\`: tabu search over
-core sequences from the fixed-order list schedule on one core fewer, ≤ 0.6 s), whose gains are not the policy's either (the note's \`answer from:\` says which part answered; bench/results/egs-search-dev.md has the ablation). \`egs-policy\` = the learned small policy **alone** (greedy,
+core sequences from the fixed-order list schedule on one core fewer, runs of 5,000 steps from successive seeds, ≤ 0.6 s in all), whose gains are not the policy's either (the note's \`answer from:\` says which part answered; bench/results/egs-search-dev.md has the ablation). \`egs-policy\` = the learned small policy **alone** (greedy,
 \`heuristicSeed: false\`), so nothing is hidden by the seed. \`optimal\` (exact MILP, warm-started from listsched) runs on the
 50-node sets only, ${options.optimalTimeLimitS} s per DAG (\`optimalLimit=\`). Every other method has a ${options.budgetS} s budget per DAG (\`budget=\`);
 past it a method returns its best answer so far (the "budget cut" column counts these, ${cut.length} rows in all). Cut short,

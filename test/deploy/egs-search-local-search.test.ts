@@ -19,4 +19,16 @@ describe('egs-search: the chain local search seed', () => {
     const without = s.search(dag, { samples: 1, searchTimeS: 0.05, localSearch: false });
     expect(without.note).not.toMatch(/chain local search/);
   });
+
+  it('restarts from the next seed where a run from seed 0 stalls, checked', () => {
+    // dev-layered-n50-19 of the development set at its proved 8-core makespan: a run from seed 0
+    // stays on 6 cores however long it runs; a later seed reaches the core lower bound, 5.
+    const dag = devDag('layered', 50, 19, 65);
+    const s = new EgsPolicyScheduler(randomGraphNet(3));
+    // A long cap so that the test reads the restarts, not the machine's speed.
+    const r = s.search(dag, { samples: 1, searchTimeS: 0.05, localSearchTimeS: 10 });
+    expect(r.cores).toBe(5);
+    expect(r.note).toMatch(/answer from: chain local search \(from list:\w+ on 5 cores\) seed/);
+    expect(checkSchedule(dag, r).violations).toEqual([]);
+  });
 });
