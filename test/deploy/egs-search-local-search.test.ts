@@ -22,7 +22,8 @@ describe('egs-search: the chain local search seed', () => {
 
   it('restarts from the next seed where a run from seed 0 stalls, checked', () => {
     // dev-layered-n50-19 of the development set at its proved 8-core makespan: a run from seed 0
-    // stays on 6 cores however long it runs; a later seed reaches the core lower bound, 5.
+    // stayed on 6 cores for 4 s (and restarts that all reuse seed 0 stay there); a later seed
+    // reaches the core lower bound, 5, within about 0.3 s.
     const dag = devDag('layered', 50, 19, 65);
     const s = new EgsPolicyScheduler(randomGraphNet(3));
     // A long cap so that the test reads the restarts, not the machine's speed.
