@@ -353,10 +353,14 @@ export class EgsPolicyScheduler {
     if (tooLarge) return tooLarge;
     const budget = new TimeBudget(options.timeBudgetS);
     const seeded = options.heuristicSeed ?? true;
+    // The window load bound, where the seeded path computed it: the answer reports it when it is
+    // stronger than the env's bound (the one the policy's observation reads).
+    let stopAt: number | undefined;
     const done = (answer: Candidate, notes: string[] = []): ScheduleResult => {
       if (seeded) notes.push(`answer from: ${answer.source}`);
       return {
         ...answer.result,
+        ...(stopAt !== undefined && { lowerBound: Math.max(answer.result.lowerBound, stopAt) }),
         method: 'egs',
         timeMs: performance.now() - t0,
         ...(notes.length > 0 && { note: notes.join('; ') }),
@@ -366,6 +370,7 @@ export class EgsPolicyScheduler {
     if (seeded) {
       const start = this.start(dag, options.deadline);
       if ('terminal' in start) return done({ result: start.terminal, source: AS_GIVEN });
+      stopAt = start.stopAt;
       heuristic = this.heuristicSeed(dag, start.state.deadline, start.bound, start.width);
       // At the lower bound already: no episode can do better.
       if (heuristic.result.cores <= start.stopAt)
@@ -660,6 +665,7 @@ export class EgsPolicyScheduler {
     }
     return {
       ...answer.result,
+      lowerBound: Math.max(answer.result.lowerBound, stopAt),
       method: 'egs-search',
       timeMs: performance.now() - t0,
       note:
